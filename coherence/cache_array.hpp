@@ -1,0 +1,84 @@
+// The storage of one cache: sets × ways of (tag, coherence state, dirty, data bytes),
+// with a replacement policy. No timing and no protocol here: controllers own those.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "coherence/replacement.hpp"
+#include "sim/types.hpp"
+
+namespace cohsim {
+
+struct CacheGeometry {
+  std::uint64_t size = 32768;
+  unsigned assoc = 8;
+  unsigned line_size = 64;
+  unsigned sets() const { return unsigned(size / (std::uint64_t(assoc) * line_size)); }
+};
+
+class CacheArray {
+ public:
+  static constexpr std::uint8_t kInvalid = 0;  // state 0 is always "not present"
+
+  CacheArray(const CacheGeometry& g, const std::string& replacement, std::uint64_t seed);
+
+  unsigned sets() const { return sets_; }
+  unsigned ways() const { return ways_; }
+  unsigned line_size() const { return line_size_; }
+  unsigned line_shift() const { return line_shift_; }
+  LineAddr line_of(Addr a) const { return a >> line_shift_; }
+  unsigned set_of(LineAddr l) const { return unsigned(l & set_mask_); }
+
+  // The way holding `line`, or -1. Does not touch the replacement state.
+  int find(LineAddr line) const {
+    const unsigned set = set_of(line);
+    const std::size_t base = std::size_t(set) * ways_;
+    for (unsigned w = 0; w < ways_; ++w)
+      if (state_[base + w] != kInvalid && tag_[base + w] == line) return int(w);
+    return -1;
+  }
+  void touch(LineAddr line, unsigned way) { repl_->touch(set_of(line), way); }
+
+  // The way a fill of `line` goes to: an invalid way if the set has one, else the
+  // replacement policy's victim (the caller evicts it first).
+  unsigned choose_way(LineAddr line) const;
+  // Installs `line` in `way` (which must be invalid) with `state` and `data`.
+  void fill(LineAddr line, unsigned way, std::uint8_t state, const std::uint8_t* data);
+
+  std::uint8_t& state(LineAddr line, unsigned way) { return state_[idx(line, way)]; }
+  bool& dirty(LineAddr line, unsigned way) { return dirty_[idx(line, way)]; }
+  LineAddr tag_at(unsigned set, unsigned way) const { return tag_[std::size_t(set) * ways_ + way]; }
+  std::uint8_t state_at(unsigned set, unsigned way) const { return state_[std::size_t(set) * ways_ + way]; }
+  std::uint8_t* data(LineAddr line, unsigned way) { return &data_[idx(line, way) * line_size_]; }
+  void invalidate(LineAddr line, unsigned way) {
+    state_[idx(line, way)] = kInvalid;
+    dirty_[idx(line, way)] = false;
+  }
+
+ private:
+  std::size_t idx(LineAddr line, unsigned way) const { return std::size_t(set_of(line)) * ways_ + way; }
+
+  unsigned sets_, ways_, line_size_, line_shift_;
+  std::uint64_t set_mask_;
+  std::vector<LineAddr> tag_;
+  std::vector<std::uint8_t> state_;
+  std::unique_ptr<bool[]> dirty_store_;
+  bool* dirty_;
+  std::vector<std::uint8_t> data_;
+  std::unique_ptr<ReplacementPolicy> repl_;
+};
+
+// Reads/writes a little-endian value of `size` bytes at `offset` in a line.
+inline std::uint64_t read_value(const std::uint8_t* line, unsigned offset, unsigned size) {
+  std::uint64_t v = 0;
+  std::memcpy(&v, line + offset, size);
+  return v;
+}
+inline void write_value(std::uint8_t* line, unsigned offset, unsigned size, std::uint64_t v) {
+  std::memcpy(line + offset, &v, size);
+}
+
+}  // namespace cohsim

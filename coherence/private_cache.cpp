@@ -1,0 +1,471 @@
+#include "coherence/private_cache.hpp"
+
+#include <cstring>
+#include <sstream>
+
+#include "sim/error.hpp"
+
+namespace cohsim {
+
+namespace {
+bool has_action(const Cell& c, Action a) {
+  for (int i = 0; i < c.num_actions; ++i)
+    if (c.actions[i] == a) return true;
+  return false;
+}
+std::string hex(std::uint64_t v) {
+  std::ostringstream o;
+  o << "0x" << std::hex << v;
+  return o.str();
+}
+}  // namespace
+
+PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& table, SnoopBus& bus,
+                           CacheListener* listener, EventLog* log, Checker* checker)
+    : p_(p), table_(table), bus_(bus), listener_(listener), log_(log), checker_(checker) {
+  const LevelParams& coh = p.has_l2 ? p.l2 : p.l1;
+  coh_ = std::make_unique<CacheArray>(coh.geometry, coh.replacement, p.seed * 7919 + 1);
+  coh_latency_ = coh.latency;
+  coh_name_ = p.name + (p.has_l2 ? ".l2" : ".l1d");
+  if (p.has_l2) {
+    upper_ = std::make_unique<CacheArray>(p.l1.geometry, p.l1.replacement, p.seed * 7919 + 2);
+    upper_latency_ = p.l1.latency;
+  }
+  mshr_.assign(coh.mshrs, Mshr{0, 0, false, false});
+  for (auto& s : table_.states()) perm_.push_back(s.permission);
+  cells_.assign(std::size_t(table_.num_states()) * kNumEvents, 0);
+  // The core may read (write) without running the table in a state whose Load
+  // (Store) cell is a plain hit that keeps the state.
+  fast_read_.assign(table_.num_states(), false);
+  fast_write_.assign(table_.num_states(), false);
+  for (int s = 0; s < table_.num_states(); ++s) {
+    const Cell& l = table_.cell(std::uint8_t(s), Event::Load);
+    const Cell& w = table_.cell(std::uint8_t(s), Event::Store);
+    fast_read_[s] = l.kind == CellKind::Do && l.next == s && l.num_actions == 1 && l.actions[0] == Action::LoadHit;
+    fast_write_[s] = w.kind == CellKind::Do && w.next == s && w.num_actions == 1 && w.actions[0] == Action::StoreHit;
+  }
+  bus_id_ = bus_.attach(this);
+  if (checker_) checker_->attach(this);
+}
+
+PrivateCache::Loc PrivateCache::locate(LineAddr line) const {
+  int w = coh_->find(line);
+  if (w >= 0) return {Loc::Array, w};
+  for (std::size_t i = 0; i < mshr_.size(); ++i)
+    if (mshr_[i].valid && !mshr_[i].in_array && mshr_[i].line == line) return {Loc::Mshr, int(i)};
+  for (std::size_t i = 0; i < wb_.size(); ++i)
+    if (wb_[i].valid && wb_[i].line == line) return {Loc::Wb, int(i)};
+  return {};
+}
+
+std::uint8_t PrivateCache::state_at(LineAddr line, const Loc& l) const {
+  switch (l.kind) {
+    case Loc::Array: return coh_->state(line, unsigned(l.idx));
+    case Loc::Mshr: return mshr_[l.idx].state;
+    case Loc::Wb: return wb_[l.idx].state;
+    default: return table_.invalid();
+  }
+}
+
+int PrivateCache::free_mshr() const {
+  for (std::size_t i = 0; i < mshr_.size(); ++i)
+    if (!mshr_[i].valid) return int(i);
+  return -1;
+}
+
+int PrivateCache::find_mshr(LineAddr line) const {
+  for (std::size_t i = 0; i < mshr_.size(); ++i)
+    if (mshr_[i].valid && mshr_[i].line == line) return int(i);
+  return -1;
+}
+
+Access PrivateCache::access(Tick t, Addr a, bool write, bool count) {
+  const LineAddr line = coh_->line_of(a);
+  LevelStats& top = l1s_;
+  Tick lookup = t;
+  if (upper_) {
+    int w = upper_->find(line);
+    if (w >= 0 && upper_->state(line, unsigned(w)) >= (write ? 2 : 1)) {
+      upper_->touch(line, unsigned(w));
+      if (count) ++top.hits, ++(write ? top.store_hits : top.load_hits);
+      return {Access::Ready, t + upper_latency_};
+    }
+    if (count) ++top.misses, ++(write ? top.store_misses : top.load_misses);
+    lookup += upper_latency_;
+  }
+  LevelStats& cs = upper_ ? l2s_ : l1s_;
+  Loc loc = locate(line);
+  std::uint8_t s = state_at(line, loc);
+  if (loc.kind == Loc::Array && (write ? fast_write_[s] : fast_read_[s])) {
+    coh_->touch(line, unsigned(loc.idx));
+    if (count) ++cs.hits, ++(write ? cs.store_hits : cs.load_hits);
+    if (upper_) fill_upper(t, line, fast_write_[s]);
+    return {Access::Ready, lookup + coh_latency_};
+  }
+  const Event e = write ? Event::Store : Event::Load;
+  const Cell& c = table_.cell(s, e);
+  if (c.kind == CellKind::Impossible) impossible(line, s, e);
+  if (c.kind == CellKind::Stall) {
+    if (count) ++cs.misses, ++(write ? cs.store_misses : cs.load_misses);
+    ++cells_[std::size_t(s) * kNumEvents + int(e)];
+    return {Access::Pending, 0};
+  }
+  const bool needs_mshr = (has_action(c, Action::IssueGetS) || has_action(c, Action::IssueGetM)) &&
+                          find_mshr(line) < 0;
+  if (needs_mshr && free_mshr() < 0) {
+    ++mshr_full_;
+    return {Access::Blocked, 0};
+  }
+  const bool hit = has_action(c, Action::LoadHit) || has_action(c, Action::StoreHit);
+  if (count) {
+    if (hit) ++cs.hits, ++(write ? cs.store_hits : cs.load_hits);
+    else ++cs.misses, ++(write ? cs.store_misses : cs.load_misses);
+  }
+  execute(lookup + coh_latency_, line, loc, e, nullptr);
+  if (!hit) return {Access::Pending, 0};
+  // A hit that changed state (a silent upgrade) or a hit in the writeback buffer.
+  if (upper_ && loc.kind == Loc::Array) fill_upper(t, line, perm_[state_at(line, loc)] == Permission::Write);
+  return {Access::Ready, lookup + coh_latency_};
+}
+
+const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r) {
+  const std::uint8_t s = state_at(line, l);
+  const Cell& c = table_.cell(s, e);
+  if (c.kind == CellKind::Impossible) impossible(line, s, e);
+  ++cells_[std::size_t(s) * kNumEvents + int(e)];
+  if (c.kind == CellKind::Stall) return c;
+  bool notify = false;
+  for (int i = 0; i < c.num_actions; ++i) {
+    switch (c.actions[i]) {
+      case Action::None: break;
+      case Action::IssueGetS:
+      case Action::IssueGetM: {
+        if (find_mshr(line) < 0) {
+          int m = free_mshr();
+          if (m < 0) throw SimError(coh_name_ + ": no MSHR for " + hex(line) + "\n" + dump_pending());
+          mshr_[m] = Mshr{line, s, l.kind == Loc::Array, true};
+          if (l.kind != Loc::Array) l = {Loc::Mshr, m};
+        }
+        if (l.kind == Loc::Array) ++upgrades_;
+        bus_.request(t, bus_id_, c.actions[i] == Action::IssueGetS ? BusMsg::GetS : BusMsg::GetM, line);
+        break;
+      }
+      case Action::IssuePutM: {
+        // The victim leaves the array for the writeback buffer.
+        recall_upper(line, true);
+        int slot = -1;
+        for (std::size_t k = 0; k < wb_.size(); ++k)
+          if (!wb_[k].valid) slot = int(k);
+        if (slot < 0) {
+          wb_.push_back(WbEntry{0, 0, std::vector<std::uint8_t>(coh_->line_size()), false});
+          slot = int(wb_.size()) - 1;
+        }
+        WbEntry& wb = wb_[slot];
+        wb.line = line;
+        wb.state = s;
+        wb.valid = true;
+        std::memcpy(wb.data.data(), coh_->data(line, unsigned(l.idx)), coh_->line_size());
+        coh_->invalidate(line, unsigned(l.idx));
+        l = {Loc::Wb, slot};
+        ++(upper_ ? l2s_ : l1s_).writebacks;
+        bus_.request(t, bus_id_, BusMsg::PutM, line);
+        break;
+      }
+      case Action::SendDataToReq:
+      case Action::SendDataToMem: {
+        recall_upper(line, false);
+        std::memcpy(r->buf, coh_data(line, l), coh_->line_size());
+        if (c.actions[i] == Action::SendDataToReq) {
+          r->data_to_requestor = true;
+          r->supply_latency = coh_latency_;
+        } else {
+          r->data_to_memory = true;
+          if (l.kind == Loc::Array) coh_->dirty(line, unsigned(l.idx)) = false;
+        }
+        break;
+      }
+      case Action::LoadHit:
+      case Action::StoreHit: notify = true; break;
+      case Action::kCount: break;
+    }
+  }
+  if (c.next != s) {
+    if (e >= Event::OtherGetS && e <= Event::OtherPutM && perm_[s] != Permission::None &&
+        perm_[c.next] == Permission::None)
+      ++invalidations_;
+    set_state(t, line, l, c.next, e);
+    if (!table_.states()[s].stable) notify = true;  // whatever stalled on the line may go on
+  }
+  // (a Data event tells the listener itself, once the line is in place)
+  if (notify && listener_ && e >= Event::OwnGetS && e != Event::Data) listener_->line_ready(t, line);
+  return c;
+}
+
+void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, Event cause) {
+  const std::uint8_t old = state_at(line, l);
+  const std::uint8_t I = table_.invalid();
+  switch (l.kind) {
+    case Loc::Array: {
+      const unsigned way = unsigned(l.idx);
+      if (next == I) {
+        recall_upper(line, true);
+        coh_->invalidate(line, way);
+        l = {};
+      } else if (perm_[next] == Permission::None) {
+        // The copy is gone but a request is outstanding: the state moves to its MSHR.
+        int m = find_mshr(line);
+        if (m < 0) throw SimError(coh_name_ + ": state " + table_.states()[next].name + " without an MSHR");
+        recall_upper(line, true);
+        coh_->invalidate(line, way);
+        mshr_[m].in_array = false;
+        mshr_[m].state = next;
+        l = {Loc::Mshr, m};
+      } else {
+        coh_->state(line, way) = next;
+        limit_upper(line, fast_write_[next] ? Permission::Write : perm_[next]);
+      }
+      break;
+    }
+    case Loc::Mshr:
+      if (perm_[next] != Permission::None) {
+        // Data arrived: the line moves into the array.
+        if (!fill_data_) throw SimError(coh_name_ + ": line " + hex(line) + " became readable without data");
+        mshr_[l.idx].valid = false;
+        fill_coh(t, line, fill_data_, next);
+        l = {Loc::Array, coh_->find(line)};
+      } else if (next == I) {
+        mshr_[l.idx].valid = false;
+        l = {};
+      } else {
+        mshr_[l.idx].state = next;
+      }
+      break;
+    case Loc::Wb:
+      if (next == I) {
+        wb_[l.idx].valid = false;
+        l = {};
+      } else {
+        wb_[l.idx].state = next;
+      }
+      break;
+    case Loc::None:
+      if (next != I) throw SimError(coh_name_ + ": line " + hex(line) + " entered a state with no place to live");
+      break;
+  }
+  if (log_ && log_->enabled())
+    log_->transition(t, t / p_.clock_period, coh_name_, line * coh_->line_size(), table_.states()[old].name.c_str(),
+                     table_.states()[next].name.c_str(), cohsim::name(cause));
+  if (checker_)
+    checker_->transition(t, coh_name_, line, table_.states()[old].name.c_str(), table_.states()[next].name.c_str(),
+                         cohsim::name(cause));
+}
+
+std::uint8_t* PrivateCache::coh_data(LineAddr line, const Loc& l) {
+  if (l.kind == Loc::Array) return coh_->data(line, unsigned(l.idx));
+  if (l.kind == Loc::Wb) return wb_[l.idx].data.data();
+  throw SimError(coh_name_ + ": asked for the data of line " + hex(line) + " which it does not hold\n" +
+                 dump_pending());
+}
+
+void PrivateCache::fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state) {
+  const unsigned way = coh_->choose_way(line);
+  const unsigned set = coh_->set_of(line);
+  if (coh_->state_at(set, way) != CacheArray::kInvalid) evict_coh(t, coh_->tag_at(set, way), way);
+  coh_->fill(line, way, state, data);
+}
+
+void PrivateCache::evict_coh(Tick t, LineAddr victim, unsigned way) {
+  ++(upper_ ? l2s_ : l1s_).evictions;
+  Loc l{Loc::Array, int(way)};
+  const Cell& c = execute(t, victim, l, Event::Replacement, nullptr);
+  if (c.kind == CellKind::Stall)
+    throw SimError(coh_name_ + ": victim " + hex(victim) + " cannot be replaced now\n" + dump_pending());
+  if (l.kind == Loc::Array) throw SimError(coh_name_ + ": victim " + hex(victim) + " did not leave the array");
+}
+
+void PrivateCache::bus_own(Tick t, BusMsg m, LineAddr line, SnoopReply& r) {
+  Loc l = locate(line);
+  static constexpr Event own[] = {Event::OwnGetS, Event::OwnGetM, Event::OwnPutM};
+  execute(t, line, l, own[int(m)], &r);
+}
+
+void PrivateCache::bus_snoop(Tick t, BusMsg m, LineAddr line, SnoopReply& r) {
+  Loc l = locate(line);
+  static constexpr Event other[] = {Event::OtherGetS, Event::OtherGetM, Event::OtherPutM};
+  execute(t, line, l, other[int(m)], &r);
+}
+
+void PrivateCache::bus_data(Tick t, LineAddr line, const std::uint8_t* data) {
+  Loc l = locate(line);
+  if (l.kind == Loc::Array) std::memcpy(coh_->data(line, unsigned(l.idx)), data, coh_->line_size());
+  fill_data_ = data;
+  execute(t, line, l, Event::Data, nullptr);
+  fill_data_ = nullptr;
+  int m = find_mshr(line);
+  if (m >= 0) mshr_[m].valid = false;  // an upgrade's MSHR (the line stayed in the array)
+  if (upper_ && l.kind == Loc::Array) {
+    std::uint8_t s = coh_->state(line, unsigned(l.idx));
+    if (perm_[s] != Permission::None) fill_upper(t, line, fast_write_[s]);
+  }
+  if (listener_) listener_->line_ready(t, line);
+}
+
+void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable) {
+  int w = upper_->find(line);
+  if (w < 0) {
+    const unsigned way = upper_->choose_way(line);
+    const unsigned set = upper_->set_of(line);
+    if (upper_->state_at(set, way) != CacheArray::kInvalid) {
+      LineAddr victim = upper_->tag_at(set, way);
+      ++l1s_.evictions;
+      if (upper_->dirty(victim, way)) {
+        int cw = coh_->find(victim);
+        if (cw < 0) throw SimError(p_.name + ".l1d: inclusion broken for " + hex(victim) + "\n" + dump_pending());
+        std::memcpy(coh_->data(victim, unsigned(cw)), upper_->data(victim, way), coh_->line_size());
+        coh_->dirty(victim, unsigned(cw)) = true;
+        ++l1s_.writebacks;
+      }
+      upper_->invalidate(victim, way);
+    }
+    int cw = coh_->find(line);
+    upper_->fill(line, way, writable ? 2 : 1, coh_->data(line, unsigned(cw)));
+  } else if (writable) {
+    upper_->state(line, unsigned(w)) = 2;
+  }
+}
+
+void PrivateCache::recall_upper(LineAddr line, bool invalidate) {
+  if (!upper_) return;
+  int w = upper_->find(line);
+  if (w < 0) return;
+  if (upper_->dirty(line, unsigned(w))) {
+    Loc l = locate(line);
+    std::memcpy(coh_data(line, l), upper_->data(line, unsigned(w)), coh_->line_size());
+    if (l.kind == Loc::Array) coh_->dirty(line, unsigned(l.idx)) = true;
+  }
+  if (invalidate) upper_->invalidate(line, unsigned(w));
+  else {
+    upper_->dirty(line, unsigned(w)) = false;
+  }
+}
+
+void PrivateCache::limit_upper(LineAddr line, Permission p) {
+  if (!upper_) return;
+  int w = upper_->find(line);
+  if (w < 0) return;
+  if (p == Permission::None) recall_upper(line, true);
+  else if (p == Permission::Read && upper_->state(line, unsigned(w)) == 2) {
+    recall_upper(line, false);
+    upper_->state(line, unsigned(w)) = 1;
+  }
+}
+
+std::uint64_t PrivateCache::read(Tick t, Addr a, unsigned size) {
+  const LineAddr line = coh_->line_of(a);
+  const unsigned off = unsigned(a & (coh_->line_size() - 1));
+  const std::uint8_t* d = nullptr;
+  if (upper_) {
+    int w = upper_->find(line);
+    if (w >= 0) d = upper_->data(line, unsigned(w));
+  }
+  if (!d) {
+    Loc l = locate(line);
+    d = coh_data(line, l);
+  }
+  std::uint64_t v = read_value(d, off, size);
+  if (checker_) checker_->load_performed(t, p_.name, a, size, v);
+  return v;
+}
+
+void PrivateCache::write(Tick t, Addr a, unsigned size, std::uint64_t v) {
+  const LineAddr line = coh_->line_of(a);
+  const unsigned off = unsigned(a & (coh_->line_size() - 1));
+  if (upper_) {
+    int w = upper_->find(line);
+    if (w >= 0) {
+      write_value(upper_->data(line, unsigned(w)), off, size, v);
+      upper_->dirty(line, unsigned(w)) = true;
+      if (checker_) checker_->store_performed(t, p_.name, a, size, v);
+      return;
+    }
+  }
+  Loc l = locate(line);
+  write_value(coh_data(line, l), off, size, v);
+  if (l.kind == Loc::Array) coh_->dirty(line, unsigned(l.idx)) = true;
+  if (checker_) checker_->store_performed(t, p_.name, a, size, v);
+}
+
+Permission PrivateCache::permission(LineAddr line) const { return perm_[state_at(line, locate(line))]; }
+
+bool PrivateCache::peek_line(LineAddr line, std::uint8_t* out) const {
+  if (upper_) {
+    int w = upper_->find(line);
+    if (w >= 0 && upper_->dirty(line, unsigned(w))) {
+      std::memcpy(out, upper_->data(line, unsigned(w)), coh_->line_size());
+      return true;
+    }
+  }
+  Loc l = locate(line);
+  if (l.kind == Loc::Array) std::memcpy(out, coh_->data(line, unsigned(l.idx)), coh_->line_size());
+  else if (l.kind == Loc::Wb) std::memcpy(out, wb_[l.idx].data.data(), coh_->line_size());
+  else return false;
+  return perm_[state_at(line, l)] == Permission::Write;  // only an owner's copy is newer than memory
+}
+
+void PrivateCache::impossible(LineAddr line, std::uint8_t s, Event e) const {
+  std::ostringstream o;
+  o << coh_name_ << ": event " << cohsim::name(e) << " cannot happen in state " << table_.states()[s].name
+    << " (protocol " << table_.name() << ") for line " << hex(line * coh_->line_size()) << "\n"
+    << dump_pending() << "\n"
+    << bus_.dump();
+  throw SimError(o.str());
+}
+
+std::string PrivateCache::dump_pending() const {
+  std::ostringstream o;
+  o << coh_name_ << ":";
+  bool any = false;
+  for (auto& m : mshr_)
+    if (m.valid) {
+      int w = coh_->find(m.line);
+      std::uint8_t s = m.in_array && w >= 0 ? const_cast<CacheArray&>(*coh_).state(m.line, unsigned(w)) : m.state;
+      o << " MSHR[" << hex(m.line * coh_->line_size()) << " " << table_.states()[s].name << "]";
+      any = true;
+    }
+  for (auto& w : wb_)
+    if (w.valid) {
+      o << " WB[" << hex(w.line * coh_->line_size()) << " " << table_.states()[w.state].name << "]";
+      any = true;
+    }
+  if (!any) o << " nothing pending";
+  return o.str();
+}
+
+void PrivateCache::register_stats(Stats& s) const {
+  auto level = [&](const std::string& p, const LevelStats& ls) {
+    s.counter(p + ".hits", &ls.hits);
+    s.counter(p + ".misses", &ls.misses);
+    s.counter(p + ".load_hits", &ls.load_hits);
+    s.counter(p + ".load_misses", &ls.load_misses);
+    s.counter(p + ".store_hits", &ls.store_hits);
+    s.counter(p + ".store_misses", &ls.store_misses);
+    s.counter(p + ".writebacks", &ls.writebacks);
+    s.counter(p + ".evictions", &ls.evictions);
+    const auto *h = &ls.hits, *m = &ls.misses;
+    s.derived(p + ".hit_rate", [=] { return *h + *m ? double(*h) / double(*h + *m) : 0.0; });
+  };
+  level(p_.name + ".l1d", l1s_);
+  if (upper_) level(p_.name + ".l2", l2s_);
+  s.counter(coh_name_ + ".invalidations", &invalidations_);
+  s.counter(coh_name_ + ".upgrades", &upgrades_);
+  s.counter(coh_name_ + ".mshr_full", &mshr_full_);
+  for (int st = 0; st < table_.num_states(); ++st)
+    for (Event e : table_.events()) {
+      const Cell& c = table_.cell(std::uint8_t(st), e);
+      if (c.kind == CellKind::Impossible) continue;
+      s.counter(coh_name_ + ".cells." + table_.states()[st].name + "." + cohsim::name(e),
+                &cells_[std::size_t(st) * kNumEvents + int(e)]);
+    }
+}
+
+}  // namespace cohsim

@@ -1,0 +1,156 @@
+// The private cache hierarchy of one core: an L1D and, optionally, a private L2.
+// The level that faces the bus (the L2 if private, else the L1D) runs the coherence
+// protocol by executing a ProtocolTable; the generic controller here knows only the
+// table's actions, so a new protocol is a new table. When a private L2 exists the
+// L1D above it is inclusive in it and holds a subset of its permissions; the L2
+// recalls dirty L1 data and invalidates or downgrades L1 copies as the protocol
+// requires.
+//
+// Transient lines live in MSHRs (fetches) and a writeback buffer (evictions); a
+// line upgrading from S stays in the array in SM_AD with an MSHR beside it.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "coherence/bus_types.hpp"
+#include "coherence/cache_array.hpp"
+#include "coherence/checker.hpp"
+#include "coherence/protocol.hpp"
+#include "coherence/snoop_bus.hpp"
+#include "sim/event_log.hpp"
+#include "sim/stats.hpp"
+
+namespace cohsim {
+
+// The core side of a private cache: told when a line it waits for is ready.
+class CacheListener {
+ public:
+  virtual ~CacheListener() = default;
+  virtual void line_ready(Tick t, LineAddr line) = 0;
+};
+
+struct LevelParams {
+  CacheGeometry geometry;
+  Tick latency = 0;  // hit latency in ticks
+  std::string replacement = "lru";
+  unsigned mshrs = 8;
+};
+
+struct PrivateCacheParams {
+  std::string name = "core0";  // statistics prefix
+  LevelParams l1;
+  bool has_l2 = false;
+  LevelParams l2;
+  Tick clock_period = 333'333;  // the core clock (for cycle numbers in the event log)
+  std::uint64_t seed = 0;
+};
+
+// The outcome of asking for a permission.
+struct Access {
+  enum Kind : std::uint8_t { Ready, Pending, Blocked } kind;
+  Tick ready;  // for Ready: when the data may be used
+};
+
+class PrivateCache final : public BusClient {
+ public:
+  PrivateCache(const PrivateCacheParams& p, const ProtocolTable& table, SnoopBus& bus,
+               CacheListener* listener, EventLog* log, Checker* checker);
+
+  // Asks for read (load) or write (store) permission for the line holding `a` at
+  // tick t. Ready: the L1 holds the line with that permission from `ready` on.
+  // Pending: a request is under way; the listener hears line_ready(). Blocked: no
+  // MSHR is free; the listener hears line_ready() when one frees. `count` says
+  // whether this is the access's first attempt (for hit/miss statistics).
+  Access access(Tick t, Addr a, bool write, bool count);
+  // The fast path the core takes for hits: is the line in the L1 with permission?
+  bool l1_has(Addr a, bool write) const {
+    const CacheArray& arr = upper_ ? *upper_ : *coh_;
+    int w = arr.find(arr.line_of(a));
+    if (w < 0) return false;
+    std::uint8_t s = const_cast<CacheArray&>(arr).state(arr.line_of(a), unsigned(w));
+    return upper_ ? s >= (write ? 2 : 1) : (write ? fast_write_[s] : fast_read_[s]);
+  }
+  // Reads/writes a value; the caller holds the permission (access() said Ready).
+  std::uint64_t read(Tick t, Addr a, unsigned size);
+  void write(Tick t, Addr a, unsigned size, std::uint64_t v);
+
+  // BusClient
+  void bus_own(Tick t, BusMsg m, LineAddr line, SnoopReply& r) override;
+  void bus_snoop(Tick t, BusMsg m, LineAddr line, SnoopReply& r) override;
+  void bus_data(Tick t, LineAddr line, const std::uint8_t* data) override;
+  std::string dump_pending() const override;
+
+  void set_listener(CacheListener* l) { listener_ = l; }
+  Permission permission(LineAddr line) const;  // for the checker
+  const std::string& name() const { return p_.name; }
+  const std::string& coh_level_name() const { return coh_name_; }
+  void register_stats(Stats& s) const;
+  // The newest data of a line held here (dirty L1 data first), or false.
+  bool peek_line(LineAddr line, std::uint8_t* out) const;
+  unsigned line_size() const { return coh_->line_size(); }
+
+ private:
+  struct Mshr {
+    LineAddr line;
+    std::uint8_t state;  // when !in_array
+    bool in_array;       // the state lives in the array (an upgrade from S)
+    bool valid;
+  };
+  struct WbEntry {
+    LineAddr line;
+    std::uint8_t state;
+    std::vector<std::uint8_t> data;
+    bool valid;
+  };
+  // Where a line's coherence state lives.
+  struct Loc {
+    enum Kind : std::uint8_t { None, Array, Mshr, Wb } kind = None;
+    int idx = -1;  // way, MSHR index or writeback-buffer index
+  };
+  Loc locate(LineAddr line) const;
+  std::uint8_t state_at(LineAddr line, const Loc& l) const;
+  void set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, Event cause);
+  // Runs the table for (line, event); returns the cell executed.
+  const Cell& execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r);
+  [[noreturn]] void impossible(LineAddr line, std::uint8_t s, Event e) const;
+  int free_mshr() const;
+  int find_mshr(LineAddr line) const;
+  void supply_data(LineAddr line, const Loc& l, SnoopReply& r);
+  std::uint8_t* coh_data(LineAddr line, const Loc& l);
+  void fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state);
+  void evict_coh(Tick t, LineAddr victim, unsigned way);
+  // L1 above a private L2.
+  void fill_upper(Tick t, LineAddr line, bool writable);
+  void recall_upper(LineAddr line, bool invalidate);  // pull dirty data down; drop/downgrade
+  void limit_upper(LineAddr line, Permission p);
+
+  PrivateCacheParams p_;
+  const ProtocolTable& table_;
+  SnoopBus& bus_;
+  int bus_id_;
+  CacheListener* listener_;
+  EventLog* log_;
+  Checker* checker_;
+  std::unique_ptr<CacheArray> coh_;    // the level that runs the protocol
+  std::unique_ptr<CacheArray> upper_;  // the L1D above a private L2, or null
+  std::string coh_name_;               // "core0.l1d" or "core0.l2"
+  Tick coh_latency_, upper_latency_;
+  std::vector<Mshr> mshr_;
+  std::vector<WbEntry> wb_;
+  std::vector<Permission> perm_;  // by state index
+  std::vector<bool> fast_read_, fast_write_;  // by state: a plain hit that keeps the state
+  const std::uint8_t* fill_data_ = nullptr;   // the data being delivered during a Data event
+
+  // statistics
+  struct LevelStats {
+    std::uint64_t load_hits = 0, load_misses = 0, store_hits = 0, store_misses = 0, writebacks = 0,
+                  evictions = 0, hits = 0, misses = 0;
+  };
+  LevelStats l1s_, l2s_;
+  std::uint64_t invalidations_ = 0, mshr_full_ = 0, upgrades_ = 0;
+  std::vector<std::uint64_t> cells_;  // state * kNumEvents + event
+};
+
+}  // namespace cohsim

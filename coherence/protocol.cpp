@@ -1,0 +1,186 @@
+#include "coherence/protocol.hpp"
+
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+namespace cohsim {
+
+const char* name(Event e) {
+  static const char* n[] = {"Load",      "Store",     "Replacement", "Own-GetS", "Own-GetM",
+                            "Own-PutM",  "Other-GetS", "Other-GetM", "Other-PutM", "Data"};
+  return n[int(e)];
+}
+
+const char* name(Action a) {
+  static const char* n[] = {"-",         "issue GetS",   "issue GetM", "issue PutM",
+                            "send data to requestor", "send data to memory", "load hit", "store hit"};
+  return n[int(a)];
+}
+
+const char* describe(Action a) {
+  static const char* d[] = {"nothing",
+                            "put a GetS (read request) on the fabric",
+                            "put a GetM (write request) on the fabric",
+                            "put a PutM (dirty writeback) on the fabric",
+                            "send the line's data to the requesting cache",
+                            "send the line's data to the memory side (a writeback)",
+                            "the waiting load completes",
+                            "the waiting store completes"};
+  return d[int(a)];
+}
+
+Row row(std::string state, std::initializer_list<Event> events, std::initializer_list<Action> actions,
+        std::string next) {
+  return Row{std::move(state), events, actions, std::move(next), false};
+}
+
+Row stall(std::string state, std::initializer_list<Event> events) {
+  return Row{std::move(state), events, {}, "", true};
+}
+
+ProtocolTable::ProtocolTable(std::string name, std::string fabric, std::string description,
+                             std::vector<StateInfo> states, std::vector<Event> events,
+                             std::vector<Row> rows,
+                             std::vector<std::pair<std::string, std::string>> unreachable)
+    : name_(std::move(name)),
+      fabric_(std::move(fabric)),
+      description_(std::move(description)),
+      states_(std::move(states)),
+      events_(std::move(events)),
+      cells_(states_.size() * kNumEvents) {
+  auto fail = [&](const std::string& m) { throw std::logic_error("protocol " + name_ + ": " + m); };
+  if (states_.empty() || states_[0].name != "I") fail("state 0 must be I");
+  if (states_.size() > 255) fail("too many states");
+  for (Event e : events_) used_[int(e)] = true;
+  for (const Row& r : rows) {
+    std::uint8_t s = state_index(r.state);
+    std::uint8_t next = r.next.empty() ? s : state_index(r.next);
+    if (r.actions.size() > 3) fail("more than 3 actions in a cell");
+    for (Event e : r.events) {
+      if (!used_[int(e)]) fail(std::string("event ") + cohsim::name(e) + " is not declared");
+      Cell& c = cells_[s * kNumEvents + int(e)];
+      if (c.kind != CellKind::Impossible)
+        fail("two rows for (" + r.state + ", " + cohsim::name(e) + ")");
+      c.kind = r.stall ? CellKind::Stall : CellKind::Do;
+      c.next = next;
+      c.num_actions = std::uint8_t(r.actions.size());
+      for (std::size_t i = 0; i < r.actions.size(); ++i) c.actions[i] = r.actions[i];
+    }
+  }
+  for (auto& [cellname, why] : unreachable) {
+    auto comma = cellname.find(',');
+    if (comma == std::string::npos) fail("unreachable cell must be 'STATE,Event'");
+    std::uint8_t s = state_index(cellname.substr(0, comma));
+    std::string ev = cellname.substr(comma + 1);
+    bool found = false;
+    for (Event e : events_)
+      if (ev == cohsim::name(e)) {
+        Cell& c = cells_[s * kNumEvents + int(e)];
+        if (c.kind != CellKind::Impossible) fail("cell " + cellname + " is both defined and unreachable");
+        c.why = why;
+        found = true;
+      }
+    if (!found) fail("unknown event in " + cellname);
+  }
+}
+
+std::uint8_t ProtocolTable::state_index(const std::string& s) const {
+  for (std::size_t i = 0; i < states_.size(); ++i)
+    if (states_[i].name == s) return std::uint8_t(i);
+  throw std::logic_error("protocol " + name_ + ": unknown state " + s);
+}
+
+static std::string cell_text(const ProtocolTable& t, std::uint8_t s, Event e) {
+  const Cell& c = t.cell(s, e);
+  if (c.kind == CellKind::Impossible) return "";
+  if (c.kind == CellKind::Stall) return "stall";
+  std::string out;
+  for (int i = 0; i < c.num_actions; ++i) {
+    if (!out.empty()) out += ", ";
+    out += name(c.actions[i]);
+  }
+  if (c.next != s) out += (out.empty() ? "" : " ") + std::string("/") + t.states()[c.next].name;
+  if (out.empty()) out = "-";
+  return out;
+}
+
+std::string ProtocolTable::to_text() const {
+  std::vector<std::vector<std::string>> grid;
+  std::vector<std::string> head{"state"};
+  for (Event e : events_) head.push_back(cohsim::name(e));
+  grid.push_back(head);
+  for (std::size_t s = 0; s < states_.size(); ++s) {
+    std::vector<std::string> r{states_[s].name};
+    for (Event e : events_) r.push_back(cell_text(*this, std::uint8_t(s), e));
+    grid.push_back(r);
+  }
+  std::vector<std::size_t> w(head.size(), 0);
+  for (auto& r : grid)
+    for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
+  std::ostringstream o;
+  o << name_ << " (" << fabric_ << "): " << description_ << "\n\n";
+  for (std::size_t k = 0; k < grid.size(); ++k) {
+    for (std::size_t i = 0; i < grid[k].size(); ++i)
+      o << grid[k][i] << std::string(w[i] - grid[k][i].size() + 2, ' ');
+    o << "\n";
+    if (k == 0) {
+      for (std::size_t i = 0; i < w.size(); ++i) o << std::string(w[i], '-') << "  ";
+      o << "\n";
+    }
+  }
+  o << "\nStates:\n";
+  for (auto& s : states_)
+    o << "  " << s.name << (s.stable ? "" : " (transient)") << ": " << s.description << "\n";
+  o << "\nEmpty cells cannot happen; \"stall\" means the event waits until the line leaves the state.\n";
+  return o.str();
+}
+
+std::string ProtocolTable::to_markdown() const {
+  std::ostringstream o;
+  o << "## " << name_ << " (" << fabric_ << ")\n\n" << description_ << "\n\n| state |";
+  for (Event e : events_) o << " " << cohsim::name(e) << " |";
+  o << "\n|---|";
+  for (std::size_t i = 0; i < events_.size(); ++i) o << "---|";
+  o << "\n";
+  for (std::size_t s = 0; s < states_.size(); ++s) {
+    o << "| " << states_[s].name << " |";
+    for (Event e : events_) o << " " << cell_text(*this, std::uint8_t(s), e) << " |";
+    o << "\n";
+  }
+  o << "\n";
+  for (auto& s : states_) o << "- **" << s.name << "**" << (s.stable ? "" : " (transient)") << ": " << s.description << "\n";
+  return o.str();
+}
+
+std::string ProtocolTable::to_csv() const {
+  std::ostringstream o;
+  o << "state,event,kind,actions,next\n";
+  for (std::size_t s = 0; s < states_.size(); ++s)
+    for (Event e : events_) {
+      const Cell& c = cell(std::uint8_t(s), e);
+      const char* kind = c.kind == CellKind::Do ? "do" : c.kind == CellKind::Stall ? "stall" : "impossible";
+      std::string acts;
+      for (int i = 0; i < c.num_actions; ++i) acts += (i ? ";" : "") + std::string(cohsim::name(c.actions[i]));
+      o << states_[s].name << "," << cohsim::name(e) << "," << kind << "," << acts << ","
+        << (c.kind == CellKind::Do ? states_[c.next].name : "") << "\n";
+    }
+  return o.str();
+}
+
+static std::vector<const ProtocolTable*>& registry() {
+  static std::vector<const ProtocolTable*> r;
+  return r;
+}
+
+void register_protocol(const ProtocolTable* t) { registry().push_back(t); }
+
+const ProtocolTable* find_protocol(const std::string& name, const std::string& fabric) {
+  for (auto* t : registry())
+    if (t->name() == name && t->fabric() == fabric) return t;
+  return nullptr;
+}
+
+std::vector<const ProtocolTable*> all_protocols() { return registry(); }
+
+}  // namespace cohsim

@@ -1,0 +1,123 @@
+// A coherence protocol is data: one table of (state, event) -> (actions, next state)
+// in the style of Sorin, Hill and Wood's Primer, with stable and transient states.
+// One generic controller (private_cache.hpp) executes any table; the same object
+// prints itself for a class and names the per-cell statistics.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+namespace cohsim {
+
+// Events a cache controller reacts to. Core-side events first, then what it
+// observes on the fabric. A protocol uses the subset it needs.
+enum class Event : std::uint8_t {
+  Load,         // the core reads the line
+  Store,        // the core writes the line (store-buffer drain or atomic RMW)
+  Replacement,  // the line is chosen as a victim
+  OwnGetS,      // our own GetS is ordered on the bus
+  OwnGetM,
+  OwnPutM,
+  OtherGetS,  // another cache's GetS is ordered on the bus
+  OtherGetM,
+  OtherPutM,
+  Data,  // the data response for our outstanding request arrives
+  kCount
+};
+constexpr int kNumEvents = int(Event::kCount);
+const char* name(Event e);
+
+// Actions the generic controller knows how to perform.
+enum class Action : std::uint8_t {
+  None,
+  IssueGetS,      // request the line for reading
+  IssueGetM,      // request the line for writing (also from S: an upgrade)
+  IssuePutM,      // write the dirty line back (evicting it)
+  SendDataToReq,  // supply the line to the requester (cache-to-cache)
+  SendDataToMem,  // write the line to the memory side
+  LoadHit,        // the waiting load completes
+  StoreHit,       // the waiting store completes
+  kCount
+};
+const char* name(Action a);
+const char* describe(Action a);
+
+enum class Permission : std::uint8_t { None, Read, Write };
+
+struct StateInfo {
+  std::string name;
+  std::string description;
+  bool stable;
+  Permission permission;  // what the core may do in this state
+};
+
+enum class CellKind : std::uint8_t { Impossible, Stall, Do };
+
+struct Cell {
+  CellKind kind = CellKind::Impossible;
+  std::array<Action, 3> actions{};
+  std::uint8_t num_actions = 0;
+  std::uint8_t next = 0;   // next state index
+  std::string why;         // for Impossible cells: why the event cannot happen here
+};
+
+// A row as written in a protocol file: a state, one or more events, and either the
+// actions and next state, or "stall".
+struct Row {
+  std::string state;
+  std::vector<Event> events;
+  std::vector<Action> actions;
+  std::string next;  // "" = stay in the same state
+  bool stall = false;
+};
+Row row(std::string state, std::initializer_list<Event> events, std::initializer_list<Action> actions,
+        std::string next = "");
+Row stall(std::string state, std::initializer_list<Event> events);
+
+class ProtocolTable {
+ public:
+  // Validates the rows (known states, one row per cell, stable states first) and
+  // compiles them into a dense (state, event) array. Throws std::logic_error on a
+  // malformed table: the tables are code, checked by a test at start-up.
+  ProtocolTable(std::string name, std::string fabric, std::string description,
+                std::vector<StateInfo> states, std::vector<Event> events, std::vector<Row> rows,
+                std::vector<std::pair<std::string, std::string>> unreachable = {});
+
+  const std::string& name() const { return name_; }
+  const std::string& fabric() const { return fabric_; }
+  const std::string& description() const { return description_; }
+  const std::vector<StateInfo>& states() const { return states_; }
+  const std::vector<Event>& events() const { return events_; }
+  int num_states() const { return int(states_.size()); }
+  std::uint8_t state_index(const std::string& s) const;  // throws std::logic_error
+  const Cell& cell(std::uint8_t state, Event e) const { return cells_[state * kNumEvents + int(e)]; }
+  bool uses(Event e) const { return used_[int(e)]; }
+  std::uint8_t invalid() const { return 0; }  // state 0 is always I
+
+  // Printing for a class: the executed table as text, markdown, csv.
+  std::string to_text() const;
+  std::string to_markdown() const;
+  std::string to_csv() const;
+
+ private:
+  std::string name_, fabric_, description_;
+  std::vector<StateInfo> states_;
+  std::vector<Event> events_;
+  std::vector<Cell> cells_;
+  std::array<bool, kNumEvents> used_{};
+};
+
+// Registry of protocol tables by (name, fabric).
+void register_protocol(const ProtocolTable* t);
+const ProtocolTable* find_protocol(const std::string& name, const std::string& fabric);
+std::vector<const ProtocolTable*> all_protocols();
+
+#define COHSIM_REGISTER_PROTOCOL(VAR)                               \
+  static const bool cohsim_registered_protocol_##VAR = [] {        \
+    ::cohsim::register_protocol(&VAR());                           \
+    return true;                                                   \
+  }()
+
+}  // namespace cohsim

@@ -1,0 +1,137 @@
+#include "coherence/snoop_bus.hpp"
+
+#include <sstream>
+
+namespace cohsim {
+
+using sc_core::sc_time;
+using sc_core::SC_FS;
+
+SnoopBus::SnoopBus(sc_core::sc_module_name name, const BusParams& p, MemoryLevel* memory_side)
+    : sc_module(name), p_(p), memory_(memory_side), buf_(p.line_size, 0) {
+  SC_HAS_PROCESS(SnoopBus);
+  SC_METHOD(tick);
+  sensitive << wake_;
+  dont_initialize();
+}
+
+int SnoopBus::attach(BusClient* c) {
+  clients_.push_back(c);
+  return int(clients_.size()) - 1;
+}
+
+void SnoopBus::schedule(Tick at) {
+  Tick now = sc_core::sc_time_stamp().value();
+  wake_.notify(sc_time::from_value(at > now ? at - now : 0));
+}
+
+void SnoopBus::request(Tick t, int client, BusMsg m, LineAddr line) {
+  queue_.push_back({t, client, m, line});
+  if (!busy_) schedule(edge(t));
+}
+
+void SnoopBus::tick() {
+  const Tick now = sc_core::sc_time_stamp().value();
+  if (busy_) {
+    if (now < busy_until_) {  // an early wake-up (it replaced the later one)
+      schedule(busy_until_);
+      return;
+    }
+    busy_ = false;
+    if (current_.msg != BusMsg::PutM) clients_[current_.client]->bus_data(now, current_.line, buf_.data());
+  }
+  if (queue_.empty()) return;
+  // Only requests made by now may compete.
+  bool any = false;
+  Tick earliest = ~Tick(0);
+  for (auto& q : queue_) {
+    if (q.t <= now) any = true;
+    earliest = std::min(earliest, q.t);
+  }
+  if (!any) {
+    schedule(edge(earliest));
+    return;
+  }
+  grant(now);
+}
+
+void SnoopBus::grant(Tick t) {
+  // Choose: round robin over clients starting after the last one granted, or the
+  // oldest request. Ties in arrival time go to the lower client id.
+  std::size_t pick = queue_.size();
+  if (p_.round_robin) {
+    int best_dist = 1 << 30;
+    const int n = int(clients_.size());
+    for (std::size_t i = 0; i < queue_.size(); ++i) {
+      if (queue_[i].t > t) continue;
+      int dist = (queue_[i].client - last_granted_ - 1 + 2 * n) % n;
+      if (dist < best_dist) best_dist = dist, pick = i;  // first in queue order = oldest of that client
+    }
+  } else {
+    for (std::size_t i = 0; i < queue_.size(); ++i)
+      if (queue_[i].t <= t && (pick == queue_.size() || queue_[i].t < queue_[pick].t)) pick = i;
+  }
+  current_ = queue_[pick];
+  queue_.erase(queue_.begin() + std::ptrdiff_t(pick));
+  last_granted_ = current_.client;
+  wait_ticks_ += t - current_.t;
+  ++transactions_;
+  ++msgs_[int(current_.msg)];
+
+  SnoopReply r;
+  r.buf = buf_.data();
+  clients_[current_.client]->bus_own(t, current_.msg, current_.line, r);
+  for (std::size_t c = 0; c < clients_.size(); ++c)
+    if (int(c) != current_.client) clients_[c]->bus_snoop(t, current_.msg, current_.line, r);
+
+  const Tick address_done = t + p_.address_cycles * p_.period;
+  const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
+  Tick end;
+  if (current_.msg == BusMsg::PutM) {
+    end = r.data_to_memory ? address_done + data_phase : address_done;
+    if (r.data_to_memory) {
+      ++mem_writebacks_;
+      memory_->write_line(end, current_.line, buf_.data());
+    }
+  } else {
+    Tick ready;
+    if (r.data_to_requestor) {
+      ++c2c_;
+      ready = address_done + r.supply_latency;
+      if (r.data_to_memory) {
+        ++mem_writebacks_;
+        memory_->write_line(address_done, current_.line, buf_.data());
+      }
+    } else {
+      ready = memory_->read_line(address_done, current_.line, buf_.data());
+    }
+    end = edge(ready) + data_phase;
+  }
+  busy_ = true;
+  busy_until_ = end;
+  busy_ticks_ += end - t;
+  schedule(end);
+}
+
+void SnoopBus::register_stats(Stats& s) const {
+  s.counter("bus.transactions", &transactions_);
+  for (int m = 0; m < kNumBusMsgs; ++m) s.counter(std::string("bus.msgs.") + cohsim::name(BusMsg(m)), &msgs_[m]);
+  s.counter("bus.cache_to_cache", &c2c_);
+  s.counter("bus.memory_writebacks", &mem_writebacks_);
+  const Tick period = p_.period;
+  const auto* b = &busy_ticks_;
+  const auto* w = &wait_ticks_;
+  const auto* n = &transactions_;
+  s.derived("bus.busy_cycles", [=] { return double(*b / period); });
+  s.derived("bus.avg_wait_cycles", [=] { return *n ? double(*w) / double(period) / double(*n) : 0.0; });
+}
+
+std::string SnoopBus::dump() const {
+  std::ostringstream o;
+  o << "bus: " << (busy_ ? "busy" : "idle") << ", " << queue_.size() << " queued";
+  for (auto& q : queue_) o << "\n  client " << q.client << " " << cohsim::name(q.msg) << " line 0x" << std::hex << q.line << std::dec;
+  for (auto* c : clients_) o << "\n" << c->dump_pending();
+  return o.str();
+}
+
+}  // namespace cohsim

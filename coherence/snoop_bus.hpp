@@ -1,0 +1,65 @@
+// The snooping bus: one shared medium with arbitration, an address phase that every
+// cache snoops, and a data phase. Transactions are atomic (the Primer's baseline):
+// the bus is held from a request's address phase until its data has been delivered,
+// so contention shows up as queueing for the bus.
+#pragma once
+#include <deque>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "coherence/bus_types.hpp"
+#include "sim/memory_side.hpp"
+#include "sim/stats.hpp"
+
+namespace cohsim {
+
+struct BusParams {
+  Tick period = 500'000;        // uncore clock, fs
+  unsigned line_size = 64;
+  unsigned width = 32;          // bytes per cycle in the data phase
+  unsigned address_cycles = 1;  // arbitration + address phase
+  bool round_robin = true;      // else first come, first served
+};
+
+class SnoopBus : public sc_core::sc_module {
+ public:
+  SnoopBus(sc_core::sc_module_name name, const BusParams& p, MemoryLevel* memory_side);
+  int attach(BusClient* c);  // returns the client's id
+  // A request made at tick t (>= the current SystemC time).
+  void request(Tick t, int client, BusMsg m, LineAddr line);
+  void register_stats(Stats& s) const;
+  Tick now_cycles_to_ticks(Cycles c) const { return c * p_.period; }
+  std::string dump() const;
+  double busy_cycles() const { return double(busy_ticks_ / p_.period); }
+
+ private:
+  struct Pending {
+    Tick t;
+    int client;
+    BusMsg msg;
+    LineAddr line;
+  };
+  void tick();
+  void grant(Tick t);
+  void schedule(Tick at);
+  Tick edge(Tick t) const { return (t + p_.period - 1) / p_.period * p_.period; }
+
+  BusParams p_;
+  MemoryLevel* memory_;
+  std::vector<BusClient*> clients_;
+  std::deque<Pending> queue_;
+  sc_core::sc_event wake_;
+  bool busy_ = false;
+  Tick busy_until_ = 0;
+  Pending current_{};
+  int last_granted_ = -1;
+  std::vector<std::uint8_t> buf_;
+  // statistics
+  std::uint64_t transactions_ = 0, busy_ticks_ = 0, wait_ticks_ = 0, c2c_ = 0, mem_writebacks_ = 0;
+  std::uint64_t msgs_[kNumBusMsgs] = {};
+  Tick last_tick_seen_ = 0;
+};
+
+}  // namespace cohsim

@@ -1,0 +1,129 @@
+// A core: runs one thread of the trace, lowered to its ISA's instructions, one
+// instruction issued per cycle in program order. Loads go to a load queue and
+// start their cache access at once (so misses overlap), but bind their values in
+// program order (x86 TSO's load->load order): a load reads its value when it is
+// the oldest unbound load and its line is readable in the L1. Stores retire into the store buffer, which drains
+// to the L1 in order, one store per cycle, and forwards to younger loads of the
+// same bytes. Locked instructions and mfence wait for the store buffer to drain and
+// older loads to bind. `compute N` keeps the core busy N cycles.
+//
+// The core is event-driven: it works in the cycles in which it has work and sleeps
+// otherwise. While no other component has anything scheduled before its next
+// cycle, it runs that cycle at once instead of returning to the kernel (what it
+// does then touches only its own private state, so the result is the same).
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "coherence/private_cache.hpp"
+#include "cpu/lowering.hpp"
+#include "cpu/ring.hpp"
+#include "cpu/trace/trace.hpp"
+#include "sim/stats.hpp"
+
+namespace cohsim {
+
+struct CoreParams {
+  Tick period = 333'333;  // core clock
+  unsigned store_buffer = 16;
+  unsigned load_queue = 8;
+  unsigned ports = 2;  // L1 accesses per cycle
+  Tick start = 0;      // when the core starts its thread (a random offset, for litmus runs)
+};
+
+class Core : public sc_core::sc_module, public CacheListener {
+ public:
+  Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::unique_ptr<ThreadStream> stream,
+       const Lowering& isa, PrivateCache* cache, unsigned num_regs);
+
+  void line_ready(Tick t, LineAddr line) override;
+  bool done() const { return done_; }
+  Tick finish_tick() const { return finish_; }
+  std::uint64_t ops() const { return ops_; }
+  const std::vector<std::uint64_t>& registers() const { return regs_; }
+  void register_stats(Stats& s) const;
+  std::string dump() const;
+  // Cores never run ahead of this tick (the end of the current sc_start slice).
+  static void set_run_limit(Tick t) { run_limit_ = t; }
+
+ private:
+  static constexpr Tick kNever = ~Tick(0);
+  struct LoadEntry {
+    Addr addr;
+    Tick issued;
+    Tick done_at;  // once bound: when the data reaches the register
+    std::uint64_t wait_gen;  // waiting for a line_ready() after this generation
+    std::int16_t reg;
+    std::uint8_t size;
+    bool accessed;  // the first cache access was made (hit/miss counted)
+    bool bound;     // the value was read
+    bool waiting;
+  };
+  struct StoreEntry {
+    Addr addr;
+    std::uint64_t value;
+    std::uint64_t wait_gen;
+    std::uint8_t size;
+    bool accessed;
+    bool waiting;
+  };
+
+  void tick();
+  Tick cycle(Tick t);  // runs one core cycle; returns the next tick with work, or kNever
+  bool perform_loads(Tick t, Tick& next);
+  bool drain_store(Tick t, Tick& next);
+  bool issue(Tick t, Tick& next);
+  bool fetch_inst();
+  void retire_inst();
+  bool do_rmw(Tick t, Tick& next);
+  void perform_rmw(Tick t, Tick ready);
+  void bind_load(Tick t, LoadEntry& e, Tick ready);
+  void complete_waiting(Tick t, LineAddr line);
+  void stall_begin(Tick t) {
+    if (stall_since_ == kNever) stall_since_ = t;
+  }
+  void stall_end(Tick t, std::uint64_t& counter) {
+    if (stall_since_ != kNever) counter += (t - stall_since_) / p_.period, stall_since_ = kNever;
+  }
+  // An access for `addr` returned Pending/Blocked: skip retries until a line is ready.
+  bool still_waiting(bool waiting, std::uint64_t gen) const { return waiting && gen == wake_gen_; }
+  std::uint64_t rmw_result(std::uint64_t old) const;
+  Tick edge(Tick t) const { return (t + p_.period - 1) / p_.period * p_.period; }
+
+  int id_;
+  CoreParams p_;
+  std::unique_ptr<ThreadStream> stream_;
+  const Lowering& isa_;
+  PrivateCache* cache_;
+  sc_core::sc_event wake_;
+  Ring<LoadEntry> lq_;
+  Ring<StoreEntry> sb_;
+  std::vector<std::uint64_t> regs_;
+
+  Op op_{};                 // the trace op being executed
+  const Sequence* seq_ = nullptr;
+  unsigned seq_pos_ = 0;    // next instruction of seq_
+  bool have_inst_ = false;  // op_/seq_[seq_pos_] is waiting to issue
+  bool stream_done_ = false;
+  bool done_ = false;
+  bool rmw_accessed_ = false, rmw_waiting_ = false;
+  std::uint64_t rmw_gen_ = 0;
+  std::uint64_t wake_gen_ = 0;  // counts line_ready() calls
+  Tick stall_since_ = kNever;
+  Tick busy_until_ = 0;
+  Tick finish_ = 0;
+  Tick cycle_tick_ = kNever;  // the cycle in which `ports_used_` counts
+  unsigned ports_used_ = 0;
+  static Tick run_limit_;
+
+  // statistics
+  std::uint64_t ops_ = 0, instructions_ = 0, loads_ = 0, stores_ = 0, rmws_ = 0, fences_ = 0, computes_ = 0,
+                ifetches_ = 0, forwarded_ = 0, sb_full_ = 0, lq_full_ = 0, fence_stall_ = 0,
+                rmw_stall_ = 0, forward_stall_ = 0, busy_cycles_ = 0;
+  Histogram load_latency_;
+};
+
+}  // namespace cohsim

@@ -1,0 +1,34 @@
+// A fixed-capacity FIFO that never allocates after construction (store buffer,
+// load queue).
+#pragma once
+#include <cstddef>
+#include <vector>
+
+namespace cohsim {
+
+template <typename T>
+class Ring {
+ public:
+  explicit Ring(std::size_t capacity) : buf_(capacity) {}
+  bool empty() const { return size_ == 0; }
+  bool full() const { return size_ == buf_.size(); }
+  std::size_t size() const { return size_; }
+  std::size_t capacity() const { return buf_.size(); }
+  T& front() { return buf_[head_]; }
+  T& at(std::size_t i) { return buf_[(head_ + i) % buf_.size()]; }  // 0 = oldest
+  T& push() {
+    T& e = buf_[(head_ + size_) % buf_.size()];
+    ++size_;
+    return e;
+  }
+  void pop() {
+    head_ = (head_ + 1) % buf_.size();
+    --size_;
+  }
+
+ private:
+  std::vector<T> buf_;
+  std::size_t head_ = 0, size_ = 0;
+};
+
+}  // namespace cohsim

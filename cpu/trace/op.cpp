@@ -1,0 +1,36 @@
+#include "cpu/trace/op.hpp"
+
+namespace cohsim {
+
+const char* name(OpKind k) {
+  switch (k) {
+    case OpKind::Load: return "load";
+    case OpKind::Store: return "store";
+    case OpKind::FetchAdd: return "fetch_add";
+    case OpKind::FetchSub: return "fetch_sub";
+    case OpKind::FetchAnd: return "fetch_and";
+    case OpKind::FetchOr: return "fetch_or";
+    case OpKind::FetchXor: return "fetch_xor";
+    case OpKind::Swap: return "swap";
+    case OpKind::CompareExchange: return "compare_exchange";
+    case OpKind::CompareExchangeWeak: return "compare_exchange_weak";
+    case OpKind::Fence: return "fence";
+    case OpKind::Compute: return "compute";
+    case OpKind::IFetch: return "ifetch";
+  }
+  return "?";
+}
+
+const char* name(Ordering o) {
+  switch (o) {
+    case Ordering::Plain: return "Plain";
+    case Ordering::Relaxed: return "Relaxed";
+    case Ordering::Acquire: return "Acquire";
+    case Ordering::Release: return "Release";
+    case Ordering::AcqRel: return "AcqRel";
+    case Ordering::SeqCst: return "SeqCst";
+  }
+  return "?";
+}
+
+}  // namespace cohsim

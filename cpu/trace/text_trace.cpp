@@ -1,0 +1,1028 @@
+#include "cpu/trace/text_trace.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <stdexcept>
+#include <string_view>
+#include <unordered_map>
+
+#include "sim/error.hpp"
+
+namespace cohsim {
+namespace trace_detail {
+
+// ---------------------------------------------------------------- files
+
+SharedFile::SharedFile(const std::string& path) : path_(path) {
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) throw UserError(path + ": cannot open trace: " + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd_, &st) != 0) {
+    int err = errno;
+    ::close(fd_);
+    throw UserError(path + ": cannot open trace: " + std::strerror(err));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd_);
+    throw UserError(path + ": cannot open trace: " + std::strerror(EISDIR));
+  }
+  size_ = static_cast<std::uint64_t>(st.st_size);
+}
+
+SharedFile::~SharedFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::size_t SharedFile::read_at(std::uint64_t offset, void* buf, std::size_t n) const {
+  std::size_t done = 0;
+  char* p = static_cast<char*>(buf);
+  while (done < n) {
+    ssize_t r = ::pread(fd_, p + done, n - done, static_cast<off_t>(offset + done));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw UserError(path_ + ": cannot read trace: " + std::strerror(errno));
+    }
+    if (r == 0) break;
+    done += static_cast<std::size_t>(r);
+  }
+  return done;
+}
+
+LineReader::LineReader(std::shared_ptr<const SharedFile> file, std::uint64_t begin,
+                       std::uint64_t end, std::size_t buffer)
+    : file_(std::move(file)), buf_(buffer), file_pos_(begin), file_end_(end) {}
+
+bool LineReader::refill() {
+  if (file_pos_ >= file_end_) return false;
+  if (pos_ > 0) {
+    std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+    end_ -= pos_;
+    pos_ = 0;
+  }
+  if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);  // a line longer than the buffer
+  std::size_t want = static_cast<std::size_t>(
+      std::min<std::uint64_t>(buf_.size() - end_, file_end_ - file_pos_));
+  std::size_t got = file_->read_at(file_pos_, buf_.data() + end_, want);
+  if (got == 0) {  // the file shrank under us
+    file_end_ = file_pos_;
+    return false;
+  }
+  end_ += got;
+  file_pos_ += got;
+  return true;
+}
+
+bool LineReader::next(const char*& b, const char*& e) {
+  for (;;) {
+    const char* s = buf_.data() + pos_;
+    const char* nl = static_cast<const char*>(std::memchr(s, '\n', end_ - pos_));
+    if (nl) {
+      b = s;
+      e = nl;
+      pos_ = static_cast<std::size_t>(nl - buf_.data()) + 1;
+      if (e > b && e[-1] == '\r') --e;
+      return true;
+    }
+    if (!refill()) {
+      if (pos_ == end_) return false;
+      b = buf_.data() + pos_;
+      e = buf_.data() + end_;
+      pos_ = end_;
+      if (e > b && e[-1] == '\r') --e;
+      return true;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- ordering rules
+
+static constexpr unsigned bit(Ordering o) { return 1u << static_cast<unsigned>(o); }
+static constexpr unsigned kAtomic = bit(Ordering::Relaxed) | bit(Ordering::Acquire) |
+                                    bit(Ordering::Release) | bit(Ordering::AcqRel) |
+                                    bit(Ordering::SeqCst);
+
+static unsigned allowed_mask(OpKind k) {
+  switch (k) {
+    case OpKind::Load:
+      return bit(Ordering::Plain) | bit(Ordering::Relaxed) | bit(Ordering::Acquire) |
+             bit(Ordering::SeqCst);
+    case OpKind::Store:
+      return bit(Ordering::Plain) | bit(Ordering::Relaxed) | bit(Ordering::Release) |
+             bit(Ordering::SeqCst);
+    case OpKind::Fence:
+      return bit(Ordering::Acquire) | bit(Ordering::Release) | bit(Ordering::AcqRel) |
+             bit(Ordering::SeqCst);
+    case OpKind::Compute:
+    case OpKind::IFetch:
+      return bit(Ordering::Plain);
+    default:
+      return kAtomic;  // read-modify-writes
+  }
+}
+
+bool order_allowed(OpKind k, Ordering o) {
+  return static_cast<unsigned>(o) < kNumOrderings && (allowed_mask(k) & bit(o));
+}
+
+bool fail_order_allowed(Ordering s, Ordering f) {
+  switch (f) {
+    case Ordering::Relaxed: return s != Ordering::Plain;
+    case Ordering::Acquire:
+      return s == Ordering::Acquire || s == Ordering::AcqRel || s == Ordering::SeqCst;
+    case Ordering::SeqCst: return s == Ordering::SeqCst;
+    default: return false;
+  }
+}
+
+}  // namespace trace_detail
+
+namespace {
+
+using namespace trace_detail;
+
+// ---------------------------------------------------------------- lexing
+
+bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ident_start(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+bool is_ident_char(char c) { return is_ident_start(c) || is_digit(c); }
+
+struct Tok {
+  const char* b = nullptr;
+  const char* e = nullptr;
+  std::size_t size() const { return static_cast<std::size_t>(e - b); }
+  std::string_view sv() const { return {b, size()}; }
+  std::string str() const { return std::string(b, size()); }
+  bool is_arrow() const { return size() == 2 && b[0] == '-' && b[1] == '>'; }
+};
+
+bool is_identifier(const char* b, const char* e) {
+  if (b == e || !is_ident_start(*b)) return false;
+  for (++b; b < e; ++b)
+    if (!is_ident_char(*b)) return false;
+  return true;
+}
+
+// Tokens are separated by blanks; `#` starts a comment; `->` is a token of its own.
+struct Cursor {
+  const char* p;
+  const char* e;
+  bool next(Tok& t) {
+    while (p < e && is_ws(*p)) ++p;
+    if (p == e || *p == '#') {
+      p = e;
+      return false;
+    }
+    t.b = p;
+    if (p[0] == '-' && p + 1 < e && p[1] == '>') {
+      p += 2;
+      t.e = p;
+      return true;
+    }
+    for (++p; p < e; ++p) {
+      char c = *p;
+      if (is_ws(c) || c == '#' || (c == '-' && p + 1 < e && p[1] == '>')) break;
+    }
+    t.e = p;
+    return true;
+  }
+  bool peek(Tok& t) {
+    const char* save = p;
+    bool r = next(t);
+    p = save;
+    return r;
+  }
+};
+
+enum class Num { Ok, Bad, Overflow };
+
+// Decimal or 0x hexadecimal, `_` allowed between digits.
+Num parse_number(const char* b, const char* e, std::uint64_t& out) {
+  std::uint64_t v = 0;
+  if (e - b > 2 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X')) {
+    b += 2;
+    if (*b == '_') return Num::Bad;
+    for (; b < e; ++b) {
+      char c = *b;
+      unsigned d;
+      if (c >= '0' && c <= '9') d = c - '0';
+      else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
+      else if (c == '_' && b + 1 < e) continue;
+      else return Num::Bad;
+      if (v >> 60) return Num::Overflow;
+      v = (v << 4) | d;
+    }
+  } else {
+    if (b == e || !is_digit(*b)) return Num::Bad;
+    for (; b < e; ++b) {
+      char c = *b;
+      if (c == '_' && b + 1 < e) continue;
+      if (!is_digit(c)) return Num::Bad;
+      unsigned d = c - '0';
+      if (v > (UINT64_MAX - d) / 10) return Num::Overflow;
+      v = v * 10 + d;
+    }
+  }
+  out = v;
+  return Num::Ok;
+}
+
+// The first word of a line: an operation (OpKind value) or a directive.
+constexpr int kWordThread = 100, kWordPlace = 101, kWordNone = -1;
+
+int lookup_word(const char* b, std::size_t n) {
+  auto is = [&](const char* w) { return std::memcmp(b, w, n) == 0; };
+  switch (n) {
+    case 4:
+      if (is("load")) return int(OpKind::Load);
+      if (is("swap")) return int(OpKind::Swap);
+      break;
+    case 5:
+      if (is("store")) return int(OpKind::Store);
+      if (is("fence")) return int(OpKind::Fence);
+      if (is("place")) return kWordPlace;
+      break;
+    case 6:
+      if (is("thread")) return kWordThread;
+      if (is("ifetch")) return int(OpKind::IFetch);
+      break;
+    case 7:
+      if (is("compute")) return int(OpKind::Compute);
+      break;
+    case 8:
+      if (is("fetch_or")) return int(OpKind::FetchOr);
+      break;
+    case 9:
+      if (is("fetch_add")) return int(OpKind::FetchAdd);
+      if (is("fetch_sub")) return int(OpKind::FetchSub);
+      if (is("fetch_and")) return int(OpKind::FetchAnd);
+      if (is("fetch_xor")) return int(OpKind::FetchXor);
+      break;
+    case 16:
+      if (is("compare_exchange")) return int(OpKind::CompareExchange);
+      break;
+    case 21:
+      if (is("compare_exchange_weak")) return int(OpKind::CompareExchangeWeak);
+      break;
+  }
+  return kWordNone;
+}
+
+const std::vector<std::string>& word_choices() {
+  static const std::vector<std::string> v = {
+      "load", "store", "fetch_add", "fetch_sub", "fetch_and", "fetch_or", "fetch_xor", "swap",
+      "compare_exchange", "compare_exchange_weak", "fence", "compute", "ifetch", "thread",
+      "place"};
+  return v;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+  return s;
+}
+
+const char* syntax(OpKind k) {
+  switch (k) {
+    case OpKind::Load: return "load[.SIZE] ADDR [ORDER] [-> REG]";
+    case OpKind::Store: return "store[.SIZE] ADDR VALUE [ORDER]";
+    case OpKind::FetchAdd: return "fetch_add[.SIZE] ADDR VALUE ORDER [-> REG]";
+    case OpKind::FetchSub: return "fetch_sub[.SIZE] ADDR VALUE ORDER [-> REG]";
+    case OpKind::FetchAnd: return "fetch_and[.SIZE] ADDR VALUE ORDER [-> REG]";
+    case OpKind::FetchOr: return "fetch_or[.SIZE] ADDR VALUE ORDER [-> REG]";
+    case OpKind::FetchXor: return "fetch_xor[.SIZE] ADDR VALUE ORDER [-> REG]";
+    case OpKind::Swap: return "swap[.SIZE] ADDR VALUE ORDER [-> REG]";
+    case OpKind::CompareExchange:
+      return "compare_exchange[.SIZE] ADDR EXPECTED DESIRED SUCCESS_ORDER FAILURE_ORDER [-> REG]";
+    case OpKind::CompareExchangeWeak:
+      return "compare_exchange_weak[.SIZE] ADDR EXPECTED DESIRED SUCCESS_ORDER FAILURE_ORDER "
+             "[-> REG]";
+    case OpKind::Fence: return "fence ORDER";
+    case OpKind::Compute: return "compute CYCLES";
+    case OpKind::IFetch: return "ifetch[.SIZE] ADDR";
+  }
+  return "";
+}
+
+bool has_addr(OpKind k) { return k != OpKind::Fence && k != OpKind::Compute; }
+bool has_result(OpKind k) { return k == OpKind::Load || is_rmw(k); }
+
+// Orderings as written: Rust's spelling, lower case, acq_rel / seq_cst. -1: unknown.
+int parse_ordering(const Tok& t) {
+  const char* b = t.b;
+  std::size_t n = t.size();
+  auto is = [&](const char* w) { return std::memcmp(b, w, n) == 0; };
+  switch (n) {
+    case 5:
+      if (is("Plain") || is("plain")) return int(Ordering::Plain);
+      break;
+    case 6:
+      if (is("AcqRel") || is("acqrel")) return int(Ordering::AcqRel);
+      if (is("SeqCst") || is("seqcst")) return int(Ordering::SeqCst);
+      break;
+    case 7:
+      if (is("Relaxed") || is("relaxed")) return int(Ordering::Relaxed);
+      if (is("Acquire") || is("acquire")) return int(Ordering::Acquire);
+      if (is("Release") || is("release")) return int(Ordering::Release);
+      if (is("acq_rel")) return int(Ordering::AcqRel);
+      if (is("seq_cst")) return int(Ordering::SeqCst);
+      break;
+  }
+  return -1;
+}
+
+std::string order_list(unsigned mask) {
+  std::string s;
+  for (int o = 1; o < kNumOrderings; ++o)
+    if (mask & (1u << o)) s += std::string(s.empty() ? "" : ", ") + name(Ordering(o));
+  return s;
+}
+
+unsigned kind_mask(OpKind k) {
+  unsigned m = 0;
+  for (int o = 0; o < kNumOrderings; ++o)
+    if (order_allowed(k, Ordering(o))) m |= 1u << o;
+  return m;
+}
+
+// ---------------------------------------------------------------- shared trace data
+
+struct Section {
+  std::uint64_t begin = 0, end = 0;  // byte range of the operations
+  std::uint32_t header_line = 0;     // line of `thread N`
+  bool present = false;
+};
+
+struct TextData {
+  std::string path;
+  TraceOptions opts;
+  std::shared_ptr<SharedFile> file;
+  std::deque<std::string> store;  // owns the names the maps point into
+  std::vector<std::pair<std::string, Addr>> symbols;
+  std::unordered_map<std::string_view, Addr> symbol_addr;
+  std::vector<Section> sections;
+  std::vector<std::vector<std::string>> registers;
+  std::vector<std::unordered_map<std::string_view, std::int16_t>> reg_index;
+
+  std::string_view keep(std::string_view s) {
+    store.emplace_back(s);
+    return store.back();
+  }
+};
+
+constexpr unsigned kMaxThreads = 65536;
+constexpr std::size_t kMaxRegisters = 32767;
+
+// Location and error reporting for one line.
+struct Where {
+  const std::string* path;
+  std::uint32_t line;
+  const char* line_begin;
+  [[noreturn]] void fail(const char* at, const std::string& msg) const {
+    int col = at ? static_cast<int>(at - line_begin) + 1 : 0;
+    throw UserError(located(*path, static_cast<int>(line), col, msg));
+  }
+};
+
+// Reads the opcode token (`load`, `store.4`): the word and the access size.
+int read_opcode(const Tok& t, const Where& w, std::uint8_t& size) {
+  const char* dot = static_cast<const char*>(std::memchr(t.b, '.', t.size()));
+  const char* we = dot ? dot : t.e;
+  int word = lookup_word(t.b, static_cast<std::size_t>(we - t.b));
+  if (word == kWordNone) {
+    std::string wd(t.b, we);
+    std::string near = nearest(wd, word_choices());
+    w.fail(t.b, "unknown operation '" + wd + "'" +
+                    (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+                    "; valid: " + join(word_choices()));
+  }
+  size = 8;
+  if (dot) {
+    std::string wd(t.b, we);
+    if (word >= kWordThread || word == int(OpKind::Fence) || word == int(OpKind::Compute))
+      w.fail(dot, "'" + wd + "' takes no access size suffix");
+    std::string_view s(dot + 1, static_cast<std::size_t>(t.e - dot - 1));
+    if (s == "1") size = 1;
+    else if (s == "2") size = 2;
+    else if (s == "4") size = 4;
+    else if (s == "8") size = 8;
+    else
+      w.fail(dot, "bad access size '." + std::string(s) + "' on '" + wd +
+                      "': valid sizes are .1, .2, .4 and .8 (bytes; the default is 8)");
+  }
+  return word;
+}
+
+// ---------------------------------------------------------------- first pass
+
+std::shared_ptr<TextData> scan(const std::string& path, const TraceOptions& opts) {
+  auto d = std::make_shared<TextData>();
+  d->path = path;
+  d->opts = opts;
+  d->file = std::make_shared<SharedFile>(path);
+
+  struct Sym {
+    std::size_t index;
+    std::uint32_t use_line = 0, place_line = 0;
+    Addr addr = 0;
+  };
+  std::unordered_map<std::string_view, Sym> syms;
+  std::vector<std::string_view> order;  // symbols by first mention
+
+  LineReader r(d->file, 0, d->file->size());
+  const char *b, *e;
+  std::uint32_t line = 0;
+  int cur = -1;  // current thread
+  std::uint64_t line_start = 0;
+  while ((line_start = r.tell(), r.next(b, e))) {
+    ++line;
+    Where w{&d->path, line, b};
+    Cursor c{b, e};
+    Tok t;
+    if (!c.next(t)) continue;
+    std::uint8_t size;
+    int word = read_opcode(t, w, size);
+    if (word == kWordThread) {
+      Tok n;
+      if (!c.next(n)) w.fail(c.p, "missing thread number: write `thread N`, N = 0, 1, 2, ...");
+      std::uint64_t v;
+      Num res = parse_number(n.b, n.e, v);
+      if (res != Num::Ok || (n.size() > 1 && n.b[1] == 'x'))
+        w.fail(n.b, "bad thread number '" + n.str() + "': write `thread N`, N = 0, 1, 2, ...");
+      if (v >= kMaxThreads)
+        w.fail(n.b, "thread number " + n.str() + " is too large (at most " +
+                        std::to_string(kMaxThreads - 1) + ")");
+      Tok extra;
+      if (c.next(extra)) w.fail(extra.b, "unexpected '" + extra.str() + "' after `thread N`");
+      if (cur >= 0) d->sections[cur].end = line_start;
+      if (v >= d->sections.size()) {
+        d->sections.resize(v + 1);
+        d->registers.resize(v + 1);
+        d->reg_index.resize(v + 1);
+      }
+      Section& s = d->sections[v];
+      if (s.present)
+        w.fail(n.b, "duplicate section `thread " + std::to_string(v) + "` (first at line " +
+                        std::to_string(s.header_line) + "); each thread has exactly one section");
+      s.present = true;
+      s.header_line = line;
+      s.begin = r.tell();
+      s.end = d->file->size();
+      cur = static_cast<int>(v);
+      continue;
+    }
+    if (word == kWordPlace) {
+      Tok n, a, extra;
+      if (!c.next(n)) w.fail(c.p, "missing symbol name: write `place NAME ADDRESS`");
+      if (!is_identifier(n.b, n.e))
+        w.fail(n.b, "bad symbol name '" + n.str() +
+                        "': a symbol is an identifier (letters, digits, _), e.g. `place buf "
+                        "0x2000`");
+      if (!c.next(a)) w.fail(c.p, "missing address: write `place NAME ADDRESS`");
+      std::uint64_t addr;
+      Num res = parse_number(a.b, a.e, addr);
+      if (res != Num::Ok)
+        w.fail(a.b, "bad address '" + a.str() +
+                        "' in `place`: expected a number (decimal or 0x hex)");
+      if (c.next(extra)) w.fail(extra.b, "unexpected '" + extra.str() + "' after `place`");
+      auto it = syms.find(n.sv());
+      if (it != syms.end()) {
+        if (it->second.place_line)
+          w.fail(n.b, "symbol '" + n.str() + "' is already placed at line " +
+                          std::to_string(it->second.place_line));
+        w.fail(n.b, "symbol '" + n.str() + "' is used at line " +
+                        std::to_string(it->second.use_line) +
+                        " before it is placed; a `place` line must come before the first use");
+      }
+      std::string_view key = d->keep(n.sv());
+      Sym s;
+      s.index = order.size();
+      s.place_line = line;
+      s.addr = addr;
+      syms.emplace(key, s);
+      order.push_back(key);
+      continue;
+    }
+    if (cur < 0)
+      w.fail(t.b, "operation before the first `thread N` line; start a section with `thread 0`");
+    OpKind k = OpKind(word);
+    if (has_addr(k)) {
+      Tok a;
+      if (c.next(a) && is_ident_start(*a.b)) {
+        const char* plus = static_cast<const char*>(std::memchr(a.b, '+', a.size()));
+        const char* ne = plus ? plus : a.e;
+        if (is_identifier(a.b, ne)) {
+          std::string_view nm(a.b, static_cast<std::size_t>(ne - a.b));
+          if (syms.find(nm) == syms.end()) {
+            std::string_view key = d->keep(nm);
+            Sym s;
+            s.index = order.size();
+            s.use_line = line;
+            syms.emplace(key, s);
+            order.push_back(key);
+          }
+        }
+      }
+    }
+    // The result register, if any: the identifier after `->`.
+    Tok x;
+    while (c.next(x)) {
+      if (!x.is_arrow()) continue;
+      Tok reg;
+      if (c.next(reg) && is_identifier(reg.b, reg.e)) {
+        auto& idx = d->reg_index[cur];
+        if (idx.find(reg.sv()) == idx.end()) {
+          if (idx.size() >= kMaxRegisters)
+            w.fail(reg.b, "too many registers in thread " + std::to_string(cur) + " (at most " +
+                              std::to_string(kMaxRegisters) + ")");
+          std::string_view key = d->keep(reg.sv());
+          idx.emplace(key, static_cast<std::int16_t>(idx.size()));
+          d->registers[cur].emplace_back(key);
+        }
+      }
+      break;
+    }
+  }
+
+  // Threads must be 0..T-1.
+  if (d->sections.empty())
+    throw UserError(located(path, 0, 0,
+                            "no `thread N` section: a text trace is a list of sections "
+                            "`thread 0`, `thread 1`, ... each followed by its operations"));
+  for (std::size_t i = 0; i < d->sections.size(); ++i) {
+    if (d->sections[i].present) continue;
+    std::string found;
+    std::uint32_t at = 0;
+    for (std::size_t j = 0; j < d->sections.size(); ++j) {
+      if (!d->sections[j].present) continue;
+      found += (found.empty() ? "" : ", ") + std::to_string(j);
+      if (j > i && !at) at = d->sections[j].header_line;
+    }
+    throw UserError(located(path, static_cast<int>(at), 0,
+                            "threads must be numbered 0..T-1 without gaps: thread " +
+                                std::to_string(i) + " is missing (sections found: " + found +
+                                ")"));
+  }
+
+  // Symbol layout: placed ones where placed, the others in order of first use.
+  std::size_t k = 0;
+  for (std::string_view nm : order) {
+    Sym& s = syms.at(nm);
+    if (!s.place_line) s.addr = opts.symbol_base + static_cast<Addr>(k++) * opts.symbol_stride;
+    d->symbols.emplace_back(std::string(nm), s.addr);
+    d->symbol_addr.emplace(nm, s.addr);
+  }
+  return d;
+}
+
+// ---------------------------------------------------------------- operation parser
+
+class TextStream final : public ThreadStream {
+ public:
+  TextStream(std::shared_ptr<const TextData> d, unsigned t)
+      : d_(std::move(d)),
+        r_(d_->file, d_->sections[t].begin, d_->sections[t].end),
+        line_(d_->sections[t].header_line),
+        regs_(d_->reg_index[t]) {}
+
+  bool next(Op& op) override {
+    const char *b, *e;
+    while (r_.next(b, e)) {
+      ++line_;
+      Cursor c{b, e};
+      Tok t;
+      if (!c.next(t)) continue;
+      Where w{&d_->path, line_, b};
+      std::uint8_t size;
+      int word = read_opcode(t, w, size);
+      if (word == kWordPlace) continue;  // checked by the first pass
+      parse(OpKind(word), size, c, w, op);
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  void parse(OpKind k, std::uint8_t size, Cursor& c, const Where& w, Op& op) {
+    op = Op{};
+    op.kind = k;
+    op.size = size;
+    op.line = line_;
+    Tok t;
+    switch (k) {
+      case OpKind::Load:
+        op.addr = addr(c, w, k, size);
+        if (c.peek(t) && !t.is_arrow()) {
+          c.next(t);
+          op.order = ordering(t, w, k, "");
+        }
+        result(c, w, k, op);
+        break;
+      case OpKind::Store:
+        op.addr = addr(c, w, k, size);
+        op.value = value(c, w, k, size, "VALUE");
+        if (c.peek(t) && !t.is_arrow()) {
+          c.next(t);
+          op.order = ordering(t, w, k, "");
+        }
+        result(c, w, k, op);
+        break;
+      case OpKind::FetchAdd:
+      case OpKind::FetchSub:
+      case OpKind::FetchAnd:
+      case OpKind::FetchOr:
+      case OpKind::FetchXor:
+      case OpKind::Swap:
+        op.addr = addr(c, w, k, size);
+        op.value = value(c, w, k, size, "VALUE");
+        op.order = required_ordering(c, w, k, "ORDER");
+        result(c, w, k, op);
+        break;
+      case OpKind::CompareExchange:
+      case OpKind::CompareExchangeWeak: {
+        op.addr = addr(c, w, k, size);
+        op.expected = value(c, w, k, size, "EXPECTED");
+        op.value = value(c, w, k, size, "DESIRED");
+        op.order = required_ordering(c, w, k, "SUCCESS_ORDER");
+        const char* at = c.p;
+        if (!c.peek(t) || t.is_arrow())
+          w.fail(at, std::string(name(k)) +
+                         ": missing FAILURE_ORDER (Rust needs both orderings): one of Relaxed, "
+                         "Acquire, SeqCst; syntax: " + syntax(k));
+        c.next(t);
+        int f = parse_ordering(t);
+        if (f < 0) bad_ordering(t, w, k);
+        op.fail_order = Ordering(f);
+        if (op.fail_order == Ordering::Plain || op.fail_order == Ordering::Release ||
+            op.fail_order == Ordering::AcqRel)
+          w.fail(t.b, std::string(name(k)) + ": failure ordering " + name(op.fail_order) +
+                          " is not allowed (a failed exchange only loads); valid failure "
+                          "orderings: Relaxed, Acquire, SeqCst");
+        if (!fail_order_allowed(op.order, op.fail_order)) {
+          std::string ok;
+          for (Ordering f2 : {Ordering::Relaxed, Ordering::Acquire, Ordering::SeqCst})
+            if (fail_order_allowed(op.order, f2)) ok += std::string(ok.empty() ? "" : ", ") + name(f2);
+          w.fail(t.b, std::string(name(k)) + ": failure ordering " + name(op.fail_order) +
+                          " is stronger than success ordering " + name(op.order) +
+                          " (as Rust requires, failure must be no stronger than success); "
+                          "valid failure orderings with " + name(op.order) + ": " + ok);
+        }
+        result(c, w, k, op);
+        break;
+      }
+      case OpKind::Fence:
+        op.order = required_ordering(c, w, k, "ORDER");
+        result(c, w, k, op);
+        break;
+      case OpKind::Compute: {
+        const char* at = c.p;
+        if (!c.next(t) || t.is_arrow())
+          w.fail(at, "compute: missing CYCLES; syntax: compute CYCLES");
+        Num res = parse_number(t.b, t.e, op.value);
+        if (res != Num::Ok)
+          w.fail(t.b, "compute: bad cycle count '" + t.str() +
+                          "': expected a number (decimal or 0x hex)");
+        result(c, w, k, op);
+        break;
+      }
+      case OpKind::IFetch:
+        op.addr = addr(c, w, k, size);
+        result(c, w, k, op);
+        break;
+    }
+  }
+
+  Addr addr(Cursor& c, const Where& w, OpKind k, std::uint8_t size) {
+    Tok t;
+    const char* at = c.p;
+    if (!c.next(t) || t.is_arrow())
+      w.fail(at, std::string(name(k)) + ": missing ADDR (a number or a symbol such as x or "
+                                        "buf+8); syntax: " + syntax(k));
+    Addr a = 0;
+    if (is_digit(*t.b)) {
+      Num res = parse_number(t.b, t.e, a);
+      if (res == Num::Overflow) w.fail(t.b, "address '" + t.str() + "' does not fit in 64 bits");
+      if (res != Num::Ok) bad_addr(t, w);
+    } else if (is_ident_start(*t.b)) {
+      const char* plus = static_cast<const char*>(std::memchr(t.b, '+', t.size()));
+      const char* ne = plus ? plus : t.e;
+      if (!is_identifier(t.b, ne)) bad_addr(t, w);
+      auto it = d_->symbol_addr.find(std::string_view(t.b, static_cast<std::size_t>(ne - t.b)));
+      if (it == d_->symbol_addr.end()) bad_addr(t, w);  // not seen by the first pass
+      a = it->second;
+      if (plus) {
+        std::uint64_t off;
+        if (parse_number(plus + 1, t.e, off) != Num::Ok) bad_addr(t, w);
+        a += off;
+      }
+    } else {
+      bad_addr(t, w);
+    }
+    if (a & (size - 1u)) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(a));
+      w.fail(t.b, std::string(name(k)) + ": address " + buf +
+                      (is_digit(*t.b) ? std::string() : " ('" + t.str() + "')") +
+                      " is not aligned to the access size " + std::to_string(size) +
+                      " (no access may cross a cache line); use a multiple of " +
+                      std::to_string(size));
+    }
+    return a;
+  }
+
+  [[noreturn]] void bad_addr(const Tok& t, const Where& w) {
+    w.fail(t.b, "bad address '" + t.str() +
+                    "': expected a number (decimal or 0x hex) or a symbol (x, buf+8, buf+0x40)");
+  }
+
+  std::uint64_t value(Cursor& c, const Where& w, OpKind k, std::uint8_t size, const char* what) {
+    Tok t;
+    const char* at = c.p;
+    if (!c.next(t) || t.is_arrow())
+      w.fail(at, std::string(name(k)) + ": missing " + what + "; syntax: " + syntax(k));
+    bool neg = *t.b == '-';
+    std::uint64_t v;
+    Num res = parse_number(t.b + neg, t.e, v);
+    if (res == Num::Overflow) w.fail(t.b, "value '" + t.str() + "' does not fit in 64 bits");
+    if (res != Num::Ok)
+      w.fail(t.b, std::string(name(k)) + ": bad " + what + " '" + t.str() +
+                      "': expected a number (decimal, 0x hex or negative decimal); syntax: " +
+                      syntax(k));
+    unsigned bits = size * 8u;
+    if (neg) {
+      if (bits < 64 ? v > (1ull << (bits - 1)) : v > (1ull << 63))
+        w.fail(t.b, "value " + t.str() + " does not fit in " + std::to_string(size) +
+                        " byte(s)");
+      v = 0 - v;
+    } else if (bits < 64 && v >> bits) {
+      w.fail(t.b, "value " + t.str() + " does not fit in " + std::to_string(size) + " byte(s)");
+    }
+    if (bits < 64) v &= (1ull << bits) - 1;
+    return v;
+  }
+
+  [[noreturn]] void bad_ordering(const Tok& t, const Where& w, OpKind k) {
+    static const std::vector<std::string> choices = {
+        "Relaxed", "Acquire", "Release", "AcqRel", "SeqCst", "relaxed", "acquire",
+        "release", "acqrel",  "seqcst",  "acq_rel", "seq_cst"};
+    std::string word = t.str();
+    std::string near = nearest(word, choices);
+    std::string hint;
+    if (near.empty() && has_result(k) && is_identifier(t.b, t.e))
+      hint = " (a result register is written `-> " + word + "`)";
+    w.fail(t.b, "unknown ordering '" + word + "'" +
+                    (near.empty() ? "" : " (did you mean '" + near + "'?)") + hint +
+                    "; valid orderings: Relaxed, Acquire, Release, AcqRel, SeqCst (also "
+                    "relaxed, acquire, release, acqrel/acq_rel, seqcst/seq_cst)");
+  }
+
+  Ordering ordering(const Tok& t, const Where& w, OpKind k, const char*) {
+    int o = parse_ordering(t);
+    if (o < 0) bad_ordering(t, w, k);
+    if (!order_allowed(k, Ordering(o))) {
+      unsigned m = kind_mask(k);
+      std::string valid = order_list(m);
+      if (m & 1u) valid = "none (plain, non-atomic), " + valid;
+      w.fail(t.b, std::string("a ") + name(k) + " cannot be " + name(Ordering(o)) +
+                      " (as in Rust); valid for " + name(k) + ": " + valid);
+    }
+    return Ordering(o);
+  }
+
+  Ordering required_ordering(Cursor& c, const Where& w, OpKind k, const char* what) {
+    Tok t;
+    const char* at = c.p;
+    if (!c.peek(t) || t.is_arrow()) {
+      if (k == OpKind::Fence)
+        w.fail(at, "fence: missing ORDER: one of " + order_list(kind_mask(k)));
+      w.fail(at, std::string(name(k)) + " is always atomic: missing " + what + ", one of " +
+                     order_list(kind_mask(k)) + "; syntax: " + syntax(k));
+    }
+    c.next(t);
+    int o = parse_ordering(t);
+    if (o == int(Ordering::Plain))
+      w.fail(t.b, std::string(name(k)) + " is always atomic and cannot be Plain; valid: " +
+                      order_list(kind_mask(k)));
+    return ordering(t, w, k, what);
+  }
+
+  void result(Cursor& c, const Where& w, OpKind k, Op& op) {
+    Tok t;
+    if (!c.next(t)) return;
+    if (!t.is_arrow())
+      w.fail(t.b, "unexpected '" + t.str() + "'; syntax: " + syntax(k));
+    if (!has_result(k))
+      w.fail(t.b, std::string(name(k)) + " has no result register; remove '-> ...'; syntax: " +
+                      syntax(k));
+    const char* at = c.p;
+    Tok r;
+    if (!c.next(r)) w.fail(at, "missing register name after '->' (e.g. `-> r0`)");
+    if (!is_identifier(r.b, r.e))
+      w.fail(r.b, "bad register name '" + r.str() +
+                      "': a register is an identifier (letters, digits, _ ; not starting with a "
+                      "digit), e.g. r0 or flag");
+    auto it = regs_.find(r.sv());
+    if (it == regs_.end()) w.fail(r.b, "internal: register '" + r.str() + "' missed by the scan");
+    op.reg = it->second;
+    Tok extra;
+    if (c.next(extra))
+      w.fail(extra.b, "unexpected '" + extra.str() + "' after the result register");
+  }
+
+  std::shared_ptr<const TextData> d_;
+  LineReader r_;
+  std::uint32_t line_;
+  const std::unordered_map<std::string_view, std::int16_t>& regs_;
+};
+
+class TextTrace final : public Trace {
+ public:
+  explicit TextTrace(std::shared_ptr<TextData> d) : d_(std::move(d)) {}
+  const std::string& path() const override { return d_->path; }
+  const char* format() const override { return "text"; }
+  unsigned threads() const override { return static_cast<unsigned>(d_->sections.size()); }
+  std::unique_ptr<ThreadStream> stream(unsigned t) const override {
+    if (t >= threads()) throw std::out_of_range("trace thread " + std::to_string(t));
+    return std::make_unique<TextStream>(d_, t);
+  }
+  const std::vector<std::string>& registers(unsigned t) const override {
+    return d_->registers.at(t);
+  }
+  const std::vector<std::pair<std::string, Addr>>& symbols() const override {
+    return d_->symbols;
+  }
+
+ private:
+  std::shared_ptr<const TextData> d_;
+};
+
+// ---------------------------------------------------------------- writer
+
+class OutBuf {
+ public:
+  explicit OutBuf(const std::string& path) : path_(path) {
+    f_ = std::fopen(path.c_str(), "wb");
+    if (!f_) throw UserError(path + ": cannot write: " + std::strerror(errno));
+    buf_.reserve(kCap + 512);
+  }
+  ~OutBuf() {
+    if (f_) std::fclose(f_);
+  }
+  void put(std::string_view s) {
+    buf_.append(s.data(), s.size());
+    if (buf_.size() >= kCap) flush();
+  }
+  void put(char c) { buf_.push_back(c); }
+  void dec(std::uint64_t v) {
+    char tmp[24];
+    int n = 0;
+    do tmp[n++] = char('0' + v % 10), v /= 10;
+    while (v);
+    while (n) buf_.push_back(tmp[--n]);
+  }
+  void hex(std::uint64_t v) {
+    static const char digits[] = "0123456789abcdef";
+    char tmp[16];
+    int n = 0;
+    do tmp[n++] = digits[v & 15], v >>= 4;
+    while (v);
+    buf_ += "0x";
+    while (n) buf_.push_back(tmp[--n]);
+  }
+  void flush() {
+    if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size())
+      throw UserError(path_ + ": cannot write: " + std::strerror(errno));
+    buf_.clear();
+  }
+  void close() {
+    flush();
+    int r = std::fclose(f_);
+    f_ = nullptr;
+    if (r != 0) throw UserError(path_ + ": cannot write: " + std::strerror(errno));
+  }
+
+ private:
+  static constexpr std::size_t kCap = 1 << 16;
+  std::string path_;
+  std::FILE* f_ = nullptr;
+  std::string buf_;
+};
+
+}  // namespace
+
+std::unique_ptr<Trace> open_text_trace(const std::string& path, const TraceOptions& opts) {
+  return std::make_unique<TextTrace>(scan(path, opts));
+}
+
+void write_text_trace(const Trace& trace, const std::string& out, const TraceOptions& opts) {
+  const auto& syms = trace.symbols();
+  // Symbols sorted by address (then table order) to name addresses `sym+off`.
+  std::vector<std::pair<Addr, std::size_t>> by_addr;
+  for (std::size_t i = 0; i < syms.size(); ++i) by_addr.emplace_back(syms[i].second, i);
+  std::sort(by_addr.begin(), by_addr.end());
+  const Addr span = std::max(1u, opts.symbol_stride);
+
+  OutBuf o(out);
+  o.put("# cohsim text trace: ");
+  o.dec(trace.threads());
+  o.put(trace.threads() == 1 ? " thread" : " threads");
+  o.put(", written by `cohsim trace convert`\n");
+  for (const auto& [nm, a] : syms) {
+    o.put("place ");
+    o.put(nm);
+    o.put(' ');
+    o.hex(a);
+    o.put('\n');
+  }
+  auto put_addr = [&](Addr a) {
+    auto it = std::upper_bound(by_addr.begin(), by_addr.end(),
+                               std::make_pair(a, std::size_t(-1)));
+    if (it != by_addr.begin()) {
+      --it;
+      Addr base = it->first;
+      if (a - base < span) {
+        // first symbol (in table order) at that address
+        auto first = std::lower_bound(by_addr.begin(), by_addr.end(), std::make_pair(base, std::size_t(0)));
+        o.put(syms[first->second].first);
+        if (a != base) {
+          o.put('+');
+          o.dec(a - base);
+        }
+        return;
+      }
+    }
+    o.hex(a);
+  };
+  auto put_value = [&](std::uint64_t v) {
+    if (v <= 0xffffffffu) o.dec(v);
+    else o.hex(v);
+  };
+  for (unsigned t = 0; t < trace.threads(); ++t) {
+    const auto& regs = trace.registers(t);
+    o.put("thread ");
+    o.dec(t);
+    o.put('\n');
+    auto s = trace.stream(t);
+    Op op;
+    while (s->next(op)) {
+      o.put("  ");
+      o.put(name(op.kind));
+      if (has_addr(op.kind) && op.size != 8) {
+        o.put('.');
+        o.dec(op.size);
+      }
+      switch (op.kind) {
+        case OpKind::Fence:
+          o.put(' ');
+          o.put(name(op.order));
+          break;
+        case OpKind::Compute:
+          o.put(' ');
+          o.dec(op.value);
+          break;
+        default:
+          o.put(' ');
+          put_addr(op.addr);
+          if (op.kind == OpKind::CompareExchange || op.kind == OpKind::CompareExchangeWeak) {
+            o.put(' ');
+            put_value(op.expected);
+          }
+          if (op.kind != OpKind::Load && op.kind != OpKind::IFetch) {
+            o.put(' ');
+            put_value(op.value);
+          }
+          if (op.order != Ordering::Plain) {
+            o.put(' ');
+            o.put(name(op.order));
+          }
+          if (op.kind == OpKind::CompareExchange || op.kind == OpKind::CompareExchangeWeak) {
+            o.put(' ');
+            o.put(name(op.fail_order));
+          }
+          break;
+      }
+      if (op.reg >= 0 && has_result(op.kind)) {
+        o.put(" -> ");
+        if (static_cast<std::size_t>(op.reg) < regs.size()) o.put(regs[op.reg]);
+        else {
+          o.put('r');
+          o.dec(static_cast<std::uint64_t>(op.reg));
+        }
+      }
+      o.put('\n');
+    }
+  }
+  o.close();
+}
+
+}  // namespace cohsim

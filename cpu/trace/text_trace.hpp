@@ -1,0 +1,71 @@
+// The hand-written text trace format (see traces/README.md), and the small file
+// helpers the other trace readers share: a shared read-only file descriptor and a
+// buffered line reader that never holds more than one buffer of the file.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cpu/trace/trace.hpp"
+
+namespace cohsim {
+
+// Reads a text trace. One pass over the file finds the thread sections, the
+// `place` directives, the symbols and the register names; each stream then parses
+// its own section. Throws UserError on a structural error (bad `thread`/`place`
+// line, unknown opcode, gap in thread numbers); malformed operations are reported
+// by ThreadStream::next().
+std::unique_ptr<Trace> open_text_trace(const std::string& path, const TraceOptions& opts = {});
+
+// Writes `trace` (any format) as canonical text: a `place` line for every symbol,
+// then the threads in order. Reading the result gives the same symbols, registers
+// and operations (source line numbers then refer to the written file).
+void write_text_trace(const Trace& trace, const std::string& out, const TraceOptions& opts = {});
+
+namespace trace_detail {
+
+// A read-only file shared by a trace and its streams (pread: no shared offset).
+class SharedFile {
+ public:
+  // Throws UserError "PATH: cannot open trace: <strerror>".
+  explicit SharedFile(const std::string& path);
+  ~SharedFile();
+  SharedFile(const SharedFile&) = delete;
+  SharedFile& operator=(const SharedFile&) = delete;
+  const std::string& path() const { return path_; }
+  std::uint64_t size() const { return size_; }
+  // Reads up to n bytes at offset; returns the count (short only at end of file).
+  std::size_t read_at(std::uint64_t offset, void* buf, std::size_t n) const;
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  std::uint64_t size_ = 0;
+};
+
+// Reads lines of [begin, end) of a file through one buffer (64 KiB, grown only for
+// a longer line). The returned line excludes '\n' and a trailing '\r'.
+class LineReader {
+ public:
+  LineReader(std::shared_ptr<const SharedFile> file, std::uint64_t begin, std::uint64_t end,
+             std::size_t buffer = 64 * 1024);
+  bool next(const char*& b, const char*& e);
+  // File offset of the start of the next line.
+  std::uint64_t tell() const { return file_pos_ - (end_ - pos_); }
+
+ private:
+  bool refill();
+  std::shared_ptr<const SharedFile> file_;
+  std::vector<char> buf_;
+  std::size_t pos_ = 0, end_ = 0;
+  std::uint64_t file_pos_, file_end_;
+};
+
+// The ordering rules (Rust's): which orderings an operation kind accepts, and
+// which failure orderings a compare_exchange with a given success ordering accepts.
+bool order_allowed(OpKind k, Ordering o);
+bool fail_order_allowed(Ordering success, Ordering failure);
+
+}  // namespace trace_detail
+}  // namespace cohsim

@@ -1,0 +1,46 @@
+// Trace::open: recognises the format of a trace file and opens the right reader.
+#include "cpu/trace/trace.hpp"
+
+#include <cstring>
+
+#include "cpu/trace/binary_trace.hpp"
+#include "cpu/trace/din_trace.hpp"
+#include "cpu/trace/text_trace.hpp"
+#include "sim/error.hpp"
+
+namespace cohsim {
+
+namespace {
+
+bool ends_with(const std::string& s, const char* suffix) {
+  std::size_t n = std::strlen(suffix);
+  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+}  // namespace
+
+std::unique_ptr<Trace> Trace::open(const std::string& path, const TraceOptions& opts) {
+  trace_detail::SharedFile f(path);  // "PATH: cannot open trace: ..." if unreadable
+  char head[4096];
+  std::size_t n = f.read_at(0, head, sizeof head);
+  if (n >= 8 && std::memcmp(head, kBinaryTraceMagic, 8) == 0) return open_binary_trace(path, opts);
+  if (ends_with(path, ".din")) return open_din_trace(path, opts);
+  // Content: the first non-blank line of a din file is `LABEL ADDRESS`.
+  const char* p = head;
+  const char* end = head + n;
+  while (p < end) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
+    const char* le = nl ? nl : end;
+    const char* q = p;
+    while (q < le && (*q == ' ' || *q == '\t' || *q == '\r')) ++q;
+    if (q < le) {
+      if (looks_like_din(q, le)) return open_din_trace(path, opts);
+      break;
+    }
+    if (!nl) break;
+    p = nl + 1;
+  }
+  return open_text_trace(path, opts);
+}
+
+}  // namespace cohsim

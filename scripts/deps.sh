@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages cohsim needs, if any is missing. Sourced by the
+# quick-start and test scripts, so each works on a fresh Debian 12 machine.
+set -euo pipefail
+packages=(g++ cmake ninja-build pkg-config libsystemc-dev libyaml-cpp-dev
+          libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "cohsim: installing missing Debian packages: ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test (installing what is missing first).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh
+export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
+ctest --test-dir build --output-on-failure -j "$(nproc)"

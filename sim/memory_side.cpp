@@ -1,0 +1,137 @@
+#include "sim/memory_side.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace cohsim {
+
+FixedLatencyMemory::FixedLatencyMemory(unsigned line_size, Tick latency, double bytes_per_second)
+    : line_size_(line_size),
+      latency_(latency),
+      occupancy_(Tick(std::llround(double(line_size) / bytes_per_second * 1e15))) {}
+
+Tick FixedLatencyMemory::reserve(Tick t) {
+  Tick start = std::max(t, busy_until_);
+  queue_ticks_ += start - t;
+  busy_until_ = start + occupancy_;
+  return busy_until_;
+}
+
+std::uint8_t* FixedLatencyMemory::page(LineAddr line, bool create) {
+  std::uint64_t byte = line * line_size_;
+  auto& p = pages_[byte / kPageBytes];
+  if (!p && create) p.reset(new std::uint8_t[kPageBytes]());
+  return p ? p.get() + byte % kPageBytes : nullptr;
+}
+
+const std::uint8_t* FixedLatencyMemory::page_const(LineAddr line) const {
+  std::uint64_t byte = line * line_size_;
+  auto it = pages_.find(byte / kPageBytes);
+  return it == pages_.end() || !it->second ? nullptr : it->second.get() + byte % kPageBytes;
+}
+
+Tick FixedLatencyMemory::read_line(Tick t, LineAddr line, std::uint8_t* out) {
+  ++reads_;
+  peek_line(line, out);
+  return reserve(t) + latency_;
+}
+
+void FixedLatencyMemory::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
+  ++writes_;
+  reserve(t);
+  std::memcpy(page(line, true), in, line_size_);
+}
+
+void FixedLatencyMemory::peek_line(LineAddr line, std::uint8_t* out) const {
+  const std::uint8_t* p = page_const(line);
+  if (p) std::memcpy(out, p, line_size_);
+  else std::memset(out, 0, line_size_);
+}
+
+void FixedLatencyMemory::register_stats(Stats& s, const std::string& prefix) const {
+  s.counter(prefix + ".reads", &reads_);
+  s.counter(prefix + ".writes", &writes_);
+  const unsigned ls = line_size_;
+  const auto* r = &reads_;
+  const auto* w = &writes_;
+  s.derived(prefix + ".bytes", [=] { return double((*r + *w) * ls); });
+  const auto* q = &queue_ticks_;
+  s.derived(prefix + ".queue_delay_ns", [=] { return double(*q) / double(kTicksPerNs); });
+}
+
+SharedCache::SharedCache(const CacheGeometry& g, const std::string& replacement, std::uint64_t seed,
+                         Tick latency, bool write_back, bool write_allocate, MemoryLevel* below)
+    : array_(g, replacement, seed),
+      latency_(latency),
+      write_back_(write_back),
+      write_allocate_(write_allocate),
+      below_(below) {}
+
+unsigned SharedCache::allocate(Tick t, LineAddr line) {
+  unsigned way = array_.choose_way(line);
+  const unsigned set = array_.set_of(line);
+  if (array_.state_at(set, way) != CacheArray::kInvalid) {
+    LineAddr victim = array_.tag_at(set, way);
+    if (array_.dirty(victim, way)) {
+      ++writebacks_;
+      below_->write_line(t, victim, array_.data(victim, way));
+    }
+    array_.invalidate(victim, way);
+  }
+  return way;
+}
+
+Tick SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out) {
+  int way = array_.find(line);
+  if (way >= 0) {
+    ++read_hits_, ++hits_;
+    array_.touch(line, unsigned(way));
+    std::memcpy(out, array_.data(line, unsigned(way)), array_.line_size());
+    return t + latency_;
+  }
+  ++read_misses_, ++misses_;
+  Tick done = below_->read_line(t + latency_, line, out);
+  unsigned w = allocate(t, line);
+  array_.fill(line, w, 1, out);
+  return done;
+}
+
+void SharedCache::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
+  int way = array_.find(line);
+  if (way < 0) {
+    ++write_misses_, ++misses_;
+    if (!write_allocate_) {
+      below_->write_line(t + latency_, line, in);
+      return;
+    }
+    way = int(allocate(t, line));
+    array_.fill(line, unsigned(way), 1, in);  // a whole-line write needs no fetch
+  } else {
+    ++write_hits_, ++hits_;
+    array_.touch(line, unsigned(way));
+    std::memcpy(array_.data(line, unsigned(way)), in, array_.line_size());
+  }
+  if (write_back_) array_.dirty(line, unsigned(way)) = true;
+  else below_->write_line(t + latency_, line, in);
+}
+
+void SharedCache::peek_line(LineAddr line, std::uint8_t* out) const {
+  int way = array_.find(line);
+  if (way >= 0) std::memcpy(out, const_cast<CacheArray&>(array_).data(line, unsigned(way)), array_.line_size());
+  else below_->peek_line(line, out);
+}
+
+void SharedCache::register_stats(Stats& s, const std::string& p) const {
+  s.counter(p + ".hits", &hits_);
+  s.counter(p + ".misses", &misses_);
+  s.counter(p + ".read_hits", &read_hits_);
+  s.counter(p + ".read_misses", &read_misses_);
+  s.counter(p + ".write_hits", &write_hits_);
+  s.counter(p + ".write_misses", &write_misses_);
+  s.counter(p + ".writebacks", &writebacks_);
+  const auto *h = &hits_, *m = &misses_;
+  s.derived(p + ".hit_rate", [=] { return *h + *m ? double(*h) / double(*h + *m) : 0.0; });
+}
+
+}  // namespace cohsim

@@ -1,0 +1,242 @@
+// Every configuration parameter of cohsim, declared once: key, type, default, unit,
+// description, validator. The YAML validation, `config show`, docs/config.md and the
+// Python key list are all derived from this file. After editing it, regenerate the
+// docs (see docs/config.md for the command); a unit test fails until you do.
+#include <string>
+#include <vector>
+
+#include "coherence/replacement.hpp"
+#include "sim/config.hpp"
+
+namespace cohsim {
+
+std::vector<std::string> isa_choices() { return {"x86"}; }
+std::vector<std::string> protocol_choices() { return {"msi"}; }
+std::vector<std::string> fabric_choices() { return {"bus"}; }
+
+namespace {
+
+// ---- Validators -------------------------------------------------------------------
+
+Validator int_range(std::int64_t lo, std::int64_t hi) {
+  std::string text = std::to_string(lo) + ".." + std::to_string(hi);
+  return {text, [lo, hi, text](const ParamValue& v) {
+            return v.integer >= lo && v.integer <= hi ? "" : "must be " + text + ", got " + v.text;
+          }};
+}
+
+Validator int_at_least(std::int64_t lo) {
+  return {"≥ " + std::to_string(lo), [lo](const ParamValue& v) {
+            return v.integer >= lo ? "" : "must be at least " + std::to_string(lo) + ", got " + v.text;
+          }};
+}
+
+Validator size_power_of_two(std::uint64_t lo, std::uint64_t hi) {
+  std::string range = format_size(lo) + ".." + format_size(hi);
+  return {"power of two, " + range, [lo, hi, range](const ParamValue& v) {
+            bool pow2 = v.bytes != 0 && (v.bytes & (v.bytes - 1)) == 0;
+            if (!pow2) return "must be a power of two, got " + std::to_string(v.bytes);
+            return v.bytes >= lo && v.bytes <= hi ? "" : "must be " + range + ", got " + v.text;
+          }};
+}
+
+Validator size_positive() {
+  return {"> 0", [](const ParamValue& v) { return v.bytes > 0 ? "" : "must be greater than zero"; }};
+}
+
+// The parser already refuses zero and negative values; this only documents it.
+Validator documented_positive() { return {"> 0", nullptr}; }
+
+Validator latency_positive() {
+  return {"> 0", [](const ParamValue& v) {
+            return v.latency.value > 0 ? "" : "must be greater than zero, got " + v.text;
+          }};
+}
+
+// ---- Declarations -----------------------------------------------------------------
+
+ParamSpec param(const std::string& key, ParamType type, const std::string& def, const std::string& unit,
+                const std::string& description, Validator valid = {}) {
+  ParamSpec p;
+  p.key = key;
+  p.type = type;
+  p.default_text = def;
+  p.unit = unit;
+  p.description = description;
+  p.valid = std::move(valid);
+  return p;
+}
+
+ParamSpec choice(const std::string& key, const std::string& def, const std::string& noun,
+                 std::function<std::vector<std::string>()> choices, const std::string& description) {
+  ParamSpec p = param(key, ParamType::Choice, def, "", description);
+  p.choices = std::move(choices);
+  p.choice_noun = noun;
+  return p;
+}
+
+struct LevelDefaults {
+  std::string size, assoc, latency;
+  const char* shared;  // nullptr: the level has no `shared` key (l1d)
+};
+
+void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, const LevelDefaults& d) {
+  auto key = [&](const char* name) { return level + "." + name; };
+  const std::string upper = level == "l1d" ? "L1D" : level == "l2" ? "L2" : "L3";
+  const std::string size_text = level == "l1d" ? "Capacity of each core's L1D."
+                                : level == "l2" ? "Capacity of each core's L2, or of the one L2 when shared."
+                                                : "Capacity of the L3.";
+  const std::string clock_text = level == "l1d" ? "core.frequency"
+                                 : level == "l2" ? "core.frequency when private, uncore.frequency when shared"
+                                                 : "uncore.frequency";
+  p.push_back(param(key("size"), ParamType::Size, d.size, "", size_text, size_positive()));
+  p.push_back(param(key("assoc"), ParamType::Int, d.assoc, "ways",
+                    "Associativity. The number of sets, size / (assoc × line_size), must be a power "
+                    "of two.",
+                    int_at_least(1)));
+  p.push_back(param(key("line_size"), ParamType::Size, "64B", "",
+                    "Cache line size; every level must use the same.",
+                    size_power_of_two(16, 4096)));
+  p.push_back(param(key("latency"), ParamType::Latency, d.latency, "",
+                    "Hit latency. Cycles count " + clock_text + ".",
+                    latency_positive()));
+  p.push_back(choice(key("replacement"), "lru", "replacement policy", replacement_names,
+                     "Replacement policy: true LRU, tree pseudo-LRU, or random (drawn from `seed`)."));
+  // The shared levels sit behind the bus, which serialises their requests: they
+  // have no MSHRs or ports of their own to configure.
+  if (level != "l3")
+    p.push_back(param(key("mshrs"), ParamType::Int, "8", "misses",
+                      level == "l1d" ? "Miss status holding registers: misses to distinct lines in flight at once."
+                                     : "Miss status holding registers of a private L2 (unused when shared).",
+                      int_at_least(1)));
+  if (level == "l1d")
+    p.push_back(param(key("ports"), ParamType::Int, "2", "accesses per cycle",
+                      "Accesses the L1D accepts per cycle (loads, store-buffer drains, atomics).",
+                      int_at_least(1)));
+  if (level == "l1d") {
+    // The L1D takes part in a write-back invalidation protocol.
+    p.push_back(param(key("write_back"), ParamType::Bool, "true", "",
+                      "The L1D is kept coherent by a write-back protocol; only true is valid.",
+                      {"true", [](const ParamValue& v) {
+                         return v.flag ? std::string() : std::string("a write-through L1D is not modelled");
+                       }}));
+    p.push_back(param(key("write_allocate"), ParamType::Bool, "true", "",
+                      "The L1D fetches the line on a store miss; only true is valid.",
+                      {"true", [](const ParamValue& v) {
+                         return v.flag ? std::string() : std::string("a no-write-allocate L1D is not modelled");
+                       }}));
+  } else {
+    p.push_back(param(key("write_back"), ParamType::Bool, "true", "",
+                      "Write back dirty lines on eviction (true) or write every store through to "
+                      "the next level (false). A private L2 must be write-back."));
+    p.push_back(param(key("write_allocate"), ParamType::Bool, "true", "",
+                      "On a write miss, allocate the line (true) or pass the write to the next "
+                      "level (false). A private L2 must allocate."));
+  }
+  if (!d.shared) return;
+  if (level == "l3") {
+    p.push_back(param(key("shared"), ParamType::Bool, d.shared, "",
+                      "The " + upper + " is one cache shared by all cores; only true is valid.",
+                      {"true", [](const ParamValue& v) {
+                         return v.flag ? std::string() : std::string("l3 is always shared");
+                       }}));
+  } else {
+    p.push_back(param(key("shared"), ParamType::Bool, d.shared, "",
+                      "One cache shared by all cores (true) or one private cache per core (false)."));
+  }
+}
+
+std::vector<ParamSpec> declare_params() {
+  std::vector<ParamSpec> p;
+  p.push_back(param("cores", ParamType::Int, "4", "cores",
+                    "Number of cores, all identical; each runs one thread of the trace.",
+                    int_range(1, 256)));
+  p.push_back(choice("isa", "x86", "ISA", isa_choices,
+                     "Instruction set the trace's atomics and fences are lowered to; it decides "
+                     "which reorderings the core allows."));
+  p.push_back(param("seed", ParamType::Int, "0", "",
+                    "Seed of every random choice. The same config, trace and seed give "
+                    "byte-identical results.",
+                    int_at_least(0)));
+  p.push_back(param("check", ParamType::Bool, "false", "",
+                    "Run the coherence checker: assert the single-writer/multiple-reader and "
+                    "data-value invariants on every access (slower)."));
+  p.push_back(param("max_cycles", ParamType::Int, "0", "core cycles",
+                    "Stop the simulation after this many core cycles; 0 = unlimited.",
+                    int_at_least(0)));
+  p.push_back(param("trace", ParamType::String, "", "path",
+                    "Trace to run, relative to the config file's folder; `--trace` overrides it. "
+                    "Empty: the command line must give one."));
+
+  p.push_back(param("core.frequency", ParamType::Frequency, "3GHz", "", "Core clock.",
+                    documented_positive()));
+  p.push_back(param("core.store_buffer", ParamType::Int, "16", "entries",
+                    "Store buffer entries; a store stalls issue while the buffer is full.",
+                    int_at_least(1)));
+  p.push_back(param("core.load_queue", ParamType::Int, "8", "loads",
+                    "Loads in flight at once; a load stalls issue while the queue is full.",
+                    int_at_least(1)));
+  p.push_back(param("core.start_jitter", ParamType::Int, "0", "core cycles",
+                    "Each core starts its thread after a random delay of 0 to this many cycles, "
+                    "drawn from `seed`: different seeds give different interleavings (litmus runs).",
+                    int_range(0, 1000000)));
+
+  declare_cache_level(p, "l1d", {"32KiB", "8", "4cycles", nullptr});
+  declare_cache_level(p, "l2", {"256KiB", "8", "12cycles", "false"});
+  declare_cache_level(p, "l3", {"8MiB", "16", "40cycles", "true"});
+
+  p.push_back(choice("coherence.protocol", "msi", "protocol", protocol_choices,
+                     "Coherence protocol of the private caches."));
+  p.push_back(choice("coherence.fabric", "bus", "fabric", fabric_choices,
+                     "What carries coherence traffic: bus = a snooping bus."));
+
+  p.push_back(param("uncore.frequency", ParamType::Frequency, "2GHz", "",
+                    "Clock of the bus and the shared caches.", documented_positive()));
+
+  p.push_back(param("bus.width", ParamType::Size, "32B", "bytes per bus cycle",
+                    "Bytes the bus moves per cycle in the data phase.", size_power_of_two(1, 1024)));
+  p.push_back(choice("bus.arbitration", "round_robin", "arbitration policy",
+                     [] { return std::vector<std::string>{"round_robin", "fifo"}; },
+                     "Who gets the bus next: round_robin over the requesters, or fifo (oldest "
+                     "request first)."));
+
+  p.push_back(param("memory.latency", ParamType::Latency, "60ns", "",
+                    "Fixed latency of a memory access, from request to data. Cycles count the "
+                    "uncore clock.",
+                    latency_positive()));
+  p.push_back(param("memory.bandwidth", ParamType::Bandwidth, "25.6GB/s", "",
+                    "Peak bandwidth; requests beyond it queue.", documented_positive()));
+  return p;
+}
+
+}  // namespace
+
+const std::vector<SectionSpec>& config_sections() {
+  static const std::vector<SectionSpec> s = {
+      {"", "System-wide settings.", false, true},
+      {"core", "Each core (all cores are identical).", false, true},
+      {"l1d",
+       "Private level-1 data cache, one per core. It cannot be null: every core needs one.",
+       false, true},
+      {"l2",
+       "Level-2 cache, private to each core or shared by all. `l2: null` removes the level; a "
+       "mapping gets the defaults for the keys it omits.",
+       true, true},
+      {"l3",
+       "Level-3 cache, always shared by all cores. `l3: null` removes the level; a mapping gets "
+       "the defaults for the keys it omits.",
+       true, true},
+      {"coherence", "How the private caches are kept coherent.", false, true},
+      {"uncore", "The clock domain outside the cores.", false, true},
+      {"bus", "The snooping bus (coherence.fabric: bus).", false, true},
+      {"memory", "Main memory: a fixed-latency, bandwidth-limited model.", false, true},
+  };
+  return s;
+}
+
+const std::vector<ParamSpec>& config_params() {
+  static const std::vector<ParamSpec> p = declare_params();
+  return p;
+}
+
+}  // namespace cohsim

@@ -1,0 +1,57 @@
+// Statistics. Components keep plain integer counters as members (the hot path only
+// increments them) and register them here once, under hierarchical names
+// ("core0.l1d.load_hits"). Derived figures (hit rates, AMAT, ...) are computed at
+// the end from the counters. Output: JSON for scripts, a table for people.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace cohsim {
+
+// A histogram with power-of-two buckets: [0,1], [2,3], [4,7], [8,15], ...
+struct Histogram {
+  std::vector<std::uint64_t> buckets = std::vector<std::uint64_t>(24, 0);
+  std::uint64_t count = 0, sum = 0, max = 0;
+  void add(std::uint64_t v) {
+    unsigned b = 0;
+    while (b + 1 < buckets.size() && (std::uint64_t(2) << b) <= v) ++b;
+    ++buckets[b];
+    ++count;
+    sum += v;
+    if (v > max) max = v;
+  }
+  double mean() const { return count ? double(sum) / double(count) : 0.0; }
+  std::uint64_t percentile(double p) const;  // upper bound of the bucket holding it
+};
+
+class Stats {
+ public:
+  void counter(const std::string& name, const std::uint64_t* value) { counters_[name] = value; }
+  void derived(const std::string& name, std::function<double()> f) { derived_[name] = std::move(f); }
+  void histogram(const std::string& name, const Histogram* h) { hists_[name] = h; }
+  // A value fixed at the end of the run (final register values, cycles, ...).
+  void set(const std::string& name, std::uint64_t v) { fixed_[name] = v; }
+  void set_real(const std::string& name, double v) { real_[name] = v; }
+
+  // Every statistic, flattened: counters, fixed values and derived figures.
+  std::map<std::string, double> values() const;
+  std::uint64_t get(const std::string& name) const;  // counter or fixed value; 0 if absent
+  bool has(const std::string& name) const;
+  std::string to_json() const;  // sorted keys, deterministic formatting
+  const std::map<std::string, const Histogram*>& histograms() const { return hists_; }
+
+ private:
+  std::map<std::string, const std::uint64_t*> counters_;
+  std::map<std::string, std::uint64_t> fixed_;
+  std::map<std::string, double> real_;
+  std::map<std::string, std::function<double()>> derived_;
+  std::map<std::string, const Histogram*> hists_;
+};
+
+std::string json_escape(const std::string& s);
+std::string format_double(double v);  // shortest round-trippable, no locale
+
+}  // namespace cohsim

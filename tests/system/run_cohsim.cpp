@@ -1,0 +1,103 @@
+#include "run_cohsim.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace cohsim::test {
+
+double RunResult::at(const std::string& k) const {
+  auto it = stats.find(k);
+  if (it == stats.end()) {
+    ADD_FAILURE() << "no statistic " << k << "\nstderr: " << err;
+    return -1;
+  }
+  return it->second;
+}
+
+std::string temp_dir() {
+  static std::string dir;
+  if (dir.empty()) {
+    char tmpl[] = "/tmp/cohsim-test-XXXXXX";
+    dir = mkdtemp(tmpl);
+  }
+  return dir;
+}
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  std::string p = temp_dir() + "/" + name;
+  std::ofstream(p) << text;
+  return p;
+}
+
+static std::string slurp(const std::string& p) {
+  std::ifstream f(p);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// The stats JSON is flat: "key": number, or "key": {histogram}. Reads the numbers.
+static std::map<std::string, double> parse_stats(const std::string& j) {
+  std::map<std::string, double> m;
+  std::size_t i = 0;
+  int depth = 0;
+  while (i < j.size()) {
+    char c = j[i];
+    if (c == '{') ++depth, ++i;
+    else if (c == '}') --depth, ++i;
+    else if (c == '"' && depth == 1) {
+      std::size_t e = j.find('"', i + 1);
+      std::string key = j.substr(i + 1, e - i - 1);
+      i = j.find(':', e) + 1;
+      while (j[i] == ' ') ++i;
+      if (j[i] != '{') m[key] = std::strtod(j.c_str() + i, nullptr);
+    } else ++i;
+  }
+  return m;
+}
+
+RunResult run_cli(const std::vector<std::string>& args) {
+  static int n = 0;
+  const std::string base = temp_dir() + "/run" + std::to_string(n++);
+  const std::string out = base + ".out", err = base + ".err";
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<char*> argv;
+    std::string bin = COHSIM_BINARY;
+    argv.push_back(bin.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(126);
+    execv(bin.c_str(), argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+RunResult simulate(const std::string& yaml, const std::string& trace, const std::vector<std::string>& extra) {
+  static int n = 0;
+  const std::string id = std::to_string(n++);
+  const std::string cfg = write_temp("sim" + id + ".yaml", yaml);
+  const std::string tr = write_temp("sim" + id + ".trace", trace);
+  const std::string js = temp_dir() + "/sim" + id + ".json";
+  std::vector<std::string> args{"run", cfg, "--trace", tr, "--stats", js, "--quiet"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  RunResult r = run_cli(args);
+  r.json = slurp(js);
+  r.stats = parse_stats(r.json);
+  return r;
+}
+
+}  // namespace cohsim::test
