@@ -41,9 +41,16 @@ std::uint64_t splitmix64(std::uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-void set_time_resolution_once() {
+void set_up_kernel_once() {
   static bool done = false;
   if (!done) {
+    // SystemC reports nothing on its own: its errors become exceptions that the
+    // command line turns into one message, and its warnings are not ours to print.
+    using sc_core::sc_report_handler;
+    sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
+    sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_THROW);
+    sc_report_handler::set_actions(sc_core::SC_FATAL, sc_core::SC_THROW);
     sc_core::sc_set_time_resolution(1, sc_core::SC_FS);
     done = true;
   }
@@ -81,7 +88,7 @@ struct System::Impl {
 };
 
 System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, opts)) {
-  set_time_resolution_once();
+  set_up_kernel_once();
   Impl& m = *impl_;
   m.core_period = cfg.period("core.frequency");
   m.uncore_period = cfg.period("uncore.frequency");
@@ -188,7 +195,6 @@ RunOutcome System::run() {
   const Tick limit = max_cycles ? max_cycles * m.core_period : ~Tick(0) / 2;
   const Tick slice = 200000 * m.core_period;
   RunOutcome out;
-  sc_core::sc_set_stop_mode(sc_core::SC_STOP_IMMEDIATE);
   for (;;) {
     const Tick now = sc_core::sc_time_stamp().value();
     bool all_done = true;
@@ -198,11 +204,11 @@ RunOutcome System::run() {
       break;
     }
     if (now >= limit) break;
-    if (now > 0 && !sc_core::sc_pending_activity())
+    if (sc_core::sc_get_status() != sc_core::SC_ELABORATION && !sc_core::sc_pending_activity())
       throw SimError("deadlock: no component has anything to do but not every core finished\n" + dump());
     const Tick end = std::min(limit, now + slice);
     Core::set_run_limit(end);
-    sc_core::sc_start(sc_core::sc_time::from_value(end - now), sc_core::SC_EXIT_ON_STARVATION);
+    sc_core::sc_start(sc_core::sc_time::from_value(end - now));  // runs to `end`, idle or not
     if (m.opts.progress && clock::now() - last_print > std::chrono::milliseconds(500)) {
       last_print = clock::now();
       std::uint64_t ops = 0;

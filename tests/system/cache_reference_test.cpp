@@ -89,6 +89,7 @@ std::vector<std::uint64_t> pattern(const std::string& kind, unsigned n) {
 struct Case {
   std::string policy, pattern, op;
 };
+void PrintTo(const Case& c, std::ostream* os) { *os << c.policy << " " << c.pattern << " " << c.op; }
 
 class CacheReference : public ::testing::TestWithParam<Case> {};
 

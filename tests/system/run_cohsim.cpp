@@ -1,6 +1,7 @@
 #include "run_cohsim.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -74,6 +75,10 @@ RunResult run_cli(const std::vector<std::string>& args) {
     for (auto& a : copy) argv.push_back(a.data());
     argv.push_back(nullptr);
     if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(126);
+    // A run that hangs or floods its output must fail the test, not the machine.
+    alarm(300);
+    struct rlimit fsize {64 << 20, 64 << 20};
+    setrlimit(RLIMIT_FSIZE, &fsize);
     execv(bin.c_str(), argv.data());
     _exit(127);
   }

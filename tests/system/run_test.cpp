@@ -30,14 +30,22 @@ TEST(Run, SameConfigTraceAndSeedGiveByteIdenticalStats) {
 }
 
 // Store buffering: each thread stores one location, then loads the other. With
-// Relaxed stores both loads may return 0 (each store still sits in its store
-// buffer); a SeqCst store is an xchg, which drains the buffer, so never.
+// Relaxed stores both loads may return 0: each store waits in its store buffer for
+// its upgrade while the younger load hits. A SeqCst store is an xchg, which
+// drains the buffer first, so never. As a litmus harness does, both threads first
+// warm the lines (Shared in both caches), then wait: the bus served thread 1's
+// warm-up one transaction later, so thread 1 waits that much less; the random
+// start offsets (core.start_jitter, from the seed) then vary the alignment.
 std::set<std::string> sb_outcomes(const std::string& order, int seeds) {
-  const std::string trace = "thread 0\n  store x 1 " + order + "\n  load y Relaxed -> r0\nthread 1\n  store y 1 " +
-                            order + "\n  load x Relaxed -> r1\n";
+  auto thread = [&](int t, const char* mine, const char* other, int wait) {
+    return "thread " + std::to_string(t) + "\n  load x -> w0\n  load y -> w1\n  fence SeqCst\n  compute " +
+           std::to_string(wait) + "\n  store " + mine + " 1 " + order + "\n  load " + other + " Relaxed -> r" +
+           std::to_string(t) + "\n";
+  };
+  const std::string trace = thread(0, "x", "y", 300) + thread(1, "y", "x", 235);
   std::set<std::string> seen;
   for (int s = 0; s < seeds; ++s) {
-    auto r = simulate("cores: 2\ncore: {start_jitter: 400cycles}\ncheck: true\n", trace,
+    auto r = simulate("cores: 2\ncore: {start_jitter: 120}\ncheck: true\n", trace,
                       {"--seed", std::to_string(s)});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     seen.insert(std::to_string(int(r.at("core0.regs.r0"))) + std::to_string(int(r.at("core1.regs.r1"))));
@@ -46,13 +54,13 @@ std::set<std::string> sb_outcomes(const std::string& order, int seeds) {
 }
 
 TEST(Run, StoreBufferingRelaxedOutcomeAppearsWithRelaxedStores) {
-  auto seen = sb_outcomes("Relaxed", 24);
+  auto seen = sb_outcomes("Relaxed", 32);
   EXPECT_TRUE(seen.count("00")) << "r0=0 r1=0 never appeared";
   EXPECT_GE(seen.size(), 2u) << "the start jitter should vary the interleaving";
 }
 
 TEST(Run, StoreBufferingRelaxedOutcomeNeverAppearsWithSeqCstStores) {
-  auto seen = sb_outcomes("SeqCst", 24);
+  auto seen = sb_outcomes("SeqCst", 32);
   EXPECT_FALSE(seen.count("00"));
   EXPECT_FALSE(seen.empty());
 }

@@ -61,7 +61,7 @@ std::string fingerprint(const Config& c) {
 
 TEST(ConfigDefaults, MatchTheDeclaredDefaults) {
   Config c = Config::defaults();
-  EXPECT_EQ(c.integer("cores"), 2);
+  EXPECT_EQ(c.integer("cores"), 4);
   EXPECT_EQ(c.choice("isa"), "x86");
   EXPECT_EQ(c.integer("seed"), 0);
   EXPECT_FALSE(c.flag("check"));
@@ -118,10 +118,12 @@ TEST(ConfigKeys, AllKeysInDeclarationOrderWithoutDuplicates) {
   EXPECT_EQ(keys.back(), "memory.bandwidth");
   std::set<std::string> unique(keys.begin(), keys.end());
   EXPECT_EQ(unique.size(), keys.size());
-  for (const char* k : {"isa", "core.frequency", "l1d.write_allocate", "l2.shared", "l3.mshrs",
+  for (const char* k : {"isa", "core.frequency", "l1d.write_allocate", "l2.shared", "l2.mshrs", "l3.write_back",
                         "coherence.protocol", "uncore.frequency", "bus.arbitration", "memory.latency"})
     EXPECT_TRUE(unique.count(k)) << k;
   EXPECT_FALSE(unique.count("l1d.shared"));
+  EXPECT_FALSE(unique.count("l3.mshrs"));  // the shared levels sit behind the bus
+  EXPECT_FALSE(unique.count("l2.ports"));
 }
 
 // ---- Loading ----------------------------------------------------------------------
@@ -214,7 +216,7 @@ TEST(ConfigErrors, UnknownTopLevelKey) {
   EXPECT_THAT(load_error("l1d.size: 64KiB\n"), HasSubstr("(write it nested: l1d: {size: ...})"));
   EXPECT_THAT(load_error("l2:\n  shared: true\n  zize: 1MiB\n"),
               StartsWith("configs/x.yaml:3:3: unknown key 'zize' in l2; valid keys: size, assoc, line_size, "
-                         "latency, replacement, mshrs, ports, write_back, write_allocate, shared"));
+                         "latency, replacement, mshrs, write_back, write_allocate, shared"));
 }
 
 TEST(ConfigErrors, BadSizeSaysWhichUnitToUse) {
@@ -270,7 +272,7 @@ TEST(ConfigErrors, LineSizeMustBeAPowerOfTwoBetween16And4096) {
 }
 
 TEST(ConfigErrors, WrongNodeType) {
-  EXPECT_EQ(load_error("cores: [1, 2]\n"), "configs/x.yaml:1:8: cores: expected an integer such as 2, got a sequence");
+  EXPECT_EQ(load_error("cores: [1, 2]\n"), "configs/x.yaml:1:8: cores: expected an integer such as 4, got a sequence");
   EXPECT_EQ(load_error("l1d:\n  size: {a: 1}\n"),
             "configs/x.yaml:2:9: l1d.size: expected a size such as 32KiB, got a mapping");
   EXPECT_EQ(load_error("l1d: 32KiB\n"),
@@ -433,7 +435,7 @@ TEST(ConfigGetters, MisuseIsALogicError) {
 TEST(ConfigYaml, ShowsEveryKeyWithItsDescription) {
   Config c = load_text("l2: null\n");
   std::string y = c.to_yaml();
-  EXPECT_THAT(y, HasSubstr("# Number of cores, all identical; each runs one thread of the trace. [1..256]\ncores: 2\n"));
+  EXPECT_THAT(y, HasSubstr("# Number of cores, all identical; each runs one thread of the trace. [1..256]\ncores: 4\n"));
   EXPECT_THAT(y, HasSubstr("\nl1d:\n"));
   EXPECT_THAT(y, HasSubstr("\n  size: 32KiB\n"));
   EXPECT_THAT(y, HasSubstr("\nl2: null\n"));
