@@ -337,7 +337,8 @@ void Core::register_stats(Stats& s) const {
   s.counter(p + ".compute_cycles", &busy_cycles_);
   s.histogram(p + ".load_latency", &load_latency_);
   const Histogram* h = &load_latency_;
-  s.derived(p + ".avg_load_latency", [h] { return h->mean(); });
+  // AMAT: the mean load latency in core cycles, from issue to data.
+  s.derived(p + ".amat_cycles", [h] { return h->mean(); });
 }
 
 std::string Core::dump() const {

@@ -270,7 +270,7 @@ std::string System::summary() const {
   o << std::left << std::setw(7) << "core" << std::right << std::setw(10) << "ops" << std::setw(10) << "loads"
     << std::setw(10) << "stores" << std::setw(8) << "rmws" << std::setw(11) << "cycles" << std::setw(11)
     << "L1D hits" << std::setw(9) << "misses" << std::setw(8) << "hit%" << std::setw(8) << "MPKI" << std::setw(10)
-    << "load lat" << "\n";
+    << "AMAT" << "\n";
   for (std::size_t i = 0; i < m.cores.size(); ++i) {
     const std::string p = "core" + std::to_string(i);
     o << std::left << std::setw(7) << p << std::right << std::setw(10) << uint64_t(get(p + ".ops")) << std::setw(10)
@@ -278,7 +278,7 @@ std::string System::summary() const {
       << uint64_t(get(p + ".rmws")) << std::setw(11) << uint64_t(get(p + ".cycles")) << std::setw(11)
       << uint64_t(get(p + ".l1d.hits")) << std::setw(9) << uint64_t(get(p + ".l1d.misses")) << std::setw(8)
       << std::setprecision(1) << 100 * get(p + ".l1d.hit_rate") << std::setw(8) << std::setprecision(2)
-      << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1) << get(p + ".avg_load_latency") << "\n";
+      << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1) << get(p + ".amat_cycles") << "\n";
   }
   o << "\n";
   if (m.l2 || v.count("core0.l2.hits")) {
@@ -307,14 +307,22 @@ std::string System::summary() const {
     if (k.size() > 14 && k.compare(k.size() - 14, 14, ".invalidations") == 0) inv += x;
   o << std::setprecision(0) << "coherence      " << inv << " invalidations\n";
   o << "memory         " << get("memory.reads") << " line reads, " << get("memory.writes") << " line writes\n";
-  bool any_reg = false;
-  for (auto& [k, x] : v)
-    if (k.find(".regs.") != std::string::npos) {
-      if (!any_reg) o << "\nregisters     ";
-      any_reg = true;
-      o << " " << k.substr(0, k.find('.')) << ":" << k.substr(k.rfind('.') + 1) << "=" << uint64_t(x);
-    }
-  if (any_reg) o << "\n";
+  // Final register values, core by core; the JSON has all of them.
+  std::size_t shown = 0, total = 0;
+  std::string regs;
+  for (std::size_t i = 0; i < m.cores.size() && i < m.trace->threads(); ++i) {
+    const auto& names = m.trace->registers(unsigned(i));
+    for (std::size_t r = 0; r < names.size(); ++r, ++total)
+      if (shown < 24) {
+        regs += " core" + std::to_string(i) + ":" + names[r] + "=" + std::to_string(m.cores[i]->registers()[r]);
+        ++shown;
+      }
+  }
+  if (total) {
+    o << "\nregisters     " << regs;
+    if (total > shown) o << " ... (" << total - shown << " more in --stats)";
+    o << "\n";
+  }
   return o.str();
 }
 
