@@ -16,6 +16,7 @@
 #include "cpu/trace/trace.hpp"
 #include "sim/error.hpp"
 #include "sim/memory_side.hpp"
+#include "sim/text.hpp"
 
 namespace cohsim {
 
@@ -304,7 +305,7 @@ std::string System::summary() const {
     << 100 * get("bus.utilization") << "%\n";
   double inv = 0;
   for (auto& [k, x] : v)
-    if (k.size() > 14 && k.compare(k.size() - 14, 14, ".invalidations") == 0) inv += x;
+    if (ends_with(k, ".invalidations")) inv += x;
   o << std::setprecision(0) << "coherence      " << inv << " invalidations\n";
   o << "memory         " << get("memory.reads") << " line reads, " << get("memory.writes") << " line writes\n";
   // Final register values, core by core; the JSON has all of them.

@@ -7,17 +7,9 @@
 #include "cpu/trace/din_trace.hpp"
 #include "cpu/trace/text_trace.hpp"
 #include "sim/error.hpp"
+#include "sim/text.hpp"
 
 namespace cohsim {
-
-namespace {
-
-bool ends_with(const std::string& s, const char* suffix) {
-  std::size_t n = std::strlen(suffix);
-  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
-}
-
-}  // namespace
 
 std::unique_ptr<Trace> Trace::open(const std::string& path, const TraceOptions& opts) {
   trace_detail::SharedFile f(path);  // "PATH: cannot open trace: ..." if unreadable

@@ -9,17 +9,9 @@
 #include "cpu/trace/binary_trace.hpp"
 #include "cpu/trace/text_trace.hpp"
 #include "sim/error.hpp"
+#include "sim/text.hpp"
 
 namespace cohsim {
-
-namespace {
-
-bool ends_with(const std::string& s, const char* suffix) {
-  std::size_t n = std::strlen(suffix);
-  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
-}
-
-}  // namespace
 
 const char* trace_output_format(const std::string& out) {
   return ends_with(out, ".trace") || ends_with(out, ".txt") ? "text" : "binary";

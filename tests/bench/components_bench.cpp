@@ -1,0 +1,76 @@
+// Microbenchmarks of the per-access hot paths, without the SystemC kernel:
+//   build/tests/components_bench
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <fstream>
+#include <random>
+
+#include "coherence/cache_array.hpp"
+#include "coherence/replacement.hpp"
+#include "cpu/trace/trace.hpp"
+#include "cpu/trace/trace_convert.hpp"
+
+using namespace cohsim;
+
+static void BM_CacheArrayLookupHit(benchmark::State& state) {
+  CacheArray a({32768, 8, 64}, "lru", 1);
+  std::vector<std::uint8_t> line(64, 0);
+  for (LineAddr l = 0; l < 512; ++l) a.fill(l, a.choose_way(l), 1, line.data());
+  LineAddr l = 0;
+  for (auto _ : state) {
+    int w = a.find(l);
+    a.touch(l, unsigned(w));
+    benchmark::DoNotOptimize(w);
+    l = (l + 7) & 511;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CacheArrayLookupHit);
+
+static void BM_ReplacementVictim(benchmark::State& state, const char* policy) {
+  auto p = make_replacement(policy, 64, 16, 1);
+  unsigned s = 0;
+  for (auto _ : state) {
+    unsigned v = p->victim(s);
+    p->touch(s, v);
+    benchmark::DoNotOptimize(v);
+    s = (s + 1) & 63;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK_CAPTURE(BM_ReplacementVictim, lru, "lru");
+BENCHMARK_CAPTURE(BM_ReplacementVictim, plru, "plru");
+BENCHMARK_CAPTURE(BM_ReplacementVictim, random, "random");
+
+// Reading a 1-million-op trace, text and binary.
+static const std::string& trace_file(bool binary) {
+  static std::string text, bin;
+  if (text.empty()) {
+    text = "/tmp/cohsim_components_bench.trace";
+    bin = "/tmp/cohsim_components_bench.bin";
+    std::ofstream f(text);
+    f << "thread 0\n";
+    for (int i = 0; i < 1000000; ++i)
+      f << (i % 4 == 3 ? "store " : "load ") << 0x100000 + (i * 8) % 65536 << (i % 4 == 3 ? " 7\n" : " -> r0\n");
+    f.close();
+    convert_trace(text, bin);
+  }
+  return binary ? bin : text;
+}
+
+static void BM_TraceRead(benchmark::State& state, bool binary) {
+  const std::string& path = trace_file(binary);
+  std::uint64_t ops = 0;
+  for (auto _ : state) {
+    auto t = Trace::open(path);
+    auto s = t->stream(0);
+    Op op;
+    while (s->next(op)) ++ops;
+  }
+  state.SetItemsProcessed(std::int64_t(ops));
+}
+BENCHMARK_CAPTURE(BM_TraceRead, text, false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TraceRead, binary, true)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
