@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "sim/kernel_errors.hpp"
+
 namespace cohsim {
 
 using sc_core::sc_time;
@@ -31,6 +33,10 @@ void SnoopBus::request(Tick t, int client, BusMsg m, LineAddr line) {
 }
 
 void SnoopBus::tick() {
+  guarded([this] { step(); });
+}
+
+void SnoopBus::step() {
   const Tick now = sc_core::sc_time_stamp().value();
   if (busy_) {
     if (now < busy_until_) {  // an early wake-up (it replaced the later one)

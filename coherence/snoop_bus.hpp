@@ -42,6 +42,7 @@ class SnoopBus : public sc_core::sc_module {
     LineAddr line;
   };
   void tick();
+  void step();
   void grant(Tick t);
   void schedule(Tick at);
   Tick edge(Tick t) const { return (t + p_.period - 1) / p_.period * p_.period; }

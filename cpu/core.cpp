@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "sim/error.hpp"
+#include "sim/kernel_errors.hpp"
 
 namespace cohsim {
 
@@ -37,6 +38,10 @@ void Core::line_ready(Tick t, LineAddr line) {
 }
 
 void Core::tick() {
+  guarded([this] { run_cycles(); });
+}
+
+void Core::run_cycles() {
   if (done_) return;
   const Tick now = sc_core::sc_time_stamp().value();
   Tick t = edge(std::max(now, p_.start));

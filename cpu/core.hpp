@@ -72,6 +72,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   };
 
   void tick();
+  void run_cycles();
   Tick cycle(Tick t);  // runs one core cycle; returns the next tick with work, or kNever
   bool perform_loads(Tick t, Tick& next);
   bool drain_store(Tick t, Tick& next);

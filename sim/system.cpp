@@ -15,6 +15,7 @@
 #include "cpu/lowering.hpp"
 #include "cpu/trace/trace.hpp"
 #include "sim/error.hpp"
+#include "sim/kernel_errors.hpp"
 #include "sim/memory_side.hpp"
 #include "sim/text.hpp"
 
@@ -210,6 +211,7 @@ RunOutcome System::run() {
     const Tick end = std::min(limit, now + slice);
     Core::set_run_limit(end);
     sc_core::sc_start(sc_core::sc_time::from_value(end - now));  // runs to `end`, idle or not
+    rethrow_captured_exception();
     if (m.opts.progress && clock::now() - last_print > std::chrono::milliseconds(500)) {
       last_print = clock::now();
       std::uint64_t ops = 0;

@@ -79,6 +79,16 @@ TEST(Run, TraceSyntaxErrorNamesFileAndLine) {
   EXPECT_EQ(r.err.find("SystemC"), std::string::npos) << r.err;
 }
 
+TEST(Run, TraceErrorFoundMidRunIsStillAUserError) {
+  // The reader finds a bad operation only when the core reaches it, inside the
+  // SystemC kernel; the message must still be ours alone, with exit status 1.
+  auto r = simulate("cores: 1\n", "thread 0\n  load x\n  compute 500\n  load x Release\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(".trace:4"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("SystemC"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("E549"), std::string::npos) << r.err;
+}
+
 TEST(Run, BadConfigKeyIsOneClearMessage) {
   auto r = simulate("cores: 2\nl1d: {sise: 32KiB}\n", "thread 0\n  load x\n");
   EXPECT_EQ(r.exit_code, 1);
