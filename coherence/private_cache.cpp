@@ -110,7 +110,8 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count) {
     ++cells_[std::size_t(s) * kNumEvents + int(e)];
     return {Access::Pending, 0};
   }
-  const bool needs_mshr = (has_action(c, Action::IssueGetS) || has_action(c, Action::IssueGetM)) &&
+  const bool needs_mshr = (has_action(c, Action::IssueGetS) || has_action(c, Action::IssueGetM) ||
+                           has_action(c, Action::IssueUpd)) &&
                           find_mshr(line) < 0;
   if (needs_mshr && free_mshr() < 0) {
     ++mshr_full_;
@@ -139,15 +140,20 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
     switch (c.actions[i]) {
       case Action::None: break;
       case Action::IssueGetS:
-      case Action::IssueGetM: {
+      case Action::IssueGetM:
+      case Action::IssueUpd: {
         if (find_mshr(line) < 0) {
           int m = free_mshr();
           if (m < 0) throw SimError(coh_name_ + ": no MSHR for " + hex(line) + "\n" + dump_pending());
           mshr_[m] = Mshr{line, s, l.kind == Loc::Array, true};
           if (l.kind != Loc::Array) l = {Loc::Mshr, m};
         }
-        if (l.kind == Loc::Array) ++upgrades_;
-        bus_.request(t, bus_id_, c.actions[i] == Action::IssueGetS ? BusMsg::GetS : BusMsg::GetM, line);
+        const BusMsg m = c.actions[i] == Action::IssueGetS   ? BusMsg::GetS
+                         : c.actions[i] == Action::IssueGetM ? BusMsg::GetM
+                                                             : BusMsg::Upd;
+        if (m == BusMsg::Upd) ++updates_;
+        else if (l.kind == Loc::Array) ++upgrades_;
+        bus_.request(t, bus_id_, m, line);
         break;
       }
       case Action::IssuePutM: {
@@ -184,20 +190,32 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         }
         break;
       }
-      case Action::LoadHit:
-      case Action::StoreHit: notify = true; break;
+      case Action::ApplyUpdate:
+        recall_upper(line, true);
+        std::memcpy(coh_data(line, l), r->buf, coh_->line_size());
+        ++updates_received_;
+        break;
+      case Action::OwnDataSuffices: r->no_data = true; break;
+      case Action::StoreHit:
+        // The waiting store may write now even if the new state's own Store cell
+        // would go to the bus (Dragon's Sm): it is the store this transition is for.
+        if (e != Event::Store) store_grant_ = line;
+        notify = true;
+        break;
+      case Action::LoadHit: notify = true; break;
       case Action::kCount: break;
     }
   }
   if (c.next != s) {
-    if (e >= Event::OtherGetS && e <= Event::OtherPutM && perm_[s] != Permission::None &&
-        perm_[c.next] == Permission::None)
-      ++invalidations_;
+    if (is_other(e) && perm_[s] != Permission::None && perm_[c.next] == Permission::None) ++invalidations_;
+    if (e == Event::Store && !has_action(c, Action::IssueGetM) && !has_action(c, Action::IssueUpd) &&
+        !has_action(c, Action::IssueGetS))
+      ++silent_upgrades_;
     set_state(t, line, l, c.next, e);
     if (!table_.states()[s].stable) notify = true;  // whatever stalled on the line may go on
   }
   // (a Data event tells the listener itself, once the line is in place)
-  if (notify && listener_ && e >= Event::OwnGetS && e != Event::Data) listener_->line_ready(t, line);
+  if (notify && listener_ && e >= Event::OwnGetS && !is_data(e)) listener_->line_ready(t, line);
   return c;
 }
 
@@ -223,6 +241,10 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
       } else {
         coh_->state(line, way) = next;
         limit_upper(line, fast_write_[next] ? Permission::Write : perm_[next]);
+        if (table_.states()[next].stable) {  // an upgrade or update finished
+          int m = find_mshr(line);
+          if (m >= 0) mshr_[m].valid = false;
+        }
       }
       break;
     }
@@ -268,8 +290,22 @@ std::uint8_t* PrivateCache::coh_data(LineAddr line, const Loc& l) {
 }
 
 void PrivateCache::fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state) {
-  const unsigned way = coh_->choose_way(line);
+  unsigned way = coh_->choose_way(line);
   const unsigned set = coh_->set_of(line);
+  // A line waiting for its own transaction may not be replaceable: take the first
+  // way whose state can be replaced instead of the policy's choice.
+  auto replaceable = [&](unsigned w) {
+    if (coh_->state_at(set, w) == CacheArray::kInvalid) return true;
+    return table_.cell(coh_->state_at(set, w), Event::Replacement).kind == CellKind::Do;
+  };
+  if (!replaceable(way)) {
+    unsigned w = 0;
+    while (w < coh_->ways() && !replaceable(w)) ++w;
+    if (w == coh_->ways())
+      throw SimError(coh_name_ + ": every way of set " + std::to_string(set) +
+                     " waits for a transaction; no victim for " + hex(line) + "\n" + dump_pending());
+    way = w;
+  }
   if (coh_->state_at(set, way) != CacheArray::kInvalid) evict_coh(t, coh_->tag_at(set, way), way);
   coh_->fill(line, way, state, data);
 }
@@ -285,21 +321,32 @@ void PrivateCache::evict_coh(Tick t, LineAddr victim, unsigned way) {
 
 void PrivateCache::bus_own(Tick t, BusMsg m, LineAddr line, SnoopReply& r) {
   Loc l = locate(line);
-  static constexpr Event own[] = {Event::OwnGetS, Event::OwnGetM, Event::OwnPutM};
-  execute(t, line, l, own[int(m)], &r);
+  static constexpr Event own[] = {Event::OwnGetS, Event::OwnGetM, Event::OwnPutM, Event::OwnUpd};
+  Event e = own[int(m)];
+  if (m == BusMsg::Upd && !r.shared && table_.uses(Event::OwnUpdAlone)) e = Event::OwnUpdAlone;
+  execute(t, line, l, e, &r);
 }
 
 void PrivateCache::bus_snoop(Tick t, BusMsg m, LineAddr line, SnoopReply& r) {
   Loc l = locate(line);
-  static constexpr Event other[] = {Event::OtherGetS, Event::OtherGetM, Event::OtherPutM};
+  static constexpr Event other[] = {Event::OtherGetS, Event::OtherGetM, Event::OtherPutM, Event::OtherUpd};
   execute(t, line, l, other[int(m)], &r);
 }
 
-void PrivateCache::bus_data(Tick t, LineAddr line, const std::uint8_t* data) {
+bool PrivateCache::holds_copy(LineAddr line) const { return permission(line) != Permission::None; }
+
+void PrivateCache::copy_line(LineAddr line, std::uint8_t* out) const {
+  if (!peek_line(line, out)) {
+    Loc l = locate(line);
+    if (l.kind == Loc::None) throw SimError(coh_name_ + ": no copy of " + hex(line) + " to broadcast");
+  }
+}
+
+void PrivateCache::bus_data(Tick t, LineAddr line, const std::uint8_t* data, bool exclusive) {
   Loc l = locate(line);
   if (l.kind == Loc::Array) std::memcpy(coh_->data(line, unsigned(l.idx)), data, coh_->line_size());
   fill_data_ = data;
-  execute(t, line, l, Event::Data, nullptr);
+  execute(t, line, l, exclusive && table_.uses(Event::DataExclusive) ? Event::DataExclusive : Event::Data, nullptr);
   fill_data_ = nullptr;
   int m = find_mshr(line);
   if (m >= 0) mshr_[m].valid = false;  // an upgrade's MSHR (the line stayed in the array)
@@ -379,6 +426,7 @@ std::uint64_t PrivateCache::read(Tick t, Addr a, unsigned size) {
 
 void PrivateCache::write(Tick t, Addr a, unsigned size, std::uint64_t v) {
   const LineAddr line = coh_->line_of(a);
+  if (line == store_grant_) store_grant_ = kNoLine;
   const unsigned off = unsigned(a & (coh_->line_size() - 1));
   if (upper_) {
     int w = upper_->find(line);
@@ -459,6 +507,9 @@ void PrivateCache::register_stats(Stats& s) const {
   s.counter(coh_name_ + ".invalidations", &invalidations_);
   s.counter(coh_name_ + ".upgrades", &upgrades_);
   s.counter(coh_name_ + ".mshr_full", &mshr_full_);
+  s.counter(coh_name_ + ".silent_upgrades", &silent_upgrades_);
+  s.counter(coh_name_ + ".updates_sent", &updates_);
+  s.counter(coh_name_ + ".updates_received", &updates_received_);
   for (int st = 0; st < table_.num_states(); ++st)
     for (Event e : table_.events()) {
       const Cell& c = table_.cell(std::uint8_t(st), e);

@@ -67,6 +67,7 @@ class PrivateCache final : public BusClient {
   // The fast path the core takes for hits: is the line in the L1 with permission?
   bool l1_has(Addr a, bool write) const {
     const CacheArray& arr = upper_ ? *upper_ : *coh_;
+    if (write && arr.line_of(a) == store_grant_) return true;  // the coherent level holds it
     int w = arr.find(arr.line_of(a));
     if (w < 0) return false;
     std::uint8_t s = const_cast<CacheArray&>(arr).state(arr.line_of(a), unsigned(w));
@@ -79,7 +80,9 @@ class PrivateCache final : public BusClient {
   // BusClient
   void bus_own(Tick t, BusMsg m, LineAddr line, SnoopReply& r) override;
   void bus_snoop(Tick t, BusMsg m, LineAddr line, SnoopReply& r) override;
-  void bus_data(Tick t, LineAddr line, const std::uint8_t* data) override;
+  void bus_data(Tick t, LineAddr line, const std::uint8_t* data, bool exclusive) override;
+  bool holds_copy(LineAddr line) const override;
+  void copy_line(LineAddr line, std::uint8_t* out) const override;
   std::string dump_pending() const override;
 
   void set_listener(CacheListener* l) { listener_ = l; }
@@ -149,7 +152,10 @@ class PrivateCache final : public BusClient {
                   evictions = 0, hits = 0, misses = 0;
   };
   LevelStats l1s_, l2s_;
-  std::uint64_t invalidations_ = 0, mshr_full_ = 0, upgrades_ = 0;
+  std::uint64_t invalidations_ = 0, mshr_full_ = 0, upgrades_ = 0, silent_upgrades_ = 0, updates_ = 0,
+                updates_received_ = 0;
+  static constexpr LineAddr kNoLine = ~LineAddr(0);
+  LineAddr store_grant_ = kNoLine;  // a StoreHit at a bus event lets this line's waiting store write
   std::vector<std::uint64_t> cells_;  // state * kNumEvents + event
 };
 

@@ -7,14 +7,16 @@
 namespace cohsim {
 
 const char* name(Event e) {
-  static const char* n[] = {"Load",      "Store",     "Replacement", "Own-GetS", "Own-GetM",
-                            "Own-PutM",  "Other-GetS", "Other-GetM", "Other-PutM", "Data"};
+  static const char* n[] = {"Load",       "Store",      "Replacement", "Own-GetS",   "Own-GetM",
+                            "Own-PutM",   "Own-Upd",    "Own-Upd-Alone", "Other-GetS", "Other-GetM",
+                            "Other-PutM", "Other-Upd",  "Data",        "Data-Excl"};
   return n[int(e)];
 }
 
 const char* name(Action a) {
   static const char* n[] = {"-",         "issue GetS",   "issue GetM", "issue PutM",
-                            "send data to requestor", "send data to memory", "load hit", "store hit"};
+                            "send data to requestor", "send data to memory", "load hit", "store hit",
+                            "issue Upd", "apply update", "own data suffices"};
   return n[int(a)];
 }
 
@@ -26,7 +28,10 @@ const char* describe(Action a) {
                             "send the line's data to the requesting cache",
                             "send the line's data to the memory side (a writeback)",
                             "the waiting load completes",
-                            "the waiting store completes"};
+                            "the waiting store completes",
+                            "put an update carrying the stored data on the fabric (no invalidation)",
+                            "write the data another cache's update carries into our copy",
+                            "our copy is current: complete without a data response"};
   return d[int(a)];
 }
 

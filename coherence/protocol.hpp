@@ -20,14 +20,21 @@ enum class Event : std::uint8_t {
   OwnGetS,      // our own GetS is ordered on the bus
   OwnGetM,
   OwnPutM,
-  OtherGetS,  // another cache's GetS is ordered on the bus
+  OwnUpd,       // our own update (Dragon's BusUpd) is ordered; other caches share the line
+  OwnUpdAlone,  // ... and no other cache holds the line any more
+  OtherGetS,    // another cache's GetS is ordered on the bus
   OtherGetM,
   OtherPutM,
-  Data,  // the data response for our outstanding request arrives
+  OtherUpd,       // another cache's update is ordered: the new data comes with it
+  Data,           // the data response for our request arrives (other caches share the line)
+  DataExclusive,  // ... and no other cache holds the line (a protocol without E reads it as Data)
   kCount
 };
 constexpr int kNumEvents = int(Event::kCount);
 const char* name(Event e);
+inline bool is_own(Event e) { return e >= Event::OwnGetS && e <= Event::OwnUpdAlone; }
+inline bool is_other(Event e) { return e >= Event::OtherGetS && e <= Event::OtherUpd; }
+inline bool is_data(Event e) { return e == Event::Data || e == Event::DataExclusive; }
 
 // Actions the generic controller knows how to perform.
 enum class Action : std::uint8_t {
@@ -39,6 +46,9 @@ enum class Action : std::uint8_t {
   SendDataToMem,  // write the line to the memory side
   LoadHit,        // the waiting load completes
   StoreHit,       // the waiting store completes
+  IssueUpd,       // broadcast the store to the sharers (Dragon's BusUpd) instead of invalidating
+  ApplyUpdate,    // take the data another cache's update carries
+  OwnDataSuffices,  // our own copy is up to date: our GetM needs no data response
   kCount
 };
 const char* name(Action a);

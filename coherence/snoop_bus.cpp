@@ -44,7 +44,7 @@ void SnoopBus::step() {
       return;
     }
     busy_ = false;
-    if (current_.msg != BusMsg::PutM) clients_[current_.client]->bus_data(now, current_.line, buf_.data());
+    if (deliver_) clients_[current_.client]->bus_data(now, current_.line, buf_.data(), exclusive_);
   }
   if (queue_.empty()) return;
   // Only requests made by now may compete.
@@ -86,19 +86,39 @@ void SnoopBus::grant(Tick t) {
 
   SnoopReply r;
   r.buf = buf_.data();
-  clients_[current_.client]->bus_own(t, current_.msg, current_.line, r);
   for (std::size_t c = 0; c < clients_.size(); ++c)
-    if (int(c) != current_.client) clients_[c]->bus_snoop(t, current_.msg, current_.line, r);
+    if (int(c) != current_.client && clients_[c]->holds_copy(current_.line)) r.shared = true;
+  // The snoopers act first, so the requester never gains a permission while
+  // another cache still holds a conflicting one. An update is the exception: the
+  // writer performs its store first, and the update carries the line it made.
+  auto snoop = [&] {
+    for (std::size_t c = 0; c < clients_.size(); ++c)
+      if (int(c) != current_.client) clients_[c]->bus_snoop(t, current_.msg, current_.line, r);
+  };
+  if (current_.msg == BusMsg::Upd) {
+    clients_[current_.client]->bus_own(t, current_.msg, current_.line, r);
+    clients_[current_.client]->copy_line(current_.line, buf_.data());
+    snoop();
+  } else {
+    snoop();
+    clients_[current_.client]->bus_own(t, current_.msg, current_.line, r);
+  }
 
   const Tick address_done = t + p_.address_cycles * p_.period;
   const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
   Tick end;
+  deliver_ = false;
+  exclusive_ = false;
   if (current_.msg == BusMsg::PutM) {
     end = r.data_to_memory ? address_done + data_phase : address_done;
     if (r.data_to_memory) {
       ++mem_writebacks_;
       memory_->write_line(end, current_.line, buf_.data());
     }
+  } else if (current_.msg == BusMsg::Upd) {
+    end = address_done + p_.period;  // one data beat: the written word
+  } else if (r.no_data) {
+    end = address_done;  // an owner's upgrade: the address phase is all it needs
   } else {
     Tick ready;
     if (r.data_to_requestor) {
@@ -112,6 +132,8 @@ void SnoopBus::grant(Tick t) {
       ready = memory_->read_line(address_done, current_.line, buf_.data());
     }
     end = edge(ready) + data_phase;
+    deliver_ = true;
+    exclusive_ = current_.msg == BusMsg::GetS && !r.shared;
   }
   busy_ = true;
   busy_until_ = end;

@@ -55,6 +55,7 @@ class SnoopBus : public sc_core::sc_module {
   bool busy_ = false;
   Tick busy_until_ = 0;
   Pending current_{};
+  bool deliver_ = false, exclusive_ = false;  // the current transaction's data response
   int last_granted_ = -1;
   std::vector<std::uint8_t> buf_;
   // statistics

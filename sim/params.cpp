@@ -5,13 +5,22 @@
 #include <string>
 #include <vector>
 
+#include <algorithm>
+
+#include "coherence/protocol.hpp"
 #include "coherence/replacement.hpp"
 #include "sim/config.hpp"
 
 namespace cohsim {
 
 std::vector<std::string> isa_choices() { return {"x86"}; }
-std::vector<std::string> protocol_choices() { return {"msi"}; }
+std::vector<std::string> protocol_choices() {
+  std::vector<std::string> names;  // every registered table, once per name
+  for (const ProtocolTable* t : all_protocols())
+    if (std::find(names.begin(), names.end(), t->name()) == names.end()) names.push_back(t->name());
+  std::sort(names.begin(), names.end());
+  return names;
+}
 std::vector<std::string> fabric_choices() { return {"bus"}; }
 
 namespace {

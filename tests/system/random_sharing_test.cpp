@@ -18,7 +18,7 @@ struct Shape {
   const char* yaml;
 };
 
-class RandomSharing : public ::testing::TestWithParam<Shape> {};
+class RandomSharing : public ::testing::TestWithParam<std::tuple<const char*, Shape>> {};
 
 TEST_P(RandomSharing, CheckerFindsNoViolationAndAtomicsAreAtomic) {
   const int cores = 4, ops = 3000;
@@ -41,7 +41,9 @@ TEST_P(RandomSharing, CheckerFindsNoViolationAndAtomicsAreAtomic) {
     }
   }
   t << "thread " << cores << "\n  compute 100000000\n  load 0x30000 -> total\n";
-  auto r = simulate(std::string("cores: 5\ncheck: true\n") + GetParam().yaml, t.str());
+  const auto& [protocol, shape] = GetParam();
+  auto r = simulate(std::string("cores: 5\ncheck: true\ncoherence: {protocol: ") + protocol + "}\n" + shape.yaml,
+                    t.str());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.at("completed"), 1);
   EXPECT_EQ(r.at("core4.regs.total"), adds);
@@ -49,14 +51,14 @@ TEST_P(RandomSharing, CheckerFindsNoViolationAndAtomicsAreAtomic) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Hierarchies, RandomSharing,
-    ::testing::Values(Shape{"L1Only", "l1d: {size: 512B, assoc: 2, mshrs: 2}\nl2: null\nl3: null\n"},
+    ProtocolsAndHierarchies, RandomSharing,
+    ::testing::Combine(::testing::Values("msi", "mesi", "moesi", "mesif", "dragon"), ::testing::Values(Shape{"L1Only", "l1d: {size: 512B, assoc: 2, mshrs: 2}\nl2: null\nl3: null\n"},
                       Shape{"PrivateL2", "l1d: {size: 256B, assoc: 1}\nl2: {size: 1KiB, assoc: 2}\nl3: null\n"},
                       Shape{"SharedL2AndL3",
                             "l1d: {size: 512B, assoc: 2}\nl2: {shared: true, size: 2KiB, assoc: 2}\n"
                             "l3: {size: 4KiB, assoc: 4, write_back: false}\n"},
                       Shape{"PlruFifoBus", "l1d: {size: 512B, assoc: 4, replacement: plru}\n"
-                                           "l2: {size: 2KiB, assoc: 4, replacement: random}\nbus: {arbitration: fifo}\n"}),
-    [](const auto& info) { return std::string(info.param.name); });
+                                           "l2: {size: 2KiB, assoc: 4, replacement: random}\nbus: {arbitration: fifo}\n"})),
+    [](const auto& info) { return std::string(std::get<0>(info.param)) + "_" + std::get<1>(info.param).name; });
 
 }  // namespace

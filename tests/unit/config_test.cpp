@@ -242,7 +242,7 @@ TEST(ConfigErrors, BadValuesOfEveryType) {
 
 TEST(ConfigErrors, ChoiceNotInTheRegistry) {
   EXPECT_EQ(load_error("coherence:\n  protocol: mesi2\n"),
-            "configs/x.yaml:2:13: coherence.protocol: 'mesi2' is not a protocol; valid: msi (did you mean 'msi'?)");
+            "configs/x.yaml:2:13: coherence.protocol: 'mesi2' is not a protocol; valid: dragon, mesi, mesif, moesi, msi (did you mean 'mesi'?)");
   EXPECT_EQ(load_error("isa: arm\n"), "configs/x.yaml:1:6: isa: 'arm' is not an ISA; valid: x86");
   EXPECT_THAT(load_error("l1d: {replacement: lur}\n"),
               HasSubstr("l1d.replacement: 'lur' is not a replacement policy; valid: lru, plru, random (did you mean "
@@ -288,7 +288,7 @@ TEST(ConfigErrors, MissingValuePointsAtTheKey) {
   EXPECT_EQ(load_error("l1d:\n  size:\n  assoc: 4\n"),
             "configs/x.yaml:2:3: l1d.size: missing value; expected a size such as 32KiB");
   EXPECT_EQ(load_error("coherence:\n  protocol: ~\n"),
-            "configs/x.yaml:2:3: coherence.protocol: missing value; expected one of: msi");
+            "configs/x.yaml:2:3: coherence.protocol: missing value; expected one of: dragon, mesi, mesif, moesi, msi");
 }
 
 TEST(ConfigErrors, DuplicateKey) {
@@ -391,8 +391,8 @@ TEST(ConfigSet, RejectsWhatTheFileWouldReject) {
               HasSubstr("unknown key 'l1.size'; valid keys: cores, isa, seed, check, max_cycles, trace, core, l1d, l2, l3, "
                         "coherence, uncore, bus, memory (did you mean 'l1d.size'?)"));
   EXPECT_EQ(error_of([&] { c.set("coherence.protocol", "mesi2"); }),
-            "--set coherence.protocol=mesi2: coherence.protocol: 'mesi2' is not a protocol; valid: msi (did you mean "
-            "'msi'?)");
+            "--set coherence.protocol=mesi2: coherence.protocol: 'mesi2' is not a protocol; valid: dragon, mesi, mesif, moesi, msi (did you mean "
+            "'mesi'?)");
   EXPECT_EQ(error_of([&] { c.set("l1d", "null"); }),
             "--set l1d=null: l1d cannot be null: every core needs an L1 data cache");
   EXPECT_THAT(error_of([&] { c.set("l2", "1MiB"); }), HasSubstr("l2 is a section; set one of its keys"));
