@@ -98,6 +98,7 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count) {
   std::uint8_t s = state_at(line, loc);
   if (loc.kind == Loc::Array && (write ? fast_write_[s] : fast_read_[s])) {
     coh_->touch(line, unsigned(loc.idx));
+    ++cells_[std::size_t(s) * kNumEvents + int(write ? Event::Store : Event::Load)];
     if (count) ++cs.hits, ++(write ? cs.store_hits : cs.load_hits);
     if (upper_) fill_upper(t, line, fast_write_[s]);
     return {Access::Ready, lookup + coh_latency_};
@@ -215,7 +216,10 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
     if (!table_.states()[s].stable) notify = true;  // whatever stalled on the line may go on
   }
   // (a Data event tells the listener itself, once the line is in place)
-  if (notify && listener_ && e >= Event::OwnGetS && !is_data(e)) listener_->line_ready(t, line);
+  if (notify && listener_ && e >= Event::OwnGetS && !is_data(e)) {
+    listener_->line_ready(t, line);
+    store_grant_ = kNoLine;  // the grant lasts only while the listener completes its store
+  }
   return c;
 }
 
@@ -355,6 +359,7 @@ void PrivateCache::bus_data(Tick t, LineAddr line, const std::uint8_t* data, boo
     if (perm_[s] != Permission::None) fill_upper(t, line, fast_write_[s]);
   }
   if (listener_) listener_->line_ready(t, line);
+  store_grant_ = kNoLine;
 }
 
 void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable) {

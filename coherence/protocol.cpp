@@ -88,6 +88,21 @@ ProtocolTable::ProtocolTable(std::string name, std::string fabric, std::string d
       }
     if (!found) fail("unknown event in " + cellname);
   }
+  // Every other impossible cell gets the general reason it cannot happen.
+  for (std::size_t st = 0; st < states_.size(); ++st)
+    for (Event e : events_) {
+      Cell& c = cells_[st * kNumEvents + int(e)];
+      if (c.kind != CellKind::Impossible || !c.why.empty()) continue;
+      const StateInfo& info = states_[st];
+      if (e == Event::Replacement && st == 0) c.why = "an invalid line is never chosen as a victim";
+      else if (is_own(e) && info.stable) c.why = "no request of ours is outstanding in a stable state";
+      else if (is_own(e)) c.why = "this state waits for a different request of ours";
+      else if (is_data(e)) c.why = "no data response is awaited in this state";
+      else if (e == Event::Replacement && !info.stable) c.why = "only lines in stable states are chosen as victims";
+      else if (is_other(e) && !info.stable)
+        c.why = "atomic transactions: no other request is ordered while we wait for our data";
+      else c.why = "the protocol never puts a line in this state when this event can occur";
+    }
 }
 
 std::uint8_t ProtocolTable::state_index(const std::string& s) const {

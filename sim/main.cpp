@@ -10,7 +10,9 @@
 #include <boost/program_options.hpp>
 #include <systemc>
 
+#include "coherence/coverage.hpp"
 #include "coherence/protocol.hpp"
+#include "cpu/trace/random_trace.hpp"
 #include "cpu/trace/trace_convert.hpp"
 #include "cpu/trace/trace_stats.hpp"
 #include "sim/config.hpp"
@@ -32,6 +34,7 @@ const char* kUsage =
     "  config docs           print the reference of every configuration key (markdown)\n"
     "  trace convert IN OUT  convert a trace between text and binary (by OUT's extension)\n"
     "  trace stats FILE      summarise a trace\n"
+    "  stress CONFIG         random loads, stores and atomics on a few lines, every value checked\n"
     "  protocol list         list the coherence protocols\n"
     "  protocol show NAME    print a protocol's table as the simulator executes it\n"
     "\n"
@@ -109,6 +112,69 @@ int cmd_run(const std::vector<std::string>& args) {
                  out.wall_seconds > 0 ? double(out.ops) / out.wall_seconds / 1e6 : 0.0);
   }
   return 0;
+}
+
+int cmd_stress(const std::vector<std::string>& args) {
+  po::options_description d("options");
+  d.add_options()("help,h", "explain the options")(
+      "ops", po::value<unsigned long long>()->default_value(100000), "operations in all, split over the cores")(
+      "seed", po::value<unsigned long long>()->default_value(0), "seed of the random operations and timing")(
+      "lines", po::value<unsigned>()->default_value(8), "distinct lines the cores contend for")(
+      "set,s", po::value<std::vector<std::string>>()->composing(), "override a key: --set cores=8")(
+      "json", "print the result as JSON");
+  auto vm = parse(args, d, {"config"}, "cohsim stress CONFIG [--ops N] [--seed S] [--lines L] [--set KEY=VALUE]... [--json]");
+  Config cfg = load_config(vm);
+  const std::uint64_t seed = vm["seed"].as<unsigned long long>();
+  cfg.set("check", "true");
+  cfg.set("seed", std::to_string(seed));
+  if (cfg.integer("core.start_jitter") == 0) cfg.set("core.start_jitter", "50");
+  RandomTraceParams rp;
+  rp.threads = unsigned(cfg.integer("cores"));
+  rp.ops_per_thread = std::max<std::uint64_t>(1, vm["ops"].as<unsigned long long>() / rp.threads);
+  rp.lines = std::max(1u, vm["lines"].as<unsigned>());
+  rp.line_size = unsigned(cfg.bytes("l1d.line_size"));
+  rp.seed = seed;
+  RunOptions ro;
+  ro.trace_object = make_random_trace(rp);
+  System sys(cfg, ro);
+  std::string violation;
+  RunOutcome out;
+  try {
+    out = sys.run();
+  } catch (const SimError& e) {
+    violation = e.what();
+  }
+  const ProtocolTable& table = *find_protocol(cfg.choice("coherence.protocol"), cfg.choice("coherence.fabric"));
+  const TableCoverage cov = table_coverage(table, sys.stats());
+  std::uint64_t ops = 0;
+  for (unsigned i = 0; i < rp.threads; ++i) ops += sys.stats().get("core" + std::to_string(i) + ".ops");
+  if (vm.count("json")) {
+    std::cout << "{\"protocol\": \"" << table.name() << "\", \"fabric\": \"" << table.fabric() << "\", \"ops\": " << ops
+              << ", \"violations\": " << (violation.empty() ? 0 : 1) << ", \"cells_hit\": " << cov.hit
+              << ", \"cells_reachable\": " << cov.reachable << ", \"cells_never_hit\": [";
+    for (std::size_t i = 0; i < cov.never_hit.size(); ++i)
+      std::cout << (i ? ", " : "") << "\"" << json_escape(cov.never_hit[i]) << "\"";
+    std::cout << "], \"unreachable\": {";
+    for (std::size_t i = 0; i < cov.unreachable.size(); ++i)
+      std::cout << (i ? ", " : "") << "\"" << json_escape(cov.unreachable[i].first) << "\": \""
+                << json_escape(cov.unreachable[i].second) << "\"";
+    std::cout << "}, \"message\": \"" << json_escape(violation) << "\"}\n";
+  } else {
+    std::cout << "stress: " << table.name() << " on a " << table.fabric() << ", " << rp.threads << " cores, " << ops
+              << " operations on " << rp.lines << " lines, seed " << seed << ": "
+              << (violation.empty() ? "no violation" : "VIOLATION") << "\n";
+    if (!violation.empty()) std::cout << violation << "\n";
+    std::cout << "coverage: " << cov.hit << " of " << cov.reachable << " table cells exercised\n";
+    if (!cov.never_hit.empty()) {
+      std::cout << "never hit:\n";
+      for (auto& c : cov.never_hit) std::cout << "  " << c << "\n";
+    }
+    if (!cov.unreachable.empty()) {
+      std::cout << "unreachable by construction:\n";
+      for (auto& [c, why] : cov.unreachable) std::cout << "  " << c << ": " << why << "\n";
+    }
+  }
+  return violation.empty() ? 0 : 4;
 }
 
 int cmd_config(const std::vector<std::string>& args) {
@@ -212,8 +278,9 @@ int dispatch(int argc, char** argv) {
   if (cmd == "config") return cmd_config(args);
   if (cmd == "trace") return cmd_trace(args);
   if (cmd == "protocol") return cmd_protocol(args);
-  std::string near = nearest(cmd, {"run", "config", "trace", "protocol"});
-  throw Usage("unknown command '" + cmd + "'; valid: run, config, trace, protocol" +
+  if (cmd == "stress") return cmd_stress(args);
+  std::string near = nearest(cmd, {"run", "config", "trace", "protocol", "stress"});
+  throw Usage("unknown command '" + cmd + "'; valid: run, config, trace, protocol, stress" +
               (near.empty() ? "" : " (did you mean '" + near + "'?)"));
 }
 

@@ -75,7 +75,7 @@ struct System::Impl {
   const Config& cfg;
   RunOptions opts;
   Tick core_period, uncore_period;
-  std::unique_ptr<Trace> trace;
+  std::shared_ptr<Trace> trace;
   const ProtocolTable* table = nullptr;
   EventLog log;
   std::unique_ptr<Checker> checker;
@@ -100,8 +100,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
 
   TraceOptions topts;
   topts.symbol_stride = line;
-  const std::string trace_path = resolve_trace_path(cfg, opts.trace);
-  m.trace = Trace::open(trace_path, topts);
+  const std::string trace_path = opts.trace_object ? opts.trace_object->path() : resolve_trace_path(cfg, opts.trace);
+  m.trace = opts.trace_object ? opts.trace_object : std::shared_ptr<Trace>(Trace::open(trace_path, topts));
   if (m.trace->threads() > ncores)
     throw UserError(trace_path + ": the trace has " + std::to_string(m.trace->threads()) +
                     " threads but the system has " + std::to_string(ncores) + " cores (cores: " +

@@ -13,8 +13,11 @@
 
 namespace cohsim {
 
+class Trace;
+
 struct RunOptions {
   std::string trace;        // "" = the config's `trace` key
+  std::shared_ptr<Trace> trace_object;  // a trace made in memory (the stress tester); wins over `trace`
   std::string events_path;  // "" = no event log
   std::uint64_t max_cycles = 0;  // 0 = the config's max_cycles (0 = unlimited)
   bool progress = false;         // progress lines on stderr

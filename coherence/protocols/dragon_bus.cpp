@@ -76,14 +76,14 @@ const ProtocolTable& dragon_bus() {
           row("Sm", {E::OtherUpd}, {A::ApplyUpdate}, "Sc"),  // the writer owns it now
 
           row("Sc_U", {E::Load}, {A::LoadHit}),
-          stall("Sc_U", {E::Store, E::Replacement}),
+          stall("Sc_U", {E::Store}),
           row("Sc_U", {E::OwnUpd}, {A::StoreHit}, "Sm"),
           row("Sc_U", {E::OwnUpdAlone}, {A::StoreHit}, "M"),
           row("Sc_U", {E::OtherGetS, E::OtherPutM}, {}),
           row("Sc_U", {E::OtherUpd}, {A::ApplyUpdate}),
 
           row("Sm_U", {E::Load}, {A::LoadHit}),
-          stall("Sm_U", {E::Store, E::Replacement}),
+          stall("Sm_U", {E::Store}),
           row("Sm_U", {E::OwnUpd}, {A::StoreHit}, "Sm"),
           row("Sm_U", {E::OwnUpdAlone}, {A::StoreHit}, "M"),
           row("Sm_U", {E::OtherGetS}, {A::SendDataToReq}),
@@ -106,6 +106,10 @@ const ProtocolTable& dragon_bus() {
           stall("II_A", {E::Load, E::Store}),
           row("II_A", {E::OwnPutM}, {}, "I"),
           row("II_A", {E::OtherGetS, E::OtherPutM, E::OtherUpd}, {}),
+      },
+      {
+          {"Sc_U,Replacement", "a line waiting for its own transaction is never chosen as a victim: the controller takes another way"},
+          {"Sm_U,Replacement", "a line waiting for its own transaction is never chosen as a victim: the controller takes another way"},
       });
   return t;
 }

@@ -64,7 +64,7 @@ const ProtocolTable& moesi_bus() {
           row("E", {E::Replacement}, {}, "I"),
           row("E", {E::OtherGetS}, {}, "S"),
           row("E", {E::OtherGetM}, {}, "I"),
-          row("E", {E::OtherPutM}, {}),
+          row("E", {E::OtherPutM}, {}),  // a stale PutM from a cache that lost the line: ignored
 
           row("O", {E::Load}, {A::LoadHit}),
           row("O", {E::Store}, {A::IssueGetM}, "OM_A"),
@@ -84,7 +84,7 @@ const ProtocolTable& moesi_bus() {
           row("SM_D", {E::Data}, {A::StoreHit}, "M"),
 
           row("OM_A", {E::Load}, {A::LoadHit}),
-          stall("OM_A", {E::Store, E::Replacement}),
+          stall("OM_A", {E::Store}),
           row("OM_A", {E::OwnGetM}, {A::OwnDataSuffices, A::StoreHit}, "M"),
           row("OM_A", {E::OtherGetS}, {A::SendDataToReq}),
           row("OM_A", {E::OtherGetM}, {A::SendDataToReq}, "IM_AD"),
@@ -114,6 +114,9 @@ const ProtocolTable& moesi_bus() {
           stall("II_A", {E::Load, E::Store}),
           row("II_A", {E::OwnPutM}, {}, "I"),
           row("II_A", {E::OtherGetS, E::OtherGetM, E::OtherPutM}, {}),
+      },
+      {
+          {"OM_A,Replacement", "a line waiting for its own transaction is never chosen as a victim: the controller takes another way"},
       });
   return t;
 }
