@@ -34,6 +34,9 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
   mshr_.assign(coh.mshrs, Mshr{0, 0, false, false});
   for (auto& s : table_.states()) perm_.push_back(s.permission);
   cells_.assign(std::size_t(table_.num_states()) * kNumEvents, 0);
+  lines_in_.assign(table_.num_states(), 0);
+  line_ticks_.assign(table_.num_states(), 0.0);
+  occupancy_.assign(table_.num_states(), 0.0);
   // The core may read (write) without running the table in a state whose Load
   // (Store) cell is a plain hit that keeps the state.
   fast_read_.assign(table_.num_states(), false);
@@ -223,9 +226,23 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
   return c;
 }
 
+void PrivateCache::account(Tick t) {
+  if (t <= occupancy_since_) return;
+  for (std::size_t s = 1; s < lines_in_.size(); ++s) line_ticks_[s] += double(lines_in_[s]) * double(t - occupancy_since_);
+  occupancy_since_ = t;
+}
+
+void PrivateCache::finish(Tick end) {
+  account(end);
+  for (std::size_t s = 1; s < lines_in_.size(); ++s) occupancy_[s] = end ? line_ticks_[s] / double(end) : 0.0;
+}
+
 void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, Event cause) {
   const std::uint8_t old = state_at(line, l);
   const std::uint8_t I = table_.invalid();
+  account(t);
+  --lines_in_[old];
+  ++lines_in_[next];
   switch (l.kind) {
     case Loc::Array: {
       const unsigned way = unsigned(l.idx);
@@ -515,6 +532,8 @@ void PrivateCache::register_stats(Stats& s) const {
   s.counter(coh_name_ + ".silent_upgrades", &silent_upgrades_);
   s.counter(coh_name_ + ".updates_sent", &updates_);
   s.counter(coh_name_ + ".updates_received", &updates_received_);
+  for (int st = 1; st < table_.num_states(); ++st)
+    s.derived(coh_name_ + ".occupancy." + table_.states()[st].name, [this, st] { return occupancy_[st]; });
   for (int st = 0; st < table_.num_states(); ++st)
     for (Event e : table_.events()) {
       const Cell& c = table_.cell(std::uint8_t(st), e);

@@ -90,6 +90,8 @@ class PrivateCache final : public BusClient {
   const std::string& name() const { return p_.name; }
   const std::string& coh_level_name() const { return coh_name_; }
   void register_stats(Stats& s) const;
+  // Closes the time-weighted state occupancy at the end of the run.
+  void finish(Tick end);
   // The newest data of a line held here (dirty L1 data first), or false.
   bool peek_line(LineAddr line, std::uint8_t* out) const;
   unsigned line_size() const { return coh_->line_size(); }
@@ -157,6 +159,12 @@ class PrivateCache final : public BusClient {
   static constexpr LineAddr kNoLine = ~LineAddr(0);
   LineAddr store_grant_ = kNoLine;  // a StoreHit at a bus event lets this line's waiting store write
   std::vector<std::uint64_t> cells_;  // state * kNumEvents + event
+  // State occupancy: lines in each state now, and lines x ticks accumulated.
+  std::vector<std::int64_t> lines_in_;
+  std::vector<double> line_ticks_;
+  Tick occupancy_since_ = 0;
+  std::vector<double> occupancy_;  // average lines in each state over the run (set by finish)
+  void account(Tick t);
 };
 
 }  // namespace cohsim

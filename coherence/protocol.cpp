@@ -1,5 +1,6 @@
 #include "coherence/protocol.hpp"
 
+#include <functional>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -185,6 +186,66 @@ std::string ProtocolTable::to_csv() const {
       o << states_[s].name << "," << cohsim::name(e) << "," << kind << "," << acts << ","
         << (c.kind == CellKind::Do ? states_[c.next].name : "") << "\n";
     }
+  return o.str();
+}
+
+std::string ProtocolTable::to_html() const {
+  std::ostringstream o;
+  o << "<table class=\"cohsim-protocol\">\n<caption>" << name_ << " (" << fabric_ << "): " << description_
+    << "</caption>\n<tr><th>state</th>";
+  for (Event e : events_) o << "<th>" << cohsim::name(e) << "</th>";
+  o << "</tr>\n";
+  for (std::size_t st = 0; st < states_.size(); ++st) {
+    o << "<tr><th title=\"" << states_[st].description << "\">" << states_[st].name << "</th>";
+    for (Event e : events_) {
+      const Cell& c = cell(std::uint8_t(st), e);
+      const char* cls = c.kind == CellKind::Stall ? "stall" : c.kind == CellKind::Do ? "do" : "impossible";
+      o << "<td class=\"" << cls << "\"" << (c.why.empty() ? "" : " title=\"" + c.why + "\"") << ">"
+        << cell_text(*this, std::uint8_t(st), e) << "</td>";
+    }
+    o << "</tr>\n";
+  }
+  o << "</table>\n";
+  return o.str();
+}
+
+std::string ProtocolTable::to_dot() const {
+  // Follow each (stable state, core or bus event) through transient states until
+  // a stable state is reached again, collecting the events on the way.
+  std::ostringstream o;
+  o << "digraph \"" << name_ << "\" {\n  rankdir=LR;\n  node [shape=circle];\n";
+  for (auto& st : states_)
+    if (st.stable) o << "  \"" << st.name << "\";\n";
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> edges;
+  for (std::size_t st = 0; st < states_.size(); ++st) {
+    if (!states_[st].stable) continue;
+    for (Event e : events_) {
+      const Cell& c = cell(std::uint8_t(st), e);
+      if (c.kind != CellKind::Do || c.next == st) continue;
+      // Every way out of the transient states it passes through, by our own
+      // request being ordered and our data arriving.
+      std::function<void(std::uint8_t, const std::string&, int)> walk = [&](std::uint8_t at, const std::string& label,
+                                                                         int depth) {
+        if (states_[at].stable) {
+          if (at != st) edges[{states_[st].name, states_[at].name}].push_back(label);
+          return;
+        }
+        if (depth > 6) return;
+        for (Event f : events_) {
+          if (!is_own(f) && !is_data(f)) continue;
+          const Cell& d = cell(at, f);
+          if (d.kind == CellKind::Do && d.next != at) walk(d.next, label + ", " + cohsim::name(f), depth + 1);
+        }
+      };
+      walk(c.next, cohsim::name(e), 0);
+    }
+  }
+  for (auto& [k, labels] : edges) {
+    std::string l;
+    for (auto& x : labels) l += (l.empty() ? "" : "\\n") + x;
+    o << "  \"" << k.first << "\" -> \"" << k.second << "\" [label=\"" << l << "\"];\n";
+  }
+  o << "}\n";
   return o.str();
 }
 

@@ -110,6 +110,10 @@ class ProtocolTable {
   std::string to_text() const;
   std::string to_markdown() const;
   std::string to_csv() const;
+  std::string to_html() const;
+  // Graphviz: the stable states and the transitions between them (transient
+  // states folded into the edge that passes through them).
+  std::string to_dot() const;
 
  private:
   std::string name_, fabric_, description_;

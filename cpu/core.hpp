@@ -41,6 +41,7 @@ class Core : public sc_core::sc_module, public CacheListener {
 
   void line_ready(Tick t, LineAddr line) override;
   bool done() const { return done_; }
+  bool computing(Tick t) const { return busy_until_ > t; }
   Tick finish_tick() const { return finish_; }
   std::uint64_t ops() const { return ops_; }
   const std::vector<std::uint64_t>& registers() const { return regs_; }

@@ -230,7 +230,7 @@ int cmd_trace(const std::vector<std::string>& args) {
 
 int cmd_protocol(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    std::cout << "usage: cohsim protocol list\n       cohsim protocol show NAME [--fabric bus] [--format text|md|csv]\n";
+    std::cout << "usage: cohsim protocol list\n       cohsim protocol show NAME [--fabric bus] [--format text|md|csv|html|dot]\n";
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "list") {
@@ -241,9 +241,9 @@ int cmd_protocol(const std::vector<std::string>& args) {
   po::options_description d("options");
   d.add_options()("help,h", "explain the options")(
       "fabric", po::value<std::string>()->default_value("bus"), "bus or directory")(
-      "format", po::value<std::string>()->default_value("text"), "text, md or csv");
+      "format", po::value<std::string>()->default_value("text"), "text, md, csv, html or dot (Graphviz)");
   auto vm = parse(std::vector<std::string>(args.begin() + 1, args.end()), d, {"name"},
-                  "cohsim protocol show NAME [--fabric bus] [--format text|md|csv]");
+                  "cohsim protocol show NAME [--fabric bus] [--format text|md|csv|html|dot]");
   const std::string n = vm["name"].as<std::string>(), f = vm["fabric"].as<std::string>();
   const ProtocolTable* t = find_protocol(n, f);
   if (!t) {
@@ -259,7 +259,9 @@ int cmd_protocol(const std::vector<std::string>& args) {
   if (fmt == "text") std::cout << t->to_text();
   else if (fmt == "md") std::cout << t->to_markdown();
   else if (fmt == "csv") std::cout << t->to_csv();
-  else throw UserError("--format " + fmt + ": valid formats are text, md, csv");
+  else if (fmt == "html") std::cout << t->to_html();
+  else if (fmt == "dot") std::cout << t->to_dot();
+  else throw UserError("--format " + fmt + ": valid formats are text, md, csv, html, dot");
   return 0;
 }
 

@@ -173,6 +173,10 @@ std::vector<ParamSpec> declare_params() {
   p.push_back(param("max_cycles", ParamType::Int, "0", "core cycles",
                     "Stop the simulation after this many core cycles; 0 = unlimited.",
                     int_at_least(0)));
+  p.push_back(param("watchdog", ParamType::Int, "1000000", "core cycles",
+                    "Stop with a dump of every pending transaction when no core retires an "
+                    "operation (or computes) for this many cycles: a deadlock or livelock. 0 = off.",
+                    int_at_least(0)));
   p.push_back(param("trace", ParamType::String, "", "path",
                     "Trace to run, relative to the config file's folder; `--trace` overrides it. "
                     "Empty: the command line must give one."));

@@ -195,7 +195,10 @@ RunOutcome System::run() {
   auto last_print = start;
   std::uint64_t max_cycles = m.opts.max_cycles ? m.opts.max_cycles : std::uint64_t(m.cfg.integer("max_cycles"));
   const Tick limit = max_cycles ? max_cycles * m.core_period : ~Tick(0) / 2;
-  const Tick slice = 200000 * m.core_period;
+  const Tick watchdog = Tick(m.cfg.integer("watchdog")) * m.core_period;
+  const Tick slice = std::min<Tick>(200000 * m.core_period, watchdog ? std::max<Tick>(watchdog / 4, m.core_period) : ~Tick(0));
+  std::uint64_t last_ops = 0;
+  Tick last_progress = 0;
   RunOutcome out;
   for (;;) {
     const Tick now = sc_core::sc_time_stamp().value();
@@ -212,6 +215,16 @@ RunOutcome System::run() {
     Core::set_run_limit(end);
     sc_core::sc_start(sc_core::sc_time::from_value(end - now));  // runs to `end`, idle or not
     rethrow_captured_exception();
+    // The watchdog: some core must retire an operation (or be computing) every
+    // `watchdog` cycles, else the system is deadlocked or livelocked.
+    std::uint64_t ops = 0;
+    bool computing = false;
+    for (auto& c : m.cores) ops += c->ops(), computing |= c->computing(end);
+    if (ops != last_ops || computing) last_ops = ops, last_progress = end;
+    else if (watchdog && end - last_progress >= watchdog)
+      throw SimError("watchdog: no operation retired for " + std::to_string((end - last_progress) / m.core_period) +
+                     " core cycles (watchdog: " + std::to_string(watchdog / m.core_period) +
+                     "); pending work:\n" + dump());
     if (m.opts.progress && clock::now() - last_print > std::chrono::milliseconds(500)) {
       last_print = clock::now();
       std::uint64_t ops = 0;
@@ -230,6 +243,7 @@ RunOutcome System::run() {
     out.ops += c->ops();
   }
   out.cycles = finish / m.core_period;
+  for (auto& c : m.caches) c->finish(finish);
   m.total_cycles = out.cycles;
   stats_.set("cycles", out.cycles);
   stats_.set("completed", out.completed ? 1 : 0);
@@ -302,7 +316,9 @@ std::string System::summary() const {
     o << "\n";
   }
   o << std::setprecision(0) << "bus            " << get("bus.transactions") << " transactions (GetS "
-    << get("bus.msgs.GetS") << ", GetM " << get("bus.msgs.GetM") << ", PutM " << get("bus.msgs.PutM") << "), "
+    << get("bus.msgs.GetS") << ", GetM " << get("bus.msgs.GetM") << ", PutM " << get("bus.msgs.PutM")
+    << (get("bus.msgs.Upd") > 0 ? ", Upd " + std::to_string(std::uint64_t(get("bus.msgs.Upd"))) : std::string())
+    << "), "
     << get("bus.cache_to_cache") << " cache-to-cache, utilization " << std::setprecision(1)
     << 100 * get("bus.utilization") << "%\n";
   double inv = 0;

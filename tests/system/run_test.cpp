@@ -110,6 +110,14 @@ TEST(Run, MaxCyclesStopsALongRun) {
   EXPECT_LE(r.at("cycles"), 1001);
 }
 
+TEST(Run, WatchdogStopsARunThatMakesNoProgressWithADump) {
+  // A watchdog shorter than one memory access: the first miss trips it.
+  auto r = simulate("cores: 1\nwatchdog: 20\nl2: null\nl3: null\n", "thread 0\n  load x -> r\n");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("watchdog: no operation retired"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("MSHR[0x10000 IS_D]"), std::string::npos) << "dumps the pending transaction: " << r.err;
+}
+
 TEST(Run, HelpExplainsEveryCommand) {
   auto r = run_cli({"--help"});
   EXPECT_EQ(r.exit_code, 0);

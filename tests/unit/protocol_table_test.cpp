@@ -67,6 +67,23 @@ TEST(ProtocolTable, PrintsTheCellsItExecutes) {
   EXPECT_NE(csv.find("M,Other-GetM,do,send data to requestor,I"), std::string::npos) << csv;
   EXPECT_NE(csv.find("IS_D,Load,stall,,"), std::string::npos) << csv;
   EXPECT_NE(t.to_markdown().find("| M |"), std::string::npos);
+  EXPECT_NE(t.to_html().find("<td class=\"stall\">stall</td>"), std::string::npos);
+}
+
+TEST(ProtocolTable, DotDrawsTheStableStatesThroughTheirTransientOnes) {
+  const std::string dot = find_protocol("mesi", "bus")->to_dot();
+  EXPECT_NE(dot.find("\"I\" -> \"E\" [label=\"Load, Own-GetS, Data-Excl\"]"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("\"E\" -> \"M\" [label=\"Store\"]"), std::string::npos) << dot;  // silent
+  EXPECT_EQ(dot.find("IS_AD"), std::string::npos) << dot;  // transient states are folded into edges
+}
+
+TEST(ProtocolTable, EveryImpossibleCellSaysWhy) {
+  for (const ProtocolTable* t : all_protocols())
+    for (int s = 0; s < t->num_states(); ++s)
+      for (Event e : t->events()) {
+        const Cell& c = t->cell(std::uint8_t(s), e);
+        if (c.kind == CellKind::Impossible) EXPECT_FALSE(c.why.empty()) << t->name() << " " << t->states()[s].name;
+      }
 }
 
 }  // namespace
