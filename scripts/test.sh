@@ -5,3 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/build.sh
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 ctest --test-dir build --output-on-failure --timeout 900 -j "$(nproc)"
+# The Python package's tests, under Debian's Python (tests/python/conftest.py finds build/).
+PYTHONPATH="$PWD/build/python" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/python

@@ -1,0 +1,50 @@
+"""cohsim from Python: configure, run and sweep the cache-coherence simulator.
+
+    import cohsim
+    cfg = cohsim.Config.load("configs/default.yaml")
+    cfg.set("l1d.size", "64KiB")                       # validated as --set does
+    r = cohsim.run(cfg, "traces/default.trace", seed=0)
+    r.stats["core0.l1d.misses"], r.to_pandas(), print(r.summary())
+    df = cohsim.sweep(cfg, grid={"l1d.size": ["16KiB", "32KiB", "64KiB"],
+                                 "coherence.protocol": cohsim.protocol_choices()},
+                      traces=["traces/default.trace"], seeds=[0, 1], jobs=2)
+
+Every simulation runs in a child process of its own (SystemC elaborates one design
+per process): ``run`` and ``sweep`` can be called any number of times, a crashed
+run raises :class:`SimulationError` (or fills the ``error`` column of a sweep), and
+the interpreter survives. ``sweep(..., executor=...)`` takes any
+``concurrent.futures.Executor``, such as a Dask cluster's ``client.get_executor()``.
+
+Also: ``cohsim.traces`` (workload generators), ``cohsim.plot`` (matplotlib helpers,
+imported on first use), ``protocols()``, ``protocol_table()``, ``trace_stats()``,
+``convert_trace()``, and the configuration reference (``config_params()``).
+"""
+import os as _os
+
+_os.environ.setdefault("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1")  # before libsystemc loads
+
+from .errors import ConfigError, Error, SimulationError, TraceError, UserError  # noqa: E402
+from . import _core  # noqa: E402,F401
+from .config import Config, Latency, config_keys, config_params, config_reference  # noqa: E402
+from .result import Result  # noqa: E402
+from .simulation import run  # noqa: E402
+from .sweeps import sweep  # noqa: E402
+from .tools import (Protocol, convert_trace, fabric_choices, isa_choices, protocol_choices,  # noqa: E402
+                    protocol_table, protocols, trace_stats)
+from . import traces  # noqa: E402
+
+__all__ = [
+    "Config", "ConfigError", "Error", "Latency", "Protocol", "Result", "SimulationError", "TraceError",
+    "UserError", "config_keys", "config_params", "config_reference", "convert_trace", "fabric_choices",
+    "isa_choices", "plot", "protocol_choices", "protocol_table", "protocols", "run", "sweep",
+    "trace_stats", "traces",
+]
+
+
+def __getattr__(name):
+    # cohsim.plot imports matplotlib: only when it is used.
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module(".plot", __name__)
+    raise AttributeError(f"module 'cohsim' has no attribute {name!r}")

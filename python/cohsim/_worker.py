@@ -1,0 +1,57 @@
+"""The child process of one simulation: ``python3 -m cohsim._worker``.
+
+SystemC elaborates one design per process, so every simulation runs in a fresh
+interpreter. The request (a JSON object: the configuration as YAML text, the trace,
+the run options) comes on stdin; the reply (a JSON object) goes to stdout. Anything
+the simulator itself prints on stdout is sent to stderr, which the parent keeps for
+its error message if the process dies.
+
+Reply: ``{"ok": true, "stats_json": ..., "summary": ..., "completed": ..., "cycles":
+..., "ops": ..., "wall_seconds": ...}`` or ``{"ok": false, "error": CLASS, "message":
+...}`` with CLASS one of ConfigError, TraceError, UserError, SimulationError.
+"""
+import json
+import os
+import signal
+import sys
+
+
+def _classify(message, trace):
+    # A UserError raised while the system is built or run comes from the trace
+    # (its messages start with the trace's path) or from the configuration.
+    return "TraceError" if trace and message.startswith(trace + ":") else "ConfigError"
+
+
+def main():
+    reply_to = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)  # the simulator's own output, if any, goes to stderr
+    os.environ.setdefault("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1")
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops the simulation at once
+    try:
+        request = json.load(sys.stdin)
+        from . import _core
+        from .errors import ConfigError, SimulationError, UserError
+
+        try:
+            cfg = _core.Config.from_yaml(request["config"], request.get("origin", "<yaml>"))
+            reply = _core.run_system(cfg, request["trace"], request.get("events") or "",
+                                     int(request.get("max_cycles") or 0))
+            reply["ok"] = True
+        except ConfigError as e:
+            reply = {"ok": False, "error": "ConfigError", "message": str(e)}
+        except UserError as e:
+            reply = {"ok": False, "error": _classify(str(e), request["trace"]), "message": str(e)}
+        except SimulationError as e:
+            reply = {"ok": False, "error": "SimulationError", "message": str(e)}
+    except Exception as e:  # a bug of this package: report it, do not hide it
+        reply = {"ok": False, "error": "SimulationError",
+                 "message": f"internal error in the simulation process: {type(e).__name__}: {e}"}
+    json.dump(reply, reply_to)
+    reply_to.flush()
+    sys.stderr.flush()
+    # Skip the interpreter's and SystemC's teardown: the answer is out.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

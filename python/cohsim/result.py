@@ -1,0 +1,123 @@
+"""cohsim.Result: the statistics of one simulation."""
+import json
+import re
+
+__all__ = ["Result", "flatten_stats"]
+
+
+def flatten_stats(stats):
+    """The scalar statistics of a stats dict: numbers as they are, each histogram
+    (``coreN.load_latency``) as ``NAME.count``, ``NAME.mean`` and ``NAME.max``."""
+    flat = {}
+    for k, v in stats.items():
+        if isinstance(v, dict):
+            for part in ("count", "mean", "max"):
+                if part in v:
+                    flat[f"{k}.{part}"] = v[part]
+        else:
+            flat[k] = v
+    return flat
+
+
+_CORE_COLUMNS = [  # (statistic under coreN., column title, format)
+    ("ops", "ops", "{:.0f}"),
+    ("loads", "loads", "{:.0f}"),
+    ("stores", "stores", "{:.0f}"),
+    ("rmws", "rmws", "{:.0f}"),
+    ("cycles", "cycles", "{:.0f}"),
+    ("l1d.hits", "L1D hits", "{:.0f}"),
+    ("l1d.misses", "misses", "{:.0f}"),
+    ("l1d.hit_rate", "hit %", "{:.1%}"),
+    ("l1d.invalidations", "invalidations", "{:.0f}"),
+    ("l1d.writebacks", "writebacks", "{:.0f}"),
+    ("amat_cycles", "AMAT (cycles)", "{:.2f}"),
+]
+
+
+class Result:
+    """The outcome of :func:`cohsim.run`.
+
+    - ``stats``: every statistic, a dict with the names and values of the command
+      line's ``--stats`` JSON (histograms as dicts); ``result["cycles"]`` reads one.
+    - ``summary()``: the command line's table; ``to_json()``: the exact JSON text.
+    - ``to_pandas()``: the scalar statistics as a ``pandas.Series``.
+    - ``completed``, ``cycles``, ``ops``, ``wall_seconds`` (host time), ``config``,
+      ``trace``, ``seed``.
+
+    In Jupyter it displays as a table of the per-core figures.
+    """
+
+    def __init__(self, reply, config, trace, seed):
+        self._json = reply["stats_json"]
+        self.stats = json.loads(self._json)
+        self._summary = reply["summary"]
+        self.completed = bool(reply["completed"])
+        self.cycles = int(reply["cycles"])
+        self.ops = int(reply["ops"])
+        self.wall_seconds = float(reply["wall_seconds"])
+        self.config = config
+        self.trace = trace
+        self.seed = seed
+
+    def __getitem__(self, name):
+        return self.stats[name]
+
+    def summary(self):
+        """The summary table ``cohsim run`` prints."""
+        return self._summary
+
+    def to_json(self):
+        """The statistics as JSON, byte for byte what ``cohsim run --stats`` writes."""
+        return self._json
+
+    def to_dict(self):
+        """The scalar statistics, flattened (see :func:`flatten_stats`)."""
+        return flatten_stats(self.stats)
+
+    def to_pandas(self):
+        """The scalar statistics as a ``pandas.Series`` indexed by name
+        (``result.to_pandas().filter(like="l1d.misses")``)."""
+        import pandas as pd
+
+        s = pd.Series(self.to_dict(), name="value")
+        s.index.name = "statistic"
+        return s
+
+    @property
+    def cores(self):
+        """The core numbers that have statistics."""
+        found = {int(m.group(1)) for k in self.stats for m in [re.match(r"core(\d+)\.", k)] if m}
+        return sorted(found)
+
+    def __repr__(self):
+        return (f"<cohsim.Result {self.trace!r} seed={self.seed}: {self.cycles} cycles, "
+                f"{self.ops} ops{'' if self.completed else ', incomplete'}>")
+
+    def _repr_html_(self):
+        import html
+
+        esc = html.escape
+        s = self.stats
+        rows = []
+        cols = [c for c in _CORE_COLUMNS if any(f"core{n}.{c[0]}" in s for n in self.cores)]
+        head = "".join(f"<th>{esc(t)}</th>" for _, t, _ in cols)
+        for n in self.cores:
+            cells = []
+            for key, _, fmt in cols:
+                v = s.get(f"core{n}.{key}")
+                cells.append(f"<td>{esc(fmt.format(v)) if isinstance(v, (int, float)) else ''}</td>")
+            rows.append(f"<tr><th>core{n}</th>{''.join(cells)}</tr>")
+        extra = []
+        for key in ("bus.transactions", "bus.msgs.GetS", "bus.msgs.GetM", "bus.msgs.PutM",
+                    "bus.cache_to_cache", "bus.utilization", "memory.reads", "memory.writes"):
+            if key in s:
+                v = s[key]
+                extra.append(f"<tr><th>{esc(key)}</th><td>{esc(format(v, '.1%') if key.endswith('utilization') else format(v, 'g'))}</td></tr>")
+        status = "completed" if self.completed else "<b>did not complete</b>"
+        return (
+            f"<div class='cohsim-result'><p><b>cohsim</b> {esc(str(self.trace))}, seed {self.seed}: "
+            f"{self.cycles:,} core cycles, {self.ops:,} operations, {status}</p>"
+            f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<table><tbody>{''.join(extra)}</tbody></table>"
+            f"<details><summary>summary</summary><pre>{esc(self._summary)}</pre></details></div>"
+        )

@@ -1,0 +1,79 @@
+"""cohsim.run: one simulation, in a child process of its own."""
+import errno
+import os
+
+from . import _core
+from ._runner import run_child
+from .config import Config
+from .result import Result
+
+__all__ = ["run"]
+
+
+def as_config(cfg):
+    """A Config from a Config (copied), a YAML file path, or None (the defaults)."""
+    if cfg is None:
+        return Config.defaults()
+    if isinstance(cfg, Config):
+        return cfg.copy()
+    if isinstance(cfg, (str, os.PathLike)):
+        return Config.load(cfg)
+    raise TypeError(f"cfg must be a cohsim.Config or the path of a YAML file, not {type(cfg).__name__}")
+
+
+def trace_path(cfg, trace):
+    """The trace a run reads: ``trace``, else the config's ``trace:`` key (relative
+    to the config file's folder). ``FileNotFoundError`` if it does not exist."""
+    path = os.fspath(trace) if trace is not None else os.path.normpath(_core.resolve_trace_path(cfg._c, ""))
+    if not os.path.isfile(path):
+        raise FileNotFoundError(errno.ENOENT, "no such trace file", path)
+    return path
+
+
+def prepare(cfg, trace=None, seed=None, overrides=None, max_cycles=None, events=None):
+    """Validates one run in this process (no simulation): returns the child's
+    request, the config, the trace path and the seed. Raises ConfigError,
+    FileNotFoundError or TypeError, exactly as ``run`` would."""
+    c = cfg.copy()
+    for k, v in (overrides or {}).items():
+        c.set(k, v)
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError(f"seed must be an int, not {type(seed).__name__}")
+        c.set("seed", str(seed))  # as `cohsim run --seed N`
+    path = trace_path(c, trace)
+    if max_cycles is not None and (isinstance(max_cycles, bool) or not isinstance(max_cycles, int) or max_cycles < 0):
+        raise ValueError(f"max_cycles must be a non-negative int, got {max_cycles!r}")
+    request = {
+        "config": c.to_yaml(),
+        "origin": c.origin,
+        "trace": os.path.abspath(path),
+        "events": os.path.abspath(os.fspath(events)) if events is not None else "",
+        "max_cycles": int(max_cycles or 0),
+    }
+    return request, c, path, c.value("seed")
+
+
+def run(cfg=None, trace=None, seed=None, *, max_cycles=None, events=None, timeout=None):
+    """Simulates one system on one trace and returns a :class:`cohsim.Result`.
+
+    - ``cfg``: a :class:`cohsim.Config`, or the path of a YAML file (None: defaults).
+    - ``trace``: the trace file (text, binary or din); None: the config's ``trace:``.
+    - ``seed``: the run's seed, as ``cohsim run --seed N``; None: the config's ``seed``
+      (0 unless set).
+    - ``max_cycles``: stop after this many core cycles (``--max-cycles``).
+    - ``events``: write one JSON line per coherence state change to this file.
+    - ``timeout``: seconds before the run is stopped (SimulationError).
+
+    The simulation runs in a child process (SystemC elaborates one design per
+    process), so any number of runs can follow each other and a crash of the
+    simulator raises :class:`cohsim.SimulationError` instead of ending Python.
+    Raises ConfigError (bad key or value, the command line's message), TraceError
+    (malformed trace), FileNotFoundError (no such trace or config file).
+
+    Same config, trace and seed give the same statistics as ``cohsim run``.
+    """
+    c = as_config(cfg)
+    request, c, path, seed_value = prepare(c, trace, seed, max_cycles=max_cycles, events=events)
+    reply = run_child(request, timeout)
+    return Result(reply, c, path, seed_value)

@@ -1,0 +1,184 @@
+"""cohsim.sweep: many simulations, one row each, in parallel or on a cluster."""
+import itertools
+import json
+import os
+import sys
+import time
+
+from . import errors
+from ._runner import run_task
+from .result import flatten_stats
+from .simulation import as_config, prepare
+
+__all__ = ["sweep"]
+
+_FIRST_STATS = ["cycles", "ops", "completed"]
+
+
+def _values(name, v):
+    if v is None:
+        return [None]
+    if isinstance(v, (str, bytes, os.PathLike)) or not hasattr(v, "__iter__"):
+        return [v]
+    v = list(v)
+    if not v:
+        raise ValueError(f"{name} is empty")
+    return v
+
+
+class _Progress:
+    """``cohsim sweep: 12/64 runs, 1 failed, 3 s elapsed, ~14 s left`` on stderr,
+    rewritten in place; only when enabled (by default: stderr is a terminal)."""
+
+    def __init__(self, total, enabled):
+        self.total, self.done, self.failed = total, 0, 0
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.last = 0.0
+        if enabled:
+            self._draw()
+
+    def step(self, failed):
+        self.done += 1
+        self.failed += bool(failed)
+        now = time.monotonic()
+        if self.enabled and (now - self.last >= 0.2 or self.done == self.total):
+            self.last = now
+            self._draw()
+
+    def _draw(self):
+        elapsed = time.monotonic() - self.start
+        left = ""
+        if 0 < self.done < self.total:
+            left = f", ~{elapsed / self.done * (self.total - self.done):.0f} s left"
+        failed = f", {self.failed} failed" if self.failed else ""
+        bar_w = 24
+        filled = bar_w * self.done // max(self.total, 1)
+        bar = "#" * filled + "." * (bar_w - filled)
+        sys.stderr.write(f"\rcohsim sweep [{bar}] {self.done}/{self.total} runs{failed}, "
+                         f"{elapsed:.0f} s elapsed{left}\x1b[K")
+        sys.stderr.flush()
+
+    def close(self):
+        if self.enabled:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=None,
+          progress=None, max_cycles=None, timeout=None):
+    """Runs every combination of ``grid`` values × ``traces`` × ``seeds`` and returns
+    a ``pandas.DataFrame``, one row per run, in that order (the first grid key
+    varies slowest, the seed fastest), whatever ``jobs`` or ``executor``.
+
+    - ``cfg``: the base :class:`cohsim.Config` (or a YAML path); each run is a copy
+      with its grid values set, as by ``cfg.set(key, value)``.
+    - ``grid``: ``{"l1d.size": ["16KiB", "32KiB"], "coherence.protocol":
+      cohsim.protocol_choices()}``; values as ``Config.set`` takes them.
+    - ``traces``: trace paths (None: the config's ``trace:``); ``seeds``: ints (None:
+      the config's ``seed``).
+    - ``jobs``: simulations at once on this machine (default: the number of CPUs).
+    - ``executor``: any ``concurrent.futures.Executor`` to run them instead, e.g. a
+      Dask cluster's ``distributed.Client(...).get_executor()``; ``jobs`` is then
+      ignored. Workers need this package importable (same ``PYTHONPATH``).
+    - ``progress``: show a progress line on stderr (default: when it is a terminal).
+    - ``max_cycles``, ``timeout``: per run, as for :func:`cohsim.run`.
+
+    Columns: the grid keys (values as given), ``trace``, ``seed``, ``error``, then
+    every scalar statistic (``cycles``, ``ops``, ``completed``, ``core0.l1d.misses``,
+    ...; a histogram gives ``NAME.count/.mean/.max``). Each simulation runs in a
+    process of its own: a bad point or a crashed run leaves its statistics empty
+    (NaN) and its message in ``error`` (None for the runs that worked), and the
+    sweep goes on; a warning says how many failed.
+    """
+    import concurrent.futures as cf
+    import warnings
+
+    import pandas as pd
+
+    base = as_config(cfg)
+    grid = dict(grid or {})
+    if "seed" in grid and seeds is not None:
+        raise ValueError("give the seeds either in grid['seed'] or as seeds=, not both")
+    keys = list(grid)
+    axes = [_values(f"grid[{k!r}]", grid[k]) for k in keys]
+    trace_list = _values("traces", traces)
+    seed_list = _values("seeds", seeds)
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ValueError(f"jobs must be a positive int, got {jobs!r}")
+
+    rows, payloads = [], []  # payloads: (row index, task payload)
+    for point in itertools.product(*axes):
+        overrides = dict(zip(keys, point))
+        for trace in trace_list:
+            for seed in seed_list:
+                row = dict(overrides)
+                row["trace"] = os.fspath(trace) if trace is not None else None
+                row["seed"] = seed
+                row["error"] = None
+                try:
+                    request, c, path, seed_value = prepare(base, trace, seed, overrides, max_cycles)
+                    row["trace"], row["seed"] = path if trace is None else row["trace"], seed_value
+                    payloads.append((len(rows), {"request": request, "timeout": timeout}))
+                except (errors.Error, OSError) as e:
+                    row["error"] = str(e)
+                    if seed is None:
+                        row["seed"] = base.value("seed")
+                rows.append(row)
+
+    bar = _Progress(len(rows), sys.stderr.isatty() if progress is None else bool(progress))
+    for row in rows:
+        if row["error"] is not None:
+            bar.step(True)
+    replies = {}
+    try:
+        if executor is None and (jobs == 1 or len(payloads) <= 1):
+            for i, p in payloads:
+                replies[i] = run_task(p)
+                bar.step(not replies[i].get("ok"))
+        else:
+            own = executor is None
+            ex = cf.ThreadPoolExecutor(max_workers=min(jobs or os.cpu_count() or 1, len(payloads))) if own else executor
+            try:
+                futures = {ex.submit(run_task, p): i for i, p in payloads}
+                try:
+                    for f in cf.as_completed(futures):
+                        i = futures[f]
+                        try:
+                            replies[i] = f.result()
+                        except Exception as e:  # the executor lost the task (a worker died, ...)
+                            replies[i] = {"ok": False, "error": f"{type(e).__name__}: {e}"}
+                        bar.step(not replies[i].get("ok"))
+                except BaseException:
+                    for f in futures:
+                        f.cancel()
+                    raise
+            finally:
+                if own:
+                    ex.shutdown(wait=True, cancel_futures=True)
+    finally:
+        bar.close()
+
+    stat_names = {}
+    for i, row in enumerate(rows):
+        reply = replies.get(i)
+        if reply is None:
+            continue
+        if reply.get("ok"):
+            stats = flatten_stats(json.loads(reply["stats_json"]))
+            for k in stats:
+                stat_names.setdefault(k, None)
+            row.update(stats)
+        else:
+            row["error"] = reply.get("error", "unknown error")
+
+    firsts = [k for k in _FIRST_STATS if k in stat_names]
+    columns = keys + [c for c in ("trace", "seed", "error") if c not in keys]
+    columns += firsts + sorted(k for k in stat_names if k not in firsts and k not in columns)
+    df = pd.DataFrame.from_records(rows, columns=columns)
+    df.attrs["grid"] = keys
+    failed = sum(r["error"] is not None for r in rows)
+    if failed:
+        warnings.warn(f"cohsim.sweep: {failed} of {len(rows)} runs failed; see the 'error' column",
+                      RuntimeWarning, stacklevel=2)
+    return df

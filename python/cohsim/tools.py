@@ -1,0 +1,78 @@
+"""The command line's other tools: protocol tables, trace statistics and conversion."""
+import errno
+import io
+import json
+import os
+from collections import namedtuple
+
+from . import _core
+
+__all__ = ["Protocol", "protocols", "protocol_choices", "isa_choices", "fabric_choices",
+           "protocol_table", "trace_stats", "convert_trace"]
+
+Protocol = namedtuple("Protocol", "name fabric description")
+Protocol.__doc__ = "A coherence protocol table: its name, the fabric it runs on, what it is."
+
+
+def protocols():
+    """Every protocol table, as :class:`Protocol` (``cohsim protocol list``)."""
+    return [Protocol(*p) for p in _core.protocols()]
+
+
+def protocol_choices():
+    """The names ``coherence.protocol`` accepts (``["msi"]`` today); sweep over these
+    so that a sweep grows with the protocols."""
+    return _core.protocol_choices()
+
+
+def isa_choices():
+    """The names ``isa`` accepts."""
+    return _core.isa_choices()
+
+
+def fabric_choices():
+    """The names ``coherence.fabric`` accepts."""
+    return _core.fabric_choices()
+
+
+def protocol_table(name, fabric="bus", format="text"):
+    """The table the simulator executes for a protocol (``cohsim protocol show``):
+    ``format`` is ``"text"``, ``"md"`` (markdown), ``"csv"`` or ``"pandas"`` (a
+    DataFrame of the csv: state, event, kind, actions, next). An unknown protocol
+    raises :class:`cohsim.UserError` with the valid names."""
+    if format == "pandas":
+        import pandas as pd
+
+        return pd.read_csv(io.StringIO(_core.protocol_table(name, fabric, "csv")), dtype=str,
+                           keep_default_na=False)
+    return _core.protocol_table(name, fabric, format)
+
+
+def _existing(path):
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(errno.ENOENT, "no such trace file", path)
+    return path
+
+
+def trace_stats(path, line_size=64, page_size=4096, format="dict"):
+    """What a trace contains (``cohsim trace stats``): threads, operations by thread,
+    kind and ordering, and the memory it touches. ``format``: ``"dict"`` (the
+    ``--json`` output, parsed), ``"json"`` or ``"text"`` (the table). Raises
+    FileNotFoundError or :class:`cohsim.TraceError` (file:line: message)."""
+    path = _existing(path)
+    if format == "text":
+        return _core.trace_stats(path, line_size, page_size, False)
+    text = _core.trace_stats(path, line_size, page_size, True)
+    if format == "json":
+        return text
+    if format == "dict":
+        return json.loads(text)
+    raise ValueError(f"format {format!r}: valid formats are dict, json, text")
+
+
+def convert_trace(src, dst):
+    """Converts a trace (``cohsim trace convert``): ``dst`` ending in ``.trace`` or
+    ``.txt`` is written as text, anything else as binary. Returns ``dst``."""
+    _core.convert_trace(_existing(src), os.fspath(dst))
+    return dst

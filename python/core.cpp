@@ -1,0 +1,229 @@
+// cohsim._core: the pybind11 extension under the `cohsim` Python package. It binds
+// the same C++ the command line uses (configuration, protocol tables, trace tools),
+// so values are validated and errors worded exactly as `cohsim` does it.
+//
+// The simulation itself (run_system) is called only by cohsim._worker, in a child
+// process of its own: SystemC elaborates one design per process, and a crash of the
+// simulator must not take the user's interpreter down with it.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <systemc>
+
+#include "coherence/protocol.hpp"
+#include "cpu/trace/trace.hpp"
+#include "cpu/trace/trace_convert.hpp"
+#include "cpu/trace/trace_stats.hpp"
+#include "sim/config.hpp"
+#include "sim/error.hpp"
+#include "sim/system.hpp"
+
+namespace py = pybind11;
+using namespace cohsim;
+
+// libsystemc refers to sc_main (its own main() calls it). Python is the program
+// here, so this is never called; it only has to resolve when the module is loaded.
+__attribute__((visibility("default"))) int sc_main(int, char**) { return 0; }
+
+namespace {
+
+// The exception classes of cohsim.errors (pure Python, imported at module load).
+struct Errors {
+  py::object user, config, trace, simulation;
+};
+Errors& errors() {
+  static Errors e;
+  return e;
+}
+
+[[noreturn]] void raise(const py::object& type, const std::string& msg) {
+  PyErr_SetString(type.ptr(), msg.c_str());
+  throw py::error_already_set();
+}
+
+// Runs `f`, turning a UserError into `type` (ConfigError, TraceError, ...).
+template <class F>
+auto user_errors_as(const py::object& type, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const UserError& e) {
+    raise(type, e.what());
+  }
+}
+
+const ParamSpec& spec(const std::string& key) {
+  for (const auto& p : config_params())
+    if (p.key == key) return p;
+  throw py::key_error(key);
+}
+
+const char* type_name(ParamType t) {
+  switch (t) {
+    case ParamType::Int: return "int";
+    case ParamType::Bool: return "bool";
+    case ParamType::Size: return "size";
+    case ParamType::Frequency: return "frequency";
+    case ParamType::Latency: return "latency";
+    case ParamType::Bandwidth: return "bandwidth";
+    case ParamType::Choice: return "choice";
+    case ParamType::String: return "string";
+  }
+  return "?";
+}
+
+// The typed value of a key: int, bool, bytes (int), hertz, bytes per second,
+// ("cycles", n) or ("fs", femtoseconds) for a latency, str for a choice or string.
+py::object typed_value(const Config& c, const std::string& key) {
+  switch (spec(key).type) {
+    case ParamType::Int: return py::int_(c.integer(key));
+    case ParamType::Bool: return py::bool_(c.flag(key));
+    case ParamType::Size: return py::int_(c.bytes(key));
+    case ParamType::Frequency: return py::float_(c.hertz(key));
+    case ParamType::Bandwidth: return py::float_(c.bytes_per_second(key));
+    case ParamType::Latency: {
+      Latency l = c.latency(key);
+      return py::make_tuple(l.in_cycles ? "cycles" : "fs", l.value);
+    }
+    case ParamType::Choice:
+    case ParamType::String: return py::str(c.choice(key));
+  }
+  return py::none();
+}
+
+// The one System this process may build (SystemC elaborates one design per process).
+bool g_system_built = false;
+
+py::dict run_system(const Config& cfg, const std::string& trace, const std::string& events,
+                    std::uint64_t max_cycles) {
+  if (g_system_built)
+    throw std::logic_error("cohsim: a process can run one simulation only (SystemC elaborates one design "
+                           "per process); use cohsim.run(), which runs each in a child process");
+  g_system_built = true;
+  RunOptions ro;
+  ro.trace = trace;
+  ro.events_path = events;
+  ro.max_cycles = max_cycles;
+  ro.progress = false;
+  py::dict out;
+  try {
+    System sys(cfg, ro);
+    RunOutcome o = sys.run();
+    out["stats_json"] = sys.stats().to_json();
+    out["summary"] = sys.summary();
+    out["completed"] = o.completed;
+    out["cycles"] = o.cycles;
+    out["ops"] = o.ops;
+    out["wall_seconds"] = o.wall_seconds;
+  } catch (const UserError& e) {
+    raise(errors().user, e.what());
+  } catch (const SimError& e) {
+    raise(errors().simulation, std::string("internal error (a simulator bug; please report it with this dump):\n") +
+                                   e.what());
+  } catch (const sc_core::sc_report& e) {
+    raise(errors().simulation, std::string("internal SystemC error: ") + e.what());
+  } catch (const py::error_already_set&) {
+    throw;
+  } catch (const std::exception& e) {
+    raise(errors().simulation, std::string("internal error: ") + e.what());
+  }
+  return out;
+}
+
+std::string protocol_table(const std::string& name, const std::string& fabric, const std::string& format) {
+  const ProtocolTable* t = find_protocol(name, fabric);
+  if (!t) {  // the command line's message (sim/main.cpp, `protocol show`)
+    std::vector<std::string> names;
+    for (auto* p : all_protocols()) names.push_back(p->name());
+    std::string near = nearest(name, names);
+    std::string list;
+    for (auto& x : names) list += (list.empty() ? "" : ", ") + x;
+    raise(errors().user, "no protocol '" + name + "' on a " + fabric + "; valid: " + list +
+                             (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+  }
+  if (format == "text") return t->to_text();
+  if (format == "md") return t->to_markdown();
+  if (format == "csv") return t->to_csv();
+  raise(errors().user, "format '" + format + "': valid formats are text, md, csv");
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "cohsim's C++ core (configuration, protocol tables, traces, one simulation per process)";
+  py::module_ err = py::module_::import("cohsim.errors");
+  errors() = {err.attr("UserError"), err.attr("ConfigError"), err.attr("TraceError"),
+              err.attr("SimulationError")};
+
+  py::class_<Config>(m, "Config")
+      .def_static("load", [](const std::string& path) { return user_errors_as(errors().config, [&] { return Config::load(path); }); })
+      .def_static("from_yaml", [](const std::string& text, const std::string& origin) {
+            return user_errors_as(errors().config, [&] { return Config::from_yaml(text, origin); });
+          }, py::arg("text"), py::arg("origin") = "<yaml>")
+      .def_static("defaults", &Config::defaults)
+      .def("set", [](Config& c, const std::string& k, const std::string& v) {
+            user_errors_as(errors().config, [&] { c.set(k, v); });
+          })
+      .def("set_assignment", [](Config& c, const std::string& kv) {
+            user_errors_as(errors().config, [&] { c.set_assignment(kv); });
+          })
+      .def("to_yaml", &Config::to_yaml)
+      .def("text", &Config::text)
+      .def("value", &typed_value)
+      .def("has_level", &Config::has_level)
+      .def("where", &Config::where)
+      .def("origin", &Config::origin)
+      .def("copy", [](const Config& c) { return Config(c); });
+
+  m.def("all_keys", &all_keys);
+  m.def("isa_choices", &isa_choices);
+  m.def("protocol_choices", &protocol_choices);
+  m.def("fabric_choices", &fabric_choices);
+  m.def("config_reference_markdown", &config_reference_markdown);
+  m.def("params", [] {
+    py::list out;
+    for (const auto& p : config_params()) {
+      py::dict d;
+      d["key"] = p.key;
+      d["section"] = p.section();
+      d["type"] = type_name(p.type);
+      d["default"] = p.default_text;
+      d["unit"] = p.unit;
+      d["description"] = p.description;
+      d["rule"] = p.valid.text;
+      d["choices"] = p.choices ? py::cast(p.choices()) : py::object(py::none());
+      out.append(d);
+    }
+    return out;
+  });
+  m.def("sections", [] {
+    py::list out;
+    for (const auto& s : config_sections())
+      out.append(py::make_tuple(s.name, s.description, s.nullable, s.present_by_default));
+    return out;
+  });
+  m.def("resolve_trace_path", [](const Config& c, const std::string& option) {
+    return user_errors_as(errors().config, [&] { return resolve_trace_path(c, option); });
+  });
+
+  m.def("protocols", [] {
+    py::list out;
+    for (const ProtocolTable* t : all_protocols()) out.append(py::make_tuple(t->name(), t->fabric(), t->description()));
+    return out;
+  });
+  m.def("protocol_table", &protocol_table, py::arg("name"), py::arg("fabric") = "bus", py::arg("format") = "text");
+
+  m.def("trace_stats", [](const std::string& path, unsigned line_size, unsigned page_size, bool json) {
+    return user_errors_as(errors().trace, [&] {
+      auto t = Trace::open(path);
+      TraceStats s = compute_trace_stats(*t, line_size, page_size);
+      return json ? s.to_json() : format_trace_stats(s);
+    });
+  }, py::arg("path"), py::arg("line_size") = 64, py::arg("page_size") = 4096, py::arg("json") = true);
+  m.def("convert_trace", [](const std::string& in, const std::string& out) {
+    user_errors_as(errors().trace, [&] { convert_trace(in, out); });
+  });
+  m.def("trace_output_format", [](const std::string& out) { return std::string(trace_output_format(out)); });
+
+  m.def("run_system", &run_system, py::arg("config"), py::arg("trace"), py::arg("events") = "",
+        py::arg("max_cycles") = 0);
+}

@@ -1,0 +1,134 @@
+"""cohsim.run: one simulation in a child process; the same statistics as the command line."""
+import json
+import os
+import sys
+
+import pytest
+
+import cohsim
+from cohsim import _runner
+from conftest import cli, repo
+
+DEFAULT = repo("configs", "default.yaml")
+CLASSROOM = repo("configs", "classroom-msi.yaml")
+
+
+def cli_run(config, trace, seed, sets, tmp_path):
+    out = tmp_path / "cli.json"
+    args = ["run", config, "--stats", str(out), "--seed", str(seed)]
+    if trace:
+        args += ["--trace", trace]
+    for s in sets:
+        args += ["--set", s]
+    p = cli(*args)
+    return out.read_text(), p.stdout
+
+
+def check_same_as_cli(config, trace, seed, sets, tmp_path):
+    cfg = cohsim.Config.load(config)
+    for s in sets:
+        cfg.set_assignment(s)
+    r = cohsim.run(cfg, trace, seed=seed)
+    text, stdout = cli_run(config, trace, seed, sets, tmp_path)
+    expected = json.loads(text)
+    assert r.stats.keys() == expected.keys()
+    for k, v in expected.items():
+        assert r.stats[k] == v, k
+    assert r.to_json() == text  # byte for byte
+    if trace:
+        assert r.summary() == stdout
+    return r
+
+
+def test_default_config_and_its_trace(tmp_path):
+    r = check_same_as_cli(DEFAULT, None, 0, [], tmp_path)
+    assert r.completed and r.cycles == r.stats["cycles"] > 0 and r.ops == r.stats["ops"]
+    assert os.path.samefile(r.trace, repo("traces", "default.trace"))
+
+
+def test_classroom_pingpong(tmp_path):
+    r = check_same_as_cli(CLASSROOM, repo("traces", "pingpong.trace"), 0, [], tmp_path)
+    assert r["core0.l1d.invalidations"] + r["core1.l1d.invalidations"] > 0
+
+
+@pytest.mark.parametrize("protocol", cohsim.protocol_choices())
+def test_every_protocol_with_overrides_and_seed(protocol, small_trace, tmp_path):
+    sets = [f"coherence.protocol={protocol}", "l1d.size=4KiB", "l1d.assoc=2", "core.start_jitter=40"]
+    check_same_as_cli(DEFAULT, small_trace, 7, sets, tmp_path)
+
+
+def test_result_api(small_trace):
+    r = cohsim.run(DEFAULT, small_trace, seed=1)
+    assert r.seed == 1 and r.config["seed"] == "1"
+    s = r.to_pandas()
+    assert s["cycles"] == r.stats["cycles"]
+    hist = [k for k, v in r.stats.items() if isinstance(v, dict)]
+    assert hist and s[hist[0] + ".count"] == r.stats[hist[0]]["count"]
+    assert "core0" in r.summary() and "bus" in r.summary()
+    html = r._repr_html_()
+    assert html.startswith("<div") and "core1" in html and "<table>" in html
+    assert "cycles" in repr(r)
+    assert r.cores == [0, 1, 2, 3]
+
+
+def test_runs_follow_each_other_in_one_interpreter(small_trace):
+    a = cohsim.run(DEFAULT, small_trace)
+    b = cohsim.run(DEFAULT, small_trace)
+    assert a.stats == b.stats
+
+
+def test_max_cycles_and_events(small_trace, tmp_path):
+    events = tmp_path / "ev.jsonl"
+    r = cohsim.run(DEFAULT, small_trace, max_cycles=200, events=events)
+    assert not r.completed and r.cycles <= 210
+    first = json.loads(events.read_text().splitlines()[0])
+    assert {"cycle", "component", "line", "old", "new"} <= first.keys()
+
+
+def test_missing_trace_is_file_not_found():
+    with pytest.raises(FileNotFoundError):
+        cohsim.run(DEFAULT, repo("traces", "no-such.trace"))
+
+
+def test_no_trace_at_all_is_a_config_error():
+    with pytest.raises(cohsim.ConfigError, match="no trace"):
+        cohsim.run(cohsim.Config.defaults())
+
+
+def test_bad_set_raises_before_running():
+    with pytest.raises(cohsim.ConfigError, match=r"^--set seed=-1: "):
+        cohsim.run(DEFAULT, seed=-1)
+
+
+def test_malformed_trace_is_a_trace_error(tmp_path):
+    bad = tmp_path / "bad.trace"
+    bad.write_text("thread 0\n  store x 1\n  load x Aquire -> r0\n")
+    with pytest.raises(cohsim.TraceError) as e:
+        cohsim.run(DEFAULT, bad)
+    p = cli("run", DEFAULT, "--trace", str(bad), "--quiet", check=False)
+    assert p.returncode == 1
+    assert p.stderr == f"cohsim: error: {e.value}\n"
+    assert str(e.value).startswith(f"{bad}:3:")
+
+
+def test_too_many_threads_is_a_trace_error(small_trace):
+    cfg = cohsim.Config.load(DEFAULT)
+    cfg.set("cores", 1)
+    with pytest.raises(cohsim.TraceError, match="set cores to at least 2"):
+        cohsim.run(cfg, small_trace)
+
+
+CRASH = ("import os, signal, sys; sys.stderr.write('about to crash\\n'); sys.stderr.flush(); "
+         "os.kill(os.getpid(), signal.SIGSEGV)")
+
+
+def test_a_crash_of_the_child_is_a_simulation_error(monkeypatch, small_trace):
+    monkeypatch.setattr(_runner, "_worker_command", lambda: [sys.executable, "-c", CRASH])
+    with pytest.raises(cohsim.SimulationError, match=r"(?s)killed by SIGSEGV.*about to crash"):
+        cohsim.run(DEFAULT, small_trace)
+
+
+def test_timeout_is_a_simulation_error(monkeypatch, small_trace):
+    monkeypatch.setattr(_runner, "_worker_command", lambda: [sys.executable, "-c", "import time; time.sleep(30)"])
+    with pytest.raises(cohsim.SimulationError, match="did not finish within 0.5 s"):
+        cohsim.run(DEFAULT, small_trace, timeout=0.5)

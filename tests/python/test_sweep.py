@@ -1,0 +1,114 @@
+"""cohsim.sweep: one row per run, the same rows whatever the jobs or executor, bad
+points reported in their row."""
+import shutil
+import sys
+
+import pytest
+
+import cohsim
+from cohsim import _runner
+from conftest import repo
+
+DEFAULT = repo("configs", "default.yaml")
+SIZES = ["4KiB", "3KiB", "16KiB"]  # 3KiB: 6 sets, not a power of two -> a failing point
+
+
+def base_config():
+    cfg = cohsim.Config.load(DEFAULT)
+    cfg.set("core.start_jitter", 30)  # so that the seed changes the interleaving
+    return cfg
+
+
+def do_sweep(trace, **kw):
+    with pytest.warns(RuntimeWarning, match="runs failed"):
+        return cohsim.sweep(base_config(), grid={"l1d.size": SIZES, "coherence.protocol": cohsim.protocol_choices()},
+                            traces=[trace], seeds=[0, 1], **kw)
+
+
+@pytest.fixture(scope="module")
+def sequential(small_trace):
+    return do_sweep(small_trace, jobs=1)
+
+
+def test_rows_columns_and_failing_points(sequential, small_trace):
+    df = sequential
+    protocols = cohsim.protocol_choices()
+    assert len(df) == len(SIZES) * len(protocols) * 2
+    assert list(df.columns[:6]) == ["l1d.size", "coherence.protocol", "trace", "seed", "error", "cycles"]
+    expected = [(s, p, seed) for s in SIZES for p in protocols for seed in (0, 1)]
+    assert list(zip(df["l1d.size"], df["coherence.protocol"], df["seed"])) == expected
+    assert (df["trace"] == small_trace).all()
+    bad = df[df["l1d.size"] == "3KiB"]
+    good = df[df["l1d.size"] != "3KiB"]
+    assert bad["error"].str.startswith("--set l1d.size=3KiB: l1d: size 3KiB / (assoc 8").all()
+    assert bad["cycles"].isna().all()
+    assert good["error"].isna().all() and (good["completed"] == 1).all() and (good["cycles"] > 0).all()
+    assert "core1.l1d.misses" in df.columns and "core0.load_latency.mean" in df.columns
+
+
+def test_a_row_equals_a_run(sequential, small_trace):
+    row = sequential.iloc[-1]
+    cfg = base_config()
+    cfg.set("l1d.size", row["l1d.size"])
+    cfg.set("coherence.protocol", row["coherence.protocol"])
+    r = cohsim.run(cfg, small_trace, seed=int(row["seed"]))
+    for k, v in r.to_dict().items():
+        assert row[k] == v, k
+
+
+def test_jobs_2_gives_the_same_frame(sequential, small_trace):
+    assert do_sweep(small_trace, jobs=2).equals(sequential)
+
+
+def test_dask_cluster_gives_the_same_frame(sequential, small_trace):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        df = do_sweep(small_trace, executor=client.get_executor())
+    assert df.equals(sequential)
+
+
+CRASH_IF_ASKED = """
+import io, json, os, signal, sys
+data = sys.stdin.read()
+if os.path.basename(json.loads(data)["trace"]) == "crash.trace":
+    sys.stderr.write("simulated crash\\n"); sys.stderr.flush()
+    os.kill(os.getpid(), signal.SIGSEGV)
+sys.stdin = io.StringIO(data)
+import runpy
+runpy.run_module("cohsim._worker", run_name="__main__")
+"""
+
+
+def test_crash_bad_trace_and_missing_trace_fail_their_rows_only(monkeypatch, small_trace, tmp_path):
+    monkeypatch.setattr(_runner, "_worker_command", lambda: [sys.executable, "-c", CRASH_IF_ASKED])
+    crash = str(tmp_path / "crash.trace")
+    shutil.copy(small_trace, crash)
+    malformed = tmp_path / "malformed.trace"
+    malformed.write_text("thread 0\n  load x Aquire\n")
+    missing = str(tmp_path / "missing.trace")
+    traces = [small_trace, crash, str(malformed), missing]
+    with pytest.warns(RuntimeWarning, match="6 of 8 runs failed"):
+        df = cohsim.sweep(DEFAULT, grid={"l1d.size": ["8KiB", "32KiB"]}, traces=traces, jobs=2)
+    assert list(df["trace"]) == traces * 2
+    err = dict(zip(df["trace"], df["error"]))
+    assert err[small_trace] is None
+    assert "killed by SIGSEGV" in err[crash] and "simulated crash" in err[crash]
+    assert err[str(malformed)].startswith(f"{malformed}:2:") and "Acquire" in err[str(malformed)]
+    assert "no such trace file" in err[missing]
+    assert (df[df["trace"] == small_trace]["cycles"] > 0).all()
+
+
+def test_progress_only_when_asked_or_a_terminal(capsys, small_trace):
+    cohsim.sweep(DEFAULT, traces=[small_trace], seeds=[0, 1], jobs=2)
+    assert capsys.readouterr().err == ""  # stderr is not a terminal here
+    cohsim.sweep(DEFAULT, traces=[small_trace], seeds=[0, 1], jobs=2, progress=True)
+    err = capsys.readouterr().err
+    assert "cohsim sweep [" in err and "2/2 runs" in err and err.endswith("\n")
+
+
+def test_bad_arguments_raise():
+    with pytest.raises(ValueError):
+        cohsim.sweep(DEFAULT, grid={"l1d.size": []})
+    with pytest.raises(ValueError):
+        cohsim.sweep(DEFAULT, jobs=0)

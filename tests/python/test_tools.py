@@ -1,0 +1,116 @@
+"""Protocol tables, trace tools, trace generators, plots and the examples."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+import cohsim
+from conftest import cli, repo
+
+
+def test_protocols_are_the_command_lines():
+    listed = cli("protocol", "list").stdout
+    assert listed == "".join(f"{p.name} ({p.fabric}): {p.description}\n" for p in cohsim.protocols())
+    assert "msi" in cohsim.protocol_choices()
+    assert set(cohsim.protocol_choices()) == {p.name for p in cohsim.protocols()}
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "csv"])
+def test_protocol_tables_are_the_command_lines(fmt):
+    for p in cohsim.protocols():
+        expected = cli("protocol", "show", p.name, "--fabric", p.fabric, "--format", fmt).stdout
+        assert cohsim.protocol_table(p.name, p.fabric, format=fmt) == expected
+
+
+def test_protocol_table_as_pandas_and_errors():
+    df = cohsim.protocol_table("msi", format="pandas")
+    assert list(df.columns[:2]) == ["state", "event"] and "M" in set(df["state"])
+    with pytest.raises(cohsim.UserError) as e:
+        cohsim.protocol_table("mso")
+    assert str(e.value) == cli("protocol", "show", "mso", check=False).stderr.removeprefix("cohsim: error: ").rstrip()
+    with pytest.raises(cohsim.UserError, match="valid formats are text, md, csv"):
+        cohsim.protocol_table("msi", format="html")
+
+
+def test_trace_stats_and_convert(tmp_path):
+    mp = repo("traces", "mp.trace")
+    assert cohsim.trace_stats(mp, format="json") == cli("trace", "stats", mp, "--json").stdout
+    assert cohsim.trace_stats(mp, format="text") == cli("trace", "stats", mp).stdout
+    s = cohsim.trace_stats(mp)
+    assert s["threads"] == 2 and s["ops"] == sum(s["ops_per_thread"])
+    binary = cohsim.convert_trace(mp, tmp_path / "mp.bin")
+    back = cohsim.convert_trace(binary, tmp_path / "mp.trace")
+    cli("trace", "convert", mp, str(tmp_path / "cli.bin"))
+    assert (tmp_path / "mp.bin").read_bytes() == (tmp_path / "cli.bin").read_bytes()
+    assert cohsim.trace_stats(back)["by_kind"] == s["by_kind"]
+    with pytest.raises(FileNotFoundError):
+        cohsim.trace_stats(tmp_path / "none.trace")
+    bad = tmp_path / "bad.trace"
+    bad.write_text("load x\n")
+    with pytest.raises(cohsim.TraceError, match=rf"^{bad}:1"):
+        cohsim.trace_stats(bad)
+
+
+def test_generators_write_valid_deterministic_traces(tmp_path):
+    a = cohsim.traces.sharing(tmp_path / "a.trace", threads=3, ops=200, shared_fraction=0.5, write_fraction=0.5, seed=4)
+    b = cohsim.traces.sharing(tmp_path / "b.trace", threads=3, ops=200, shared_fraction=0.5, write_fraction=0.5, seed=4)
+    c = cohsim.traces.sharing(tmp_path / "c.trace", threads=3, ops=200, shared_fraction=0.5, write_fraction=0.5, seed=5)
+    assert open(a).read() == open(b).read() != open(c).read()
+    s = cohsim.trace_stats(a)
+    assert s["threads"] == 3 and s["ops"] == 600 and s["shared_lines"] > 0
+    s = cohsim.trace_stats(cohsim.traces.sharing(tmp_path / "p.trace", threads=2, ops=100, shared_fraction=0.0))
+    assert s["shared_lines"] == 0
+    s = cohsim.trace_stats(cohsim.traces.stream(tmp_path / "s.trace", threads=2, array_bytes=1024, passes=2))
+    assert s["ops_per_thread"] == [256, 256] and s["lines"] == 32 and s["by_kind"]["store"] == 128
+    s = cohsim.trace_stats(cohsim.traces.stream(tmp_path / "s4.trace", array_bytes=64, stride=4))
+    assert s["ops"] == 16
+    pp = cohsim.traces.pingpong(tmp_path / "pp.trace", threads=2, rounds=5, read_first=True)
+    s = cohsim.trace_stats(pp)
+    assert s["by_kind"]["store"] == 10 and s["by_kind"]["load"] == 10 and s["lines"] == 1
+    r = cohsim.run(repo("configs", "classroom-msi.yaml"), pp)
+    assert r["core0.l1d.invalidations"] > 0 and r["core1.l1d.invalidations"] > 0
+    with pytest.raises(ValueError):
+        cohsim.traces.sharing(tmp_path / "x.trace", shared_fraction=1.5)
+    with pytest.raises(ValueError):
+        cohsim.traces.pingpong(tmp_path / "x.trace", ordering="Aquire")
+
+
+def test_plot_helpers_write_pngs(tmp_path):
+    import pandas as pd
+
+    import cohsim.plot
+
+    df = pd.DataFrame({"l1d.size": ["4KiB", "8KiB", "4KiB", "8KiB", "4KiB"],
+                       "coherence.protocol": ["msi", "msi", "mesi", "mesi", "msi"],
+                       "cycles": [10.0, 8.0, 9.0, 7.0, 12.0],
+                       "error": [None, None, None, None, None]})
+    for i, ax in enumerate([cohsim.plot.metric(df, "l1d.size", "cycles", hue="coherence.protocol"),
+                            cohsim.plot.bars(df, "l1d.size", "cycles", hue="coherence.protocol"),
+                            cohsim.plot.heatmap(df, "l1d.size", "coherence.protocol", "cycles")]):
+        path = cohsim.plot.save(ax, tmp_path / f"p{i}.png")
+        assert open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(KeyError):
+        cohsim.plot.metric(df, "l1d.size", "no.such.column")
+
+
+def run_example(name, *args, cwd):
+    p = subprocess.run([sys.executable, repo("python", "examples", name), *args], capture_output=True,
+                       text=True, cwd=cwd, env={**os.environ, "MPLBACKEND": "Agg"})
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def test_teaching_example(tmp_path):
+    out = run_example("teach_msi.py", "--rounds", "2", cwd=tmp_path)
+    assert "msi (bus)" in out and "invalidated by the other core's GetM" in out and "M.Other-GetM" in out
+
+
+def test_sweep_example(tmp_path):
+    out = run_example("sweep_l1_protocol.py", "--quick", "--out", str(tmp_path), "--jobs", "2", cwd=tmp_path)
+    assert "0 failed" in out
+    assert (tmp_path / "l1_vs_protocol.png").stat().st_size > 10000
+    import pandas as pd
+
+    df = pd.read_csv(tmp_path / "l1_vs_protocol.csv")
+    assert set(df["coherence.protocol"]) == set(cohsim.protocol_choices())
