@@ -16,6 +16,7 @@
 #include "cpu/trace/trace_stats.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
+#include "sim/stress.hpp"
 #include "sim/system.hpp"
 
 namespace py = pybind11;
@@ -129,6 +130,18 @@ py::dict run_system(const Config& cfg, const std::string& trace, const std::stri
   return out;
 }
 
+// The random tester (`cohsim stress`); like run_system, once per process.
+std::string run_stress_json(const Config& cfg, std::uint64_t ops, std::uint64_t seed, unsigned lines) {
+  if (g_system_built)
+    throw std::logic_error("cohsim: a process can run one simulation only; use cohsim.stress()");
+  g_system_built = true;
+  try {
+    return run_stress(cfg, StressOptions{ops, seed, lines}).to_json();
+  } catch (const UserError& e) {
+    raise(errors().user, e.what());
+  }
+}
+
 std::string protocol_table(const std::string& name, const std::string& fabric, const std::string& format) {
   const ProtocolTable* t = find_protocol(name, fabric);
   if (!t) {  // the command line's message (sim/main.cpp, `protocol show`)
@@ -143,7 +156,9 @@ std::string protocol_table(const std::string& name, const std::string& fabric, c
   if (format == "text") return t->to_text();
   if (format == "md") return t->to_markdown();
   if (format == "csv") return t->to_csv();
-  raise(errors().user, "format '" + format + "': valid formats are text, md, csv");
+  if (format == "html") return t->to_html();
+  if (format == "dot") return t->to_dot();
+  raise(errors().user, "format '" + format + "': valid formats are text, md, csv, html, dot");
 }
 
 }  // namespace
@@ -224,6 +239,7 @@ PYBIND11_MODULE(_core, m) {
   });
   m.def("trace_output_format", [](const std::string& out) { return std::string(trace_output_format(out)); });
 
+  m.def("run_stress", &run_stress_json, py::arg("config"), py::arg("ops"), py::arg("seed"), py::arg("lines"));
   m.def("run_system", &run_system, py::arg("config"), py::arg("trace"), py::arg("events") = "",
         py::arg("max_cycles") = 0);
 }

@@ -10,13 +10,12 @@
 #include <boost/program_options.hpp>
 #include <systemc>
 
-#include "coherence/coverage.hpp"
 #include "coherence/protocol.hpp"
-#include "cpu/trace/random_trace.hpp"
 #include "cpu/trace/trace_convert.hpp"
 #include "cpu/trace/trace_stats.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
+#include "sim/stress.hpp"
 #include "sim/system.hpp"
 
 namespace po = boost::program_options;
@@ -123,58 +122,13 @@ int cmd_stress(const std::vector<std::string>& args) {
       "set,s", po::value<std::vector<std::string>>()->composing(), "override a key: --set cores=8")(
       "json", "print the result as JSON");
   auto vm = parse(args, d, {"config"}, "cohsim stress CONFIG [--ops N] [--seed S] [--lines L] [--set KEY=VALUE]... [--json]");
-  Config cfg = load_config(vm);
-  const std::uint64_t seed = vm["seed"].as<unsigned long long>();
-  cfg.set("check", "true");
-  cfg.set("seed", std::to_string(seed));
-  if (cfg.integer("core.start_jitter") == 0) cfg.set("core.start_jitter", "50");
-  RandomTraceParams rp;
-  rp.threads = unsigned(cfg.integer("cores"));
-  rp.ops_per_thread = std::max<std::uint64_t>(1, vm["ops"].as<unsigned long long>() / rp.threads);
-  rp.lines = std::max(1u, vm["lines"].as<unsigned>());
-  rp.line_size = unsigned(cfg.bytes("l1d.line_size"));
-  rp.seed = seed;
-  RunOptions ro;
-  ro.trace_object = make_random_trace(rp);
-  System sys(cfg, ro);
-  std::string violation;
-  RunOutcome out;
-  try {
-    out = sys.run();
-  } catch (const SimError& e) {
-    violation = e.what();
-  }
-  const ProtocolTable& table = *find_protocol(cfg.choice("coherence.protocol"), cfg.choice("coherence.fabric"));
-  const TableCoverage cov = table_coverage(table, sys.stats());
-  std::uint64_t ops = 0;
-  for (unsigned i = 0; i < rp.threads; ++i) ops += sys.stats().get("core" + std::to_string(i) + ".ops");
-  if (vm.count("json")) {
-    std::cout << "{\"protocol\": \"" << table.name() << "\", \"fabric\": \"" << table.fabric() << "\", \"ops\": " << ops
-              << ", \"violations\": " << (violation.empty() ? 0 : 1) << ", \"cells_hit\": " << cov.hit
-              << ", \"cells_reachable\": " << cov.reachable << ", \"cells_never_hit\": [";
-    for (std::size_t i = 0; i < cov.never_hit.size(); ++i)
-      std::cout << (i ? ", " : "") << "\"" << json_escape(cov.never_hit[i]) << "\"";
-    std::cout << "], \"unreachable\": {";
-    for (std::size_t i = 0; i < cov.unreachable.size(); ++i)
-      std::cout << (i ? ", " : "") << "\"" << json_escape(cov.unreachable[i].first) << "\": \""
-                << json_escape(cov.unreachable[i].second) << "\"";
-    std::cout << "}, \"message\": \"" << json_escape(violation) << "\"}\n";
-  } else {
-    std::cout << "stress: " << table.name() << " on a " << table.fabric() << ", " << rp.threads << " cores, " << ops
-              << " operations on " << rp.lines << " lines, seed " << seed << ": "
-              << (violation.empty() ? "no violation" : "VIOLATION") << "\n";
-    if (!violation.empty()) std::cout << violation << "\n";
-    std::cout << "coverage: " << cov.hit << " of " << cov.reachable << " table cells exercised\n";
-    if (!cov.never_hit.empty()) {
-      std::cout << "never hit:\n";
-      for (auto& c : cov.never_hit) std::cout << "  " << c << "\n";
-    }
-    if (!cov.unreachable.empty()) {
-      std::cout << "unreachable by construction:\n";
-      for (auto& [c, why] : cov.unreachable) std::cout << "  " << c << ": " << why << "\n";
-    }
-  }
-  return violation.empty() ? 0 : 4;
+  StressOptions so;
+  so.ops = vm["ops"].as<unsigned long long>();
+  so.seed = vm["seed"].as<unsigned long long>();
+  so.lines = vm["lines"].as<unsigned>();
+  const StressResult r = run_stress(load_config(vm), so);
+  std::cout << (vm.count("json") ? r.to_json() : r.to_text());
+  return r.violation.empty() ? 0 : 4;
 }
 
 int cmd_config(const std::vector<std::string>& args) {

@@ -19,7 +19,7 @@ import sys
 def _classify(message, trace):
     # A UserError raised while the system is built or run comes from the trace
     # (its messages start with the trace's path) or from the configuration.
-    return "TraceError" if trace and message.startswith(trace + ":") else "ConfigError"
+    return "TraceError" if trace and message.startswith(str(trace) + ":") else "ConfigError"
 
 
 def main():
@@ -34,13 +34,17 @@ def main():
 
         try:
             cfg = _core.Config.from_yaml(request["config"], request.get("origin", "<yaml>"))
-            reply = _core.run_system(cfg, request["trace"], request.get("events") or "",
-                                     int(request.get("max_cycles") or 0))
+            if request.get("kind") == "stress":
+                reply = {"stress": json.loads(_core.run_stress(cfg, int(request["ops"]), int(request["seed"]),
+                                                               int(request["lines"])))}
+            else:
+                reply = _core.run_system(cfg, request["trace"], request.get("events") or "",
+                                         int(request.get("max_cycles") or 0))
             reply["ok"] = True
         except ConfigError as e:
             reply = {"ok": False, "error": "ConfigError", "message": str(e)}
         except UserError as e:
-            reply = {"ok": False, "error": _classify(str(e), request["trace"]), "message": str(e)}
+            reply = {"ok": False, "error": _classify(str(e), request.get("trace")), "message": str(e)}
         except SimulationError as e:
             reply = {"ok": False, "error": "SimulationError", "message": str(e)}
     except Exception as e:  # a bug of this package: report it, do not hide it

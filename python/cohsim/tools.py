@@ -20,8 +20,8 @@ def protocols():
 
 
 def protocol_choices():
-    """The names ``coherence.protocol`` accepts (``["msi"]`` today); sweep over these
-    so that a sweep grows with the protocols."""
+    """The names ``coherence.protocol`` accepts; sweep over these so that a sweep
+    grows with the protocols."""
     return _core.protocol_choices()
 
 
@@ -37,7 +37,8 @@ def fabric_choices():
 
 def protocol_table(name, fabric="bus", format="text"):
     """The table the simulator executes for a protocol (``cohsim protocol show``):
-    ``format`` is ``"text"``, ``"md"`` (markdown), ``"csv"`` or ``"pandas"`` (a
+    ``format`` is ``"text"``, ``"md"`` (markdown), ``"csv"``, ``"html"``, ``"dot"``
+    (Graphviz: the stable states and the transitions between them) or ``"pandas"`` (a
     DataFrame of the csv: state, event, kind, actions, next). An unknown protocol
     raises :class:`cohsim.UserError` with the valid names."""
     if format == "pandas":
@@ -76,3 +77,21 @@ def convert_trace(src, dst):
     ``.txt`` is written as text, anything else as binary. Returns ``dst``."""
     _core.convert_trace(_existing(src), os.fspath(dst))
     return dst
+
+
+def stress(cfg=None, ops=100000, seed=0, lines=8, timeout=None):
+    """The random tester (``cohsim stress``), in a child process: every core issues
+    random loads, stores, read-modify-writes and fences on ``lines`` contended lines
+    with the coherence checker on. Returns a dict: ``protocol``, ``ops``,
+    ``violations`` (0 or 1), ``message`` (the checker's report), ``cells_hit``,
+    ``cells_reachable``, ``cells_never_hit`` and ``unreachable`` (cell -> reason)."""
+    from ._runner import run_child
+    from .simulation import as_config
+
+    c = as_config(cfg)
+    for name, v in (("ops", ops), ("seed", seed), ("lines", lines)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < (1 if name != "seed" else 0):
+            raise ValueError(f"{name} must be a {'non-negative' if name == 'seed' else 'positive'} int, got {v!r}")
+    reply = run_child({"kind": "stress", "config": c.to_yaml(), "origin": c.origin, "ops": ops, "seed": seed,
+                       "lines": lines}, timeout)
+    return reply["stress"]

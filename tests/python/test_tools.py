@@ -29,8 +29,9 @@ def test_protocol_table_as_pandas_and_errors():
     with pytest.raises(cohsim.UserError) as e:
         cohsim.protocol_table("mso")
     assert str(e.value) == cli("protocol", "show", "mso", check=False).stderr.removeprefix("cohsim: error: ").rstrip()
-    with pytest.raises(cohsim.UserError, match="valid formats are text, md, csv"):
-        cohsim.protocol_table("msi", format="html")
+    with pytest.raises(cohsim.UserError, match="valid formats are text, md, csv, html, dot"):
+        cohsim.protocol_table("msi", format="svg")
+    assert '"I" -> "S"' in cohsim.protocol_table("msi", format="dot")
 
 
 def test_trace_stats_and_convert(tmp_path):
@@ -114,3 +115,23 @@ def test_sweep_example(tmp_path):
 
     df = pd.read_csv(tmp_path / "l1_vs_protocol.csv")
     assert set(df["coherence.protocol"]) == set(cohsim.protocol_choices())
+
+
+def test_stress_matches_the_command_line():
+    import json
+
+    from conftest import cli, repo
+
+    cfg = cohsim.Config.load(repo("configs", "stress.yaml"))
+    cfg.set("coherence.protocol", "moesi")
+    got = cohsim.stress(cfg, ops=20000, seed=3)
+    out = cli("stress", repo("configs", "stress.yaml"), "--set", "coherence.protocol=moesi", "--ops", "20000",
+              "--seed", "3", "--json")
+    assert got == json.loads(out.stdout)
+    assert got["violations"] == 0 and got["ops"] == 20000
+    assert got["cells_hit"] <= got["cells_reachable"]
+
+
+def test_stress_rejects_bad_arguments():
+    with pytest.raises(ValueError):
+        cohsim.stress(None, ops=0)
