@@ -255,6 +255,12 @@ bool Core::issue(Tick t, Tick& next) {
       return true;
     }
     case InstKind::Rmw: return do_rmw(t, next);
+    case InstKind::Alu:
+    case InstKind::Branch:
+    case InstKind::ClearExclusive:
+      // Only the AArch64 and RISC-V tables produce these, and `isa` accepts x86 alone
+      // until the core gives those ISAs their ordering rules.
+      throw SimError(std::string(name()) + ": the core does not execute " + isa_.isa() + " instructions yet");
     case InstKind::Fence:
       if (((in.flags & kDrainStoreBuffer) && !sb_.empty()) || ((in.flags & kWaitOlderLoads) && !lq_.empty())) {
         stall_begin(t);

@@ -11,6 +11,7 @@
 #include <systemc>
 
 #include "coherence/protocol.hpp"
+#include "cpu/lower_command.hpp"
 #include "cpu/trace/trace_convert.hpp"
 #include "cpu/trace/trace_stats.hpp"
 #include "sim/config.hpp"
@@ -34,6 +35,7 @@ const char* kUsage =
     "  trace convert IN OUT  convert a trace between text and binary (by OUT's extension)\n"
     "  trace stats FILE      summarise a trace\n"
     "  stress CONFIG         random loads, stores and atomics on a few lines, every value checked\n"
+    "  lower TRACE --isa X   print each trace operation beside the instructions x86, arm or riscv execute\n"
     "  protocol list         list the coherence protocols\n"
     "  protocol show NAME    print a protocol's table as the simulator executes it\n"
     "\n"
@@ -235,8 +237,9 @@ int dispatch(int argc, char** argv) {
   if (cmd == "trace") return cmd_trace(args);
   if (cmd == "protocol") return cmd_protocol(args);
   if (cmd == "stress") return cmd_stress(args);
-  std::string near = nearest(cmd, {"run", "config", "trace", "protocol", "stress"});
-  throw Usage("unknown command '" + cmd + "'; valid: run, config, trace, protocol, stress" +
+  if (cmd == "lower") return run_lower_command(args);
+  std::string near = nearest(cmd, {"run", "config", "trace", "protocol", "stress", "lower"});
+  throw Usage("unknown command '" + cmd + "'; valid: run, config, trace, protocol, stress, lower" +
               (near.empty() ? "" : " (did you mean '" + near + "'?)"));
 }
 
