@@ -83,7 +83,8 @@ def main():
     ap.add_argument("--cohsim", default=os.path.join(ROOT, "build", "cohsim"))
     ap.add_argument("--workdir", default=None, help="keep generated traces here (default: a temp dir)")
     args = ap.parse_args()
-    work = args.workdir or tempfile.mkdtemp(prefix="cohsim-bench-")
+    tmp = None if args.workdir else tempfile.TemporaryDirectory(prefix="cohsim-bench-")
+    work = args.workdir or tmp.name
     os.makedirs(work, exist_ok=True)
     cfg = os.path.join(ROOT, "configs", "default.yaml")
 
