@@ -295,6 +295,7 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
       if (next != I) throw SimError(coh_name_ + ": line " + hex(line) + " entered a state with no place to live");
       break;
   }
+  if (listener_ && perm_[old] != Permission::None && perm_[next] == Permission::None) listener_->line_lost(line);
   if (log_ && log_->enabled())
     log_->transition(t, t / p_.clock_period, coh_name_, line * coh_->line_size(), table_.states()[old].name.c_str(),
                      table_.states()[next].name.c_str(), cohsim::name(cause));

@@ -29,6 +29,9 @@ class CacheListener {
  public:
   virtual ~CacheListener() = default;
   virtual void line_ready(Tick t, LineAddr line) = 0;
+  // The line left this cache (invalidated or evicted): an exclusive reservation on
+  // it is lost.
+  virtual void line_lost(LineAddr line) = 0;
 };
 
 struct LevelParams {

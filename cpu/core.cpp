@@ -23,6 +23,7 @@ Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::uniqu
       lq_(p.load_queue),
       sb_(p.store_buffer),
       regs_(num_regs, 0) {
+  weak_ = isa.isa() != "x86";
   SC_HAS_PROCESS(Core);
   SC_METHOD(tick);  // runs once at time 0, then whenever woken
   sensitive << wake_;
@@ -70,6 +71,36 @@ void Core::run_cycles() {
 // writing one line could then livelock.
 void Core::complete_waiting(Tick t, LineAddr line) {
   const unsigned ls = cache_->line_size();
+  if (weak_) {
+    for (std::size_t i = 0; i < sb_.size(); ++i) {
+      StoreEntry& s = sb_.at(i);
+      if (s.addr / ls == line && store_may_drain(i) && cache_->l1_has(s.addr, true)) {
+        cache_->write(t, s.addr, s.size, s.value);
+        sb_.erase(i);
+        break;
+      }
+    }
+    for (std::size_t i = 0; i < lq_.size(); ++i) {
+      LoadEntry& e = lq_.at(i);
+      if (!e.bound && e.addr / ls == line && load_may_bind(i) && cache_->l1_has(e.addr, false)) {
+        bind_load(t, e, t);
+        break;
+      }
+    }
+    if (have_inst_ && rmw_waiting_ && op_.addr / ls == line) {
+      const Inst& in = seq_->insts[seq_pos_];
+      Tick dummy = 0;
+      if (in.kind == InstKind::Rmw && cache_->l1_has(op_.addr, true)) {
+        rmw_waiting_ = false;
+        do_rmw(t, dummy);
+      } else if (in.kind == InstKind::Store && (in.sem & kExclusive) && cache_->l1_has(op_.addr, true)) {
+        rmw_waiting_ = false;
+        ports_used_ = 0;
+        issue_exclusive_store(t, dummy);
+      }
+    }
+    return;
+  }
   if (!sb_.empty() && sb_.front().addr / ls == line && cache_->l1_has(sb_.front().addr, true)) {
     StoreEntry& s = sb_.front();
     cache_->write(t, s.addr, s.size, s.value);
@@ -115,6 +146,36 @@ bool Core::perform_loads(Tick t, Tick& next) {
     lq_.pop();
     progress = true;
   }
+  if (weak_) {
+    // Any load may bind when its line is readable, unless something orders it.
+    for (std::size_t i = 0; i < lq_.size(); ++i) {
+      LoadEntry& e = lq_.at(i);
+      if (e.bound) {
+        if (e.done_at > t) next = std::min(next, edge(e.done_at));
+        continue;
+      }
+      if (still_waiting(e.waiting, e.wait_gen)) continue;
+      if (ports_used_ >= p_.ports) {
+        next = std::min(next, t + p_.period);
+        break;
+      }
+      const bool may = load_may_bind(i);
+      if (!may && e.accessed) continue;
+      ++ports_used_;
+      const Access a = cache_->access(t, e.addr, false, !e.accessed);
+      if (a.kind != Access::Blocked) e.accessed = true;
+      if (a.kind == Access::Ready && may) {
+        bind_load(t, e, a.ready);
+        if (e.done_at > t) next = std::min(next, edge(e.done_at));
+        progress = true;
+      } else if (a.kind != Access::Ready) {
+        e.waiting = true, e.wait_gen = wake_gen_;
+      } else {
+        next = std::min(next, t + p_.period);  // readable but ordered: try again
+      }
+    }
+    return progress;
+  }
   bool in_order = true;  // every older load is bound
   for (std::size_t i = 0; i < lq_.size(); ++i) {
     LoadEntry& e = lq_.at(i);
@@ -146,7 +207,69 @@ bool Core::perform_loads(Tick t, Tick& next) {
   return progress;
 }
 
+bool Core::load_may_bind(std::size_t i) {
+  const LoadEntry& e = lq_.at(i);
+  const unsigned ls = cache_->line_size();
+  for (std::size_t k = 0; k < i; ++k) {
+    const LoadEntry& o = lq_.at(k);
+    if (o.bound) continue;
+    if (o.acquire) return false;                    // later accesses wait for an acquire
+    if (o.addr / ls == e.addr / ls) return false;  // same location: in order (CoRR)
+  }
+  if (e.acquire)  // RCsc: an acquire load is not satisfied before an older release
+    for (std::size_t k = 0; k < sb_.size(); ++k)
+      if (sb_.at(k).release && sb_.at(k).seq < e.seq) return false;
+  return true;
+}
+
+bool Core::store_may_drain(std::size_t i) {
+  const StoreEntry& s = sb_.at(i);
+  const unsigned ls = cache_->line_size();
+  for (std::size_t k = 0; k < i; ++k) {
+    const StoreEntry& o = sb_.at(k);
+    if (o.addr / ls == s.addr / ls) return false;  // same location: in order (CoWW)
+    if (s.release) return false;                   // a release waits for every older store
+  }
+  for (std::size_t k = 0; k < lq_.size(); ++k) {
+    const LoadEntry& l = lq_.at(k);
+    if (l.bound || l.seq > s.seq) continue;
+    if (s.release || l.acquire || l.addr / ls == s.addr / ls) return false;  // (CoRW)
+  }
+  return true;
+}
+
+bool Core::older_loads_bound() const {
+  for (std::size_t k = 0; k < lq_.size(); ++k)
+    if (!lq_.at(k).bound) return false;
+  return true;
+}
+
+// Stores leave the store buffer in any order (to different lines) unless ordered.
+bool Core::drain_weak(Tick t, Tick& next) {
+  for (std::size_t i = 0; i < sb_.size(); ++i) {
+    StoreEntry& s = sb_.at(i);
+    if (still_waiting(s.waiting, s.wait_gen) || !store_may_drain(i)) continue;
+    if (ports_used_ >= p_.ports) {
+      next = std::min(next, t + p_.period);
+      return false;
+    }
+    ++ports_used_;
+    const Access a = cache_->access(t, s.addr, true, !s.accessed);
+    if (a.kind != Access::Blocked) s.accessed = true;
+    if (a.kind != Access::Ready) {
+      s.waiting = true, s.wait_gen = wake_gen_;
+      continue;
+    }
+    cache_->write(t, s.addr, s.size, s.value);
+    if (i > 0) ++out_of_order_drains_;
+    sb_.erase(i);
+    return true;
+  }
+  return false;
+}
+
 bool Core::drain_store(Tick t, Tick& next) {
+  if (weak_) return drain_weak(t, next);
   if (sb_.empty()) return false;
   StoreEntry& s = sb_.front();
   if (still_waiting(s.waiting, s.wait_gen)) return false;
@@ -189,7 +312,22 @@ bool Core::fetch_inst() {
 
 void Core::retire_inst() {
   ++instructions_;
-  if (++seq_pos_ == seq_->n) {
+  ++seq_pos_;
+  // The success path of a compare-and-swap ends where its fail path begins.
+  if (seq_pos_ < seq_->n && (seq_->insts[seq_pos_].ctl & kFailPath) && !(seq_->insts[seq_pos_ - 1].ctl & kFailPath))
+    seq_pos_ = seq_->n;
+  if (seq_pos_ == seq_->n) {
+    have_inst_ = false;
+    ++ops_;
+  }
+}
+
+void Core::jump_fail_path() {
+  unsigned k = seq_pos_ + 1;
+  while (k < seq_->n && !(seq_->insts[k].ctl & kFailPath)) ++k;
+  seq_pos_ = k;  // the first fail-path instruction, or the end
+  ++instructions_;
+  if (seq_pos_ == seq_->n) {
     have_inst_ = false;
     ++ops_;
   }
@@ -202,6 +340,14 @@ bool Core::issue(Tick t, Tick& next) {
   }
   if (!fetch_inst()) return false;
   const Inst& in = seq_->insts[seq_pos_];
+  if (acquire_pending_) {  // nothing after an acquire load issues before it binds
+    for (std::size_t k = 0; k < lq_.size(); ++k)
+      if (lq_.at(k).acquire && !lq_.at(k).bound) return false;
+    acquire_pending_ = false;
+  }
+  if (weak_ && (in.sem & kExclusive)) {
+    return in.kind == InstKind::Load ? issue_exclusive_load(t, next) : issue_exclusive_store(t, next);
+  }
   switch (in.kind) {
     case InstKind::Compute:
       busy_until_ = t + op_.value * p_.period;
@@ -236,7 +382,9 @@ bool Core::issue(Tick t, Tick& next) {
         return false;
       }
       LoadEntry& e = lq_.push();
-      e = LoadEntry{op_.addr, t, 0, 0, op_.reg, op_.size, false, false, false};
+      e = LoadEntry{next_seq_++, op_.addr, t, 0, 0, op_.reg, op_.size, false, false, false,
+                    bool(in.sem & kAcquire)};
+      if (e.acquire) acquire_pending_ = true, ++acquires_;
       ++loads_;
       retire_inst();
       // Start its access in this cycle if a port is free.
@@ -249,19 +397,49 @@ bool Core::issue(Tick t, Tick& next) {
         return false;
       }
       StoreEntry& s = sb_.push();
-      s = StoreEntry{op_.addr, op_.value, 0, op_.size, false, false};
+      s = StoreEntry{next_seq_++, op_.addr, op_.value, 0, op_.size, false, false, bool(in.sem & kRelease)};
+      if (s.release) ++releases_;
       ++stores_;
       retire_inst();
       return true;
     }
     case InstKind::Rmw: return do_rmw(t, next);
-    case InstKind::Alu:
-    case InstKind::Branch:
+    case InstKind::Alu:  // computes the new value; the trace op says what it is
+      retire_inst();
+      return true;
     case InstKind::ClearExclusive:
-      // Only the AArch64 and RISC-V tables produce these, and `isa` accepts x86 alone
-      // until the core gives those ISAs their ordering rules.
-      throw SimError(std::string(name()) + ": the core does not execute " + isa_.isa() + " instructions yet");
+      reservation_ = kNoReservation;
+      retire_inst();
+      return true;
+    case InstKind::Branch:
+      if (in.branch == BranchKind::RetryIfStoreFailed && excl_failed_) {
+        ++instructions_;
+        while (seq_pos_ > 0 && !(seq_->insts[seq_pos_].ctl & kLoopStart)) --seq_pos_;
+        return true;
+      }
+      if (in.branch == BranchKind::ExitIfNotEqual) {
+        const std::uint64_t mask = op_.size == 8 ? ~0ull : ((1ull << (8 * op_.size)) - 1);
+        if (excl_old_ != (op_.expected & mask)) {
+          jump_fail_path();
+          return true;
+        }
+      }
+      retire_inst();
+      return true;
     case InstKind::Fence:
+      if (weak_) {
+        // A barrier holds back everything after it until the earlier accesses it
+        // orders are done: loads bound (for R->*), stores out of the buffer (W->*).
+        const bool loads = in.orders & (kOrderRR | kOrderRW), stores = in.orders & (kOrderWR | kOrderWW);
+        if ((loads && !older_loads_bound()) || (stores && !sb_.empty())) {
+          stall_begin(t);
+          return false;
+        }
+        stall_end(t, fence_stall_);
+        ++fences_, ++barriers_;
+        retire_inst();
+        return true;
+      }
       if (((in.flags & kDrainStoreBuffer) && !sb_.empty()) || ((in.flags & kWaitOlderLoads) && !lq_.empty())) {
         stall_begin(t);
         return false;
@@ -272,6 +450,86 @@ bool Core::issue(Tick t, Tick& next) {
       return true;
   }
   return false;
+}
+
+// ldxr / ldaxr / lr.d: read the line and set the reservation on it. It waits for
+// older stores to the same line (and, if acquire, for older releases).
+bool Core::issue_exclusive_load(Tick t, Tick& next) {
+  const Inst& in = seq_->insts[seq_pos_];
+  const unsigned ls = cache_->line_size();
+  for (std::size_t k = 0; k < sb_.size(); ++k)
+    if (sb_.at(k).addr / ls == op_.addr / ls || ((in.sem & kAcquire) && sb_.at(k).release)) {
+      stall_begin(t);
+      return false;
+    }
+  if (still_waiting(rmw_waiting_, rmw_gen_)) return false;
+  if (ports_used_ >= p_.ports) {
+    next = std::min(next, t + p_.period);
+    return false;
+  }
+  ++ports_used_;
+  const Access a = cache_->access(t, op_.addr, false, !rmw_accessed_);
+  if (a.kind != Access::Blocked) rmw_accessed_ = true;
+  if (a.kind != Access::Ready) {
+    rmw_waiting_ = true, rmw_gen_ = wake_gen_;
+    stall_begin(t);
+    return false;
+  }
+  excl_old_ = cache_->read(t, op_.addr, op_.size);
+  if (op_.reg >= 0) regs_[op_.reg] = excl_old_;
+  reservation_ = op_.addr / ls;
+  if (in.sem & kAcquire) ++acquires_;
+  busy_until_ = std::max(a.ready, t);
+  rmw_accessed_ = rmw_waiting_ = false;
+  stall_end(t, rmw_stall_);
+  retire_inst();
+  return true;
+}
+
+// stxr / stlxr / sc.d: writes the new value only if the reservation still holds.
+// Simplification: it performs at the cache once the store buffer has drained.
+bool Core::issue_exclusive_store(Tick t, Tick& next) {
+  const Inst& in = seq_->insts[seq_pos_];
+  if (!sb_.empty() || ((in.sem & kRelease) && !older_loads_bound())) {
+    stall_begin(t);
+    return false;
+  }
+  const unsigned ls = cache_->line_size();
+  if (reservation_ != op_.addr / ls) {  // lost already: fail without asking for the line
+    excl_failed_ = true;
+    ++sc_failures_;
+    reservation_ = kNoReservation;
+    retire_inst();
+    return true;
+  }
+  if (still_waiting(rmw_waiting_, rmw_gen_)) return false;
+  if (ports_used_ >= p_.ports) {
+    next = std::min(next, t + p_.period);
+    return false;
+  }
+  ++ports_used_;
+  const Access a = cache_->access(t, op_.addr, true, !rmw_accessed_);
+  if (a.kind != Access::Blocked) rmw_accessed_ = true;
+  if (a.kind != Access::Ready) {
+    rmw_waiting_ = true, rmw_gen_ = wake_gen_;
+    stall_begin(t);
+    return false;
+  }
+  excl_failed_ = reservation_ != op_.addr / ls;  // lost while we waited for the line
+  if (excl_failed_) {
+    ++sc_failures_;
+  } else {
+    const std::uint64_t mask = op_.size == 8 ? ~0ull : ((1ull << (8 * op_.size)) - 1);
+    cache_->write(t, op_.addr, op_.size, rmw_result(excl_old_) & mask);
+    ++rmws_;
+    if (in.sem & kRelease) ++releases_;
+  }
+  reservation_ = kNoReservation;
+  busy_until_ = std::max(a.ready, t);
+  rmw_accessed_ = rmw_waiting_ = false;
+  stall_end(t, rmw_stall_);
+  retire_inst();
+  return true;
 }
 
 std::uint64_t Core::rmw_result(std::uint64_t old) const {
@@ -292,6 +550,19 @@ bool Core::do_rmw(Tick t, Tick& next) {
   if (((in.flags & kDrainStoreBuffer) && !sb_.empty()) || ((in.flags & kWaitOlderLoads) && !lq_.empty())) {
     stall_begin(t);
     return false;
+  }
+  if (weak_) {
+    // A single-instruction atomic: after older accesses to its line (and after every
+    // older access when it is a release).
+    const unsigned ls = cache_->line_size();
+    bool blocked = (in.sem & kRelease) && (!sb_.empty() || !older_loads_bound());
+    for (std::size_t k = 0; k < sb_.size() && !blocked; ++k) blocked = sb_.at(k).addr / ls == op_.addr / ls;
+    for (std::size_t k = 0; k < lq_.size() && !blocked; ++k)
+      blocked = !lq_.at(k).bound && (lq_.at(k).addr / ls == op_.addr / ls || lq_.at(k).acquire);
+    if (blocked) {
+      stall_begin(t);
+      return false;
+    }
   }
   if (still_waiting(rmw_waiting_, rmw_gen_)) return false;
   if (ports_used_ >= p_.ports) {
@@ -346,6 +617,11 @@ void Core::register_stats(Stats& s) const {
   s.counter(p + ".rmw_stall_cycles", &rmw_stall_);
   s.counter(p + ".forward_stall_cycles", &forward_stall_);
   s.counter(p + ".compute_cycles", &busy_cycles_);
+  s.counter(p + ".sc_failures", &sc_failures_);  // store-exclusive / SC failures: retries of LL/SC loops
+  s.counter(p + ".barriers", &barriers_);
+  s.counter(p + ".acquires", &acquires_);
+  s.counter(p + ".releases", &releases_);
+  s.counter(p + ".out_of_order_drains", &out_of_order_drains_);
   s.histogram(p + ".load_latency", &load_latency_);
   const Histogram* h = &load_latency_;
   // AMAT: the mean load latency in core cycles, from issue to data.

@@ -40,6 +40,9 @@ class Core : public sc_core::sc_module, public CacheListener {
        const Lowering& isa, PrivateCache* cache, unsigned num_regs);
 
   void line_ready(Tick t, LineAddr line) override;
+  void line_lost(LineAddr line) override {
+    if (line == reservation_) reservation_ = kNoReservation;
+  }
   bool done() const { return done_; }
   bool computing(Tick t) const { return busy_until_ > t; }
   Tick finish_tick() const { return finish_; }
@@ -53,6 +56,7 @@ class Core : public sc_core::sc_module, public CacheListener {
  private:
   static constexpr Tick kNever = ~Tick(0);
   struct LoadEntry {
+    std::uint64_t seq;  // program order among loads and stores
     Addr addr;
     Tick issued;
     Tick done_at;  // once bound: when the data reaches the register
@@ -62,14 +66,17 @@ class Core : public sc_core::sc_module, public CacheListener {
     bool accessed;  // the first cache access was made (hit/miss counted)
     bool bound;     // the value was read
     bool waiting;
+    bool acquire;   // ldar / .aq: later accesses wait for it; it waits for older releases
   };
   struct StoreEntry {
+    std::uint64_t seq;
     Addr addr;
     std::uint64_t value;
     std::uint64_t wait_gen;
     std::uint8_t size;
     bool accessed;
     bool waiting;
+    bool release;  // stlr / .rl: waits for every older access
   };
 
   void tick();
@@ -84,6 +91,15 @@ class Core : public sc_core::sc_module, public CacheListener {
   void perform_rmw(Tick t, Tick ready);
   void bind_load(Tick t, LoadEntry& e, Tick ready);
   void complete_waiting(Tick t, LineAddr line);
+  // Weakly ordered ISAs (AArch64, RISC-V): which loads may bind and which stores
+  // may drain now, given barriers, acquire/release and per-location order.
+  bool load_may_bind(std::size_t i);
+  bool store_may_drain(std::size_t i);
+  bool drain_weak(Tick t, Tick& next);
+  bool issue_exclusive_load(Tick t, Tick& next);
+  bool issue_exclusive_store(Tick t, Tick& next);
+  bool older_loads_bound() const;
+  void jump_fail_path();
   void stall_begin(Tick t) {
     if (stall_since_ == kNever) stall_since_ = t;
   }
@@ -95,8 +111,10 @@ class Core : public sc_core::sc_module, public CacheListener {
   std::uint64_t rmw_result(std::uint64_t old) const;
   Tick edge(Tick t) const { return (t + p_.period - 1) / p_.period * p_.period; }
 
+  static constexpr LineAddr kNoReservation = ~LineAddr(0);
   int id_;
   CoreParams p_;
+  bool weak_;  // AArch64 / RISC-V ordering rules instead of x86 TSO
   std::unique_ptr<ThreadStream> stream_;
   const Lowering& isa_;
   PrivateCache* cache_;
@@ -114,6 +132,11 @@ class Core : public sc_core::sc_module, public CacheListener {
   bool rmw_accessed_ = false, rmw_waiting_ = false;
   std::uint64_t rmw_gen_ = 0;
   std::uint64_t wake_gen_ = 0;  // counts line_ready() calls
+  std::uint64_t next_seq_ = 0;  // program-order numbers of loads and stores
+  bool acquire_pending_ = false;  // an issued acquire load is not yet bound: later accesses wait
+  LineAddr reservation_ = kNoReservation;  // the exclusive monitor (ldxr / lr)
+  std::uint64_t excl_old_ = 0;  // the value the load-exclusive read
+  bool excl_failed_ = false;    // the last store-exclusive failed
   Tick stall_since_ = kNever;
   Tick busy_until_ = 0;
   Tick finish_ = 0;
@@ -124,7 +147,8 @@ class Core : public sc_core::sc_module, public CacheListener {
   // statistics
   std::uint64_t ops_ = 0, instructions_ = 0, loads_ = 0, stores_ = 0, rmws_ = 0, fences_ = 0, computes_ = 0,
                 ifetches_ = 0, forwarded_ = 0, sb_full_ = 0, lq_full_ = 0, fence_stall_ = 0,
-                rmw_stall_ = 0, forward_stall_ = 0, busy_cycles_ = 0;
+                rmw_stall_ = 0, forward_stall_ = 0, busy_cycles_ = 0, sc_failures_ = 0, barriers_ = 0,
+                acquires_ = 0, releases_ = 0, out_of_order_drains_ = 0;
   Histogram load_latency_;
 };
 

@@ -16,6 +16,12 @@ class Ring {
   std::size_t capacity() const { return buf_.size(); }
   T& front() { return buf_[head_]; }
   T& at(std::size_t i) { return buf_[(head_ + i) % buf_.size()]; }  // 0 = oldest
+  const T& at(std::size_t i) const { return buf_[(head_ + i) % buf_.size()]; }
+  // Removes entry i, keeping the order of the others.
+  void erase(std::size_t i) {
+    for (std::size_t k = i; k + 1 < size_; ++k) at(k) = at(k + 1);
+    --size_;
+  }
   T& push() {
     T& e = buf_[(head_ + size_) % buf_.size()];
     ++size_;

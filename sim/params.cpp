@@ -9,11 +9,12 @@
 
 #include "coherence/protocol.hpp"
 #include "coherence/replacement.hpp"
+#include "cpu/lowering.hpp"
 #include "sim/config.hpp"
 
 namespace cohsim {
 
-std::vector<std::string> isa_choices() { return {"x86"}; }
+std::vector<std::string> isa_choices() { return Lowering::isa_names(); }
 std::vector<std::string> protocol_choices() {
   std::vector<std::string> names;  // every registered table, once per name
   for (const ProtocolTable* t : all_protocols())
@@ -163,6 +164,9 @@ std::vector<ParamSpec> declare_params() {
   p.push_back(choice("isa", "x86", "ISA", isa_choices,
                      "Instruction set the trace's atomics and fences are lowered to; it decides "
                      "which reorderings the core allows."));
+  p.push_back(param("lse", ParamType::Bool, "false", "",
+                    "AArch64 only: use the ARMv8.1 LSE atomics (ldadd, swp, cas, ...) instead of "
+                    "ldxr/stxr retry loops."));
   p.push_back(param("seed", ParamType::Int, "0", "",
                     "Seed of every random choice. The same config, trace and seed give "
                     "byte-identical results.",

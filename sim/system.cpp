@@ -145,7 +145,9 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
         throw UserError(cfg.where(k) + ": " + k +
                         ": a private L2 takes part in the write-back coherence protocol and must be "
                         "true (set l2.shared: true for a write-through or no-allocate shared L2)");
-  const Lowering& isa = Lowering::for_isa(cfg.choice("isa"));
+  if (cfg.flag("lse") && cfg.choice("isa") != "arm")
+    throw UserError(cfg.where("lse") + ": lse: the LSE atomics are AArch64's; set isa: arm or lse: false");
+  const Lowering& isa = Lowering::for_isa(cfg.choice("isa"), cfg.flag("lse"));
   std::uint64_t jitter_state = seed ^ 0x6a09e667f3bcc909ULL;
   const std::uint64_t jitter = std::uint64_t(cfg.integer("core.start_jitter"));
   for (unsigned i = 0; i < ncores; ++i) {

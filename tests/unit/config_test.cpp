@@ -211,7 +211,7 @@ TEST(ConfigErrors, UnknownKeyNamesTheValidKeysAndTheNearest) {
 
 TEST(ConfigErrors, UnknownTopLevelKey) {
   EXPECT_EQ(load_error("coress: 4\n"),
-            "configs/x.yaml:1:1: unknown key 'coress' at the top level; valid keys: cores, isa, seed, check, "
+            "configs/x.yaml:1:1: unknown key 'coress' at the top level; valid keys: cores, isa, lse, seed, check, "
             "max_cycles, watchdog, trace, core, l1d, l2, l3, coherence, uncore, bus, memory (did you mean 'cores'?)");
   EXPECT_THAT(load_error("l1d.size: 64KiB\n"), HasSubstr("(write it nested: l1d: {size: ...})"));
   EXPECT_THAT(load_error("l2:\n  shared: true\n  zize: 1MiB\n"),
@@ -243,7 +243,7 @@ TEST(ConfigErrors, BadValuesOfEveryType) {
 TEST(ConfigErrors, ChoiceNotInTheRegistry) {
   EXPECT_EQ(load_error("coherence:\n  protocol: mesi2\n"),
             "configs/x.yaml:2:13: coherence.protocol: 'mesi2' is not a protocol; valid: dragon, mesi, mesif, moesi, msi (did you mean 'mesi'?)");
-  EXPECT_EQ(load_error("isa: arm\n"), "configs/x.yaml:1:6: isa: 'arm' is not an ISA; valid: x86");
+  EXPECT_EQ(load_error("isa: arm64\n"), "configs/x.yaml:1:6: isa: 'arm64' is not an ISA; valid: x86, arm, riscv (did you mean 'arm'?)");
   EXPECT_THAT(load_error("l1d: {replacement: lur}\n"),
               HasSubstr("l1d.replacement: 'lur' is not a replacement policy; valid: lru, plru, random (did you mean "
                         "'lru'?)"));
@@ -388,7 +388,7 @@ TEST(ConfigSet, RejectsWhatTheFileWouldReject) {
             "l1d.latency, l1d.replacement, l1d.mshrs, l1d.ports, l1d.write_back, l1d.write_allocate (did you mean "
             "'l1d.size'?)");
   EXPECT_THAT(error_of([&] { c.set("l1.size", "64KiB"); }),
-              HasSubstr("unknown key 'l1.size'; valid keys: cores, isa, seed, check, max_cycles, watchdog, trace, core, l1d, l2, l3, "
+              HasSubstr("unknown key 'l1.size'; valid keys: cores, isa, lse, seed, check, max_cycles, watchdog, trace, core, l1d, l2, l3, "
                         "coherence, uncore, bus, memory (did you mean 'l1d.size'?)"));
   EXPECT_EQ(error_of([&] { c.set("coherence.protocol", "mesi2"); }),
             "--set coherence.protocol=mesi2: coherence.protocol: 'mesi2' is not a protocol; valid: dragon, mesi, mesif, moesi, msi (did you mean "
