@@ -75,7 +75,7 @@ void Core::complete_waiting(Tick t, LineAddr line) {
     for (std::size_t i = 0; i < sb_.size(); ++i) {
       StoreEntry& s = sb_.at(i);
       if (s.addr / ls == line && store_may_drain(i) && cache_->l1_has(s.addr, true)) {
-        cache_->write(t, s.addr, s.size, s.value);
+        performed_store(t, s);
         sb_.erase(i);
         break;
       }
@@ -103,7 +103,7 @@ void Core::complete_waiting(Tick t, LineAddr line) {
   }
   if (!sb_.empty() && sb_.front().addr / ls == line && cache_->l1_has(sb_.front().addr, true)) {
     StoreEntry& s = sb_.front();
-    cache_->write(t, s.addr, s.size, s.value);
+    performed_store(t, s);
     sb_.pop();
   }
   for (std::size_t i = 0; i < lq_.size(); ++i) {
@@ -117,8 +117,14 @@ void Core::complete_waiting(Tick t, LineAddr line) {
     perform_rmw(t, t);
 }
 
+void Core::performed_store(Tick t, const StoreEntry& s) {
+  cache_->write(t, s.addr, s.size, s.value);
+  observe(AccessEvent::Store, t, s.line, s.order, s.addr, s.size, s.value);
+}
+
 void Core::bind_load(Tick t, LoadEntry& e, Tick ready) {
   const std::uint64_t v = cache_->read(t, e.addr, e.size);
+  observe(AccessEvent::Load, t, e.line, e.order, e.addr, e.size, v);
   if (e.reg >= 0) regs_[e.reg] = v;
   e.bound = true;
   e.done_at = std::max(ready, t);
@@ -260,7 +266,7 @@ bool Core::drain_weak(Tick t, Tick& next) {
       s.waiting = true, s.wait_gen = wake_gen_;
       continue;
     }
-    cache_->write(t, s.addr, s.size, s.value);
+    performed_store(t, s);
     if (i > 0) ++out_of_order_drains_;
     sb_.erase(i);
     return true;
@@ -286,7 +292,7 @@ bool Core::drain_store(Tick t, Tick& next) {
   }
   // The store performs when the L1 holds the line writable; the store buffer slot
   // frees at once (the L1 write pipeline takes one store per cycle).
-  cache_->write(t, s.addr, s.size, s.value);
+  performed_store(t, s);
   sb_.pop();
   return true;
 }
@@ -368,6 +374,7 @@ bool Core::issue(Tick t, Tick& next) {
           const std::uint64_t v = s.value >> (8 * (op_.addr - s.addr));
           const std::uint64_t mask = op_.size == 8 ? ~0ull : ((1ull << (8 * op_.size)) - 1);
           if (op_.reg >= 0) regs_[op_.reg] = v & mask;
+          observe(AccessEvent::Load, t, op_.line, op_.order, op_.addr, op_.size, v & mask, 0, false, true);
           ++forwarded_, ++loads_;
           load_latency_.add(1);
           stall_end(t, forward_stall_);
@@ -382,7 +389,7 @@ bool Core::issue(Tick t, Tick& next) {
         return false;
       }
       LoadEntry& e = lq_.push();
-      e = LoadEntry{next_seq_++, op_.addr, t, 0, 0, op_.reg, op_.size, false, false, false,
+      e = LoadEntry{next_seq_++, op_.addr, t, 0, 0, op_.reg, op_.size, op_.line, op_.order, false, false, false,
                     bool(in.sem & kAcquire)};
       if (e.acquire) acquire_pending_ = true, ++acquires_;
       ++loads_;
@@ -397,7 +404,8 @@ bool Core::issue(Tick t, Tick& next) {
         return false;
       }
       StoreEntry& s = sb_.push();
-      s = StoreEntry{next_seq_++, op_.addr, op_.value, 0, op_.size, false, false, bool(in.sem & kRelease)};
+      s = StoreEntry{next_seq_++, op_.addr, op_.value, 0, op_.size, op_.line, op_.order, false, false,
+                     bool(in.sem & kRelease)};
       if (s.release) ++releases_;
       ++stores_;
       retire_inst();
@@ -420,6 +428,7 @@ bool Core::issue(Tick t, Tick& next) {
       if (in.branch == BranchKind::ExitIfNotEqual) {
         const std::uint64_t mask = op_.size == 8 ? ~0ull : ((1ull << (8 * op_.size)) - 1);
         if (excl_old_ != (op_.expected & mask)) {
+          observe(AccessEvent::Rmw, t, op_.line, op_.fail_order, op_.addr, op_.size, excl_old_, excl_old_, false);
           jump_fail_path();
           return true;
         }
@@ -437,6 +446,7 @@ bool Core::issue(Tick t, Tick& next) {
         }
         stall_end(t, fence_stall_);
         ++fences_, ++barriers_;
+        if (op_.kind == OpKind::Fence) observe(AccessEvent::Fence, t, op_.line, op_.order, 0, 0, 0);
         retire_inst();
         return true;
       }
@@ -446,6 +456,7 @@ bool Core::issue(Tick t, Tick& next) {
       }
       stall_end(t, fence_stall_);
       ++fences_;
+      if (op_.kind == OpKind::Fence) observe(AccessEvent::Fence, t, op_.line, op_.order, 0, 0, 0);
       retire_inst();
       return true;
   }
@@ -521,6 +532,8 @@ bool Core::issue_exclusive_store(Tick t, Tick& next) {
   } else {
     const std::uint64_t mask = op_.size == 8 ? ~0ull : ((1ull << (8 * op_.size)) - 1);
     cache_->write(t, op_.addr, op_.size, rmw_result(excl_old_) & mask);
+    observe(AccessEvent::Rmw, t, op_.line, op_.order, op_.addr, op_.size, excl_old_, rmw_result(excl_old_) & mask,
+            true);
     ++rmws_;
     if (in.sem & kRelease) ++releases_;
   }
@@ -590,6 +603,8 @@ void Core::perform_rmw(Tick t, Tick ready) {
   const bool writes = !((op_.kind == OpKind::CompareExchange || op_.kind == OpKind::CompareExchangeWeak) &&
                         old != (op_.expected & mask));
   if (writes) cache_->write(t, op_.addr, op_.size, neu);
+  observe(AccessEvent::Rmw, t, op_.line, writes || !is_rmw(op_.kind) ? op_.order : op_.fail_order, op_.addr,
+          op_.size, old, neu, writes);
   if (op_.reg >= 0) regs_[op_.reg] = old;
   busy_until_ = std::max(ready, t);
   ++rmws_;

@@ -19,6 +19,7 @@
 #include <systemc>
 
 #include "coherence/private_cache.hpp"
+#include "cpu/access_observer.hpp"
 #include "cpu/lowering.hpp"
 #include "cpu/ring.hpp"
 #include "cpu/trace/trace.hpp"
@@ -52,6 +53,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   std::string dump() const;
   // Cores never run ahead of this tick (the end of the current sc_start slice).
   static void set_run_limit(Tick t) { run_limit_ = t; }
+  void set_observer(AccessObserver* o) { observer_ = o; }
 
  private:
   static constexpr Tick kNever = ~Tick(0);
@@ -63,6 +65,8 @@ class Core : public sc_core::sc_module, public CacheListener {
     std::uint64_t wait_gen;  // waiting for a line_ready() after this generation
     std::int16_t reg;
     std::uint8_t size;
+    std::uint32_t line;  // trace line
+    Ordering order;
     bool accessed;  // the first cache access was made (hit/miss counted)
     bool bound;     // the value was read
     bool waiting;
@@ -74,6 +78,8 @@ class Core : public sc_core::sc_module, public CacheListener {
     std::uint64_t value;
     std::uint64_t wait_gen;
     std::uint8_t size;
+    std::uint32_t line;
+    Ordering order;
     bool accessed;
     bool waiting;
     bool release;  // stlr / .rl: waits for every older access
@@ -100,6 +106,11 @@ class Core : public sc_core::sc_module, public CacheListener {
   bool issue_exclusive_store(Tick t, Tick& next);
   bool older_loads_bound() const;
   void jump_fail_path();
+  void performed_store(Tick t, const StoreEntry& s);
+  void observe(AccessEvent::Kind k, Tick t, std::uint32_t line, Ordering o, Addr a, std::uint8_t size,
+               std::uint64_t value, std::uint64_t written = 0, bool wrote = false, bool forwarded = false) {
+    if (observer_) observer_->on_access({k, id_, line, o, a, size, value, written, wrote, forwarded, t});
+  }
   void stall_begin(Tick t) {
     if (stall_since_ == kNever) stall_since_ = t;
   }
@@ -143,6 +154,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   Tick cycle_tick_ = kNever;  // the cycle in which `ports_used_` counts
   unsigned ports_used_ = 0;
   static Tick run_limit_;
+  AccessObserver* observer_ = nullptr;
 
   // statistics
   std::uint64_t ops_ = 0, instructions_ = 0, loads_ = 0, stores_ = 0, rmws_ = 0, fences_ = 0, computes_ = 0,

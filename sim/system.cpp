@@ -175,6 +175,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     m.cores.push_back(std::make_unique<Core>(pp.name.c_str(), int(i), cp, std::move(stream), isa,
                                              m.caches.back().get(), nregs));
     m.caches.back()->set_listener(m.cores.back().get());
+    m.cores.back()->set_observer(opts.observer);
   }
 
   // Statistics.

@@ -14,6 +14,7 @@
 namespace cohsim {
 
 class Trace;
+class AccessObserver;
 
 struct RunOptions {
   std::string trace;        // "" = the config's `trace` key
@@ -21,6 +22,7 @@ struct RunOptions {
   std::string events_path;  // "" = no event log
   std::uint64_t max_cycles = 0;  // 0 = the config's max_cycles (0 = unlimited)
   bool progress = false;         // progress lines on stderr
+  AccessObserver* observer = nullptr;  // told of every memory access as it performs
 };
 
 struct RunOutcome {
