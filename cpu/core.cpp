@@ -101,7 +101,8 @@ void Core::complete_waiting(Tick t, LineAddr line) {
     }
     return;
   }
-  if (!sb_.empty() && sb_.front().addr / ls == line && cache_->l1_has(sb_.front().addr, true)) {
+  if (!sb_.empty() && sb_.front().addr / ls == line && loads_bound_before(sb_.front().seq) &&
+      cache_->l1_has(sb_.front().addr, true)) {
     StoreEntry& s = sb_.front();
     performed_store(t, s);
     sb_.pop();
@@ -244,6 +245,12 @@ bool Core::store_may_drain(std::size_t i) {
   return true;
 }
 
+bool Core::loads_bound_before(std::uint64_t seq) const {
+  for (std::size_t k = 0; k < lq_.size(); ++k)
+    if (!lq_.at(k).bound && lq_.at(k).seq < seq) return false;
+  return true;
+}
+
 bool Core::older_loads_bound() const {
   for (std::size_t k = 0; k < lq_.size(); ++k)
     if (!lq_.at(k).bound) return false;
@@ -279,6 +286,9 @@ bool Core::drain_store(Tick t, Tick& next) {
   if (sb_.empty()) return false;
   StoreEntry& s = sb_.front();
   if (still_waiting(s.waiting, s.wait_gen)) return false;
+  // TSO: a store becomes visible only after every older load has its value (a
+  // store retires after the loads before it), or load buffering would appear.
+  if (!loads_bound_before(s.seq)) return false;
   if (ports_used_ >= p_.ports) {
     next = std::min(next, t + p_.period);
     return false;

@@ -105,6 +105,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   bool issue_exclusive_load(Tick t, Tick& next);
   bool issue_exclusive_store(Tick t, Tick& next);
   bool older_loads_bound() const;
+  bool loads_bound_before(std::uint64_t seq) const;
   void jump_fail_path();
   void performed_store(Tick t, const StoreEntry& s);
   void observe(AccessEvent::Kind k, Tick t, std::uint32_t line, Ordering o, Addr a, std::uint8_t size,

@@ -11,7 +11,9 @@
 #include <systemc>
 
 #include "coherence/protocol.hpp"
+#include "cpu/litmus/litmus_command.hpp"
 #include "cpu/lower_command.hpp"
+#include "cpu/races/races_command.hpp"
 #include "cpu/trace/trace_convert.hpp"
 #include "cpu/trace/trace_stats.hpp"
 #include "sim/config.hpp"
@@ -36,6 +38,8 @@ const char* kUsage =
     "  trace stats FILE      summarise a trace\n"
     "  stress CONFIG         random loads, stores and atomics on a few lines, every value checked\n"
     "  lower TRACE --isa X   print each trace operation beside the instructions x86, arm or riscv execute\n"
+    "  litmus FILE... --isa X  run litmus tests many times; outcome histogram, allowed/forbidden check\n"
+    "  races TRACE           report the pairs of accesses that race (no happens-before) in a run\n"
     "  protocol list         list the coherence protocols\n"
     "  protocol show NAME    print a protocol's table as the simulator executes it\n"
     "\n"
@@ -238,8 +242,10 @@ int dispatch(int argc, char** argv) {
   if (cmd == "protocol") return cmd_protocol(args);
   if (cmd == "stress") return cmd_stress(args);
   if (cmd == "lower") return run_lower_command(args);
-  std::string near = nearest(cmd, {"run", "config", "trace", "protocol", "stress", "lower"});
-  throw Usage("unknown command '" + cmd + "'; valid: run, config, trace, protocol, stress, lower" +
+  if (cmd == "races") return run_races_command(args);
+  if (cmd == "litmus") return run_litmus_command(args);
+  std::string near = nearest(cmd, {"run", "config", "trace", "protocol", "stress", "lower", "litmus", "races"});
+  throw Usage("unknown command '" + cmd + "'; valid: run, config, trace, protocol, stress, lower, litmus, races" +
               (near.empty() ? "" : " (did you mean '" + near + "'?)"));
 }
 

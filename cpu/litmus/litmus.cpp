@@ -1,0 +1,618 @@
+#include "cpu/litmus/litmus.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "cpu/trace/text_trace.hpp"
+#include "sim/error.hpp"
+
+namespace cohsim {
+namespace {
+
+// ---- tokens -----------------------------------------------------------------------
+
+struct Tok {
+  enum Kind { Ident, Number, Punct, End } kind = End;
+  std::string text;
+  std::uint64_t number = 0;
+  int col = 0;
+};
+
+class Lexer {
+ public:
+  Lexer(const std::string& file, int line, const std::string& text) : file_(file), line_(line), s_(text) { advance(); }
+  const Tok& peek() const { return cur_; }
+  Tok take() {
+    Tok t = cur_;
+    advance();
+    return t;
+  }
+  bool accept(const std::string& p) {
+    if (cur_.kind != Tok::End && cur_.text == p) return advance(), true;
+    return false;
+  }
+  void expect(const std::string& p, const std::string& what) {
+    if (!accept(p)) fail("expected '" + p + "' " + what + got());
+  }
+  std::string ident(const std::string& what) {
+    if (cur_.kind != Tok::Ident) fail("expected " + what + got());
+    return take().text;
+  }
+  std::uint64_t number(const std::string& what) {
+    if (cur_.kind != Tok::Number) fail("expected " + what + " (a decimal or 0x hex number)" + got());
+    return take().number;
+  }
+  bool at_end() const { return cur_.kind == Tok::End; }
+  std::string got() const { return cur_.kind == Tok::End ? ", found the end of the line" : ", found '" + cur_.text + "'"; }
+  [[noreturn]] void fail(const std::string& msg) const { throw UserError(located(file_, line_, cur_.col, msg)); }
+  int line() const { return line_; }
+
+ private:
+  void advance() {
+    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+    cur_ = Tok{};
+    cur_.col = int(pos_) + 1;
+    if (pos_ >= s_.size()) return;
+    const char c = s_[pos_];
+    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      std::size_t e = pos_;
+      while (e < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[e])) || s_[e] == '_')) ++e;
+      cur_.kind = Tok::Ident, cur_.text = s_.substr(pos_, e - pos_), pos_ = e;
+      return;
+    }
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      std::size_t e = pos_;
+      while (e < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[e])) || s_[e] == '_')) ++e;
+      cur_.kind = Tok::Number, cur_.text = s_.substr(pos_, e - pos_), pos_ = e;
+      std::string digits;
+      for (char d : cur_.text)
+        if (d != '_') digits += d;
+      try {
+        std::size_t used = 0;
+        const bool hex = digits.size() > 2 && (digits[1] == 'x' || digits[1] == 'X');
+        cur_.number = std::stoull(hex ? digits.substr(2) : digits, &used, hex ? 16 : 10);
+        if (used != (hex ? digits.size() - 2 : digits.size())) throw std::invalid_argument("");
+      } catch (const std::exception&) {
+        throw UserError(located(file_, line_, cur_.col, "bad number '" + cur_.text + "' (decimal or 0x hex)"));
+      }
+      return;
+    }
+    static const char* two[] = {"::", "==", "!=", "&&", "||", "/\\", "\\/"};
+    for (const char* t : two)
+      if (s_.compare(pos_, 2, t) == 0) {
+        cur_.kind = Tok::Punct, cur_.text = t, pos_ += 2;
+        return;
+      }
+    cur_.kind = Tok::Punct, cur_.text = std::string(1, c), ++pos_;
+  }
+  std::string file_;
+  int line_;
+  std::string s_;
+  std::size_t pos_ = 0;
+  Tok cur_;
+};
+
+const std::vector<std::string>& ordering_names() {
+  static const std::vector<std::string> v = {"Relaxed", "Acquire", "Release", "AcqRel", "SeqCst"};
+  return v;
+}
+
+// `Ordering::SeqCst`, `atomic::Ordering::SeqCst`, or bare `SeqCst`.
+Ordering parse_ordering(Lexer& lx) {
+  std::string w = lx.ident("an ordering (Ordering::Relaxed, Acquire, Release, AcqRel or SeqCst)");
+  while (lx.accept("::")) w = lx.ident("an ordering after '::'");
+  const auto& names = ordering_names();
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (w == names[i]) return Ordering(i + 1);
+  std::string near = nearest(w, names);
+  lx.fail("unknown ordering '" + w + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+          "; valid: Ordering::Relaxed, Acquire, Release, AcqRel, SeqCst");
+}
+
+const char* rmw_methods[] = {"fetch_add", "fetch_sub", "fetch_and", "fetch_or", "fetch_xor", "swap"};
+const OpKind rmw_kinds[] = {OpKind::FetchAdd, OpKind::FetchSub, OpKind::FetchAnd,
+                            OpKind::FetchOr, OpKind::FetchXor, OpKind::Swap};
+
+std::string trim(const std::string& s) {
+  std::size_t b = s.find_first_not_of(" \t\r"), e = s.find_last_not_of(" \t\r");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// ---- the parser ---------------------------------------------------------------------
+
+class Parser {
+ public:
+  Parser(const std::string& path) { t_.path = path; }
+
+  LitmusTest run(const std::string& text) {
+    std::istringstream in(text);
+    std::string raw;
+    int n = 0;
+    int cond_line = 0;
+    std::vector<std::string> trace_lines;
+    while (std::getline(in, raw)) {
+      ++n;
+      trace_lines.emplace_back();
+      std::string s = raw;
+      if (auto c = s.find("//"); c != std::string::npos) s = s.substr(0, c);
+      if (!s.empty() && trim(s).rfind("#", 0) == 0) s.clear();
+      const std::string line = trim(s);
+      if (line.empty()) continue;
+      Lexer lx(t_.path, n, s);
+      if (in_thread_) {
+        if (line == "}") {
+          in_thread_ = false;
+          continue;
+        }
+        statement(lx, trace_lines.back());
+        continue;
+      }
+      const std::string word = lx.peek().kind == Tok::Ident ? lx.peek().text : "";
+      if (word == "litmus") {
+        lx.take();
+        std::string name = trim(s.substr(s.find("litmus") + 6));
+        if (name.empty()) lx.fail("expected the test's name after 'litmus'");
+        if (!t_.name.empty()) lx.fail("a second 'litmus' line (one test per file)");
+        t_.name = name;
+      } else if (word == "init") {
+        lx.take();
+        init(lx);
+      } else if (word == "expect") {
+        lx.take();
+        expect(lx);
+      } else if (word == "thread") {
+        lx.take();
+        const std::uint64_t k = lx.number("the thread number");
+        if (k != t_.threads)
+          lx.fail("thread " + std::to_string(k) + ": threads must be numbered 0, 1, 2, ... in order; expected thread " +
+                  std::to_string(t_.threads));
+        lx.expect("{", "after 'thread " + std::to_string(k) + "'");
+        if (!lx.at_end()) lx.fail("put each statement on its own line after 'thread N {'");
+        if (cond_) lx.fail("a thread after the 'exists' condition: the condition comes last");
+        ++t_.threads;
+        t_.registers.emplace_back();
+        t_.ops.emplace_back();
+        in_thread_ = true;
+        thread_line_ = n;
+        trace_lines.back() = "thread " + std::to_string(k);
+      } else if (word == "exists") {
+        lx.take();
+        if (cond_) lx.fail("a second 'exists' condition");
+        if (t_.threads == 0) lx.fail("the 'exists' condition comes after the threads");
+        const std::size_t at = s.find("exists");
+        t_.condition_text = trim(s.substr(at));
+        cond_ = expr(lx);
+        if (!lx.at_end()) lx.fail("unexpected text after the condition" + lx.got());
+        cond_line = n;
+      } else {
+        std::string near = nearest(word, {"litmus", "init", "expect", "thread", "exists"});
+        lx.fail("expected 'litmus NAME', 'init', 'expect', 'thread N {' or 'exists (...)'" + lx.got() +
+                (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+      }
+    }
+    if (in_thread_) throw UserError(located(t_.path, thread_line_, 0, "thread " + std::to_string(t_.threads - 1) + " is not closed: missing '}'"));
+    if (t_.threads == 0) throw UserError(located(t_.path, n, 0, "no threads: a test needs at least one 'thread N { ... }'"));
+    if (!cond_) throw UserError(located(t_.path, n, 0, "missing the final condition 'exists (...)'"));
+    (void)cond_line;
+    t_.condition = cond_;
+    if (t_.name.empty()) {
+      std::string base = t_.path.substr(t_.path.find_last_of('/') + 1);
+      if (auto d = base.rfind(".litmus"); d != std::string::npos) base = base.substr(0, d);
+      t_.name = base;
+    }
+    std::ostringstream tt;
+    for (auto& l : trace_lines) tt << l << "\n";
+    t_.trace_text = tt.str();
+    return t_;
+  }
+
+ private:
+  unsigned location(const std::string& name) {
+    for (std::size_t i = 0; i < t_.locations.size(); ++i)
+      if (t_.locations[i] == name) return unsigned(i);
+    t_.locations.push_back(name);
+    return unsigned(t_.locations.size() - 1);
+  }
+
+  void init(Lexer& lx) {
+    do {
+      if (lx.at_end()) break;
+      const std::string name = lx.ident("a location name (init x = 0; y = 1)");
+      lx.expect("=", "after '" + name + "' (init x = 0; y = 1)");
+      const std::uint64_t v = lx.number("the initial value");
+      for (auto& [k, _] : t_.init)
+        if (k == name) lx.fail("location '" + name + "' is initialised twice");
+      if (!t_.ops.empty()) lx.fail("'init' comes before the threads");
+      location(name);
+      t_.init.emplace_back(name, v);
+    } while (lx.accept(";") || lx.accept(","));
+    if (!lx.at_end()) lx.fail("expected ';' between initial values" + lx.got());
+  }
+
+  void expect(Lexer& lx) {
+    auto verdict = [&]() {
+      const std::string v = lx.ident("'allowed' or 'forbidden'");
+      if (v != "allowed" && v != "forbidden") lx.fail("expected 'allowed' or 'forbidden', found '" + v + "'");
+      return v;
+    };
+    const std::string first = lx.peek().kind == Tok::Ident ? lx.peek().text : "";
+    if (first == "allowed" || first == "forbidden") {
+      if (!t_.expectation.empty()) lx.fail("a second 'expect allowed|forbidden' line");
+      t_.expectation = verdict();
+      if (!lx.at_end()) lx.fail("unexpected text after the expectation" + lx.got());
+      return;
+    }
+    do {
+      if (lx.at_end()) break;
+      const std::string isa = lx.ident("'allowed', 'forbidden' or an ISA (expect arm: allowed; x86: forbidden)");
+      if (isa != "x86" && isa != "arm" && isa != "riscv") {
+        std::string near = nearest(isa, {"x86", "arm", "riscv"});
+        lx.fail("unknown ISA '" + isa + "' in 'expect'" + (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+                "; valid: x86, arm, riscv");
+      }
+      lx.expect(":", "after the ISA (expect arm: allowed)");
+      const std::string v = verdict();
+      for (auto& [k, _] : t_.isa_expectations)
+        if (k == isa) lx.fail("two expectations for " + isa);
+      t_.isa_expectations.emplace_back(isa, v);
+    } while (lx.accept(";") || lx.accept(","));
+    if (!lx.at_end()) lx.fail("expected ';' between expectations" + lx.got());
+  }
+
+  short reg(Lexer& lx, const std::string& name) {
+    auto& regs = t_.registers.back();
+    if (std::find(regs.begin(), regs.end(), name) != regs.end())
+      lx.fail("register '" + name + "' is already defined in thread " + std::to_string(t_.threads - 1) +
+              " (each `let` names a new register)");
+    regs.push_back(name);
+    return short(regs.size() - 1);
+  }
+
+  void check_order(Lexer& lx, const Op& op, const std::string& what) {
+    if (!trace_detail::order_allowed(op.kind, op.order))
+      lx.fail(what + " cannot be " + name(op.order) + " (Rust rejects it)");
+    if ((op.kind == OpKind::CompareExchange || op.kind == OpKind::CompareExchangeWeak) &&
+        !trace_detail::fail_order_allowed(op.order, op.fail_order))
+      lx.fail(std::string("compare_exchange failure ordering ") + name(op.fail_order) + " is not allowed with success ordering " +
+              name(op.order) + " (failure must be Relaxed, Acquire or SeqCst and no stronger than success)");
+  }
+
+  // LOC.method(args) after LOC has been read; fills `op`.
+  void method_call(Lexer& lx, const std::string& loc, Op& op, bool has_reg) {
+    lx.expect(".", "after '" + loc + "'");
+    const std::string m = lx.ident("a method (load, store, fetch_add, swap, compare_exchange, ...)");
+    lx.expect("(", "after '" + m + "'");
+    op.addr = location(loc);
+    if (m == "load") {
+      op.kind = OpKind::Load;
+      op.order = parse_ordering(lx);
+    } else if (m == "store") {
+      if (has_reg) lx.fail("store returns nothing: write `" + loc + ".store(V, ORDER);` without `let`");
+      op.kind = OpKind::Store;
+      op.value = lx.number("the value to store");
+      lx.expect(",", "after the value");
+      op.order = parse_ordering(lx);
+    } else if (m == "compare_exchange" || m == "compare_exchange_weak") {
+      op.kind = m == "compare_exchange" ? OpKind::CompareExchange : OpKind::CompareExchangeWeak;
+      op.expected = lx.number("the expected value");
+      lx.expect(",", "after the expected value");
+      op.value = lx.number("the new value");
+      lx.expect(",", "after the new value");
+      op.order = parse_ordering(lx);
+      lx.expect(",", "after the success ordering (compare_exchange takes a success and a failure ordering)");
+      op.fail_order = parse_ordering(lx);
+    } else {
+      int k = -1;
+      for (int i = 0; i < 6; ++i)
+        if (m == rmw_methods[i]) k = i;
+      if (k < 0) {
+        std::vector<std::string> all = {"load", "store", "compare_exchange", "compare_exchange_weak"};
+        for (auto* r : rmw_methods) all.push_back(r);
+        std::string near = nearest(m, all);
+        lx.fail("unknown method '" + m + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+                "; valid: load, store, fetch_add, fetch_sub, fetch_and, fetch_or, fetch_xor, swap, compare_exchange, "
+                "compare_exchange_weak");
+      }
+      op.kind = rmw_kinds[k];
+      op.value = lx.number("the operand");
+      lx.expect(",", "after the operand");
+      op.order = parse_ordering(lx);
+    }
+    lx.expect(")", "to close the call");
+    check_order(lx, op, m);
+  }
+
+  void end_statement(Lexer& lx) {
+    lx.accept(";");
+    if (!lx.at_end()) lx.fail("one statement per line; unexpected" + lx.got().substr(1));
+  }
+
+  void statement(Lexer& lx, std::string& trace_line) {
+    Op op;
+    op.line = std::uint32_t(lx.line());
+    op.size = 8;
+    std::string regname;
+    if (lx.accept("let")) {
+      lx.accept("mut");
+      regname = lx.ident("a register name after 'let'");
+      lx.expect("=", "after 'let " + regname + "'");
+      if (lx.accept("*")) {
+        op.kind = OpKind::Load;
+        op.order = Ordering::Plain;
+        op.addr = location(lx.ident("a location after '*'"));
+      } else {
+        const std::string loc = lx.ident("a location (let r = x.load(Ordering::Acquire); or let r = *x;)");
+        method_call(lx, loc, op, true);
+      }
+      op.reg = reg(lx, regname);
+    } else if (lx.accept("*")) {
+      op.kind = OpKind::Store;
+      op.order = Ordering::Plain;
+      op.addr = location(lx.ident("a location after '*'"));
+      lx.expect("=", "(a plain store is `*x = 1;`)");
+      op.value = lx.number("the value to store");
+    } else {
+      std::string first = lx.ident("a statement (x.store(1, Ordering::Relaxed); let r = x.load(...); *x = 1; fence(...);)");
+      std::vector<std::string> path{first};
+      while (lx.accept("::")) path.push_back(lx.ident("a name after '::'"));
+      if (path.back() == "fence") {
+        lx.expect("(", "after 'fence'");
+        op.kind = OpKind::Fence;
+        op.order = parse_ordering(lx);
+        lx.expect(")", "to close fence(...)");
+        check_order(lx, op, "a fence");
+      } else {
+        if (path.size() > 1) lx.fail("unknown function '" + path.back() + "'; the only function is fence(ORDER)");
+        if (first == "let" || first == "thread" || first == "exists")
+          lx.fail("'" + first + "' cannot be used here");
+        method_call(lx, first, op, false);
+      }
+    }
+    end_statement(lx);
+    t_.ops.back().push_back(op);
+    trace_line = text_of(op, regname);
+  }
+
+  std::string text_of(const Op& op, const std::string& regname) const {
+    std::ostringstream o;
+    const std::string loc = op.kind == OpKind::Fence ? "" : t_.locations[op.addr];
+    o << "  " << name(op.kind);
+    if (op.kind != OpKind::Fence) o << " " << loc;
+    if (op.kind == OpKind::CompareExchange || op.kind == OpKind::CompareExchangeWeak)
+      o << " " << op.expected << " " << op.value << " " << name(op.order) << " " << name(op.fail_order);
+    else {
+      if (op.kind != OpKind::Load && op.kind != OpKind::Fence) o << " " << op.value;
+      if (op.order != Ordering::Plain) o << " " << name(op.order);
+    }
+    if (!regname.empty()) o << " -> " << regname;
+    return o.str();
+  }
+
+  // ---- the condition ----
+  using Node = std::shared_ptr<const LitmusCond>;
+  Node make(LitmusCond::Kind k, Node a, Node b = nullptr) {
+    auto n = std::make_shared<LitmusCond>();
+    n->kind = k, n->a = std::move(a), n->b = std::move(b);
+    return n;
+  }
+  Node expr(Lexer& lx) {
+    Node l = conj(lx);
+    while (lx.accept("||") || lx.accept("\\/")) l = make(LitmusCond::Or, l, conj(lx));
+    return l;
+  }
+  Node conj(Lexer& lx) {
+    Node l = unary(lx);
+    while (lx.accept("&&") || lx.accept("/\\")) l = make(LitmusCond::And, l, unary(lx));
+    return l;
+  }
+  Node unary(Lexer& lx) {
+    if (lx.accept("!") || lx.accept("~")) return make(LitmusCond::Not, unary(lx));
+    if (lx.accept("(")) {
+      Node e = expr(lx);
+      lx.expect(")", "to close '('");
+      return e;
+    }
+    if (lx.peek().kind == Tok::Ident && lx.peek().text == "true") {
+      lx.take();
+      return make(LitmusCond::True, nullptr);
+    }
+    auto n = std::make_shared<LitmusCond>();
+    if (lx.peek().kind == Tok::Number) {
+      const std::uint64_t th = lx.number("a thread number");
+      if (th >= t_.threads) lx.fail("no thread " + std::to_string(th) + " (the test has " + std::to_string(t_.threads) + ")");
+      lx.expect(":", "after the thread number (1:r0 == 1)");
+      const std::string r = lx.ident("a register name");
+      const auto& regs = t_.registers[th];
+      auto it = std::find(regs.begin(), regs.end(), r);
+      if (it == regs.end()) {
+        std::string list;
+        for (auto& x : regs) list += (list.empty() ? "" : ", ") + x;
+        std::string near = nearest(r, regs);
+        lx.fail("thread " + std::to_string(th) + " has no register '" + r + "'" +
+                (near.empty() ? "" : " (did you mean '" + near + "'?)") + "; its registers: " + (list.empty() ? "none" : list));
+      }
+      n->thread = int(th), n->reg = int(it - regs.begin());
+    } else {
+      const std::string loc = lx.ident("'T:REG' (1:r0) or a location's final value (x)");
+      auto it = std::find(t_.locations.begin(), t_.locations.end(), loc);
+      if (it == t_.locations.end()) {
+        std::string near = nearest(loc, t_.locations);
+        lx.fail("unknown location '" + loc + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+                "; a register is written THREAD:REG (1:r0)");
+      }
+      n->thread = -1, n->reg = int(it - t_.locations.begin());
+      t_.condition_reads_memory = true;
+    }
+    if (lx.accept("==")) n->kind = LitmusCond::Eq;
+    else if (lx.accept("!=")) n->kind = LitmusCond::Ne;
+    else if (lx.accept("=")) n->kind = LitmusCond::Eq;  // herd7's spelling
+    else lx.fail("expected '==' or '!='" + lx.got());
+    n->value = lx.number("a value");
+    return n;
+  }
+
+  LitmusTest t_;
+  bool in_thread_ = false;
+  int thread_line_ = 0;
+  Node cond_;
+};
+
+bool eval(const LitmusCond& c, const LitmusOutcome& o) {
+  switch (c.kind) {
+    case LitmusCond::True: return true;
+    case LitmusCond::And: return eval(*c.a, o) && eval(*c.b, o);
+    case LitmusCond::Or: return eval(*c.a, o) || eval(*c.b, o);
+    case LitmusCond::Not: return !eval(*c.a, o);
+    case LitmusCond::Eq:
+    case LitmusCond::Ne: {
+      std::uint64_t v = 0;
+      if (c.thread >= 0) v = o.regs.at(std::size_t(c.thread)).at(std::size_t(c.reg));
+      else if (!o.memory.empty()) v = o.memory.at(std::size_t(c.reg));
+      return (v == c.value) == (c.kind == LitmusCond::Eq);
+    }
+  }
+  return false;
+}
+
+void mark_locations(const LitmusCond& c, std::vector<bool>& used) {
+  if (c.a) mark_locations(*c.a, used);
+  if (c.b) mark_locations(*c.b, used);
+  if ((c.kind == LitmusCond::Eq || c.kind == LitmusCond::Ne) && c.thread < 0) used[std::size_t(c.reg)] = true;
+}
+
+// ---- the in-memory trace ------------------------------------------------------------
+
+class VectorStream final : public ThreadStream {
+ public:
+  explicit VectorStream(const std::vector<Op>* ops) : ops_(ops) {}
+  bool next(Op& op) override {
+    if (i_ >= ops_->size()) return false;
+    op = (*ops_)[i_++];
+    return true;
+  }
+
+ private:
+  const std::vector<Op>* ops_;
+  std::size_t i_ = 0;
+};
+
+class LitmusTrace final : public Trace {
+ public:
+  LitmusTrace(std::string path, std::vector<std::vector<Op>> ops, std::vector<std::vector<std::string>> regs,
+              std::vector<std::pair<std::string, Addr>> symbols)
+      : path_(std::move(path)), ops_(std::move(ops)), regs_(std::move(regs)), symbols_(std::move(symbols)) {}
+  const std::string& path() const override { return path_; }
+  const char* format() const override { return "litmus"; }
+  unsigned threads() const override { return unsigned(ops_.size()); }
+  std::unique_ptr<ThreadStream> stream(unsigned t) const override { return std::make_unique<VectorStream>(&ops_.at(t)); }
+  const std::vector<std::string>& registers(unsigned t) const override { return regs_.at(t); }
+  const std::vector<std::pair<std::string, Addr>>& symbols() const override { return symbols_; }
+
+ private:
+  std::string path_;
+  std::vector<std::vector<Op>> ops_;
+  std::vector<std::vector<std::string>> regs_;
+  std::vector<std::pair<std::string, Addr>> symbols_;
+};
+
+Op added(OpKind k, Ordering o, Addr a = 0, std::uint64_t v = 0) {
+  Op op;
+  op.kind = k, op.order = o, op.addr = a, op.value = v, op.line = 0, op.reg = -1, op.size = 8;
+  return op;
+}
+
+}  // namespace
+
+std::uint64_t LitmusTest::location_init(unsigned loc) const {
+  for (auto& [k, v] : init)
+    if (k == locations.at(loc)) return v;
+  return 0;
+}
+
+LitmusTest parse_litmus_text(const std::string& text, const std::string& path) { return Parser(path).run(text); }
+
+LitmusTest parse_litmus(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw UserError(path + ": cannot open litmus test");
+  std::ostringstream s;
+  s << f.rdbuf();
+  return parse_litmus_text(s.str(), path);
+}
+
+std::unique_ptr<Trace> litmus_trace(const LitmusTest& t, const TraceOptions& opts) {
+  return litmus_trace(t, opts, LitmusSchedule{});
+}
+
+std::unique_ptr<Trace> litmus_trace(const LitmusTest& t, const TraceOptions& opts, const LitmusSchedule& s) {
+  auto addr = [&](unsigned loc) { return opts.symbol_base + Addr(loc) * opts.symbol_stride; };
+  std::vector<std::pair<std::string, Addr>> symbols;
+  for (unsigned i = 0; i < t.locations.size(); ++i) symbols.emplace_back(t.locations[i], addr(i));
+  bool nonzero_init = false;
+  for (auto& [k, v] : t.init) nonzero_init |= v != 0;
+  std::vector<std::vector<Op>> threads(t.threads);
+  auto regs = t.registers;
+  for (unsigned th = 0; th < t.threads; ++th) {
+    auto& out = threads[th];
+    if (nonzero_init) {
+      if (th == 0) {
+        for (unsigned i = 0; i < t.locations.size(); ++i)
+          if (t.location_init(i)) out.push_back(added(OpKind::Store, Ordering::Relaxed, addr(i), t.location_init(i)));
+        out.push_back(added(OpKind::Fence, Ordering::SeqCst));
+      } else {
+        out.push_back(added(OpKind::Compute, Ordering::Plain, 0, s.init_wait));
+      }
+    }
+    if (th < s.warm.size() && !s.warm[th].empty()) {
+      for (auto& w : s.warm[th])
+        out.push_back(w.own ? added(OpKind::FetchAdd, Ordering::Relaxed, addr(w.location), 0)
+                            : added(OpKind::Load, Ordering::Relaxed, addr(w.location)));
+      out.push_back(added(OpKind::Fence, Ordering::SeqCst));
+    }
+    if (s.warm_only) continue;
+    if (th < s.delay.size() && s.delay[th]) out.push_back(added(OpKind::Compute, Ordering::Plain, 0, s.delay[th]));
+    for (Op op : t.ops[th]) {
+      if (op.kind != OpKind::Fence && op.kind != OpKind::Compute) op.addr = addr(unsigned(op.addr));
+      out.push_back(op);
+    }
+  }
+  if (s.observer_wait && !s.warm_only) {
+    std::vector<Op> obs{added(OpKind::Compute, Ordering::Plain, 0, s.observer_wait)};
+    std::vector<std::string> names;
+    for (unsigned i = 0; i < t.locations.size(); ++i) {
+      Op op = added(OpKind::Load, Ordering::SeqCst, addr(i));
+      op.reg = std::int16_t(i);
+      obs.push_back(op);
+      names.push_back(t.locations[i]);
+    }
+    threads.push_back(std::move(obs));
+    regs.push_back(std::move(names));
+  }
+  return std::make_unique<LitmusTrace>(t.path, std::move(threads), std::move(regs), std::move(symbols));
+}
+
+bool condition_holds(const LitmusTest& t, const LitmusOutcome& o) { return !t.condition || eval(*t.condition, o); }
+
+std::string outcome_key(const LitmusTest& t, const LitmusOutcome& o) {
+  std::string k;
+  for (unsigned th = 0; th < t.threads && th < o.regs.size(); ++th)
+    for (std::size_t r = 0; r < t.registers[th].size() && r < o.regs[th].size(); ++r)
+      k += (k.empty() ? "" : " ") + std::to_string(th) + ":" + t.registers[th][r] + "=" + std::to_string(o.regs[th][r]);
+  if (!o.memory.empty() && t.condition) {
+    std::vector<bool> used(t.locations.size(), false);
+    mark_locations(*t.condition, used);
+    for (std::size_t i = 0; i < used.size() && i < o.memory.size(); ++i)
+      if (used[i]) k += (k.empty() ? "" : " ") + t.locations[i] + "=" + std::to_string(o.memory[i]);
+  }
+  return k;
+}
+
+std::string expectation_for(const LitmusTest& t, const std::string& isa) {
+  for (auto& [k, v] : t.isa_expectations)
+    if (k == isa) return v;
+  return t.expectation;
+}
+
+}  // namespace cohsim

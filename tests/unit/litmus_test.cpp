@@ -1,0 +1,214 @@
+// The litmus format (traces/litmus/README.md): parsing, conditions, outcome keys and
+// the traces the runner builds. No simulation here (tests/system/litmus_catalogue_test.cpp).
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "cpu/litmus/litmus.hpp"
+#include "sim/error.hpp"
+
+using namespace cohsim;
+
+namespace {
+
+const char* kMP = R"(litmus MP+rel+acq
+init x = 0; y = 0
+thread 0 {
+  x.store(1, Ordering::Relaxed);
+  y.store(1, Ordering::Release);
+}
+thread 1 {
+  let r0 = y.load(Ordering::Acquire);
+  let r1 = x.load(Ordering::Relaxed);
+}
+exists (1:r0 == 1 && 1:r1 == 0)
+)";
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_litmus_text(text, "t.litmus");
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::vector<Op> ops_of(const Trace& t, unsigned th) {
+  std::vector<Op> v;
+  auto s = t.stream(th);
+  Op op;
+  while (s->next(op)) v.push_back(op);
+  return v;
+}
+
+TEST(LitmusParse, HeaderExampleMeansWhatItSays) {
+  LitmusTest t = parse_litmus_text(kMP, "mp.litmus");
+  EXPECT_EQ(t.name, "MP+rel+acq");
+  EXPECT_EQ(t.threads, 2u);
+  ASSERT_EQ(t.init.size(), 2u);
+  EXPECT_EQ(t.init[0].first, "x");
+  EXPECT_EQ(t.condition_text, "exists (1:r0 == 1 && 1:r1 == 0)");
+  EXPECT_EQ(t.expectation, "");
+  ASSERT_EQ(t.registers.size(), 2u);
+  EXPECT_TRUE(t.registers[0].empty());
+  EXPECT_EQ(t.registers[1], (std::vector<std::string>{"r0", "r1"}));
+  auto tr = litmus_trace(t);
+  ASSERT_EQ(tr->threads(), 2u);
+  auto t0 = ops_of(*tr, 0), t1 = ops_of(*tr, 1);
+  ASSERT_EQ(t0.size(), 2u);
+  EXPECT_EQ(t0[0].kind, OpKind::Store);
+  EXPECT_EQ(t0[0].order, Ordering::Relaxed);
+  EXPECT_EQ(t0[0].addr, 0x10000u);
+  EXPECT_EQ(t0[0].value, 1u);
+  EXPECT_EQ(t0[0].line, 4u);
+  EXPECT_EQ(t0[1].order, Ordering::Release);
+  EXPECT_EQ(t0[1].addr, 0x10040u);
+  ASSERT_EQ(t1.size(), 2u);
+  EXPECT_EQ(t1[0].kind, OpKind::Load);
+  EXPECT_EQ(t1[0].order, Ordering::Acquire);
+  EXPECT_EQ(t1[0].reg, 0);
+  EXPECT_EQ(t1[1].reg, 1);
+  EXPECT_EQ(t1[1].line, 9u);
+  EXPECT_EQ(tr->registers(1), t.registers[1]);
+  LitmusOutcome o{{{}, {1, 0}}, {}};
+  EXPECT_TRUE(condition_holds(t, o));
+  EXPECT_EQ(outcome_key(t, o), "1:r0=1 1:r1=0");
+  o.regs[1] = {1, 1};
+  EXPECT_FALSE(condition_holds(t, o));
+}
+
+TEST(LitmusParse, TraceTextKeepsTheLitmusLineNumbers) {
+  LitmusTest t = parse_litmus_text(kMP, "mp.litmus");
+  std::vector<std::string> lines;
+  std::istringstream in(t.trace_text);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ASSERT_GE(lines.size(), 10u);
+  EXPECT_EQ(lines[2], "thread 0");
+  EXPECT_EQ(lines[3], "  store x 1 Relaxed");
+  EXPECT_EQ(lines[4], "  store y 1 Release");
+  EXPECT_EQ(lines[6], "thread 1");
+  EXPECT_EQ(lines[7], "  load y Acquire -> r0");
+  EXPECT_EQ(lines[1], "");
+}
+
+TEST(LitmusParse, EveryStatementForm) {
+  LitmusTest t = parse_litmus_text(R"(
+thread 0 {
+  *x = 1;
+  let a = *x;
+  let b = x.fetch_add(2, Ordering::SeqCst);
+  let c = x.swap(3, AcqRel);
+  y.fetch_or(1, Ordering::Relaxed);
+  let d = x.compare_exchange(0, 1, Ordering::Acquire, Ordering::Relaxed);
+  let mut e = x.compare_exchange_weak(1, 2, Ordering::SeqCst, Ordering::SeqCst);
+  fence(Ordering::SeqCst);
+  std::sync::atomic::fence(Ordering::Release);   // a comment
+}
+exists (0:a == 1 || !(x == 3) && 0:e != 2)
+expect arm: allowed; x86: forbidden
+expect allowed
+)", "all.litmus");
+  EXPECT_EQ(t.name, "all");
+  auto ops = ops_of(*litmus_trace(t), 0);
+  ASSERT_EQ(ops.size(), 9u);
+  EXPECT_EQ(ops[0].order, Ordering::Plain);
+  EXPECT_EQ(ops[0].kind, OpKind::Store);
+  EXPECT_EQ(ops[1].order, Ordering::Plain);
+  EXPECT_EQ(ops[1].kind, OpKind::Load);
+  EXPECT_EQ(ops[2].kind, OpKind::FetchAdd);
+  EXPECT_EQ(ops[3].kind, OpKind::Swap);
+  EXPECT_EQ(ops[3].order, Ordering::AcqRel);
+  EXPECT_EQ(ops[4].kind, OpKind::FetchOr);
+  EXPECT_EQ(ops[4].reg, -1);
+  EXPECT_EQ(ops[5].kind, OpKind::CompareExchange);
+  EXPECT_EQ(ops[5].expected, 0u);
+  EXPECT_EQ(ops[5].value, 1u);
+  EXPECT_EQ(ops[5].fail_order, Ordering::Relaxed);
+  EXPECT_EQ(ops[6].kind, OpKind::CompareExchangeWeak);
+  EXPECT_EQ(ops[7].kind, OpKind::Fence);
+  EXPECT_EQ(ops[8].order, Ordering::Release);
+  EXPECT_TRUE(t.condition_reads_memory);
+  EXPECT_EQ(expectation_for(t, "arm"), "allowed");
+  EXPECT_EQ(expectation_for(t, "x86"), "forbidden");
+  EXPECT_EQ(expectation_for(t, "riscv"), "allowed");
+  LitmusOutcome o{{{0, 0, 0, 0, 2}}, {3, 0}};
+  EXPECT_FALSE(condition_holds(t, o));
+  o.memory = {4, 0};
+  o.regs[0][4] = 1;
+  EXPECT_TRUE(condition_holds(t, o));
+  EXPECT_EQ(outcome_key(t, o), "0:a=0 0:b=0 0:c=0 0:d=0 0:e=1 x=4");
+}
+
+TEST(LitmusParse, NonZeroInitialValuesAreStoredByThreadZeroOnLineZero) {
+  LitmusTest t = parse_litmus_text("init x = 5; y = 0\nthread 0 {\n let r = x.load(Relaxed);\n}\n"
+                                   "thread 1 {\n y.store(1, Relaxed);\n}\nexists (0:r == 5)\n", "i.litmus");
+  auto tr = litmus_trace(t);
+  auto t0 = ops_of(*tr, 0), t1 = ops_of(*tr, 1);
+  ASSERT_EQ(t0.size(), 3u);
+  EXPECT_EQ(t0[0].kind, OpKind::Store);
+  EXPECT_EQ(t0[0].value, 5u);
+  EXPECT_EQ(t0[0].line, 0u);
+  EXPECT_EQ(t0[1].kind, OpKind::Fence);
+  EXPECT_EQ(t0[1].line, 0u);
+  EXPECT_EQ(t0[2].line, 3u);
+  ASSERT_EQ(t1.size(), 2u);
+  EXPECT_EQ(t1[0].kind, OpKind::Compute);
+  EXPECT_EQ(t1[0].line, 0u);
+}
+
+TEST(LitmusParse, ScheduleAddsWarmUpDelaysAndObserverOnLineZero) {
+  LitmusTest t = parse_litmus_text("thread 0 {\n x.store(1, Relaxed);\n x.store(2, Relaxed);\n}\nexists (x == 1)\n", "c.litmus");
+  LitmusSchedule s;
+  s.warm = {{{0, true}}};
+  s.delay = {7};
+  s.observer_wait = 100;
+  auto tr = litmus_trace(t, {}, s);
+  ASSERT_EQ(tr->threads(), 2u);
+  auto t0 = ops_of(*tr, 0);
+  ASSERT_EQ(t0.size(), 5u);
+  EXPECT_EQ(t0[0].kind, OpKind::FetchAdd);
+  EXPECT_EQ(t0[0].value, 0u);
+  EXPECT_EQ(t0[1].kind, OpKind::Fence);
+  EXPECT_EQ(t0[2].kind, OpKind::Compute);
+  EXPECT_EQ(t0[2].value, 7u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(t0[i].line, 0u);
+  auto obs = ops_of(*tr, 1);
+  ASSERT_EQ(obs.size(), 2u);
+  EXPECT_EQ(obs[1].order, Ordering::SeqCst);
+  EXPECT_EQ(tr->registers(1), std::vector<std::string>{"x"});
+}
+
+TEST(LitmusParse, MistakesNameFileLineAndTheValidChoices) {
+  EXPECT_NE(error_of("thread 0 {\n  x.store(1, Ordering::Aquire);\n}\nexists (x == 1)\n").find("t.litmus:2:"), std::string::npos);
+  EXPECT_NE(error_of("thread 0 {\n  x.store(1, Ordering::Aquire);\n}\nexists (x == 1)\n").find("did you mean 'Acquire'"),
+            std::string::npos);
+  EXPECT_NE(error_of("thread 0 {\n  let r = x.load(Ordering::Release);\n}\nexists (0:r == 1)\n").find("cannot be Release"),
+            std::string::npos);
+  EXPECT_NE(error_of("thread 0 {\n  x.stor(1, Relaxed);\n}\nexists (x == 1)\n").find("did you mean 'store'"), std::string::npos);
+  EXPECT_NE(error_of("thread 0 {\n  let r = x.load(Relaxed);\n}\nexists (1:r == 1)\n").find("no thread 1"), std::string::npos);
+  EXPECT_NE(error_of("thread 0 {\n  let r = x.load(Relaxed);\n}\nexists (0:q == 1)\n").find("its registers: r"),
+            std::string::npos);
+  EXPECT_NE(error_of("thread 1 {\n}\nexists (true)\n").find("expected thread 0"), std::string::npos);
+  EXPECT_NE(error_of("thread 0 {\n  x.store(1, Relaxed);\n").find("missing '}'"), std::string::npos);
+  EXPECT_NE(error_of("thread 0 {\n  x.store(1, Relaxed);\n}\n").find("missing the final condition"), std::string::npos);
+  EXPECT_NE(error_of("thread 0 {\n  let r = x.compare_exchange(0, 1, Relaxed, SeqCst);\n}\nexists (true)\n")
+                .find("failure ordering"),
+            std::string::npos);
+  EXPECT_NE(error_of("expect mips: allowed\nthread 0 {\n}\nexists (true)\n").find("valid: x86, arm, riscv"), std::string::npos);
+  EXPECT_NE(error_of("thread 0 {\n  let r = x.load(Relaxed);\n  let r = x.load(Relaxed);\n}\nexists (true)\n")
+                .find("already defined"),
+            std::string::npos);
+}
+
+TEST(LitmusParse, EveryCatalogueFileParses) {
+  int n = 0;
+  for (const char* f : {"SB+rlx", "MP+rel+acq", "IRIW+rlx", "2+2W+rel", "CoWR+rlx", "Spinlock+plain+acq+rel"}) {
+    LitmusTest t = parse_litmus(std::string(COHSIM_SOURCE_DIR) + "/traces/litmus/" + f + ".litmus");
+    EXPECT_EQ(t.name, f);
+    EXPECT_FALSE(expectation_for(t, "arm").empty()) << f;
+    ++n;
+  }
+  EXPECT_EQ(n, 6);
+}
+
+}  // namespace
