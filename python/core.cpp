@@ -16,6 +16,8 @@
 #include "cpu/trace/trace_stats.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
+#include "cpu/litmus/litmus.hpp"
+#include "cpu/litmus/litmus_runner.hpp"
 #include "sim/stress.hpp"
 #include "sim/system.hpp"
 
@@ -130,6 +132,24 @@ py::dict run_system(const Config& cfg, const std::string& trace, const std::stri
   return out;
 }
 
+// Litmus runs (`cohsim litmus`): the runner forks one child per run and never
+// elaborates in this process. One JSON object per test.
+std::string run_litmus_json(const std::string& path, const Config& cfg, const std::string& isa, bool lse,
+                            std::uint64_t runs, std::uint64_t seed, unsigned jobs, const std::string& expect) {
+  try {
+    LitmusRunOptions o;
+    o.isa = isa;
+    o.lse = lse;
+    o.runs = runs;
+    o.seed = seed;
+    o.jobs = jobs;
+    o.expect = expect;
+    return run_litmus(parse_litmus(path), cfg, o).to_json();
+  } catch (const UserError& e) {
+    raise(errors().user, e.what());
+  }
+}
+
 // The random tester (`cohsim stress`); like run_system, once per process.
 std::string run_stress_json(const Config& cfg, std::uint64_t ops, std::uint64_t seed, unsigned lines) {
   if (g_system_built)
@@ -239,6 +259,8 @@ PYBIND11_MODULE(_core, m) {
   });
   m.def("trace_output_format", [](const std::string& out) { return std::string(trace_output_format(out)); });
 
+  m.def("run_litmus", &run_litmus_json, py::arg("path"), py::arg("config"), py::arg("isa"), py::arg("lse"),
+        py::arg("runs"), py::arg("seed"), py::arg("jobs"), py::arg("expect"));
   m.def("run_stress", &run_stress_json, py::arg("config"), py::arg("ops"), py::arg("seed"), py::arg("lines"));
   m.def("run_system", &run_system, py::arg("config"), py::arg("trace"), py::arg("events") = "",
         py::arg("max_cycles") = 0);

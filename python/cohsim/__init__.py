@@ -17,7 +17,8 @@ the interpreter survives. ``sweep(..., executor=...)`` takes any
 
 Also: ``cohsim.traces`` (workload generators), ``cohsim.plot`` (matplotlib helpers,
 imported on first use), ``protocols()``, ``protocol_table()``, ``trace_stats()``,
-``convert_trace()``, ``stress()`` (the random tester with table coverage), and the
+``convert_trace()``, ``stress()`` (the random tester with table coverage), ``litmus()``
+(litmus tests run many times on an ISA), and the
 configuration reference (``config_params()``).
 """
 import os as _os
@@ -31,13 +32,13 @@ from .result import Result  # noqa: E402
 from .simulation import run  # noqa: E402
 from .sweeps import sweep  # noqa: E402
 from .tools import (Protocol, convert_trace, fabric_choices, isa_choices, protocol_choices,  # noqa: E402
-                    protocol_table, protocols, stress, trace_stats)
+                    litmus, protocol_table, protocols, stress, trace_stats)
 from . import traces  # noqa: E402
 
 __all__ = [
     "Config", "ConfigError", "Error", "Latency", "Protocol", "Result", "SimulationError", "TraceError",
     "UserError", "config_keys", "config_params", "config_reference", "convert_trace", "fabric_choices",
-    "isa_choices", "plot", "protocol_choices", "protocol_table", "protocols", "run", "stress", "sweep",
+    "isa_choices", "litmus", "plot", "protocol_choices", "protocol_table", "protocols", "run", "stress", "sweep",
     "trace_stats", "traces",
 ]
 

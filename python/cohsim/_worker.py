@@ -34,7 +34,13 @@ def main():
 
         try:
             cfg = _core.Config.from_yaml(request["config"], request.get("origin", "<yaml>"))
-            if request.get("kind") == "stress":
+            if request.get("kind") == "litmus":
+                reply = {"litmus": [json.loads(_core.run_litmus(path, cfg, request["isa"], bool(request["lse"]),
+                                                                int(request["runs"]), int(request["seed"]),
+                                                                int(request.get("jobs") or 0),
+                                                                request.get("expect") or ""))
+                                    for path in request["paths"]]}
+            elif request.get("kind") == "stress":
                 reply = {"stress": json.loads(_core.run_stress(cfg, int(request["ops"]), int(request["seed"]),
                                                                int(request["lines"])))}
             else:

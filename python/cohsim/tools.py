@@ -95,3 +95,30 @@ def stress(cfg=None, ops=100000, seed=0, lines=8, timeout=None):
     reply = run_child({"kind": "stress", "config": c.to_yaml(), "origin": c.origin, "ops": ops, "seed": seed,
                        "lines": lines}, timeout)
     return reply["stress"]
+
+
+def litmus(paths, isa="x86", runs=1000, seed=0, lse=False, cfg=None, jobs=None, expect=None, timeout=None):
+    """Runs litmus tests (``cohsim litmus``; format in traces/litmus/README.md) ``runs``
+    times each with randomised timing, each run in a process of its own. ``paths``:
+    one ``.litmus`` file or a list. Returns one dict per test: ``test``, ``isa``,
+    ``runs``, ``outcomes`` (outcome -> count, e.g. ``"1:r0=1 1:r1=0"``),
+    ``condition_observed``, and with an expectation (the file's, or ``expect``:
+    "allowed"/"forbidden") whether it ``passed``."""
+    from ._runner import run_child
+    from .simulation import as_config
+
+    one = isinstance(paths, (str, os.PathLike))
+    paths = [os.path.abspath(os.fspath(p)) for p in ([paths] if one else paths)]
+    for p in paths:
+        if not os.path.isfile(p):
+            raise FileNotFoundError(errno.ENOENT, "no such litmus file", p)
+    if isa not in isa_choices():
+        raise ValueError(f"isa must be one of {', '.join(isa_choices())}, got {isa!r}")
+    for name, v in (("runs", runs), ("seed", seed)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < (1 if name == "runs" else 0):
+            raise ValueError(f"{name} must be a {'positive' if name == 'runs' else 'non-negative'} int, got {v!r}")
+    c = as_config(cfg)
+    reply = run_child({"kind": "litmus", "config": c.to_yaml(), "origin": c.origin, "paths": paths, "isa": isa,
+                       "lse": bool(lse), "runs": runs, "seed": seed, "jobs": jobs or 0, "expect": expect or ""},
+                      timeout)
+    return reply["litmus"]

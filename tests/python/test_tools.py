@@ -135,3 +135,17 @@ def test_stress_matches_the_command_line():
 def test_stress_rejects_bad_arguments():
     with pytest.raises(ValueError):
         cohsim.stress(None, ops=0)
+
+
+def test_litmus_runs_and_checks_expectations():
+    from conftest import repo
+
+    mp = repo("traces", "litmus", "MP+rlx.litmus")
+    x86, arm = cohsim.litmus(mp, isa="x86", runs=60, seed=1)[0], cohsim.litmus([mp], isa="arm", runs=60, seed=1)[0]
+    assert x86["test"] == "MP+rlx" and x86["runs"] == 60 and sum(x86["outcomes"].values()) == 60
+    assert not x86["condition_observed"]
+    assert sum(arm["outcomes"].values()) == 60
+    with pytest.raises(FileNotFoundError):
+        cohsim.litmus(repo("traces", "litmus", "nope.litmus"))
+    with pytest.raises(ValueError):
+        cohsim.litmus(mp, isa="sparc")
