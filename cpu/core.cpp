@@ -483,19 +483,8 @@ bool Core::issue_exclusive_load(Tick t, Tick& next) {
       stall_begin(t);
       return false;
     }
-  if (still_waiting(rmw_waiting_, rmw_gen_)) return false;
-  if (ports_used_ >= p_.ports) {
-    next = std::min(next, t + p_.period);
-    return false;
-  }
-  ++ports_used_;
-  const Access a = cache_->access(t, op_.addr, false, !rmw_accessed_);
-  if (a.kind != Access::Blocked) rmw_accessed_ = true;
-  if (a.kind != Access::Ready) {
-    rmw_waiting_ = true, rmw_gen_ = wake_gen_;
-    stall_begin(t);
-    return false;
-  }
+  Access a;
+  if (!atomic_access(t, false, next, a)) return false;
   excl_old_ = cache_->read(t, op_.addr, op_.size);
   if (op_.reg >= 0) regs_[op_.reg] = excl_old_;
   reservation_ = op_.addr / ls;
@@ -523,19 +512,8 @@ bool Core::issue_exclusive_store(Tick t, Tick& next) {
     retire_inst();
     return true;
   }
-  if (still_waiting(rmw_waiting_, rmw_gen_)) return false;
-  if (ports_used_ >= p_.ports) {
-    next = std::min(next, t + p_.period);
-    return false;
-  }
-  ++ports_used_;
-  const Access a = cache_->access(t, op_.addr, true, !rmw_accessed_);
-  if (a.kind != Access::Blocked) rmw_accessed_ = true;
-  if (a.kind != Access::Ready) {
-    rmw_waiting_ = true, rmw_gen_ = wake_gen_;
-    stall_begin(t);
-    return false;
-  }
+  Access a;
+  if (!atomic_access(t, true, next, a)) return false;
   excl_failed_ = reservation_ != op_.addr / ls;  // lost while we waited for the line
   if (excl_failed_) {
     ++sc_failures_;
@@ -552,6 +530,25 @@ bool Core::issue_exclusive_store(Tick t, Tick& next) {
   rmw_accessed_ = rmw_waiting_ = false;
   stall_end(t, rmw_stall_);
   retire_inst();
+  return true;
+}
+
+// The cache access of the current atomic instruction (locked RMW, AMO, exclusive
+// load or store): true when the line is ready, in `a`.
+bool Core::atomic_access(Tick t, bool write, Tick& next, Access& a) {
+  if (still_waiting(rmw_waiting_, rmw_gen_)) return false;
+  if (ports_used_ >= p_.ports) {
+    next = std::min(next, t + p_.period);
+    return false;
+  }
+  ++ports_used_;
+  a = cache_->access(t, op_.addr, write, !rmw_accessed_);
+  if (a.kind != Access::Blocked) rmw_accessed_ = true;
+  if (a.kind != Access::Ready) {
+    rmw_waiting_ = true, rmw_gen_ = wake_gen_;
+    stall_begin(t);
+    return false;
+  }
   return true;
 }
 
@@ -587,19 +584,8 @@ bool Core::do_rmw(Tick t, Tick& next) {
       return false;
     }
   }
-  if (still_waiting(rmw_waiting_, rmw_gen_)) return false;
-  if (ports_used_ >= p_.ports) {
-    next = std::min(next, t + p_.period);
-    return false;
-  }
-  ++ports_used_;
-  const Access a = cache_->access(t, op_.addr, true, !rmw_accessed_);
-  if (a.kind != Access::Blocked) rmw_accessed_ = true;
-  if (a.kind != Access::Ready) {
-    rmw_waiting_ = true, rmw_gen_ = wake_gen_;
-    stall_begin(t);
-    return false;
-  }
+  Access a;
+  if (!atomic_access(t, true, next, a)) return false;
   perform_rmw(t, a.ready);
   return true;
 }

@@ -94,6 +94,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   bool fetch_inst();
   void retire_inst();
   bool do_rmw(Tick t, Tick& next);
+  bool atomic_access(Tick t, bool write, Tick& next, Access& a);
   void perform_rmw(Tick t, Tick ready);
   void bind_load(Tick t, LoadEntry& e, Tick ready);
   void complete_waiting(Tick t, LineAddr line);
