@@ -24,6 +24,16 @@ Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::uniqu
       sb_(p.store_buffer),
       regs_(num_regs, 0) {
   weak_ = isa.isa() != "x86";
+  // The barriers this ISA's table uses, for statistics by kind.
+  for (int k = 0; k < kNumOpKinds; ++k)
+    for (int o = 0; o < kNumOrderings; ++o) {
+      Op op;
+      op.kind = OpKind(k);
+      op.order = op.fail_order = Ordering(o);
+      const Sequence& seq = isa.lower(op);
+      for (int i = 0; i < seq.n; ++i)
+        if (seq.insts[i].kind == InstKind::Fence) fence_names_[seq.insts[i].orders & 15] = seq.insts[i].mnemonic;
+    }
   SC_HAS_PROCESS(Core);
   SC_METHOD(tick);  // runs once at time 0, then whenever woken
   sensitive << wake_;
@@ -454,6 +464,7 @@ bool Core::issue(Tick t, Tick& next) {
           stall_begin(t);
           return false;
         }
+        count_fence(t, in);
         stall_end(t, fence_stall_);
         ++fences_, ++barriers_;
         if (op_.kind == OpKind::Fence) observe(AccessEvent::Fence, t, op_.line, op_.order, 0, 0, 0);
@@ -464,6 +475,7 @@ bool Core::issue(Tick t, Tick& next) {
         stall_begin(t);
         return false;
       }
+      count_fence(t, in);
       stall_end(t, fence_stall_);
       ++fences_;
       if (op_.kind == OpKind::Fence) observe(AccessEvent::Fence, t, op_.line, op_.order, 0, 0, 0);
@@ -552,6 +564,12 @@ bool Core::atomic_access(Tick t, bool write, Tick& next, Access& a) {
   return true;
 }
 
+void Core::count_fence(Tick t, const Inst& in) {
+  const unsigned k = in.orders & 15;
+  ++fences_by_kind_[k];
+  if (stall_since_ != kNever) fence_stall_by_kind_[k] += (t - stall_since_) / p_.period;
+}
+
 std::uint64_t Core::rmw_result(std::uint64_t old) const {
   switch (op_.kind) {
     case OpKind::FetchAdd: return old + op_.value;
@@ -628,6 +646,14 @@ void Core::register_stats(Stats& s) const {
   s.counter(p + ".rmw_stall_cycles", &rmw_stall_);
   s.counter(p + ".forward_stall_cycles", &forward_stall_);
   s.counter(p + ".compute_cycles", &busy_cycles_);
+  for (unsigned k = 0; k < fence_names_.size(); ++k) {
+    if (!fence_names_[k]) continue;
+    std::string n = fence_names_[k];  // "dmb ish", "fence r,rw", "fence.tso" -> dmb_ish, fence_r_rw, fence_tso
+    for (char& c : n)
+      if (c == ' ' || c == ',' || c == '.') c = '_';
+    s.counter(p + ".fences_by_kind." + n, &fences_by_kind_[k]);
+    s.counter(p + ".fence_stall_cycles_by_kind." + n, &fence_stall_by_kind_[k]);
+  }
   s.counter(p + ".sc_failures", &sc_failures_);  // store-exclusive / SC failures: retries of LL/SC loops
   s.counter(p + ".barriers", &barriers_);
   s.counter(p + ".acquires", &acquires_);

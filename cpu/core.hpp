@@ -12,6 +12,7 @@
 // cycle, it runs that cycle at once instead of returning to the kernel (what it
 // does then touches only its own private state, so the result is the same).
 #pragma once
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -164,6 +165,10 @@ class Core : public sc_core::sc_module, public CacheListener {
                 rmw_stall_ = 0, forward_stall_ = 0, busy_cycles_ = 0, sc_failures_ = 0, barriers_ = 0,
                 acquires_ = 0, releases_ = 0, out_of_order_drains_ = 0;
   Histogram load_latency_;
+  // Fences by kind, indexed by the barrier's OrderPair bits (x86's mfence: 0).
+  std::array<const char*, 16> fence_names_{};
+  std::array<std::uint64_t, 16> fences_by_kind_{}, fence_stall_by_kind_{};
+  void count_fence(Tick t, const Inst& in);
 };
 
 }  // namespace cohsim

@@ -102,6 +102,29 @@ TEST(WeakMemory, ExclusiveLoopsRetryUnderContentionAndStayAtomic) {
   }
 }
 
+TEST(WeakMemory, FencesAreCountedByKindAsTheLoweringTablesSay) {
+  // store SeqCst, load SeqCst, fence Acquire, fence SeqCst:
+  //   x86:   xchg; mov; (nothing); mfence
+  //   arm:   stlr; ldar; dmb ishld; dmb ish
+  //   riscv: fence rw,w; sd | fence rw,rw; ld; fence r,rw | fence r,rw | fence rw,rw
+  const char* trace = "thread 0\n  store x 1 SeqCst\n  load y SeqCst -> r\n  fence Acquire\n  fence SeqCst\n";
+  auto x86 = simulate("cores: 1\nisa: x86\n", trace);
+  ASSERT_EQ(x86.exit_code, 0) << x86.err;
+  EXPECT_EQ(x86.at("core0.fences_by_kind.mfence"), 1);
+  auto arm = simulate("cores: 1\nisa: arm\n", trace);
+  ASSERT_EQ(arm.exit_code, 0) << arm.err;
+  EXPECT_EQ(arm.at("core0.fences_by_kind.dmb_ishld"), 1);
+  EXPECT_EQ(arm.at("core0.fences_by_kind.dmb_ish"), 1);
+  EXPECT_EQ(arm.at("core0.acquires"), 1);
+  EXPECT_EQ(arm.at("core0.releases"), 1);
+  auto rv = simulate("cores: 1\nisa: riscv\n", trace);
+  ASSERT_EQ(rv.exit_code, 0) << rv.err;
+  EXPECT_EQ(rv.at("core0.fences_by_kind.fence_rw_w"), 1);
+  EXPECT_EQ(rv.at("core0.fences_by_kind.fence_rw_rw"), 2);
+  EXPECT_EQ(rv.at("core0.fences_by_kind.fence_r_rw"), 2);
+  EXPECT_GT(rv.at("core0.fence_stall_cycles_by_kind.fence_r_rw"), 0);  // waits for the load's miss
+}
+
 TEST(WeakMemory, LseNeedsArm) {
   auto r = simulate("cores: 1\nisa: x86\nlse: true\n", "thread 0\n  load x\n");
   EXPECT_EQ(r.exit_code, 1);
