@@ -16,11 +16,11 @@ CacheArray::CacheArray(const CacheGeometry& g, const std::string& replacement, s
       line_size_(g.line_size),
       line_shift_(log2_exact(g.line_size)),
       set_mask_(std::uint64_t(g.sets()) - 1),
-      tag_(std::size_t(sets_) * ways_, 0),
-      state_(std::size_t(sets_) * ways_, kInvalid),
-      dirty_store_(new bool[std::size_t(sets_) * ways_]()),
-      dirty_(dirty_store_.get()),
-      data_(std::size_t(sets_) * ways_ * line_size_, 0),
+      tag_(std::size_t(sets_) * ways_),
+      state_(std::size_t(sets_) * ways_),
+      dirty_store_(std::size_t(sets_) * ways_),
+      dirty_(dirty_store_.data()),
+      data_(std::size_t(sets_) * ways_ * line_size_),
       repl_(make_replacement(replacement, sets_, ways_, seed)) {
   if (sets_ == 0 || (sets_ & (sets_ - 1))) throw std::logic_error("cache sets must be a power of two");
 }

@@ -9,6 +9,7 @@
 
 #include "coherence/replacement.hpp"
 #include "sim/types.hpp"
+#include "sim/zeroed_array.hpp"
 
 namespace cohsim {
 
@@ -63,11 +64,11 @@ class CacheArray {
 
   unsigned sets_, ways_, line_size_, line_shift_;
   std::uint64_t set_mask_;
-  std::vector<LineAddr> tag_;
-  std::vector<std::uint8_t> state_;
-  std::unique_ptr<bool[]> dirty_store_;
+  ZeroedArray<LineAddr> tag_;
+  ZeroedArray<std::uint8_t> state_;  // kInvalid is 0
+  ZeroedArray<bool> dirty_store_;
   bool* dirty_;
-  std::vector<std::uint8_t> data_;
+  ZeroedArray<std::uint8_t> data_;
   std::unique_ptr<ReplacementPolicy> repl_;
 };
 

@@ -2,13 +2,14 @@
 #include <vector>
 
 #include "coherence/replacement.hpp"
+#include "sim/zeroed_array.hpp"
 
 namespace cohsim {
 namespace {
 
 class Lru final : public ReplacementPolicy {
  public:
-  Lru(unsigned sets, unsigned ways, std::uint64_t) : ways_(ways), stamp_(std::size_t(sets) * ways, 0) {}
+  Lru(unsigned sets, unsigned ways, std::uint64_t) : ways_(ways), stamp_(std::size_t(sets) * ways) {}
   void touch(unsigned set, unsigned way) override { stamp_[std::size_t(set) * ways_ + way] = ++clock_; }
   unsigned victim(unsigned set) override {
     const std::uint64_t* s = &stamp_[std::size_t(set) * ways_];
@@ -21,7 +22,7 @@ class Lru final : public ReplacementPolicy {
  private:
   unsigned ways_;
   std::uint64_t clock_ = 0;
-  std::vector<std::uint64_t> stamp_;
+  ZeroedArray<std::uint64_t> stamp_;
 };
 
 }  // namespace

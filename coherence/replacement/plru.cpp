@@ -5,13 +5,14 @@
 #include <vector>
 
 #include "coherence/replacement.hpp"
+#include "sim/zeroed_array.hpp"
 
 namespace cohsim {
 namespace {
 
 class TreePlru final : public ReplacementPolicy {
  public:
-  TreePlru(unsigned sets, unsigned ways, std::uint64_t) : ways_(ways), bits_(std::size_t(sets) * ways, 0) {
+  TreePlru(unsigned sets, unsigned ways, std::uint64_t) : ways_(ways), bits_(std::size_t(sets) * ways) {
     if (ways & (ways - 1)) throw std::logic_error("plru needs a power-of-two associativity");
   }
   void touch(unsigned set, unsigned way) override {
@@ -36,7 +37,7 @@ class TreePlru final : public ReplacementPolicy {
 
  private:
   unsigned ways_;
-  std::vector<std::uint8_t> bits_;  // index 1..ways-1 used per set
+  ZeroedArray<std::uint8_t> bits_;  // index 1..ways-1 used per set
 };
 
 }  // namespace
