@@ -39,6 +39,7 @@ void SnoopBus::tick() {
 void SnoopBus::step() {
   const Tick now = sc_core::sc_time_stamp().value();
   if (busy_) {
+    if (awaiting_memory_) return;  // memory_ready() schedules the end
     if (now < busy_until_) {  // an early wake-up (it replaced the later one)
       schedule(busy_until_);
       return;
@@ -128,16 +129,31 @@ void SnoopBus::grant(Tick t) {
         ++mem_writebacks_;
         memory_->write_line(address_done, current_.line, buf_.data());
       }
+      end = edge(ready) + data_phase;
     } else {
-      ready = memory_->read_line(address_done, current_.line, buf_.data());
+      deliver_ = true;
+      exclusive_ = current_.msg == BusMsg::GetS && !r.shared;
+      busy_ = true;
+      awaiting_memory_ = true;
+      grant_tick_ = t;
+      memory_->read_line(address_done, current_.line, buf_.data(), this, 0);
+      return;
     }
-    end = edge(ready) + data_phase;
     deliver_ = true;
     exclusive_ = current_.msg == BusMsg::GetS && !r.shared;
   }
   busy_ = true;
   busy_until_ = end;
   busy_ticks_ += end - t;
+  schedule(end);
+}
+
+void SnoopBus::memory_ready(std::uint64_t, Tick ready) {
+  const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
+  const Tick end = edge(ready) + data_phase;
+  awaiting_memory_ = false;
+  busy_until_ = end;
+  busy_ticks_ += end - grant_tick_;
   schedule(end);
 }
 
@@ -156,7 +172,7 @@ void SnoopBus::register_stats(Stats& s) const {
 
 std::string SnoopBus::dump() const {
   std::ostringstream o;
-  o << "bus: " << (busy_ ? "busy" : "idle") << ", " << queue_.size() << " queued";
+  o << "bus: " << (busy_ ? (awaiting_memory_ ? "busy, waiting for memory" : "busy") : "idle") << ", " << queue_.size() << " queued";
   for (auto& q : queue_) o << "\n  client " << q.client << " " << cohsim::name(q.msg) << " line 0x" << std::hex << q.line << std::dec;
   for (auto* c : clients_) o << "\n" << c->dump_pending();
   return o.str();

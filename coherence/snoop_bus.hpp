@@ -23,7 +23,7 @@ struct BusParams {
   bool round_robin = true;      // else first come, first served
 };
 
-class SnoopBus : public sc_core::sc_module {
+class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
  public:
   SnoopBus(sc_core::sc_module_name name, const BusParams& p, MemoryLevel* memory_side);
   int attach(BusClient* c);  // returns the client's id
@@ -45,6 +45,7 @@ class SnoopBus : public sc_core::sc_module {
   void step();
   void grant(Tick t);
   void schedule(Tick at);
+  void memory_ready(std::uint64_t tag, Tick ready) override;
   Tick edge(Tick t) const { return (t + p_.period - 1) / p_.period * p_.period; }
 
   BusParams p_;
@@ -53,7 +54,9 @@ class SnoopBus : public sc_core::sc_module {
   std::deque<Pending> queue_;
   sc_core::sc_event wake_;
   bool busy_ = false;
+  bool awaiting_memory_ = false;  // the current transaction waits for memory's data
   Tick busy_until_ = 0;
+  Tick grant_tick_ = 0;
   Pending current_{};
   bool deliver_ = false, exclusive_ = false;  // the current transaction's data response
   int last_granted_ = -1;

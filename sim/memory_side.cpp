@@ -31,10 +31,10 @@ const std::uint8_t* FixedLatencyMemory::page_const(LineAddr line) const {
   return it == pages_.end() || !it->second ? nullptr : it->second.get() + byte % kPageBytes;
 }
 
-Tick FixedLatencyMemory::read_line(Tick t, LineAddr line, std::uint8_t* out) {
+void FixedLatencyMemory::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) {
   ++reads_;
   peek_line(line, out);
-  return reserve(t) + latency_;
+  w->memory_ready(tag, reserve(t) + latency_);
 }
 
 void FixedLatencyMemory::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
@@ -82,19 +82,21 @@ unsigned SharedCache::allocate(Tick t, LineAddr line) {
   return way;
 }
 
-Tick SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out) {
+void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* waiter, std::uint64_t tag) {
   int way = array_.find(line);
   if (way >= 0) {
     ++read_hits_, ++hits_;
     array_.touch(line, unsigned(way));
     std::memcpy(out, array_.data(line, unsigned(way)), array_.line_size());
-    return t + latency_;
+    waiter->memory_ready(tag, t + latency_);
+    return;
   }
   ++read_misses_, ++misses_;
-  Tick done = below_->read_line(t + latency_, line, out);
+  // The line is filled as the request goes down (values move at the call); the
+  // requester hears from the level below when the data really arrives.
+  below_->read_line(t + latency_, line, out, waiter, tag);
   unsigned w = allocate(t, line);
   array_.fill(line, w, 1, out);
-  return done;
 }
 
 void SharedCache::write_line(Tick t, LineAddr line, const std::uint8_t* in) {

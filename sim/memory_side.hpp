@@ -1,6 +1,15 @@
 // What lies below the coherence fabric: optional shared cache levels (a shared L2,
 // the L3) and main memory. They hold data and add latency; coherence is not their
-// business (the bus serialises every request before it reaches them).
+// business (the bus or the directory serialises every request to a line before it
+// reaches them).
+//
+// Values move at the call (a read copies the line out at once, a write copies it
+// in), in the order the coherence fabric makes the calls; timing is reported
+// separately. A read's timing comes back through MemoryWaiter::memory_ready(tag,
+// tick): either synchronously, inside read_line(), with a tick >= the request's
+// (a fixed-latency level knows the answer at once), or later, from a SystemC
+// process, at the tick itself (a DRAM controller that queues and reorders
+// requests). Callers handle both. Writes are posted: nobody waits for them.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -13,11 +22,20 @@
 
 namespace cohsim {
 
+class MemoryWaiter {
+ public:
+  virtual ~MemoryWaiter() = default;
+  // The read tagged `tag` has its data available at `tick`.
+  virtual void memory_ready(std::uint64_t tag, Tick tick) = 0;
+};
+
 class MemoryLevel {
  public:
   virtual ~MemoryLevel() = default;
-  // Reads a whole line into `out`; returns the tick at which the data is available.
-  virtual Tick read_line(Tick t, LineAddr line, std::uint8_t* out) = 0;
+  // Reads a whole line into `out` (at once) for a request made at tick t (t may be
+  // later than the current SystemC time, never earlier); tells `w` when the data is
+  // available.
+  virtual void read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) = 0;
   // Writes a whole line (a writeback); consumes bandwidth, nobody waits for it.
   virtual void write_line(Tick t, LineAddr line, const std::uint8_t* in) = 0;
   // Reads the current value of a line without timing or side effects (for reports
@@ -31,7 +49,7 @@ class MemoryLevel {
 class FixedLatencyMemory final : public MemoryLevel {
  public:
   FixedLatencyMemory(unsigned line_size, Tick latency, double bytes_per_second);
-  Tick read_line(Tick t, LineAddr line, std::uint8_t* out) override;
+  void read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) override;
   void write_line(Tick t, LineAddr line, const std::uint8_t* in) override;
   void peek_line(LineAddr line, std::uint8_t* out) const override;
   void register_stats(Stats& s, const std::string& prefix) const;
@@ -55,7 +73,7 @@ class SharedCache final : public MemoryLevel {
  public:
   SharedCache(const CacheGeometry& g, const std::string& replacement, std::uint64_t seed, Tick latency,
               bool write_back, bool write_allocate, MemoryLevel* below);
-  Tick read_line(Tick t, LineAddr line, std::uint8_t* out) override;
+  void read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) override;
   void write_line(Tick t, LineAddr line, const std::uint8_t* in) override;
   void peek_line(LineAddr line, std::uint8_t* out) const override;
   void register_stats(Stats& s, const std::string& prefix) const;
