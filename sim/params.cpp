@@ -22,7 +22,7 @@ std::vector<std::string> protocol_choices() {
   std::sort(names.begin(), names.end());
   return names;
 }
-std::vector<std::string> fabric_choices() { return {"bus"}; }
+std::vector<std::string> fabric_choices() { return {"bus", "directory"}; }
 
 namespace {
 
@@ -205,7 +205,28 @@ std::vector<ParamSpec> declare_params() {
   p.push_back(choice("coherence.protocol", "msi", "protocol", protocol_choices,
                      "Coherence protocol of the private caches."));
   p.push_back(choice("coherence.fabric", "bus", "fabric", fabric_choices,
-                     "What carries coherence traffic: bus = a snooping bus."));
+                     "What carries coherence traffic: bus = a snooping bus (every protocol); directory = "
+                     "a full-map directory at the shared last level, reached over a point-to-point "
+                     "network (msi, mesi, moesi)."));
+
+  p.push_back(param("directory.latency", ParamType::Latency, "10cycles", "",
+                    "Time from a message's arrival at the directory to the messages it sends (the "
+                    "directory starts one message per uncore cycle). Cycles count the uncore clock.",
+                    latency_positive()));
+  p.push_back(param("network.link_latency", ParamType::Latency, "4cycles", "",
+                    "Latency of one network link (a crossbar route is one link). Cycles count the "
+                    "uncore clock.",
+                    latency_positive()));
+  p.push_back(param("network.link_width", ParamType::Size, "16B", "bytes per uncore cycle",
+                    "Bytes a link moves per cycle: a control message is 8 bytes, a data message 8 "
+                    "plus the line.",
+                    size_power_of_two(1, 1024)));
+  p.push_back(param("network.jitter", ParamType::Int, "0", "uncore cycles",
+                    "Random extra delay per message, drawn from `seed`: up to jitter/8 cycles, one "
+                    "message in 16 up to jitter (never overtaking an earlier message between the "
+                    "same two endpoints on the same virtual network). The random tester sets it "
+                    "to shake out races; 0 for timing studies.",
+                    int_range(0, 100000)));
 
   p.push_back(param("uncore.frequency", ParamType::Frequency, "2GHz", "",
                     "Clock of the bus and the shared caches.", documented_positive()));
@@ -246,6 +267,9 @@ const std::vector<SectionSpec>& config_sections() {
       {"coherence", "How the private caches are kept coherent.", false, true},
       {"uncore", "The clock domain outside the cores.", false, true},
       {"bus", "The snooping bus (coherence.fabric: bus).", false, true},
+      {"directory", "The directory at the shared last level (coherence.fabric: directory).", false, true},
+      {"network", "The crossbar network between the caches and the directory (coherence.fabric: directory).",
+       false, true},
       {"memory", "Main memory: a fixed-latency, bandwidth-limited model.", false, true},
   };
   return s;

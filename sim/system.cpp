@@ -8,6 +8,8 @@
 #include <systemc>
 
 #include "coherence/checker.hpp"
+#include "coherence/directory.hpp"
+#include "coherence/network.hpp"
 #include "coherence/private_cache.hpp"
 #include "coherence/protocol.hpp"
 #include "coherence/snoop_bus.hpp"
@@ -81,7 +83,9 @@ struct System::Impl {
   std::unique_ptr<Checker> checker;
   std::unique_ptr<FixedLatencyMemory> memory;
   std::unique_ptr<SharedCache> l3, l2;
-  std::unique_ptr<SnoopBus> bus;
+  std::unique_ptr<SnoopBus> bus;         // coherence.fabric: bus
+  std::unique_ptr<Network> net;          // coherence.fabric: directory
+  std::unique_ptr<Directory> directory;
   std::vector<std::unique_ptr<PrivateCache>> caches;
   std::vector<std::unique_ptr<Core>> cores;
   std::uint64_t total_cycles = 0, bus_cycles_total = 0;
@@ -110,8 +114,16 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   const std::string& protocol = cfg.choice("coherence.protocol");
   const std::string& fabric = cfg.choice("coherence.fabric");
   m.table = find_protocol(protocol, fabric);
-  if (!m.table)
-    throw UserError(cfg.where("coherence.protocol") + ": protocol " + protocol + " is not available on a " + fabric);
+  if (!m.table) {
+    std::string on;
+    for (const ProtocolTable* t : all_protocols())
+      if (t->fabric() == fabric) on += std::string(on.empty() ? "" : ", ") + t->name();
+    throw UserError(cfg.where("coherence.protocol") + ": protocol " + protocol + " is not available on a " + fabric +
+                    (protocol == "dragon" ? " (Dragon updates sharers by broadcast: it needs the snooping bus)" : "") +
+                    "; on a " + fabric + " the choices are: " + on + " (or set coherence.fabric: " +
+                    (fabric == "bus" ? "directory" : "bus") + ")");
+  }
+  const bool directory = fabric == "directory";
 
   if (!opts.events_path.empty()) m.log.open(opts.events_path);
   if (cfg.flag("check")) m.checker = std::make_unique<Checker>(line);
@@ -137,7 +149,18 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   bp.line_size = line;
   bp.width = unsigned(cfg.bytes("bus.width"));
   bp.round_robin = cfg.choice("bus.arbitration") == "round_robin";
-  m.bus = std::make_unique<SnoopBus>("bus", bp, below);
+  if (directory) {
+    NetworkParams np;
+    np.period = m.uncore_period;
+    np.line_size = line;
+    np.link_width = unsigned(cfg.bytes("network.link_width"));
+    np.link_latency = cfg.latency("network.link_latency").to_ticks(m.uncore_period);
+    np.jitter = unsigned(cfg.integer("network.jitter"));
+    np.seed = seed;
+    m.net = std::make_unique<Network>("network", np);
+  } else {
+    m.bus = std::make_unique<SnoopBus>("bus", bp, below);
+  }
 
   if (cfg.has_level("l2") && !l2_shared)
     for (const char* k : {"l2.write_back", "l2.write_allocate"})
@@ -161,7 +184,10 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
                unsigned(cfg.integer("l2.mshrs"))};
     pp.clock_period = m.core_period;
     pp.seed = seed * 1000 + i;
-    m.caches.push_back(std::make_unique<PrivateCache>(pp, *m.table, *m.bus, nullptr, &m.log, m.checker.get()));
+    pp.first_home = int(ncores);  // the directory attaches after the caches
+    pp.homes = 1;
+    m.caches.push_back(
+        std::make_unique<PrivateCache>(pp, *m.table, m.bus.get(), m.net.get(), nullptr, &m.log, m.checker.get()));
 
     CoreParams cp;
     cp.period = m.core_period;
@@ -178,12 +204,28 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     m.cores.back()->set_observer(opts.observer);
   }
 
+  if (directory) {
+    DirectoryParams dp;
+    dp.name = "directory";
+    dp.caches = ncores;
+    dp.line_size = line;
+    dp.period = m.uncore_period;
+    dp.latency = cfg.latency("directory.latency").to_ticks(m.uncore_period);
+    const ProtocolTable* home = find_protocol(protocol, kHomeFabric);
+    if (!home) throw SimError("protocol " + protocol + " has no directory table");
+    m.directory = std::make_unique<Directory>(dp, *home, *m.net, below, &m.log);
+    if (m.directory->id() != int(ncores)) throw SimError("the directory is not the network endpoint after the caches");
+    m.net->build_crossbar();
+  }
+
   // Statistics.
   for (unsigned i = 0; i < ncores; ++i) {
     m.cores[i]->register_stats(stats_);
     m.caches[i]->register_stats(stats_);
   }
-  m.bus->register_stats(stats_);
+  if (m.bus) m.bus->register_stats(stats_);
+  if (m.net) m.net->register_stats(stats_);
+  if (m.directory) m.directory->register_stats(stats_);
   if (m.l2) m.l2->register_stats(stats_, "l2");
   if (m.l3) m.l3->register_stats(stats_, "l3");
   m.memory->register_stats(stats_, "memory");
@@ -263,7 +305,7 @@ RunOutcome System::run() {
     stats_.set_real(p + ".l1d.mpki", ops ? double(stats_.get(p + ".l1d.misses")) * 1000.0 / ops : 0.0);
   }
   const double uncore_cycles = double(finish) / double(m.uncore_period);
-  stats_.set_real("bus.utilization", uncore_cycles > 0 ? m.bus->busy_cycles() / uncore_cycles : 0.0);
+  if (m.bus) stats_.set_real("bus.utilization", uncore_cycles > 0 ? m.bus->busy_cycles() / uncore_cycles : 0.0);
   stats_.set("time_ps", finish / 1000);
   return out;
 }
@@ -272,7 +314,8 @@ std::string System::dump() const {
   std::ostringstream o;
   o << "at t=" << sc_core::sc_time_stamp().to_string() << "\n";
   for (auto& c : impl_->cores) o << c->dump() << "\n";
-  o << impl_->bus->dump();
+  if (impl_->bus) o << impl_->bus->dump();
+  if (impl_->net) o << impl_->net->dump();
   return o.str();
 }
 
@@ -318,6 +361,14 @@ std::string System::summary() const {
       o << std::setprecision(1) << " (" << 100 * get("l3.hit_rate") << "% hits)";
     o << "\n";
   }
+  if (m.net) {
+    o << std::setprecision(0) << "network        " << get("network.messages") << " messages (GetS "
+      << get("network.msgs.GetS") << ", GetM " << get("network.msgs.GetM") << ", Fwd " << get("network.msgs.Fwd-GetS") + get("network.msgs.Fwd-GetM")
+      << ", Inv " << get("network.msgs.Inv") << ", Inv-Ack " << get("network.msgs.Inv-Ack") << ", Data "
+      << get("network.msgs.Data") << ", Puts "
+      << get("network.msgs.PutS") + get("network.msgs.PutM") + get("network.msgs.PutE") + get("network.msgs.PutO")
+      << "), avg latency " << std::setprecision(1) << get("network.avg_latency_cycles") << " cycles\n";
+  } else
   o << std::setprecision(0) << "bus            " << get("bus.transactions") << " transactions (GetS "
     << get("bus.msgs.GetS") << ", GetM " << get("bus.msgs.GetM") << ", PutM " << get("bus.msgs.PutM")
     << (get("bus.msgs.Upd") > 0 ? ", Upd " + std::to_string(std::uint64_t(get("bus.msgs.Upd"))) : std::string())

@@ -16,7 +16,9 @@ TEST(ProtocolTable, MsiOnTheBusIsRegistered) {
   const ProtocolTable* t = find_protocol("msi", "bus");
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(t->states()[0].name, "I");
-  EXPECT_EQ(find_protocol("msi", "directory"), nullptr);
+  EXPECT_NE(find_protocol("msi", "directory"), nullptr);
+  EXPECT_NE(find_protocol("msi", kHomeFabric), nullptr);
+  EXPECT_EQ(find_protocol("dragon", "directory"), nullptr);  // an update protocol needs the bus
 }
 
 TEST(ProtocolTable, MsiCellsFollowThePrimer) {
@@ -82,7 +84,9 @@ TEST(ProtocolTable, EveryImpossibleCellSaysWhy) {
     for (int s = 0; s < t->num_states(); ++s)
       for (Event e : t->events()) {
         const Cell& c = t->cell(std::uint8_t(s), e);
-        if (c.kind == CellKind::Impossible) EXPECT_FALSE(c.why.empty()) << t->name() << " " << t->states()[s].name;
+        if (c.kind == CellKind::Impossible) {
+          EXPECT_FALSE(c.why.empty()) << t->name() << " " << t->states()[s].name;
+        }
       }
 }
 
