@@ -1,5 +1,8 @@
 #include "coherence/protocol.hpp"
 
+#include "sim/error.hpp"
+
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <sstream>
@@ -308,5 +311,22 @@ const ProtocolTable* find_protocol(const std::string& name, const std::string& f
 }
 
 std::vector<const ProtocolTable*> all_protocols() { return registry(); }
+
+std::string no_such_protocol(const std::string& name, const std::string& fabric) {
+  std::vector<std::string> names, elsewhere;
+  for (auto* p : registry()) {
+    if (p->fabric() == fabric) names.push_back(p->name());
+    else if (p->name() == name && p->fabric() != kHomeFabric) elsewhere.push_back(p->fabric());
+  }
+  std::sort(names.begin(), names.end());
+  std::string list;
+  for (auto& x : names) list += (list.empty() ? "" : ", ") + x;
+  if (list.empty()) list = "none (fabrics: bus, directory, " + std::string(kHomeFabric) + ")";
+  const std::string near = nearest(name, names);
+  return "no protocol '" + name + "' on a " + fabric + "; valid: " + list +
+         (!elsewhere.empty() ? " ('" + name + "' runs on a " + elsewhere[0] + ")"
+          : near.empty()     ? ""
+                             : " (did you mean '" + near + "'?)");
+}
 
 }  // namespace cohsim

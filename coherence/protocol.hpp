@@ -182,6 +182,9 @@ void register_protocol(const ProtocolTable* t);
 const ProtocolTable* find_protocol(const std::string& name, const std::string& fabric);
 std::vector<const ProtocolTable*> all_protocols();
 inline constexpr const char* kHomeFabric = "directory-home";
+// The message for a (name, fabric) with no table: the valid names on that fabric,
+// and where the name runs if it runs elsewhere.
+std::string no_such_protocol(const std::string& name, const std::string& fabric);
 
 #define COHSIM_REGISTER_PROTOCOL(VAR)                               \
   static const bool cohsim_registered_protocol_##VAR = [] {        \
