@@ -164,7 +164,8 @@ std::string run_stress_json(const Config& cfg, std::uint64_t ops, std::uint64_t 
 
 std::string protocol_table(const std::string& name, const std::string& fabric, const std::string& format) {
   const ProtocolTable* t = find_protocol(name, fabric);
-  if (!t) raise(errors().user, no_such_protocol(name, fabric));  // the command line's message  if (format == "text") return t->to_text();
+  if (!t) raise(errors().user, no_such_protocol(name, fabric));  // the command line's message
+  if (format == "text") return t->to_text();
   if (format == "md") return t->to_markdown();
   if (format == "csv") return t->to_csv();
   if (format == "html") return t->to_html();
