@@ -28,6 +28,8 @@
 
 namespace cohsim {
 
+class Mmu;
+
 struct CoreParams {
   Tick period = 333'333;  // core clock
   unsigned store_buffer = 16;
@@ -55,6 +57,9 @@ class Core : public sc_core::sc_module, public CacheListener {
   // Cores never run ahead of this tick (the end of the current sc_start slice).
   static void set_run_limit(Tick t) { run_limit_ = t; }
   void set_observer(AccessObserver* o) { observer_ = o; }
+  // With virtual memory: each memory operation's address is translated before its
+  // first instruction issues (the operation waits for a TLB miss's walk).
+  void set_mmu(Mmu* m) { mmu_ = m; }
 
  private:
   static constexpr Tick kNever = ~Tick(0);
@@ -92,6 +97,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   bool perform_loads(Tick t, Tick& next);
   bool drain_store(Tick t, Tick& next);
   bool issue(Tick t, Tick& next);
+  bool translate_op(Tick t, Tick& next);
   bool fetch_inst();
   void retire_inst();
   bool do_rmw(Tick t, Tick& next);
@@ -158,6 +164,8 @@ class Core : public sc_core::sc_module, public CacheListener {
   unsigned ports_used_ = 0;
   static Tick run_limit_;
   AccessObserver* observer_ = nullptr;
+  Mmu* mmu_ = nullptr;
+  bool translated_ = false;  // op_.addr is already physical
 
   // statistics
   std::uint64_t ops_ = 0, instructions_ = 0, loads_ = 0, stores_ = 0, rmws_ = 0, fences_ = 0, computes_ = 0,
