@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <list>
 #include <sstream>
 
@@ -215,6 +216,35 @@ TEST(VmRuns, OffByDefaultAddsNoStatistics) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.stats.count("core0.dtlb.hits"), 0u);
   EXPECT_EQ(r.stats.count("vm.pages_4KiB"), 0u);
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// configs/vm-x86.yaml on traces/vm_pages.trace: the counts its comments state.
+TEST(VmRuns, TheExampleConfigAndTraceGiveTheCountsTheirCommentsState) {
+  const std::string root = COHSIM_SOURCE_DIR;
+  const std::string yaml = slurp(root + "/configs/vm-x86.yaml"), trace = slurp(root + "/traces/vm_pages.trace");
+  auto r = simulate(yaml, trace);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.at("core0.dtlb.misses"), 192);
+  EXPECT_EQ(r.at("core0.stlb.misses"), 96);
+  EXPECT_EQ(r.at("core0.mmu.faults"), 96);
+  EXPECT_EQ(r.at("core1.mmu.faults"), 18);
+  EXPECT_EQ(r.at("core1.dtlb.misses"), 18);
+  EXPECT_EQ(r.at("vm.pages_1GiB"), 1);
+  EXPECT_EQ(r.at("vm.pages_4KiB"), 96 + 17);
+  auto thp = simulate(yaml, trace, {"--set", "vm.thp=always"});
+  ASSERT_EQ(thp.exit_code, 0) << thp.err;
+  EXPECT_EQ(thp.at("core0.dtlb.misses"), 1);
+  EXPECT_EQ(thp.at("core0.mmu.faults"), 1);
+  auto ro = simulate(yaml, trace + "  store 0x100000 1\n");
+  EXPECT_EQ(ro.exit_code, 1);
+  EXPECT_NE(ro.err.find("permissions ro: read only"), std::string::npos) << ro.err;
 }
 
 // ---- errors ------------------------------------------------------------------------
