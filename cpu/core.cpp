@@ -50,6 +50,8 @@ void Core::line_ready(Tick t, LineAddr line) {
   wake_.notify(sc_time::from_value(at - now));
 }
 
+bool Core::computing(Tick t) const { return busy_until_ > t || (mmu_ && mmu_->in_fault_handler(t)); }
+
 void Core::tick() {
   guarded([this] { run_cycles(); });
 }

@@ -48,7 +48,8 @@ class Core : public sc_core::sc_module, public CacheListener {
     if (line == reservation_) reservation_ = kNoReservation;
   }
   bool done() const { return done_; }
-  bool computing(Tick t) const { return busy_until_ > t; }
+  // Busy without retiring: computing, or waiting for the OS to handle a page fault.
+  bool computing(Tick t) const;
   Tick finish_tick() const { return finish_; }
   std::uint64_t ops() const { return ops_; }
   const std::vector<std::uint64_t>& registers() const { return regs_; }

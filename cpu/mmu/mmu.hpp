@@ -68,6 +68,8 @@ class Mmu {
   bool advance(Tick t, Tick& next, unsigned& ports_used) {
     return state_ == State::Idle || state_ == State::Ready ? false : step(t, next, ports_used);
   }
+  // The OS is handling a page fault of this core (vm.fault_latency) at tick t.
+  bool in_fault_handler(Tick t) const { return state_ == State::Fault && store_idx_ == 0 && t < step_at_; }
   // The L1D has a line the walker may be waiting for.
   void line_ready(Tick t, LineAddr line);
 
