@@ -157,8 +157,10 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   const bool vm = cfg.flag("vm.enabled");
   if (vm) {
     const std::string& f = cfg.choice("vm.format");
-    const PageTableFormat* fmt = PageTableFormat::find(f == "auto" ? PageTableFormat::auto_for_isa(cfg.choice("isa")) : f);
-    m.address_space = std::make_unique<AddressSpace>(parse_regions(cfg.text("vm.regions")), cfg.choice("vm.thp") == "always");
+    const PageTableFormat* fmt =
+        PageTableFormat::find(f == "auto" ? PageTableFormat::auto_for_isa(cfg.choice("isa")) : f);
+    m.address_space =
+        std::make_unique<AddressSpace>(parse_regions(cfg.text("vm.regions")), cfg.choice("vm.thp") == "always");
     // One memory node until NUMA is modelled; NUMA passes its nodes' address
     // ranges and each core's node here.
     std::vector<MemoryNode> nodes{{0, cfg.bytes("vm.memory_size")}};

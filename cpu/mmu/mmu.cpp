@@ -29,7 +29,9 @@ Mmu::Mmu(const MmuParams& p, PageTable& pt, PrivateCache& cache)
 void Mmu::violation(const Op& op, const std::string& what) const {
   const AddressSpace::Page pg = pt_.address_space().page(op.addr);
   std::string region = pg.region ? "region '" + pg.region->text + "'" : "the default mapping (rw)";
-  const char* meaning = pg.perm == Perm::None ? "no access" : pg.perm == Perm::ReadOnly ? "read only" : "read and write";
+  const char* meaning = pg.perm == Perm::None       ? "no access"
+                        : pg.perm == Perm::ReadOnly ? "read only"
+                                                    : "read and write";
   throw UserError(located(p_.trace_path, int(op.line), 0,
                           p_.name + ": " + name(op.kind) + (op.kind == OpKind::Load ? " from" : " to") +
                               " virtual address " + hex(op.addr) + " is not allowed: it is in " + what + ", " +
