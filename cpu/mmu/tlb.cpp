@@ -19,6 +19,7 @@ Tlb::Tlb(unsigned entries, unsigned assoc) : assoc_(assoc) {
 void Tlb::insert(Addr va, const TlbEntry& e) {
   const unsigned c = (e.shift - 12) / 9;
   sizes_ |= 1u << c;
+  last_vpn_ = ~std::uint64_t(0);
   const std::uint64_t tag = ((va >> e.shift) << 2) | c;
   const std::size_t base = std::size_t((va >> e.shift) & set_mask_) * assoc_;
   std::size_t victim = base;

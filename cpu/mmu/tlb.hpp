@@ -26,6 +26,9 @@ class Tlb {
 
   // The entry translating `va`, made most recently used; nullptr on a miss.
   const TlbEntry* lookup(Addr va) {
+    // The page of the previous hit is the most recently used entry already: no
+    // search, no change to the LRU order.
+    if ((va >> last_shift_) == last_vpn_) return &entries_[last_];
     for (unsigned c = 0; c < 3; ++c) {
       if (!(sizes_ & (1u << c))) continue;
       const unsigned shift = 12 + 9 * c;
@@ -34,6 +37,7 @@ class Tlb {
       for (std::size_t w = base; w < base + assoc_; ++w)
         if (tags_[w] == tag) {
           stamps_[w] = ++clock_;
+          last_vpn_ = va >> shift, last_shift_ = shift, last_ = w;
           return &entries_[w];
         }
     }
@@ -51,6 +55,9 @@ class Tlb {
   std::uint64_t set_mask_;
   unsigned sizes_ = 0;  // bit c: a page of 2^(12+9c) bytes was inserted
   std::uint64_t clock_ = 0;
+  std::uint64_t last_vpn_ = ~std::uint64_t(0);  // the previous hit (none after an insert)
+  unsigned last_shift_ = 12;
+  std::size_t last_ = 0;
   std::vector<std::uint64_t> tags_;  // (vpn << 2) | size code, or kEmpty
   std::vector<std::uint64_t> stamps_;  // last use; the smallest is the LRU way
   std::vector<TlbEntry> entries_;

@@ -45,8 +45,9 @@ BENCHMARK_CAPTURE(BM_ReplacementVictim, plru, "plru");
 BENCHMARK_CAPTURE(BM_ReplacementVictim, random, "random");
 
 // A dTLB lookup (64 entries, 4 ways, LRU), the per-access cost of virtual memory:
-// hits over 48 pages; the same with a 2 MiB entry present too (a second probe);
-// misses.
+// hits over 48 pages, a different page each time; the same with a 2 MiB entry
+// present too (a second probe); a stream, 56 bytes at a time (the page of the previous
+// lookup 72 times in 73); misses.
 static void BM_TlbLookup(benchmark::State& state, int kind) {
   Tlb tlb(64, 4);
   const unsigned pages = kind == 2 ? 4096 : 48;
@@ -55,7 +56,8 @@ static void BM_TlbLookup(benchmark::State& state, int kind) {
   Addr i = 0;
   std::uint64_t hits = 0;
   for (auto _ : state) {
-    const Addr va = 0x10000000 + (i % pages) * 4096 + (i * 8 & 0xff8);
+    const Addr va = kind == 3 ? 0x10000000 + (i * 8) % (48 * 4096)
+                              : 0x10000000 + (i % pages) * 4096 + (i * 8 & 0xff8);
     const TlbEntry* e = tlb.lookup(va);
     hits += e != nullptr;
     benchmark::DoNotOptimize(e);
@@ -66,6 +68,7 @@ static void BM_TlbLookup(benchmark::State& state, int kind) {
 }
 BENCHMARK_CAPTURE(BM_TlbLookup, hit_4KiB, 0);
 BENCHMARK_CAPTURE(BM_TlbLookup, hit_4KiB_and_2MiB_in_use, 1);
+BENCHMARK_CAPTURE(BM_TlbLookup, hit_stream, 3);
 BENCHMARK_CAPTURE(BM_TlbLookup, miss, 2);
 
 // Reading a 1-million-op trace, text and binary.
