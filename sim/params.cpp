@@ -10,7 +10,11 @@
 #include "coherence/protocol.hpp"
 #include "coherence/replacement.hpp"
 #include "cpu/lowering.hpp"
+#include "cpu/mmu/address_space.hpp"
+#include "cpu/mmu/frame_allocator.hpp"
+#include "cpu/mmu/page_table_format.hpp"
 #include "sim/config.hpp"
+#include "sim/error.hpp"
 
 namespace cohsim {
 
@@ -23,6 +27,11 @@ std::vector<std::string> protocol_choices() {
   return names;
 }
 std::vector<std::string> fabric_choices() { return {"bus", "directory"}; }
+std::vector<std::string> vm_format_choices() {
+  std::vector<std::string> v{"auto"};
+  for (const auto& n : PageTableFormat::names()) v.push_back(n);
+  return v;
+}
 
 namespace {
 
@@ -244,6 +253,69 @@ std::vector<ParamSpec> declare_params() {
                     latency_positive()));
   p.push_back(param("memory.bandwidth", ParamType::Bandwidth, "25.6GB/s", "",
                     "Peak bandwidth; requests beyond it queue.", documented_positive()));
+
+  // Virtual memory (cpu/mmu/). Off by default: addresses are then physical.
+  p.push_back(param("vm.enabled", ParamType::Bool, "false", "",
+                    "Translate the trace's addresses as virtual addresses: TLBs, page tables in "
+                    "simulated memory, a walker whose PTE loads go through the caches, page faults. "
+                    "false: trace addresses are physical and the dtlb, stlb and other vm keys are unused."));
+  p.push_back(choice("vm.format", "auto", "page-table format", vm_format_choices,
+                     "Page-table format: auto = the ISA's usual one (x86: x86-4level, arm: arm-4k, "
+                     "riscv: sv39); x86-4level/x86-5level need isa x86, arm-4k isa arm, sv39/sv48 isa riscv."));
+  p.push_back(choice("vm.thp", "never", "THP policy", [] { return std::vector<std::string>{"never", "always"}; },
+                     "Transparent huge pages: always = map every aligned 2 MiB block that lies inside one "
+                     "region (or outside all regions) with a 2 MiB page; never = 4 KiB pages unless a "
+                     "region says otherwise."));
+  p.push_back(param("vm.regions", ParamType::String, "", "",
+                    "Regions of the address space with their permissions and page size, comma-separated "
+                    "START+SIZE:PERM[:PAGE], e.g. `0x100000+64KiB:ro, 0x40000000+1GiB:rw:1GiB`; PERM rw, ro "
+                    "or none, PAGE 4KiB, 2MiB or 1GiB (START and SIZE multiples of it). An access a region "
+                    "does not allow stops the run naming the trace line. Addresses outside every region "
+                    "are rw.",
+                    {"START+SIZE:PERM[:PAGE], ...", [](const ParamValue& v) {
+                       try {
+                         parse_regions(v.text);
+                       } catch (const UserError& e) {
+                         return std::string(e.what());
+                       }
+                       return std::string();
+                     }}));
+  p.push_back(param("vm.fault_latency", ParamType::Latency, "1us", "",
+                    "Time the OS takes to handle a page fault (allocate and clear a frame) before the "
+                    "faulting core writes the new entries. Cycles count core.frequency."));
+  p.push_back(param("vm.pwc_entries", ParamType::Int, "32", "entries",
+                    "Page-walk cache: non-leaf entries kept per core (fully associative, LRU) so a walk "
+                    "can skip the upper levels; 0 = none.",
+                    int_range(0, 4096)));
+  p.push_back(choice("vm.placement", "first_touch", "placement policy", placement_names,
+                     "Which memory node a new frame goes to: first_touch (the faulting core's node), "
+                     "interleave (page number mod nodes) or bind (vm.bind_node). There is one node "
+                     "until NUMA is modelled."));
+  p.push_back(param("vm.bind_node", ParamType::Int, "0", "node",
+                    "The node of vm.placement: bind.", int_at_least(0)));
+  p.push_back(param("vm.memory_size", ParamType::Size, "16GiB", "",
+                    "Physical memory, from address 0, that frames for pages and page tables come from.",
+                    {"multiple of 1GiB, 1GiB..1TiB", [](const ParamValue& v) {
+                       const std::uint64_t g = std::uint64_t(1) << 30;
+                       return v.bytes % g == 0 && v.bytes >= g && v.bytes <= (g << 10)
+                                  ? std::string()
+                                  : "must be a multiple of 1GiB from 1GiB to 1TiB, got " + v.text;
+                     }}));
+
+  auto tlb = [&](const std::string& level, const char* entries, const char* assoc, const char* latency,
+                 const std::string& what, const std::string& latency_text) {
+    p.push_back(param(level + ".entries", ParamType::Int, entries, "entries",
+                      what + " entries (4 KiB, 2 MiB and 1 GiB translations share them).", int_range(1, 1 << 20)));
+    p.push_back(param(level + ".assoc", ParamType::Int, assoc, "ways",
+                      "Associativity; entries / assoc (the number of sets) must be a power of two. LRU.",
+                      int_at_least(1)));
+    p.push_back(param(level + ".latency", ParamType::Latency, latency, "", latency_text));
+  };
+  tlb("dtlb", "64", "4", "0cycles", "Each core's L1 data TLB:",
+      "Cycles a dTLB hit adds before the access starts; 0 = looked up in parallel with the L1D's "
+      "set index (a virtually indexed, physically tagged L1D). Cycles count core.frequency.");
+  tlb("stlb", "1536", "12", "7cycles", "Each core's second-level TLB:",
+      "Added to a dTLB miss that hits (or misses) in the STLB. Cycles count core.frequency.");
   return p;
 }
 
@@ -271,6 +343,14 @@ const std::vector<SectionSpec>& config_sections() {
       {"network", "The crossbar network between the caches and the directory (coherence.fabric: directory).",
        false, true},
       {"memory", "Main memory: a fixed-latency, bandwidth-limited model.", false, true},
+      {"vm",
+       "Virtual memory (`vm.enabled: true`): page tables in the ISA's format, a page-fault handler "
+       "allocating frames on first touch, regions with permissions.",
+       false, true},
+      {"dtlb", "Each core's L1 data TLB (used when vm.enabled).", false, true},
+      {"stlb",
+       "Each core's second-level TLB (used when vm.enabled). `stlb: null` removes it: a dTLB miss walks.",
+       true, true},
   };
   return s;
 }

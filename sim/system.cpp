@@ -15,6 +15,7 @@
 #include "coherence/snoop_bus.hpp"
 #include "cpu/core.hpp"
 #include "cpu/lowering.hpp"
+#include "cpu/mmu/mmu.hpp"
 #include "cpu/trace/trace.hpp"
 #include "sim/error.hpp"
 #include "sim/kernel_errors.hpp"
@@ -88,6 +89,11 @@ struct System::Impl {
   std::unique_ptr<Directory> directory;
   std::vector<std::unique_ptr<PrivateCache>> caches;
   std::vector<std::unique_ptr<Core>> cores;
+  // Virtual memory (vm.enabled): one address space shared by every thread.
+  std::unique_ptr<AddressSpace> address_space;
+  std::unique_ptr<FrameAllocator> frames;
+  std::unique_ptr<PageTable> page_table;
+  std::vector<std::unique_ptr<Mmu>> mmus;
   std::uint64_t total_cycles = 0, bus_cycles_total = 0;
 
   explicit Impl(const Config& c, const RunOptions& o) : cfg(c), opts(o) {}
@@ -171,6 +177,25 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   if (cfg.flag("lse") && cfg.choice("isa") != "arm")
     throw UserError(cfg.where("lse") + ": lse: the LSE atomics are AArch64's; set isa: arm or lse: false");
   const Lowering& isa = Lowering::for_isa(cfg.choice("isa"), cfg.flag("lse"));
+  const bool vm = cfg.flag("vm.enabled");
+  if (vm) {
+    const std::string& f = cfg.choice("vm.format");
+    const PageTableFormat* fmt =
+        PageTableFormat::find(f == "auto" ? PageTableFormat::auto_for_isa(cfg.choice("isa")) : f);
+    m.address_space =
+        std::make_unique<AddressSpace>(parse_regions(cfg.text("vm.regions")), cfg.choice("vm.thp") == "always");
+    // One memory node until NUMA is modelled; NUMA passes its nodes' address
+    // ranges and each core's node here.
+    std::vector<MemoryNode> nodes{{0, cfg.bytes("vm.memory_size")}};
+    std::vector<unsigned> core_node(ncores, 0);
+    try {
+      m.frames = std::make_unique<FrameAllocator>(nodes, core_node, parse_placement(cfg.choice("vm.placement")),
+                                                  unsigned(cfg.integer("vm.bind_node")));
+    } catch (const UserError& e) {
+      throw UserError(cfg.where("vm.bind_node") + ": " + e.what());
+    }
+    m.page_table = std::make_unique<PageTable>(*fmt, *m.address_space, *m.frames);
+  }
   std::uint64_t jitter_state = seed ^ 0x6a09e667f3bcc909ULL;
   const std::uint64_t jitter = std::uint64_t(cfg.integer("core.start_jitter"));
   for (unsigned i = 0; i < ncores; ++i) {
@@ -202,6 +227,27 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
                                              m.caches.back().get(), nregs));
     m.caches.back()->set_listener(m.cores.back().get());
     m.cores.back()->set_observer(opts.observer);
+    if (vm) {
+      MmuParams mp;
+      mp.name = pp.name;
+      mp.core = i;
+      mp.period = m.core_period;
+      mp.ports = cp.ports;
+      mp.dtlb_entries = unsigned(cfg.integer("dtlb.entries"));
+      mp.dtlb_assoc = unsigned(cfg.integer("dtlb.assoc"));
+      mp.dtlb_latency = cfg.latency("dtlb.latency").to_ticks(m.core_period);
+      mp.has_stlb = cfg.has_level("stlb");
+      if (mp.has_stlb) {
+        mp.stlb_entries = unsigned(cfg.integer("stlb.entries"));
+        mp.stlb_assoc = unsigned(cfg.integer("stlb.assoc"));
+        mp.stlb_latency = cfg.latency("stlb.latency").to_ticks(m.core_period);
+      }
+      mp.pwc_entries = unsigned(cfg.integer("vm.pwc_entries"));
+      mp.fault_latency = cfg.latency("vm.fault_latency").to_ticks(m.core_period);
+      mp.trace_path = trace_path;
+      m.mmus.push_back(std::make_unique<Mmu>(mp, *m.page_table, *m.caches.back()));
+      m.cores.back()->set_mmu(m.mmus.back().get());
+    }
   }
 
   if (directory) {
@@ -222,6 +268,15 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   for (unsigned i = 0; i < ncores; ++i) {
     m.cores[i]->register_stats(stats_);
     m.caches[i]->register_stats(stats_);
+    if (vm) m.mmus[i]->register_stats(stats_);
+  }
+  if (vm) {
+    stats_.counter("vm.pages_4KiB", &m.page_table->pages(0));
+    stats_.counter("vm.pages_2MiB", &m.page_table->pages(1));
+    stats_.counter("vm.pages_1GiB", &m.page_table->pages(2));
+    stats_.counter("vm.table_frames", &m.page_table->table_frames());
+    for (unsigned n = 0; n < m.frames->nodes(); ++n)
+      stats_.counter("vm.node" + std::to_string(n) + ".allocated_bytes", &m.frames->allocated_bytes(n));
   }
   if (m.bus) m.bus->register_stats(stats_);
   if (m.net) m.net->register_stats(stats_);
@@ -379,6 +434,20 @@ std::string System::summary() const {
   for (auto& [k, x] : v)
     if (ends_with(k, ".invalidations")) inv += x;
   o << std::setprecision(0) << "coherence      " << inv << " invalidations\n";
+  if (!m.mmus.empty()) {
+    double dh = 0, dm = 0, sh = 0, sm = 0, walks = 0, wc = 0, faults = 0, pte = 0;
+    for (std::size_t i = 0; i < m.cores.size(); ++i) {
+      const std::string p = "core" + std::to_string(i);
+      dh += get(p + ".dtlb.hits"), dm += get(p + ".dtlb.misses"), sh += get(p + ".stlb.hits");
+      sm += get(p + ".stlb.misses"), walks += get(p + ".mmu.walks"), wc += get(p + ".mmu.walk_cycles");
+      faults += get(p + ".mmu.faults"), pte += get(p + ".mmu.pte_loads");
+    }
+    o << std::setprecision(0) << "TLBs           dTLB " << dh << " hits, " << dm << " misses";
+    if (v.count("core0.stlb.hits")) o << "; STLB " << sh << " hits, " << sm << " misses";
+    o << "\nwalks          " << walks << " walks (" << pte << " PTE loads, " << std::setprecision(1)
+      << (walks > 0 ? wc / walks : 0.0) << " cycles on average), " << std::setprecision(0) << faults
+      << " page faults\n";
+  }
   o << "memory         " << get("memory.reads") << " line reads, " << get("memory.writes") << " line writes\n";
   // Final register values, core by core; the JSON has all of them.
   std::size_t shown = 0, total = 0;

@@ -9,6 +9,7 @@
 #include "coherence/cache_array.hpp"
 #include "coherence/replacement.hpp"
 #include "cpu/races/race_finder.hpp"
+#include "cpu/mmu/tlb.hpp"
 #include "cpu/trace/trace.hpp"
 #include "cpu/trace/trace_convert.hpp"
 
@@ -43,6 +44,33 @@ static void BM_ReplacementVictim(benchmark::State& state, const char* policy) {
 BENCHMARK_CAPTURE(BM_ReplacementVictim, lru, "lru");
 BENCHMARK_CAPTURE(BM_ReplacementVictim, plru, "plru");
 BENCHMARK_CAPTURE(BM_ReplacementVictim, random, "random");
+
+// A dTLB lookup (64 entries, 4 ways, LRU), the per-access cost of virtual memory:
+// hits over 48 pages, a different page each time; the same with a 2 MiB entry
+// present too (a second probe); a stream, 56 bytes at a time (the page of the previous
+// lookup 72 times in 73); misses.
+static void BM_TlbLookup(benchmark::State& state, int kind) {
+  Tlb tlb(64, 4);
+  const unsigned pages = kind == 2 ? 4096 : 48;
+  for (Addr p = 0; p < 48; ++p) tlb.insert(0x10000000 + p * 4096, TlbEntry{p * 4096, 12, true});
+  if (kind == 1) tlb.insert(0x7fe00000, TlbEntry{0x200000, 21, true});
+  Addr i = 0;
+  std::uint64_t hits = 0;
+  for (auto _ : state) {
+    const Addr va = kind == 3 ? 0x10000000 + (i * 8) % (48 * 4096)
+                              : 0x10000000 + (i % pages) * 4096 + (i * 8 & 0xff8);
+    const TlbEntry* e = tlb.lookup(va);
+    hits += e != nullptr;
+    benchmark::DoNotOptimize(e);
+    i += 7;
+  }
+  state.counters["hit_rate"] = double(hits) / double(state.iterations());
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK_CAPTURE(BM_TlbLookup, hit_4KiB, 0);
+BENCHMARK_CAPTURE(BM_TlbLookup, hit_4KiB_and_2MiB_in_use, 1);
+BENCHMARK_CAPTURE(BM_TlbLookup, hit_stream, 3);
+BENCHMARK_CAPTURE(BM_TlbLookup, miss, 2);
 
 // Reading a 1-million-op trace, text and binary.
 static const std::string& trace_file(bool binary) {
