@@ -229,6 +229,9 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         recall_upper(line, true);
         std::memcpy(coh_data(line, l), r->buf, coh_->line_size());
         ++updates_received_;
+        // Another core wrote the line: an exclusive reservation on it is gone, as
+        // with an invalidation.
+        if (listener_) listener_->line_lost(line);
         break;
       case Action::OwnDataSuffices: r->no_data = true; break;
       case Action::SendDataToDir:

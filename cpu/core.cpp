@@ -567,6 +567,13 @@ bool Core::issue_exclusive_store(Tick t, Tick& next) {
 // load or store): true when the line is ready, in `a`.
 bool Core::atomic_access(Tick t, bool write, Tick& next, Access& a) {
   if (still_waiting(rmw_waiting_, rmw_gen_)) return false;
+  // The line this instruction waited for has arrived (for a store, the cache may
+  // have granted this one store without a stable writable state, as Dragon's update
+  // does): asking again would start another transaction.
+  if (rmw_accessed_ && cache_->l1_has(op_.addr, write)) {
+    a = {Access::Ready, t};
+    return true;
+  }
   if (ports_used_ >= p_.ports) {
     next = std::min(next, t + p_.period);
     return false;
