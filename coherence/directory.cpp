@@ -89,6 +89,10 @@ bool Directory::execute(Tick t, const NetMsg& m, const std::uint8_t* data) {
   }
   ++cells_[std::size_t(s) * kNumEvents + int(ev)];
   ++requests_;
+  if (ev == Event::DirGetS || ev == Event::DirGetM || ev == Event::DirGetMOwner) {
+    if (!p_.cache_node || (*p_.cache_node)[std::size_t(m.src)] == p_.node) ++local_requests_;
+    else ++remote_requests_;
+  }
   const Tick start = std::max(t, next_start_);
   next_start_ = start + p_.period;
   const Tick out = start + p_.latency;
@@ -204,6 +208,8 @@ std::string Directory::dump_pending() const {
 void Directory::register_stats(Stats& s) const {
   const std::string& n = p_.name;
   s.counter(n + ".requests", &requests_);
+  s.counter(n + ".local_requests", &local_requests_);
+  s.counter(n + ".remote_requests", &remote_requests_);
   s.counter(n + ".stalls", &stalls_);
   s.counter(n + ".memory_reads", &memory_reads_);
   s.counter(n + ".memory_writes", &memory_writes_);

@@ -30,6 +30,8 @@ struct DirectoryParams {
   unsigned line_size = 64;
   Tick period = 500'000;     // the uncore clock
   Tick latency = 0;          // directory lookup
+  unsigned node = 0;                                // the node this home belongs to
+  const std::vector<unsigned>* cache_node = nullptr;  // each cache's node (null: all on this one)
 };
 
 class Directory final : public NetEndpoint, private MemoryWaiter {
@@ -78,6 +80,7 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
   Tick next_start_ = 0;
   // statistics
   std::vector<std::uint64_t> cells_;
+  std::uint64_t local_requests_ = 0, remote_requests_ = 0;  // GetS/GetM from this node's cores or others'
   std::uint64_t requests_ = 0, stalls_ = 0, memory_reads_ = 0, memory_writes_ = 0, invalidations_ = 0,
                 forwards_ = 0;
 };

@@ -3,6 +3,14 @@
 // each with a latency and a bandwidth (bytes per uncore cycle), and waits for a
 // link that is busy, so contention shows as queueing.
 //
+// Each endpoint belongs to a node. Within a node the endpoints meet at the node's
+// router, a crossbar: a message enters through its source's input port and leaves
+// through its destination's output port (one `link_latency`). Between nodes it
+// crosses the topology's links, `hop_latency` each: fully connected (one hop),
+// crossbar (one hop through a central switch, contended at its output ports), ring
+// (the shorter way round; ties go clockwise) or a 2D mesh with XY routing (columns
+// first, then rows). One node is the plain crossbar of a single-socket system.
+//
 // Coherence messages travel on three virtual networks: requests (GetS, GetM, Puts)
 // to the home, forwards (Fwd-GetS, Fwd-GetM, Inv, Put-Ack, AckCount) from the home,
 // and responses (data, Inv-Ack). Buffers are unbounded, so one virtual network never
@@ -70,6 +78,10 @@ class NetEndpoint {
   virtual std::string dump_pending() const = 0;
 };
 
+enum class Topology : std::uint8_t { FullyConnected, Crossbar, Ring, Mesh };
+Topology parse_topology(const std::string& name);  // "fully_connected", "crossbar", "ring", "mesh"
+std::vector<std::string> topology_names();
+
 struct NetworkParams {
   Tick period = 500'000;       // the uncore clock
   unsigned line_size = 64;
@@ -78,6 +90,11 @@ struct NetworkParams {
   unsigned header_bytes = 8;   // a control message; a data message adds the line
   unsigned jitter = 0;         // extra cycles, 0..jitter, drawn per message (the random tester)
   std::uint64_t seed = 0;
+  // Between nodes.
+  Topology topology = Topology::FullyConnected;
+  unsigned mesh_columns = 0;   // 0: ceil(sqrt(nodes))
+  Tick hop_latency = 10'000'000;
+  unsigned hop_width = 32;     // bytes per cycle on an inter-node link
 };
 
 class Network : public sc_core::sc_module {
@@ -87,8 +104,11 @@ class Network : public sc_core::sc_module {
   int attach(NetEndpoint* e);
   // Sends at tick t (>= the current SystemC time); `data` (a line) is copied.
   void send(Tick t, const NetMsg& m, const std::uint8_t* data);
-  // The crossbar's route: the source's input port, then the destination's output port.
-  void build_crossbar();
+  // Builds the routes once every endpoint is attached; node_of[e] is endpoint e's
+  // node (all 0: a single crossbar).
+  void build(const std::vector<unsigned>& node_of);
+  // Inter-node hops from node a to node b.
+  unsigned hops(unsigned a, unsigned b) const;
   // The idle latency of a message of this type from src to dst (for tests).
   Tick idle_latency(int src, int dst, NetMsgType t) const;
   void register_stats(Stats& s) const;
@@ -98,6 +118,8 @@ class Network : public sc_core::sc_module {
  private:
   struct Link {
     Tick latency;
+    unsigned width;
+    std::string name;  // inter-node links: "n0-n1" (for the statistics); "" within a node
     Tick free_at = 0;
     std::uint64_t busy_ticks = 0;
   };
@@ -110,7 +132,9 @@ class Network : public sc_core::sc_module {
   };
   void deliver();
   void step();
-  unsigned flits(NetMsgType t) const;
+  unsigned bytes(NetMsgType t) const { return p_.header_bytes + (carries_data(t) ? p_.line_size : 0); }
+  std::vector<std::uint32_t> node_path(unsigned a, unsigned b);  // inter-node link ids
+  std::uint32_t link_between(unsigned a, unsigned b);
   std::uint32_t take_slot();
   void inject(Tick t, std::uint32_t slot);
   void wake_at(Tick at);
@@ -119,6 +143,10 @@ class Network : public sc_core::sc_module {
   std::vector<NetEndpoint*> ends_;
   std::vector<Link> links_;
   std::vector<std::vector<std::uint32_t>> routes_;  // src * n + dst -> link ids
+  std::vector<unsigned> route_hops_;                // src * n + dst -> inter-node hops
+  std::vector<unsigned> node_of_;
+  unsigned nodes_ = 1;
+  std::vector<std::int32_t> node_link_;  // a * nodes + b -> link id (-1: none)
   std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> heap_;
   std::vector<NetMsg> msgs_;
   std::vector<std::uint8_t> data_;  // slot * line_size
@@ -132,7 +160,7 @@ class Network : public sc_core::sc_module {
   // statistics
   std::uint64_t sent_[kNumNetMsgTypes] = {};
   std::uint64_t vnet_sent_[kNumVNets] = {};
-  std::uint64_t bytes_ = 0, latency_ticks_ = 0, queue_ticks_ = 0;
+  std::uint64_t bytes_ = 0, latency_ticks_ = 0, queue_ticks_ = 0, hops_ = 0, remote_msgs_ = 0;
 };
 
 }  // namespace cohsim

@@ -169,7 +169,10 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         else if (l.kind == Loc::Array) ++upgrades_;
         if (bus_) bus_->request(t, bus_id_, m, line);
         else if (m == BusMsg::Upd) throw SimError(coh_name_ + ": updates need the snooping bus");
-        else net_send(t, m == BusMsg::GetS ? NetMsgType::GetS : NetMsgType::GetM, line, home_of(line), nullptr);
+        else {
+          mshr_[find_mshr(line)].issued = t;
+          net_send(t, m == BusMsg::GetS ? NetMsgType::GetS : NetMsgType::GetM, line, home_of(line), nullptr);
+        }
         break;
       }
       case Action::IssuePutM:
@@ -628,6 +631,8 @@ bool PrivateCache::deliver(Tick t, const NetMsg& m, const std::uint8_t* data) {
     case NetMsgType::PutAck: e = forward_event(m.type); break;
     case NetMsgType::Data: {
       Mshr& ms = mshr();
+      if (p_.homes->node(line) == p_.node) ++local_misses_, local_miss_ticks_ += t - ms.issued;
+      else ++remote_misses_, remote_miss_ticks_ += t - ms.issued;
       ms.acks += m.acks;
       ms.acks_known = true;
       std::memcpy(ms.data.data(), data, coh_->line_size());
@@ -693,6 +698,12 @@ void PrivateCache::register_stats(Stats& s) const {
   };
   level(p_.name + ".l1d", l1s_);
   if (upper_) level(p_.name + ".l2", l2s_);
+  if (net_) {
+    s.counter(coh_name_ + ".local_misses", &local_misses_);
+    s.counter(coh_name_ + ".remote_misses", &remote_misses_);
+    s.counter(coh_name_ + ".local_miss_ticks", &local_miss_ticks_);
+    s.counter(coh_name_ + ".remote_miss_ticks", &remote_miss_ticks_);
+  }
   s.counter(coh_name_ + ".invalidations", &invalidations_);
   s.counter(coh_name_ + ".upgrades", &upgrades_);
   s.counter(coh_name_ + ".mshr_full", &mshr_full_);

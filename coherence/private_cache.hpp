@@ -15,6 +15,7 @@
 // Inv-Acks its GetM awaits in the MSHR, and holds a forwarded request or an
 // invalidation that its table stalls until the line leaves the transient state.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,6 +24,7 @@
 #include "coherence/bus_types.hpp"
 #include "coherence/cache_array.hpp"
 #include "coherence/checker.hpp"
+#include "coherence/home_map.hpp"
 #include "coherence/network.hpp"
 #include "coherence/protocol.hpp"
 #include "coherence/snoop_bus.hpp"
@@ -55,10 +57,9 @@ struct PrivateCacheParams {
   LevelParams l2;
   Tick clock_period = 333'333;  // the core clock (for cycle numbers in the event log)
   std::uint64_t seed = 0;
-  // On a directory: the network ids of the homes; a line's home is chosen by
-  // interleaving lines over them.
-  int first_home = -1;
-  unsigned homes = 1;
+  // On a directory: where each line's home is, and this cache's node.
+  const HomeMap* homes = nullptr;
+  unsigned node = 0;
 };
 
 // The outcome of asking for a permission.
@@ -114,6 +115,10 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   // The newest data of a line held here (dirty L1 data first), or false.
   bool peek_line(LineAddr line, std::uint8_t* out) const;
   unsigned line_size() const { return coh_->line_size(); }
+  // On a directory: local misses, remote misses, and their request-to-data ticks.
+  std::array<std::uint64_t, 4> numa_counts() const {
+    return {local_misses_, remote_misses_, local_miss_ticks_, remote_miss_ticks_};
+  }
 
  private:
   struct Mshr {
@@ -126,6 +131,7 @@ class PrivateCache final : public BusClient, public NetEndpoint {
     int acks = 0;
     bool acks_known = false;
     std::vector<std::uint8_t> data;  // a line that arrived before its acks
+    Tick issued = 0;                 // when the request left (for the miss latency)
   };
   struct WbEntry {
     LineAddr line;
@@ -155,7 +161,7 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   void recall_upper(LineAddr line, bool invalidate);  // pull dirty data down; drop/downgrade
   void limit_upper(LineAddr line, Permission p);
   // On a directory.
-  int home_of(LineAddr line) const { return p_.first_home + int(line % p_.homes); }
+  int home_of(LineAddr line) const { return p_.homes->home(line); }
   void net_send(Tick t, NetMsgType type, LineAddr line, int dst, const std::uint8_t* data, int acks = 0,
                 bool to_home = false);
   bool deliver(Tick t, const NetMsg& m, const std::uint8_t* data);  // false: the table stalls it
@@ -187,6 +193,9 @@ class PrivateCache final : public BusClient, public NetEndpoint {
                   evictions = 0, hits = 0, misses = 0;
   };
   LevelStats l1s_, l2s_;
+  // On a directory: requests served by a home on this cache's node or another, and
+  // the time from request to data for each.
+  std::uint64_t local_misses_ = 0, remote_misses_ = 0, local_miss_ticks_ = 0, remote_miss_ticks_ = 0;
   std::uint64_t invalidations_ = 0, mshr_full_ = 0, upgrades_ = 0, silent_upgrades_ = 0, updates_ = 0,
                 updates_received_ = 0;
   static constexpr LineAddr kNoLine = ~LineAddr(0);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "coherence/network.hpp"
 #include "coherence/protocol.hpp"
 #include "coherence/replacement.hpp"
 #include "cpu/lowering.hpp"
@@ -237,6 +238,33 @@ std::vector<ParamSpec> declare_params() {
                     "to shake out races; 0 for timing studies.",
                     int_range(0, 100000)));
 
+  p.push_back(param("numa.nodes", ParamType::Int, "1", "nodes",
+                    "NUMA nodes (sockets). Each has its share of the cores (equal consecutive blocks: "
+                    "core i is on node i * nodes / cores), a slice of the L3 (l3.size is one slice), "
+                    "a directory that is home to the lines it owns, and its own memory. More than one "
+                    "needs coherence.fabric: directory.",
+                    int_range(1, 64)));
+  p.push_back(choice("numa.topology", "fully_connected", "topology",
+                     [] { return topology_names(); },
+                     "How the nodes are linked: fully_connected (one hop between any two), crossbar "
+                     "(one hop through a central switch), ring (the shorter way round), mesh (2D, XY "
+                     "routing)."));
+  p.push_back(param("numa.mesh_columns", ParamType::Int, "0", "nodes",
+                    "Nodes per row of a mesh (0: the smallest square that holds them); it must divide "
+                    "numa.nodes.",
+                    int_range(0, 64)));
+  p.push_back(param("numa.hop_latency", ParamType::Latency, "20cycles", "",
+                    "Latency of one link between nodes. Cycles count the uncore clock.", latency_positive()));
+  p.push_back(param("numa.link_width", ParamType::Size, "32B", "bytes per uncore cycle",
+                    "Bytes a link between nodes moves per cycle.", size_power_of_two(1, 1024)));
+  p.push_back(choice("numa.home", "interleave", "home placement",
+                     [] { return std::vector<std::string>{"interleave", "page"}; },
+                     "Which node is a line's home: interleave = physical addresses dealt out over "
+                     "the nodes in numa.interleave blocks; page = the node whose memory holds the "
+                     "line's physical page, placed by vm.placement (needs vm.enabled)."));
+  p.push_back(param("numa.interleave", ParamType::Size, "4KiB", "bytes",
+                    "The block size of numa.home: interleave.", size_power_of_two(1, std::uint64_t(1) << 30)));
+
   p.push_back(param("uncore.frequency", ParamType::Frequency, "2GHz", "",
                     "Clock of the bus and the shared caches.", documented_positive()));
 
@@ -342,6 +370,7 @@ const std::vector<SectionSpec>& config_sections() {
       {"directory", "The directory at the shared last level (coherence.fabric: directory).", false, true},
       {"network", "The crossbar network between the caches and the directory (coherence.fabric: directory).",
        false, true},
+      {"numa", "NUMA nodes and the links between them (coherence.fabric: directory).", false, true},
       {"memory", "Main memory: a fixed-latency, bandwidth-limited model.", false, true},
       {"vm",
        "Virtual memory (`vm.enabled: true`): page tables in the ISA's format, a page-fault handler "

@@ -9,6 +9,7 @@
 
 #include "coherence/checker.hpp"
 #include "coherence/directory.hpp"
+#include "coherence/home_map.hpp"
 #include "coherence/network.hpp"
 #include "coherence/private_cache.hpp"
 #include "coherence/protocol.hpp"
@@ -82,11 +83,21 @@ struct System::Impl {
   const ProtocolTable* table = nullptr;
   EventLog log;
   std::unique_ptr<Checker> checker;
-  std::unique_ptr<FixedLatencyMemory> memory;
-  std::unique_ptr<SharedCache> l3, l2;
+  // The memory side of each node (one node without NUMA): memory, then the L3
+  // slice and a shared L2 above it. Names: "memory", "l3", "l2" with one node,
+  // "nodeN.memory", ... with several.
+  struct NodeMemory {
+    std::string prefix;  // "" or "nodeN."
+    std::unique_ptr<FixedLatencyMemory> memory;
+    std::unique_ptr<SharedCache> l3, l2;
+    MemoryLevel* top = nullptr;
+  };
+  std::vector<NodeMemory> nodes;
+  HomeMap homes;
+  std::vector<unsigned> core_node;
   std::unique_ptr<SnoopBus> bus;         // coherence.fabric: bus
   std::unique_ptr<Network> net;          // coherence.fabric: directory
-  std::unique_ptr<Directory> directory;
+  std::vector<std::unique_ptr<Directory>> directories;  // one per node
   std::vector<std::unique_ptr<PrivateCache>> caches;
   std::vector<std::unique_ptr<Core>> cores;
   // Virtual memory (vm.enabled): one address space shared by every thread.
@@ -134,21 +145,57 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   if (!opts.events_path.empty()) m.log.open(opts.events_path);
   if (cfg.flag("check")) m.checker = std::make_unique<Checker>(line);
 
-  m.memory = std::make_unique<FixedLatencyMemory>(line, cfg.latency("memory.latency").to_ticks(m.uncore_period),
-                                                  cfg.bytes_per_second("memory.bandwidth"));
-  MemoryLevel* below = m.memory.get();
-  if (cfg.has_level("l3")) {
-    m.l3 = std::make_unique<SharedCache>(geometry(cfg, "l3"), cfg.choice("l3.replacement"), seed * 31 + 3,
-                                         cfg.latency("l3.latency").to_ticks(m.uncore_period),
-                                         cfg.flag("l3.write_back"), cfg.flag("l3.write_allocate"), below);
-    below = m.l3.get();
-  }
+  const unsigned nnodes = unsigned(cfg.integer("numa.nodes"));
+  if (nnodes > 1 && !directory)
+    throw UserError(cfg.where("numa.nodes") + ": numa.nodes: " + std::to_string(nnodes) +
+                    " NUMA nodes need a directory at each node's memory: set coherence.fabric: directory (" +
+                    cfg.where("coherence.fabric") + ")");
+  const bool vm = cfg.flag("vm.enabled");
+  const bool by_page = cfg.choice("numa.home") == "page";
+  if (by_page && !vm)
+    throw UserError(cfg.where("numa.home") +
+                    ": numa.home: page places a line's home by the node of its physical page, which needs "
+                    "virtual memory: set vm.enabled: true, or numa.home: interleave");
   const bool l2_shared = cfg.has_level("l2") && cfg.flag("l2.shared");
-  if (l2_shared) {
-    m.l2 = std::make_unique<SharedCache>(geometry(cfg, "l2"), cfg.choice("l2.replacement"), seed * 31 + 2,
-                                         cfg.latency("l2.latency").to_ticks(m.uncore_period),
-                                         cfg.flag("l2.write_back"), cfg.flag("l2.write_allocate"), below);
-    below = m.l2.get();
+  m.nodes.resize(nnodes);
+  for (unsigned n = 0; n < nnodes; ++n) {
+    Impl::NodeMemory& nm = m.nodes[n];
+    nm.prefix = nnodes == 1 ? "" : "node" + std::to_string(n) + ".";
+    nm.memory = std::make_unique<FixedLatencyMemory>(line, cfg.latency("memory.latency").to_ticks(m.uncore_period),
+                                                     cfg.bytes_per_second("memory.bandwidth"));
+    nm.top = nm.memory.get();
+    if (cfg.has_level("l3")) {
+      nm.l3 = std::make_unique<SharedCache>(geometry(cfg, "l3"), cfg.choice("l3.replacement"), seed * 31 + 3 + n * 7,
+                                            cfg.latency("l3.latency").to_ticks(m.uncore_period),
+                                            cfg.flag("l3.write_back"), cfg.flag("l3.write_allocate"), nm.top);
+      nm.top = nm.l3.get();
+    }
+    if (l2_shared) {
+      nm.l2 = std::make_unique<SharedCache>(geometry(cfg, "l2"), cfg.choice("l2.replacement"), seed * 31 + 2 + n * 7,
+                                            cfg.latency("l2.latency").to_ticks(m.uncore_period),
+                                            cfg.flag("l2.write_back"), cfg.flag("l2.write_allocate"), nm.top);
+      nm.top = nm.l2.get();
+    }
+  }
+  MemoryLevel* below = m.nodes[0].top;
+  // Cores are spread over the nodes in equal consecutive blocks.
+  for (unsigned i = 0; i < ncores; ++i) m.core_node.push_back(unsigned(std::uint64_t(i) * nnodes / ncores));
+  m.homes.first_home = int(ncores);
+  m.homes.nodes = nnodes;
+  m.homes.mode = by_page ? HomeMap::Mode::Page : HomeMap::Mode::Interleave;
+  m.homes.line_shift = unsigned(__builtin_ctzll(line));
+  const std::uint64_t interleave = cfg.bytes("numa.interleave");
+  if (interleave < line)
+    throw UserError(cfg.where("numa.interleave") + ": numa.interleave: " + std::to_string(interleave) +
+                    " bytes is smaller than a line (" + std::to_string(line) + " bytes)");
+  m.homes.interleave_shift = unsigned(__builtin_ctzll(interleave));
+  if (vm) {
+    const std::uint64_t total = cfg.bytes("vm.memory_size"), gib = std::uint64_t(1) << 30;
+    if (total / nnodes < gib || (total / nnodes) % gib)
+      throw UserError(cfg.where("vm.memory_size") + ": vm.memory_size: " + cfg.text("vm.memory_size") +
+                      " does not split into " + std::to_string(nnodes) +
+                      " NUMA nodes of whole GiB (each node's memory is 1 GiB-aligned)");
+    m.homes.node_bytes = total / nnodes;
   }
   BusParams bp;
   bp.period = m.uncore_period;
@@ -157,6 +204,10 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   bp.round_robin = cfg.choice("bus.arbitration") == "round_robin";
   if (directory) {
     NetworkParams np;
+    np.topology = parse_topology(cfg.choice("numa.topology"));
+    np.mesh_columns = unsigned(cfg.integer("numa.mesh_columns"));
+    np.hop_latency = cfg.latency("numa.hop_latency").to_ticks(m.uncore_period);
+    np.hop_width = unsigned(cfg.bytes("numa.link_width"));
     np.period = m.uncore_period;
     np.line_size = line;
     np.link_width = unsigned(cfg.bytes("network.link_width"));
@@ -177,19 +228,17 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   if (cfg.flag("lse") && cfg.choice("isa") != "arm")
     throw UserError(cfg.where("lse") + ": lse: the LSE atomics are AArch64's; set isa: arm or lse: false");
   const Lowering& isa = Lowering::for_isa(cfg.choice("isa"), cfg.flag("lse"));
-  const bool vm = cfg.flag("vm.enabled");
   if (vm) {
     const std::string& f = cfg.choice("vm.format");
     const PageTableFormat* fmt =
         PageTableFormat::find(f == "auto" ? PageTableFormat::auto_for_isa(cfg.choice("isa")) : f);
     m.address_space =
         std::make_unique<AddressSpace>(parse_regions(cfg.text("vm.regions")), cfg.choice("vm.thp") == "always");
-    // One memory node until NUMA is modelled; NUMA passes its nodes' address
-    // ranges and each core's node here.
-    std::vector<MemoryNode> nodes{{0, cfg.bytes("vm.memory_size")}};
-    std::vector<unsigned> core_node(ncores, 0);
+    // Each NUMA node owns an equal, 1 GiB-aligned slice of physical memory.
+    std::vector<MemoryNode> nodes;
+    for (unsigned n = 0; n < nnodes; ++n) nodes.push_back({Addr(n) * m.homes.node_bytes, m.homes.node_bytes});
     try {
-      m.frames = std::make_unique<FrameAllocator>(nodes, core_node, parse_placement(cfg.choice("vm.placement")),
+      m.frames = std::make_unique<FrameAllocator>(nodes, m.core_node, parse_placement(cfg.choice("vm.placement")),
                                                   unsigned(cfg.integer("vm.bind_node")));
     } catch (const UserError& e) {
       throw UserError(cfg.where("vm.bind_node") + ": " + e.what());
@@ -209,8 +258,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
                unsigned(cfg.integer("l2.mshrs"))};
     pp.clock_period = m.core_period;
     pp.seed = seed * 1000 + i;
-    pp.first_home = int(ncores);  // the directory attaches after the caches
-    pp.homes = 1;
+    pp.homes = &m.homes;  // the directories attach after the caches
+    pp.node = m.core_node[i];
     m.caches.push_back(
         std::make_unique<PrivateCache>(pp, *m.table, m.bus.get(), m.net.get(), nullptr, &m.log, m.checker.get()));
 
@@ -251,17 +300,24 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   }
 
   if (directory) {
-    DirectoryParams dp;
-    dp.name = "directory";
-    dp.caches = ncores;
-    dp.line_size = line;
-    dp.period = m.uncore_period;
-    dp.latency = cfg.latency("directory.latency").to_ticks(m.uncore_period);
     const ProtocolTable* home = find_protocol(protocol, kHomeFabric);
     if (!home) throw SimError("protocol " + protocol + " has no directory table");
-    m.directory = std::make_unique<Directory>(dp, *home, *m.net, below, &m.log);
-    if (m.directory->id() != int(ncores)) throw SimError("the directory is not the network endpoint after the caches");
-    m.net->build_crossbar();
+    std::vector<unsigned> endpoint_node = m.core_node;
+    for (unsigned n = 0; n < nnodes; ++n) {
+      DirectoryParams dp;
+      dp.name = m.nodes[n].prefix + "directory";
+      dp.caches = ncores;
+      dp.line_size = line;
+      dp.period = m.uncore_period;
+      dp.latency = cfg.latency("directory.latency").to_ticks(m.uncore_period);
+      dp.node = n;
+      dp.cache_node = &m.core_node;
+      m.directories.push_back(std::make_unique<Directory>(dp, *home, *m.net, m.nodes[n].top, &m.log));
+      if (m.directories.back()->id() != m.homes.first_home + int(n))
+        throw SimError("the directories are not the network endpoints after the caches");
+      endpoint_node.push_back(n);
+    }
+    m.net->build(endpoint_node);
   }
 
   // Statistics.
@@ -280,10 +336,33 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   }
   if (m.bus) m.bus->register_stats(stats_);
   if (m.net) m.net->register_stats(stats_);
-  if (m.directory) m.directory->register_stats(stats_);
-  if (m.l2) m.l2->register_stats(stats_, "l2");
-  if (m.l3) m.l3->register_stats(stats_, "l3");
-  m.memory->register_stats(stats_, "memory");
+  for (auto& d : m.directories) d->register_stats(stats_);
+  for (auto& nm : m.nodes) {
+    if (nm.l2) nm.l2->register_stats(stats_, nm.prefix + "l2");
+    if (nm.l3) nm.l3->register_stats(stats_, nm.prefix + "l3");
+    nm.memory->register_stats(stats_, nm.prefix + "memory");
+  }
+  if (nnodes > 1) {  // what NUMA users look at first
+    const auto* caches = &m.caches;
+    auto total = [caches](int which) {
+      double v = 0;
+      for (auto& c : *caches) v += double(c->numa_counts()[which]);
+      return v;
+    };
+    const Tick period = m.uncore_period;
+    stats_.derived("numa.local_misses", [=] { return total(0); });
+    stats_.derived("numa.remote_misses", [=] { return total(1); });
+    stats_.derived("numa.remote_share", [=] {
+      const double l = total(0), r = total(1);
+      return l + r > 0 ? r / (l + r) : 0.0;
+    });
+    stats_.derived("numa.local_miss_latency_cycles", [=] {
+      return total(0) > 0 ? total(2) / double(period) / total(0) : 0.0;
+    });
+    stats_.derived("numa.remote_miss_latency_cycles", [=] {
+      return total(1) > 0 ? total(3) / double(period) / total(1) : 0.0;
+    });
+  }
 }
 
 System::~System() = default;
@@ -399,21 +478,29 @@ std::string System::summary() const {
       << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1) << get(p + ".amat_cycles") << "\n";
   }
   o << "\n";
-  if (m.l2 || v.count("core0.l2.hits")) {
+  // Shared levels and memory: summed over the NUMA nodes.
+  auto over_nodes = [&](const std::string& k) {
+    double x = 0;
+    for (auto& nm : m.nodes) x += get(nm.prefix + k);
+    return x;
+  };
+  const bool shared_l2 = m.nodes[0].l2 != nullptr;
+  if (shared_l2 || v.count("core0.l2.hits")) {
     double h = 0, mi = 0;
-    if (m.l2) h = get("l2.hits"), mi = get("l2.misses");
+    if (shared_l2) h = over_nodes("l2.hits"), mi = over_nodes("l2.misses");
     else
       for (std::size_t i = 0; i < m.cores.size(); ++i)
         h += get("core" + std::to_string(i) + ".l2.hits"), mi += get("core" + std::to_string(i) + ".l2.misses");
-    o << (m.l2 ? "L2 (shared)    " : "L2 (private)   ") << std::setprecision(0) << h << " hits, " << mi
+    o << (shared_l2 ? "L2 (shared)    " : "L2 (private)   ") << std::setprecision(0) << h << " hits, " << mi
       << " misses";
     if (h + mi > 0) o << std::setprecision(1) << " (" << 100 * h / (h + mi) << "% hits)";
     o << "\n";
   }
-  if (m.l3) {
-    o << "L3 (shared)    " << std::setprecision(0) << get("l3.hits") << " hits, " << get("l3.misses") << " misses";
-    if (get("l3.hits") + get("l3.misses") > 0)
-      o << std::setprecision(1) << " (" << 100 * get("l3.hit_rate") << "% hits)";
+  if (m.nodes[0].l3) {
+    const double h = over_nodes("l3.hits"), mi = over_nodes("l3.misses");
+    o << (m.nodes.size() > 1 ? "L3 (slices)    " : "L3 (shared)    ") << std::setprecision(0) << h << " hits, "
+      << mi << " misses";
+    if (h + mi > 0) o << std::setprecision(1) << " (" << 100 * h / (h + mi) << "% hits)";
     o << "\n";
   }
   if (m.net) {
@@ -423,6 +510,11 @@ std::string System::summary() const {
       << get("network.msgs.Data") << ", Puts "
       << get("network.msgs.PutS") + get("network.msgs.PutM") + get("network.msgs.PutE") + get("network.msgs.PutO")
       << "), avg latency " << std::setprecision(1) << get("network.avg_latency_cycles") << " cycles\n";
+    if (m.nodes.size() > 1)
+      o << std::setprecision(0) << "numa           " << m.nodes.size() << " nodes, " << get("numa.local_misses")
+        << " local and " << get("numa.remote_misses") << " remote misses (" << std::setprecision(1)
+        << 100 * get("numa.remote_share") << "% remote), miss latency local " << get("numa.local_miss_latency_cycles")
+        << " / remote " << get("numa.remote_miss_latency_cycles") << " uncore cycles\n";
   } else
   o << std::setprecision(0) << "bus            " << get("bus.transactions") << " transactions (GetS "
     << get("bus.msgs.GetS") << ", GetM " << get("bus.msgs.GetM") << ", PutM " << get("bus.msgs.PutM")
@@ -448,7 +540,7 @@ std::string System::summary() const {
       << (walks > 0 ? wc / walks : 0.0) << " cycles on average), " << std::setprecision(0) << faults
       << " page faults\n";
   }
-  o << "memory         " << get("memory.reads") << " line reads, " << get("memory.writes") << " line writes\n";
+  o << "memory         " << over_nodes("memory.reads") << " line reads, " << over_nodes("memory.writes") << " line writes\n";
   // Final register values, core by core; the JSON has all of them.
   std::size_t shown = 0, total = 0;
   std::string regs;
