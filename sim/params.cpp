@@ -239,11 +239,16 @@ std::vector<ParamSpec> declare_params() {
                     int_range(0, 100000)));
 
   p.push_back(param("numa.nodes", ParamType::Int, "1", "nodes",
-                    "NUMA nodes (sockets). Each has its share of the cores (equal consecutive blocks: "
-                    "core i is on node i * nodes / cores), a slice of the L3 (l3.size is one slice), "
+                    "NUMA nodes (sockets). Each has its share of the cores (see numa.cores), a slice "
+                    "of the L3 (l3.size is one slice), "
                     "a directory that is home to the lines it owns, and its own memory. More than one "
                     "needs coherence.fabric: directory.",
                     int_range(1, 64)));
+  p.push_back(choice("numa.cores", "block", "core placement",
+                     [] { return std::vector<std::string>{"block", "spread"}; },
+                     "Which node each core is on: block = consecutive blocks (core i on node "
+                     "i * nodes / cores); spread = round robin (core i on node i mod nodes), as a "
+                     "scheduler that spreads threads over the sockets."));
   p.push_back(choice("numa.topology", "fully_connected", "topology",
                      [] { return topology_names(); },
                      "How the nodes are linked: fully_connected (one hop between any two), crossbar "

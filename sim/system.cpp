@@ -178,8 +178,10 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     }
   }
   MemoryLevel* below = m.nodes[0].top;
-  // Cores are spread over the nodes in equal consecutive blocks.
-  for (unsigned i = 0; i < ncores; ++i) m.core_node.push_back(unsigned(std::uint64_t(i) * nnodes / ncores));
+  // Cores go to the nodes in equal consecutive blocks, or round robin.
+  const bool spread = cfg.choice("numa.cores") == "spread";
+  for (unsigned i = 0; i < ncores; ++i)
+    m.core_node.push_back(spread ? i % nnodes : unsigned(std::uint64_t(i) * nnodes / ncores));
   m.homes.first_home = int(ncores);
   m.homes.nodes = nnodes;
   m.homes.mode = by_page ? HomeMap::Mode::Page : HomeMap::Mode::Interleave;

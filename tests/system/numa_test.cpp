@@ -103,3 +103,24 @@ TEST_P(NumaStress, FourNodesOnARingHaveNoViolation) {
 INSTANTIATE_TEST_SUITE_P(Protocols, NumaStress, ::testing::Values("msi", "mesi", "moesi"));
 
 }  // namespace
+
+namespace {
+
+// The ready two-socket configuration runs every example trace, the checker on, and
+// the threads on the two sockets share data across them.
+class NumaExamples : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(NumaExamples, TwoSocketConfigRunsTheExampleTrace) {
+  const std::string root = COHSIM_SOURCE_DIR;
+  auto r = run_cli({"run", root + "/configs/numa-2socket.yaml", "--trace", root + "/traces/" + GetParam(), "--set",
+                    "check=true"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("stopped at max_cycles"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("numa           2 nodes"), std::string::npos) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Traces, NumaExamples,
+                         ::testing::Values("default.trace", "mp.trace", "pingpong.trace", "sb.trace",
+                                           "sb_seqcst.trace", "stream.trace", "vm_pages.trace"));
+
+}  // namespace
