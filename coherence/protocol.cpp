@@ -312,6 +312,30 @@ const ProtocolTable* find_protocol(const std::string& name, const std::string& f
 
 std::vector<const ProtocolTable*> all_protocols() { return registry(); }
 
+std::string show_protocol(const std::string& name, const std::string& fabric_in, const std::string& format,
+                          bool home_only) {
+  std::string fabric = fabric_in;
+  if (fabric == kHomeFabric) fabric = "directory", home_only = true;
+  if (fabric != "bus" && fabric != "directory")
+    throw UserError("fabric '" + fabric + "': valid fabrics are bus, directory, " + kHomeFabric);
+  if (home_only && fabric != "directory") throw UserError("only a directory has a home table: use fabric directory");
+  const ProtocolTable* t = find_protocol(name, home_only ? kHomeFabric : fabric);
+  if (!t) throw UserError(no_such_protocol(name, fabric));
+  const bool both = !home_only && fabric == "directory" && (format == "text" || format == "md" || format == "html");
+  std::string out;
+  for (const ProtocolTable* x : {t, both ? find_protocol(name, kHomeFabric) : nullptr}) {
+    if (!x) continue;
+    if (x != t) out += "\n";
+    if (format == "text") out += x->to_text();
+    else if (format == "md") out += x->to_markdown();
+    else if (format == "csv") out += x->to_csv();
+    else if (format == "html") out += x->to_html();
+    else if (format == "dot") out += x->to_dot();
+    else throw UserError("format '" + format + "': valid formats are text, md, csv, html, dot");
+  }
+  return out;
+}
+
 std::string no_such_protocol(const std::string& name, const std::string& fabric) {
   std::vector<std::string> names, elsewhere;
   for (auto* p : registry()) {

@@ -185,6 +185,13 @@ inline constexpr const char* kHomeFabric = "directory-home";
 // The message for a (name, fabric) with no table: the valid names on that fabric,
 // and where the name runs if it runs elsewhere.
 std::string no_such_protocol(const std::string& name, const std::string& fabric);
+// What `cohsim protocol show` prints (and Python's protocol_table returns): the
+// table in `format` (text, md, csv, html, dot). On a directory, text, md and html
+// show the caches' table and then the home's; csv and dot the caches'. `home_only`
+// (or the fabric "directory-home") shows only the home's. UserError on a bad name,
+// fabric or format.
+std::string show_protocol(const std::string& name, const std::string& fabric, const std::string& format,
+                          bool home_only);
 
 #define COHSIM_REGISTER_PROTOCOL(VAR)                               \
   static const bool cohsim_registered_protocol_##VAR = [] {        \

@@ -201,33 +201,14 @@ int cmd_protocol(const std::vector<std::string>& args) {
   if (args[0] != "show") throw Usage("unknown protocol command '" + args[0] + "'; valid: list, show");
   po::options_description d("options");
   d.add_options()("help,h", "explain the options")(
-      "fabric", po::value<std::string>()->default_value("bus"), "bus or directory")(
+      "fabric", po::value<std::string>()->default_value("bus"), "bus, directory (or directory-home = --home)")(
       "home", "with --fabric directory: only the directory's (home's) table; without it text, md and html "
               "print the caches' table and then the directory's, csv and dot the caches'")(
       "format", po::value<std::string>()->default_value("text"), "text, md, csv, html or dot (Graphviz)");
   auto vm = parse(std::vector<std::string>(args.begin() + 1, args.end()), d, {"name"},
                   "cohsim protocol show NAME [--fabric bus|directory] [--home] [--format text|md|csv|html|dot]");
-  const std::string n = vm["name"].as<std::string>(), f = vm["fabric"].as<std::string>();
-  if (f != "bus" && f != "directory") throw UserError("--fabric " + f + ": valid fabrics are bus, directory");
-  const bool home_only = vm.count("home") > 0;
-  if (home_only && f != "directory") throw UserError("--home shows a directory's table: add --fabric directory");
-  const ProtocolTable* t = find_protocol(n, home_only ? kHomeFabric : f);
-  if (!t) throw UserError(no_such_protocol(n, f));
-  const std::string fmt = vm["format"].as<std::string>();
-  // On a directory, text, md and html show the directory's table after the caches'.
-  const ProtocolTable* home = !home_only && f == "directory" && (fmt == "text" || fmt == "md" || fmt == "html")
-                                  ? find_protocol(n, kHomeFabric)
-                                  : nullptr;
-  for (const ProtocolTable* x : {t, home}) {
-    if (!x) continue;
-    if (x == home) std::cout << "\n";
-    if (fmt == "text") std::cout << x->to_text();
-    else if (fmt == "md") std::cout << x->to_markdown();
-    else if (fmt == "csv") std::cout << x->to_csv();
-    else if (fmt == "html") std::cout << x->to_html();
-    else if (fmt == "dot") std::cout << x->to_dot();
-    else throw UserError("--format " + fmt + ": valid formats are text, md, csv, html, dot");
-  }
+  std::cout << show_protocol(vm["name"].as<std::string>(), vm["fabric"].as<std::string>(),
+                             vm["format"].as<std::string>(), vm.count("home") > 0);
   return 0;
 }
 

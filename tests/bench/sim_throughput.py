@@ -12,6 +12,7 @@ and run with `cohsim run --quiet`; the host time is the wall time of that run.
   tests/bench/sim_throughput.py                 # full form: 10 M ops (a), 4 M ops (b)
   tests/bench/sim_throughput.py --ops 200000    # the short form ctest runs
   tests/bench/sim_throughput.py --set vm.enabled=true   # the same with virtual memory (TLBs, walks)
+  tests/bench/sim_throughput.py --set coherence.fabric=directory   # over the directory
 """
 import argparse
 import json
@@ -107,7 +108,8 @@ def main():
         results.append((name, ops, dt, ops / dt, st))
         print(f"{name}: {ops} ops in {dt:.2f} s = {ops / dt / 1e6:.2f} M ops/s "
               f"(L1D hit rate core0 {st['core0.l1d.hit_rate'] * 100:.1f}%, "
-              f"{st['bus.transactions']} bus transactions)", flush=True)
+              + (f"{st['bus.transactions']} bus transactions)" if 'bus.transactions' in st
+                 else f"{st['network.messages']:.0f} network messages)"), flush=True)
 
 
 if __name__ == "__main__":
