@@ -74,6 +74,20 @@ std::uint8_t PrivateCache::state_at(LineAddr line, const Loc& l) const {
   }
 }
 
+bool PrivateCache::replaceable_state(std::uint8_t s) const {
+  return s == table_.invalid() || table_.cell(s, Event::Replacement).kind == CellKind::Do;
+}
+
+bool PrivateCache::way_free(LineAddr line) const {
+  const unsigned set = coh_->set_of(line);
+  unsigned taken = 0;
+  for (unsigned w = 0; w < coh_->ways(); ++w)
+    if (!replaceable_state(coh_->state_at(set, w))) ++taken;
+  for (auto& m : mshr_)
+    if (m.valid && !m.in_array && coh_->set_of(m.line) == set) ++taken;
+  return taken < coh_->ways();
+}
+
 int PrivateCache::free_mshr() const {
   for (std::size_t i = 0; i < mshr_.size(); ++i)
     if (!mshr_[i].valid) return int(i);
@@ -123,6 +137,14 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count) {
                           find_mshr(line) < 0;
   if (needs_mshr && free_mshr() < 0) {
     ++mshr_full_;
+    return {Access::Blocked, 0};
+  }
+  // A request that will need a way of the set (a fill, or an upgrade whose
+  // transient state cannot be evicted) waits while every way is spoken for: by a
+  // line in such a transient state or by a fill already on its way. Otherwise the
+  // fill could find no victim.
+  if (needs_mshr && (loc.kind != Loc::Array || !replaceable_state(c.next)) && !way_free(line)) {
+    ++set_full_;
     return {Access::Blocked, 0};
   }
   const bool hit = has_action(c, Action::LoadHit) || has_action(c, Action::StoreHit);
@@ -707,6 +729,7 @@ void PrivateCache::register_stats(Stats& s) const {
   s.counter(coh_name_ + ".invalidations", &invalidations_);
   s.counter(coh_name_ + ".upgrades", &upgrades_);
   s.counter(coh_name_ + ".mshr_full", &mshr_full_);
+  s.counter(coh_name_ + ".set_full", &set_full_);
   s.counter(coh_name_ + ".silent_upgrades", &silent_upgrades_);
   s.counter(coh_name_ + ".updates_sent", &updates_);
   s.counter(coh_name_ + ".updates_received", &updates_received_);

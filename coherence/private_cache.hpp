@@ -151,6 +151,8 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   const Cell& execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r);
   [[noreturn]] void impossible(LineAddr line, std::uint8_t s, Event e) const;
   int free_mshr() const;
+  bool replaceable_state(std::uint8_t s) const;
+  bool way_free(LineAddr line) const;  // a way of the line's set is not spoken for
   int find_mshr(LineAddr line) const;
   void supply_data(LineAddr line, const Loc& l, SnoopReply& r);
   std::uint8_t* coh_data(LineAddr line, const Loc& l);
@@ -196,6 +198,7 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   // On a directory: requests served by a home on this cache's node or another, and
   // the time from request to data for each.
   std::uint64_t local_misses_ = 0, remote_misses_ = 0, local_miss_ticks_ = 0, remote_miss_ticks_ = 0;
+  std::uint64_t set_full_ = 0;  // requests that waited because every way of the set was spoken for
   std::uint64_t invalidations_ = 0, mshr_full_ = 0, upgrades_ = 0, silent_upgrades_ = 0, updates_ = 0,
                 updates_received_ = 0;
   static constexpr LineAddr kNoLine = ~LineAddr(0);
