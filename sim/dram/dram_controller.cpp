@@ -198,14 +198,22 @@ bool DramChannel::schedule(std::uint64_t c, std::uint64_t& min_e) {
   std::uint64_t e;
   bool allowed;
   if (p_.scheduler == DramScheduler::Fcfs) {
-    const Request& r = q.front();
-    if (ranks_[r.rank].refresh_pending) return false;  // refresh_step accounts for the wait
-    const DramCmd cmd = next_command(r, e, allowed);
-    if (e <= c) {
-      issue(c, q, 0, cmd);
-      return true;
+    // Requests to one bank are served in arrival order; across banks, the oldest
+    // request whose next command is ready goes first.
+    ++scan_;
+    for (std::size_t i = 0; i < q.size(); ++i) {
+      const Request& r = q[i];
+      if (ranks_[r.rank].refresh_pending) continue;  // refresh_step accounts for the wait
+      Bank& b = bank_of(r);
+      if (b.scan == scan_) continue;  // an older request to this bank goes first
+      b.scan = scan_;
+      const DramCmd cmd = next_command(r, e, allowed);
+      if (e <= c) {
+        issue(c, q, i, cmd);
+        return true;
+      }
+      min_e = std::min(min_e, e);
     }
-    min_e = std::min(min_e, e);
     return false;
   }
   std::size_t row_cmd = q.size();

@@ -68,6 +68,7 @@ struct DramLatencyHistogram {
     ++count, sum += v;
     if (v > max) max = v;
   }
+  double mean() const { return count ? double(sum) / double(count) : 0.0; }
   // The smallest latency at or below which a fraction p of the reads completed (the
   // maximum when it lies in the overflow bucket).
   std::uint64_t percentile(double p) const;
@@ -128,6 +129,7 @@ class DramChannel {
     std::uint64_t next_act = 0, next_pre = 0, next_rd = 0, next_wr = 0;
     std::uint64_t act_cycle = 0;
     unsigned hits[2] = {0, 0};  // queued reads / writes targeting the open row
+    std::uint64_t scan = 0;     // FCFS: the last scan that met a request to this bank
   };
   struct Rank {
     std::uint64_t next_act_bg[16] = {}, next_rd_bg[16] = {}, next_wr_bg[16] = {};
@@ -165,7 +167,7 @@ class DramChannel {
   std::vector<Request> arrivals_;  // a min-heap by (arrival, seq)
   std::vector<DramCompletion> comp_;  // ring, power-of-two size
   std::uint64_t comp_head_ = 0, comp_tail_ = 0;
-  std::uint64_t now_ = 0, next_ = kDramNever, seq_ = 0;
+  std::uint64_t now_ = 0, next_ = kDramNever, seq_ = 0, scan_ = 0;
   std::uint64_t queued_ = 0;  // requests in the arrival heap and the queues
   bool draining_ = false;
   DramChannelStats stats_;
