@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "sim/dram/dram_config.hpp"
 #include "sim/error.hpp"
 
 namespace cohsim {
@@ -457,6 +458,10 @@ void Config::cross_check() const {
     fail_at(blame, key + " " + std::to_string(line) + " differs from l1d.line_size " + std::to_string(l1_line) +
                        "; the levels must agree");
   }
+
+  std::string dram_blame;
+  const std::string dram_why = dram_config_problem(*this, dram_blame);
+  if (!dram_why.empty()) fail_at(dram_blame, dram_why);
 }
 
 const Config::Slot& Config::slot(const std::string& key, ParamType type) const {

@@ -14,6 +14,8 @@
 #include "cpu/core.hpp"
 #include "cpu/lowering.hpp"
 #include "cpu/trace/trace.hpp"
+#include "sim/dram/dram_config.hpp"
+#include "sim/dram/dram_memory.hpp"
 #include "sim/error.hpp"
 #include "sim/kernel_errors.hpp"
 #include "sim/memory_side.hpp"
@@ -80,6 +82,7 @@ struct System::Impl {
   EventLog log;
   std::unique_ptr<Checker> checker;
   std::unique_ptr<FixedLatencyMemory> memory;
+  std::unique_ptr<DramMemory> dram;  // instead of `memory` when memory.model is dram
   std::unique_ptr<SharedCache> l3, l2;
   std::unique_ptr<SnoopBus> bus;
   std::vector<std::unique_ptr<PrivateCache>> caches;
@@ -116,9 +119,15 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   if (!opts.events_path.empty()) m.log.open(opts.events_path);
   if (cfg.flag("check")) m.checker = std::make_unique<Checker>(line);
 
-  m.memory = std::make_unique<FixedLatencyMemory>(line, cfg.latency("memory.latency").to_ticks(m.uncore_period),
-                                                  cfg.bytes_per_second("memory.bandwidth"));
-  MemoryLevel* below = m.memory.get();
+  MemoryLevel* below;
+  if (cfg.choice("memory.model") == "dram") {
+    m.dram = std::make_unique<DramMemory>("memory", dram_params(cfg), line);
+    below = m.dram.get();
+  } else {
+    m.memory = std::make_unique<FixedLatencyMemory>(line, cfg.latency("memory.latency").to_ticks(m.uncore_period),
+                                                    cfg.bytes_per_second("memory.bandwidth"));
+    below = m.memory.get();
+  }
   if (cfg.has_level("l3")) {
     m.l3 = std::make_unique<SharedCache>(geometry(cfg, "l3"), cfg.choice("l3.replacement"), seed * 31 + 3,
                                          cfg.latency("l3.latency").to_ticks(m.uncore_period),
@@ -186,7 +195,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   m.bus->register_stats(stats_);
   if (m.l2) m.l2->register_stats(stats_, "l2");
   if (m.l3) m.l3->register_stats(stats_, "l3");
-  m.memory->register_stats(stats_, "memory");
+  if (m.dram) m.dram->register_stats(stats_, "memory");
+  else m.memory->register_stats(stats_, "memory");
 }
 
 System::~System() = default;
@@ -247,6 +257,7 @@ RunOutcome System::run() {
   }
   out.cycles = finish / m.core_period;
   for (auto& c : m.caches) c->finish(finish);
+  if (m.dram) m.dram->finish(finish);
   m.total_cycles = out.cycles;
   stats_.set("cycles", out.cycles);
   stats_.set("completed", out.completed ? 1 : 0);
@@ -273,6 +284,7 @@ std::string System::dump() const {
   o << "at t=" << sc_core::sc_time_stamp().to_string() << "\n";
   for (auto& c : impl_->cores) o << c->dump() << "\n";
   o << impl_->bus->dump();
+  if (impl_->dram) o << "\n" << impl_->dram->dump();
   return o.str();
 }
 
@@ -329,6 +341,12 @@ std::string System::summary() const {
     if (ends_with(k, ".invalidations")) inv += x;
   o << std::setprecision(0) << "coherence      " << inv << " invalidations\n";
   o << "memory         " << get("memory.reads") << " line reads, " << get("memory.writes") << " line writes\n";
+  if (m.dram)
+    o << "DRAM           " << m.cfg.choice("dram.preset") << ": row hits " << get("memory.row_hits") << ", misses "
+      << get("memory.row_misses") << ", conflicts " << get("memory.row_conflicts") << "; read latency "
+      << std::setprecision(1) << get("memory.read_latency_ns") << " ns (p99 " << get("memory.read_latency_p99_ns")
+      << "), " << std::setprecision(2) << get("memory.bandwidth_GBps") << " GB/s of " << get("memory.peak_GBps")
+      << "\n";
   // Final register values, core by core; the JSON has all of them.
   std::size_t shown = 0, total = 0;
   std::string regs;
