@@ -123,11 +123,22 @@ void DramChannel::decide(std::uint64_t c) {
       if (!k.refresh_pending && c >= k.refresh_due) k.refresh_pending = true;
       if (!k.refresh_pending) min_e = std::min(min_e, k.refresh_due);
     }
-  if (refresh_step(c, min_e) || schedule(c, min_e)) {
+  if (refresh_step(c, min_e)) {
     next_ = c + 1;
     return;
   }
-  if (!arrivals_.empty() && arrivals_.front().arrival > c) min_e = std::min(min_e, arrivals_.front().arrival);
+  const bool issued = schedule(c, min_e);
+  if (!arrivals_.empty()) {
+    // An arrival gets in when its queue has room.
+    const Request& a = arrivals_.front();
+    const bool room = a.write ? writes_.size() < p_.write_queue : reads_.size() < p_.read_queue;
+    if (room || a.arrival > c) min_e = std::min(min_e, std::max(a.arrival, c + 1));
+  }
+  if (issued) {
+    // The other queue's turn may have come.
+    next_ = next_draining() != draining_ ? c + 1 : std::max(min_e, c + 1);
+    return;
+  }
   if (min_e <= c) throw std::logic_error("DRAM channel: a command ready at cycle " + std::to_string(c) + " was not issued");
   next_ = min_e;
 }
@@ -184,57 +195,91 @@ DramCmd DramChannel::next_command(const Request& r, std::uint64_t& e, bool& allo
   return DramCmd::ACT;
 }
 
-bool DramChannel::schedule(std::uint64_t c, std::uint64_t& min_e) {
+bool DramChannel::next_draining() const {
   // Reads first; writes wait in their queue until it reaches the high watermark, then
   // drain to the low one (or drain whenever no read is waiting).
-  const bool was_draining = draining_;
-  if (writes_.empty()) draining_ = false;
-  else if (writes_.size() >= p_.write_high || reads_.empty()) draining_ = true;
-  else if (draining_ && writes_.size() <= p_.write_low) draining_ = false;
-  if (draining_ && !was_draining) ++stats_.write_drains;
+  if (writes_.empty()) return false;
+  if (writes_.size() >= p_.write_high || reads_.empty()) return true;
+  return draining_ && writes_.size() > p_.write_low;
+}
+
+// Scans the whole queue being served, issues the best ready command if there is one,
+// and leaves in min_e the earliest cycle any other candidate could issue. Issuing only
+// ever delays other commands, so that cycle stays a lower bound after the issue.
+bool DramChannel::schedule(std::uint64_t c, std::uint64_t& min_e) {
+  const bool drain = next_draining();
+  if (drain && !draining_) ++stats_.write_drains;
+  draining_ = drain;
   std::vector<Request>& q = draining_ ? writes_ : reads_;
-  if (q.empty()) return false;
+  const std::size_t n = q.size();
+  if (!n) return false;
 
   std::uint64_t e;
   bool allowed;
+  std::size_t pick = n, row_pick = n;
+  DramCmd pick_cmd = DramCmd::ACT, row_cmd = DramCmd::ACT;
+  std::uint64_t others = kDramNever;   // candidates not picked
+  std::uint64_t waiting = kDramNever;  // commands an issue may release (PREs waiting for row hits, FCFS's
+                                       // younger requests to a bank)
   if (p_.scheduler == DramScheduler::Fcfs) {
     // Requests to one bank are served in arrival order; across banks, the oldest
     // request whose next command is ready goes first.
     ++scan_;
-    for (std::size_t i = 0; i < q.size(); ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
       const Request& r = q[i];
       if (ranks_[r.rank].refresh_pending) continue;  // refresh_step accounts for the wait
       Bank& b = bank_of(r);
-      if (b.scan == scan_) continue;  // an older request to this bank goes first
-      b.scan = scan_;
       const DramCmd cmd = next_command(r, e, allowed);
-      if (e <= c) {
-        issue(c, q, i, cmd);
-        return true;
+      if (b.scan == scan_) {  // an older request to this bank goes first
+        waiting = std::min(waiting, e);
+        continue;
       }
-      min_e = std::min(min_e, e);
+      b.scan = scan_;
+      if (e <= c && pick == n) {
+        pick = i, pick_cmd = cmd;
+        continue;
+      }
+      others = std::min(others, e);
     }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      const Request& r = q[i];
+      if (ranks_[r.rank].refresh_pending) continue;
+      const DramCmd cmd = next_command(r, e, allowed);
+      if (!allowed) {
+        waiting = std::min(waiting, e);
+        continue;
+      }
+      if (e <= c) {
+        if (cmd == DramCmd::RD || cmd == DramCmd::WR) {
+          if (pick == n) {  // the oldest ready row hit goes first
+            pick = i, pick_cmd = cmd;
+            continue;
+          }
+        } else if (row_pick == n) {
+          row_pick = i, row_cmd = cmd;
+          continue;
+        }
+      }
+      others = std::min(others, e);
+    }
+    if (pick == n && row_pick != n) {
+      pick = row_pick, pick_cmd = row_cmd;
+    } else if (row_pick != n) {
+      others = std::min(others, c);  // a ready ACT or PRE left for later
+    }
+  }
+  if (pick == n) {
+    min_e = std::min(min_e, others);
     return false;
   }
-  std::size_t row_cmd = q.size();
-  DramCmd row_kind = DramCmd::ACT;
-  for (std::size_t i = 0; i < q.size(); ++i) {
-    const Request& r = q[i];
-    if (ranks_[r.rank].refresh_pending) continue;
-    const DramCmd cmd = next_command(r, e, allowed);
-    if (!allowed) continue;
-    if (e > c) {
-      min_e = std::min(min_e, e);
-      continue;
-    }
-    if (cmd == DramCmd::RD || cmd == DramCmd::WR) {  // the oldest ready row hit goes first
-      issue(c, q, i, cmd);
-      return true;
-    }
-    if (row_cmd == q.size()) row_cmd = i, row_kind = cmd;
+  const bool column = pick_cmd == DramCmd::RD || pick_cmd == DramCmd::WR;
+  issue(c, q, pick, pick_cmd);
+  min_e = std::min({min_e, others, waiting});
+  if (!column) {  // the request's next command (the same as its bank's other requests')
+    next_command(q[pick], e, allowed);
+    min_e = std::min(min_e, e);
   }
-  if (row_cmd == q.size()) return false;
-  issue(c, q, row_cmd, row_kind);
   return true;
 }
 

@@ -100,6 +100,8 @@ class DramChannel {
   // does not count: advance_to catches up on it when work arrives.
   std::uint64_t next_wake() const;
   bool idle() const { return queued_ == 0 && completions_size() == 0; }
+  // Requests enqueued and not yet issued (waiting to arrive, or in the queues).
+  std::uint64_t backlog() const { return queued_; }
 
   // Reads whose data has ended, oldest first.
   bool has_completion() const { return comp_head_ != comp_tail_; }
@@ -143,6 +145,7 @@ class DramChannel {
   void decide(std::uint64_t c);
   bool refresh_step(std::uint64_t c, std::uint64_t& min_e);
   bool schedule(std::uint64_t c, std::uint64_t& min_e);
+  bool next_draining() const;
   // The next command request r needs, the earliest cycle it may issue, and whether
   // the scheduler may issue it (a PRE waits while queued requests hit the open row).
   DramCmd next_command(const Request& r, std::uint64_t& earliest, bool& allowed) const;
@@ -188,6 +191,11 @@ class DramController {
     for (auto& c : channels_) c.advance_to(end);
   }
   std::uint64_t next_wake() const;
+  std::uint64_t backlog() const {
+    std::uint64_t n = 0;
+    for (const auto& c : channels_) n += c.backlog();
+    return n;
+  }
   std::vector<DramChannel>& channels() { return channels_; }
   const std::vector<DramChannel>& channels() const { return channels_; }
 
