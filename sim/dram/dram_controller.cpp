@@ -108,8 +108,15 @@ void DramChannel::admit(std::uint64_t c) {
     std::vector<Request>& q = r.write ? writes_ : reads_;
     if (q.size() >= (r.write ? p_.write_queue : p_.read_queue)) break;  // arrivals are admitted in order
     Bank& b = bank_of(r);
-    if (b.open && b.row == r.row) ++b.hits[r.write];
+    const unsigned qt = r.write;
     q.push_back(r);
+    q.back().age = age_++;
+    ++b.count[qt];
+    if (b.open && b.row == r.row) {
+      if (!b.hits[qt]++) b.hit_age[qt] = q.back().age;
+    } else if (b.other_age[qt] == kNoAge) {
+      b.other_age[qt] = q.back().age;
+    }
     std::pop_heap(arrivals_.begin(), arrivals_.end(), later);
     arrivals_.pop_back();
   }
@@ -203,81 +210,103 @@ bool DramChannel::next_draining() const {
   return draining_ && writes_.size() > p_.write_low;
 }
 
-// Scans the whole queue being served, issues the best ready command if there is one,
-// and leaves in min_e the earliest cycle any other candidate could issue. Issuing only
-// ever delays other commands, so that cycle stays a lower bound after the issue.
+// Looks at every bank with requests in the queue being served, issues the best ready
+// command if there is one, and leaves in min_e the earliest cycle any other candidate
+// could issue. Issuing only ever delays other commands, so that cycle stays a lower
+// bound after the issue.
 bool DramChannel::schedule(std::uint64_t c, std::uint64_t& min_e) {
   const bool drain = next_draining();
   if (drain && !draining_) ++stats_.write_drains;
   draining_ = drain;
+  const unsigned qt = draining_ ? 1 : 0;
   std::vector<Request>& q = draining_ ? writes_ : reads_;
-  const std::size_t n = q.size();
-  if (!n) return false;
+  if (q.empty()) return false;
 
-  std::uint64_t e;
-  bool allowed;
-  std::size_t pick = n, row_pick = n;
-  DramCmd pick_cmd = DramCmd::ACT, row_cmd = DramCmd::ACT;
+  const bool fcfs = p_.scheduler == DramScheduler::Fcfs;
+  const DramCmd column = qt ? DramCmd::WR : DramCmd::RD;
+  std::uint64_t col_age = kNoAge, row_age = kNoAge;  // the picks: oldest ready row hit, oldest ready ACT/PRE
+  DramCmd row_cmd = DramCmd::ACT;
+  unsigned ready = 0;
   std::uint64_t others = kDramNever;   // candidates not picked
   std::uint64_t waiting = kDramNever;  // commands an issue may release (PREs waiting for row hits, FCFS's
                                        // younger requests to a bank)
-  if (p_.scheduler == DramScheduler::Fcfs) {
-    // Requests to one bank are served in arrival order; across banks, the oldest
-    // request whose next command is ready goes first.
-    ++scan_;
-    for (std::size_t i = 0; i < n; ++i) {
-      const Request& r = q[i];
-      if (ranks_[r.rank].refresh_pending) continue;  // refresh_step accounts for the wait
-      Bank& b = bank_of(r);
-      const DramCmd cmd = next_command(r, e, allowed);
-      if (b.scan == scan_) {  // an older request to this bank goes first
-        waiting = std::min(waiting, e);
-        continue;
+  for (std::size_t bi = 0; bi < banks_.size(); ++bi) {
+    const Bank& b = banks_[bi];
+    if (!b.count[qt]) continue;
+    const unsigned rank = unsigned(bi / bpr_), bg = unsigned(bi % bpr_) / t_.banks_per_group;
+    const Rank& k = ranks_[rank];
+    if (k.refresh_pending) continue;  // refresh_step accounts for the wait
+    std::uint64_t e_hit = kDramNever, e_other = kDramNever;
+    DramCmd other_cmd = DramCmd::ACT;
+    bool other_allowed = true;
+    if (b.hits[qt]) e_hit = std::max(qt ? b.next_wr : b.next_rd, qt ? k.next_wr_bg[bg] : k.next_rd_bg[bg]);
+    const unsigned n_other = b.count[qt] - b.hits[qt];
+    if (n_other) {
+      if (b.open) {
+        other_cmd = DramCmd::PRE;
+        e_other = b.next_pre;
+        // First ready, first come: the open row is kept while requests of this
+        // queue still hit it.
+        other_allowed = fcfs || b.hits[qt] == 0;
+      } else {
+        e_other = std::max({b.next_act, k.next_act_bg[bg], k.faw[k.faw_i]});
       }
-      b.scan = scan_;
-      if (e <= c && pick == n) {
-        pick = i, pick_cmd = cmd;
-        continue;
-      }
-      others = std::min(others, e);
     }
-  } else {
-    for (std::size_t i = 0; i < n; ++i) {
-      const Request& r = q[i];
-      if (ranks_[r.rank].refresh_pending) continue;
-      const DramCmd cmd = next_command(r, e, allowed);
-      if (!allowed) {
-        waiting = std::min(waiting, e);
-        continue;
-      }
+    if (fcfs) {
+      // Requests to one bank are served in arrival order; across banks, the oldest
+      // request whose next command is ready goes first.
+      const bool hit_first = b.hit_age[qt] < b.other_age[qt];
+      const std::uint64_t e = hit_first ? e_hit : e_other;
+      const std::uint64_t age = hit_first ? b.hit_age[qt] : b.other_age[qt];
+      waiting = std::min(waiting, hit_first ? e_other : e_hit);
+      if ((hit_first ? b.hits[qt] : n_other) > 1) waiting = std::min(waiting, e);
       if (e <= c) {
-        if (cmd == DramCmd::RD || cmd == DramCmd::WR) {
-          if (pick == n) {  // the oldest ready row hit goes first
-            pick = i, pick_cmd = cmd;
-            continue;
-          }
-        } else if (row_pick == n) {
-          row_pick = i, row_cmd = cmd;
-          continue;
-        }
+        ++ready;
+        if (age < col_age) col_age = age, row_cmd = hit_first ? column : other_cmd;
+      } else {
+        others = std::min(others, e);
       }
-      others = std::min(others, e);
+      continue;
     }
-    if (pick == n && row_pick != n) {
-      pick = row_pick, pick_cmd = row_cmd;
-    } else if (row_pick != n) {
-      others = std::min(others, c);  // a ready ACT or PRE left for later
+    if (b.hits[qt]) {
+      if (e_hit <= c) {
+        ready += b.hits[qt];
+        if (b.hit_age[qt] < col_age) col_age = b.hit_age[qt];
+      } else {
+        others = std::min(others, e_hit);
+      }
+    }
+    if (n_other) {
+      if (!other_allowed) {
+        waiting = std::min(waiting, e_other);
+      } else if (e_other <= c) {
+        ready += n_other;
+        if (b.other_age[qt] < row_age) row_age = b.other_age[qt], row_cmd = other_cmd;
+      } else {
+        others = std::min(others, e_other);
+      }
     }
   }
-  if (pick == n) {
+  if (!ready) {
     min_e = std::min(min_e, others);
     return false;
   }
-  const bool column = pick_cmd == DramCmd::RD || pick_cmd == DramCmd::WR;
-  issue(c, q, pick, pick_cmd);
+  if (ready > 1) others = std::min(others, c);  // a ready command left for the next cycle
+  std::uint64_t age;
+  DramCmd cmd;
+  if (fcfs) age = col_age, cmd = row_cmd;
+  else if (col_age != kNoAge) age = col_age, cmd = column;
+  else age = row_age, cmd = row_cmd;
+  const std::size_t i = std::size_t(
+      std::lower_bound(q.begin(), q.end(), age, [](const Request& r, std::uint64_t a) { return r.age < a; }) -
+      q.begin());
+  const bool is_column = cmd == DramCmd::RD || cmd == DramCmd::WR;
+  issue(c, q, i, cmd);
   min_e = std::min({min_e, others, waiting});
-  if (!column) {  // the request's next command (the same as its bank's other requests')
-    next_command(q[pick], e, allowed);
+  if (!is_column) {  // the request's next command (the same as its bank's other requests')
+    std::uint64_t e;
+    bool allowed;
+    next_command(q[i], e, allowed);
     min_e = std::min(min_e, e);
   }
   return true;
@@ -296,14 +325,14 @@ void DramChannel::issue(std::uint64_t c, std::vector<Request>& q, std::size_t i,
       if (r.kind == kUnclassified) r.kind = kMiss, ++stats_.row_misses;
       do_act(c, r.rank, r.bank_group, b, r.row);
       log(c, DramCmd::ACT, false, r.rank, r.bank_group, bank, r.row);
-      recount_hits(r.bank_index);
+      rebuild(r.bank_index, 0);
+      rebuild(r.bank_index, 1);
       return;
     default: break;
   }
   if (r.kind == kUnclassified) r.kind = kHit, ++stats_.row_hits;
   do_column(c, r.rank, r.bank_group, b, r.write);
   log(c, cmd, false, r.rank, r.bank_group, bank, r.row);
-  --b.hits[r.write];
   ++stats_.bank_accesses[r.bank_index];
   if (r.write) {
     ++stats_.writes;
@@ -313,11 +342,13 @@ void DramChannel::issue(std::uint64_t c, std::vector<Request>& q, std::size_t i,
     stats_.read_latency.add(done - r.arrival);
     push_completion(r.tag, done);
   }
-  const bool close = p_.page_policy == PagePolicy::Closed ||
-                     (p_.page_policy == PagePolicy::Adaptive && b.hits[0] + b.hits[1] == 0);
-  if (close) do_pre(b.next_pre, r.rank, r.bank_group, bank, b, true);  // auto-precharge, as soon as allowed
+  const unsigned bank_index = r.bank_index, rank = r.rank, bg = r.bank_group, qt = r.write;
   q.erase(q.begin() + std::ptrdiff_t(i));
   --queued_;
+  rebuild(bank_index, qt);
+  const bool close = p_.page_policy == PagePolicy::Closed ||
+                     (p_.page_policy == PagePolicy::Adaptive && b.hits[0] + b.hits[1] == 0);
+  if (close) do_pre(b.next_pre, rank, bg, bank, b, true);  // auto-precharge, as soon as allowed
 }
 
 void DramChannel::do_act(std::uint64_t c, unsigned rank, unsigned bg, Bank& b, std::uint32_t row) {
@@ -339,7 +370,11 @@ void DramChannel::do_pre(std::uint64_t c, unsigned rank, unsigned bg, unsigned b
   b.open = false;
   raise(b.next_act, c + t_.tRP);
   stats_.bank_busy[std::size_t(&b - banks_.data())] += c + t_.tRP - b.act_cycle;
-  b.hits[0] = b.hits[1] = 0;
+  for (unsigned qt = 0; qt < 2; ++qt) {  // every queued request of the bank now needs an ACT
+    b.other_age[qt] = std::min(b.other_age[qt], b.hit_age[qt]);
+    b.hit_age[qt] = kNoAge;
+    b.hits[qt] = 0;
+  }
   ++stats_.pres;
   log(c, DramCmd::PRE, auto_pre, rank, bg, bank, b.row);
 }
@@ -378,13 +413,19 @@ void DramChannel::do_ref(std::uint64_t c, unsigned rank) {
   log(c, DramCmd::REF, false, rank, 0, 0, 0);
 }
 
-void DramChannel::recount_hits(unsigned bank_index) {
+void DramChannel::rebuild(unsigned bank_index, unsigned qt) {
   Bank& b = banks_[bank_index];
-  b.hits[0] = b.hits[1] = 0;
-  for (const Request& r : reads_)
-    if (r.bank_index == bank_index && r.row == b.row) ++b.hits[0];
-  for (const Request& r : writes_)
-    if (r.bank_index == bank_index && r.row == b.row) ++b.hits[1];
+  b.count[qt] = b.hits[qt] = 0;
+  b.hit_age[qt] = b.other_age[qt] = kNoAge;
+  for (const Request& r : qt ? writes_ : reads_) {
+    if (r.bank_index != bank_index) continue;
+    ++b.count[qt];
+    if (b.open && r.row == b.row) {
+      if (!b.hits[qt]++) b.hit_age[qt] = r.age;
+    } else if (b.other_age[qt] == kNoAge) {
+      b.other_age[qt] = r.age;
+    }
+  }
 }
 
 void DramChannel::log(std::uint64_t c, DramCmd cmd, bool ap, unsigned rank, unsigned bg, unsigned bank,

@@ -117,8 +117,10 @@ class DramChannel {
   std::vector<std::uint64_t> bank_busy_at(std::uint64_t cycle) const;
 
  private:
+  static constexpr std::uint64_t kNoAge = ~std::uint64_t(0);
   struct Request {
     std::uint64_t arrival, tag, seq;
+    std::uint64_t age;  // admission order: the queues are sorted by it
     std::uint32_t row;
     std::uint16_t bank_index;  // rank * banks + bank_group * banks_per_group + bank
     std::uint8_t rank, bank_group;
@@ -130,8 +132,13 @@ class DramChannel {
     std::uint32_t row = 0;
     std::uint64_t next_act = 0, next_pre = 0, next_rd = 0, next_wr = 0;
     std::uint64_t act_cycle = 0;
-    unsigned hits[2] = {0, 0};  // queued reads / writes targeting the open row
-    std::uint64_t scan = 0;     // FCFS: the last scan that met a request to this bank
+    // Per queue (reads, writes): the requests to this bank, how many hit the open row,
+    // and the age of the oldest hit and of the oldest other request. Requests of one
+    // class share their next command and its earliest cycle, so the scheduler looks at
+    // banks, not requests.
+    unsigned count[2] = {0, 0};
+    unsigned hits[2] = {0, 0};
+    std::uint64_t hit_age[2] = {kNoAge, kNoAge}, other_age[2] = {kNoAge, kNoAge};
   };
   struct Rank {
     std::uint64_t next_act_bg[16] = {}, next_rd_bg[16] = {}, next_wr_bg[16] = {};
@@ -155,7 +162,7 @@ class DramChannel {
   void do_column(std::uint64_t c, unsigned rank, unsigned bg, Bank& b, bool write);
   void do_ref(std::uint64_t c, unsigned rank);
   void admit(std::uint64_t c);
-  void recount_hits(unsigned bank_index);
+  void rebuild(unsigned bank_index, unsigned queue);
   void log(std::uint64_t c, DramCmd cmd, bool ap, unsigned rank, unsigned bg, unsigned bank, std::uint32_t row);
   void push_completion(std::uint64_t tag, std::uint64_t cycle);
   std::size_t completions_size() const { return comp_tail_ - comp_head_; }
@@ -170,7 +177,7 @@ class DramChannel {
   std::vector<Request> arrivals_;  // a min-heap by (arrival, seq)
   std::vector<DramCompletion> comp_;  // ring, power-of-two size
   std::uint64_t comp_head_ = 0, comp_tail_ = 0;
-  std::uint64_t now_ = 0, next_ = kDramNever, seq_ = 0, scan_ = 0;
+  std::uint64_t now_ = 0, next_ = kDramNever, seq_ = 0, age_ = 0;
   std::uint64_t queued_ = 0;  // requests in the arrival heap and the queues
   bool draining_ = false;
   DramChannelStats stats_;
