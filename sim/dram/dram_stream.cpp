@@ -6,6 +6,7 @@
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include "sim/error.hpp"
 
@@ -49,25 +50,32 @@ class FromFile final : public DramRequestSource {
     if (!in_) throw UserError("cannot read DRAM request file '" + path + "': " + std::strerror(errno));
   }
   bool next(DramStreamRequest& r) override {
-    std::string line;
-    while (std::getline(in_, line)) {
+    while (std::getline(in_, line_)) {
       ++n_;
-      if (auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
-      std::istringstream words(line);
-      std::string a, b, c, extra;
-      if (!(words >> a)) continue;
-      words >> b >> c >> extra;
-      if (!extra.empty()) fail("too many fields '" + extra + "'");
-      std::string op, addr;
-      if (is_op(a)) op = a, addr = b;
-      else if (is_op(b)) op = b, addr = a;
-      else fail("expected R or W (or READ/WRITE) and an address, got '" + line + "'");
+      // Up to four whitespace-separated words before a `#`.
+      std::string_view w[4];
+      unsigned nw = 0;
+      const char* p = line_.data();
+      const char* end = p + line_.size();
+      while (p < end && *p != '#') {
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\r')) ++p;
+        if (p == end || *p == '#') break;
+        const char* start = p;
+        while (p < end && *p != ' ' && *p != '\t' && *p != '\r' && *p != '#') ++p;
+        if (nw == 3) fail("too many fields '" + std::string(start, p) + "'");
+        w[nw++] = std::string_view(start, std::size_t(p - start));
+      }
+      if (!nw) continue;
+      std::string_view op, addr, cycle = w[2];
+      if (is_op(w[0])) op = w[0], addr = w[1];
+      else if (is_op(w[1])) op = w[1], addr = w[0];
+      else fail("expected R or W (or READ/WRITE) and an address, got '" + line_ + "'");
       if (addr.empty()) fail("missing the address");
       r.line = number(addr, "address") / burst_;
-      r.write = op == "W" || op == "w" || op == "WRITE" || op == "write";
-      r.timed = !c.empty();
-      r.cycle = r.timed ? number(c, "cycle") : 0;
-      if (r.timed && r.cycle < last_) fail("cycle " + c + " is earlier than the previous request's");
+      r.write = op[0] == 'W' || op[0] == 'w';
+      r.timed = !cycle.empty();
+      r.cycle = r.timed ? number(cycle, "cycle") : 0;
+      if (r.timed && r.cycle < last_) fail("cycle " + std::string(cycle) + " is earlier than the previous request's");
       if (r.timed) last_ = r.cycle;
       return true;
     }
@@ -76,17 +84,25 @@ class FromFile final : public DramRequestSource {
   }
 
  private:
-  static bool is_op(const std::string& s) {
+  static bool is_op(std::string_view s) {
     return s == "R" || s == "W" || s == "r" || s == "w" || s == "READ" || s == "WRITE" || s == "read" ||
            s == "write";
   }
-  std::uint64_t number(const std::string& s, const char* what) {
-    errno = 0;
-    char* end = nullptr;
+  std::uint64_t number(std::string_view s, const char* what) const {
     const bool hex = s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-    const std::uint64_t v = std::strtoull(s.c_str() + (hex ? 2 : 0), &end, hex ? 16 : 10);
-    if (errno || !end || *end || s.empty() || s[0] == '-')
-      fail(std::string("bad ") + what + " '" + s + "' (a decimal number, or hex with 0x)");
+    std::size_t i = hex ? 2 : 0;
+    std::uint64_t v = 0;
+    bool ok = i < s.size() && s.size() - i <= (hex ? 16 : 19);
+    for (; ok && i < s.size(); ++i) {
+      const char ch = s[i];
+      unsigned d;
+      if (ch >= '0' && ch <= '9') d = unsigned(ch - '0');
+      else if (hex && ch >= 'a' && ch <= 'f') d = unsigned(ch - 'a' + 10);
+      else if (hex && ch >= 'A' && ch <= 'F') d = unsigned(ch - 'A' + 10);
+      else ok = false, d = 0;
+      v = v * (hex ? 16 : 10) + d;
+    }
+    if (!ok) fail(std::string("bad ") + what + " '" + std::string(s) + "' (a decimal number, or hex with 0x)");
     return v;
   }
   [[noreturn]] void fail(const std::string& msg) const {
@@ -97,6 +113,7 @@ class FromFile final : public DramRequestSource {
   std::ifstream in_;
   unsigned burst_;
   std::uint64_t n_ = 0, last_ = 0;
+  std::string line_;
 };
 
 }  // namespace
