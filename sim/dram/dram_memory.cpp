@@ -22,15 +22,22 @@ DramMemory::DramMemory(sc_core::sc_module_name name, const DramControllerParams&
 
 std::uint8_t* DramMemory::page(LineAddr line, bool create) {
   const std::uint64_t byte = line * line_size_;
-  auto& p = pages_[byte / kPageBytes];
+  const std::uint64_t key = byte / kPageBytes;
+  if (key == last_key_ && last_page_) return last_page_ + byte % kPageBytes;
+  auto& p = pages_[key];
   if (!p && create) p.reset(new std::uint8_t[kPageBytes]());
+  if (p) last_key_ = key, last_page_ = p.get();
   return p ? p.get() + byte % kPageBytes : nullptr;
 }
 
 const std::uint8_t* DramMemory::page_const(LineAddr line) const {
   const std::uint64_t byte = line * line_size_;
-  auto it = pages_.find(byte / kPageBytes);
-  return it == pages_.end() || !it->second ? nullptr : it->second.get() + byte % kPageBytes;
+  const std::uint64_t key = byte / kPageBytes;
+  if (key == last_key_ && last_page_) return last_page_ + byte % kPageBytes;
+  auto it = pages_.find(key);
+  if (it == pages_.end() || !it->second) return nullptr;
+  last_key_ = key, last_page_ = it->second.get();  // pages are never freed: the pointer stays valid
+  return last_page_ + byte % kPageBytes;
 }
 
 void DramMemory::peek_line(LineAddr line, std::uint8_t* out) const {

@@ -52,6 +52,8 @@ class DramMemory final : public sc_core::sc_module, public MemoryLevel {
   std::vector<std::uint32_t> free_;    // free slots
   static constexpr unsigned kPageBytes = 4096;
   std::unordered_map<std::uint64_t, std::unique_ptr<std::uint8_t[]>> pages_;
+  mutable std::uint64_t last_key_ = 0;  // the page touched last, looked up once
+  mutable std::uint8_t* last_page_ = nullptr;
   std::uint64_t reads_ = 0, writes_ = 0;
   std::uint64_t elapsed_cycles_ = 0;
 };
