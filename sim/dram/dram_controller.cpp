@@ -52,7 +52,7 @@ std::string params_problems(const DramControllerParams& p) {
 
 }  // namespace
 
-DramChannel::DramChannel(const DramControllerParams& p, unsigned index)
+DramChannel::DramChannel(const DramControllerParams& p)
     : t_(p.timing), p_(p), bpr_(p.timing.banks()) {
   banks_.resize(std::size_t(t_.ranks) * bpr_);
   ranks_.resize(t_.ranks);
@@ -65,7 +65,6 @@ DramChannel::DramChannel(const DramControllerParams& p, unsigned index)
   stats_.bank_busy.assign(banks_.size(), 0);
   stats_.bank_accesses.assign(banks_.size(), 0);
   if (p.refresh) next_ = ranks_[0].refresh_due;
-  (void)index;
 }
 
 void DramChannel::enqueue(std::uint64_t arrival, const DramAddress& a, bool write, std::uint64_t tag) {
@@ -457,7 +456,7 @@ DramController::DramController(const DramControllerParams& p)
   const std::string why = params_problems(p);
   if (!why.empty()) throw std::invalid_argument("DRAM " + p.timing.name + ": " + why);
   channels_.reserve(p.channels);
-  for (unsigned i = 0; i < p.channels; ++i) channels_.emplace_back(p, i);
+  for (unsigned i = 0; i < p.channels; ++i) channels_.emplace_back(p);
 }
 
 std::uint64_t DramController::next_wake() const {

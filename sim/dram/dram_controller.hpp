@@ -7,8 +7,11 @@
 // rank and channel allows. Time advances from one decision point to the next: when
 // nothing can issue, the engine jumps to the earliest cycle at which something could
 // (a timing constraint expiring, an arrival, a refresh falling due), so an idle or
-// waiting channel costs nothing per clock. Completed reads come out of completions()
-// in the order their data ends.
+// waiting channel costs nothing per clock. Completed reads come out (front_completion,
+// pop_completion) in the order their data ends. The scheduler keeps, per bank and
+// queue, the oldest row hit and the oldest other request: requests of one class share
+// their next command and its earliest cycle, so a decision looks at banks, not at
+// every queued request.
 //
 // The hot path allocates nothing once warm: the queues are preallocated vectors, the
 // arrival heap and the completion ring grow geometrically and are then reused.
@@ -87,7 +90,7 @@ struct DramChannelStats {
 
 class DramChannel {
  public:
-  DramChannel(const DramControllerParams& p, unsigned index);
+  explicit DramChannel(const DramControllerParams& p);
 
   // A request arriving at `arrival` (at least the last cycle given to advance_to, or
   // it is taken as arriving then). Reads are reported in completions(); writes are
