@@ -55,6 +55,10 @@ std::string params_problems(const DramControllerParams& p) {
 DramChannel::DramChannel(const DramControllerParams& p)
     : t_(p.timing), p_(p), bpr_(p.timing.banks()) {
   banks_.resize(std::size_t(t_.ranks) * bpr_);
+  for (std::size_t i = 0; i < banks_.size(); ++i) {
+    banks_[i].rank = std::uint8_t(i / bpr_);
+    banks_[i].bank_group = std::uint8_t(i % bpr_ / t_.banks_per_group);
+  }
   ranks_.resize(t_.ranks);
   for (unsigned r = 0; r < t_.ranks; ++r)
     ranks_[r].refresh_due = p.refresh ? t_.tREFI + std::uint64_t(r) * t_.tREFI / t_.ranks : kDramNever;
@@ -232,8 +236,8 @@ bool DramChannel::schedule(std::uint64_t c, std::uint64_t& min_e) {
   for (std::size_t bi = 0; bi < banks_.size(); ++bi) {
     const Bank& b = banks_[bi];
     if (!b.count[qt]) continue;
-    const unsigned rank = unsigned(bi / bpr_), bg = unsigned(bi % bpr_) / t_.banks_per_group;
-    const Rank& k = ranks_[rank];
+    const unsigned bg = b.bank_group;
+    const Rank& k = ranks_[b.rank];
     if (k.refresh_pending) continue;  // refresh_step accounts for the wait
     std::uint64_t e_hit = kDramNever, e_other = kDramNever;
     DramCmd other_cmd = DramCmd::ACT;

@@ -131,6 +131,7 @@ class DramChannel {
     std::uint8_t kind;  // 0 not yet classified, else hit/miss/conflict
   };
   struct Bank {
+    std::uint8_t rank = 0, bank_group = 0;  // where it is (saves divisions in the scheduler's loop)
     bool open = false;
     std::uint32_t row = 0;
     std::uint64_t next_act = 0, next_pre = 0, next_rd = 0, next_wr = 0;
