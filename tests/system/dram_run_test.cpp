@@ -23,6 +23,15 @@ TEST(DramRun, OneIsolatedMissTakesTrcdPlusClPlusBurst) {
   // DDR4-3200: (tRCD 22 + CL 22 + 4 data clocks) x 0.625 ns.
   EXPECT_DOUBLE_EQ(r.at("memory.read_latency_ns"), 30.0);
   EXPECT_DOUBLE_EQ(r.at("memory.read_latency_p99_ns"), 30.0);
+  // Line 0x100000 / 64 = 2^14 under ro_ra_ba_co_bg_ch: bank group bits 0-1 = 0, column
+  // bits 2-8 = 0, bank bits 9-10 = 0: bank 0 of bank group 0, which alone was busy.
+  double accesses = 0;
+  for (const auto& [k, v] : r.stats)
+    if (k.size() > 9 && k.compare(k.size() - 9, 9, ".accesses") == 0) accesses += v;
+  EXPECT_EQ(accesses, 1);
+  EXPECT_EQ(r.at("memory.ch0.rank0.bg0.bank0.accesses"), 1);
+  EXPECT_GT(r.at("memory.ch0.rank0.bg0.bank0.utilization"), 0);
+  EXPECT_EQ(r.at("memory.ch0.rank0.bg1.bank0.utilization"), 0);
 }
 
 std::string streaming_trace() {
