@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "cpu/mmu/mmu.hpp"
 #include "sim/error.hpp"
 #include "sim/kernel_errors.hpp"
 
@@ -42,11 +43,14 @@ Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::uniqu
 void Core::line_ready(Tick t, LineAddr line) {
   ++wake_gen_;
   if (done_) return;
+  if (mmu_) mmu_->line_ready(t, line);
   complete_waiting(t, line);
   const Tick now = sc_core::sc_time_stamp().value();
   const Tick at = std::max(edge(t), now);
   wake_.notify(sc_time::from_value(at - now));
 }
+
+bool Core::computing(Tick t) const { return busy_until_ > t || (mmu_ && mmu_->in_fault_handler(t)); }
 
 void Core::tick() {
   guarded([this] { run_cycles(); });
@@ -147,6 +151,7 @@ Tick Core::cycle(Tick t) {
   Tick next = kNever;
   bool progress = perform_loads(t, next);
   progress |= drain_store(t, next);
+  if (mmu_) progress |= mmu_->advance(t, next, ports_used_);
   progress |= issue(t, next);
   if (stream_done_ && !have_inst_ && lq_.empty() && sb_.empty() && busy_until_ <= t) {
     done_ = true;
@@ -325,6 +330,7 @@ bool Core::fetch_inst() {
     }
     seq_ = &isa_.lower(op_);
     seq_pos_ = 0;
+    translated_ = false;
     if (seq_->n == 0) {  // lowers to nothing (e.g. an Acquire fence on x86)
       ++ops_;
       continue;
@@ -371,6 +377,9 @@ bool Core::issue(Tick t, Tick& next) {
       if (lq_.at(k).acquire && !lq_.at(k).bound) return false;
     acquire_pending_ = false;
   }
+  if (mmu_ && !translated_ && (in.kind == InstKind::Load || in.kind == InstKind::Store || in.kind == InstKind::Rmw) &&
+      !translate_op(t, next))
+    return false;
   if (weak_ && (in.sem & kExclusive)) {
     return in.kind == InstKind::Load ? issue_exclusive_load(t, next) : issue_exclusive_store(t, next);
   }
@@ -485,6 +494,15 @@ bool Core::issue(Tick t, Tick& next) {
   return false;
 }
 
+// The operation's virtual address becomes physical for all its instructions.
+bool Core::translate_op(Tick t, Tick& next) {
+  Addr pa;
+  if (!mmu_->translate(t, op_, pa, next, ports_used_)) return false;
+  op_.addr = pa;
+  translated_ = true;
+  return true;
+}
+
 // ldxr / ldaxr / lr.d: read the line and set the reservation on it. It waits for
 // older stores to the same line (and, if acquire, for older releases).
 bool Core::issue_exclusive_load(Tick t, Tick& next) {
@@ -549,6 +567,13 @@ bool Core::issue_exclusive_store(Tick t, Tick& next) {
 // load or store): true when the line is ready, in `a`.
 bool Core::atomic_access(Tick t, bool write, Tick& next, Access& a) {
   if (still_waiting(rmw_waiting_, rmw_gen_)) return false;
+  // The line this instruction waited for has arrived (for a store, the cache may
+  // have granted this one store without a stable writable state, as Dragon's update
+  // does): asking again would start another transaction.
+  if (rmw_accessed_ && cache_->l1_has(op_.addr, write)) {
+    a = {Access::Ready, t};
+    return true;
+  }
   if (ports_used_ >= p_.ports) {
     next = std::min(next, t + p_.period);
     return false;
@@ -670,6 +695,7 @@ std::string Core::dump() const {
   o << name() << ": " << (done_ ? "done" : "running") << ", op at trace line " << op_.line << " ("
     << cohsim::name(op_.kind) << "), store buffer " << sb_.size() << "/" << sb_.capacity() << ", load queue "
     << lq_.size() << "/" << lq_.capacity() << ", " << cache_->dump_pending();
+  if (mmu_) o << ", " << mmu_->dump();
   return o.str();
 }
 

@@ -192,7 +192,8 @@ int cmd_trace(const std::vector<std::string>& args) {
 
 int cmd_protocol(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    std::cout << "usage: cohsim protocol list\n       cohsim protocol show NAME [--fabric bus] [--format text|md|csv|html|dot]\n";
+    std::cout << "usage: cohsim protocol list\n       cohsim protocol show NAME [--fabric bus|directory] [--home] "
+                 "[--format text|md|csv|html|dot]\n";
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "list") {
@@ -202,28 +203,14 @@ int cmd_protocol(const std::vector<std::string>& args) {
   if (args[0] != "show") throw Usage("unknown protocol command '" + args[0] + "'; valid: list, show");
   po::options_description d("options");
   d.add_options()("help,h", "explain the options")(
-      "fabric", po::value<std::string>()->default_value("bus"), "bus or directory")(
+      "fabric", po::value<std::string>()->default_value("bus"), "bus, directory (or directory-home = --home)")(
+      "home", "with --fabric directory: only the directory's (home's) table; without it text, md and html "
+              "print the caches' table and then the directory's, csv and dot the caches'")(
       "format", po::value<std::string>()->default_value("text"), "text, md, csv, html or dot (Graphviz)");
   auto vm = parse(std::vector<std::string>(args.begin() + 1, args.end()), d, {"name"},
-                  "cohsim protocol show NAME [--fabric bus] [--format text|md|csv|html|dot]");
-  const std::string n = vm["name"].as<std::string>(), f = vm["fabric"].as<std::string>();
-  const ProtocolTable* t = find_protocol(n, f);
-  if (!t) {
-    std::vector<std::string> names;
-    for (auto* p : all_protocols()) names.push_back(p->name());
-    std::string near = nearest(n, names);
-    std::string list;
-    for (auto& x : names) list += (list.empty() ? "" : ", ") + x;
-    throw UserError("no protocol '" + n + "' on a " + f + "; valid: " + list +
-                    (near.empty() ? "" : " (did you mean '" + near + "'?)"));
-  }
-  const std::string fmt = vm["format"].as<std::string>();
-  if (fmt == "text") std::cout << t->to_text();
-  else if (fmt == "md") std::cout << t->to_markdown();
-  else if (fmt == "csv") std::cout << t->to_csv();
-  else if (fmt == "html") std::cout << t->to_html();
-  else if (fmt == "dot") std::cout << t->to_dot();
-  else throw UserError("--format " + fmt + ": valid formats are text, md, csv, html, dot");
+                  "cohsim protocol show NAME [--fabric bus|directory] [--home] [--format text|md|csv|html|dot]");
+  std::cout << show_protocol(vm["name"].as<std::string>(), vm["fabric"].as<std::string>(),
+                             vm["format"].as<std::string>(), vm.count("home") > 0);
   return 0;
 }
 

@@ -31,6 +31,37 @@ TEST_P(Stress, PrivateL2HierarchyHasNoViolation) {
 
 INSTANTIATE_TEST_SUITE_P(Protocols, Stress, ::testing::Values("msi", "mesi", "moesi", "mesif", "dragon"));
 
+// The same on a directory: both tables (the caches' and the directory's) covered.
+// The tester adds random network delays (network.jitter) so that messages on
+// different virtual networks overtake each other.
+class DirectoryStress : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(DirectoryStress, AMillionOperationsWithoutViolationCoverBothTables) {
+  auto r = run_cli({"stress", kStressConfig, "--set", "coherence.fabric=directory", "--set",
+                    std::string("coherence.protocol=") + GetParam(), "--ops", "1000000", "--seed", "1", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"fabric\": \"directory\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"ops\": 1000000,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"violations\": 0,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"cells_never_hit\": []"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("directory: I, PutS-Last"), std::string::npos) << r.out;  // listed unreachable, with why
+}
+
+TEST_P(DirectoryStress, PrivateL2AndSixteenCoresHaveNoViolation) {
+  auto l2 = run_cli({"stress", kStressConfig, "--set", "coherence.fabric=directory", "--set",
+                     std::string("coherence.protocol=") + GetParam(), "--set", "l2.size=512B", "--set", "l2.assoc=2",
+                     "--set", "l1d.size=128B", "--ops", "200000", "--seed", "2", "--json"});
+  ASSERT_EQ(l2.exit_code, 0) << l2.out << l2.err;
+  EXPECT_NE(l2.out.find("\"violations\": 0,"), std::string::npos) << l2.out;
+  auto wide = run_cli({"stress", kStressConfig, "--set", "coherence.fabric=directory", "--set",
+                       std::string("coherence.protocol=") + GetParam(), "--set", "cores=16", "--ops", "400000",
+                       "--seed", "3", "--json"});
+  ASSERT_EQ(wide.exit_code, 0) << wide.out << wide.err;
+  EXPECT_NE(wide.out.find("\"violations\": 0,"), std::string::npos) << wide.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Protocols, DirectoryStress, ::testing::Values("msi", "mesi", "moesi"));
+
 TEST(StressCli, ReportsCoverageAsText) {
   auto r = run_cli({"stress", kStressConfig, "--ops", "2000"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
