@@ -37,12 +37,15 @@ std::string dram_config_problem(const Config& cfg, std::string& blame) {
   blame = "dram.preset";
   auto given = [&](const std::string& key) { return cfg.where(key) != "default"; };
   if (!why.empty()) {
-    for (const DramField& f : dram_fields())
-      if (why.find(f.name) != std::string::npos && given(std::string("dram.") + f.name)) {
-        blame = std::string("dram.") + f.name;
+    // An override is a field set to something other than 0 (= the preset's).
+    for (const DramField& f : dram_fields()) {
+      const std::string key = std::string("dram.") + f.name;
+      if (why.find(f.name) != std::string::npos && cfg.integer(key) != 0) {
+        blame = key;
         break;
       }
-    if (blame == "dram.preset" && given("dram.tCK")) blame = "dram.tCK";
+    }
+    if (blame == "dram.preset" && cfg.latency("dram.tCK").value > 0) blame = "dram.tCK";
     return "dram (" + p.timing.name + "): " + why;
   }
   if (p.write_high > p.write_queue) {

@@ -142,7 +142,7 @@ std::string DramTiming::problems() const {
   need(tWTR_L >= tWTR_S, "tWTR_L must be at least tWTR_S");
   need(tREFI > tRFC, "tREFI (" + std::to_string(tREFI) + ") must be greater than tRFC (" + std::to_string(tRFC) +
                           ")");
-  need(ranks <= 16 && bank_groups <= 16 && banks_per_group <= 16, "at most 16 ranks, 16 bank groups and 16 banks per group");
+  need(ranks <= 16 && bank_groups <= 16 && banks_per_group <= 16, "at most 16 ranks, 16 bank_groups and 16 banks_per_group");
   return out;
 }
 
