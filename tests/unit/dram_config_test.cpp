@@ -57,6 +57,10 @@ TEST(DramConfig, InconsistentTimingNamesTheKeyAndTheRule) {
   EXPECT_THAT(load_error("memory: {model: dram}\ndram: {preset: DDR5-4800, burst_length: 8}\n"),
               HasSubstr("one burst of DDR5-4800 carries 32 bytes (bus_width 32 bits x burst_length 8) but a cache "
                         "line is 64"));
+  // Keys spelled out at 0 (= the preset's, as in configs/default.yaml) are not to blame.
+  EXPECT_EQ(load_error("dram:\n  ranks: 0\n  bank_groups: 0\n  rows: 3\n  columns: 0\n"),
+            "configs/x.yaml:4:9: dram (DDR4-3200): ranks, bank_groups, banks_per_group, rows and columns must be "
+            "powers of two (the address bits are split between them)");
   // A fixed-latency memory does not care about the dram section's burst.
   EXPECT_EQ(load_error("dram: {preset: DDR5-4800, burst_length: 8}\n"), "");
 }
