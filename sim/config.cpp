@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "sim/dram/dram_config.hpp"
 #include "sim/error.hpp"
 
 namespace cohsim {
@@ -486,6 +487,10 @@ void Config::cross_check() const {
                   "; for isa " + isa + " use one of: " + valid);
     }
   }
+
+  std::string dram_blame;
+  const std::string dram_why = dram_config_problem(*this, dram_blame);
+  if (!dram_why.empty()) fail_at(dram_blame, dram_why);
 }
 
 const Config::Slot& Config::slot(const std::string& key, ParamType type) const {

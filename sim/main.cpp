@@ -17,6 +17,7 @@
 #include "cpu/trace/trace_convert.hpp"
 #include "cpu/trace/trace_stats.hpp"
 #include "sim/config.hpp"
+#include "sim/dram/dram_command.hpp"
 #include "sim/error.hpp"
 #include "sim/stress.hpp"
 #include "sim/system.hpp"
@@ -40,6 +41,7 @@ const char* kUsage =
     "  lower TRACE --isa X   print each trace operation beside the instructions x86, arm or riscv execute\n"
     "  litmus FILE... --isa X  run litmus tests many times; outcome histogram, allowed/forbidden check\n"
     "  races TRACE           report the pairs of accesses that race (no happens-before) in a run\n"
+    "  dram CONFIG           a DRAM-only request stream through the config's DRAM: row hits, latency, bandwidth\n"
     "  protocol list         list the coherence protocols\n"
     "  protocol show NAME    print a protocol's table as the simulator executes it\n"
     "\n"
@@ -231,8 +233,9 @@ int dispatch(int argc, char** argv) {
   if (cmd == "lower") return run_lower_command(args);
   if (cmd == "races") return run_races_command(args);
   if (cmd == "litmus") return run_litmus_command(args);
-  std::string near = nearest(cmd, {"run", "config", "trace", "protocol", "stress", "lower", "litmus", "races"});
-  throw Usage("unknown command '" + cmd + "'; valid: run, config, trace, protocol, stress, lower, litmus, races" +
+  if (cmd == "dram") return run_dram_command(args);
+  std::string near = nearest(cmd, {"run", "config", "trace", "protocol", "stress", "lower", "litmus", "races", "dram"});
+  throw Usage("unknown command '" + cmd + "'; valid: run, config, trace, protocol, stress, lower, litmus, races, dram" +
               (near.empty() ? "" : " (did you mean '" + near + "'?)"));
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <algorithm>
+#include <cctype>
 
 #include "coherence/network.hpp"
 #include "coherence/protocol.hpp"
@@ -14,6 +15,8 @@
 #include "cpu/mmu/address_space.hpp"
 #include "cpu/mmu/frame_allocator.hpp"
 #include "cpu/mmu/page_table_format.hpp"
+#include "sim/dram/address_mapping.hpp"
+#include "sim/dram/dram_timing.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
 
@@ -280,12 +283,62 @@ std::vector<ParamSpec> declare_params() {
                      "Who gets the bus next: round_robin over the requesters, or fifo (oldest "
                      "request first)."));
 
+  p.push_back(choice("memory.model", "fixed", "memory model",
+                     [] { return std::vector<std::string>{"fixed", "dram"}; },
+                     "fixed = a fixed latency and a bandwidth limit (memory.latency, memory.bandwidth); "
+                     "dram = DRAM channels, banks and timing with a scheduling controller (the dram "
+                     "section)."));
   p.push_back(param("memory.latency", ParamType::Latency, "60ns", "",
-                    "Fixed latency of a memory access, from request to data. Cycles count the "
-                    "uncore clock.",
+                    "memory.model fixed: latency of a memory access, from request to data. Cycles "
+                    "count the uncore clock.",
                     latency_positive()));
   p.push_back(param("memory.bandwidth", ParamType::Bandwidth, "25.6GB/s", "",
-                    "Peak bandwidth; requests beyond it queue.", documented_positive()));
+                    "memory.model fixed: peak bandwidth; requests beyond it queue.", documented_positive()));
+
+  p.push_back(choice("dram.preset", "DDR4-3200", "DRAM preset", dram_preset_names,
+                     "JEDEC speed bin and device the organisation and timing start from; every field "
+                     "below can override it (docs/dram.md lists the values and their sources)."));
+  p.push_back(param("dram.channels", ParamType::Int, "1", "channels",
+                    "Independent channels, each with its own controller queues and data bus; a power "
+                    "of two.",
+                    {"power of two, 1..64", [](const ParamValue& v) {
+                       bool ok = v.integer >= 1 && v.integer <= 64 && (v.integer & (v.integer - 1)) == 0;
+                       return ok ? std::string() : "must be a power of two, 1..64, got " + v.text;
+                     }}));
+  p.push_back(param("dram.tCK", ParamType::Latency, "0ns", "",
+                    "Clock period (the data rate is two transfers per clock); 0ns = the preset's.",
+                    {"a time; 0ns = preset", [](const ParamValue& v) {
+                       return v.latency.in_cycles ? std::string("give a time such as 0.625ns, not cycles")
+                                                  : std::string();
+                     }}));
+  for (const DramField& f : dram_fields())
+    p.push_back(param(std::string("dram.") + f.name, ParamType::Int, "0", f.timing ? "DRAM cycles" : "",
+                      std::string(1, char(std::toupper(static_cast<unsigned char>(f.description[0])))) +
+                          (f.description + 1) + "; 0 = the preset's.",
+                      int_range(0, 1000000)));
+  p.push_back(choice("dram.mapping", "ro_ra_ba_co_bg_ch", "address mapping", AddressMapping::scheme_names,
+                     "How a line address splits into row, rank, bank, column, bank group and channel, "
+                     "most significant first; _xor hashes the bank bits with the row (docs/dram.md)."));
+  p.push_back(choice("dram.page_policy", "open", "page policy",
+                     [] { return std::vector<std::string>{"open", "closed", "adaptive"}; },
+                     "open: a row stays open until another row of its bank is needed; closed: every "
+                     "access auto-precharges; adaptive: an access auto-precharges unless a queued "
+                     "request wants the same row."));
+  p.push_back(choice("dram.scheduler", "frfcfs", "scheduler", [] { return std::vector<std::string>{"fcfs", "frfcfs"}; },
+                     "fcfs: the oldest request whose next command is ready, requests to one bank in "
+                     "order; frfcfs: ready row hits first, then the oldest ready request."));
+  p.push_back(param("dram.read_queue", ParamType::Int, "32", "entries",
+                    "Read queue of each channel's controller; requests beyond it wait.", int_range(1, 4096)));
+  p.push_back(param("dram.write_queue", ParamType::Int, "32", "entries",
+                    "Write queue of each channel's controller (writes are posted).", int_range(1, 4096)));
+  p.push_back(param("dram.write_high", ParamType::Int, "24", "entries",
+                    "Write-drain high watermark: at this many queued writes the controller serves "
+                    "writes instead of reads (also whenever no read waits).",
+                    int_range(1, 4096)));
+  p.push_back(param("dram.write_low", ParamType::Int, "8", "entries",
+                    "Write-drain low watermark: draining stops at this many queued writes.", int_range(0, 4095)));
+  p.push_back(param("dram.refresh", ParamType::Bool, "true", "",
+                    "Refresh every rank once per tREFI (all-bank REF, the rank blocked for tRFC)."));
 
   // Virtual memory (cpu/mmu/). Off by default: addresses are then physical.
   p.push_back(param("vm.enabled", ParamType::Bool, "false", "",
@@ -376,7 +429,11 @@ const std::vector<SectionSpec>& config_sections() {
       {"network", "The crossbar network between the caches and the directory (coherence.fabric: directory).",
        false, true},
       {"numa", "NUMA nodes and the links between them (coherence.fabric: directory).", false, true},
-      {"memory", "Main memory: a fixed-latency, bandwidth-limited model.", false, true},
+      {"memory", "Main memory: a fixed-latency, bandwidth-limited model or DRAM (memory.model).", false, true},
+      {"dram",
+       "DRAM below the caches when memory.model is dram: a preset's organisation and timing, each "
+       "field overridable, and the controller (docs/dram.md).",
+       false, true},
       {"vm",
        "Virtual memory (`vm.enabled: true`): page tables in the ISA's format, a page-fault handler "
        "allocating frames on first touch, regions with permissions.",

@@ -18,6 +18,8 @@
 #include "cpu/lowering.hpp"
 #include "cpu/mmu/mmu.hpp"
 #include "cpu/trace/trace.hpp"
+#include "sim/dram/dram_config.hpp"
+#include "sim/dram/dram_memory.hpp"
 #include "sim/error.hpp"
 #include "sim/kernel_errors.hpp"
 #include "sim/memory_side.hpp"
@@ -89,6 +91,7 @@ struct System::Impl {
   struct NodeMemory {
     std::string prefix;  // "" or "nodeN."
     std::unique_ptr<FixedLatencyMemory> memory;
+    std::unique_ptr<DramMemory> dram;  // instead of `memory` when memory.model is dram
     std::unique_ptr<SharedCache> l3, l2;
     MemoryLevel* top = nullptr;
   };
@@ -161,9 +164,16 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   for (unsigned n = 0; n < nnodes; ++n) {
     Impl::NodeMemory& nm = m.nodes[n];
     nm.prefix = nnodes == 1 ? "" : "node" + std::to_string(n) + ".";
-    nm.memory = std::make_unique<FixedLatencyMemory>(line, cfg.latency("memory.latency").to_ticks(m.uncore_period),
-                                                     cfg.bytes_per_second("memory.bandwidth"));
-    nm.top = nm.memory.get();
+    if (cfg.choice("memory.model") == "dram") {
+      // A SystemC name has no dots: "memory", "node1_memory".
+      const std::string name = nnodes == 1 ? "memory" : "node" + std::to_string(n) + "_memory";
+      nm.dram = std::make_unique<DramMemory>(name.c_str(), dram_params(cfg), line);
+      nm.top = nm.dram.get();
+    } else {
+      nm.memory = std::make_unique<FixedLatencyMemory>(line, cfg.latency("memory.latency").to_ticks(m.uncore_period),
+                                                       cfg.bytes_per_second("memory.bandwidth"));
+      nm.top = nm.memory.get();
+    }
     if (cfg.has_level("l3")) {
       nm.l3 = std::make_unique<SharedCache>(geometry(cfg, "l3"), cfg.choice("l3.replacement"), seed * 31 + 3 + n * 7,
                                             cfg.latency("l3.latency").to_ticks(m.uncore_period),
@@ -342,7 +352,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   for (auto& nm : m.nodes) {
     if (nm.l2) nm.l2->register_stats(stats_, nm.prefix + "l2");
     if (nm.l3) nm.l3->register_stats(stats_, nm.prefix + "l3");
-    nm.memory->register_stats(stats_, nm.prefix + "memory");
+    if (nm.dram) nm.dram->register_stats(stats_, nm.prefix + "memory");
+    else nm.memory->register_stats(stats_, nm.prefix + "memory");
   }
   if (nnodes > 1) {  // what NUMA users look at first
     const auto* caches = &m.caches;
@@ -425,6 +436,8 @@ RunOutcome System::run() {
   }
   out.cycles = finish / m.core_period;
   for (auto& c : m.caches) c->finish(finish);
+  for (auto& nm : m.nodes)
+    if (nm.dram) nm.dram->finish(finish);
   m.total_cycles = out.cycles;
   stats_.set("cycles", out.cycles);
   stats_.set("completed", out.completed ? 1 : 0);
@@ -452,6 +465,8 @@ std::string System::dump() const {
   for (auto& c : impl_->cores) o << c->dump() << "\n";
   if (impl_->bus) o << impl_->bus->dump();
   if (impl_->net) o << impl_->net->dump();
+  for (auto& nm : impl_->nodes)
+    if (nm.dram) o << "\n" << nm.prefix << nm.dram->dump();
   return o.str();
 }
 
@@ -543,6 +558,16 @@ std::string System::summary() const {
       << " page faults\n";
   }
   o << "memory         " << over_nodes("memory.reads") << " line reads, " << over_nodes("memory.writes") << " line writes\n";
+  for (auto& nm : m.nodes) {
+    if (!nm.dram) continue;
+    const std::string p = nm.prefix + "memory.";
+    o << std::setprecision(0) << (m.nodes.size() > 1 ? "DRAM " + nm.prefix.substr(0, nm.prefix.size() - 1) : std::string("DRAM"))
+      << std::string(m.nodes.size() > 1 ? 4 : 11, ' ') << m.cfg.choice("dram.preset") << ": row hits "
+      << get(p + "row_hits") << ", misses " << get(p + "row_misses") << ", conflicts " << get(p + "row_conflicts")
+      << "; read latency " << std::setprecision(1) << get(p + "read_latency_ns") << " ns (p99 "
+      << get(p + "read_latency_p99_ns") << "), " << std::setprecision(2) << get(p + "bandwidth_GBps") << " GB/s of "
+      << get(p + "peak_GBps") << "\n";
+  }
   // Final register values, core by core; the JSON has all of them.
   std::size_t shown = 0, total = 0;
   std::string regs;
