@@ -21,6 +21,7 @@ Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::uniqu
       stream_(std::move(stream)),
       isa_(isa),
       cache_(cache),
+      line_shift_(unsigned(__builtin_ctz(cache->line_size()))),
       lq_(p.load_queue),
       sb_(p.store_buffer),
       regs_(num_regs, 0) {
@@ -84,11 +85,11 @@ void Core::run_cycles() {
 // would let another core's request take the line away first, and two cores
 // writing one line could then livelock.
 void Core::complete_waiting(Tick t, LineAddr line) {
-  const unsigned ls = cache_->line_size();
+  const unsigned ls = line_shift_;  // lines are a power of two bytes
   if (weak_) {
     for (std::size_t i = 0; i < sb_.size(); ++i) {
       StoreEntry& s = sb_.at(i);
-      if (s.addr / ls == line && store_may_drain(i) && cache_->l1_has(s.addr, true)) {
+      if (s.addr >> ls == line && store_may_drain(i) && cache_->l1_has(s.addr, true)) {
         performed_store(t, s);
         sb_.erase(i);
         break;
@@ -96,12 +97,12 @@ void Core::complete_waiting(Tick t, LineAddr line) {
     }
     for (std::size_t i = 0; i < lq_.size(); ++i) {
       LoadEntry& e = lq_.at(i);
-      if (!e.bound && e.addr / ls == line && load_may_bind(i) && cache_->l1_has(e.addr, false)) {
+      if (!e.bound && e.addr >> ls == line && load_may_bind(i) && cache_->l1_has(e.addr, false)) {
         bind_load(t, e, t);
         break;
       }
     }
-    if (have_inst_ && rmw_waiting_ && op_.addr / ls == line) {
+    if (have_inst_ && rmw_waiting_ && op_.addr >> ls == line) {
       const Inst& in = seq_->insts[seq_pos_];
       Tick dummy = 0;
       if (in.kind == InstKind::Rmw && cache_->l1_has(op_.addr, true)) {
@@ -115,7 +116,7 @@ void Core::complete_waiting(Tick t, LineAddr line) {
     }
     return;
   }
-  if (!sb_.empty() && sb_.front().addr / ls == line && loads_bound_before(sb_.front().seq) &&
+  if (!sb_.empty() && sb_.front().addr >> ls == line && loads_bound_before(sb_.front().seq) &&
       cache_->l1_has(sb_.front().addr, true)) {
     StoreEntry& s = sb_.front();
     performed_store(t, s);
@@ -124,10 +125,10 @@ void Core::complete_waiting(Tick t, LineAddr line) {
   for (std::size_t i = 0; i < lq_.size(); ++i) {
     LoadEntry& e = lq_.at(i);
     if (e.bound) continue;
-    if (e.addr / ls == line && cache_->l1_has(e.addr, false)) bind_load(t, e, t);
+    if (e.addr >> ls == line && cache_->l1_has(e.addr, false)) bind_load(t, e, t);
     break;  // only the oldest unbound load may bind
   }
-  if (have_inst_ && seq_->insts[seq_pos_].kind == InstKind::Rmw && rmw_waiting_ && op_.addr / ls == line &&
+  if (have_inst_ && seq_->insts[seq_pos_].kind == InstKind::Rmw && rmw_waiting_ && op_.addr >> ls == line &&
       sb_.empty() && lq_.empty() && cache_->l1_has(op_.addr, true))
     perform_rmw(t, t);
 }
@@ -231,12 +232,12 @@ bool Core::perform_loads(Tick t, Tick& next) {
 
 bool Core::load_may_bind(std::size_t i) {
   const LoadEntry& e = lq_.at(i);
-  const unsigned ls = cache_->line_size();
+  const unsigned ls = line_shift_;  // lines are a power of two bytes
   for (std::size_t k = 0; k < i; ++k) {
     const LoadEntry& o = lq_.at(k);
     if (o.bound) continue;
     if (o.acquire) return false;                    // later accesses wait for an acquire
-    if (o.addr / ls == e.addr / ls) return false;  // same location: in order (CoRR)
+    if (o.addr >> ls == e.addr >> ls) return false;  // same location: in order (CoRR)
   }
   if (e.acquire)  // RCsc: an acquire load is not satisfied before an older release
     for (std::size_t k = 0; k < sb_.size(); ++k)
@@ -246,16 +247,16 @@ bool Core::load_may_bind(std::size_t i) {
 
 bool Core::store_may_drain(std::size_t i) {
   const StoreEntry& s = sb_.at(i);
-  const unsigned ls = cache_->line_size();
+  const unsigned ls = line_shift_;  // lines are a power of two bytes
   for (std::size_t k = 0; k < i; ++k) {
     const StoreEntry& o = sb_.at(k);
-    if (o.addr / ls == s.addr / ls) return false;  // same location: in order (CoWW)
+    if (o.addr >> ls == s.addr >> ls) return false;  // same location: in order (CoWW)
     if (s.release) return false;                   // a release waits for every older store
   }
   for (std::size_t k = 0; k < lq_.size(); ++k) {
     const LoadEntry& l = lq_.at(k);
     if (l.bound || l.seq > s.seq) continue;
-    if (s.release || l.acquire || l.addr / ls == s.addr / ls) return false;  // (CoRW)
+    if (s.release || l.acquire || l.addr >> ls == s.addr >> ls) return false;  // (CoRW)
   }
   return true;
 }
@@ -507,9 +508,9 @@ bool Core::translate_op(Tick t, Tick& next) {
 // older stores to the same line (and, if acquire, for older releases).
 bool Core::issue_exclusive_load(Tick t, Tick& next) {
   const Inst& in = seq_->insts[seq_pos_];
-  const unsigned ls = cache_->line_size();
+  const unsigned ls = line_shift_;  // lines are a power of two bytes
   for (std::size_t k = 0; k < sb_.size(); ++k)
-    if (sb_.at(k).addr / ls == op_.addr / ls || ((in.sem & kAcquire) && sb_.at(k).release)) {
+    if (sb_.at(k).addr >> ls == op_.addr >> ls || ((in.sem & kAcquire) && sb_.at(k).release)) {
       stall_begin(t);
       return false;
     }
@@ -517,7 +518,7 @@ bool Core::issue_exclusive_load(Tick t, Tick& next) {
   if (!atomic_access(t, false, next, a)) return false;
   excl_old_ = cache_->read(t, op_.addr, op_.size);
   if (op_.reg >= 0) regs_[op_.reg] = excl_old_;
-  reservation_ = op_.addr / ls;
+  reservation_ = op_.addr >> ls;
   if (in.sem & kAcquire) ++acquires_;
   busy_until_ = std::max(a.ready, t);
   rmw_accessed_ = rmw_waiting_ = false;
@@ -534,8 +535,8 @@ bool Core::issue_exclusive_store(Tick t, Tick& next) {
     stall_begin(t);
     return false;
   }
-  const unsigned ls = cache_->line_size();
-  if (reservation_ != op_.addr / ls) {  // lost already: fail without asking for the line
+  const unsigned ls = line_shift_;  // lines are a power of two bytes
+  if (reservation_ != op_.addr >> ls) {  // lost already: fail without asking for the line
     excl_failed_ = true;
     ++sc_failures_;
     reservation_ = kNoReservation;
@@ -544,7 +545,7 @@ bool Core::issue_exclusive_store(Tick t, Tick& next) {
   }
   Access a;
   if (!atomic_access(t, true, next, a)) return false;
-  excl_failed_ = reservation_ != op_.addr / ls;  // lost while we waited for the line
+  excl_failed_ = reservation_ != op_.addr >> ls;  // lost while we waited for the line
   if (excl_failed_) {
     ++sc_failures_;
   } else {
@@ -617,11 +618,11 @@ bool Core::do_rmw(Tick t, Tick& next) {
   if (weak_) {
     // A single-instruction atomic: after older accesses to its line (and after every
     // older access when it is a release).
-    const unsigned ls = cache_->line_size();
+    const unsigned ls = line_shift_;  // lines are a power of two bytes
     bool blocked = (in.sem & kRelease) && (!sb_.empty() || !older_loads_bound());
-    for (std::size_t k = 0; k < sb_.size() && !blocked; ++k) blocked = sb_.at(k).addr / ls == op_.addr / ls;
+    for (std::size_t k = 0; k < sb_.size() && !blocked; ++k) blocked = sb_.at(k).addr >> ls == op_.addr >> ls;
     for (std::size_t k = 0; k < lq_.size() && !blocked; ++k)
-      blocked = !lq_.at(k).bound && (lq_.at(k).addr / ls == op_.addr / ls || lq_.at(k).acquire);
+      blocked = !lq_.at(k).bound && (lq_.at(k).addr >> ls == op_.addr >> ls || lq_.at(k).acquire);
     if (blocked) {
       stall_begin(t);
       return false;

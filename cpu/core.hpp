@@ -139,6 +139,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   std::unique_ptr<ThreadStream> stream_;
   const Lowering& isa_;
   PrivateCache* cache_;
+  unsigned line_shift_;  // log2 of the line size
   sc_core::sc_event wake_;
   Ring<LoadEntry> lq_;
   Ring<StoreEntry> sb_;

@@ -47,9 +47,11 @@ TEST_P(Atomicity, EveryIncrementSeesADistinctOldValue) {
 INSTANTIATE_TEST_SUITE_P(
     Bus, Atomicity,
     ::testing::Combine(::testing::Values("msi", "mesi", "moesi", "mesif", "dragon"), ::testing::Values("bus"),
-                       ::testing::Values("x86", "arm", "lse", "riscv")));
+                       ::testing::Values("x86", "arm", "lse", "riscv")),
+                         cohsim::test::ParamName());
 INSTANTIATE_TEST_SUITE_P(Directory, Atomicity,
                          ::testing::Combine(::testing::Values("msi", "mesi", "moesi"), ::testing::Values("directory"),
-                                            ::testing::Values("x86", "arm", "lse", "riscv")));
+                                            ::testing::Values("x86", "arm", "lse", "riscv")),
+                         cohsim::test::ParamName());
 
 }  // namespace

@@ -40,7 +40,8 @@ TEST_P(NumaLatency, RemoteExceedsLocalByExactlyTheHopsTimesTheLinkLatency) {
 INSTANTIATE_TEST_SUITE_P(Topologies, NumaLatency,
                          ::testing::Values(Route{"fully_connected", 4, 3, 1}, Route{"crossbar", 4, 2, 1},
                                            Route{"ring", 4, 2, 2}, Route{"ring", 8, 5, 3}, Route{"mesh", 4, 3, 2},
-                                           Route{"mesh", 9, 8, 4}, Route{"mesh", 16, 6, 3}));
+                                           Route{"mesh", 9, 8, 4}, Route{"mesh", 16, 6, 3}),
+                         cohsim::test::ParamName());
 
 TEST(Numa, FirstTouchKeepsEachThreadsPagesLocalInterleaveDealsThemOut) {
   // Two threads on two nodes each write 32 pages of their own, then read them back.
@@ -100,7 +101,8 @@ TEST_P(NumaStress, FourNodesOnARingHaveNoViolation) {
   EXPECT_NE(r.out.find("\"violations\": 0,"), std::string::npos) << r.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Protocols, NumaStress, ::testing::Values("msi", "mesi", "moesi"));
+INSTANTIATE_TEST_SUITE_P(Protocols, NumaStress, ::testing::Values("msi", "mesi", "moesi"),
+                         cohsim::test::ParamName());
 
 }  // namespace
 
@@ -121,6 +123,7 @@ TEST_P(NumaExamples, TwoSocketConfigRunsTheExampleTrace) {
 
 INSTANTIATE_TEST_SUITE_P(Traces, NumaExamples,
                          ::testing::Values("default.trace", "mp.trace", "pingpong.trace", "sb.trace",
-                                           "sb_seqcst.trace", "stream.trace", "vm_pages.trace"));
+                                           "sb_seqcst.trace", "stream.trace", "vm_pages.trace"),
+                         cohsim::test::ParamName());
 
 }  // namespace

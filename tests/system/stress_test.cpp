@@ -34,7 +34,8 @@ TEST_P(Stress, PrivateL2HierarchyHasNoViolation) {
   EXPECT_NE(r.out.find("\"violations\": 0,"), std::string::npos) << r.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Protocols, Stress, ::testing::Values("msi", "mesi", "moesi", "mesif", "dragon"));
+INSTANTIATE_TEST_SUITE_P(Protocols, Stress, ::testing::Values("msi", "mesi", "moesi", "mesif", "dragon"),
+                         cohsim::test::ParamName());
 
 // The same on a directory: both tables (the caches' and the directory's) covered.
 // The tester adds random network delays (network.jitter) so that messages on
@@ -65,7 +66,8 @@ TEST_P(DirectoryStress, PrivateL2AndSixteenCoresHaveNoViolation) {
   EXPECT_NE(wide.out.find("\"violations\": 0,"), std::string::npos) << wide.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Protocols, DirectoryStress, ::testing::Values("msi", "mesi", "moesi"));
+INSTANTIATE_TEST_SUITE_P(Protocols, DirectoryStress, ::testing::Values("msi", "mesi", "moesi"),
+                         cohsim::test::ParamName());
 
 // Weak cores keep more requests in flight (stores drain out of order, loads bind
 // out of order, LL/SC loops), which is where two upgrades and a fill once found no
@@ -84,10 +86,12 @@ TEST_P(WeakStress, WeakCoresHaveNoViolation) {
 
 INSTANTIATE_TEST_SUITE_P(Bus, WeakStress,
                          ::testing::Combine(::testing::Values("msi", "mesi", "moesi", "mesif", "dragon"),
-                                            ::testing::Values("bus"), ::testing::Values("arm", "riscv")));
+                                            ::testing::Values("bus"), ::testing::Values("arm", "riscv")),
+                         cohsim::test::ParamName());
 INSTANTIATE_TEST_SUITE_P(Directory, WeakStress,
                          ::testing::Combine(::testing::Values("msi", "mesi", "moesi"), ::testing::Values("directory"),
-                                            ::testing::Values("arm", "riscv")));
+                                            ::testing::Values("arm", "riscv")),
+                         cohsim::test::ParamName());
 
 TEST(StressCli, ReportsCoverageAsText) {
   auto r = run_cli({"stress", kStressConfig, "--ops", "2000"});
