@@ -18,6 +18,7 @@ Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::uniqu
     : sc_module(name),
       id_(id),
       p_(p),
+      per_cycle_(p.period),
       stream_(std::move(stream)),
       isa_(isa),
       cache_(cache),
@@ -134,6 +135,7 @@ void Core::complete_waiting(Tick t, LineAddr line) {
 }
 
 void Core::performed_store(Tick t, const StoreEntry& s) {
+  --sb_lines_[(s.addr >> line_shift_) & (kSbFilter - 1)];  // it leaves the store buffer
   cache_->write(t, s.addr, s.size, s.value);
   observe(AccessEvent::Store, t, s.line, s.order, s.addr, s.size, s.value);
 }
@@ -161,6 +163,29 @@ Tick Core::cycle(Tick t) {
   }
   if (progress) next = std::min(next, t + p_.period);
   return next;
+}
+
+// x86: what perform_loads() would do for the load just issued (the youngest), without
+// walking the older ones again: start its access, and bind it if every older load
+// has its value.
+void Core::start_youngest_load(Tick t, Tick& next) {
+  const std::size_t i = lq_.size() - 1;
+  bool in_order = true;
+  for (std::size_t k = 0; k < i && in_order; ++k) in_order = lq_.at(k).bound;
+  if (ports_used_ >= p_.ports) {
+    next = std::min(next, t + p_.period);
+    return;
+  }
+  LoadEntry& e = lq_.at(i);
+  ++ports_used_;
+  const Access a = cache_->access(t, e.addr, false, true);
+  if (a.kind != Access::Blocked) e.accessed = true;
+  if (a.kind == Access::Ready && in_order) {
+    bind_load(t, e, a.ready);
+    if (e.done_at > t) next = std::min(next, edge(e.done_at));
+  } else if (a.kind != Access::Ready) {
+    e.waiting = true, e.wait_gen = wake_gen_;
+  }
 }
 
 bool Core::perform_loads(Tick t, Tick& next) {
@@ -396,8 +421,10 @@ bool Core::issue(Tick t, Tick& next) {
       retire_inst();
       return true;
     case InstKind::Load: {
-      // Store-to-load forwarding from the youngest older store to the same bytes.
-      for (std::size_t i = sb_.size(); i-- > 0;) {
+      // Store-to-load forwarding from the youngest older store to the same bytes
+      // (accesses never cross a line, so no store to the load's line: no search).
+      const bool sb_has_line = sb_lines_[(op_.addr >> line_shift_) & (kSbFilter - 1)] != 0;
+      for (std::size_t i = sb_has_line ? sb_.size() : 0; i-- > 0;) {
         StoreEntry& s = sb_.at(i);
         if (s.addr + s.size <= op_.addr || op_.addr + op_.size <= s.addr) continue;
         if (s.addr <= op_.addr && op_.addr + op_.size <= s.addr + s.size) {
@@ -425,7 +452,8 @@ bool Core::issue(Tick t, Tick& next) {
       ++loads_;
       retire_inst();
       // Start its access in this cycle if a port is free.
-      perform_loads(t, next);
+      if (weak_) perform_loads(t, next);
+      else start_youngest_load(t, next);
       return true;
     }
     case InstKind::Store: {
@@ -433,6 +461,7 @@ bool Core::issue(Tick t, Tick& next) {
         ++sb_full_;
         return false;
       }
+      ++sb_lines_[(op_.addr >> line_shift_) & (kSbFilter - 1)];
       StoreEntry& s = sb_.push();
       s = StoreEntry{next_seq_++, op_.addr, op_.value, 0, op_.size, op_.line, op_.order, false, false,
                      bool(in.sem & kRelease)};

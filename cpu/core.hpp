@@ -23,6 +23,7 @@
 #include "cpu/access_observer.hpp"
 #include "cpu/lowering.hpp"
 #include "cpu/ring.hpp"
+#include "sim/fast_div.hpp"
 #include "cpu/trace/trace.hpp"
 #include "sim/stats.hpp"
 
@@ -96,6 +97,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   void run_cycles();
   Tick cycle(Tick t);  // runs one core cycle; returns the next tick with work, or kNever
   bool perform_loads(Tick t, Tick& next);
+  void start_youngest_load(Tick t, Tick& next);
   bool drain_store(Tick t, Tick& next);
   bool issue(Tick t, Tick& next);
   bool translate_op(Tick t, Tick& next);
@@ -130,16 +132,21 @@ class Core : public sc_core::sc_module, public CacheListener {
   // An access for `addr` returned Pending/Blocked: skip retries until a line is ready.
   bool still_waiting(bool waiting, std::uint64_t gen) const { return waiting && gen == wake_gen_; }
   std::uint64_t rmw_result(std::uint64_t old) const;
-  Tick edge(Tick t) const { return (t + p_.period - 1) / p_.period * p_.period; }
+  Tick edge(Tick t) const { return per_cycle_(t + p_.period - 1) * p_.period; }
 
   static constexpr LineAddr kNoReservation = ~LineAddr(0);
   int id_;
   CoreParams p_;
+  FastDiv per_cycle_;  // ticks -> cycles
   bool weak_;  // AArch64 / RISC-V ordering rules instead of x86 TSO
   std::unique_ptr<ThreadStream> stream_;
   const Lowering& isa_;
   PrivateCache* cache_;
   unsigned line_shift_;  // log2 of the line size
+  // Store-buffer entries per line (hashed): a load whose line has none skips the
+  // forwarding search.
+  static constexpr unsigned kSbFilter = 64;
+  std::array<std::uint16_t, kSbFilter> sb_lines_{};
   sc_core::sc_event wake_;
   Ring<LoadEntry> lq_;
   Ring<StoreEntry> sb_;
