@@ -18,18 +18,9 @@ Tick FixedLatencyMemory::reserve(Tick t) {
   return busy_until_;
 }
 
-std::uint8_t* FixedLatencyMemory::page(LineAddr line, bool create) {
-  std::uint64_t byte = line * line_size_;
-  auto& p = pages_[byte / kPageBytes];
-  if (!p && create) p.reset(new std::uint8_t[kPageBytes]());
-  return p ? p.get() + byte % kPageBytes : nullptr;
-}
+std::uint8_t* FixedLatencyMemory::page(LineAddr line, bool create) { return values_.at(line * line_size_, create); }
 
-const std::uint8_t* FixedLatencyMemory::page_const(LineAddr line) const {
-  std::uint64_t byte = line * line_size_;
-  auto it = pages_.find(byte / kPageBytes);
-  return it == pages_.end() || !it->second ? nullptr : it->second.get() + byte % kPageBytes;
-}
+const std::uint8_t* FixedLatencyMemory::page_const(LineAddr line) const { return values_.at(line * line_size_); }
 
 void FixedLatencyMemory::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) {
   ++reads_;

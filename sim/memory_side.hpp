@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "coherence/cache_array.hpp"
+#include "sim/sparse_memory.hpp"
 #include "sim/stats.hpp"
 #include "sim/types.hpp"
 
@@ -62,8 +63,7 @@ class FixedLatencyMemory final : public MemoryLevel {
   unsigned line_size_;
   Tick latency_, occupancy_;
   Tick busy_until_ = 0;
-  static constexpr unsigned kPageBytes = 4096;
-  std::unordered_map<std::uint64_t, std::unique_ptr<std::uint8_t[]>> pages_;
+  SparseMemory values_;
   std::uint64_t reads_ = 0, writes_ = 0, queue_ticks_ = 0;
 };
 

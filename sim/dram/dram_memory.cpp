@@ -20,25 +20,9 @@ DramMemory::DramMemory(sc_core::sc_module_name name, const DramControllerParams&
   free_.reserve(256);
 }
 
-std::uint8_t* DramMemory::page(LineAddr line, bool create) {
-  const std::uint64_t byte = line * line_size_;
-  const std::uint64_t key = byte / kPageBytes;
-  if (key == last_key_ && last_page_) return last_page_ + byte % kPageBytes;
-  auto& p = pages_[key];
-  if (!p && create) p.reset(new std::uint8_t[kPageBytes]());
-  if (p) last_key_ = key, last_page_ = p.get();
-  return p ? p.get() + byte % kPageBytes : nullptr;
-}
+std::uint8_t* DramMemory::page(LineAddr line, bool create) { return values_.at(line * line_size_, create); }
 
-const std::uint8_t* DramMemory::page_const(LineAddr line) const {
-  const std::uint64_t byte = line * line_size_;
-  const std::uint64_t key = byte / kPageBytes;
-  if (key == last_key_ && last_page_) return last_page_ + byte % kPageBytes;
-  auto it = pages_.find(key);
-  if (it == pages_.end() || !it->second) return nullptr;
-  last_key_ = key, last_page_ = it->second.get();  // pages are never freed: the pointer stays valid
-  return last_page_ + byte % kPageBytes;
-}
+const std::uint8_t* DramMemory::page_const(LineAddr line) const { return values_.at(line * line_size_); }
 
 void DramMemory::peek_line(LineAddr line, std::uint8_t* out) const {
   const std::uint8_t* p = page_const(line);

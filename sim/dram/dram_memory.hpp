@@ -17,6 +17,7 @@
 
 #include "sim/dram/dram_controller.hpp"
 #include "sim/memory_side.hpp"
+#include "sim/sparse_memory.hpp"
 #include "sim/stats.hpp"
 
 namespace cohsim {
@@ -50,10 +51,7 @@ class DramMemory final : public sc_core::sc_module, public MemoryLevel {
   sc_core::sc_event wake_;
   std::vector<Waiting> waiting_;       // by slot; the engine's tag is the slot
   std::vector<std::uint32_t> free_;    // free slots
-  static constexpr unsigned kPageBytes = 4096;
-  std::unordered_map<std::uint64_t, std::unique_ptr<std::uint8_t[]>> pages_;
-  mutable std::uint64_t last_key_ = 0;  // the page touched last, looked up once
-  mutable std::uint8_t* last_page_ = nullptr;
+  SparseMemory values_;
   std::uint64_t reads_ = 0, writes_ = 0;
   std::uint64_t elapsed_cycles_ = 0;
 };
