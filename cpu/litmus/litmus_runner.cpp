@@ -299,6 +299,7 @@ std::string LitmusResult::to_json() const {
     << (condition_observed() ? "true" : "false") << ", \"condition_count\": " << condition_count
     << ", \"expect\": " << (expectation.empty() ? "null" : "\"" + expectation + "\"")
     << ", \"passed\": " << (passed() ? "true" : "false") << ", \"failed_runs\": " << failed_runs;
+  if (condition_count) o << ", \"first_condition_run\": " << first_condition_run;
   if (!first_failure.empty()) o << ", \"failure\": \"" << json_escape(first_failure.substr(0, 2000)) << "\"";
   o << "}\n";
   return o.str();
