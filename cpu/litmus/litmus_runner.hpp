@@ -4,15 +4,17 @@
 // test's trace, runs it, writes the final registers to a pipe and _exit()s. Up to
 // `jobs` children run at once.
 //
-// Each run r draws its timing from (seed, r) (see litmus_schedule()):
-//   * `core.start_jitter` (0..400 cycles) and the run's `seed`, so the cores start at
-//     random offsets;
+// Each run r draws its timing from (seed, r) (see litmus_schedule() and
+// traces/litmus/README.md, "How the runs are randomised"):
 //   * per thread, a warm-up: each location is, at random, left cold, loaded (the line
 //     arrives shared) or `fetch_add 0 Relaxed`-ed (the line arrives writable, the
 //     value unchanged), then a `fence SeqCst`;
-//   * per thread, a `compute k` delay: half the runs draw k in 0..40 for every thread
-//     (threads meet within a few tens of cycles), the others 0..150 or 0..400 (covering
-//     the start skews the serialised warm-up misses cause).
+//   * aligned runs (70%): a simulation of the warm-up alone (once per warm-up pattern:
+//     it runs with the configuration's seed and no jitter, so the parent keeps the
+//     result for later runs) says when each thread's warm-up ends, and `compute`
+//     delays make the threads start the test within a few cycles of each other;
+//   * free runs (30%): `core.start_jitter` (0..400 cycles) and random `compute` delays;
+//   * the run's `seed`.
 #pragma once
 #include <cstdint>
 #include <map>
