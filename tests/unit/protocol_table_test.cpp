@@ -82,7 +82,9 @@ TEST(ProtocolTable, EveryImpossibleCellSaysWhy) {
     for (int s = 0; s < t->num_states(); ++s)
       for (Event e : t->events()) {
         const Cell& c = t->cell(std::uint8_t(s), e);
-        if (c.kind == CellKind::Impossible) EXPECT_FALSE(c.why.empty()) << t->name() << " " << t->states()[s].name;
+        if (c.kind == CellKind::Impossible) {
+          EXPECT_FALSE(c.why.empty()) << t->name() << " " << t->states()[s].name;
+        }
       }
 }
 
