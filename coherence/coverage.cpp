@@ -4,11 +4,11 @@
 
 namespace cohsim {
 
-TableCoverage table_coverage(const ProtocolTable& t, const Stats& s) {
+TableCoverage table_coverage(const ProtocolTable& t, const Stats& s, const std::string& marker) {
   std::map<std::string, double> hits;  // "STATE.EVENT" -> count over every controller
   for (const auto& [k, v] : s.values()) {
-    auto p = k.find(".cells.");
-    if (p != std::string::npos) hits[k.substr(p + 7)] += v;
+    auto p = k.find(marker);
+    if (p != std::string::npos) hits[k.substr(p + marker.size())] += v;
   }
   TableCoverage c;
   for (int st = 0; st < t.num_states(); ++st)
@@ -24,6 +24,13 @@ TableCoverage table_coverage(const ProtocolTable& t, const Stats& s) {
       else c.never_hit.push_back(name);
     }
   return c;
+}
+
+void add_home(TableCoverage& c, const TableCoverage& home) {
+  c.reachable += home.reachable;
+  c.hit += home.hit;
+  for (auto& n : home.never_hit) c.never_hit.push_back("directory: " + n);
+  for (auto& [n, why] : home.unreachable) c.unreachable.emplace_back("directory: " + n, why);
 }
 
 }  // namespace cohsim

@@ -16,6 +16,10 @@ struct TableCoverage {
   std::vector<std::pair<std::string, std::string>> unreachable;  // ("STATE, Event", why) as the table says
 };
 
-TableCoverage table_coverage(const ProtocolTable& t, const Stats& s);
+// `marker`: ".cells." for caches' tables, ".dircells." for a directory's. A
+// directory protocol's coverage is both tables: add_home() appends the home's cells,
+// named "directory: STATE, Event".
+TableCoverage table_coverage(const ProtocolTable& t, const Stats& s, const std::string& marker = ".cells.");
+void add_home(TableCoverage& c, const TableCoverage& home);
 
 }  // namespace cohsim

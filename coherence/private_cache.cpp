@@ -20,9 +20,10 @@ std::string hex(std::uint64_t v) {
 }
 }  // namespace
 
-PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& table, SnoopBus& bus,
+PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& table, SnoopBus* bus, Network* net,
                            CacheListener* listener, EventLog* log, Checker* checker)
-    : p_(p), table_(table), bus_(bus), listener_(listener), log_(log), checker_(checker) {
+    : p_(p), table_(table), bus_(bus), net_(net), listener_(listener), log_(log), checker_(checker) {
+  if (!bus_ == !net_) throw std::logic_error("a private cache needs exactly one fabric");
   const LevelParams& coh = p.has_l2 ? p.l2 : p.l1;
   coh_ = std::make_unique<CacheArray>(coh.geometry, coh.replacement, p.seed * 7919 + 1);
   coh_latency_ = coh.latency;
@@ -31,7 +32,9 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
     upper_ = std::make_unique<CacheArray>(p.l1.geometry, p.l1.replacement, p.seed * 7919 + 2);
     upper_latency_ = p.l1.latency;
   }
-  mshr_.assign(coh.mshrs, Mshr{0, 0, false, false});
+  mshr_.assign(coh.mshrs, Mshr{});
+  if (net_)
+    for (auto& m : mshr_) m.data.assign(coh.geometry.line_size, 0);
   for (auto& s : table_.states()) perm_.push_back(s.permission);
   cells_.assign(std::size_t(table_.num_states()) * kNumEvents, 0);
   lines_in_.assign(table_.num_states(), 0);
@@ -47,7 +50,8 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
     fast_read_[s] = l.kind == CellKind::Do && l.next == s && l.num_actions == 1 && l.actions[0] == Action::LoadHit;
     fast_write_[s] = w.kind == CellKind::Do && w.next == s && w.num_actions == 1 && w.actions[0] == Action::StoreHit;
   }
-  bus_id_ = bus_.attach(this);
+  if (bus_) bus_id_ = bus_->attach(this);
+  else net_id_ = net_->attach(this);
   if (checker_) checker_->attach(this);
 }
 
@@ -68,6 +72,20 @@ std::uint8_t PrivateCache::state_at(LineAddr line, const Loc& l) const {
     case Loc::Wb: return wb_[l.idx].state;
     default: return table_.invalid();
   }
+}
+
+bool PrivateCache::replaceable_state(std::uint8_t s) const {
+  return s == table_.invalid() || table_.cell(s, Event::Replacement).kind == CellKind::Do;
+}
+
+bool PrivateCache::way_free(LineAddr line) const {
+  const unsigned set = coh_->set_of(line);
+  unsigned taken = 0;
+  for (unsigned w = 0; w < coh_->ways(); ++w)
+    if (!replaceable_state(coh_->state_at(set, w))) ++taken;
+  for (auto& m : mshr_)
+    if (m.valid && !m.in_array && coh_->set_of(m.line) == set) ++taken;
+  return taken < coh_->ways();
 }
 
 int PrivateCache::free_mshr() const {
@@ -121,6 +139,14 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count) {
     ++mshr_full_;
     return {Access::Blocked, 0};
   }
+  // A request that will need a way of the set (a fill, or an upgrade whose
+  // transient state cannot be evicted) waits while every way is spoken for: by a
+  // line in such a transient state or by a fill already on its way. Otherwise the
+  // fill could find no victim.
+  if (needs_mshr && (loc.kind != Loc::Array || !replaceable_state(c.next)) && !way_free(line)) {
+    ++set_full_;
+    return {Access::Blocked, 0};
+  }
   const bool hit = has_action(c, Action::LoadHit) || has_action(c, Action::StoreHit);
   if (count) {
     if (hit) ++cs.hits, ++(write ? cs.store_hits : cs.load_hits);
@@ -149,7 +175,13 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         if (find_mshr(line) < 0) {
           int m = free_mshr();
           if (m < 0) throw SimError(coh_name_ + ": no MSHR for " + hex(line) + "\n" + dump_pending());
-          mshr_[m] = Mshr{line, s, l.kind == Loc::Array, true};
+          Mshr& ms = mshr_[m];
+          ms.line = line;
+          ms.state = s;
+          ms.in_array = l.kind == Loc::Array;
+          ms.valid = true;
+          ms.acks = 0;
+          ms.acks_known = false;
           if (l.kind != Loc::Array) l = {Loc::Mshr, m};
         }
         const BusMsg m = c.actions[i] == Action::IssueGetS   ? BusMsg::GetS
@@ -157,10 +189,18 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
                                                              : BusMsg::Upd;
         if (m == BusMsg::Upd) ++updates_;
         else if (l.kind == Loc::Array) ++upgrades_;
-        bus_.request(t, bus_id_, m, line);
+        if (bus_) bus_->request(t, bus_id_, m, line);
+        else if (m == BusMsg::Upd) throw SimError(coh_name_ + ": updates need the snooping bus");
+        else {
+          mshr_[find_mshr(line)].issued = t;
+          net_send(t, m == BusMsg::GetS ? NetMsgType::GetS : NetMsgType::GetM, line, home_of(line), nullptr);
+        }
         break;
       }
-      case Action::IssuePutM: {
+      case Action::IssuePutM:
+      case Action::IssuePutS:
+      case Action::IssuePutE:
+      case Action::IssuePutO: {
         // The victim leaves the array for the writeback buffer.
         recall_upper(line, true);
         int slot = -1;
@@ -177,11 +217,27 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         std::memcpy(wb.data.data(), coh_->data(line, unsigned(l.idx)), coh_->line_size());
         coh_->invalidate(line, unsigned(l.idx));
         l = {Loc::Wb, slot};
-        ++(upper_ ? l2s_ : l1s_).writebacks;
-        bus_.request(t, bus_id_, BusMsg::PutM, line);
+        const Action a = c.actions[i];
+        if (a == Action::IssuePutM || a == Action::IssuePutO) ++(upper_ ? l2s_ : l1s_).writebacks;
+        if (bus_) {
+          if (a != Action::IssuePutM) throw SimError(coh_name_ + ": " + cohsim::name(a) + " needs a directory");
+          bus_->request(t, bus_id_, BusMsg::PutM, line);
+        } else {
+          const NetMsgType type = a == Action::IssuePutM   ? NetMsgType::PutM
+                                  : a == Action::IssuePutO ? NetMsgType::PutO
+                                  : a == Action::IssuePutE ? NetMsgType::PutE
+                                                           : NetMsgType::PutS;
+          net_send(t, type, line, home_of(line), carries_data(type) ? wb.data.data() : nullptr);
+        }
         break;
       }
       case Action::SendDataToReq:
+        if (net_) {
+          recall_upper(line, false);
+          net_send(t + coh_latency_, NetMsgType::Data, line, in_msg_->requester, coh_data(line, l), in_msg_->acks);
+          break;
+        }
+        [[fallthrough]];
       case Action::SendDataToMem: {
         recall_upper(line, false);
         std::memcpy(r->buf, coh_data(line, l), coh_->line_size());
@@ -198,8 +254,17 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         recall_upper(line, true);
         std::memcpy(coh_data(line, l), r->buf, coh_->line_size());
         ++updates_received_;
+        // Another core wrote the line: an exclusive reservation on it is gone, as
+        // with an invalidation.
+        if (listener_) listener_->line_lost(line);
         break;
       case Action::OwnDataSuffices: r->no_data = true; break;
+      case Action::SendDataToDir:
+        recall_upper(line, false);
+        net_send(t + coh_latency_, NetMsgType::Data, line, home_of(line), coh_data(line, l), 0, true);
+        if (l.kind == Loc::Array) coh_->dirty(line, unsigned(l.idx)) = false;  // memory has it now
+        break;
+      case Action::SendInvAck: net_send(t, NetMsgType::InvAck, line, in_msg_->requester, nullptr); break;
       case Action::StoreHit:
         // The waiting store may write now even if the new state's own Store cell
         // would go to the bus (Dragon's Sm): it is the store this transition is for.
@@ -207,11 +272,13 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         notify = true;
         break;
       case Action::LoadHit: notify = true; break;
-      case Action::kCount: break;
+      default: throw SimError(coh_name_ + ": a cache cannot perform '" + std::string(cohsim::name(c.actions[i])) + "'");
     }
   }
   if (c.next != s) {
-    if (is_other(e) && perm_[s] != Permission::None && perm_[c.next] == Permission::None) ++invalidations_;
+    if ((is_other(e) || e == Event::Inv || e == Event::FwdGetM) && perm_[s] != Permission::None &&
+        perm_[c.next] == Permission::None)
+      ++invalidations_;
     if (e == Event::Store && !has_action(c, Action::IssueGetM) && !has_action(c, Action::IssueUpd) &&
         !has_action(c, Action::IssueGetS))
       ++silent_upgrades_;
@@ -488,7 +555,7 @@ void PrivateCache::impossible(LineAddr line, std::uint8_t s, Event e) const {
   o << coh_name_ << ": event " << cohsim::name(e) << " cannot happen in state " << table_.states()[s].name
     << " (protocol " << table_.name() << ") for line " << hex(line * coh_->line_size()) << "\n"
     << dump_pending() << "\n"
-    << bus_.dump();
+    << fabric_dump();
   throw SimError(o.str());
 }
 
@@ -508,8 +575,134 @@ std::string PrivateCache::dump_pending() const {
       o << " WB[" << hex(w.line * coh_->line_size()) << " " << table_.states()[w.state].name << "]";
       any = true;
     }
+  for (auto& m : mshr_)
+    if (m.valid && m.acks_known) o << " (acks awaited for " << hex(m.line * coh_->line_size()) << ": " << m.acks << ")";
+  for (auto& m : parked_) {
+    o << " WAITING[" << cohsim::name(m.type) << " " << hex(m.line * coh_->line_size()) << " from " << m.src << "]";
+    any = true;
+  }
   if (!any) o << " nothing pending";
   return o.str();
+}
+
+std::string PrivateCache::fabric_dump() const { return bus_ ? bus_->dump() : net_->dump(); }
+
+void PrivateCache::net_send(Tick t, NetMsgType type, LineAddr line, int dst, const std::uint8_t* data, int acks,
+                            bool to_home) {
+  NetMsg m;
+  m.type = type;
+  m.src = net_id_;
+  m.dst = dst;
+  m.requester = net_id_;
+  m.line = line;
+  m.acks = acks;
+  m.to_home = to_home;
+  net_->send(t, m, data);
+}
+
+namespace {
+Event forward_event(NetMsgType t) {
+  switch (t) {
+    case NetMsgType::FwdGetS: return Event::FwdGetS;
+    case NetMsgType::FwdGetM: return Event::FwdGetM;
+    case NetMsgType::Inv: return Event::Inv;
+    default: return Event::PutAck;
+  }
+}
+}  // namespace
+
+void PrivateCache::receive(Tick t, const NetMsg& m, const std::uint8_t* data) {
+  // Forwards for a line stay in order behind one that waits.
+  const bool forward = vnet_of(m.type) == VNet::Forward;
+  bool waiting = false;
+  for (auto& p : parked_) waiting |= p.line == m.line;
+  if ((forward && waiting) || !deliver(t, m, data)) {
+    if (!forward) throw SimError(coh_name_ + ": a " + std::string(cohsim::name(m.type)) + " cannot wait\n" + dump_pending());
+    parked_.push_back(m);
+    return;
+  }
+  // The line changed: what waited for it may go on, oldest first.
+  for (std::size_t i = 0; i < parked_.size();) {
+    if (parked_[i].line != m.line) {
+      ++i;
+      continue;
+    }
+    const Loc l = locate(m.line);
+    if (table_.cell(state_at(m.line, l), forward_event(parked_[i].type)).kind == CellKind::Stall) break;
+    const NetMsg p = parked_[i];
+    parked_.erase(parked_.begin() + std::ptrdiff_t(i));
+    deliver(t, p, nullptr);
+    i = 0;
+  }
+}
+
+bool PrivateCache::deliver(Tick t, const NetMsg& m, const std::uint8_t* data) {
+  const LineAddr line = m.line;
+  const int mi = find_mshr(line);
+  auto mshr = [&]() -> Mshr& {
+    if (mi < 0)
+      throw SimError(coh_name_ + ": " + std::string(cohsim::name(m.type)) + " for " + hex(line * coh_->line_size()) +
+                     " with no request outstanding\n" + dump_pending());
+    return mshr_[mi];
+  };
+  Event e;
+  switch (m.type) {
+    case NetMsgType::FwdGetS:
+    case NetMsgType::FwdGetM:
+    case NetMsgType::Inv:
+    case NetMsgType::PutAck: e = forward_event(m.type); break;
+    case NetMsgType::Data: {
+      Mshr& ms = mshr();
+      if (p_.homes->node(line) == p_.node) ++local_misses_, local_miss_ticks_ += t - ms.issued;
+      else ++remote_misses_, remote_miss_ticks_ += t - ms.issued;
+      ms.acks += m.acks;
+      ms.acks_known = true;
+      std::memcpy(ms.data.data(), data, coh_->line_size());
+      e = m.exclusive && table_.uses(Event::DataExclusive) ? Event::DataExclusive
+          : ms.acks == 0                                   ? Event::DataAck0
+                                                           : Event::DataAcks;
+      break;
+    }
+    case NetMsgType::InvAck: {
+      Mshr& ms = mshr();
+      --ms.acks;
+      e = ms.acks_known && ms.acks == 0 ? Event::LastInvAck : Event::InvAck;
+      break;
+    }
+    case NetMsgType::AckCount: {
+      Mshr& ms = mshr();
+      ms.acks += m.acks;
+      ms.acks_known = true;
+      e = ms.acks == 0 ? Event::AckCount0 : Event::AckCountN;
+      break;
+    }
+    default:
+      throw SimError(coh_name_ + ": a " + std::string(cohsim::name(m.type)) + " reached a cache\n" + dump_pending());
+  }
+  Loc l = locate(line);
+  const std::uint8_t s = state_at(line, l);
+  if (table_.cell(s, e).kind == CellKind::Stall) {
+    if (!(e == Event::FwdGetS || e == Event::FwdGetM || e == Event::Inv))
+      throw SimError(coh_name_ + ": protocol " + table_.name() + " stalls " + cohsim::name(e) + " in " +
+                     table_.states()[s].name + ", which only forwards may do\n" + dump_pending());
+    ++cells_[std::size_t(s) * kNumEvents + int(e)];
+    return false;
+  }
+  if (data && l.kind == Loc::Array) std::memcpy(coh_->data(line, unsigned(l.idx)), data, coh_->line_size());
+  fill_data_ = mi >= 0 ? mshr_[mi].data.data() : nullptr;
+  in_msg_ = &m;
+  execute(t, line, l, e, nullptr);
+  in_msg_ = nullptr;
+  fill_data_ = nullptr;
+  if (is_data(e)) {
+    const std::uint8_t ns = state_at(line, l);
+    if (perm_[ns] != Permission::None) {
+      if (upper_ && l.kind == Loc::Array) fill_upper(t, line, fast_write_[ns]);
+      if (listener_) listener_->line_ready(t, line);
+      store_grant_ = kNoLine;
+    }
+  }
+  return true;
 }
 
 void PrivateCache::register_stats(Stats& s) const {
@@ -527,9 +720,16 @@ void PrivateCache::register_stats(Stats& s) const {
   };
   level(p_.name + ".l1d", l1s_);
   if (upper_) level(p_.name + ".l2", l2s_);
+  if (net_) {
+    s.counter(coh_name_ + ".local_misses", &local_misses_);
+    s.counter(coh_name_ + ".remote_misses", &remote_misses_);
+    s.counter(coh_name_ + ".local_miss_ticks", &local_miss_ticks_);
+    s.counter(coh_name_ + ".remote_miss_ticks", &remote_miss_ticks_);
+  }
   s.counter(coh_name_ + ".invalidations", &invalidations_);
   s.counter(coh_name_ + ".upgrades", &upgrades_);
   s.counter(coh_name_ + ".mshr_full", &mshr_full_);
+  s.counter(coh_name_ + ".set_full", &set_full_);
   s.counter(coh_name_ + ".silent_upgrades", &silent_upgrades_);
   s.counter(coh_name_ + ".updates_sent", &updates_);
   s.counter(coh_name_ + ".updates_received", &updates_received_);

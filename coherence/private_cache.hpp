@@ -8,7 +8,14 @@
 //
 // Transient lines live in MSHRs (fetches) and a writeback buffer (evictions); a
 // line upgrading from S stays in the array in SM_AD with an MSHR beside it.
+//
+// The same controller runs on either fabric: on the snooping bus it sees its own
+// and other caches' requests in the bus order; on a directory it exchanges messages
+// with the line's home over the network (requests, forwards, responses), counts the
+// Inv-Acks its GetM awaits in the MSHR, and holds a forwarded request or an
+// invalidation that its table stalls until the line leaves the transient state.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,6 +24,8 @@
 #include "coherence/bus_types.hpp"
 #include "coherence/cache_array.hpp"
 #include "coherence/checker.hpp"
+#include "coherence/home_map.hpp"
+#include "coherence/network.hpp"
 #include "coherence/protocol.hpp"
 #include "coherence/snoop_bus.hpp"
 #include "sim/event_log.hpp"
@@ -48,6 +57,9 @@ struct PrivateCacheParams {
   LevelParams l2;
   Tick clock_period = 333'333;  // the core clock (for cycle numbers in the event log)
   std::uint64_t seed = 0;
+  // On a directory: where each line's home is, and this cache's node.
+  const HomeMap* homes = nullptr;
+  unsigned node = 0;
 };
 
 // The outcome of asking for a permission.
@@ -56,9 +68,10 @@ struct Access {
   Tick ready;  // for Ready: when the data may be used
 };
 
-class PrivateCache final : public BusClient {
+class PrivateCache final : public BusClient, public NetEndpoint {
  public:
-  PrivateCache(const PrivateCacheParams& p, const ProtocolTable& table, SnoopBus& bus,
+  // Exactly one of `bus` and `net` is given.
+  PrivateCache(const PrivateCacheParams& p, const ProtocolTable& table, SnoopBus* bus, Network* net,
                CacheListener* listener, EventLog* log, Checker* checker);
 
   // Asks for read (load) or write (store) permission for the line holding `a` at
@@ -88,6 +101,10 @@ class PrivateCache final : public BusClient {
   void copy_line(LineAddr line, std::uint8_t* out) const override;
   std::string dump_pending() const override;
 
+  // NetEndpoint (on a directory)
+  void receive(Tick t, const NetMsg& m, const std::uint8_t* data) override;
+  int net_id() const { return net_id_; }
+
   void set_listener(CacheListener* l) { listener_ = l; }
   Permission permission(LineAddr line) const;  // for the checker
   const std::string& name() const { return p_.name; }
@@ -98,13 +115,23 @@ class PrivateCache final : public BusClient {
   // The newest data of a line held here (dirty L1 data first), or false.
   bool peek_line(LineAddr line, std::uint8_t* out) const;
   unsigned line_size() const { return coh_->line_size(); }
+  // On a directory: local misses, remote misses, and their request-to-data ticks.
+  std::array<std::uint64_t, 4> numa_counts() const {
+    return {local_misses_, remote_misses_, local_miss_ticks_, remote_miss_ticks_};
+  }
 
  private:
   struct Mshr {
-    LineAddr line;
-    std::uint8_t state;  // when !in_array
-    bool in_array;       // the state lives in the array (an upgrade from S)
-    bool valid;
+    LineAddr line = 0;
+    std::uint8_t state = 0;  // when !in_array
+    bool in_array = false;   // the state lives in the array (an upgrade from S)
+    bool valid = false;
+    // On a directory: Inv-Acks still awaited (negative: acks that came before the
+    // data said how many to expect), and whether the count is known yet.
+    int acks = 0;
+    bool acks_known = false;
+    std::vector<std::uint8_t> data;  // a line that arrived before its acks
+    Tick issued = 0;                 // when the request left (for the miss latency)
   };
   struct WbEntry {
     LineAddr line;
@@ -124,6 +151,8 @@ class PrivateCache final : public BusClient {
   const Cell& execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r);
   [[noreturn]] void impossible(LineAddr line, std::uint8_t s, Event e) const;
   int free_mshr() const;
+  bool replaceable_state(std::uint8_t s) const;
+  bool way_free(LineAddr line) const;  // a way of the line's set is not spoken for
   int find_mshr(LineAddr line) const;
   void supply_data(LineAddr line, const Loc& l, SnoopReply& r);
   std::uint8_t* coh_data(LineAddr line, const Loc& l);
@@ -133,11 +162,20 @@ class PrivateCache final : public BusClient {
   void fill_upper(Tick t, LineAddr line, bool writable);
   void recall_upper(LineAddr line, bool invalidate);  // pull dirty data down; drop/downgrade
   void limit_upper(LineAddr line, Permission p);
+  // On a directory.
+  int home_of(LineAddr line) const { return p_.homes->home(line); }
+  void net_send(Tick t, NetMsgType type, LineAddr line, int dst, const std::uint8_t* data, int acks = 0,
+                bool to_home = false);
+  bool deliver(Tick t, const NetMsg& m, const std::uint8_t* data);  // false: the table stalls it
+  std::string fabric_dump() const;
 
   PrivateCacheParams p_;
   const ProtocolTable& table_;
-  SnoopBus& bus_;
-  int bus_id_;
+  SnoopBus* bus_;
+  Network* net_;
+  int bus_id_ = -1, net_id_ = -1;
+  const NetMsg* in_msg_ = nullptr;  // the message being handled (on a directory)
+  std::vector<NetMsg> parked_;      // forwards and invalidations the table stalls
   CacheListener* listener_;
   EventLog* log_;
   Checker* checker_;
@@ -157,6 +195,10 @@ class PrivateCache final : public BusClient {
                   evictions = 0, hits = 0, misses = 0;
   };
   LevelStats l1s_, l2s_;
+  // On a directory: requests served by a home on this cache's node or another, and
+  // the time from request to data for each.
+  std::uint64_t local_misses_ = 0, remote_misses_ = 0, local_miss_ticks_ = 0, remote_miss_ticks_ = 0;
+  std::uint64_t set_full_ = 0;  // requests that waited because every way of the set was spoken for
   std::uint64_t invalidations_ = 0, mshr_full_ = 0, upgrades_ = 0, silent_upgrades_ = 0, updates_ = 0,
                 updates_received_ = 0;
   static constexpr LineAddr kNoLine = ~LineAddr(0);

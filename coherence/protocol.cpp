@@ -1,5 +1,8 @@
 #include "coherence/protocol.hpp"
 
+#include "sim/error.hpp"
+
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <sstream>
@@ -10,14 +13,26 @@ namespace cohsim {
 const char* name(Event e) {
   static const char* n[] = {"Load",       "Store",      "Replacement", "Own-GetS",   "Own-GetM",
                             "Own-PutM",   "Own-Upd",    "Own-Upd-Alone", "Other-GetS", "Other-GetM",
-                            "Other-PutM", "Other-Upd",  "Data",        "Data-Excl"};
+                            "Other-PutM", "Other-Upd",  "Data",        "Data-Excl",
+                            "Fwd-GetS",   "Fwd-GetM",   "Inv",         "Put-Ack",    "Data(ack=0)",
+                            "Data(ack>0)", "Inv-Ack",   "Last-Inv-Ack", "AckCount(0)", "AckCount(>0)",
+                            "GetS",       "GetM",       "GetM-Owner",  "PutS-NotLast", "PutS-Last",
+                            "PutM-Owner", "PutE-Owner", "PutO-Owner",  "Put-NonOwner", "Owner-Data"};
+  static_assert(sizeof(n) / sizeof(n[0]) == kNumEvents, "a name per event");
   return n[int(e)];
 }
 
 const char* name(Action a) {
   static const char* n[] = {"-",         "issue GetS",   "issue GetM", "issue PutM",
                             "send data to requestor", "send data to memory", "load hit", "store hit",
-                            "issue Upd", "apply update", "own data suffices"};
+                            "issue Upd", "apply update", "own data suffices",
+                            "issue PutS", "issue PutE", "issue PutO", "send data to dir", "send Inv-Ack to req",
+                            "send data to req", "send exclusive data to req", "send Fwd-GetS to owner",
+                            "send Fwd-GetM to owner", "send Inv to sharers", "send AckCount to req",
+                            "send Put-Ack", "add req to sharers", "add owner to sharers",
+                            "remove req from sharers", "clear sharers", "set owner to req", "clear owner",
+                            "copy data to memory"};
+  static_assert(sizeof(n) / sizeof(n[0]) == int(Action::kCount), "a name per action");
   return n[int(a)];
 }
 
@@ -32,7 +47,27 @@ const char* describe(Action a) {
                             "the waiting store completes",
                             "put an update carrying the stored data on the fabric (no invalidation)",
                             "write the data another cache's update carries into our copy",
-                            "our copy is current: complete without a data response"};
+                            "our copy is current: complete without a data response",
+                            "send PutS to the directory: we drop our shared copy",
+                            "send PutE to the directory: we drop our clean exclusive copy",
+                            "send PutO with the data to the directory: we drop our owned copy",
+                            "send the line's data to the directory, which writes it to memory",
+                            "send an Inv-Ack to the cache whose GetM caused the invalidation",
+                            "read the line from memory and send it to the requester, with the number of acks to await",
+                            "read the line from memory and send it as exclusive data (no other cache holds it)",
+                            "forward the GetS to the owner, which sends the data to the requester",
+                            "forward the GetM to the owner, with the number of acks the requester must await",
+                            "send an Inv to every sharer except the requester",
+                            "tell the requesting owner how many Inv-Acks to await",
+                            "acknowledge the requester's Put",
+                            "add the requester to the sharer list",
+                            "add the (former) owner to the sharer list",
+                            "remove the requester from the sharer list",
+                            "empty the sharer list",
+                            "record the requester as the owner",
+                            "record that no cache owns the line",
+                            "write the data that came with the message to memory"};
+  static_assert(sizeof(d) / sizeof(d[0]) == int(Action::kCount), "a description per action");
   return d[int(a)];
 }
 
@@ -62,7 +97,7 @@ ProtocolTable::ProtocolTable(std::string name, std::string fabric, std::string d
   for (const Row& r : rows) {
     std::uint8_t s = state_index(r.state);
     std::uint8_t next = r.next.empty() ? s : state_index(r.next);
-    if (r.actions.size() > 3) fail("more than 3 actions in a cell");
+    if (r.actions.size() > std::size_t(kMaxActions)) fail("too many actions in a cell");
     for (Event e : r.events) {
       if (!used_[int(e)]) fail(std::string("event ") + cohsim::name(e) + " is not declared");
       Cell& c = cells_[s * kNumEvents + int(e)];
@@ -95,7 +130,20 @@ ProtocolTable::ProtocolTable(std::string name, std::string fabric, std::string d
       Cell& c = cells_[st * kNumEvents + int(e)];
       if (c.kind != CellKind::Impossible || !c.why.empty()) continue;
       const StateInfo& info = states_[st];
-      if (e == Event::Replacement && st == 0) c.why = "an invalid line is never chosen as a victim";
+      const bool home = fabric_ == kHomeFabric;
+      if (home && is_dir_side(e) && !info.stable)
+        c.why = "the directory holds no transient state when this message can arrive";
+      else if (home) c.why = "the directory never records this state when this message can arrive";
+      else if (e == Event::Replacement && st == 0) c.why = "an invalid line is never chosen as a victim";
+      else if ((e == Event::FwdGetS || e == Event::FwdGetM) && info.stable)
+        c.why = "the directory forwards requests only to the owner";
+      else if (e == Event::FwdGetS || e == Event::FwdGetM)
+        c.why = "the directory does not take this cache for the owner while it waits in this state";
+      else if (e == Event::Inv) c.why = "the directory invalidates only caches it lists as sharers";
+      else if (e == Event::PutAck) c.why = "no Put of ours is outstanding in this state";
+      else if (e == Event::InvAck || e == Event::LastInvAck || e == Event::AckCount0 || e == Event::AckCountN)
+        c.why = "no GetM of ours awaits acknowledgements in this state";
+      else if (e == Event::Replacement && st == 0) c.why = "an invalid line is never chosen as a victim";
       else if (is_own(e) && info.stable) c.why = "no request of ours is outstanding in a stable state";
       else if (is_own(e)) c.why = "this state waits for a different request of ours";
       else if (is_data(e)) c.why = "no data response is awaited in this state";
@@ -232,7 +280,7 @@ std::string ProtocolTable::to_dot() const {
         }
         if (depth > 6) return;
         for (Event f : events_) {
-          if (!is_own(f) && !is_data(f)) continue;
+          if (!is_own(f) && !is_completion(f)) continue;
           const Cell& d = cell(at, f);
           if (d.kind == CellKind::Do && d.next != at) walk(d.next, label + ", " + cohsim::name(f), depth + 1);
         }
@@ -263,5 +311,46 @@ const ProtocolTable* find_protocol(const std::string& name, const std::string& f
 }
 
 std::vector<const ProtocolTable*> all_protocols() { return registry(); }
+
+std::string show_protocol(const std::string& name, const std::string& fabric_in, const std::string& format,
+                          bool home_only) {
+  std::string fabric = fabric_in;
+  if (fabric == kHomeFabric) fabric = "directory", home_only = true;
+  if (fabric != "bus" && fabric != "directory")
+    throw UserError("fabric '" + fabric + "': valid fabrics are bus, directory, " + kHomeFabric);
+  if (home_only && fabric != "directory") throw UserError("only a directory has a home table: use fabric directory");
+  const ProtocolTable* t = find_protocol(name, home_only ? kHomeFabric : fabric);
+  if (!t) throw UserError(no_such_protocol(name, fabric));
+  const bool both = !home_only && fabric == "directory" && (format == "text" || format == "md" || format == "html");
+  std::string out;
+  for (const ProtocolTable* x : {t, both ? find_protocol(name, kHomeFabric) : nullptr}) {
+    if (!x) continue;
+    if (x != t) out += "\n";
+    if (format == "text") out += x->to_text();
+    else if (format == "md") out += x->to_markdown();
+    else if (format == "csv") out += x->to_csv();
+    else if (format == "html") out += x->to_html();
+    else if (format == "dot") out += x->to_dot();
+    else throw UserError("format '" + format + "': valid formats are text, md, csv, html, dot");
+  }
+  return out;
+}
+
+std::string no_such_protocol(const std::string& name, const std::string& fabric) {
+  std::vector<std::string> names, elsewhere;
+  for (auto* p : registry()) {
+    if (p->fabric() == fabric) names.push_back(p->name());
+    else if (p->name() == name && p->fabric() != kHomeFabric) elsewhere.push_back(p->fabric());
+  }
+  std::sort(names.begin(), names.end());
+  std::string list;
+  for (auto& x : names) list += (list.empty() ? "" : ", ") + x;
+  if (list.empty()) list = "none (fabrics: bus, directory, " + std::string(kHomeFabric) + ")";
+  const std::string near = nearest(name, names);
+  return "no protocol '" + name + "' on a " + fabric + "; valid: " + list +
+         (!elsewhere.empty() ? " ('" + name + "' runs on a " + elsewhere[0] + ")"
+          : near.empty()     ? ""
+                             : " (did you mean '" + near + "'?)");
+}
 
 }  // namespace cohsim

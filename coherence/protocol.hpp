@@ -28,13 +28,43 @@ enum class Event : std::uint8_t {
   OtherUpd,       // another cache's update is ordered: the new data comes with it
   Data,           // the data response for our request arrives (other caches share the line)
   DataExclusive,  // ... and no other cache holds the line (a protocol without E reads it as Data)
+  // A cache on a directory (the Primer, chapter 8): what the network brings it.
+  FwdGetS,      // the directory forwards another cache's GetS to us, the owner
+  FwdGetM,      // ... another cache's GetM
+  Inv,          // the directory invalidates our shared copy for a writer (we answer Inv-Ack to it)
+  PutAck,       // the directory has taken our Put
+  DataAck0,     // data for our request, from the directory or the owner, no invalidation acks to wait for
+  DataAcks,     // ... with acks still to come from the sharers
+  InvAck,       // a sharer acknowledges an invalidation for our GetM (not the last one)
+  LastInvAck,   // ... the last one we wait for
+  AckCount0,    // the directory answers our owner upgrade (MOESI O->M): no sharers to wait for
+  AckCountN,    // ... with sharers' acks to wait for
+  // The directory (the home of a line) and what reaches it.
+  DirGetS,        // a GetS from a cache
+  DirGetM,        // a GetM from a cache that is not the owner
+  DirGetMOwner,   // a GetM from the owner itself (MOESI's O->M upgrade)
+  PutSNotLast,    // a PutS, and other sharers remain (or the sender is not a sharer)
+  PutSLast,       // a PutS from the last sharer
+  PutMOwner,      // a PutM with data from the owner
+  PutEOwner,      // a PutE (clean, no data) from the owner
+  PutOOwner,      // a PutO with data from the owner
+  PutNonOwner,    // a PutM, PutE or PutO from a cache that is no longer the owner
+  OwnerData,      // the old owner's copy of the line, after a forwarded GetS
   kCount
 };
 constexpr int kNumEvents = int(Event::kCount);
 const char* name(Event e);
 inline bool is_own(Event e) { return e >= Event::OwnGetS && e <= Event::OwnUpdAlone; }
 inline bool is_other(Event e) { return e >= Event::OtherGetS && e <= Event::OtherUpd; }
-inline bool is_data(Event e) { return e == Event::Data || e == Event::DataExclusive; }
+inline bool is_data(Event e) {
+  return e == Event::Data || e == Event::DataExclusive || e == Event::DataAck0 || e == Event::DataAcks;
+}
+// Events that move a directory cache out of a transient state towards a stable one.
+inline bool is_completion(Event e) {
+  return is_data(e) || e == Event::LastInvAck || e == Event::AckCount0 || e == Event::AckCountN ||
+         e == Event::PutAck || e == Event::OwnerData;
+}
+inline bool is_dir_side(Event e) { return e >= Event::DirGetS && e <= Event::OwnerData; }
 
 // Actions the generic controller knows how to perform.
 enum class Action : std::uint8_t {
@@ -49,6 +79,27 @@ enum class Action : std::uint8_t {
   IssueUpd,       // broadcast the store to the sharers (Dragon's BusUpd) instead of invalidating
   ApplyUpdate,    // take the data another cache's update carries
   OwnDataSuffices,  // our own copy is up to date: our GetM needs no data response
+  // A cache on a directory.
+  IssuePutS,      // tell the directory we drop a shared copy
+  IssuePutE,      // ... a clean exclusive copy (no data)
+  IssuePutO,      // ... an owned copy (with its data)
+  SendDataToDir,  // send our copy to the directory (the memory is updated)
+  SendInvAck,     // acknowledge an invalidation to the cache that asked for it
+  // The directory.
+  DirSendData,        // send the line from memory to the requester (with the count of acks it must await)
+  DirSendExclusive,   // ... as exclusive data (no other cache holds it)
+  FwdGetSToOwner,     // forward the GetS to the owner, which answers the requester
+  FwdGetMToOwner,     // forward the GetM to the owner (with the count of acks the requester must await)
+  InvToSharers,       // send Inv to every sharer but the requester
+  SendAckCount,       // tell the owner asking to upgrade how many acks to await
+  SendPutAck,         // acknowledge a Put
+  AddReqToSharers,
+  AddOwnerToSharers,
+  RemoveReqFromSharers,
+  ClearSharers,
+  SetOwnerToReq,
+  ClearOwner,
+  CopyDataToMemory,
   kCount
 };
 const char* name(Action a);
@@ -65,9 +116,11 @@ struct StateInfo {
 
 enum class CellKind : std::uint8_t { Impossible, Stall, Do };
 
+constexpr int kMaxActions = 5;
+
 struct Cell {
   CellKind kind = CellKind::Impossible;
-  std::array<Action, 3> actions{};
+  std::array<Action, kMaxActions> actions{};
   std::uint8_t num_actions = 0;
   std::uint8_t next = 0;   // next state index
   std::string why;         // for Impossible cells: why the event cannot happen here
@@ -123,10 +176,22 @@ class ProtocolTable {
   std::array<bool, kNumEvents> used_{};
 };
 
-// Registry of protocol tables by (name, fabric).
+// Registry of protocol tables by (name, fabric). A directory protocol registers its
+// caches' table (fabric "directory") and its home's table (fabric "directory-home").
 void register_protocol(const ProtocolTable* t);
 const ProtocolTable* find_protocol(const std::string& name, const std::string& fabric);
 std::vector<const ProtocolTable*> all_protocols();
+inline constexpr const char* kHomeFabric = "directory-home";
+// The message for a (name, fabric) with no table: the valid names on that fabric,
+// and where the name runs if it runs elsewhere.
+std::string no_such_protocol(const std::string& name, const std::string& fabric);
+// What `cohsim protocol show` prints (and Python's protocol_table returns): the
+// table in `format` (text, md, csv, html, dot). On a directory, text, md and html
+// show the caches' table and then the home's; csv and dot the caches'. `home_only`
+// (or the fabric "directory-home") shows only the home's. UserError on a bad name,
+// fabric or format.
+std::string show_protocol(const std::string& name, const std::string& fabric, const std::string& format,
+                          bool home_only);
 
 #define COHSIM_REGISTER_PROTOCOL(VAR)                               \
   static const bool cohsim_registered_protocol_##VAR = [] {        \

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "cpu/mmu/mmu.hpp"
 #include "sim/error.hpp"
 #include "sim/kernel_errors.hpp"
 
@@ -20,6 +21,7 @@ Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::uniqu
       stream_(std::move(stream)),
       isa_(isa),
       cache_(cache),
+      line_shift_(unsigned(__builtin_ctz(cache->line_size()))),
       lq_(p.load_queue),
       sb_(p.store_buffer),
       regs_(num_regs, 0) {
@@ -42,11 +44,14 @@ Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::uniqu
 void Core::line_ready(Tick t, LineAddr line) {
   ++wake_gen_;
   if (done_) return;
+  if (mmu_) mmu_->line_ready(t, line);
   complete_waiting(t, line);
   const Tick now = sc_core::sc_time_stamp().value();
   const Tick at = std::max(edge(t), now);
   wake_.notify(sc_time::from_value(at - now));
 }
+
+bool Core::computing(Tick t) const { return busy_until_ > t || (mmu_ && mmu_->in_fault_handler(t)); }
 
 void Core::tick() {
   guarded([this] { run_cycles(); });
@@ -80,11 +85,11 @@ void Core::run_cycles() {
 // would let another core's request take the line away first, and two cores
 // writing one line could then livelock.
 void Core::complete_waiting(Tick t, LineAddr line) {
-  const unsigned ls = cache_->line_size();
+  const unsigned ls = line_shift_;  // lines are a power of two bytes
   if (weak_) {
     for (std::size_t i = 0; i < sb_.size(); ++i) {
       StoreEntry& s = sb_.at(i);
-      if (s.addr / ls == line && store_may_drain(i) && cache_->l1_has(s.addr, true)) {
+      if (s.addr >> ls == line && store_may_drain(i) && cache_->l1_has(s.addr, true)) {
         performed_store(t, s);
         sb_.erase(i);
         break;
@@ -92,12 +97,12 @@ void Core::complete_waiting(Tick t, LineAddr line) {
     }
     for (std::size_t i = 0; i < lq_.size(); ++i) {
       LoadEntry& e = lq_.at(i);
-      if (!e.bound && e.addr / ls == line && load_may_bind(i) && cache_->l1_has(e.addr, false)) {
+      if (!e.bound && e.addr >> ls == line && load_may_bind(i) && cache_->l1_has(e.addr, false)) {
         bind_load(t, e, t);
         break;
       }
     }
-    if (have_inst_ && rmw_waiting_ && op_.addr / ls == line) {
+    if (have_inst_ && rmw_waiting_ && op_.addr >> ls == line) {
       const Inst& in = seq_->insts[seq_pos_];
       Tick dummy = 0;
       if (in.kind == InstKind::Rmw && cache_->l1_has(op_.addr, true)) {
@@ -111,7 +116,7 @@ void Core::complete_waiting(Tick t, LineAddr line) {
     }
     return;
   }
-  if (!sb_.empty() && sb_.front().addr / ls == line && loads_bound_before(sb_.front().seq) &&
+  if (!sb_.empty() && sb_.front().addr >> ls == line && loads_bound_before(sb_.front().seq) &&
       cache_->l1_has(sb_.front().addr, true)) {
     StoreEntry& s = sb_.front();
     performed_store(t, s);
@@ -120,10 +125,10 @@ void Core::complete_waiting(Tick t, LineAddr line) {
   for (std::size_t i = 0; i < lq_.size(); ++i) {
     LoadEntry& e = lq_.at(i);
     if (e.bound) continue;
-    if (e.addr / ls == line && cache_->l1_has(e.addr, false)) bind_load(t, e, t);
+    if (e.addr >> ls == line && cache_->l1_has(e.addr, false)) bind_load(t, e, t);
     break;  // only the oldest unbound load may bind
   }
-  if (have_inst_ && seq_->insts[seq_pos_].kind == InstKind::Rmw && rmw_waiting_ && op_.addr / ls == line &&
+  if (have_inst_ && seq_->insts[seq_pos_].kind == InstKind::Rmw && rmw_waiting_ && op_.addr >> ls == line &&
       sb_.empty() && lq_.empty() && cache_->l1_has(op_.addr, true))
     perform_rmw(t, t);
 }
@@ -147,6 +152,7 @@ Tick Core::cycle(Tick t) {
   Tick next = kNever;
   bool progress = perform_loads(t, next);
   progress |= drain_store(t, next);
+  if (mmu_) progress |= mmu_->advance(t, next, ports_used_);
   progress |= issue(t, next);
   if (stream_done_ && !have_inst_ && lq_.empty() && sb_.empty() && busy_until_ <= t) {
     done_ = true;
@@ -226,12 +232,12 @@ bool Core::perform_loads(Tick t, Tick& next) {
 
 bool Core::load_may_bind(std::size_t i) {
   const LoadEntry& e = lq_.at(i);
-  const unsigned ls = cache_->line_size();
+  const unsigned ls = line_shift_;  // lines are a power of two bytes
   for (std::size_t k = 0; k < i; ++k) {
     const LoadEntry& o = lq_.at(k);
     if (o.bound) continue;
     if (o.acquire) return false;                    // later accesses wait for an acquire
-    if (o.addr / ls == e.addr / ls) return false;  // same location: in order (CoRR)
+    if (o.addr >> ls == e.addr >> ls) return false;  // same location: in order (CoRR)
   }
   if (e.acquire)  // RCsc: an acquire load is not satisfied before an older release
     for (std::size_t k = 0; k < sb_.size(); ++k)
@@ -241,16 +247,16 @@ bool Core::load_may_bind(std::size_t i) {
 
 bool Core::store_may_drain(std::size_t i) {
   const StoreEntry& s = sb_.at(i);
-  const unsigned ls = cache_->line_size();
+  const unsigned ls = line_shift_;  // lines are a power of two bytes
   for (std::size_t k = 0; k < i; ++k) {
     const StoreEntry& o = sb_.at(k);
-    if (o.addr / ls == s.addr / ls) return false;  // same location: in order (CoWW)
+    if (o.addr >> ls == s.addr >> ls) return false;  // same location: in order (CoWW)
     if (s.release) return false;                   // a release waits for every older store
   }
   for (std::size_t k = 0; k < lq_.size(); ++k) {
     const LoadEntry& l = lq_.at(k);
     if (l.bound || l.seq > s.seq) continue;
-    if (s.release || l.acquire || l.addr / ls == s.addr / ls) return false;  // (CoRW)
+    if (s.release || l.acquire || l.addr >> ls == s.addr >> ls) return false;  // (CoRW)
   }
   return true;
 }
@@ -325,6 +331,7 @@ bool Core::fetch_inst() {
     }
     seq_ = &isa_.lower(op_);
     seq_pos_ = 0;
+    translated_ = false;
     if (seq_->n == 0) {  // lowers to nothing (e.g. an Acquire fence on x86)
       ++ops_;
       continue;
@@ -371,6 +378,9 @@ bool Core::issue(Tick t, Tick& next) {
       if (lq_.at(k).acquire && !lq_.at(k).bound) return false;
     acquire_pending_ = false;
   }
+  if (mmu_ && !translated_ && (in.kind == InstKind::Load || in.kind == InstKind::Store || in.kind == InstKind::Rmw) &&
+      !translate_op(t, next))
+    return false;
   if (weak_ && (in.sem & kExclusive)) {
     return in.kind == InstKind::Load ? issue_exclusive_load(t, next) : issue_exclusive_store(t, next);
   }
@@ -485,13 +495,22 @@ bool Core::issue(Tick t, Tick& next) {
   return false;
 }
 
+// The operation's virtual address becomes physical for all its instructions.
+bool Core::translate_op(Tick t, Tick& next) {
+  Addr pa;
+  if (!mmu_->translate(t, op_, pa, next, ports_used_)) return false;
+  op_.addr = pa;
+  translated_ = true;
+  return true;
+}
+
 // ldxr / ldaxr / lr.d: read the line and set the reservation on it. It waits for
 // older stores to the same line (and, if acquire, for older releases).
 bool Core::issue_exclusive_load(Tick t, Tick& next) {
   const Inst& in = seq_->insts[seq_pos_];
-  const unsigned ls = cache_->line_size();
+  const unsigned ls = line_shift_;  // lines are a power of two bytes
   for (std::size_t k = 0; k < sb_.size(); ++k)
-    if (sb_.at(k).addr / ls == op_.addr / ls || ((in.sem & kAcquire) && sb_.at(k).release)) {
+    if (sb_.at(k).addr >> ls == op_.addr >> ls || ((in.sem & kAcquire) && sb_.at(k).release)) {
       stall_begin(t);
       return false;
     }
@@ -499,7 +518,7 @@ bool Core::issue_exclusive_load(Tick t, Tick& next) {
   if (!atomic_access(t, false, next, a)) return false;
   excl_old_ = cache_->read(t, op_.addr, op_.size);
   if (op_.reg >= 0) regs_[op_.reg] = excl_old_;
-  reservation_ = op_.addr / ls;
+  reservation_ = op_.addr >> ls;
   if (in.sem & kAcquire) ++acquires_;
   busy_until_ = std::max(a.ready, t);
   rmw_accessed_ = rmw_waiting_ = false;
@@ -516,8 +535,8 @@ bool Core::issue_exclusive_store(Tick t, Tick& next) {
     stall_begin(t);
     return false;
   }
-  const unsigned ls = cache_->line_size();
-  if (reservation_ != op_.addr / ls) {  // lost already: fail without asking for the line
+  const unsigned ls = line_shift_;  // lines are a power of two bytes
+  if (reservation_ != op_.addr >> ls) {  // lost already: fail without asking for the line
     excl_failed_ = true;
     ++sc_failures_;
     reservation_ = kNoReservation;
@@ -526,7 +545,7 @@ bool Core::issue_exclusive_store(Tick t, Tick& next) {
   }
   Access a;
   if (!atomic_access(t, true, next, a)) return false;
-  excl_failed_ = reservation_ != op_.addr / ls;  // lost while we waited for the line
+  excl_failed_ = reservation_ != op_.addr >> ls;  // lost while we waited for the line
   if (excl_failed_) {
     ++sc_failures_;
   } else {
@@ -549,6 +568,13 @@ bool Core::issue_exclusive_store(Tick t, Tick& next) {
 // load or store): true when the line is ready, in `a`.
 bool Core::atomic_access(Tick t, bool write, Tick& next, Access& a) {
   if (still_waiting(rmw_waiting_, rmw_gen_)) return false;
+  // The line this instruction waited for has arrived (for a store, the cache may
+  // have granted this one store without a stable writable state, as Dragon's update
+  // does): asking again would start another transaction.
+  if (rmw_accessed_ && cache_->l1_has(op_.addr, write)) {
+    a = {Access::Ready, t};
+    return true;
+  }
   if (ports_used_ >= p_.ports) {
     next = std::min(next, t + p_.period);
     return false;
@@ -592,11 +618,11 @@ bool Core::do_rmw(Tick t, Tick& next) {
   if (weak_) {
     // A single-instruction atomic: after older accesses to its line (and after every
     // older access when it is a release).
-    const unsigned ls = cache_->line_size();
+    const unsigned ls = line_shift_;  // lines are a power of two bytes
     bool blocked = (in.sem & kRelease) && (!sb_.empty() || !older_loads_bound());
-    for (std::size_t k = 0; k < sb_.size() && !blocked; ++k) blocked = sb_.at(k).addr / ls == op_.addr / ls;
+    for (std::size_t k = 0; k < sb_.size() && !blocked; ++k) blocked = sb_.at(k).addr >> ls == op_.addr >> ls;
     for (std::size_t k = 0; k < lq_.size() && !blocked; ++k)
-      blocked = !lq_.at(k).bound && (lq_.at(k).addr / ls == op_.addr / ls || lq_.at(k).acquire);
+      blocked = !lq_.at(k).bound && (lq_.at(k).addr >> ls == op_.addr >> ls || lq_.at(k).acquire);
     if (blocked) {
       stall_begin(t);
       return false;
@@ -670,6 +696,7 @@ std::string Core::dump() const {
   o << name() << ": " << (done_ ? "done" : "running") << ", op at trace line " << op_.line << " ("
     << cohsim::name(op_.kind) << "), store buffer " << sb_.size() << "/" << sb_.capacity() << ", load queue "
     << lq_.size() << "/" << lq_.capacity() << ", " << cache_->dump_pending();
+  if (mmu_) o << ", " << mmu_->dump();
   return o.str();
 }
 

@@ -28,6 +28,8 @@
 
 namespace cohsim {
 
+class Mmu;
+
 struct CoreParams {
   Tick period = 333'333;  // core clock
   unsigned store_buffer = 16;
@@ -46,7 +48,8 @@ class Core : public sc_core::sc_module, public CacheListener {
     if (line == reservation_) reservation_ = kNoReservation;
   }
   bool done() const { return done_; }
-  bool computing(Tick t) const { return busy_until_ > t; }
+  // Busy without retiring: computing, or waiting for the OS to handle a page fault.
+  bool computing(Tick t) const;
   Tick finish_tick() const { return finish_; }
   std::uint64_t ops() const { return ops_; }
   const std::vector<std::uint64_t>& registers() const { return regs_; }
@@ -55,6 +58,9 @@ class Core : public sc_core::sc_module, public CacheListener {
   // Cores never run ahead of this tick (the end of the current sc_start slice).
   static void set_run_limit(Tick t) { run_limit_ = t; }
   void set_observer(AccessObserver* o) { observer_ = o; }
+  // With virtual memory: each memory operation's address is translated before its
+  // first instruction issues (the operation waits for a TLB miss's walk).
+  void set_mmu(Mmu* m) { mmu_ = m; }
 
  private:
   static constexpr Tick kNever = ~Tick(0);
@@ -92,6 +98,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   bool perform_loads(Tick t, Tick& next);
   bool drain_store(Tick t, Tick& next);
   bool issue(Tick t, Tick& next);
+  bool translate_op(Tick t, Tick& next);
   bool fetch_inst();
   void retire_inst();
   bool do_rmw(Tick t, Tick& next);
@@ -132,6 +139,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   std::unique_ptr<ThreadStream> stream_;
   const Lowering& isa_;
   PrivateCache* cache_;
+  unsigned line_shift_;  // log2 of the line size
   sc_core::sc_event wake_;
   Ring<LoadEntry> lq_;
   Ring<StoreEntry> sb_;
@@ -158,6 +166,8 @@ class Core : public sc_core::sc_module, public CacheListener {
   unsigned ports_used_ = 0;
   static Tick run_limit_;
   AccessObserver* observer_ = nullptr;
+  Mmu* mmu_ = nullptr;
+  bool translated_ = false;  // op_.addr is already physical
 
   // statistics
   std::uint64_t ops_ = 0, instructions_ = 0, loads_ = 0, stores_ = 0, rmws_ = 0, fences_ = 0, computes_ = 0,

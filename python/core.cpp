@@ -163,22 +163,11 @@ std::string run_stress_json(const Config& cfg, std::uint64_t ops, std::uint64_t 
 }
 
 std::string protocol_table(const std::string& name, const std::string& fabric, const std::string& format) {
-  const ProtocolTable* t = find_protocol(name, fabric);
-  if (!t) {  // the command line's message (sim/main.cpp, `protocol show`)
-    std::vector<std::string> names;
-    for (auto* p : all_protocols()) names.push_back(p->name());
-    std::string near = nearest(name, names);
-    std::string list;
-    for (auto& x : names) list += (list.empty() ? "" : ", ") + x;
-    raise(errors().user, "no protocol '" + name + "' on a " + fabric + "; valid: " + list +
-                             (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+  try {
+    return show_protocol(name, fabric, format, false);  // what `cohsim protocol show` prints
+  } catch (const UserError& e) {
+    raise(errors().user, e.what());
   }
-  if (format == "text") return t->to_text();
-  if (format == "md") return t->to_markdown();
-  if (format == "csv") return t->to_csv();
-  if (format == "html") return t->to_html();
-  if (format == "dot") return t->to_dot();
-  raise(errors().user, "format '" + format + "': valid formats are text, md, csv, html, dot");
 }
 
 }  // namespace

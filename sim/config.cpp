@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "sim/dram/dram_config.hpp"
 #include "sim/error.hpp"
 
 namespace cohsim {
@@ -457,6 +458,39 @@ void Config::cross_check() const {
     fail_at(blame, key + " " + std::to_string(line) + " differs from l1d.line_size " + std::to_string(l1_line) +
                        "; the levels must agree");
   }
+
+  // TLBs: a power-of-two number of sets.
+  for (const char* level : {"dtlb", "stlb"}) {
+    if (!has_level(level)) continue;
+    const std::string l = level;
+    const std::int64_t entries = slots_.at(l + ".entries").value.integer, assoc = slots_.at(l + ".assoc").value.integer;
+    const std::int64_t sets = entries / assoc;
+    if (entries % assoc == 0 && (sets & (sets - 1)) == 0) continue;
+    fail_at(given(l + ".assoc") ? l + ".assoc" : l + ".entries",
+            l + ": " + std::to_string(entries) + " entries / assoc " + std::to_string(assoc) +
+                " must give a power-of-two number of sets (e.g. entries " + std::to_string(assoc * 16) + ")");
+  }
+  // A page-table format belongs to one ISA.
+  const std::string& format = slots_.at("vm.format").value.text;
+  const std::string& isa = slots_.at("isa").value.text;
+  if (format != "auto") {
+    const std::string fisa = format.rfind("x86", 0) == 0 ? "x86" : format == "arm-4k" ? "arm" : "riscv";
+    if (fisa != isa) {
+      std::string valid = "auto";
+      for (const char* f : {"x86-4level", "x86-5level", "arm-4k", "sv39", "sv48"}) {
+        const std::string fs = f;
+        const std::string i = fs.rfind("x86", 0) == 0 ? "x86" : fs == "arm-4k" ? "arm" : "riscv";
+        if (i == isa) valid += ", " + fs;
+      }
+      fail_at(given("vm.format") ? "vm.format" : "isa",
+              "vm.format: " + format + " is a page-table format of isa " + fisa + ", but isa is " + isa +
+                  "; for isa " + isa + " use one of: " + valid);
+    }
+  }
+
+  std::string dram_blame;
+  const std::string dram_why = dram_config_problem(*this, dram_blame);
+  if (!dram_why.empty()) fail_at(dram_blame, dram_why);
 }
 
 const Config::Slot& Config::slot(const std::string& key, ParamType type) const {

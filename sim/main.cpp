@@ -17,6 +17,7 @@
 #include "cpu/trace/trace_convert.hpp"
 #include "cpu/trace/trace_stats.hpp"
 #include "sim/config.hpp"
+#include "sim/dram/dram_command.hpp"
 #include "sim/error.hpp"
 #include "sim/stress.hpp"
 #include "sim/system.hpp"
@@ -40,6 +41,7 @@ const char* kUsage =
     "  lower TRACE --isa X   print each trace operation beside the instructions x86, arm or riscv execute\n"
     "  litmus FILE... --isa X  run litmus tests many times; outcome histogram, allowed/forbidden check\n"
     "  races TRACE           report the pairs of accesses that race (no happens-before) in a run\n"
+    "  dram CONFIG           a DRAM-only request stream through the config's DRAM: row hits, latency, bandwidth\n"
     "  protocol list         list the coherence protocols\n"
     "  protocol show NAME    print a protocol's table as the simulator executes it\n"
     "\n"
@@ -190,7 +192,8 @@ int cmd_trace(const std::vector<std::string>& args) {
 
 int cmd_protocol(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    std::cout << "usage: cohsim protocol list\n       cohsim protocol show NAME [--fabric bus] [--format text|md|csv|html|dot]\n";
+    std::cout << "usage: cohsim protocol list\n       cohsim protocol show NAME [--fabric bus|directory] [--home] "
+                 "[--format text|md|csv|html|dot]\n";
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "list") {
@@ -200,28 +203,14 @@ int cmd_protocol(const std::vector<std::string>& args) {
   if (args[0] != "show") throw Usage("unknown protocol command '" + args[0] + "'; valid: list, show");
   po::options_description d("options");
   d.add_options()("help,h", "explain the options")(
-      "fabric", po::value<std::string>()->default_value("bus"), "bus or directory")(
+      "fabric", po::value<std::string>()->default_value("bus"), "bus, directory (or directory-home = --home)")(
+      "home", "with --fabric directory: only the directory's (home's) table; without it text, md and html "
+              "print the caches' table and then the directory's, csv and dot the caches'")(
       "format", po::value<std::string>()->default_value("text"), "text, md, csv, html or dot (Graphviz)");
   auto vm = parse(std::vector<std::string>(args.begin() + 1, args.end()), d, {"name"},
-                  "cohsim protocol show NAME [--fabric bus] [--format text|md|csv|html|dot]");
-  const std::string n = vm["name"].as<std::string>(), f = vm["fabric"].as<std::string>();
-  const ProtocolTable* t = find_protocol(n, f);
-  if (!t) {
-    std::vector<std::string> names;
-    for (auto* p : all_protocols()) names.push_back(p->name());
-    std::string near = nearest(n, names);
-    std::string list;
-    for (auto& x : names) list += (list.empty() ? "" : ", ") + x;
-    throw UserError("no protocol '" + n + "' on a " + f + "; valid: " + list +
-                    (near.empty() ? "" : " (did you mean '" + near + "'?)"));
-  }
-  const std::string fmt = vm["format"].as<std::string>();
-  if (fmt == "text") std::cout << t->to_text();
-  else if (fmt == "md") std::cout << t->to_markdown();
-  else if (fmt == "csv") std::cout << t->to_csv();
-  else if (fmt == "html") std::cout << t->to_html();
-  else if (fmt == "dot") std::cout << t->to_dot();
-  else throw UserError("--format " + fmt + ": valid formats are text, md, csv, html, dot");
+                  "cohsim protocol show NAME [--fabric bus|directory] [--home] [--format text|md|csv|html|dot]");
+  std::cout << show_protocol(vm["name"].as<std::string>(), vm["fabric"].as<std::string>(),
+                             vm["format"].as<std::string>(), vm.count("home") > 0);
   return 0;
 }
 
@@ -244,8 +233,9 @@ int dispatch(int argc, char** argv) {
   if (cmd == "lower") return run_lower_command(args);
   if (cmd == "races") return run_races_command(args);
   if (cmd == "litmus") return run_litmus_command(args);
-  std::string near = nearest(cmd, {"run", "config", "trace", "protocol", "stress", "lower", "litmus", "races"});
-  throw Usage("unknown command '" + cmd + "'; valid: run, config, trace, protocol, stress, lower, litmus, races" +
+  if (cmd == "dram") return run_dram_command(args);
+  std::string near = nearest(cmd, {"run", "config", "trace", "protocol", "stress", "lower", "litmus", "races", "dram"});
+  throw Usage("unknown command '" + cmd + "'; valid: run, config, trace, protocol, stress, lower, litmus, races, dram" +
               (near.empty() ? "" : " (did you mean '" + near + "'?)"));
 }
 

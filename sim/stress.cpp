@@ -13,6 +13,10 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   cfg.set("check", "true");
   cfg.set("seed", std::to_string(opts.seed));
   if (cfg.integer("core.start_jitter") == 0) cfg.set("core.start_jitter", "50");
+  // On a directory, messages take random extra time, so that races between the
+  // virtual networks (an Inv before the data, an Inv-Ack before the AckCount) happen.
+  if (cfg.choice("coherence.fabric") == "directory" && cfg.integer("network.jitter") == 0)
+    cfg.set("network.jitter", "400");
   RandomTraceParams rp;
   rp.threads = unsigned(cfg.integer("cores"));
   rp.ops_per_thread = std::max<std::uint64_t>(1, opts.ops / rp.threads);
@@ -35,6 +39,8 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   r.lines = rp.lines;
   r.seed = opts.seed;
   r.coverage = table_coverage(table, sys.stats());
+  if (const ProtocolTable* home = table.fabric() == "directory" ? find_protocol(table.name(), kHomeFabric) : nullptr)
+    add_home(r.coverage, table_coverage(*home, sys.stats(), ".dircells."));
   for (unsigned i = 0; i < rp.threads; ++i) r.ops += sys.stats().get("core" + std::to_string(i) + ".ops");
   return r;
 }

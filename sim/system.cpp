@@ -8,12 +8,18 @@
 #include <systemc>
 
 #include "coherence/checker.hpp"
+#include "coherence/directory.hpp"
+#include "coherence/home_map.hpp"
+#include "coherence/network.hpp"
 #include "coherence/private_cache.hpp"
 #include "coherence/protocol.hpp"
 #include "coherence/snoop_bus.hpp"
 #include "cpu/core.hpp"
 #include "cpu/lowering.hpp"
+#include "cpu/mmu/mmu.hpp"
 #include "cpu/trace/trace.hpp"
+#include "sim/dram/dram_config.hpp"
+#include "sim/dram/dram_memory.hpp"
 #include "sim/error.hpp"
 #include "sim/kernel_errors.hpp"
 #include "sim/memory_side.hpp"
@@ -79,11 +85,29 @@ struct System::Impl {
   const ProtocolTable* table = nullptr;
   EventLog log;
   std::unique_ptr<Checker> checker;
-  std::unique_ptr<FixedLatencyMemory> memory;
-  std::unique_ptr<SharedCache> l3, l2;
-  std::unique_ptr<SnoopBus> bus;
+  // The memory side of each node (one node without NUMA): memory, then the L3
+  // slice and a shared L2 above it. Names: "memory", "l3", "l2" with one node,
+  // "nodeN.memory", ... with several.
+  struct NodeMemory {
+    std::string prefix;  // "" or "nodeN."
+    std::unique_ptr<FixedLatencyMemory> memory;
+    std::unique_ptr<DramMemory> dram;  // instead of `memory` when memory.model is dram
+    std::unique_ptr<SharedCache> l3, l2;
+    MemoryLevel* top = nullptr;
+  };
+  std::vector<NodeMemory> nodes;
+  HomeMap homes;
+  std::vector<unsigned> core_node;
+  std::unique_ptr<SnoopBus> bus;         // coherence.fabric: bus
+  std::unique_ptr<Network> net;          // coherence.fabric: directory
+  std::vector<std::unique_ptr<Directory>> directories;  // one per node
   std::vector<std::unique_ptr<PrivateCache>> caches;
   std::vector<std::unique_ptr<Core>> cores;
+  // Virtual memory (vm.enabled): one address space shared by every thread.
+  std::unique_ptr<AddressSpace> address_space;
+  std::unique_ptr<FrameAllocator> frames;
+  std::unique_ptr<PageTable> page_table;
+  std::vector<std::unique_ptr<Mmu>> mmus;
   std::uint64_t total_cycles = 0, bus_cycles_total = 0;
 
   explicit Impl(const Config& c, const RunOptions& o) : cfg(c), opts(o) {}
@@ -110,34 +134,102 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   const std::string& protocol = cfg.choice("coherence.protocol");
   const std::string& fabric = cfg.choice("coherence.fabric");
   m.table = find_protocol(protocol, fabric);
-  if (!m.table)
-    throw UserError(cfg.where("coherence.protocol") + ": protocol " + protocol + " is not available on a " + fabric);
+  if (!m.table) {
+    std::string on;
+    for (const ProtocolTable* t : all_protocols())
+      if (t->fabric() == fabric) on += std::string(on.empty() ? "" : ", ") + t->name();
+    throw UserError(cfg.where("coherence.protocol") + ": protocol " + protocol + " is not available on a " + fabric +
+                    (protocol == "dragon" ? " (Dragon updates sharers by broadcast: it needs the snooping bus)" : "") +
+                    "; on a " + fabric + " the choices are: " + on + " (or set coherence.fabric: " +
+                    (fabric == "bus" ? "directory" : "bus") + ")");
+  }
+  const bool directory = fabric == "directory";
 
   if (!opts.events_path.empty()) m.log.open(opts.events_path);
   if (cfg.flag("check")) m.checker = std::make_unique<Checker>(line);
 
-  m.memory = std::make_unique<FixedLatencyMemory>(line, cfg.latency("memory.latency").to_ticks(m.uncore_period),
-                                                  cfg.bytes_per_second("memory.bandwidth"));
-  MemoryLevel* below = m.memory.get();
-  if (cfg.has_level("l3")) {
-    m.l3 = std::make_unique<SharedCache>(geometry(cfg, "l3"), cfg.choice("l3.replacement"), seed * 31 + 3,
-                                         cfg.latency("l3.latency").to_ticks(m.uncore_period),
-                                         cfg.flag("l3.write_back"), cfg.flag("l3.write_allocate"), below);
-    below = m.l3.get();
-  }
+  const unsigned nnodes = unsigned(cfg.integer("numa.nodes"));
+  if (nnodes > 1 && !directory)
+    throw UserError(cfg.where("numa.nodes") + ": numa.nodes: " + std::to_string(nnodes) +
+                    " NUMA nodes need a directory at each node's memory: set coherence.fabric: directory (" +
+                    cfg.where("coherence.fabric") + ")");
+  const bool vm = cfg.flag("vm.enabled");
+  const bool by_page = cfg.choice("numa.home") == "page";
+  if (by_page && !vm)
+    throw UserError(cfg.where("numa.home") +
+                    ": numa.home: page places a line's home by the node of its physical page, which needs "
+                    "virtual memory: set vm.enabled: true, or numa.home: interleave");
   const bool l2_shared = cfg.has_level("l2") && cfg.flag("l2.shared");
-  if (l2_shared) {
-    m.l2 = std::make_unique<SharedCache>(geometry(cfg, "l2"), cfg.choice("l2.replacement"), seed * 31 + 2,
-                                         cfg.latency("l2.latency").to_ticks(m.uncore_period),
-                                         cfg.flag("l2.write_back"), cfg.flag("l2.write_allocate"), below);
-    below = m.l2.get();
+  m.nodes.resize(nnodes);
+  for (unsigned n = 0; n < nnodes; ++n) {
+    Impl::NodeMemory& nm = m.nodes[n];
+    nm.prefix = nnodes == 1 ? "" : "node" + std::to_string(n) + ".";
+    if (cfg.choice("memory.model") == "dram") {
+      // A SystemC name has no dots: "memory", "node1_memory".
+      const std::string name = nnodes == 1 ? "memory" : "node" + std::to_string(n) + "_memory";
+      nm.dram = std::make_unique<DramMemory>(name.c_str(), dram_params(cfg), line);
+      nm.top = nm.dram.get();
+    } else {
+      nm.memory = std::make_unique<FixedLatencyMemory>(line, cfg.latency("memory.latency").to_ticks(m.uncore_period),
+                                                       cfg.bytes_per_second("memory.bandwidth"));
+      nm.top = nm.memory.get();
+    }
+    if (cfg.has_level("l3")) {
+      nm.l3 = std::make_unique<SharedCache>(geometry(cfg, "l3"), cfg.choice("l3.replacement"), seed * 31 + 3 + n * 7,
+                                            cfg.latency("l3.latency").to_ticks(m.uncore_period),
+                                            cfg.flag("l3.write_back"), cfg.flag("l3.write_allocate"), nm.top);
+      nm.top = nm.l3.get();
+    }
+    if (l2_shared) {
+      nm.l2 = std::make_unique<SharedCache>(geometry(cfg, "l2"), cfg.choice("l2.replacement"), seed * 31 + 2 + n * 7,
+                                            cfg.latency("l2.latency").to_ticks(m.uncore_period),
+                                            cfg.flag("l2.write_back"), cfg.flag("l2.write_allocate"), nm.top);
+      nm.top = nm.l2.get();
+    }
+  }
+  MemoryLevel* below = m.nodes[0].top;
+  // Cores go to the nodes in equal consecutive blocks, or round robin.
+  const bool spread = cfg.choice("numa.cores") == "spread";
+  for (unsigned i = 0; i < ncores; ++i)
+    m.core_node.push_back(spread ? i % nnodes : unsigned(std::uint64_t(i) * nnodes / ncores));
+  m.homes.first_home = int(ncores);
+  m.homes.nodes = nnodes;
+  m.homes.mode = by_page ? HomeMap::Mode::Page : HomeMap::Mode::Interleave;
+  m.homes.line_shift = unsigned(__builtin_ctzll(line));
+  const std::uint64_t interleave = cfg.bytes("numa.interleave");
+  if (interleave < line)
+    throw UserError(cfg.where("numa.interleave") + ": numa.interleave: " + std::to_string(interleave) +
+                    " bytes is smaller than a line (" + std::to_string(line) + " bytes)");
+  m.homes.interleave_shift = unsigned(__builtin_ctzll(interleave));
+  if (vm) {
+    const std::uint64_t total = cfg.bytes("vm.memory_size"), gib = std::uint64_t(1) << 30;
+    if (total / nnodes < gib || (total / nnodes) % gib)
+      throw UserError(cfg.where("vm.memory_size") + ": vm.memory_size: " + cfg.text("vm.memory_size") +
+                      " does not split into " + std::to_string(nnodes) +
+                      " NUMA nodes of whole GiB (each node's memory is 1 GiB-aligned)");
+    m.homes.node_bytes = total / nnodes;
   }
   BusParams bp;
   bp.period = m.uncore_period;
   bp.line_size = line;
   bp.width = unsigned(cfg.bytes("bus.width"));
   bp.round_robin = cfg.choice("bus.arbitration") == "round_robin";
-  m.bus = std::make_unique<SnoopBus>("bus", bp, below);
+  if (directory) {
+    NetworkParams np;
+    np.topology = parse_topology(cfg.choice("numa.topology"));
+    np.mesh_columns = unsigned(cfg.integer("numa.mesh_columns"));
+    np.hop_latency = cfg.latency("numa.hop_latency").to_ticks(m.uncore_period);
+    np.hop_width = unsigned(cfg.bytes("numa.link_width"));
+    np.period = m.uncore_period;
+    np.line_size = line;
+    np.link_width = unsigned(cfg.bytes("network.link_width"));
+    np.link_latency = cfg.latency("network.link_latency").to_ticks(m.uncore_period);
+    np.jitter = unsigned(cfg.integer("network.jitter"));
+    np.seed = seed;
+    m.net = std::make_unique<Network>("network", np);
+  } else {
+    m.bus = std::make_unique<SnoopBus>("bus", bp, below);
+  }
 
   if (cfg.has_level("l2") && !l2_shared)
     for (const char* k : {"l2.write_back", "l2.write_allocate"})
@@ -148,6 +240,23 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   if (cfg.flag("lse") && cfg.choice("isa") != "arm")
     throw UserError(cfg.where("lse") + ": lse: the LSE atomics are AArch64's; set isa: arm or lse: false");
   const Lowering& isa = Lowering::for_isa(cfg.choice("isa"), cfg.flag("lse"));
+  if (vm) {
+    const std::string& f = cfg.choice("vm.format");
+    const PageTableFormat* fmt =
+        PageTableFormat::find(f == "auto" ? PageTableFormat::auto_for_isa(cfg.choice("isa")) : f);
+    m.address_space =
+        std::make_unique<AddressSpace>(parse_regions(cfg.text("vm.regions")), cfg.choice("vm.thp") == "always");
+    // Each NUMA node owns an equal, 1 GiB-aligned slice of physical memory.
+    std::vector<MemoryNode> nodes;
+    for (unsigned n = 0; n < nnodes; ++n) nodes.push_back({Addr(n) * m.homes.node_bytes, m.homes.node_bytes});
+    try {
+      m.frames = std::make_unique<FrameAllocator>(nodes, m.core_node, parse_placement(cfg.choice("vm.placement")),
+                                                  unsigned(cfg.integer("vm.bind_node")));
+    } catch (const UserError& e) {
+      throw UserError(cfg.where("vm.bind_node") + ": " + e.what());
+    }
+    m.page_table = std::make_unique<PageTable>(*fmt, *m.address_space, *m.frames);
+  }
   std::uint64_t jitter_state = seed ^ 0x6a09e667f3bcc909ULL;
   const std::uint64_t jitter = std::uint64_t(cfg.integer("core.start_jitter"));
   for (unsigned i = 0; i < ncores; ++i) {
@@ -161,7 +270,10 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
                unsigned(cfg.integer("l2.mshrs"))};
     pp.clock_period = m.core_period;
     pp.seed = seed * 1000 + i;
-    m.caches.push_back(std::make_unique<PrivateCache>(pp, *m.table, *m.bus, nullptr, &m.log, m.checker.get()));
+    pp.homes = &m.homes;  // the directories attach after the caches
+    pp.node = m.core_node[i];
+    m.caches.push_back(
+        std::make_unique<PrivateCache>(pp, *m.table, m.bus.get(), m.net.get(), nullptr, &m.log, m.checker.get()));
 
     CoreParams cp;
     cp.period = m.core_period;
@@ -176,17 +288,94 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
                                              m.caches.back().get(), nregs));
     m.caches.back()->set_listener(m.cores.back().get());
     m.cores.back()->set_observer(opts.observer);
+    if (vm) {
+      MmuParams mp;
+      mp.name = pp.name;
+      mp.core = i;
+      mp.period = m.core_period;
+      mp.ports = cp.ports;
+      mp.dtlb_entries = unsigned(cfg.integer("dtlb.entries"));
+      mp.dtlb_assoc = unsigned(cfg.integer("dtlb.assoc"));
+      mp.dtlb_latency = cfg.latency("dtlb.latency").to_ticks(m.core_period);
+      mp.has_stlb = cfg.has_level("stlb");
+      if (mp.has_stlb) {
+        mp.stlb_entries = unsigned(cfg.integer("stlb.entries"));
+        mp.stlb_assoc = unsigned(cfg.integer("stlb.assoc"));
+        mp.stlb_latency = cfg.latency("stlb.latency").to_ticks(m.core_period);
+      }
+      mp.pwc_entries = unsigned(cfg.integer("vm.pwc_entries"));
+      mp.fault_latency = cfg.latency("vm.fault_latency").to_ticks(m.core_period);
+      mp.trace_path = trace_path;
+      m.mmus.push_back(std::make_unique<Mmu>(mp, *m.page_table, *m.caches.back()));
+      m.cores.back()->set_mmu(m.mmus.back().get());
+    }
+  }
+
+  if (directory) {
+    const ProtocolTable* home = find_protocol(protocol, kHomeFabric);
+    if (!home) throw SimError("protocol " + protocol + " has no directory table");
+    std::vector<unsigned> endpoint_node = m.core_node;
+    for (unsigned n = 0; n < nnodes; ++n) {
+      DirectoryParams dp;
+      dp.name = m.nodes[n].prefix + "directory";
+      dp.caches = ncores;
+      dp.line_size = line;
+      dp.period = m.uncore_period;
+      dp.latency = cfg.latency("directory.latency").to_ticks(m.uncore_period);
+      dp.node = n;
+      dp.cache_node = &m.core_node;
+      m.directories.push_back(std::make_unique<Directory>(dp, *home, *m.net, m.nodes[n].top, &m.log));
+      if (m.directories.back()->id() != m.homes.first_home + int(n))
+        throw SimError("the directories are not the network endpoints after the caches");
+      endpoint_node.push_back(n);
+    }
+    m.net->build(endpoint_node);
   }
 
   // Statistics.
   for (unsigned i = 0; i < ncores; ++i) {
     m.cores[i]->register_stats(stats_);
     m.caches[i]->register_stats(stats_);
+    if (vm) m.mmus[i]->register_stats(stats_);
   }
-  m.bus->register_stats(stats_);
-  if (m.l2) m.l2->register_stats(stats_, "l2");
-  if (m.l3) m.l3->register_stats(stats_, "l3");
-  m.memory->register_stats(stats_, "memory");
+  if (vm) {
+    stats_.counter("vm.pages_4KiB", &m.page_table->pages(0));
+    stats_.counter("vm.pages_2MiB", &m.page_table->pages(1));
+    stats_.counter("vm.pages_1GiB", &m.page_table->pages(2));
+    stats_.counter("vm.table_frames", &m.page_table->table_frames());
+    for (unsigned n = 0; n < m.frames->nodes(); ++n)
+      stats_.counter("vm.node" + std::to_string(n) + ".allocated_bytes", &m.frames->allocated_bytes(n));
+  }
+  if (m.bus) m.bus->register_stats(stats_);
+  if (m.net) m.net->register_stats(stats_);
+  for (auto& d : m.directories) d->register_stats(stats_);
+  for (auto& nm : m.nodes) {
+    if (nm.l2) nm.l2->register_stats(stats_, nm.prefix + "l2");
+    if (nm.l3) nm.l3->register_stats(stats_, nm.prefix + "l3");
+    if (nm.dram) nm.dram->register_stats(stats_, nm.prefix + "memory");
+    else nm.memory->register_stats(stats_, nm.prefix + "memory");
+  }
+  if (nnodes > 1) {  // what NUMA users look at first
+    const auto* caches = &m.caches;
+    auto total = [caches](int which) {
+      double v = 0;
+      for (auto& c : *caches) v += double(c->numa_counts()[which]);
+      return v;
+    };
+    const Tick period = m.uncore_period;
+    stats_.derived("numa.local_misses", [=] { return total(0); });
+    stats_.derived("numa.remote_misses", [=] { return total(1); });
+    stats_.derived("numa.remote_share", [=] {
+      const double l = total(0), r = total(1);
+      return l + r > 0 ? r / (l + r) : 0.0;
+    });
+    stats_.derived("numa.local_miss_latency_cycles", [=] {
+      return total(0) > 0 ? total(2) / double(period) / total(0) : 0.0;
+    });
+    stats_.derived("numa.remote_miss_latency_cycles", [=] {
+      return total(1) > 0 ? total(3) / double(period) / total(1) : 0.0;
+    });
+  }
 }
 
 System::~System() = default;
@@ -247,6 +436,8 @@ RunOutcome System::run() {
   }
   out.cycles = finish / m.core_period;
   for (auto& c : m.caches) c->finish(finish);
+  for (auto& nm : m.nodes)
+    if (nm.dram) nm.dram->finish(finish);
   m.total_cycles = out.cycles;
   stats_.set("cycles", out.cycles);
   stats_.set("completed", out.completed ? 1 : 0);
@@ -263,7 +454,7 @@ RunOutcome System::run() {
     stats_.set_real(p + ".l1d.mpki", ops ? double(stats_.get(p + ".l1d.misses")) * 1000.0 / ops : 0.0);
   }
   const double uncore_cycles = double(finish) / double(m.uncore_period);
-  stats_.set_real("bus.utilization", uncore_cycles > 0 ? m.bus->busy_cycles() / uncore_cycles : 0.0);
+  if (m.bus) stats_.set_real("bus.utilization", uncore_cycles > 0 ? m.bus->busy_cycles() / uncore_cycles : 0.0);
   stats_.set("time_ps", finish / 1000);
   return out;
 }
@@ -272,7 +463,10 @@ std::string System::dump() const {
   std::ostringstream o;
   o << "at t=" << sc_core::sc_time_stamp().to_string() << "\n";
   for (auto& c : impl_->cores) o << c->dump() << "\n";
-  o << impl_->bus->dump();
+  if (impl_->bus) o << impl_->bus->dump();
+  if (impl_->net) o << impl_->net->dump();
+  for (auto& nm : impl_->nodes)
+    if (nm.dram) o << "\n" << nm.prefix << nm.dram->dump();
   return o.str();
 }
 
@@ -301,23 +495,44 @@ std::string System::summary() const {
       << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1) << get(p + ".amat_cycles") << "\n";
   }
   o << "\n";
-  if (m.l2 || v.count("core0.l2.hits")) {
+  // Shared levels and memory: summed over the NUMA nodes.
+  auto over_nodes = [&](const std::string& k) {
+    double x = 0;
+    for (auto& nm : m.nodes) x += get(nm.prefix + k);
+    return x;
+  };
+  const bool shared_l2 = m.nodes[0].l2 != nullptr;
+  if (shared_l2 || v.count("core0.l2.hits")) {
     double h = 0, mi = 0;
-    if (m.l2) h = get("l2.hits"), mi = get("l2.misses");
+    if (shared_l2) h = over_nodes("l2.hits"), mi = over_nodes("l2.misses");
     else
       for (std::size_t i = 0; i < m.cores.size(); ++i)
         h += get("core" + std::to_string(i) + ".l2.hits"), mi += get("core" + std::to_string(i) + ".l2.misses");
-    o << (m.l2 ? "L2 (shared)    " : "L2 (private)   ") << std::setprecision(0) << h << " hits, " << mi
+    o << (shared_l2 ? "L2 (shared)    " : "L2 (private)   ") << std::setprecision(0) << h << " hits, " << mi
       << " misses";
     if (h + mi > 0) o << std::setprecision(1) << " (" << 100 * h / (h + mi) << "% hits)";
     o << "\n";
   }
-  if (m.l3) {
-    o << "L3 (shared)    " << std::setprecision(0) << get("l3.hits") << " hits, " << get("l3.misses") << " misses";
-    if (get("l3.hits") + get("l3.misses") > 0)
-      o << std::setprecision(1) << " (" << 100 * get("l3.hit_rate") << "% hits)";
+  if (m.nodes[0].l3) {
+    const double h = over_nodes("l3.hits"), mi = over_nodes("l3.misses");
+    o << (m.nodes.size() > 1 ? "L3 (slices)    " : "L3 (shared)    ") << std::setprecision(0) << h << " hits, "
+      << mi << " misses";
+    if (h + mi > 0) o << std::setprecision(1) << " (" << 100 * h / (h + mi) << "% hits)";
     o << "\n";
   }
+  if (m.net) {
+    o << std::setprecision(0) << "network        " << get("network.messages") << " messages (GetS "
+      << get("network.msgs.GetS") << ", GetM " << get("network.msgs.GetM") << ", Fwd " << get("network.msgs.Fwd-GetS") + get("network.msgs.Fwd-GetM")
+      << ", Inv " << get("network.msgs.Inv") << ", Inv-Ack " << get("network.msgs.Inv-Ack") << ", Data "
+      << get("network.msgs.Data") << ", Puts "
+      << get("network.msgs.PutS") + get("network.msgs.PutM") + get("network.msgs.PutE") + get("network.msgs.PutO")
+      << "), avg latency " << std::setprecision(1) << get("network.avg_latency_cycles") << " cycles\n";
+    if (m.nodes.size() > 1)
+      o << std::setprecision(0) << "numa           " << m.nodes.size() << " nodes, " << get("numa.local_misses")
+        << " local and " << get("numa.remote_misses") << " remote misses (" << std::setprecision(1)
+        << 100 * get("numa.remote_share") << "% remote), miss latency local " << get("numa.local_miss_latency_cycles")
+        << " / remote " << get("numa.remote_miss_latency_cycles") << " uncore cycles\n";
+  } else
   o << std::setprecision(0) << "bus            " << get("bus.transactions") << " transactions (GetS "
     << get("bus.msgs.GetS") << ", GetM " << get("bus.msgs.GetM") << ", PutM " << get("bus.msgs.PutM")
     << (get("bus.msgs.Upd") > 0 ? ", Upd " + std::to_string(std::uint64_t(get("bus.msgs.Upd"))) : std::string())
@@ -328,7 +543,31 @@ std::string System::summary() const {
   for (auto& [k, x] : v)
     if (ends_with(k, ".invalidations")) inv += x;
   o << std::setprecision(0) << "coherence      " << inv << " invalidations\n";
-  o << "memory         " << get("memory.reads") << " line reads, " << get("memory.writes") << " line writes\n";
+  if (!m.mmus.empty()) {
+    double dh = 0, dm = 0, sh = 0, sm = 0, walks = 0, wc = 0, faults = 0, pte = 0;
+    for (std::size_t i = 0; i < m.cores.size(); ++i) {
+      const std::string p = "core" + std::to_string(i);
+      dh += get(p + ".dtlb.hits"), dm += get(p + ".dtlb.misses"), sh += get(p + ".stlb.hits");
+      sm += get(p + ".stlb.misses"), walks += get(p + ".mmu.walks"), wc += get(p + ".mmu.walk_cycles");
+      faults += get(p + ".mmu.faults"), pte += get(p + ".mmu.pte_loads");
+    }
+    o << std::setprecision(0) << "TLBs           dTLB " << dh << " hits, " << dm << " misses";
+    if (v.count("core0.stlb.hits")) o << "; STLB " << sh << " hits, " << sm << " misses";
+    o << "\nwalks          " << walks << " walks (" << pte << " PTE loads, " << std::setprecision(1)
+      << (walks > 0 ? wc / walks : 0.0) << " cycles on average), " << std::setprecision(0) << faults
+      << " page faults\n";
+  }
+  o << "memory         " << over_nodes("memory.reads") << " line reads, " << over_nodes("memory.writes") << " line writes\n";
+  for (auto& nm : m.nodes) {
+    if (!nm.dram) continue;
+    const std::string p = nm.prefix + "memory.";
+    o << std::setprecision(0) << (m.nodes.size() > 1 ? "DRAM " + nm.prefix.substr(0, nm.prefix.size() - 1) : std::string("DRAM"))
+      << std::string(m.nodes.size() > 1 ? 4 : 11, ' ') << m.cfg.choice("dram.preset") << ": row hits "
+      << get(p + "row_hits") << ", misses " << get(p + "row_misses") << ", conflicts " << get(p + "row_conflicts")
+      << "; read latency " << std::setprecision(1) << get(p + "read_latency_ns") << " ns (p99 "
+      << get(p + "read_latency_p99_ns") << "), " << std::setprecision(2) << get(p + "bandwidth_GBps") << " GB/s of "
+      << get(p + "peak_GBps") << "\n";
+  }
   // Final register values, core by core; the JSON has all of them.
   std::size_t shown = 0, total = 0;
   std::string regs;

@@ -220,6 +220,9 @@ Config run_config(const LitmusTest& t, const Config& base, const LitmusRunOption
 }  // namespace
 
 std::vector<std::string> litmus_sized_caches(Config& cfg, std::size_t lines) {
+  // With virtual memory the page walks read page-table lines through the caches too,
+  // which could then share a set with the test's lines: keep the sizes.
+  if (cfg.flag("vm.enabled")) return {};
   std::uint64_t need = 1;
   while (need < lines) need *= 2;
   std::vector<std::string> sets;

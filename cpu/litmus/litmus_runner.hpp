@@ -70,8 +70,9 @@ struct LitmusResult {
 // sets of every level, before and after: no line is ever evicted in either, the way
 // a line fills is the first free one in both, and nothing else depends on a level's
 // size, so every run behaves identically (tests/system/litmus_catalogue_test.cpp
-// compares the outcomes run by run). Building the small arrays is what saves the time.
-// Returns the `key=value` assignments it made.
+// compares the outcome histograms). Building the small arrays is what saves the time.
+// Nothing changes with vm.enabled (page walks touch more lines). Returns the
+// `key=value` assignments it made.
 std::vector<std::string> litmus_sized_caches(Config& cfg, std::size_t lines);
 
 // The timing of run `run` (deterministic in seed and run).

@@ -11,6 +11,8 @@ and run with `cohsim run --quiet`; the host time is the wall time of that run.
 
   tests/bench/sim_throughput.py                 # full form: 10 M ops (a), 4 M ops (b)
   tests/bench/sim_throughput.py --ops 200000    # the short form ctest runs
+  tests/bench/sim_throughput.py --set vm.enabled=true   # the same with virtual memory (TLBs, walks)
+  tests/bench/sim_throughput.py --set coherence.fabric=directory   # over the directory
 """
 import argparse
 import json
@@ -81,6 +83,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ops", type=int, default=10_000_000, help="operations in benchmark (a); (b) gets 0.4x")
     ap.add_argument("--cohsim", default=os.path.join(ROOT, "build", "cohsim"))
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="a configuration override for every run (repeatable), e.g. vm.enabled=true")
     ap.add_argument("--workdir", default=None, help="keep generated traces here (default: a temp dir)")
     args = ap.parse_args()
     tmp = None if args.workdir else tempfile.TemporaryDirectory(prefix="cohsim-bench-")
@@ -99,12 +103,13 @@ def main():
             gen(txt, n)
             subprocess.run([args.cohsim, "trace", "convert", txt, binp], check=True)
             os.remove(txt)
-        st, dt = run(args.cohsim, cfg, binp, sets)
+        st, dt = run(args.cohsim, cfg, binp, sets + args.set)
         ops = st["ops"]
         results.append((name, ops, dt, ops / dt, st))
         print(f"{name}: {ops} ops in {dt:.2f} s = {ops / dt / 1e6:.2f} M ops/s "
               f"(L1D hit rate core0 {st['core0.l1d.hit_rate'] * 100:.1f}%, "
-              f"{st['bus.transactions']} bus transactions)", flush=True)
+              + (f"{st['bus.transactions']} bus transactions)" if 'bus.transactions' in st
+                 else f"{st['network.messages']:.0f} network messages)"), flush=True)
 
 
 if __name__ == "__main__":

@@ -149,3 +149,23 @@ def test_litmus_runs_and_checks_expectations():
         cohsim.litmus(repo("traces", "litmus", "nope.litmus"))
     with pytest.raises(ValueError):
         cohsim.litmus(mp, isa="sparc")
+
+
+def test_directory_tables_and_a_directory_run():
+    both = cohsim.protocol_table("mesi", "directory")
+    assert "mesi (directory)" in both and "mesi (directory-home)" in both
+    home = cohsim.protocol_table("mesi", "directory-home", format="pandas")
+    assert set(home["state"]) == {"I", "S", "E", "S_D"}
+    with pytest.raises(cohsim.UserError, match="'dragon' runs on a bus"):
+        cohsim.protocol_table("dragon", "directory")
+    cfg = cohsim.Config.from_yaml("cores: 2\ncoherence: {protocol: moesi, fabric: directory}\ncheck: true\n")
+    trace = "thread 0\n  store x 7\nthread 1\n  compute 1500\n  load x -> a\n"
+    import os, tempfile
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, "t.trace")
+        with open(p, "w") as f:
+            f.write(trace)
+        r = cohsim.run(cfg, p)
+    assert r.stats["core1.regs.a"] == 7
+    assert r.stats["network.msgs.Fwd-GetS"] == 1
+    assert r.stats["directory.memory_writes"] == 0

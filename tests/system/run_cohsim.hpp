@@ -1,9 +1,14 @@
 // Runs the `cohsim` binary in a child process (SystemC elaborates one design per
 // process, so every simulation in a test gets its own) and reads its JSON stats.
 #pragma once
+#include <cctype>
 #include <map>
+#include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace cohsim::test {
 
@@ -23,5 +28,27 @@ std::string write_temp(const std::string& name, const std::string& text);
 RunResult run_cli(const std::vector<std::string>& args);
 // `cohsim run CONFIG --trace TRACE --stats JSON EXTRA...` from texts.
 RunResult simulate(const std::string& yaml, const std::string& trace, const std::vector<std::string>& extra = {});
+
+// A stable test-name suffix for a parameter of strings and numbers (a tuple, or one
+// value): "msi_bus_x86". gtest would print C strings in a tuple as addresses, which
+// differ between the process that lists the tests and the one that runs one.
+struct ParamName {
+  template <typename P>
+  std::string operator()(const ::testing::TestParamInfo<P>& info) const {
+    std::ostringstream o;
+    if constexpr (is_tuple<P>::value)
+      std::apply([&](const auto&... x) { ((o << (o.tellp() > 0 ? "_" : "") << x), ...); }, info.param);
+    else
+      o << info.param;
+    std::string n = o.str();
+    for (char& c : n)
+      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    return n;
+  }
+  template <typename T>
+  struct is_tuple : std::false_type {};
+  template <typename... T>
+  struct is_tuple<std::tuple<T...>> : std::true_type {};
+};
 
 }  // namespace cohsim::test

@@ -115,11 +115,15 @@ TEST(ConfigDefaults, EmptyFileGivesTheDefaults) {
 TEST(ConfigKeys, AllKeysInDeclarationOrderWithoutDuplicates) {
   std::vector<std::string> keys = all_keys();
   EXPECT_EQ(keys.front(), "cores");
-  EXPECT_EQ(keys.back(), "memory.bandwidth");
+  EXPECT_EQ(keys.back(), "stlb.latency");
   std::set<std::string> unique(keys.begin(), keys.end());
   EXPECT_EQ(unique.size(), keys.size());
   for (const char* k : {"isa", "core.frequency", "l1d.write_allocate", "l2.shared", "l2.mshrs", "l3.write_back",
-                        "coherence.protocol", "uncore.frequency", "bus.arbitration", "memory.latency"})
+                        "coherence.protocol", "uncore.frequency", "bus.arbitration", "memory.latency",
+                        "memory.bandwidth", "vm.enabled", "vm.format", "vm.thp", "vm.regions", "vm.fault_latency",
+                        "vm.pwc_entries", "vm.placement", "vm.bind_node", "vm.memory_size", "dtlb.entries",
+                        "dtlb.assoc", "dtlb.latency", "stlb.entries", "stlb.assoc", "memory.model", "dram.preset",
+                        "dram.tRCD", "dram.page_policy", "dram.scheduler", "dram.refresh"})
     EXPECT_TRUE(unique.count(k)) << k;
   EXPECT_FALSE(unique.count("l1d.shared"));
   EXPECT_FALSE(unique.count("l3.mshrs"));  // the shared levels sit behind the bus
@@ -212,7 +216,7 @@ TEST(ConfigErrors, UnknownKeyNamesTheValidKeysAndTheNearest) {
 TEST(ConfigErrors, UnknownTopLevelKey) {
   EXPECT_EQ(load_error("coress: 4\n"),
             "configs/x.yaml:1:1: unknown key 'coress' at the top level; valid keys: cores, isa, lse, seed, check, "
-            "max_cycles, watchdog, trace, core, l1d, l2, l3, coherence, uncore, bus, memory (did you mean 'cores'?)");
+            "max_cycles, watchdog, trace, core, l1d, l2, l3, coherence, uncore, bus, directory, network, numa, memory, dram, vm, dtlb, stlb (did you mean 'cores'?)");
   EXPECT_THAT(load_error("l1d.size: 64KiB\n"), HasSubstr("(write it nested: l1d: {size: ...})"));
   EXPECT_THAT(load_error("l2:\n  shared: true\n  zize: 1MiB\n"),
               StartsWith("configs/x.yaml:3:3: unknown key 'zize' in l2; valid keys: size, assoc, line_size, "
@@ -389,7 +393,7 @@ TEST(ConfigSet, RejectsWhatTheFileWouldReject) {
             "'l1d.size'?)");
   EXPECT_THAT(error_of([&] { c.set("l1.size", "64KiB"); }),
               HasSubstr("unknown key 'l1.size'; valid keys: cores, isa, lse, seed, check, max_cycles, watchdog, trace, core, l1d, l2, l3, "
-                        "coherence, uncore, bus, memory (did you mean 'l1d.size'?)"));
+                        "coherence, uncore, bus, directory, network, numa, memory, dram, vm, dtlb, stlb (did you mean 'l1d.size'?)"));
   EXPECT_EQ(error_of([&] { c.set("coherence.protocol", "mesi2"); }),
             "--set coherence.protocol=mesi2: coherence.protocol: 'mesi2' is not a protocol; valid: dragon, mesi, mesif, moesi, msi (did you mean "
             "'mesi'?)");
@@ -476,7 +480,10 @@ Config shipped(const std::string& name) {
 TEST(ConfigShipped, DefaultYamlSpellsOutTheDefaultsAndNamesTheDefaultTrace) {
   Config c = shipped("default");
   EXPECT_EQ(c.text("trace"), "../traces/default.trace");
+  EXPECT_EQ(c.choice("memory.model"), "dram");  // DDR4-3200, the dram section's default preset
+  EXPECT_EQ(c.choice("dram.preset"), "DDR4-3200");
   c.set("trace", "");
+  c.set("memory.model", "fixed");
   EXPECT_EQ(fingerprint(c), fingerprint(Config::defaults()));
 }
 

@@ -16,7 +16,9 @@ TEST(ProtocolTable, MsiOnTheBusIsRegistered) {
   const ProtocolTable* t = find_protocol("msi", "bus");
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(t->states()[0].name, "I");
-  EXPECT_EQ(find_protocol("msi", "directory"), nullptr);
+  EXPECT_NE(find_protocol("msi", "directory"), nullptr);
+  EXPECT_NE(find_protocol("msi", kHomeFabric), nullptr);
+  EXPECT_EQ(find_protocol("dragon", "directory"), nullptr);  // an update protocol needs the bus
 }
 
 TEST(ProtocolTable, MsiCellsFollowThePrimer) {

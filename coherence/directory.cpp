@@ -1,0 +1,227 @@
+#include "coherence/directory.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "sim/error.hpp"
+
+namespace cohsim {
+
+unsigned Directory::Entry::count() const {
+  unsigned n = 0;
+  for (auto w : sharers) n += unsigned(__builtin_popcountll(w));
+  return n;
+}
+
+Directory::Directory(const DirectoryParams& p, const ProtocolTable& table, Network& net, MemoryLevel* below,
+                     EventLog* log)
+    : p_(p), table_(table), net_(net), below_(below), log_(log) {
+  if (p.caches > kMaxCaches)
+    throw UserError("a directory tracks at most " + std::to_string(kMaxCaches) + " caches; the system has " +
+                    std::to_string(p.caches));
+  id_ = net_.attach(this);
+  cells_.assign(std::size_t(table_.num_states()) * kNumEvents, 0);
+  entries_.reserve(1 << 14);
+}
+
+Event Directory::classify(const NetMsg& m, const Entry& e) const {
+  const int r = m.src;
+  switch (m.type) {
+    case NetMsgType::GetS: return Event::DirGetS;
+    case NetMsgType::GetM: return e.owner == r ? Event::DirGetMOwner : Event::DirGetM;
+    case NetMsgType::PutS: return e.has(r) && e.count() == 1 ? Event::PutSLast : Event::PutSNotLast;
+    case NetMsgType::PutM: return e.owner == r ? Event::PutMOwner : Event::PutNonOwner;
+    case NetMsgType::PutE: return e.owner == r ? Event::PutEOwner : Event::PutNonOwner;
+    case NetMsgType::PutO: return e.owner == r ? Event::PutOOwner : Event::PutNonOwner;
+    case NetMsgType::Data:
+      if (m.to_home) return Event::OwnerData;
+      break;
+    default: break;
+  }
+  throw SimError(p_.name + ": a " + std::string(name(m.type)) + " from " + std::to_string(m.src) +
+                 " reached the directory\n" + dump_pending());
+}
+
+void Directory::receive(Tick t, const NetMsg& m, const std::uint8_t* data) {
+  if (!execute(t, m, data)) {
+    if (data) throw SimError(p_.name + ": a message with data cannot wait\n" + dump_pending());
+    parked_.push_back(m);
+    ++stalls_;
+    return;
+  }
+  retry_parked(t, m.line);
+}
+
+void Directory::retry_parked(Tick t, LineAddr line) {
+  // Oldest first; a request that goes through may unblock the next.
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (std::size_t i = 0; i < parked_.size(); ++i) {
+      if (parked_[i].line != line) continue;
+      const NetMsg m = parked_[i];
+      const Entry& e = entries_[line];
+      if (table_.cell(e.state, classify(m, e)).kind == CellKind::Stall) break;  // keep per-line order
+      parked_.erase(parked_.begin() + std::ptrdiff_t(i));
+      execute(t, m, nullptr);
+      progress = true;
+      break;
+    }
+  }
+}
+
+bool Directory::execute(Tick t, const NetMsg& m, const std::uint8_t* data) {
+  Entry& e = entries_[m.line];
+  const Event ev = classify(m, e);
+  const std::uint8_t s = e.state;
+  const Cell& c = table_.cell(s, ev);
+  if (c.kind == CellKind::Impossible) {
+    std::ostringstream o;
+    o << p_.name << ": message " << name(ev) << " from cache " << m.src << " cannot arrive in directory state "
+      << table_.states()[s].name << " (protocol " << table_.name() << ") for line 0x" << std::hex
+      << m.line * p_.line_size << std::dec << "; owner " << e.owner << ", " << e.count() << " sharer(s)\n"
+      << net_.dump();
+    throw SimError(o.str());
+  }
+  // A stalled request waits (it counts once: retries check the cell first).
+  if (c.kind == CellKind::Stall) {
+    ++cells_[std::size_t(s) * kNumEvents + int(ev)];
+    return false;
+  }
+  ++cells_[std::size_t(s) * kNumEvents + int(ev)];
+  ++requests_;
+  if (ev == Event::DirGetS || ev == Event::DirGetM || ev == Event::DirGetMOwner) {
+    if (!p_.cache_node || (*p_.cache_node)[std::size_t(m.src)] == p_.node) ++local_requests_;
+    else ++remote_requests_;
+  }
+  const Tick start = std::max(t, next_start_);
+  next_start_ = start + p_.period;
+  const Tick out = start + p_.latency;
+  const int r = m.src;
+  auto acks_for = [&] { return int(e.count()) - (e.has(r) ? 1 : 0); };
+  for (int i = 0; i < c.num_actions; ++i) {
+    NetMsg o;
+    o.src = id_;
+    o.line = m.line;
+    o.requester = r;
+    switch (c.actions[i]) {
+      case Action::DirSendData:
+      case Action::DirSendExclusive:
+        o.type = NetMsgType::Data;
+        o.dst = r;
+        o.exclusive = c.actions[i] == Action::DirSendExclusive;
+        o.acks = m.type == NetMsgType::GetM ? acks_for() : 0;  // a reader awaits no acks
+        send_from_memory(out, o);
+        break;
+      case Action::FwdGetSToOwner:
+      case Action::FwdGetMToOwner:
+        if (e.owner < 0) throw SimError(p_.name + ": forward with no owner\n" + dump_pending());
+        o.type = c.actions[i] == Action::FwdGetSToOwner ? NetMsgType::FwdGetS : NetMsgType::FwdGetM;
+        o.dst = e.owner;
+        o.acks = o.type == NetMsgType::FwdGetM ? acks_for() : 0;
+        ++forwards_;
+        net_.send(out, o, nullptr);
+        break;
+      case Action::InvToSharers:
+        o.type = NetMsgType::Inv;
+        for (unsigned k = 0; k < p_.caches; ++k)
+          if (e.has(int(k)) && int(k) != r) {
+            o.dst = int(k);
+            ++invalidations_;
+            net_.send(out, o, nullptr);
+          }
+        break;
+      case Action::SendAckCount:
+        o.type = NetMsgType::AckCount;
+        o.dst = r;
+        o.acks = acks_for();
+        net_.send(out, o, nullptr);
+        break;
+      case Action::SendPutAck:
+        o.type = NetMsgType::PutAck;
+        o.dst = r;
+        net_.send(out, o, nullptr);
+        break;
+      case Action::AddReqToSharers: e.add(r); break;
+      case Action::AddOwnerToSharers:
+        if (e.owner >= 0) e.add(e.owner);
+        break;
+      case Action::RemoveReqFromSharers: e.remove(r); break;
+      case Action::ClearSharers: std::fill(std::begin(e.sharers), std::end(e.sharers), 0); break;
+      case Action::SetOwnerToReq: e.owner = r; break;
+      case Action::ClearOwner: e.owner = -1; break;
+      case Action::CopyDataToMemory:
+        if (!data) throw SimError(p_.name + ": " + name(ev) + " without data\n" + dump_pending());
+        ++memory_writes_;
+        below_->write_line(out, m.line, data);
+        break;
+      default:
+        throw SimError(p_.name + ": the directory cannot perform '" + std::string(name(c.actions[i])) + "'");
+    }
+  }
+  if (c.next != s) {
+    e.state = c.next;
+    if (log_ && log_->enabled())
+      log_->transition(t, t / p_.period, p_.name, m.line * p_.line_size, table_.states()[s].name.c_str(),
+                       table_.states()[c.next].name.c_str(), name(ev));
+  }
+  return true;
+}
+
+void Directory::send_from_memory(Tick t, NetMsg m) {
+  std::uint32_t slot;
+  if (!free_reads_.empty()) {
+    slot = free_reads_.back();
+    free_reads_.pop_back();
+  } else {
+    reads_.push_back(PendingRead{{}, std::vector<std::uint8_t>(p_.line_size), false});
+    slot = std::uint32_t(reads_.size() - 1);
+  }
+  reads_[slot].msg = m;
+  reads_[slot].used = true;
+  ++memory_reads_;
+  below_->read_line(t, m.line, reads_[slot].data.data(), this, slot);
+}
+
+void Directory::memory_ready(std::uint64_t tag, Tick tick) {
+  PendingRead& pr = reads_[tag];
+  pr.used = false;
+  free_reads_.push_back(std::uint32_t(tag));
+  net_.send(tick, pr.msg, pr.data.data());
+}
+
+std::string Directory::dump_pending() const {
+  std::ostringstream o;
+  o << p_.name << ": " << parked_.size() << " waiting request(s)";
+  for (auto& m : parked_)
+    o << "\n  " << name(m.type) << " from " << m.src << " line 0x" << std::hex << m.line * p_.line_size << std::dec;
+  int shown = 0;
+  for (auto& [line, e] : entries_)
+    if (!table_.states()[e.state].stable && shown++ < 16)
+      o << "\n  line 0x" << std::hex << line * p_.line_size << std::dec << " in " << table_.states()[e.state].name
+        << ", owner " << e.owner << ", " << e.count() << " sharer(s)";
+  for (auto& r : reads_)
+    if (r.used) o << "\n  data for " << r.msg.dst << " line 0x" << std::hex << r.msg.line * p_.line_size << std::dec
+                  << " waits for memory";
+  return o.str();
+}
+
+void Directory::register_stats(Stats& s) const {
+  const std::string& n = p_.name;
+  s.counter(n + ".requests", &requests_);
+  s.counter(n + ".local_requests", &local_requests_);
+  s.counter(n + ".remote_requests", &remote_requests_);
+  s.counter(n + ".stalls", &stalls_);
+  s.counter(n + ".memory_reads", &memory_reads_);
+  s.counter(n + ".memory_writes", &memory_writes_);
+  s.counter(n + ".invalidations_sent", &invalidations_);
+  s.counter(n + ".forwards", &forwards_);
+  for (int st = 0; st < table_.num_states(); ++st)
+    for (Event e : table_.events()) {
+      const Cell& c = table_.cell(std::uint8_t(st), e);
+      if (c.kind == CellKind::Impossible) continue;
+      s.counter(n + ".dircells." + table_.states()[st].name + "." + cohsim::name(e),
+                &cells_[std::size_t(st) * kNumEvents + int(e)]);
+    }
+}
+
+}  // namespace cohsim

@@ -1,0 +1,301 @@
+#include "coherence/network.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "sim/error.hpp"
+#include "sim/kernel_errors.hpp"
+
+namespace cohsim {
+
+const char* name(NetMsgType t) {
+  static const char* n[] = {"GetS",   "GetM",   "PutS", "PutM",     "PutE",     "PutO",  "Fwd-GetS",
+                            "Fwd-GetM", "Inv", "Put-Ack", "AckCount", "Data", "Inv-Ack"};
+  static_assert(sizeof(n) / sizeof(n[0]) == kNumNetMsgTypes, "a name per message");
+  return n[int(t)];
+}
+
+const char* name(VNet v) {
+  static const char* n[] = {"request", "forward", "response"};
+  return n[int(v)];
+}
+
+Network::Network(sc_core::sc_module_name name, const NetworkParams& p) : sc_module(name), p_(p), rx_(p.line_size), rng_(p.seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL) {
+  SC_HAS_PROCESS(Network);
+  SC_METHOD(deliver);
+  sensitive << wake_;
+  dont_initialize();
+}
+
+int Network::attach(NetEndpoint* e) {
+  ends_.push_back(e);
+  return int(ends_.size()) - 1;
+}
+
+Topology parse_topology(const std::string& name) {
+  if (name == "crossbar") return Topology::Crossbar;
+  if (name == "ring") return Topology::Ring;
+  if (name == "mesh") return Topology::Mesh;
+  return Topology::FullyConnected;
+}
+
+std::vector<std::string> topology_names() { return {"fully_connected", "crossbar", "ring", "mesh"}; }
+
+std::uint32_t Network::link_between(unsigned a, unsigned b) {
+  std::int32_t& id = node_link_[std::size_t(a) * (nodes_ + 1) + b];
+  if (id < 0) {
+    id = std::int32_t(links_.size());
+    const bool sw = p_.topology == Topology::Crossbar;
+    // A crossbar's links run to and from its switch (node index nodes_).
+    const std::string from = a == nodes_ ? "switch" : "n" + std::to_string(a);
+    const std::string to = b == nodes_ ? "switch" : "n" + std::to_string(b);
+    links_.push_back(Link{sw && a == nodes_ ? 0 : p_.hop_latency, p_.hop_width, from + "-" + to});
+  }
+  return std::uint32_t(id);
+}
+
+std::vector<std::uint32_t> Network::node_path(unsigned a, unsigned b) {
+  std::vector<std::uint32_t> path;
+  if (a == b) return path;
+  switch (p_.topology) {
+    case Topology::FullyConnected: path.push_back(link_between(a, b)); break;
+    case Topology::Crossbar:
+      path.push_back(link_between(a, nodes_));  // into the switch: the hop's latency
+      path.push_back(link_between(nodes_, b));  // its output port towards b
+      break;
+    case Topology::Ring: {
+      const unsigned cw = (b + nodes_ - a) % nodes_, ccw = nodes_ - cw;
+      const bool clockwise = cw <= ccw;
+      for (unsigned x = a; x != b;) {
+        const unsigned y = clockwise ? (x + 1) % nodes_ : (x + nodes_ - 1) % nodes_;
+        path.push_back(link_between(x, y));
+        x = y;
+      }
+      break;
+    }
+    case Topology::Mesh: {
+      const unsigned w = p_.mesh_columns;
+      unsigned x = a % w, y = a / w;
+      const unsigned tx = b % w, ty = b / w;
+      while (x != tx) {  // X first
+        const unsigned nx = x < tx ? x + 1 : x - 1;
+        path.push_back(link_between(y * w + x, y * w + nx));
+        x = nx;
+      }
+      while (y != ty) {
+        const unsigned ny = y < ty ? y + 1 : y - 1;
+        path.push_back(link_between(y * w + x, ny * w + x));
+        y = ny;
+      }
+      break;
+    }
+  }
+  return path;
+}
+
+void Network::build(const std::vector<unsigned>& node_of) {
+  const std::size_t n = ends_.size();
+  if (node_of.size() != n) throw SimError("network: a node for every endpoint is needed");
+  node_of_ = node_of;
+  nodes_ = 1;
+  for (unsigned x : node_of_) nodes_ = std::max(nodes_, x + 1);
+  if (p_.topology == Topology::Mesh) {
+    if (p_.mesh_columns == 0)
+      while (p_.mesh_columns * p_.mesh_columns < nodes_) ++p_.mesh_columns;
+    if (nodes_ % p_.mesh_columns)
+      throw UserError("a mesh of " + std::to_string(nodes_) + " nodes in rows of " + std::to_string(p_.mesh_columns) +
+                      " is not a rectangle: set numa.mesh_columns to a divisor of numa.nodes");
+  }
+  // Every endpoint's input and output port on its node's router.
+  links_.clear();
+  for (std::size_t i = 0; i < n; ++i) links_.push_back(Link{0, p_.link_width, ""});
+  for (std::size_t i = 0; i < n; ++i) links_.push_back(Link{p_.link_latency, p_.link_width, ""});
+  node_link_.assign(std::size_t(nodes_ + 1) * (nodes_ + 1), -1);
+  std::vector<std::vector<std::uint32_t>> paths(std::size_t(nodes_) * nodes_);
+  for (unsigned a = 0; a < nodes_; ++a)
+    for (unsigned b = 0; b < nodes_; ++b) paths[a * nodes_ + b] = node_path(a, b);
+  routes_.assign(n * n, {});
+  route_hops_.assign(n * n, 0);
+  for (std::size_t s = 0; s < n; ++s)
+    for (std::size_t d = 0; d < n; ++d) {
+      auto& r = routes_[s * n + d];
+      r.push_back(std::uint32_t(s));
+      const auto& path = paths[std::size_t(node_of_[s]) * nodes_ + node_of_[d]];
+      r.insert(r.end(), path.begin(), path.end());
+      r.push_back(std::uint32_t(n + d));
+      route_hops_[s * n + d] = hops(node_of_[s], node_of_[d]);
+    }
+  last_delivery_.assign(n * n * kNumVNets, 0);
+}
+
+unsigned Network::hops(unsigned a, unsigned b) const {
+  if (a == b) return 0;
+  switch (p_.topology) {
+    case Topology::FullyConnected:
+    case Topology::Crossbar: return 1;
+    case Topology::Ring: {
+      const unsigned cw = (b + nodes_ - a) % nodes_;
+      return std::min(cw, nodes_ - cw);
+    }
+    case Topology::Mesh: {
+      const unsigned w = p_.mesh_columns;
+      const int dx = int(a % w) - int(b % w), dy = int(a / w) - int(b / w);
+      return unsigned(std::abs(dx) + std::abs(dy));
+    }
+  }
+  return 0;
+}
+
+Tick Network::idle_latency(int src, int dst, NetMsgType t) const {
+  Tick l = 0, f = 0;
+  for (std::uint32_t id : routes_[std::size_t(src) * ends_.size() + std::size_t(dst)]) {
+    l += links_[id].latency;
+    f = std::max(f, Tick((bytes(t) + links_[id].width - 1) / links_[id].width) * p_.period);
+  }
+  return l + f;
+}
+
+std::uint32_t Network::take_slot() {
+  if (!free_slots_.empty()) {
+    std::uint32_t s = free_slots_.back();
+    free_slots_.pop_back();
+    return s;
+  }
+  msgs_.emplace_back();
+  has_data_.push_back(false);
+  data_.resize(data_.size() + p_.line_size);
+  return std::uint32_t(msgs_.size() - 1);
+}
+
+void Network::send(Tick t, const NetMsg& m, const std::uint8_t* data) {
+  if (m.dst < 0 || std::size_t(m.dst) >= ends_.size() || m.src < 0 || std::size_t(m.src) >= ends_.size())
+    throw SimError("network: message " + std::string(cohsim::name(m.type)) + " from " + std::to_string(m.src) + " to " +
+                   std::to_string(m.dst) + ": no such endpoint");
+  const std::uint32_t slot = take_slot();
+  msgs_[slot] = m;
+  has_data_[slot] = data != nullptr;
+  if (data) std::copy(data, data + p_.line_size, data_.begin() + std::ptrdiff_t(slot) * p_.line_size);
+  const Tick now = sc_core::sc_time_stamp().value();
+  if (t > now) {  // it enters the network later: reserve the links then
+    heap_.push({t, seq_++, slot, false});
+    wake_at(t);
+  } else {
+    inject(t, slot);
+  }
+}
+
+void Network::wake_at(Tick at) {
+  if (heap_.top().at != at) return;  // something earlier is already scheduled
+  const Tick now = sc_core::sc_time_stamp().value();
+  wake_.notify(sc_core::sc_time::from_value(at > now ? at - now : 0));
+}
+
+void Network::inject(Tick t, std::uint32_t slot) {
+  const NetMsg& m = msgs_[slot];
+  const unsigned b = bytes(m.type);
+  Tick head = t, idle = 0, f = 0;  // f: the slowest link's serialisation (the tail follows it)
+  const std::size_t route = std::size_t(m.src) * ends_.size() + std::size_t(m.dst);
+  for (std::uint32_t id : routes_[route]) {
+    Link& l = links_[id];
+    const Tick fl = Tick((b + l.width - 1) / l.width) * p_.period;
+    const Tick start = std::max(head, l.free_at);
+    l.free_at = start + fl;
+    l.busy_ticks += fl;
+    head = start + l.latency;
+    idle += l.latency;
+    f = std::max(f, fl);
+  }
+  if (route_hops_[route]) hops_ += route_hops_[route], ++remote_msgs_;
+  Tick at = head + f;
+  if (p_.jitter) {
+    rng_ ^= rng_ << 13, rng_ ^= rng_ >> 7, rng_ ^= rng_ << 17;
+    // Mostly small delays, now and then a long one (races need both).
+    const unsigned range = (rng_ >> 60) == 0 ? p_.jitter : p_.jitter / 8;
+    at += Tick((rng_ & 0xffffffff) % (range + 1)) * p_.period;
+  }
+  Tick& last = last_delivery_[(std::size_t(m.src) * ends_.size() + std::size_t(m.dst)) * kNumVNets +
+                              std::size_t(vnet_of(m.type))];
+  at = std::max(at, last);
+  last = at;
+  ++sent_[int(m.type)];
+  ++vnet_sent_[int(vnet_of(m.type))];
+  bytes_ += b;
+  latency_ticks_ += at - t;
+  queue_ticks_ += at - t - idle - f;
+  heap_.push({at, seq_++, slot, true});
+  wake_at(at);
+}
+
+void Network::deliver() {
+  guarded([this] { step(); });
+}
+
+void Network::step() {
+  const Tick now = sc_core::sc_time_stamp().value();
+  while (!heap_.empty() && heap_.top().at <= now) {
+    const std::uint32_t slot = heap_.top().slot;
+    const bool injected = heap_.top().injected;
+    heap_.pop();
+    if (!injected) {
+      inject(now, slot);
+      continue;
+    }
+    const NetMsg m = msgs_[slot];
+    // The receiver may send (and so grow the slot storage): it gets a copy.
+    const bool d = has_data_[slot];
+    if (d) std::copy_n(data_.begin() + std::ptrdiff_t(slot) * p_.line_size, p_.line_size, rx_.begin());
+    free_slots_.push_back(slot);
+    ends_[std::size_t(m.dst)]->receive(now, m, d ? rx_.data() : nullptr);
+  }
+  if (!heap_.empty()) wake_.notify(sc_core::sc_time::from_value(heap_.top().at - now));
+}
+
+void Network::register_stats(Stats& s) const {
+  for (int t = 0; t < kNumNetMsgTypes; ++t) s.counter(std::string("network.msgs.") + cohsim::name(NetMsgType(t)), &sent_[t]);
+  for (int v = 0; v < kNumVNets; ++v) s.counter(std::string("network.vnet.") + cohsim::name(VNet(v)), &vnet_sent_[v]);
+  s.counter("network.bytes", &bytes_);
+  const Tick period = p_.period;
+  const std::uint64_t* sent = sent_;
+  auto total = [sent] {
+    std::uint64_t n = 0;
+    for (int t = 0; t < kNumNetMsgTypes; ++t) n += sent[t];
+    return n;
+  };
+  const auto *lat = &latency_ticks_, *q = &queue_ticks_;
+  s.derived("network.messages", [=] { return double(total()); });
+  s.derived("network.avg_latency_cycles", [=] { return total() ? double(*lat) / double(period) / double(total()) : 0.0; });
+  s.derived("network.avg_queue_cycles", [=] { return total() ? double(*q) / double(period) / double(total()) : 0.0; });
+  s.counter("network.hops", &hops_);
+  s.counter("network.internode_messages", &remote_msgs_);
+  const std::vector<Link>* links = &links_;
+  for (std::size_t i = 0; i < links_.size(); ++i)
+    if (!links_[i].name.empty())
+      s.derived("network.link." + links_[i].name + ".utilisation", [=] {
+        const double now = double(sc_core::sc_time_stamp().value());
+        return now > 0 ? double((*links)[i].busy_ticks) / now : 0.0;
+      });
+  s.derived("network.max_link_utilisation", [=] {
+    const double now = double(sc_core::sc_time_stamp().value());
+    double m = 0;
+    for (auto& l : *links) m = std::max(m, now > 0 ? double(l.busy_ticks) / now : 0.0);
+    return m;
+  });
+}
+
+std::string Network::dump() const {
+  std::ostringstream o;
+  o << "network: " << heap_.size() << " message(s) in flight";
+  auto h = heap_;
+  int shown = 0;
+  while (!h.empty() && shown < 32) {
+    const NetMsg& m = msgs_[h.top().slot];
+    o << "\n  at " << h.top().at << " fs: " << cohsim::name(m.type) << " " << m.src << "->" << m.dst << " line 0x" << std::hex
+      << m.line << std::dec << " req " << m.requester << " acks " << m.acks;
+    h.pop();
+    ++shown;
+  }
+  for (auto* e : ends_) o << "\n" << e->dump_pending();
+  return o.str();
+}
+
+}  // namespace cohsim

@@ -1,0 +1,166 @@
+// The point-to-point network a directory protocol runs on (the Primer, chapter 8):
+// caches and directory homes are endpoints; a message travels a route of links,
+// each with a latency and a bandwidth (bytes per uncore cycle), and waits for a
+// link that is busy, so contention shows as queueing.
+//
+// Each endpoint belongs to a node. Within a node the endpoints meet at the node's
+// router, a crossbar: a message enters through its source's input port and leaves
+// through its destination's output port (one `link_latency`). Between nodes it
+// crosses the topology's links, `hop_latency` each: fully connected (one hop),
+// crossbar (one hop through a central switch, contended at its output ports), ring
+// (the shorter way round; ties go clockwise) or a 2D mesh with XY routing (columns
+// first, then rows). One node is the plain crossbar of a single-socket system.
+//
+// Coherence messages travel on three virtual networks: requests (GetS, GetM, Puts)
+// to the home, forwards (Fwd-GetS, Fwd-GetM, Inv, Put-Ack, AckCount) from the home,
+// and responses (data, Inv-Ack). Buffers are unbounded, so one virtual network never
+// blocks another (the reason real networks keep them apart); the three share each
+// link's bandwidth. Messages between one source and one destination on one virtual
+// network are delivered in the order they were sent (point-to-point order), which
+// the protocols rely on.
+//
+// Timing, a simplified model named as such: when a message is injected it reserves
+// each link of its route in turn (cut-through: its head reaches the next link
+// `latency` after it starts on one, its tail follows `flits` cycles behind), so
+// messages injected later queue behind it. Idle, a message takes the sum of its
+// links' latencies plus its serialisation (size / width cycles). The random tester
+// adds `jitter`: a message takes up to jitter/8 extra cycles, one in sixteen up to
+// `jitter`, never overtaking an earlier message between the same two endpoints on
+// the same virtual network (messages on different virtual networks may overtake).
+#pragma once
+#include <cstdint>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "sim/stats.hpp"
+#include "sim/types.hpp"
+
+namespace cohsim {
+
+enum class NetMsgType : std::uint8_t {
+  GetS, GetM, PutS, PutM, PutE, PutO,      // requests
+  FwdGetS, FwdGetM, Inv, PutAck, AckCount,  // forwards
+  Data, InvAck,                             // responses
+  kCount
+};
+constexpr int kNumNetMsgTypes = int(NetMsgType::kCount);
+const char* name(NetMsgType t);
+
+enum class VNet : std::uint8_t { Request, Forward, Response, kCount };
+constexpr int kNumVNets = int(VNet::kCount);
+const char* name(VNet v);
+inline VNet vnet_of(NetMsgType t) {
+  return t <= NetMsgType::PutO ? VNet::Request : t <= NetMsgType::AckCount ? VNet::Forward : VNet::Response;
+}
+// Whether the message carries a line of data.
+inline bool carries_data(NetMsgType t) {
+  return t == NetMsgType::PutM || t == NetMsgType::PutO || t == NetMsgType::Data;
+}
+
+struct NetMsg {
+  NetMsgType type{};
+  int src = -1, dst = -1;
+  int requester = -1;   // the cache whose request this message serves
+  LineAddr line = 0;
+  int acks = 0;         // Data, Fwd-GetM, AckCount: how many Inv-Acks the requester awaits
+  bool exclusive = false;  // Data: no other cache holds the line
+  bool to_home = false;    // Data: the copy an old owner sends the directory
+};
+
+class NetEndpoint {
+ public:
+  virtual ~NetEndpoint() = default;
+  // A message arrives (at the current SystemC time, `t`); `data` is its line, or null.
+  virtual void receive(Tick t, const NetMsg& m, const std::uint8_t* data) = 0;
+  virtual std::string dump_pending() const = 0;
+};
+
+enum class Topology : std::uint8_t { FullyConnected, Crossbar, Ring, Mesh };
+Topology parse_topology(const std::string& name);  // "fully_connected", "crossbar", "ring", "mesh"
+std::vector<std::string> topology_names();
+
+struct NetworkParams {
+  Tick period = 500'000;       // the uncore clock
+  unsigned line_size = 64;
+  unsigned link_width = 16;    // bytes per cycle
+  Tick link_latency = 2'000'000;  // per link (a crossbar route is one link's latency)
+  unsigned header_bytes = 8;   // a control message; a data message adds the line
+  unsigned jitter = 0;         // extra cycles, 0..jitter, drawn per message (the random tester)
+  std::uint64_t seed = 0;
+  // Between nodes.
+  Topology topology = Topology::FullyConnected;
+  unsigned mesh_columns = 0;   // 0: ceil(sqrt(nodes))
+  Tick hop_latency = 10'000'000;
+  unsigned hop_width = 32;     // bytes per cycle on an inter-node link
+};
+
+class Network : public sc_core::sc_module {
+ public:
+  Network(sc_core::sc_module_name name, const NetworkParams& p);
+  // Endpoints are numbered in the order they attach.
+  int attach(NetEndpoint* e);
+  // Sends at tick t (>= the current SystemC time); `data` (a line) is copied.
+  void send(Tick t, const NetMsg& m, const std::uint8_t* data);
+  // Builds the routes once every endpoint is attached; node_of[e] is endpoint e's
+  // node (all 0: a single crossbar).
+  void build(const std::vector<unsigned>& node_of);
+  // Inter-node hops from node a to node b.
+  unsigned hops(unsigned a, unsigned b) const;
+  // The idle latency of a message of this type from src to dst (for tests).
+  Tick idle_latency(int src, int dst, NetMsgType t) const;
+  void register_stats(Stats& s) const;
+  std::string dump() const;
+  std::uint64_t in_flight() const { return heap_.size(); }
+
+ private:
+  struct Link {
+    Tick latency;
+    unsigned width;
+    std::string name;  // inter-node links: "n0-n1" (for the statistics); "" within a node
+    Tick free_at = 0;
+    std::uint64_t busy_ticks = 0;
+  };
+  struct InFlight {
+    Tick at;
+    std::uint64_t seq;
+    std::uint32_t slot;
+    bool injected;  // false: waits to be injected at `at`; true: delivered at `at`
+    bool operator>(const InFlight& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+  };
+  void deliver();
+  void step();
+  unsigned bytes(NetMsgType t) const { return p_.header_bytes + (carries_data(t) ? p_.line_size : 0); }
+  std::vector<std::uint32_t> node_path(unsigned a, unsigned b);  // inter-node link ids
+  std::uint32_t link_between(unsigned a, unsigned b);
+  std::uint32_t take_slot();
+  void inject(Tick t, std::uint32_t slot);
+  void wake_at(Tick at);
+
+  NetworkParams p_;
+  std::vector<NetEndpoint*> ends_;
+  std::vector<Link> links_;
+  std::vector<std::vector<std::uint32_t>> routes_;  // src * n + dst -> link ids
+  std::vector<unsigned> route_hops_;                // src * n + dst -> inter-node hops
+  std::vector<unsigned> node_of_;
+  unsigned nodes_ = 1;
+  std::vector<std::int32_t> node_link_;  // a * nodes + b -> link id (-1: none)
+  std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> heap_;
+  std::vector<NetMsg> msgs_;
+  std::vector<std::uint8_t> data_;  // slot * line_size
+  std::vector<bool> has_data_;
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<std::uint8_t> rx_;  // the line of the message being delivered
+  std::uint64_t seq_ = 0;
+  std::uint64_t rng_;
+  std::vector<Tick> last_delivery_;  // (src * n + dst) * vnets + vnet: point-to-point order under jitter
+  sc_core::sc_event wake_;
+  // statistics
+  std::uint64_t sent_[kNumNetMsgTypes] = {};
+  std::uint64_t vnet_sent_[kNumVNets] = {};
+  std::uint64_t bytes_ = 0, latency_ticks_ = 0, queue_ticks_ = 0, hops_ = 0, remote_msgs_ = 0;
+};
+
+}  // namespace cohsim

@@ -1,0 +1,128 @@
+#include "sim/dram/dram_memory.hpp"
+
+#include <cstring>
+#include <sstream>
+
+#include "sim/dram/dram_stats.hpp"
+#include "sim/kernel_errors.hpp"
+
+namespace cohsim {
+
+using sc_core::sc_time;
+
+DramMemory::DramMemory(sc_core::sc_module_name name, const DramControllerParams& p, unsigned line_size)
+    : sc_module(name), ctl_(p), line_size_(line_size), tck_(p.timing.tck_ticks()) {
+  SC_HAS_PROCESS(DramMemory);
+  SC_METHOD(wake);
+  sensitive << wake_;
+  dont_initialize();
+  waiting_.reserve(256);
+  free_.reserve(256);
+}
+
+std::uint8_t* DramMemory::page(LineAddr line, bool create) {
+  const std::uint64_t byte = line * line_size_;
+  const std::uint64_t key = byte / kPageBytes;
+  if (key == last_key_ && last_page_) return last_page_ + byte % kPageBytes;
+  auto& p = pages_[key];
+  if (!p && create) p.reset(new std::uint8_t[kPageBytes]());
+  if (p) last_key_ = key, last_page_ = p.get();
+  return p ? p.get() + byte % kPageBytes : nullptr;
+}
+
+const std::uint8_t* DramMemory::page_const(LineAddr line) const {
+  const std::uint64_t byte = line * line_size_;
+  const std::uint64_t key = byte / kPageBytes;
+  if (key == last_key_ && last_page_) return last_page_ + byte % kPageBytes;
+  auto it = pages_.find(key);
+  if (it == pages_.end() || !it->second) return nullptr;
+  last_key_ = key, last_page_ = it->second.get();  // pages are never freed: the pointer stays valid
+  return last_page_ + byte % kPageBytes;
+}
+
+void DramMemory::peek_line(LineAddr line, std::uint8_t* out) const {
+  const std::uint8_t* p = page_const(line);
+  if (p) std::memcpy(out, p, line_size_);
+  else std::memset(out, 0, line_size_);
+}
+
+// Every decision of the cycles before the one holding SystemC's present is made.
+void DramMemory::catch_up(Tick t) { ctl_.advance_to((t + tck_ - 1) / tck_); }
+
+void DramMemory::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) {
+  ++reads_;
+  peek_line(line, out);
+  std::uint32_t slot;
+  if (free_.empty()) {
+    slot = std::uint32_t(waiting_.size());
+    waiting_.push_back({w, tag});
+  } else {
+    slot = free_.back();
+    free_.pop_back();
+    waiting_[slot] = {w, tag};
+  }
+  catch_up(sc_core::sc_time_stamp().value());
+  ctl_.enqueue((t + tck_ - 1) / tck_, line, false, slot);
+  reschedule();
+}
+
+void DramMemory::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
+  ++writes_;
+  std::memcpy(page(line, true), in, line_size_);
+  catch_up(sc_core::sc_time_stamp().value());
+  ctl_.enqueue((t + tck_ - 1) / tck_, line, true, 0);
+  reschedule();
+}
+
+void DramMemory::reschedule() {
+  const std::uint64_t w = ctl_.next_wake();
+  if (w == kDramNever) return;
+  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick at = w * tck_;
+  wake_.notify(sc_time::from_value(at > now ? at - now : 0));
+}
+
+void DramMemory::wake() {
+  guarded([this] { step(); });
+}
+
+void DramMemory::step() {
+  const Tick now = sc_core::sc_time_stamp().value();
+  const std::uint64_t c = now / tck_;
+  ctl_.advance_to(c + 1);
+  for (auto& ch : ctl_.channels())
+    while (ch.has_completion() && ch.front_completion().cycle <= c) {
+      const DramCompletion done = ch.front_completion();
+      ch.pop_completion();
+      const Waiting w = waiting_[done.tag];
+      free_.push_back(std::uint32_t(done.tag));
+      w.waiter->memory_ready(w.tag, done.cycle * tck_);
+    }
+  reschedule();
+}
+
+void DramMemory::finish(Tick end) {
+  ctl_.advance_to(end / tck_);
+  elapsed_cycles_ = end / tck_;
+}
+
+void DramMemory::register_stats(Stats& s, const std::string& prefix) const {
+  s.counter(prefix + ".reads", &reads_);
+  s.counter(prefix + ".writes", &writes_);
+  const unsigned ls = line_size_;
+  const auto *r = &reads_, *w = &writes_;
+  s.derived(prefix + ".bytes", [=] { return double((*r + *w) * ls); });
+  register_dram_stats(s, prefix, ctl_, &elapsed_cycles_);
+}
+
+std::string DramMemory::dump() const {
+  std::ostringstream o;
+  o << "memory (" << ctl_.params().timing.name << "): " << waiting_.size() - free_.size() << " reads outstanding";
+  for (std::size_t i = 0; i < ctl_.channels().size(); ++i) {
+    const auto& ch = ctl_.channels()[i];
+    o << "; ch" << i << " at cycle " << ch.now() << (ch.idle() ? " idle" : " busy");
+  }
+  return o.str();
+}
+
+}  // namespace cohsim
