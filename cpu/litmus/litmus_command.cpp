@@ -208,8 +208,11 @@ int run_litmus_command(const std::vector<std::string>& args) {
     if (tests.size() != 1) throw UserError("--replay: give exactly one litmus file");
     if (variants.size() != 1) throw UserError("--replay: give exactly one ISA, not --isa " + isa_list);
     o.isa = variants[0].isa, o.lse = variants[0].lse;
-    std::cout << litmus_replay(tests[0], cfg, o, vm["replay"].as<unsigned long long>(),
-                               vm.count("config") ? vm["config"].as<std::string>() : "configs/default.yaml");
+    // The reproducing command names the configuration and repeats the --set overrides.
+    std::string config_arg = vm.count("config") ? vm["config"].as<std::string>() : "configs/default.yaml";
+    if (vm.count("set"))
+      for (auto& a : vm["set"].as<std::vector<std::string>>()) config_arg += " --set " + a;
+    std::cout << litmus_replay(tests[0], cfg, o, vm["replay"].as<unsigned long long>(), config_arg);
     return 0;
   }
   std::ofstream summary;

@@ -219,6 +219,21 @@ TEST(LitmusCommand, ReplayReproducesTheRunThatShowedTheCondition) {
   EXPECT_NE(json.str().find("\"core1.regs.r1\": 0,"), std::string::npos) << json.str();
 }
 
+// The replayed command repeats the --set overrides, and names the litmus-sized caches
+// only without virtual memory (page walks read page-table lines through the caches).
+TEST(LitmusCommand, ReplayRepeatsOverridesAndShrinksCachesOnlyWithoutVirtualMemory) {
+  auto plain = run_cli({"litmus", kDir + "MP+rlx.litmus", "--isa", "arm", "--replay", "0", "--set", "l1d.latency=5cycles"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  const std::string head = lines_of(plain.out).at(1);
+  EXPECT_NE(head.find(" --set l1d.latency=5cycles "), std::string::npos) << head;
+  EXPECT_NE(head.find(" --set l1d.size=1024B --set l2.size=1024B --set l3.size=2048B "), std::string::npos) << head;
+  auto vm = run_cli({"litmus", kDir + "MP+rlx.litmus", "--isa", "arm", "--replay", "0", "--set", "vm.enabled=true"});
+  ASSERT_EQ(vm.exit_code, 0) << vm.err;
+  const std::string vm_head = lines_of(vm.out).at(1);
+  EXPECT_NE(vm_head.find(" --set vm.enabled=true "), std::string::npos) << vm_head;
+  EXPECT_EQ(vm_head.find(".size="), std::string::npos) << vm_head;
+}
+
 TEST(LitmusCommand, ExpectationMismatchExitsFourAndMistakesExitOne) {
   auto r = run_cli({"litmus", kDir + "SB+sc.litmus", "--isa", "arm", "--runs", "20", "--jobs", "2", "--expect", "allowed"});
   EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
