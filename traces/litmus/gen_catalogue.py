@@ -198,7 +198,8 @@ def main():
         text.append(f"expect x86: {verdicts[0]}; arm: {verdicts[1]}; riscv: {verdicts[2]}")
         with open(os.path.join(HERE, name + ".litmus"), "w") as f:
             f.write("\n".join(text) + "\n")
-        rows.append(f"| `{name}` | {verdicts[0]} | {verdicts[1]} | {verdicts[2]} | {note} | {SOURCES[name]} |")
+        source = SOURCES[name].replace("|", "\\|")  # a bare | would end the markdown cell
+        rows.append(f"| `{name}` | {verdicts[0]} | {verdicts[1]} | {verdicts[2]} | {note} | {source} |")
     print("| test | x86 | arm | riscv | why | source (herd7 model rule) |\n| --- | --- | --- | --- | --- | --- |")
     print("\n".join(rows))
 
