@@ -25,6 +25,9 @@ while [ $# -gt 0 ]; do
 done
 [ -x "$cohsim" ] || { echo "litmus_catalogue.sh: $cohsim: not built (run scripts/build.sh, or give --cohsim PATH)" >&2; exit 1; }
 
+# The commit that runs, taken now: the tree may move on during a long run.
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+git -C "$root" diff --quiet HEAD 2>/dev/null || commit="$commit with uncommitted changes"
 table="$(mktemp)"
 trap 'rm -f "$table"' EXIT
 cd "$root"
@@ -36,7 +39,7 @@ SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 nice -n 10 "$cohsim" litmus traces/litmus/*.
   echo "# Litmus catalogue: results"
   echo
   echo "Written by \`scripts/litmus_catalogue.sh --runs $runs --jobs $jobs --seed $seed\` (commit"
-  echo "\`$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)\`, $(nproc) CPUs): every test of"
+  echo "\`$commit\`, $(nproc) CPUs): every test of"
   echo "traces/litmus/ on x86, arm, arm+lse and riscv with the default configuration. \"condition"
   echo "observed\" counts the runs whose final registers and memory satisfy the test's \`exists\`"
   echo "condition; a forbidden one must stay at 0; \"not seen\" marks an outcome the architecture"
