@@ -7,18 +7,24 @@
 
 namespace cohsim {
 
-void Checker::remember(LineAddr line, std::string what) {
+void Checker::remember(LineAddr line, const Event& e) {
   auto& h = history_[line];
-  h.push_back(std::move(what));
+  h.push_back(e);
   if (h.size() > 16) h.pop_front();
+}
+
+std::string Checker::describe(const Event& e) {
+  std::ostringstream o;
+  o << "t=" << double(e.t) / double(kTicksPerNs) << "ns " << *e.who;
+  if (e.from) o << " " << e.from << " -> " << e.to << " on " << e.cause;
+  else o << " stores " << e.value << " to 0x" << std::hex << e.addr;
+  return o.str();
 }
 
 void Checker::transition(Tick t, const std::string& who, LineAddr line, const char* from, const char* to,
                          const char* cause) {
   ++checks_;
-  std::ostringstream o;
-  o << "t=" << double(t) / double(kTicksPerNs) << "ns " << who << " " << from << " -> " << to << " on " << cause;
-  remember(line, o.str());
+  remember(line, {t, &who, from, to, cause, 0, 0});
   int writers = 0, readers = 0;
   for (auto* c : caches_) {
     Permission p = c->permission(line);
@@ -34,9 +40,7 @@ void Checker::transition(Tick t, const std::string& who, LineAddr line, const ch
 
 void Checker::store_performed(Tick t, const std::string& who, Addr a, unsigned size, std::uint64_t v) {
   for (unsigned i = 0; i < size; ++i) shadow_[a + i] = std::uint8_t(v >> (8 * i));
-  std::ostringstream o;
-  o << "t=" << double(t) / double(kTicksPerNs) << "ns " << who << " stores " << v << " to 0x" << std::hex << a;
-  remember(a / line_size_, o.str());
+  remember(a / line_size_, {t, &who, nullptr, nullptr, nullptr, a, v});
 }
 
 void Checker::load_performed(Tick t, const std::string& who, Addr a, unsigned size, std::uint64_t v) {
@@ -58,7 +62,7 @@ void Checker::fail(LineAddr line, const std::string& what) const {
   o << "coherence checker: " << what << " (line 0x" << std::hex << line * line_size_ << std::dec << ")\n";
   o << "recent history of the line:\n";
   if (auto it = history_.find(line); it != history_.end())
-    for (auto& h : it->second) o << "  " << h << "\n";
+    for (auto& e : it->second) o << "  " << describe(e) << "\n";
   o << "state of every cache for the line:\n";
   for (auto* c : caches_) o << "  " << c->coh_level_name() << ": permission " << int(c->permission(line)) << "\n";
   throw SimError(o.str());

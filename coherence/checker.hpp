@@ -21,6 +21,8 @@ class Checker {
  public:
   explicit Checker(unsigned line_size) : line_size_(line_size) {}
   void attach(PrivateCache* c) { caches_.push_back(c); }
+  // `who` and the names are kept (not copied) for the history: they must outlive the
+  // checker (the caches' names, the protocol table's names, string literals).
   void transition(Tick t, const std::string& who, LineAddr line, const char* from, const char* to,
                   const char* cause);
   void store_performed(Tick t, const std::string& who, Addr a, unsigned size, std::uint64_t v);
@@ -28,13 +30,23 @@ class Checker {
   std::uint64_t checks() const { return checks_; }
 
  private:
+  // A line's history, formatted only when a check fails (formatting every event was
+  // a sixth of a litmus run).
+  struct Event {
+    Tick t;
+    const std::string* who;
+    const char *from, *to, *cause;  // from == nullptr: `who` stored `value` to `addr`
+    Addr addr;
+    std::uint64_t value;
+  };
   [[noreturn]] void fail(LineAddr line, const std::string& what) const;
-  void remember(LineAddr line, std::string what);
+  void remember(LineAddr line, const Event& e);
+  static std::string describe(const Event& e);
 
   unsigned line_size_;
   std::vector<PrivateCache*> caches_;
   std::unordered_map<Addr, std::uint8_t> shadow_;  // byte address -> value (absent = 0)
-  std::unordered_map<LineAddr, std::deque<std::string>> history_;
+  std::unordered_map<LineAddr, std::deque<Event>> history_;
   std::uint64_t checks_ = 0;
 };
 

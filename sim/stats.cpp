@@ -17,7 +17,15 @@ std::uint64_t Histogram::percentile(double p) const {
   return max;
 }
 
+void Stats::sort() const {
+  for (auto& [k, p] : new_counters_) counters_[k] = p;
+  for (auto& [k, f] : new_derived_) derived_[k] = std::move(f);
+  new_counters_.clear();
+  new_derived_.clear();
+}
+
 std::map<std::string, double> Stats::values() const {
+  sort();
   std::map<std::string, double> v;
   for (auto& [k, p] : counters_) v[k] = double(*p);
   for (auto& [k, x] : fixed_) v[k] = double(x);
@@ -27,12 +35,15 @@ std::map<std::string, double> Stats::values() const {
 }
 
 std::uint64_t Stats::get(const std::string& name) const {
+  for (auto it = new_counters_.rbegin(); it != new_counters_.rend(); ++it)
+    if (it->first == name) return *it->second;
   if (auto it = counters_.find(name); it != counters_.end()) return *it->second;
   if (auto it = fixed_.find(name); it != fixed_.end()) return it->second;
   return 0;
 }
 
 bool Stats::has(const std::string& name) const {
+  sort();
   return counters_.count(name) || fixed_.count(name) || real_.count(name) || derived_.count(name);
 }
 

@@ -29,8 +29,11 @@ struct Histogram {
 
 class Stats {
  public:
-  void counter(const std::string& name, const std::uint64_t* value) { counters_[name] = value; }
-  void derived(const std::string& name, std::function<double()> f) { derived_[name] = std::move(f); }
+  // Registration only appends (a system registers hundreds of names, and a litmus run
+  // reads five of them); the sorted maps are built on the first query that needs them.
+  // A name registered again replaces the earlier one.
+  void counter(const std::string& name, const std::uint64_t* value) { new_counters_.emplace_back(name, value); }
+  void derived(const std::string& name, std::function<double()> f) { new_derived_.emplace_back(name, std::move(f)); }
   void histogram(const std::string& name, const Histogram* h) { hists_[name] = h; }
   // A value fixed at the end of the run (final register values, cycles, ...).
   void set(const std::string& name, std::uint64_t v) { fixed_[name] = v; }
@@ -38,16 +41,20 @@ class Stats {
 
   // Every statistic, flattened: counters, fixed values and derived figures.
   std::map<std::string, double> values() const;
-  std::uint64_t get(const std::string& name) const;  // counter or fixed value; 0 if absent
+  std::uint64_t get(const std::string& name) const;  // counter or fixed value; 0 if absent (no sorting)
   bool has(const std::string& name) const;
   std::string to_json() const;  // sorted keys, deterministic formatting
   const std::map<std::string, const Histogram*>& histograms() const { return hists_; }
 
  private:
-  std::map<std::string, const std::uint64_t*> counters_;
+  void sort() const;  // moves the new registrations into the maps
+
+  mutable std::vector<std::pair<std::string, const std::uint64_t*>> new_counters_;
+  mutable std::vector<std::pair<std::string, std::function<double()>>> new_derived_;
+  mutable std::map<std::string, const std::uint64_t*> counters_;
   std::map<std::string, std::uint64_t> fixed_;
   std::map<std::string, double> real_;
-  std::map<std::string, std::function<double()>> derived_;
+  mutable std::map<std::string, std::function<double()>> derived_;
   std::map<std::string, const Histogram*> hists_;
 };
 

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cpu/lowering.hpp"
 #include "sim/error.hpp"
 #include "sim/stats.hpp"
 #include "sim/system.hpp"
@@ -91,7 +92,9 @@ std::string simulate(const LitmusTest& t, const Config& cfg, const LitmusSchedul
     RunOptions ro;
     ro.trace_object = std::shared_ptr<Trace>(litmus_trace(t, topts, s));
     ro.max_cycles = kMaxCycles;
-    System sys(cfg, ro);
+    // Never destroyed: this is a run's child process, which _exit()s once the reply is
+    // sent, and tearing the design down was a tenth of a run's time.
+    System& sys = *new System(cfg, ro);
     RunOutcome out = sys.run();
     if (!out.completed)
       return "error: the run did not complete within " + std::to_string(kMaxCycles) + " cycles\n" + sys.dump();
@@ -119,28 +122,66 @@ std::string simulate(const LitmusTest& t, const Config& cfg, const LitmusSchedul
   }
 }
 
-// In the child: one run; returns the line to send ("ok v v ... | m m ..." or "error ...").
-std::string child_run(const LitmusTest& t, Config cfg, LitmusSchedule s, std::uint64_t jitter, std::uint64_t run_seed) {
+// The cycle at which each thread's warm-up ends, from a simulation of the preamble
+// alone (in a child of its own: it elaborates a System). `cfg` has start_jitter 0
+// and the base seed, so the result depends on the warm-up pattern (s.warm) only and
+// the parent measures each pattern once. "ok E0 E1 ..." or "error: ...".
+std::string measure_warm_up(const LitmusTest& t, const Config& cfg, const LitmusSchedule& s) {
+  LitmusSchedule w = s;
+  w.warm_only = true;
+  return in_child([&] { return simulate(t, cfg, w); });
+}
+
+// Parses measure_warm_up()'s reply; false if it is an error.
+bool parse_warm_up(const LitmusTest& t, const std::string& r, std::vector<std::uint64_t>& ends) {
+  std::istringstream in(r);
+  std::string ok;
+  ends.assign(t.threads, 0);
+  in >> ok;
+  for (auto& e : ends) in >> e;
+  return ok == "ok" && bool(in);
+}
+
+// Aligned runs: each thread waits (latest warm-up end - its end) + offset[thread].
+void align(const LitmusTest& t, const std::vector<std::uint64_t>& ends, LitmusSchedule& s) {
+  const std::uint64_t latest = *std::max_element(ends.begin(), ends.end());
+  for (unsigned th = 0; th < t.threads; ++th) s.delay[th] = latest - ends[th] + s.offset[th];
+}
+
+// The key of a schedule's warm-up pattern (per thread, per location: cold, shared, own).
+std::string warm_key(const LitmusSchedule& s) {
+  std::string k;
+  for (auto& th : s.warm) {
+    for (auto& w : th) k += std::to_string(w.location) + (w.own ? "o" : "s");
+    k += "/";
+  }
+  return k;
+}
+
+// In the child: one run; returns the line to send ("ok v v ... | m m ..." or "error
+// ..."), preceded by "warm E0 E1 ...\n" when it measured the warm-up (the parent keeps
+// it for later runs with the same pattern). `cfg` is this process's own copy.
+std::string child_run(const LitmusTest& t, Config& cfg, LitmusSchedule s, std::uint64_t jitter, std::uint64_t run_seed,
+                      const std::vector<std::uint64_t>* known_ends) {
+  std::string measured;
+  if (s.aligned) {
+    std::vector<std::uint64_t> ends;
+    if (known_ends) {
+      ends = *known_ends;
+    } else {
+      const std::string r = measure_warm_up(t, cfg, s);
+      if (!parse_warm_up(t, r, ends)) return "error: measuring the warm-up: " + r;
+      measured = "warm" + r.substr(2) + "\n";
+    }
+    align(t, ends, s);
+  }
   try {
     cfg.set("seed", std::to_string(run_seed));
-    cfg.set("core.start_jitter", std::to_string(jitter));
+    if (jitter) cfg.set("core.start_jitter", std::to_string(jitter));
   } catch (const std::exception& e) {
     return std::string("error: ") + e.what();
   }
-  if (s.aligned) {
-    LitmusSchedule w = s;
-    w.warm_only = true;
-    const std::string r = in_child([&] { return simulate(t, cfg, w); });
-    std::istringstream in(r);
-    std::string ok;
-    std::vector<std::uint64_t> ends(t.threads, 0);
-    in >> ok;
-    for (auto& e : ends) in >> e;
-    if (ok != "ok" || !in) return "error: measuring the warm-up: " + r;
-    const std::uint64_t latest = *std::max_element(ends.begin(), ends.end());
-    for (unsigned th = 0; th < t.threads; ++th) s.delay[th] = latest - ends[th] + s.offset[th];
-  }
-  return simulate(t, cfg, s);
+  return measured + simulate(t, cfg, s);
 }
 
 bool parse_reply(const LitmusTest& t, const std::string& s, LitmusOutcome& o) {
@@ -163,7 +204,38 @@ bool parse_reply(const LitmusTest& t, const std::string& s, LitmusOutcome& o) {
   return true;
 }
 
+// Sets the configuration every run of `t` uses (see run_litmus()).
+Config run_config(const LitmusTest& t, const Config& base, const LitmusRunOptions& opts) {
+  Config cfg = base;
+  const unsigned cores = t.threads + (t.condition_reads_memory ? 1 : 0);
+  cfg.set("cores", std::to_string(cores));
+  cfg.set("isa", opts.isa);
+  cfg.set("lse", opts.lse ? "true" : "false");
+  if (opts.check) cfg.set("check", "true");
+  cfg.set("core.start_jitter", "0");  // a run sets its own; 0 is the warm-up measurements'
+  if (!opts.full_caches) litmus_sized_caches(cfg, t.locations.size());
+  return cfg;
+}
+
 }  // namespace
+
+std::vector<std::string> litmus_sized_caches(Config& cfg, std::size_t lines) {
+  // With virtual memory the page walks read page-table lines through the caches too,
+  // which could then share a set with the test's lines: keep the sizes.
+  if (cfg.flag("vm.enabled")) return {};
+  std::uint64_t need = 1;
+  while (need < lines) need *= 2;
+  std::vector<std::string> sets;
+  for (const std::string level : {"l1d", "l2", "l3"}) {
+    if (!cfg.has_level(level)) continue;
+    const std::uint64_t way_bytes = std::uint64_t(cfg.integer(level + ".assoc")) * cfg.bytes(level + ".line_size");
+    if (need >= cfg.bytes(level + ".size") / way_bytes) continue;
+    const std::string v = std::to_string(need * way_bytes) + "B";
+    cfg.set(level + ".size", v);
+    sets.push_back(level + ".size=" + v);
+  }
+  return sets;
+}
 
 LitmusSchedule litmus_schedule(const LitmusTest& t, std::uint64_t seed, std::uint64_t run, std::uint64_t& jitter,
                                std::uint64_t& run_seed) {
@@ -204,13 +276,14 @@ LitmusSchedule litmus_schedule(const LitmusTest& t, std::uint64_t seed, std::uin
 bool LitmusResult::passed() const {
   if (failed_runs) return false;
   if (expectation == "forbidden") return condition_count == 0;
-  if (expectation == "allowed") return condition_count > 0;
+  if (expectation == "allowed") return condition_count > 0 || unseen_ok;
   return true;
 }
 
 std::string LitmusResult::verdict() const {
   if (failed_runs) return "FAIL: " + std::to_string(failed_runs) + " run(s) failed";
   if (expectation.empty()) return "";
+  if (unseen() && unseen_ok) return "not seen in " + std::to_string(runs) + " runs (allowed: --unseen-ok)";
   if (passed()) return "ok";
   if (expectation == "forbidden")
     return "FAIL: expected forbidden but observed " + std::to_string(condition_count) + " time(s) (first in run " +
@@ -229,6 +302,7 @@ std::string LitmusResult::to_json() const {
     << (condition_observed() ? "true" : "false") << ", \"condition_count\": " << condition_count
     << ", \"expect\": " << (expectation.empty() ? "null" : "\"" + expectation + "\"")
     << ", \"passed\": " << (passed() ? "true" : "false") << ", \"failed_runs\": " << failed_runs;
+  if (condition_count) o << ", \"first_condition_run\": " << first_condition_run;
   if (!first_failure.empty()) o << ", \"failure\": \"" << json_escape(first_failure.substr(0, 2000)) << "\"";
   o << "}\n";
   return o.str();
@@ -254,12 +328,9 @@ std::string LitmusResult::to_text() const {
 
 LitmusResult run_litmus(const LitmusTest& t, const Config& base, const LitmusRunOptions& opts) {
   const auto start = std::chrono::steady_clock::now();
-  Config cfg = base;
-  const unsigned cores = t.threads + (t.condition_reads_memory ? 1 : 0);
-  cfg.set("cores", std::to_string(cores));
-  cfg.set("isa", opts.isa);
-  cfg.set("lse", opts.lse ? "true" : "false");
-  if (opts.check) cfg.set("check", "true");
+  Config cfg = run_config(t, base, opts);
+  // Built here once, before the forks, rather than in every run's process.
+  Lowering::all();
 
   LitmusResult res;
   res.test = t.name, res.path = t.path, res.isa = opts.isa, res.lse = opts.lse, res.runs = opts.runs;
@@ -269,6 +340,7 @@ LitmusResult run_litmus(const LitmusTest& t, const Config& base, const LitmusRun
   unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
   std::vector<Child> active;
   std::uint64_t next = 0;
+  std::map<std::string, std::vector<std::uint64_t>> warm_ends;  // warm_key() -> measured ends
   std::fflush(stdout);
   std::fflush(stderr);
   std::cout.flush();
@@ -297,7 +369,8 @@ LitmusResult run_litmus(const LitmusTest& t, const Config& base, const LitmusRun
       if (pid == 0) {
         close(fds[0]);
         for (auto& c : active) close(c.fd);
-        write_all(fds[1], child_run(t, cfg, s, jitter, run_seed));
+        const auto known = s.aligned ? warm_ends.find(warm_key(s)) : warm_ends.end();
+        write_all(fds[1], child_run(t, cfg, s, jitter, run_seed, known == warm_ends.end() ? nullptr : &known->second));
         _exit(0);
       }
       close(fds[1]);
@@ -312,6 +385,15 @@ LitmusResult run_litmus(const LitmusTest& t, const Config& base, const LitmusRun
     auto it = std::find_if(active.begin(), active.end(), [&](const Child& c) { return c.pid == pid; });
     if (it == active.end()) continue;
     std::string reply = read_all(it->fd);
+    if (reply.compare(0, 5, "warm ") == 0) {
+      const auto eol = reply.find('\n');
+      std::vector<std::uint64_t> ends;
+      std::uint64_t jitter = 0, run_seed = 0;
+      const LitmusSchedule s = litmus_schedule(t, opts.seed, it->run, jitter, run_seed);
+      if (eol != std::string::npos && parse_warm_up(t, "ok" + reply.substr(4, eol - 4), ends))
+        warm_ends.emplace(warm_key(s), ends);
+      reply = eol == std::string::npos ? "" : reply.substr(eol + 1);
+    }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
       reply = "error: the run's process ended abnormally (status " + std::to_string(status) + ")" +
               (reply.empty() ? "" : ": " + reply);
@@ -324,29 +406,21 @@ LitmusResult run_litmus(const LitmusTest& t, const Config& base, const LitmusRun
 
 std::string litmus_replay(const LitmusTest& t, const Config& base, const LitmusRunOptions& opts, std::uint64_t run,
                           const std::string& config_arg) {
-  Config cfg = base;
+  Config cfg = run_config(t, base, opts);
   const unsigned cores = t.threads + (t.condition_reads_memory ? 1 : 0);
-  cfg.set("cores", std::to_string(cores));
-  cfg.set("isa", opts.isa);
-  cfg.set("lse", opts.lse ? "true" : "false");
-  if (opts.check) cfg.set("check", "true");
+  Config sizes = base;
+  const std::vector<std::string> shrunk = opts.full_caches ? std::vector<std::string>{}
+                                                           : litmus_sized_caches(sizes, t.locations.size());
   std::uint64_t jitter = 0, run_seed = 0;
   LitmusSchedule s = litmus_schedule(t, opts.seed, run, jitter, run_seed);
+  if (s.aligned) {
+    std::vector<std::uint64_t> ends;
+    const std::string r = measure_warm_up(t, cfg, s);
+    if (!parse_warm_up(t, r, ends)) throw UserError("measuring the warm-up of run " + std::to_string(run) + ": " + r);
+    align(t, ends, s);
+  }
   cfg.set("seed", std::to_string(run_seed));
   cfg.set("core.start_jitter", std::to_string(jitter));
-  if (s.aligned) {
-    LitmusSchedule w = s;
-    w.warm_only = true;
-    const std::string r = in_child([&] { return simulate(t, cfg, w); });
-    std::istringstream in(r);
-    std::string ok;
-    std::vector<std::uint64_t> ends(t.threads, 0);
-    in >> ok;
-    for (auto& e : ends) in >> e;
-    if (ok != "ok" || !in) throw UserError("measuring the warm-up of run " + std::to_string(run) + ": " + r);
-    const std::uint64_t latest = *std::max_element(ends.begin(), ends.end());
-    for (unsigned th = 0; th < t.threads; ++th) s.delay[th] = latest - ends[th] + s.offset[th];
-  }
   TraceOptions topts;
   topts.symbol_stride = unsigned(cfg.bytes("l1d.line_size"));
   auto trace = litmus_trace(t, topts, s);
@@ -355,7 +429,9 @@ std::string litmus_replay(const LitmusTest& t, const Config& base, const LitmusR
     << (opts.lse ? "+lse" : "") << ", as a plain text trace. Reproduce it with:\n"
     << "#   cohsim run " << config_arg << " --trace THIS_FILE --seed " << run_seed << " --set cores=" << cores
     << " --set isa=" << opts.isa << (opts.lse ? " --set lse=true" : "") << " --set core.start_jitter=" << jitter
-    << (opts.check ? " --set check=true" : "") << " --stats out.json\n"
+    << (opts.check ? " --set check=true" : "");
+  for (auto& a : shrunk) o << " --set " << a;
+  o << " --stats out.json\n"
     << "# and read coreN.regs.* in out.json";
   if (s.observer_wait) o << " (thread " << t.threads << " reads the final values after " << s.observer_wait << " cycles)";
   o << ". Operations on line 0 of the litmus file are the runner's preamble.\n";
