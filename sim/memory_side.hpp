@@ -8,8 +8,9 @@
 // separately. A read's timing comes back through MemoryWaiter::memory_ready(tag,
 // tick): either synchronously, inside read_line(), with a tick >= the request's
 // (a fixed-latency level knows the answer at once), or later, from a SystemC
-// process, at the tick itself (a DRAM controller that queues and reorders
-// requests). Callers handle both. Writes are posted: nobody waits for them.
+// process, with a tick no earlier than that process's time (a DRAM controller that
+// queues and reorders requests tells when the read's column command issues).
+// Callers handle both. Writes are posted: nobody waits for them.
 #pragma once
 #include <cstdint>
 #include <memory>

@@ -75,7 +75,9 @@ void DramMemory::step() {
   const std::uint64_t c = now / tck_;
   ctl_.advance_to(c + 1);
   for (auto& ch : ctl_.channels())
-    while (ch.has_completion() && ch.front_completion().cycle <= c) {
+    // A read's data-end cycle is known once its column command issues: the waiter
+    // hears it then (with the future tick), which saves a wake-up per read.
+    while (ch.has_completion()) {
       const DramCompletion done = ch.front_completion();
       ch.pop_completion();
       const Waiting w = waiting_[done.tag];
