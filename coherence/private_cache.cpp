@@ -58,6 +58,7 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
 PrivateCache::Loc PrivateCache::locate(LineAddr line) const {
   int w = coh_->find(line);
   if (w >= 0) return {Loc::Array, w};
+  if (outstanding_ == 0) return {};  // no MSHR or writeback entry in use
   for (std::size_t i = 0; i < mshr_.size(); ++i)
     if (mshr_[i].valid && !mshr_[i].in_array && mshr_[i].line == line) return {Loc::Mshr, int(i)};
   for (std::size_t i = 0; i < wb_.size(); ++i)
@@ -180,6 +181,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
           ms.state = s;
           ms.in_array = l.kind == Loc::Array;
           ms.valid = true;
+          ++outstanding_;
           ms.acks = 0;
           ms.acks_known = false;
           if (l.kind != Loc::Array) l = {Loc::Mshr, m};
@@ -214,6 +216,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         wb.line = line;
         wb.state = s;
         wb.valid = true;
+        ++outstanding_;
         std::memcpy(wb.data.data(), coh_->data(line, unsigned(l.idx)), coh_->line_size());
         coh_->invalidate(line, unsigned(l.idx));
         l = {Loc::Wb, slot};
@@ -331,7 +334,7 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
         limit_upper(line, fast_write_[next] ? Permission::Write : perm_[next]);
         if (table_.states()[next].stable) {  // an upgrade or update finished
           int m = find_mshr(line);
-          if (m >= 0) mshr_[m].valid = false;
+          if (m >= 0) mshr_[m].valid = false, --outstanding_;
         }
       }
       break;
@@ -340,11 +343,11 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
       if (perm_[next] != Permission::None) {
         // Data arrived: the line moves into the array.
         if (!fill_data_) throw SimError(coh_name_ + ": line " + hex(line) + " became readable without data");
-        mshr_[l.idx].valid = false;
+        mshr_[l.idx].valid = false, --outstanding_;
         fill_coh(t, line, fill_data_, next);
         l = {Loc::Array, coh_->find(line)};
       } else if (next == I) {
-        mshr_[l.idx].valid = false;
+        mshr_[l.idx].valid = false, --outstanding_;
         l = {};
       } else {
         mshr_[l.idx].state = next;
@@ -352,7 +355,7 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
       break;
     case Loc::Wb:
       if (next == I) {
-        wb_[l.idx].valid = false;
+        wb_[l.idx].valid = false, --outstanding_;
         l = {};
       } else {
         wb_[l.idx].state = next;
@@ -438,7 +441,7 @@ void PrivateCache::bus_data(Tick t, LineAddr line, const std::uint8_t* data, boo
   execute(t, line, l, exclusive && table_.uses(Event::DataExclusive) ? Event::DataExclusive : Event::Data, nullptr);
   fill_data_ = nullptr;
   int m = find_mshr(line);
-  if (m >= 0) mshr_[m].valid = false;  // an upgrade's MSHR (the line stayed in the array)
+  if (m >= 0) mshr_[m].valid = false, --outstanding_;  // an upgrade's MSHR (the line stayed in the array)
   if (upper_ && l.kind == Loc::Array) {
     std::uint8_t s = coh_->state(line, unsigned(l.idx));
     if (perm_[s] != Permission::None) fill_upper(t, line, fast_write_[s]);

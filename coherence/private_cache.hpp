@@ -185,6 +185,7 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   Tick coh_latency_, upper_latency_;
   std::vector<Mshr> mshr_;
   std::vector<WbEntry> wb_;
+  unsigned outstanding_ = 0;  // valid MSHRs and writeback entries (0: locate() need not look)
   std::vector<Permission> perm_;  // by state index
   std::vector<bool> fast_read_, fast_write_;  // by state: a plain hit that keeps the state
   const std::uint8_t* fill_data_ = nullptr;   // the data being delivered during a Data event
