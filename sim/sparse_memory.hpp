@@ -1,12 +1,14 @@
-// The values of simulated physical memory: 4 KiB pages allocated (zeroed) on the
+// The values of simulated physical memory: 256-byte blocks allocated (zeroed) on the
 // first write, found through a two-level table: 1 GiB regions (a small map, with the
-// last region remembered), each an array of its 262,144 page pointers. A lookup is
-// two array indexings, not a hash of every page: memory sits on the path of every
-// miss to DRAM.
+// last region remembered), each an array of its block pointers. A lookup is two
+// array indexings, not a hash: memory sits on the path of every miss to DRAM. Blocks
+// are carved from 1 MiB slabs (no allocation per block), and small blocks keep a
+// sparse stream (random writebacks over a GiB) from touching a page per line.
 #pragma once
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
+#include <vector>
 
 #include "sim/zeroed_array.hpp"
 
@@ -14,7 +16,7 @@ namespace cohsim {
 
 class SparseMemory {
  public:
-  static constexpr unsigned kPageShift = 12, kRegionShift = 30;
+  static constexpr unsigned kPageShift = 8, kRegionShift = 30;  // "page": one block
   static constexpr std::uint64_t kPageBytes = std::uint64_t(1) << kPageShift;
 
   // The bytes at `byte` (within its page), or null if the page was never written
@@ -25,7 +27,7 @@ class SparseMemory {
     std::uint8_t*& p = r->pages[(byte >> kPageShift) & (kPagesPerRegion - 1)];
     if (!p) {
       if (!create) return nullptr;
-      p = new std::uint8_t[kPageBytes]();
+      p = carve();
       ++pages_;
     }
     return p + (byte & (kPageBytes - 1));
@@ -40,10 +42,17 @@ class SparseMemory {
     Region() = default;
     Region(const Region&) = delete;
     Region& operator=(const Region&) = delete;
-    ~Region() {
-      for (std::size_t i = 0; i < pages.size(); ++i) delete[] pages[i];
-    }
   };
+  static constexpr std::size_t kSlabBytes = std::size_t(1) << 20;
+  std::uint8_t* carve() {
+    if (slab_used_ == kSlabBytes || slabs_.empty()) {
+      slabs_.emplace_back(kSlabBytes);  // zeroed, untouched until written
+      slab_used_ = 0;
+    }
+    std::uint8_t* b = slabs_.back().data() + slab_used_;
+    slab_used_ += kPageBytes;
+    return b;
+  }
   Region* region(std::uint64_t key, bool create) {
     if (key == last_key_ && last_) return last_;
     auto it = regions_.find(key);
@@ -59,6 +68,8 @@ class SparseMemory {
   std::uint64_t last_key_ = ~std::uint64_t(0);
   Region* last_ = nullptr;
   std::uint64_t pages_ = 0;
+  std::vector<ZeroedArray<std::uint8_t>> slabs_;
+  std::size_t slab_used_ = 0;
 };
 
 }  // namespace cohsim
