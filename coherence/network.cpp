@@ -5,6 +5,7 @@
 
 #include "sim/error.hpp"
 #include "sim/kernel_errors.hpp"
+#include "sim/wake.hpp"
 
 namespace cohsim {
 
@@ -187,7 +188,7 @@ void Network::send(Tick t, const NetMsg& m, const std::uint8_t* data) {
 void Network::wake_at(Tick at) {
   if (heap_.top().at != at) return;  // something earlier is already scheduled
   const Tick now = sc_core::sc_time_stamp().value();
-  wake_.notify(sc_core::sc_time::from_value(at > now ? at - now : 0));
+  cohsim::wake_at(wake_, at, now);
 }
 
 void Network::inject(Tick t, std::uint32_t slot) {
@@ -247,7 +248,7 @@ void Network::step() {
     free_slots_.push_back(slot);
     ends_[std::size_t(m.dst)]->receive(now, m, d ? rx_.data() : nullptr);
   }
-  if (!heap_.empty()) wake_.notify(sc_core::sc_time::from_value(heap_.top().at - now));
+  if (!heap_.empty()) cohsim::wake_at(wake_, heap_.top().at, now);
 }
 
 void Network::register_stats(Stats& s) const {

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "sim/kernel_errors.hpp"
+#include "sim/wake.hpp"
 
 namespace cohsim {
 
@@ -24,7 +25,7 @@ int SnoopBus::attach(BusClient* c) {
 
 void SnoopBus::schedule(Tick at) {
   Tick now = sc_core::sc_time_stamp().value();
-  wake_.notify(sc_time::from_value(at > now ? at - now : 0));
+  wake_at(wake_, at, now);
 }
 
 void SnoopBus::request(Tick t, int client, BusMsg m, LineAddr line) {

@@ -6,6 +6,7 @@
 #include "cpu/mmu/mmu.hpp"
 #include "sim/error.hpp"
 #include "sim/kernel_errors.hpp"
+#include "sim/wake.hpp"
 
 namespace cohsim {
 
@@ -49,7 +50,7 @@ void Core::line_ready(Tick t, LineAddr line) {
   complete_waiting(t, line);
   const Tick now = sc_core::sc_time_stamp().value();
   const Tick at = std::max(edge(t), now);
-  wake_.notify(sc_time::from_value(at - now));
+  wake_at(wake_, at, now);
 }
 
 bool Core::computing(Tick t) const { return busy_until_ > t || (mmu_ && mmu_->in_fault_handler(t)); }
@@ -63,20 +64,25 @@ void Core::run_cycles() {
   const Tick now = sc_core::sc_time_stamp().value();
   Tick t = edge(std::max(now, p_.start));
   if (t != now) {
-    wake_.notify(sc_time::from_value(t - now));
+    wake_at(wake_, t, now);
     return;
   }
+  Tick horizon = 0;
+  std::uint64_t epoch = wake_epoch - 1;
   for (;;) {
     Tick next = cycle(t);
     if (done_ || next == kNever) return;
     // Run the next cycle at once when no other component has anything to do
     // before it: nothing can then observe or change what this core touches.
-    const Tick horizon = now + sc_core::sc_time_to_pending_activity().value();
+    if (epoch != wake_epoch) {
+      epoch = wake_epoch;
+      horizon = now + sc_core::sc_time_to_pending_activity().value();
+    }
     if (next < horizon && next <= run_limit_) {
       t = next;
       continue;
     }
-    wake_.notify(sc_time::from_value(next - now));
+    wake_at(wake_, next, now);
     return;
   }
 }

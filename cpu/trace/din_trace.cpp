@@ -20,6 +20,44 @@ int hex_digit(char c) {
   return -1;
 }
 
+// dinero's reads and writes become 4-byte plain accesses.
+inline void set_op(Op& op, Addr a, int label, std::uint32_t line) {
+  op = Op{};
+  op.addr = a & ~Addr(3);
+  op.size = 4;
+  op.line = line;
+  op.kind = label == 0 ? OpKind::Load : label == 1 ? OpKind::Store : OpKind::IFetch;
+}
+
+// Hex digit values for the fast path; 0xff for every other byte.
+struct HexTable {
+  unsigned char v[256];
+  constexpr HexTable() : v() {
+    for (int c = 0; c < 256; ++c) v[c] = 0xff;
+    for (int c = '0'; c <= '9'; ++c) v[c] = static_cast<unsigned char>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) v[c] = static_cast<unsigned char>(c - 'a' + 10);
+    for (int c = 'A'; c <= 'F'; ++c) v[c] = static_cast<unsigned char>(c - 'A' + 10);
+  }
+};
+constexpr HexTable kHex;
+
+// The common line, `L HEXADDR` with L in 0..2, one space and 1-15 hex digits
+// (no 0x prefix, nothing after): parsed in one pass. Anything else returns false
+// and goes through the general parser, which also words the errors.
+inline bool fast_parse(const char* b, const char* e, std::uint32_t line, Op& op) {
+  const std::ptrdiff_t n = e - b;
+  if (n < 3 || n > 17 || b[1] != ' ' || unsigned(b[0] - '0') > 2u || (b[2] == '0' && n > 3 && (b[3] | 0x20) == 'x'))
+    return false;
+  Addr a = 0;
+  for (const char* p = b + 2; p < e; ++p) {
+    const unsigned d = kHex.v[static_cast<unsigned char>(*p)];
+    if (d > 15) return false;
+    a = (a << 4) | d;
+  }
+  set_op(op, a, b[0] - '0', line);
+  return true;
+}
+
 class DinStream final : public ThreadStream {
  public:
   DinStream(std::shared_ptr<const SharedFile> f, const std::string& path)
@@ -29,6 +67,7 @@ class DinStream final : public ThreadStream {
     const char *b, *e;
     while (r_.next(b, e)) {
       ++line_;
+      if (fast_parse(b, e, line_, op)) return true;
       const char* p = b;
       while (p < e && is_blank(*p)) ++p;
       if (p == e) continue;
@@ -66,11 +105,7 @@ class DinStream final : public ThreadStream {
       }
       if (p == digits) fail(ab, "missing din address: a din line is `LABEL ADDRESS` (hex)");
       // Anything after the address (dineroIV's optional fields) is ignored.
-      op = Op{};
-      op.addr = a & ~Addr(3);
-      op.size = 4;
-      op.line = line_;
-      op.kind = label == 0 ? OpKind::Load : label == 1 ? OpKind::Store : OpKind::IFetch;
+      set_op(op, a, label, line_);
       return true;
     }
     return false;

@@ -5,6 +5,7 @@
 
 #include "sim/dram/dram_stats.hpp"
 #include "sim/kernel_errors.hpp"
+#include "sim/wake.hpp"
 
 namespace cohsim {
 
@@ -63,7 +64,7 @@ void DramMemory::reschedule() {
   if (w == kDramNever) return;
   const Tick now = sc_core::sc_time_stamp().value();
   const Tick at = w * tck_;
-  wake_.notify(sc_time::from_value(at > now ? at - now : 0));
+  wake_at(wake_, at, now);
 }
 
 void DramMemory::wake() {
