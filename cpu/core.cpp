@@ -44,7 +44,8 @@ Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::uniqu
 }
 
 void Core::line_ready(Tick t, LineAddr line) {
-  ++wake_gen_;
+  ++wake_gen_[line & (kWakeBuckets - 1)];
+  ++wake_gen_[kAnyLine];
   if (done_) return;
   if (mmu_) mmu_->line_ready(t, line);
   complete_waiting(t, line);
@@ -190,7 +191,7 @@ void Core::start_youngest_load(Tick t, Tick& next) {
     bind_load(t, e, a.ready);
     if (e.done_at > t) next = std::min(next, edge(e.done_at));
   } else if (a.kind != Access::Ready) {
-    e.waiting = true, e.wait_gen = wake_gen_;
+    wait_for(e, a);
   }
 }
 
@@ -208,7 +209,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
         if (e.done_at > t) next = std::min(next, edge(e.done_at));
         continue;
       }
-      if (still_waiting(e.waiting, e.wait_gen)) continue;
+      if (still_waiting(e)) continue;
       if (ports_used_ >= p_.ports) {
         next = std::min(next, t + p_.period);
         break;
@@ -223,7 +224,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
         if (e.done_at > t) next = std::min(next, edge(e.done_at));
         progress = true;
       } else if (a.kind != Access::Ready) {
-        e.waiting = true, e.wait_gen = wake_gen_;
+        wait_for(e, a);
       } else {
         next = std::min(next, t + p_.period);  // readable but ordered: try again
       }
@@ -238,7 +239,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
       continue;
     }
     // A younger load starts its access early (its miss overlaps) but binds in order.
-    if (still_waiting(e.waiting, e.wait_gen) || (!in_order && e.accessed)) {
+    if (still_waiting(e) || (!in_order && e.accessed)) {
       in_order = false;
       continue;
     }
@@ -255,7 +256,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
       progress = true;
       continue;
     }
-    if (a.kind != Access::Ready) e.waiting = true, e.wait_gen = wake_gen_;
+    if (a.kind != Access::Ready) wait_for(e, a);
     in_order = false;
   }
   return progress;
@@ -308,7 +309,7 @@ bool Core::older_loads_bound() const {
 bool Core::drain_weak(Tick t, Tick& next) {
   for (std::size_t i = 0; i < sb_.size(); ++i) {
     StoreEntry& s = sb_.at(i);
-    if (still_waiting(s.waiting, s.wait_gen) || !store_may_drain(i)) continue;
+    if (still_waiting(s) || !store_may_drain(i)) continue;
     if (ports_used_ >= p_.ports) {
       next = std::min(next, t + p_.period);
       return false;
@@ -317,7 +318,7 @@ bool Core::drain_weak(Tick t, Tick& next) {
     const Access a = cache_->access(t, s.addr, true, !s.accessed);
     if (a.kind != Access::Blocked) s.accessed = true;
     if (a.kind != Access::Ready) {
-      s.waiting = true, s.wait_gen = wake_gen_;
+      wait_for(s, a);
       continue;
     }
     performed_store(t, s);
@@ -332,7 +333,7 @@ bool Core::drain_store(Tick t, Tick& next) {
   if (weak_) return drain_weak(t, next);
   if (sb_.empty()) return false;
   StoreEntry& s = sb_.front();
-  if (still_waiting(s.waiting, s.wait_gen)) return false;
+  if (still_waiting(s)) return false;
   // TSO: a store becomes visible only after every older load has its value (a
   // store retires after the loads before it), or load buffering would appear.
   if (!loads_bound_before(s.seq)) return false;
@@ -344,7 +345,7 @@ bool Core::drain_store(Tick t, Tick& next) {
   const Access a = cache_->access(t, s.addr, true, !s.accessed);
   if (a.kind != Access::Blocked) s.accessed = true;
   if (a.kind != Access::Ready) {
-    s.waiting = true, s.wait_gen = wake_gen_;
+    wait_for(s, a);
     return false;
   }
   // The store performs when the L1 holds the line writable; the store buffer slot
@@ -453,7 +454,7 @@ bool Core::issue(Tick t, Tick& next) {
       }
       LoadEntry& e = lq_.push();
       e = LoadEntry{next_seq_++, op_.addr, t, 0, 0, op_.reg, op_.size, op_.line, op_.order, false, false, false,
-                    bool(in.sem & kAcquire)};
+                    bool(in.sem & kAcquire), 0};
       if (e.acquire) acquire_pending_ = true, ++acquires_;
       ++loads_;
       retire_inst();
@@ -470,7 +471,7 @@ bool Core::issue(Tick t, Tick& next) {
       ++sb_lines_[(op_.addr >> line_shift_) & (kSbFilter - 1)];
       StoreEntry& s = sb_.push();
       s = StoreEntry{next_seq_++, op_.addr, op_.value, 0, op_.size, op_.line, op_.order, false, false,
-                     bool(in.sem & kRelease)};
+                     bool(in.sem & kRelease), 0};
       if (s.release) ++releases_;
       ++stores_;
       retire_inst();
@@ -618,7 +619,7 @@ bool Core::atomic_access(Tick t, bool write, Tick& next, Access& a) {
   a = cache_->access(t, op_.addr, write, !rmw_accessed_);
   if (a.kind != Access::Blocked) rmw_accessed_ = true;
   if (a.kind != Access::Ready) {
-    rmw_waiting_ = true, rmw_gen_ = wake_gen_;
+    rmw_waiting_ = true, rmw_gen_ = wake_gen_[kAnyLine];
     stall_begin(t);
     return false;
   }

@@ -79,6 +79,7 @@ class Core : public sc_core::sc_module, public CacheListener {
     bool bound;     // the value was read
     bool waiting;
     bool acquire;   // ldar / .aq: later accesses wait for it; it waits for older releases
+    std::uint8_t wait_bucket;  // what it waits for (see wait_for)
   };
   struct StoreEntry {
     std::uint64_t seq;
@@ -91,6 +92,7 @@ class Core : public sc_core::sc_module, public CacheListener {
     bool accessed;
     bool waiting;
     bool release;  // stlr / .rl: waits for every older access
+    std::uint8_t wait_bucket;
   };
 
   void tick();
@@ -129,8 +131,18 @@ class Core : public sc_core::sc_module, public CacheListener {
   void stall_end(Tick t, std::uint64_t& counter) {
     if (stall_since_ != kNever) counter += (t - stall_since_) / p_.period, stall_since_ = kNever;
   }
-  // An access for `addr` returned Pending/Blocked: skip retries until a line is ready.
-  bool still_waiting(bool waiting, std::uint64_t gen) const { return waiting && gen == wake_gen_; }
+  // An access that did not complete is not retried until something can have changed:
+  // a Pending one (its line is on its way or in a transient state) until line_ready()
+  // for its line (hashed), a Blocked one (no MSHR, no free way) until any line_ready().
+  template <class E>
+  void wait_for(E& e, const Access& a) {
+    e.waiting = true;
+    e.wait_bucket = a.kind == Access::Blocked ? kAnyLine : std::uint8_t((e.addr >> line_shift_) & (kWakeBuckets - 1));
+    e.wait_gen = wake_gen_[e.wait_bucket];
+  }
+  template <class E>
+  bool still_waiting(const E& e) const { return e.waiting && e.wait_gen == wake_gen_[e.wait_bucket]; }
+  bool still_waiting(bool waiting, std::uint64_t gen) const { return waiting && gen == wake_gen_[kAnyLine]; }
   std::uint64_t rmw_result(std::uint64_t old) const;
   Tick edge(Tick t) const { return per_cycle_(t + p_.period - 1) * p_.period; }
 
@@ -160,7 +172,10 @@ class Core : public sc_core::sc_module, public CacheListener {
   bool done_ = false;
   bool rmw_accessed_ = false, rmw_waiting_ = false;
   std::uint64_t rmw_gen_ = 0;
-  std::uint64_t wake_gen_ = 0;  // counts line_ready() calls
+  // line_ready() calls: per line (hashed), and all of them in the last slot.
+  static constexpr unsigned kWakeBuckets = 64;
+  static constexpr std::uint8_t kAnyLine = kWakeBuckets;
+  std::array<std::uint64_t, kWakeBuckets + 1> wake_gen_{};
   std::uint64_t next_seq_ = 0;  // program-order numbers of loads and stores
   bool acquire_pending_ = false;  // an issued acquire load is not yet bound: later accesses wait
   LineAddr reservation_ = kNoReservation;  // the exclusive monitor (ldxr / lr)

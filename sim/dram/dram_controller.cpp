@@ -55,6 +55,7 @@ std::string params_problems(const DramControllerParams& p) {
 DramChannel::DramChannel(const DramControllerParams& p)
     : t_(p.timing), p_(p), bpr_(p.timing.banks()) {
   banks_.resize(std::size_t(t_.ranks) * bpr_);
+  for (auto& a : active_) a.assign((banks_.size() + 63) / 64, 0);
   for (std::size_t i = 0; i < banks_.size(); ++i) {
     banks_[i].rank = std::uint8_t(i / bpr_);
     banks_[i].bank_group = std::uint8_t(i % bpr_ / t_.banks_per_group);
@@ -115,6 +116,7 @@ void DramChannel::admit(std::uint64_t c) {
     q.push_back(r);
     q.back().age = age_++;
     ++b.count[qt];
+    set_active(r.bank_index, qt);
     if (b.open && b.row == r.row) {
       if (!b.hits[qt]++) b.hit_age[qt] = q.back().age;
     } else if (b.other_age[qt] == kNoAge) {
@@ -233,9 +235,10 @@ bool DramChannel::schedule(std::uint64_t c, std::uint64_t& min_e) {
   std::uint64_t others = kDramNever;   // candidates not picked
   std::uint64_t waiting = kDramNever;  // commands an issue may release (PREs waiting for row hits, FCFS's
                                        // younger requests to a bank)
-  for (std::size_t bi = 0; bi < banks_.size(); ++bi) {
-    const Bank& b = banks_[bi];
-    if (!b.count[qt]) continue;
+  const std::vector<std::uint64_t>& active = active_[qt];
+  for (std::size_t wi = 0; wi < active.size(); ++wi)
+  for (std::uint64_t bits = active[wi]; bits; bits &= bits - 1) {
+    const Bank& b = banks_[wi * 64 + unsigned(__builtin_ctzll(bits))];
     const unsigned bg = b.bank_group;
     const Rank& k = ranks_[b.rank];
     if (k.refresh_pending) continue;  // refresh_step accounts for the wait
@@ -429,6 +432,7 @@ void DramChannel::rebuild(unsigned bank_index, unsigned qt) {
       b.other_age[qt] = r.age;
     }
   }
+  set_active(bank_index, qt);
 }
 
 void DramChannel::log(std::uint64_t c, DramCmd cmd, bool ap, unsigned rank, unsigned bg, unsigned bank,

@@ -176,6 +176,14 @@ class DramChannel {
   DramControllerParams p_;
   unsigned bpr_;  // banks per rank
   std::vector<Bank> banks_;
+  // Per queue (reads, writes): a bit per bank with requests in it, so the scheduler
+  // visits only those banks, in bank order.
+  std::vector<std::uint64_t> active_[2];
+  void set_active(unsigned bank_index, unsigned qt) {
+    std::uint64_t& w = active_[qt][bank_index >> 6];
+    const std::uint64_t bit = std::uint64_t(1) << (bank_index & 63);
+    w = banks_[bank_index].count[qt] ? w | bit : w & ~bit;
+  }
   std::vector<Rank> ranks_;
   std::vector<Request> reads_, writes_;
   std::vector<Request> arrivals_;  // a min-heap by (arrival, seq)

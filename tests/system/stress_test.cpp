@@ -15,12 +15,12 @@ const std::string kStressConfig = std::string(COHSIM_SOURCE_DIR) + "/configs/str
 
 class Stress : public ::testing::TestWithParam<const char*> {};
 
-// Seed 6: the rarest cell, MOESI's (E, Other-PutM) (a PutM still queued behind a
-// GetS that was answered exclusive), is hit by six seeds of 1..10 in a million
-// operations, not by seed 1.
+// Seed 2: the rarest cell, MOESI's (E, Other-PutM) (a PutM still queued behind a
+// GetS that was answered exclusive), is hit by seven seeds of 1..10 in a million
+// operations, not by seeds 1, 6 and 10.
 TEST_P(Stress, AMillionOperationsWithoutViolationCoverTheWholeTable) {
   auto r = run_cli({"stress", kStressConfig, "--set", std::string("coherence.protocol=") + GetParam(), "--ops",
-                    "1000000", "--seed", "6", "--json"});
+                    "1000000", "--seed", "2", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("\"ops\": 1000000,"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"violations\": 0,"), std::string::npos) << r.out;
