@@ -38,7 +38,8 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
   for (auto& s : table_.states()) perm_.push_back(s.permission);
   cells_.assign(std::size_t(table_.num_states()) * kNumEvents, 0);
   lines_in_.assign(table_.num_states(), 0);
-  line_ticks_.assign(table_.num_states(), 0.0);
+  line_ticks_.assign(table_.num_states(), 0);
+  occupancy_since_.assign(table_.num_states(), 0);
   occupancy_.assign(table_.num_states(), 0.0);
   // The core may read (write) without running the table in a state whose Load
   // (Store) cell is a plain hit that keeps the state.
@@ -50,6 +51,21 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
     fast_read_[s] = l.kind == CellKind::Do && l.next == s && l.num_actions == 1 && l.actions[0] == Action::LoadHit;
     fast_write_[s] = w.kind == CellKind::Do && w.next == s && w.num_actions == 1 && w.actions[0] == Action::StoreHit;
   }
+  // Leaving a transient state tells the core (and the walker) only when what waits on
+  // the line may now go on or must hear of it: the new state is stable, lets a stalled
+  // load or store through, frees the way for a victim, or changes the permission
+  // (execute() adds an applied update: both break an exclusive reservation). From
+  // IS_AD to IS_D, say, nothing changes for the core.
+  const int n = table_.num_states();
+  wakes_.assign(std::size_t(n) * n, false);
+  auto stalls = [&](int s, Event e) { return table_.cell(std::uint8_t(s), e).kind == CellKind::Stall; };
+  for (int s = 0; s < n; ++s)
+    for (int x = 0; x < n; ++x)
+      wakes_[std::size_t(s) * n + x] =
+          !table_.states()[s].stable &&
+          (table_.states()[x].stable || (stalls(s, Event::Load) && !stalls(x, Event::Load)) ||
+           (stalls(s, Event::Store) && !stalls(x, Event::Store)) ||
+           (!replaceable_state(std::uint8_t(s)) && replaceable_state(std::uint8_t(x))) || perm_[s] != perm_[x]);
   if (bus_) bus_id_ = bus_->attach(this);
   else net_id_ = net_->attach(this);
   if (checker_) checker_->attach(this);
@@ -166,7 +182,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
   if (c.kind == CellKind::Impossible) impossible(line, s, e);
   ++cells_[std::size_t(s) * kNumEvents + int(e)];
   if (c.kind == CellKind::Stall) return c;
-  bool notify = false;
+  bool notify = false, updated = false;
   for (int i = 0; i < c.num_actions; ++i) {
     switch (c.actions[i]) {
       case Action::None: break;
@@ -257,6 +273,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         recall_upper(line, true);
         std::memcpy(coh_data(line, l), r->buf, coh_->line_size());
         ++updates_received_;
+        updated = true;
         // Another core wrote the line: an exclusive reservation on it is gone, as
         // with an invalidation.
         if (listener_) listener_->line_lost(line);
@@ -286,7 +303,8 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         !has_action(c, Action::IssueGetS))
       ++silent_upgrades_;
     set_state(t, line, l, c.next, e);
-    if (!table_.states()[s].stable) notify = true;  // whatever stalled on the line may go on
+    if (wakes_[std::size_t(s) * table_.num_states() + c.next] || (updated && !table_.states()[s].stable))
+      notify = true;  // what stalled on the line may go on
   }
   // (a Data event tells the listener itself, once the line is in place)
   if (notify && listener_ && e >= Event::OwnGetS && !is_data(e)) {
@@ -296,21 +314,25 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
   return c;
 }
 
-void PrivateCache::account(Tick t) {
-  if (t <= occupancy_since_) return;
-  for (std::size_t s = 1; s < lines_in_.size(); ++s) line_ticks_[s] += double(lines_in_[s]) * double(t - occupancy_since_);
-  occupancy_since_ = t;
+// Line-ticks spent in state s, brought up to date when its count changes.
+void PrivateCache::account(std::size_t s, Tick t) {
+  if (t <= occupancy_since_[s]) return;
+  line_ticks_[s] += __int128(lines_in_[s]) * __int128(t - occupancy_since_[s]);
+  occupancy_since_[s] = t;
 }
 
 void PrivateCache::finish(Tick end) {
-  account(end);
-  for (std::size_t s = 1; s < lines_in_.size(); ++s) occupancy_[s] = end ? line_ticks_[s] / double(end) : 0.0;
+  for (std::size_t s = 1; s < lines_in_.size(); ++s) {
+    account(s, end);
+    occupancy_[s] = end ? double(line_ticks_[s]) / double(end) : 0.0;
+  }
 }
 
 void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, Event cause) {
   const std::uint8_t old = state_at(line, l);
   const std::uint8_t I = table_.invalid();
-  account(t);
+  account(old, t);
+  account(next, t);
   --lines_in_[old];
   ++lines_in_[next];
   switch (l.kind) {

@@ -207,10 +207,11 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   std::vector<std::uint64_t> cells_;  // state * kNumEvents + event
   // State occupancy: lines in each state now, and lines x ticks accumulated.
   std::vector<std::int64_t> lines_in_;
-  std::vector<double> line_ticks_;
-  Tick occupancy_since_ = 0;
+  std::vector<__int128> line_ticks_;
+  std::vector<bool> wakes_;  // [from * states + to]: the transition lets a waiting access go on
+  std::vector<Tick> occupancy_since_;
   std::vector<double> occupancy_;  // average lines in each state over the run (set by finish)
-  void account(Tick t);
+  void account(std::size_t s, Tick t);
 };
 
 }  // namespace cohsim
