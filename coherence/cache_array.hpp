@@ -37,8 +37,8 @@ class CacheArray {
   int find(LineAddr line) const {
     const unsigned set = set_of(line);
     const std::size_t base = std::size_t(set) * ways_;
-    for (unsigned w = 0; w < ways_; ++w)
-      if (state_[base + w] != kInvalid && tag_[base + w] == line) return int(w);
+    for (unsigned w = 0; w < ways_; ++w)  // the tag first: it rarely matches
+      if (tag_[base + w] == line && state_[base + w] != kInvalid) return int(w);
     return -1;
   }
   void touch(LineAddr line, unsigned way) { repl_->touch(set_of(line), way); }

@@ -33,6 +33,7 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
     upper_latency_ = p.l1.latency;
   }
   mshr_.assign(coh.mshrs, Mshr{});
+  mshr_key_.assign(coh.mshrs, kNoLine);
   if (net_)
     for (auto& m : mshr_) m.data.assign(coh.geometry.line_size, 0);
   for (auto& s : table_.states()) perm_.push_back(s.permission);
@@ -76,7 +77,7 @@ PrivateCache::Loc PrivateCache::locate(LineAddr line) const {
   if (w >= 0) return {Loc::Array, w};
   if (outstanding_ == 0) return {};  // no MSHR or writeback entry in use
   for (std::size_t i = 0; i < mshr_.size(); ++i)
-    if (mshr_[i].valid && !mshr_[i].in_array && mshr_[i].line == line) return {Loc::Mshr, int(i)};
+    if (mshr_key_[i] == line && !mshr_[i].in_array) return {Loc::Mshr, int(i)};
   for (std::size_t i = 0; i < wb_.size(); ++i)
     if (wb_[i].valid && wb_[i].line == line) return {Loc::Wb, int(i)};
   return {};
@@ -107,13 +108,13 @@ bool PrivateCache::way_free(LineAddr line) const {
 
 int PrivateCache::free_mshr() const {
   for (std::size_t i = 0; i < mshr_.size(); ++i)
-    if (!mshr_[i].valid) return int(i);
+    if (mshr_key_[i] == kNoLine) return int(i);
   return -1;
 }
 
 int PrivateCache::find_mshr(LineAddr line) const {
   for (std::size_t i = 0; i < mshr_.size(); ++i)
-    if (mshr_[i].valid && mshr_[i].line == line) return int(i);
+    if (mshr_key_[i] == line) return int(i);
   return -1;
 }
 
@@ -197,6 +198,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
           ms.state = s;
           ms.in_array = l.kind == Loc::Array;
           ms.valid = true;
+          mshr_key_[std::size_t(m)] = line;
           ++outstanding_;
           ms.acks = 0;
           ms.acks_known = false;
@@ -356,7 +358,7 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
         limit_upper(line, fast_write_[next] ? Permission::Write : perm_[next]);
         if (table_.states()[next].stable) {  // an upgrade or update finished
           int m = find_mshr(line);
-          if (m >= 0) mshr_[m].valid = false, --outstanding_;
+          if (m >= 0) release_mshr(m);
         }
       }
       break;
@@ -365,11 +367,11 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
       if (perm_[next] != Permission::None) {
         // Data arrived: the line moves into the array.
         if (!fill_data_) throw SimError(coh_name_ + ": line " + hex(line) + " became readable without data");
-        mshr_[l.idx].valid = false, --outstanding_;
+        release_mshr(l.idx);
         fill_coh(t, line, fill_data_, next);
         l = {Loc::Array, coh_->find(line)};
       } else if (next == I) {
-        mshr_[l.idx].valid = false, --outstanding_;
+        release_mshr(l.idx);
         l = {};
       } else {
         mshr_[l.idx].state = next;
@@ -463,7 +465,7 @@ void PrivateCache::bus_data(Tick t, LineAddr line, const std::uint8_t* data, boo
   execute(t, line, l, exclusive && table_.uses(Event::DataExclusive) ? Event::DataExclusive : Event::Data, nullptr);
   fill_data_ = nullptr;
   int m = find_mshr(line);
-  if (m >= 0) mshr_[m].valid = false, --outstanding_;  // an upgrade's MSHR (the line stayed in the array)
+  if (m >= 0) release_mshr(m);  // an upgrade's MSHR (the line stayed in the array)
   if (upper_ && l.kind == Loc::Array) {
     std::uint8_t s = coh_->state(line, unsigned(l.idx));
     if (perm_[s] != Permission::None) fill_upper(t, line, fast_write_[s]);

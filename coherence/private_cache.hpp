@@ -133,6 +133,13 @@ class PrivateCache final : public BusClient, public NetEndpoint {
     std::vector<std::uint8_t> data;  // a line that arrived before its acks
     Tick issued = 0;                 // when the request left (for the miss latency)
   };
+  // Per MSHR: its line while it is in use, kNoLine when free (the searches scan this).
+  std::vector<LineAddr> mshr_key_;
+  void release_mshr(int m) {
+    mshr_[std::size_t(m)].valid = false;
+    mshr_key_[std::size_t(m)] = kNoLine;
+    --outstanding_;
+  }
   struct WbEntry {
     LineAddr line;
     std::uint8_t state;
