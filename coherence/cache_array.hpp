@@ -37,8 +37,10 @@ class CacheArray {
   int find(LineAddr line) const {
     const unsigned set = set_of(line);
     const std::size_t base = std::size_t(set) * ways_;
-    for (unsigned w = 0; w < ways_; ++w)  // the tag first: it rarely matches
-      if (tag_[base + w] == line && state_[base + w] != kInvalid) return int(w);
+    const LineAddr* tags = &tag_[base];
+    const unsigned n = ways_;
+    for (unsigned w = 0; w < n; ++w)  // the tag first: it rarely matches
+      if (tags[w] == line && state_[base + w] != kInvalid) return int(w);
     return -1;
   }
   void touch(LineAddr line, unsigned way) { repl_->touch(set_of(line), way); }

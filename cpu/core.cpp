@@ -12,7 +12,6 @@ namespace cohsim {
 
 using sc_core::sc_time;
 
-Tick Core::run_limit_ = ~Tick(0);
 
 Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::unique_ptr<ThreadStream> stream,
            const Lowering& isa, PrivateCache* cache, unsigned num_regs)
@@ -75,11 +74,7 @@ void Core::run_cycles() {
     if (done_ || next == kNever) return;
     // Run the next cycle at once when no other component has anything to do
     // before it: nothing can then observe or change what this core touches.
-    if (epoch != wake_epoch) {
-      epoch = wake_epoch;
-      horizon = now + sc_core::sc_time_to_pending_activity().value();
-    }
-    if (next < horizon && next <= run_limit_) {
+    if (may_run_ahead(next, now, horizon, epoch)) {
       t = next;
       continue;
     }

@@ -24,6 +24,7 @@
 #include "cpu/lowering.hpp"
 #include "cpu/ring.hpp"
 #include "sim/fast_div.hpp"
+#include "sim/wake.hpp"
 #include "cpu/trace/trace.hpp"
 #include "sim/stats.hpp"
 
@@ -57,7 +58,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   void register_stats(Stats& s) const;
   std::string dump() const;
   // Cores never run ahead of this tick (the end of the current sc_start slice).
-  static void set_run_limit(Tick t) { run_limit_ = t; }
+  static void set_run_limit(Tick t) { run_limit = t; }
   void set_observer(AccessObserver* o) { observer_ = o; }
   // With virtual memory: each memory operation's address is translated before its
   // first instruction issues (the operation waits for a TLB miss's walk).
@@ -186,7 +187,6 @@ class Core : public sc_core::sc_module, public CacheListener {
   Tick finish_ = 0;
   Tick cycle_tick_ = kNever;  // the cycle in which `ports_used_` counts
   unsigned ports_used_ = 0;
-  static Tick run_limit_;
   AccessObserver* observer_ = nullptr;
   Mmu* mmu_ = nullptr;
   bool translated_ = false;  // op_.addr is already physical

@@ -73,18 +73,28 @@ void DramMemory::wake() {
 
 void DramMemory::step() {
   const Tick now = sc_core::sc_time_stamp().value();
-  const std::uint64_t c = now / tck_;
-  ctl_.advance_to(c + 1);
-  for (auto& ch : ctl_.channels())
-    // A read's data-end cycle is known once its column command issues: the waiter
-    // hears it then (with the future tick), which saves a wake-up per read.
-    while (ch.has_completion()) {
-      const DramCompletion done = ch.front_completion();
-      ch.pop_completion();
-      const Waiting w = waiting_[done.tag];
-      free_.push_back(std::uint32_t(done.tag));
-      w.waiter->memory_ready(w.tag, done.cycle * tck_);
-    }
+  std::uint64_t c = now / tck_;
+  Tick horizon = 0;
+  std::uint64_t epoch = wake_epoch - 1;
+  for (;;) {
+    ctl_.advance_to(c + 1);
+    for (auto& ch : ctl_.channels())
+      // A read's data-end cycle is known once its column command issues: the waiter
+      // hears it then (with the future tick), which saves a wake-up per read.
+      while (ch.has_completion()) {
+        const DramCompletion done = ch.front_completion();
+        ch.pop_completion();
+        const Waiting w = waiting_[done.tag];
+        free_.push_back(std::uint32_t(done.tag));
+        w.waiter->memory_ready(w.tag, done.cycle * tck_);
+      }
+    // The controller's next decision (a PRE, an ACT before the read's column
+    // command) is made at once when no request can arrive before it.
+    const std::uint64_t next = ctl_.next_wake();
+    if (next == kDramNever) return;
+    if (!may_run_ahead(next * tck_, now, horizon, epoch)) break;
+    c = next;
+  }
   reschedule();
 }
 
