@@ -349,6 +349,29 @@ TEST_F(TraceTest, TraceDinReading) {
   EXPECT_HAS(error_of("0 10\n1 zz\n", "f.din"), "f.din:2:3: bad din address");
 }
 
+// The common `L HEX` line takes a one-pass parse; every other spelling of the same
+// reference goes through the general parser and must read the same.
+TEST_F(TraceTest, TraceDinEverySpellingReadsTheSame) {
+  const char* din =
+      "0 1a2B3f\n0 0x1a2b3f\n \t0\t1A2B3F\n0 1a2b3f 4\n0  1a2b3f\n0 1a2b3f\r\n0 00000000001a2b3d\n";
+  auto ops = drain(*Trace::open(write("s.din", din)))[0];
+  ASSERT_EQ(ops.size(), 7u);
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    EXPECT_EQ(ops[i].kind, OpKind::Load) << i;
+    EXPECT_EQ(ops[i].addr, 0x1a2b3cu) << i;  // aligned down to 4
+    EXPECT_EQ(ops[i].size, 4) << i;
+    EXPECT_EQ(ops[i].line, i + 1) << i;
+  }
+  auto wide = drain(*Trace::open(write("w.din", "1 ffffffffffffffff\n2 7\n")))[0];
+  ASSERT_EQ(wide.size(), 2u);
+  EXPECT_EQ(wide[0].addr, 0xfffffffffffffffcu);
+  EXPECT_EQ(wide[1].kind, OpKind::IFetch);
+  EXPECT_EQ(wide[1].addr, 4u);
+  EXPECT_HAS(error_of("0 10\n0 12g4\n", "f.din"), "f.din:2:3: bad din address '12g...': expected hex digits");
+  EXPECT_HAS(error_of("0 10\n9 20\n", "f.din"), "f.din:2:1: unknown din label 9");
+  EXPECT_HAS(error_of("0 10\n1 1ffffffffffffffff\n", "f.din"), "din address does not fit in 64 bits");
+}
+
 TEST_F(TraceTest, TraceDinToTextKeepsSemantics) {
   std::string din = write("a.din", "2 400000\n0 1000\n1 7fff0003\n");
   std::string txt = path("a.trace");
