@@ -99,3 +99,22 @@ TEST(CoherenceCounts, DirtyEvictionWritesBack) {
 }
 
 }  // namespace
+
+// A load that finds its line already being fetched meets the transient state's
+// "stall" cell once, and is not asked again until the data arrives: the core is not
+// woken when the line only moves from IS_AD to IS_D, and another line's fill (0x2040)
+// does not wake it either. (Waking it on every change counted three stalls here.)
+TEST(CoherenceCounts, AWaitingLoadIsAskedAgainOnlyWhenItsLineArrives) {
+  const char* trace = R"(
+thread 0
+  load 0x1000 -> a
+  load 0x1008 -> b
+  load 0x2040 -> c
+)";
+  auto r = simulate("cores: 1\n", trace);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.at("bus.msgs.GetS"), 2);
+  EXPECT_EQ(r.at("core0.l2.cells.IS_AD.Load") + r.at("core0.l2.cells.IS_D.Load"), 1);
+  EXPECT_EQ(r.at("core0.l2.cells.IS_D.Data"), 2);
+  EXPECT_EQ(r.at("core0.l1d.load_misses"), 3);
+}
