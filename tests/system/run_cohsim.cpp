@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <sstream>
 
 namespace cohsim::test {
@@ -20,13 +22,23 @@ double RunResult::at(const std::string& k) const {
   return it->second;
 }
 
+// One directory per test process, removed when the process exits (set
+// COHSIM_KEEP_TEST_FILES to keep it for a look at the traces and outputs).
 std::string temp_dir() {
-  static std::string dir;
-  if (dir.empty()) {
-    char tmpl[] = "/tmp/cohsim-test-XXXXXX";
-    dir = mkdtemp(tmpl);
-  }
-  return dir;
+  struct Dir {
+    std::string path;
+    Dir() {
+      char tmpl[] = "/tmp/cohsim-test-XXXXXX";
+      if (!mkdtemp(tmpl)) throw std::runtime_error("cannot create a directory under /tmp");
+      path = tmpl;
+    }
+    ~Dir() {
+      std::error_code ec;
+      if (!std::getenv("COHSIM_KEEP_TEST_FILES")) std::filesystem::remove_all(path, ec);
+    }
+  };
+  static Dir dir;
+  return dir.path;
 }
 
 std::string write_temp(const std::string& name, const std::string& text) {
