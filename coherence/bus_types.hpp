@@ -19,8 +19,8 @@ struct SnoopReply {
   std::uint8_t* buf = nullptr;  // the bus's line buffer: a data supplier copies into it
   bool data_to_requestor = false;
   bool data_to_memory = false;
-  bool shared = false;   // another cache holds the line (the wired-OR "shared" line)
-  bool no_data = false;  // the requester's own copy suffices (an owner's upgrade)
+  bool shared = false;      // another cache holds the line (the wired-OR "shared" line)
+  bool no_data = false;     // the requester's own copy suffices (an owner's upgrade)
   Tick supply_latency = 0;  // how long the supplying cache takes to read its copy
 };
 

@@ -23,8 +23,7 @@ class Checker {
   void attach(PrivateCache* c) { caches_.push_back(c); }
   // `who` and the names are kept (not copied) for the history: they must outlive the
   // checker (the caches' names, the protocol table's names, string literals).
-  void transition(Tick t, const std::string& who, LineAddr line, const char* from, const char* to,
-                  const char* cause);
+  void transition(Tick t, const std::string& who, LineAddr line, const char* from, const char* to, const char* cause);
   void store_performed(Tick t, const std::string& who, Addr a, unsigned size, std::uint64_t v);
   void load_performed(Tick t, const std::string& who, Addr a, unsigned size, std::uint64_t v);
   std::uint64_t checks() const { return checks_; }

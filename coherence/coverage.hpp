@@ -12,7 +12,7 @@ namespace cohsim {
 struct TableCoverage {
   std::size_t reachable = 0;  // cells the table defines (actions or stall)
   std::size_t hit = 0;
-  std::vector<std::string> never_hit;                              // "STATE, Event"
+  std::vector<std::string> never_hit;                            // "STATE, Event"
   std::vector<std::pair<std::string, std::string>> unreachable;  // ("STATE, Event", why) as the table says
 };
 

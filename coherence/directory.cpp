@@ -154,8 +154,7 @@ bool Directory::execute(Tick t, const NetMsg& m, const std::uint8_t* data) {
         ++memory_writes_;
         below_->write_line(out, m.line, data);
         break;
-      default:
-        throw SimError(p_.name + ": the directory cannot perform '" + std::string(name(c.actions[i])) + "'");
+      default: throw SimError(p_.name + ": the directory cannot perform '" + std::string(name(c.actions[i])) + "'");
     }
   }
   if (c.next != s) {
@@ -200,8 +199,9 @@ std::string Directory::dump_pending() const {
       o << "\n  line 0x" << std::hex << line * p_.line_size << std::dec << " in " << table_.states()[e.state].name
         << ", owner " << e.owner << ", " << e.count() << " sharer(s)";
   for (auto& r : reads_)
-    if (r.used) o << "\n  data for " << r.msg.dst << " line 0x" << std::hex << r.msg.line * p_.line_size << std::dec
-                  << " waits for memory";
+    if (r.used)
+      o << "\n  data for " << r.msg.dst << " line 0x" << std::hex << r.msg.line * p_.line_size << std::dec
+        << " waits for memory";
   return o.str();
 }
 

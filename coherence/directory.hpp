@@ -26,11 +26,11 @@ namespace cohsim {
 
 struct DirectoryParams {
   std::string name = "dir";
-  unsigned caches = 4;       // endpoints 0..caches-1 are the caches
+  unsigned caches = 4;  // endpoints 0..caches-1 are the caches
   unsigned line_size = 64;
-  Tick period = 500'000;     // the uncore clock
-  Tick latency = 0;          // directory lookup
-  unsigned node = 0;                                // the node this home belongs to
+  Tick period = 500'000;                              // the uncore clock
+  Tick latency = 0;                                   // directory lookup
+  unsigned node = 0;                                  // the node this home belongs to
   const std::vector<unsigned>* cache_node = nullptr;  // each cache's node (null: all on this one)
 };
 
@@ -81,8 +81,7 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
   // statistics
   std::vector<std::uint64_t> cells_;
   std::uint64_t local_requests_ = 0, remote_requests_ = 0;  // GetS/GetM from this node's cores or others'
-  std::uint64_t requests_ = 0, stalls_ = 0, memory_reads_ = 0, memory_writes_ = 0, invalidations_ = 0,
-                forwards_ = 0;
+  std::uint64_t requests_ = 0, stalls_ = 0, memory_reads_ = 0, memory_writes_ = 0, invalidations_ = 0, forwards_ = 0;
 };
 
 }  // namespace cohsim

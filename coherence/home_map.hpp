@@ -13,7 +13,7 @@ namespace cohsim {
 
 struct HomeMap {
   enum class Mode : std::uint8_t { Interleave, Page };
-  int first_home = 0;     // the network id of node 0's directory (homes are consecutive)
+  int first_home = 0;  // the network id of node 0's directory (homes are consecutive)
   unsigned nodes = 1;
   Mode mode = Mode::Interleave;
   unsigned line_shift = 6;

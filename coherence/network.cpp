@@ -10,8 +10,8 @@
 namespace cohsim {
 
 const char* name(NetMsgType t) {
-  static const char* n[] = {"GetS",   "GetM",   "PutS", "PutM",     "PutE",     "PutO",  "Fwd-GetS",
-                            "Fwd-GetM", "Inv", "Put-Ack", "AckCount", "Data", "Inv-Ack"};
+  static const char* n[] = {"GetS",     "GetM", "PutS",    "PutM",     "PutE", "PutO",   "Fwd-GetS",
+                            "Fwd-GetM", "Inv",  "Put-Ack", "AckCount", "Data", "Inv-Ack"};
   static_assert(sizeof(n) / sizeof(n[0]) == kNumNetMsgTypes, "a name per message");
   return n[int(t)];
 }
@@ -21,7 +21,8 @@ const char* name(VNet v) {
   return n[int(v)];
 }
 
-Network::Network(sc_core::sc_module_name name, const NetworkParams& p) : sc_module(name), p_(p), rx_(p.line_size), rng_(p.seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL) {
+Network::Network(sc_core::sc_module_name name, const NetworkParams& p)
+    : sc_module(name), p_(p), rx_(p.line_size), rng_(p.seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL) {
   SC_HAS_PROCESS(Network);
   SC_METHOD(deliver);
   sensitive << wake_;
@@ -252,7 +253,8 @@ void Network::step() {
 }
 
 void Network::register_stats(Stats& s) const {
-  for (int t = 0; t < kNumNetMsgTypes; ++t) s.counter(std::string("network.msgs.") + cohsim::name(NetMsgType(t)), &sent_[t]);
+  for (int t = 0; t < kNumNetMsgTypes; ++t)
+    s.counter(std::string("network.msgs.") + cohsim::name(NetMsgType(t)), &sent_[t]);
   for (int v = 0; v < kNumVNets; ++v) s.counter(std::string("network.vnet.") + cohsim::name(VNet(v)), &vnet_sent_[v]);
   s.counter("network.bytes", &bytes_);
   const Tick period = p_.period;
@@ -264,7 +266,8 @@ void Network::register_stats(Stats& s) const {
   };
   const auto *lat = &latency_ticks_, *q = &queue_ticks_;
   s.derived("network.messages", [=] { return double(total()); });
-  s.derived("network.avg_latency_cycles", [=] { return total() ? double(*lat) / double(period) / double(total()) : 0.0; });
+  s.derived("network.avg_latency_cycles",
+            [=] { return total() ? double(*lat) / double(period) / double(total()) : 0.0; });
   s.derived("network.avg_queue_cycles", [=] { return total() ? double(*q) / double(period) / double(total()) : 0.0; });
   s.counter("network.hops", &hops_);
   s.counter("network.internode_messages", &remote_msgs_);
@@ -290,8 +293,8 @@ std::string Network::dump() const {
   int shown = 0;
   while (!h.empty() && shown < 32) {
     const NetMsg& m = msgs_[h.top().slot];
-    o << "\n  at " << h.top().at << " fs: " << cohsim::name(m.type) << " " << m.src << "->" << m.dst << " line 0x" << std::hex
-      << m.line << std::dec << " req " << m.requester << " acks " << m.acks;
+    o << "\n  at " << h.top().at << " fs: " << cohsim::name(m.type) << " " << m.src << "->" << m.dst << " line 0x"
+      << std::hex << m.line << std::dec << " req " << m.requester << " acks " << m.acks;
     h.pop();
     ++shown;
   }

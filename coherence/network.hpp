@@ -31,9 +31,8 @@
 #include <cstdint>
 #include <queue>
 #include <string>
-#include <vector>
-
 #include <systemc>
+#include <vector>
 
 #include "sim/stats.hpp"
 #include "sim/types.hpp"
@@ -41,9 +40,19 @@
 namespace cohsim {
 
 enum class NetMsgType : std::uint8_t {
-  GetS, GetM, PutS, PutM, PutE, PutO,      // requests
-  FwdGetS, FwdGetM, Inv, PutAck, AckCount,  // forwards
-  Data, InvAck,                             // responses
+  GetS,
+  GetM,
+  PutS,
+  PutM,
+  PutE,
+  PutO,  // requests
+  FwdGetS,
+  FwdGetM,
+  Inv,
+  PutAck,
+  AckCount,  // forwards
+  Data,
+  InvAck,  // responses
   kCount
 };
 constexpr int kNumNetMsgTypes = int(NetMsgType::kCount);
@@ -63,9 +72,9 @@ inline bool carries_data(NetMsgType t) {
 struct NetMsg {
   NetMsgType type{};
   int src = -1, dst = -1;
-  int requester = -1;   // the cache whose request this message serves
+  int requester = -1;  // the cache whose request this message serves
   LineAddr line = 0;
-  int acks = 0;         // Data, Fwd-GetM, AckCount: how many Inv-Acks the requester awaits
+  int acks = 0;            // Data, Fwd-GetM, AckCount: how many Inv-Acks the requester awaits
   bool exclusive = false;  // Data: no other cache holds the line
   bool to_home = false;    // Data: the copy an old owner sends the directory
 };
@@ -83,18 +92,18 @@ Topology parse_topology(const std::string& name);  // "fully_connected", "crossb
 std::vector<std::string> topology_names();
 
 struct NetworkParams {
-  Tick period = 500'000;       // the uncore clock
+  Tick period = 500'000;  // the uncore clock
   unsigned line_size = 64;
-  unsigned link_width = 16;    // bytes per cycle
+  unsigned link_width = 16;       // bytes per cycle
   Tick link_latency = 2'000'000;  // per link (a crossbar route is one link's latency)
-  unsigned header_bytes = 8;   // a control message; a data message adds the line
-  unsigned jitter = 0;         // extra cycles, 0..jitter, drawn per message (the random tester)
+  unsigned header_bytes = 8;      // a control message; a data message adds the line
+  unsigned jitter = 0;            // extra cycles, 0..jitter, drawn per message (the random tester)
   std::uint64_t seed = 0;
   // Between nodes.
   Topology topology = Topology::FullyConnected;
-  unsigned mesh_columns = 0;   // 0: ceil(sqrt(nodes))
+  unsigned mesh_columns = 0;  // 0: ceil(sqrt(nodes))
   Tick hop_latency = 10'000'000;
-  unsigned hop_width = 32;     // bytes per cycle on an inter-node link
+  unsigned hop_width = 32;  // bytes per cycle on an inter-node link
 };
 
 class Network : public sc_core::sc_module {

@@ -150,9 +150,9 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count) {
     ++cells_[std::size_t(s) * kNumEvents + int(e)];
     return {Access::Pending, 0};
   }
-  const bool needs_mshr = (has_action(c, Action::IssueGetS) || has_action(c, Action::IssueGetM) ||
-                           has_action(c, Action::IssueUpd)) &&
-                          find_mshr(line) < 0;
+  const bool needs_mshr =
+      (has_action(c, Action::IssueGetS) || has_action(c, Action::IssueGetM) || has_action(c, Action::IssueUpd)) &&
+      find_mshr(line) < 0;
   if (needs_mshr && free_mshr() < 0) {
     ++mshr_full_;
     return {Access::Blocked, 0};
@@ -644,7 +644,8 @@ void PrivateCache::receive(Tick t, const NetMsg& m, const std::uint8_t* data) {
   bool waiting = false;
   for (auto& p : parked_) waiting |= p.line == m.line;
   if ((forward && waiting) || !deliver(t, m, data)) {
-    if (!forward) throw SimError(coh_name_ + ": a " + std::string(cohsim::name(m.type)) + " cannot wait\n" + dump_pending());
+    if (!forward)
+      throw SimError(coh_name_ + ": a " + std::string(cohsim::name(m.type)) + " cannot wait\n" + dump_pending());
     parked_.push_back(m);
     return;
   }

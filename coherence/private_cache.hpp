@@ -192,15 +192,15 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   Tick coh_latency_, upper_latency_;
   std::vector<Mshr> mshr_;
   std::vector<WbEntry> wb_;
-  unsigned outstanding_ = 0;  // valid MSHRs and writeback entries (0: locate() need not look)
-  std::vector<Permission> perm_;  // by state index
+  unsigned outstanding_ = 0;                  // valid MSHRs and writeback entries (0: locate() need not look)
+  std::vector<Permission> perm_;              // by state index
   std::vector<bool> fast_read_, fast_write_;  // by state: a plain hit that keeps the state
   const std::uint8_t* fill_data_ = nullptr;   // the data being delivered during a Data event
 
   // statistics
   struct LevelStats {
-    std::uint64_t load_hits = 0, load_misses = 0, store_hits = 0, store_misses = 0, writebacks = 0,
-                  evictions = 0, hits = 0, misses = 0;
+    std::uint64_t load_hits = 0, load_misses = 0, store_hits = 0, store_misses = 0, writebacks = 0, evictions = 0,
+                  hits = 0, misses = 0;
   };
   LevelStats l1s_, l2s_;
   // On a directory: requests served by a home on this cache's node or another, and
@@ -210,7 +210,7 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   std::uint64_t invalidations_ = 0, mshr_full_ = 0, upgrades_ = 0, silent_upgrades_ = 0, updates_ = 0,
                 updates_received_ = 0;
   static constexpr LineAddr kNoLine = ~LineAddr(0);
-  LineAddr store_grant_ = kNoLine;  // a StoreHit at a bus event lets this line's waiting store write
+  LineAddr store_grant_ = kNoLine;    // a StoreHit at a bus event lets this line's waiting store write
   std::vector<std::uint64_t> cells_;  // state * kNumEvents + event
   // State occupancy: lines in each state now, and lines x ticks accumulated.
   std::vector<std::int64_t> lines_in_;

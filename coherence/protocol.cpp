@@ -1,36 +1,56 @@
 #include "coherence/protocol.hpp"
 
-#include "sim/error.hpp"
-
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <sstream>
 #include <stdexcept>
 
+#include "sim/error.hpp"
+
 namespace cohsim {
 
 const char* name(Event e) {
-  static const char* n[] = {"Load",       "Store",      "Replacement", "Own-GetS",   "Own-GetM",
-                            "Own-PutM",   "Own-Upd",    "Own-Upd-Alone", "Other-GetS", "Other-GetM",
-                            "Other-PutM", "Other-Upd",  "Data",        "Data-Excl",
-                            "Fwd-GetS",   "Fwd-GetM",   "Inv",         "Put-Ack",    "Data(ack=0)",
-                            "Data(ack>0)", "Inv-Ack",   "Last-Inv-Ack", "AckCount(0)", "AckCount(>0)",
-                            "GetS",       "GetM",       "GetM-Owner",  "PutS-NotLast", "PutS-Last",
-                            "PutM-Owner", "PutE-Owner", "PutO-Owner",  "Put-NonOwner", "Owner-Data"};
+  static const char* n[] = {
+      "Load",          "Store",       "Replacement",  "Own-GetS",   "Own-GetM",     "Own-PutM",    "Own-Upd",
+      "Own-Upd-Alone", "Other-GetS",  "Other-GetM",   "Other-PutM", "Other-Upd",    "Data",        "Data-Excl",
+      "Fwd-GetS",      "Fwd-GetM",    "Inv",          "Put-Ack",    "Data(ack=0)",  "Data(ack>0)", "Inv-Ack",
+      "Last-Inv-Ack",  "AckCount(0)", "AckCount(>0)", "GetS",       "GetM",         "GetM-Owner",  "PutS-NotLast",
+      "PutS-Last",     "PutM-Owner",  "PutE-Owner",   "PutO-Owner", "Put-NonOwner", "Owner-Data"};
   static_assert(sizeof(n) / sizeof(n[0]) == kNumEvents, "a name per event");
   return n[int(e)];
 }
 
 const char* name(Action a) {
-  static const char* n[] = {"-",         "issue GetS",   "issue GetM", "issue PutM",
-                            "send data to requestor", "send data to memory", "load hit", "store hit",
-                            "issue Upd", "apply update", "own data suffices",
-                            "issue PutS", "issue PutE", "issue PutO", "send data to dir", "send Inv-Ack to req",
-                            "send data to req", "send exclusive data to req", "send Fwd-GetS to owner",
-                            "send Fwd-GetM to owner", "send Inv to sharers", "send AckCount to req",
-                            "send Put-Ack", "add req to sharers", "add owner to sharers",
-                            "remove req from sharers", "clear sharers", "set owner to req", "clear owner",
+  static const char* n[] = {"-",
+                            "issue GetS",
+                            "issue GetM",
+                            "issue PutM",
+                            "send data to requestor",
+                            "send data to memory",
+                            "load hit",
+                            "store hit",
+                            "issue Upd",
+                            "apply update",
+                            "own data suffices",
+                            "issue PutS",
+                            "issue PutE",
+                            "issue PutO",
+                            "send data to dir",
+                            "send Inv-Ack to req",
+                            "send data to req",
+                            "send exclusive data to req",
+                            "send Fwd-GetS to owner",
+                            "send Fwd-GetM to owner",
+                            "send Inv to sharers",
+                            "send AckCount to req",
+                            "send Put-Ack",
+                            "add req to sharers",
+                            "add owner to sharers",
+                            "remove req from sharers",
+                            "clear sharers",
+                            "set owner to req",
+                            "clear owner",
                             "copy data to memory"};
   static_assert(sizeof(n) / sizeof(n[0]) == int(Action::kCount), "a name per action");
   return n[int(a)];
@@ -81,8 +101,7 @@ Row stall(std::string state, std::initializer_list<Event> events) {
 }
 
 ProtocolTable::ProtocolTable(std::string name, std::string fabric, std::string description,
-                             std::vector<StateInfo> states, std::vector<Event> events,
-                             std::vector<Row> rows,
+                             std::vector<StateInfo> states, std::vector<Event> events, std::vector<Row> rows,
                              std::vector<std::pair<std::string, std::string>> unreachable)
     : name_(std::move(name)),
       fabric_(std::move(fabric)),
@@ -101,8 +120,7 @@ ProtocolTable::ProtocolTable(std::string name, std::string fabric, std::string d
     for (Event e : r.events) {
       if (!used_[int(e)]) fail(std::string("event ") + cohsim::name(e) + " is not declared");
       Cell& c = cells_[s * kNumEvents + int(e)];
-      if (c.kind != CellKind::Impossible)
-        fail("two rows for (" + r.state + ", " + cohsim::name(e) + ")");
+      if (c.kind != CellKind::Impossible) fail("two rows for (" + r.state + ", " + cohsim::name(e) + ")");
       c.kind = r.stall ? CellKind::Stall : CellKind::Do;
       c.next = next;
       c.num_actions = std::uint8_t(r.actions.size());
@@ -190,8 +208,7 @@ std::string ProtocolTable::to_text() const {
   std::ostringstream o;
   o << name_ << " (" << fabric_ << "): " << description_ << "\n\n";
   for (std::size_t k = 0; k < grid.size(); ++k) {
-    for (std::size_t i = 0; i < grid[k].size(); ++i)
-      o << grid[k][i] << std::string(w[i] - grid[k][i].size() + 2, ' ');
+    for (std::size_t i = 0; i < grid[k].size(); ++i) o << grid[k][i] << std::string(w[i] - grid[k][i].size() + 2, ' ');
     o << "\n";
     if (k == 0) {
       for (std::size_t i = 0; i < w.size(); ++i) o << std::string(w[i], '-') << "  ";
@@ -199,8 +216,7 @@ std::string ProtocolTable::to_text() const {
     }
   }
   o << "\nStates:\n";
-  for (auto& s : states_)
-    o << "  " << s.name << (s.stable ? "" : " (transient)") << ": " << s.description << "\n";
+  for (auto& s : states_) o << "  " << s.name << (s.stable ? "" : " (transient)") << ": " << s.description << "\n";
   o << "\nEmpty cells cannot happen; \"stall\" means the event waits until the line leaves the state.\n";
   return o.str();
 }
@@ -218,7 +234,8 @@ std::string ProtocolTable::to_markdown() const {
     o << "\n";
   }
   o << "\n";
-  for (auto& s : states_) o << "- **" << s.name << "**" << (s.stable ? "" : " (transient)") << ": " << s.description << "\n";
+  for (auto& s : states_)
+    o << "- **" << s.name << "**" << (s.stable ? "" : " (transient)") << ": " << s.description << "\n";
   return o.str();
 }
 
@@ -273,7 +290,7 @@ std::string ProtocolTable::to_dot() const {
       // Every way out of the transient states it passes through, by our own
       // request being ordered and our data arriving.
       std::function<void(std::uint8_t, const std::string&, int)> walk = [&](std::uint8_t at, const std::string& label,
-                                                                         int depth) {
+                                                                            int depth) {
         if (states_[at].stable) {
           if (at != st) edges[{states_[st].name, states_[at].name}].push_back(label);
           return;

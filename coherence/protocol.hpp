@@ -29,27 +29,27 @@ enum class Event : std::uint8_t {
   Data,           // the data response for our request arrives (other caches share the line)
   DataExclusive,  // ... and no other cache holds the line (a protocol without E reads it as Data)
   // A cache on a directory (the Primer, chapter 8): what the network brings it.
-  FwdGetS,      // the directory forwards another cache's GetS to us, the owner
-  FwdGetM,      // ... another cache's GetM
-  Inv,          // the directory invalidates our shared copy for a writer (we answer Inv-Ack to it)
-  PutAck,       // the directory has taken our Put
-  DataAck0,     // data for our request, from the directory or the owner, no invalidation acks to wait for
-  DataAcks,     // ... with acks still to come from the sharers
-  InvAck,       // a sharer acknowledges an invalidation for our GetM (not the last one)
-  LastInvAck,   // ... the last one we wait for
-  AckCount0,    // the directory answers our owner upgrade (MOESI O->M): no sharers to wait for
-  AckCountN,    // ... with sharers' acks to wait for
+  FwdGetS,     // the directory forwards another cache's GetS to us, the owner
+  FwdGetM,     // ... another cache's GetM
+  Inv,         // the directory invalidates our shared copy for a writer (we answer Inv-Ack to it)
+  PutAck,      // the directory has taken our Put
+  DataAck0,    // data for our request, from the directory or the owner, no invalidation acks to wait for
+  DataAcks,    // ... with acks still to come from the sharers
+  InvAck,      // a sharer acknowledges an invalidation for our GetM (not the last one)
+  LastInvAck,  // ... the last one we wait for
+  AckCount0,   // the directory answers our owner upgrade (MOESI O->M): no sharers to wait for
+  AckCountN,   // ... with sharers' acks to wait for
   // The directory (the home of a line) and what reaches it.
-  DirGetS,        // a GetS from a cache
-  DirGetM,        // a GetM from a cache that is not the owner
-  DirGetMOwner,   // a GetM from the owner itself (MOESI's O->M upgrade)
-  PutSNotLast,    // a PutS, and other sharers remain (or the sender is not a sharer)
-  PutSLast,       // a PutS from the last sharer
-  PutMOwner,      // a PutM with data from the owner
-  PutEOwner,      // a PutE (clean, no data) from the owner
-  PutOOwner,      // a PutO with data from the owner
-  PutNonOwner,    // a PutM, PutE or PutO from a cache that is no longer the owner
-  OwnerData,      // the old owner's copy of the line, after a forwarded GetS
+  DirGetS,       // a GetS from a cache
+  DirGetM,       // a GetM from a cache that is not the owner
+  DirGetMOwner,  // a GetM from the owner itself (MOESI's O->M upgrade)
+  PutSNotLast,   // a PutS, and other sharers remain (or the sender is not a sharer)
+  PutSLast,      // a PutS from the last sharer
+  PutMOwner,     // a PutM with data from the owner
+  PutEOwner,     // a PutE (clean, no data) from the owner
+  PutOOwner,     // a PutO with data from the owner
+  PutNonOwner,   // a PutM, PutE or PutO from a cache that is no longer the owner
+  OwnerData,     // the old owner's copy of the line, after a forwarded GetS
   kCount
 };
 constexpr int kNumEvents = int(Event::kCount);
@@ -61,23 +61,23 @@ inline bool is_data(Event e) {
 }
 // Events that move a directory cache out of a transient state towards a stable one.
 inline bool is_completion(Event e) {
-  return is_data(e) || e == Event::LastInvAck || e == Event::AckCount0 || e == Event::AckCountN ||
-         e == Event::PutAck || e == Event::OwnerData;
+  return is_data(e) || e == Event::LastInvAck || e == Event::AckCount0 || e == Event::AckCountN || e == Event::PutAck ||
+         e == Event::OwnerData;
 }
 inline bool is_dir_side(Event e) { return e >= Event::DirGetS && e <= Event::OwnerData; }
 
 // Actions the generic controller knows how to perform.
 enum class Action : std::uint8_t {
   None,
-  IssueGetS,      // request the line for reading
-  IssueGetM,      // request the line for writing (also from S: an upgrade)
-  IssuePutM,      // write the dirty line back (evicting it)
-  SendDataToReq,  // supply the line to the requester (cache-to-cache)
-  SendDataToMem,  // write the line to the memory side
-  LoadHit,        // the waiting load completes
-  StoreHit,       // the waiting store completes
-  IssueUpd,       // broadcast the store to the sharers (Dragon's BusUpd) instead of invalidating
-  ApplyUpdate,    // take the data another cache's update carries
+  IssueGetS,        // request the line for reading
+  IssueGetM,        // request the line for writing (also from S: an upgrade)
+  IssuePutM,        // write the dirty line back (evicting it)
+  SendDataToReq,    // supply the line to the requester (cache-to-cache)
+  SendDataToMem,    // write the line to the memory side
+  LoadHit,          // the waiting load completes
+  StoreHit,         // the waiting store completes
+  IssueUpd,         // broadcast the store to the sharers (Dragon's BusUpd) instead of invalidating
+  ApplyUpdate,      // take the data another cache's update carries
   OwnDataSuffices,  // our own copy is up to date: our GetM needs no data response
   // A cache on a directory.
   IssuePutS,      // tell the directory we drop a shared copy
@@ -86,13 +86,13 @@ enum class Action : std::uint8_t {
   SendDataToDir,  // send our copy to the directory (the memory is updated)
   SendInvAck,     // acknowledge an invalidation to the cache that asked for it
   // The directory.
-  DirSendData,        // send the line from memory to the requester (with the count of acks it must await)
-  DirSendExclusive,   // ... as exclusive data (no other cache holds it)
-  FwdGetSToOwner,     // forward the GetS to the owner, which answers the requester
-  FwdGetMToOwner,     // forward the GetM to the owner (with the count of acks the requester must await)
-  InvToSharers,       // send Inv to every sharer but the requester
-  SendAckCount,       // tell the owner asking to upgrade how many acks to await
-  SendPutAck,         // acknowledge a Put
+  DirSendData,       // send the line from memory to the requester (with the count of acks it must await)
+  DirSendExclusive,  // ... as exclusive data (no other cache holds it)
+  FwdGetSToOwner,    // forward the GetS to the owner, which answers the requester
+  FwdGetMToOwner,    // forward the GetM to the owner (with the count of acks the requester must await)
+  InvToSharers,      // send Inv to every sharer but the requester
+  SendAckCount,      // tell the owner asking to upgrade how many acks to await
+  SendPutAck,        // acknowledge a Put
   AddReqToSharers,
   AddOwnerToSharers,
   RemoveReqFromSharers,
@@ -122,8 +122,8 @@ struct Cell {
   CellKind kind = CellKind::Impossible;
   std::array<Action, kMaxActions> actions{};
   std::uint8_t num_actions = 0;
-  std::uint8_t next = 0;   // next state index
-  std::string why;         // for Impossible cells: why the event cannot happen here
+  std::uint8_t next = 0;  // next state index
+  std::string why;        // for Impossible cells: why the event cannot happen here
 };
 
 // A row as written in a protocol file: a state, one or more events, and either the
@@ -144,8 +144,8 @@ class ProtocolTable {
   // Validates the rows (known states, one row per cell, stable states first) and
   // compiles them into a dense (state, event) array. Throws std::logic_error on a
   // malformed table: the tables are code, checked by a test at start-up.
-  ProtocolTable(std::string name, std::string fabric, std::string description,
-                std::vector<StateInfo> states, std::vector<Event> events, std::vector<Row> rows,
+  ProtocolTable(std::string name, std::string fabric, std::string description, std::vector<StateInfo> states,
+                std::vector<Event> events, std::vector<Row> rows,
                 std::vector<std::pair<std::string, std::string>> unreachable = {});
 
   const std::string& name() const { return name_; }
@@ -193,10 +193,10 @@ std::string no_such_protocol(const std::string& name, const std::string& fabric)
 std::string show_protocol(const std::string& name, const std::string& fabric, const std::string& format,
                           bool home_only);
 
-#define COHSIM_REGISTER_PROTOCOL(VAR)                               \
-  static const bool cohsim_registered_protocol_##VAR = [] {        \
-    ::cohsim::register_protocol(&VAR());                           \
-    return true;                                                   \
+#define COHSIM_REGISTER_PROTOCOL(VAR)                       \
+  static const bool cohsim_registered_protocol_##VAR = [] { \
+    ::cohsim::register_protocol(&VAR());                    \
+    return true;                                            \
   }()
 
 }  // namespace cohsim

@@ -24,16 +24,16 @@ using ReplacementFactory =
 
 // Registry by name ("lru", "plru", "random").
 void register_replacement(const std::string& name, ReplacementFactory f);
-std::unique_ptr<ReplacementPolicy> make_replacement(const std::string& name, unsigned sets,
-                                                    unsigned ways, std::uint64_t seed);
+std::unique_ptr<ReplacementPolicy> make_replacement(const std::string& name, unsigned sets, unsigned ways,
+                                                    std::uint64_t seed);
 std::vector<std::string> replacement_names();
 
 #define COHSIM_REGISTER_REPLACEMENT(NAME, CLASS)                                          \
-  static const bool cohsim_registered_##CLASS = [] {                                       \
-    ::cohsim::register_replacement(NAME, [](unsigned s, unsigned w, std::uint64_t seed) {  \
-      return std::unique_ptr<::cohsim::ReplacementPolicy>(new CLASS(s, w, seed));          \
-    });                                                                                    \
-    return true;                                                                           \
+  static const bool cohsim_registered_##CLASS = [] {                                      \
+    ::cohsim::register_replacement(NAME, [](unsigned s, unsigned w, std::uint64_t seed) { \
+      return std::unique_ptr<::cohsim::ReplacementPolicy>(new CLASS(s, w, seed));         \
+    });                                                                                   \
+    return true;                                                                          \
   }()
 
 }  // namespace cohsim

@@ -7,8 +7,8 @@
 
 namespace cohsim {
 
-using sc_core::sc_time;
 using sc_core::SC_FS;
+using sc_core::sc_time;
 
 SnoopBus::SnoopBus(sc_core::sc_module_name name, const BusParams& p, MemoryLevel* memory_side)
     : sc_module(name), p_(p), memory_(memory_side), buf_(p.line_size, 0) {
@@ -41,7 +41,7 @@ void SnoopBus::step() {
   const Tick now = sc_core::sc_time_stamp().value();
   if (busy_) {
     if (awaiting_memory_) return;  // memory_ready() schedules the end
-    if (now < busy_until_) {  // an early wake-up (it replaced the later one)
+    if (now < busy_until_) {       // an early wake-up (it replaced the later one)
       schedule(busy_until_);
       return;
     }
@@ -173,8 +173,10 @@ void SnoopBus::register_stats(Stats& s) const {
 
 std::string SnoopBus::dump() const {
   std::ostringstream o;
-  o << "bus: " << (busy_ ? (awaiting_memory_ ? "busy, waiting for memory" : "busy") : "idle") << ", " << queue_.size() << " queued";
-  for (auto& q : queue_) o << "\n  client " << q.client << " " << cohsim::name(q.msg) << " line 0x" << std::hex << q.line << std::dec;
+  o << "bus: " << (busy_ ? (awaiting_memory_ ? "busy, waiting for memory" : "busy") : "idle") << ", " << queue_.size()
+    << " queued";
+  for (auto& q : queue_)
+    o << "\n  client " << q.client << " " << cohsim::name(q.msg) << " line 0x" << std::hex << q.line << std::dec;
   for (auto* c : clients_) o << "\n" << c->dump_pending();
   return o.str();
 }

@@ -5,9 +5,8 @@
 #pragma once
 #include <deque>
 #include <string>
-#include <vector>
-
 #include <systemc>
+#include <vector>
 
 #include "coherence/bus_types.hpp"
 #include "sim/memory_side.hpp"
@@ -16,7 +15,7 @@
 namespace cohsim {
 
 struct BusParams {
-  Tick period = 500'000;        // uncore clock, fs
+  Tick period = 500'000;  // uncore clock, fs
   unsigned line_size = 64;
   unsigned width = 32;          // bytes per cycle in the data phase
   unsigned address_cycles = 1;  // arbitration + address phase

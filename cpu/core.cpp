@@ -12,7 +12,6 @@ namespace cohsim {
 
 using sc_core::sc_time;
 
-
 Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::unique_ptr<ThreadStream> stream,
            const Lowering& isa, PrivateCache* cache, unsigned num_regs)
     : sc_module(name),
@@ -263,7 +262,7 @@ bool Core::load_may_bind(std::size_t i) {
   for (std::size_t k = 0; k < i; ++k) {
     const LoadEntry& o = lq_.at(k);
     if (o.bound) continue;
-    if (o.acquire) return false;                    // later accesses wait for an acquire
+    if (o.acquire) return false;                     // later accesses wait for an acquire
     if (o.addr >> ls == e.addr >> ls) return false;  // same location: in order (CoRR)
   }
   if (e.acquire)  // RCsc: an acquire load is not satisfied before an older release
@@ -278,7 +277,7 @@ bool Core::store_may_drain(std::size_t i) {
   for (std::size_t k = 0; k < i; ++k) {
     const StoreEntry& o = sb_.at(k);
     if (o.addr >> ls == s.addr >> ls) return false;  // same location: in order (CoWW)
-    if (s.release) return false;                   // a release waits for every older store
+    if (s.release) return false;                     // a release waits for every older store
   }
   for (std::size_t k = 0; k < lq_.size(); ++k) {
     const LoadEntry& l = lq_.at(k);
@@ -448,8 +447,20 @@ bool Core::issue(Tick t, Tick& next) {
         return false;
       }
       LoadEntry& e = lq_.push();
-      e = LoadEntry{next_seq_++, op_.addr, t, 0, 0, op_.reg, op_.size, op_.line, op_.order, false, false, false,
-                    bool(in.sem & kAcquire), 0};
+      e = LoadEntry{next_seq_++,
+                    op_.addr,
+                    t,
+                    0,
+                    0,
+                    op_.reg,
+                    op_.size,
+                    op_.line,
+                    op_.order,
+                    false,
+                    false,
+                    false,
+                    bool(in.sem & kAcquire),
+                    0};
       if (e.acquire) acquire_pending_ = true, ++acquires_;
       ++loads_;
       retire_inst();
@@ -465,8 +476,8 @@ bool Core::issue(Tick t, Tick& next) {
       }
       ++sb_lines_[(op_.addr >> line_shift_) & (kSbFilter - 1)];
       StoreEntry& s = sb_.push();
-      s = StoreEntry{next_seq_++, op_.addr, op_.value, 0, op_.size, op_.line, op_.order, false, false,
-                     bool(in.sem & kRelease), 0};
+      s = StoreEntry{
+          next_seq_++, op_.addr, op_.value, 0, op_.size, op_.line, op_.order, false, false, bool(in.sem & kRelease), 0};
       if (s.release) ++releases_;
       ++stores_;
       retire_inst();
@@ -566,7 +577,7 @@ bool Core::issue_exclusive_store(Tick t, Tick& next) {
     stall_begin(t);
     return false;
   }
-  const unsigned ls = line_shift_;  // lines are a power of two bytes
+  const unsigned ls = line_shift_;       // lines are a power of two bytes
   if (reservation_ != op_.addr >> ls) {  // lost already: fail without asking for the line
     excl_failed_ = true;
     ++sc_failures_;
@@ -674,8 +685,8 @@ void Core::perform_rmw(Tick t, Tick ready) {
   const bool writes = !((op_.kind == OpKind::CompareExchange || op_.kind == OpKind::CompareExchangeWeak) &&
                         old != (op_.expected & mask));
   if (writes) cache_->write(t, op_.addr, op_.size, neu);
-  observe(AccessEvent::Rmw, t, op_.line, writes || !is_rmw(op_.kind) ? op_.order : op_.fail_order, op_.addr,
-          op_.size, old, neu, writes);
+  observe(AccessEvent::Rmw, t, op_.line, writes || !is_rmw(op_.kind) ? op_.order : op_.fail_order, op_.addr, op_.size,
+          old, neu, writes);
   if (op_.reg >= 0) regs_[op_.reg] = old;
   busy_until_ = std::max(ready, t);
   ++rmws_;

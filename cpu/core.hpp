@@ -15,18 +15,17 @@
 #include <array>
 #include <memory>
 #include <string>
-#include <vector>
-
 #include <systemc>
+#include <vector>
 
 #include "coherence/private_cache.hpp"
 #include "cpu/access_observer.hpp"
 #include "cpu/lowering.hpp"
 #include "cpu/ring.hpp"
-#include "sim/fast_div.hpp"
-#include "sim/wake.hpp"
 #include "cpu/trace/trace.hpp"
+#include "sim/fast_div.hpp"
 #include "sim/stats.hpp"
+#include "sim/wake.hpp"
 
 namespace cohsim {
 
@@ -70,7 +69,7 @@ class Core : public sc_core::sc_module, public CacheListener {
     std::uint64_t seq;  // program order among loads and stores
     Addr addr;
     Tick issued;
-    Tick done_at;  // once bound: when the data reaches the register
+    Tick done_at;            // once bound: when the data reaches the register
     std::uint64_t wait_gen;  // waiting for a line_ready() after this generation
     std::int16_t reg;
     std::uint8_t size;
@@ -79,7 +78,7 @@ class Core : public sc_core::sc_module, public CacheListener {
     bool accessed;  // the first cache access was made (hit/miss counted)
     bool bound;     // the value was read
     bool waiting;
-    bool acquire;   // ldar / .aq: later accesses wait for it; it waits for older releases
+    bool acquire;              // ldar / .aq: later accesses wait for it; it waits for older releases
     std::uint8_t wait_bucket;  // what it waits for (see wait_for)
   };
   struct StoreEntry {
@@ -142,7 +141,9 @@ class Core : public sc_core::sc_module, public CacheListener {
     e.wait_gen = wake_gen_[e.wait_bucket];
   }
   template <class E>
-  bool still_waiting(const E& e) const { return e.waiting && e.wait_gen == wake_gen_[e.wait_bucket]; }
+  bool still_waiting(const E& e) const {
+    return e.waiting && e.wait_gen == wake_gen_[e.wait_bucket];
+  }
   bool still_waiting(bool waiting, std::uint64_t gen) const { return waiting && gen == wake_gen_[kAnyLine]; }
   std::uint64_t rmw_result(std::uint64_t old) const;
   Tick edge(Tick t) const { return per_cycle_(t + p_.period - 1) * p_.period; }
@@ -151,7 +152,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   int id_;
   CoreParams p_;
   FastDiv per_cycle_;  // ticks -> cycles
-  bool weak_;  // AArch64 / RISC-V ordering rules instead of x86 TSO
+  bool weak_;          // AArch64 / RISC-V ordering rules instead of x86 TSO
   std::unique_ptr<ThreadStream> stream_;
   const Lowering& isa_;
   PrivateCache* cache_;
@@ -165,7 +166,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   Ring<StoreEntry> sb_;
   std::vector<std::uint64_t> regs_;
 
-  Op op_{};                 // the trace op being executed
+  Op op_{};  // the trace op being executed
   const Sequence* seq_ = nullptr;
   unsigned seq_pos_ = 0;    // next instruction of seq_
   bool have_inst_ = false;  // op_/seq_[seq_pos_] is waiting to issue
@@ -177,11 +178,11 @@ class Core : public sc_core::sc_module, public CacheListener {
   static constexpr unsigned kWakeBuckets = 64;
   static constexpr std::uint8_t kAnyLine = kWakeBuckets;
   std::array<std::uint64_t, kWakeBuckets + 1> wake_gen_{};
-  std::uint64_t next_seq_ = 0;  // program-order numbers of loads and stores
-  bool acquire_pending_ = false;  // an issued acquire load is not yet bound: later accesses wait
+  std::uint64_t next_seq_ = 0;             // program-order numbers of loads and stores
+  bool acquire_pending_ = false;           // an issued acquire load is not yet bound: later accesses wait
   LineAddr reservation_ = kNoReservation;  // the exclusive monitor (ldxr / lr)
-  std::uint64_t excl_old_ = 0;  // the value the load-exclusive read
-  bool excl_failed_ = false;    // the last store-exclusive failed
+  std::uint64_t excl_old_ = 0;             // the value the load-exclusive read
+  bool excl_failed_ = false;               // the last store-exclusive failed
   Tick stall_since_ = kNever;
   Tick busy_until_ = 0;
   Tick finish_ = 0;
@@ -193,9 +194,9 @@ class Core : public sc_core::sc_module, public CacheListener {
 
   // statistics
   std::uint64_t ops_ = 0, instructions_ = 0, loads_ = 0, stores_ = 0, rmws_ = 0, fences_ = 0, computes_ = 0,
-                ifetches_ = 0, forwarded_ = 0, sb_full_ = 0, lq_full_ = 0, fence_stall_ = 0,
-                rmw_stall_ = 0, forward_stall_ = 0, busy_cycles_ = 0, sc_failures_ = 0, barriers_ = 0,
-                acquires_ = 0, releases_ = 0, out_of_order_drains_ = 0;
+                ifetches_ = 0, forwarded_ = 0, sb_full_ = 0, lq_full_ = 0, fence_stall_ = 0, rmw_stall_ = 0,
+                forward_stall_ = 0, busy_cycles_ = 0, sc_failures_ = 0, barriers_ = 0, acquires_ = 0, releases_ = 0,
+                out_of_order_drains_ = 0;
   Histogram load_latency_;
   // Fences by kind, indexed by the barrier's OrderPair bits (x86's mfence: 0).
   std::array<const char*, 16> fence_names_{};

@@ -1,10 +1,9 @@
 #include "cpu/lower_command.hpp"
 
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <iostream>
 #include <sstream>
-
-#include <boost/program_options.hpp>
 
 #include "cpu/lowering.hpp"
 #include "cpu/trace/trace.hpp"
@@ -108,7 +107,8 @@ struct Tally {
   }
   std::string text() const {
     std::string s = std::to_string(total);
-    for (std::size_t i = 0; i < items.size(); ++i) s += (i ? ", " : ": ") + items[i].first + " " + std::to_string(items[i].second);
+    for (std::size_t i = 0; i < items.size(); ++i)
+      s += (i ? ", " : ": ") + items[i].first + " " + std::to_string(items[i].second);
     return s;
   }
 };
@@ -154,8 +154,8 @@ void print_lowered_trace(const Trace& trace, const Lowering& isa, std::ostream& 
 
 int run_lower_command(const std::vector<std::string>& args) {
   po::options_description d("options");
-  d.add_options()("help,h", "explain the options")(
-      "isa", po::value<std::string>()->default_value("x86"), "the ISA whose lowering to show: x86, arm or riscv")(
+  d.add_options()("help,h", "explain the options")("isa", po::value<std::string>()->default_value("x86"),
+                                                   "the ISA whose lowering to show: x86, arm or riscv")(
       "lse", "arm only: ARMv8.1 LSE atomics (ldadd, swp, cas, ...) instead of exclusive loops")(
       "summary", "print only the counts (operations, instructions, fences/barriers by kind)")(
       "table", "print the ISA's lowering table (markdown) instead of a trace")(

@@ -21,8 +21,7 @@ void Lowering::set(OpKind k, Ordering o, Ordering fail, const std::vector<Inst>&
 void Lowering::set(OpKind k, Ordering o, const std::vector<Inst>& seq) {
   if (k == OpKind::CompareExchange || k == OpKind::CompareExchangeWeak)
     for (int f = 0; f < kNumOrderings; ++f) set(k, o, Ordering(f), seq);
-  else
-    set(k, o, Ordering::Plain, seq);
+  else set(k, o, Ordering::Plain, seq);
 }
 
 void Lowering::set_all(OpKind k, const std::vector<Inst>& seq) {
@@ -126,9 +125,7 @@ Inst store(const char* m, std::uint8_t sem = kPlainAccess) { return {InstKind::S
 Inst rmw(const char* m, std::uint8_t sem) { return {InstKind::Rmw, kNone, m, sem}; }
 Inst alu(const char* m) { return {InstKind::Alu, kNone, m}; }
 Inst barrier(const char* m, std::uint8_t orders) { return {InstKind::Fence, kNone, m, kPlainAccess, orders}; }
-Inst retry(const char* m) {
-  return {InstKind::Branch, kNone, m, kPlainAccess, 0, BranchKind::RetryIfStoreFailed};
-}
+Inst retry(const char* m) { return {InstKind::Branch, kNone, m, kPlainAccess, 0, BranchKind::RetryIfStoreFailed}; }
 Inst exit_if_ne(const char* m) { return {InstKind::Branch, kNone, m, kPlainAccess, 0, BranchKind::ExitIfNotEqual}; }
 Inst loop_start(Inst i) {
   i.ctl |= kLoopStart;
@@ -350,8 +347,8 @@ std::string Lowering::markdown_table() const {
       out += " " + (valid(k, Ordering(o), fail) ? cell_md(cell(k, Ordering(o), fail)) : std::string("—")) + " |";
     out += "\n";
   };
-  for (OpKind k : {OpKind::Load, OpKind::Store, OpKind::FetchAdd, OpKind::FetchSub, OpKind::FetchAnd,
-                   OpKind::FetchOr, OpKind::FetchXor, OpKind::Swap})
+  for (OpKind k : {OpKind::Load, OpKind::Store, OpKind::FetchAdd, OpKind::FetchSub, OpKind::FetchAnd, OpKind::FetchOr,
+                   OpKind::FetchXor, OpKind::Swap})
     row(name(k), k, Ordering::Relaxed);
   for (OpKind k : {OpKind::CompareExchange, OpKind::CompareExchangeWeak})
     for (Ordering f : kFailOrders) row(std::string(name(k)) + ", failure " + name(f), k, f);

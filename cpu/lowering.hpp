@@ -131,12 +131,12 @@ enum InstCtl : std::uint8_t {
 
 struct Inst {
   InstKind kind;
-  std::uint8_t flags;    // InstFlags (x86 table only)
-  const char* mnemonic;  // as the ISA spells it
+  std::uint8_t flags;               // InstFlags (x86 table only)
+  const char* mnemonic;             // as the ISA spells it
   std::uint8_t sem = kPlainAccess;  // InstSem (AArch64, RISC-V)
   std::uint8_t orders = 0;          // OrderPair bits of a Fence (AArch64, RISC-V)
   BranchKind branch = BranchKind::None;
-  std::uint8_t ctl = kStraight;     // InstCtl
+  std::uint8_t ctl = kStraight;  // InstCtl
 };
 
 struct Sequence {

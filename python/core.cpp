@@ -11,13 +11,13 @@
 #include <systemc>
 
 #include "coherence/protocol.hpp"
+#include "cpu/litmus/litmus.hpp"
+#include "cpu/litmus/litmus_runner.hpp"
 #include "cpu/trace/trace.hpp"
 #include "cpu/trace/trace_convert.hpp"
 #include "cpu/trace/trace_stats.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
-#include "cpu/litmus/litmus.hpp"
-#include "cpu/litmus/litmus_runner.hpp"
 #include "sim/stress.hpp"
 #include "sim/system.hpp"
 
@@ -96,11 +96,11 @@ py::object typed_value(const Config& c, const std::string& key) {
 // The one System this process may build (SystemC elaborates one design per process).
 bool g_system_built = false;
 
-py::dict run_system(const Config& cfg, const std::string& trace, const std::string& events,
-                    std::uint64_t max_cycles) {
+py::dict run_system(const Config& cfg, const std::string& trace, const std::string& events, std::uint64_t max_cycles) {
   if (g_system_built)
-    throw std::logic_error("cohsim: a process can run one simulation only (SystemC elaborates one design "
-                           "per process); use cohsim.run(), which runs each in a child process");
+    throw std::logic_error(
+        "cohsim: a process can run one simulation only (SystemC elaborates one design "
+        "per process); use cohsim.run(), which runs each in a child process");
   g_system_built = true;
   RunOptions ro;
   ro.trace = trace;
@@ -120,8 +120,8 @@ py::dict run_system(const Config& cfg, const std::string& trace, const std::stri
   } catch (const UserError& e) {
     raise(errors().user, e.what());
   } catch (const SimError& e) {
-    raise(errors().simulation, std::string("internal error (a simulator bug; please report it with this dump):\n") +
-                                   e.what());
+    raise(errors().simulation,
+          std::string("internal error (a simulator bug; please report it with this dump):\n") + e.what());
   } catch (const sc_core::sc_report& e) {
     raise(errors().simulation, std::string("internal SystemC error: ") + e.what());
   } catch (const py::error_already_set&) {
@@ -152,8 +152,7 @@ std::string run_litmus_json(const std::string& path, const Config& cfg, const st
 
 // The random tester (`cohsim stress`); like run_system, once per process.
 std::string run_stress_json(const Config& cfg, std::uint64_t ops, std::uint64_t seed, unsigned lines) {
-  if (g_system_built)
-    throw std::logic_error("cohsim: a process can run one simulation only; use cohsim.stress()");
+  if (g_system_built) throw std::logic_error("cohsim: a process can run one simulation only; use cohsim.stress()");
   g_system_built = true;
   try {
     return run_stress(cfg, StressOptions{ops, seed, lines}).to_json();
@@ -175,21 +174,23 @@ std::string protocol_table(const std::string& name, const std::string& fabric, c
 PYBIND11_MODULE(_core, m) {
   m.doc() = "cohsim's C++ core (configuration, protocol tables, traces, one simulation per process)";
   py::module_ err = py::module_::import("cohsim.errors");
-  errors() = {err.attr("UserError"), err.attr("ConfigError"), err.attr("TraceError"),
-              err.attr("SimulationError")};
+  errors() = {err.attr("UserError"), err.attr("ConfigError"), err.attr("TraceError"), err.attr("SimulationError")};
 
   py::class_<Config>(m, "Config")
-      .def_static("load", [](const std::string& path) { return user_errors_as(errors().config, [&] { return Config::load(path); }); })
-      .def_static("from_yaml", [](const std::string& text, const std::string& origin) {
+      .def_static(
+          "load",
+          [](const std::string& path) { return user_errors_as(errors().config, [&] { return Config::load(path); }); })
+      .def_static(
+          "from_yaml",
+          [](const std::string& text, const std::string& origin) {
             return user_errors_as(errors().config, [&] { return Config::from_yaml(text, origin); });
-          }, py::arg("text"), py::arg("origin") = "<yaml>")
+          },
+          py::arg("text"), py::arg("origin") = "<yaml>")
       .def_static("defaults", &Config::defaults)
-      .def("set", [](Config& c, const std::string& k, const std::string& v) {
-            user_errors_as(errors().config, [&] { c.set(k, v); });
-          })
-      .def("set_assignment", [](Config& c, const std::string& kv) {
-            user_errors_as(errors().config, [&] { c.set_assignment(kv); });
-          })
+      .def("set", [](Config& c, const std::string& k,
+                     const std::string& v) { user_errors_as(errors().config, [&] { c.set(k, v); }); })
+      .def("set_assignment",
+           [](Config& c, const std::string& kv) { user_errors_as(errors().config, [&] { c.set_assignment(kv); }); })
       .def("to_yaml", &Config::to_yaml)
       .def("text", &Config::text)
       .def("value", &typed_value)
@@ -236,13 +237,16 @@ PYBIND11_MODULE(_core, m) {
   });
   m.def("protocol_table", &protocol_table, py::arg("name"), py::arg("fabric") = "bus", py::arg("format") = "text");
 
-  m.def("trace_stats", [](const std::string& path, unsigned line_size, unsigned page_size, bool json) {
-    return user_errors_as(errors().trace, [&] {
-      auto t = Trace::open(path);
-      TraceStats s = compute_trace_stats(*t, line_size, page_size);
-      return json ? s.to_json() : format_trace_stats(s);
-    });
-  }, py::arg("path"), py::arg("line_size") = 64, py::arg("page_size") = 4096, py::arg("json") = true);
+  m.def(
+      "trace_stats",
+      [](const std::string& path, unsigned line_size, unsigned page_size, bool json) {
+        return user_errors_as(errors().trace, [&] {
+          auto t = Trace::open(path);
+          TraceStats s = compute_trace_stats(*t, line_size, page_size);
+          return json ? s.to_json() : format_trace_stats(s);
+        });
+      },
+      py::arg("path"), py::arg("line_size") = 64, py::arg("page_size") = 4096, py::arg("json") = true);
   m.def("convert_trace", [](const std::string& in, const std::string& out) {
     user_errors_as(errors().trace, [&] { convert_trace(in, out); });
   });

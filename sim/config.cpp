@@ -75,9 +75,7 @@ std::vector<std::string> names_in(const std::string& section) {
   return names;
 }
 
-std::string where_text(const std::string& section) {
-  return section.empty() ? "at the top level" : "in " + section;
-}
+std::string where_text(const std::string& section) { return section.empty() ? "at the top level" : "in " + section; }
 
 const char* type_name(ParamType t) {
   switch (t) {
@@ -156,9 +154,7 @@ ParamValue parse_value(const ParamSpec& p, const std::string& raw) {
         v.text = text;
         break;
       }
-      case ParamType::String:
-        v.text = text;
-        break;
+      case ParamType::String: v.text = text; break;
     }
   } catch (const UserError& e) {
     throw UserError(p.key + ": " + e.what());
@@ -275,8 +271,7 @@ struct ConfigBuilder {
       if (section.empty() && find_param(name))
         hint = " (write it nested: " + name.substr(0, name.find('.')) + ": {" + name.substr(name.find('.') + 1) +
                ": ...})";
-      else
-        hint = did_you_mean(name, names_in(section));
+      else hint = did_you_mean(name, names_in(section));
       fail(kp, "unknown key '" + name + "' " + where_text(section) + "; valid keys: " + join(names_in(section)) + hint);
     }
   }
@@ -318,7 +313,8 @@ Config Config::defaults() {
 
 Config Config::load(const std::string& path) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw UserError("cannot read config file '" + path + "': it is a directory");
+  if (std::filesystem::is_directory(path, ec))
+    throw UserError("cannot read config file '" + path + "': it is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UserError("cannot read config file '" + path + "': " + std::strerror(errno));
   std::ostringstream text;
@@ -342,8 +338,8 @@ Config Config::from_yaml(const std::string& text, const std::string& origin) {
   if (docs.empty() || docs[0].IsNull()) return c;
   const YAML::Node& root = docs[0];
   if (!root.IsMap())
-    b.fail(pos_of(root), std::string("the top level must be a mapping of keys (cores: 4, l1d: {...}), got ") +
-                             node_kind(root));
+    b.fail(pos_of(root),
+           std::string("the top level must be a mapping of keys (cores: 4, l1d: {...}), got ") + node_kind(root));
   try {
     b.walk("", root);
   } catch (const YAML::Exception& e) {  // e.g. a bad alias; reported, never thrown through
@@ -482,9 +478,9 @@ void Config::cross_check() const {
         const std::string i = fs.rfind("x86", 0) == 0 ? "x86" : fs == "arm-4k" ? "arm" : "riscv";
         if (i == isa) valid += ", " + fs;
       }
-      fail_at(given("vm.format") ? "vm.format" : "isa",
-              "vm.format: " + format + " is a page-table format of isa " + fisa + ", but isa is " + isa +
-                  "; for isa " + isa + " use one of: " + valid);
+      fail_at(given("vm.format") ? "vm.format" : "isa", "vm.format: " + format + " is a page-table format of isa " +
+                                                            fisa + ", but isa is " + isa + "; for isa " + isa +
+                                                            " use one of: " + valid);
     }
   }
 
@@ -510,9 +506,7 @@ std::uint64_t Config::bytes(const std::string& key) const { return slot(key, Par
 double Config::hertz(const std::string& key) const { return slot(key, ParamType::Frequency).value.number; }
 Tick Config::period(const std::string& key) const { return period_ticks(hertz(key)); }
 Latency Config::latency(const std::string& key) const { return slot(key, ParamType::Latency).value.latency; }
-double Config::bytes_per_second(const std::string& key) const {
-  return slot(key, ParamType::Bandwidth).value.number;
-}
+double Config::bytes_per_second(const std::string& key) const { return slot(key, ParamType::Bandwidth).value.number; }
 const std::string& Config::choice(const std::string& key) const { return slot(key, ParamType::String).value.text; }
 
 const std::string& Config::text(const std::string& key) const {

@@ -42,9 +42,9 @@ struct ParamSpec {
   std::string default_text;
   std::string unit;  // hint for the docs: "entries", "cycles of the core clock", ...
   std::string description;
-  Validator valid;                                  // optional
+  Validator valid;                                    // optional
   std::function<std::vector<std::string>()> choices;  // Choice only
-  std::string choice_noun;  // Choice only: "'mesi2' is not a <protocol>"
+  std::string choice_noun;                            // Choice only: "'mesi2' is not a <protocol>"
 
   std::string section() const;  // "l1d" for "l1d.size", "" for "cores"
   std::string name() const;     // "size" for "l1d.size"
@@ -54,7 +54,7 @@ struct ParamSpec {
 struct SectionSpec {
   std::string name;
   std::string description;
-  bool nullable = false;       // `l2: null` removes the level
+  bool nullable = false;  // `l2: null` removes the level
   bool present_by_default = true;
 };
 
@@ -124,8 +124,8 @@ class Config {
 
   friend struct ConfigBuilder;
 
-  std::map<std::string, Slot> slots_;          // every declared key
-  std::map<std::string, bool> present_;        // per nullable section
+  std::map<std::string, Slot> slots_;           // every declared key
+  std::map<std::string, bool> present_;         // per nullable section
   std::map<std::string, Where> section_where_;  // where a section was given or removed
   std::string origin_;
 };

@@ -16,8 +16,8 @@ void EventLog::open(const std::string& path) {
   if (!file_) throw UserError(path + ": cannot write the event log: " + std::strerror(errno));
 }
 
-void EventLog::transition(Tick t, std::uint64_t cycle, const std::string& component, Addr line_addr,
-                          const char* from, const char* to, const char* cause) {
+void EventLog::transition(Tick t, std::uint64_t cycle, const std::string& component, Addr line_addr, const char* from,
+                          const char* to, const char* cause) {
   std::fprintf(file_,
                "{\"time_ns\": %.3f, \"cycle\": %llu, \"component\": \"%s\", \"line\": \"0x%llx\", "
                "\"old\": \"%s\", \"new\": \"%s\", \"cause\": \"%s\"}\n",

@@ -15,8 +15,8 @@ class EventLog {
   void open(const std::string& path);  // throws UserError if it cannot be written
   bool enabled() const { return file_ != nullptr; }
   // cycle: in the component's own clock; time in ns for cross-domain ordering.
-  void transition(Tick t, std::uint64_t cycle, const std::string& component, Addr line_addr,
-                  const char* from, const char* to, const char* cause);
+  void transition(Tick t, std::uint64_t cycle, const std::string& component, Addr line_addr, const char* from,
+                  const char* to, const char* cause);
 
  private:
   std::FILE* file_ = nullptr;

@@ -4,7 +4,6 @@
 // original exception, so the user sees our message and the right exit status.
 #pragma once
 #include <exception>
-
 #include <systemc>
 
 namespace cohsim {

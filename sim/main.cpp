@@ -1,13 +1,12 @@
 // The `cohsim` command line.
 #include <unistd.h>
 
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <boost/program_options.hpp>
 #include <systemc>
 
 #include "coherence/protocol.hpp"
@@ -91,8 +90,8 @@ void write_file(const std::string& path, const std::string& text) {
 
 int cmd_run(const std::vector<std::string>& args) {
   po::options_description d("options");
-  d.add_options()("help,h", "explain the options")(
-      "trace,t", po::value<std::string>(), "trace file (text, binary or din); default: the config's `trace`")(
+  d.add_options()("help,h", "explain the options")("trace,t", po::value<std::string>(),
+                                                   "trace file (text, binary or din); default: the config's `trace`")(
       "set,s", po::value<std::vector<std::string>>()->composing(), "override a key: --set l1d.size=64KiB (repeatable)")(
       "stats", po::value<std::string>(), "write every statistic as JSON to this file")(
       "seed", po::value<long long>(), "the run's seed (same as --set seed=N)")(
@@ -123,13 +122,14 @@ int cmd_run(const std::vector<std::string>& args) {
 
 int cmd_stress(const std::vector<std::string>& args) {
   po::options_description d("options");
-  d.add_options()("help,h", "explain the options")(
-      "ops", po::value<unsigned long long>()->default_value(100000), "operations in all, split over the cores")(
+  d.add_options()("help,h", "explain the options")("ops", po::value<unsigned long long>()->default_value(100000),
+                                                   "operations in all, split over the cores")(
       "seed", po::value<unsigned long long>()->default_value(0), "seed of the random operations and timing")(
       "lines", po::value<unsigned>()->default_value(8), "distinct lines the cores contend for")(
       "set,s", po::value<std::vector<std::string>>()->composing(), "override a key: --set cores=8")(
       "json", "print the result as JSON");
-  auto vm = parse(args, d, {"config"}, "cohsim stress CONFIG [--ops N] [--seed S] [--lines L] [--set KEY=VALUE]... [--json]");
+  auto vm =
+      parse(args, d, {"config"}, "cohsim stress CONFIG [--ops N] [--seed S] [--lines L] [--set KEY=VALUE]... [--json]");
   StressOptions so;
   so.ops = vm["ops"].as<unsigned long long>();
   so.seed = vm["seed"].as<unsigned long long>();
@@ -153,8 +153,8 @@ int cmd_config(const std::vector<std::string>& args) {
   }
   if (sub != "check" && sub != "show") throw Usage("unknown config command '" + sub + "'; valid: check, show, docs");
   po::options_description d("options");
-  d.add_options()("help,h", "explain the options")(
-      "set,s", po::value<std::vector<std::string>>()->composing(), "override a key: --set l1d.size=64KiB");
+  d.add_options()("help,h", "explain the options")("set,s", po::value<std::vector<std::string>>()->composing(),
+                                                   "override a key: --set l1d.size=64KiB");
   auto vm = parse(rest, d, {"config"}, "cohsim config " + sub + " CONFIG [--set KEY=VALUE]...");
   Config cfg = load_config(vm);
   if (sub == "check") std::cout << vm["config"].as<std::string>() << ": ok\n";
@@ -172,7 +172,8 @@ int cmd_trace(const std::vector<std::string>& args) {
   if (sub == "convert") {
     po::options_description d("options");
     d.add_options()("help,h", "explain the options");
-    auto vm = parse(rest, d, {"in", "out"}, "cohsim trace convert IN OUT  (OUT ending in .trace/.txt is text, else binary)");
+    auto vm =
+        parse(rest, d, {"in", "out"}, "cohsim trace convert IN OUT  (OUT ending in .trace/.txt is text, else binary)");
     convert_trace(vm["in"].as<std::string>(), vm["out"].as<std::string>());
     return 0;
   }
@@ -202,10 +203,11 @@ int cmd_protocol(const std::vector<std::string>& args) {
   }
   if (args[0] != "show") throw Usage("unknown protocol command '" + args[0] + "'; valid: list, show");
   po::options_description d("options");
-  d.add_options()("help,h", "explain the options")(
-      "fabric", po::value<std::string>()->default_value("bus"), "bus, directory (or directory-home = --home)")(
-      "home", "with --fabric directory: only the directory's (home's) table; without it text, md and html "
-              "print the caches' table and then the directory's, csv and dot the caches'")(
+  d.add_options()("help,h", "explain the options")("fabric", po::value<std::string>()->default_value("bus"),
+                                                   "bus, directory (or directory-home = --home)")(
+      "home",
+      "with --fabric directory: only the directory's (home's) table; without it text, md and html "
+      "print the caches' table and then the directory's, csv and dot the caches'")(
       "format", po::value<std::string>()->default_value("text"), "text, md, csv, html or dot (Graphviz)");
   auto vm = parse(std::vector<std::string>(args.begin() + 1, args.end()), d, {"name"},
                   "cohsim protocol show NAME [--fabric bus|directory] [--home] [--format text|md|csv|html|dot]");

@@ -51,8 +51,8 @@ void FixedLatencyMemory::register_stats(Stats& s, const std::string& prefix) con
   s.derived(prefix + ".queue_delay_ns", [=] { return double(*q) / double(kTicksPerNs); });
 }
 
-SharedCache::SharedCache(const CacheGeometry& g, const std::string& replacement, std::uint64_t seed,
-                         Tick latency, bool write_back, bool write_allocate, MemoryLevel* below)
+SharedCache::SharedCache(const CacheGeometry& g, const std::string& replacement, std::uint64_t seed, Tick latency,
+                         bool write_back, bool write_allocate, MemoryLevel* below)
     : array_(g, replacement, seed),
       latency_(latency),
       write_back_(write_back),

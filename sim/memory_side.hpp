@@ -72,8 +72,8 @@ class FixedLatencyMemory final : public MemoryLevel {
 // not, with its own hit latency in the uncore clock.
 class SharedCache final : public MemoryLevel {
  public:
-  SharedCache(const CacheGeometry& g, const std::string& replacement, std::uint64_t seed, Tick latency,
-              bool write_back, bool write_allocate, MemoryLevel* below);
+  SharedCache(const CacheGeometry& g, const std::string& replacement, std::uint64_t seed, Tick latency, bool write_back,
+              bool write_allocate, MemoryLevel* below);
   void read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) override;
   void write_line(Tick t, LineAddr line, const std::uint8_t* in) override;
   void peek_line(LineAddr line, std::uint8_t* out) const override;

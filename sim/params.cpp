@@ -2,11 +2,10 @@
 // description, validator. The YAML validation, `config show`, docs/config.md and the
 // Python key list are all derived from this file. After editing it, regenerate the
 // docs (see docs/config.md for the command); a unit test fails until you do.
-#include <string>
-#include <vector>
-
 #include <algorithm>
 #include <cctype>
+#include <string>
+#include <vector>
 
 #include "coherence/network.hpp"
 #include "coherence/protocol.hpp"
@@ -15,9 +14,9 @@
 #include "cpu/mmu/address_space.hpp"
 #include "cpu/mmu/frame_allocator.hpp"
 #include "cpu/mmu/page_table_format.hpp"
+#include "sim/config.hpp"
 #include "sim/dram/address_mapping.hpp"
 #include "sim/dram/dram_timing.hpp"
-#include "sim/config.hpp"
 #include "sim/error.hpp"
 
 namespace cohsim {
@@ -71,9 +70,8 @@ Validator size_positive() {
 Validator documented_positive() { return {"> 0", nullptr}; }
 
 Validator latency_positive() {
-  return {"> 0", [](const ParamValue& v) {
-            return v.latency.value > 0 ? "" : "must be greater than zero, got " + v.text;
-          }};
+  return {"> 0",
+          [](const ParamValue& v) { return v.latency.value > 0 ? "" : "must be greater than zero, got " + v.text; }};
 }
 
 // ---- Declarations -----------------------------------------------------------------
@@ -106,10 +104,10 @@ struct LevelDefaults {
 void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, const LevelDefaults& d) {
   auto key = [&](const char* name) { return level + "." + name; };
   const std::string upper = level == "l1d" ? "L1D" : level == "l2" ? "L2" : "L3";
-  const std::string size_text = level == "l1d" ? "Capacity of each core's L1D."
+  const std::string size_text = level == "l1d"  ? "Capacity of each core's L1D."
                                 : level == "l2" ? "Capacity of each core's L2, or of the one L2 when shared."
                                                 : "Capacity of the L3.";
-  const std::string clock_text = level == "l1d" ? "core.frequency"
+  const std::string clock_text = level == "l1d"  ? "core.frequency"
                                  : level == "l2" ? "core.frequency when private, uncore.frequency when shared"
                                                  : "uncore.frequency";
   p.push_back(param(key("size"), ParamType::Size, d.size, "", size_text, size_positive()));
@@ -117,11 +115,9 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
                     "Associativity. The number of sets, size / (assoc × line_size), must be a power "
                     "of two.",
                     int_at_least(1)));
-  p.push_back(param(key("line_size"), ParamType::Size, "64B", "",
-                    "Cache line size; every level must use the same.",
+  p.push_back(param(key("line_size"), ParamType::Size, "64B", "", "Cache line size; every level must use the same.",
                     size_power_of_two(16, 4096)));
-  p.push_back(param(key("latency"), ParamType::Latency, d.latency, "",
-                    "Hit latency. Cycles count " + clock_text + ".",
+  p.push_back(param(key("latency"), ParamType::Latency, d.latency, "", "Hit latency. Cycles count " + clock_text + ".",
                     latency_positive()));
   p.push_back(choice(key("replacement"), "lru", "replacement policy", replacement_names,
                      "Replacement policy: true LRU, tree pseudo-LRU, or random (drawn from `seed`)."));
@@ -134,8 +130,7 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
                       int_at_least(1)));
   if (level == "l1d")
     p.push_back(param(key("ports"), ParamType::Int, "2", "accesses per cycle",
-                      "Accesses the L1D accepts per cycle (loads, store-buffer drains, atomics).",
-                      int_at_least(1)));
+                      "Accesses the L1D accepts per cycle (loads, store-buffer drains, atomics).", int_at_least(1)));
   if (level == "l1d") {
     // The L1D takes part in a write-back invalidation protocol.
     p.push_back(param(key("write_back"), ParamType::Bool, "true", "",
@@ -158,11 +153,10 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
   }
   if (!d.shared) return;
   if (level == "l3") {
-    p.push_back(param(key("shared"), ParamType::Bool, d.shared, "",
-                      "The " + upper + " is one cache shared by all cores; only true is valid.",
-                      {"true", [](const ParamValue& v) {
-                         return v.flag ? std::string() : std::string("l3 is always shared");
-                       }}));
+    p.push_back(param(
+        key("shared"), ParamType::Bool, d.shared, "",
+        "The " + upper + " is one cache shared by all cores; only true is valid.",
+        {"true", [](const ParamValue& v) { return v.flag ? std::string() : std::string("l3 is always shared"); }}));
   } else {
     p.push_back(param(key("shared"), ParamType::Bool, d.shared, "",
                       "One cache shared by all cores (true) or one private cache per core (false)."));
@@ -172,8 +166,7 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
 std::vector<ParamSpec> declare_params() {
   std::vector<ParamSpec> p;
   p.push_back(param("cores", ParamType::Int, "4", "cores",
-                    "Number of cores, all identical; each runs one thread of the trace.",
-                    int_range(1, 256)));
+                    "Number of cores, all identical; each runs one thread of the trace.", int_range(1, 256)));
   p.push_back(choice("isa", "x86", "ISA", isa_choices,
                      "Instruction set the trace's atomics and fences are lowered to; it decides "
                      "which reorderings the core allows."));
@@ -188,8 +181,7 @@ std::vector<ParamSpec> declare_params() {
                     "Run the coherence checker: assert the single-writer/multiple-reader and "
                     "data-value invariants on every access (slower)."));
   p.push_back(param("max_cycles", ParamType::Int, "0", "core cycles",
-                    "Stop the simulation after this many core cycles; 0 = unlimited.",
-                    int_at_least(0)));
+                    "Stop the simulation after this many core cycles; 0 = unlimited.", int_at_least(0)));
   p.push_back(param("watchdog", ParamType::Int, "1000000", "core cycles",
                     "Stop with a dump of every pending transaction when no core retires an "
                     "operation (or computes) for this many cycles: a deadlock or livelock. 0 = off.",
@@ -198,14 +190,11 @@ std::vector<ParamSpec> declare_params() {
                     "Trace to run, relative to the config file's folder; `--trace` overrides it. "
                     "Empty: the command line must give one."));
 
-  p.push_back(param("core.frequency", ParamType::Frequency, "3GHz", "", "Core clock.",
-                    documented_positive()));
+  p.push_back(param("core.frequency", ParamType::Frequency, "3GHz", "", "Core clock.", documented_positive()));
   p.push_back(param("core.store_buffer", ParamType::Int, "16", "entries",
-                    "Store buffer entries; a store stalls issue while the buffer is full.",
-                    int_at_least(1)));
+                    "Store buffer entries; a store stalls issue while the buffer is full.", int_at_least(1)));
   p.push_back(param("core.load_queue", ParamType::Int, "8", "loads",
-                    "Loads in flight at once; a load stalls issue while the queue is full.",
-                    int_at_least(1)));
+                    "Loads in flight at once; a load stalls issue while the queue is full.", int_at_least(1)));
   p.push_back(param("core.start_jitter", ParamType::Int, "0", "core cycles",
                     "Each core starts its thread after a random delay of 0 to this many cycles, "
                     "drawn from `seed`: different seeds give different interleavings (litmus runs).",
@@ -215,8 +204,8 @@ std::vector<ParamSpec> declare_params() {
   declare_cache_level(p, "l2", {"256KiB", "8", "12cycles", "false"});
   declare_cache_level(p, "l3", {"8MiB", "16", "40cycles", "true"});
 
-  p.push_back(choice("coherence.protocol", "msi", "protocol", protocol_choices,
-                     "Coherence protocol of the private caches."));
+  p.push_back(
+      choice("coherence.protocol", "msi", "protocol", protocol_choices, "Coherence protocol of the private caches."));
   p.push_back(choice("coherence.fabric", "bus", "fabric", fabric_choices,
                      "What carries coherence traffic: bus = a snooping bus (every protocol); directory = "
                      "a full-map directory at the shared last level, reached over a point-to-point "
@@ -247,16 +236,19 @@ std::vector<ParamSpec> declare_params() {
                     "a directory that is home to the lines it owns, and its own memory. More than one "
                     "needs coherence.fabric: directory.",
                     int_range(1, 64)));
-  p.push_back(choice("numa.cores", "block", "core placement",
-                     [] { return std::vector<std::string>{"block", "spread"}; },
-                     "Which node each core is on: block = consecutive blocks (core i on node "
-                     "i * nodes / cores); spread = round robin (core i on node i mod nodes), as a "
-                     "scheduler that spreads threads over the sockets."));
-  p.push_back(choice("numa.topology", "fully_connected", "topology",
-                     [] { return topology_names(); },
-                     "How the nodes are linked: fully_connected (one hop between any two), crossbar "
-                     "(one hop through a central switch), ring (the shorter way round), mesh (2D, XY "
-                     "routing)."));
+  p.push_back(choice(
+      "numa.cores", "block", "core placement",
+      [] {
+        return std::vector<std::string>{"block", "spread"};
+      },
+      "Which node each core is on: block = consecutive blocks (core i on node "
+      "i * nodes / cores); spread = round robin (core i on node i mod nodes), as a "
+      "scheduler that spreads threads over the sockets."));
+  p.push_back(choice(
+      "numa.topology", "fully_connected", "topology", [] { return topology_names(); },
+      "How the nodes are linked: fully_connected (one hop between any two), crossbar "
+      "(one hop through a central switch), ring (the shorter way round), mesh (2D, XY "
+      "routing)."));
   p.push_back(param("numa.mesh_columns", ParamType::Int, "0", "nodes",
                     "Nodes per row of a mesh (0: the smallest square that holds them); it must divide "
                     "numa.nodes.",
@@ -265,29 +257,38 @@ std::vector<ParamSpec> declare_params() {
                     "Latency of one link between nodes. Cycles count the uncore clock.", latency_positive()));
   p.push_back(param("numa.link_width", ParamType::Size, "32B", "bytes per uncore cycle",
                     "Bytes a link between nodes moves per cycle.", size_power_of_two(1, 1024)));
-  p.push_back(choice("numa.home", "interleave", "home placement",
-                     [] { return std::vector<std::string>{"interleave", "page"}; },
-                     "Which node is a line's home: interleave = physical addresses dealt out over "
-                     "the nodes in numa.interleave blocks; page = the node whose memory holds the "
-                     "line's physical page, placed by vm.placement (needs vm.enabled)."));
-  p.push_back(param("numa.interleave", ParamType::Size, "4KiB", "bytes",
-                    "The block size of numa.home: interleave.", size_power_of_two(1, std::uint64_t(1) << 30)));
+  p.push_back(choice(
+      "numa.home", "interleave", "home placement",
+      [] {
+        return std::vector<std::string>{"interleave", "page"};
+      },
+      "Which node is a line's home: interleave = physical addresses dealt out over "
+      "the nodes in numa.interleave blocks; page = the node whose memory holds the "
+      "line's physical page, placed by vm.placement (needs vm.enabled)."));
+  p.push_back(param("numa.interleave", ParamType::Size, "4KiB", "bytes", "The block size of numa.home: interleave.",
+                    size_power_of_two(1, std::uint64_t(1) << 30)));
 
-  p.push_back(param("uncore.frequency", ParamType::Frequency, "2GHz", "",
-                    "Clock of the bus and the shared caches.", documented_positive()));
+  p.push_back(param("uncore.frequency", ParamType::Frequency, "2GHz", "", "Clock of the bus and the shared caches.",
+                    documented_positive()));
 
   p.push_back(param("bus.width", ParamType::Size, "32B", "bytes per bus cycle",
                     "Bytes the bus moves per cycle in the data phase.", size_power_of_two(1, 1024)));
-  p.push_back(choice("bus.arbitration", "round_robin", "arbitration policy",
-                     [] { return std::vector<std::string>{"round_robin", "fifo"}; },
-                     "Who gets the bus next: round_robin over the requesters, or fifo (oldest "
-                     "request first)."));
+  p.push_back(choice(
+      "bus.arbitration", "round_robin", "arbitration policy",
+      [] {
+        return std::vector<std::string>{"round_robin", "fifo"};
+      },
+      "Who gets the bus next: round_robin over the requesters, or fifo (oldest "
+      "request first)."));
 
-  p.push_back(choice("memory.model", "fixed", "memory model",
-                     [] { return std::vector<std::string>{"fixed", "dram"}; },
-                     "fixed = a fixed latency and a bandwidth limit (memory.latency, memory.bandwidth); "
-                     "dram = DRAM channels, banks and timing with a scheduling controller (the dram "
-                     "section)."));
+  p.push_back(choice(
+      "memory.model", "fixed", "memory model",
+      [] {
+        return std::vector<std::string>{"fixed", "dram"};
+      },
+      "fixed = a fixed latency and a bandwidth limit (memory.latency, memory.bandwidth); "
+      "dram = DRAM channels, banks and timing with a scheduling controller (the dram "
+      "section)."));
   p.push_back(param("memory.latency", ParamType::Latency, "60ns", "",
                     "memory.model fixed: latency of a memory access, from request to data. Cycles "
                     "count the uncore clock.",
@@ -319,14 +320,21 @@ std::vector<ParamSpec> declare_params() {
   p.push_back(choice("dram.mapping", "ro_ra_ba_co_bg_ch", "address mapping", AddressMapping::scheme_names,
                      "How a line address splits into row, rank, bank, column, bank group and channel, "
                      "most significant first; _xor hashes the bank bits with the row (docs/dram.md)."));
-  p.push_back(choice("dram.page_policy", "open", "page policy",
-                     [] { return std::vector<std::string>{"open", "closed", "adaptive"}; },
-                     "open: a row stays open until another row of its bank is needed; closed: every "
-                     "access auto-precharges; adaptive: an access auto-precharges unless a queued "
-                     "request wants the same row."));
-  p.push_back(choice("dram.scheduler", "frfcfs", "scheduler", [] { return std::vector<std::string>{"fcfs", "frfcfs"}; },
-                     "fcfs: the oldest request whose next command is ready, requests to one bank in "
-                     "order; frfcfs: ready row hits first, then the oldest ready request."));
+  p.push_back(choice(
+      "dram.page_policy", "open", "page policy",
+      [] {
+        return std::vector<std::string>{"open", "closed", "adaptive"};
+      },
+      "open: a row stays open until another row of its bank is needed; closed: every "
+      "access auto-precharges; adaptive: an access auto-precharges unless a queued "
+      "request wants the same row."));
+  p.push_back(choice(
+      "dram.scheduler", "frfcfs", "scheduler",
+      [] {
+        return std::vector<std::string>{"fcfs", "frfcfs"};
+      },
+      "fcfs: the oldest request whose next command is ready, requests to one bank in "
+      "order; frfcfs: ready row hits first, then the oldest ready request."));
   p.push_back(param("dram.read_queue", ParamType::Int, "32", "entries",
                     "Read queue of each channel's controller; requests beyond it wait.", int_range(1, 4096)));
   p.push_back(param("dram.write_queue", ParamType::Int, "32", "entries",
@@ -348,10 +356,14 @@ std::vector<ParamSpec> declare_params() {
   p.push_back(choice("vm.format", "auto", "page-table format", vm_format_choices,
                      "Page-table format: auto = the ISA's usual one (x86: x86-4level, arm: arm-4k, "
                      "riscv: sv39); x86-4level/x86-5level need isa x86, arm-4k isa arm, sv39/sv48 isa riscv."));
-  p.push_back(choice("vm.thp", "never", "THP policy", [] { return std::vector<std::string>{"never", "always"}; },
-                     "Transparent huge pages: always = map every aligned 2 MiB block that lies inside one "
-                     "region (or outside all regions) with a 2 MiB page; never = 4 KiB pages unless a "
-                     "region says otherwise."));
+  p.push_back(choice(
+      "vm.thp", "never", "THP policy",
+      [] {
+        return std::vector<std::string>{"never", "always"};
+      },
+      "Transparent huge pages: always = map every aligned 2 MiB block that lies inside one "
+      "region (or outside all regions) with a 2 MiB page; never = 4 KiB pages unless a "
+      "region says otherwise."));
   p.push_back(param("vm.regions", ParamType::String, "", "",
                     "Regions of the address space with their permissions and page size, comma-separated "
                     "START+SIZE:PERM[:PAGE], e.g. `0x100000+64KiB:ro, 0x40000000+1GiB:rw:1GiB`; PERM rw, ro "
@@ -377,8 +389,7 @@ std::vector<ParamSpec> declare_params() {
                      "Which memory node a new frame goes to: first_touch (the faulting core's node), "
                      "interleave (page number mod nodes) or bind (vm.bind_node). There is one node "
                      "until NUMA is modelled."));
-  p.push_back(param("vm.bind_node", ParamType::Int, "0", "node",
-                    "The node of vm.placement: bind.", int_at_least(0)));
+  p.push_back(param("vm.bind_node", ParamType::Int, "0", "node", "The node of vm.placement: bind.", int_at_least(0)));
   p.push_back(param("vm.memory_size", ParamType::Size, "16GiB", "",
                     "Physical memory, from address 0, that frames for pages and page tables come from.",
                     {"multiple of 1GiB, 1GiB..1TiB", [](const ParamValue& v) {
@@ -411,9 +422,7 @@ const std::vector<SectionSpec>& config_sections() {
   static const std::vector<SectionSpec> s = {
       {"", "System-wide settings.", false, true},
       {"core", "Each core (all cores are identical).", false, true},
-      {"l1d",
-       "Private level-1 data cache, one per core. It cannot be null: every core needs one.",
-       false, true},
+      {"l1d", "Private level-1 data cache, one per core. It cannot be null: every core needs one.", false, true},
       {"l2",
        "Level-2 cache, private to each core or shared by all. `l2: null` removes the level; a "
        "mapping gets the defaults for the keys it omits.",
@@ -426,8 +435,8 @@ const std::vector<SectionSpec>& config_sections() {
       {"uncore", "The clock domain outside the cores.", false, true},
       {"bus", "The snooping bus (coherence.fabric: bus).", false, true},
       {"directory", "The directory at the shared last level (coherence.fabric: directory).", false, true},
-      {"network", "The crossbar network between the caches and the directory (coherence.fabric: directory).",
-       false, true},
+      {"network", "The crossbar network between the caches and the directory (coherence.fabric: directory).", false,
+       true},
       {"numa", "NUMA nodes and the links between them (coherence.fabric: directory).", false, true},
       {"memory", "Main memory: a fixed-latency, bandwidth-limited model or DRAM (memory.model).", false, true},
       {"dram",
@@ -439,9 +448,8 @@ const std::vector<SectionSpec>& config_sections() {
        "allocating frames on first touch, regions with permissions.",
        false, true},
       {"dtlb", "Each core's L1 data TLB (used when vm.enabled).", false, true},
-      {"stlb",
-       "Each core's second-level TLB (used when vm.enabled). `stlb: null` removes it: a dTLB miss walks.",
-       true, true},
+      {"stlb", "Each core's second-level TLB (used when vm.enabled). `stlb: null` removes it: a dTLB miss walks.", true,
+       true},
   };
   return s;
 }

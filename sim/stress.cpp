@@ -63,8 +63,8 @@ std::string StressResult::to_json() const {
 
 std::string StressResult::to_text() const {
   std::ostringstream o;
-  o << "stress: " << protocol << " on a " << fabric << ", " << cores << " cores, " << ops << " operations on "
-    << lines << " lines, seed " << seed << ": " << (violation.empty() ? "no violation" : "VIOLATION") << "\n";
+  o << "stress: " << protocol << " on a " << fabric << ", " << cores << " cores, " << ops << " operations on " << lines
+    << " lines, seed " << seed << ": " << (violation.empty() ? "no violation" : "VIOLATION") << "\n";
   if (!violation.empty()) o << violation << "\n";
   o << "coverage: " << coverage.hit << " of " << coverage.reachable << " table cells exercised\n";
   if (!coverage.never_hit.empty()) {

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <iomanip>
 #include <sstream>
-
 #include <systemc>
 
 #include "coherence/checker.hpp"
@@ -69,8 +68,7 @@ void set_up_kernel_once() {
 std::string resolve_trace_path(const Config& cfg, const std::string& option) {
   if (!option.empty()) return option;
   const std::string& t = cfg.text("trace");
-  if (t.empty())
-    throw UserError(cfg.origin() + ": no trace: give --trace FILE or set `trace:` in the configuration");
+  if (t.empty()) throw UserError(cfg.origin() + ": no trace: give --trace FILE or set `trace:` in the configuration");
   if (t[0] == '/') return t;
   const std::string& o = cfg.origin();
   auto slash = o.rfind('/');
@@ -98,8 +96,8 @@ struct System::Impl {
   std::vector<NodeMemory> nodes;
   HomeMap homes;
   std::vector<unsigned> core_node;
-  std::unique_ptr<SnoopBus> bus;         // coherence.fabric: bus
-  std::unique_ptr<Network> net;          // coherence.fabric: directory
+  std::unique_ptr<SnoopBus> bus;                        // coherence.fabric: bus
+  std::unique_ptr<Network> net;                         // coherence.fabric: directory
   std::vector<std::unique_ptr<Directory>> directories;  // one per node
   std::vector<std::unique_ptr<PrivateCache>> caches;
   std::vector<std::unique_ptr<Core>> cores;
@@ -128,8 +126,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   m.trace = opts.trace_object ? opts.trace_object : std::shared_ptr<Trace>(Trace::open(trace_path, topts));
   if (m.trace->threads() > ncores)
     throw UserError(trace_path + ": the trace has " + std::to_string(m.trace->threads()) +
-                    " threads but the system has " + std::to_string(ncores) + " cores (cores: " +
-                    cfg.where("cores") + "); set cores to at least " + std::to_string(m.trace->threads()));
+                    " threads but the system has " + std::to_string(ncores) + " cores (cores: " + cfg.where("cores") +
+                    "); set cores to at least " + std::to_string(m.trace->threads()));
 
   const std::string& protocol = cfg.choice("coherence.protocol");
   const std::string& fabric = cfg.choice("coherence.fabric");
@@ -140,8 +138,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
       if (t->fabric() == fabric) on += std::string(on.empty() ? "" : ", ") + t->name();
     throw UserError(cfg.where("coherence.protocol") + ": protocol " + protocol + " is not available on a " + fabric +
                     (protocol == "dragon" ? " (Dragon updates sharers by broadcast: it needs the snooping bus)" : "") +
-                    "; on a " + fabric + " the choices are: " + on + " (or set coherence.fabric: " +
-                    (fabric == "bus" ? "directory" : "bus") + ")");
+                    "; on a " + fabric + " the choices are: " + on +
+                    " (or set coherence.fabric: " + (fabric == "bus" ? "directory" : "bus") + ")");
   }
   const bool directory = fabric == "directory";
 
@@ -284,8 +282,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     std::unique_ptr<ThreadStream> stream =
         i < m.trace->threads() ? m.trace->stream(i) : std::unique_ptr<ThreadStream>(new EmptyStream);
     const unsigned nregs = i < m.trace->threads() ? unsigned(m.trace->registers(i).size()) : 0;
-    m.cores.push_back(std::make_unique<Core>(pp.name.c_str(), int(i), cp, std::move(stream), isa,
-                                             m.caches.back().get(), nregs));
+    m.cores.push_back(
+        std::make_unique<Core>(pp.name.c_str(), int(i), cp, std::move(stream), isa, m.caches.back().get(), nregs));
     m.caches.back()->set_listener(m.cores.back().get());
     m.cores.back()->set_observer(opts.observer);
     if (vm) {
@@ -369,12 +367,10 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
       const double l = total(0), r = total(1);
       return l + r > 0 ? r / (l + r) : 0.0;
     });
-    stats_.derived("numa.local_miss_latency_cycles", [=] {
-      return total(0) > 0 ? total(2) / double(period) / total(0) : 0.0;
-    });
-    stats_.derived("numa.remote_miss_latency_cycles", [=] {
-      return total(1) > 0 ? total(3) / double(period) / total(1) : 0.0;
-    });
+    stats_.derived("numa.local_miss_latency_cycles",
+                   [=] { return total(0) > 0 ? total(2) / double(period) / total(0) : 0.0; });
+    stats_.derived("numa.remote_miss_latency_cycles",
+                   [=] { return total(1) > 0 ? total(3) / double(period) / total(1) : 0.0; });
   }
 }
 
@@ -388,7 +384,8 @@ RunOutcome System::run() {
   std::uint64_t max_cycles = m.opts.max_cycles ? m.opts.max_cycles : std::uint64_t(m.cfg.integer("max_cycles"));
   const Tick limit = max_cycles ? max_cycles * m.core_period : ~Tick(0) / 2;
   const Tick watchdog = Tick(m.cfg.integer("watchdog")) * m.core_period;
-  const Tick slice = std::min<Tick>(200000 * m.core_period, watchdog ? std::max<Tick>(watchdog / 4, m.core_period) : ~Tick(0));
+  const Tick slice =
+      std::min<Tick>(200000 * m.core_period, watchdog ? std::max<Tick>(watchdog / 4, m.core_period) : ~Tick(0));
   std::uint64_t last_ops = 0;
   Tick last_progress = 0;
   RunOutcome out;
@@ -415,8 +412,8 @@ RunOutcome System::run() {
     if (ops != last_ops || computing) last_ops = ops, last_progress = end;
     else if (watchdog && end - last_progress >= watchdog)
       throw SimError("watchdog: no operation retired for " + std::to_string((end - last_progress) / m.core_period) +
-                     " core cycles (watchdog: " + std::to_string(watchdog / m.core_period) +
-                     "); pending work:\n" + dump());
+                     " core cycles (watchdog: " + std::to_string(watchdog / m.core_period) + "); pending work:\n" +
+                     dump());
     if (m.opts.progress && clock::now() - last_print > std::chrono::milliseconds(500)) {
       last_print = clock::now();
       std::uint64_t ops = 0;
@@ -473,18 +470,21 @@ std::string System::dump() const {
 std::string System::summary() const {
   const Impl& m = *impl_;
   const auto v = stats_.values();
-  auto get = [&](const std::string& k) { auto it = v.find(k); return it == v.end() ? 0.0 : it->second; };
+  auto get = [&](const std::string& k) {
+    auto it = v.find(k);
+    return it == v.end() ? 0.0 : it->second;
+  };
   std::ostringstream o;
   o << std::fixed;
   o << "cohsim: " << m.cores.size() << " cores (" << m.cfg.choice("isa") << "), " << m.table->name() << " on a "
     << m.table->fabric() << ", trace " << m.trace->path() << "\n";
-  o << "simulated " << uint64_t(get("cycles")) << " core cycles (" << std::setprecision(3)
-    << get("time_ps") / 1e3 << " ns), " << uint64_t(get("ops")) << " operations"
+  o << "simulated " << uint64_t(get("cycles")) << " core cycles (" << std::setprecision(3) << get("time_ps") / 1e3
+    << " ns), " << uint64_t(get("ops")) << " operations"
     << (get("completed") ? "" : "  [stopped at max_cycles before the trace ended]") << "\n\n";
   o << std::left << std::setw(7) << "core" << std::right << std::setw(10) << "ops" << std::setw(10) << "loads"
-    << std::setw(10) << "stores" << std::setw(8) << "rmws" << std::setw(11) << "cycles" << std::setw(11)
-    << "L1D hits" << std::setw(9) << "misses" << std::setw(8) << "hit%" << std::setw(8) << "MPKI" << std::setw(10)
-    << "AMAT" << "\n";
+    << std::setw(10) << "stores" << std::setw(8) << "rmws" << std::setw(11) << "cycles" << std::setw(11) << "L1D hits"
+    << std::setw(9) << "misses" << std::setw(8) << "hit%" << std::setw(8) << "MPKI" << std::setw(10) << "AMAT"
+    << "\n";
   for (std::size_t i = 0; i < m.cores.size(); ++i) {
     const std::string p = "core" + std::to_string(i);
     o << std::left << std::setw(7) << p << std::right << std::setw(10) << uint64_t(get(p + ".ops")) << std::setw(10)
@@ -515,16 +515,16 @@ std::string System::summary() const {
   }
   if (m.nodes[0].l3) {
     const double h = over_nodes("l3.hits"), mi = over_nodes("l3.misses");
-    o << (m.nodes.size() > 1 ? "L3 (slices)    " : "L3 (shared)    ") << std::setprecision(0) << h << " hits, "
-      << mi << " misses";
+    o << (m.nodes.size() > 1 ? "L3 (slices)    " : "L3 (shared)    ") << std::setprecision(0) << h << " hits, " << mi
+      << " misses";
     if (h + mi > 0) o << std::setprecision(1) << " (" << 100 * h / (h + mi) << "% hits)";
     o << "\n";
   }
   if (m.net) {
     o << std::setprecision(0) << "network        " << get("network.messages") << " messages (GetS "
-      << get("network.msgs.GetS") << ", GetM " << get("network.msgs.GetM") << ", Fwd " << get("network.msgs.Fwd-GetS") + get("network.msgs.Fwd-GetM")
-      << ", Inv " << get("network.msgs.Inv") << ", Inv-Ack " << get("network.msgs.Inv-Ack") << ", Data "
-      << get("network.msgs.Data") << ", Puts "
+      << get("network.msgs.GetS") << ", GetM " << get("network.msgs.GetM") << ", Fwd "
+      << get("network.msgs.Fwd-GetS") + get("network.msgs.Fwd-GetM") << ", Inv " << get("network.msgs.Inv")
+      << ", Inv-Ack " << get("network.msgs.Inv-Ack") << ", Data " << get("network.msgs.Data") << ", Puts "
       << get("network.msgs.PutS") + get("network.msgs.PutM") + get("network.msgs.PutE") + get("network.msgs.PutO")
       << "), avg latency " << std::setprecision(1) << get("network.avg_latency_cycles") << " cycles\n";
     if (m.nodes.size() > 1)
@@ -533,12 +533,11 @@ std::string System::summary() const {
         << 100 * get("numa.remote_share") << "% remote), miss latency local " << get("numa.local_miss_latency_cycles")
         << " / remote " << get("numa.remote_miss_latency_cycles") << " uncore cycles\n";
   } else
-  o << std::setprecision(0) << "bus            " << get("bus.transactions") << " transactions (GetS "
-    << get("bus.msgs.GetS") << ", GetM " << get("bus.msgs.GetM") << ", PutM " << get("bus.msgs.PutM")
-    << (get("bus.msgs.Upd") > 0 ? ", Upd " + std::to_string(std::uint64_t(get("bus.msgs.Upd"))) : std::string())
-    << "), "
-    << get("bus.cache_to_cache") << " cache-to-cache, utilization " << std::setprecision(1)
-    << 100 * get("bus.utilization") << "%\n";
+    o << std::setprecision(0) << "bus            " << get("bus.transactions") << " transactions (GetS "
+      << get("bus.msgs.GetS") << ", GetM " << get("bus.msgs.GetM") << ", PutM " << get("bus.msgs.PutM")
+      << (get("bus.msgs.Upd") > 0 ? ", Upd " + std::to_string(std::uint64_t(get("bus.msgs.Upd"))) : std::string())
+      << "), " << get("bus.cache_to_cache") << " cache-to-cache, utilization " << std::setprecision(1)
+      << 100 * get("bus.utilization") << "%\n";
   double inv = 0;
   for (auto& [k, x] : v)
     if (ends_with(k, ".invalidations")) inv += x;
@@ -557,11 +556,13 @@ std::string System::summary() const {
       << (walks > 0 ? wc / walks : 0.0) << " cycles on average), " << std::setprecision(0) << faults
       << " page faults\n";
   }
-  o << "memory         " << over_nodes("memory.reads") << " line reads, " << over_nodes("memory.writes") << " line writes\n";
+  o << "memory         " << over_nodes("memory.reads") << " line reads, " << over_nodes("memory.writes")
+    << " line writes\n";
   for (auto& nm : m.nodes) {
     if (!nm.dram) continue;
     const std::string p = nm.prefix + "memory.";
-    o << std::setprecision(0) << (m.nodes.size() > 1 ? "DRAM " + nm.prefix.substr(0, nm.prefix.size() - 1) : std::string("DRAM"))
+    o << std::setprecision(0)
+      << (m.nodes.size() > 1 ? "DRAM " + nm.prefix.substr(0, nm.prefix.size() - 1) : std::string("DRAM"))
       << std::string(m.nodes.size() > 1 ? 4 : 11, ' ') << m.cfg.choice("dram.preset") << ": row hits "
       << get(p + "row_hits") << ", misses " << get(p + "row_misses") << ", conflicts " << get(p + "row_conflicts")
       << "; read latency " << std::setprecision(1) << get(p + "read_latency_ns") << " ns (p99 "

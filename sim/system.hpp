@@ -17,12 +17,12 @@ class Trace;
 class AccessObserver;
 
 struct RunOptions {
-  std::string trace;        // "" = the config's `trace` key
+  std::string trace;                    // "" = the config's `trace` key
   std::shared_ptr<Trace> trace_object;  // a trace made in memory (the stress tester); wins over `trace`
-  std::string events_path;  // "" = no event log
-  std::uint64_t max_cycles = 0;  // 0 = the config's max_cycles (0 = unlimited)
-  bool progress = false;         // progress lines on stderr
-  AccessObserver* observer = nullptr;  // told of every memory access as it performs
+  std::string events_path;              // "" = no event log
+  std::uint64_t max_cycles = 0;         // 0 = the config's max_cycles (0 = unlimited)
+  bool progress = false;                // progress lines on stderr
+  AccessObserver* observer = nullptr;   // told of every memory access as it performs
 };
 
 struct RunOutcome {

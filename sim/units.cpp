@@ -71,8 +71,7 @@ bool split_quantity(const std::string& text, Quantity& q) {
 bool iequal(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
   return true;
 }
 
@@ -98,8 +97,8 @@ std::string suggest_unit(const std::vector<Unit>& units, const std::string& name
 }
 
 // The unit of `q`, or a UserError that suggests the nearest valid one.
-const Unit& unit_of(const char* what, const std::string& text, const Quantity& q,
-                    const std::vector<Unit>& units, const std::string& forms) {
+const Unit& unit_of(const char* what, const std::string& text, const Quantity& q, const std::vector<Unit>& units,
+                    const std::string& forms) {
   if (const Unit* u = find_unit(units, q.unit)) return *u;
   if (q.unit.empty()) bad(what, text, "a unit is missing; " + forms);
   std::string s = suggest_unit(units, q.unit);
@@ -143,14 +142,12 @@ const std::vector<Unit>& frequency_units() {
 
 // In femtoseconds.
 const std::vector<Unit>& time_units() {
-  static const std::vector<Unit> u = {{"s", 1e15},  {"ms", 1e12}, {"us", 1e9},
-                                      {"ns", 1e6},  {"ps", 1e3},  {"fs", 1}};
+  static const std::vector<Unit> u = {{"s", 1e15}, {"ms", 1e12}, {"us", 1e9}, {"ns", 1e6}, {"ps", 1e3}, {"fs", 1}};
   return u;
 }
 
 const std::vector<Unit>& decimal_bandwidth_units() {
-  static const std::vector<Unit> u = {{"TB/s", 1e12}, {"GB/s", 1e9}, {"MB/s", 1e6}, {"kB/s", 1e3},
-                                      {"B/s", 1}};
+  static const std::vector<Unit> u = {{"TB/s", 1e12}, {"GB/s", 1e9}, {"MB/s", 1e6}, {"kB/s", 1e3}, {"B/s", 1}};
   return u;
 }
 
@@ -184,8 +181,7 @@ std::uint64_t parse_size(const std::string& text) {
       {{"T", "t", "TB", "tB", "tb", "Tb"}, "TiB (1024 GiB)"}};
   for (const auto& [spellings, binary] : ambiguous)
     for (const auto& s : spellings)
-      if (q.unit == s)
-        bad("size", text, "use " + binary + " — did you mean " + q.written + binary.substr(0, 3) + "?");
+      if (q.unit == s) bad("size", text, "use " + binary + " — did you mean " + q.written + binary.substr(0, 3) + "?");
   const Unit& unit = unit_of("size", text, q, size_units(), forms);
   if (q.negative) bad("size", text, "a size cannot be negative");
   const auto scale = static_cast<std::uint64_t>(unit.scale);
@@ -267,8 +263,8 @@ std::int64_t parse_integer(const std::string& text) {
   Quantity q;
   if (!split_quantity(text, q) || q.fraction || !q.unit.empty()) bad("integer", text, forms);
   std::uint64_t n = 0;
-  const std::uint64_t limit = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) +
-                              (q.negative ? 1 : 0);
+  const std::uint64_t limit =
+      static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + (q.negative ? 1 : 0);
   for (char c : q.number) {
     if (c == '-') continue;
     auto d = static_cast<std::uint64_t>(c - '0');
@@ -287,8 +283,7 @@ bool parse_bool(const std::string& text) {
 }
 
 std::string format_size(std::uint64_t bytes) {
-  static const std::vector<std::pair<const char*, int>> units = {
-      {"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}};
+  static const std::vector<std::pair<const char*, int>> units = {{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}};
   if (bytes != 0)
     for (const auto& [name, shift] : units)
       if (bytes % (std::uint64_t{1} << shift) == 0) return std::to_string(bytes >> shift) + name;

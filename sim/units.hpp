@@ -46,9 +46,9 @@ std::int64_t parse_integer(const std::string& text);
 // `true` or `false`.
 bool parse_bool(const std::string& text);
 
-std::string format_size(std::uint64_t bytes);     // 32768 → "32KiB", 100 → "100B"
-std::string format_frequency(double hz);          // 3e9 → "3GHz"
-std::string format_latency(const Latency& l);     // "4cycles", "1cycle", "60ns", "500ps"
+std::string format_size(std::uint64_t bytes);      // 32768 → "32KiB", 100 → "100B"
+std::string format_frequency(double hz);           // 3e9 → "3GHz"
+std::string format_latency(const Latency& l);      // "4cycles", "1cycle", "60ns", "500ps"
 std::string format_bandwidth(double bytes_per_s);  // 25.6e9 → "25.6GB/s"
 
 }  // namespace cohsim

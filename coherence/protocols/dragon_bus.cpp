@@ -15,15 +15,14 @@ using A = Action;
 
 const ProtocolTable& dragon_bus() {
   static const ProtocolTable t(
-      "dragon", "bus", "update protocol: a store to a shared line sends the data to the sharers instead of "
-                       "invalidating them",
+      "dragon", "bus",
+      "update protocol: a store to a shared line sends the data to the sharers instead of "
+      "invalidating them",
       {
-          {"I", "invalid: no copy (Dragon has no invalid state proper; a line not present)", true,
-           Permission::None},
+          {"I", "invalid: no copy (Dragon has no invalid state proper; a line not present)", true, Permission::None},
           {"E", "exclusive clean: the only copy, memory up to date", true, Permission::Read},
           {"Sc", "shared clean: other caches may hold it; stores go out as updates", true, Permission::Read},
-          {"Sm", "shared modified: shared, dirty, this cache owns it and writes it back", true,
-           Permission::Read},
+          {"Sm", "shared modified: shared, dirty, this cache owns it and writes it back", true, Permission::Read},
           {"M", "modified: the only copy, dirty", true, Permission::Write},
           {"IS_AD", "I->E/Sc, waiting for our GetS to be ordered and for data", false, Permission::None},
           {"IS_D", "I->E/Sc, GetS ordered, waiting for data", false, Permission::None},
@@ -31,12 +30,11 @@ const ProtocolTable& dragon_bus() {
           {"IW_D", "write miss: GetS ordered, waiting for data", false, Permission::None},
           {"Sc_U", "Sc with a store waiting for our update to be ordered", false, Permission::Read},
           {"Sm_U", "Sm with a store waiting for our update to be ordered", false, Permission::Read},
-          {"MI_A", "M/Sm->I, waiting for our PutM to be ordered (in the writeback buffer)", false,
-           Permission::Read},
+          {"MI_A", "M/Sm->I, waiting for our PutM to be ordered (in the writeback buffer)", false, Permission::Read},
           {"II_A", "lost ownership before our PutM was ordered", false, Permission::None},
       },
-      {E::Load, E::Store, E::Replacement, E::OwnGetS, E::OwnPutM, E::OwnUpd, E::OwnUpdAlone, E::OtherGetS,
-       E::OtherPutM, E::OtherUpd, E::Data, E::DataExclusive},
+      {E::Load, E::Store, E::Replacement, E::OwnGetS, E::OwnPutM, E::OwnUpd, E::OwnUpdAlone, E::OtherGetS, E::OtherPutM,
+       E::OtherUpd, E::Data, E::DataExclusive},
       {
           row("I", {E::Load}, {A::IssueGetS}, "IS_AD"),
           row("I", {E::Store}, {A::IssueGetS}, "IW_AD"),
@@ -108,8 +106,10 @@ const ProtocolTable& dragon_bus() {
           row("II_A", {E::OtherGetS, E::OtherPutM, E::OtherUpd}, {}),
       },
       {
-          {"Sc_U,Replacement", "a line waiting for its own transaction is never chosen as a victim: the controller takes another way"},
-          {"Sm_U,Replacement", "a line waiting for its own transaction is never chosen as a victim: the controller takes another way"},
+          {"Sc_U,Replacement",
+           "a line waiting for its own transaction is never chosen as a victim: the controller takes another way"},
+          {"Sm_U,Replacement",
+           "a line waiting for its own transaction is never chosen as a victim: the controller takes another way"},
       });
   return t;
 }

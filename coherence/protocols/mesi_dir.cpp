@@ -13,7 +13,8 @@ using A = Action;
 
 const ProtocolTable& mesi_dir_cache() {
   static const ProtocolTable t(
-      "mesi", "directory", "MESI over a full-map directory: a line nobody shares arrives Exclusive and is written silently",
+      "mesi", "directory",
+      "MESI over a full-map directory: a line nobody shares arrives Exclusive and is written silently",
       {
           {"I", "invalid: no copy", true, Permission::None},
           {"S", "shared: read-only copy; the directory lists us as a sharer", true, Permission::Read},
@@ -104,8 +105,7 @@ const ProtocolTable& mesi_dir_home() {
           {"E", "the owner holds the only copy, in E or (silently) M", true, Permission::None},
           {"S_D", "E->S, the old owner's data is on its way to memory", false, Permission::None},
       },
-      {E::DirGetS, E::DirGetM, E::PutSNotLast, E::PutSLast, E::PutMOwner, E::PutEOwner, E::PutNonOwner,
-       E::OwnerData},
+      {E::DirGetS, E::DirGetM, E::PutSNotLast, E::PutSLast, E::PutMOwner, E::PutEOwner, E::PutNonOwner, E::OwnerData},
       {
           row("I", {E::DirGetS}, {A::DirSendExclusive, A::SetOwnerToReq}, "E"),
           row("I", {E::DirGetM}, {A::DirSendData, A::SetOwnerToReq}, "E"),

@@ -29,8 +29,8 @@ const ProtocolTable& mesif_bus() {
           {"MI_A", "M->I, waiting for our PutM to be ordered (in the writeback buffer)", false, Permission::Write},
           {"II_A", "M->I, lost the line before our PutM was ordered", false, Permission::None},
       },
-      {E::Load, E::Store, E::Replacement, E::OwnGetS, E::OwnGetM, E::OwnPutM, E::OtherGetS, E::OtherGetM,
-       E::OtherPutM, E::Data, E::DataExclusive},
+      {E::Load, E::Store, E::Replacement, E::OwnGetS, E::OwnGetM, E::OwnPutM, E::OtherGetS, E::OtherGetM, E::OtherPutM,
+       E::Data, E::DataExclusive},
       {
           row("I", {E::Load}, {A::IssueGetS}, "IS_AD"),
           row("I", {E::Store}, {A::IssueGetM}, "IM_AD"),

@@ -33,8 +33,8 @@ const ProtocolTable& moesi_bus() {
           {"OI_A", "O->I, waiting for our PutM to be ordered (in the writeback buffer)", false, Permission::Read},
           {"II_A", "lost the line before our PutM was ordered", false, Permission::None},
       },
-      {E::Load, E::Store, E::Replacement, E::OwnGetS, E::OwnGetM, E::OwnPutM, E::OtherGetS, E::OtherGetM,
-       E::OtherPutM, E::Data, E::DataExclusive},
+      {E::Load, E::Store, E::Replacement, E::OwnGetS, E::OwnGetM, E::OwnPutM, E::OtherGetS, E::OtherGetM, E::OtherPutM,
+       E::Data, E::DataExclusive},
       {
           row("I", {E::Load}, {A::IssueGetS}, "IS_AD"),
           row("I", {E::Store}, {A::IssueGetM}, "IM_AD"),
@@ -116,7 +116,8 @@ const ProtocolTable& moesi_bus() {
           row("II_A", {E::OtherGetS, E::OtherGetM, E::OtherPutM}, {}),
       },
       {
-          {"OM_A,Replacement", "a line waiting for its own transaction is never chosen as a victim: the controller takes another way"},
+          {"OM_A,Replacement",
+           "a line waiting for its own transaction is never chosen as a victim: the controller takes another way"},
       });
   return t;
 }

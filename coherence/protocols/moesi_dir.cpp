@@ -142,8 +142,8 @@ const ProtocolTable& moesi_dir_home() {
           {"O", "an owner answers for the line, the sharers hold read-only copies; memory may be stale", true,
            Permission::None},
       },
-      {E::DirGetS, E::DirGetM, E::DirGetMOwner, E::PutSNotLast, E::PutSLast, E::PutMOwner, E::PutEOwner,
-       E::PutOOwner, E::PutNonOwner},
+      {E::DirGetS, E::DirGetM, E::DirGetMOwner, E::PutSNotLast, E::PutSLast, E::PutMOwner, E::PutEOwner, E::PutOOwner,
+       E::PutNonOwner},
       {
           row("I", {E::DirGetS}, {A::DirSendExclusive, A::SetOwnerToReq}, "E"),
           row("I", {E::DirGetM}, {A::DirSendData, A::SetOwnerToReq}, "E"),

@@ -26,8 +26,8 @@ const ProtocolTable& msi_bus() {
           {"MI_A", "M->I, waiting for our PutM to be ordered (in the writeback buffer)", false, Permission::Write},
           {"II_A", "M->I, lost the line before our PutM was ordered", false, Permission::None},
       },
-      {E::Load, E::Store, E::Replacement, E::OwnGetS, E::OwnGetM, E::OwnPutM, E::OtherGetS, E::OtherGetM,
-       E::OtherPutM, E::Data},
+      {E::Load, E::Store, E::Replacement, E::OwnGetS, E::OwnGetM, E::OwnPutM, E::OtherGetS, E::OtherGetM, E::OtherPutM,
+       E::Data},
       {
           row("I", {E::Load}, {A::IssueGetS}, "IS_AD"),
           row("I", {E::Store}, {A::IssueGetM}, "IM_AD"),
@@ -90,10 +90,14 @@ const ProtocolTable& msi_bus() {
           {"MI_A,Replacement", "the line already left the array for the writeback buffer"},
           {"II_A,Replacement", "the line already left the array for the writeback buffer"},
           {"IS_D,Other-GetS", "atomic transactions: the bus is ours until our data arrives"},
-          {"IS_D,Other-GetM", "atomic transactions"}, {"IS_D,Other-PutM", "atomic transactions"},
-          {"IM_D,Other-GetS", "atomic transactions"}, {"IM_D,Other-GetM", "atomic transactions"},
-          {"IM_D,Other-PutM", "atomic transactions"}, {"SM_D,Other-GetS", "atomic transactions"},
-          {"SM_D,Other-GetM", "atomic transactions"}, {"SM_D,Other-PutM", "atomic transactions"},
+          {"IS_D,Other-GetM", "atomic transactions"},
+          {"IS_D,Other-PutM", "atomic transactions"},
+          {"IM_D,Other-GetS", "atomic transactions"},
+          {"IM_D,Other-GetM", "atomic transactions"},
+          {"IM_D,Other-PutM", "atomic transactions"},
+          {"SM_D,Other-GetS", "atomic transactions"},
+          {"SM_D,Other-GetM", "atomic transactions"},
+          {"SM_D,Other-PutM", "atomic transactions"},
       });
   return t;
 }

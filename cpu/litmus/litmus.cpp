@@ -46,7 +46,9 @@ class Lexer {
     return take().number;
   }
   bool at_end() const { return cur_.kind == Tok::End; }
-  std::string got() const { return cur_.kind == Tok::End ? ", found the end of the line" : ", found '" + cur_.text + "'"; }
+  std::string got() const {
+    return cur_.kind == Tok::End ? ", found the end of the line" : ", found '" + cur_.text + "'";
+  }
   [[noreturn]] void fail(const std::string& msg) const { throw UserError(located(file_, line_, cur_.col, msg)); }
   int line() const { return line_; }
 
@@ -114,7 +116,7 @@ Ordering parse_ordering(Lexer& lx) {
 
 const char* rmw_methods[] = {"fetch_add", "fetch_sub", "fetch_and", "fetch_or", "fetch_xor", "swap"};
 const OpKind rmw_kinds[] = {OpKind::FetchAdd, OpKind::FetchSub, OpKind::FetchAnd,
-                            OpKind::FetchOr, OpKind::FetchXor, OpKind::Swap};
+                            OpKind::FetchOr,  OpKind::FetchXor, OpKind::Swap};
 
 std::string trim(const std::string& s) {
   std::size_t b = s.find_first_not_of(" \t\r"), e = s.find_last_not_of(" \t\r");
@@ -193,8 +195,11 @@ class Parser {
                 (near.empty() ? "" : " (did you mean '" + near + "'?)"));
       }
     }
-    if (in_thread_) throw UserError(located(t_.path, thread_line_, 0, "thread " + std::to_string(t_.threads - 1) + " is not closed: missing '}'"));
-    if (t_.threads == 0) throw UserError(located(t_.path, n, 0, "no threads: a test needs at least one 'thread N { ... }'"));
+    if (in_thread_)
+      throw UserError(located(t_.path, thread_line_, 0,
+                              "thread " + std::to_string(t_.threads - 1) + " is not closed: missing '}'"));
+    if (t_.threads == 0)
+      throw UserError(located(t_.path, n, 0, "no threads: a test needs at least one 'thread N { ... }'"));
     if (!cond_) throw UserError(located(t_.path, n, 0, "missing the final condition 'exists (...)'"));
     (void)cond_line;
     t_.condition = cond_;
@@ -276,8 +281,9 @@ class Parser {
       lx.fail(what + " cannot be " + name(op.order) + " (Rust rejects it)");
     if ((op.kind == OpKind::CompareExchange || op.kind == OpKind::CompareExchangeWeak) &&
         !trace_detail::fail_order_allowed(op.order, op.fail_order))
-      lx.fail(std::string("compare_exchange failure ordering ") + name(op.fail_order) + " is not allowed with success ordering " +
-              name(op.order) + " (failure must be Relaxed, Acquire or SeqCst and no stronger than success)");
+      lx.fail(std::string("compare_exchange failure ordering ") + name(op.fail_order) +
+              " is not allowed with success ordering " + name(op.order) +
+              " (failure must be Relaxed, Acquire or SeqCst and no stronger than success)");
   }
 
   // LOC.method(args) after LOC has been read; fills `op`.
@@ -355,7 +361,8 @@ class Parser {
       lx.expect("=", "(a plain store is `*x = 1;`)");
       op.value = lx.number("the value to store");
     } else {
-      std::string first = lx.ident("a statement (x.store(1, Ordering::Relaxed); let r = x.load(...); *x = 1; fence(...);)");
+      std::string first =
+          lx.ident("a statement (x.store(1, Ordering::Relaxed); let r = x.load(...); *x = 1; fence(...);)");
       std::vector<std::string> path{first};
       while (lx.accept("::")) path.push_back(lx.ident("a name after '::'"));
       if (path.back() == "fence") {
@@ -366,8 +373,7 @@ class Parser {
         check_order(lx, op, "a fence");
       } else {
         if (path.size() > 1) lx.fail("unknown function '" + path.back() + "'; the only function is fence(ORDER)");
-        if (first == "let" || first == "thread" || first == "exists")
-          lx.fail("'" + first + "' cannot be used here");
+        if (first == "let" || first == "thread" || first == "exists") lx.fail("'" + first + "' cannot be used here");
         method_call(lx, first, op, false);
       }
     }
@@ -422,7 +428,8 @@ class Parser {
     auto n = std::make_shared<LitmusCond>();
     if (lx.peek().kind == Tok::Number) {
       const std::uint64_t th = lx.number("a thread number");
-      if (th >= t_.threads) lx.fail("no thread " + std::to_string(th) + " (the test has " + std::to_string(t_.threads) + ")");
+      if (th >= t_.threads)
+        lx.fail("no thread " + std::to_string(th) + " (the test has " + std::to_string(t_.threads) + ")");
       lx.expect(":", "after the thread number (1:r0 == 1)");
       const std::string r = lx.ident("a register name");
       const auto& regs = t_.registers[th];
@@ -432,7 +439,8 @@ class Parser {
         for (auto& x : regs) list += (list.empty() ? "" : ", ") + x;
         std::string near = nearest(r, regs);
         lx.fail("thread " + std::to_string(th) + " has no register '" + r + "'" +
-                (near.empty() ? "" : " (did you mean '" + near + "'?)") + "; its registers: " + (list.empty() ? "none" : list));
+                (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+                "; its registers: " + (list.empty() ? "none" : list));
       }
       n->thread = int(th), n->reg = int(it - regs.begin());
     } else {
@@ -507,7 +515,9 @@ class LitmusTrace final : public Trace {
   const std::string& path() const override { return path_; }
   const char* format() const override { return "litmus"; }
   unsigned threads() const override { return unsigned(ops_.size()); }
-  std::unique_ptr<ThreadStream> stream(unsigned t) const override { return std::make_unique<VectorStream>(&ops_.at(t)); }
+  std::unique_ptr<ThreadStream> stream(unsigned t) const override {
+    return std::make_unique<VectorStream>(&ops_.at(t));
+  }
   const std::vector<std::string>& registers(unsigned t) const override { return regs_.at(t); }
   const std::vector<std::pair<std::string, Addr>>& symbols() const override { return symbols_; }
 

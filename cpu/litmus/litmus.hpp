@@ -53,8 +53,8 @@ struct LitmusTest {
   std::string name;
   std::vector<std::pair<std::string, std::uint64_t>> init;  // location -> initial value
   unsigned threads = 0;
-  std::string condition_text;   // the `exists (...)` as written
-  std::string expectation;      // "allowed", "forbidden" or "" (from an `expect` line, if any)
+  std::string condition_text;  // the `exists (...)` as written
+  std::string expectation;     // "allowed", "forbidden" or "" (from an `expect` line, if any)
   // The trace text of the test (threads' operations, one per line, with the source
   // line numbers of the litmus file preserved in Op::line): line N of trace_text is
   // line N of the litmus file (a `thread N` line where the file says `thread N {`,
@@ -65,12 +65,12 @@ struct LitmusTest {
   std::vector<std::vector<std::string>> registers;
 
   // Added by the runner:
-  std::vector<std::string> locations;      // every location, in order of first appearance
-  std::vector<std::vector<Op>> ops;        // per thread; Op::addr = index into `locations`
+  std::vector<std::string> locations;  // every location, in order of first appearance
+  std::vector<std::vector<Op>> ops;    // per thread; Op::addr = index into `locations`
   // Per-ISA expectations from `expect x86: forbidden` lines: (isa, verdict).
   std::vector<std::pair<std::string, std::string>> isa_expectations;
   std::shared_ptr<const LitmusCond> condition;
-  bool condition_reads_memory = false;     // the condition names a location's final value
+  bool condition_reads_memory = false;  // the condition names a location's final value
   std::uint64_t location_init(unsigned loc) const;
 };
 
@@ -93,8 +93,8 @@ struct LitmusSchedule {
   // `offset` cycles of each other whatever the warm-up cost.
   bool aligned = false;
   std::vector<std::uint64_t> offset;
-  bool warm_only = false;               // the trace stops after the warm-up (no test operations)
-  std::uint64_t init_wait = 3000;       // cycles the other threads wait for thread 0's initial stores
+  bool warm_only = false;          // the trace stops after the warm-up (no test operations)
+  std::uint64_t init_wait = 3000;  // cycles the other threads wait for thread 0's initial stores
   // > 0: one more thread (the observer) computes this many cycles and then loads every
   // location with SeqCst into a register named after it (final values for the condition).
   std::uint64_t observer_wait = 0;

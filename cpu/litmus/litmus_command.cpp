@@ -3,6 +3,7 @@
 #include "cpu/litmus/litmus_command.hpp"
 
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -10,8 +11,6 @@
 #include <iostream>
 #include <sstream>
 #include <thread>
-
-#include <boost/program_options.hpp>
 
 #include "cpu/litmus/litmus_runner.hpp"
 #include "cpu/lowering.hpp"
@@ -66,8 +65,9 @@ std::vector<Variant> parse_isas(const std::string& list, bool lse_flag) {
   }
   if (lse_flag) {
     if (out.size() != 1 || out[0].isa != "arm")
-      throw UserError("--lse: LSE atomics are AArch64's; use it with --isa arm alone (in a list, write arm+lse), not --isa " +
-                      list);
+      throw UserError(
+          "--lse: LSE atomics are AArch64's; use it with --isa arm alone (in a list, write arm+lse), not --isa " +
+          list);
     out[0].lse = true;
   }
   return out;
@@ -101,8 +101,8 @@ std::string summary_table(const std::vector<LitmusResult>& rs, bool markdown) {
   std::size_t w = 4;
   for (auto& r : rs) w = std::max(w, r.test.size());
   char buf[256];
-  std::snprintf(buf, sizeof buf, "%-*s  %-8s %9s %9s  %-9s  %s\n", int(w), "test", "ISA", "runs", "observed", "expected",
-                "result");
+  std::snprintf(buf, sizeof buf, "%-*s  %-8s %9s %9s  %-9s  %s\n", int(w), "test", "ISA", "runs", "observed",
+                "expected", "result");
   o << buf;
   for (auto& r : rs) {
     std::snprintf(buf, sizeof buf, "%-*s  %-8s %9llu %9llu  %-9s  %s\n", int(w), r.test.c_str(),
@@ -242,7 +242,8 @@ int run_litmus_command(const std::vector<std::string>& args) {
   if (summary.is_open()) {
     const unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
     summary << "`cohsim litmus` on " << tests.size() << " test(s), --isa " << isa_list << " --runs " << o.runs
-            << " --seed " << o.seed << " --jobs " << jobs << (vm.count("config") ? " --config " + vm["config"].as<std::string>() : "")
+            << " --seed " << o.seed << " --jobs " << jobs
+            << (vm.count("config") ? " --config " + vm["config"].as<std::string>() : "")
             << (o.full_caches ? " --full-caches" : "") << (o.check ? "" : " --no-check") << "; " << utc_now() << "; "
             << rate << ".\n\n"
             << summary_totals(results) << "\n\n"

@@ -80,7 +80,8 @@ std::string in_child(F f) {
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return "error: the process ended abnormally (status " + std::to_string(status) + ")" + (reply.empty() ? "" : ": " + reply);
+    return "error: the process ended abnormally (status " + std::to_string(status) + ")" +
+           (reply.empty() ? "" : ": " + reply);
   return reply;
 }
 
@@ -101,7 +102,8 @@ std::string simulate(const LitmusTest& t, const Config& cfg, const LitmusSchedul
     const Stats& st = sys.stats();
     if (s.warm_only) {
       std::string r = "ok";
-      for (unsigned th = 0; th < t.threads; ++th) r += " " + std::to_string(st.get("core" + std::to_string(th) + ".cycles"));
+      for (unsigned th = 0; th < t.threads; ++th)
+        r += " " + std::to_string(st.get("core" + std::to_string(th) + ".cycles"));
       return r;
     }
     std::ostringstream o;
@@ -298,8 +300,9 @@ std::string LitmusResult::to_json() const {
     << ", \"outcomes\": {";
   bool first = true;
   for (auto& [k, n] : outcomes) o << (first ? "" : ", ") << "\"" << json_escape(k) << "\": " << n, first = false;
-  o << "}, \"condition\": \"" << json_escape(condition_text) << "\", \"condition_observed\": "
-    << (condition_observed() ? "true" : "false") << ", \"condition_count\": " << condition_count
+  o << "}, \"condition\": \"" << json_escape(condition_text)
+    << "\", \"condition_observed\": " << (condition_observed() ? "true" : "false")
+    << ", \"condition_count\": " << condition_count
     << ", \"expect\": " << (expectation.empty() ? "null" : "\"" + expectation + "\"")
     << ", \"passed\": " << (passed() ? "true" : "false") << ", \"failed_runs\": " << failed_runs;
   if (condition_count) o << ", \"first_condition_run\": " << first_condition_run;
@@ -318,7 +321,8 @@ std::string LitmusResult::to_text() const {
     o << buf << (hit ? "* " : "  ") << k << "\n";
   }
   o << "  " << condition_text << ": "
-    << (condition_observed() ? "observed " + std::to_string(condition_count) + " time(s) (marked *)" : "never observed");
+    << (condition_observed() ? "observed " + std::to_string(condition_count) + " time(s) (marked *)"
+                             : "never observed");
   if (!expectation.empty()) o << "; expected " << expectation << ": " << verdict();
   else if (failed_runs) o << "; " << verdict();
   o << "\n";
@@ -409,8 +413,8 @@ std::string litmus_replay(const LitmusTest& t, const Config& base, const LitmusR
   Config cfg = run_config(t, base, opts);
   const unsigned cores = t.threads + (t.condition_reads_memory ? 1 : 0);
   Config sizes = base;
-  const std::vector<std::string> shrunk = opts.full_caches ? std::vector<std::string>{}
-                                                           : litmus_sized_caches(sizes, t.locations.size());
+  const std::vector<std::string> shrunk =
+      opts.full_caches ? std::vector<std::string>{} : litmus_sized_caches(sizes, t.locations.size());
   std::uint64_t jitter = 0, run_seed = 0;
   LitmusSchedule s = litmus_schedule(t, opts.seed, run, jitter, run_seed);
   if (s.aligned) {
@@ -433,7 +437,8 @@ std::string litmus_replay(const LitmusTest& t, const Config& base, const LitmusR
   for (auto& a : shrunk) o << " --set " << a;
   o << " --stats out.json\n"
     << "# and read coreN.regs.* in out.json";
-  if (s.observer_wait) o << " (thread " << t.threads << " reads the final values after " << s.observer_wait << " cycles)";
+  if (s.observer_wait)
+    o << " (thread " << t.threads << " reads the final values after " << s.observer_wait << " cycles)";
   o << ". Operations on line 0 of the litmus file are the runner's preamble.\n";
   for (auto& [name, a] : trace->symbols()) o << "place " << name << " 0x" << std::hex << a << std::dec << "\n";
   auto sym = [&](Addr a) {

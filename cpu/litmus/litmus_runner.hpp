@@ -31,10 +31,10 @@ struct LitmusRunOptions {
   bool lse = false;
   std::uint64_t runs = 1000;
   std::uint64_t seed = 0;
-  unsigned jobs = 0;             // 0: the number of CPUs
-  bool check = true;             // the coherence checker on in every run
-  std::string expect;            // "", "allowed", "forbidden": overrides the file's expectation
-  bool full_caches = false;      // false: litmus_sized_caches() (same outcomes, faster runs)
+  unsigned jobs = 0;         // 0: the number of CPUs
+  bool check = true;         // the coherence checker on in every run
+  std::string expect;        // "", "allowed", "forbidden": overrides the file's expectation
+  bool full_caches = false;  // false: litmus_sized_caches() (same outcomes, faster runs)
 };
 
 struct LitmusResult {
@@ -45,9 +45,9 @@ struct LitmusResult {
   std::vector<std::string> condition_keys;        // the outcomes that satisfy the condition
   std::uint64_t condition_count = 0;
   std::string condition_text;
-  std::string expectation;                        // the one checked ("" = none)
-  std::uint64_t failed_runs = 0;                  // runs that did not complete (a simulator bug)
-  std::string first_failure;                      // its message, with the run index
+  std::string expectation;                                // the one checked ("" = none)
+  std::uint64_t failed_runs = 0;                          // runs that did not complete (a simulator bug)
+  std::string first_failure;                              // its message, with the run index
   std::uint64_t first_condition_run = ~std::uint64_t(0);  // the first run that satisfied the condition
   double seconds = 0;
   // true: an allowed condition never observed passes (reported as "not seen"); the

@@ -106,8 +106,7 @@ std::vector<Region> parse_regions(const std::string& text) {
     }
     const std::uint64_t align = std::uint64_t(1) << (r.page_shift ? r.page_shift : 12);
     if (r.start % align || r.size % align)
-      throw UserError("region '" + item + "': START and SIZE must be multiples of its page size " +
-                      format_size(align));
+      throw UserError("region '" + item + "': START and SIZE must be multiples of its page size " + format_size(align));
     out.push_back(r);
   }
   std::sort(out.begin(), out.end(), [](const Region& a, const Region& b) { return a.start < b.start; });
@@ -120,8 +119,7 @@ std::vector<Region> parse_regions(const std::string& text) {
 AddressSpace::AddressSpace(std::vector<Region> regions, bool thp) : regions_(std::move(regions)), thp_(thp) {}
 
 const Region* AddressSpace::find(Addr va) const {
-  auto it = std::upper_bound(regions_.begin(), regions_.end(), va,
-                             [](Addr a, const Region& r) { return a < r.start; });
+  auto it = std::upper_bound(regions_.begin(), regions_.end(), va, [](Addr a, const Region& r) { return a < r.start; });
   if (it == regions_.begin()) return nullptr;
   --it;
   return va - it->start < it->size ? &*it : nullptr;

@@ -39,8 +39,8 @@ class AddressSpace {
 
   struct Page {
     Perm perm;
-    unsigned shift;         // 12, 21 or 30
-    const Region* region;   // nullptr outside every region
+    unsigned shift;        // 12, 21 or 30
+    const Region* region;  // nullptr outside every region
   };
   // The page holding `va`: its permissions and size.
   Page page(Addr va) const;
@@ -49,7 +49,7 @@ class AddressSpace {
  private:
   const Region* find(Addr va) const;
   bool overlaps_region(Addr lo, Addr hi) const;  // [lo, hi)
-  std::vector<Region> regions_;  // sorted by start, disjoint
+  std::vector<Region> regions_;                  // sorted by start, disjoint
   bool thp_;
 };
 

@@ -22,8 +22,7 @@ FrameAllocator::FrameAllocator(std::vector<MemoryNode> nodes, std::vector<unsign
   if (nodes_.empty()) throw std::logic_error("FrameAllocator: no memory node");
   if (bind_node_ >= nodes_.size())
     throw UserError("vm.bind_node: " + std::to_string(bind_node_) + " but the system has " +
-                    std::to_string(nodes_.size()) + " memory node(s); valid: 0.." +
-                    std::to_string(nodes_.size() - 1));
+                    std::to_string(nodes_.size()) + " memory node(s); valid: 0.." + std::to_string(nodes_.size() - 1));
   for (unsigned n : core_node_)
     if (n >= nodes_.size()) throw std::logic_error("FrameAllocator: a core on a node that does not exist");
   for (const MemoryNode& n : nodes_) {

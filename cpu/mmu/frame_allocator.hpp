@@ -25,7 +25,7 @@
 namespace cohsim {
 
 struct MemoryNode {
-  Addr base = 0;            // 1 GiB-aligned
+  Addr base = 0;           // 1 GiB-aligned
   std::uint64_t size = 0;  // bytes
 };
 
@@ -36,8 +36,7 @@ std::vector<std::string> placement_names();
 class FrameAllocator {
  public:
   // core_node[c]: the node of core c. bind_node: the node of Placement::Bind.
-  FrameAllocator(std::vector<MemoryNode> nodes, std::vector<unsigned> core_node, Placement policy,
-                 unsigned bind_node);
+  FrameAllocator(std::vector<MemoryNode> nodes, std::vector<unsigned> core_node, Placement policy, unsigned bind_node);
 
   // The node a page of `va` faulted in by `core` goes to.
   unsigned node_for(Addr va, unsigned page_shift, unsigned core) const;
@@ -50,7 +49,7 @@ class FrameAllocator {
 
  private:
   struct Pool {
-    Addr brk = 0, end = 0;             // untouched memory of the node
+    Addr brk = 0, end = 0;                        // untouched memory of the node
     Addr cur[3] = {0, 0, 0}, lim[3] = {0, 0, 0};  // the chunk each size class carves from
     std::uint64_t allocated = 0;
   };

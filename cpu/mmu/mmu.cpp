@@ -34,8 +34,8 @@ void Mmu::violation(const Op& op, const std::string& what) const {
                                                     : "read and write";
   throw UserError(located(p_.trace_path, int(op.line), 0,
                           p_.name + ": " + name(op.kind) + (op.kind == OpKind::Load ? " from" : " to") +
-                              " virtual address " + hex(op.addr) + " is not allowed: it is in " + what + ", " +
-                              region + " (permissions " + name(pg.perm) + ": " + meaning + ", see vm.regions)"));
+                              " virtual address " + hex(op.addr) + " is not allowed: it is in " + what + ", " + region +
+                              " (permissions " + name(pg.perm) + ": " + meaning + ", see vm.regions)"));
 }
 
 bool Mmu::translate_slow(Tick t, const Op& op, Addr& pa, Tick& next, unsigned& ports_used) {
@@ -96,7 +96,8 @@ void Mmu::start_walk(Tick at) {
   if (pwc_.entries()) {
     unsigned l;
     Addr next;
-    if (pwc_.lookup(req_.addr, fmt_.levels(), [this](unsigned k) { return fmt_.shift(k); }, l, next)) {
+    if (pwc_.lookup(
+            req_.addr, fmt_.levels(), [this](unsigned k) { return fmt_.shift(k); }, l, next)) {
       ++pwc_hits_;
       level_ = l + 1;
       table_ = next;

@@ -97,17 +97,17 @@ class Mmu {
   PageWalkCache pwc_;
 
   State state_ = State::Idle;
-  Op req_{};                // the operation being translated
-  Tick req_start_ = 0;      // when its translation started
-  Addr pa_ = 0;             // State::Ready: the result, usable from ready_at_
+  Op req_{};            // the operation being translated
+  Tick req_start_ = 0;  // when its translation started
+  Addr pa_ = 0;         // State::Ready: the result, usable from ready_at_
   Tick ready_at_ = 0;
-  unsigned level_ = 0;      // State::Walk: the level being read, in table_
+  unsigned level_ = 0;  // State::Walk: the level being read, in table_
   Addr table_ = 0;
-  Tick step_at_ = 0;        // the next step may happen from this tick
+  Tick step_at_ = 0;  // the next step may happen from this tick
   Tick walk_start_ = 0, fault_start_ = 0;
-  bool accessed_ = false;   // the current PTE access was made (counted)
-  bool waiting_ = false;    // for line_ready()
-  bool blocked_ = false;    // ... of any line (no MSHR was free)
+  bool accessed_ = false;  // the current PTE access was made (counted)
+  bool waiting_ = false;   // for line_ready()
+  bool blocked_ = false;   // ... of any line (no MSHR was free)
   LineAddr wait_line_ = 0;
   std::vector<PteWrite> stores_;  // State::Fault: the entries the handler wrote
   std::size_t store_idx_ = 0;

@@ -67,8 +67,7 @@ std::uint64_t PageTableFormat::encode_leaf(Addr frame, unsigned level, bool writ
     case Kind::Arm:
       return (frame & kArmOaMask) | kArmValid | (last ? kArmTable : 0) | kArmAp1 | (writable ? 0 : kArmAp2) |
              kArmShInner | kArmAf;
-    case Kind::RiscV:
-      return ((frame >> 12) << 10) | kRvV | kRvR | kRvU | kRvA | (writable ? kRvW | kRvD : 0);
+    case Kind::RiscV: return ((frame >> 12) << 10) | kRvV | kRvR | kRvU | kRvA | (writable ? kRvW | kRvD : 0);
   }
   return 0;
 }

@@ -14,7 +14,7 @@
 namespace cohsim {
 
 struct TlbEntry {
-  Addr frame = 0;        // physical address of the page
+  Addr frame = 0;           // physical address of the page
   std::uint8_t shift = 12;  // log2 of the page size: 12, 21 or 30
   bool writable = false;
 };
@@ -58,7 +58,7 @@ class Tlb {
   std::uint64_t last_vpn_ = ~std::uint64_t(0);  // the previous hit (none after an insert)
   unsigned last_shift_ = 12;
   std::size_t last_ = 0;
-  std::vector<std::uint64_t> tags_;  // (vpn << 2) | size code, or kEmpty
+  std::vector<std::uint64_t> tags_;    // (vpn << 2) | size code, or kEmpty
   std::vector<std::uint64_t> stamps_;  // last use; the smallest is the LRU way
   std::vector<TlbEntry> entries_;
 };

@@ -104,8 +104,10 @@ std::uint32_t RaceFinder::place(Thread& th, const AccessEvent& e) {
   if (!by_line_) {
     ProgramOp op;
     op.line = e.line;
-    op.kind = e.kind == AccessEvent::Load ? OpKind::Load : e.kind == AccessEvent::Store ? OpKind::Store
-              : e.kind == AccessEvent::Rmw ? OpKind::Swap : OpKind::Fence;
+    op.kind = e.kind == AccessEvent::Load    ? OpKind::Load
+              : e.kind == AccessEvent::Store ? OpKind::Store
+              : e.kind == AccessEvent::Rmw   ? OpKind::Swap
+                                             : OpKind::Fence;
     op.order = e.order;
     op.addr = e.addr;
     op.size = e.size;

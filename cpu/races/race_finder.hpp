@@ -111,12 +111,12 @@ class RaceFinder : public AccessObserver {
     bool acquire, release;
   };
   struct Thread {
-    std::vector<ProgramOp> ops;       // program order (arrival mode: appended as events come)
-    std::vector<Fence> fences;        // ascending positions
-    std::size_t next_fence = 0;       // fences before it have taken effect
-    std::vector<Point> points;        // ascending; points[0] = {0, zeros}
-    std::map<std::uint32_t, Clock> pending;     // acquire fence position -> syncs of earlier Relaxed loads
-    std::vector<Point> release_fences;          // position -> the clock a later Relaxed write publishes
+    std::vector<ProgramOp> ops;              // program order (arrival mode: appended as events come)
+    std::vector<Fence> fences;               // ascending positions
+    std::size_t next_fence = 0;              // fences before it have taken effect
+    std::vector<Point> points;               // ascending; points[0] = {0, zeros}
+    std::map<std::uint32_t, Clock> pending;  // acquire fence position -> syncs of earlier Relaxed loads
+    std::vector<Point> release_fences;       // position -> the clock a later Relaxed write publishes
   };
   struct History {
     int thread;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -12,8 +13,6 @@
 #include <memory>
 #include <sstream>
 #include <tuple>
-
-#include <boost/program_options.hpp>
 
 #include "cpu/litmus/litmus.hpp"
 #include "cpu/lowering.hpp"
@@ -89,8 +88,8 @@ Subject load_subject(const std::string& path, std::uint64_t stagger) {
 }
 
 Run run_once(const Config& cfg, const Subject& s, std::uint64_t max_cycles, std::size_t limit) {
-  std::unique_ptr<RaceFinder> finder =
-      s.by_line ? std::make_unique<RaceFinder>(s.program, limit) : std::make_unique<RaceFinder>(s.trace->threads(), limit);
+  std::unique_ptr<RaceFinder> finder = s.by_line ? std::make_unique<RaceFinder>(s.program, limit)
+                                                 : std::make_unique<RaceFinder>(s.trace->threads(), limit);
   RunOptions ro;
   ro.trace_object = s.trace;
   ro.max_cycles = max_cycles;
@@ -142,7 +141,8 @@ Run deserialize(const std::string& text) {
   if (word != "run" || !in) throw SimError("races: a run's child process sent a malformed result");
   for (std::size_t i = 0; i < n; ++i) {
     Race x;
-    if (!get_access(in, x.a) || !get_access(in, x.b)) throw SimError("races: a run's child process sent a truncated result");
+    if (!get_access(in, x.a) || !get_access(in, x.b))
+      throw SimError("races: a run's child process sent a truncated result");
     r.races.push_back(std::move(x));
   }
   return r;
@@ -221,7 +221,8 @@ std::string describe(const Trace& t, const RaceAccess& a) {
 }
 
 std::string side_text(const Trace& t, const RaceAccess& a) {
-  if (a.line) return "line " + std::to_string(a.line) + " (thread " + std::to_string(a.thread) + ", " + describe(t, a) + ")";
+  if (a.line)
+    return "line " + std::to_string(a.line) + " (thread " + std::to_string(a.thread) + ", " + describe(t, a) + ")";
   return "thread " + std::to_string(a.thread) + " operation " + std::to_string(a.op + 1) + " (" + describe(t, a) + ")";
 }
 
@@ -240,10 +241,11 @@ std::string json_string(const std::string& s) {
 
 std::string side_json(const Trace& t, const RaceAccess& a) {
   std::ostringstream o;
-  o << "{\"thread\": " << a.thread << ", \"line\": " << a.line << ", \"op\": " << a.op << ", \"kind\": " << json_string(a.what)
-    << ", \"order\": " << json_string(name(a.order)) << ", \"addr\": " << a.addr
-    << ", \"location\": " << json_string(addr_name(t, a.addr)) << ", \"size\": " << int(a.size)
-    << ", \"write\": " << (a.write ? "true" : "false") << ", \"text\": " << json_string(describe(t, a)) << "}";
+  o << "{\"thread\": " << a.thread << ", \"line\": " << a.line << ", \"op\": " << a.op
+    << ", \"kind\": " << json_string(a.what) << ", \"order\": " << json_string(name(a.order))
+    << ", \"addr\": " << a.addr << ", \"location\": " << json_string(addr_name(t, a.addr))
+    << ", \"size\": " << int(a.size) << ", \"write\": " << (a.write ? "true" : "false")
+    << ", \"text\": " << json_string(describe(t, a)) << "}";
   return o.str();
 }
 
@@ -257,8 +259,9 @@ std::string seeds_text(const std::vector<std::uint64_t>& seeds) {
 int run_races_command(const std::vector<std::string>& args) {
   po::options_description d("options");
   d.add_options()("help,h", "explain the options")(
-      "config,c", po::value<std::string>(), "the system to run on (YAML); default: the built-in defaults "
-                                            "(configs/default.yaml) with as many cores as the trace has threads")(
+      "config,c", po::value<std::string>(),
+      "the system to run on (YAML); default: the built-in defaults "
+      "(configs/default.yaml) with as many cores as the trace has threads")(
       "isa", po::value<std::string>(), "x86, arm or riscv (same as --set isa=...)")(
       "seed", po::value<unsigned long long>(), "the (first) run's seed (same as --set seed=N)")(
       "runs,n", po::value<unsigned>()->default_value(1), "runs, with seeds N, N+1, ...: the union of their races")(
@@ -266,10 +269,9 @@ int run_races_command(const std::vector<std::string>& args) {
       "json", "print the report as JSON")(
       "stagger", po::value<unsigned long long>()->default_value(0),
       ".litmus only: thread N starts N times this many cycles late (so a later thread sees an earlier one's "
-      "writes)")(
-      "limit", po::value<unsigned long long>()->default_value(RaceFinder::kDefaultLimit),
-      "list at most this many racy pairs per run")(
-      "max-cycles", po::value<unsigned long long>(), "stop each run after this many core cycles");
+      "writes)")("limit", po::value<unsigned long long>()->default_value(RaceFinder::kDefaultLimit),
+                 "list at most this many racy pairs per run")("max-cycles", po::value<unsigned long long>(),
+                                                              "stop each run after this many core cycles");
   po::options_description all;
   all.add(d);
   all.add_options()("trace", po::value<std::string>(), "");

@@ -71,8 +71,7 @@ std::size_t encode(const Op& op, unsigned char* p) {
   store<std::uint16_t>(p + 20, static_cast<std::uint16_t>(op.reg));
   unsigned lg = op.size == 1 ? 0 : op.size == 2 ? 1 : op.size == 4 ? 2 : 3;
   p[22] = static_cast<unsigned char>(static_cast<unsigned>(op.kind) | (lg << 4));
-  p[23] = static_cast<unsigned char>(static_cast<unsigned>(op.order) |
-                                     (static_cast<unsigned>(op.fail_order) << 4));
+  p[23] = static_cast<unsigned char>(static_cast<unsigned>(op.order) | (static_cast<unsigned>(op.fail_order) << 4));
   if (!is_cas(op.kind)) return 1;
   std::memset(p + 24, 0, kBinaryRecordSize);
   store<std::uint64_t>(p + 24, op.expected);
@@ -136,8 +135,8 @@ std::shared_ptr<BinData> read_header(const std::string& path) {
   if (got < 8 || std::memcmp(h, kBinaryTraceMagic, 8) != 0)
     throw UserError(path + ": not a binary trace (no COHSIMTR magic)");
   if (got < kFixedHeader)
-    throw UserError(path + ": truncated binary trace: the file ends inside the header (" +
-                    std::to_string(size) + " bytes)");
+    throw UserError(path + ": truncated binary trace: the file ends inside the header (" + std::to_string(size) +
+                    " bytes)");
   std::uint32_t version = load<std::uint32_t>(h + 8);
   std::uint32_t threads = load<std::uint32_t>(h + 12);
   std::uint32_t nsyms = load<std::uint32_t>(h + 16);
@@ -147,17 +146,15 @@ std::shared_ptr<BinData> read_header(const std::string& path) {
     throw UserError(path + ": unsupported binary trace version " + std::to_string(version) +
                     " (this cohsim reads version " + std::to_string(kBinaryTraceVersion) + ")");
   if (recsize != kBinaryRecordSize)
-    corrupt(path, "record size " + std::to_string(recsize) + ", expected " +
-                      std::to_string(kBinaryRecordSize));
+    corrupt(path, "record size " + std::to_string(recsize) + ", expected " + std::to_string(kBinaryRecordSize));
   if (declared > size)
-    throw UserError(path + ": truncated binary trace: the header says " +
-                    std::to_string(declared) + " bytes, the file has " + std::to_string(size));
+    throw UserError(path + ": truncated binary trace: the header says " + std::to_string(declared) +
+                    " bytes, the file has " + std::to_string(size));
   if (declared < size)
-    corrupt(path, "the header says " + std::to_string(declared) + " bytes, the file has " +
-                      std::to_string(size) + " (trailing garbage?)");
+    corrupt(path, "the header says " + std::to_string(declared) + " bytes, the file has " + std::to_string(size) +
+                      " (trailing garbage?)");
   if (threads == 0 || threads > kMaxThreads)
-    corrupt(path, "thread count " + std::to_string(threads) + " (expected 1.." +
-                      std::to_string(kMaxThreads) + ")");
+    corrupt(path, "thread count " + std::to_string(threads) + " (expected 1.." + std::to_string(kMaxThreads) + ")");
   const std::uint64_t dir_end = kFixedHeader + std::uint64_t(threads) * kDirEntry;
   if (dir_end > size) corrupt(path, "the thread directory runs past the end of the file");
   std::vector<unsigned char> dir(threads * kDirEntry);
@@ -172,13 +169,10 @@ std::shared_ptr<BinData> read_header(const std::string& path) {
     td.records = load<std::uint64_t>(p + 16);
     std::string th = "thread " + std::to_string(t) + ": ";
     if (td.ops > td.records || td.records > 2 * td.ops)
-      corrupt(path, th + std::to_string(td.ops) + " ops in " + std::to_string(td.records) +
-                        " records is impossible");
-    if (td.offset < dir_end || td.offset > size ||
-        td.records > (size - td.offset) / kBinaryRecordSize)
-      corrupt(path, th + "its records (offset " + std::to_string(td.offset) + ", " +
-                        std::to_string(td.records) + " records) lie outside the file (" +
-                        std::to_string(size) + " bytes)");
+      corrupt(path, th + std::to_string(td.ops) + " ops in " + std::to_string(td.records) + " records is impossible");
+    if (td.offset < dir_end || td.offset > size || td.records > (size - td.offset) / kBinaryRecordSize)
+      corrupt(path, th + "its records (offset " + std::to_string(td.offset) + ", " + std::to_string(td.records) +
+                        " records) lie outside the file (" + std::to_string(size) + " bytes)");
     if (td.records) data_begin = std::min(data_begin, td.offset);
   }
   // Symbol and register tables lie between the directory and the first records.
@@ -216,7 +210,8 @@ class BinStream final : public ThreadStream {
 
   bool next(Op& op) override {
     if (pos_ == end_ && !refill()) {
-      if (ops_ != dir_.ops) fail("the records hold " + std::to_string(ops_) + " ops, the directory says " + std::to_string(dir_.ops));
+      if (ops_ != dir_.ops)
+        fail("the records hold " + std::to_string(ops_) + " ops, the directory says " + std::to_string(dir_.ops));
       return false;
     }
     const unsigned char* p = buf_.data() + pos_ * kBinaryRecordSize;
@@ -233,9 +228,7 @@ class BinStream final : public ThreadStream {
     op.order = Ordering(o);
     op.fail_order = Ordering(f);
     op.pad[0] = op.pad[1] = 0;
-    if (k >= unsigned(kNumOpKinds) || (ks & 0xc0) || o >= unsigned(kNumOrderings) ||
-        !(mask_[k] & (1u << o)))
-      bad(p);
+    if (k >= unsigned(kNumOpKinds) || (ks & 0xc0) || o >= unsigned(kNumOrderings) || !(mask_[k] & (1u << o))) bad(p);
     if (op.reg < -1 || op.reg >= nregs_) bad(p);
     if (op.reg >= 0 && !(k == unsigned(OpKind::Load) || is_rmw(op.kind))) bad(p);
     if (op.addr & (op.size - 1u)) bad(p);
@@ -264,9 +257,8 @@ class BinStream final : public ThreadStream {
     std::uint64_t off = dir_.offset + read_ * kBinaryRecordSize;
     std::size_t got = d_->file->read_at(off, buf_.data(), n * kBinaryRecordSize);
     if (got != n * kBinaryRecordSize)
-      throw UserError(d_->path + ": truncated binary trace: thread " + std::to_string(t_) +
-                      " ends at record " + std::to_string(read_ + got / kBinaryRecordSize) +
-                      " of " + std::to_string(dir_.records));
+      throw UserError(d_->path + ": truncated binary trace: thread " + std::to_string(t_) + " ends at record " +
+                      std::to_string(read_ + got / kBinaryRecordSize) + " of " + std::to_string(dir_.records));
     read_ += n;
     pos_ = 0;
     end_ = n;
@@ -288,10 +280,9 @@ class BinStream final : public ThreadStream {
     if (!(mask_[k] & (1u << o)))
       fail(std::string(name(kind)) + " with ordering " + name(Ordering(o)) + " is not allowed");
     if (reg < -1 || reg >= nregs_)
-      fail("register index " + std::to_string(reg) + " out of range (thread has " +
-           std::to_string(nregs_) + " registers)");
-    if (reg >= 0 && !(kind == OpKind::Load || is_rmw(kind)))
-      fail(std::string(name(kind)) + " has no result register");
+      fail("register index " + std::to_string(reg) + " out of range (thread has " + std::to_string(nregs_) +
+           " registers)");
+    if (reg >= 0 && !(kind == OpKind::Load || is_rmw(kind))) fail(std::string(name(kind)) + " has no result register");
     if (is_cas(kind))
       fail(std::string("failure ordering ") + (f < unsigned(kNumOrderings) ? name(Ordering(f)) : "?") +
            " is not allowed with success ordering " + name(Ordering(o)));
@@ -319,12 +310,8 @@ class BinTrace final : public Trace {
     if (t >= threads()) throw std::out_of_range("trace thread " + std::to_string(t));
     return std::make_unique<BinStream>(d_, t);
   }
-  const std::vector<std::string>& registers(unsigned t) const override {
-    return d_->registers.at(t);
-  }
-  const std::vector<std::pair<std::string, Addr>>& symbols() const override {
-    return d_->symbols;
-  }
+  const std::vector<std::string>& registers(unsigned t) const override { return d_->registers.at(t); }
+  const std::vector<std::pair<std::string, Addr>>& symbols() const override { return d_->symbols; }
 
  private:
   std::shared_ptr<const BinData> d_;

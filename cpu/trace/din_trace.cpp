@@ -60,8 +60,7 @@ inline bool fast_parse(const char* b, const char* e, std::uint32_t line, Op& op)
 
 class DinStream final : public ThreadStream {
  public:
-  DinStream(std::shared_ptr<const SharedFile> f, const std::string& path)
-      : path_(path), r_(f, 0, f->size()) {}
+  DinStream(std::shared_ptr<const SharedFile> f, const std::string& path) : path_(path), r_(f, 0, f->size()) {}
 
   bool next(Op& op) override {
     const char *b, *e;
@@ -83,14 +82,16 @@ class DinStream final : public ThreadStream {
                      "(instruction fetch)");
       int label = *lb - '0';
       if (label == 3)
-        fail(lb, "din label 3 (escape record) is not supported; valid labels: 0 (read), 1 "
-                 "(write), 2 (instruction fetch)");
+        fail(lb,
+             "din label 3 (escape record) is not supported; valid labels: 0 (read), 1 "
+             "(write), 2 (instruction fetch)");
       if (label == 4)
-        fail(lb, "din label 4 (cache flush) is not supported; valid labels: 0 (read), 1 "
-                 "(write), 2 (instruction fetch)");
+        fail(lb,
+             "din label 4 (cache flush) is not supported; valid labels: 0 (read), 1 "
+             "(write), 2 (instruction fetch)");
       if (label > 4)
-        fail(lb, "unknown din label " + std::string(1, *lb) +
-                     "; valid labels: 0 (read), 1 (write), 2 (instruction fetch)");
+        fail(lb,
+             "unknown din label " + std::string(1, *lb) + "; valid labels: 0 (read), 1 (write), 2 (instruction fetch)");
       p = le;
       while (p < e && is_blank(*p)) ++p;
       const char* ab = p;

@@ -46,7 +46,7 @@ struct Op {
 };
 static_assert(sizeof(Op) == 40, "Op is a fixed-size binary record");
 
-const char* name(OpKind k);      // "load", "fetch_add", ...
-const char* name(Ordering o);    // "Plain", "Relaxed", ... "SeqCst"
+const char* name(OpKind k);    // "load", "fetch_add", ...
+const char* name(Ordering o);  // "Plain", "Relaxed", ... "SeqCst"
 
 }  // namespace cohsim

@@ -28,19 +28,30 @@ class RandomStream final : public ThreadStream {
     op.size = 8;
     op.value = (r >> 32) % 1000;
     op.line = unsigned(done_);
-    static constexpr Ordering orders[] = {Ordering::Relaxed, Ordering::Acquire, Ordering::Release,
-                                          Ordering::AcqRel, Ordering::SeqCst};
+    static constexpr Ordering orders[] = {Ordering::Relaxed, Ordering::Acquire, Ordering::Release, Ordering::AcqRel,
+                                          Ordering::SeqCst};
     switch (r % 20) {
-      case 0: case 1: case 2: case 3: case 4: case 5: case 6:
+      case 0:
+      case 1:
+      case 2:
+      case 3:
+      case 4:
+      case 5:
+      case 6:
         op.kind = OpKind::Load;
         op.reg = std::int16_t(r % 4);
         op.order = (r >> 40) & 1 ? Ordering::Plain : Ordering::Acquire;
         break;
-      case 7: case 8: case 9: case 10: case 11:
+      case 7:
+      case 8:
+      case 9:
+      case 10:
+      case 11:
         op.kind = OpKind::Store;
         op.order = (r >> 40) & 1 ? Ordering::Plain : ((r >> 41) & 1 ? Ordering::Release : Ordering::SeqCst);
         break;
-      case 12: case 13:
+      case 12:
+      case 13:
         op.kind = OpKind::FetchAdd;
         op.reg = 4;
         op.order = orders[(r >> 44) % 5];
@@ -61,9 +72,7 @@ class RandomStream final : public ThreadStream {
         op.kind = OpKind::Fence;
         op.order = Ordering::SeqCst;
         break;
-      default:
-        op.kind = OpKind::Compute;
-        op.value = (r >> 32) % 40;
+      default: op.kind = OpKind::Compute; op.value = (r >> 32) % 40;
     }
     return true;
   }
@@ -80,9 +89,7 @@ class RandomTrace final : public Trace {
   const std::string& path() const override { return path_; }
   const char* format() const override { return "random"; }
   unsigned threads() const override { return p_.threads; }
-  std::unique_ptr<ThreadStream> stream(unsigned t) const override {
-    return std::make_unique<RandomStream>(p_, t);
-  }
+  std::unique_ptr<ThreadStream> stream(unsigned t) const override { return std::make_unique<RandomStream>(p_, t); }
   const std::vector<std::string>& registers(unsigned) const override { return regs_; }
   const std::vector<std::pair<std::string, Addr>>& symbols() const override { return symbols_; }
 

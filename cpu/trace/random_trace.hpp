@@ -11,7 +11,7 @@ namespace cohsim {
 struct RandomTraceParams {
   unsigned threads = 2;
   std::uint64_t ops_per_thread = 1000;
-  unsigned lines = 8;        // distinct lines the threads fight over
+  unsigned lines = 8;  // distinct lines the threads fight over
   unsigned line_size = 64;
   std::uint64_t seed = 0;
   Addr base = 0x100000;

@@ -55,8 +55,8 @@ std::size_t SharedFile::read_at(std::uint64_t offset, void* buf, std::size_t n) 
   return done;
 }
 
-LineReader::LineReader(std::shared_ptr<const SharedFile> file, std::uint64_t begin,
-                       std::uint64_t end, std::size_t buffer)
+LineReader::LineReader(std::shared_ptr<const SharedFile> file, std::uint64_t begin, std::uint64_t end,
+                       std::size_t buffer)
     : file_(std::move(file)), buf_(buffer), file_pos_(begin), file_end_(end) {}
 
 bool LineReader::refill() {
@@ -67,8 +67,7 @@ bool LineReader::refill() {
     pos_ = 0;
   }
   if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);  // a line longer than the buffer
-  std::size_t want = static_cast<std::size_t>(
-      std::min<std::uint64_t>(buf_.size() - end_, file_end_ - file_pos_));
+  std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf_.size() - end_, file_end_ - file_pos_));
   std::size_t got = file_->read_at(file_pos_, buf_.data() + end_, want);
   if (got == 0) {  // the file shrank under us
     file_end_ = file_pos_;
@@ -104,26 +103,20 @@ bool LineReader::next(const char*& b, const char*& e) {
 // ---------------------------------------------------------------- ordering rules
 
 static constexpr unsigned bit(Ordering o) { return 1u << static_cast<unsigned>(o); }
-static constexpr unsigned kAtomic = bit(Ordering::Relaxed) | bit(Ordering::Acquire) |
-                                    bit(Ordering::Release) | bit(Ordering::AcqRel) |
-                                    bit(Ordering::SeqCst);
+static constexpr unsigned kAtomic = bit(Ordering::Relaxed) | bit(Ordering::Acquire) | bit(Ordering::Release) |
+                                    bit(Ordering::AcqRel) | bit(Ordering::SeqCst);
 
 static unsigned allowed_mask(OpKind k) {
   switch (k) {
     case OpKind::Load:
-      return bit(Ordering::Plain) | bit(Ordering::Relaxed) | bit(Ordering::Acquire) |
-             bit(Ordering::SeqCst);
+      return bit(Ordering::Plain) | bit(Ordering::Relaxed) | bit(Ordering::Acquire) | bit(Ordering::SeqCst);
     case OpKind::Store:
-      return bit(Ordering::Plain) | bit(Ordering::Relaxed) | bit(Ordering::Release) |
-             bit(Ordering::SeqCst);
+      return bit(Ordering::Plain) | bit(Ordering::Relaxed) | bit(Ordering::Release) | bit(Ordering::SeqCst);
     case OpKind::Fence:
-      return bit(Ordering::Acquire) | bit(Ordering::Release) | bit(Ordering::AcqRel) |
-             bit(Ordering::SeqCst);
+      return bit(Ordering::Acquire) | bit(Ordering::Release) | bit(Ordering::AcqRel) | bit(Ordering::SeqCst);
     case OpKind::Compute:
-    case OpKind::IFetch:
-      return bit(Ordering::Plain);
-    default:
-      return kAtomic;  // read-modify-writes
+    case OpKind::IFetch: return bit(Ordering::Plain);
+    default: return kAtomic;  // read-modify-writes
   }
 }
 
@@ -134,8 +127,7 @@ bool order_allowed(OpKind k, Ordering o) {
 bool fail_order_allowed(Ordering s, Ordering f) {
   switch (f) {
     case Ordering::Relaxed: return s != Ordering::Plain;
-    case Ordering::Acquire:
-      return s == Ordering::Acquire || s == Ordering::AcqRel || s == Ordering::SeqCst;
+    case Ordering::Acquire: return s == Ordering::Acquire || s == Ordering::AcqRel || s == Ordering::SeqCst;
     case Ordering::SeqCst: return s == Ordering::SeqCst;
     default: return false;
   }
@@ -151,9 +143,7 @@ using namespace trace_detail;
 
 bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_ident_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_ident_char(char c) { return is_ident_start(c) || is_digit(c); }
 
 struct Tok {
@@ -280,9 +270,9 @@ int lookup_word(const char* b, std::size_t n) {
 
 const std::vector<std::string>& word_choices() {
   static const std::vector<std::string> v = {
-      "load", "store", "fetch_add", "fetch_sub", "fetch_and", "fetch_or", "fetch_xor", "swap",
-      "compare_exchange", "compare_exchange_weak", "fence", "compute", "ifetch", "thread",
-      "place"};
+      "load",     "store",     "fetch_add", "fetch_sub",        "fetch_and",
+      "fetch_or", "fetch_xor", "swap",      "compare_exchange", "compare_exchange_weak",
+      "fence",    "compute",   "ifetch",    "thread",           "place"};
   return v;
 }
 
@@ -402,8 +392,7 @@ int read_opcode(const Tok& t, const Where& w, std::uint8_t& size) {
   if (word == kWordNone) {
     std::string wd(t.b, we);
     std::string near = nearest(wd, word_choices());
-    w.fail(t.b, "unknown operation '" + wd + "'" +
-                    (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+    w.fail(t.b, "unknown operation '" + wd + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)") +
                     "; valid: " + join(word_choices()));
   }
   size = 8;
@@ -460,8 +449,7 @@ std::shared_ptr<TextData> scan(const std::string& path, const TraceOptions& opts
       if (res != Num::Ok || (n.size() > 1 && n.b[1] == 'x'))
         w.fail(n.b, "bad thread number '" + n.str() + "': write `thread N`, N = 0, 1, 2, ...");
       if (v >= kMaxThreads)
-        w.fail(n.b, "thread number " + n.str() + " is too large (at most " +
-                        std::to_string(kMaxThreads - 1) + ")");
+        w.fail(n.b, "thread number " + n.str() + " is too large (at most " + std::to_string(kMaxThreads - 1) + ")");
       Tok extra;
       if (c.next(extra)) w.fail(extra.b, "unexpected '" + extra.str() + "' after `thread N`");
       if (cur >= 0) d->sections[cur].end = line_start;
@@ -492,16 +480,13 @@ std::shared_ptr<TextData> scan(const std::string& path, const TraceOptions& opts
       std::uint64_t addr;
       Num res = parse_number(a.b, a.e, addr);
       if (res != Num::Ok)
-        w.fail(a.b, "bad address '" + a.str() +
-                        "' in `place`: expected a number (decimal or 0x hex)");
+        w.fail(a.b, "bad address '" + a.str() + "' in `place`: expected a number (decimal or 0x hex)");
       if (c.next(extra)) w.fail(extra.b, "unexpected '" + extra.str() + "' after `place`");
       auto it = syms.find(n.sv());
       if (it != syms.end()) {
         if (it->second.place_line)
-          w.fail(n.b, "symbol '" + n.str() + "' is already placed at line " +
-                          std::to_string(it->second.place_line));
-        w.fail(n.b, "symbol '" + n.str() + "' is used at line " +
-                        std::to_string(it->second.use_line) +
+          w.fail(n.b, "symbol '" + n.str() + "' is already placed at line " + std::to_string(it->second.place_line));
+        w.fail(n.b, "symbol '" + n.str() + "' is used at line " + std::to_string(it->second.use_line) +
                         " before it is placed; a `place` line must come before the first use");
       }
       std::string_view key = d->keep(n.sv());
@@ -513,8 +498,7 @@ std::shared_ptr<TextData> scan(const std::string& path, const TraceOptions& opts
       order.push_back(key);
       continue;
     }
-    if (cur < 0)
-      w.fail(t.b, "operation before the first `thread N` line; start a section with `thread 0`");
+    if (cur < 0) w.fail(t.b, "operation before the first `thread N` line; start a section with `thread 0`");
     OpKind k = OpKind(word);
     if (has_addr(k)) {
       Tok a;
@@ -569,9 +553,8 @@ std::shared_ptr<TextData> scan(const std::string& path, const TraceOptions& opts
       if (j > i && !at) at = d->sections[j].header_line;
     }
     throw UserError(located(path, static_cast<int>(at), 0,
-                            "threads must be numbered 0..T-1 without gaps: thread " +
-                                std::to_string(i) + " is missing (sections found: " + found +
-                                ")"));
+                            "threads must be numbered 0..T-1 without gaps: thread " + std::to_string(i) +
+                                " is missing (sections found: " + found + ")"));
   }
 
   // Symbol layout: placed ones where placed, the others in order of first use.
@@ -658,13 +641,13 @@ class TextStream final : public ThreadStream {
         if (!c.peek(t) || t.is_arrow())
           w.fail(at, std::string(name(k)) +
                          ": missing FAILURE_ORDER (Rust needs both orderings): one of Relaxed, "
-                         "Acquire, SeqCst; syntax: " + syntax(k));
+                         "Acquire, SeqCst; syntax: " +
+                         syntax(k));
         c.next(t);
         int f = parse_ordering(t);
         if (f < 0) bad_ordering(t, w, k);
         op.fail_order = Ordering(f);
-        if (op.fail_order == Ordering::Plain || op.fail_order == Ordering::Release ||
-            op.fail_order == Ordering::AcqRel)
+        if (op.fail_order == Ordering::Plain || op.fail_order == Ordering::Release || op.fail_order == Ordering::AcqRel)
           w.fail(t.b, std::string(name(k)) + ": failure ordering " + name(op.fail_order) +
                           " is not allowed (a failed exchange only loads); valid failure "
                           "orderings: Relaxed, Acquire, SeqCst");
@@ -675,7 +658,8 @@ class TextStream final : public ThreadStream {
           w.fail(t.b, std::string(name(k)) + ": failure ordering " + name(op.fail_order) +
                           " is stronger than success ordering " + name(op.order) +
                           " (as Rust requires, failure must be no stronger than success); "
-                          "valid failure orderings with " + name(op.order) + ": " + ok);
+                          "valid failure orderings with " +
+                          name(op.order) + ": " + ok);
         }
         result(c, w, k, op);
         break;
@@ -686,12 +670,10 @@ class TextStream final : public ThreadStream {
         break;
       case OpKind::Compute: {
         const char* at = c.p;
-        if (!c.next(t) || t.is_arrow())
-          w.fail(at, "compute: missing CYCLES; syntax: compute CYCLES");
+        if (!c.next(t) || t.is_arrow()) w.fail(at, "compute: missing CYCLES; syntax: compute CYCLES");
         Num res = parse_number(t.b, t.e, op.value);
         if (res != Num::Ok)
-          w.fail(t.b, "compute: bad cycle count '" + t.str() +
-                          "': expected a number (decimal or 0x hex)");
+          w.fail(t.b, "compute: bad cycle count '" + t.str() + "': expected a number (decimal or 0x hex)");
         result(c, w, k, op);
         break;
       }
@@ -706,8 +688,10 @@ class TextStream final : public ThreadStream {
     Tok t;
     const char* at = c.p;
     if (!c.next(t) || t.is_arrow())
-      w.fail(at, std::string(name(k)) + ": missing ADDR (a number or a symbol such as x or "
-                                        "buf+8); syntax: " + syntax(k));
+      w.fail(at, std::string(name(k)) +
+                     ": missing ADDR (a number or a symbol such as x or "
+                     "buf+8); syntax: " +
+                     syntax(k));
     Addr a = 0;
     if (is_digit(*t.b)) {
       Num res = parse_number(t.b, t.e, a);
@@ -734,35 +718,31 @@ class TextStream final : public ThreadStream {
       w.fail(t.b, std::string(name(k)) + ": address " + buf +
                       (is_digit(*t.b) ? std::string() : " ('" + t.str() + "')") +
                       " is not aligned to the access size " + std::to_string(size) +
-                      " (no access may cross a cache line); use a multiple of " +
-                      std::to_string(size));
+                      " (no access may cross a cache line); use a multiple of " + std::to_string(size));
     }
     return a;
   }
 
   [[noreturn]] void bad_addr(const Tok& t, const Where& w) {
-    w.fail(t.b, "bad address '" + t.str() +
-                    "': expected a number (decimal or 0x hex) or a symbol (x, buf+8, buf+0x40)");
+    w.fail(t.b,
+           "bad address '" + t.str() + "': expected a number (decimal or 0x hex) or a symbol (x, buf+8, buf+0x40)");
   }
 
   std::uint64_t value(Cursor& c, const Where& w, OpKind k, std::uint8_t size, const char* what) {
     Tok t;
     const char* at = c.p;
-    if (!c.next(t) || t.is_arrow())
-      w.fail(at, std::string(name(k)) + ": missing " + what + "; syntax: " + syntax(k));
+    if (!c.next(t) || t.is_arrow()) w.fail(at, std::string(name(k)) + ": missing " + what + "; syntax: " + syntax(k));
     bool neg = *t.b == '-';
     std::uint64_t v;
     Num res = parse_number(t.b + neg, t.e, v);
     if (res == Num::Overflow) w.fail(t.b, "value '" + t.str() + "' does not fit in 64 bits");
     if (res != Num::Ok)
       w.fail(t.b, std::string(name(k)) + ": bad " + what + " '" + t.str() +
-                      "': expected a number (decimal, 0x hex or negative decimal); syntax: " +
-                      syntax(k));
+                      "': expected a number (decimal, 0x hex or negative decimal); syntax: " + syntax(k));
     unsigned bits = size * 8u;
     if (neg) {
       if (bits < 64 ? v > (1ull << (bits - 1)) : v > (1ull << 63))
-        w.fail(t.b, "value " + t.str() + " does not fit in " + std::to_string(size) +
-                        " byte(s)");
+        w.fail(t.b, "value " + t.str() + " does not fit in " + std::to_string(size) + " byte(s)");
       v = 0 - v;
     } else if (bits < 64 && v >> bits) {
       w.fail(t.b, "value " + t.str() + " does not fit in " + std::to_string(size) + " byte(s)");
@@ -772,16 +752,14 @@ class TextStream final : public ThreadStream {
   }
 
   [[noreturn]] void bad_ordering(const Tok& t, const Where& w, OpKind k) {
-    static const std::vector<std::string> choices = {
-        "Relaxed", "Acquire", "Release", "AcqRel", "SeqCst", "relaxed", "acquire",
-        "release", "acqrel",  "seqcst",  "acq_rel", "seq_cst"};
+    static const std::vector<std::string> choices = {"Relaxed", "Acquire", "Release", "AcqRel", "SeqCst",  "relaxed",
+                                                     "acquire", "release", "acqrel",  "seqcst", "acq_rel", "seq_cst"};
     std::string word = t.str();
     std::string near = nearest(word, choices);
     std::string hint;
     if (near.empty() && has_result(k) && is_identifier(t.b, t.e))
       hint = " (a result register is written `-> " + word + "`)";
-    w.fail(t.b, "unknown ordering '" + word + "'" +
-                    (near.empty() ? "" : " (did you mean '" + near + "'?)") + hint +
+    w.fail(t.b, "unknown ordering '" + word + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)") + hint +
                     "; valid orderings: Relaxed, Acquire, Release, AcqRel, SeqCst (also "
                     "relaxed, acquire, release, acqrel/acq_rel, seqcst/seq_cst)");
   }
@@ -793,8 +771,8 @@ class TextStream final : public ThreadStream {
       unsigned m = kind_mask(k);
       std::string valid = order_list(m);
       if (m & 1u) valid = "none (plain, non-atomic), " + valid;
-      w.fail(t.b, std::string("a ") + name(k) + " cannot be " + name(Ordering(o)) +
-                      " (as in Rust); valid for " + name(k) + ": " + valid);
+      w.fail(t.b, std::string("a ") + name(k) + " cannot be " + name(Ordering(o)) + " (as in Rust); valid for " +
+                      name(k) + ": " + valid);
     }
     return Ordering(o);
   }
@@ -803,27 +781,23 @@ class TextStream final : public ThreadStream {
     Tok t;
     const char* at = c.p;
     if (!c.peek(t) || t.is_arrow()) {
-      if (k == OpKind::Fence)
-        w.fail(at, "fence: missing ORDER: one of " + order_list(kind_mask(k)));
-      w.fail(at, std::string(name(k)) + " is always atomic: missing " + what + ", one of " +
-                     order_list(kind_mask(k)) + "; syntax: " + syntax(k));
+      if (k == OpKind::Fence) w.fail(at, "fence: missing ORDER: one of " + order_list(kind_mask(k)));
+      w.fail(at, std::string(name(k)) + " is always atomic: missing " + what + ", one of " + order_list(kind_mask(k)) +
+                     "; syntax: " + syntax(k));
     }
     c.next(t);
     int o = parse_ordering(t);
     if (o == int(Ordering::Plain))
-      w.fail(t.b, std::string(name(k)) + " is always atomic and cannot be Plain; valid: " +
-                      order_list(kind_mask(k)));
+      w.fail(t.b, std::string(name(k)) + " is always atomic and cannot be Plain; valid: " + order_list(kind_mask(k)));
     return ordering(t, w, k, what);
   }
 
   void result(Cursor& c, const Where& w, OpKind k, Op& op) {
     Tok t;
     if (!c.next(t)) return;
-    if (!t.is_arrow())
-      w.fail(t.b, "unexpected '" + t.str() + "'; syntax: " + syntax(k));
+    if (!t.is_arrow()) w.fail(t.b, "unexpected '" + t.str() + "'; syntax: " + syntax(k));
     if (!has_result(k))
-      w.fail(t.b, std::string(name(k)) + " has no result register; remove '-> ...'; syntax: " +
-                      syntax(k));
+      w.fail(t.b, std::string(name(k)) + " has no result register; remove '-> ...'; syntax: " + syntax(k));
     const char* at = c.p;
     Tok r;
     if (!c.next(r)) w.fail(at, "missing register name after '->' (e.g. `-> r0`)");
@@ -835,8 +809,7 @@ class TextStream final : public ThreadStream {
     if (it == regs_.end()) w.fail(r.b, "internal: register '" + r.str() + "' missed by the scan");
     op.reg = it->second;
     Tok extra;
-    if (c.next(extra))
-      w.fail(extra.b, "unexpected '" + extra.str() + "' after the result register");
+    if (c.next(extra)) w.fail(extra.b, "unexpected '" + extra.str() + "' after the result register");
   }
 
   std::shared_ptr<const TextData> d_;
@@ -855,12 +828,8 @@ class TextTrace final : public Trace {
     if (t >= threads()) throw std::out_of_range("trace thread " + std::to_string(t));
     return std::make_unique<TextStream>(d_, t);
   }
-  const std::vector<std::string>& registers(unsigned t) const override {
-    return d_->registers.at(t);
-  }
-  const std::vector<std::pair<std::string, Addr>>& symbols() const override {
-    return d_->symbols;
-  }
+  const std::vector<std::string>& registers(unsigned t) const override { return d_->registers.at(t); }
+  const std::vector<std::pair<std::string, Addr>>& symbols() const override { return d_->symbols; }
 
  private:
   std::shared_ptr<const TextData> d_;
@@ -945,8 +914,7 @@ void write_text_trace(const Trace& trace, const std::string& out, const TraceOpt
     o.put('\n');
   }
   auto put_addr = [&](Addr a) {
-    auto it = std::upper_bound(by_addr.begin(), by_addr.end(),
-                               std::make_pair(a, std::size_t(-1)));
+    auto it = std::upper_bound(by_addr.begin(), by_addr.end(), std::make_pair(a, std::size_t(-1)));
     if (it != by_addr.begin()) {
       --it;
       Addr base = it->first;

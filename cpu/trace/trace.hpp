@@ -33,8 +33,8 @@ class Trace {
   static std::unique_ptr<Trace> open(const std::string& path, const TraceOptions& opts = {});
 
   virtual const std::string& path() const = 0;
-  virtual const char* format() const = 0;          // "text", "binary", "din"
-  virtual unsigned threads() const = 0;            // number of thread sections
+  virtual const char* format() const = 0;  // "text", "binary", "din"
+  virtual unsigned threads() const = 0;    // number of thread sections
   virtual std::unique_ptr<ThreadStream> stream(unsigned thread) const = 0;
   // Register names of a thread, indexed by Op::reg ("r0", "r1", ...).
   virtual const std::vector<std::string>& registers(unsigned thread) const = 0;

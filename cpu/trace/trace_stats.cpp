@@ -12,8 +12,7 @@ namespace cohsim {
 namespace {
 
 unsigned log2_exact(unsigned v, const char* what) {
-  if (v == 0 || (v & (v - 1)))
-    throw UserError(std::string(what) + " " + std::to_string(v) + " must be a power of two");
+  if (v == 0 || (v & (v - 1))) throw UserError(std::string(what) + " " + std::to_string(v) + " must be a power of two");
   unsigned l = 0;
   while ((1u << l) < v) ++l;
   return l;
@@ -115,11 +114,10 @@ std::string format_trace_stats(const TraceStats& s) {
   o += "\n" + pad("ordering", 22) + "count (memory operations and fences)\n";
   for (int k = 0; k < kNumOrderings; ++k)
     if (s.by_ordering[k])
-      row("  " + std::string(name(Ordering(k))) + (k == 0 ? " (non-atomic)" : ""),
-          num(s.by_ordering[k]));
+      row("  " + std::string(name(Ordering(k))) + (k == 0 ? " (non-atomic)" : ""), num(s.by_ordering[k]));
   o += "\nfootprint\n";
-  row("  data lines", num(s.lines) + " of " + std::to_string(s.line_size) + " B (" +
-                          num(s.lines * s.line_size) + " B)");
+  row("  data lines",
+      num(s.lines) + " of " + std::to_string(s.line_size) + " B (" + num(s.lines * s.line_size) + " B)");
   row("  shared lines", num(s.shared_lines) + " (touched by 2+ threads)");
   row("  data pages", num(s.pages) + " of " + std::to_string(s.page_size) + " B");
   if (s.code_lines) row("  code lines", num(s.code_lines) + " (instruction fetches)");
@@ -145,8 +143,7 @@ std::string TraceStats::to_json() const {
     o += std::string(k ? ", " : "") + "\"" + name(OpKind(k)) + "\": " + std::to_string(by_kind[k]);
   o += "}, \"by_ordering\": {";
   for (int k = 0; k < kNumOrderings; ++k)
-    o += std::string(k ? ", " : "") + "\"" + name(Ordering(k)) + "\": " +
-         std::to_string(by_ordering[k]);
+    o += std::string(k ? ", " : "") + "\"" + name(Ordering(k)) + "\": " + std::to_string(by_ordering[k]);
   o += "}, \"compute_cycles\": " + std::to_string(compute_cycles);
   o += ", \"lines\": " + std::to_string(lines);
   o += ", \"pages\": " + std::to_string(pages);

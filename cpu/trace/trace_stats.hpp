@@ -33,8 +33,7 @@ struct TraceStats {
 };
 
 // Streams every thread of `trace` once.
-TraceStats compute_trace_stats(const Trace& trace, unsigned line_size = 64,
-                               unsigned page_size = 4096);
+TraceStats compute_trace_stats(const Trace& trace, unsigned line_size = 64, unsigned page_size = 4096);
 
 // A human-readable table.
 std::string format_trace_stats(const TraceStats& s);

@@ -22,10 +22,8 @@ const std::vector<AddressMapping::Scheme>& AddressMapping::schemes() {
       {"ro_ra_ba_co_bg_ch_xor", "ro_ra_ba_co_bg_ch with the bank and bank-group bits XORed with the low row bits"},
       {"ro_ra_bg_ba_co_ch",
        "consecutive lines fill one row of one bank: a stream stays in one bank group (tCCD_L apart)"},
-      {"ro_co_ra_ba_bg_ch",
-       "consecutive lines go round every bank group, bank and rank before the next column"},
-      {"ch_ra_bg_ba_ro_co",
-       "each bank holds a contiguous region, each channel a contiguous slice of memory"},
+      {"ro_co_ra_ba_bg_ch", "consecutive lines go round every bank group, bank and rank before the next column"},
+      {"ch_ra_bg_ba_ro_co", "each bank holds a contiguous region, each channel a contiguous slice of memory"},
   };
   return s;
 }
@@ -54,8 +52,12 @@ AddressMapping::AddressMapping(const std::string& scheme, const DramTiming& t, u
   std::vector<Field> msb_first;
   for (std::size_t i = 0; i < s.size(); i += 3) {
     const std::string f = s.substr(i, 2);
-    msb_first.push_back(f == "ch" ? kChannel : f == "ra" ? kRank : f == "bg" ? kBankGroup
-                        : f == "ba" ? kBank : f == "ro" ? kRow : kColumn);
+    msb_first.push_back(f == "ch"   ? kChannel
+                        : f == "ra" ? kRank
+                        : f == "bg" ? kBankGroup
+                        : f == "ba" ? kBank
+                        : f == "ro" ? kRow
+                                    : kColumn);
   }
   for (auto it = msb_first.rbegin(); it != msb_first.rend(); ++it) lsb_first_.push_back({*it, bits_[*it]});
 }

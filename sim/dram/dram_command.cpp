@@ -1,10 +1,9 @@
 #include "sim/dram/dram_command.hpp"
 
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-
-#include <boost/program_options.hpp>
 
 #include "sim/config.hpp"
 #include "sim/dram/dram_config.hpp"

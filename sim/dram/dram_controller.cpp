@@ -52,8 +52,7 @@ std::string params_problems(const DramControllerParams& p) {
 
 }  // namespace
 
-DramChannel::DramChannel(const DramControllerParams& p)
-    : t_(p.timing), p_(p), bpr_(p.timing.banks()) {
+DramChannel::DramChannel(const DramControllerParams& p) : t_(p.timing), p_(p), bpr_(p.timing.banks()) {
   banks_.resize(std::size_t(t_.ranks) * bpr_);
   for (auto& a : active_) a.assign((banks_.size() + 63) / 64, 0);
   for (std::size_t i = 0; i < banks_.size(); ++i) {
@@ -85,7 +84,8 @@ void DramChannel::enqueue(std::uint64_t arrival, const DramAddress& a, bool writ
   r.write = write;
   r.kind = kUnclassified;
   arrivals_.push_back(r);
-  std::push_heap(arrivals_.begin(), arrivals_.end(), [](const Request& x, const Request& y) { return arrives_later(x, y); });
+  std::push_heap(arrivals_.begin(), arrivals_.end(),
+                 [](const Request& x, const Request& y) { return arrives_later(x, y); });
   ++queued_;
   if (arrival < next_) next_ = arrival;
 }
@@ -151,7 +151,8 @@ void DramChannel::decide(std::uint64_t c) {
     next_ = next_draining() != draining_ ? c + 1 : std::max(min_e, c + 1);
     return;
   }
-  if (min_e <= c) throw std::logic_error("DRAM channel: a command ready at cycle " + std::to_string(c) + " was not issued");
+  if (min_e <= c)
+    throw std::logic_error("DRAM channel: a command ready at cycle " + std::to_string(c) + " was not issued");
   next_ = min_e;
 }
 
@@ -237,62 +238,62 @@ bool DramChannel::schedule(std::uint64_t c, std::uint64_t& min_e) {
                                        // younger requests to a bank)
   const std::vector<std::uint64_t>& active = active_[qt];
   for (std::size_t wi = 0; wi < active.size(); ++wi)
-  for (std::uint64_t bits = active[wi]; bits; bits &= bits - 1) {
-    const Bank& b = banks_[wi * 64 + unsigned(__builtin_ctzll(bits))];
-    const unsigned bg = b.bank_group;
-    const Rank& k = ranks_[b.rank];
-    if (k.refresh_pending) continue;  // refresh_step accounts for the wait
-    std::uint64_t e_hit = kDramNever, e_other = kDramNever;
-    DramCmd other_cmd = DramCmd::ACT;
-    bool other_allowed = true;
-    if (b.hits[qt]) e_hit = std::max(qt ? b.next_wr : b.next_rd, qt ? k.next_wr_bg[bg] : k.next_rd_bg[bg]);
-    const unsigned n_other = b.count[qt] - b.hits[qt];
-    if (n_other) {
-      if (b.open) {
-        other_cmd = DramCmd::PRE;
-        e_other = b.next_pre;
-        // First ready, first come: the open row is kept while requests of this
-        // queue still hit it.
-        other_allowed = fcfs || b.hits[qt] == 0;
-      } else {
-        e_other = std::max({b.next_act, k.next_act_bg[bg], k.faw[k.faw_i]});
+    for (std::uint64_t bits = active[wi]; bits; bits &= bits - 1) {
+      const Bank& b = banks_[wi * 64 + unsigned(__builtin_ctzll(bits))];
+      const unsigned bg = b.bank_group;
+      const Rank& k = ranks_[b.rank];
+      if (k.refresh_pending) continue;  // refresh_step accounts for the wait
+      std::uint64_t e_hit = kDramNever, e_other = kDramNever;
+      DramCmd other_cmd = DramCmd::ACT;
+      bool other_allowed = true;
+      if (b.hits[qt]) e_hit = std::max(qt ? b.next_wr : b.next_rd, qt ? k.next_wr_bg[bg] : k.next_rd_bg[bg]);
+      const unsigned n_other = b.count[qt] - b.hits[qt];
+      if (n_other) {
+        if (b.open) {
+          other_cmd = DramCmd::PRE;
+          e_other = b.next_pre;
+          // First ready, first come: the open row is kept while requests of this
+          // queue still hit it.
+          other_allowed = fcfs || b.hits[qt] == 0;
+        } else {
+          e_other = std::max({b.next_act, k.next_act_bg[bg], k.faw[k.faw_i]});
+        }
+      }
+      if (fcfs) {
+        // Requests to one bank are served in arrival order; across banks, the oldest
+        // request whose next command is ready goes first.
+        const bool hit_first = b.hit_age[qt] < b.other_age[qt];
+        const std::uint64_t e = hit_first ? e_hit : e_other;
+        const std::uint64_t age = hit_first ? b.hit_age[qt] : b.other_age[qt];
+        waiting = std::min(waiting, hit_first ? e_other : e_hit);
+        if ((hit_first ? b.hits[qt] : n_other) > 1) waiting = std::min(waiting, e);
+        if (e <= c) {
+          ++ready;
+          if (age < col_age) col_age = age, row_cmd = hit_first ? column : other_cmd;
+        } else {
+          others = std::min(others, e);
+        }
+        continue;
+      }
+      if (b.hits[qt]) {
+        if (e_hit <= c) {
+          ready += b.hits[qt];
+          if (b.hit_age[qt] < col_age) col_age = b.hit_age[qt];
+        } else {
+          others = std::min(others, e_hit);
+        }
+      }
+      if (n_other) {
+        if (!other_allowed) {
+          waiting = std::min(waiting, e_other);
+        } else if (e_other <= c) {
+          ready += n_other;
+          if (b.other_age[qt] < row_age) row_age = b.other_age[qt], row_cmd = other_cmd;
+        } else {
+          others = std::min(others, e_other);
+        }
       }
     }
-    if (fcfs) {
-      // Requests to one bank are served in arrival order; across banks, the oldest
-      // request whose next command is ready goes first.
-      const bool hit_first = b.hit_age[qt] < b.other_age[qt];
-      const std::uint64_t e = hit_first ? e_hit : e_other;
-      const std::uint64_t age = hit_first ? b.hit_age[qt] : b.other_age[qt];
-      waiting = std::min(waiting, hit_first ? e_other : e_hit);
-      if ((hit_first ? b.hits[qt] : n_other) > 1) waiting = std::min(waiting, e);
-      if (e <= c) {
-        ++ready;
-        if (age < col_age) col_age = age, row_cmd = hit_first ? column : other_cmd;
-      } else {
-        others = std::min(others, e);
-      }
-      continue;
-    }
-    if (b.hits[qt]) {
-      if (e_hit <= c) {
-        ready += b.hits[qt];
-        if (b.hit_age[qt] < col_age) col_age = b.hit_age[qt];
-      } else {
-        others = std::min(others, e_hit);
-      }
-    }
-    if (n_other) {
-      if (!other_allowed) {
-        waiting = std::min(waiting, e_other);
-      } else if (e_other <= c) {
-        ready += n_other;
-        if (b.other_age[qt] < row_age) row_age = b.other_age[qt], row_cmd = other_cmd;
-      } else {
-        others = std::min(others, e_other);
-      }
-    }
-  }
   if (!ready) {
     min_e = std::min(min_e, others);
     return false;
@@ -352,8 +353,8 @@ void DramChannel::issue(std::uint64_t c, std::vector<Request>& q, std::size_t i,
   q.erase(q.begin() + std::ptrdiff_t(i));
   --queued_;
   rebuild(bank_index, qt);
-  const bool close = p_.page_policy == PagePolicy::Closed ||
-                     (p_.page_policy == PagePolicy::Adaptive && b.hits[0] + b.hits[1] == 0);
+  const bool close =
+      p_.page_policy == PagePolicy::Closed || (p_.page_policy == PagePolicy::Adaptive && b.hits[0] + b.hits[1] == 0);
   if (close) do_pre(b.next_pre, rank, bg, bank, b, true);  // auto-precharge, as soon as allowed
 }
 
@@ -388,8 +389,8 @@ void DramChannel::do_pre(std::uint64_t c, unsigned rank, unsigned bg, unsigned b
 void DramChannel::do_column(std::uint64_t c, unsigned rank, unsigned bg, Bank& b, bool write) {
   const std::uint64_t B = t_.burst_cycles();
   // Data-bus spacing: a burst of another rank starts tRTRS after this one ends.
-  const std::uint64_t other_rd = write ? (t_.CWL + B + t_.tRTRS > t_.CL ? t_.CWL + B + t_.tRTRS - t_.CL : 1)
-                                       : B + t_.tRTRS;
+  const std::uint64_t other_rd =
+      write ? (t_.CWL + B + t_.tRTRS > t_.CL ? t_.CWL + B + t_.tRTRS - t_.CL : 1) : B + t_.tRTRS;
   const std::uint64_t other_wr = write ? B + t_.tRTRS : t_.read_to_write() + t_.tRTRS;
   for (unsigned x = 0; x < t_.ranks; ++x) {
     Rank& k = ranks_[x];
@@ -437,8 +438,7 @@ void DramChannel::rebuild(unsigned bank_index, unsigned qt) {
 
 void DramChannel::log(std::uint64_t c, DramCmd cmd, bool ap, unsigned rank, unsigned bg, unsigned bank,
                       std::uint32_t row) {
-  if (p_.log_commands)
-    log_.push_back({c, cmd, ap, std::uint8_t(rank), std::uint8_t(bg), std::uint8_t(bank), row});
+  if (p_.log_commands) log_.push_back({c, cmd, ap, std::uint8_t(rank), std::uint8_t(bg), std::uint8_t(bank), row});
 }
 
 void DramChannel::push_completion(std::uint64_t tag, std::uint64_t cycle) {
@@ -459,8 +459,7 @@ std::vector<std::uint64_t> DramChannel::bank_busy_at(std::uint64_t cycle) const 
   return busy;
 }
 
-DramController::DramController(const DramControllerParams& p)
-    : p_(p), map_(p.mapping, p.timing, p.channels) {
+DramController::DramController(const DramControllerParams& p) : p_(p), map_(p.mapping, p.timing, p.channels) {
   const std::string why = params_problems(p);
   if (!why.empty()) throw std::invalid_argument("DRAM " + p.timing.name + ": " + why);
   channels_.reserve(p.channels);

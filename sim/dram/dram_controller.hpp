@@ -81,10 +81,10 @@ struct DramChannelStats {
   std::uint64_t reads = 0, writes = 0;
   std::uint64_t row_hits = 0, row_misses = 0, row_conflicts = 0;  // by the first command a request needed
   std::uint64_t acts = 0, pres = 0, refreshes = 0;
-  std::uint64_t refresh_stall_cycles = 0;  // rank-cycles from a refresh falling due to the end of its tRFC
-  std::uint64_t write_drains = 0;          // times the controller switched to draining writes
-  DramLatencyHistogram read_latency;        // arrival at the controller to the end of the data
-  std::vector<std::uint64_t> bank_busy;     // cycles from ACT to the end of the PRE's tRP, per bank
+  std::uint64_t refresh_stall_cycles = 0;    // rank-cycles from a refresh falling due to the end of its tRFC
+  std::uint64_t write_drains = 0;            // times the controller switched to draining writes
+  DramLatencyHistogram read_latency;         // arrival at the controller to the end of the data
+  std::vector<std::uint64_t> bank_busy;      // cycles from ACT to the end of the PRE's tRP, per bank
   std::vector<std::uint64_t> bank_accesses;  // RD + WR per bank
 };
 
@@ -186,7 +186,7 @@ class DramChannel {
   }
   std::vector<Rank> ranks_;
   std::vector<Request> reads_, writes_;
-  std::vector<Request> arrivals_;  // a min-heap by (arrival, seq)
+  std::vector<Request> arrivals_;     // a min-heap by (arrival, seq)
   std::vector<DramCompletion> comp_;  // ring, power-of-two size
   std::uint64_t comp_head_ = 0, comp_tail_ = 0;
   std::uint64_t now_ = 0, next_ = kDramNever, seq_ = 0, age_ = 0;

@@ -10,10 +10,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <systemc>
 #include <unordered_map>
 #include <vector>
-
-#include <systemc>
 
 #include "sim/dram/dram_controller.hpp"
 #include "sim/memory_side.hpp"
@@ -49,8 +48,8 @@ class DramMemory final : public sc_core::sc_module, public MemoryLevel {
   unsigned line_size_;
   Tick tck_;
   sc_core::sc_event wake_;
-  std::vector<Waiting> waiting_;       // by slot; the engine's tag is the slot
-  std::vector<std::uint32_t> free_;    // free slots
+  std::vector<Waiting> waiting_;     // by slot; the engine's tag is the slot
+  std::vector<std::uint32_t> free_;  // free slots
   SparseMemory values_;
   std::uint64_t reads_ = 0, writes_ = 0;
   std::uint64_t elapsed_cycles_ = 0;

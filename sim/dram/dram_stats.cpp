@@ -44,10 +44,12 @@ void register_dram_stats(Stats& s, const std::string& p, const DramController& c
     const double h = sum_of(*cp, &S::row_hits), all = h + sum_of(*cp, &S::row_misses) + sum_of(*cp, &S::row_conflicts);
     return all > 0 ? h / all : 0.0;
   });
-  s.derived(p + ".refresh_stall_ns", [cp, ns_per_cycle] { return sum_of(*cp, &S::refresh_stall_cycles) * ns_per_cycle; });
+  s.derived(p + ".refresh_stall_ns",
+            [cp, ns_per_cycle] { return sum_of(*cp, &S::refresh_stall_cycles) * ns_per_cycle; });
   s.derived(p + ".read_latency_ns", [cp, ns_per_cycle] {
     double n = 0, sum = 0;
-    for (const auto& ch : cp->channels()) n += double(ch.stats().read_latency.count), sum += double(ch.stats().read_latency.sum);
+    for (const auto& ch : cp->channels())
+      n += double(ch.stats().read_latency.count), sum += double(ch.stats().read_latency.sum);
     return n > 0 ? sum / n * ns_per_cycle : 0.0;
   });
   for (auto [name, q] : {std::pair<const char*, double>{"read_latency_p50_ns", 0.50},
@@ -84,7 +86,8 @@ void register_dram_stats(Stats& s, const std::string& p, const DramController& c
       for (unsigned g = 0; g < t.bank_groups; ++g)
         for (unsigned b = 0; b < t.banks_per_group; ++b) {
           const std::size_t i = (std::size_t(r) * t.bank_groups + g) * t.banks_per_group + b;
-          const std::string bp = cpfx + ".rank" + std::to_string(r) + ".bg" + std::to_string(g) + ".bank" + std::to_string(b);
+          const std::string bp =
+              cpfx + ".rank" + std::to_string(r) + ".bg" + std::to_string(g) + ".bank" + std::to_string(b);
           s.counter(bp + ".accesses", &ch->stats().bank_accesses[i]);
           // The share of the time the bank was busy: from an ACT to the end of its
           // precharge (tRP after the PRE).

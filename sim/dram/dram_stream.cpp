@@ -23,8 +23,7 @@ std::uint64_t splitmix(std::uint64_t& s) {
 
 class Generated final : public DramRequestSource {
  public:
-  Generated(int kind, std::uint64_t count, std::uint64_t capacity, double writes, std::uint64_t gap,
-            std::uint64_t seed)
+  Generated(int kind, std::uint64_t count, std::uint64_t capacity, double writes, std::uint64_t gap, std::uint64_t seed)
       : kind_(kind), left_(count), capacity_(capacity), gap_(gap), rng_(seed * 0x2545f4914f6cdd1dULL + 1) {
     write_threshold_ = writes >= 1.0 ? ~std::uint64_t(0) : std::uint64_t(writes * 18446744073709551616.0);
   }
@@ -85,8 +84,7 @@ class FromFile final : public DramRequestSource {
 
  private:
   static bool is_op(std::string_view s) {
-    return s == "R" || s == "W" || s == "r" || s == "w" || s == "READ" || s == "WRITE" || s == "read" ||
-           s == "write";
+    return s == "R" || s == "W" || s == "r" || s == "w" || s == "READ" || s == "WRITE" || s == "read" || s == "write";
   }
   std::uint64_t number(std::string_view s, const char* what) const {
     const bool hex = s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
@@ -106,7 +104,8 @@ class FromFile final : public DramRequestSource {
     return v;
   }
   [[noreturn]] void fail(const std::string& msg) const {
-    throw UserError(located(path_, int(n_), 0, msg + "; lines are `R|W ADDRESS [CYCLE]` or `ADDRESS READ|WRITE CYCLE`"));
+    throw UserError(
+        located(path_, int(n_), 0, msg + "; lines are `R|W ADDRESS [CYCLE]` or `ADDRESS READ|WRITE CYCLE`"));
   }
 
   std::string path_;
@@ -119,8 +118,8 @@ class FromFile final : public DramRequestSource {
 }  // namespace
 
 std::unique_ptr<DramRequestSource> generated_stream(const std::string& pattern, std::uint64_t count,
-                                                    std::uint64_t capacity_lines, double write_share,
-                                                    std::uint64_t gap, std::uint64_t seed) {
+                                                    std::uint64_t capacity_lines, double write_share, std::uint64_t gap,
+                                                    std::uint64_t seed) {
   const int kind = pattern == "seq" ? 0 : pattern == "random" ? 1 : pattern == "mix" ? 2 : -1;
   if (kind < 0) throw std::invalid_argument("unknown pattern '" + pattern + "'");
   return std::make_unique<Generated>(kind, count, capacity_lines, write_share, gap, seed);

@@ -14,7 +14,7 @@ namespace cohsim {
 struct DramStreamRequest {
   std::uint64_t line = 0;
   bool write = false;
-  bool timed = false;     // arrives at `cycle`; else as soon as the controller has room
+  bool timed = false;  // arrives at `cycle`; else as soon as the controller has room
   std::uint64_t cycle = 0;
 };
 
@@ -29,8 +29,8 @@ class DramRequestSource {
 // probability `write_share`. gap > 0: request i arrives at cycle i * gap; 0: as soon
 // as the controller has room. std::invalid_argument for an unknown pattern.
 std::unique_ptr<DramRequestSource> generated_stream(const std::string& pattern, std::uint64_t count,
-                                                    std::uint64_t capacity_lines, double write_share,
-                                                    std::uint64_t gap, std::uint64_t seed);
+                                                    std::uint64_t capacity_lines, double write_share, std::uint64_t gap,
+                                                    std::uint64_t seed);
 
 // A file of one request per line: `R|W ADDRESS [CYCLE]` or DRAMsim3's
 // `ADDRESS READ|WRITE CYCLE` (what gen_refs -f dram writes); ADDRESS a byte address,

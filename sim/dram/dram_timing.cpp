@@ -131,8 +131,8 @@ std::string DramTiming::problems() const {
   need(bus_width % 8 == 0, "bus_width must be a whole number of bytes");
   need(burst_length % 2 == 0, "burst_length must be even (two beats per clock)");
   need(columns % burst_length == 0 && columns >= burst_length, "columns must be a multiple of burst_length");
-  need(tRC >= tRAS + tRP, "tRC (" + std::to_string(tRC) + ") must be at least tRAS + tRP (" +
-                              std::to_string(tRAS + tRP) + ")");
+  need(tRC >= tRAS + tRP,
+       "tRC (" + std::to_string(tRC) + ") must be at least tRAS + tRP (" + std::to_string(tRAS + tRP) + ")");
   need(tRAS >= tRCD, "tRAS must be at least tRCD");
   need(tCCD_S >= burst_cycles(), "tCCD_S (" + std::to_string(tCCD_S) + ") must be at least the burst, " +
                                      std::to_string(burst_cycles()) + " cycles (BL/2), or bursts would overlap");
@@ -140,9 +140,9 @@ std::string DramTiming::problems() const {
   need(tCCD_L_WR >= tCCD_S, "tCCD_L_WR must be at least tCCD_S");
   need(tRRD_L >= tRRD_S, "tRRD_L must be at least tRRD_S");
   need(tWTR_L >= tWTR_S, "tWTR_L must be at least tWTR_S");
-  need(tREFI > tRFC, "tREFI (" + std::to_string(tREFI) + ") must be greater than tRFC (" + std::to_string(tRFC) +
-                          ")");
-  need(ranks <= 16 && bank_groups <= 16 && banks_per_group <= 16, "at most 16 ranks, 16 bank_groups and 16 banks_per_group");
+  need(tREFI > tRFC, "tREFI (" + std::to_string(tREFI) + ") must be greater than tRFC (" + std::to_string(tRFC) + ")");
+  need(ranks <= 16 && bank_groups <= 16 && banks_per_group <= 16,
+       "at most 16 ranks, 16 bank_groups and 16 banks_per_group");
   return out;
 }
 

@@ -23,39 +23,39 @@ struct DramTiming {
   unsigned bank_groups = 4;
   unsigned banks_per_group = 4;
   unsigned rows = 65536;
-  unsigned columns = 1024;      // per row, each bus_width bits wide
-  unsigned bus_width = 64;      // data bits of a channel
-  unsigned burst_length = 8;    // beats per column access (BL8, BL16)
+  unsigned columns = 1024;    // per row, each bus_width bits wide
+  unsigned bus_width = 64;    // data bits of a channel
+  unsigned burst_length = 8;  // beats per column access (BL8, BL16)
 
   // Clock period in picoseconds; the data rate is two beats per clock.
   unsigned tCK_ps = 625;
 
   // Timing, in DRAM clock cycles.
-  unsigned CL = 22;         // RD to first data beat (tAA)
-  unsigned CWL = 16;        // WR to first data beat
-  unsigned tRCD = 22;       // ACT to RD/WR, same bank
-  unsigned tRP = 22;        // PRE to ACT, same bank
-  unsigned tRAS = 52;       // ACT to PRE, same bank
-  unsigned tRC = 74;        // ACT to ACT, same bank
-  unsigned tCCD_S = 4;      // RD to RD or WR to WR, different bank group
-  unsigned tCCD_L = 8;      // RD to RD or WR to WR, same bank group
-  unsigned tCCD_L_WR = 8;   // WR to WR, same bank group (DDR5 separates it; DDR4: = tCCD_L)
-  unsigned tRRD_S = 4;      // ACT to ACT, different bank group
-  unsigned tRRD_L = 8;      // ACT to ACT, same bank group
-  unsigned tFAW = 34;       // window holding at most four ACTs per rank
-  unsigned tWR = 24;        // end of write data to PRE, same bank
-  unsigned tWTR_S = 4;      // end of write data to RD, different bank group
-  unsigned tWTR_L = 12;     // end of write data to RD, same bank group
-  unsigned tRTP = 12;       // RD to PRE, same bank
-  unsigned tRFC = 560;      // REF to ACT (all-bank refresh)
-  unsigned tREFI = 12480;   // average interval between REF commands, per rank
-  unsigned tRTRS = 2;       // rank-to-rank switch on the data bus (controller setting)
+  unsigned CL = 22;        // RD to first data beat (tAA)
+  unsigned CWL = 16;       // WR to first data beat
+  unsigned tRCD = 22;      // ACT to RD/WR, same bank
+  unsigned tRP = 22;       // PRE to ACT, same bank
+  unsigned tRAS = 52;      // ACT to PRE, same bank
+  unsigned tRC = 74;       // ACT to ACT, same bank
+  unsigned tCCD_S = 4;     // RD to RD or WR to WR, different bank group
+  unsigned tCCD_L = 8;     // RD to RD or WR to WR, same bank group
+  unsigned tCCD_L_WR = 8;  // WR to WR, same bank group (DDR5 separates it; DDR4: = tCCD_L)
+  unsigned tRRD_S = 4;     // ACT to ACT, different bank group
+  unsigned tRRD_L = 8;     // ACT to ACT, same bank group
+  unsigned tFAW = 34;      // window holding at most four ACTs per rank
+  unsigned tWR = 24;       // end of write data to PRE, same bank
+  unsigned tWTR_S = 4;     // end of write data to RD, different bank group
+  unsigned tWTR_L = 12;    // end of write data to RD, same bank group
+  unsigned tRTP = 12;      // RD to PRE, same bank
+  unsigned tRFC = 560;     // REF to ACT (all-bank refresh)
+  unsigned tREFI = 12480;  // average interval between REF commands, per rank
+  unsigned tRTRS = 2;      // rank-to-rank switch on the data bus (controller setting)
 
   // Derived figures.
-  unsigned burst_cycles() const { return burst_length / 2; }      // data bus cycles per access
+  unsigned burst_cycles() const { return burst_length / 2; }             // data bus cycles per access
   unsigned burst_bytes() const { return bus_width / 8 * burst_length; }  // bytes per column access
   unsigned lines_per_row() const { return columns / burst_length; }
-  unsigned banks() const { return bank_groups * banks_per_group; }     // per rank
+  unsigned banks() const { return bank_groups * banks_per_group; }  // per rank
   Tick tck_ticks() const { return Tick(tCK_ps) * 1000; }
   double data_rate_mts() const { return 2e6 / double(tCK_ps); }
   // Peak bandwidth of one channel: bus width × two transfers per clock.
@@ -70,9 +70,9 @@ struct DramTiming {
 
 // One named field of DramTiming (organisation or timing), for overrides and docs.
 struct DramField {
-  const char* name;             // "tRCD", "bank_groups"
+  const char* name;  // "tRCD", "bank_groups"
   unsigned DramTiming::*member;
-  bool timing;                  // a timing in cycles (true) or an organisation count
+  bool timing;  // a timing in cycles (true) or an organisation count
   const char* description;
 };
 const std::vector<DramField>& dram_fields();

@@ -8,8 +8,8 @@
 
 #include "coherence/cache_array.hpp"
 #include "coherence/replacement.hpp"
-#include "cpu/races/race_finder.hpp"
 #include "cpu/mmu/tlb.hpp"
+#include "cpu/races/race_finder.hpp"
 #include "cpu/trace/trace.hpp"
 #include "cpu/trace/trace_convert.hpp"
 
@@ -57,8 +57,7 @@ static void BM_TlbLookup(benchmark::State& state, int kind) {
   Addr i = 0;
   std::uint64_t hits = 0;
   for (auto _ : state) {
-    const Addr va = kind == 3 ? 0x10000000 + (i * 8) % (48 * 4096)
-                              : 0x10000000 + (i % pages) * 4096 + (i * 8 & 0xff8);
+    const Addr va = kind == 3 ? 0x10000000 + (i * 8) % (48 * 4096) : 0x10000000 + (i % pages) * 4096 + (i * 8 & 0xff8);
     const TlbEntry* e = tlb.lookup(va);
     hits += e != nullptr;
     benchmark::DoNotOptimize(e);

@@ -26,7 +26,9 @@ static void BM_DramStream(benchmark::State& state, const char* pattern, DramSche
   state.counters["data_bus_busy"] = share;  // the modelled channel's share of its peak
 }
 BENCHMARK_CAPTURE(BM_DramStream, seq, "seq", DramScheduler::FrFcfs, 0.0)->Arg(200000)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_DramStream, random, "random", DramScheduler::FrFcfs, 0.0)->Arg(200000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_DramStream, random, "random", DramScheduler::FrFcfs, 0.0)
+    ->Arg(200000)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_DramStream, mix, "mix", DramScheduler::FrFcfs, 0.3)->Arg(200000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_DramStream, mix_fcfs, "mix", DramScheduler::Fcfs, 0.3)->Arg(200000)->Unit(benchmark::kMillisecond);
 

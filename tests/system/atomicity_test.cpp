@@ -26,8 +26,11 @@ TEST_P(Atomicity, EveryIncrementSeesADistinctOldValue) {
   for (int t = 0; t < kThreads; ++t) {
     trace << "thread " << t << "\n";
     for (int k = 0; k < kEach; ++k)
-      trace << "  fetch_add x 1 " << (k % 3 == 0 ? "SeqCst" : k % 3 == 1 ? "AcqRel" : "Relaxed") << " -> r" << k
-            << "\n";
+      trace << "  fetch_add x 1 "
+            << (k % 3 == 0   ? "SeqCst"
+                : k % 3 == 1 ? "AcqRel"
+                             : "Relaxed")
+            << " -> r" << k << "\n";
   }
   const std::string lse = std::string(isa) == "lse" ? "true" : "false";
   const std::string arch = std::string(isa) == "lse" ? "arm" : isa;
@@ -37,17 +40,15 @@ TEST_P(Atomicity, EveryIncrementSeesADistinctOldValue) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::multiset<int> seen;
   for (int t = 0; t < kThreads; ++t)
-    for (int k = 0; k < kEach; ++k)
-      seen.insert(int(r.at("core" + std::to_string(t) + ".regs.r" + std::to_string(k))));
+    for (int k = 0; k < kEach; ++k) seen.insert(int(r.at("core" + std::to_string(t) + ".regs.r" + std::to_string(k))));
   std::multiset<int> want;
   for (int v = 0; v < kThreads * kEach; ++v) want.insert(v);
   EXPECT_EQ(seen, want);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Bus, Atomicity,
-    ::testing::Combine(::testing::Values("msi", "mesi", "moesi", "mesif", "dragon"), ::testing::Values("bus"),
-                       ::testing::Values("x86", "arm", "lse", "riscv")),
+INSTANTIATE_TEST_SUITE_P(Bus, Atomicity,
+                         ::testing::Combine(::testing::Values("msi", "mesi", "moesi", "mesif", "dragon"),
+                                            ::testing::Values("bus"), ::testing::Values("x86", "arm", "lse", "riscv")),
                          cohsim::test::ParamName());
 INSTANTIATE_TEST_SUITE_P(Directory, Atomicity,
                          ::testing::Combine(::testing::Values("msi", "mesi", "moesi"), ::testing::Values("directory"),

@@ -114,13 +114,14 @@ TEST_P(CacheReference, MissCountsEqualTheReferenceModel) {
   EXPECT_EQ(r.at("core0.l1d.hits") + r.at("core0.l1d.misses"), double(addrs.size()));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Patterns, CacheReference,
-    ::testing::Values(Case{"lru", "sequential", "load"}, Case{"lru", "strided", "load"},
-                      Case{"lru", "random", "load"}, Case{"plru", "sequential", "load"},
-                      Case{"plru", "strided", "load"}, Case{"plru", "random", "load"},
-                      Case{"lru", "random", "store"}, Case{"plru", "random", "store"},
-                      Case{"lru", "strided", "store"}),
-    [](const auto& info) { return info.param.policy + "_" + info.param.pattern + "_" + info.param.op; });
+INSTANTIATE_TEST_SUITE_P(Patterns, CacheReference,
+                         ::testing::Values(Case{"lru", "sequential", "load"}, Case{"lru", "strided", "load"},
+                                           Case{"lru", "random", "load"}, Case{"plru", "sequential", "load"},
+                                           Case{"plru", "strided", "load"}, Case{"plru", "random", "load"},
+                                           Case{"lru", "random", "store"}, Case{"plru", "random", "store"},
+                                           Case{"lru", "strided", "store"}),
+                         [](const auto& info) {
+                           return info.param.policy + "_" + info.param.pattern + "_" + info.param.op;
+                         });
 
 }  // namespace

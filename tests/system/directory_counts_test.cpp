@@ -143,7 +143,8 @@ TEST(DirectoryCounts, DragonAndMesifOnADirectoryAreRefusedClearly) {
   for (const char* p : {"dragon", "mesif"}) {
     auto r = simulate(dir(p, 2), "thread 0\n  load x -> r\n");
     EXPECT_EQ(r.exit_code, 1) << p;
-    EXPECT_NE(r.err.find("protocol " + std::string(p) + " is not available on a directory"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("protocol " + std::string(p) + " is not available on a directory"), std::string::npos)
+        << r.err;
     EXPECT_NE(r.err.find("msi"), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
   }

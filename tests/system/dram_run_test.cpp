@@ -36,8 +36,10 @@ TEST(DramRun, OneIsolatedMissTakesTrcdPlusClPlusBurst) {
 
 std::string streaming_trace() {
   std::string t = "thread 0\n";
-  for (int i = 0; i < 3000; ++i) t += "  store " + std::to_string(0x100000 + i * 64) + " " + std::to_string(i + 1) + "\n";
-  for (int i = 0; i < 3000; i += 7) t += "  load " + std::to_string(0x100000 + i * 64) + " -> r" + std::to_string(i % 5) + "\n";
+  for (int i = 0; i < 3000; ++i)
+    t += "  store " + std::to_string(0x100000 + i * 64) + " " + std::to_string(i + 1) + "\n";
+  for (int i = 0; i < 3000; i += 7)
+    t += "  load " + std::to_string(0x100000 + i * 64) + " -> r" + std::to_string(i % 5) + "\n";
   return t;
 }
 

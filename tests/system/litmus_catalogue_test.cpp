@@ -3,9 +3,8 @@
 // MP appear where the architecture allows them. This is the CI form (kCiRuns runs per
 // test and ISA); the full form is scripts/litmus_catalogue.sh (10,000 runs, results in
 // traces/litmus/RESULTS.md).
-#include <gtest/gtest.h>
-
 #include <dirent.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <fstream>
@@ -80,9 +79,10 @@ TEST_P(LitmusCatalogue, NoForbiddenOutcomeEverAppears) {
     const Line& l = res[t.name];
     EXPECT_EQ(l.failed, 0) << t.name << " on " << GetParam() << ": runs failed";
     if (cohsim::expectation_for(t, isa) == "forbidden") {
-      EXPECT_EQ(l.count, 0) << t.name << " on " << GetParam() << ": a forbidden outcome appeared; replay it with `cohsim litmus "
-                            << f << " --isa " << isa << (GetParam() == "arm-lse" ? " --lse" : "")
-                            << " --seed 1 --runs " << kCiRuns << "` and --replay K";
+      EXPECT_EQ(l.count, 0) << t.name << " on " << GetParam()
+                            << ": a forbidden outcome appeared; replay it with `cohsim litmus " << f << " --isa " << isa
+                            << (GetParam() == "arm-lse" ? " --lse" : "") << " --seed 1 --runs " << kCiRuns
+                            << "` and --replay K";
     }
   }
 }
@@ -168,7 +168,10 @@ TEST(LitmusCommand, SeveralIsasGiveOneSummary) {
       EXPECT_EQ(m[2].str() + (m[3].str() == "true" ? "+lse" : ""), isa);
       const std::string expect = std::string(test) == "MP+rlx" && std::string(isa) == "x86" ? "forbidden" : "allowed";
       EXPECT_EQ(rows[i], "| `" + std::string(test) + "` | " + isa + " | 60 | " + m[4].str() + " | " + expect + " | " +
-                             (m[4].str() != "0" ? "ok" : expect == "forbidden" ? "ok" : "not seen") + " |");
+                             (m[4].str() != "0"       ? "ok"
+                              : expect == "forbidden" ? "ok"
+                                                      : "not seen") +
+                             " |");
       ++i;
     }
   EXPECT_NE(text.str().find("480 runs; forbidden conditions observed in 0 of 1 (test, ISA) pairs"), std::string::npos)
@@ -222,7 +225,8 @@ TEST(LitmusCommand, ReplayReproducesTheRunThatShowedTheCondition) {
 // The replayed command repeats the --set overrides, and names the litmus-sized caches
 // only without virtual memory (page walks read page-table lines through the caches).
 TEST(LitmusCommand, ReplayRepeatsOverridesAndShrinksCachesOnlyWithoutVirtualMemory) {
-  auto plain = run_cli({"litmus", kDir + "MP+rlx.litmus", "--isa", "arm", "--replay", "0", "--set", "l1d.latency=5cycles"});
+  auto plain =
+      run_cli({"litmus", kDir + "MP+rlx.litmus", "--isa", "arm", "--replay", "0", "--set", "l1d.latency=5cycles"});
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   const std::string head = lines_of(plain.out).at(1);
   EXPECT_NE(head.find(" --set l1d.latency=5cycles "), std::string::npos) << head;
@@ -235,7 +239,8 @@ TEST(LitmusCommand, ReplayRepeatsOverridesAndShrinksCachesOnlyWithoutVirtualMemo
 }
 
 TEST(LitmusCommand, ExpectationMismatchExitsFourAndMistakesExitOne) {
-  auto r = run_cli({"litmus", kDir + "SB+sc.litmus", "--isa", "arm", "--runs", "20", "--jobs", "2", "--expect", "allowed"});
+  auto r =
+      run_cli({"litmus", kDir + "SB+sc.litmus", "--isa", "arm", "--runs", "20", "--jobs", "2", "--expect", "allowed"});
   EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
   EXPECT_NE(r.out.find("FAIL: expected allowed but never observed in 20 runs"), std::string::npos) << r.out;
   auto ok = run_cli({"litmus", kDir + "SB+sc.litmus", "--isa", "riscv", "--runs", "20", "--jobs", "2"});

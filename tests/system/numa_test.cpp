@@ -75,8 +75,8 @@ TEST(Numa, MistakesGetOneClearMessage) {
   auto bus = simulate("cores: 2\nnuma: {nodes: 2}\n", "thread 0\n  load x -> r\n");
   EXPECT_EQ(bus.exit_code, 1);
   EXPECT_NE(bus.err.find("numa.nodes: 2 NUMA nodes need a directory"), std::string::npos) << bus.err;
-  auto page = simulate("cores: 2\ncoherence: {fabric: directory}\nnuma: {nodes: 2, home: page}\n",
-                       "thread 0\n  load x -> r\n");
+  auto page =
+      simulate("cores: 2\ncoherence: {fabric: directory}\nnuma: {nodes: 2, home: page}\n", "thread 0\n  load x -> r\n");
   EXPECT_EQ(page.exit_code, 1);
   EXPECT_NE(page.err.find("needs virtual memory: set vm.enabled: true"), std::string::npos) << page.err;
   auto mesh = simulate("cores: 2\ncoherence: {fabric: directory}\nnuma: {nodes: 6, topology: mesh, mesh_columns: 4}\n",
@@ -101,8 +101,7 @@ TEST_P(NumaStress, FourNodesOnARingHaveNoViolation) {
   EXPECT_NE(r.out.find("\"violations\": 0,"), std::string::npos) << r.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Protocols, NumaStress, ::testing::Values("msi", "mesi", "moesi"),
-                         cohsim::test::ParamName());
+INSTANTIATE_TEST_SUITE_P(Protocols, NumaStress, ::testing::Values("msi", "mesi", "moesi"), cohsim::test::ParamName());
 
 }  // namespace
 
@@ -114,16 +113,16 @@ class NumaExamples : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(NumaExamples, TwoSocketConfigRunsTheExampleTrace) {
   const std::string root = COHSIM_SOURCE_DIR;
-  auto r = run_cli({"run", root + "/configs/numa-2socket.yaml", "--trace", root + "/traces/" + GetParam(), "--set",
-                    "check=true"});
+  auto r = run_cli(
+      {"run", root + "/configs/numa-2socket.yaml", "--trace", root + "/traces/" + GetParam(), "--set", "check=true"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.find("stopped at max_cycles"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("numa           2 nodes"), std::string::npos) << r.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Traces, NumaExamples,
-                         ::testing::Values("default.trace", "mp.trace", "pingpong.trace", "sb.trace",
-                                           "sb_seqcst.trace", "stream.trace", "vm_pages.trace"),
+                         ::testing::Values("default.trace", "mp.trace", "pingpong.trace", "sb.trace", "sb_seqcst.trace",
+                                           "stream.trace", "vm_pages.trace"),
                          cohsim::test::ParamName());
 
 }  // namespace

@@ -1,7 +1,6 @@
 // `cohsim races`: whole runs of the example traces in traces/races/ on every ISA.
-#include <gtest/gtest.h>
-
 #include <dirent.h>
+#include <gtest/gtest.h>
 
 #include <map>
 #include <string>
@@ -79,8 +78,9 @@ namespace {
 TEST(Races, LitmusCatalogueRacyVariantsFlaggedRaceFreeOnesClean) {
   const std::string dir = std::string(COHSIM_SOURCE_DIR) + "/traces/litmus/";
   const std::map<std::string, int> plain = {
-      {"MP+plain+rlx.litmus", 1},    {"SB+plain.litmus", 2},          {"MP+plain+rel+acq.litmus", 0},
-      {"MP+plain+fences.litmus", 0}, {"Spinlock+plain+acq+rel.litmus", 0},
+      {"MP+plain+rlx.litmus", 1},           {"SB+plain.litmus", 2},
+      {"MP+plain+rel+acq.litmus", 0},       {"MP+plain+fences.litmus", 0},
+      {"Spinlock+plain+acq+rel.litmus", 0},
   };
   std::vector<std::string> files;
   if (DIR* d = opendir(dir.c_str())) {

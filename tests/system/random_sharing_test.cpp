@@ -32,9 +32,17 @@ TEST_P(RandomSharing, CheckerFindsNoViolationAndAtomicsAreAtomic) {
       const unsigned line = unsigned(rng() % 12), slot = unsigned(rng() % 4);
       const std::uint64_t addr = 0x40000 + line * 256 + slot * 8;
       switch (rng() % 10) {
-        case 0: case 1: case 2: case 3: t << "load " << addr << " -> r" << rng() % 4 << "\n"; break;
-        case 4: case 5: case 6: t << "store " << addr << " " << rng() % 1000 << "\n"; break;
-        case 7: t << "fetch_add 0x30000 1 SeqCst -> a\n"; ++adds; break;
+        case 0:
+        case 1:
+        case 2:
+        case 3: t << "load " << addr << " -> r" << rng() % 4 << "\n"; break;
+        case 4:
+        case 5:
+        case 6: t << "store " << addr << " " << rng() % 1000 << "\n"; break;
+        case 7:
+          t << "fetch_add 0x30000 1 SeqCst -> a\n";
+          ++adds;
+          break;
         case 8: t << "swap " << addr << " " << rng() % 1000 << " AcqRel -> s\n"; break;
         default: t << "compute " << rng() % 20 << "\n";
       }
@@ -42,8 +50,8 @@ TEST_P(RandomSharing, CheckerFindsNoViolationAndAtomicsAreAtomic) {
   }
   t << "thread " << cores << "\n  compute 100000000\n  load 0x30000 -> total\n";
   const auto& [protocol, shape] = GetParam();
-  auto r = simulate(std::string("cores: 5\ncheck: true\ncoherence: {protocol: ") + protocol + "}\n" + shape.yaml,
-                    t.str());
+  auto r =
+      simulate(std::string("cores: 5\ncheck: true\ncoherence: {protocol: ") + protocol + "}\n" + shape.yaml, t.str());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.at("completed"), 1);
   EXPECT_EQ(r.at("core4.regs.total"), adds);
@@ -52,13 +60,16 @@ TEST_P(RandomSharing, CheckerFindsNoViolationAndAtomicsAreAtomic) {
 
 INSTANTIATE_TEST_SUITE_P(
     ProtocolsAndHierarchies, RandomSharing,
-    ::testing::Combine(::testing::Values("msi", "mesi", "moesi", "mesif", "dragon"), ::testing::Values(Shape{"L1Only", "l1d: {size: 512B, assoc: 2, mshrs: 2}\nl2: null\nl3: null\n"},
-                      Shape{"PrivateL2", "l1d: {size: 256B, assoc: 1}\nl2: {size: 1KiB, assoc: 2}\nl3: null\n"},
-                      Shape{"SharedL2AndL3",
-                            "l1d: {size: 512B, assoc: 2}\nl2: {shared: true, size: 2KiB, assoc: 2}\n"
-                            "l3: {size: 4KiB, assoc: 4, write_back: false}\n"},
-                      Shape{"PlruFifoBus", "l1d: {size: 512B, assoc: 4, replacement: plru}\n"
-                                           "l2: {size: 2KiB, assoc: 4, replacement: random}\nbus: {arbitration: fifo}\n"})),
+    ::testing::Combine(
+        ::testing::Values("msi", "mesi", "moesi", "mesif", "dragon"),
+        ::testing::Values(Shape{"L1Only", "l1d: {size: 512B, assoc: 2, mshrs: 2}\nl2: null\nl3: null\n"},
+                          Shape{"PrivateL2", "l1d: {size: 256B, assoc: 1}\nl2: {size: 1KiB, assoc: 2}\nl3: null\n"},
+                          Shape{"SharedL2AndL3",
+                                "l1d: {size: 512B, assoc: 2}\nl2: {shared: true, size: 2KiB, assoc: 2}\n"
+                                "l3: {size: 4KiB, assoc: 4, write_back: false}\n"},
+                          Shape{"PlruFifoBus",
+                                "l1d: {size: 512B, assoc: 4, replacement: plru}\n"
+                                "l2: {size: 2KiB, assoc: 4, replacement: random}\nbus: {arbitration: fifo}\n"})),
     [](const auto& info) { return std::string(std::get<0>(info.param)) + "_" + std::get<1>(info.param).name; });
 
 }  // namespace

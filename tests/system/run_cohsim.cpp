@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <stdexcept>
 #include <sstream>
+#include <stdexcept>
 
 namespace cohsim::test {
 
@@ -89,7 +89,9 @@ RunResult run_cli(const std::vector<std::string>& args) {
     if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(126);
     // A run that hangs or floods its output must fail the test, not the machine.
     alarm(300);
-    struct rlimit fsize {64 << 20, 64 << 20};
+    struct rlimit fsize {
+      64 << 20, 64 << 20
+    };
     setrlimit(RLIMIT_FSIZE, &fsize);
     execv(bin.c_str(), argv.data());
     _exit(127);

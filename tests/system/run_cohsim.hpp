@@ -1,6 +1,8 @@
 // Runs the `cohsim` binary in a child process (SystemC elaborates one design per
 // process, so every simulation in a test gets its own) and reads its JSON stats.
 #pragma once
+#include <gtest/gtest.h>
+
 #include <cctype>
 #include <map>
 #include <sstream>
@@ -8,15 +10,13 @@
 #include <tuple>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 namespace cohsim::test {
 
 struct RunResult {
   int exit_code = -1;
   std::string out, err;
-  std::string json;                      // the --stats file, verbatim
-  std::map<std::string, double> stats;   // its scalar entries
+  std::string json;                       // the --stats file, verbatim
+  std::map<std::string, double> stats;    // its scalar entries
   double at(const std::string& k) const;  // fails the test if absent
 };
 
@@ -38,8 +38,7 @@ struct ParamName {
     std::ostringstream o;
     if constexpr (is_tuple<P>::value)
       std::apply([&](const auto&... x) { ((o << (o.tellp() > 0 ? "_" : "") << x), ...); }, info.param);
-    else
-      o << info.param;
+    else o << info.param;
     std::string n = o.str();
     for (char& c : n)
       if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';

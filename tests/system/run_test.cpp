@@ -45,8 +45,7 @@ std::set<std::string> sb_outcomes(const std::string& order, int seeds) {
   const std::string trace = thread(0, "x", "y", 300) + thread(1, "y", "x", 235);
   std::set<std::string> seen;
   for (int s = 0; s < seeds; ++s) {
-    auto r = simulate("cores: 2\ncore: {start_jitter: 120}\ncheck: true\n", trace,
-                      {"--seed", std::to_string(s)});
+    auto r = simulate("cores: 2\ncore: {start_jitter: 120}\ncheck: true\n", trace, {"--seed", std::to_string(s)});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     seen.insert(std::to_string(int(r.at("core0.regs.r0"))) + std::to_string(int(r.at("core1.regs.r1"))));
   }

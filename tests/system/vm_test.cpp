@@ -45,8 +45,7 @@ std::string strided_trace(unsigned pages, unsigned stride_pages, unsigned rounds
   return t.str();
 }
 
-const char* kTlbYaml =
-    "cores: 1\nvm: {enabled: true}\ndtlb: {entries: 16, assoc: 4}\nstlb: {entries: 64, assoc: 4}\n";
+const char* kTlbYaml = "cores: 1\nvm: {enabled: true}\ndtlb: {entries: 16, assoc: 4}\nstlb: {entries: 64, assoc: 4}\n";
 
 struct Strided {
   unsigned pages, stride;
@@ -107,8 +106,8 @@ RunResult cold_walk(const std::string& isa, const std::string& format, const std
                     std::uint64_t va = 0x40000000 + 0x5000) {
   std::ostringstream t;
   t << "thread 0\n  store 0x" << std::hex << va << " 42\nthread 1\n  compute 20000\n  load 0x" << va << " -> r0\n";
-  return simulate("cores: 2\nisa: " + isa + "\nvm: {enabled: true, format: " + format +
-                      ", pwc_entries: 0" + extra_vm + "}\nstlb: null\n",
+  return simulate("cores: 2\nisa: " + isa + "\nvm: {enabled: true, format: " + format + ", pwc_entries: 0" + extra_vm +
+                      "}\nstlb: null\n",
                   t.str());
 }
 
@@ -301,8 +300,7 @@ TEST(VmErrors, BadConfigurationsNameFileLineAndChoices) {
       << d.err;
   auto b = simulate("cores: 1\nvm: {enabled: true, placement: bind, bind_node: 2}\n", "thread 0\n  load 0 -> a\n");
   EXPECT_EQ(b.exit_code, 1);
-  EXPECT_NE(b.err.find("vm.bind_node: 2 but the system has 1 memory node(s); valid: 0..0"), std::string::npos)
-      << b.err;
+  EXPECT_NE(b.err.find("vm.bind_node: 2 but the system has 1 memory node(s); valid: 0..0"), std::string::npos) << b.err;
 }
 
 }  // namespace

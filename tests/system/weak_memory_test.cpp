@@ -79,7 +79,8 @@ std::string counter_trace(int per_core) {
   std::string t;
   for (int c = 0; c < 4; ++c) {
     t += "thread " + std::to_string(c) + "\n";
-    for (int i = 0; i < per_core; ++i) t += "  fetch_add counter 1 SeqCst -> old\n  compute " + std::to_string(i % 7) + "\n";
+    for (int i = 0; i < per_core; ++i)
+      t += "  fetch_add counter 1 SeqCst -> old\n  compute " + std::to_string(i % 7) + "\n";
   }
   t += "thread 4\n  compute 2000000\n  load counter -> total\n";
   return t;
@@ -90,8 +91,8 @@ TEST(WeakMemory, ExclusiveLoopsRetryUnderContentionAndStayAtomic) {
     const char* yaml;
     bool retries;
   };
-  for (const Case& c : {Case{"isa: arm\n", true}, Case{"isa: arm\nlse: true\n", false},
-                        Case{"isa: riscv\n", false}, Case{"isa: x86\n", false}}) {
+  for (const Case& c : {Case{"isa: arm\n", true}, Case{"isa: arm\nlse: true\n", false}, Case{"isa: riscv\n", false},
+                        Case{"isa: x86\n", false}}) {
     auto r = simulate(std::string("cores: 5\ncheck: true\n") + c.yaml, counter_trace(200));
     ASSERT_EQ(r.exit_code, 0) << c.yaml << r.err;
     EXPECT_EQ(r.at("core4.regs.total"), 800) << c.yaml;

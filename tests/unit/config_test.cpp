@@ -5,14 +5,13 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <unistd.h>
 
 #include "sim/error.hpp"
 
@@ -118,12 +117,37 @@ TEST(ConfigKeys, AllKeysInDeclarationOrderWithoutDuplicates) {
   EXPECT_EQ(keys.back(), "stlb.latency");
   std::set<std::string> unique(keys.begin(), keys.end());
   EXPECT_EQ(unique.size(), keys.size());
-  for (const char* k : {"isa", "core.frequency", "l1d.write_allocate", "l2.shared", "l2.mshrs", "l3.write_back",
-                        "coherence.protocol", "uncore.frequency", "bus.arbitration", "memory.latency",
-                        "memory.bandwidth", "vm.enabled", "vm.format", "vm.thp", "vm.regions", "vm.fault_latency",
-                        "vm.pwc_entries", "vm.placement", "vm.bind_node", "vm.memory_size", "dtlb.entries",
-                        "dtlb.assoc", "dtlb.latency", "stlb.entries", "stlb.assoc", "memory.model", "dram.preset",
-                        "dram.tRCD", "dram.page_policy", "dram.scheduler", "dram.refresh"})
+  for (const char* k : {"isa",
+                        "core.frequency",
+                        "l1d.write_allocate",
+                        "l2.shared",
+                        "l2.mshrs",
+                        "l3.write_back",
+                        "coherence.protocol",
+                        "uncore.frequency",
+                        "bus.arbitration",
+                        "memory.latency",
+                        "memory.bandwidth",
+                        "vm.enabled",
+                        "vm.format",
+                        "vm.thp",
+                        "vm.regions",
+                        "vm.fault_latency",
+                        "vm.pwc_entries",
+                        "vm.placement",
+                        "vm.bind_node",
+                        "vm.memory_size",
+                        "dtlb.entries",
+                        "dtlb.assoc",
+                        "dtlb.latency",
+                        "stlb.entries",
+                        "stlb.assoc",
+                        "memory.model",
+                        "dram.preset",
+                        "dram.tRCD",
+                        "dram.page_policy",
+                        "dram.scheduler",
+                        "dram.refresh"})
     EXPECT_TRUE(unique.count(k)) << k;
   EXPECT_FALSE(unique.count("l1d.shared"));
   EXPECT_FALSE(unique.count("l3.mshrs"));  // the shared levels sit behind the bus
@@ -216,7 +240,8 @@ TEST(ConfigErrors, UnknownKeyNamesTheValidKeysAndTheNearest) {
 TEST(ConfigErrors, UnknownTopLevelKey) {
   EXPECT_EQ(load_error("coress: 4\n"),
             "configs/x.yaml:1:1: unknown key 'coress' at the top level; valid keys: cores, isa, lse, seed, check, "
-            "max_cycles, watchdog, trace, core, l1d, l2, l3, coherence, uncore, bus, directory, network, numa, memory, dram, vm, dtlb, stlb (did you mean 'cores'?)");
+            "max_cycles, watchdog, trace, core, l1d, l2, l3, coherence, uncore, bus, directory, network, numa, memory, "
+            "dram, vm, dtlb, stlb (did you mean 'cores'?)");
   EXPECT_THAT(load_error("l1d.size: 64KiB\n"), HasSubstr("(write it nested: l1d: {size: ...})"));
   EXPECT_THAT(load_error("l2:\n  shared: true\n  zize: 1MiB\n"),
               StartsWith("configs/x.yaml:3:3: unknown key 'zize' in l2; valid keys: size, assoc, line_size, "
@@ -246,8 +271,10 @@ TEST(ConfigErrors, BadValuesOfEveryType) {
 
 TEST(ConfigErrors, ChoiceNotInTheRegistry) {
   EXPECT_EQ(load_error("coherence:\n  protocol: mesi2\n"),
-            "configs/x.yaml:2:13: coherence.protocol: 'mesi2' is not a protocol; valid: dragon, mesi, mesif, moesi, msi (did you mean 'mesi'?)");
-  EXPECT_EQ(load_error("isa: arm64\n"), "configs/x.yaml:1:6: isa: 'arm64' is not an ISA; valid: x86, arm, riscv (did you mean 'arm'?)");
+            "configs/x.yaml:2:13: coherence.protocol: 'mesi2' is not a protocol; valid: dragon, mesi, mesif, moesi, "
+            "msi (did you mean 'mesi'?)");
+  EXPECT_EQ(load_error("isa: arm64\n"),
+            "configs/x.yaml:1:6: isa: 'arm64' is not an ISA; valid: x86, arm, riscv (did you mean 'arm'?)");
   EXPECT_THAT(load_error("l1d: {replacement: lur}\n"),
               HasSubstr("l1d.replacement: 'lur' is not a replacement policy; valid: lru, plru, random (did you mean "
                         "'lru'?)"));
@@ -269,10 +296,8 @@ TEST(ConfigErrors, ValueOutOfRange) {
 TEST(ConfigErrors, LineSizeMustBeAPowerOfTwoBetween16And4096) {
   EXPECT_EQ(load_error("l1d:\n  line_size: 48\n"),
             "configs/x.yaml:2:14: l1d.line_size: must be a power of two, got 48");
-  EXPECT_EQ(load_error("l1d:\n  line_size: 8B\n"),
-            "configs/x.yaml:2:14: l1d.line_size: must be 16B..4KiB, got 8B");
-  EXPECT_EQ(load_error("l1d:\n  line_size: 8KiB\n"),
-            "configs/x.yaml:2:14: l1d.line_size: must be 16B..4KiB, got 8KiB");
+  EXPECT_EQ(load_error("l1d:\n  line_size: 8B\n"), "configs/x.yaml:2:14: l1d.line_size: must be 16B..4KiB, got 8B");
+  EXPECT_EQ(load_error("l1d:\n  line_size: 8KiB\n"), "configs/x.yaml:2:14: l1d.line_size: must be 16B..4KiB, got 8KiB");
 }
 
 TEST(ConfigErrors, WrongNodeType) {
@@ -329,7 +354,8 @@ TEST(ConfigErrors, NumberOfSetsMustBeAPowerOfTwo) {
   EXPECT_EQ(load_error("l2:\n  size: 48KiB\n"),
             "configs/x.yaml:2:9: l2: size 48KiB / (assoc 8 × line_size 64B) gives 96 sets; the number of sets must "
             "be a power of two (1, 2, 4, ...)");
-  EXPECT_THAT(load_error("l3:\n  size: 512B\n"), HasSubstr("l3: size 512B / (assoc 16 × line_size 64B) gives 0.5 sets"));
+  EXPECT_THAT(load_error("l3:\n  size: 512B\n"),
+              HasSubstr("l3: size 512B / (assoc 16 × line_size 64B) gives 0.5 sets"));
   // A fully associative cache (one set) and a direct-mapped one are fine.
   EXPECT_EQ(load_text("l1d: {size: 256B, assoc: 4}\n").integer("l1d.assoc"), 4);
   EXPECT_EQ(load_text("l1d: {size: 256B, assoc: 1}\n").integer("l1d.assoc"), 1);
@@ -391,11 +417,15 @@ TEST(ConfigSet, RejectsWhatTheFileWouldReject) {
             "--set l1d.sise=64KiB: unknown key 'l1d.sise' in l1d; valid keys: l1d.size, l1d.assoc, l1d.line_size, "
             "l1d.latency, l1d.replacement, l1d.mshrs, l1d.ports, l1d.write_back, l1d.write_allocate (did you mean "
             "'l1d.size'?)");
-  EXPECT_THAT(error_of([&] { c.set("l1.size", "64KiB"); }),
-              HasSubstr("unknown key 'l1.size'; valid keys: cores, isa, lse, seed, check, max_cycles, watchdog, trace, core, l1d, l2, l3, "
-                        "coherence, uncore, bus, directory, network, numa, memory, dram, vm, dtlb, stlb (did you mean 'l1d.size'?)"));
+  EXPECT_THAT(
+      error_of([&] { c.set("l1.size", "64KiB"); }),
+      HasSubstr(
+          "unknown key 'l1.size'; valid keys: cores, isa, lse, seed, check, max_cycles, watchdog, trace, core, l1d, "
+          "l2, l3, "
+          "coherence, uncore, bus, directory, network, numa, memory, dram, vm, dtlb, stlb (did you mean 'l1d.size'?)"));
   EXPECT_EQ(error_of([&] { c.set("coherence.protocol", "mesi2"); }),
-            "--set coherence.protocol=mesi2: coherence.protocol: 'mesi2' is not a protocol; valid: dragon, mesi, mesif, moesi, msi (did you mean "
+            "--set coherence.protocol=mesi2: coherence.protocol: 'mesi2' is not a protocol; valid: dragon, mesi, "
+            "mesif, moesi, msi (did you mean "
             "'mesi'?)");
   EXPECT_EQ(error_of([&] { c.set("l1d", "null"); }),
             "--set l1d=null: l1d cannot be null: every core needs an L1 data cache");
@@ -439,7 +469,8 @@ TEST(ConfigGetters, MisuseIsALogicError) {
 TEST(ConfigYaml, ShowsEveryKeyWithItsDescription) {
   Config c = load_text("l2: null\n");
   std::string y = c.to_yaml();
-  EXPECT_THAT(y, HasSubstr("# Number of cores, all identical; each runs one thread of the trace. [1..256]\ncores: 4\n"));
+  EXPECT_THAT(y,
+              HasSubstr("# Number of cores, all identical; each runs one thread of the trace. [1..256]\ncores: 4\n"));
   EXPECT_THAT(y, HasSubstr("\nl1d:\n"));
   EXPECT_THAT(y, HasSubstr("\n  size: 32KiB\n"));
   EXPECT_THAT(y, HasSubstr("\nl2: null\n"));

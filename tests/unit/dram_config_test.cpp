@@ -1,10 +1,11 @@
 // The dram section of a configuration: presets, key-by-key overrides, and the
 // messages for values no device has.
+#include "sim/dram/dram_config.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "sim/config.hpp"
-#include "sim/dram/dram_config.hpp"
 #include "sim/error.hpp"
 
 namespace cohsim {
@@ -42,11 +43,13 @@ TEST(DramConfig, BadChoicesListTheValidOnes) {
   EXPECT_EQ(load_error("dram:\n  preset: DDR4-3300\n"),
             "configs/x.yaml:2:11: dram.preset: 'DDR4-3300' is not a DRAM preset; valid: DDR4-2400, DDR4-3200, "
             "DDR5-4800 (did you mean 'DDR4-3200'?)");
-  EXPECT_THAT(load_error("dram:\n  page_policy: shut\n"),
-              HasSubstr("configs/x.yaml:2:16: dram.page_policy: 'shut' is not a page policy; valid: open, closed, adaptive"));
+  EXPECT_THAT(
+      load_error("dram:\n  page_policy: shut\n"),
+      HasSubstr("configs/x.yaml:2:16: dram.page_policy: 'shut' is not a page policy; valid: open, closed, adaptive"));
   EXPECT_THAT(load_error("dram:\n  scheduler: frfcf\n"), HasSubstr("valid: fcfs, frfcfs (did you mean 'frfcfs'?)"));
   EXPECT_THAT(load_error("memory:\n  model: ddr\n"), HasSubstr("'ddr' is not a memory model; valid: fixed, dram"));
-  EXPECT_THAT(load_error("dram:\n  channels: 3\n"), HasSubstr("configs/x.yaml:2:13: dram.channels: must be a power of two"));
+  EXPECT_THAT(load_error("dram:\n  channels: 3\n"),
+              HasSubstr("configs/x.yaml:2:13: dram.channels: must be a power of two"));
 }
 
 TEST(DramConfig, InconsistentTimingNamesTheKeyAndTheRule) {

@@ -2,6 +2,8 @@
 // the presets, every issued command replayed through an independent timing checker,
 // bandwidth of sequential and random streams against the channel's peak, and the
 // schedulers compared.
+#include "sim/dram/dram_controller.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -9,7 +11,6 @@
 #include <random>
 
 #include "sim/dram/address_mapping.hpp"
-#include "sim/dram/dram_controller.hpp"
 #include "tests/unit/dram_timing_checker.hpp"
 
 namespace cohsim {
@@ -103,7 +104,8 @@ TEST(DramLatency, EveryPresetFromItsParameters) {
 
 TEST(DramLatency, ClosedPagePolicyFindsTheBankClosed) {
   DramController c(params("DDR4-3200", PagePolicy::Closed));
-  const std::vector<Req> reqs = {{1000, line_at(c, 1, 2, 7, 0), false}, {2000, line_at(c, 1, 2, 7, 5), false},
+  const std::vector<Req> reqs = {{1000, line_at(c, 1, 2, 7, 0), false},
+                                 {2000, line_at(c, 1, 2, 7, 5), false},
                                  {3000, line_at(c, 1, 2, 9, 0), false}};
   RunResult r = run(c, reqs);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(r.done[i] - (1000 + 1000 * i), 48u) << i;  // tRCD + CL + burst
@@ -113,7 +115,8 @@ TEST(DramLatency, ClosedPagePolicyFindsTheBankClosed) {
 TEST(DramLatency, AdaptivePolicyClosesOnlyWhenNoQueuedRequestWantsTheRow) {
   DramController c(params("DDR4-3200", PagePolicy::Adaptive));
   // Two reads of one row together: the row stays open for the second; then it closes.
-  const std::vector<Req> reqs = {{1000, line_at(c, 1, 2, 7, 0), false}, {1000, line_at(c, 1, 2, 7, 1), false},
+  const std::vector<Req> reqs = {{1000, line_at(c, 1, 2, 7, 0), false},
+                                 {1000, line_at(c, 1, 2, 7, 1), false},
                                  {3000, line_at(c, 1, 2, 7, 2), false}};
   run(c, reqs);
   const auto& s = c.channels()[0].stats();
@@ -134,8 +137,8 @@ TEST(DramLatency, RefreshDelaysAReadArrivingWhenItIsDue) {
 
 // ---- Every command legal ---------------------------------------------------------
 
-std::vector<Req> random_stream(const DramController& c, unsigned n, unsigned seed, double write_share,
-                               double locality, unsigned gap) {
+std::vector<Req> random_stream(const DramController& c, unsigned n, unsigned seed, double write_share, double locality,
+                               unsigned gap) {
   std::mt19937_64 rng(seed);
   std::vector<Req> v;
   std::uint64_t t = 0, line = 0;

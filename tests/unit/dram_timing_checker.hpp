@@ -34,7 +34,8 @@ class DramTimingChecker {
     };
     const std::uint64_t B = t_.burst_length / 2;
     std::uint64_t window = std::max<std::uint64_t>({t_.tRFC, t_.tFAW, t_.tRC, t_.CWL + B + t_.tWR,
-                                                    t_.CL + B + t_.tRTRS + 2, t_.CWL + B + t_.tWTR_L}) + 1;
+                                                    t_.CL + B + t_.tRTRS + 2, t_.CWL + B + t_.tWTR_L}) +
+                           1;
     std::map<unsigned, std::pair<bool, std::uint32_t>> bank_state;  // open?, row
     std::map<unsigned, std::vector<std::uint64_t>> acts_of_rank;
     std::map<unsigned, std::vector<std::uint64_t>> refs_of_rank;
@@ -77,8 +78,8 @@ class DramTimingChecker {
     for (auto& [rank, acts] : acts_of_rank)
       for (std::size_t k = 4; k < acts.size(); ++k)
         if (acts[k] - acts[k - 4] < t_.tFAW && ++reported <= 20)
-          bad << "ACT at " << acts[k] << " is the fifth in a window of " << acts[k] - acts[k - 4]
-              << " cycles on rank " << rank << ": tFAW (" << t_.tFAW << ") violated\n";
+          bad << "ACT at " << acts[k] << " is the fifth in a window of " << acts[k] - acts[k - 4] << " cycles on rank "
+              << rank << ": tFAW (" << t_.tFAW << ") violated\n";
     // Refresh: one REF per tREFI on average, none overdue by a whole interval.
     if (refresh)
       for (unsigned r = 0; r < t_.ranks; ++r) {
@@ -99,8 +100,8 @@ class DramTimingChecker {
 
   std::string describe(const DramCommandRecord& c) const {
     std::ostringstream o;
-    o << dram_cmd_name(c.cmd) << (c.auto_precharge ? "(auto)" : "") << "@" << c.cycle << " r" << int(c.rank)
-      << " bg" << int(c.bank_group) << " b" << int(c.bank);
+    o << dram_cmd_name(c.cmd) << (c.auto_precharge ? "(auto)" : "") << "@" << c.cycle << " r" << int(c.rank) << " bg"
+      << int(c.bank_group) << " b" << int(c.bank);
     return o.str();
   }
 
@@ -127,7 +128,8 @@ class DramTimingChecker {
       if (x == C::WR && y == C::PRE) need(t_.CWL + B + t_.tWR, "CWL + BL/2 + tWR");
     }
     if (same_rank) {
-      if (x == C::ACT && y == C::ACT && !same_bank) need(same_bg ? t_.tRRD_L : t_.tRRD_S, same_bg ? "tRRD_L" : "tRRD_S");
+      if (x == C::ACT && y == C::ACT && !same_bank)
+        need(same_bg ? t_.tRRD_L : t_.tRRD_S, same_bg ? "tRRD_L" : "tRRD_S");
       if (x == C::RD && y == C::RD) need(same_bg ? t_.tCCD_L : t_.tCCD_S, same_bg ? "tCCD_L" : "tCCD_S");
       if (x == C::WR && y == C::WR) need(same_bg ? t_.tCCD_L_WR : t_.tCCD_S, same_bg ? "tCCD_L_WR" : "tCCD_S");
       if (x == C::WR && y == C::RD)

@@ -1,10 +1,11 @@
 // The litmus format (traces/litmus/README.md): parsing, conditions, outcome keys and
 // the traces the runner builds. No simulation here (tests/system/litmus_catalogue_test.cpp).
+#include "cpu/litmus/litmus.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "cpu/litmus/litmus.hpp"
 #include "sim/error.hpp"
 
 using namespace cohsim;
@@ -107,7 +108,8 @@ thread 0 {
 exists (0:a == 1 || !(x == 3) && 0:e != 2)
 expect arm: allowed; x86: forbidden
 expect allowed
-)", "all.litmus");
+)",
+                                   "all.litmus");
   EXPECT_EQ(t.name, "all");
   auto ops = ops_of(*litmus_trace(t), 0);
   ASSERT_EQ(ops.size(), 9u);
@@ -140,8 +142,10 @@ expect allowed
 }
 
 TEST(LitmusParse, NonZeroInitialValuesAreStoredByThreadZeroOnLineZero) {
-  LitmusTest t = parse_litmus_text("init x = 5; y = 0\nthread 0 {\n let r = x.load(Relaxed);\n}\n"
-                                   "thread 1 {\n y.store(1, Relaxed);\n}\nexists (0:r == 5)\n", "i.litmus");
+  LitmusTest t = parse_litmus_text(
+      "init x = 5; y = 0\nthread 0 {\n let r = x.load(Relaxed);\n}\n"
+      "thread 1 {\n y.store(1, Relaxed);\n}\nexists (0:r == 5)\n",
+      "i.litmus");
   auto tr = litmus_trace(t);
   auto t0 = ops_of(*tr, 0), t1 = ops_of(*tr, 1);
   ASSERT_EQ(t0.size(), 3u);
@@ -157,7 +161,8 @@ TEST(LitmusParse, NonZeroInitialValuesAreStoredByThreadZeroOnLineZero) {
 }
 
 TEST(LitmusParse, ScheduleAddsWarmUpDelaysAndObserverOnLineZero) {
-  LitmusTest t = parse_litmus_text("thread 0 {\n x.store(1, Relaxed);\n x.store(2, Relaxed);\n}\nexists (x == 1)\n", "c.litmus");
+  LitmusTest t =
+      parse_litmus_text("thread 0 {\n x.store(1, Relaxed);\n x.store(2, Relaxed);\n}\nexists (x == 1)\n", "c.litmus");
   LitmusSchedule s;
   s.warm = {{{0, true}}};
   s.delay = {7};
@@ -179,13 +184,18 @@ TEST(LitmusParse, ScheduleAddsWarmUpDelaysAndObserverOnLineZero) {
 }
 
 TEST(LitmusParse, MistakesNameFileLineAndTheValidChoices) {
-  EXPECT_NE(error_of("thread 0 {\n  x.store(1, Ordering::Aquire);\n}\nexists (x == 1)\n").find("t.litmus:2:"), std::string::npos);
-  EXPECT_NE(error_of("thread 0 {\n  x.store(1, Ordering::Aquire);\n}\nexists (x == 1)\n").find("did you mean 'Acquire'"),
+  EXPECT_NE(error_of("thread 0 {\n  x.store(1, Ordering::Aquire);\n}\nexists (x == 1)\n").find("t.litmus:2:"),
             std::string::npos);
-  EXPECT_NE(error_of("thread 0 {\n  let r = x.load(Ordering::Release);\n}\nexists (0:r == 1)\n").find("cannot be Release"),
+  EXPECT_NE(
+      error_of("thread 0 {\n  x.store(1, Ordering::Aquire);\n}\nexists (x == 1)\n").find("did you mean 'Acquire'"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of("thread 0 {\n  let r = x.load(Ordering::Release);\n}\nexists (0:r == 1)\n").find("cannot be Release"),
+      std::string::npos);
+  EXPECT_NE(error_of("thread 0 {\n  x.stor(1, Relaxed);\n}\nexists (x == 1)\n").find("did you mean 'store'"),
             std::string::npos);
-  EXPECT_NE(error_of("thread 0 {\n  x.stor(1, Relaxed);\n}\nexists (x == 1)\n").find("did you mean 'store'"), std::string::npos);
-  EXPECT_NE(error_of("thread 0 {\n  let r = x.load(Relaxed);\n}\nexists (1:r == 1)\n").find("no thread 1"), std::string::npos);
+  EXPECT_NE(error_of("thread 0 {\n  let r = x.load(Relaxed);\n}\nexists (1:r == 1)\n").find("no thread 1"),
+            std::string::npos);
   EXPECT_NE(error_of("thread 0 {\n  let r = x.load(Relaxed);\n}\nexists (0:q == 1)\n").find("its registers: r"),
             std::string::npos);
   EXPECT_NE(error_of("thread 1 {\n}\nexists (true)\n").find("expected thread 0"), std::string::npos);
@@ -194,7 +204,8 @@ TEST(LitmusParse, MistakesNameFileLineAndTheValidChoices) {
   EXPECT_NE(error_of("thread 0 {\n  let r = x.compare_exchange(0, 1, Relaxed, SeqCst);\n}\nexists (true)\n")
                 .find("failure ordering"),
             std::string::npos);
-  EXPECT_NE(error_of("expect mips: allowed\nthread 0 {\n}\nexists (true)\n").find("valid: x86, arm, riscv"), std::string::npos);
+  EXPECT_NE(error_of("expect mips: allowed\nthread 0 {\n}\nexists (true)\n").find("valid: x86, arm, riscv"),
+            std::string::npos);
   EXPECT_NE(error_of("thread 0 {\n  let r = x.load(Relaxed);\n  let r = x.load(Relaxed);\n}\nexists (true)\n")
                 .find("already defined"),
             std::string::npos);

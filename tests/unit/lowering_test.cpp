@@ -1,6 +1,8 @@
 // Lowering tables: the x86 table the core runs today (unchanged), spot checks of
 // AArch64 (v8.0 and LSE) and RISC-V cells, every valid cell defined, the loop
 // structure, docs/lowering.md, `cohsim lower`, and every cell against clang 14's output.
+#include "cpu/lowering.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -16,7 +18,6 @@
 #include <sstream>
 
 #include "cpu/lower_command.hpp"
-#include "cpu/lowering.hpp"
 #include "cpu/trace/trace.hpp"
 #include "sim/error.hpp"
 
@@ -259,7 +260,9 @@ TEST(Lowering, EveryValidCellDefined) {
           if (valid) {
             ++checked;
             EXPECT_TRUE(s.defined);
-            if (!(x86 && kind == OpKind::Fence && o != Ordering::SeqCst)) { EXPECT_GT(s.n, 0); }
+            if (!(x86 && kind == OpKind::Fence && o != Ordering::SeqCst)) {
+              EXPECT_GT(s.n, 0);
+            }
           } else if (!x86 && kind != OpKind::Compute && kind != OpKind::IFetch) {
             EXPECT_FALSE(s.defined);
             EXPECT_EQ(Lowering::text(s), "(not a valid ordering)");
@@ -271,10 +274,14 @@ TEST(Lowering, EveryValidCellDefined) {
             EXPECT_EQ(in.flags, 0) << in.mnemonic;
             EXPECT_EQ(in.kind == InstKind::Branch, in.branch != BranchKind::None) << in.mnemonic;
             EXPECT_EQ(in.kind == InstKind::Fence, in.orders != 0) << in.mnemonic;
-            if (in.ctl & kLoopStart) { EXPECT_EQ(i, 0) << "loops start the sequence"; }
+            if (in.ctl & kLoopStart) {
+              EXPECT_EQ(i, 0) << "loops start the sequence";
+            }
             if (in.ctl & kLoopStart) loop_start = i;
             if ((in.ctl & kFailPath) && fail_path < 0) fail_path = i;
-            if (fail_path >= 0) { EXPECT_TRUE(in.ctl & kFailPath) << "the fail path is the tail"; }
+            if (fail_path >= 0) {
+              EXPECT_TRUE(in.ctl & kFailPath) << "the fail path is the tail";
+            }
             if (in.sem & kExclusive) {
               EXPECT_TRUE(in.kind == InstKind::Load || in.kind == InstKind::Store) << in.mnemonic;
               (in.kind == InstKind::Load ? exclusive_loads : exclusive_stores)++;
@@ -284,7 +291,9 @@ TEST(Lowering, EveryValidCellDefined) {
               ASSERT_GT(i, 0);
               EXPECT_TRUE(s.insts[i - 1].kind == InstKind::Store && (s.insts[i - 1].sem & kExclusive));
             }
-            if (in.branch == BranchKind::ExitIfNotEqual) { EXPECT_TRUE(cas); }
+            if (in.branch == BranchKind::ExitIfNotEqual) {
+              EXPECT_TRUE(cas);
+            }
           }
           EXPECT_EQ(exclusive_loads, exclusive_stores);
           // Every loop has its retry branch.
@@ -297,7 +306,8 @@ TEST(Lowering, EveryValidCellDefined) {
           const Ordering m = cas && f == Ordering::SeqCst ? Ordering::SeqCst : o;
           for (int i = 0; i < s.n; ++i)
             if (s.insts[i].sem & kRelease) {
-              EXPECT_TRUE(m == Ordering::Release || m == Ordering::AcqRel || m == Ordering::SeqCst) << s.insts[i].mnemonic;
+              EXPECT_TRUE(m == Ordering::Release || m == Ordering::AcqRel || m == Ordering::SeqCst)
+                  << s.insts[i].mnemonic;
             }
         }
   }
@@ -476,7 +486,7 @@ std::string c_source(std::vector<Cell>& cells) {
 // the indices a `ret` stands before.
 struct AsmFn {
   std::vector<std::string> insts;
-  std::vector<std::string> targets;  // per instruction: the branch target label, or ""
+  std::vector<std::string> targets;   // per instruction: the branch target label, or ""
   std::vector<std::string> operands;  // per instruction, blanks removed
   std::map<std::string, int> labels;
   std::vector<int> rets;
@@ -566,7 +576,9 @@ void expect_matches_arm_or_riscv(const Lowering& l, const Cell& c, const AsmFn& 
   EXPECT_EQ(starts, backward);
   // The success path returns before the fail path.
   for (int r : f.rets) EXPECT_TRUE(r == fail_path || r == s.n) << "ret before " << r;
-  if (fail_path < s.n) { EXPECT_THAT(f.rets, ::testing::Contains(fail_path)); }
+  if (fail_path < s.n) {
+    EXPECT_THAT(f.rets, ::testing::Contains(fail_path));
+  }
 }
 
 // The x86 model keeps the instructions that touch memory or order it and folds the
@@ -575,8 +587,7 @@ void expect_matches_x86(const Lowering& l, const Cell& c, const AsmFn& f) {
   const Sequence& s = l.cell(c.kind, c.order, c.fail);
   SCOPED_TRACE(l.title() + ": " + c.fn + ": table \"" + Lowering::text(s) + "\"");
   bool loop = false;
-  for (std::size_t i = 0; i < f.insts.size(); ++i)
-    loop |= !f.targets[i].empty() && f.labels.at(f.targets[i]) <= int(i);
+  for (std::size_t i = 0; i < f.insts.size(); ++i) loop |= !f.targets[i].empty() && f.labels.at(f.targets[i]) <= int(i);
   std::vector<std::string> got;
   for (std::size_t i = 0; i < f.insts.size(); ++i) {
     std::string m = f.insts[i];
@@ -584,7 +595,7 @@ void expect_matches_x86(const Lowering& l, const Cell& c, const AsmFn& f) {
     const bool touches_memory = f.operands[i].find('(') != std::string::npos;
     const bool orders = m == "mfence" || m.rfind("lock ", 0) == 0 || m == "xchg";
     if (!orders && !(m == "mov" && touches_memory)) continue;  // neg, and/or/xor, jne, register movs
-    if (m == "mov" && loop) continue;                           // the cmpxchg loop's first load
+    if (m == "mov" && loop) continue;                          // the cmpxchg loop's first load
     got.push_back(loop && m.rfind("lock ", 0) == 0 ? m + " (loop)" : m);
   }
   std::vector<std::string> want;

@@ -128,13 +128,13 @@ TEST(PageTableFormat, EntriesCarryTheArchitecturesBits) {
   EXPECT_EQ(x.encode_leaf(0x7000, 3, false), 0x7000u | 0x25);  // P US A
   EXPECT_EQ(x.encode_leaf(k2M, 2, true), k2M | 0xe7);          // PS: a 2 MiB page
   const PageTableFormat& a = *PageTableFormat::find("arm-4k");
-  EXPECT_EQ(a.encode_table(0x5000) & 3, 3u);                   // table descriptor
-  EXPECT_EQ(a.encode_leaf(k2M, 2, true) & 3, 1u);              // block descriptor
-  EXPECT_EQ(a.encode_leaf(0x7000, 3, true) & 3, 3u);           // page descriptor
-  EXPECT_TRUE(a.encode_leaf(0x7000, 3, false) & (1u << 7));    // AP[2]: read-only
-  EXPECT_TRUE(a.encode_leaf(0x7000, 3, true) & (1u << 10));    // AF
+  EXPECT_EQ(a.encode_table(0x5000) & 3, 3u);                 // table descriptor
+  EXPECT_EQ(a.encode_leaf(k2M, 2, true) & 3, 1u);            // block descriptor
+  EXPECT_EQ(a.encode_leaf(0x7000, 3, true) & 3, 3u);         // page descriptor
+  EXPECT_TRUE(a.encode_leaf(0x7000, 3, false) & (1u << 7));  // AP[2]: read-only
+  EXPECT_TRUE(a.encode_leaf(0x7000, 3, true) & (1u << 10));  // AF
   const PageTableFormat& r = *PageTableFormat::find("sv39");
-  EXPECT_EQ(r.encode_table(0x5000), (0x5u << 10) | 1);         // V only: a pointer
+  EXPECT_EQ(r.encode_table(0x5000), (0x5u << 10) | 1);             // V only: a pointer
   EXPECT_EQ(r.encode_leaf(0x7000, 2, true), (0x7u << 10) | 0xd7);  // V R W U A D
   for (const auto& n : PageTableFormat::names()) {
     const PageTableFormat& f = *PageTableFormat::find(n);
@@ -229,10 +229,10 @@ TEST(Regions, ParseAndLookUp) {
   EXPECT_EQ(never.page(0x3fffff).perm, Perm::None);
   EXPECT_EQ(never.page(0x40000000 + 12345).shift, 30u);
   EXPECT_EQ(never.page(0x800000).shift, 12u);
-  EXPECT_EQ(always.page(0x800000).shift, 21u);    // THP outside the regions
-  EXPECT_EQ(always.page(0x100008).shift, 12u);    // the 2 MiB block holds a smaller region
-  EXPECT_EQ(always.page(0x1ff000).shift, 12u);    // ... and so does the rest of that block
-  EXPECT_EQ(always.page(0x200000).shift, 21u);    // a region covering its block
+  EXPECT_EQ(always.page(0x800000).shift, 21u);  // THP outside the regions
+  EXPECT_EQ(always.page(0x100008).shift, 12u);  // the 2 MiB block holds a smaller region
+  EXPECT_EQ(always.page(0x1ff000).shift, 12u);  // ... and so does the rest of that block
+  EXPECT_EQ(always.page(0x200000).shift, 21u);  // a region covering its block
   EXPECT_TRUE(parse_regions("").empty());
   EXPECT_TRUE(parse_regions("  ").empty());
 }

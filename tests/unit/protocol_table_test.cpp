@@ -52,9 +52,9 @@ TEST(ProtocolTable, TwoRowsForOneCellAreRefused) {
 }
 
 TEST(ProtocolTable, UnknownStateOrUndeclaredEventIsRefused) {
-  EXPECT_THROW(ProtocolTable("bad", "bus", "", two_states(), {Event::Load},
-                             {row("I", {Event::Load}, {Action::IssueGetS}, "X")}),
-               std::logic_error);
+  EXPECT_THROW(
+      ProtocolTable("bad", "bus", "", two_states(), {Event::Load}, {row("I", {Event::Load}, {Action::IssueGetS}, "X")}),
+      std::logic_error);
   EXPECT_THROW(ProtocolTable("bad", "bus", "", two_states(), {Event::Load},
                              {row("I", {Event::Store}, {Action::IssueGetM}, "S")}),
                std::logic_error);

@@ -1,7 +1,7 @@
 // Replacement policies, without a cache around them.
-#include <gtest/gtest.h>
-
 #include "coherence/replacement.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace cohsim;
 
@@ -9,8 +9,7 @@ namespace {
 
 TEST(Replacement, RegistryHasTheThreePolicies) {
   auto names = replacement_names();
-  for (const char* n : {"lru", "plru", "random"})
-    EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
+  for (const char* n : {"lru", "plru", "random"}) EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
 }
 
 TEST(Replacement, LruEvictsTheWayTouchedLongestAgo) {

@@ -1,5 +1,7 @@
 // Trace formats: text parsing and its errors, symbol layout, din, binary round trip
 // and corruption, statistics, bounded-memory streaming.
+#include "cpu/trace/trace.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -14,7 +16,6 @@
 #include "cpu/trace/din_trace.hpp"
 #include "cpu/trace/op.hpp"
 #include "cpu/trace/text_trace.hpp"
-#include "cpu/trace/trace.hpp"
 #include "cpu/trace/trace_convert.hpp"
 #include "cpu/trace/trace_stats.hpp"
 #include "sim/error.hpp"
@@ -41,9 +42,8 @@ thread 1
 class TraceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("cohsim_trace_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("cohsim_trace_test_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
   }
   void TearDown() override {
@@ -86,9 +86,8 @@ class TraceTest : public ::testing::Test {
 };
 
 bool same_op(const Op& a, const Op& b, bool with_line = true) {
-  return a.addr == b.addr && a.value == b.value && a.expected == b.expected &&
-         (!with_line || a.line == b.line) && a.reg == b.reg && a.kind == b.kind &&
-         a.order == b.order && a.fail_order == b.fail_order && a.size == b.size;
+  return a.addr == b.addr && a.value == b.value && a.expected == b.expected && (!with_line || a.line == b.line) &&
+         a.reg == b.reg && a.kind == b.kind && a.order == b.order && a.fail_order == b.fail_order && a.size == b.size;
 }
 
 #define EXPECT_HAS(msg, sub) EXPECT_NE(std::string(msg).find(sub), std::string::npos) << msg
@@ -123,12 +122,10 @@ TEST_F(TraceTest, TraceTextParsesMessagePassingExample) {
   Op cas = op(OpKind::CompareExchange, z, 2, Ordering::AcqRel, 3, 10);
   cas.expected = 1;
   cas.fail_order = Ordering::Acquire;
-  std::vector<Op> t1 = {op(OpKind::Load, y, 0, Ordering::Acquire, 0, 7),
-                        op(OpKind::Load, x, 0, Ordering::Plain, 1, 8),
-                        op(OpKind::FetchAdd, z, 1, Ordering::SeqCst, 2, 9),
-                        cas,
-                        op(OpKind::Fence, 0, 0, Ordering::SeqCst, -1, 11),
-                        op(OpKind::Store, 0x1000, 7, Ordering::Relaxed, -1, 12)};
+  std::vector<Op> t1 = {
+      op(OpKind::Load, y, 0, Ordering::Acquire, 0, 7),    op(OpKind::Load, x, 0, Ordering::Plain, 1, 8),
+      op(OpKind::FetchAdd, z, 1, Ordering::SeqCst, 2, 9), cas,
+      op(OpKind::Fence, 0, 0, Ordering::SeqCst, -1, 11),  op(OpKind::Store, 0x1000, 7, Ordering::Relaxed, -1, 12)};
   for (std::size_t i = 0; i < t0.size(); ++i) EXPECT_TRUE(same_op(ops[0][i], t0[i])) << "t0 op " << i;
   for (std::size_t i = 0; i < t1.size(); ++i) EXPECT_TRUE(same_op(ops[1][i], t1[i])) << "t1 op " << i;
   for (auto& th : ops)
@@ -352,8 +349,7 @@ TEST_F(TraceTest, TraceDinReading) {
 // The common `L HEX` line takes a one-pass parse; every other spelling of the same
 // reference goes through the general parser and must read the same.
 TEST_F(TraceTest, TraceDinEverySpellingReadsTheSame) {
-  const char* din =
-      "0 1a2B3f\n0 0x1a2b3f\n \t0\t1A2B3F\n0 1a2b3f 4\n0  1a2b3f\n0 1a2b3f\r\n0 00000000001a2b3d\n";
+  const char* din = "0 1a2B3f\n0 0x1a2b3f\n \t0\t1A2B3F\n0 1a2b3f 4\n0  1a2b3f\n0 1a2b3f\r\n0 00000000001a2b3d\n";
   auto ops = drain(*Trace::open(write("s.din", din)))[0];
   ASSERT_EQ(ops.size(), 7u);
   for (std::size_t i = 0; i < ops.size(); ++i) {
@@ -391,8 +387,8 @@ TEST_F(TraceTest, TraceBinaryRoundTrip) {
   compare_exchange_weak.1 buf+1 -1 3 Release Relaxed -> flag
   ifetch.4 0x400004
 )");
-  std::string bin1 = path("1.bin"), text2 = path("2.trace"), bin3 = path("3.ctr"),
-              text4 = path("4.txt"), bin5 = path("5.bin");
+  std::string bin1 = path("1.bin"), text2 = path("2.trace"), bin3 = path("3.ctr"), text4 = path("4.txt"),
+              bin5 = path("5.bin");
   convert_trace(text0, bin1);
   convert_trace(bin1, text2);
   convert_trace(text2, bin3);
@@ -469,7 +465,7 @@ TEST_F(TraceTest, TraceStatsOfExample) {
   EXPECT_EQ(s.by_ordering[int(Ordering::SeqCst)], 2u);
   EXPECT_EQ(s.by_ordering[int(Ordering::Relaxed)], 1u);
   EXPECT_EQ(s.compute_cycles, 20u);
-  EXPECT_EQ(s.lines, 4u);  // x, y, z, 0x1000
+  EXPECT_EQ(s.lines, 4u);         // x, y, z, 0x1000
   EXPECT_EQ(s.shared_lines, 2u);  // x, y
   EXPECT_EQ(s.pages, 2u);
   EXPECT_EQ(s.lines_per_thread, (std::vector<std::uint64_t>{2, 4}));
@@ -519,8 +515,14 @@ TEST_F(TraceTest, TraceStreamsTwoMillionOpsInBoundedMemory) {
       std::fprintf(f, "thread %u   # %llu ops\n", t, (unsigned long long)(kOps / kThreads));
       for (std::uint64_t i = 0; i < kOps / kThreads; ++i) {
         switch (i % 4) {
-          case 0: std::fprintf(f, "  load a%u+%llu -> r%llu\n", t, (unsigned long long)(i % 8) * 8, (unsigned long long)(i % 3)); break;
-          case 1: std::fprintf(f, "  store 0x%llx %llu Release\n", (unsigned long long)(0x100000 + i * 8), (unsigned long long)i); break;
+          case 0:
+            std::fprintf(f, "  load a%u+%llu -> r%llu\n", t, (unsigned long long)(i % 8) * 8,
+                         (unsigned long long)(i % 3));
+            break;
+          case 1:
+            std::fprintf(f, "  store 0x%llx %llu Release\n", (unsigned long long)(0x100000 + i * 8),
+                         (unsigned long long)i);
+            break;
           case 2: std::fprintf(f, "  fetch_add counter 1 SeqCst\n"); break;
           default: std::fprintf(f, "  compute 3  # work\n"); break;
         }

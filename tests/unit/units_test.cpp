@@ -39,8 +39,7 @@ TEST(UnitsSize, AcceptsBytesAndBinaryUnits) {
 }
 
 TEST(UnitsSize, RejectsDecimalUnitsAsAmbiguous) {
-  EXPECT_EQ(error_of([] { parse_size("32KB"); }),
-            "bad size '32KB': use KiB (1024 bytes) — did you mean 32KiB?");
+  EXPECT_EQ(error_of([] { parse_size("32KB"); }), "bad size '32KB': use KiB (1024 bytes) — did you mean 32KiB?");
   EXPECT_THAT(error_of([] { parse_size("4kB"); }), HasSubstr("did you mean 4KiB?"));
   EXPECT_THAT(error_of([] { parse_size("1MB"); }), HasSubstr("use MiB (1024 KiB) — did you mean 1MiB?"));
   EXPECT_THAT(error_of([] { parse_size("2GB"); }), HasSubstr("did you mean 2GiB?"));
@@ -49,8 +48,7 @@ TEST(UnitsSize, RejectsDecimalUnitsAsAmbiguous) {
 
 TEST(UnitsSize, RejectsMalformedSizesListingTheValidForms) {
   for (const char* bad : {"", "abc", "KiB", "32bytes", "1.", "_1"})
-    EXPECT_THAT(error_of([&] { parse_size(bad); }), HasSubstr("valid forms are a whole number of bytes"))
-        << bad;
+    EXPECT_THAT(error_of([&] { parse_size(bad); }), HasSubstr("valid forms are a whole number of bytes")) << bad;
   EXPECT_THAT(error_of([] { parse_size("32kib"); }), HasSubstr("did you mean 32KiB?"));
   EXPECT_EQ(error_of([] { parse_size("32XiB"); }), "bad size '32XiB': unknown unit 'XiB' — did you mean 32KiB?");
   EXPECT_THAT(error_of([] { parse_size("-1KiB"); }), HasSubstr("cannot be negative"));
