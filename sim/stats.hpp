@@ -16,9 +16,9 @@ struct Histogram {
   std::vector<std::uint64_t> buckets = std::vector<std::uint64_t>(24, 0);
   std::uint64_t count = 0, sum = 0, max = 0;
   void add(std::uint64_t v) {
-    unsigned b = 0;
-    while (b + 1 < buckets.size() && (std::uint64_t(2) << b) <= v) ++b;
-    ++buckets[b];
+    const unsigned log2 = v > 1 ? 63u - unsigned(__builtin_clzll(v)) : 0u;  // [2^b, 2^(b+1)) is bucket b
+    const unsigned last = unsigned(buckets.size()) - 1;
+    ++buckets[log2 < last ? log2 : last];
     ++count;
     sum += v;
     if (v > max) max = v;
