@@ -20,6 +20,7 @@ SnoopBus::SnoopBus(sc_core::sc_module_name name, const BusParams& p, MemoryLevel
 
 int SnoopBus::attach(BusClient* c) {
   clients_.push_back(c);
+  queue_.reserve(clients_.size() * 16);
   return int(clients_.size()) - 1;
 }
 

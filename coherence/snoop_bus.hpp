@@ -3,7 +3,6 @@
 // the bus is held from a request's address phase until its data has been delivered,
 // so contention shows up as queueing for the bus.
 #pragma once
-#include <deque>
 #include <string>
 #include <systemc>
 #include <vector>
@@ -50,7 +49,7 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   BusParams p_;
   MemoryLevel* memory_;
   std::vector<BusClient*> clients_;
-  std::deque<Pending> queue_;
+  std::vector<Pending> queue_;  // in arrival order; grows to its high-water mark, then never allocates
   sc_core::sc_event wake_;
   bool busy_ = false;
   bool awaiting_memory_ = false;  // the current transaction waits for memory's data
