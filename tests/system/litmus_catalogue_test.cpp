@@ -20,7 +20,7 @@ using cohsim::test::run_cli;
 namespace {
 
 const std::string kDir = std::string(COHSIM_SOURCE_DIR) + "/traces/litmus/";
-constexpr int kCiRuns = 500;
+constexpr int kCiRuns = 200;
 
 std::vector<std::string> catalogue() {
   std::vector<std::string> v;

@@ -88,7 +88,7 @@ RunResult run_cli(const std::vector<std::string>& args) {
     argv.push_back(nullptr);
     if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(126);
     // A run that hangs or floods its output must fail the test, not the machine.
-    alarm(300);
+    alarm(900);
     struct rlimit fsize {
       64 << 20, 64 << 20
     };
