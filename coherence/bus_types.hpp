@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/types.hpp"
+#include "sim/base/types.hpp"
 
 namespace cohsim {
 

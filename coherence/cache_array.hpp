@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "coherence/replacement.hpp"
-#include "sim/types.hpp"
-#include "sim/zeroed_array.hpp"
+#include "sim/base/types.hpp"
+#include "sim/base/zeroed_array.hpp"
 
 namespace cohsim {
 

@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "coherence/private_cache.hpp"
-#include "sim/error.hpp"
+#include "sim/base/error.hpp"
 
 namespace cohsim {
 

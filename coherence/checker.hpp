@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "coherence/protocol.hpp"
-#include "sim/types.hpp"
+#include "sim/base/types.hpp"
 
 namespace cohsim {
 

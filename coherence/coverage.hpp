@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "coherence/protocol.hpp"
-#include "sim/stats.hpp"
+#include "sim/base/stats.hpp"
 
 namespace cohsim {
 

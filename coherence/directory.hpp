@@ -18,9 +18,9 @@
 
 #include "coherence/network.hpp"
 #include "coherence/protocol.hpp"
-#include "sim/event_log.hpp"
-#include "sim/memory_side.hpp"
-#include "sim/stats.hpp"
+#include "sim/base/event_log.hpp"
+#include "sim/memory/memory_level.hpp"
+#include "sim/base/stats.hpp"
 
 namespace cohsim {
 

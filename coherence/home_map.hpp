@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "sim/types.hpp"
+#include "sim/base/types.hpp"
 
 namespace cohsim {
 

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <sstream>
 
-#include "sim/error.hpp"
-#include "sim/kernel_errors.hpp"
-#include "sim/wake.hpp"
+#include "sim/base/error.hpp"
+#include "sim/base/kernel_errors.hpp"
+#include "sim/base/wake.hpp"
 
 namespace cohsim {
 

@@ -34,8 +34,8 @@
 #include <systemc>
 #include <vector>
 
-#include "sim/stats.hpp"
-#include "sim/types.hpp"
+#include "sim/base/stats.hpp"
+#include "sim/base/types.hpp"
 
 namespace cohsim {
 

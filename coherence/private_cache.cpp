@@ -3,7 +3,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "sim/error.hpp"
+#include "sim/base/error.hpp"
 
 namespace cohsim {
 

@@ -28,8 +28,8 @@
 #include "coherence/network.hpp"
 #include "coherence/protocol.hpp"
 #include "coherence/snoop_bus.hpp"
-#include "sim/event_log.hpp"
-#include "sim/stats.hpp"
+#include "sim/base/event_log.hpp"
+#include "sim/base/stats.hpp"
 
 namespace cohsim {
 

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "sim/error.hpp"
+#include "sim/base/error.hpp"
 
 namespace cohsim {
 

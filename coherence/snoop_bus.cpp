@@ -2,8 +2,8 @@
 
 #include <sstream>
 
-#include "sim/kernel_errors.hpp"
-#include "sim/wake.hpp"
+#include "sim/base/kernel_errors.hpp"
+#include "sim/base/wake.hpp"
 
 namespace cohsim {
 

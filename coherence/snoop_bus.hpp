@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "coherence/bus_types.hpp"
-#include "sim/memory_side.hpp"
-#include "sim/stats.hpp"
+#include "sim/memory/memory_level.hpp"
+#include "sim/base/stats.hpp"
 
 namespace cohsim {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "cpu/trace/op.hpp"
-#include "sim/types.hpp"
+#include "sim/base/types.hpp"
 
 namespace cohsim {
 

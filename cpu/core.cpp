@@ -4,9 +4,9 @@
 #include <sstream>
 
 #include "cpu/mmu/mmu.hpp"
-#include "sim/error.hpp"
-#include "sim/kernel_errors.hpp"
-#include "sim/wake.hpp"
+#include "sim/base/error.hpp"
+#include "sim/base/kernel_errors.hpp"
+#include "sim/base/wake.hpp"
 
 namespace cohsim {
 

@@ -23,9 +23,9 @@
 #include "cpu/lowering.hpp"
 #include "cpu/ring.hpp"
 #include "cpu/trace/trace.hpp"
-#include "sim/fast_div.hpp"
-#include "sim/stats.hpp"
-#include "sim/wake.hpp"
+#include "sim/base/fast_div.hpp"
+#include "sim/base/stats.hpp"
+#include "sim/base/wake.hpp"
 
 namespace cohsim {
 

@@ -12,14 +12,14 @@
 
 #include "coherence/protocol.hpp"
 #include "cpu/litmus/litmus.hpp"
-#include "cpu/litmus/litmus_runner.hpp"
+#include "sim/system/litmus_runner.hpp"
 #include "cpu/trace/trace.hpp"
 #include "cpu/trace/trace_convert.hpp"
 #include "cpu/trace/trace_stats.hpp"
-#include "sim/config.hpp"
-#include "sim/error.hpp"
-#include "sim/stress.hpp"
-#include "sim/system.hpp"
+#include "sim/config/config.hpp"
+#include "sim/base/error.hpp"
+#include "sim/system/stress.hpp"
+#include "sim/system/system.hpp"
 
 namespace py = pybind11;
 using namespace cohsim;

@@ -2,7 +2,7 @@
 #include <vector>
 
 #include "coherence/replacement.hpp"
-#include "sim/zeroed_array.hpp"
+#include "sim/base/zeroed_array.hpp"
 
 namespace cohsim {
 namespace {

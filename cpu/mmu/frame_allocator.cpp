@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include "sim/error.hpp"
-#include "sim/units.hpp"
+#include "sim/base/error.hpp"
+#include "sim/base/units.hpp"
 
 namespace cohsim {
 

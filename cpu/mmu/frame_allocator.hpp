@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/types.hpp"
+#include "sim/base/types.hpp"
 
 namespace cohsim {
 

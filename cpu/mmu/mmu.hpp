@@ -26,7 +26,7 @@
 #include "cpu/mmu/page_walk_cache.hpp"
 #include "cpu/mmu/tlb.hpp"
 #include "cpu/trace/op.hpp"
-#include "sim/stats.hpp"
+#include "sim/base/stats.hpp"
 
 namespace cohsim {
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/types.hpp"
+#include "sim/base/types.hpp"
 
 namespace cohsim {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/types.hpp"
+#include "sim/base/types.hpp"
 
 namespace cohsim {
 

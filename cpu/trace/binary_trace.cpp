@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cpu/trace/text_trace.hpp"
-#include "sim/error.hpp"
+#include "sim/base/error.hpp"
 
 namespace cohsim {
 namespace {

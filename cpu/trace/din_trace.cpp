@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "cpu/trace/text_trace.hpp"
-#include "sim/error.hpp"
+#include "sim/base/error.hpp"
 
 namespace cohsim {
 namespace {

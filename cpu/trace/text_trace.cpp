@@ -13,7 +13,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "sim/error.hpp"
+#include "sim/base/error.hpp"
 
 namespace cohsim {
 namespace trace_detail {

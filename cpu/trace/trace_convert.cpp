@@ -8,8 +8,8 @@
 
 #include "cpu/trace/binary_trace.hpp"
 #include "cpu/trace/text_trace.hpp"
-#include "sim/error.hpp"
-#include "sim/text.hpp"
+#include "sim/base/error.hpp"
+#include "sim/base/text.hpp"
 
 namespace cohsim {
 

@@ -4,8 +4,8 @@
 //   build/tests/dram_bench
 #include <benchmark/benchmark.h>
 
-#include "sim/dram/dram_controller.hpp"
-#include "sim/dram/dram_stream.hpp"
+#include "sim/memory/dram/dram_controller.hpp"
+#include "sim/memory/dram/dram_stream.hpp"
 
 using namespace cohsim;
 

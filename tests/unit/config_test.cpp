@@ -1,7 +1,7 @@
 // Config: defaults, YAML loading with file:line:col errors, --set overrides, null
 // levels, the cross-checks, the to_yaml round trip, the shipped configs and the
 // generated reference docs.
-#include "sim/config.hpp"
+#include "sim/config/config.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -13,7 +13,7 @@
 #include <set>
 #include <sstream>
 
-#include "sim/error.hpp"
+#include "sim/base/error.hpp"
 
 namespace cohsim {
 namespace {

@@ -1,12 +1,12 @@
 // The dram section of a configuration: presets, key-by-key overrides, and the
 // messages for values no device has.
-#include "sim/dram/dram_config.hpp"
+#include "sim/memory/dram/dram_config.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "sim/config.hpp"
-#include "sim/error.hpp"
+#include "sim/config/config.hpp"
+#include "sim/base/error.hpp"
 
 namespace cohsim {
 namespace {

@@ -2,7 +2,7 @@
 // the presets, every issued command replayed through an independent timing checker,
 // bandwidth of sequential and random streams against the channel's peak, and the
 // schedulers compared.
-#include "sim/dram/dram_controller.hpp"
+#include "sim/memory/dram/dram_controller.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <random>
 
-#include "sim/dram/address_mapping.hpp"
+#include "sim/memory/dram/address_mapping.hpp"
 #include "tests/unit/dram_timing_checker.hpp"
 
 namespace cohsim {

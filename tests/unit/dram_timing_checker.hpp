@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/dram/dram_controller.hpp"
+#include "sim/memory/dram/dram_controller.hpp"
 
 namespace cohsim::test {
 

@@ -1,4 +1,4 @@
-#include "sim/fast_div.hpp"
+#include "sim/base/fast_div.hpp"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-#include "sim/error.hpp"
+#include "sim/base/error.hpp"
 
 using namespace cohsim;
 

@@ -17,9 +17,9 @@
 #include <map>
 #include <sstream>
 
-#include "cpu/lower_command.hpp"
+#include "sim/cli/lower_command.hpp"
 #include "cpu/trace/trace.hpp"
-#include "sim/error.hpp"
+#include "sim/base/error.hpp"
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;

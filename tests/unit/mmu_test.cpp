@@ -12,7 +12,7 @@
 #include "cpu/mmu/page_table.hpp"
 #include "cpu/mmu/page_table_format.hpp"
 #include "cpu/mmu/tlb.hpp"
-#include "sim/error.hpp"
+#include "sim/base/error.hpp"
 
 using namespace cohsim;
 

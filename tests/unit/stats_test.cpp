@@ -1,5 +1,5 @@
 // The latency histogram's power-of-two buckets, counted by hand.
-#include "sim/stats.hpp"
+#include "sim/base/stats.hpp"
 
 #include <gtest/gtest.h>
 

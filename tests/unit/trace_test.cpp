@@ -18,7 +18,7 @@
 #include "cpu/trace/text_trace.hpp"
 #include "cpu/trace/trace_convert.hpp"
 #include "cpu/trace/trace_stats.hpp"
-#include "sim/error.hpp"
+#include "sim/base/error.hpp"
 
 namespace fs = std::filesystem;
 using namespace cohsim;

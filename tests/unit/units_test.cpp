@@ -1,13 +1,13 @@
 // Units: every accepted form, every rejected one with its message, and the canonical
 // formatting that must read back as the same value.
-#include "sim/units.hpp"
+#include "sim/base/units.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "sim/error.hpp"
+#include "sim/base/error.hpp"
 
 namespace cohsim {
 namespace {

@@ -1,0 +1,83 @@
+#include "coherence/shared_cache.hpp"
+
+#include <cstring>
+
+namespace cohsim {
+
+SharedCache::SharedCache(const CacheGeometry& g, const std::string& replacement, std::uint64_t seed, Tick latency,
+                         bool write_back, bool write_allocate, MemoryLevel* below)
+    : array_(g, replacement, seed),
+      latency_(latency),
+      write_back_(write_back),
+      write_allocate_(write_allocate),
+      below_(below) {}
+
+unsigned SharedCache::allocate(Tick t, LineAddr line) {
+  unsigned way = array_.choose_way(line);
+  const unsigned set = array_.set_of(line);
+  if (array_.state_at(set, way) != CacheArray::kInvalid) {
+    LineAddr victim = array_.tag_at(set, way);
+    if (array_.dirty(victim, way)) {
+      ++writebacks_;
+      below_->write_line(t, victim, array_.data(victim, way));
+    }
+    array_.invalidate(victim, way);
+  }
+  return way;
+}
+
+void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* waiter, std::uint64_t tag) {
+  int way = array_.find(line);
+  if (way >= 0) {
+    ++read_hits_, ++hits_;
+    array_.touch(line, unsigned(way));
+    std::memcpy(out, array_.data(line, unsigned(way)), array_.line_size());
+    waiter->memory_ready(tag, t + latency_);
+    return;
+  }
+  ++read_misses_, ++misses_;
+  // The line is filled as the request goes down (values move at the call); the
+  // requester hears from the level below when the data really arrives.
+  below_->read_line(t + latency_, line, out, waiter, tag);
+  unsigned w = allocate(t, line);
+  array_.fill(line, w, 1, out);
+}
+
+void SharedCache::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
+  int way = array_.find(line);
+  if (way < 0) {
+    ++write_misses_, ++misses_;
+    if (!write_allocate_) {
+      below_->write_line(t + latency_, line, in);
+      return;
+    }
+    way = int(allocate(t, line));
+    array_.fill(line, unsigned(way), 1, in);  // a whole-line write needs no fetch
+  } else {
+    ++write_hits_, ++hits_;
+    array_.touch(line, unsigned(way));
+    std::memcpy(array_.data(line, unsigned(way)), in, array_.line_size());
+  }
+  if (write_back_) array_.dirty(line, unsigned(way)) = true;
+  else below_->write_line(t + latency_, line, in);
+}
+
+void SharedCache::peek_line(LineAddr line, std::uint8_t* out) const {
+  int way = array_.find(line);
+  if (way >= 0) std::memcpy(out, const_cast<CacheArray&>(array_).data(line, unsigned(way)), array_.line_size());
+  else below_->peek_line(line, out);
+}
+
+void SharedCache::register_stats(Stats& s, const std::string& p) const {
+  s.counter(p + ".hits", &hits_);
+  s.counter(p + ".misses", &misses_);
+  s.counter(p + ".read_hits", &read_hits_);
+  s.counter(p + ".read_misses", &read_misses_);
+  s.counter(p + ".write_hits", &write_hits_);
+  s.counter(p + ".write_misses", &write_misses_);
+  s.counter(p + ".writebacks", &writebacks_);
+  const auto *h = &hits_, *m = &misses_;
+  s.derived(p + ".hit_rate", [=] { return *h + *m ? double(*h) / double(*h + *m) : 0.0; });
+}
+
+}  // namespace cohsim

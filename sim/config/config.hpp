@@ -1,0 +1,139 @@
+// The configuration of one simulated system. Every parameter is declared once, in
+// sim/params.cpp (key, type, default, unit, description, validator); from that list
+// come the YAML validation, `Config::to_yaml()` (what `cohsim config show` prints),
+// the reference docs (docs/config.md, see config_reference_markdown()) and the key
+// names for Python. A Config is a plain value: load it, override keys with set(),
+// read typed values with the getters.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/base/types.hpp"
+#include "sim/base/units.hpp"
+
+namespace cohsim {
+
+// ---- The schema (declared in sim/params.cpp) --------------------------------------
+
+enum class ParamType { Int, Bool, Size, Frequency, Latency, Bandwidth, Choice, String };
+
+// A parsed value of any type; only the field of the parameter's type is meaningful.
+struct ParamValue {
+  std::string text;  // canonical text (format_size(...) etc.); parses back to the same value
+  std::int64_t integer = 0;
+  bool flag = false;
+  std::uint64_t bytes = 0;
+  double number = 0;  // hertz or bytes per second
+  Latency latency;
+};
+
+struct Validator {
+  std::string text;  // the rule as the docs show it: "1..256", "power of two, 16B..4KiB"
+  // "" when `v` is fine, else what is wrong ("must be 1..256, got 0").
+  std::function<std::string(const ParamValue& v)> check;
+};
+
+struct ParamSpec {
+  std::string key;  // "cores", "l1d.size": section and name, at most one dot
+  ParamType type = ParamType::Int;
+  std::string default_text;
+  std::string unit;  // hint for the docs: "entries", "cycles of the core clock", ...
+  std::string description;
+  Validator valid;                                    // optional
+  std::function<std::vector<std::string>()> choices;  // Choice only
+  std::string choice_noun;                            // Choice only: "'mesi2' is not a <protocol>"
+
+  std::string section() const;  // "l1d" for "l1d.size", "" for "cores"
+  std::string name() const;     // "size" for "l1d.size"
+};
+
+// A group of keys: the top level (""), `core`, a cache level, `memory`, ...
+struct SectionSpec {
+  std::string name;
+  std::string description;
+  bool nullable = false;  // `l2: null` removes the level
+  bool present_by_default = true;
+};
+
+const std::vector<SectionSpec>& config_sections();  // in declaration order
+const std::vector<ParamSpec>& config_params();      // in declaration order
+
+// Registries of the names a choice accepts. Add a name here when its implementation
+// lands (and regenerate docs/config.md).
+std::vector<std::string> isa_choices();       // {"x86"}
+std::vector<std::string> protocol_choices();  // {"msi"}
+std::vector<std::string> fabric_choices();    // {"bus"}
+
+// ---- The configuration ---------------------------------------------------------
+
+class Config {
+ public:
+  // UserError on I/O, YAML syntax (with line:col) and schema violations.
+  static Config load(const std::string& path);
+  static Config from_yaml(const std::string& text, const std::string& origin = "<yaml>");
+  static Config defaults();
+
+  // `--set key=value`: the same validation as YAML, with origin "--set key=value".
+  // `--set l2=null` removes a level; setting a key of an absent level re-creates the
+  // level from its defaults. The cross-checks run again; on error nothing changes.
+  void set(const std::string& key, const std::string& value);
+  void set_assignment(const std::string& key_eq_value);  // "key=value"
+
+  // The resolved configuration, every default filled in, in declaration order, one
+  // `# description` comment per key. Loading it gives back the same Config.
+  std::string to_yaml() const;
+
+  // Typed getters. The key must be declared with that type and, for a cache key, its
+  // level must be present; otherwise std::logic_error (a simulator bug).
+  std::int64_t integer(const std::string& key) const;
+  bool flag(const std::string& key) const;
+  std::uint64_t bytes(const std::string& key) const;
+  double hertz(const std::string& key) const;
+  Tick period(const std::string& key) const;  // period of a frequency key, in fs
+  Latency latency(const std::string& key) const;
+  double bytes_per_second(const std::string& key) const;
+  const std::string& choice(const std::string& key) const;  // Choice or String keys
+  const std::string& text(const std::string& key) const;    // canonical text of any key
+
+  bool has_level(const std::string& level) const;  // "l2" present?
+  // "file:line:col" (or "--set key=value") where the value came from, or "default".
+  // Also accepts a level name ("l2").
+  std::string where(const std::string& key) const;
+  const std::string& origin() const { return origin_; }
+
+  struct Where {
+    std::string file;  // "" for a default
+    int line = 0;      // 1-based; 0 when unknown (--set)
+    int col = 0;
+  };
+
+ private:
+  struct Slot {
+    ParamValue value;
+    Where where;
+  };
+
+  Config() = default;
+  const Slot& slot(const std::string& key, ParamType type) const;
+  void reset_section(const std::string& section);
+  void cross_check() const;
+  [[noreturn]] void fail_at(const std::string& key, const std::string& msg) const;
+
+  friend struct ConfigBuilder;
+
+  std::map<std::string, Slot> slots_;           // every declared key
+  std::map<std::string, bool> present_;         // per nullable section
+  std::map<std::string, Where> section_where_;  // where a section was given or removed
+  std::string origin_;
+};
+
+// docs/config.md, generated from the declarations.
+std::string config_reference_markdown();
+
+// Every key path, in declaration order ("cores", ..., "l1d.size", ...).
+std::vector<std::string> all_keys();
+
+}  // namespace cohsim

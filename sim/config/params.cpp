@@ -1,0 +1,462 @@
+// Every configuration parameter of cohsim, declared once: key, type, default, unit,
+// description, validator. The YAML validation, `config show`, docs/config.md and the
+// Python key list are all derived from this file. After editing it, regenerate the
+// docs (see docs/config.md for the command); a unit test fails until you do.
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include "coherence/network.hpp"
+#include "coherence/protocol.hpp"
+#include "coherence/replacement.hpp"
+#include "cpu/lowering.hpp"
+#include "cpu/mmu/address_space.hpp"
+#include "cpu/mmu/frame_allocator.hpp"
+#include "cpu/mmu/page_table_format.hpp"
+#include "sim/config/config.hpp"
+#include "sim/memory/dram/address_mapping.hpp"
+#include "sim/memory/dram/dram_timing.hpp"
+#include "sim/base/error.hpp"
+
+namespace cohsim {
+
+std::vector<std::string> isa_choices() { return Lowering::isa_names(); }
+std::vector<std::string> protocol_choices() {
+  std::vector<std::string> names;  // every registered table, once per name
+  for (const ProtocolTable* t : all_protocols())
+    if (std::find(names.begin(), names.end(), t->name()) == names.end()) names.push_back(t->name());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+std::vector<std::string> fabric_choices() { return {"bus", "directory"}; }
+std::vector<std::string> vm_format_choices() {
+  std::vector<std::string> v{"auto"};
+  for (const auto& n : PageTableFormat::names()) v.push_back(n);
+  return v;
+}
+
+namespace {
+
+// ---- Validators -------------------------------------------------------------------
+
+Validator int_range(std::int64_t lo, std::int64_t hi) {
+  std::string text = std::to_string(lo) + ".." + std::to_string(hi);
+  return {text, [lo, hi, text](const ParamValue& v) {
+            return v.integer >= lo && v.integer <= hi ? "" : "must be " + text + ", got " + v.text;
+          }};
+}
+
+Validator int_at_least(std::int64_t lo) {
+  return {"≥ " + std::to_string(lo), [lo](const ParamValue& v) {
+            return v.integer >= lo ? "" : "must be at least " + std::to_string(lo) + ", got " + v.text;
+          }};
+}
+
+Validator size_power_of_two(std::uint64_t lo, std::uint64_t hi) {
+  std::string range = format_size(lo) + ".." + format_size(hi);
+  return {"power of two, " + range, [lo, hi, range](const ParamValue& v) {
+            bool pow2 = v.bytes != 0 && (v.bytes & (v.bytes - 1)) == 0;
+            if (!pow2) return "must be a power of two, got " + std::to_string(v.bytes);
+            return v.bytes >= lo && v.bytes <= hi ? "" : "must be " + range + ", got " + v.text;
+          }};
+}
+
+Validator size_positive() {
+  return {"> 0", [](const ParamValue& v) { return v.bytes > 0 ? "" : "must be greater than zero"; }};
+}
+
+// The parser already refuses zero and negative values; this only documents it.
+Validator documented_positive() { return {"> 0", nullptr}; }
+
+Validator latency_positive() {
+  return {"> 0",
+          [](const ParamValue& v) { return v.latency.value > 0 ? "" : "must be greater than zero, got " + v.text; }};
+}
+
+// ---- Declarations -----------------------------------------------------------------
+
+ParamSpec param(const std::string& key, ParamType type, const std::string& def, const std::string& unit,
+                const std::string& description, Validator valid = {}) {
+  ParamSpec p;
+  p.key = key;
+  p.type = type;
+  p.default_text = def;
+  p.unit = unit;
+  p.description = description;
+  p.valid = std::move(valid);
+  return p;
+}
+
+ParamSpec choice(const std::string& key, const std::string& def, const std::string& noun,
+                 std::function<std::vector<std::string>()> choices, const std::string& description) {
+  ParamSpec p = param(key, ParamType::Choice, def, "", description);
+  p.choices = std::move(choices);
+  p.choice_noun = noun;
+  return p;
+}
+
+struct LevelDefaults {
+  std::string size, assoc, latency;
+  const char* shared;  // nullptr: the level has no `shared` key (l1d)
+};
+
+void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, const LevelDefaults& d) {
+  auto key = [&](const char* name) { return level + "." + name; };
+  const std::string upper = level == "l1d" ? "L1D" : level == "l2" ? "L2" : "L3";
+  const std::string size_text = level == "l1d"  ? "Capacity of each core's L1D."
+                                : level == "l2" ? "Capacity of each core's L2, or of the one L2 when shared."
+                                                : "Capacity of the L3.";
+  const std::string clock_text = level == "l1d"  ? "core.frequency"
+                                 : level == "l2" ? "core.frequency when private, uncore.frequency when shared"
+                                                 : "uncore.frequency";
+  p.push_back(param(key("size"), ParamType::Size, d.size, "", size_text, size_positive()));
+  p.push_back(param(key("assoc"), ParamType::Int, d.assoc, "ways",
+                    "Associativity. The number of sets, size / (assoc × line_size), must be a power "
+                    "of two.",
+                    int_at_least(1)));
+  p.push_back(param(key("line_size"), ParamType::Size, "64B", "", "Cache line size; every level must use the same.",
+                    size_power_of_two(16, 4096)));
+  p.push_back(param(key("latency"), ParamType::Latency, d.latency, "", "Hit latency. Cycles count " + clock_text + ".",
+                    latency_positive()));
+  p.push_back(choice(key("replacement"), "lru", "replacement policy", replacement_names,
+                     "Replacement policy: true LRU, tree pseudo-LRU, or random (drawn from `seed`)."));
+  // The shared levels sit behind the bus, which serialises their requests: they
+  // have no MSHRs or ports of their own to configure.
+  if (level != "l3")
+    p.push_back(param(key("mshrs"), ParamType::Int, "8", "misses",
+                      level == "l1d" ? "Miss status holding registers: misses to distinct lines in flight at once."
+                                     : "Miss status holding registers of a private L2 (unused when shared).",
+                      int_at_least(1)));
+  if (level == "l1d")
+    p.push_back(param(key("ports"), ParamType::Int, "2", "accesses per cycle",
+                      "Accesses the L1D accepts per cycle (loads, store-buffer drains, atomics).", int_at_least(1)));
+  if (level == "l1d") {
+    // The L1D takes part in a write-back invalidation protocol.
+    p.push_back(param(key("write_back"), ParamType::Bool, "true", "",
+                      "The L1D is kept coherent by a write-back protocol; only true is valid.",
+                      {"true", [](const ParamValue& v) {
+                         return v.flag ? std::string() : std::string("a write-through L1D is not modelled");
+                       }}));
+    p.push_back(param(key("write_allocate"), ParamType::Bool, "true", "",
+                      "The L1D fetches the line on a store miss; only true is valid.",
+                      {"true", [](const ParamValue& v) {
+                         return v.flag ? std::string() : std::string("a no-write-allocate L1D is not modelled");
+                       }}));
+  } else {
+    p.push_back(param(key("write_back"), ParamType::Bool, "true", "",
+                      "Write back dirty lines on eviction (true) or write every store through to "
+                      "the next level (false). A private L2 must be write-back."));
+    p.push_back(param(key("write_allocate"), ParamType::Bool, "true", "",
+                      "On a write miss, allocate the line (true) or pass the write to the next "
+                      "level (false). A private L2 must allocate."));
+  }
+  if (!d.shared) return;
+  if (level == "l3") {
+    p.push_back(param(
+        key("shared"), ParamType::Bool, d.shared, "",
+        "The " + upper + " is one cache shared by all cores; only true is valid.",
+        {"true", [](const ParamValue& v) { return v.flag ? std::string() : std::string("l3 is always shared"); }}));
+  } else {
+    p.push_back(param(key("shared"), ParamType::Bool, d.shared, "",
+                      "One cache shared by all cores (true) or one private cache per core (false)."));
+  }
+}
+
+std::vector<ParamSpec> declare_params() {
+  std::vector<ParamSpec> p;
+  p.push_back(param("cores", ParamType::Int, "4", "cores",
+                    "Number of cores, all identical; each runs one thread of the trace.", int_range(1, 256)));
+  p.push_back(choice("isa", "x86", "ISA", isa_choices,
+                     "Instruction set the trace's atomics and fences are lowered to; it decides "
+                     "which reorderings the core allows."));
+  p.push_back(param("lse", ParamType::Bool, "false", "",
+                    "AArch64 only: use the ARMv8.1 LSE atomics (ldadd, swp, cas, ...) instead of "
+                    "ldxr/stxr retry loops."));
+  p.push_back(param("seed", ParamType::Int, "0", "",
+                    "Seed of every random choice. The same config, trace and seed give "
+                    "byte-identical results.",
+                    int_at_least(0)));
+  p.push_back(param("check", ParamType::Bool, "false", "",
+                    "Run the coherence checker: assert the single-writer/multiple-reader and "
+                    "data-value invariants on every access (slower)."));
+  p.push_back(param("max_cycles", ParamType::Int, "0", "core cycles",
+                    "Stop the simulation after this many core cycles; 0 = unlimited.", int_at_least(0)));
+  p.push_back(param("watchdog", ParamType::Int, "1000000", "core cycles",
+                    "Stop with a dump of every pending transaction when no core retires an "
+                    "operation (or computes) for this many cycles: a deadlock or livelock. 0 = off.",
+                    int_at_least(0)));
+  p.push_back(param("trace", ParamType::String, "", "path",
+                    "Trace to run, relative to the config file's folder; `--trace` overrides it. "
+                    "Empty: the command line must give one."));
+
+  p.push_back(param("core.frequency", ParamType::Frequency, "3GHz", "", "Core clock.", documented_positive()));
+  p.push_back(param("core.store_buffer", ParamType::Int, "16", "entries",
+                    "Store buffer entries; a store stalls issue while the buffer is full.", int_at_least(1)));
+  p.push_back(param("core.load_queue", ParamType::Int, "8", "loads",
+                    "Loads in flight at once; a load stalls issue while the queue is full.", int_at_least(1)));
+  p.push_back(param("core.start_jitter", ParamType::Int, "0", "core cycles",
+                    "Each core starts its thread after a random delay of 0 to this many cycles, "
+                    "drawn from `seed`: different seeds give different interleavings (litmus runs).",
+                    int_range(0, 1000000)));
+
+  declare_cache_level(p, "l1d", {"32KiB", "8", "4cycles", nullptr});
+  declare_cache_level(p, "l2", {"256KiB", "8", "12cycles", "false"});
+  declare_cache_level(p, "l3", {"8MiB", "16", "40cycles", "true"});
+
+  p.push_back(
+      choice("coherence.protocol", "msi", "protocol", protocol_choices, "Coherence protocol of the private caches."));
+  p.push_back(choice("coherence.fabric", "bus", "fabric", fabric_choices,
+                     "What carries coherence traffic: bus = a snooping bus (every protocol); directory = "
+                     "a full-map directory at the shared last level, reached over a point-to-point "
+                     "network (msi, mesi, moesi)."));
+
+  p.push_back(param("directory.latency", ParamType::Latency, "10cycles", "",
+                    "Time from a message's arrival at the directory to the messages it sends (the "
+                    "directory starts one message per uncore cycle). Cycles count the uncore clock.",
+                    latency_positive()));
+  p.push_back(param("network.link_latency", ParamType::Latency, "4cycles", "",
+                    "Latency of one network link (a crossbar route is one link). Cycles count the "
+                    "uncore clock.",
+                    latency_positive()));
+  p.push_back(param("network.link_width", ParamType::Size, "16B", "bytes per uncore cycle",
+                    "Bytes a link moves per cycle: a control message is 8 bytes, a data message 8 "
+                    "plus the line.",
+                    size_power_of_two(1, 1024)));
+  p.push_back(param("network.jitter", ParamType::Int, "0", "uncore cycles",
+                    "Random extra delay per message, drawn from `seed`: up to jitter/8 cycles, one "
+                    "message in 16 up to jitter (never overtaking an earlier message between the "
+                    "same two endpoints on the same virtual network). The random tester sets it "
+                    "to shake out races; 0 for timing studies.",
+                    int_range(0, 100000)));
+
+  p.push_back(param("numa.nodes", ParamType::Int, "1", "nodes",
+                    "NUMA nodes (sockets). Each has its share of the cores (see numa.cores), a slice "
+                    "of the L3 (l3.size is one slice), "
+                    "a directory that is home to the lines it owns, and its own memory. More than one "
+                    "needs coherence.fabric: directory.",
+                    int_range(1, 64)));
+  p.push_back(choice(
+      "numa.cores", "block", "core placement",
+      [] {
+        return std::vector<std::string>{"block", "spread"};
+      },
+      "Which node each core is on: block = consecutive blocks (core i on node "
+      "i * nodes / cores); spread = round robin (core i on node i mod nodes), as a "
+      "scheduler that spreads threads over the sockets."));
+  p.push_back(choice(
+      "numa.topology", "fully_connected", "topology", [] { return topology_names(); },
+      "How the nodes are linked: fully_connected (one hop between any two), crossbar "
+      "(one hop through a central switch), ring (the shorter way round), mesh (2D, XY "
+      "routing)."));
+  p.push_back(param("numa.mesh_columns", ParamType::Int, "0", "nodes",
+                    "Nodes per row of a mesh (0: the smallest square that holds them); it must divide "
+                    "numa.nodes.",
+                    int_range(0, 64)));
+  p.push_back(param("numa.hop_latency", ParamType::Latency, "20cycles", "",
+                    "Latency of one link between nodes. Cycles count the uncore clock.", latency_positive()));
+  p.push_back(param("numa.link_width", ParamType::Size, "32B", "bytes per uncore cycle",
+                    "Bytes a link between nodes moves per cycle.", size_power_of_two(1, 1024)));
+  p.push_back(choice(
+      "numa.home", "interleave", "home placement",
+      [] {
+        return std::vector<std::string>{"interleave", "page"};
+      },
+      "Which node is a line's home: interleave = physical addresses dealt out over "
+      "the nodes in numa.interleave blocks; page = the node whose memory holds the "
+      "line's physical page, placed by vm.placement (needs vm.enabled)."));
+  p.push_back(param("numa.interleave", ParamType::Size, "4KiB", "bytes", "The block size of numa.home: interleave.",
+                    size_power_of_two(1, std::uint64_t(1) << 30)));
+
+  p.push_back(param("uncore.frequency", ParamType::Frequency, "2GHz", "", "Clock of the bus and the shared caches.",
+                    documented_positive()));
+
+  p.push_back(param("bus.width", ParamType::Size, "32B", "bytes per bus cycle",
+                    "Bytes the bus moves per cycle in the data phase.", size_power_of_two(1, 1024)));
+  p.push_back(choice(
+      "bus.arbitration", "round_robin", "arbitration policy",
+      [] {
+        return std::vector<std::string>{"round_robin", "fifo"};
+      },
+      "Who gets the bus next: round_robin over the requesters, or fifo (oldest "
+      "request first)."));
+
+  p.push_back(choice(
+      "memory.model", "fixed", "memory model",
+      [] {
+        return std::vector<std::string>{"fixed", "dram"};
+      },
+      "fixed = a fixed latency and a bandwidth limit (memory.latency, memory.bandwidth); "
+      "dram = DRAM channels, banks and timing with a scheduling controller (the dram "
+      "section)."));
+  p.push_back(param("memory.latency", ParamType::Latency, "60ns", "",
+                    "memory.model fixed: latency of a memory access, from request to data. Cycles "
+                    "count the uncore clock.",
+                    latency_positive()));
+  p.push_back(param("memory.bandwidth", ParamType::Bandwidth, "25.6GB/s", "",
+                    "memory.model fixed: peak bandwidth; requests beyond it queue.", documented_positive()));
+
+  p.push_back(choice("dram.preset", "DDR4-3200", "DRAM preset", dram_preset_names,
+                     "JEDEC speed bin and device the organisation and timing start from; every field "
+                     "below can override it (docs/dram.md lists the values and their sources)."));
+  p.push_back(param("dram.channels", ParamType::Int, "1", "channels",
+                    "Independent channels, each with its own controller queues and data bus; a power "
+                    "of two.",
+                    {"power of two, 1..64", [](const ParamValue& v) {
+                       bool ok = v.integer >= 1 && v.integer <= 64 && (v.integer & (v.integer - 1)) == 0;
+                       return ok ? std::string() : "must be a power of two, 1..64, got " + v.text;
+                     }}));
+  p.push_back(param("dram.tCK", ParamType::Latency, "0ns", "",
+                    "Clock period (the data rate is two transfers per clock); 0ns = the preset's.",
+                    {"a time; 0ns = preset", [](const ParamValue& v) {
+                       return v.latency.in_cycles ? std::string("give a time such as 0.625ns, not cycles")
+                                                  : std::string();
+                     }}));
+  for (const DramField& f : dram_fields())
+    p.push_back(param(std::string("dram.") + f.name, ParamType::Int, "0", f.timing ? "DRAM cycles" : "",
+                      std::string(1, char(std::toupper(static_cast<unsigned char>(f.description[0])))) +
+                          (f.description + 1) + "; 0 = the preset's.",
+                      int_range(0, 1000000)));
+  p.push_back(choice("dram.mapping", "ro_ra_ba_co_bg_ch", "address mapping", AddressMapping::scheme_names,
+                     "How a line address splits into row, rank, bank, column, bank group and channel, "
+                     "most significant first; _xor hashes the bank bits with the row (docs/dram.md)."));
+  p.push_back(choice(
+      "dram.page_policy", "open", "page policy",
+      [] {
+        return std::vector<std::string>{"open", "closed", "adaptive"};
+      },
+      "open: a row stays open until another row of its bank is needed; closed: every "
+      "access auto-precharges; adaptive: an access auto-precharges unless a queued "
+      "request wants the same row."));
+  p.push_back(choice(
+      "dram.scheduler", "frfcfs", "scheduler",
+      [] {
+        return std::vector<std::string>{"fcfs", "frfcfs"};
+      },
+      "fcfs: the oldest request whose next command is ready, requests to one bank in "
+      "order; frfcfs: ready row hits first, then the oldest ready request."));
+  p.push_back(param("dram.read_queue", ParamType::Int, "32", "entries",
+                    "Read queue of each channel's controller; requests beyond it wait.", int_range(1, 4096)));
+  p.push_back(param("dram.write_queue", ParamType::Int, "32", "entries",
+                    "Write queue of each channel's controller (writes are posted).", int_range(1, 4096)));
+  p.push_back(param("dram.write_high", ParamType::Int, "24", "entries",
+                    "Write-drain high watermark: at this many queued writes the controller serves "
+                    "writes instead of reads (also whenever no read waits).",
+                    int_range(1, 4096)));
+  p.push_back(param("dram.write_low", ParamType::Int, "8", "entries",
+                    "Write-drain low watermark: draining stops at this many queued writes.", int_range(0, 4095)));
+  p.push_back(param("dram.refresh", ParamType::Bool, "true", "",
+                    "Refresh every rank once per tREFI (all-bank REF, the rank blocked for tRFC)."));
+
+  // Virtual memory (cpu/mmu/). Off by default: addresses are then physical.
+  p.push_back(param("vm.enabled", ParamType::Bool, "false", "",
+                    "Translate the trace's addresses as virtual addresses: TLBs, page tables in "
+                    "simulated memory, a walker whose PTE loads go through the caches, page faults. "
+                    "false: trace addresses are physical and the dtlb, stlb and other vm keys are unused."));
+  p.push_back(choice("vm.format", "auto", "page-table format", vm_format_choices,
+                     "Page-table format: auto = the ISA's usual one (x86: x86-4level, arm: arm-4k, "
+                     "riscv: sv39); x86-4level/x86-5level need isa x86, arm-4k isa arm, sv39/sv48 isa riscv."));
+  p.push_back(choice(
+      "vm.thp", "never", "THP policy",
+      [] {
+        return std::vector<std::string>{"never", "always"};
+      },
+      "Transparent huge pages: always = map every aligned 2 MiB block that lies inside one "
+      "region (or outside all regions) with a 2 MiB page; never = 4 KiB pages unless a "
+      "region says otherwise."));
+  p.push_back(param("vm.regions", ParamType::String, "", "",
+                    "Regions of the address space with their permissions and page size, comma-separated "
+                    "START+SIZE:PERM[:PAGE], e.g. `0x100000+64KiB:ro, 0x40000000+1GiB:rw:1GiB`; PERM rw, ro "
+                    "or none, PAGE 4KiB, 2MiB or 1GiB (START and SIZE multiples of it). An access a region "
+                    "does not allow stops the run naming the trace line. Addresses outside every region "
+                    "are rw.",
+                    {"START+SIZE:PERM[:PAGE], ...", [](const ParamValue& v) {
+                       try {
+                         parse_regions(v.text);
+                       } catch (const UserError& e) {
+                         return std::string(e.what());
+                       }
+                       return std::string();
+                     }}));
+  p.push_back(param("vm.fault_latency", ParamType::Latency, "1us", "",
+                    "Time the OS takes to handle a page fault (allocate and clear a frame) before the "
+                    "faulting core writes the new entries. Cycles count core.frequency."));
+  p.push_back(param("vm.pwc_entries", ParamType::Int, "32", "entries",
+                    "Page-walk cache: non-leaf entries kept per core (fully associative, LRU) so a walk "
+                    "can skip the upper levels; 0 = none.",
+                    int_range(0, 4096)));
+  p.push_back(choice("vm.placement", "first_touch", "placement policy", placement_names,
+                     "Which memory node a new frame goes to: first_touch (the faulting core's node), "
+                     "interleave (page number mod nodes) or bind (vm.bind_node). There is one node "
+                     "until NUMA is modelled."));
+  p.push_back(param("vm.bind_node", ParamType::Int, "0", "node", "The node of vm.placement: bind.", int_at_least(0)));
+  p.push_back(param("vm.memory_size", ParamType::Size, "16GiB", "",
+                    "Physical memory, from address 0, that frames for pages and page tables come from.",
+                    {"multiple of 1GiB, 1GiB..1TiB", [](const ParamValue& v) {
+                       const std::uint64_t g = std::uint64_t(1) << 30;
+                       return v.bytes % g == 0 && v.bytes >= g && v.bytes <= (g << 10)
+                                  ? std::string()
+                                  : "must be a multiple of 1GiB from 1GiB to 1TiB, got " + v.text;
+                     }}));
+
+  auto tlb = [&](const std::string& level, const char* entries, const char* assoc, const char* latency,
+                 const std::string& what, const std::string& latency_text) {
+    p.push_back(param(level + ".entries", ParamType::Int, entries, "entries",
+                      what + " entries (4 KiB, 2 MiB and 1 GiB translations share them).", int_range(1, 1 << 20)));
+    p.push_back(param(level + ".assoc", ParamType::Int, assoc, "ways",
+                      "Associativity; entries / assoc (the number of sets) must be a power of two. LRU.",
+                      int_at_least(1)));
+    p.push_back(param(level + ".latency", ParamType::Latency, latency, "", latency_text));
+  };
+  tlb("dtlb", "64", "4", "0cycles", "Each core's L1 data TLB:",
+      "Cycles a dTLB hit adds before the access starts; 0 = looked up in parallel with the L1D's "
+      "set index (a virtually indexed, physically tagged L1D). Cycles count core.frequency.");
+  tlb("stlb", "1536", "12", "7cycles", "Each core's second-level TLB:",
+      "Added to a dTLB miss that hits (or misses) in the STLB. Cycles count core.frequency.");
+  return p;
+}
+
+}  // namespace
+
+const std::vector<SectionSpec>& config_sections() {
+  static const std::vector<SectionSpec> s = {
+      {"", "System-wide settings.", false, true},
+      {"core", "Each core (all cores are identical).", false, true},
+      {"l1d", "Private level-1 data cache, one per core. It cannot be null: every core needs one.", false, true},
+      {"l2",
+       "Level-2 cache, private to each core or shared by all. `l2: null` removes the level; a "
+       "mapping gets the defaults for the keys it omits.",
+       true, true},
+      {"l3",
+       "Level-3 cache, always shared by all cores. `l3: null` removes the level; a mapping gets "
+       "the defaults for the keys it omits.",
+       true, true},
+      {"coherence", "How the private caches are kept coherent.", false, true},
+      {"uncore", "The clock domain outside the cores.", false, true},
+      {"bus", "The snooping bus (coherence.fabric: bus).", false, true},
+      {"directory", "The directory at the shared last level (coherence.fabric: directory).", false, true},
+      {"network", "The crossbar network between the caches and the directory (coherence.fabric: directory).", false,
+       true},
+      {"numa", "NUMA nodes and the links between them (coherence.fabric: directory).", false, true},
+      {"memory", "Main memory: a fixed-latency, bandwidth-limited model or DRAM (memory.model).", false, true},
+      {"dram",
+       "DRAM below the caches when memory.model is dram: a preset's organisation and timing, each "
+       "field overridable, and the controller (docs/dram.md).",
+       false, true},
+      {"vm",
+       "Virtual memory (`vm.enabled: true`): page tables in the ISA's format, a page-fault handler "
+       "allocating frames on first touch, regions with permissions.",
+       false, true},
+      {"dtlb", "Each core's L1 data TLB (used when vm.enabled).", false, true},
+      {"stlb", "Each core's second-level TLB (used when vm.enabled). `stlb: null` removes it: a dTLB miss walks.", true,
+       true},
+  };
+  return s;
+}
+
+const std::vector<ParamSpec>& config_params() {
+  static const std::vector<ParamSpec> p = declare_params();
+  return p;
+}
+
+}  // namespace cohsim

@@ -1,0 +1,125 @@
+#include "sim/memory/dram/dram_memory.hpp"
+
+#include <cstring>
+#include <sstream>
+
+#include "sim/memory/dram/dram_stats.hpp"
+#include "sim/base/kernel_errors.hpp"
+#include "sim/base/wake.hpp"
+
+namespace cohsim {
+
+using sc_core::sc_time;
+
+DramMemory::DramMemory(sc_core::sc_module_name name, const DramControllerParams& p, unsigned line_size)
+    : sc_module(name), ctl_(p), line_size_(line_size), tck_(p.timing.tck_ticks()) {
+  SC_HAS_PROCESS(DramMemory);
+  SC_METHOD(wake);
+  sensitive << wake_;
+  dont_initialize();
+  waiting_.reserve(256);
+  free_.reserve(256);
+}
+
+std::uint8_t* DramMemory::page(LineAddr line, bool create) { return values_.at(line * line_size_, create); }
+
+const std::uint8_t* DramMemory::page_const(LineAddr line) const { return values_.at(line * line_size_); }
+
+void DramMemory::peek_line(LineAddr line, std::uint8_t* out) const {
+  const std::uint8_t* p = page_const(line);
+  if (p) std::memcpy(out, p, line_size_);
+  else std::memset(out, 0, line_size_);
+}
+
+// Every decision of the cycles before the one holding SystemC's present is made.
+void DramMemory::catch_up(Tick t) { ctl_.advance_to((t + tck_ - 1) / tck_); }
+
+void DramMemory::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) {
+  ++reads_;
+  peek_line(line, out);
+  std::uint32_t slot;
+  if (free_.empty()) {
+    slot = std::uint32_t(waiting_.size());
+    waiting_.push_back({w, tag});
+  } else {
+    slot = free_.back();
+    free_.pop_back();
+    waiting_[slot] = {w, tag};
+  }
+  catch_up(sc_core::sc_time_stamp().value());
+  ctl_.enqueue((t + tck_ - 1) / tck_, line, false, slot);
+  reschedule();
+}
+
+void DramMemory::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
+  ++writes_;
+  std::memcpy(page(line, true), in, line_size_);
+  catch_up(sc_core::sc_time_stamp().value());
+  ctl_.enqueue((t + tck_ - 1) / tck_, line, true, 0);
+  reschedule();
+}
+
+void DramMemory::reschedule() {
+  const std::uint64_t w = ctl_.next_wake();
+  if (w == kDramNever) return;
+  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick at = w * tck_;
+  wake_at(wake_, at, now);
+}
+
+void DramMemory::wake() {
+  guarded([this] { step(); });
+}
+
+void DramMemory::step() {
+  const Tick now = sc_core::sc_time_stamp().value();
+  std::uint64_t c = now / tck_;
+  Tick horizon = 0;
+  std::uint64_t epoch = wake_epoch - 1;
+  for (;;) {
+    ctl_.advance_to(c + 1);
+    for (auto& ch : ctl_.channels())
+      // A read's data-end cycle is known once its column command issues: the waiter
+      // hears it then (with the future tick), which saves a wake-up per read.
+      while (ch.has_completion()) {
+        const DramCompletion done = ch.front_completion();
+        ch.pop_completion();
+        const Waiting w = waiting_[done.tag];
+        free_.push_back(std::uint32_t(done.tag));
+        w.waiter->memory_ready(w.tag, done.cycle * tck_);
+      }
+    // The controller's next decision (a PRE, an ACT before the read's column
+    // command) is made at once when no request can arrive before it.
+    const std::uint64_t next = ctl_.next_wake();
+    if (next == kDramNever) return;
+    if (!may_run_ahead(next * tck_, now, horizon, epoch)) break;
+    c = next;
+  }
+  reschedule();
+}
+
+void DramMemory::finish(Tick end) {
+  ctl_.advance_to(end / tck_);
+  elapsed_cycles_ = end / tck_;
+}
+
+void DramMemory::register_stats(Stats& s, const std::string& prefix) const {
+  s.counter(prefix + ".reads", &reads_);
+  s.counter(prefix + ".writes", &writes_);
+  const unsigned ls = line_size_;
+  const auto *r = &reads_, *w = &writes_;
+  s.derived(prefix + ".bytes", [=] { return double((*r + *w) * ls); });
+  register_dram_stats(s, prefix, ctl_, &elapsed_cycles_);
+}
+
+std::string DramMemory::dump() const {
+  std::ostringstream o;
+  o << "memory (" << ctl_.params().timing.name << "): " << waiting_.size() - free_.size() << " reads outstanding";
+  for (std::size_t i = 0; i < ctl_.channels().size(); ++i) {
+    const auto& ch = ctl_.channels()[i];
+    o << "; ch" << i << " at cycle " << ch.now() << (ch.idle() ? " idle" : " busy");
+  }
+  return o.str();
+}
+
+}  // namespace cohsim

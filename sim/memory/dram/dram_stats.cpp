@@ -1,0 +1,101 @@
+#include "sim/memory/dram/dram_stats.hpp"
+
+namespace cohsim {
+
+namespace {
+
+double sum_of(const DramController& c, std::uint64_t DramChannelStats::*field) {
+  double n = 0;
+  for (const auto& ch : c.channels()) n += double(ch.stats().*field);
+  return n;
+}
+
+// The latency percentile over every channel's histogram together, in cycles.
+double percentile(const DramController& c, double p) {
+  const auto& chs = c.channels();
+  if (chs.size() == 1) return double(chs[0].stats().read_latency.percentile(p));
+  DramLatencyHistogram all;
+  for (const auto& ch : chs) {
+    const auto& h = ch.stats().read_latency;
+    for (unsigned i = 0; i < DramLatencyHistogram::kBuckets; ++i) all.buckets[i] += h.buckets[i];
+    all.count += h.count, all.sum += h.sum;
+    if (h.max > all.max) all.max = h.max;
+  }
+  return double(all.percentile(p));
+}
+
+}  // namespace
+
+void register_dram_stats(Stats& s, const std::string& p, const DramController& c, const std::uint64_t* elapsed) {
+  const DramController* cp = &c;
+  const double ns_per_cycle = double(c.params().timing.tCK_ps) / 1000.0;
+  using S = DramChannelStats;
+  for (auto [name, field] : {std::pair<const char*, std::uint64_t S::*>{"row_hits", &S::row_hits},
+                             {"row_misses", &S::row_misses},
+                             {"row_conflicts", &S::row_conflicts},
+                             {"activates", &S::acts},
+                             {"precharges", &S::pres},
+                             {"refreshes", &S::refreshes},
+                             {"write_drains", &S::write_drains}}) {
+    auto f = field;
+    s.derived(p + "." + name, [cp, f] { return sum_of(*cp, f); });
+  }
+  s.derived(p + ".row_hit_rate", [cp] {
+    const double h = sum_of(*cp, &S::row_hits), all = h + sum_of(*cp, &S::row_misses) + sum_of(*cp, &S::row_conflicts);
+    return all > 0 ? h / all : 0.0;
+  });
+  s.derived(p + ".refresh_stall_ns",
+            [cp, ns_per_cycle] { return sum_of(*cp, &S::refresh_stall_cycles) * ns_per_cycle; });
+  s.derived(p + ".read_latency_ns", [cp, ns_per_cycle] {
+    double n = 0, sum = 0;
+    for (const auto& ch : cp->channels())
+      n += double(ch.stats().read_latency.count), sum += double(ch.stats().read_latency.sum);
+    return n > 0 ? sum / n * ns_per_cycle : 0.0;
+  });
+  for (auto [name, q] : {std::pair<const char*, double>{"read_latency_p50_ns", 0.50},
+                         {"read_latency_p95_ns", 0.95},
+                         {"read_latency_p99_ns", 0.99},
+                         {"read_latency_max_ns", 1.0}}) {
+    const double qq = q;
+    s.derived(p + "." + name, [cp, qq, ns_per_cycle] { return percentile(*cp, qq) * ns_per_cycle; });
+  }
+  const double burst_bytes = c.params().timing.burst_bytes();
+  s.derived(p + ".bandwidth_GBps", [cp, elapsed, burst_bytes, ns_per_cycle] {
+    const double bytes = (sum_of(*cp, &S::reads) + sum_of(*cp, &S::writes)) * burst_bytes;
+    return *elapsed ? bytes / (double(*elapsed) * ns_per_cycle) : 0.0;
+  });
+  const double peak = c.params().timing.peak_bytes_per_second() * c.params().channels / 1e9;
+  s.derived(p + ".peak_GBps", [peak] { return peak; });
+  s.derived(p + ".bandwidth_utilization", [cp, elapsed] {
+    double data = 0;
+    for (const auto& ch : cp->channels()) data += double(ch.data_cycles());
+    return *elapsed ? data / (double(*elapsed) * double(cp->channels().size())) : 0.0;
+  });
+
+  const DramTiming& t = c.params().timing;
+  for (std::size_t ci = 0; ci < c.channels().size(); ++ci) {
+    const DramChannel* ch = &c.channels()[ci];
+    const std::string cpfx = p + ".ch" + std::to_string(ci);
+    s.counter(cpfx + ".reads", &ch->stats().reads);
+    s.counter(cpfx + ".writes", &ch->stats().writes);
+    s.counter(cpfx + ".row_hits", &ch->stats().row_hits);
+    s.counter(cpfx + ".row_misses", &ch->stats().row_misses);
+    s.counter(cpfx + ".row_conflicts", &ch->stats().row_conflicts);
+    s.counter(cpfx + ".refreshes", &ch->stats().refreshes);
+    for (unsigned r = 0; r < t.ranks; ++r)
+      for (unsigned g = 0; g < t.bank_groups; ++g)
+        for (unsigned b = 0; b < t.banks_per_group; ++b) {
+          const std::size_t i = (std::size_t(r) * t.bank_groups + g) * t.banks_per_group + b;
+          const std::string bp =
+              cpfx + ".rank" + std::to_string(r) + ".bg" + std::to_string(g) + ".bank" + std::to_string(b);
+          s.counter(bp + ".accesses", &ch->stats().bank_accesses[i]);
+          // The share of the time the bank was busy: from an ACT to the end of its
+          // precharge (tRP after the PRE).
+          s.derived(bp + ".utilization", [ch, i, elapsed] {
+            return *elapsed ? double(std::min(ch->bank_busy_at(*elapsed)[i], *elapsed)) / double(*elapsed) : 0.0;
+          });
+        }
+  }
+}
+
+}  // namespace cohsim

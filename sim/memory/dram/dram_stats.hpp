@@ -1,0 +1,16 @@
+// The statistics of a DRAM controller, registered under a prefix ("memory"): totals,
+// per channel and per bank. Every figure comes from the engine's counters; rates are
+// over `*elapsed_cycles` DRAM cycles, which the owner keeps up to date.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "sim/memory/dram/dram_controller.hpp"
+#include "sim/base/stats.hpp"
+
+namespace cohsim {
+
+void register_dram_stats(Stats& s, const std::string& prefix, const DramController& c,
+                         const std::uint64_t* elapsed_cycles);
+
+}  // namespace cohsim

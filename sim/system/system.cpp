@@ -1,0 +1,592 @@
+#include "sim/system/system.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <iomanip>
+#include <sstream>
+#include <systemc>
+
+#include "coherence/checker.hpp"
+#include "coherence/directory.hpp"
+#include "coherence/home_map.hpp"
+#include "coherence/network.hpp"
+#include "coherence/private_cache.hpp"
+#include "coherence/protocol.hpp"
+#include "coherence/snoop_bus.hpp"
+#include "cpu/core.hpp"
+#include "cpu/lowering.hpp"
+#include "cpu/mmu/mmu.hpp"
+#include "cpu/trace/trace.hpp"
+#include "sim/memory/dram/dram_config.hpp"
+#include "sim/memory/dram/dram_memory.hpp"
+#include "sim/base/error.hpp"
+#include "sim/base/kernel_errors.hpp"
+#include "coherence/shared_cache.hpp"
+#include "sim/memory/memory_level.hpp"
+#include "sim/base/text.hpp"
+
+namespace cohsim {
+
+namespace {
+
+class EmptyStream final : public ThreadStream {
+ public:
+  bool next(Op&) override { return false; }
+};
+
+CacheGeometry geometry(const Config& c, const std::string& level) {
+  CacheGeometry g;
+  g.size = c.bytes(level + ".size");
+  g.assoc = unsigned(c.integer(level + ".assoc"));
+  g.line_size = unsigned(c.bytes(level + ".line_size"));
+  return g;
+}
+
+std::uint64_t splitmix64(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+void set_up_kernel_once() {
+  static bool done = false;
+  if (!done) {
+    // SystemC reports nothing on its own: its errors become exceptions that the
+    // command line turns into one message, and its warnings are not ours to print.
+    using sc_core::sc_report_handler;
+    sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
+    sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_THROW);
+    sc_report_handler::set_actions(sc_core::SC_FATAL, sc_core::SC_THROW);
+    sc_core::sc_set_time_resolution(1, sc_core::SC_FS);
+    done = true;
+  }
+}
+
+}  // namespace
+
+std::string resolve_trace_path(const Config& cfg, const std::string& option) {
+  if (!option.empty()) return option;
+  const std::string& t = cfg.text("trace");
+  if (t.empty()) throw UserError(cfg.origin() + ": no trace: give --trace FILE or set `trace:` in the configuration");
+  if (t[0] == '/') return t;
+  const std::string& o = cfg.origin();
+  auto slash = o.rfind('/');
+  return slash == std::string::npos ? t : o.substr(0, slash + 1) + t;
+}
+
+struct System::Impl {
+  const Config& cfg;
+  RunOptions opts;
+  Tick core_period, uncore_period;
+  std::shared_ptr<Trace> trace;
+  const ProtocolTable* table = nullptr;
+  EventLog log;
+  std::unique_ptr<Checker> checker;
+  // The memory side of each node (one node without NUMA): memory, then the L3
+  // slice and a shared L2 above it. Names: "memory", "l3", "l2" with one node,
+  // "nodeN.memory", ... with several.
+  struct NodeMemory {
+    std::string prefix;  // "" or "nodeN."
+    std::unique_ptr<FixedLatencyMemory> memory;
+    std::unique_ptr<DramMemory> dram;  // instead of `memory` when memory.model is dram
+    std::unique_ptr<SharedCache> l3, l2;
+    MemoryLevel* top = nullptr;
+  };
+  std::vector<NodeMemory> nodes;
+  HomeMap homes;
+  std::vector<unsigned> core_node;
+  std::unique_ptr<SnoopBus> bus;                        // coherence.fabric: bus
+  std::unique_ptr<Network> net;                         // coherence.fabric: directory
+  std::vector<std::unique_ptr<Directory>> directories;  // one per node
+  std::vector<std::unique_ptr<PrivateCache>> caches;
+  std::vector<std::unique_ptr<Core>> cores;
+  // Virtual memory (vm.enabled): one address space shared by every thread.
+  std::unique_ptr<AddressSpace> address_space;
+  std::unique_ptr<FrameAllocator> frames;
+  std::unique_ptr<PageTable> page_table;
+  std::vector<std::unique_ptr<Mmu>> mmus;
+  std::uint64_t total_cycles = 0, bus_cycles_total = 0;
+
+  explicit Impl(const Config& c, const RunOptions& o) : cfg(c), opts(o) {}
+};
+
+System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, opts)) {
+  set_up_kernel_once();
+  Impl& m = *impl_;
+  m.core_period = cfg.period("core.frequency");
+  m.uncore_period = cfg.period("uncore.frequency");
+  const unsigned line = unsigned(cfg.bytes("l1d.line_size"));
+  const std::uint64_t seed = std::uint64_t(cfg.integer("seed"));
+  const unsigned ncores = unsigned(cfg.integer("cores"));
+
+  TraceOptions topts;
+  topts.symbol_stride = line;
+  const std::string trace_path = opts.trace_object ? opts.trace_object->path() : resolve_trace_path(cfg, opts.trace);
+  m.trace = opts.trace_object ? opts.trace_object : std::shared_ptr<Trace>(Trace::open(trace_path, topts));
+  if (m.trace->threads() > ncores)
+    throw UserError(trace_path + ": the trace has " + std::to_string(m.trace->threads()) +
+                    " threads but the system has " + std::to_string(ncores) + " cores (cores: " + cfg.where("cores") +
+                    "); set cores to at least " + std::to_string(m.trace->threads()));
+
+  const std::string& protocol = cfg.choice("coherence.protocol");
+  const std::string& fabric = cfg.choice("coherence.fabric");
+  m.table = find_protocol(protocol, fabric);
+  if (!m.table) {
+    std::string on;
+    for (const ProtocolTable* t : all_protocols())
+      if (t->fabric() == fabric) on += std::string(on.empty() ? "" : ", ") + t->name();
+    throw UserError(cfg.where("coherence.protocol") + ": protocol " + protocol + " is not available on a " + fabric +
+                    (protocol == "dragon" ? " (Dragon updates sharers by broadcast: it needs the snooping bus)" : "") +
+                    "; on a " + fabric + " the choices are: " + on +
+                    " (or set coherence.fabric: " + (fabric == "bus" ? "directory" : "bus") + ")");
+  }
+  const bool directory = fabric == "directory";
+
+  if (!opts.events_path.empty()) m.log.open(opts.events_path);
+  if (cfg.flag("check")) m.checker = std::make_unique<Checker>(line);
+
+  const unsigned nnodes = unsigned(cfg.integer("numa.nodes"));
+  if (nnodes > 1 && !directory)
+    throw UserError(cfg.where("numa.nodes") + ": numa.nodes: " + std::to_string(nnodes) +
+                    " NUMA nodes need a directory at each node's memory: set coherence.fabric: directory (" +
+                    cfg.where("coherence.fabric") + ")");
+  const bool vm = cfg.flag("vm.enabled");
+  const bool by_page = cfg.choice("numa.home") == "page";
+  if (by_page && !vm)
+    throw UserError(cfg.where("numa.home") +
+                    ": numa.home: page places a line's home by the node of its physical page, which needs "
+                    "virtual memory: set vm.enabled: true, or numa.home: interleave");
+  const bool l2_shared = cfg.has_level("l2") && cfg.flag("l2.shared");
+  m.nodes.resize(nnodes);
+  for (unsigned n = 0; n < nnodes; ++n) {
+    Impl::NodeMemory& nm = m.nodes[n];
+    nm.prefix = nnodes == 1 ? "" : "node" + std::to_string(n) + ".";
+    if (cfg.choice("memory.model") == "dram") {
+      // A SystemC name has no dots: "memory", "node1_memory".
+      const std::string name = nnodes == 1 ? "memory" : "node" + std::to_string(n) + "_memory";
+      nm.dram = std::make_unique<DramMemory>(name.c_str(), dram_params(cfg), line);
+      nm.top = nm.dram.get();
+    } else {
+      nm.memory = std::make_unique<FixedLatencyMemory>(line, cfg.latency("memory.latency").to_ticks(m.uncore_period),
+                                                       cfg.bytes_per_second("memory.bandwidth"));
+      nm.top = nm.memory.get();
+    }
+    if (cfg.has_level("l3")) {
+      nm.l3 = std::make_unique<SharedCache>(geometry(cfg, "l3"), cfg.choice("l3.replacement"), seed * 31 + 3 + n * 7,
+                                            cfg.latency("l3.latency").to_ticks(m.uncore_period),
+                                            cfg.flag("l3.write_back"), cfg.flag("l3.write_allocate"), nm.top);
+      nm.top = nm.l3.get();
+    }
+    if (l2_shared) {
+      nm.l2 = std::make_unique<SharedCache>(geometry(cfg, "l2"), cfg.choice("l2.replacement"), seed * 31 + 2 + n * 7,
+                                            cfg.latency("l2.latency").to_ticks(m.uncore_period),
+                                            cfg.flag("l2.write_back"), cfg.flag("l2.write_allocate"), nm.top);
+      nm.top = nm.l2.get();
+    }
+  }
+  MemoryLevel* below = m.nodes[0].top;
+  // Cores go to the nodes in equal consecutive blocks, or round robin.
+  const bool spread = cfg.choice("numa.cores") == "spread";
+  for (unsigned i = 0; i < ncores; ++i)
+    m.core_node.push_back(spread ? i % nnodes : unsigned(std::uint64_t(i) * nnodes / ncores));
+  m.homes.first_home = int(ncores);
+  m.homes.nodes = nnodes;
+  m.homes.mode = by_page ? HomeMap::Mode::Page : HomeMap::Mode::Interleave;
+  m.homes.line_shift = unsigned(__builtin_ctzll(line));
+  const std::uint64_t interleave = cfg.bytes("numa.interleave");
+  if (interleave < line)
+    throw UserError(cfg.where("numa.interleave") + ": numa.interleave: " + std::to_string(interleave) +
+                    " bytes is smaller than a line (" + std::to_string(line) + " bytes)");
+  m.homes.interleave_shift = unsigned(__builtin_ctzll(interleave));
+  if (vm) {
+    const std::uint64_t total = cfg.bytes("vm.memory_size"), gib = std::uint64_t(1) << 30;
+    if (total / nnodes < gib || (total / nnodes) % gib)
+      throw UserError(cfg.where("vm.memory_size") + ": vm.memory_size: " + cfg.text("vm.memory_size") +
+                      " does not split into " + std::to_string(nnodes) +
+                      " NUMA nodes of whole GiB (each node's memory is 1 GiB-aligned)");
+    m.homes.node_bytes = total / nnodes;
+  }
+  BusParams bp;
+  bp.period = m.uncore_period;
+  bp.line_size = line;
+  bp.width = unsigned(cfg.bytes("bus.width"));
+  bp.round_robin = cfg.choice("bus.arbitration") == "round_robin";
+  if (directory) {
+    NetworkParams np;
+    np.topology = parse_topology(cfg.choice("numa.topology"));
+    np.mesh_columns = unsigned(cfg.integer("numa.mesh_columns"));
+    np.hop_latency = cfg.latency("numa.hop_latency").to_ticks(m.uncore_period);
+    np.hop_width = unsigned(cfg.bytes("numa.link_width"));
+    np.period = m.uncore_period;
+    np.line_size = line;
+    np.link_width = unsigned(cfg.bytes("network.link_width"));
+    np.link_latency = cfg.latency("network.link_latency").to_ticks(m.uncore_period);
+    np.jitter = unsigned(cfg.integer("network.jitter"));
+    np.seed = seed;
+    m.net = std::make_unique<Network>("network", np);
+  } else {
+    m.bus = std::make_unique<SnoopBus>("bus", bp, below);
+  }
+
+  if (cfg.has_level("l2") && !l2_shared)
+    for (const char* k : {"l2.write_back", "l2.write_allocate"})
+      if (!cfg.flag(k))
+        throw UserError(cfg.where(k) + ": " + k +
+                        ": a private L2 takes part in the write-back coherence protocol and must be "
+                        "true (set l2.shared: true for a write-through or no-allocate shared L2)");
+  if (cfg.flag("lse") && cfg.choice("isa") != "arm")
+    throw UserError(cfg.where("lse") + ": lse: the LSE atomics are AArch64's; set isa: arm or lse: false");
+  const Lowering& isa = Lowering::for_isa(cfg.choice("isa"), cfg.flag("lse"));
+  if (vm) {
+    const std::string& f = cfg.choice("vm.format");
+    const PageTableFormat* fmt =
+        PageTableFormat::find(f == "auto" ? PageTableFormat::auto_for_isa(cfg.choice("isa")) : f);
+    m.address_space =
+        std::make_unique<AddressSpace>(parse_regions(cfg.text("vm.regions")), cfg.choice("vm.thp") == "always");
+    // Each NUMA node owns an equal, 1 GiB-aligned slice of physical memory.
+    std::vector<MemoryNode> nodes;
+    for (unsigned n = 0; n < nnodes; ++n) nodes.push_back({Addr(n) * m.homes.node_bytes, m.homes.node_bytes});
+    try {
+      m.frames = std::make_unique<FrameAllocator>(nodes, m.core_node, parse_placement(cfg.choice("vm.placement")),
+                                                  unsigned(cfg.integer("vm.bind_node")));
+    } catch (const UserError& e) {
+      throw UserError(cfg.where("vm.bind_node") + ": " + e.what());
+    }
+    m.page_table = std::make_unique<PageTable>(*fmt, *m.address_space, *m.frames);
+  }
+  std::uint64_t jitter_state = seed ^ 0x6a09e667f3bcc909ULL;
+  const std::uint64_t jitter = std::uint64_t(cfg.integer("core.start_jitter"));
+  for (unsigned i = 0; i < ncores; ++i) {
+    PrivateCacheParams pp;
+    pp.name = "core" + std::to_string(i);
+    pp.l1 = {geometry(cfg, "l1d"), cfg.latency("l1d.latency").to_ticks(m.core_period), cfg.choice("l1d.replacement"),
+             unsigned(cfg.integer("l1d.mshrs"))};
+    pp.has_l2 = cfg.has_level("l2") && !l2_shared;
+    if (pp.has_l2)
+      pp.l2 = {geometry(cfg, "l2"), cfg.latency("l2.latency").to_ticks(m.core_period), cfg.choice("l2.replacement"),
+               unsigned(cfg.integer("l2.mshrs"))};
+    pp.clock_period = m.core_period;
+    pp.seed = seed * 1000 + i;
+    pp.homes = &m.homes;  // the directories attach after the caches
+    pp.node = m.core_node[i];
+    m.caches.push_back(
+        std::make_unique<PrivateCache>(pp, *m.table, m.bus.get(), m.net.get(), nullptr, &m.log, m.checker.get()));
+
+    CoreParams cp;
+    cp.period = m.core_period;
+    cp.store_buffer = unsigned(cfg.integer("core.store_buffer"));
+    cp.load_queue = unsigned(cfg.integer("core.load_queue"));
+    cp.ports = unsigned(cfg.integer("l1d.ports"));
+    if (jitter) cp.start = (splitmix64(jitter_state) % (jitter + 1)) * m.core_period;
+    std::unique_ptr<ThreadStream> stream =
+        i < m.trace->threads() ? m.trace->stream(i) : std::unique_ptr<ThreadStream>(new EmptyStream);
+    const unsigned nregs = i < m.trace->threads() ? unsigned(m.trace->registers(i).size()) : 0;
+    m.cores.push_back(
+        std::make_unique<Core>(pp.name.c_str(), int(i), cp, std::move(stream), isa, m.caches.back().get(), nregs));
+    m.caches.back()->set_listener(m.cores.back().get());
+    m.cores.back()->set_observer(opts.observer);
+    if (vm) {
+      MmuParams mp;
+      mp.name = pp.name;
+      mp.core = i;
+      mp.period = m.core_period;
+      mp.ports = cp.ports;
+      mp.dtlb_entries = unsigned(cfg.integer("dtlb.entries"));
+      mp.dtlb_assoc = unsigned(cfg.integer("dtlb.assoc"));
+      mp.dtlb_latency = cfg.latency("dtlb.latency").to_ticks(m.core_period);
+      mp.has_stlb = cfg.has_level("stlb");
+      if (mp.has_stlb) {
+        mp.stlb_entries = unsigned(cfg.integer("stlb.entries"));
+        mp.stlb_assoc = unsigned(cfg.integer("stlb.assoc"));
+        mp.stlb_latency = cfg.latency("stlb.latency").to_ticks(m.core_period);
+      }
+      mp.pwc_entries = unsigned(cfg.integer("vm.pwc_entries"));
+      mp.fault_latency = cfg.latency("vm.fault_latency").to_ticks(m.core_period);
+      mp.trace_path = trace_path;
+      m.mmus.push_back(std::make_unique<Mmu>(mp, *m.page_table, *m.caches.back()));
+      m.cores.back()->set_mmu(m.mmus.back().get());
+    }
+  }
+
+  if (directory) {
+    const ProtocolTable* home = find_protocol(protocol, kHomeFabric);
+    if (!home) throw SimError("protocol " + protocol + " has no directory table");
+    std::vector<unsigned> endpoint_node = m.core_node;
+    for (unsigned n = 0; n < nnodes; ++n) {
+      DirectoryParams dp;
+      dp.name = m.nodes[n].prefix + "directory";
+      dp.caches = ncores;
+      dp.line_size = line;
+      dp.period = m.uncore_period;
+      dp.latency = cfg.latency("directory.latency").to_ticks(m.uncore_period);
+      dp.node = n;
+      dp.cache_node = &m.core_node;
+      m.directories.push_back(std::make_unique<Directory>(dp, *home, *m.net, m.nodes[n].top, &m.log));
+      if (m.directories.back()->id() != m.homes.first_home + int(n))
+        throw SimError("the directories are not the network endpoints after the caches");
+      endpoint_node.push_back(n);
+    }
+    m.net->build(endpoint_node);
+  }
+
+  // Statistics.
+  for (unsigned i = 0; i < ncores; ++i) {
+    m.cores[i]->register_stats(stats_);
+    m.caches[i]->register_stats(stats_);
+    if (vm) m.mmus[i]->register_stats(stats_);
+  }
+  if (vm) {
+    stats_.counter("vm.pages_4KiB", &m.page_table->pages(0));
+    stats_.counter("vm.pages_2MiB", &m.page_table->pages(1));
+    stats_.counter("vm.pages_1GiB", &m.page_table->pages(2));
+    stats_.counter("vm.table_frames", &m.page_table->table_frames());
+    for (unsigned n = 0; n < m.frames->nodes(); ++n)
+      stats_.counter("vm.node" + std::to_string(n) + ".allocated_bytes", &m.frames->allocated_bytes(n));
+  }
+  if (m.bus) m.bus->register_stats(stats_);
+  if (m.net) m.net->register_stats(stats_);
+  for (auto& d : m.directories) d->register_stats(stats_);
+  for (auto& nm : m.nodes) {
+    if (nm.l2) nm.l2->register_stats(stats_, nm.prefix + "l2");
+    if (nm.l3) nm.l3->register_stats(stats_, nm.prefix + "l3");
+    if (nm.dram) nm.dram->register_stats(stats_, nm.prefix + "memory");
+    else nm.memory->register_stats(stats_, nm.prefix + "memory");
+  }
+  if (nnodes > 1) {  // what NUMA users look at first
+    const auto* caches = &m.caches;
+    auto total = [caches](int which) {
+      double v = 0;
+      for (auto& c : *caches) v += double(c->numa_counts()[which]);
+      return v;
+    };
+    const Tick period = m.uncore_period;
+    stats_.derived("numa.local_misses", [=] { return total(0); });
+    stats_.derived("numa.remote_misses", [=] { return total(1); });
+    stats_.derived("numa.remote_share", [=] {
+      const double l = total(0), r = total(1);
+      return l + r > 0 ? r / (l + r) : 0.0;
+    });
+    stats_.derived("numa.local_miss_latency_cycles",
+                   [=] { return total(0) > 0 ? total(2) / double(period) / total(0) : 0.0; });
+    stats_.derived("numa.remote_miss_latency_cycles",
+                   [=] { return total(1) > 0 ? total(3) / double(period) / total(1) : 0.0; });
+  }
+}
+
+System::~System() = default;
+
+RunOutcome System::run() {
+  Impl& m = *impl_;
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  auto last_print = start;
+  std::uint64_t max_cycles = m.opts.max_cycles ? m.opts.max_cycles : std::uint64_t(m.cfg.integer("max_cycles"));
+  const Tick limit = max_cycles ? max_cycles * m.core_period : ~Tick(0) / 2;
+  const Tick watchdog = Tick(m.cfg.integer("watchdog")) * m.core_period;
+  const Tick slice =
+      std::min<Tick>(200000 * m.core_period, watchdog ? std::max<Tick>(watchdog / 4, m.core_period) : ~Tick(0));
+  std::uint64_t last_ops = 0;
+  Tick last_progress = 0;
+  RunOutcome out;
+  for (;;) {
+    const Tick now = sc_core::sc_time_stamp().value();
+    bool all_done = true;
+    for (auto& c : m.cores) all_done &= c->done();
+    if (all_done) {
+      out.completed = true;
+      break;
+    }
+    if (now >= limit) break;
+    if (sc_core::sc_get_status() != sc_core::SC_ELABORATION && !sc_core::sc_pending_activity())
+      throw SimError("deadlock: no component has anything to do but not every core finished\n" + dump());
+    const Tick end = std::min(limit, now + slice);
+    Core::set_run_limit(end);
+    sc_core::sc_start(sc_core::sc_time::from_value(end - now));  // runs to `end`, idle or not
+    rethrow_captured_exception();
+    // The watchdog: some core must retire an operation (or be computing) every
+    // `watchdog` cycles, else the system is deadlocked or livelocked.
+    std::uint64_t ops = 0;
+    bool computing = false;
+    for (auto& c : m.cores) ops += c->ops(), computing |= c->computing(end);
+    if (ops != last_ops || computing) last_ops = ops, last_progress = end;
+    else if (watchdog && end - last_progress >= watchdog)
+      throw SimError("watchdog: no operation retired for " + std::to_string((end - last_progress) / m.core_period) +
+                     " core cycles (watchdog: " + std::to_string(watchdog / m.core_period) + "); pending work:\n" +
+                     dump());
+    if (m.opts.progress && clock::now() - last_print > std::chrono::milliseconds(500)) {
+      last_print = clock::now();
+      std::uint64_t ops = 0;
+      for (auto& c : m.cores) ops += c->ops();
+      std::fprintf(stderr, "\r  %llu cycles, %llu ops", (unsigned long long)(end / m.core_period),
+                   (unsigned long long)ops);
+      std::fflush(stderr);
+    }
+  }
+  if (m.opts.progress) std::fprintf(stderr, "\r%60s\r", "");
+  out.wall_seconds = std::chrono::duration<double>(clock::now() - start).count();
+
+  Tick finish = 0;
+  for (auto& c : m.cores) {
+    finish = std::max(finish, c->done() ? c->finish_tick() : Tick(sc_core::sc_time_stamp().value()));
+    out.ops += c->ops();
+  }
+  out.cycles = finish / m.core_period;
+  for (auto& c : m.caches) c->finish(finish);
+  for (auto& nm : m.nodes)
+    if (nm.dram) nm.dram->finish(finish);
+  m.total_cycles = out.cycles;
+  stats_.set("cycles", out.cycles);
+  stats_.set("completed", out.completed ? 1 : 0);
+  stats_.set("ops", out.ops);
+  for (std::size_t i = 0; i < m.cores.size(); ++i) {
+    const std::string p = "core" + std::to_string(i);
+    const Core& c = *m.cores[i];
+    stats_.set(p + ".cycles", (c.done() ? c.finish_tick() : finish) / m.core_period);
+    if (i < m.trace->threads()) {
+      const auto& names = m.trace->registers(unsigned(i));
+      for (std::size_t r = 0; r < names.size(); ++r) stats_.set(p + ".regs." + names[r], c.registers()[r]);
+    }
+    const double ops = double(c.ops());
+    stats_.set_real(p + ".l1d.mpki", ops ? double(stats_.get(p + ".l1d.misses")) * 1000.0 / ops : 0.0);
+  }
+  const double uncore_cycles = double(finish) / double(m.uncore_period);
+  if (m.bus) stats_.set_real("bus.utilization", uncore_cycles > 0 ? m.bus->busy_cycles() / uncore_cycles : 0.0);
+  stats_.set("time_ps", finish / 1000);
+  return out;
+}
+
+std::string System::dump() const {
+  std::ostringstream o;
+  o << "at t=" << sc_core::sc_time_stamp().to_string() << "\n";
+  for (auto& c : impl_->cores) o << c->dump() << "\n";
+  if (impl_->bus) o << impl_->bus->dump();
+  if (impl_->net) o << impl_->net->dump();
+  for (auto& nm : impl_->nodes)
+    if (nm.dram) o << "\n" << nm.prefix << nm.dram->dump();
+  return o.str();
+}
+
+std::string System::summary() const {
+  const Impl& m = *impl_;
+  const auto v = stats_.values();
+  auto get = [&](const std::string& k) {
+    auto it = v.find(k);
+    return it == v.end() ? 0.0 : it->second;
+  };
+  std::ostringstream o;
+  o << std::fixed;
+  o << "cohsim: " << m.cores.size() << " cores (" << m.cfg.choice("isa") << "), " << m.table->name() << " on a "
+    << m.table->fabric() << ", trace " << m.trace->path() << "\n";
+  o << "simulated " << uint64_t(get("cycles")) << " core cycles (" << std::setprecision(3) << get("time_ps") / 1e3
+    << " ns), " << uint64_t(get("ops")) << " operations"
+    << (get("completed") ? "" : "  [stopped at max_cycles before the trace ended]") << "\n\n";
+  o << std::left << std::setw(7) << "core" << std::right << std::setw(10) << "ops" << std::setw(10) << "loads"
+    << std::setw(10) << "stores" << std::setw(8) << "rmws" << std::setw(11) << "cycles" << std::setw(11) << "L1D hits"
+    << std::setw(9) << "misses" << std::setw(8) << "hit%" << std::setw(8) << "MPKI" << std::setw(10) << "AMAT"
+    << "\n";
+  for (std::size_t i = 0; i < m.cores.size(); ++i) {
+    const std::string p = "core" + std::to_string(i);
+    o << std::left << std::setw(7) << p << std::right << std::setw(10) << uint64_t(get(p + ".ops")) << std::setw(10)
+      << uint64_t(get(p + ".loads")) << std::setw(10) << uint64_t(get(p + ".stores")) << std::setw(8)
+      << uint64_t(get(p + ".rmws")) << std::setw(11) << uint64_t(get(p + ".cycles")) << std::setw(11)
+      << uint64_t(get(p + ".l1d.hits")) << std::setw(9) << uint64_t(get(p + ".l1d.misses")) << std::setw(8)
+      << std::setprecision(1) << 100 * get(p + ".l1d.hit_rate") << std::setw(8) << std::setprecision(2)
+      << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1) << get(p + ".amat_cycles") << "\n";
+  }
+  o << "\n";
+  // Shared levels and memory: summed over the NUMA nodes.
+  auto over_nodes = [&](const std::string& k) {
+    double x = 0;
+    for (auto& nm : m.nodes) x += get(nm.prefix + k);
+    return x;
+  };
+  const bool shared_l2 = m.nodes[0].l2 != nullptr;
+  if (shared_l2 || v.count("core0.l2.hits")) {
+    double h = 0, mi = 0;
+    if (shared_l2) h = over_nodes("l2.hits"), mi = over_nodes("l2.misses");
+    else
+      for (std::size_t i = 0; i < m.cores.size(); ++i)
+        h += get("core" + std::to_string(i) + ".l2.hits"), mi += get("core" + std::to_string(i) + ".l2.misses");
+    o << (shared_l2 ? "L2 (shared)    " : "L2 (private)   ") << std::setprecision(0) << h << " hits, " << mi
+      << " misses";
+    if (h + mi > 0) o << std::setprecision(1) << " (" << 100 * h / (h + mi) << "% hits)";
+    o << "\n";
+  }
+  if (m.nodes[0].l3) {
+    const double h = over_nodes("l3.hits"), mi = over_nodes("l3.misses");
+    o << (m.nodes.size() > 1 ? "L3 (slices)    " : "L3 (shared)    ") << std::setprecision(0) << h << " hits, " << mi
+      << " misses";
+    if (h + mi > 0) o << std::setprecision(1) << " (" << 100 * h / (h + mi) << "% hits)";
+    o << "\n";
+  }
+  if (m.net) {
+    o << std::setprecision(0) << "network        " << get("network.messages") << " messages (GetS "
+      << get("network.msgs.GetS") << ", GetM " << get("network.msgs.GetM") << ", Fwd "
+      << get("network.msgs.Fwd-GetS") + get("network.msgs.Fwd-GetM") << ", Inv " << get("network.msgs.Inv")
+      << ", Inv-Ack " << get("network.msgs.Inv-Ack") << ", Data " << get("network.msgs.Data") << ", Puts "
+      << get("network.msgs.PutS") + get("network.msgs.PutM") + get("network.msgs.PutE") + get("network.msgs.PutO")
+      << "), avg latency " << std::setprecision(1) << get("network.avg_latency_cycles") << " cycles\n";
+    if (m.nodes.size() > 1)
+      o << std::setprecision(0) << "numa           " << m.nodes.size() << " nodes, " << get("numa.local_misses")
+        << " local and " << get("numa.remote_misses") << " remote misses (" << std::setprecision(1)
+        << 100 * get("numa.remote_share") << "% remote), miss latency local " << get("numa.local_miss_latency_cycles")
+        << " / remote " << get("numa.remote_miss_latency_cycles") << " uncore cycles\n";
+  } else
+    o << std::setprecision(0) << "bus            " << get("bus.transactions") << " transactions (GetS "
+      << get("bus.msgs.GetS") << ", GetM " << get("bus.msgs.GetM") << ", PutM " << get("bus.msgs.PutM")
+      << (get("bus.msgs.Upd") > 0 ? ", Upd " + std::to_string(std::uint64_t(get("bus.msgs.Upd"))) : std::string())
+      << "), " << get("bus.cache_to_cache") << " cache-to-cache, utilization " << std::setprecision(1)
+      << 100 * get("bus.utilization") << "%\n";
+  double inv = 0;
+  for (auto& [k, x] : v)
+    if (ends_with(k, ".invalidations")) inv += x;
+  o << std::setprecision(0) << "coherence      " << inv << " invalidations\n";
+  if (!m.mmus.empty()) {
+    double dh = 0, dm = 0, sh = 0, sm = 0, walks = 0, wc = 0, faults = 0, pte = 0;
+    for (std::size_t i = 0; i < m.cores.size(); ++i) {
+      const std::string p = "core" + std::to_string(i);
+      dh += get(p + ".dtlb.hits"), dm += get(p + ".dtlb.misses"), sh += get(p + ".stlb.hits");
+      sm += get(p + ".stlb.misses"), walks += get(p + ".mmu.walks"), wc += get(p + ".mmu.walk_cycles");
+      faults += get(p + ".mmu.faults"), pte += get(p + ".mmu.pte_loads");
+    }
+    o << std::setprecision(0) << "TLBs           dTLB " << dh << " hits, " << dm << " misses";
+    if (v.count("core0.stlb.hits")) o << "; STLB " << sh << " hits, " << sm << " misses";
+    o << "\nwalks          " << walks << " walks (" << pte << " PTE loads, " << std::setprecision(1)
+      << (walks > 0 ? wc / walks : 0.0) << " cycles on average), " << std::setprecision(0) << faults
+      << " page faults\n";
+  }
+  o << "memory         " << over_nodes("memory.reads") << " line reads, " << over_nodes("memory.writes")
+    << " line writes\n";
+  for (auto& nm : m.nodes) {
+    if (!nm.dram) continue;
+    const std::string p = nm.prefix + "memory.";
+    o << std::setprecision(0)
+      << (m.nodes.size() > 1 ? "DRAM " + nm.prefix.substr(0, nm.prefix.size() - 1) : std::string("DRAM"))
+      << std::string(m.nodes.size() > 1 ? 4 : 11, ' ') << m.cfg.choice("dram.preset") << ": row hits "
+      << get(p + "row_hits") << ", misses " << get(p + "row_misses") << ", conflicts " << get(p + "row_conflicts")
+      << "; read latency " << std::setprecision(1) << get(p + "read_latency_ns") << " ns (p99 "
+      << get(p + "read_latency_p99_ns") << "), " << std::setprecision(2) << get(p + "bandwidth_GBps") << " GB/s of "
+      << get(p + "peak_GBps") << "\n";
+  }
+  // Final register values, core by core; the JSON has all of them.
+  std::size_t shown = 0, total = 0;
+  std::string regs;
+  for (std::size_t i = 0; i < m.cores.size() && i < m.trace->threads(); ++i) {
+    const auto& names = m.trace->registers(unsigned(i));
+    for (std::size_t r = 0; r < names.size(); ++r, ++total)
+      if (shown < 24) {
+        regs += " core" + std::to_string(i) + ":" + names[r] + "=" + std::to_string(m.cores[i]->registers()[r]);
+        ++shown;
+      }
+  }
+  if (total) {
+    o << "\nregisters     " << regs;
+    if (total > shown) o << " ... (" << total - shown << " more in --stats)";
+    o << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace cohsim

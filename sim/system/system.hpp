@@ -1,0 +1,54 @@
+// The system builder: turns a Config and a trace into SystemC modules (cores, their
+// private caches, the bus, the shared levels, memory), runs them, and collects the
+// statistics. SystemC elaborates one design per process, so a process builds at
+// most one System.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/config/config.hpp"
+#include "sim/base/event_log.hpp"
+#include "sim/base/stats.hpp"
+
+namespace cohsim {
+
+class Trace;
+class AccessObserver;
+
+struct RunOptions {
+  std::string trace;                    // "" = the config's `trace` key
+  std::shared_ptr<Trace> trace_object;  // a trace made in memory (the stress tester); wins over `trace`
+  std::string events_path;              // "" = no event log
+  std::uint64_t max_cycles = 0;         // 0 = the config's max_cycles (0 = unlimited)
+  bool progress = false;                // progress lines on stderr
+  AccessObserver* observer = nullptr;   // told of every memory access as it performs
+};
+
+struct RunOutcome {
+  bool completed = false;  // every core ran its thread to the end
+  std::uint64_t cycles = 0;
+  std::uint64_t ops = 0;
+  double wall_seconds = 0;
+};
+
+class System {
+ public:
+  System(const Config& cfg, const RunOptions& opts);
+  ~System();
+  RunOutcome run();
+  const Stats& stats() const { return stats_; }
+  std::string summary() const;  // the human table
+  std::string dump() const;     // every component's pending work
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  Stats stats_;
+};
+
+// Resolves the trace path of a run: the option, else the config's `trace` key
+// (relative to the config file's folder).
+std::string resolve_trace_path(const Config& cfg, const std::string& option);
+
+}  // namespace cohsim
