@@ -5,6 +5,7 @@
 
 #include "sim/base/error.hpp"
 #include "sim/base/kernel_errors.hpp"
+#include "sim/base/registry.hpp"
 #include "sim/base/wake.hpp"
 
 namespace cohsim {
@@ -34,14 +35,19 @@ int Network::attach(NetEndpoint* e) {
   return int(ends_.size()) - 1;
 }
 
-Topology parse_topology(const std::string& name) {
-  if (name == "crossbar") return Topology::Crossbar;
-  if (name == "ring") return Topology::Ring;
-  if (name == "mesh") return Topology::Mesh;
-  return Topology::FullyConnected;
+const Choices<Topology>& topologies() {
+  static const Choices<Topology> c("numa.topology",
+                                   {{"fully_connected", Topology::FullyConnected, "one hop between any two nodes"},
+                                    {"crossbar", Topology::Crossbar, "one hop through a central switch"},
+                                    {"ring", Topology::Ring, "a ring, the shorter way round"},
+                                    {"mesh", Topology::Mesh, "a 2D mesh, XY routing (numa.mesh_columns)"}});
+  return c;
 }
+COHSIM_REGISTER_CHOICES(topologies);
 
-std::vector<std::string> topology_names() { return {"fully_connected", "crossbar", "ring", "mesh"}; }
+Topology parse_topology(const std::string& name) { return topologies().value(name); }
+
+std::vector<std::string> topology_names() { return plugin_names("numa.topology"); }
 
 std::uint32_t Network::link_between(unsigned a, unsigned b) {
   std::int32_t& id = node_link_[std::size_t(a) * (nodes_ + 1) + b];

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "sim/base/error.hpp"
+#include "sim/base/registry.hpp"
 
 namespace cohsim {
 
@@ -319,7 +320,14 @@ static std::vector<const ProtocolTable*>& registry() {
   return r;
 }
 
-void register_protocol(const ProtocolTable* t) { registry().push_back(t); }
+void register_protocol(const ProtocolTable* t) {
+  // The configuration's coherence.protocol names each protocol once, whatever its fabrics.
+  bool named = false;
+  for (auto* r : registry()) named |= r->name() == t->name();
+  if (!named && t->fabric() != kHomeFabric)
+    plugin_index_add("coherence.protocol", PluginInfo{t->name(), t->description()});
+  registry().push_back(t);
+}
 
 const ProtocolTable* find_protocol(const std::string& name, const std::string& fabric) {
   for (auto* t : registry())

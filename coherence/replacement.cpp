@@ -3,6 +3,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "sim/base/registry.hpp"
 namespace cohsim {
 
 static std::map<std::string, ReplacementFactory>& registry() {
@@ -10,7 +11,10 @@ static std::map<std::string, ReplacementFactory>& registry() {
   return r;
 }
 
-void register_replacement(const std::string& name, ReplacementFactory f) { registry()[name] = std::move(f); }
+void register_replacement(const std::string& name, ReplacementFactory f) {
+  plugin_index_add("replacement", PluginInfo{name, ""});
+  registry()[name] = std::move(f);
+}
 
 std::unique_ptr<ReplacementPolicy> make_replacement(const std::string& name, unsigned sets, unsigned ways,
                                                     std::uint64_t seed) {

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "sim/base/registry.hpp"
+
 namespace cohsim {
 
 Lowering::Lowering(std::string isa, bool lse, std::string title)
@@ -321,7 +323,17 @@ const Lowering& Lowering::for_isa(const std::string& isa, bool lse) {
   throw std::logic_error("no lowering table for ISA " + isa);
 }
 
-std::vector<std::string> Lowering::isa_names() { return {"x86", "arm", "riscv"}; }
+std::vector<std::string> Lowering::isa_names() { return plugin_names("isa"); }
+
+namespace {
+const bool isas_listed = [] {
+  plugin_index_add("isa", PluginInfo{"x86", "x86-64 (TSO)", 0});
+  plugin_index_add("isa",
+                   PluginInfo{"arm", "AArch64 (ARMv8, other-multicopy-atomic; lse: true for ARMv8.1 atomics)", 1});
+  plugin_index_add("isa", PluginInfo{"riscv", "RISC-V RV64 with RVWMO", 2});
+  return true;
+}();
+}  // namespace
 
 std::vector<const Lowering*> Lowering::all() {
   const Tables& t = tables();

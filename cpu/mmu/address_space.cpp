@@ -5,6 +5,7 @@
 
 #include "sim/base/error.hpp"
 #include "sim/base/units.hpp"
+#include "sim/config/config.hpp"
 
 namespace cohsim {
 
@@ -144,5 +145,16 @@ AddressSpace::Page AddressSpace::page(Addr va) const {
   }
   return {Perm::ReadWrite, thp_ && !overlaps_region(block, block + k2M) ? 21u : 12u, nullptr};
 }
+
+COHSIM_REGISTER(config_rules, "vm.regions", "vm.regions is a list of well-formed regions",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  blame = "vm.regions";
+                  try {
+                    parse_regions(cfg.text("vm.regions"));
+                  } catch (const UserError& e) {
+                    return "vm.regions: " + std::string(e.what());
+                  }
+                  return std::string();
+                }});
 
 }  // namespace cohsim

@@ -3,18 +3,24 @@
 #include <stdexcept>
 
 #include "sim/base/error.hpp"
+#include "sim/base/registry.hpp"
 #include "sim/base/units.hpp"
 
 namespace cohsim {
 
-Placement parse_placement(const std::string& name) {
-  if (name == "first_touch") return Placement::FirstTouch;
-  if (name == "interleave") return Placement::Interleave;
-  if (name == "bind") return Placement::Bind;
-  throw std::logic_error("unknown placement '" + name + "'");
+namespace {
+const Choices<Placement>& placements() {
+  static const Choices<Placement> c("vm.placement", {{"first_touch", Placement::FirstTouch, "the faulting core's node"},
+                                                     {"interleave", Placement::Interleave, "page number mod nodes"},
+                                                     {"bind", Placement::Bind, "the node vm.bind_node"}});
+  return c;
 }
+COHSIM_REGISTER_CHOICES(placements);
+}  // namespace
 
-std::vector<std::string> placement_names() { return {"first_touch", "interleave", "bind"}; }
+Placement parse_placement(const std::string& name) { return placements().value(name); }
+
+std::vector<std::string> placement_names() { return plugin_names("vm.placement"); }
 
 FrameAllocator::FrameAllocator(std::vector<MemoryNode> nodes, std::vector<unsigned> core_node, Placement policy,
                                unsigned bind_node)

@@ -1,5 +1,6 @@
 #include "cpu/mmu/page_table_format.hpp"
 
+#include "sim/base/registry.hpp"
 namespace cohsim {
 
 namespace {
@@ -33,6 +34,16 @@ const PageTableFormat* PageTableFormat::find(const std::string& name) {
 }
 
 std::vector<std::string> PageTableFormat::names() { return {"x86-4level", "x86-5level", "arm-4k", "sv39", "sv48"}; }
+
+namespace {
+// vm.format's names: auto, then the formats.
+const bool formats_listed = [] {
+  int rank = 0;
+  plugin_index_add("vm.format", PluginInfo{"auto", "the ISA's usual format", rank++});
+  for (const auto& n : PageTableFormat::names()) plugin_index_add("vm.format", PluginInfo{n, "", rank++});
+  return true;
+}();
+}  // namespace
 
 const std::string& PageTableFormat::auto_for_isa(const std::string& isa) {
   static const std::string x86 = "x86-4level", arm = "arm-4k", rv = "sv39";

@@ -12,7 +12,6 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "sim/memory/dram/dram_config.hpp"
 #include "sim/base/error.hpp"
 
 namespace cohsim {
@@ -484,10 +483,15 @@ void Config::cross_check() const {
     }
   }
 
-  std::string dram_blame;
-  const std::string dram_why = dram_config_problem(*this, dram_blame);
-  if (!dram_why.empty()) fail_at(dram_blame, dram_why);
+  // The rules registered next to the components they protect.
+  for (const auto* rule : config_rules().entries()) {
+    std::string blame;
+    const std::string why = rule->value.check(*this, blame);
+    if (!why.empty()) fail_at(blame, why);
+  }
 }
+
+COHSIM_DEFINE_REGISTRY(ConfigRule, config_rules, "config.rule")
 
 const Config::Slot& Config::slot(const std::string& key, ParamType type) const {
   const ParamSpec* p = find_param(key);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/base/registry.hpp"
 #include "sim/base/types.hpp"
 #include "sim/base/units.hpp"
 
@@ -129,6 +130,16 @@ class Config {
   std::map<std::string, Where> section_where_;  // where a section was given or removed
   std::string origin_;
 };
+
+// A rule across keys, registered next to the component whose keys it relates
+// (COHSIM_REGISTER(config_rules, "dram", "what it checks", ConfigRule{...})). Every
+// validation of a Config (load, set, `config check`, every command, Python) runs them
+// all after the per-key checks. `check` returns "" when the configuration is fine,
+// else the message, with the key to blame (whose file:line starts the message) in `blame`.
+struct ConfigRule {
+  std::function<std::string(const Config& cfg, std::string& blame)> check;
+};
+Registry<ConfigRule>& config_rules();
 
 // docs/config.md, generated from the declarations.
 std::string config_reference_markdown();

@@ -7,34 +7,15 @@
 #include <string>
 #include <vector>
 
-#include "coherence/network.hpp"
-#include "coherence/protocol.hpp"
-#include "coherence/replacement.hpp"
-#include "cpu/lowering.hpp"
-#include "cpu/mmu/address_space.hpp"
-#include "cpu/mmu/frame_allocator.hpp"
-#include "cpu/mmu/page_table_format.hpp"
-#include "sim/config/config.hpp"
-#include "sim/memory/dram/address_mapping.hpp"
-#include "sim/memory/dram/dram_timing.hpp"
 #include "sim/base/error.hpp"
+#include "sim/base/registry.hpp"
+#include "sim/config/config.hpp"
 
 namespace cohsim {
 
-std::vector<std::string> isa_choices() { return Lowering::isa_names(); }
-std::vector<std::string> protocol_choices() {
-  std::vector<std::string> names;  // every registered table, once per name
-  for (const ProtocolTable* t : all_protocols())
-    if (std::find(names.begin(), names.end(), t->name()) == names.end()) names.push_back(t->name());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-std::vector<std::string> fabric_choices() { return {"bus", "directory"}; }
-std::vector<std::string> vm_format_choices() {
-  std::vector<std::string> v{"auto"};
-  for (const auto& n : PageTableFormat::names()) v.push_back(n);
-  return v;
-}
+std::vector<std::string> isa_choices() { return plugin_names("isa"); }
+std::vector<std::string> protocol_choices() { return plugin_names("coherence.protocol"); }
+std::vector<std::string> fabric_choices() { return plugin_names("coherence.fabric"); }
 
 namespace {
 
@@ -88,10 +69,12 @@ ParamSpec param(const std::string& key, ParamType type, const std::string& def, 
   return p;
 }
 
-ParamSpec choice(const std::string& key, const std::string& def, const std::string& noun,
-                 std::function<std::vector<std::string>()> choices, const std::string& description) {
+// A key whose valid names are the plug-ins (or the Choices table) registered under
+// `kind`, next to the code that uses them.
+ParamSpec choice(const std::string& key, const std::string& def, const std::string& noun, const std::string& kind,
+                 const std::string& description) {
   ParamSpec p = param(key, ParamType::Choice, def, "", description);
-  p.choices = std::move(choices);
+  p.choices = [kind] { return plugin_names(kind); };
   p.choice_noun = noun;
   return p;
 }
@@ -119,7 +102,7 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
                     size_power_of_two(16, 4096)));
   p.push_back(param(key("latency"), ParamType::Latency, d.latency, "", "Hit latency. Cycles count " + clock_text + ".",
                     latency_positive()));
-  p.push_back(choice(key("replacement"), "lru", "replacement policy", replacement_names,
+  p.push_back(choice(key("replacement"), "lru", "replacement policy", "replacement",
                      "Replacement policy: true LRU, tree pseudo-LRU, or random (drawn from `seed`)."));
   // The shared levels sit behind the bus, which serialises their requests: they
   // have no MSHRs or ports of their own to configure.
@@ -167,7 +150,7 @@ std::vector<ParamSpec> declare_params() {
   std::vector<ParamSpec> p;
   p.push_back(param("cores", ParamType::Int, "4", "cores",
                     "Number of cores, all identical; each runs one thread of the trace.", int_range(1, 256)));
-  p.push_back(choice("isa", "x86", "ISA", isa_choices,
+  p.push_back(choice("isa", "x86", "ISA", "isa",
                      "Instruction set the trace's atomics and fences are lowered to; it decides "
                      "which reorderings the core allows."));
   p.push_back(param("lse", ParamType::Bool, "false", "",
@@ -204,9 +187,9 @@ std::vector<ParamSpec> declare_params() {
   declare_cache_level(p, "l2", {"256KiB", "8", "12cycles", "false"});
   declare_cache_level(p, "l3", {"8MiB", "16", "40cycles", "true"});
 
-  p.push_back(
-      choice("coherence.protocol", "msi", "protocol", protocol_choices, "Coherence protocol of the private caches."));
-  p.push_back(choice("coherence.fabric", "bus", "fabric", fabric_choices,
+  p.push_back(choice("coherence.protocol", "msi", "protocol", "coherence.protocol",
+                     "Coherence protocol of the private caches."));
+  p.push_back(choice("coherence.fabric", "bus", "fabric", "coherence.fabric",
                      "What carries coherence traffic: bus = a snooping bus (every protocol); directory = "
                      "a full-map directory at the shared last level, reached over a point-to-point "
                      "network (msi, mesi, moesi)."));
@@ -236,19 +219,14 @@ std::vector<ParamSpec> declare_params() {
                     "a directory that is home to the lines it owns, and its own memory. More than one "
                     "needs coherence.fabric: directory.",
                     int_range(1, 64)));
-  p.push_back(choice(
-      "numa.cores", "block", "core placement",
-      [] {
-        return std::vector<std::string>{"block", "spread"};
-      },
-      "Which node each core is on: block = consecutive blocks (core i on node "
-      "i * nodes / cores); spread = round robin (core i on node i mod nodes), as a "
-      "scheduler that spreads threads over the sockets."));
-  p.push_back(choice(
-      "numa.topology", "fully_connected", "topology", [] { return topology_names(); },
-      "How the nodes are linked: fully_connected (one hop between any two), crossbar "
-      "(one hop through a central switch), ring (the shorter way round), mesh (2D, XY "
-      "routing)."));
+  p.push_back(choice("numa.cores", "block", "core placement", "numa.cores",
+                     "Which node each core is on: block = consecutive blocks (core i on node "
+                     "i * nodes / cores); spread = round robin (core i on node i mod nodes), as a "
+                     "scheduler that spreads threads over the sockets."));
+  p.push_back(choice("numa.topology", "fully_connected", "topology", "numa.topology",
+                     "How the nodes are linked: fully_connected (one hop between any two), crossbar "
+                     "(one hop through a central switch), ring (the shorter way round), mesh (2D, XY "
+                     "routing)."));
   p.push_back(param("numa.mesh_columns", ParamType::Int, "0", "nodes",
                     "Nodes per row of a mesh (0: the smallest square that holds them); it must divide "
                     "numa.nodes.",
@@ -257,14 +235,10 @@ std::vector<ParamSpec> declare_params() {
                     "Latency of one link between nodes. Cycles count the uncore clock.", latency_positive()));
   p.push_back(param("numa.link_width", ParamType::Size, "32B", "bytes per uncore cycle",
                     "Bytes a link between nodes moves per cycle.", size_power_of_two(1, 1024)));
-  p.push_back(choice(
-      "numa.home", "interleave", "home placement",
-      [] {
-        return std::vector<std::string>{"interleave", "page"};
-      },
-      "Which node is a line's home: interleave = physical addresses dealt out over "
-      "the nodes in numa.interleave blocks; page = the node whose memory holds the "
-      "line's physical page, placed by vm.placement (needs vm.enabled)."));
+  p.push_back(choice("numa.home", "interleave", "home placement", "numa.home",
+                     "Which node is a line's home: interleave = physical addresses dealt out over "
+                     "the nodes in numa.interleave blocks; page = the node whose memory holds the "
+                     "line's physical page, placed by vm.placement (needs vm.enabled)."));
   p.push_back(param("numa.interleave", ParamType::Size, "4KiB", "bytes", "The block size of numa.home: interleave.",
                     size_power_of_two(1, std::uint64_t(1) << 30)));
 
@@ -273,22 +247,14 @@ std::vector<ParamSpec> declare_params() {
 
   p.push_back(param("bus.width", ParamType::Size, "32B", "bytes per bus cycle",
                     "Bytes the bus moves per cycle in the data phase.", size_power_of_two(1, 1024)));
-  p.push_back(choice(
-      "bus.arbitration", "round_robin", "arbitration policy",
-      [] {
-        return std::vector<std::string>{"round_robin", "fifo"};
-      },
-      "Who gets the bus next: round_robin over the requesters, or fifo (oldest "
-      "request first)."));
+  p.push_back(choice("bus.arbitration", "round_robin", "arbitration policy", "bus.arbitration",
+                     "Who gets the bus next: round_robin over the requesters, or fifo (oldest "
+                     "request first)."));
 
-  p.push_back(choice(
-      "memory.model", "fixed", "memory model",
-      [] {
-        return std::vector<std::string>{"fixed", "dram"};
-      },
-      "fixed = a fixed latency and a bandwidth limit (memory.latency, memory.bandwidth); "
-      "dram = DRAM channels, banks and timing with a scheduling controller (the dram "
-      "section)."));
+  p.push_back(choice("memory.model", "fixed", "memory model", "memory.model",
+                     "fixed = a fixed latency and a bandwidth limit (memory.latency, memory.bandwidth); "
+                     "dram = DRAM channels, banks and timing with a scheduling controller (the dram "
+                     "section)."));
   p.push_back(param("memory.latency", ParamType::Latency, "60ns", "",
                     "memory.model fixed: latency of a memory access, from request to data. Cycles "
                     "count the uncore clock.",
@@ -296,7 +262,7 @@ std::vector<ParamSpec> declare_params() {
   p.push_back(param("memory.bandwidth", ParamType::Bandwidth, "25.6GB/s", "",
                     "memory.model fixed: peak bandwidth; requests beyond it queue.", documented_positive()));
 
-  p.push_back(choice("dram.preset", "DDR4-3200", "DRAM preset", dram_preset_names,
+  p.push_back(choice("dram.preset", "DDR4-3200", "DRAM preset", "dram.preset",
                      "JEDEC speed bin and device the organisation and timing start from; every field "
                      "below can override it (docs/dram.md lists the values and their sources)."));
   p.push_back(param("dram.channels", ParamType::Int, "1", "channels",
@@ -312,29 +278,22 @@ std::vector<ParamSpec> declare_params() {
                        return v.latency.in_cycles ? std::string("give a time such as 0.625ns, not cycles")
                                                   : std::string();
                      }}));
-  for (const DramField& f : dram_fields())
-    p.push_back(param(std::string("dram.") + f.name, ParamType::Int, "0", f.timing ? "DRAM cycles" : "",
+  // The organisation and timing fields, from the DRAM model's one list of them.
+  for (const PluginInfo& f : plugin_infos("dram.field"))
+    p.push_back(param("dram." + f.name, ParamType::Int, "0", f.unit,
                       std::string(1, char(std::toupper(static_cast<unsigned char>(f.description[0])))) +
-                          (f.description + 1) + "; 0 = the preset's.",
+                          f.description.substr(1) + "; 0 = the preset's.",
                       int_range(0, 1000000)));
-  p.push_back(choice("dram.mapping", "ro_ra_ba_co_bg_ch", "address mapping", AddressMapping::scheme_names,
+  p.push_back(choice("dram.mapping", "ro_ra_ba_co_bg_ch", "address mapping", "dram.mapping",
                      "How a line address splits into row, rank, bank, column, bank group and channel, "
                      "most significant first; _xor hashes the bank bits with the row (docs/dram.md)."));
-  p.push_back(choice(
-      "dram.page_policy", "open", "page policy",
-      [] {
-        return std::vector<std::string>{"open", "closed", "adaptive"};
-      },
-      "open: a row stays open until another row of its bank is needed; closed: every "
-      "access auto-precharges; adaptive: an access auto-precharges unless a queued "
-      "request wants the same row."));
-  p.push_back(choice(
-      "dram.scheduler", "frfcfs", "scheduler",
-      [] {
-        return std::vector<std::string>{"fcfs", "frfcfs"};
-      },
-      "fcfs: the oldest request whose next command is ready, requests to one bank in "
-      "order; frfcfs: ready row hits first, then the oldest ready request."));
+  p.push_back(choice("dram.page_policy", "open", "page policy", "dram.page_policy",
+                     "open: a row stays open until another row of its bank is needed; closed: every "
+                     "access auto-precharges; adaptive: an access auto-precharges unless a queued "
+                     "request wants the same row."));
+  p.push_back(choice("dram.scheduler", "frfcfs", "scheduler", "dram.scheduler",
+                     "fcfs: the oldest request whose next command is ready, requests to one bank in "
+                     "order; frfcfs: ready row hits first, then the oldest ready request."));
   p.push_back(param("dram.read_queue", ParamType::Int, "32", "entries",
                     "Read queue of each channel's controller; requests beyond it wait.", int_range(1, 4096)));
   p.push_back(param("dram.write_queue", ParamType::Int, "32", "entries",
@@ -353,31 +312,20 @@ std::vector<ParamSpec> declare_params() {
                     "Translate the trace's addresses as virtual addresses: TLBs, page tables in "
                     "simulated memory, a walker whose PTE loads go through the caches, page faults. "
                     "false: trace addresses are physical and the dtlb, stlb and other vm keys are unused."));
-  p.push_back(choice("vm.format", "auto", "page-table format", vm_format_choices,
+  p.push_back(choice("vm.format", "auto", "page-table format", "vm.format",
                      "Page-table format: auto = the ISA's usual one (x86: x86-4level, arm: arm-4k, "
                      "riscv: sv39); x86-4level/x86-5level need isa x86, arm-4k isa arm, sv39/sv48 isa riscv."));
-  p.push_back(choice(
-      "vm.thp", "never", "THP policy",
-      [] {
-        return std::vector<std::string>{"never", "always"};
-      },
-      "Transparent huge pages: always = map every aligned 2 MiB block that lies inside one "
-      "region (or outside all regions) with a 2 MiB page; never = 4 KiB pages unless a "
-      "region says otherwise."));
+  p.push_back(choice("vm.thp", "never", "THP policy", "vm.thp",
+                     "Transparent huge pages: always = map every aligned 2 MiB block that lies inside one "
+                     "region (or outside all regions) with a 2 MiB page; never = 4 KiB pages unless a "
+                     "region says otherwise."));
   p.push_back(param("vm.regions", ParamType::String, "", "",
                     "Regions of the address space with their permissions and page size, comma-separated "
                     "START+SIZE:PERM[:PAGE], e.g. `0x100000+64KiB:ro, 0x40000000+1GiB:rw:1GiB`; PERM rw, ro "
                     "or none, PAGE 4KiB, 2MiB or 1GiB (START and SIZE multiples of it). An access a region "
                     "does not allow stops the run naming the trace line. Addresses outside every region "
                     "are rw.",
-                    {"START+SIZE:PERM[:PAGE], ...", [](const ParamValue& v) {
-                       try {
-                         parse_regions(v.text);
-                       } catch (const UserError& e) {
-                         return std::string(e.what());
-                       }
-                       return std::string();
-                     }}));
+                    {"START+SIZE:PERM[:PAGE], ...", nullptr}));  // checked by the rule in cpu/mmu/address_space.cpp
   p.push_back(param("vm.fault_latency", ParamType::Latency, "1us", "",
                     "Time the OS takes to handle a page fault (allocate and clear a frame) before the "
                     "faulting core writes the new entries. Cycles count core.frequency."));
@@ -385,10 +333,10 @@ std::vector<ParamSpec> declare_params() {
                     "Page-walk cache: non-leaf entries kept per core (fully associative, LRU) so a walk "
                     "can skip the upper levels; 0 = none.",
                     int_range(0, 4096)));
-  p.push_back(choice("vm.placement", "first_touch", "placement policy", placement_names,
+  p.push_back(choice("vm.placement", "first_touch", "placement policy", "vm.placement",
                      "Which memory node a new frame goes to: first_touch (the faulting core's node), "
-                     "interleave (page number mod nodes) or bind (vm.bind_node). There is one node "
-                     "until NUMA is modelled."));
+                     "interleave (page number mod nodes) or bind (vm.bind_node); the nodes are the "
+                     "NUMA nodes (numa.nodes)."));
   p.push_back(param("vm.bind_node", ParamType::Int, "0", "node", "The node of vm.placement: bind.", int_at_least(0)));
   p.push_back(param("vm.memory_size", ParamType::Size, "16GiB", "",
                     "Physical memory, from address 0, that frames for pages and page tables come from.",

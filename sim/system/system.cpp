@@ -12,22 +12,77 @@
 #include "coherence/network.hpp"
 #include "coherence/private_cache.hpp"
 #include "coherence/protocol.hpp"
+#include "coherence/shared_cache.hpp"
 #include "coherence/snoop_bus.hpp"
 #include "cpu/core.hpp"
 #include "cpu/lowering.hpp"
 #include "cpu/mmu/mmu.hpp"
 #include "cpu/trace/trace.hpp"
-#include "sim/memory/dram/dram_config.hpp"
-#include "sim/memory/dram/dram_memory.hpp"
 #include "sim/base/error.hpp"
 #include "sim/base/kernel_errors.hpp"
-#include "coherence/shared_cache.hpp"
-#include "sim/memory/memory_level.hpp"
+#include "sim/base/registry.hpp"
 #include "sim/base/text.hpp"
+#include "sim/memory/dram/dram_config.hpp"
+#include "sim/memory/dram/dram_memory.hpp"
+#include "sim/memory/memory_level.hpp"
 
 namespace cohsim {
 
 namespace {
+
+// The choices of the keys this file interprets (the other choices live beside their
+// components: protocols, replacement, topology, DRAM, page tables, placement).
+enum class Fabric { Bus, Directory };
+const Choices<Fabric>& fabrics() {
+  static const Choices<Fabric> c(
+      "coherence.fabric", {{"bus", Fabric::Bus, "a snooping bus (every protocol)"},
+                           {"directory", Fabric::Directory,
+                            "a full-map directory at the shared last level, reached over a point-to-point network"}});
+  return c;
+}
+COHSIM_REGISTER_CHOICES(fabrics);
+
+enum class CorePlacement { Block, Spread };
+const Choices<CorePlacement>& core_placements() {
+  static const Choices<CorePlacement> c(
+      "numa.cores", {{"block", CorePlacement::Block, "consecutive blocks: core i on node i * nodes / cores"},
+                     {"spread", CorePlacement::Spread, "round robin: core i on node i mod nodes"}});
+  return c;
+}
+COHSIM_REGISTER_CHOICES(core_placements);
+
+const Choices<HomeMap::Mode>& home_modes() {
+  static const Choices<HomeMap::Mode> c(
+      "numa.home",
+      {{"interleave", HomeMap::Mode::Interleave,
+        "physical addresses dealt out over the nodes in numa.interleave blocks"},
+       {"page", HomeMap::Mode::Page, "the node whose memory holds the line's physical page (needs vm.enabled)"}});
+  return c;
+}
+COHSIM_REGISTER_CHOICES(home_modes);
+
+const Choices<bool>& arbitrations() {  // true: round robin
+  static const Choices<bool> c("bus.arbitration", {{"round_robin", true, "round robin over the requesters"},
+                                                   {"fifo", false, "the oldest request first"}});
+  return c;
+}
+COHSIM_REGISTER_CHOICES(arbitrations);
+
+enum class MemoryModel { Fixed, Dram };
+const Choices<MemoryModel>& memory_models() {
+  static const Choices<MemoryModel> c(
+      "memory.model", {{"fixed", MemoryModel::Fixed, "a fixed latency and a bandwidth limit"},
+                       {"dram", MemoryModel::Dram, "DRAM channels, banks and timing with a scheduling controller"}});
+  return c;
+}
+COHSIM_REGISTER_CHOICES(memory_models);
+
+const Choices<bool>& thp_policies() {  // true: always
+  static const Choices<bool> c("vm.thp", {{"never", false, "4 KiB pages unless a region says otherwise"},
+                                          {"always", true, "2 MiB pages wherever an aligned 2 MiB block allows"}});
+  return c;
+}
+COHSIM_REGISTER_CHOICES(thp_policies);
 
 class EmptyStream final : public ThreadStream {
  public:
@@ -142,7 +197,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
                     "; on a " + fabric + " the choices are: " + on +
                     " (or set coherence.fabric: " + (fabric == "bus" ? "directory" : "bus") + ")");
   }
-  const bool directory = fabric == "directory";
+  const bool directory = fabrics().value(fabric) == Fabric::Directory;
 
   if (!opts.events_path.empty()) m.log.open(opts.events_path);
   if (cfg.flag("check")) m.checker = std::make_unique<Checker>(line);
@@ -153,7 +208,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
                     " NUMA nodes need a directory at each node's memory: set coherence.fabric: directory (" +
                     cfg.where("coherence.fabric") + ")");
   const bool vm = cfg.flag("vm.enabled");
-  const bool by_page = cfg.choice("numa.home") == "page";
+  const bool by_page = home_modes().value(cfg.choice("numa.home")) == HomeMap::Mode::Page;
   if (by_page && !vm)
     throw UserError(cfg.where("numa.home") +
                     ": numa.home: page places a line's home by the node of its physical page, which needs "
@@ -163,7 +218,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   for (unsigned n = 0; n < nnodes; ++n) {
     Impl::NodeMemory& nm = m.nodes[n];
     nm.prefix = nnodes == 1 ? "" : "node" + std::to_string(n) + ".";
-    if (cfg.choice("memory.model") == "dram") {
+    if (memory_models().value(cfg.choice("memory.model")) == MemoryModel::Dram) {
       // A SystemC name has no dots: "memory", "node1_memory".
       const std::string name = nnodes == 1 ? "memory" : "node" + std::to_string(n) + "_memory";
       nm.dram = std::make_unique<DramMemory>(name.c_str(), dram_params(cfg), line);
@@ -188,7 +243,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   }
   MemoryLevel* below = m.nodes[0].top;
   // Cores go to the nodes in equal consecutive blocks, or round robin.
-  const bool spread = cfg.choice("numa.cores") == "spread";
+  const bool spread = core_placements().value(cfg.choice("numa.cores")) == CorePlacement::Spread;
   for (unsigned i = 0; i < ncores; ++i)
     m.core_node.push_back(spread ? i % nnodes : unsigned(std::uint64_t(i) * nnodes / ncores));
   m.homes.first_home = int(ncores);
@@ -212,7 +267,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   bp.period = m.uncore_period;
   bp.line_size = line;
   bp.width = unsigned(cfg.bytes("bus.width"));
-  bp.round_robin = cfg.choice("bus.arbitration") == "round_robin";
+  bp.round_robin = arbitrations().value(cfg.choice("bus.arbitration"));
   if (directory) {
     NetworkParams np;
     np.topology = parse_topology(cfg.choice("numa.topology"));
@@ -243,8 +298,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     const std::string& f = cfg.choice("vm.format");
     const PageTableFormat* fmt =
         PageTableFormat::find(f == "auto" ? PageTableFormat::auto_for_isa(cfg.choice("isa")) : f);
-    m.address_space =
-        std::make_unique<AddressSpace>(parse_regions(cfg.text("vm.regions")), cfg.choice("vm.thp") == "always");
+    m.address_space = std::make_unique<AddressSpace>(parse_regions(cfg.text("vm.regions")),
+                                                     thp_policies().value(cfg.choice("vm.thp")));
     // Each NUMA node owns an equal, 1 GiB-aligned slice of physical memory.
     std::vector<MemoryNode> nodes;
     for (unsigned n = 0; n < nnodes; ++n) nodes.push_back({Addr(n) * m.homes.node_bytes, m.homes.node_bytes});

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "sim/base/registry.hpp"
+
 namespace cohsim {
 
 namespace {
@@ -33,6 +35,15 @@ std::vector<std::string> AddressMapping::scheme_names() {
   for (const auto& s : schemes()) n.push_back(s.name);
   return n;
 }
+
+namespace {
+const bool schemes_listed = [] {
+  int rank = 0;
+  for (const auto& s : AddressMapping::schemes())
+    plugin_index_add("dram.mapping", PluginInfo{s.name, s.description, rank++});
+  return true;
+}();
+}  // namespace
 
 AddressMapping::AddressMapping(const std::string& scheme, const DramTiming& t, unsigned channels) {
   bool known = false;

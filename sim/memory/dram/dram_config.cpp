@@ -1,10 +1,30 @@
 #include "sim/memory/dram/dram_config.hpp"
 
 #include "sim/base/error.hpp"
+#include "sim/base/registry.hpp"
 
 namespace cohsim {
 
 namespace {
+
+const Choices<PagePolicy>& page_policies() {
+  static const Choices<PagePolicy> c(
+      "dram.page_policy",
+      {{"open", PagePolicy::Open, "a row stays open until another row of its bank is needed"},
+       {"closed", PagePolicy::Closed, "every access auto-precharges"},
+       {"adaptive", PagePolicy::Adaptive, "an access auto-precharges unless a queued request wants the same row"}});
+  return c;
+}
+COHSIM_REGISTER_CHOICES(page_policies);
+
+const Choices<DramScheduler>& schedulers() {
+  static const Choices<DramScheduler> c(
+      "dram.scheduler",
+      {{"fcfs", DramScheduler::Fcfs, "the oldest request whose next command is ready, requests to one bank in order"},
+       {"frfcfs", DramScheduler::FrFcfs, "ready row hits first, then the oldest ready request"}});
+  return c;
+}
+COHSIM_REGISTER_CHOICES(schedulers);
 
 DramControllerParams build(const Config& cfg) {
   DramControllerParams p;
@@ -17,9 +37,8 @@ DramControllerParams build(const Config& cfg) {
   }
   p.channels = unsigned(cfg.integer("dram.channels"));
   p.mapping = cfg.choice("dram.mapping");
-  const std::string& page = cfg.choice("dram.page_policy");
-  p.page_policy = page == "closed" ? PagePolicy::Closed : page == "adaptive" ? PagePolicy::Adaptive : PagePolicy::Open;
-  p.scheduler = cfg.choice("dram.scheduler") == "fcfs" ? DramScheduler::Fcfs : DramScheduler::FrFcfs;
+  p.page_policy = page_policies().value(cfg.choice("dram.page_policy"));
+  p.scheduler = schedulers().value(cfg.choice("dram.scheduler"));
   p.read_queue = unsigned(cfg.integer("dram.read_queue"));
   p.write_queue = unsigned(cfg.integer("dram.write_queue"));
   p.write_high = unsigned(cfg.integer("dram.write_high"));
@@ -68,6 +87,10 @@ std::string dram_config_problem(const Config& cfg, std::string& blame) {
   }
   return "";
 }
+
+COHSIM_REGISTER(config_rules, "dram",
+                "the dram section gives a consistent device and controller, and a burst the size of a line",
+                ConfigRule{dram_config_problem});
 
 DramControllerParams dram_params(const Config& cfg) {
   std::string blame;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/base/registry.hpp"
+
 namespace cohsim {
 
 const std::vector<DramField>& dram_fields() {
@@ -36,6 +38,16 @@ const std::vector<DramField>& dram_fields() {
   };
   return f;
 }
+
+namespace {
+// The fields become configuration keys (dram.tRCD, ...): list them for the config.
+const bool fields_listed = [] {
+  int rank = 0;
+  for (const DramField& f : dram_fields())
+    plugin_index_add("dram.field", PluginInfo{f.name, f.description, rank++, f.timing ? "DRAM cycles" : ""});
+  return true;
+}();
+}  // namespace
 
 namespace {
 
@@ -109,6 +121,15 @@ std::vector<std::string> dram_preset_names() {
   for (const auto& p : dram_presets()) n.push_back(p.name);
   return n;
 }
+
+namespace {
+const bool presets_listed = [] {
+  int rank = 0;
+  for (const auto& p : dram_presets())
+    plugin_index_add("dram.preset", PluginInfo{p.name, "JEDEC speed bin " + p.name + " (docs/dram.md)", rank++});
+  return true;
+}();
+}  // namespace
 
 const DramTiming* find_dram_preset(const std::string& name) {
   for (const auto& p : dram_presets())
