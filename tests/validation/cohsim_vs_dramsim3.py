@@ -2,8 +2,9 @@
 """cohsim's DRAM controller on the gen_dram.py streams, beside the committed DRAMsim3 figures.
 
 Standard library only. For every stream (seq, random, mix, random_w33, grmix) and load
-(low: a request every 64 DRAM clocks, 6.25% of the channel's peak; half: every 8 clocks,
-50%; sat: every request at cycle 0, sent as fast as the controller takes them) it writes
+(low: a request every 64 DRAM clocks, 6.25% of the channel's peak; quarter: every 16,
+25%; half: every 8 clocks, 50%; sat: every request at cycle 0, sent as fast as the
+controller takes them) it writes
 the stream with tests/validation/gen_dram.py and runs
 
     cohsim dram configs/default.yaml --file STREAM.trace --json
@@ -30,7 +31,7 @@ sys.path.insert(0, HERE)
 import gen_dram  # noqa: E402
 
 STREAMS = ["seq", "random", "mix", "random_w33", "grmix"]
-LOADS = {"low": 64, "half": 8, "sat": 0}
+LOADS = {"low": 64, "quarter": 16, "half": 8, "sat": 0}
 
 
 def run_one(cohsim, config, sets, stream, load, n, tmp):
@@ -67,6 +68,8 @@ def main():
     ap.add_argument("--streams", default=",".join(STREAMS))
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--reference", default=os.path.join(HERE, "dramsim3_reference.json"))
+    ap.add_argument("--variant", default="matched_1rank",
+                    help="which DRAMsim3 configuration of the reference to compare with (matched_1rank, matched_2rank, shipped)")
     ap.add_argument("--json")
     ap.add_argument("--md")
     a = ap.parse_args()
@@ -86,7 +89,7 @@ def main():
     ref = {}
     if os.path.exists(a.reference):
         with open(a.reference) as f:
-            ref = json.load(f)["streams"]
+            ref = json.load(f)["variants"].get(a.variant, {}).get("streams", {})
     rows = ["| stream | load | cohsim mean / p50 / p95 read latency (ns) | DRAMsim3 mean / p50 / p95 (ns) "
             "| cohsim GB/s | DRAMsim3 GB/s on the bus (requests served) |",
             "| --- | --- | --- | --- | ---: | ---: |"]
