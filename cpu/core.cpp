@@ -26,6 +26,8 @@ Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::uniqu
       sb_(p.store_buffer),
       regs_(num_regs, 0) {
   weak_ = isa.isa() != "x86";
+  prog_ = stream_->program();
+  if (prog_) reg_pending_.assign(num_regs, 0), reg_ready_.assign(num_regs, 0);
   // The barriers this ISA's table uses, for statistics by kind.
   for (int k = 0; k < kNumOpKinds; ++k)
     for (int o = 0; o < kNumOrderings; ++o) {
@@ -144,9 +146,16 @@ void Core::performed_store(Tick t, const StoreEntry& s) {
 void Core::bind_load(Tick t, LoadEntry& e, Tick ready) {
   const std::uint64_t v = cache_->read(t, e.addr, e.size);
   observe(AccessEvent::Load, t, e.line, e.order, e.addr, e.size, v);
-  if (e.reg >= 0) regs_[e.reg] = v;
   e.bound = true;
   e.done_at = std::max(ready, t);
+  if (!prog_) {
+    if (e.reg >= 0) regs_[e.reg] = v;
+  } else {
+    // Only the youngest writer of a register sets it (an older load binding later
+    // on a weak ISA does not overwrite a younger value).
+    if (e.reg >= 0 && reg_pending_[std::size_t(e.reg)] == e.seq + 1) write_reg(e.reg, v, e.done_at);
+    if (e.seq == wait_seq_) wait_val_ = v, wait_bound_ = true, wait_ready_ = e.done_at, ++wait_reads_;
+  }
   load_latency_.add((e.done_at - e.issued) / p_.period);
 }
 
@@ -351,7 +360,13 @@ bool Core::drain_store(Tick t, Tick& next) {
 
 bool Core::fetch_inst() {
   while (!have_inst_) {
-    if (stream_done_ || !stream_->next(op_)) {
+    if (prog_) {
+      if (pc_ >= prog_->size()) {
+        stream_done_ = true;
+        return false;
+      }
+      op_ = (*prog_)[pc_++];
+    } else if (stream_done_ || !stream_->next(op_)) {
       stream_done_ = true;
       return false;
     }
@@ -359,10 +374,11 @@ bool Core::fetch_inst() {
     seq_pos_ = 0;
     translated_ = false;
     if (seq_->n == 0) {  // lowers to nothing (e.g. an Acquire fence on x86)
-      ++ops_;
+      count_op();
       continue;
     }
-    if (is_memory(op_.kind) && (op_.addr & (cache_->line_size() - 1)) + op_.size > cache_->line_size())
+    unresolved_ = op_.reads_registers();
+    if (!unresolved_ && is_memory(op_.kind) && (op_.addr & (cache_->line_size() - 1)) + op_.size > cache_->line_size())
       throw UserError("trace line " + std::to_string(op_.line) + ": access crosses a cache line");
     have_inst_ = true;
   }
@@ -377,8 +393,78 @@ void Core::retire_inst() {
     seq_pos_ = seq_->n;
   if (seq_pos_ == seq_->n) {
     have_inst_ = false;
-    ++ops_;
+    count_op();
   }
+}
+
+// The operation's register operands become its address, value and expected value,
+// once the registers hold their values (a load writing one has bound and its data
+// has arrived): address, data and control dependencies.
+bool Core::resolve_operands(Tick t, Tick& next) {
+  for (std::int16_t r : {op_.areg, op_.vreg, op_.ereg}) {
+    if (r < 0) continue;
+    if (reg_pending_[std::size_t(r)]) return false;  // bind_load wakes the core
+    if (reg_ready_[std::size_t(r)] > t) {
+      next = std::min(next, edge(reg_ready_[std::size_t(r)]));
+      return false;
+    }
+  }
+  const std::uint64_t mask = op_.size == 8 ? ~0ull : ((1ull << (8 * op_.size)) - 1);
+  const bool mem = is_memory(op_.kind);
+  if (op_.areg >= 0) op_.addr += regs_[std::size_t(op_.areg)];
+  if (op_.vreg >= 0) op_.value = mem ? regs_[std::size_t(op_.vreg)] & mask : regs_[std::size_t(op_.vreg)];
+  if (op_.ereg >= 0) op_.expected = mem ? regs_[std::size_t(op_.ereg)] & mask : regs_[std::size_t(op_.ereg)];
+  unresolved_ = false;
+  if (mem && op_.areg >= 0) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(op_.addr));
+    if (op_.addr & (op_.size - 1u))
+      throw UserError("trace line " + std::to_string(op_.line) + ": address " + buf +
+                      " (through a register) is not aligned to the access size " + std::to_string(op_.size));
+    if ((op_.addr & (cache_->line_size() - 1)) + op_.size > cache_->line_size())
+      throw UserError("trace line " + std::to_string(op_.line) + ": access at " + buf + " crosses a cache line");
+  }
+  return true;
+}
+
+// The instructions only programs have: register ALU ops, branches, a wait's loop.
+bool Core::issue_program_inst(Tick t, const Inst& in, Tick& next) {
+  if (in.kind == InstKind::Hint) {
+    // pause / isb: nothing after it issues before the loads before it have completed.
+    if (!older_loads_bound()) return false;
+    retire_inst();
+    return true;
+  }
+  switch (in.branch) {
+    case BranchKind::OpBranch:
+      if (holds(op_.cond, op_.expected, op_.value)) pc_ = op_.target;
+      retire_inst();
+      return true;
+    case BranchKind::ExitIfAwaited: {
+      if (!wait_bound_) return false;
+      if (wait_ready_ > t) {
+        next = std::min(next, edge(wait_ready_));
+        return false;
+      }
+      if (holds(op_.cond, wait_val_, op_.value)) {  // done: leave the loop
+        ++instructions_;
+        seq_pos_ = seq_->n;
+        have_inst_ = false;
+        wait_seq_ = ~0ull;
+        count_op();
+        return true;
+      }
+      retire_inst();
+      return true;
+    }
+    case BranchKind::LoopBack:
+      ++instructions_;
+      seq_pos_ = 0;
+      wait_bound_ = false;
+      return true;
+    default: break;
+  }
+  return false;
 }
 
 void Core::jump_fail_path() {
@@ -388,7 +474,7 @@ void Core::jump_fail_path() {
   ++instructions_;
   if (seq_pos_ == seq_->n) {
     have_inst_ = false;
-    ++ops_;
+    count_op();
   }
 }
 
@@ -398,6 +484,7 @@ bool Core::issue(Tick t, Tick& next) {
     return false;
   }
   if (!fetch_inst()) return false;
+  if (unresolved_ && !resolve_operands(t, next)) return false;
   const Inst& in = seq_->insts[seq_pos_];
   if (acquire_pending_) {  // nothing after an acquire load issues before it binds
     for (std::size_t k = 0; k < lq_.size(); ++k)
@@ -431,7 +518,9 @@ bool Core::issue(Tick t, Tick& next) {
         if (s.addr <= op_.addr && op_.addr + op_.size <= s.addr + s.size) {
           const std::uint64_t v = s.value >> (8 * (op_.addr - s.addr));
           const std::uint64_t mask = op_.size == 8 ? ~0ull : ((1ull << (8 * op_.size)) - 1);
-          if (op_.reg >= 0) regs_[op_.reg] = v & mask;
+          if (op_.reg >= 0) write_reg(op_.reg, v & mask, t);
+          if (prog_ && op_.kind == OpKind::Wait)
+            wait_val_ = v & mask, wait_bound_ = true, wait_ready_ = t, ++wait_reads_;
           observe(AccessEvent::Load, t, op_.line, op_.order, op_.addr, op_.size, v & mask, 0, false, true);
           ++forwarded_, ++loads_;
           load_latency_.add(1);
@@ -462,6 +551,10 @@ bool Core::issue(Tick t, Tick& next) {
                     bool(in.sem & kAcquire),
                     0};
       if (e.acquire) acquire_pending_ = true, ++acquires_;
+      if (prog_) {
+        if (e.reg >= 0) reg_pending_[std::size_t(e.reg)] = e.seq + 1;
+        if (op_.kind == OpKind::Wait) wait_seq_ = e.seq, wait_bound_ = false;
+      }
       ++loads_;
       retire_inst();
       // Start its access in this cycle if a port is free.
@@ -485,13 +578,30 @@ bool Core::issue(Tick t, Tick& next) {
     }
     case InstKind::Rmw: return do_rmw(t, next);
     case InstKind::Alu:  // computes the new value; the trace op says what it is
+      if (is_alu(op_.kind) && seq_pos_ == 0) {
+        const std::uint64_t a = op_.expected, b = op_.value;
+        std::uint64_t v = b;
+        switch (op_.kind) {
+          case OpKind::Add: v = a + b; break;
+          case OpKind::Sub: v = a - b; break;
+          case OpKind::And: v = a & b; break;
+          case OpKind::Or: v = a | b; break;
+          case OpKind::Xor: v = a ^ b; break;
+          case OpKind::Eq: v = a == b; break;
+          case OpKind::Lt: v = a < b; break;
+          default: break;  // mov
+        }
+        write_reg(op_.reg, v, t);
+      }
       retire_inst();
       return true;
+    case InstKind::Hint: return issue_program_inst(t, in, next);
     case InstKind::ClearExclusive:
       reservation_ = kNoReservation;
       retire_inst();
       return true;
     case InstKind::Branch:
+      if (in.branch >= BranchKind::OpBranch) return issue_program_inst(t, in, next);
       if (in.branch == BranchKind::RetryIfStoreFailed && excl_failed_) {
         ++instructions_;
         while (seq_pos_ > 0 && !(seq_->insts[seq_pos_].ctl & kLoopStart)) --seq_pos_;
@@ -559,7 +669,7 @@ bool Core::issue_exclusive_load(Tick t, Tick& next) {
   Access a;
   if (!atomic_access(t, false, next, a)) return false;
   excl_old_ = cache_->read(t, op_.addr, op_.size);
-  if (op_.reg >= 0) regs_[op_.reg] = excl_old_;
+  if (op_.reg >= 0) write_reg(op_.reg, excl_old_, std::max(a.ready, t));
   reservation_ = op_.addr >> ls;
   if (in.sem & kAcquire) ++acquires_;
   busy_until_ = std::max(a.ready, t);
@@ -687,7 +797,7 @@ void Core::perform_rmw(Tick t, Tick ready) {
   if (writes) cache_->write(t, op_.addr, op_.size, neu);
   observe(AccessEvent::Rmw, t, op_.line, writes || !is_rmw(op_.kind) ? op_.order : op_.fail_order, op_.addr, op_.size,
           old, neu, writes);
-  if (op_.reg >= 0) regs_[op_.reg] = old;
+  if (op_.reg >= 0) write_reg(op_.reg, old, std::max(ready, t));
   busy_until_ = std::max(ready, t);
   ++rmws_;
   if (op_.kind == OpKind::Store) ++stores_;
@@ -733,12 +843,31 @@ void Core::register_stats(Stats& s) const {
   s.derived(p + ".amat_cycles", [h] { return h->mean(); });
 }
 
+std::string Core::spin_report() const {
+  if (done_ || !have_inst_) return "";
+  std::ostringstream o;
+  if (op_.kind == OpKind::Wait) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(op_.addr));
+    o << "thread " << id_ << " spins at trace line " << op_.line << ", waiting for [" << buf << "] "
+      << cohsim::name(op_.cond) << " " << op_.value << " (last value read: ";
+    if (wait_reads_) o << wait_val_;
+    else o << "none yet";
+    o << ")";
+  } else if (op_.flags & kOpInSpinLoop) {
+    o << "thread " << id_ << " loops without writing memory, at trace line " << op_.line;
+  }
+  return o.str();
+}
+
 std::string Core::dump() const {
   std::ostringstream o;
   o << name() << ": " << (done_ ? "done" : "running") << ", op at trace line " << op_.line << " ("
     << cohsim::name(op_.kind) << "), store buffer " << sb_.size() << "/" << sb_.capacity() << ", load queue "
     << lq_.size() << "/" << lq_.capacity() << ", " << cache_->dump_pending();
   if (mmu_) o << ", " << mmu_->dump();
+  const std::string spin = spin_report();
+  if (!spin.empty()) o << "; " << spin;
   return o.str();
 }
 

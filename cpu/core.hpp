@@ -53,9 +53,15 @@ class Core : public sc_core::sc_module, public CacheListener {
   bool computing(Tick t) const;
   Tick finish_tick() const { return finish_; }
   std::uint64_t ops() const { return ops_; }
+  // Retired operations that are progress: all but those of a loop that writes no
+  // memory (a spin loop), whose iterations the watchdog does not count.
+  std::uint64_t progress() const { return ops_ - spin_ops_; }
   const std::vector<std::uint64_t>& registers() const { return regs_; }
   void register_stats(Stats& s) const;
   std::string dump() const;
+  // "thread T spins at trace line L, waiting for [ADDR] == V (last value read: W)" when
+  // the thread is in a `wait` or a loop that writes no memory; empty otherwise.
+  std::string spin_report() const;
   // Cores never run ahead of this tick (the end of the current sc_start slice).
   static void set_run_limit(Tick t) { run_limit = t; }
   void set_observer(AccessObserver* o) { observer_ = o; }
@@ -104,6 +110,16 @@ class Core : public sc_core::sc_module, public CacheListener {
   bool issue(Tick t, Tick& next);
   bool translate_op(Tick t, Tick& next);
   bool fetch_inst();
+  bool resolve_operands(Tick t, Tick& next);
+  void write_reg(std::int16_t r, std::uint64_t v, Tick ready) {
+    regs_[std::size_t(r)] = v;
+    if (prog_) reg_pending_[std::size_t(r)] = 0, reg_ready_[std::size_t(r)] = ready;
+  }
+  void count_op() {
+    ++ops_;
+    if (op_.flags & kOpInSpinLoop) ++spin_ops_;
+  }
+  bool issue_program_inst(Tick t, const Inst& in, Tick& next);
   void retire_inst();
   bool do_rmw(Tick t, Tick& next);
   bool atomic_access(Tick t, bool write, Tick& next, Access& a);
@@ -165,6 +181,20 @@ class Core : public sc_core::sc_module, public CacheListener {
   Ring<LoadEntry> lq_;
   Ring<StoreEntry> sb_;
   std::vector<std::uint64_t> regs_;
+
+  // A program thread (branches, registers read): its ops, and the next one's index.
+  const std::vector<Op>* prog_ = nullptr;
+  std::size_t pc_ = 0;
+  bool unresolved_ = false;  // op_ reads registers whose values are not yet in it
+  // Per register of a program: 1 + the sequence number of the unbound load that will
+  // write it (0: none), and when its value is there.
+  std::vector<std::uint64_t> reg_pending_;
+  std::vector<Tick> reg_ready_;
+  // The load of the current `wait` iteration: its sequence number and value.
+  std::uint64_t wait_seq_ = ~0ull, wait_val_ = 0;
+  bool wait_bound_ = false;
+  Tick wait_ready_ = 0;
+  std::uint64_t spin_ops_ = 0, wait_reads_ = 0;
 
   Op op_{};  // the trace op being executed
   const Sequence* seq_ = nullptr;

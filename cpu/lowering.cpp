@@ -30,8 +30,37 @@ void Lowering::set_all(OpKind k, const std::vector<Inst>& seq) {
   for (int o = 0; o < kNumOrderings; ++o) set(k, Ordering(o), seq);
 }
 
+void Lowering::set_programs(const std::array<std::vector<Inst>, 8>& alu, const std::array<std::vector<Inst>, 5>& branch,
+                            const std::vector<Inst>& cmp, const char* exit_eq, const char* exit_ne, const char* back,
+                            const char* hint) {
+  for (int k = 0; k < 8; ++k) set(OpKind(int(OpKind::Mov) + k), Ordering::Plain, alu[std::size_t(k)]);
+  auto fill = [](Sequence& s, const std::vector<Inst>& seq) {
+    if (seq.size() > std::size_t(Sequence::kMax)) throw std::logic_error("lowering: sequence too long");
+    s = Sequence{};
+    s.defined = true;
+    for (const Inst& i : seq) s.insts[s.n++] = i;
+  };
+  for (int c = 0; c < 5; ++c) fill(branch_[std::size_t(c)], branch[std::size_t(c)]);
+  set(OpKind::Branch, Ordering::Plain, branch[std::size_t(Cond::Eq)]);  // the table's view
+  for (int ne = 0; ne < 2; ++ne)
+    for (int o = 0; o < kNumOrderings; ++o) {
+      if (!valid(OpKind::Wait, Ordering(o))) continue;
+      const Sequence& ld = cell(OpKind::Load, Ordering(o));
+      std::vector<Inst> seq(ld.insts.begin(), ld.insts.begin() + ld.n);
+      seq.front().ctl |= kLoopStart;
+      seq.insert(seq.end(), cmp.begin(), cmp.end());
+      seq.push_back({InstKind::Branch, kNone, ne ? exit_ne : exit_eq, kPlainAccess, 0, BranchKind::ExitIfAwaited});
+      if (hint) seq.push_back({InstKind::Hint, kNone, hint});
+      seq.push_back({InstKind::Branch, kNone, back, kPlainAccess, 0, BranchKind::LoopBack});
+      fill(wait_[std::size_t(ne * kNumOrderings + o)], seq);
+      if (!ne) set(OpKind::Wait, Ordering(o), seq);  // the table's view: ==
+    }
+}
+
 bool Lowering::valid(OpKind kind, Ordering o, Ordering fail) {
+  if (is_alu(kind) || kind == OpKind::Branch) return o == Ordering::Plain;
   switch (kind) {
+    case OpKind::Wait: return o == Ordering::Relaxed || o == Ordering::Acquire || o == Ordering::SeqCst;
     case OpKind::Load:
       return o == Ordering::Plain || o == Ordering::Relaxed || o == Ordering::Acquire || o == Ordering::SeqCst;
     case OpKind::Store:
@@ -53,6 +82,9 @@ std::string Lowering::text(const Inst& i) {
   std::string s = (i.ctl & kFailPath) ? std::string("fail: ") + i.mnemonic : std::string(i.mnemonic);
   if (i.branch == BranchKind::RetryIfStoreFailed) s += " (loop)";
   if (i.branch == BranchKind::ExitIfNotEqual) s += " (fail)";
+  if (i.branch == BranchKind::OpBranch) s += " (target)";
+  if (i.branch == BranchKind::ExitIfAwaited) s += " (done)";
+  if (i.branch == BranchKind::LoopBack) s += " (loop)";
   return s;
 }
 
@@ -92,6 +124,18 @@ class X86 final : public Lowering {
     set_all(OpKind::Fence, {});  // Acquire, Release, AcqRel: a compiler barrier only
     set(OpKind::Fence, Ordering::SeqCst,
         {{InstKind::Fence, std::uint8_t(kDrainStoreBuffer | kWaitOlderLoads), "mfence"}});
+    auto a = [](const char* m) { return Inst{InstKind::Alu, kNone, m}; };
+    auto b = [](const char* m) { return Inst{InstKind::Branch, kNone, m, kPlainAccess, 0, BranchKind::OpBranch}; };
+    set_programs({{{a("mov")},
+                   {a("add")},
+                   {a("sub")},
+                   {a("and")},
+                   {a("or")},
+                   {a("xor")},
+                   {a("cmp"), a("sete")},
+                   {a("cmp"), a("setb")}}},
+                 {{{b("jmp")}, {a("cmp"), b("je")}, {a("cmp"), b("jne")}, {a("cmp"), b("jb")}, {a("cmp"), b("jae")}}},
+                 {a("cmp")}, "je", "jne", "jmp", "pause");
     set_all(OpKind::Compute, {{InstKind::Compute, kNone, "compute"}});
     set_all(OpKind::IFetch, {{InstKind::IFetch, kNone, "ifetch"}});
   }
@@ -134,6 +178,7 @@ Inst loop_start(Inst i) {
   return i;
 }
 Inst compute() { return {InstKind::Compute, kNone, "compute"}; }
+Inst br(const char* m) { return {InstKind::Branch, kNone, m, kPlainAccess, 0, BranchKind::OpBranch}; }
 Inst ifetch() { return {InstKind::IFetch, kNone, "ifetch"}; }
 
 // ---- AArch64 ---------------------------------------------------------------------------
@@ -166,6 +211,21 @@ class AArch64 final : public Lowering {
       set(OpKind::Fence, o, {barrier("dmb ish", kOrderAll)});
     set_all(OpKind::Compute, {compute()});
     set_all(OpKind::IFetch, {ifetch()});
+    // Rust's core::hint::spin_loop() is `isb sy` on AArch64 (rust-lang/rust#84725).
+    set_programs({{{alu("mov")},
+                   {alu("add")},
+                   {alu("sub")},
+                   {alu("and")},
+                   {alu("orr")},
+                   {alu("eor")},
+                   {alu("cmp"), alu("cset")},
+                   {alu("cmp"), alu("cset")}}},
+                 {{{br("b")},
+                   {alu("cmp"), br("b.eq")},
+                   {alu("cmp"), br("b.ne")},
+                   {alu("cmp"), br("b.lo")},
+                   {alu("cmp"), br("b.hs")}}},
+                 {alu("cmp")}, "b.eq", "b.ne", "b", "isb");
   }
 
  private:
@@ -256,6 +316,17 @@ class RiscV final : public Lowering {
     set(OpKind::Fence, Ordering::SeqCst, {fence_rw_rw});
     set_all(OpKind::Compute, {compute()});
     set_all(OpKind::IFetch, {ifetch()});
+    // Branches compare two registers; Rust's spin_loop() emits `pause` only with the
+    // Zihintpause extension, which rv64gc lacks: no hint.
+    set_programs({{{alu("mv")},
+                   {alu("add")},
+                   {alu("sub")},
+                   {alu("and")},
+                   {alu("or")},
+                   {alu("xor")},
+                   {alu("xor"), alu("seqz")},
+                   {alu("sltu")}}},
+                 {{{br("j")}, {br("beq")}, {br("bne")}, {br("bltu")}, {br("bgeu")}}}, {}, "beq", "bne", "j", nullptr);
   }
 
  private:

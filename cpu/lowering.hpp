@@ -89,6 +89,9 @@ enum class InstKind : std::uint8_t {
   Alu,             // register-only instruction of a sequence (add, cmp, neg, mvn, ...)
   Branch,          // conditional branch of a retry loop (Inst::branch says which)
   ClearExclusive,  // clrex: drops this core's exclusive reservation
+  // Programs (every ISA):
+  Hint,  // the spin-loop hint (x86 pause, AArch64 isb): nothing after it issues before
+         // the instructions before it have completed (older loads bound)
 };
 
 // Ordering properties of an instruction, as the current (TSO) core implements them.
@@ -120,6 +123,10 @@ enum class BranchKind : std::uint8_t {
   None,
   RetryIfStoreFailed,  // back to the kLoopStart instruction when the store-exclusive failed
   ExitIfNotEqual,      // to the fail path (or the end) when the loaded value != expected
+  // Programs (every ISA):
+  OpBranch,       // a trace branch: to the op's target when its condition holds
+  ExitIfAwaited,  // a wait's exit: leaves the loop when the loaded value is the awaited one
+  LoopBack,       // a wait's unconditional jump back to the kLoopStart instruction
 };
 
 // Loop structure (Inst::ctl).
@@ -163,7 +170,12 @@ class Lowering {
   bool lse() const { return lse_; }
   const std::string& title() const { return title_; }  // "AArch64 (ARMv8.0)", ...
 
-  const Sequence& lower(const Op& op) const { return cell(op.kind, op.order, op.fail_order); }
+  const Sequence& lower(const Op& op) const {
+    if (op.kind >= OpKind::Branch)
+      return op.kind == OpKind::Branch ? branch_[std::size_t(op.cond)]
+                                       : wait_[(op.cond == Cond::Ne) * kNumOrderings + std::size_t(op.order)];
+    return cell(op.kind, op.order, op.fail_order);
+  }
   const Sequence& cell(OpKind k, Ordering o, Ordering fail = Ordering::Relaxed) const {
     if (k == OpKind::CompareExchange || k == OpKind::CompareExchangeWeak)
       return table_[kNumOpKinds * kNumOrderings +
@@ -185,6 +197,14 @@ class Lowering {
   void set(OpKind k, Ordering o, const std::vector<Inst>& seq);
   void set(OpKind k, Ordering o, Ordering fail, const std::vector<Inst>& seq);
   void set_all(OpKind k, const std::vector<Inst>& seq);
+  // The program cells (register ALU ops, branches, waits). `alu`: mov, add, sub, and,
+  // or, xor, eq, lt sequences; `branch`: by Cond (Always, Eq, Ne, Lt, Ge), each ending
+  // in its OpBranch; `cmp`: the compare before a wait's exit branch (empty: none);
+  // `exit`: a wait's exit branch for == and for != ; `back`: the jump back; `hint`:
+  // the spin-loop hint (null: none). A wait is the ISA's load cell, cmp, exit, hint, back.
+  void set_programs(const std::array<std::vector<Inst>, 8>& alu, const std::array<std::vector<Inst>, 5>& branch,
+                    const std::vector<Inst>& cmp, const char* exit_eq, const char* exit_ne, const char* back,
+                    const char* hint);
 
  private:
   Sequence& mut(OpKind k, Ordering o, Ordering fail) { return const_cast<Sequence&>(cell(k, o, fail)); }
@@ -192,6 +212,8 @@ class Lowering {
   bool lse_ = false;
   std::string title_;
   std::vector<Sequence> table_;
+  std::array<Sequence, 5> branch_{};                // by Cond
+  std::array<Sequence, 2 * kNumOrderings> wait_{};  // ==, then !=, by ordering
 };
 
 // docs/lowering.md: every table, its source and how to regenerate it.

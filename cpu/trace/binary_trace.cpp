@@ -228,7 +228,9 @@ class BinStream final : public ThreadStream {
     op.order = Ordering(o);
     op.fail_order = Ordering(f);
     op.pad[0] = op.pad[1] = 0;
-    if (k >= unsigned(kNumOpKinds) || (ks & 0xc0) || o >= unsigned(kNumOrderings) || !(mask_[k] & (1u << o))) bad(p);
+    op.target = 0, op.areg = op.vreg = op.ereg = -1, op.cond = Cond::Always, op.flags = 0;
+    if (k >= unsigned(kNumStraightOpKinds) || (ks & 0xc0) || o >= unsigned(kNumOrderings) || !(mask_[k] & (1u << o)))
+      bad(p);
     if (op.reg < -1 || op.reg >= nregs_) bad(p);
     if (op.reg >= 0 && !(k == unsigned(OpKind::Load) || is_rmw(op.kind))) bad(p);
     if (op.addr & (op.size - 1u)) bad(p);
@@ -273,7 +275,7 @@ class BinStream final : public ThreadStream {
     unsigned ks = p[22], oo = p[23];
     unsigned k = ks & 15, o = oo & 15, f = oo >> 4;
     std::int16_t reg = static_cast<std::int16_t>(load<std::uint16_t>(p + 20));
-    if (k >= unsigned(kNumOpKinds)) fail("invalid operation kind " + std::to_string(k));
+    if (k >= unsigned(kNumStraightOpKinds)) fail("invalid operation kind " + std::to_string(k));
     if (ks & 0xc0) fail("invalid size bits");
     OpKind kind = OpKind(k);
     if (o >= unsigned(kNumOrderings)) fail("invalid ordering " + std::to_string(o));
@@ -368,6 +370,11 @@ std::unique_ptr<Trace> open_binary_trace(const std::string& path, const TraceOpt
 
 void write_binary_trace(const Trace& trace, const std::string& out) {
   const unsigned threads = trace.threads();
+  for (unsigned t = 0; t < threads; ++t)
+    if (trace.stream(t)->program())
+      throw UserError(trace.path() + ": thread " + std::to_string(t) +
+                      " is a program (registers read, labels, branches or waits), which the binary format "
+                      "(version 1) cannot hold; keep it as a text trace");
   BinWriter w(out);
   w.write(kBinaryTraceMagic, 8);
   w.u32(kBinaryTraceVersion);

@@ -17,6 +17,27 @@ const char* name(OpKind k) {
     case OpKind::Fence: return "fence";
     case OpKind::Compute: return "compute";
     case OpKind::IFetch: return "ifetch";
+    case OpKind::Mov: return "mov";
+    case OpKind::Add: return "add";
+    case OpKind::Sub: return "sub";
+    case OpKind::And: return "and";
+    case OpKind::Or: return "or";
+    case OpKind::Xor: return "xor";
+    case OpKind::Eq: return "eq";
+    case OpKind::Lt: return "lt";
+    case OpKind::Branch: return "branch";
+    case OpKind::Wait: return "wait";
+  }
+  return "?";
+}
+
+const char* name(Cond c) {
+  switch (c) {
+    case Cond::Always: return "";
+    case Cond::Eq: return "==";
+    case Cond::Ne: return "!=";
+    case Cond::Lt: return "<";
+    case Cond::Ge: return ">=";
   }
   return "?";
 }

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "cpu/trace/program.hpp"
 #include "sim/base/error.hpp"
 
 namespace cohsim {
@@ -114,9 +115,10 @@ static unsigned allowed_mask(OpKind k) {
       return bit(Ordering::Plain) | bit(Ordering::Relaxed) | bit(Ordering::Release) | bit(Ordering::SeqCst);
     case OpKind::Fence:
       return bit(Ordering::Acquire) | bit(Ordering::Release) | bit(Ordering::AcqRel) | bit(Ordering::SeqCst);
+    case OpKind::Wait: return bit(Ordering::Relaxed) | bit(Ordering::Acquire) | bit(Ordering::SeqCst);
     case OpKind::Compute:
     case OpKind::IFetch: return bit(Ordering::Plain);
-    default: return kAtomic;  // read-modify-writes
+    default: return is_rmw(k) ? kAtomic : bit(Ordering::Plain);  // read-modify-writes; ALU ops, branches
   }
 }
 
@@ -173,6 +175,12 @@ struct Cursor {
       return false;
     }
     t.b = p;
+    if (p[0] == '[') {  // an address through a register: `[x + r1]` is one token
+      const char* close = static_cast<const char*>(std::memchr(p, ']', static_cast<std::size_t>(e - p)));
+      p = close ? close + 1 : e;
+      t.e = p;
+      return true;
+    }
     if (p[0] == '-' && p + 1 < e && p[1] == '>') {
       p += 2;
       t.e = p;
@@ -229,13 +237,39 @@ Num parse_number(const char* b, const char* e, std::uint64_t& out) {
 
 // The first word of a line: an operation (OpKind value) or a directive.
 constexpr int kWordThread = 100, kWordPlace = 101, kWordNone = -1;
+// Branches: kWordBranch + Cond.
+constexpr int kWordBranch = 110;
+
+bool is_branch_word(int w) { return w >= kWordBranch && w <= kWordBranch + int(Cond::Ge); }
+// Words that make a thread a program (held in memory, checked at open).
+bool is_program_word(int w) {
+  return is_branch_word(w) || (w >= 0 && w < kWordThread && (is_alu(OpKind(w)) || OpKind(w) == OpKind::Wait));
+}
 
 int lookup_word(const char* b, std::size_t n) {
   auto is = [&](const char* w) { return std::memcmp(b, w, n) == 0; };
   switch (n) {
+    case 2:
+      if (is("or")) return int(OpKind::Or);
+      if (is("eq")) return int(OpKind::Eq);
+      if (is("lt")) return int(OpKind::Lt);
+      break;
+    case 3:
+      if (is("mov")) return int(OpKind::Mov);
+      if (is("add")) return int(OpKind::Add);
+      if (is("sub")) return int(OpKind::Sub);
+      if (is("and")) return int(OpKind::And);
+      if (is("xor")) return int(OpKind::Xor);
+      if (is("beq")) return kWordBranch + int(Cond::Eq);
+      if (is("bne")) return kWordBranch + int(Cond::Ne);
+      if (is("blt")) return kWordBranch + int(Cond::Lt);
+      if (is("bge")) return kWordBranch + int(Cond::Ge);
+      break;
     case 4:
       if (is("load")) return int(OpKind::Load);
       if (is("swap")) return int(OpKind::Swap);
+      if (is("jump")) return kWordBranch + int(Cond::Always);
+      if (is("wait")) return int(OpKind::Wait);
       break;
     case 5:
       if (is("store")) return int(OpKind::Store);
@@ -269,10 +303,35 @@ int lookup_word(const char* b, std::size_t n) {
 }
 
 const std::vector<std::string>& word_choices() {
-  static const std::vector<std::string> v = {
-      "load",     "store",     "fetch_add", "fetch_sub",        "fetch_and",
-      "fetch_or", "fetch_xor", "swap",      "compare_exchange", "compare_exchange_weak",
-      "fence",    "compute",   "ifetch",    "thread",           "place"};
+  static const std::vector<std::string> v = {"load",
+                                             "store",
+                                             "fetch_add",
+                                             "fetch_sub",
+                                             "fetch_and",
+                                             "fetch_or",
+                                             "fetch_xor",
+                                             "swap",
+                                             "compare_exchange",
+                                             "compare_exchange_weak",
+                                             "fence",
+                                             "compute",
+                                             "ifetch",
+                                             "mov",
+                                             "add",
+                                             "sub",
+                                             "and",
+                                             "or",
+                                             "xor",
+                                             "eq",
+                                             "lt",
+                                             "beq",
+                                             "bne",
+                                             "blt",
+                                             "bge",
+                                             "jump",
+                                             "wait",
+                                             "thread",
+                                             "place"};
   return v;
 }
 
@@ -300,12 +359,22 @@ const char* syntax(OpKind k) {
     case OpKind::Fence: return "fence ORDER";
     case OpKind::Compute: return "compute CYCLES";
     case OpKind::IFetch: return "ifetch[.SIZE] ADDR";
+    case OpKind::Mov: return "mov B -> REG (B: a register or a number)";
+    case OpKind::Add:
+    case OpKind::Sub:
+    case OpKind::And:
+    case OpKind::Or:
+    case OpKind::Xor:
+    case OpKind::Eq:
+    case OpKind::Lt: return "add|sub|and|or|xor|eq|lt A B -> REG (A, B: registers or numbers)";
+    case OpKind::Branch: return "beq|bne|blt|bge A B LABEL, or jump LABEL";
+    case OpKind::Wait: return "wait[.SIZE] ADDR ==|!= VALUE ORDER [-> REG]";
   }
   return "";
 }
 
-bool has_addr(OpKind k) { return k != OpKind::Fence && k != OpKind::Compute; }
-bool has_result(OpKind k) { return k == OpKind::Load || is_rmw(k); }
+bool has_addr(OpKind k) { return is_memory(k) || k == OpKind::IFetch; }
+bool has_result(OpKind k) { return k == OpKind::Load || is_rmw(k) || is_alu(k) || k == OpKind::Wait; }
 
 // Orderings as written: Rust's spelling, lower case, acq_rel / seq_cst. -1: unknown.
 int parse_ordering(const Tok& t) {
@@ -351,6 +420,12 @@ struct Section {
   std::uint64_t begin = 0, end = 0;  // byte range of the operations
   std::uint32_t header_line = 0;     // line of `thread N`
   bool present = false;
+  bool program = false;   // registers read, labels, branches or waits: held in memory
+  std::uint32_t ops = 0;  // operations in the section
+};
+
+struct Label {
+  std::uint32_t index = 0, line = 0;  // the op it names, the line it is defined at
 };
 
 struct TextData {
@@ -363,6 +438,9 @@ struct TextData {
   std::vector<Section> sections;
   std::vector<std::vector<std::string>> registers;
   std::vector<std::unordered_map<std::string_view, std::int16_t>> reg_index;
+  std::vector<std::unordered_map<std::string_view, Label>> labels;  // per thread
+  std::vector<std::vector<Op>> programs;                            // per program thread
+  std::unordered_map<std::string_view, unsigned> label_thread;      // label -> a thread defining it
 
   std::string_view keep(std::string_view s) {
     store.emplace_back(s);
@@ -384,6 +462,9 @@ struct Where {
   }
 };
 
+// `NAME:` at the start of a line labels the next operation.
+bool is_label(const Tok& t) { return t.size() > 1 && t.e[-1] == ':' && is_identifier(t.b, t.e - 1); }
+
 // Reads the opcode token (`load`, `store.4`): the word and the access size.
 int read_opcode(const Tok& t, const Where& w, std::uint8_t& size) {
   const char* dot = static_cast<const char*>(std::memchr(t.b, '.', t.size()));
@@ -398,7 +479,8 @@ int read_opcode(const Tok& t, const Where& w, std::uint8_t& size) {
   size = 8;
   if (dot) {
     std::string wd(t.b, we);
-    if (word >= kWordThread || word == int(OpKind::Fence) || word == int(OpKind::Compute))
+    if (word >= kWordThread || word == int(OpKind::Fence) || word == int(OpKind::Compute) ||
+        (word >= 0 && is_alu(OpKind(word))))
       w.fail(dot, "'" + wd + "' takes no access size suffix");
     std::string_view s(dot + 1, static_cast<std::size_t>(t.e - dot - 1));
     if (s == "1") size = 1;
@@ -427,6 +509,13 @@ std::shared_ptr<TextData> scan(const std::string& path, const TraceOptions& opts
   };
   std::unordered_map<std::string_view, Sym> syms;
   std::vector<std::string_view> order;  // symbols by first mention
+  struct Bracketed {                    // an identifier inside `[...]`: a register or a symbol
+    unsigned thread;
+    std::string_view name;
+    std::uint32_t line;
+  };
+  std::vector<Bracketed> bracketed;
+  std::unordered_map<std::string_view, unsigned> label_thread;  // for "label in another thread"
 
   LineReader r(d->file, 0, d->file->size());
   const char *b, *e;
@@ -439,6 +528,20 @@ std::shared_ptr<TextData> scan(const std::string& path, const TraceOptions& opts
     Cursor c{b, e};
     Tok t;
     if (!c.next(t)) continue;
+    if (is_label(t)) {
+      if (cur < 0) w.fail(t.b, "label before the first `thread N` line; labels belong to a thread");
+      std::string_view nm(t.b, t.size() - 1);
+      auto& labels = d->labels[cur];
+      auto it = labels.find(nm);
+      if (it != labels.end())
+        w.fail(t.b, "label '" + std::string(nm) + "' is already defined at line " + std::to_string(it->second.line) +
+                        " in thread " + std::to_string(cur));
+      std::string_view key = d->keep(nm);
+      labels.emplace(key, Label{d->sections[cur].ops, line});
+      label_thread.emplace(key, unsigned(cur));
+      d->sections[cur].program = true;
+      if (!c.next(t)) continue;
+    }
     std::uint8_t size;
     int word = read_opcode(t, w, size);
     if (word == kWordThread) {
@@ -457,6 +560,7 @@ std::shared_ptr<TextData> scan(const std::string& path, const TraceOptions& opts
         d->sections.resize(v + 1);
         d->registers.resize(v + 1);
         d->reg_index.resize(v + 1);
+        d->labels.resize(v + 1);
       }
       Section& s = d->sections[v];
       if (s.present)
@@ -499,10 +603,24 @@ std::shared_ptr<TextData> scan(const std::string& path, const TraceOptions& opts
       continue;
     }
     if (cur < 0) w.fail(t.b, "operation before the first `thread N` line; start a section with `thread 0`");
-    OpKind k = OpKind(word);
-    if (has_addr(k)) {
+    Section& sec = d->sections[cur];
+    ++sec.ops;
+    if (is_program_word(word)) sec.program = true;
+    if (word < kWordThread && has_addr(OpKind(word))) {
       Tok a;
-      if (c.next(a) && is_ident_start(*a.b)) {
+      if (c.next(a) && *a.b == '[') {
+        sec.program = true;
+        const char* p = a.b + 1;
+        const char* end = a.e[-1] == ']' ? a.e - 1 : a.e;
+        while (p < end) {
+          while (p < end && (is_ws(*p) || *p == '+')) ++p;
+          const char* q = p;
+          while (q < end && !is_ws(*q) && *q != '+') ++q;
+          if (q > p && is_identifier(p, q))
+            bracketed.push_back({unsigned(cur), d->keep(std::string_view(p, std::size_t(q - p))), line});
+          p = q;
+        }
+      } else if (a.b && is_ident_start(*a.b)) {
         const char* plus = static_cast<const char*>(std::memchr(a.b, '+', a.size()));
         const char* ne = plus ? plus : a.e;
         if (is_identifier(a.b, ne)) {
@@ -518,10 +636,14 @@ std::shared_ptr<TextData> scan(const std::string& path, const TraceOptions& opts
         }
       }
     }
-    // The result register, if any: the identifier after `->`.
+    // The result register, if any: the identifier after `->`. An identifier that is
+    // not an ordering before it is a register read (a value from a register).
     Tok x;
     while (c.next(x)) {
-      if (!x.is_arrow()) continue;
+      if (!x.is_arrow()) {
+        if (is_identifier(x.b, x.e) && parse_ordering(x) < 0) sec.program = true;
+        continue;
+      }
       Tok reg;
       if (c.next(reg) && is_identifier(reg.b, reg.e)) {
         auto& idx = d->reg_index[cur];
@@ -557,6 +679,18 @@ std::shared_ptr<TextData> scan(const std::string& path, const TraceOptions& opts
                                 " is missing (sections found: " + found + ")"));
   }
 
+  // Identifiers inside `[...]` that are not registers of their thread are symbols
+  // (laid out after the symbols used outside brackets).
+  for (const Bracketed& bk : bracketed) {
+    if (d->reg_index[bk.thread].count(bk.name) || syms.count(bk.name)) continue;
+    Sym s;
+    s.index = order.size();
+    s.use_line = bk.line;
+    syms.emplace(bk.name, s);
+    order.push_back(bk.name);
+  }
+  d->label_thread = std::move(label_thread);
+
   // Symbol layout: placed ones where placed, the others in order of first use.
   std::size_t k = 0;
   for (std::string_view nm : order) {
@@ -572,30 +706,115 @@ std::shared_ptr<TextData> scan(const std::string& path, const TraceOptions& opts
 
 class TextStream final : public ThreadStream {
  public:
-  TextStream(std::shared_ptr<const TextData> d, unsigned t)
+  // `raw`: parse the section even if it is a program (to build the program).
+  TextStream(std::shared_ptr<const TextData> d, unsigned t, bool raw = false)
       : d_(std::move(d)),
         r_(d_->file, d_->sections[t].begin, d_->sections[t].end),
         line_(d_->sections[t].header_line),
-        regs_(d_->reg_index[t]) {}
+        regs_(d_->reg_index[t]),
+        labels_(d_->labels[t]),
+        thread_(t),
+        prog_(!raw && d_->sections[t].program ? &d_->programs[t] : nullptr) {}
 
   bool next(Op& op) override {
+    if (prog_) {
+      if (pos_ >= prog_->size()) return false;
+      op = (*prog_)[pos_++];
+      return true;
+    }
     const char *b, *e;
     while (r_.next(b, e)) {
       ++line_;
       Cursor c{b, e};
       Tok t;
       if (!c.next(t)) continue;
+      if (is_label(t) && !c.next(t)) continue;
       Where w{&d_->path, line_, b};
       std::uint8_t size;
       int word = read_opcode(t, w, size);
       if (word == kWordPlace) continue;  // checked by the first pass
-      parse(OpKind(word), size, c, w, op);
+      if (is_branch_word(word)) branch(Cond(word - kWordBranch), t, c, w, op);
+      else parse(OpKind(word), size, c, w, op);
       return true;
     }
     return false;
   }
+  const std::vector<Op>* program() const override { return prog_; }
 
  private:
+  void branch(Cond cond, const Tok& word, Cursor& c, const Where& w, Op& op) {
+    op = Op{};
+    op.kind = OpKind::Branch;
+    op.cond = cond;
+    op.line = line_;
+    if (cond != Cond::Always) {
+      op.expected = value(c, w, OpKind::Branch, 8, "A", &op.ereg);
+      op.value = value(c, w, OpKind::Branch, 8, "B", &op.vreg);
+    }
+    Tok l;
+    const char* at = c.p;
+    if (!c.next(l) || l.is_arrow()) w.fail(at, word.str() + ": missing LABEL; syntax: " + syntax(OpKind::Branch));
+    if (!is_identifier(l.b, l.e))
+      w.fail(l.b, "bad label '" + l.str() + "': a label is an identifier, defined by `NAME:` in the same thread");
+    auto it = labels_.find(l.sv());
+    if (it == labels_.end()) {
+      auto other = d_->label_thread.find(l.sv());
+      if (other != d_->label_thread.end())
+        w.fail(l.b, "label '" + l.str() + "' is in thread " + std::to_string(other->second) + ", not in thread " +
+                        std::to_string(thread_) + ": a branch cannot leave its thread");
+      w.fail(l.b, "unknown label '" + l.str() + "' in thread " + std::to_string(thread_) + " (define it with `" +
+                      l.str() + ":` before an operation, or at the end of the thread)");
+    }
+    op.target = it->second.index;
+    Tok extra;
+    if (c.next(extra))
+      w.fail(extra.b, "unexpected '" + extra.str() + "' after the label; syntax: " + syntax(OpKind::Branch));
+  }
+
+  // `[x + r1]`, `[r0 + 8]`, `[buf + 16 + r2]`: at most one symbol, one register and
+  // numbers, separated by `+`.
+  Addr bracket_addr(const Tok& t, const Where& w, Op& op) {
+    if (t.e[-1] != ']') w.fail(t.b, "missing ']' in address '" + t.str() + "'");
+    const char* p = t.b + 1;
+    const char* end = t.e - 1;
+    Addr a = 0;
+    bool sym = false;
+    while (p < end) {
+      while (p < end && is_ws(*p)) ++p;
+      const char* q = p;
+      while (q < end && !is_ws(*q) && *q != '+') ++q;
+      if (q == p) w.fail(p, "bad address '" + t.str() + "': an empty term; write e.g. [x + r1] or [r0 + 8]");
+      if (is_digit(*p)) {
+        std::uint64_t v;
+        if (parse_number(p, q, v) != Num::Ok) w.fail(p, "bad number '" + std::string(p, q) + "' in the address");
+        a += v;
+      } else if (is_identifier(p, q)) {
+        std::string_view nm(p, std::size_t(q - p));
+        auto r = regs_.find(nm);
+        if (r != regs_.end()) {
+          if (op.areg >= 0) w.fail(p, "an address holds at most one register ('" + t.str() + "')");
+          op.areg = r->second;
+        } else {
+          auto it = d_->symbol_addr.find(nm);
+          if (it == d_->symbol_addr.end()) bad_addr(t, w);
+          if (sym) w.fail(p, "an address holds at most one symbol ('" + t.str() + "')");
+          sym = true;
+          a += it->second;
+        }
+      } else {
+        w.fail(p, "bad term '" + std::string(p, q) + "' in address '" + t.str() +
+                      "': expected a symbol, a register (written by `-> NAME` in this thread) or a number");
+      }
+      p = q;
+      while (p < end && is_ws(*p)) ++p;
+      if (p < end) {
+        if (*p != '+') w.fail(p, "expected '+' in address '" + t.str() + "'");
+        ++p;
+      }
+    }
+    return a;
+  }
+
   void parse(OpKind k, std::uint8_t size, Cursor& c, const Where& w, Op& op) {
     op = Op{};
     op.kind = k;
@@ -604,7 +823,7 @@ class TextStream final : public ThreadStream {
     Tok t;
     switch (k) {
       case OpKind::Load:
-        op.addr = addr(c, w, k, size);
+        op.addr = addr(c, w, k, size, op);
         if (c.peek(t) && !t.is_arrow()) {
           c.next(t);
           op.order = ordering(t, w, k, "");
@@ -612,8 +831,8 @@ class TextStream final : public ThreadStream {
         result(c, w, k, op);
         break;
       case OpKind::Store:
-        op.addr = addr(c, w, k, size);
-        op.value = value(c, w, k, size, "VALUE");
+        op.addr = addr(c, w, k, size, op);
+        op.value = value(c, w, k, size, "VALUE", &op.vreg);
         if (c.peek(t) && !t.is_arrow()) {
           c.next(t);
           op.order = ordering(t, w, k, "");
@@ -626,16 +845,16 @@ class TextStream final : public ThreadStream {
       case OpKind::FetchOr:
       case OpKind::FetchXor:
       case OpKind::Swap:
-        op.addr = addr(c, w, k, size);
-        op.value = value(c, w, k, size, "VALUE");
+        op.addr = addr(c, w, k, size, op);
+        op.value = value(c, w, k, size, "VALUE", &op.vreg);
         op.order = required_ordering(c, w, k, "ORDER");
         result(c, w, k, op);
         break;
       case OpKind::CompareExchange:
       case OpKind::CompareExchangeWeak: {
-        op.addr = addr(c, w, k, size);
-        op.expected = value(c, w, k, size, "EXPECTED");
-        op.value = value(c, w, k, size, "DESIRED");
+        op.addr = addr(c, w, k, size, op);
+        op.expected = value(c, w, k, size, "EXPECTED", &op.ereg);
+        op.value = value(c, w, k, size, "DESIRED", &op.vreg);
         op.order = required_ordering(c, w, k, "SUCCESS_ORDER");
         const char* at = c.p;
         if (!c.peek(t) || t.is_arrow())
@@ -678,22 +897,60 @@ class TextStream final : public ThreadStream {
         break;
       }
       case OpKind::IFetch:
-        op.addr = addr(c, w, k, size);
+        op.addr = addr(c, w, k, size, op);
         result(c, w, k, op);
         break;
+      case OpKind::Mov:
+        op.value = value(c, w, k, 8, "B", &op.vreg);
+        result(c, w, k, op);
+        need_result(w, k, op);
+        break;
+      case OpKind::Add:
+      case OpKind::Sub:
+      case OpKind::And:
+      case OpKind::Or:
+      case OpKind::Xor:
+      case OpKind::Eq:
+      case OpKind::Lt:
+        op.expected = value(c, w, k, 8, "A", &op.ereg);
+        op.value = value(c, w, k, 8, "B", &op.vreg);
+        result(c, w, k, op);
+        need_result(w, k, op);
+        break;
+      case OpKind::Wait: {
+        op.addr = addr(c, w, k, size, op);
+        const char* at = c.p;
+        if (!c.next(t) || !(t.sv() == "==" || t.sv() == "!="))
+          w.fail(t.b ? t.b : at, "wait: expected `==` or `!=` after the address; syntax: " + std::string(syntax(k)));
+        op.cond = t.sv() == "==" ? Cond::Eq : Cond::Ne;
+        op.value = value(c, w, k, size, "VALUE", &op.vreg);
+        op.order = required_ordering(c, w, k, "ORDER");
+        result(c, w, k, op);
+        break;
+      }
+      case OpKind::Branch: w.fail(line_begin(w), "internal: branch parsed as an operation");
     }
   }
 
-  Addr addr(Cursor& c, const Where& w, OpKind k, std::uint8_t size) {
+  static const char* line_begin(const Where& w) { return w.line_begin; }
+
+  void need_result(const Where& w, OpKind k, const Op& op) {
+    if (op.reg < 0) w.fail(nullptr, std::string(name(k)) + ": missing the destination `-> REG`; syntax: " + syntax(k));
+  }
+
+  Addr addr(Cursor& c, const Where& w, OpKind k, std::uint8_t size, Op& op) {
     Tok t;
     const char* at = c.p;
     if (!c.next(t) || t.is_arrow())
       w.fail(at, std::string(name(k)) +
                      ": missing ADDR (a number or a symbol such as x or "
-                     "buf+8); syntax: " +
+                     "buf+8, or [x + r1]); syntax: " +
                      syntax(k));
     Addr a = 0;
-    if (is_digit(*t.b)) {
+    if (*t.b == '[') {
+      a = bracket_addr(t, w, op);
+      if (op.areg >= 0) return a;  // aligned or not: known when the register is
+    } else if (is_digit(*t.b)) {
       Num res = parse_number(t.b, t.e, a);
       if (res == Num::Overflow) w.fail(t.b, "address '" + t.str() + "' does not fit in 64 bits");
       if (res != Num::Ok) bad_addr(t, w);
@@ -728,10 +985,19 @@ class TextStream final : public ThreadStream {
            "bad address '" + t.str() + "': expected a number (decimal or 0x hex) or a symbol (x, buf+8, buf+0x40)");
   }
 
-  std::uint64_t value(Cursor& c, const Where& w, OpKind k, std::uint8_t size, const char* what) {
+  std::uint64_t value(Cursor& c, const Where& w, OpKind k, std::uint8_t size, const char* what,
+                      std::int16_t* reg = nullptr) {
     Tok t;
     const char* at = c.p;
     if (!c.next(t) || t.is_arrow()) w.fail(at, std::string(name(k)) + ": missing " + what + "; syntax: " + syntax(k));
+    if (reg && is_identifier(t.b, t.e)) {
+      auto it = regs_.find(t.sv());
+      if (it == regs_.end())
+        w.fail(t.b, std::string(name(k)) + ": unknown register '" + t.str() + "' as " + what + " in thread " +
+                        std::to_string(thread_) + " (a register is one this thread writes with `-> " + t.str() + "`)");
+      *reg = it->second;
+      return 0;
+    }
     bool neg = *t.b == '-';
     std::uint64_t v;
     Num res = parse_number(t.b + neg, t.e, v);
@@ -816,6 +1082,10 @@ class TextStream final : public ThreadStream {
   LineReader r_;
   std::uint32_t line_;
   const std::unordered_map<std::string_view, std::int16_t>& regs_;
+  const std::unordered_map<std::string_view, Label>& labels_;
+  unsigned thread_;
+  const std::vector<Op>* prog_;
+  std::size_t pos_ = 0;
 };
 
 class TextTrace final : public Trace {
@@ -890,7 +1160,21 @@ class OutBuf {
 }  // namespace
 
 std::unique_ptr<Trace> open_text_trace(const std::string& path, const TraceOptions& opts) {
-  return std::make_unique<TextTrace>(scan(path, opts));
+  std::shared_ptr<TextData> d = scan(path, opts);
+  // Program threads are parsed and checked now, and held in memory.
+  d->programs.resize(d->sections.size());
+  for (unsigned t = 0; t < d->sections.size(); ++t) {
+    if (!d->sections[t].program) continue;
+    std::vector<Op> prog;
+    {
+      TextStream raw(d, t, true);
+      Op op;
+      while (raw.next(op)) prog.push_back(op);
+    }
+    check_program(prog, path, t, d->registers[t]);
+    d->programs[t] = std::move(prog);
+  }
+  return std::make_unique<TextTrace>(std::move(d));
 }
 
 void write_text_trace(const Trace& trace, const std::string& out, const TraceOptions& opts) {
@@ -941,6 +1225,41 @@ void write_text_trace(const Trace& trace, const std::string& out, const TraceOpt
     o.dec(t);
     o.put('\n');
     auto s = trace.stream(t);
+    if (const std::vector<Op>* prog = s->program()) {
+      // A program: its ops with `L<i>:` labels where branches go.
+      std::vector<bool> target(prog->size() + 1, false);
+      for (const Op& op : *prog)
+        if (op.kind == OpKind::Branch) target[op.target] = true;
+      auto addr_text = [&](Addr a) {
+        std::string str;
+        auto it = std::upper_bound(by_addr.begin(), by_addr.end(), std::make_pair(a, std::size_t(-1)));
+        if (it != by_addr.begin()) {
+          --it;
+          Addr base = it->first;
+          if (a - base < span) {
+            auto first = std::lower_bound(by_addr.begin(), by_addr.end(), std::make_pair(base, std::size_t(0)));
+            str = syms[first->second].first;
+            if (a != base) str += "+" + std::to_string(a - base);
+            return str;
+          }
+        }
+        char buf[24];
+        std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(a));
+        return std::string(buf);
+      };
+      for (std::size_t i = 0; i <= prog->size(); ++i) {
+        if (target[i]) {
+          o.put('L');
+          o.dec(i);
+          o.put(":\n");
+        }
+        if (i == prog->size()) break;
+        o.put("  ");
+        o.put(op_text((*prog)[i], addr_text, regs));
+        o.put('\n');
+      }
+      continue;
+    }
     Op op;
     while (s->next(op)) {
       o.put("  ");

@@ -23,6 +23,10 @@ class ThreadStream {
   // Fills `op` with the next operation; false at the end of the thread. Throws
   // UserError naming file:line on a malformed operation.
   virtual bool next(Op& op) = 0;
+  // A program thread (registers read, branches, waits; checked when the trace was
+  // opened): all its ops, in memory, for a core that follows its branches. Null for
+  // a straight-line thread, which is read as a stream.
+  virtual const std::vector<Op>* program() const { return nullptr; }
 };
 
 class Trace {

@@ -75,7 +75,7 @@ TraceStats compute_trace_stats(const Trace& trace, unsigned line_size, unsigned 
         code.insert(op.addr >> lshift);
       } else {
         ++s.by_ordering[static_cast<unsigned>(op.order)];
-        if (is_memory(op.kind)) {
+        if (is_memory(op.kind) && op.areg < 0) {  // (an address through a register is not static)
           LineAddr l = op.addr >> lshift;
           if (mine.insert(l).second) {
             auto [it, fresh] = owner.emplace(l, t);
@@ -140,7 +140,8 @@ std::string TraceStats::to_json() const {
   o += ", \"lines_per_thread\": " + arr(lines_per_thread);
   o += ", \"by_kind\": {";
   for (int k = 0; k < kNumOpKinds; ++k)
-    o += std::string(k ? ", " : "") + "\"" + name(OpKind(k)) + "\": " + std::to_string(by_kind[k]);
+    if (k < kNumStraightOpKinds || by_kind[k])  // program kinds only where a trace has them
+      o += std::string(k ? ", " : "") + "\"" + name(OpKind(k)) + "\": " + std::to_string(by_kind[k]);
   o += "}, \"by_ordering\": {";
   for (int k = 0; k < kNumOrderings; ++k)
     o += std::string(k ? ", " : "") + "\"" + name(Ordering(k)) + "\": " + std::to_string(by_ordering[k]);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cpu/lowering.hpp"
+#include "cpu/trace/program.hpp"
 #include "cpu/trace/trace.hpp"
 #include "sim/base/error.hpp"
 
@@ -57,24 +58,8 @@ std::string value_text(std::uint64_t v) { return v <= 0xffffffffu ? std::to_stri
 
 // The operation as a text trace writes it: `fetch_add z 1 SeqCst -> r2`.
 std::string op_text(const Op& op, const AddrNamer& addr, const std::vector<std::string>& regs) {
-  std::string s = name(op.kind);
-  if (is_memory(op.kind) || op.kind == OpKind::IFetch) {
-    if (op.size != 8) s += "." + std::to_string(op.size);
-    s += " " + addr(op.addr);
-    if (op.kind == OpKind::CompareExchange || op.kind == OpKind::CompareExchangeWeak)
-      s += " " + value_text(op.expected);
-    if (op.kind != OpKind::Load && op.kind != OpKind::IFetch) s += " " + value_text(op.value);
-    if (op.order != Ordering::Plain) s += std::string(" ") + name(op.order);
-    if (op.kind == OpKind::CompareExchange || op.kind == OpKind::CompareExchangeWeak)
-      s += std::string(" ") + name(op.fail_order);
-  } else if (op.kind == OpKind::Fence) {
-    s += std::string(" ") + name(op.order);
-  } else if (op.kind == OpKind::Compute) {
-    s += " " + std::to_string(op.value);
-  }
-  if (op.reg >= 0)
-    s += " -> " + (std::size_t(op.reg) < regs.size() ? regs[std::size_t(op.reg)] : "r" + std::to_string(op.reg));
-  return s;
+  return cohsim::op_text(
+      op, [&](Addr a) { return addr(a); }, regs);
 }
 
 // Every barrier mnemonic of a table, in table order (so a summary lists the zeros too).
@@ -125,11 +110,40 @@ void print_lowered_trace(const Trace& trace, const Lowering& isa, std::ostream& 
     if (!summary_only) out << "thread " << t << "\n";
     const auto& regs = trace.registers(t);
     auto stream = trace.stream(t);
+    const std::vector<Op>* prog = stream->program();
+    std::vector<bool> target;
+    if (prog) {
+      target.assign(prog->size() + 1, false);
+      for (const Op& o : *prog)
+        if (o.kind == OpKind::Branch) target[o.target] = true;
+    }
+    std::vector<std::string> loop_lines;
     Op op;
     std::string line;
+    std::size_t index = 0;
     while (stream->next(op)) {
       ++ops;
       const Sequence& s = isa.lower(op);
+      if (prog && !summary_only) {
+        if (target[index]) out << "L" << index << ":\n";
+        // A loop: a branch back (its body runs each op once per iteration, all
+        // instructions of each), or a wait's load-compare-branch loop.
+        if (op.kind == OpKind::Branch && op.target <= index) {
+          std::uint64_t n = 0;
+          for (std::size_t k = op.target; k <= index; ++k) n += isa.lower((*prog)[k]).n;
+          loop_lines.push_back("  loop L" + std::to_string(op.target) + " (lines " +
+                               std::to_string((*prog)[op.target].line) + "-" + std::to_string(op.line) +
+                               "): " + std::to_string(n) + " instructions per iteration");
+        }
+        if (op.kind == OpKind::Wait) {
+          int exit = 0;
+          while (exit < s.n && s.insts[exit].branch != BranchKind::ExitIfAwaited) ++exit;
+          loop_lines.push_back("  wait (line " + std::to_string(op.line) + "): " + std::to_string(s.n) +
+                               " instructions per iteration while waiting, " + std::to_string(exit + 1) +
+                               " in the last");
+        }
+      }
+      ++index;
       for (int i = 0; i < s.n; ++i) {
         const Inst& in = s.insts[i];
         ++insts;
@@ -143,6 +157,8 @@ void print_lowered_trace(const Trace& trace, const Lowering& isa, std::ostream& 
       line += Lowering::text(s);
       out << line << "\n";
     }
+    if (prog && !summary_only && target[index]) out << "L" << index << ":\n";
+    for (const std::string& l : loop_lines) out << l << "\n";
   }
   out << "\nsummary, " << isa.title() << ", each sequence counted once (a retry loop's first pass):\n"
       << "  operations           " << ops << "\n"

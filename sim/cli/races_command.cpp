@@ -18,8 +18,8 @@
 #include "cpu/lowering.hpp"
 #include "cpu/races/race_finder.hpp"
 #include "cpu/trace/trace.hpp"
-#include "sim/config/config.hpp"
 #include "sim/base/error.hpp"
+#include "sim/config/config.hpp"
 #include "sim/system/system.hpp"
 
 namespace po = boost::program_options;
@@ -69,9 +69,10 @@ Subject load_subject(const std::string& path, std::uint64_t stagger) {
     if (stagger) throw UserError("--stagger: only for .litmus tests (a trace says its own `compute` waits)");
     s.trace = Trace::open(path);
   }
-  bool zero = false;
+  bool zero = false, programs = false;
   for (unsigned t = 0; t < s.trace->threads(); ++t) {
     auto stream = s.trace->stream(t);
+    programs |= stream->program() != nullptr;
     std::vector<ProgramOp> ops;
     Op op;
     while (stream->next(op)) {
@@ -83,7 +84,8 @@ Subject load_subject(const std::string& path, std::uint64_t stagger) {
   }
   // A litmus test's line-0 operations are its harness's (initial stores); elsewhere a
   // line 0 means the lines are unknown (binary traces written without them).
-  s.by_line = RaceFinder::lines_place(s.program) && (litmus || !zero);
+  // A program's line runs many times, at addresses its registers give: no static places.
+  s.by_line = !programs && RaceFinder::lines_place(s.program) && (litmus || !zero);
   return s;
 }
 

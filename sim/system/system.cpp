@@ -464,12 +464,24 @@ RunOutcome System::run() {
     // `watchdog` cycles, else the system is deadlocked or livelocked.
     std::uint64_t ops = 0;
     bool computing = false;
-    for (auto& c : m.cores) ops += c->ops(), computing |= c->computing(end);
+    for (auto& c : m.cores) ops += c->progress(), computing |= c->computing(end);
     if (ops != last_ops || computing) last_ops = ops, last_progress = end;
-    else if (watchdog && end - last_progress >= watchdog)
+    else if (watchdog && end - last_progress >= watchdog) {
+      // A program that waits for a value nobody writes is the trace's error, not the
+      // simulator's: name the spinning threads.
+      std::string spinning;
+      for (auto& c : m.cores) {
+        const std::string r = c->spin_report();
+        if (!r.empty()) spinning += "\n  " + r;
+      }
+      if (!spinning.empty())
+        throw UserError("watchdog: no progress for " + std::to_string((end - last_progress) / m.core_period) +
+                        " core cycles (watchdog: " + std::to_string(watchdog / m.core_period) +
+                        "): the trace spins forever:" + spinning);
       throw SimError("watchdog: no operation retired for " + std::to_string((end - last_progress) / m.core_period) +
                      " core cycles (watchdog: " + std::to_string(watchdog / m.core_period) + "); pending work:\n" +
                      dump());
+    }
     if (m.opts.progress && clock::now() - last_print > std::chrono::milliseconds(500)) {
       last_print = clock::now();
       std::uint64_t ops = 0;
