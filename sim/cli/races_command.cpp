@@ -55,6 +55,7 @@ struct Subject {
   std::shared_ptr<Trace> trace;
   std::vector<std::vector<ProgramOp>> program;
   bool by_line = true;
+  bool programs = false;  // some thread branches or reads registers
 };
 
 Subject load_subject(const std::string& path, std::uint64_t stagger) {
@@ -85,6 +86,7 @@ Subject load_subject(const std::string& path, std::uint64_t stagger) {
   // A litmus test's line-0 operations are its harness's (initial stores); elsewhere a
   // line 0 means the lines are unknown (binary traces written without them).
   // A program's line runs many times, at addresses its registers give: no static places.
+  s.programs = programs;
   s.by_line = !programs && RaceFinder::lines_place(s.program) && (litmus || !zero);
   return s;
 }
@@ -338,7 +340,10 @@ int run_races_command(const std::vector<std::string>& args) {
     std::cerr << "cohsim: warning: a run stopped (max_cycles) before every thread finished; only the accesses "
                  "it performed were analysed\n";
   if (!subject.by_line)
-    std::cerr << "cohsim: note: " << path << " has no usable line numbers: each thread's accesses are taken in "
+    std::cerr << "cohsim: note: " << path
+              << (subject.programs ? " is a program (a line may run many times, at addresses from registers)"
+                                   : " has no usable line numbers")
+              << ": each thread's accesses are taken in "
               << "the order they performed, and fences that run no barrier instruction are not seen\n";
 
   const std::string isa = cfg.choice("isa");
