@@ -179,3 +179,22 @@ TEST(Programs, AddressDependencyOrdersLoadsOnWeakIsas) {
 }
 
 }  // namespace
+
+namespace {
+
+// The default workload's producer and consumer wait for each other (traces/gen_default.py):
+// no data race, and the consumer's last value is the last round's last word.
+TEST(DefaultTrace, ProducerConsumerWaitsAndIsRaceFree) {
+  const std::string path = std::string(COHSIM_SOURCE_DIR) + "/traces/default.trace";
+  auto r = run_cli({"races", path});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("no data race"), std::string::npos) << r.out << r.err;
+  for (const char* isa : {"x86", "arm", "riscv"}) {
+    auto s = simulate(std::string("isa: ") + isa + "\ncheck: true\n", slurp(path));
+    ASSERT_EQ(s.exit_code, 0) << s.err;
+    EXPECT_EQ(s.at("core1.regs.flag"), 8) << isa;
+    EXPECT_EQ(s.at("core1.regs.v"), 7 * 100 + 15) << isa;
+  }
+}
+
+}  // namespace
