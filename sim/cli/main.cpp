@@ -5,6 +5,7 @@
 #include <systemc>
 
 #include "sim/base/error.hpp"
+#include "sim/base/version.hpp"
 #include "sim/cli/command.hpp"
 
 namespace po = boost::program_options;
@@ -21,6 +22,11 @@ int dispatch(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     std::cout << command_usage();
+    return 0;
+  }
+  if (cmd == "--version" || cmd == "version") {
+    if (!args.empty()) throw UsageError("--version takes no arguments");
+    std::cout << version_line() << "\n";
     return 0;
   }
   if (const Command* c = command_registry().find(cmd)) return c->run(args);
