@@ -12,12 +12,13 @@
 
 #include "coherence/protocol.hpp"
 #include "cpu/litmus/litmus.hpp"
-#include "sim/system/litmus_runner.hpp"
 #include "cpu/trace/trace.hpp"
 #include "cpu/trace/trace_convert.hpp"
 #include "cpu/trace/trace_stats.hpp"
-#include "sim/config/config.hpp"
 #include "sim/base/error.hpp"
+#include "sim/base/version.hpp"
+#include "sim/config/config.hpp"
+#include "sim/system/litmus_runner.hpp"
 #include "sim/system/stress.hpp"
 #include "sim/system/system.hpp"
 
@@ -173,6 +174,8 @@ std::string protocol_table(const std::string& name, const std::string& fabric, c
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "cohsim's C++ core (configuration, protocol tables, traces, one simulation per process)";
+  m.attr("version") = cohsim_version();
+  m.attr("commit") = cohsim_commit();
   py::module_ err = py::module_::import("cohsim.errors");
   errors() = {err.attr("UserError"), err.attr("ConfigError"), err.attr("TraceError"), err.attr("SimulationError")};
 

@@ -35,6 +35,12 @@ from .tools import (Protocol, convert_trace, fabric_choices, isa_choices, protoc
                     litmus, protocol_table, protocols, stress, trace_stats)
 from . import traces  # noqa: E402
 
+# The version and the git commit the package was built from ("unknown" outside a git
+# checkout), as `cohsim --version` prints them; __version__ is PEP 440:
+# "0.1.0+g1a2b3c4d5e6f" (".modified" when built from changed sources).
+__commit__ = _core.commit
+__version__ = _core.version + ("+unknown" if __commit__ == "unknown" else "+g" + __commit__.replace("-", "."))
+
 __all__ = [
     "Config", "ConfigError", "Error", "Latency", "Protocol", "Result", "SimulationError", "TraceError",
     "UserError", "config_keys", "config_params", "config_reference", "convert_trace", "fabric_choices",

@@ -5,11 +5,12 @@
 #include <cstdio>
 #include <iostream>
 
+#include "sim/base/error.hpp"
+#include "sim/cli/command.hpp"
 #include "sim/config/config.hpp"
 #include "sim/memory/dram/dram_config.hpp"
 #include "sim/memory/dram/dram_stats.hpp"
 #include "sim/memory/dram/dram_stream.hpp"
-#include "sim/base/error.hpp"
 
 namespace po = boost::program_options;
 
@@ -24,54 +25,46 @@ const char* kSynopsis =
 }  // namespace
 
 int run_dram_command(const std::vector<std::string>& args) {
-  po::options_description d("options");
-  d.add_options()("help,h", "explain the options")(
-      "pattern,p", po::value<std::string>()->default_value("seq"),
-      "generated stream: seq (consecutive lines), random (uniform over the capacity), mix (half sequential, half "
-      "random)")("file,f", po::value<std::string>(),
-                 "requests from a file instead: `R|W ADDRESS [CYCLE]` or `ADDRESS READ|WRITE CYCLE` per line")(
-      "requests,n", po::value<unsigned long long>()->default_value(1000000), "generated requests")(
+  CommandLine cl(kSynopsis,
+                 "Runs a DRAM-only request stream through the config's dram section (memory.model is not\n"
+                 "needed) and prints row hits, latency, bandwidth and the host speed in requests/s.");
+  cl.options()("pattern,p", po::value<std::string>()->default_value("seq"),
+               "generated stream: seq (consecutive lines), random (uniform over the capacity), mix (half "
+               "sequential, half random)")(
+      "file,f", po::value<std::string>(),
+      "requests from a file instead: `R|W ADDRESS [CYCLE]` or `ADDRESS READ|WRITE CYCLE` per line")(
+      "requests,n", count_value(1000000), "generated requests")(
       "writes,w", po::value<double>(), "share of writes in a generated stream (default 0, mix 0.3)")(
-      "gap,g", po::value<unsigned long long>()->default_value(0),
-      "generated: request i arrives at cycle i x GAP; 0 = whenever the controller has room")(
-      "seed", po::value<unsigned long long>()->default_value(1), "seed of the generated stream")(
-      "set,s", po::value<std::vector<std::string>>()->composing(), "override a key: --set dram.preset=DDR5-4800")(
-      "json", "print every statistic as JSON");
-  po::options_description all;
-  all.add(d);
-  all.add_options()("config", po::value<std::string>(), "");
-  po::positional_options_description pos;
-  pos.add("config", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  if (vm.count("help")) {
-    std::cout << "usage: " << kSynopsis << "\n\n"
-              << "Runs a DRAM-only request stream through the config's dram section (memory.model is not\n"
-                 "needed) and prints row hits, latency, bandwidth and the host speed in requests/s.\n\n"
-              << d << "\n";
-    return 0;
-  }
-  po::notify(vm);
-  if (!vm.count("config")) throw po::error(std::string("missing CONFIG\nusage: ") + kSynopsis);
-  Config cfg = Config::load(vm["config"].as<std::string>());
-  if (vm.count("set"))
-    for (auto& s : vm["set"].as<std::vector<std::string>>()) cfg.set_assignment(s);
+      "gap,g", count_value(0), "generated: request i arrives at cycle i x GAP; 0 = whenever the controller has room")(
+      "seed", count_value(1), "seed of the generated stream");
+  cl.add_set("dram.preset=DDR5-4800");
+  cl.add_json("print every statistic as JSON");
+  cl.positional("config");
+  if (!cl.parse(args)) return 0;
+  // Request i arrives at cycle i x GAP: the last one's cycle must fit in 64 bits (and
+  // leave room for the controller's own timing on top).
+  const std::uint64_t requests = cl.count("requests", 1);
+  const std::uint64_t gap = cl.count("gap");
+  const std::uint64_t kMaxCycle = std::uint64_t(1) << 62;
+  if (gap && requests - 1 > kMaxCycle / gap)
+    throw UsageError("--gap " + std::to_string(gap) + " with --requests " + std::to_string(requests) +
+                     ": the last request would arrive after cycle 2^62; give a smaller gap or fewer requests");
+  Config cfg = cl.config();
   DramControllerParams p = dram_params(cfg);
   DramController ctl(p);
 
-  const std::string pattern = vm["pattern"].as<std::string>();
+  const std::string pattern = cl.str("pattern");
   std::unique_ptr<DramRequestSource> src;
   std::string what;
-  if (vm.count("file")) {
-    src = file_stream(vm["file"].as<std::string>(), p.timing.burst_bytes());
-    what = vm["file"].as<std::string>();
+  if (cl.has("file")) {
+    src = file_stream(cl.str("file"), p.timing.burst_bytes());
+    what = cl.str("file");
   } else {
     if (pattern != "seq" && pattern != "random" && pattern != "mix")
       throw UserError("--pattern " + pattern + ": valid patterns are seq, random, mix");
-    double writes = vm.count("writes") ? vm["writes"].as<double>() : pattern == "mix" ? 0.3 : 0.0;
+    double writes = cl.has("writes") ? cl.vm()["writes"].as<double>() : pattern == "mix" ? 0.3 : 0.0;
     if (!(writes >= 0 && writes <= 1)) throw UserError("--writes must be between 0 and 1");
-    src = generated_stream(pattern, vm["requests"].as<unsigned long long>(), dram_capacity_lines(p), writes,
-                           vm["gap"].as<unsigned long long>(), vm["seed"].as<unsigned long long>());
+    src = generated_stream(pattern, requests, dram_capacity_lines(p), writes, gap, cl.count("seed"));
     what = pattern + " stream";
   }
   const std::uint64_t window = std::uint64_t(p.read_queue + p.write_queue) * p.channels;
@@ -87,7 +80,7 @@ int run_dram_command(const std::vector<std::string>& args) {
   stats.set("memory.writes", r.writes);
   stats.set("memory.cycles", elapsed);
   stats.set_real("memory.time_ns", double(elapsed) * p.timing.tCK_ps / 1000.0);
-  if (vm.count("json")) {
+  if (cl.json()) {
     std::cout << stats.to_json() << "\n";
   } else {
     const auto v = stats.values();
@@ -115,5 +108,11 @@ int run_dram_command(const std::vector<std::string>& args) {
                wall > 0 ? double(r.requests) / wall / 1e6 : 0.0);
   return 0;
 }
+
+COHSIM_REGISTER(command_registry, "dram", "a DRAM-only request stream",
+                Command{{{"dram CONFIG",
+                          "a DRAM-only request stream through the config's DRAM: row hits, latency, bandwidth"}},
+                        run_dram_command},
+                7);
 
 }  // namespace cohsim

@@ -12,9 +12,10 @@
 #include <sstream>
 #include <thread>
 
-#include "sim/system/litmus_runner.hpp"
 #include "cpu/lowering.hpp"
 #include "sim/base/error.hpp"
+#include "sim/cli/command.hpp"
+#include "sim/system/litmus_runner.hpp"
 
 namespace po = boost::program_options;
 
@@ -143,15 +144,18 @@ std::string summary_totals(const std::vector<LitmusResult>& rs) {
 }  // namespace
 
 int run_litmus_command(const std::vector<std::string>& args) {
-  po::options_description d("options");
-  d.add_options()("help,h", "explain the options")(
-      "isa", po::value<std::string>()->default_value("x86"),
-      "the ISA(s) to run on: x86, arm, arm+lse, riscv, a comma-separated list of them, or all")(
+  CommandLine cl(kSynopsis,
+                 "Runs each litmus test (traces/litmus/README.md) --runs times with random timing on each ISA\n"
+                 "and prints the outcome histogram and whether the `exists` condition was observed; with more\n"
+                 "than one test or ISA, a summary table follows. With an expectation (--expect, or `expect`\n"
+                 "lines in the file) the exit status is 4 when a test contradicts it: a forbidden condition\n"
+                 "observed, or an allowed one never observed (unless --unseen-ok).");
+  cl.options()("isa", po::value<std::string>()->default_value("x86"),
+               "the ISA(s) to run on: x86, arm, arm+lse, riscv, a comma-separated list of them, or all")(
       "lse", "with --isa arm: the ARMv8.1 LSE atomics instead of ldxr/stxr loops (same as --isa arm+lse)")(
-      "runs,n", po::value<unsigned long long>()->default_value(1000), "runs per test and ISA, each with random timing")(
-      "seed", po::value<unsigned long long>()->default_value(0), "seed of the runs' timing")(
-      "jobs,j", po::value<unsigned>()->default_value(0), "runs at once (0: the number of CPUs)")(
-      "json", "print one JSON object per test and ISA, one per line")(
+      "runs,n", count_value(1000), "runs per test and ISA, each with random timing")(
+      "seed", count_value(0), "seed of the runs' timing")("jobs,j", count_value(0),
+                                                          "runs at once (0: the number of CPUs)")(
       "expect", po::value<std::string>(),
       "allowed|forbidden: check the condition against this instead of the file's `expect` lines")(
       "unseen-ok", "an allowed condition that no run showed is reported (not seen) but does not fail")(
@@ -159,68 +163,48 @@ int run_litmus_command(const std::vector<std::string>& args) {
       "also write the summary (one row per test and ISA, with the options, date and wall time) as markdown")(
       "full-caches", "keep the configuration's cache sizes (default: litmus-sized caches, same outcomes, faster)")(
       "config,c", po::value<std::string>(), "the system to run on (YAML); default: the built-in defaults")(
-      "set,s", po::value<std::vector<std::string>>()->composing(), "override a key: --set l1d.size=64KiB")(
       "no-check", "run without the coherence checker (faster)")(
-      "replay", po::value<unsigned long long>(),
+      "replay", count_value(),
       "print run K of the (single) test as a text trace with the `cohsim run` command that reproduces it");
-  po::options_description all;
-  all.add(d);
-  all.add_options()("file", po::value<std::vector<std::string>>(), "");
-  po::positional_options_description pos;
-  pos.add("file", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  if (vm.count("help")) {
-    std::cout << "usage: " << kSynopsis << "\n\n"
-              << "Runs each litmus test (traces/litmus/README.md) --runs times with random timing on each ISA\n"
-                 "and prints the outcome histogram and whether the `exists` condition was observed; with more\n"
-                 "than one test or ISA, a summary table follows. With an expectation (--expect, or `expect`\n"
-                 "lines in the file) the exit status is 4 when a test contradicts it: a forbidden condition\n"
-                 "observed, or an allowed one never observed (unless --unseen-ok).\n\n"
-              << d << "\n";
-    return 0;
-  }
-  po::notify(vm);
-  if (!vm.count("file")) throw po::error("missing FILE (a .litmus test); usage: " + std::string(kSynopsis));
+  cl.add_set();
+  cl.add_json("print one JSON object per test and ISA, one per line");
+  cl.positional("file", true, true);
+  if (!cl.parse(args)) return 0;
   const auto start = std::chrono::steady_clock::now();
-  const std::string isa_list = vm["isa"].as<std::string>();
-  const std::vector<Variant> variants = parse_isas(isa_list, vm.count("lse"));
+  const std::string isa_list = cl.str("isa");
+  const std::vector<Variant> variants = parse_isas(isa_list, cl.has("lse"));
   LitmusRunOptions o;
-  o.runs = vm["runs"].as<unsigned long long>();
-  if (o.runs == 0) throw UserError("--runs 0: give at least one run");
-  o.seed = vm["seed"].as<unsigned long long>();
-  o.jobs = vm["jobs"].as<unsigned>();
-  o.check = !vm.count("no-check");
-  o.full_caches = vm.count("full-caches");
-  if (vm.count("expect")) {
-    o.expect = vm["expect"].as<std::string>();
+  o.runs = cl.count("runs", 1);
+  o.seed = cl.count("seed");
+  o.jobs = unsigned(cl.count("jobs", 0, 4096));
+  o.check = !cl.has("no-check");
+  o.full_caches = cl.has("full-caches");
+  if (cl.has("expect")) {
+    o.expect = cl.str("expect");
     if (o.expect != "allowed" && o.expect != "forbidden")
       throw UserError("--expect " + o.expect + ": valid: allowed, forbidden");
   }
-  Config cfg = vm.count("config") ? Config::load(vm["config"].as<std::string>()) : Config::defaults();
-  if (vm.count("set"))
-    for (auto& s : vm["set"].as<std::vector<std::string>>()) cfg.set_assignment(s);
+  Config cfg = cl.config("config");
 
   // Parse every file first: a mistake in the last one stops the command before any run.
   std::vector<LitmusTest> tests;
-  for (auto& f : vm["file"].as<std::vector<std::string>>()) tests.push_back(parse_litmus(f));
-  if (vm.count("replay")) {
+  for (auto& f : cl.strs("file")) tests.push_back(parse_litmus(f));
+  if (cl.has("replay")) {
     if (tests.size() != 1) throw UserError("--replay: give exactly one litmus file");
     if (variants.size() != 1) throw UserError("--replay: give exactly one ISA, not --isa " + isa_list);
     o.isa = variants[0].isa, o.lse = variants[0].lse;
     // The reproducing command names the configuration and repeats the --set overrides.
-    std::string config_arg = vm.count("config") ? vm["config"].as<std::string>() : "configs/default.yaml";
-    if (vm.count("set"))
-      for (auto& a : vm["set"].as<std::vector<std::string>>()) config_arg += " --set " + a;
-    std::cout << litmus_replay(tests[0], cfg, o, vm["replay"].as<unsigned long long>(), config_arg);
+    std::string config_arg = cl.has("config") ? cl.str("config") : "configs/default.yaml";
+    for (auto& a : cl.sets()) config_arg += " --set " + a;
+    std::cout << litmus_replay(tests[0], cfg, o, cl.count("replay"), config_arg);
     return 0;
   }
   std::ofstream summary;
-  if (vm.count("summary")) {
-    summary.open(vm["summary"].as<std::string>());
-    if (!summary) throw UserError("--summary " + vm["summary"].as<std::string>() + ": cannot write the file");
+  if (cl.has("summary")) {
+    summary.open(cl.str("summary"));
+    if (!summary) throw UserError("--summary " + cl.str("summary") + ": cannot write the file");
   }
-  const bool json = vm.count("json");
+  const bool json = cl.json();
   const bool many = tests.size() * variants.size() > 1;
   std::vector<LitmusResult> results;
   bool ok = true;
@@ -228,7 +212,7 @@ int run_litmus_command(const std::vector<std::string>& args) {
     for (auto& v : variants) {
       o.isa = v.isa, o.lse = v.lse;
       LitmusResult r = run_litmus(t, cfg, o);
-      r.unseen_ok = vm.count("unseen-ok");
+      r.unseen_ok = cl.has("unseen-ok");
       std::cout << (json ? r.to_json() : r.to_text() + (many ? "\n" : "")) << std::flush;
       ok &= r.passed();
       results.push_back(std::move(r));
@@ -242,15 +226,20 @@ int run_litmus_command(const std::vector<std::string>& args) {
   if (summary.is_open()) {
     const unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
     summary << "`cohsim litmus` on " << tests.size() << " test(s), --isa " << isa_list << " --runs " << o.runs
-            << " --seed " << o.seed << " --jobs " << jobs
-            << (vm.count("config") ? " --config " + vm["config"].as<std::string>() : "")
+            << " --seed " << o.seed << " --jobs " << jobs << (cl.has("config") ? " --config " + cl.str("config") : "")
             << (o.full_caches ? " --full-caches" : "") << (o.check ? "" : " --no-check") << "; " << utc_now() << "; "
             << rate << ".\n\n"
             << summary_totals(results) << "\n\n"
             << summary_table(results, true);
-    if (!summary) throw UserError("--summary " + vm["summary"].as<std::string>() + ": writing failed");
+    if (!summary) throw UserError("--summary " + cl.str("summary") + ": writing failed");
   }
   return ok ? 0 : 4;
 }
+
+COHSIM_REGISTER(command_registry, "litmus", "run litmus tests many times",
+                Command{{{"litmus FILE... --isa X",
+                          "run litmus tests many times; outcome histogram, allowed/forbidden check"}},
+                        run_litmus_command},
+                5);
 
 }  // namespace cohsim

@@ -5,10 +5,13 @@
 #include <iostream>
 #include <sstream>
 
+#include "cpu/litmus/litmus.hpp"
 #include "cpu/lowering.hpp"
 #include "cpu/trace/program.hpp"
 #include "cpu/trace/trace.hpp"
 #include "sim/base/error.hpp"
+#include "sim/base/text.hpp"
+#include "sim/cli/command.hpp"
 
 namespace po = boost::program_options;
 
@@ -17,7 +20,7 @@ namespace cohsim {
 namespace {
 
 const char* kSynopsis =
-    "cohsim lower TRACE [--isa x86|arm|riscv] [--lse] [--summary]\n"
+    "cohsim lower TRACE|TEST.litmus [--isa x86|arm|riscv] [--lse] [--summary]\n"
     "       cohsim lower --table [--isa x86|arm|riscv] [--lse]\n"
     "       cohsim lower --docs";
 
@@ -169,29 +172,19 @@ void print_lowered_trace(const Trace& trace, const Lowering& isa, std::ostream& 
 }
 
 int run_lower_command(const std::vector<std::string>& args) {
-  po::options_description d("options");
-  d.add_options()("help,h", "explain the options")("isa", po::value<std::string>()->default_value("x86"),
-                                                   "the ISA whose lowering to show: x86, arm or riscv")(
+  CommandLine cl(kSynopsis,
+                 "Shows each trace operation (or each operation of a .litmus test) beside the instruction\n"
+                 "sequence the ISA runs for it (the C11/Rust mappings as LLVM emits them; see\n"
+                 "docs/lowering.md), then the number of fences/barriers by kind, to compare ISAs.");
+  cl.options()("isa", po::value<std::string>()->default_value("x86"),
+               "the ISA whose lowering to show: x86, arm or riscv")(
       "lse", "arm only: ARMv8.1 LSE atomics (ldadd, swp, cas, ...) instead of exclusive loops")(
       "summary", "print only the counts (operations, instructions, fences/barriers by kind)")(
       "table", "print the ISA's lowering table (markdown) instead of a trace")(
       "docs", "print docs/lowering.md: every ISA's table, its source and how to regenerate it");
-  po::options_description all;
-  all.add(d);
-  all.add_options()("trace", po::value<std::string>(), "");
-  po::positional_options_description pos;
-  pos.add("trace", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  if (vm.count("help")) {
-    std::cout << "usage: " << kSynopsis << "\n\n"
-              << "Shows each trace operation beside the instruction sequence the ISA runs for it\n"
-                 "(the C11/Rust mappings as LLVM emits them; see docs/lowering.md), then the\n"
-                 "number of fences/barriers by kind, to compare ISAs.\n\n"
-              << d << "\n";
-    return 0;
-  }
-  po::notify(vm);
+  cl.positional("trace", false);
+  if (!cl.parse(args)) return 0;
+  const auto& vm = cl.vm();
   if (vm.count("docs")) {
     std::cout << lowering_reference_markdown();
     return 0;
@@ -212,10 +205,19 @@ int run_lower_command(const std::vector<std::string>& args) {
     std::cout << "# " << table.title() << "\n\n" << table.markdown_table();
     return 0;
   }
-  if (!vm.count("trace")) throw po::error("missing TRACE");
-  auto trace = Trace::open(vm["trace"].as<std::string>());
+  if (!vm.count("trace")) throw UsageError("missing TRACE\nusage: " + cl.synopsis());
+  // A .litmus test is lowered as the trace its runs execute (without a run's random
+  // warm-up and delays), as `cohsim litmus` and `cohsim races` take it.
+  const std::string path = vm["trace"].as<std::string>();
+  auto trace = ends_with(path, ".litmus") ? litmus_trace(parse_litmus(path)) : Trace::open(path);
   print_lowered_trace(*trace, table, std::cout, vm.count("summary"));
   return 0;
 }
+
+COHSIM_REGISTER(command_registry, "lower", "show the instructions each ISA runs for a trace",
+                Command{{{"lower TRACE --isa X",
+                          "print each trace operation beside the instructions x86, arm or riscv execute"}},
+                        run_lower_command},
+                4);
 
 }  // namespace cohsim

@@ -19,6 +19,7 @@
 #include "cpu/races/race_finder.hpp"
 #include "cpu/trace/trace.hpp"
 #include "sim/base/error.hpp"
+#include "sim/cli/command.hpp"
 #include "sim/config/config.hpp"
 #include "sim/system/system.hpp"
 
@@ -261,52 +262,35 @@ std::string seeds_text(const std::vector<std::uint64_t>& seeds) {
 }  // namespace
 
 int run_races_command(const std::vector<std::string>& args) {
-  po::options_description d("options");
-  d.add_options()("help,h", "explain the options")(
-      "config,c", po::value<std::string>(),
-      "the system to run on (YAML); default: the built-in defaults "
-      "(configs/default.yaml) with as many cores as the trace has threads")(
+  CommandLine cl(kSynopsis, kAbout);
+  cl.options()("config,c", po::value<std::string>(),
+               "the system to run on (YAML); default: the built-in defaults "
+               "(configs/default.yaml) with as many cores as the trace has threads")(
       "isa", po::value<std::string>(), "x86, arm or riscv (same as --set isa=...)")(
-      "seed", po::value<unsigned long long>(), "the (first) run's seed (same as --set seed=N)")(
-      "runs,n", po::value<unsigned>()->default_value(1), "runs, with seeds N, N+1, ...: the union of their races")(
-      "set,s", po::value<std::vector<std::string>>()->composing(), "override a key: --set l1d.size=64KiB (repeatable)")(
-      "json", "print the report as JSON")(
-      "stagger", po::value<unsigned long long>()->default_value(0),
+      "seed", count_value(), "the (first) run's seed (same as --set seed=N)")(
+      "runs,n", count_value(1), "runs, with seeds N, N+1, ...: the union of their races")(
+      "stagger", count_value(0),
       ".litmus only: thread N starts N times this many cycles late (so a later thread sees an earlier one's "
-      "writes)")("limit", po::value<unsigned long long>()->default_value(RaceFinder::kDefaultLimit),
-                 "list at most this many racy pairs per run")("max-cycles", po::value<unsigned long long>(),
-                                                              "stop each run after this many core cycles");
-  po::options_description all;
-  all.add(d);
-  all.add_options()("trace", po::value<std::string>(), "");
-  po::positional_options_description pos;
-  pos.add("trace", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  if (vm.count("help")) {
-    std::cout << "usage: " << kSynopsis << "\n\n" << kAbout << "\n" << d << "\n";
-    return 0;
-  }
-  po::notify(vm);
-  if (!vm.count("trace")) throw po::error("missing TRACE");
-  const std::string path = vm["trace"].as<std::string>();
-  const unsigned runs = vm["runs"].as<unsigned>();
-  if (runs == 0) throw UserError("--runs 0: give at least one run");
-  const std::size_t limit = std::size_t(vm["limit"].as<unsigned long long>());
-  const std::uint64_t max_cycles = vm.count("max-cycles") ? vm["max-cycles"].as<unsigned long long>() : 0;
+      "writes)")("limit", count_value(RaceFinder::kDefaultLimit), "list at most this many racy pairs per run")(
+      "max-cycles", count_value(), "stop each run after this many core cycles");
+  cl.add_set();
+  cl.add_json("print the report as JSON");
+  cl.positional("trace");
+  if (!cl.parse(args)) return 0;
+  const std::string path = cl.str("trace");
+  const std::uint64_t runs = cl.count("runs", 1, 1u << 20);
+  const std::size_t limit = std::size_t(cl.count("limit"));
+  const std::uint64_t max_cycles = cl.has("max-cycles") ? cl.count("max-cycles") : 0;
+  const std::uint64_t stagger = cl.count("stagger", 0, std::uint64_t(1) << 40);
 
-  const Subject subject = load_subject(path, vm["stagger"].as<unsigned long long>());
+  const Subject subject = load_subject(path, stagger);
   const Trace& trace = *subject.trace;
 
-  Config cfg = vm.count("config") ? Config::load(vm["config"].as<std::string>()) : Config::defaults();
+  Config cfg = cl.config("config");
   bool cores_given = false;
-  if (vm.count("set"))
-    for (auto& s : vm["set"].as<std::vector<std::string>>()) {
-      cfg.set_assignment(s);
-      cores_given |= s.compare(0, 6, "cores=") == 0;
-    }
-  if (vm.count("isa")) cfg.set("isa", vm["isa"].as<std::string>());
-  if (vm.count("seed")) cfg.set("seed", std::to_string(vm["seed"].as<unsigned long long>()));
+  for (auto& s : cl.sets()) cores_given |= s.compare(0, 6, "cores=") == 0;
+  if (cl.has("isa")) cfg.set("isa", cl.str("isa"));
+  if (cl.has("seed")) cfg.set("seed", std::to_string(cl.count("seed")));
   if (!cores_given) cfg.set("cores", std::to_string(std::max(1u, trace.threads())));
   const std::uint64_t first_seed = std::uint64_t(cfg.integer("seed"));
 
@@ -315,7 +299,7 @@ int run_races_command(const std::vector<std::string>& args) {
   std::map<std::tuple<int, std::uint32_t, int, std::uint32_t>, std::pair<Race, std::vector<std::uint64_t>>> found;
   bool truncated = false, incomplete = false;
   std::uint64_t accesses = 0;
-  for (unsigned i = 0; i < runs; ++i) {
+  for (std::uint64_t i = 0; i < runs; ++i) {
     Config c = cfg;
     c.set("seed", std::to_string(first_seed + i));
     const Run r = runs == 1 ? run_once(c, subject, max_cycles, limit) : run_in_child(c, subject, max_cycles, limit);
@@ -347,7 +331,7 @@ int run_races_command(const std::vector<std::string>& args) {
               << "the order they performed, and fences that run no barrier instruction are not seen\n";
 
   const std::string isa = cfg.choice("isa");
-  if (vm.count("json")) {
+  if (cl.json()) {
     std::ostringstream o;
     o << "{\"trace\": " << json_string(path) << ", \"isa\": " << json_string(isa) << ", \"seeds\": [";
     for (std::size_t i = 0; i < seeds.size(); ++i) o << (i ? ", " : "") << seeds[i];
@@ -377,5 +361,10 @@ int run_races_command(const std::vector<std::string>& args) {
   }
   return list.empty() ? 0 : 4;
 }
+
+COHSIM_REGISTER(command_registry, "races", "report the data races of a run",
+                Command{{{"races TRACE", "report the pairs of accesses that race (no happens-before) in a run"}},
+                        run_races_command},
+                6);
 
 }  // namespace cohsim

@@ -438,7 +438,9 @@ RunOutcome System::run() {
   const auto start = clock::now();
   auto last_print = start;
   std::uint64_t max_cycles = m.opts.max_cycles ? m.opts.max_cycles : std::uint64_t(m.cfg.integer("max_cycles"));
-  const Tick limit = max_cycles ? max_cycles * m.core_period : ~Tick(0) / 2;
+  // A limit beyond the representable time (max_cycles x period wraps) is no limit.
+  const Tick limit =
+      max_cycles && max_cycles < (~Tick(0) / 2) / m.core_period ? max_cycles * m.core_period : ~Tick(0) / 2;
   const Tick watchdog = Tick(m.cfg.integer("watchdog")) * m.core_period;
   const Tick slice =
       std::min<Tick>(200000 * m.core_period, watchdog ? std::max<Tick>(watchdog / 4, m.core_period) : ~Tick(0));

@@ -1,0 +1,57 @@
+// `cohsim protocol list|show`.
+#include <iostream>
+
+#include "coherence/protocol.hpp"
+#include "sim/base/error.hpp"
+#include "sim/cli/command.hpp"
+
+namespace po = boost::program_options;
+
+namespace cohsim {
+
+namespace {
+
+int run_protocol(const std::vector<std::string>& args) {
+  const char* kForms =
+      "cohsim protocol list\n       cohsim protocol show NAME [--fabric bus|directory] [--home] "
+      "[--format text|md|csv|html|dot]";
+  if (args.empty()) throw UsageError(std::string("missing a protocol command (list, show)\nusage: ") + kForms);
+  const std::string sub = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (sub == "--help" || sub == "-h") {
+    std::cout << "usage: " << kForms << "\n";
+    return 0;
+  }
+  if (sub == "list") {
+    CommandLine cl("cohsim protocol list", "Lists the coherence protocols, with the fabric each runs on.");
+    if (!cl.parse(rest)) return 0;
+    for (auto* t : all_protocols()) std::cout << t->name() << " (" << t->fabric() << "): " << t->description() << "\n";
+    return 0;
+  }
+  if (sub != "show") {
+    const std::string near = nearest(sub, {"list", "show"});
+    throw UsageError("unknown protocol command '" + sub + "'; valid: list, show" +
+                     (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+  }
+  CommandLine cl("cohsim protocol show NAME [--fabric bus|directory] [--home] [--format text|md|csv|html|dot]",
+                 "Prints a protocol's table as the simulator executes it.");
+  cl.options()("fabric", po::value<std::string>()->default_value("bus"), "bus, directory (or directory-home = --home)")(
+      "home",
+      "with --fabric directory: only the directory's (home's) table; without it text, md and html "
+      "print the caches' table and then the directory's, csv and dot the caches'")(
+      "format", po::value<std::string>()->default_value("text"), "text, md, csv, html or dot (Graphviz)");
+  cl.positional("name");
+  if (!cl.parse(rest)) return 0;
+  std::cout << show_protocol(cl.str("name"), cl.str("fabric"), cl.str("format"), cl.has("home"));
+  return 0;
+}
+
+}  // namespace
+
+COHSIM_REGISTER(command_registry, "protocol", "list the coherence protocols or print one's table",
+                Command{{{"protocol list", "list the coherence protocols"},
+                         {"protocol show NAME", "print a protocol's table as the simulator executes it"}},
+                        run_protocol},
+                8);
+
+}  // namespace cohsim
