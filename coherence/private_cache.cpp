@@ -145,6 +145,10 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count) {
   const Event e = write ? Event::Store : Event::Load;
   const Cell& c = table_.cell(s, e);
   if (c.kind == CellKind::Impossible) impossible(line, s, e);
+  // A present line becomes the most recently used whatever the access does to it: a
+  // store that upgrades it (S->M, E->M) or waits for its transaction is a reference
+  // to it, as a hit is.
+  if (loc.kind == Loc::Array) coh_->touch(line, unsigned(loc.idx));
   if (c.kind == CellKind::Stall) {
     if (count) ++cs.misses, ++(write ? cs.store_misses : cs.load_misses);
     ++cells_[std::size_t(s) * kNumEvents + int(e)];
@@ -493,8 +497,9 @@ void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable) {
     }
     int cw = coh_->find(line);
     upper_->fill(line, way, writable ? 2 : 1, coh_->data(line, unsigned(cw)));
-  } else if (writable) {
-    upper_->state(line, unsigned(w)) = 2;
+  } else {
+    upper_->touch(line, unsigned(w));  // the store that upgraded it referenced it
+    if (writable) upper_->state(line, unsigned(w)) = 2;
   }
 }
 
