@@ -118,35 +118,54 @@ int PrivateCache::find_mshr(LineAddr line) const {
   return -1;
 }
 
-Access PrivateCache::access(Tick t, Addr a, bool write, bool count) {
+Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind kind) {
   const LineAddr line = coh_->line_of(a);
-  LevelStats& top = l1s_;
   Tick lookup = t;
+  // The L1D above a private L2 counts its own outcome once the access is not
+  // Blocked (a Blocked access is asked again, counted then); the L2 counts only the
+  // requests the L1D sends down: not a secondary miss, which waits on the request
+  // already under way.
+  int top_outcome = -1;
   if (upper_) {
     int w = upper_->find(line);
     if (w >= 0 && upper_->state(line, unsigned(w)) >= (write ? 2 : 1)) {
       upper_->touch(line, unsigned(w));
-      if (count) ++top.hits, ++(write ? top.store_hits : top.load_hits);
+      if (count) l1s_.count(kind, Outcome::Hit);
       return {Access::Ready, t + upper_latency_};
     }
-    if (count) ++top.misses, ++(write ? top.store_misses : top.load_misses);
+    if (count) {
+      const Outcome o = find_mshr(line) >= 0 ? Outcome::Secondary : w >= 0 ? Outcome::Upgrade : Outcome::Primary;
+      top_outcome = int(o);
+      if (o == Outcome::Secondary) count = false;  // the L2 does not see it
+    }
     lookup += upper_latency_;
   }
+  auto count_top = [&] {
+    if (top_outcome < 0) return;
+    l1s_.count(kind, Outcome(top_outcome));
+    if (Outcome(top_outcome) != Outcome::Secondary) ++l1s_.requests_sent;
+  };
   LevelStats& cs = upper_ ? l2s_ : l1s_;
   Loc loc = locate(line);
   std::uint8_t s = state_at(line, loc);
   if (loc.kind == Loc::Array && (write ? fast_write_[s] : fast_read_[s])) {
     coh_->touch(line, unsigned(loc.idx));
     ++cells_[std::size_t(s) * kNumEvents + int(write ? Event::Store : Event::Load)];
-    if (count) ++cs.hits, ++(write ? cs.store_hits : cs.load_hits);
+    count_top();
+    if (count) cs.count(kind, Outcome::Hit);
     if (upper_) fill_upper(t, line, fast_write_[s]);
     return {Access::Ready, lookup + coh_latency_};
   }
   const Event e = write ? Event::Store : Event::Load;
   const Cell& c = table_.cell(s, e);
   if (c.kind == CellKind::Impossible) impossible(line, s, e);
+  // A present line becomes the most recently used whatever the access does to it: a
+  // store that upgrades it (S->M, E->M) or waits for its transaction is a reference
+  // to it, as a hit is.
+  if (loc.kind == Loc::Array) coh_->touch(line, unsigned(loc.idx));
   if (c.kind == CellKind::Stall) {
-    if (count) ++cs.misses, ++(write ? cs.store_misses : cs.load_misses);
+    count_top();
+    if (count) cs.count(kind, Outcome::Secondary);
     ++cells_[std::size_t(s) * kNumEvents + int(e)];
     return {Access::Pending, 0};
   }
@@ -166,9 +185,12 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count) {
     return {Access::Blocked, 0};
   }
   const bool hit = has_action(c, Action::LoadHit) || has_action(c, Action::StoreHit);
+  count_top();
   if (count) {
-    if (hit) ++cs.hits, ++(write ? cs.store_hits : cs.load_hits);
-    else ++cs.misses, ++(write ? cs.store_misses : cs.load_misses);
+    cs.count(kind, hit                      ? Outcome::Hit
+                   : !needs_mshr            ? Outcome::Secondary
+                   : loc.kind == Loc::Array ? Outcome::Upgrade
+                                            : Outcome::Primary);
   }
   execute(lookup + coh_latency_, line, loc, e, nullptr);
   if (!hit) return {Access::Pending, 0};
@@ -209,6 +231,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
                                                              : BusMsg::Upd;
         if (m == BusMsg::Upd) ++updates_;
         else if (l.kind == Loc::Array) ++upgrades_;
+        ++(upper_ ? l2s_ : l1s_).requests_sent;
         if (bus_) bus_->request(t, bus_id_, m, line);
         else if (m == BusMsg::Upd) throw SimError(coh_name_ + ": updates need the snooping bus");
         else {
@@ -493,8 +516,9 @@ void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable) {
     }
     int cw = coh_->find(line);
     upper_->fill(line, way, writable ? 2 : 1, coh_->data(line, unsigned(cw)));
-  } else if (writable) {
-    upper_->state(line, unsigned(w)) = 2;
+  } else {
+    upper_->touch(line, unsigned(w));  // the store that upgraded it referenced it
+    if (writable) upper_->state(line, unsigned(w)) = 2;
   }
 }
 
@@ -735,12 +759,18 @@ bool PrivateCache::deliver(Tick t, const NetMsg& m, const std::uint8_t* data) {
 
 void PrivateCache::register_stats(Stats& s) const {
   auto level = [&](const std::string& p, const LevelStats& ls) {
+    static const char* const kinds[kAccessKinds] = {"load", "store", "rmw", "walk"};
+    static const char* const outcomes[kOutcomes] = {"hits", "primary_misses", "secondary_misses", "upgrade_misses"};
     s.counter(p + ".hits", &ls.hits);
     s.counter(p + ".misses", &ls.misses);
-    s.counter(p + ".load_hits", &ls.load_hits);
-    s.counter(p + ".load_misses", &ls.load_misses);
-    s.counter(p + ".store_hits", &ls.store_hits);
-    s.counter(p + ".store_misses", &ls.store_misses);
+    for (int o = 1; o < kOutcomes; ++o) s.counter(p + "." + outcomes[o], &ls.outcome[o]);
+    for (int k = 0; k < kAccessKinds; ++k) {
+      s.counter(p + "." + kinds[k] + "_misses", &ls.kind_misses[k]);
+      for (int o = 0; o < kOutcomes; ++o)
+        if (!(k == int(AccessKind::Load) && o == int(Outcome::Upgrade)))  // a load never needs more permission
+          s.counter(p + "." + kinds[k] + "_" + outcomes[o], &ls.by[k][o]);
+    }
+    s.counter(p + ".requests_sent", &ls.requests_sent);
     s.counter(p + ".writebacks", &ls.writebacks);
     s.counter(p + ".evictions", &ls.evictions);
     const auto *h = &ls.hits, *m = &ls.misses;

@@ -62,6 +62,20 @@ struct PrivateCacheParams {
   unsigned node = 0;
 };
 
+// What asked a cache for a line, for the statistics: a plain load or store, the access
+// of an atomic instruction (locked RMW, AMO, load/store-exclusive), or a page-table
+// walker's PTE load or accessed/dirty-bit store.
+enum class AccessKind : std::uint8_t { Load, Store, Rmw, Walk };
+constexpr int kAccessKinds = 4;
+
+// How one counted access fared at one level: a hit; a primary miss (the line was
+// absent and this access started its fill); a secondary miss (the line was already
+// being fetched or changing state: an MSHR hit, merged with the request under way);
+// an upgrade (permission) miss (the line was present without the write permission
+// the access needs and this access asked for it).
+enum class Outcome : std::uint8_t { Hit, Primary, Secondary, Upgrade };
+constexpr int kOutcomes = 4;
+
 // The outcome of asking for a permission.
 struct Access {
   enum Kind : std::uint8_t { Ready, Pending, Blocked } kind;
@@ -79,7 +93,11 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   // Pending: a request is under way; the listener hears line_ready(). Blocked: no
   // MSHR is free; the listener hears line_ready() when one frees. `count` says
   // whether this is the access's first attempt (for hit/miss statistics).
-  Access access(Tick t, Addr a, bool write, bool count);
+  // `kind` says who asked (statistics only).
+  Access access(Tick t, Addr a, bool write, bool count, AccessKind kind);
+  Access access(Tick t, Addr a, bool write, bool count) {
+    return access(t, a, write, count, write ? AccessKind::Store : AccessKind::Load);
+  }
   // The fast path the core takes for hits: is the line in the L1 with permission?
   bool l1_has(Addr a, bool write) const {
     const CacheArray& arr = upper_ ? *upper_ : *coh_;
@@ -198,9 +216,21 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   const std::uint8_t* fill_data_ = nullptr;   // the data being delivered during a Data event
 
   // statistics
+  // Per level: every counted access by kind and outcome, the totals beside them, and
+  // the requests the level sent to the one below (fills and upgrades; the L1D above
+  // a private L2 sends its primary and upgrade misses, the coherent level its GetS,
+  // GetM and Upd requests, retries included).
   struct LevelStats {
-    std::uint64_t load_hits = 0, load_misses = 0, store_hits = 0, store_misses = 0, writebacks = 0, evictions = 0,
-                  hits = 0, misses = 0;
+    std::uint64_t by[kAccessKinds][kOutcomes] = {};
+    std::uint64_t kind_misses[kAccessKinds] = {};
+    std::uint64_t outcome[kOutcomes] = {};
+    std::uint64_t hits = 0, misses = 0, requests_sent = 0, writebacks = 0, evictions = 0;
+    void count(AccessKind k, Outcome o) {
+      ++by[int(k)][int(o)];
+      ++outcome[int(o)];
+      if (o == Outcome::Hit) ++hits;
+      else ++misses, ++kind_misses[int(k)];
+    }
   };
   LevelStats l1s_, l2s_;
   // On a directory: requests served by a home on this cache's node or another, and

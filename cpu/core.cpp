@@ -732,7 +732,7 @@ bool Core::atomic_access(Tick t, bool write, Tick& next, Access& a) {
     return false;
   }
   ++ports_used_;
-  a = cache_->access(t, op_.addr, write, !rmw_accessed_);
+  a = cache_->access(t, op_.addr, write, !rmw_accessed_, AccessKind::Rmw);
   if (a.kind != Access::Blocked) rmw_accessed_ = true;
   if (a.kind != Access::Ready) {
     rmw_waiting_ = true, rmw_gen_ = wake_gen_[kAnyLine];

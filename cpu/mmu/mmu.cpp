@@ -178,7 +178,7 @@ bool Mmu::step(Tick t, Tick& next, unsigned& ports_used) {
     ++ports_used;
     const bool load = state_ == State::Walk;
     const Addr addr = load ? pte_addr() : stores_[store_idx_].addr;
-    const Access a = cache_.access(t, addr, !load, !accessed_);
+    const Access a = cache_.access(t, addr, !load, !accessed_, AccessKind::Walk);
     if (!accessed_ && a.kind != Access::Blocked) {
       accessed_ = true;
       if (load) ++pte_loads_, ++(a.kind == Access::Ready ? pte_l1d_hits_ : pte_l1d_misses_);
