@@ -40,8 +40,14 @@ Errors& errors() {
   return e;
 }
 
+// The message is decoded as UTF-8 with U+FFFD for invalid bytes: it may quote a
+// trace's bytes, and PyErr_SetString would fail on them, leaving `type` raised
+// without its message (and the worker would then misfile it as a ConfigError).
 [[noreturn]] void raise(const py::object& type, const std::string& msg) {
-  PyErr_SetString(type.ptr(), msg.c_str());
+  PyObject* text = PyUnicode_DecodeUTF8(msg.data(), static_cast<Py_ssize_t>(msg.size()), "replace");
+  if (!text) throw py::error_already_set();
+  PyErr_SetObject(type.ptr(), text);
+  Py_DECREF(text);
   throw py::error_already_set();
 }
 

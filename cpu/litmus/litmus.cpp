@@ -47,7 +47,7 @@ class Lexer {
   }
   bool at_end() const { return cur_.kind == Tok::End; }
   std::string got() const {
-    return cur_.kind == Tok::End ? ", found the end of the line" : ", found '" + cur_.text + "'";
+    return cur_.kind == Tok::End ? ", found the end of the line" : ", found '" + excerpt(cur_.text) + "'";
   }
   [[noreturn]] void fail(const std::string& msg) const { throw UserError(located(file_, line_, cur_.col, msg)); }
   int line() const { return line_; }
@@ -78,7 +78,7 @@ class Lexer {
         cur_.number = std::stoull(hex ? digits.substr(2) : digits, &used, hex ? 16 : 10);
         if (used != (hex ? digits.size() - 2 : digits.size())) throw std::invalid_argument("");
       } catch (const std::exception&) {
-        throw UserError(located(file_, line_, cur_.col, "bad number '" + cur_.text + "' (decimal or 0x hex)"));
+        throw UserError(located(file_, line_, cur_.col, "bad number '" + excerpt(cur_.text) + "' (decimal or 0x hex)"));
       }
       return;
     }
@@ -110,7 +110,7 @@ Ordering parse_ordering(Lexer& lx) {
   for (std::size_t i = 0; i < names.size(); ++i)
     if (w == names[i]) return Ordering(i + 1);
   std::string near = nearest(w, names);
-  lx.fail("unknown ordering '" + w + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+  lx.fail("unknown ordering '" + excerpt(w) + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)") +
           "; valid: Ordering::Relaxed, Acquire, Release, AcqRel, SeqCst");
 }
 
@@ -186,7 +186,7 @@ class Parser {
         if (t_.threads == 0) lx.fail("the 'exists' condition comes after the threads");
         const std::size_t at = s.find("exists");
         t_.condition_text = trim(s.substr(at));
-        cond_ = expr(lx);
+        cond_ = expr(lx, 0);
         if (!lx.at_end()) lx.fail("unexpected text after the condition" + lx.got());
         cond_line = n;
       } else {
@@ -226,10 +226,10 @@ class Parser {
     do {
       if (lx.at_end()) break;
       const std::string name = lx.ident("a location name (init x = 0; y = 1)");
-      lx.expect("=", "after '" + name + "' (init x = 0; y = 1)");
+      lx.expect("=", "after '" + excerpt(name) + "' (init x = 0; y = 1)");
       const std::uint64_t v = lx.number("the initial value");
       for (auto& [k, _] : t_.init)
-        if (k == name) lx.fail("location '" + name + "' is initialised twice");
+        if (k == name) lx.fail("location '" + excerpt(name) + "' is initialised twice");
       if (!t_.ops.empty()) lx.fail("'init' comes before the threads");
       location(name);
       t_.init.emplace_back(name, v);
@@ -240,7 +240,7 @@ class Parser {
   void expect(Lexer& lx) {
     auto verdict = [&]() {
       const std::string v = lx.ident("'allowed' or 'forbidden'");
-      if (v != "allowed" && v != "forbidden") lx.fail("expected 'allowed' or 'forbidden', found '" + v + "'");
+      if (v != "allowed" && v != "forbidden") lx.fail("expected 'allowed' or 'forbidden', found '" + excerpt(v) + "'");
       return v;
     };
     const std::string first = lx.peek().kind == Tok::Ident ? lx.peek().text : "";
@@ -255,8 +255,8 @@ class Parser {
       const std::string isa = lx.ident("'allowed', 'forbidden' or an ISA (expect arm: allowed; x86: forbidden)");
       if (isa != "x86" && isa != "arm" && isa != "riscv") {
         std::string near = nearest(isa, {"x86", "arm", "riscv"});
-        lx.fail("unknown ISA '" + isa + "' in 'expect'" + (near.empty() ? "" : " (did you mean '" + near + "'?)") +
-                "; valid: x86, arm, riscv");
+        lx.fail("unknown ISA '" + excerpt(isa) + "' in 'expect'" +
+                (near.empty() ? "" : " (did you mean '" + near + "'?)") + "; valid: x86, arm, riscv");
       }
       lx.expect(":", "after the ISA (expect arm: allowed)");
       const std::string v = verdict();
@@ -270,7 +270,7 @@ class Parser {
   short reg(Lexer& lx, const std::string& name) {
     auto& regs = t_.registers.back();
     if (std::find(regs.begin(), regs.end(), name) != regs.end())
-      lx.fail("register '" + name + "' is already defined in thread " + std::to_string(t_.threads - 1) +
+      lx.fail("register '" + excerpt(name) + "' is already defined in thread " + std::to_string(t_.threads - 1) +
               " (each `let` names a new register)");
     regs.push_back(name);
     return short(regs.size() - 1);
@@ -288,7 +288,7 @@ class Parser {
 
   // LOC.method(args) after LOC has been read; fills `op`.
   void method_call(Lexer& lx, const std::string& loc, Op& op, bool has_reg) {
-    lx.expect(".", "after '" + loc + "'");
+    lx.expect(".", "after '" + excerpt(loc) + "'");
     const std::string m = lx.ident("a method (load, store, fetch_add, swap, compare_exchange, ...)");
     lx.expect("(", "after '" + m + "'");
     op.addr = location(loc);
@@ -404,20 +404,33 @@ class Parser {
     n->kind = k, n->a = std::move(a), n->b = std::move(b);
     return n;
   }
-  Node expr(Lexer& lx) {
-    Node l = conj(lx);
-    while (lx.accept("||") || lx.accept("\\/")) l = make(LitmusCond::Or, l, conj(lx));
-    return l;
+  // Nesting of parentheses and `!` is limited (the parser and the evaluation recurse
+  // once per level); a chain of `&&` or `||` becomes a balanced tree, so any length
+  // costs a depth of only log2(terms).
+  static constexpr int kMaxNesting = 200;
+  Node balanced(LitmusCond::Kind k, const std::vector<Node>& v, std::size_t b, std::size_t e) {
+    if (e - b == 1) return v[b];
+    const std::size_t m = b + (e - b) / 2;
+    return make(k, balanced(k, v, b, m), balanced(k, v, m, e));
   }
-  Node conj(Lexer& lx) {
-    Node l = unary(lx);
-    while (lx.accept("&&") || lx.accept("/\\")) l = make(LitmusCond::And, l, unary(lx));
-    return l;
+  Node expr(Lexer& lx, int depth) {
+    std::vector<Node> terms{conj(lx, depth)};
+    while (lx.accept("||") || lx.accept("\\/")) terms.push_back(conj(lx, depth));
+    return balanced(LitmusCond::Or, terms, 0, terms.size());
   }
-  Node unary(Lexer& lx) {
-    if (lx.accept("!") || lx.accept("~")) return make(LitmusCond::Not, unary(lx));
+  Node conj(Lexer& lx, int depth) {
+    std::vector<Node> terms{unary(lx, depth)};
+    while (lx.accept("&&") || lx.accept("/\\")) terms.push_back(unary(lx, depth));
+    return balanced(LitmusCond::And, terms, 0, terms.size());
+  }
+  Node unary(Lexer& lx, int depth) {
+    const bool nests =
+        lx.peek().kind == Tok::Punct && (lx.peek().text == "!" || lx.peek().text == "~" || lx.peek().text == "(");
+    if (nests && depth >= kMaxNesting)
+      lx.fail("the condition nests '(' and '!' more than " + std::to_string(kMaxNesting) + " deep");
+    if (lx.accept("!") || lx.accept("~")) return make(LitmusCond::Not, unary(lx, depth + 1));
     if (lx.accept("(")) {
-      Node e = expr(lx);
+      Node e = expr(lx, depth + 1);
       lx.expect(")", "to close '('");
       return e;
     }
@@ -438,7 +451,7 @@ class Parser {
         std::string list;
         for (auto& x : regs) list += (list.empty() ? "" : ", ") + x;
         std::string near = nearest(r, regs);
-        lx.fail("thread " + std::to_string(th) + " has no register '" + r + "'" +
+        lx.fail("thread " + std::to_string(th) + " has no register '" + excerpt(r) + "'" +
                 (near.empty() ? "" : " (did you mean '" + near + "'?)") +
                 "; its registers: " + (list.empty() ? "none" : list));
       }
@@ -448,7 +461,7 @@ class Parser {
       auto it = std::find(t_.locations.begin(), t_.locations.end(), loc);
       if (it == t_.locations.end()) {
         std::string near = nearest(loc, t_.locations);
-        lx.fail("unknown location '" + loc + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+        lx.fail("unknown location '" + excerpt(loc) + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)") +
                 "; a register is written THREAD:REG (1:r0)");
       }
       n->thread = -1, n->reg = int(it - t_.locations.begin());

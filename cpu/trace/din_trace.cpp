@@ -60,13 +60,18 @@ inline bool fast_parse(const char* b, const char* e, std::uint32_t line, Op& op)
 
 class DinStream final : public ThreadStream {
  public:
-  DinStream(std::shared_ptr<const SharedFile> f, const std::string& path) : path_(path), r_(f, 0, f->size()) {}
+  DinStream(std::shared_ptr<const SharedFile> f, const std::string& path)
+      : path_(path), r_(f, trace_detail::content_start(*f), f->size()) {}
 
   bool next(Op& op) override {
     const char *b, *e;
     while (r_.next(b, e)) {
       ++line_;
       if (fast_parse(b, e, line_, op)) return true;
+      if (r_.too_long())
+        throw UserError(located(
+            path_, static_cast<int>(line_), static_cast<int>(e - b) + 1,
+            "line longer than " + std::to_string(r_.max_line()) + " bytes: a din line is `LABEL ADDRESS` (hex)"));
       const char* p = b;
       while (p < e && is_blank(*p)) ++p;
       if (p == e) continue;
@@ -77,7 +82,7 @@ class DinStream final : public ThreadStream {
       const char* le = p;
       while (le < e && !is_blank(*le)) ++le;
       if (le - lb != 1 || *lb < '0' || *lb > '9')
-        fail(lb, "bad din label '" + std::string(lb, le) +
+        fail(lb, "bad din label '" + excerpt(std::string_view(lb, static_cast<std::size_t>(le - lb))) +
                      "': a din line is `LABEL ADDRESS`, label 0 (read), 1 (write) or 2 "
                      "(instruction fetch)");
       int label = *lb - '0';
@@ -100,7 +105,9 @@ class DinStream final : public ThreadStream {
       const char* digits = p;
       for (; p < e && !is_blank(*p); ++p) {
         int d = hex_digit(*p);
-        if (d < 0) fail(ab, "bad din address '" + std::string(ab, p + 1) + "...': expected hex digits");
+        if (d < 0)
+          fail(ab, "bad din address '" + excerpt(std::string_view(ab, static_cast<std::size_t>(p + 1 - ab))) +
+                       "...': expected hex digits");
         if (a >> 60) fail(ab, "din address does not fit in 64 bits");
         a = (a << 4) | static_cast<unsigned>(d);
       }

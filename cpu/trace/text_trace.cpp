@@ -56,9 +56,9 @@ std::size_t SharedFile::read_at(std::uint64_t offset, void* buf, std::size_t n) 
   return done;
 }
 
-LineReader::LineReader(std::shared_ptr<const SharedFile> file, std::uint64_t begin, std::uint64_t end,
-                       std::size_t buffer)
-    : file_(std::move(file)), buf_(buffer), file_pos_(begin), file_end_(end) {}
+LineReader::LineReader(std::shared_ptr<const SharedFile> file, std::uint64_t begin, std::uint64_t end, char comment,
+                       std::size_t max_line, std::size_t buffer)
+    : file_(std::move(file)), buf_(buffer), file_pos_(begin), file_end_(end), comment_(comment), max_line_(max_line) {}
 
 bool LineReader::refill() {
   if (file_pos_ >= file_end_) return false;
@@ -67,7 +67,7 @@ bool LineReader::refill() {
     end_ -= pos_;
     pos_ = 0;
   }
-  if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);  // a line longer than the buffer
+  if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);  // a line longer than the buffer (< 2 * max_line_)
   std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf_.size() - end_, file_end_ - file_pos_));
   std::size_t got = file_->read_at(file_pos_, buf_.data() + end_, want);
   if (got == 0) {  // the file shrank under us
@@ -79,7 +79,34 @@ bool LineReader::refill() {
   return true;
 }
 
+void LineReader::long_line(const char*& b, const char*& e) {
+  char* s = buf_.data() + pos_;
+  const char* cut = comment_ ? static_cast<const char*>(std::memchr(s, comment_, max_line_)) : nullptr;
+  b = s;
+  e = cut ? cut + 1 : s + max_line_;
+  too_long_ = !cut;
+  // Drop what is buffered past `e` (all of it is this line's) and read on to the
+  // line's end through a small scratch buffer, keeping nothing.
+  end_ = static_cast<std::size_t>(e - buf_.data());
+  pos_ = end_;
+  std::vector<char> scratch(64 * 1024);
+  while (file_pos_ < file_end_) {
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(scratch.size(), file_end_ - file_pos_));
+    std::size_t got = file_->read_at(file_pos_, scratch.data(), want);
+    if (got == 0) {
+      file_end_ = file_pos_;
+      break;
+    }
+    if (const void* nl = std::memchr(scratch.data(), '\n', got)) {
+      file_pos_ += static_cast<std::size_t>(static_cast<const char*>(nl) - scratch.data()) + 1;
+      break;
+    }
+    file_pos_ += got;
+  }
+}
+
 bool LineReader::next(const char*& b, const char*& e) {
+  too_long_ = false;
   for (;;) {
     const char* s = buf_.data() + pos_;
     const char* nl = static_cast<const char*>(std::memchr(s, '\n', end_ - pos_));
@@ -88,6 +115,10 @@ bool LineReader::next(const char*& b, const char*& e) {
       e = nl;
       pos_ = static_cast<std::size_t>(nl - buf_.data()) + 1;
       if (e > b && e[-1] == '\r') --e;
+      return true;
+    }
+    if (end_ - pos_ >= max_line_) {
+      long_line(b, e);
       return true;
     }
     if (!refill()) {
@@ -99,6 +130,11 @@ bool LineReader::next(const char*& b, const char*& e) {
       return true;
     }
   }
+}
+
+std::uint64_t content_start(const SharedFile& f) {
+  unsigned char head[3];
+  return f.read_at(0, head, 3) == 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0;
 }
 
 // ---------------------------------------------------------------- ordering rules
@@ -153,7 +189,7 @@ struct Tok {
   const char* e = nullptr;
   std::size_t size() const { return static_cast<std::size_t>(e - b); }
   std::string_view sv() const { return {b, size()}; }
-  std::string str() const { return std::string(b, size()); }
+  std::string str() const { return excerpt(sv()); }  // to quote in a message (a long token is cut)
   bool is_arrow() const { return size() == 2 && b[0] == '-' && b[1] == '>'; }
 };
 
@@ -465,20 +501,25 @@ struct Where {
 // `NAME:` at the start of a line labels the next operation.
 bool is_label(const Tok& t) { return t.size() > 1 && t.e[-1] == ':' && is_identifier(t.b, t.e - 1); }
 
+std::string too_long_message(const LineReader& r) {
+  return "line longer than " + std::to_string(r.max_line()) +
+         " bytes: an operation is one short line (only a comment, after '#', may be longer)";
+}
+
 // Reads the opcode token (`load`, `store.4`): the word and the access size.
 int read_opcode(const Tok& t, const Where& w, std::uint8_t& size) {
   const char* dot = static_cast<const char*>(std::memchr(t.b, '.', t.size()));
   const char* we = dot ? dot : t.e;
   int word = lookup_word(t.b, static_cast<std::size_t>(we - t.b));
   if (word == kWordNone) {
-    std::string wd(t.b, we);
+    std::string wd = excerpt(std::string_view(t.b, static_cast<std::size_t>(we - t.b)));
     std::string near = nearest(wd, word_choices());
     w.fail(t.b, "unknown operation '" + wd + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)") +
                     "; valid: " + join(word_choices()));
   }
   size = 8;
   if (dot) {
-    std::string wd(t.b, we);
+    std::string wd(t.b, we);  // a known operation's name
     if (word >= kWordThread || word == int(OpKind::Fence) || word == int(OpKind::Compute) ||
         (word >= 0 && is_alu(OpKind(word))))
       w.fail(dot, "'" + wd + "' takes no access size suffix");
@@ -488,7 +529,7 @@ int read_opcode(const Tok& t, const Where& w, std::uint8_t& size) {
     else if (s == "4") size = 4;
     else if (s == "8") size = 8;
     else
-      w.fail(dot, "bad access size '." + std::string(s) + "' on '" + wd +
+      w.fail(dot, "bad access size '." + excerpt(s) + "' on '" + wd +
                       "': valid sizes are .1, .2, .4 and .8 (bytes; the default is 8)");
   }
   return word;
@@ -517,7 +558,7 @@ std::shared_ptr<TextData> scan(const std::string& path, const TraceOptions& opts
   std::vector<Bracketed> bracketed;
   std::unordered_map<std::string_view, unsigned> label_thread;  // for "label in another thread"
 
-  LineReader r(d->file, 0, d->file->size());
+  LineReader r(d->file, content_start(*d->file), d->file->size(), '#');
   const char *b, *e;
   std::uint32_t line = 0;
   int cur = -1;  // current thread
@@ -525,6 +566,7 @@ std::shared_ptr<TextData> scan(const std::string& path, const TraceOptions& opts
   while ((line_start = r.tell(), r.next(b, e))) {
     ++line;
     Where w{&d->path, line, b};
+    if (r.too_long()) w.fail(e, too_long_message(r));
     Cursor c{b, e};
     Tok t;
     if (!c.next(t)) continue;
@@ -709,7 +751,7 @@ class TextStream final : public ThreadStream {
   // `raw`: parse the section even if it is a program (to build the program).
   TextStream(std::shared_ptr<const TextData> d, unsigned t, bool raw = false)
       : d_(std::move(d)),
-        r_(d_->file, d_->sections[t].begin, d_->sections[t].end),
+        r_(d_->file, d_->sections[t].begin, d_->sections[t].end, '#'),
         line_(d_->sections[t].header_line),
         regs_(d_->reg_index[t]),
         labels_(d_->labels[t]),
@@ -725,11 +767,12 @@ class TextStream final : public ThreadStream {
     const char *b, *e;
     while (r_.next(b, e)) {
       ++line_;
+      Where w{&d_->path, line_, b};
+      if (r_.too_long()) w.fail(e, too_long_message(r_));  // (the first pass stops there first)
       Cursor c{b, e};
       Tok t;
       if (!c.next(t)) continue;
       if (is_label(t) && !c.next(t)) continue;
-      Where w{&d_->path, line_, b};
       std::uint8_t size;
       int word = read_opcode(t, w, size);
       if (word == kWordPlace) continue;  // checked by the first pass

@@ -44,23 +44,41 @@ class SharedFile {
   std::uint64_t size_ = 0;
 };
 
-// Reads lines of [begin, end) of a file through one buffer (64 KiB, grown only for
-// a longer line). The returned line excludes '\n' and a trailing '\r'.
+// Reads lines of [begin, end) of a file through one buffer (64 KiB, grown only for a
+// longer line, up to `max_line` bytes). The returned line excludes '\n' and a trailing
+// '\r'. Memory stays bounded whatever the file holds: a line longer than `max_line` is
+// never stored. If its first `max_line` bytes hold the `comment` character (0: the
+// format has no comments), the line is returned up to and including that character
+// and the comment's body is read past without being kept; otherwise next() returns
+// the first `max_line` bytes, skips the rest, and too_long() says so (the caller
+// reports it with the line number).
 class LineReader {
  public:
-  LineReader(std::shared_ptr<const SharedFile> file, std::uint64_t begin, std::uint64_t end,
-             std::size_t buffer = 64 * 1024);
+  static constexpr std::size_t kMaxLine = 64 * 1024;
+  LineReader(std::shared_ptr<const SharedFile> file, std::uint64_t begin, std::uint64_t end, char comment = 0,
+             std::size_t max_line = kMaxLine, std::size_t buffer = 64 * 1024);
   bool next(const char*& b, const char*& e);
+  // The line next() returned was cut at max_line bytes (and had no comment there).
+  bool too_long() const { return too_long_; }
+  std::size_t max_line() const { return max_line_; }
   // File offset of the start of the next line.
   std::uint64_t tell() const { return file_pos_ - (end_ - pos_); }
 
  private:
   bool refill();
+  void long_line(const char*& b, const char*& e);
   std::shared_ptr<const SharedFile> file_;
   std::vector<char> buf_;
   std::size_t pos_ = 0, end_ = 0;
   std::uint64_t file_pos_, file_end_;
+  char comment_;
+  std::size_t max_line_;
+  bool too_long_ = false;
 };
+
+// Where a text file's content starts: 3 when it begins with a UTF-8 byte-order mark
+// (as editors on Windows write one), else 0.
+std::uint64_t content_start(const SharedFile& f);
 
 // The ordering rules (Rust's): which orderings an operation kind accepts, and
 // which failure orderings a compare_exchange with a given success ordering accepts.

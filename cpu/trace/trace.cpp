@@ -18,7 +18,7 @@ std::unique_ptr<Trace> Trace::open(const std::string& path, const TraceOptions& 
   if (n >= 8 && std::memcmp(head, kBinaryTraceMagic, 8) == 0) return open_binary_trace(path, opts);
   if (ends_with(path, ".din")) return open_din_trace(path, opts);
   // Content: the first non-blank line of a din file is `LABEL ADDRESS`.
-  const char* p = head;
+  const char* p = head + (n >= 3 && std::memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0);  // a UTF-8 BOM
   const char* end = head + n;
   while (p < end) {
     const char* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));

@@ -6,6 +6,11 @@ the run options) comes on stdin; the reply (a JSON object) goes to stdout. Anyth
 the simulator itself prints on stdout is sent to stderr, which the parent keeps for
 its error message if the process dies.
 
+A sweep's request carries the base configuration and the point's ``overrides``
+(``[[key, text], ...]``), ``trace`` and ``seed`` as given (None: the config's); the
+child prepares the run as :func:`cohsim.simulation.prepare` does and adds ``"point":
+{"trace": ..., "seed": ...}`` to its reply.
+
 Reply: ``{"ok": true, "stats_json": ..., "summary": ..., "completed": ..., "cycles":
 ..., "ops": ..., "wall_seconds": ...}`` or ``{"ok": false, "error": CLASS, "message":
 ...}`` with CLASS one of ConfigError, TraceError, UserError, SimulationError.
@@ -32,8 +37,19 @@ def main():
         from . import _core
         from .errors import ConfigError, SimulationError, UserError
 
+        point = None
         try:
             cfg = _core.Config.from_yaml(request["config"], request.get("origin", "<yaml>"))
+            if "overrides" in request:
+                # A sweep point: its values are set and checked here, not in the parent,
+                # so that whatever they do to the simulator fails this row only.
+                from .config import Config
+                from .simulation import prepare
+
+                run_request, c, path, seed = prepare(Config(cfg), request.get("trace"), request.get("seed"),
+                                                     dict(request["overrides"]), request.get("max_cycles"))
+                request.update(run_request)
+                cfg, point = c._c, {"trace": path, "seed": seed}
             if request.get("kind") == "litmus":
                 reply = {"litmus": [json.loads(_core.run_litmus(path, cfg, request["isa"], bool(request["lse"]),
                                                                 int(request["runs"]), int(request["seed"]),
@@ -47,12 +63,16 @@ def main():
                 reply = _core.run_system(cfg, request["trace"], request.get("events") or "",
                                          int(request.get("max_cycles") or 0))
             reply["ok"] = True
+            if point:
+                reply["point"] = point
         except ConfigError as e:
             reply = {"ok": False, "error": "ConfigError", "message": str(e)}
         except UserError as e:
             reply = {"ok": False, "error": _classify(str(e), request.get("trace")), "message": str(e)}
         except SimulationError as e:
             reply = {"ok": False, "error": "SimulationError", "message": str(e)}
+        except (OSError, TypeError, ValueError) as e:  # a sweep point's trace or value
+            reply = {"ok": False, "error": "UserError", "message": str(e)}
     except Exception as e:  # a bug of this package: report it, do not hide it
         reply = {"ok": False, "error": "SimulationError",
                  "message": f"internal error in the simulation process: {type(e).__name__}: {e}"}

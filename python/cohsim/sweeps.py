@@ -8,7 +8,8 @@ import time
 from . import errors
 from ._runner import run_task
 from .result import flatten_stats
-from .simulation import as_config, prepare
+from .config import yaml_text
+from .simulation import as_config
 
 __all__ = ["sweep"]
 
@@ -107,6 +108,12 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise ValueError(f"jobs must be a positive int, got {jobs!r}")
 
+    if max_cycles is not None and (isinstance(max_cycles, bool) or not isinstance(max_cycles, int) or max_cycles < 0):
+        raise ValueError(f"max_cycles must be a non-negative int, got {max_cycles!r}")
+    # Each point is set up in its run's child process (_worker): only pure-Python
+    # checks happen here, so a value the simulator cannot take fails its row, never
+    # this interpreter.
+    base_yaml, base_seed = base.to_yaml(), base.value("seed")
     rows, payloads = [], []  # payloads: (row index, task payload)
     for point in itertools.product(*axes):
         overrides = dict(zip(keys, point))
@@ -114,16 +121,18 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
             for seed in seed_list:
                 row = dict(overrides)
                 row["trace"] = os.fspath(trace) if trace is not None else None
-                row["seed"] = seed
+                row["seed"] = seed if seed is not None else base_seed
                 row["error"] = None
                 try:
-                    request, c, path, seed_value = prepare(base, trace, seed, overrides, max_cycles)
-                    row["trace"], row["seed"] = path if trace is None else row["trace"], seed_value
+                    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+                        raise TypeError(f"seed must be an int, not {type(seed).__name__}")
+                    request = {"config": base_yaml, "origin": base.origin,
+                               "overrides": [[str(k), yaml_text(v)] for k, v in overrides.items()],
+                               "trace": os.path.abspath(row["trace"]) if trace is not None else None,
+                               "seed": seed, "max_cycles": int(max_cycles or 0)}
                     payloads.append((len(rows), {"request": request, "timeout": timeout}))
-                except (errors.Error, OSError) as e:
+                except TypeError as e:
                     row["error"] = str(e)
-                    if seed is None:
-                        row["seed"] = base.value("seed")
                 rows.append(row)
 
     bar = _Progress(len(rows), sys.stderr.isatty() if progress is None else bool(progress))
@@ -165,6 +174,9 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
         if reply is None:
             continue
         if reply.get("ok"):
+            if row["trace"] is None:
+                row["trace"] = reply["point"]["trace"]
+            row["seed"] = reply["point"]["seed"]
             stats = flatten_stats(json.loads(reply["stats_json"]))
             for k in stats:
                 stat_names.setdefault(k, None)

@@ -27,10 +27,17 @@ std::string nearest(const std::string& word, const std::vector<std::string>& cho
   std::string best;
   std::size_t best_d = std::max<std::size_t>(2, word.size() / 2) + 1;
   for (const auto& c : choices) {
+    const std::size_t diff = word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
+    if (diff >= best_d) continue;  // the distance is at least the length difference
     std::size_t d = edit_distance(word, c);
     if (d < best_d) best_d = d, best = c;
   }
   return best;
+}
+
+std::string excerpt(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return std::string(s);
+  return std::string(s.substr(0, max)) + "... (" + std::to_string(s.size()) + " bytes)";
 }
 
 }  // namespace cohsim

@@ -5,6 +5,7 @@
 #pragma once
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cohsim {
@@ -20,7 +21,13 @@ struct SimError : std::runtime_error {
 // "file:line: message" or "file:line:col: message"; line/col 0 means unknown.
 std::string located(const std::string& file, int line, int col, const std::string& msg);
 
-// The valid choice nearest to `word` by edit distance ("" when none is close).
+// The valid choice nearest to `word` by edit distance ("" when none is close). A
+// choice whose length differs from the word's by more than the allowed distance is
+// skipped without computing the distance, so a huge word costs nothing.
 std::string nearest(const std::string& word, const std::vector<std::string>& choices);
+
+// `s` to quote in a message: whole when at most `max` bytes, else its first `max`
+// bytes and "... (N bytes)", so a megabyte of junk is not echoed back.
+std::string excerpt(std::string_view s, std::size_t max = 64);
 
 }  // namespace cohsim

@@ -132,3 +132,14 @@ def test_timeout_is_a_simulation_error(monkeypatch, small_trace):
     monkeypatch.setattr(_runner, "_worker_command", lambda: [sys.executable, "-c", "import time; time.sleep(30)"])
     with pytest.raises(cohsim.SimulationError, match="did not finish within 0.5 s"):
         cohsim.run(DEFAULT, small_trace, timeout=0.5)
+
+
+def test_trace_error_quoting_bytes_that_are_not_utf8_is_a_trace_error_with_its_message(tmp_path):
+    bad = tmp_path / "bytes.trace"
+    bad.write_bytes(b"thread 0\n  lo\xff\xfead 0x100\n")
+    with pytest.raises(cohsim.TraceError) as e:
+        cohsim.run(DEFAULT, bad)
+    assert str(e.value).startswith(f"{bad}:2:3: unknown operation 'lo\ufffd\ufffdad'")
+    with pytest.raises(cohsim.TraceError) as e:  # in this process (trace stats)
+        cohsim.trace_stats(bad)
+    assert str(e.value).startswith(f"{bad}:2:3: unknown operation 'lo\ufffd\ufffdad'")

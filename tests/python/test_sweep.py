@@ -112,3 +112,28 @@ def test_bad_arguments_raise():
         cohsim.sweep(DEFAULT, grid={"l1d.size": []})
     with pytest.raises(ValueError):
         cohsim.sweep(DEFAULT, jobs=0)
+
+
+def test_a_point_that_kills_its_process_fails_its_row_only(monkeypatch, small_trace):
+    # The point's values are set in the child: a value that crashes the simulator
+    # while the configuration is being set up (here: a stand-in that makes the child
+    # kill itself when it sees the value) fails that row, the sweep goes on, and this
+    # interpreter lives.
+    crash_on_value = CRASH_IF_ASKED.replace(
+        'os.path.basename(json.loads(data)["trace"]) == "crash.trace"',
+        '["l1d.assoc", "3"] in json.loads(data)["overrides"]')
+    monkeypatch.setattr(_runner, "_worker_command", lambda: [sys.executable, "-c", crash_on_value])
+    with pytest.warns(RuntimeWarning, match="2 of 3 runs failed"):
+        df = cohsim.sweep(DEFAULT, grid={"l1d.assoc": [2, 3, "many"]}, traces=[small_trace], jobs=2)
+    err = list(df["error"])
+    assert err[0] is None and df["cycles"][0] > 0
+    assert "killed by SIGSEGV" in err[1]
+    assert "l1d.assoc" in err[2]
+
+
+def test_points_are_set_in_the_child_process(small_trace):
+    # The parent never calls the extension with a point's values.
+    base = cohsim.Config.load(DEFAULT)
+    df = cohsim.sweep(base, grid={"seed": [3]}, traces=[small_trace], jobs=1)
+    assert df["seed"][0] == 3 and df["error"][0] is None
+    assert base.value("seed") == 0

@@ -222,4 +222,32 @@ TEST(LitmusParse, EveryCatalogueFileParses) {
   EXPECT_EQ(n, 6);
 }
 
+// A long chain of && / || is a balanced tree (no deep recursion) that still means
+// what it says; nesting is limited with a message naming the line.
+TEST(LitmusParse, LongChainsEvaluateAsWrittenAndDeepNestingIsRefused) {
+  const std::string head = "thread 0 {\n  let r0 = x.load(Relaxed);\n  let r1 = y.load(Relaxed);\n}\nexists ";
+  std::string all = "(0:r0 == 1";
+  for (int i = 0; i < 100000; ++i) all += " && 0:r0 == 1";
+  std::string any = "(0:r1 == 9";
+  for (int i = 0; i < 100000; ++i) any += " || 0:r1 == 9";
+  LitmusTest a = parse_litmus_text(head + all + " && 0:r1 == 2)\n", "a.litmus");
+  LitmusTest b = parse_litmus_text(head + any + " || 0:r1 == 2)\n", "b.litmus");
+  LitmusOutcome o;
+  o.regs = {{1, 2}};
+  EXPECT_TRUE(condition_holds(a, o));
+  EXPECT_TRUE(condition_holds(b, o));
+  o.regs = {{1, 3}};
+  EXPECT_FALSE(condition_holds(a, o));
+  EXPECT_FALSE(condition_holds(b, o));
+  o.regs = {{0, 2}};
+  EXPECT_FALSE(condition_holds(a, o));
+  EXPECT_TRUE(condition_holds(b, o));
+
+  EXPECT_EQ(error_of(head + std::string(200, '(') + "0:r0 == 1" + std::string(200, ')') + "\n"), "");
+  EXPECT_EQ(error_of(head + std::string(201, '(') + "0:r0 == 1" + std::string(201, ')') + "\n"),
+            "t.litmus:5:208: the condition nests '(' and '!' more than 200 deep");
+  EXPECT_EQ(error_of(head + std::string(300, '!') + "0:r0 == 1\n"),
+            "t.litmus:5:208: the condition nests '(' and '!' more than 200 deep");
+}
+
 }  // namespace
