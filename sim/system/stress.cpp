@@ -32,7 +32,7 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   } catch (const SimError& e) {
     r.violation = e.what();
   }
-  const ProtocolTable& table = *find_protocol(cfg.choice("coherence.protocol"), cfg.choice("coherence.fabric"));
+  const ProtocolTable& table = sys.protocol();
   r.protocol = table.name();
   r.fabric = table.fabric();
   r.cores = rp.threads;

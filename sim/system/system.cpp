@@ -68,6 +68,15 @@ const Choices<bool>& arbitrations() {  // true: round robin
 }
 COHSIM_REGISTER_CHOICES(arbitrations);
 
+const Choices<bool>& bus_transactions() {  // true: split
+  static const Choices<bool> c(
+      "bus.transactions",
+      {{"split", true, "ordered address phase, separate data responses, many transactions outstanding"},
+       {"atomic", false, "the bus is held from a request's address phase until its data arrives"}});
+  return c;
+}
+COHSIM_REGISTER_CHOICES(bus_transactions);
+
 enum class MemoryModel { Fixed, Dram };
 const Choices<MemoryModel>& memory_models() {
   static const Choices<MemoryModel> c(
@@ -187,7 +196,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
 
   const std::string& protocol = cfg.choice("coherence.protocol");
   const std::string& fabric = cfg.choice("coherence.fabric");
-  m.table = find_protocol(protocol, fabric);
+  const bool split_bus = fabric == "bus" && bus_transactions().value(cfg.choice("bus.transactions"));
+  m.table = find_protocol(protocol, split_bus ? kSplitBusFabric : fabric);
   if (!m.table) {
     std::string on;
     for (const ProtocolTable* t : all_protocols())
@@ -268,6 +278,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   bp.line_size = line;
   bp.width = unsigned(cfg.bytes("bus.width"));
   bp.round_robin = arbitrations().value(cfg.choice("bus.arbitration"));
+  bp.split = split_bus;
+  bp.address_cycles = unsigned(cfg.integer("bus.address_cycles"));
   if (directory) {
     NetworkParams np;
     np.topology = parse_topology(cfg.choice("numa.topology"));
@@ -522,9 +534,13 @@ RunOutcome System::run() {
   }
   const double uncore_cycles = double(finish) / double(m.uncore_period);
   if (m.bus) stats_.set_real("bus.utilization", uncore_cycles > 0 ? m.bus->busy_cycles() / uncore_cycles : 0.0);
+  if (m.bus && m.bus->split())
+    stats_.set_real("bus.data_utilization", uncore_cycles > 0 ? m.bus->data_busy_cycles() / uncore_cycles : 0.0);
   stats_.set("time_ps", finish / 1000);
   return out;
 }
+
+const ProtocolTable& System::protocol() const { return *impl_->table; }
 
 std::string System::dump() const {
   std::ostringstream o;
@@ -537,6 +553,14 @@ std::string System::dump() const {
   return o.str();
 }
 
+namespace {
+std::string fixed1(double x) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(1) << x;
+  return o.str();
+}
+}  // namespace
+
 std::string System::summary() const {
   const Impl& m = *impl_;
   const auto v = stats_.values();
@@ -547,7 +571,7 @@ std::string System::summary() const {
   std::ostringstream o;
   o << std::fixed;
   o << "cohsim: " << m.cores.size() << " cores (" << m.cfg.choice("isa") << "), " << m.table->name() << " on a "
-    << m.table->fabric() << ", trace " << m.trace->path() << "\n";
+    << (m.bus && m.bus->split() ? std::string("bus (split transactions)") : m.table->fabric()) << ", trace " << m.trace->path() << "\n";
   o << "simulated " << uint64_t(get("cycles")) << " core cycles (" << std::setprecision(3) << get("time_ps") / 1e3
     << " ns), " << uint64_t(get("ops")) << " operations"
     << (get("completed") ? "" : "  [stopped at max_cycles before the trace ended]") << "\n\n";
@@ -606,8 +630,14 @@ std::string System::summary() const {
     o << std::setprecision(0) << "bus            " << get("bus.transactions") << " transactions (GetS "
       << get("bus.msgs.GetS") << ", GetM " << get("bus.msgs.GetM") << ", PutM " << get("bus.msgs.PutM")
       << (get("bus.msgs.Upd") > 0 ? ", Upd " + std::to_string(std::uint64_t(get("bus.msgs.Upd"))) : std::string())
-      << "), " << get("bus.cache_to_cache") << " cache-to-cache, utilization " << std::setprecision(1)
-      << 100 * get("bus.utilization") << "%\n";
+      << "), " << get("bus.cache_to_cache") << " cache-to-cache, "
+      << (m.bus->split()
+              ? "address bus " + fixed1(100 * get("bus.utilization")) + "%, data bus " +
+                    fixed1(100 * get("bus.data_utilization")) + "% busy; response " +
+                    fixed1(get("bus.avg_response_cycles")) + " cycles on average, " +
+                    std::to_string(std::uint64_t(get("bus.deferred_responses"))) + " deferred, up to " +
+                    std::to_string(std::uint64_t(get("bus.max_outstanding"))) + " outstanding\n"
+              : "utilization " + fixed1(100 * get("bus.utilization")) + "%\n");
   double inv = 0;
   for (auto& [k, x] : v)
     if (ends_with(k, ".invalidations")) inv += x;

@@ -13,6 +13,8 @@
 
 namespace cohsim {
 
+class ProtocolTable;
+
 class Trace;
 class AccessObserver;
 
@@ -38,6 +40,8 @@ class System {
   ~System();
   RunOutcome run();
   const Stats& stats() const { return stats_; }
+  // The protocol table the caches execute (on the bus: the atomic or the split one).
+  const ProtocolTable& protocol() const;
   std::string summary() const;  // the human table
   std::string dump() const;     // every component's pending work
 
