@@ -78,6 +78,14 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
       if (table_.uses(e) && c.kind == CellKind::Do && perm_[c.next] != Permission::None) keeps_[std::size_t(st)] = true;
     }
   }
+  pins_.assign(std::size_t(n), false);
+  for (int st = 1; st < n; ++st) {
+    pins_[std::size_t(st)] = !replaceable_state(std::uint8_t(st));
+    for (Event e : {Event::OwnGetS, Event::OwnGetM, Event::OwnUpd, Event::OwnUpdAlone}) {
+      const Cell& c = table_.cell(std::uint8_t(st), e);
+      if (table_.uses(e) && c.kind == CellKind::Do && !replaceable_state(c.next)) pins_[std::size_t(st)] = true;
+    }
+  }
   if (bus_) bus_id_ = bus_->attach(this);
   else net_id_ = net_->attach(this);
   if (checker_) checker_->attach(this);
@@ -111,7 +119,7 @@ bool PrivateCache::way_free(LineAddr line) const {
   const unsigned set = coh_->set_of(line);
   unsigned taken = 0;
   for (unsigned w = 0; w < coh_->ways(); ++w)
-    if (!replaceable_state(coh_->state_at(set, w))) ++taken;
+    if (split_ ? pins_[coh_->state_at(set, w)] : !replaceable_state(coh_->state_at(set, w))) ++taken;
   for (auto& m : mshr_)
     if (m.valid && !m.in_array && coh_->set_of(m.line) == set) ++taken;
   return taken < coh_->ways();
@@ -191,7 +199,8 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind k
   // transient state cannot be evicted) waits while every way is spoken for: by a
   // line in such a transient state or by a fill already on its way. Otherwise the
   // fill could find no victim.
-  if (needs_mshr && (loc.kind != Loc::Array || !replaceable_state(c.next)) && !way_free(line)) {
+  if (needs_mshr && (loc.kind != Loc::Array || (split_ ? pins_[c.next] : !replaceable_state(c.next))) &&
+      !way_free(line)) {
     ++set_full_;
     return {Access::Blocked, 0};
   }

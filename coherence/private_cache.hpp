@@ -252,6 +252,9 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   LineAddr read_grant_ = kNoLine;     // split bus: a line whose data passes through (IS_D_I, IM_D_S...)
   bool split_ = false;                // on a split-transaction bus
   std::vector<bool> keeps_;           // by state: holds a copy, or will when its awaited data arrives
+  // Split bus, by state: the line cannot be a victim now, or will not be once its own
+  // request is ordered (S -> SM_AD -> SM_D): it holds its way against a fill.
+  std::vector<bool> pins_;
   void bus_data_split(Tick t, LineAddr line, const std::uint8_t* data, bool exclusive);
   std::vector<std::uint64_t> cells_;  // state * kNumEvents + event
   // State occupancy: lines in each state now, and lines x ticks accumulated.
