@@ -669,6 +669,22 @@ std::string System::summary() const {
       << get(p + "read_latency_p99_ns") << "), " << std::setprecision(2) << get(p + "bandwidth_GBps") << " GB/s of "
       << get(p + "peak_GBps") << "\n";
   }
+  // A shared resource busy more than 90% of the run limits everything behind it: say
+  // which, and the knob that relieves it.
+  auto busy = [&](double share, const std::string& what, const std::string& knob) {
+    if (share > 0.9)
+      o << "warning        " << what << " was " << fixed1(100 * share) << "% busy: the run is limited by it ("
+        << knob << ")\n";
+  };
+  if (m.bus && m.bus->split()) {
+    busy(get("bus.utilization"), "the address bus", "bus.address_cycles");
+    busy(get("bus.data_utilization"), "the data bus", "bus.width");
+  } else if (m.bus)
+    busy(get("bus.utilization"), "the bus", "bus.transactions: split, or bus.width");
+  for (auto& nm : m.nodes)
+    if (nm.dram)
+      busy(get(nm.prefix + "memory.bandwidth_utilization"), nm.prefix + "DRAM's data bus",
+           "dram.channels, or a faster dram.preset");
   // Final register values, core by core; the JSON has all of them.
   std::size_t shown = 0, total = 0;
   std::string regs;
