@@ -47,6 +47,12 @@ COHSIM_REGISTER_CHOICES(topologies);
 
 Topology parse_topology(const std::string& name) { return topologies().value(name); }
 
+unsigned mesh_width(unsigned nodes, unsigned columns) {
+  if (columns == 0)
+    while (columns * columns < nodes) ++columns;
+  return columns;
+}
+
 std::vector<std::string> topology_names() { return plugin_names("numa.topology"); }
 
 std::uint32_t Network::link_between(unsigned a, unsigned b) {
@@ -108,11 +114,10 @@ void Network::build(const std::vector<unsigned>& node_of) {
   nodes_ = 1;
   for (unsigned x : node_of_) nodes_ = std::max(nodes_, x + 1);
   if (p_.topology == Topology::Mesh) {
-    if (p_.mesh_columns == 0)
-      while (p_.mesh_columns * p_.mesh_columns < nodes_) ++p_.mesh_columns;
-    if (nodes_ % p_.mesh_columns)
-      throw UserError("a mesh of " + std::to_string(nodes_) + " nodes in rows of " + std::to_string(p_.mesh_columns) +
-                      " is not a rectangle: set numa.mesh_columns to a divisor of numa.nodes");
+    p_.mesh_columns = mesh_width(nodes_, p_.mesh_columns);
+    if (nodes_ % p_.mesh_columns)  // the rule numa.mesh_columns (sim/system) refuses such a configuration
+      throw std::invalid_argument("network: a mesh of " + std::to_string(nodes_) + " nodes in rows of " +
+                                  std::to_string(p_.mesh_columns) + " is not a rectangle");
   }
   // Every endpoint's input and output port on its node's router.
   links_.clear();

@@ -89,6 +89,9 @@ class NetEndpoint {
 
 enum class Topology : std::uint8_t { FullyConnected, Crossbar, Ring, Mesh };
 Topology parse_topology(const std::string& name);  // "fully_connected", "crossbar", "ring", "mesh"
+// The columns of a mesh of `nodes` with numa.mesh_columns `columns` (0: the smallest
+// square that holds them); a rectangle only when it divides `nodes`.
+unsigned mesh_width(unsigned nodes, unsigned columns);
 std::vector<std::string> topology_names();
 
 struct NetworkParams {

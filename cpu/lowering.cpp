@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "sim/base/registry.hpp"
+#include "sim/config/config.hpp"
 
 namespace cohsim {
 
@@ -410,6 +411,21 @@ std::vector<const Lowering*> Lowering::all() {
   const Tables& t = tables();
   return {&t.x86, &t.arm, &t.arm_lse, &t.riscv};
 }
+
+// `lse: true` needs an ISA with an LSE table (AArch64's).
+COHSIM_REGISTER(config_rules, "lse", "lse needs isa arm",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  if (!cfg.flag("lse")) return std::string();
+                  const std::string& isa = cfg.choice("isa");
+                  std::string with_lse;
+                  for (const Lowering* l : Lowering::all()) {
+                    if (!l->lse()) continue;
+                    if (l->isa() == isa) return std::string();
+                    with_lse += (with_lse.empty() ? "" : " or ") + std::string("isa: ") + l->isa();
+                  }
+                  blame = cfg.blame({"lse", "isa"});
+                  return "lse: the LSE atomics are AArch64's; set " + with_lse + ", or lse: false";
+                }});
 
 // ---- markdown --------------------------------------------------------------------------
 

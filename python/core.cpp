@@ -200,6 +200,11 @@ PYBIND11_MODULE(_core, m) {
                      const std::string& v) { user_errors_as(errors().config, [&] { c.set(k, v); }); })
       .def("set_assignment",
            [](Config& c, const std::string& kv) { user_errors_as(errors().config, [&] { c.set_assignment(kv); }); })
+      .def("set_all",
+           [](Config& c, const std::vector<std::pair<std::string, std::string>>& kv) {
+             user_errors_as(errors().config, [&] { c.set_all(kv); });
+           })
+      .def("validate", [](const Config& c) { user_errors_as(errors().config, [&] { c.validate(); }); })
       .def("to_yaml", &Config::to_yaml)
       .def("text", &Config::text)
       .def("value", &typed_value)
@@ -213,6 +218,17 @@ PYBIND11_MODULE(_core, m) {
   m.def("protocol_choices", &protocol_choices);
   m.def("fabric_choices", &fabric_choices);
   m.def("config_reference_markdown", &config_reference_markdown);
+  // The entries of a registry kind ("config.rule", "replacement", ...): name, description.
+  m.def("plugins", [](const std::string& kind) {
+    py::list out;
+    for (const PluginInfo& i : plugin_infos(kind)) {
+      py::dict d;
+      d["name"] = i.name;
+      d["description"] = i.description;
+      out.append(d);
+    }
+    return out;
+  });
   m.def("params", [] {
     py::list out;
     for (const auto& p : config_params()) {

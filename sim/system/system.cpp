@@ -84,6 +84,187 @@ const Choices<bool>& thp_policies() {  // true: always
 }
 COHSIM_REGISTER_CHOICES(thp_policies);
 
+// ---- The rules across the keys this file assembles ---------------------------------
+
+COHSIM_REGISTER(config_rules, "coherence.protocol", "the protocol has a table for the fabric (Dragon: the bus only)",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  const std::string& protocol = cfg.choice("coherence.protocol");
+                  const std::string& fabric = cfg.choice("coherence.fabric");
+                  if (find_protocol(protocol, fabric)) return std::string();
+                  std::string on;
+                  for (const ProtocolTable* t : all_protocols())
+                    if (t->fabric() == fabric) on += std::string(on.empty() ? "" : ", ") + t->name();
+                  blame = cfg.blame({"coherence.protocol", "coherence.fabric"});
+                  const Fabric other = fabrics().value(fabric) == Fabric::Bus ? Fabric::Directory : Fabric::Bus;
+                  return "protocol " + protocol + " is not available on a " + fabric +
+                         (protocol == "dragon" ? " (Dragon updates sharers by broadcast: it needs the snooping bus)"
+                                               : "") +
+                         "; on a " + fabric + " the choices are: " + on + " (or set coherence.fabric: " +
+                         fabrics().name(other) + ")";
+                }});
+
+COHSIM_REGISTER(config_rules, "numa.nodes", "more than one NUMA node needs the directory",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  const std::int64_t nodes = cfg.integer("numa.nodes");
+                  if (nodes <= 1 || fabrics().value(cfg.choice("coherence.fabric")) == Fabric::Directory)
+                    return std::string();
+                  blame = cfg.blame({"numa.nodes", "coherence.fabric"});
+                  return "numa.nodes: " + std::to_string(nodes) +
+                         " NUMA nodes need a directory at each node's memory: set coherence.fabric: directory (" +
+                         cfg.where("coherence.fabric") + ") or numa.nodes: 1";
+                }});
+
+COHSIM_REGISTER(config_rules, "numa.home", "numa.home: page needs virtual memory",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  if (home_modes().value(cfg.choice("numa.home")) != HomeMap::Mode::Page || cfg.flag("vm.enabled"))
+                    return std::string();
+                  blame = cfg.blame({"numa.home", "vm.enabled"});
+                  return std::string(
+                      "numa.home: page places a line's home by the node of its physical page, which needs "
+                      "virtual memory: set vm.enabled: true, or numa.home: interleave");
+                }});
+
+COHSIM_REGISTER(config_rules, "numa.interleave", "numa.interleave is at least a line",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  const std::uint64_t interleave = cfg.bytes("numa.interleave"), line = cfg.bytes("l1d.line_size");
+                  if (interleave >= line) return std::string();
+                  blame = cfg.blame({"numa.interleave", "l1d.line_size"});
+                  return "numa.interleave: " + std::to_string(interleave) + " bytes is smaller than a line (" +
+                         std::to_string(line) + " bytes); valid: a power of two from " + format_size(line) +
+                         " to 1GiB";
+                }});
+
+COHSIM_REGISTER(config_rules, "vm.memory_size", "vm.memory_size splits into whole GiB per NUMA node",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  if (!cfg.flag("vm.enabled")) return std::string();
+                  const std::uint64_t total = cfg.bytes("vm.memory_size"), gib = std::uint64_t(1) << 30;
+                  const std::uint64_t nodes = std::uint64_t(cfg.integer("numa.nodes"));  // 1..64
+                  if (total / nodes >= gib && (total / nodes) % gib == 0) return std::string();
+                  blame = cfg.blame({"vm.memory_size", "numa.nodes"});
+                  return "vm.memory_size: " + cfg.text("vm.memory_size") + " does not split into " +
+                         std::to_string(nodes) +
+                         " NUMA nodes of whole GiB (each node's memory is 1 GiB-aligned); valid: a multiple of " +
+                         format_size(nodes * gib);
+                }});
+
+COHSIM_REGISTER(config_rules, "l2.write_back", "a private L2 is write-back and write-allocate",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  if (!cfg.has_level("l2") || cfg.flag("l2.shared")) return std::string();
+                  for (const char* k : {"l2.write_back", "l2.write_allocate"})
+                    if (!cfg.flag(k)) {
+                      blame = cfg.blame({k, "l2.shared"});
+                      return std::string(k) +
+                             ": a private L2 takes part in the write-back coherence protocol and must be "
+                             "true (set l2.shared: true for a write-through or no-allocate shared L2)";
+                    }
+                  return std::string();
+                }});
+
+COHSIM_REGISTER(config_rules, "numa.mesh_columns", "a mesh of the NUMA nodes is a rectangle",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  if (fabrics().value(cfg.choice("coherence.fabric")) != Fabric::Directory ||
+                      parse_topology(cfg.choice("numa.topology")) != Topology::Mesh)
+                    return std::string();
+                  const unsigned nodes = unsigned(cfg.integer("numa.nodes"));  // 1..64
+                  const unsigned columns = mesh_width(nodes, unsigned(cfg.integer("numa.mesh_columns")));
+                  if (nodes % columns == 0) return std::string();
+                  std::string divisors;
+                  for (unsigned d = 1; d <= nodes; ++d)
+                    if (nodes % d == 0) divisors += (divisors.empty() ? "" : ", ") + std::to_string(d);
+                  blame = cfg.blame({"numa.mesh_columns", "numa.nodes", "numa.topology"});
+                  return "a mesh of " + std::to_string(nodes) + " nodes in rows of " + std::to_string(columns) +
+                         " is not a rectangle: set numa.mesh_columns to a divisor of numa.nodes (" + divisors +
+                         ")";
+                }});
+
+// The watchdog takes a stall of `watchdog` core cycles for a deadlock: no single
+// latency (nor a line's transfer at memory.bandwidth) may be that long, or the first
+// access would be reported as a simulator bug.
+COHSIM_REGISTER(config_rules, "watchdog", "no single latency is as long as the watchdog",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  const std::int64_t watchdog = cfg.integer("watchdog");
+                  if (watchdog == 0) return std::string();
+                  const Tick core = cfg.period("core.frequency"), uncore = cfg.period("uncore.frequency");
+                  const bool shared_l2 = cfg.has_level("l2") && cfg.flag("l2.shared");
+                  struct Item {
+                    std::string key, what;  // the key to blame, what takes that long
+                    double fs;
+                  };
+                  std::vector<Item> items;
+                  auto add = [&](const std::string& key, Tick clock) {
+                    items.push_back({key, key + " " + cfg.text(key), double(cfg.latency(key).to_ticks(clock))});
+                  };
+                  add("l1d.latency", core);
+                  if (cfg.has_level("l2")) add("l2.latency", shared_l2 ? uncore : core);
+                  if (cfg.has_level("l3")) add("l3.latency", uncore);
+                  if (fabrics().value(cfg.choice("coherence.fabric")) == Fabric::Directory) {
+                    add("directory.latency", uncore);
+                    add("network.link_latency", uncore);
+                    add("numa.hop_latency", uncore);
+                  }
+                  if (memory_models().value(cfg.choice("memory.model")) == MemoryModel::Fixed) {
+                    add("memory.latency", uncore);
+                    items.push_back({"memory.bandwidth",
+                                     "one line's transfer at memory.bandwidth " + cfg.text("memory.bandwidth"),
+                                     double(cfg.bytes("l1d.line_size")) / cfg.bytes_per_second("memory.bandwidth") *
+                                         1e15});
+                  } else {  // a read that waits for a refresh, then opens its row: tRFC + tRP + tRCD + CL
+                    const DramTiming t = dram_params(cfg).timing;
+                    const double dram_cycles = double(t.tRFC) + t.tRP + t.tRCD + t.CL + t.burst_cycles();
+                    items.push_back({cfg.blame({"dram.tCK", "dram.tRFC", "dram.preset"}),
+                                     "a DRAM read behind a refresh (tRFC + tRP + tRCD + CL + burst = " +
+                                         std::to_string(std::uint64_t(dram_cycles)) + " cycles of " +
+                                         std::to_string(t.tCK_ps) + "ps)",
+                                     dram_cycles * double(t.tck_ticks())});
+                  }
+                  if (cfg.flag("vm.enabled")) {
+                    add("vm.fault_latency", core);
+                    add("dtlb.latency", core);
+                    if (cfg.has_level("stlb")) add("stlb.latency", core);
+                  }
+                  const Item* worst = &items.front();
+                  for (const Item& i : items)
+                    if (i.fs > worst->fs) worst = &i;
+                  const double cycles = worst->fs / double(core);
+                  if (cycles < double(watchdog)) return std::string();
+                  blame = cfg.blame({worst->key, "watchdog", "core.frequency", "uncore.frequency"});
+                  std::ostringstream o;
+                  o << worst->what << " is " << std::fixed << std::setprecision(0) << cycles
+                    << " core cycles at core.frequency " << cfg.text("core.frequency")
+                    << ", longer than the watchdog (" << watchdog
+                    << " core cycles): one access would look like a deadlock; lower it, or set watchdog above "
+                    << std::uint64_t(cycles) << " (0 = off)";
+                  return o.str();
+                }});
+
+// Every cache's arrays live in host memory (allocated lazily, but reserved whole).
+COHSIM_REGISTER(config_rules, "cache.footprint", "all the caches together hold at most 64GiB",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  constexpr std::uint64_t kLimit = std::uint64_t(64) << 30;
+                  const std::uint64_t cores = std::uint64_t(cfg.integer("cores"));      // ≤ 256
+                  const std::uint64_t nodes = std::uint64_t(cfg.integer("numa.nodes"));  // ≤ 64
+                  const bool shared_l2 = cfg.has_level("l2") && cfg.flag("l2.shared");
+                  struct Part {
+                    std::string key;
+                    std::uint64_t bytes;  // ≤ 16GiB x 256: no overflow
+                  };
+                  std::vector<Part> parts = {{"l1d.size", cfg.bytes("l1d.size") * cores}};
+                  if (cfg.has_level("l2")) parts.push_back({"l2.size", cfg.bytes("l2.size") * (shared_l2 ? nodes : cores)});
+                  if (cfg.has_level("l3")) parts.push_back({"l3.size", cfg.bytes("l3.size") * nodes});
+                  std::uint64_t total = 0;
+                  const Part* biggest = &parts.front();
+                  for (const Part& p : parts) {
+                    total += p.bytes;
+                    if (p.bytes > biggest->bytes) biggest = &p;
+                  }
+                  if (total <= kLimit) return std::string();
+                  blame = cfg.blame({biggest->key, "cores", "numa.nodes"});
+                  return "the caches would take " + format_size(total) + " of host memory (" + biggest->key + " " +
+                         cfg.text(biggest->key) + " x " + std::to_string(biggest->bytes / cfg.bytes(biggest->key)) +
+                         " copies is " + format_size(biggest->bytes) + "); valid: at most " + format_size(kLimit) +
+                         " for all the caches together";
+                }});
+
 class EmptyStream final : public ThreadStream {
  public:
   bool next(Op&) override { return false; }
@@ -188,31 +369,15 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   const std::string& protocol = cfg.choice("coherence.protocol");
   const std::string& fabric = cfg.choice("coherence.fabric");
   m.table = find_protocol(protocol, fabric);
-  if (!m.table) {
-    std::string on;
-    for (const ProtocolTable* t : all_protocols())
-      if (t->fabric() == fabric) on += std::string(on.empty() ? "" : ", ") + t->name();
-    throw UserError(cfg.where("coherence.protocol") + ": protocol " + protocol + " is not available on a " + fabric +
-                    (protocol == "dragon" ? " (Dragon updates sharers by broadcast: it needs the snooping bus)" : "") +
-                    "; on a " + fabric + " the choices are: " + on +
-                    " (or set coherence.fabric: " + (fabric == "bus" ? "directory" : "bus") + ")");
-  }
+  if (!m.table) throw std::logic_error("protocol " + protocol + " on a " + fabric + " passed validation");
   const bool directory = fabrics().value(fabric) == Fabric::Directory;
 
   if (!opts.events_path.empty()) m.log.open(opts.events_path);
   if (cfg.flag("check")) m.checker = std::make_unique<Checker>(line);
 
   const unsigned nnodes = unsigned(cfg.integer("numa.nodes"));
-  if (nnodes > 1 && !directory)
-    throw UserError(cfg.where("numa.nodes") + ": numa.nodes: " + std::to_string(nnodes) +
-                    " NUMA nodes need a directory at each node's memory: set coherence.fabric: directory (" +
-                    cfg.where("coherence.fabric") + ")");
   const bool vm = cfg.flag("vm.enabled");
   const bool by_page = home_modes().value(cfg.choice("numa.home")) == HomeMap::Mode::Page;
-  if (by_page && !vm)
-    throw UserError(cfg.where("numa.home") +
-                    ": numa.home: page places a line's home by the node of its physical page, which needs "
-                    "virtual memory: set vm.enabled: true, or numa.home: interleave");
   const bool l2_shared = cfg.has_level("l2") && cfg.flag("l2.shared");
   m.nodes.resize(nnodes);
   for (unsigned n = 0; n < nnodes; ++n) {
@@ -250,19 +415,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   m.homes.nodes = nnodes;
   m.homes.mode = by_page ? HomeMap::Mode::Page : HomeMap::Mode::Interleave;
   m.homes.line_shift = unsigned(__builtin_ctzll(line));
-  const std::uint64_t interleave = cfg.bytes("numa.interleave");
-  if (interleave < line)
-    throw UserError(cfg.where("numa.interleave") + ": numa.interleave: " + std::to_string(interleave) +
-                    " bytes is smaller than a line (" + std::to_string(line) + " bytes)");
-  m.homes.interleave_shift = unsigned(__builtin_ctzll(interleave));
-  if (vm) {
-    const std::uint64_t total = cfg.bytes("vm.memory_size"), gib = std::uint64_t(1) << 30;
-    if (total / nnodes < gib || (total / nnodes) % gib)
-      throw UserError(cfg.where("vm.memory_size") + ": vm.memory_size: " + cfg.text("vm.memory_size") +
-                      " does not split into " + std::to_string(nnodes) +
-                      " NUMA nodes of whole GiB (each node's memory is 1 GiB-aligned)");
-    m.homes.node_bytes = total / nnodes;
-  }
+  m.homes.interleave_shift = unsigned(__builtin_ctzll(cfg.bytes("numa.interleave")));
+  if (vm) m.homes.node_bytes = cfg.bytes("vm.memory_size") / nnodes;
   BusParams bp;
   bp.period = m.uncore_period;
   bp.line_size = line;
@@ -285,14 +439,6 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     m.bus = std::make_unique<SnoopBus>("bus", bp, below);
   }
 
-  if (cfg.has_level("l2") && !l2_shared)
-    for (const char* k : {"l2.write_back", "l2.write_allocate"})
-      if (!cfg.flag(k))
-        throw UserError(cfg.where(k) + ": " + k +
-                        ": a private L2 takes part in the write-back coherence protocol and must be "
-                        "true (set l2.shared: true for a write-through or no-allocate shared L2)");
-  if (cfg.flag("lse") && cfg.choice("isa") != "arm")
-    throw UserError(cfg.where("lse") + ": lse: the LSE atomics are AArch64's; set isa: arm or lse: false");
   const Lowering& isa = Lowering::for_isa(cfg.choice("isa"), cfg.flag("lse"));
   if (vm) {
     const std::string& f = cfg.choice("vm.format");
@@ -303,12 +449,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     // Each NUMA node owns an equal, 1 GiB-aligned slice of physical memory.
     std::vector<MemoryNode> nodes;
     for (unsigned n = 0; n < nnodes; ++n) nodes.push_back({Addr(n) * m.homes.node_bytes, m.homes.node_bytes});
-    try {
-      m.frames = std::make_unique<FrameAllocator>(nodes, m.core_node, parse_placement(cfg.choice("vm.placement")),
-                                                  unsigned(cfg.integer("vm.bind_node")));
-    } catch (const UserError& e) {
-      throw UserError(cfg.where("vm.bind_node") + ": " + e.what());
-    }
+    m.frames = std::make_unique<FrameAllocator>(nodes, m.core_node, parse_placement(cfg.choice("vm.placement")),
+                                                unsigned(cfg.integer("vm.bind_node")));
     m.page_table = std::make_unique<PageTable>(*fmt, *m.address_space, *m.frames);
   }
   std::uint64_t jitter_state = seed ^ 0x6a09e667f3bcc909ULL;
