@@ -20,6 +20,16 @@ std::string hex(std::uint64_t v) {
 }
 }  // namespace
 
+LevelParams LevelParams::declared(const std::string& level, Tick clock_period) {
+  LevelParams l;
+  l.geometry = {declared::bytes(level + ".size"), declared::count(level + ".assoc"),
+                unsigned(declared::bytes(level + ".line_size"))};
+  l.latency = declared::ticks(level + ".latency", clock_period);
+  l.replacement = declared::choice(level + ".replacement");
+  l.mshrs = declared::count(level + ".mshrs");
+  return l;
+}
+
 PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& table, SnoopBus* bus, Network* net,
                            CacheListener* listener, EventLog* log, Checker* checker)
     : p_(p), table_(table), bus_(bus), net_(net), listener_(listener), log_(log), checker_(checker) {

@@ -43,19 +43,21 @@ class CacheListener {
   virtual void line_lost(LineAddr line) = 0;
 };
 
+// One private level; the defaults are the declared ones of `level` (sim/config/params.cpp).
 struct LevelParams {
   CacheGeometry geometry;
   Tick latency = 0;  // hit latency in ticks
-  std::string replacement = "lru";
-  unsigned mshrs = 8;
+  std::string replacement;
+  unsigned mshrs = 0;
+  static LevelParams declared(const std::string& level, Tick clock_period);
 };
 
 struct PrivateCacheParams {
-  std::string name = "core0";  // statistics prefix
-  LevelParams l1;
-  bool has_l2 = false;
-  LevelParams l2;
-  Tick clock_period = 333'333;  // the core clock (for cycle numbers in the event log)
+  std::string name = "core0";                               // statistics prefix
+  Tick clock_period = declared::period("core.frequency");  // the core clock (for cycle numbers in the event log)
+  LevelParams l1 = LevelParams::declared("l1d", clock_period);
+  bool has_l2 = declared::present("l2") && !declared::flag("l2.shared");
+  LevelParams l2 = LevelParams::declared("l2", clock_period);
   std::uint64_t seed = 0;
   // On a directory: where each line's home is, and this cache's node.
   const HomeMap* homes = nullptr;

@@ -21,6 +21,7 @@
 #include "coherence/private_cache.hpp"
 #include "cpu/access_observer.hpp"
 #include "cpu/lowering.hpp"
+#include "sim/config/config.hpp"
 #include "cpu/ring.hpp"
 #include "cpu/trace/trace.hpp"
 #include "sim/base/fast_div.hpp"
@@ -31,11 +32,12 @@ namespace cohsim {
 
 class Mmu;
 
+// Defaults: the declared ones (sim/config/params.cpp).
 struct CoreParams {
-  Tick period = 333'333;  // core clock
-  unsigned store_buffer = 16;
-  unsigned load_queue = 8;
-  unsigned ports = 2;  // L1 accesses per cycle
+  Tick period = declared::period("core.frequency");  // core clock
+  unsigned store_buffer = declared::count("core.store_buffer");
+  unsigned load_queue = declared::count("core.load_queue");
+  unsigned ports = declared::count("l1d.ports");  // L1 accesses per cycle
   Tick start = 0;      // when the core starts its thread (a random offset, for litmus runs)
 };
 

@@ -664,6 +664,16 @@ std::string Config::to_yaml() const {
   return out.str();
 }
 
+namespace declared {
+Tick period(const std::string& key) { return Config::defaults().period(key); }
+Tick ticks(const std::string& key, Tick clock) { return Config::defaults().latency(key).to_ticks(clock); }
+unsigned count(const std::string& key) { return unsigned(Config::defaults().integer(key)); }
+std::uint64_t bytes(const std::string& key) { return Config::defaults().bytes(key); }
+bool flag(const std::string& key) { return Config::defaults().flag(key); }
+bool present(const std::string& level) { return Config::defaults().has_level(level); }
+const std::string& choice(const std::string& key) { return Config::defaults().choice(key); }
+}  // namespace declared
+
 std::vector<std::string> all_keys() {
   std::vector<std::string> keys;
   for (const auto& p : config_params()) keys.push_back(p.key);

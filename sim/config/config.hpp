@@ -160,6 +160,19 @@ struct ConfigRule {
 };
 Registry<ConfigRule>& config_rules();
 
+// The declared defaults (Config::defaults()), for the C++ parameter structs whose
+// members mirror configuration keys: a member's default is read from params.cpp,
+// never typed a second time (DirectoryParams::latency was 0 here and 10 cycles there).
+namespace declared {
+Tick period(const std::string& frequency_key);                  // fs
+Tick ticks(const std::string& latency_key, Tick clock_period);  // fs
+unsigned count(const std::string& int_key);
+std::uint64_t bytes(const std::string& size_key);
+bool flag(const std::string& bool_key);
+bool present(const std::string& level);
+const std::string& choice(const std::string& key);
+}  // namespace declared
+
 // docs/config.md, generated from the declarations.
 std::string config_reference_markdown();
 
