@@ -159,15 +159,6 @@ unsigned Network::hops(unsigned a, unsigned b) const {
   return 0;
 }
 
-Tick Network::idle_latency(int src, int dst, NetMsgType t) const {
-  Tick l = 0, f = 0;
-  for (std::uint32_t id : routes_[std::size_t(src) * ends_.size() + std::size_t(dst)]) {
-    l += links_[id].latency;
-    f = std::max(f, Tick((bytes(t) + links_[id].width - 1) / links_[id].width) * p_.period);
-  }
-  return l + f;
-}
-
 std::uint32_t Network::take_slot() {
   if (!free_slots_.empty()) {
     std::uint32_t s = free_slots_.back();

@@ -123,11 +123,8 @@ class Network : public sc_core::sc_module {
   void build(const std::vector<unsigned>& node_of);
   // Inter-node hops from node a to node b.
   unsigned hops(unsigned a, unsigned b) const;
-  // The idle latency of a message of this type from src to dst (for tests).
-  Tick idle_latency(int src, int dst, NetMsgType t) const;
   void register_stats(Stats& s) const;
   std::string dump() const;
-  std::uint64_t in_flight() const { return heap_.size(); }
 
  private:
   struct Link {

@@ -123,7 +123,6 @@ class PrivateCache final : public BusClient, public NetEndpoint {
 
   // NetEndpoint (on a directory)
   void receive(Tick t, const NetMsg& m, const std::uint8_t* data) override;
-  int net_id() const { return net_id_; }
 
   void set_listener(CacheListener* l) { listener_ = l; }
   Permission permission(LineAddr line) const;  // for the checker
@@ -181,7 +180,6 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   bool replaceable_state(std::uint8_t s) const;
   bool way_free(LineAddr line) const;  // a way of the line's set is not spoken for
   int find_mshr(LineAddr line) const;
-  void supply_data(LineAddr line, const Loc& l, SnoopReply& r);
   std::uint8_t* coh_data(LineAddr line, const Loc& l);
   void fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state);
   void evict_coh(Tick t, LineAddr victim, unsigned way);

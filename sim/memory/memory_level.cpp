@@ -6,6 +6,14 @@
 
 namespace cohsim {
 
+const Choices<MemoryModel>& memory_models() {
+  static const Choices<MemoryModel> c(
+      "memory.model", {{"fixed", MemoryModel::Fixed, "a fixed latency and a bandwidth limit"},
+                       {"dram", MemoryModel::Dram, "DRAM channels, banks and timing with a scheduling controller"}});
+  return c;
+}
+COHSIM_REGISTER_CHOICES(memory_models);
+
 FixedLatencyMemory::FixedLatencyMemory(unsigned line_size, Tick latency, double bytes_per_second)
     : line_size_(line_size),
       latency_(latency),

@@ -18,9 +18,15 @@
 
 #include "sim/base/sparse_memory.hpp"
 #include "sim/base/stats.hpp"
+#include "sim/base/registry.hpp"
 #include "sim/base/types.hpp"
 
 namespace cohsim {
+
+// memory.model: what lies below the caches (the system builder makes it; the DRAM
+// rule checks its burst only for Dram).
+enum class MemoryModel { Fixed, Dram };
+const Choices<MemoryModel>& memory_models();
 
 class MemoryWaiter {
  public:

@@ -15,7 +15,7 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   if (cfg.integer("core.start_jitter") == 0) cfg.set("core.start_jitter", "50");
   // On a directory, messages take random extra time, so that races between the
   // virtual networks (an Inv before the data, an Inv-Ack before the AckCount) happen.
-  if (cfg.choice("coherence.fabric") == "directory" && cfg.integer("network.jitter") == 0)
+  if (fabrics().value(cfg.choice("coherence.fabric")) == Fabric::Directory && cfg.integer("network.jitter") == 0)
     cfg.set("network.jitter", "400");
   RandomTraceParams rp;
   rp.threads = unsigned(cfg.integer("cores"));

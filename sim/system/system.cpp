@@ -28,11 +28,9 @@
 
 namespace cohsim {
 
-namespace {
-
 // The choices of the keys this file interprets (the other choices live beside their
-// components: protocols, replacement, topology, DRAM, page tables, placement).
-enum class Fabric { Bus, Directory };
+// components: protocols, replacement, topology, DRAM, page tables, placement,
+// memory.model in sim/memory/memory_level.cpp).
 const Choices<Fabric>& fabrics() {
   static const Choices<Fabric> c(
       "coherence.fabric", {{"bus", Fabric::Bus, "a snooping bus (every protocol)"},
@@ -41,6 +39,8 @@ const Choices<Fabric>& fabrics() {
   return c;
 }
 COHSIM_REGISTER_CHOICES(fabrics);
+
+namespace {
 
 enum class CorePlacement { Block, Spread };
 const Choices<CorePlacement>& core_placements() {
@@ -68,14 +68,6 @@ const Choices<bool>& arbitrations() {  // true: round robin
 }
 COHSIM_REGISTER_CHOICES(arbitrations);
 
-enum class MemoryModel { Fixed, Dram };
-const Choices<MemoryModel>& memory_models() {
-  static const Choices<MemoryModel> c(
-      "memory.model", {{"fixed", MemoryModel::Fixed, "a fixed latency and a bandwidth limit"},
-                       {"dram", MemoryModel::Dram, "DRAM channels, banks and timing with a scheduling controller"}});
-  return c;
-}
-COHSIM_REGISTER_CHOICES(memory_models);
 
 const Choices<bool>& thp_policies() {  // true: always
   static const Choices<bool> c("vm.thp", {{"never", false, "4 KiB pages unless a region says otherwise"},

@@ -13,6 +13,10 @@
 
 namespace cohsim {
 
+// coherence.fabric, interpreted by the system builder (and the random tester).
+enum class Fabric { Bus, Directory };
+const Choices<Fabric>& fabrics();
+
 class Trace;
 class AccessObserver;
 

@@ -2,6 +2,7 @@
 
 #include "sim/base/error.hpp"
 #include "sim/base/registry.hpp"
+#include "sim/memory/memory_level.hpp"
 
 namespace cohsim {
 
@@ -76,7 +77,7 @@ std::string dram_config_problem(const Config& cfg, std::string& blame) {
     return "dram.write_low (" + std::to_string(p.write_low) + ") must be below dram.write_high (" +
            std::to_string(p.write_high) + ")";
   }
-  if (cfg.choice("memory.model") == "dram" && p.timing.burst_bytes() != cfg.bytes("l1d.line_size")) {
+  if (memory_models().value(cfg.choice("memory.model")) == MemoryModel::Dram && p.timing.burst_bytes() != cfg.bytes("l1d.line_size")) {
     blame = cfg.blame({"memory.model", "l1d.line_size", "dram.burst_length", "dram.bus_width", "dram.preset"});
     return "memory.model dram: one burst of " + p.timing.name + " carries " + std::to_string(p.timing.burst_bytes()) +
            " bytes (bus_width " + std::to_string(p.timing.bus_width) + " bits x burst_length " +
