@@ -122,11 +122,12 @@ int run_record(const std::vector<std::string>& all) {
 
   // What the recorder could not replay, named in the trace's header.
   std::vector<std::string> unsupported;
+  static const char* const kUnsupported = "# unsupported: ";  // as tools/record/record_runtime.cpp writes it
   {
     std::ifstream f(tmp);
     std::string line;
     while (std::getline(f, line) && (line.empty() || line[0] == '#'))
-      if (line.compare(0, 16, "# unsupported: ") == 0) unsupported.push_back(line.substr(16));
+      if (line.rfind(kUnsupported, 0) == 0) unsupported.push_back(line.substr(std::strlen(kUnsupported)));
   }
   if (!unsupported.empty()) {
     std::string list;

@@ -103,6 +103,34 @@ TEST(Record, RacesFlagsTheUnlockedCounter) {
   EXPECT_NE(races.out.find("store counter"), std::string::npos) << races.out;
 }
 
+// What the recorder cannot replay is named, and the trace refused unless asked for.
+TEST(Record, UnsupportedSynchronisationIsNamed) {
+  if (!have_clang()) GTEST_SKIP() << "clang is not installed (scripts/deps.sh installs it): recording not tested";
+  const std::string dir = temp_dir();
+  const std::string src = cohsim::test::write_temp(
+      "barrier.c",
+      "#include <pthread.h>\n#include <stdio.h>\npthread_barrier_t b; long x[2];\n"
+      "void* f(void* p) { long i = (long)p; x[i] = i + 1; pthread_barrier_wait(&b); return 0; }\n"
+      "int main() { pthread_t t[2]; pthread_barrier_init(&b, 0, 2);\n"
+      "  for (long i = 0; i < 2; ++i) pthread_create(&t[i], 0, f, (void*)i);\n"
+      "  for (int i = 0; i < 2; ++i) pthread_join(t[i], 0); printf(\"%ld\\n\", x[0] + x[1]); }\n");
+  const std::string b = build_dir();
+  std::string out;
+  ASSERT_EQ(shell("clang -fsanitize=thread -O1 -c " + src + " -o " + dir + "/bar.o && clang " + dir + "/bar.o -o " +
+                      dir + "/bar -pthread -L " + b + " -lcohsim_record -Wl,-rpath," + b,
+                  &out),
+            0)
+      << out;
+  RunResult r = run_cli({"record", "-o", dir + "/bar.trace", "--", dir + "/bar"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("pthread_barrier_wait"), std::string::npos) << r.err;
+  std::ifstream absent(dir + "/bar.trace");
+  EXPECT_FALSE(absent.good()) << "a refused recording wrote its output";
+  r = run_cli({"record", "--allow-unsupported", "-o", dir + "/bar.trace", "--", dir + "/bar"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning"), std::string::npos) << r.err;
+}
+
 TEST(Record, BadInputSaysWhy) {
   const std::string dir = temp_dir();
   RunResult r = run_cli({"record", "-o", dir + "/x.trace", "--", dir + "/missing"});
