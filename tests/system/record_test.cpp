@@ -103,6 +103,39 @@ TEST(Record, RacesFlagsTheUnlockedCounter) {
   EXPECT_NE(races.out.find("store counter"), std::string::npos) << races.out;
 }
 
+// False sharing recorded: the parallel sum's slots in one line cost more GetM than
+// padded slots, and the replayed slots add up to the printed total.
+TEST(Record, ParallelSumFalseSharingCostsGetM) {
+  if (!have_clang()) GTEST_SKIP() << "clang is not installed (scripts/deps.sh installs it): recording not tested";
+  const std::string dir = temp_dir(), b = build_dir();
+  const std::string src = std::string(COHSIM_SOURCE_DIR) + "/traces/programs/parallel_sum.c";
+  double getm[2];
+  for (int padded = 0; padded < 2; ++padded) {
+    SCOPED_TRACE(padded ? "padded" : "one line");
+    std::string out;
+    ASSERT_EQ(shell("clang -fsanitize=thread -O1 " + std::string(padded ? "-DPADDED " : "") + "-c " + src + " -o " +
+                        dir + "/ps.o && clang " + dir + "/ps.o -o " + dir + "/ps -rdynamic -pthread -L " + b +
+                        " -lcohsim_record -Wl,-rpath," + b + " && " + dir + "/ps",
+                    &out),
+              0)
+        << out;
+    const long total = printed(out, "total");
+    EXPECT_EQ(total, 256 * 257 / 2);
+    const std::string trace = dir + "/ps.trace";
+    ASSERT_EQ(run_cli({"record", "-o", trace, "--", dir + "/ps"}).exit_code, 0);
+    std::ifstream f(trace);
+    std::stringstream s;
+    s << f.rdbuf();
+    const RunResult r = cohsim::test::simulate("cores: 5\ncheck: true\n", s.str());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    double sum = 0;
+    for (int i = 0; i < 4; ++i) sum += r.at(i ? "core0.regs.partial_" + std::to_string(i * (padded ? 64 : 8)) : "core0.regs.partial");
+    EXPECT_EQ(sum, total);
+    getm[padded] = r.at("bus.msgs.GetM");
+  }
+  EXPECT_GT(getm[0], getm[1]) << "slots in one line should cost more exclusive requests than padded ones";
+}
+
 // What the recorder cannot replay is named, and the trace refused unless asked for.
 TEST(Record, UnsupportedSynchronisationIsNamed) {
   if (!have_clang()) GTEST_SKIP() << "clang is not installed (scripts/deps.sh installs it): recording not tested";
