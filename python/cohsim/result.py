@@ -2,7 +2,16 @@
 import json
 import re
 
-__all__ = ["Result", "flatten_stats"]
+__all__ = ["Result", "describe", "flatten_stats"]
+
+
+def describe(name):
+    """The declaration of statistic `name` (docs/stats.md): a dict with ``pattern``,
+    ``unit``, ``clock`` (``core``, ``uncore`` or ``dram`` for cycles, else empty) and
+    ``description``; None for a name no declaration matches."""
+    from . import _core
+
+    return _core.stat_declaration(name)
 
 
 def flatten_stats(stats):
@@ -41,6 +50,7 @@ class Result:
       line's ``--stats`` JSON (histograms as dicts); ``result["cycles"]`` reads one.
     - ``summary()``: the command line's table; ``to_json()``: the exact JSON text.
     - ``to_pandas()``: the scalar statistics as a ``pandas.Series``.
+    - ``describe(name)``: what a statistic means, its unit and clock (docs/stats.md).
     - ``completed``, ``cycles``, ``ops``, ``wall_seconds`` (host time), ``config``,
       ``trace``, ``seed``.
 
@@ -58,6 +68,18 @@ class Result:
         self.config = config
         self.trace = trace
         self.seed = seed
+
+    def describe(self, name):
+        """What a statistic means: its declaration (docs/stats.md) as a one-line string,
+        ``"core0.l1d.hits: 51 count: accesses this level received that ..."``. KeyError
+        for a name that is neither in this result nor declared."""
+        d = describe(name)
+        value = self.stats.get(name)
+        if d is None:
+            raise KeyError(f"{name!r}: no such statistic (see docs/stats.md)")
+        clock = f" ({d['clock']} clock)" if d["clock"] else ""
+        shown = "" if value is None else f" = {value if not isinstance(value, dict) else value.get('mean')}"
+        return f"{name}{shown} [{d['unit']}{clock}]: {d['description']}"
 
     def __getitem__(self, name):
         return self.stats[name]
