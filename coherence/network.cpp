@@ -263,12 +263,12 @@ COHSIM_STAT(kStatMsgs, "network.msgs.*", "count", "", "messages sent, by type");
 COHSIM_STAT(kStatVnet, "network.vnet.*", "count", "", "messages sent, by virtual network (request, forward, response)");
 COHSIM_STAT(kStatBytes, "network.bytes", "bytes", "", "bytes sent (headers and data)");
 COHSIM_STAT(kStatMessages, "network.messages", "count", "", "messages sent");
-COHSIM_STAT(kStatAvgLatency, "network.avg_latency_cycles", "cycles", "uncore", "mean time from send to delivery per message");
-COHSIM_STAT(kStatAvgQueue, "network.avg_queue_cycles", "cycles", "uncore", "mean time a message queued for its link per message");
+COHSIM_STAT(kStatAvgLatency, "network.avg_latency_uncore_cycles", "cycles", "uncore", "mean time from send to delivery per message");
+COHSIM_STAT(kStatAvgQueue, "network.avg_queue_uncore_cycles", "cycles", "uncore", "mean time a message queued for its link per message");
 COHSIM_STAT(kStatHops, "network.hops", "count", "", "inter-node link traversals (NUMA)");
 COHSIM_STAT(kStatInternode, "network.internode_messages", "count", "", "messages between NUMA nodes");
-COHSIM_STAT(kStatLinkUtil, "network.link.*.utilisation", "ratio", "", "share of the run the inter-node link (nA-nB) was busy");
-COHSIM_STAT(kStatMaxLinkUtil, "network.max_link_utilisation", "ratio", "", "the busiest inter-node link's utilisation");
+COHSIM_STAT(kStatLinkUtil, "network.link.*.utilization", "ratio", "", "share of the run the inter-node link (nA-nB) was busy");
+COHSIM_STAT(kStatMaxLinkUtil, "network.max_link_utilization", "ratio", "", "the busiest inter-node link's utilisation");
 
 void Network::register_stats(Stats& s) const {
   for (int t = 0; t < kNumNetMsgTypes; ++t)
@@ -284,19 +284,19 @@ void Network::register_stats(Stats& s) const {
   };
   const auto *lat = &latency_ticks_, *q = &queue_ticks_;
   s.derived(kStatMessages, "network.messages", [=] { return double(total()); });
-  s.derived(kStatAvgLatency, "network.avg_latency_cycles",
+  s.derived(kStatAvgLatency, "network.avg_latency_uncore_cycles",
             [=] { return total() ? double(*lat) / double(period) / double(total()) : 0.0; });
-  s.derived(kStatAvgQueue, "network.avg_queue_cycles", [=] { return total() ? double(*q) / double(period) / double(total()) : 0.0; });
+  s.derived(kStatAvgQueue, "network.avg_queue_uncore_cycles", [=] { return total() ? double(*q) / double(period) / double(total()) : 0.0; });
   s.counter(kStatHops, "network.hops", &hops_);
   s.counter(kStatInternode, "network.internode_messages", &remote_msgs_);
   const std::vector<Link>* links = &links_;
   for (std::size_t i = 0; i < links_.size(); ++i)
     if (!links_[i].name.empty())
-      s.derived(kStatLinkUtil, "network.link." + links_[i].name + ".utilisation", [=] {
+      s.derived(kStatLinkUtil, "network.link." + links_[i].name + ".utilization", [=] {
         const double now = double(sc_core::sc_time_stamp().value());
         return now > 0 ? double((*links)[i].busy_ticks) / now : 0.0;
       });
-  s.derived(kStatMaxLinkUtil, "network.max_link_utilisation", [=] {
+  s.derived(kStatMaxLinkUtil, "network.max_link_utilization", [=] {
     const double now = double(sc_core::sc_time_stamp().value());
     double m = 0;
     for (auto& l : *links) m = std::max(m, now > 0 ? double(l.busy_ticks) / now : 0.0);

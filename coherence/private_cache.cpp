@@ -774,8 +774,8 @@ COHSIM_STAT(kStatEvictions, "core*.l*.evictions", "count", "", "lines evicted to
 COHSIM_STAT(kStatHitRate, "core*.l*.hit_rate", "ratio", "", "hits / (hits + misses); 0 without accesses");
 COHSIM_STAT(kStatLocalMisses, "core*.l*.local_misses", "count", "", "misses whose home is on this core's NUMA node (directory fabric)");
 COHSIM_STAT(kStatRemoteMisses, "core*.l*.remote_misses", "count", "", "misses whose home is on another NUMA node (directory fabric)");
-COHSIM_STAT(kStatLocalMissTicks, "core*.l*.local_miss_ticks", "fs", "", "total request-to-data time of the local misses");
-COHSIM_STAT(kStatRemoteMissTicks, "core*.l*.remote_miss_ticks", "fs", "", "total request-to-data time of the remote misses");
+COHSIM_STAT(kStatLocalMissTicks, "core*.l*.local_miss_time_fs", "fs", "", "total request-to-data time of the local misses");
+COHSIM_STAT(kStatRemoteMissTicks, "core*.l*.remote_miss_time_fs", "fs", "", "total request-to-data time of the remote misses");
 COHSIM_STAT(kStatInvalidations, "core*.l*.invalidations", "count", "", "lines this coherent level lost to another core's request");
 COHSIM_STAT(kStatUpgrades, "core*.l*.upgrades", "count", "", "GetM requests sent for a line present in the cache (S->M, O->M)");
 COHSIM_STAT(kStatMshrFull, "core*.l*.mshr_full", "count", "", "access attempts refused (retried later) because every MSHR was busy");
@@ -813,8 +813,8 @@ void PrivateCache::register_stats(Stats& s) const {
   if (net_) {
     s.counter(kStatLocalMisses, coh_name_ + ".local_misses", &local_misses_);
     s.counter(kStatRemoteMisses, coh_name_ + ".remote_misses", &remote_misses_);
-    s.counter(kStatLocalMissTicks, coh_name_ + ".local_miss_ticks", &local_miss_ticks_);
-    s.counter(kStatRemoteMissTicks, coh_name_ + ".remote_miss_ticks", &remote_miss_ticks_);
+    s.counter(kStatLocalMissTicks, coh_name_ + ".local_miss_time_fs", &local_miss_ticks_);
+    s.counter(kStatRemoteMissTicks, coh_name_ + ".remote_miss_time_fs", &remote_miss_ticks_);
   }
   s.counter(kStatInvalidations, coh_name_ + ".invalidations", &invalidations_);
   s.counter(kStatUpgrades, coh_name_ + ".upgrades", &upgrades_);

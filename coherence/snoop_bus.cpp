@@ -164,8 +164,8 @@ COHSIM_STAT(kStatTransactions, "bus.transactions", "count", "", "transactions gr
 COHSIM_STAT(kStatMsgs, "bus.msgs.*", "count", "", "transactions by message (GetS, GetM, PutM, Upd)");
 COHSIM_STAT(kStatC2c, "bus.cache_to_cache", "count", "", "transactions whose data came from another cache");
 COHSIM_STAT(kStatMemWritebacks, "bus.memory_writebacks", "count", "", "dirty lines written to the level below the bus");
-COHSIM_STAT(kStatBusyCycles, "bus.busy_cycles", "cycles", "uncore", "cycles the bus was held, from grant to the end of the data phase");
-COHSIM_STAT(kStatAvgWait, "bus.avg_wait_cycles", "cycles", "uncore", "mean wait from request to grant per transaction");
+COHSIM_STAT(kStatBusyCycles, "bus.busy_uncore_cycles", "cycles", "uncore", "cycles the bus was held, from grant to the end of the data phase");
+COHSIM_STAT(kStatAvgWait, "bus.avg_wait_uncore_cycles", "cycles", "uncore", "mean wait from request to grant per transaction");
 
 void SnoopBus::register_stats(Stats& s) const {
   s.counter(kStatTransactions, "bus.transactions", &transactions_);
@@ -176,8 +176,8 @@ void SnoopBus::register_stats(Stats& s) const {
   const auto* b = &busy_ticks_;
   const auto* w = &wait_ticks_;
   const auto* n = &transactions_;
-  s.derived(kStatBusyCycles, "bus.busy_cycles", [=] { return double(*b / period); });
-  s.derived(kStatAvgWait, "bus.avg_wait_cycles", [=] { return *n ? double(*w) / double(period) / double(*n) : 0.0; });
+  s.derived(kStatBusyCycles, "bus.busy_uncore_cycles", [=] { return double(*b / period); });
+  s.derived(kStatAvgWait, "bus.avg_wait_uncore_cycles", [=] { return *n ? double(*w) / double(period) / double(*n) : 0.0; });
 }
 
 std::string SnoopBus::dump() const {

@@ -231,11 +231,11 @@ COHSIM_STAT(kStatPwcMisses, "core*.mmu.pwc_misses", "count", "", "walks that sta
 COHSIM_STAT(kStatFaults, "core*.mmu.faults", "count", "", "page faults that mapped a page (once per page)");
 COHSIM_STAT(kStatSpuriousFaults, "core*.mmu.spurious_faults", "count", "", "faults on a page another core had just mapped");
 COHSIM_STAT(kStatPteStores, "core*.mmu.pte_stores", "count", "", "page-table entry stores of the fault handler");
-COHSIM_STAT(kStatFaultCycles, "core*.mmu.fault_cycles", "cycles", "core", "cycles spent in page faults");
-COHSIM_STAT(kStatWalkCycles, "core*.mmu.walk_cycles", "cycles", "core", "cycles spent in page walks (total)");
-COHSIM_STAT(kStatStallCycles, "core*.mmu.translation_stall_cycles", "cycles", "core", "cycles operations waited for their translation");
-COHSIM_STAT(kStatWalkLatency, "core*.mmu.walk_latency", "cycles", "core", "histogram of page-walk latency");
-COHSIM_STAT(kStatAvgWalk, "core*.mmu.avg_walk_cycles", "cycles", "core", "mean page-walk latency");
+COHSIM_STAT(kStatFaultCycles, "core*.mmu.fault_core_cycles", "cycles", "core", "cycles spent in page faults");
+COHSIM_STAT(kStatWalkCycles, "core*.mmu.walk_core_cycles", "cycles", "core", "cycles spent in page walks (total)");
+COHSIM_STAT(kStatStallCycles, "core*.mmu.translation_stall_core_cycles", "cycles", "core", "cycles operations waited for their translation");
+COHSIM_STAT(kStatWalkLatency, "core*.mmu.walk_latency_core_cycles", "cycles", "core", "histogram of page-walk latency");
+COHSIM_STAT(kStatAvgWalk, "core*.mmu.avg_walk_core_cycles", "cycles", "core", "mean page-walk latency");
 
 void Mmu::register_stats(Stats& s) const {
   const std::string& p = p_.name;
@@ -258,12 +258,12 @@ void Mmu::register_stats(Stats& s) const {
   s.counter(kStatFaults, p + ".mmu.faults", &faults_);
   s.counter(kStatSpuriousFaults, p + ".mmu.spurious_faults", &spurious_faults_);
   s.counter(kStatPteStores, p + ".mmu.pte_stores", &pte_stores_);
-  s.counter(kStatFaultCycles, p + ".mmu.fault_cycles", &fault_cycles_);
-  s.counter(kStatWalkCycles, p + ".mmu.walk_cycles", &walk_cycles_);
-  s.counter(kStatStallCycles, p + ".mmu.translation_stall_cycles", &stall_cycles_);
-  s.histogram(kStatWalkLatency, p + ".mmu.walk_latency", &walk_latency_);
+  s.counter(kStatFaultCycles, p + ".mmu.fault_core_cycles", &fault_cycles_);
+  s.counter(kStatWalkCycles, p + ".mmu.walk_core_cycles", &walk_cycles_);
+  s.counter(kStatStallCycles, p + ".mmu.translation_stall_core_cycles", &stall_cycles_);
+  s.histogram(kStatWalkLatency, p + ".mmu.walk_latency_core_cycles", &walk_latency_);
   const Histogram* wl = &walk_latency_;
-  s.derived(kStatAvgWalk, p + ".mmu.avg_walk_cycles", [wl] { return wl->mean(); });
+  s.derived(kStatAvgWalk, p + ".mmu.avg_walk_core_cycles", [wl] { return wl->mean(); });
 }
 
 std::string Mmu::dump() const {

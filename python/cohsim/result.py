@@ -2,7 +2,7 @@
 import json
 import re
 
-__all__ = ["Result", "describe", "flatten_stats"]
+__all__ = ["Result", "describe", "flatten_stats", "integer_columns"]
 
 
 def describe(name):
@@ -12,6 +12,21 @@ def describe(name):
     from . import _core
 
     return _core.stat_declaration(name)
+
+
+def integer_columns(df, records):
+    """Makes every column of `df` whose values in `records` (the dicts it was built from,
+    in its row order) are all ints, where present, pandas' nullable ``Int64``: a count
+    stays an integer even where a failed run left it empty (a float64 column would turn
+    it into a float)."""
+    import pandas as pd
+
+    for c in df.columns:
+        vals = [r.get(c) for r in records]
+        present = [v for v in vals if v is not None]
+        if present and all(isinstance(v, int) and not isinstance(v, bool) and -2**63 <= v < 2**63 for v in present):
+            df[c] = pd.array(vals, dtype="Int64")
+    return df
 
 
 def flatten_stats(stats):
@@ -39,7 +54,7 @@ _CORE_COLUMNS = [  # (statistic under coreN., column title, format)
     ("l1d.hit_rate", "hit %", "{:.1%}"),
     ("l1d.invalidations", "invalidations", "{:.0f}"),
     ("l1d.writebacks", "writebacks", "{:.0f}"),
-    ("amat_cycles", "AMAT (cycles)", "{:.2f}"),
+    ("amat_core_cycles", "AMAT (cycles)", "{:.2f}"),
 ]
 
 
@@ -98,10 +113,12 @@ class Result:
 
     def to_pandas(self):
         """The scalar statistics as a ``pandas.Series`` indexed by name
-        (``result.to_pandas().filter(like="l1d.misses")``)."""
+        (``result.to_pandas().filter(like="l1d.misses")``); counts are ints, other
+        figures floats (the Series' dtype is ``object`` so that neither is converted)."""
         import pandas as pd
 
-        s = pd.Series(self.to_dict(), name="value")
+        # object dtype: counts stay Python ints (a float64 Series would turn them into floats)
+        s = pd.Series(self.to_dict(), name="value", dtype=object)
         s.index.name = "statistic"
         return s
 

@@ -45,8 +45,8 @@ COHSIM_STAT(kStatAllocated, "vm.node*.allocated_bytes", "bytes", "", "bytes of f
 COHSIM_STAT(kStatNumaLocal, "numa.local_misses", "count", "", "misses whose home is on the requester's node (NUMA)");
 COHSIM_STAT(kStatNumaRemote, "numa.remote_misses", "count", "", "misses whose home is on another node (NUMA)");
 COHSIM_STAT(kStatNumaShare, "numa.remote_share", "ratio", "", "remote_misses / (local_misses + remote_misses)");
-COHSIM_STAT(kStatNumaLocalLat, "numa.local_miss_latency_cycles", "cycles", "uncore", "mean request-to-data latency of the local misses");
-COHSIM_STAT(kStatNumaRemoteLat, "numa.remote_miss_latency_cycles", "cycles", "uncore", "mean request-to-data latency of the remote misses");
+COHSIM_STAT(kStatNumaLocalLat, "numa.local_miss_latency_uncore_cycles", "cycles", "uncore", "mean request-to-data latency of the local misses");
+COHSIM_STAT(kStatNumaRemoteLat, "numa.remote_miss_latency_uncore_cycles", "cycles", "uncore", "mean request-to-data latency of the remote misses");
 
 namespace {
 
@@ -443,9 +443,9 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
       const double l = total(0), r = total(1);
       return l + r > 0 ? r / (l + r) : 0.0;
     });
-    stats_.derived(kStatNumaLocalLat, "numa.local_miss_latency_cycles",
+    stats_.derived(kStatNumaLocalLat, "numa.local_miss_latency_uncore_cycles",
                    [=] { return total(0) > 0 ? total(2) / double(period) / total(0) : 0.0; });
-    stats_.derived(kStatNumaRemoteLat, "numa.remote_miss_latency_cycles",
+    stats_.derived(kStatNumaRemoteLat, "numa.remote_miss_latency_uncore_cycles",
                    [=] { return total(1) > 0 ? total(3) / double(period) / total(1) : 0.0; });
   }
 }
@@ -582,7 +582,7 @@ std::string System::summary() const {
       << uint64_t(get(p + ".rmws")) << std::setw(11) << uint64_t(get(p + ".cycles")) << std::setw(11)
       << uint64_t(get(p + ".l1d.hits")) << std::setw(9) << uint64_t(get(p + ".l1d.misses")) << std::setw(8)
       << std::setprecision(1) << 100 * get(p + ".l1d.hit_rate") << std::setw(8) << std::setprecision(2)
-      << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1) << get(p + ".amat_cycles") << "\n";
+      << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1) << get(p + ".amat_core_cycles") << "\n";
   }
   o << "\n";
   // Shared levels and memory: summed over the NUMA nodes.
@@ -616,12 +616,12 @@ std::string System::summary() const {
       << get("network.msgs.Fwd-GetS") + get("network.msgs.Fwd-GetM") << ", Inv " << get("network.msgs.Inv")
       << ", Inv-Ack " << get("network.msgs.Inv-Ack") << ", Data " << get("network.msgs.Data") << ", Puts "
       << get("network.msgs.PutS") + get("network.msgs.PutM") + get("network.msgs.PutE") + get("network.msgs.PutO")
-      << "), avg latency " << std::setprecision(1) << get("network.avg_latency_cycles") << " cycles\n";
+      << "), avg latency " << std::setprecision(1) << get("network.avg_latency_uncore_cycles") << " cycles\n";
     if (m.nodes.size() > 1)
       o << std::setprecision(0) << "numa           " << m.nodes.size() << " nodes, " << get("numa.local_misses")
         << " local and " << get("numa.remote_misses") << " remote misses (" << std::setprecision(1)
-        << 100 * get("numa.remote_share") << "% remote), miss latency local " << get("numa.local_miss_latency_cycles")
-        << " / remote " << get("numa.remote_miss_latency_cycles") << " uncore cycles\n";
+        << 100 * get("numa.remote_share") << "% remote), miss latency local " << get("numa.local_miss_latency_uncore_cycles")
+        << " / remote " << get("numa.remote_miss_latency_uncore_cycles") << " uncore cycles\n";
   } else
     o << std::setprecision(0) << "bus            " << get("bus.transactions") << " transactions (GetS "
       << get("bus.msgs.GetS") << ", GetM " << get("bus.msgs.GetM") << ", PutM " << get("bus.msgs.PutM")
@@ -637,7 +637,7 @@ std::string System::summary() const {
     for (std::size_t i = 0; i < m.cores.size(); ++i) {
       const std::string p = "core" + std::to_string(i);
       dh += get(p + ".dtlb.hits"), dm += get(p + ".dtlb.misses"), sh += get(p + ".stlb.hits");
-      sm += get(p + ".stlb.misses"), walks += get(p + ".mmu.walks"), wc += get(p + ".mmu.walk_cycles");
+      sm += get(p + ".stlb.misses"), walks += get(p + ".mmu.walks"), wc += get(p + ".mmu.walk_core_cycles");
       faults += get(p + ".mmu.faults"), pte += get(p + ".mmu.pte_loads");
     }
     o << std::setprecision(0) << "TLBs           dTLB " << dh << " hits, " << dm << " misses";

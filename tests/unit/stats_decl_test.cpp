@@ -74,15 +74,15 @@ TEST(StatDeclarations, EveryOneIsWellFormed) {
 
 TEST(StatDeclarations, RegistrationCarriesTheDeclaration) {
   const StatDecl* hits = find_stat_declaration("core0.l1d.hits");
-  const StatDecl* stall = find_stat_declaration("core0.fence_stall_cycles");
+  const StatDecl* stall = find_stat_declaration("core0.fence_stall_core_cycles");
   ASSERT_TRUE(hits && stall);
   Stats s;
   const std::uint64_t n = 3;
   s.counter(*hits, "core0.l1d.hits", &n);
-  s.set(*stall, "core0.fence_stall_cycles", 7);
+  s.set(*stall, "core0.fence_stall_core_cycles", 7);
   ASSERT_NE(s.declaration("core0.l1d.hits"), nullptr);
   EXPECT_STREQ(s.declaration("core0.l1d.hits")->unit, "count");
-  EXPECT_STREQ(s.declaration("core0.fence_stall_cycles")->clock, "core");
+  EXPECT_STREQ(s.declaration("core0.fence_stall_core_cycles")->clock, "core");
   EXPECT_EQ(s.declaration("core0.l1d.misses"), nullptr);  // declared, but not registered here
   EXPECT_EQ(s.get("core0.l1d.hits"), 3u);
 }
