@@ -268,7 +268,7 @@ COHSIM_STAT(kStatAvgQueue, "network.avg_queue_uncore_cycles", "cycles", "uncore"
 COHSIM_STAT(kStatHops, "network.hops", "count", "", "inter-node link traversals (NUMA)");
 COHSIM_STAT(kStatInternode, "network.internode_messages", "count", "", "messages between NUMA nodes");
 COHSIM_STAT(kStatLinkUtil, "network.link.*.utilization", "ratio", "", "share of the run the inter-node link (nA-nB) was busy");
-COHSIM_STAT(kStatMaxLinkUtil, "network.max_link_utilization", "ratio", "", "the busiest inter-node link's utilisation");
+COHSIM_STAT(kStatMaxLinkUtil, "network.max_link_utilization", "ratio", "", "the busiest inter-node link's utilization");
 
 void Network::register_stats(Stats& s) const {
   for (int t = 0; t < kNumNetMsgTypes; ++t)
