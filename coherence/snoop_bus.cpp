@@ -159,17 +159,25 @@ void SnoopBus::memory_ready(std::uint64_t, Tick ready) {
   schedule(end);
 }
 
+// Statistics (docs/stats.md), registered with coherence.fabric: bus.
+COHSIM_STAT(kStatTransactions, "bus.transactions", "count", "", "transactions granted the bus (address phases)");
+COHSIM_STAT(kStatMsgs, "bus.msgs.*", "count", "", "transactions by message (GetS, GetM, PutM, Upd)");
+COHSIM_STAT(kStatC2c, "bus.cache_to_cache", "count", "", "transactions whose data came from another cache");
+COHSIM_STAT(kStatMemWritebacks, "bus.memory_writebacks", "count", "", "dirty lines written to the level below the bus");
+COHSIM_STAT(kStatBusyCycles, "bus.busy_uncore_cycles", "cycles", "uncore", "cycles the bus was held, from grant to the end of the data phase");
+COHSIM_STAT(kStatAvgWait, "bus.avg_wait_uncore_cycles", "cycles", "uncore", "mean wait from request to grant per transaction");
+
 void SnoopBus::register_stats(Stats& s) const {
-  s.counter("bus.transactions", &transactions_);
-  for (int m = 0; m < kNumBusMsgs; ++m) s.counter(std::string("bus.msgs.") + cohsim::name(BusMsg(m)), &msgs_[m]);
-  s.counter("bus.cache_to_cache", &c2c_);
-  s.counter("bus.memory_writebacks", &mem_writebacks_);
+  s.counter(kStatTransactions, "bus.transactions", &transactions_);
+  for (int m = 0; m < kNumBusMsgs; ++m) s.counter(kStatMsgs, std::string("bus.msgs.") + cohsim::name(BusMsg(m)), &msgs_[m]);
+  s.counter(kStatC2c, "bus.cache_to_cache", &c2c_);
+  s.counter(kStatMemWritebacks, "bus.memory_writebacks", &mem_writebacks_);
   const Tick period = p_.period;
   const auto* b = &busy_ticks_;
   const auto* w = &wait_ticks_;
   const auto* n = &transactions_;
-  s.derived("bus.busy_cycles", [=] { return double(*b / period); });
-  s.derived("bus.avg_wait_cycles", [=] { return *n ? double(*w) / double(period) / double(*n) : 0.0; });
+  s.derived(kStatBusyCycles, "bus.busy_uncore_cycles", [=] { return double(*b / period); });
+  s.derived(kStatAvgWait, "bus.avg_wait_uncore_cycles", [=] { return *n ? double(*w) / double(period) / double(*n) : 0.0; });
 }
 
 std::string SnoopBus::dump() const {

@@ -807,40 +807,66 @@ void Core::perform_rmw(Tick t, Tick ready) {
   retire_inst();
 }
 
+// Statistics (docs/stats.md).
+COHSIM_STAT(kStatOps, "core*.ops", "count", "", "trace operations this core retired");
+COHSIM_STAT(kStatInstructions, "core*.instructions", "count", "", "instructions retired, as the lowering emits them for the ISA (a fence or RMW sequence counts each instruction; `compute N` counts one)");
+COHSIM_STAT(kStatLoads, "core*.loads", "count", "", "load instructions executed (those forwarded from the store buffer included)");
+COHSIM_STAT(kStatStores, "core*.stores", "count", "", "store instructions executed");
+COHSIM_STAT(kStatRmws, "core*.rmws", "count", "", "read-modify-write operations executed (locked RMW, AMO, LL/SC loop)");
+COHSIM_STAT(kStatFences, "core*.fences", "count", "", "fence and barrier instructions executed");
+COHSIM_STAT(kStatComputes, "core*.computes", "count", "", "`compute N` operations executed");
+COHSIM_STAT(kStatIfetches, "core*.ifetches", "count", "", "instruction-fetch operations executed");
+COHSIM_STAT(kStatForwarded, "core*.forwarded_loads", "count", "", "loads answered by the store buffer (they never reach the L1D)");
+COHSIM_STAT(kStatSbFull, "core*.store_buffer_full", "count", "", "store issue attempts refused because the store buffer was full");
+COHSIM_STAT(kStatLqFull, "core*.load_queue_full", "count", "", "load issue attempts refused because the load queue was full");
+COHSIM_STAT(kStatFenceStall, "core*.fence_stall_core_cycles", "cycles", "core", "cycles fences held the core");
+COHSIM_STAT(kStatRmwStall, "core*.rmw_stall_core_cycles", "cycles", "core", "cycles read-modify-writes held the core");
+COHSIM_STAT(kStatForwardStall, "core*.forward_stall_core_cycles", "cycles", "core", "cycles loads waited to be forwarded from the store buffer");
+COHSIM_STAT(kStatComputeCycles, "core*.compute_core_cycles", "cycles", "core", "cycles of non-memory work (the sum of the `compute N` operations)");
+COHSIM_STAT(kStatFencesByKind, "core*.fences_by_kind.*", "count", "", "fences executed, by kind (mfence, dmb_ish, dmb_ishld, fence_rw_rw, fence_r_rw, fence_rw_w, fence_tso)");
+COHSIM_STAT(kStatFenceStallByKind, "core*.fence_stall_core_cycles_by_kind.*", "cycles", "core", "cycles fences held the core, by kind");
+COHSIM_STAT(kStatScFailures, "core*.sc_failures", "count", "", "store-exclusive / SC failures: retries of LL/SC loops");
+COHSIM_STAT(kStatBarriers, "core*.barriers", "count", "", "barrier instructions (dmb, RISC-V fence) executed by a weakly ordered core; included in fences");
+COHSIM_STAT(kStatAcquires, "core*.acquires", "count", "", "acquire accesses executed (ldar, aq bits; AArch64, RISC-V)");
+COHSIM_STAT(kStatReleases, "core*.releases", "count", "", "release accesses executed (stlr, rl bits; AArch64, RISC-V)");
+COHSIM_STAT(kStatOooDrains, "core*.out_of_order_drains", "count", "", "stores that left the store buffer before an older one (AArch64, RISC-V)");
+COHSIM_STAT(kStatLoadLatency, "core*.load_latency_core_cycles", "cycles", "core", "histogram of load latency, issue to data (count, mean, max, power-of-two buckets)");
+COHSIM_STAT(kStatAmat, "core*.amat_core_cycles", "cycles", "core", "mean load latency from issue to data (the load_latency histogram's mean)");
+
 void Core::register_stats(Stats& s) const {
   const std::string p = std::string(name());
-  s.counter(p + ".ops", &ops_);
-  s.counter(p + ".instructions", &instructions_);
-  s.counter(p + ".loads", &loads_);
-  s.counter(p + ".stores", &stores_);
-  s.counter(p + ".rmws", &rmws_);
-  s.counter(p + ".fences", &fences_);
-  s.counter(p + ".computes", &computes_);
-  s.counter(p + ".ifetches", &ifetches_);
-  s.counter(p + ".forwarded_loads", &forwarded_);
-  s.counter(p + ".store_buffer_full", &sb_full_);
-  s.counter(p + ".load_queue_full", &lq_full_);
-  s.counter(p + ".fence_stall_cycles", &fence_stall_);
-  s.counter(p + ".rmw_stall_cycles", &rmw_stall_);
-  s.counter(p + ".forward_stall_cycles", &forward_stall_);
-  s.counter(p + ".compute_cycles", &busy_cycles_);
+  s.counter(kStatOps, p + ".ops", &ops_);
+  s.counter(kStatInstructions, p + ".instructions", &instructions_);
+  s.counter(kStatLoads, p + ".loads", &loads_);
+  s.counter(kStatStores, p + ".stores", &stores_);
+  s.counter(kStatRmws, p + ".rmws", &rmws_);
+  s.counter(kStatFences, p + ".fences", &fences_);
+  s.counter(kStatComputes, p + ".computes", &computes_);
+  s.counter(kStatIfetches, p + ".ifetches", &ifetches_);
+  s.counter(kStatForwarded, p + ".forwarded_loads", &forwarded_);
+  s.counter(kStatSbFull, p + ".store_buffer_full", &sb_full_);
+  s.counter(kStatLqFull, p + ".load_queue_full", &lq_full_);
+  s.counter(kStatFenceStall, p + ".fence_stall_core_cycles", &fence_stall_);
+  s.counter(kStatRmwStall, p + ".rmw_stall_core_cycles", &rmw_stall_);
+  s.counter(kStatForwardStall, p + ".forward_stall_core_cycles", &forward_stall_);
+  s.counter(kStatComputeCycles, p + ".compute_core_cycles", &busy_cycles_);
   for (unsigned k = 0; k < fence_names_.size(); ++k) {
     if (!fence_names_[k]) continue;
     std::string n = fence_names_[k];  // "dmb ish", "fence r,rw", "fence.tso" -> dmb_ish, fence_r_rw, fence_tso
     for (char& c : n)
       if (c == ' ' || c == ',' || c == '.') c = '_';
-    s.counter(p + ".fences_by_kind." + n, &fences_by_kind_[k]);
-    s.counter(p + ".fence_stall_cycles_by_kind." + n, &fence_stall_by_kind_[k]);
+    s.counter(kStatFencesByKind, p + ".fences_by_kind." + n, &fences_by_kind_[k]);
+    s.counter(kStatFenceStallByKind, p + ".fence_stall_core_cycles_by_kind." + n, &fence_stall_by_kind_[k]);
   }
-  s.counter(p + ".sc_failures", &sc_failures_);  // store-exclusive / SC failures: retries of LL/SC loops
-  s.counter(p + ".barriers", &barriers_);
-  s.counter(p + ".acquires", &acquires_);
-  s.counter(p + ".releases", &releases_);
-  s.counter(p + ".out_of_order_drains", &out_of_order_drains_);
-  s.histogram(p + ".load_latency", &load_latency_);
+  s.counter(kStatScFailures, p + ".sc_failures", &sc_failures_);  // store-exclusive / SC failures: retries of LL/SC loops
+  s.counter(kStatBarriers, p + ".barriers", &barriers_);
+  s.counter(kStatAcquires, p + ".acquires", &acquires_);
+  s.counter(kStatReleases, p + ".releases", &releases_);
+  s.counter(kStatOooDrains, p + ".out_of_order_drains", &out_of_order_drains_);
+  s.histogram(kStatLoadLatency, p + ".load_latency_core_cycles", &load_latency_);
   const Histogram* h = &load_latency_;
   // AMAT: the mean load latency in core cycles, from issue to data.
-  s.derived(p + ".amat_cycles", [h] { return h->mean(); });
+  s.derived(kStatAmat, p + ".amat_core_cycles", [h] { return h->mean(); });
 }
 
 std::string Core::spin_report() const {

@@ -15,6 +15,7 @@
 #include "cpu/trace/trace.hpp"
 #include "cpu/trace/trace_convert.hpp"
 #include "cpu/trace/trace_stats.hpp"
+#include "sim/base/stats.hpp"
 #include "sim/base/error.hpp"
 #include "sim/base/version.hpp"
 #include "sim/config/config.hpp"
@@ -276,6 +277,19 @@ PYBIND11_MODULE(_core, m) {
     user_errors_as(errors().trace, [&] { convert_trace(in, out); });
   });
   m.def("trace_output_format", [](const std::string& out) { return std::string(trace_output_format(out)); });
+
+  // The declaration of a statistic (docs/stats.md): a dict, or None for an undeclared name.
+  m.def("stat_declaration", [](const std::string& name) -> py::object {
+    const StatDecl* d = find_stat_declaration(name);
+    if (!d) return py::none();
+    py::dict out;
+    out["pattern"] = d->pattern;
+    out["unit"] = d->unit;
+    out["clock"] = d->clock;
+    out["description"] = d->description;
+    return out;
+  });
+  m.def("stats_schema_json", &stats_schema_json);
 
   m.def("run_litmus", &run_litmus_json, py::arg("path"), py::arg("config"), py::arg("isa"), py::arg("lse"),
         py::arg("runs"), py::arg("seed"), py::arg("jobs"), py::arg("expect"));

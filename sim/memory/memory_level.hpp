@@ -49,6 +49,10 @@ class MemoryLevel {
   virtual void peek_line(LineAddr line, std::uint8_t* out) const = 0;
 };
 
+// The line traffic every memory model counts: PREFIX.reads, .writes, .bytes.
+void register_memory_traffic_stats(Stats& s, const std::string& prefix, const std::uint64_t* reads,
+                                   const std::uint64_t* writes, unsigned line_size);
+
 // Main memory as a fixed-latency, bandwidth-limited model (named as such): every
 // line transfer occupies the channel for line_size / bandwidth; a read's data
 // arrives `latency` after its transfer slot. Real DRAM timing is a later model.

@@ -28,6 +28,26 @@
 
 namespace cohsim {
 
+// Statistics of the whole system (docs/stats.md).
+COHSIM_STAT(kStatCycles, "cycles", "cycles", "core", "core cycles until the last core finished");
+COHSIM_STAT(kStatCompleted, "completed", "flag", "", "1 if every thread ran to its end, 0 if the run stopped at max_cycles");
+COHSIM_STAT(kStatOps, "ops", "count", "", "trace operations retired by all cores");
+COHSIM_STAT(kStatTimePs, "time_ps", "ps", "", "simulated time until the last core finished");
+COHSIM_STAT(kStatCoreCycles, "core*.cycles", "cycles", "core", "core cycles until this core finished");
+COHSIM_STAT(kStatRegs, "core*.regs.*", "value", "", "the final value of a register the trace names");
+COHSIM_STAT(kStatMpki, "core*.l1d.mpki", "per_1000_ops", "", "L1D misses (all kinds) per 1000 trace operations");
+COHSIM_STAT(kStatBusUtil, "bus.utilization", "ratio", "", "share of the run the bus was held");
+COHSIM_STAT(kStatPages4K, "vm.pages_4KiB", "count", "", "4 KiB pages mapped");
+COHSIM_STAT(kStatPages2M, "vm.pages_2MiB", "count", "", "2 MiB pages mapped");
+COHSIM_STAT(kStatPages1G, "vm.pages_1GiB", "count", "", "1 GiB pages mapped");
+COHSIM_STAT(kStatTableFrames, "vm.table_frames", "count", "", "page-table frames allocated");
+COHSIM_STAT(kStatAllocated, "vm.node*.allocated_bytes", "bytes", "", "bytes of frames taken from the memory node");
+COHSIM_STAT(kStatNumaLocal, "numa.local_misses", "count", "", "misses whose home is on the requester's node (NUMA)");
+COHSIM_STAT(kStatNumaRemote, "numa.remote_misses", "count", "", "misses whose home is on another node (NUMA)");
+COHSIM_STAT(kStatNumaShare, "numa.remote_share", "ratio", "", "remote_misses / (local_misses + remote_misses)");
+COHSIM_STAT(kStatNumaLocalLat, "numa.local_miss_latency_uncore_cycles", "cycles", "uncore", "mean request-to-data latency of the local misses");
+COHSIM_STAT(kStatNumaRemoteLat, "numa.remote_miss_latency_uncore_cycles", "cycles", "uncore", "mean request-to-data latency of the remote misses");
+
 // The choices of the keys this file interprets (the other choices live beside their
 // components: protocols, replacement, topology, DRAM, page tables, placement,
 // memory.model in sim/memory/memory_level.cpp).
@@ -527,12 +547,12 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     if (vm) m.mmus[i]->register_stats(stats_);
   }
   if (vm) {
-    stats_.counter("vm.pages_4KiB", &m.page_table->pages(0));
-    stats_.counter("vm.pages_2MiB", &m.page_table->pages(1));
-    stats_.counter("vm.pages_1GiB", &m.page_table->pages(2));
-    stats_.counter("vm.table_frames", &m.page_table->table_frames());
+    stats_.counter(kStatPages4K, "vm.pages_4KiB", &m.page_table->pages(0));
+    stats_.counter(kStatPages2M, "vm.pages_2MiB", &m.page_table->pages(1));
+    stats_.counter(kStatPages1G, "vm.pages_1GiB", &m.page_table->pages(2));
+    stats_.counter(kStatTableFrames, "vm.table_frames", &m.page_table->table_frames());
     for (unsigned n = 0; n < m.frames->nodes(); ++n)
-      stats_.counter("vm.node" + std::to_string(n) + ".allocated_bytes", &m.frames->allocated_bytes(n));
+      stats_.counter(kStatAllocated, "vm.node" + std::to_string(n) + ".allocated_bytes", &m.frames->allocated_bytes(n));
   }
   if (m.bus) m.bus->register_stats(stats_);
   if (m.net) m.net->register_stats(stats_);
@@ -551,15 +571,15 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
       return v;
     };
     const Tick period = m.uncore_period;
-    stats_.derived("numa.local_misses", [=] { return total(0); });
-    stats_.derived("numa.remote_misses", [=] { return total(1); });
-    stats_.derived("numa.remote_share", [=] {
+    stats_.derived(kStatNumaLocal, "numa.local_misses", [=] { return total(0); });
+    stats_.derived(kStatNumaRemote, "numa.remote_misses", [=] { return total(1); });
+    stats_.derived(kStatNumaShare, "numa.remote_share", [=] {
       const double l = total(0), r = total(1);
       return l + r > 0 ? r / (l + r) : 0.0;
     });
-    stats_.derived("numa.local_miss_latency_cycles",
+    stats_.derived(kStatNumaLocalLat, "numa.local_miss_latency_uncore_cycles",
                    [=] { return total(0) > 0 ? total(2) / double(period) / total(0) : 0.0; });
-    stats_.derived("numa.remote_miss_latency_cycles",
+    stats_.derived(kStatNumaRemoteLat, "numa.remote_miss_latency_uncore_cycles",
                    [=] { return total(1) > 0 ? total(3) / double(period) / total(1) : 0.0; });
   }
 }
@@ -640,23 +660,23 @@ RunOutcome System::run() {
   for (auto& nm : m.nodes)
     if (nm.dram) nm.dram->finish(finish);
   m.total_cycles = out.cycles;
-  stats_.set("cycles", out.cycles);
-  stats_.set("completed", out.completed ? 1 : 0);
-  stats_.set("ops", out.ops);
+  stats_.set(kStatCycles, "cycles", out.cycles);
+  stats_.set(kStatCompleted, "completed", out.completed ? 1 : 0);
+  stats_.set(kStatOps, "ops", out.ops);
   for (std::size_t i = 0; i < m.cores.size(); ++i) {
     const std::string p = "core" + std::to_string(i);
     const Core& c = *m.cores[i];
-    stats_.set(p + ".cycles", (c.done() ? c.finish_tick() : finish) / m.core_period);
+    stats_.set(kStatCoreCycles, p + ".cycles", (c.done() ? c.finish_tick() : finish) / m.core_period);
     if (i < m.trace->threads()) {
       const auto& names = m.trace->registers(unsigned(i));
-      for (std::size_t r = 0; r < names.size(); ++r) stats_.set(p + ".regs." + names[r], c.registers()[r]);
+      for (std::size_t r = 0; r < names.size(); ++r) stats_.set(kStatRegs, p + ".regs." + names[r], c.registers()[r]);
     }
     const double ops = double(c.ops());
-    stats_.set_real(p + ".l1d.mpki", ops ? double(stats_.get(p + ".l1d.misses")) * 1000.0 / ops : 0.0);
+    stats_.set_real(kStatMpki, p + ".l1d.mpki", ops ? double(stats_.get(p + ".l1d.misses")) * 1000.0 / ops : 0.0);
   }
   const double uncore_cycles = double(finish) / double(m.uncore_period);
-  if (m.bus) stats_.set_real("bus.utilization", uncore_cycles > 0 ? m.bus->busy_cycles() / uncore_cycles : 0.0);
-  stats_.set("time_ps", finish / 1000);
+  if (m.bus) stats_.set_real(kStatBusUtil, "bus.utilization", uncore_cycles > 0 ? m.bus->busy_cycles() / uncore_cycles : 0.0);
+  stats_.set(kStatTimePs, "time_ps", finish / 1000);
   return out;
 }
 
@@ -696,7 +716,7 @@ std::string System::summary() const {
       << uint64_t(get(p + ".rmws")) << std::setw(11) << uint64_t(get(p + ".cycles")) << std::setw(11)
       << uint64_t(get(p + ".l1d.hits")) << std::setw(9) << uint64_t(get(p + ".l1d.misses")) << std::setw(8)
       << std::setprecision(1) << 100 * get(p + ".l1d.hit_rate") << std::setw(8) << std::setprecision(2)
-      << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1) << get(p + ".amat_cycles") << "\n";
+      << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1) << get(p + ".amat_core_cycles") << "\n";
   }
   o << "\n";
   // Shared levels and memory: summed over the NUMA nodes.
@@ -730,12 +750,12 @@ std::string System::summary() const {
       << get("network.msgs.Fwd-GetS") + get("network.msgs.Fwd-GetM") << ", Inv " << get("network.msgs.Inv")
       << ", Inv-Ack " << get("network.msgs.Inv-Ack") << ", Data " << get("network.msgs.Data") << ", Puts "
       << get("network.msgs.PutS") + get("network.msgs.PutM") + get("network.msgs.PutE") + get("network.msgs.PutO")
-      << "), avg latency " << std::setprecision(1) << get("network.avg_latency_cycles") << " cycles\n";
+      << "), avg latency " << std::setprecision(1) << get("network.avg_latency_uncore_cycles") << " cycles\n";
     if (m.nodes.size() > 1)
       o << std::setprecision(0) << "numa           " << m.nodes.size() << " nodes, " << get("numa.local_misses")
         << " local and " << get("numa.remote_misses") << " remote misses (" << std::setprecision(1)
-        << 100 * get("numa.remote_share") << "% remote), miss latency local " << get("numa.local_miss_latency_cycles")
-        << " / remote " << get("numa.remote_miss_latency_cycles") << " uncore cycles\n";
+        << 100 * get("numa.remote_share") << "% remote), miss latency local " << get("numa.local_miss_latency_uncore_cycles")
+        << " / remote " << get("numa.remote_miss_latency_uncore_cycles") << " uncore cycles\n";
   } else
     o << std::setprecision(0) << "bus            " << get("bus.transactions") << " transactions (GetS "
       << get("bus.msgs.GetS") << ", GetM " << get("bus.msgs.GetM") << ", PutM " << get("bus.msgs.PutM")
@@ -751,7 +771,7 @@ std::string System::summary() const {
     for (std::size_t i = 0; i < m.cores.size(); ++i) {
       const std::string p = "core" + std::to_string(i);
       dh += get(p + ".dtlb.hits"), dm += get(p + ".dtlb.misses"), sh += get(p + ".stlb.hits");
-      sm += get(p + ".stlb.misses"), walks += get(p + ".mmu.walks"), wc += get(p + ".mmu.walk_cycles");
+      sm += get(p + ".stlb.misses"), walks += get(p + ".mmu.walks"), wc += get(p + ".mmu.walk_core_cycles");
       faults += get(p + ".mmu.faults"), pte += get(p + ".mmu.pte_loads");
     }
     o << std::setprecision(0) << "TLBs           dTLB " << dh << " hits, " << dm << " misses";
