@@ -22,6 +22,7 @@ struct SnoopReply {
   bool shared = false;      // another cache holds the line (the wired-OR "shared" line)
   bool no_data = false;     // the requester's own copy suffices (an owner's upgrade)
   Tick supply_latency = 0;  // how long the supplying cache takes to read its copy
+  bool unchanged = false;   // an update whose store did not happen (a failed store-exclusive)
 };
 
 class BusClient {

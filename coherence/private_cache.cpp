@@ -310,8 +310,10 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         ++updates_received_;
         updated = true;
         // Another core wrote the line: an exclusive reservation on it is gone, as
-        // with an invalidation.
-        if (listener_) listener_->line_lost(line);
+        // with an invalidation. An update that carries no store is no write: it
+        // leaves reservations alone (else failed store-exclusives' updates break
+        // every other core's reservation, and LL/SC loops livelock).
+        if (listener_ && !r->unchanged) listener_->line_lost(line);
         break;
       case Action::OwnDataSuffices: r->no_data = true; break;
       case Action::SendDataToDir:
@@ -473,7 +475,11 @@ void PrivateCache::bus_own(Tick t, BusMsg m, LineAddr line, SnoopReply& r) {
   static constexpr Event own[] = {Event::OwnGetS, Event::OwnGetM, Event::OwnPutM, Event::OwnUpd};
   Event e = own[int(m)];
   if (m == BusMsg::Upd && !r.shared && table_.uses(Event::OwnUpdAlone)) e = Event::OwnUpdAlone;
+  granted_store_ = false;
   execute(t, line, l, e, &r);
+  // The store an update was for writes while the grant lasts; if it did not (a
+  // store-exclusive that lost its reservation fails), the update changes nothing.
+  if (m == BusMsg::Upd) r.unchanged = !granted_store_;
 }
 
 void PrivateCache::bus_snoop(Tick t, BusMsg m, LineAddr line, SnoopReply& r) {
@@ -577,7 +583,7 @@ std::uint64_t PrivateCache::read(Tick t, Addr a, unsigned size) {
 
 void PrivateCache::write(Tick t, Addr a, unsigned size, std::uint64_t v) {
   const LineAddr line = coh_->line_of(a);
-  if (line == store_grant_) store_grant_ = kNoLine;
+  if (line == store_grant_) store_grant_ = kNoLine, granted_store_ = true;
   const unsigned off = unsigned(a & (coh_->line_size() - 1));
   if (upper_) {
     int w = upper_->find(line);
@@ -642,6 +648,10 @@ std::string PrivateCache::dump_pending() const {
     o << " WAITING[" << cohsim::name(m.type) << " " << hex(m.line * coh_->line_size()) << " from " << m.src << "]";
     any = true;
   }
+  if (held_ != kNoLine) {
+    o << " HELD[" << hex(held_ * coh_->line_size()) << "]";
+    any = true;
+  }
   if (!any) o << " nothing pending";
   return o.str();
 }
@@ -677,25 +687,48 @@ void PrivateCache::receive(Tick t, const NetMsg& m, const std::uint8_t* data) {
   const bool forward = vnet_of(m.type) == VNet::Forward;
   bool waiting = false;
   for (auto& p : parked_) waiting |= p.line == m.line;
-  if ((forward && waiting) || !deliver(t, m, data)) {
+  // Another cache's request for a line we hold waits until we release it.
+  const bool deferred = m.line == held_ && (m.type == NetMsgType::FwdGetS || m.type == NetMsgType::FwdGetM ||
+                                            m.type == NetMsgType::Inv);
+  if ((forward && (waiting || deferred)) || !deliver(t, m, data)) {
     if (!forward)
       throw SimError(coh_name_ + ": a " + std::string(cohsim::name(m.type)) + " cannot wait\n" + dump_pending());
     parked_.push_back(m);
     return;
   }
-  // The line changed: what waited for it may go on, oldest first.
+  // The line changed: what waited for it may go on.
+  deliver_parked(t, m.line);
+}
+
+void PrivateCache::deliver_parked(Tick t, LineAddr line) {
+  if (line == held_) return;
   for (std::size_t i = 0; i < parked_.size();) {
-    if (parked_[i].line != m.line) {
+    if (parked_[i].line != line) {
       ++i;
       continue;
     }
-    const Loc l = locate(m.line);
-    if (table_.cell(state_at(m.line, l), forward_event(parked_[i].type)).kind == CellKind::Stall) break;
+    const Loc l = locate(line);
+    if (table_.cell(state_at(line, l), forward_event(parked_[i].type)).kind == CellKind::Stall) break;
     const NetMsg p = parked_[i];
     parked_.erase(parked_.begin() + std::ptrdiff_t(i));
     deliver(t, p, nullptr);
     i = 0;
   }
+}
+
+bool PrivateCache::hold(LineAddr line) {
+  if (held_ != kNoLine || permission(line) != Permission::Write) return false;
+  held_ = line;
+  if (bus_) bus_->hold(bus_id_, line);
+  return true;
+}
+
+void PrivateCache::release(Tick t) {
+  if (held_ == kNoLine) return;
+  const LineAddr line = held_;
+  held_ = kNoLine;
+  if (bus_) bus_->release(bus_id_, t);
+  else deliver_parked(t, line);
 }
 
 bool PrivateCache::deliver(Tick t, const NetMsg& m, const std::uint8_t* data) {

@@ -124,6 +124,15 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   // NetEndpoint (on a directory)
   void receive(Tick t, const NetMsg& m, const std::uint8_t* data) override;
 
+  // Exclusive-monitor forward progress (docs/lowering.md, "Exclusive monitors"): while
+  // this cache holds a line, other caches' requests for it wait (on the bus they are
+  // not granted; on a directory their forwards park here). Only a line this cache may
+  // write can be held (false otherwise); the core releases it within a bounded window.
+  // release() may deliver parked forwards: call it outside the cache's callbacks.
+  bool hold(LineAddr line);
+  void release(Tick t);
+  LineAddr held() const { return held_; }
+
   void set_listener(CacheListener* l) { listener_ = l; }
   Permission permission(LineAddr line) const;  // for the checker
   const std::string& name() const { return p_.name; }
@@ -192,6 +201,7 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   void net_send(Tick t, NetMsgType type, LineAddr line, int dst, const std::uint8_t* data, int acks = 0,
                 bool to_home = false);
   bool deliver(Tick t, const NetMsg& m, const std::uint8_t* data);  // false: the table stalls it
+  void deliver_parked(Tick t, LineAddr line);                        // what waited on the line, oldest first
   std::string fabric_dump() const;
 
   PrivateCacheParams p_;
@@ -241,6 +251,8 @@ class PrivateCache final : public BusClient, public NetEndpoint {
                 updates_received_ = 0;
   static constexpr LineAddr kNoLine = ~LineAddr(0);
   LineAddr store_grant_ = kNoLine;    // a StoreHit at a bus event lets this line's waiting store write
+  LineAddr held_ = kNoLine;           // the line held for a store-exclusive (see hold())
+  bool granted_store_ = false;        // the store granted by our update wrote (see bus_own)
   std::vector<std::uint64_t> cells_;  // state * kNumEvents + event
   // State occupancy: lines in each state now, and lines x ticks accumulated.
   std::vector<std::int64_t> lines_in_;

@@ -20,6 +20,7 @@ SnoopBus::SnoopBus(sc_core::sc_module_name name, const BusParams& p, MemoryLevel
 
 int SnoopBus::attach(BusClient* c) {
   clients_.push_back(c);
+  held_.push_back(kNotHeld);
   queue_.reserve(clients_.size() * 16);
   return int(clients_.size()) - 1;
 }
@@ -54,11 +55,11 @@ void SnoopBus::step() {
   bool any = false;
   Tick earliest = ~Tick(0);
   for (auto& q : queue_) {
-    if (q.t <= now) any = true;
-    earliest = std::min(earliest, q.t);
+    if (eligible(q, now)) any = true;
+    if (eligible(q, ~Tick(0))) earliest = std::min(earliest, q.t);
   }
   if (!any) {
-    schedule(edge(earliest));
+    if (earliest != ~Tick(0)) schedule(edge(earliest));  // else every request waits for a release()
     return;
   }
   grant(now);
@@ -72,13 +73,13 @@ void SnoopBus::grant(Tick t) {
     int best_dist = 1 << 30;
     const int n = int(clients_.size());
     for (std::size_t i = 0; i < queue_.size(); ++i) {
-      if (queue_[i].t > t) continue;
+      if (!eligible(queue_[i], t)) continue;
       int dist = (queue_[i].client - last_granted_ - 1 + 2 * n) % n;
       if (dist < best_dist) best_dist = dist, pick = i;  // first in queue order = oldest of that client
     }
   } else {
     for (std::size_t i = 0; i < queue_.size(); ++i)
-      if (queue_[i].t <= t && (pick == queue_.size() || queue_[i].t < queue_[pick].t)) pick = i;
+      if (eligible(queue_[i], t) && (pick == queue_.size() || queue_[i].t < queue_[pick].t)) pick = i;
   }
   current_ = queue_[pick];
   queue_.erase(queue_.begin() + std::ptrdiff_t(pick));
@@ -150,6 +151,18 @@ void SnoopBus::grant(Tick t) {
   schedule(end);
 }
 
+void SnoopBus::hold(int client, LineAddr line) {
+  if (held_[std::size_t(client)] == kNotHeld) ++holds_;
+  held_[std::size_t(client)] = line;
+}
+
+void SnoopBus::release(int client, Tick t) {
+  if (held_[std::size_t(client)] == kNotHeld) return;
+  held_[std::size_t(client)] = kNotHeld;
+  --holds_;
+  if (!busy_ && !queue_.empty()) schedule(edge(t));
+}
+
 void SnoopBus::memory_ready(std::uint64_t, Tick ready) {
   const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
   const Tick end = edge(ready) + data_phase;
@@ -184,6 +197,8 @@ std::string SnoopBus::dump() const {
   std::ostringstream o;
   o << "bus: " << (busy_ ? (awaiting_memory_ ? "busy, waiting for memory" : "busy") : "idle") << ", " << queue_.size()
     << " queued";
+  for (std::size_t c = 0; c < held_.size(); ++c)
+    if (held_[c] != kNotHeld) o << "\n  client " << c << " holds line 0x" << std::hex << held_[c] << std::dec;
   for (auto& q : queue_)
     o << "\n  client " << q.client << " " << cohsim::name(q.msg) << " line 0x" << std::hex << q.line << std::dec;
   for (auto* c : clients_) o << "\n" << c->dump_pending();

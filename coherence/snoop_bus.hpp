@@ -30,6 +30,10 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   void register_stats(Stats& s) const;
   Tick now_cycles_to_ticks(Cycles c) const { return c * p_.period; }
   std::string dump() const;
+  // A cache holding `line` for a store-exclusive (docs/lowering.md, "Exclusive
+  // monitors"): other clients' requests for it stay queued until it releases it.
+  void hold(int client, LineAddr line);
+  void release(int client, Tick t);
   double busy_cycles() const { return double(busy_ticks_ / p_.period); }
 
  private:
@@ -45,6 +49,14 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   void schedule(Tick at);
   void memory_ready(std::uint64_t tag, Tick ready) override;
   Tick edge(Tick t) const { return (t + p_.period - 1) / p_.period * p_.period; }
+  // Whether a queued request may compete at tick t (made by then, not held off).
+  bool eligible(const Pending& q, Tick t) const {
+    if (q.t > t) return false;
+    if (holds_ == 0) return true;
+    for (std::size_t c = 0; c < held_.size(); ++c)
+      if (held_[c] == q.line && int(c) != q.client) return false;
+    return true;
+  }
 
   BusParams p_;
   MemoryLevel* memory_;
@@ -59,6 +71,9 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   bool deliver_ = false, exclusive_ = false;  // the current transaction's data response
   int last_granted_ = -1;
   std::vector<std::uint8_t> buf_;
+  static constexpr LineAddr kNotHeld = ~LineAddr(0);
+  std::vector<LineAddr> held_;  // per client: the line it holds, or kNotHeld
+  unsigned holds_ = 0;
   // statistics
   std::uint64_t transactions_ = 0, busy_ticks_ = 0, wait_ticks_ = 0, c2c_ = 0, mem_writebacks_ = 0;
   std::uint64_t msgs_[kNumBusMsgs] = {};

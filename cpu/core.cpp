@@ -112,6 +112,12 @@ void Core::complete_waiting(Tick t, LineAddr line) {
       if (in.kind == InstKind::Rmw && cache_->l1_has(op_.addr, true)) {
         rmw_waiting_ = false;
         do_rmw(t, dummy);
+      } else if (in.kind == InstKind::Load && (in.sem & kExclusive) && cache_->l1_has(op_.addr, false)) {
+        // A load-exclusive binds as its data arrives: the request that may be ordered
+        // next on the line would otherwise take it away first, every time.
+        rmw_waiting_ = false;
+        ports_used_ = 0;
+        issue_exclusive_load(t, dummy);
       } else if (in.kind == InstKind::Store && (in.sem & kExclusive) && cache_->l1_has(op_.addr, true)) {
         rmw_waiting_ = false;
         ports_used_ = 0;
@@ -161,17 +167,23 @@ void Core::bind_load(Tick t, LoadEntry& e, Tick ready) {
 
 Tick Core::cycle(Tick t) {
   if (t != cycle_tick_) cycle_tick_ = t, ports_used_ = 0;
+  if (hold_line_ != kNoReservation && t >= hold_until_) {
+    cache_->release(t);
+    hold_line_ = kNoReservation;
+  }
   Tick next = kNever;
   bool progress = perform_loads(t, next);
   progress |= drain_store(t, next);
   if (mmu_) progress |= mmu_->advance(t, next, ports_used_);
   progress |= issue(t, next);
   if (stream_done_ && !have_inst_ && lq_.empty() && sb_.empty() && busy_until_ <= t) {
+    if (hold_line_ != kNoReservation) cache_->release(t), hold_line_ = kNoReservation;
     done_ = true;
     finish_ = t;
     return kNever;
   }
   if (progress) next = std::min(next, t + p_.period);
+  if (hold_line_ != kNoReservation) next = std::min(next, std::max(edge(hold_until_), t + p_.period));
   return next;
 }
 
@@ -598,6 +610,7 @@ bool Core::issue(Tick t, Tick& next) {
     case InstKind::Hint: return issue_program_inst(t, in, next);
     case InstKind::ClearExclusive:
       reservation_ = kNoReservation;
+      end_hold(t);
       retire_inst();
       return true;
     case InstKind::Branch:
@@ -671,12 +684,25 @@ bool Core::issue_exclusive_load(Tick t, Tick& next) {
   excl_old_ = cache_->read(t, op_.addr, op_.size);
   if (op_.reg >= 0) write_reg(op_.reg, excl_old_, std::max(a.ready, t));
   reservation_ = op_.addr >> ls;
+  hold_line(t, reservation_);
   if (in.sem & kAcquire) ++acquires_;
   busy_until_ = std::max(a.ready, t);
   rmw_accessed_ = rmw_waiting_ = false;
   stall_end(t, rmw_stall_);
   retire_inst();
   return true;
+}
+
+// Forward progress of LL/SC loops (docs/lowering.md, "Exclusive monitors"): a line
+// this core may write when a load-exclusive reads it, or when a store-exclusive fails
+// (it gained the line only after losing the reservation), stays here while the loop
+// needs it: other caches' requests for it wait until the next store-exclusive on it,
+// a clrex, or kHoldCycles. One line at a time; an ended hold is not renewed before
+// cycle() has released it, so no core holds a line for ever.
+void Core::hold_line(Tick t, LineAddr line) {
+  if (hold_line_ != kNoReservation || !cache_->hold(line)) return;
+  hold_line_ = line;
+  hold_until_ = edge(t) + kHoldCycles * p_.period;
 }
 
 // stxr / stlxr / sc.d: writes the new value only if the reservation still holds.
@@ -692,14 +718,20 @@ bool Core::issue_exclusive_store(Tick t, Tick& next) {
     excl_failed_ = true;
     ++sc_failures_;
     reservation_ = kNoReservation;
+    end_hold(t);
+    hold_line(t, op_.addr >> ls);  // for the retry, if it is writable here
+    rmw_accessed_ = rmw_waiting_ = false;
+    stall_end(t, rmw_stall_);
     retire_inst();
     return true;
   }
   Access a;
   if (!atomic_access(t, true, next, a)) return false;
   excl_failed_ = reservation_ != op_.addr >> ls;  // lost while we waited for the line
+  end_hold(t);
   if (excl_failed_) {
     ++sc_failures_;
+    hold_line(t, op_.addr >> ls);  // we gained the line after losing the reservation: for the retry
   } else {
     const std::uint64_t mask = op_.size == 8 ? ~0ull : ((1ull << (8 * op_.size)) - 1);
     cache_->write(t, op_.addr, op_.size, rmw_result(excl_old_) & mask);

@@ -220,6 +220,14 @@ std::uint64_t Stats::get(const std::string& name) const {
   return 0;
 }
 
+std::vector<std::pair<std::string, const std::uint64_t*>> Stats::counters_containing(const std::string& part) const {
+  sort();
+  std::vector<std::pair<std::string, const std::uint64_t*>> out;
+  for (const auto& [k, v] : counters_)
+    if (k.find(part) != std::string::npos) out.emplace_back(k, v);
+  return out;
+}
+
 bool Stats::has(const std::string& name) const {
   sort();
   return counters_.count(name) || fixed_.count(name) || real_.count(name) || derived_.count(name);

@@ -120,6 +120,9 @@ class Stats {
   std::map<std::string, double> values() const;
   std::uint64_t get(const std::string& name) const;  // counter or fixed value; 0 if absent (no sorting)
   bool has(const std::string& name) const;
+  // The registered counters whose names contain `part` (a live view, for components
+  // that watch other components' counters while the run goes: the stress tester).
+  std::vector<std::pair<std::string, const std::uint64_t*>> counters_containing(const std::string& part) const;
   // Sorted keys, deterministic formatting. With `schema`, a last member "_meta" gives each
   // statistic's declaration: {"NAME": {"pattern", "unit", "clock", "description"}}.
   std::string to_json(bool schema = false) const;
