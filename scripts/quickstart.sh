@@ -5,5 +5,5 @@
 # its test and benchmark sections comes from a target built here.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/build.sh --target cohsim cohsim_python
+bash scripts/build.sh --target cohsim cohsim_python cohsim_record
 exec build/cohsim run configs/default.yaml "$@"

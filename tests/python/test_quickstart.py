@@ -7,7 +7,7 @@ import re
 from conftest import repo
 
 # What each path under build/ comes from: a CMake target.
-TARGETS = {"build/cohsim": "cohsim", "build/python": "cohsim_python",
+TARGETS = {"build/cohsim": "cohsim", "build/python": "cohsim_python", "build/libcohsim_record": "cohsim_record",
            "build/tests/components_bench": "components_bench", "build/tests/dram_bench": "dram_bench"}
 
 
