@@ -1,5 +1,6 @@
 #include "sim/system/system.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iomanip>
@@ -103,9 +104,14 @@ COHSIM_REGISTER(config_rules, "coherence.protocol", "the protocol has a table fo
                   const std::string& protocol = cfg.choice("coherence.protocol");
                   const std::string& fabric = cfg.choice("coherence.fabric");
                   if (find_protocol(protocol, fabric)) return std::string();
-                  std::string on;
+                  // Sorted by name: the registry's order follows static initialisation, which
+                  // differs between builds (LTO).
+                  std::vector<std::string> names;
                   for (const ProtocolTable* t : all_protocols())
-                    if (t->fabric() == fabric) on += std::string(on.empty() ? "" : ", ") + t->name();
+                    if (t->fabric() == fabric) names.push_back(t->name());
+                  std::sort(names.begin(), names.end());
+                  std::string on;
+                  for (const std::string& n : names) on += (on.empty() ? "" : ", ") + n;
                   blame = cfg.blame({"coherence.protocol", "coherence.fabric"});
                   const Fabric other = fabrics().value(fabric) == Fabric::Bus ? Fabric::Directory : Fabric::Bus;
                   return "protocol " + protocol + " is not available on a " + fabric +
