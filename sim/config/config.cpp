@@ -665,13 +665,21 @@ std::string Config::to_yaml() const {
 }
 
 namespace declared {
-Tick period(const std::string& key) { return Config::defaults().period(key); }
-Tick ticks(const std::string& key, Tick clock) { return Config::defaults().latency(key).to_ticks(clock); }
-unsigned count(const std::string& key) { return unsigned(Config::defaults().integer(key)); }
-std::uint64_t bytes(const std::string& key) { return Config::defaults().bytes(key); }
-bool flag(const std::string& key) { return Config::defaults().flag(key); }
-bool present(const std::string& level) { return Config::defaults().has_level(level); }
-const std::string& choice(const std::string& key) { return Config::defaults().choice(key); }
+namespace {
+// One resolved copy of the declared defaults, built on first use: choice() returns a
+// reference into it, which must outlive the call (a temporary Config did not — ASan).
+const Config& the_defaults() {
+  static const Config d = Config::defaults();
+  return d;
+}
+}  // namespace
+Tick period(const std::string& key) { return the_defaults().period(key); }
+Tick ticks(const std::string& key, Tick clock) { return the_defaults().latency(key).to_ticks(clock); }
+unsigned count(const std::string& key) { return unsigned(the_defaults().integer(key)); }
+std::uint64_t bytes(const std::string& key) { return the_defaults().bytes(key); }
+bool flag(const std::string& key) { return the_defaults().flag(key); }
+bool present(const std::string& level) { return the_defaults().has_level(level); }
+const std::string& choice(const std::string& key) { return the_defaults().choice(key); }
 }  // namespace declared
 
 std::vector<std::string> all_keys() {
