@@ -27,6 +27,7 @@ struct SnoopReply {
   bool deferred = false;      // a cache that awaits its own data will send the requester the line later
   bool deferred_mem = false;  // ... and memory's copy is stale until that cache sends it the line
   int deferrer = -1;          // the cache that deferred
+  bool unchanged = false;   // an update whose store did not happen (a failed store-exclusive)
 };
 
 class BusClient {

@@ -10,13 +10,15 @@
 #include "coherence/replacement.hpp"
 #include "sim/base/types.hpp"
 #include "sim/base/zeroed_array.hpp"
+#include "sim/config/config.hpp"
 
 namespace cohsim {
 
+// Defaults: the L1D's declared ones (sim/config/params.cpp).
 struct CacheGeometry {
-  std::uint64_t size = 32768;
-  unsigned assoc = 8;
-  unsigned line_size = 64;
+  std::uint64_t size = declared::bytes("l1d.size");
+  unsigned assoc = declared::count("l1d.assoc");
+  unsigned line_size = unsigned(declared::bytes("l1d.line_size"));
   unsigned sets() const { return unsigned(size / (std::uint64_t(assoc) * line_size)); }
 };
 

@@ -205,21 +205,32 @@ std::string Directory::dump_pending() const {
   return o.str();
 }
 
+// Statistics (docs/stats.md): the home (coherence.fabric: directory), per node with NUMA.
+COHSIM_STAT(kStatRequests, "[node*.]directory.requests", "count", "", "requests the home received");
+COHSIM_STAT(kStatLocalRequests, "[node*.]directory.local_requests", "count", "", "requests from cores on the home's own NUMA node");
+COHSIM_STAT(kStatRemoteRequests, "[node*.]directory.remote_requests", "count", "", "requests from cores on other NUMA nodes");
+COHSIM_STAT(kStatStalls, "[node*.]directory.stalls", "count", "", "requests that waited because their line was in a transient state");
+COHSIM_STAT(kStatMemoryReads, "[node*.]directory.memory_reads", "count", "", "lines the home read from the level below");
+COHSIM_STAT(kStatMemoryWrites, "[node*.]directory.memory_writes", "count", "", "lines the home wrote to the level below");
+COHSIM_STAT(kStatInvalidations, "[node*.]directory.invalidations_sent", "count", "", "Inv messages sent to sharers");
+COHSIM_STAT(kStatForwards, "[node*.]directory.forwards", "count", "", "requests forwarded to the owner (Fwd-GetS, Fwd-GetM)");
+COHSIM_STAT(kStatDirCells, "[node*.]directory.dircells.*.*", "count", "", "times the home table's cell (STATE, EVENT) ran");
+
 void Directory::register_stats(Stats& s) const {
   const std::string& n = p_.name;
-  s.counter(n + ".requests", &requests_);
-  s.counter(n + ".local_requests", &local_requests_);
-  s.counter(n + ".remote_requests", &remote_requests_);
-  s.counter(n + ".stalls", &stalls_);
-  s.counter(n + ".memory_reads", &memory_reads_);
-  s.counter(n + ".memory_writes", &memory_writes_);
-  s.counter(n + ".invalidations_sent", &invalidations_);
-  s.counter(n + ".forwards", &forwards_);
+  s.counter(kStatRequests, n + ".requests", &requests_);
+  s.counter(kStatLocalRequests, n + ".local_requests", &local_requests_);
+  s.counter(kStatRemoteRequests, n + ".remote_requests", &remote_requests_);
+  s.counter(kStatStalls, n + ".stalls", &stalls_);
+  s.counter(kStatMemoryReads, n + ".memory_reads", &memory_reads_);
+  s.counter(kStatMemoryWrites, n + ".memory_writes", &memory_writes_);
+  s.counter(kStatInvalidations, n + ".invalidations_sent", &invalidations_);
+  s.counter(kStatForwards, n + ".forwards", &forwards_);
   for (int st = 0; st < table_.num_states(); ++st)
     for (Event e : table_.events()) {
       const Cell& c = table_.cell(std::uint8_t(st), e);
       if (c.kind == CellKind::Impossible) continue;
-      s.counter(n + ".dircells." + table_.states()[st].name + "." + cohsim::name(e),
+      s.counter(kStatDirCells, n + ".dircells." + table_.states()[st].name + "." + cohsim::name(e),
                 &cells_[std::size_t(st) * kNumEvents + int(e)]);
     }
 }

@@ -21,15 +21,17 @@
 #include "sim/base/event_log.hpp"
 #include "sim/memory/memory_level.hpp"
 #include "sim/base/stats.hpp"
+#include "sim/config/config.hpp"
 
 namespace cohsim {
 
+// Defaults: the declared ones (sim/config/params.cpp).
 struct DirectoryParams {
   std::string name = "dir";
-  unsigned caches = 4;  // endpoints 0..caches-1 are the caches
-  unsigned line_size = 64;
-  Tick period = 500'000;                              // the uncore clock
-  Tick latency = 0;                                   // directory lookup
+  unsigned caches = declared::count("cores");  // endpoints 0..caches-1 are the caches
+  unsigned line_size = unsigned(declared::bytes("l1d.line_size"));
+  Tick period = declared::period("uncore.frequency");           // the uncore clock
+  Tick latency = declared::ticks("directory.latency", period);  // directory lookup
   unsigned node = 0;                                  // the node this home belongs to
   const std::vector<unsigned>* cache_node = nullptr;  // each cache's node (null: all on this one)
 };

@@ -47,6 +47,12 @@ COHSIM_REGISTER_CHOICES(topologies);
 
 Topology parse_topology(const std::string& name) { return topologies().value(name); }
 
+unsigned mesh_width(unsigned nodes, unsigned columns) {
+  if (columns == 0)
+    while (columns * columns < nodes) ++columns;
+  return columns;
+}
+
 std::vector<std::string> topology_names() { return plugin_names("numa.topology"); }
 
 std::uint32_t Network::link_between(unsigned a, unsigned b) {
@@ -108,11 +114,10 @@ void Network::build(const std::vector<unsigned>& node_of) {
   nodes_ = 1;
   for (unsigned x : node_of_) nodes_ = std::max(nodes_, x + 1);
   if (p_.topology == Topology::Mesh) {
-    if (p_.mesh_columns == 0)
-      while (p_.mesh_columns * p_.mesh_columns < nodes_) ++p_.mesh_columns;
-    if (nodes_ % p_.mesh_columns)
-      throw UserError("a mesh of " + std::to_string(nodes_) + " nodes in rows of " + std::to_string(p_.mesh_columns) +
-                      " is not a rectangle: set numa.mesh_columns to a divisor of numa.nodes");
+    p_.mesh_columns = mesh_width(nodes_, p_.mesh_columns);
+    if (nodes_ % p_.mesh_columns)  // the rule numa.mesh_columns (sim/system) refuses such a configuration
+      throw std::invalid_argument("network: a mesh of " + std::to_string(nodes_) + " nodes in rows of " +
+                                  std::to_string(p_.mesh_columns) + " is not a rectangle");
   }
   // Every endpoint's input and output port on its node's router.
   links_.clear();
@@ -152,15 +157,6 @@ unsigned Network::hops(unsigned a, unsigned b) const {
     }
   }
   return 0;
-}
-
-Tick Network::idle_latency(int src, int dst, NetMsgType t) const {
-  Tick l = 0, f = 0;
-  for (std::uint32_t id : routes_[std::size_t(src) * ends_.size() + std::size_t(dst)]) {
-    l += links_[id].latency;
-    f = std::max(f, Tick((bytes(t) + links_[id].width - 1) / links_[id].width) * p_.period);
-  }
-  return l + f;
 }
 
 std::uint32_t Network::take_slot() {
@@ -258,11 +254,23 @@ void Network::step() {
   if (!heap_.empty()) cohsim::wake_at(wake_, heap_.top().at, now);
 }
 
+// Statistics (docs/stats.md), registered with coherence.fabric: directory.
+COHSIM_STAT(kStatMsgs, "network.msgs.*", "count", "", "messages sent, by type");
+COHSIM_STAT(kStatVnet, "network.vnet.*", "count", "", "messages sent, by virtual network (request, forward, response)");
+COHSIM_STAT(kStatBytes, "network.bytes", "bytes", "", "bytes sent (headers and data)");
+COHSIM_STAT(kStatMessages, "network.messages", "count", "", "messages sent");
+COHSIM_STAT(kStatAvgLatency, "network.avg_latency_uncore_cycles", "cycles", "uncore", "mean time from send to delivery per message");
+COHSIM_STAT(kStatAvgQueue, "network.avg_queue_uncore_cycles", "cycles", "uncore", "mean time a message queued for its link per message");
+COHSIM_STAT(kStatHops, "network.hops", "count", "", "inter-node link traversals (NUMA)");
+COHSIM_STAT(kStatInternode, "network.internode_messages", "count", "", "messages between NUMA nodes");
+COHSIM_STAT(kStatLinkUtil, "network.link.*.utilization", "ratio", "", "share of the run the inter-node link (nA-nB) was busy");
+COHSIM_STAT(kStatMaxLinkUtil, "network.max_link_utilization", "ratio", "", "the busiest inter-node link's utilization");
+
 void Network::register_stats(Stats& s) const {
   for (int t = 0; t < kNumNetMsgTypes; ++t)
-    s.counter(std::string("network.msgs.") + cohsim::name(NetMsgType(t)), &sent_[t]);
-  for (int v = 0; v < kNumVNets; ++v) s.counter(std::string("network.vnet.") + cohsim::name(VNet(v)), &vnet_sent_[v]);
-  s.counter("network.bytes", &bytes_);
+    s.counter(kStatMsgs, std::string("network.msgs.") + cohsim::name(NetMsgType(t)), &sent_[t]);
+  for (int v = 0; v < kNumVNets; ++v) s.counter(kStatVnet, std::string("network.vnet.") + cohsim::name(VNet(v)), &vnet_sent_[v]);
+  s.counter(kStatBytes, "network.bytes", &bytes_);
   const Tick period = p_.period;
   const std::uint64_t* sent = sent_;
   auto total = [sent] {
@@ -271,20 +279,20 @@ void Network::register_stats(Stats& s) const {
     return n;
   };
   const auto *lat = &latency_ticks_, *q = &queue_ticks_;
-  s.derived("network.messages", [=] { return double(total()); });
-  s.derived("network.avg_latency_cycles",
+  s.derived(kStatMessages, "network.messages", [=] { return double(total()); });
+  s.derived(kStatAvgLatency, "network.avg_latency_uncore_cycles",
             [=] { return total() ? double(*lat) / double(period) / double(total()) : 0.0; });
-  s.derived("network.avg_queue_cycles", [=] { return total() ? double(*q) / double(period) / double(total()) : 0.0; });
-  s.counter("network.hops", &hops_);
-  s.counter("network.internode_messages", &remote_msgs_);
+  s.derived(kStatAvgQueue, "network.avg_queue_uncore_cycles", [=] { return total() ? double(*q) / double(period) / double(total()) : 0.0; });
+  s.counter(kStatHops, "network.hops", &hops_);
+  s.counter(kStatInternode, "network.internode_messages", &remote_msgs_);
   const std::vector<Link>* links = &links_;
   for (std::size_t i = 0; i < links_.size(); ++i)
     if (!links_[i].name.empty())
-      s.derived("network.link." + links_[i].name + ".utilisation", [=] {
+      s.derived(kStatLinkUtil, "network.link." + links_[i].name + ".utilization", [=] {
         const double now = double(sc_core::sc_time_stamp().value());
         return now > 0 ? double((*links)[i].busy_ticks) / now : 0.0;
       });
-  s.derived("network.max_link_utilisation", [=] {
+  s.derived(kStatMaxLinkUtil, "network.max_link_utilization", [=] {
     const double now = double(sc_core::sc_time_stamp().value());
     double m = 0;
     for (auto& l : *links) m = std::max(m, now > 0 ? double(l.busy_ticks) / now : 0.0);

@@ -36,6 +36,7 @@
 
 #include "sim/base/stats.hpp"
 #include "sim/base/types.hpp"
+#include "sim/config/config.hpp"
 
 namespace cohsim {
 
@@ -89,21 +90,25 @@ class NetEndpoint {
 
 enum class Topology : std::uint8_t { FullyConnected, Crossbar, Ring, Mesh };
 Topology parse_topology(const std::string& name);  // "fully_connected", "crossbar", "ring", "mesh"
+// The columns of a mesh of `nodes` with numa.mesh_columns `columns` (0: the smallest
+// square that holds them); a rectangle only when it divides `nodes`.
+unsigned mesh_width(unsigned nodes, unsigned columns);
 std::vector<std::string> topology_names();
 
+// Defaults: the declared ones (sim/config/params.cpp).
 struct NetworkParams {
-  Tick period = 500'000;  // the uncore clock
-  unsigned line_size = 64;
-  unsigned link_width = 16;       // bytes per cycle
-  Tick link_latency = 2'000'000;  // per link (a crossbar route is one link's latency)
-  unsigned header_bytes = 8;      // a control message; a data message adds the line
-  unsigned jitter = 0;            // extra cycles, 0..jitter, drawn per message (the random tester)
-  std::uint64_t seed = 0;
+  Tick period = declared::period("uncore.frequency");  // the uncore clock
+  unsigned line_size = unsigned(declared::bytes("l1d.line_size"));
+  unsigned link_width = unsigned(declared::bytes("network.link_width"));  // bytes per cycle
+  Tick link_latency = declared::ticks("network.link_latency", period);    // per link (a crossbar route is one link)
+  unsigned header_bytes = 8;  // a control message; a data message adds the line
+  unsigned jitter = declared::count("network.jitter");  // extra cycles, drawn per message (the random tester)
+  std::uint64_t seed = declared::count("seed");
   // Between nodes.
-  Topology topology = Topology::FullyConnected;
-  unsigned mesh_columns = 0;  // 0: ceil(sqrt(nodes))
-  Tick hop_latency = 10'000'000;
-  unsigned hop_width = 32;  // bytes per cycle on an inter-node link
+  Topology topology = parse_topology(declared::choice("numa.topology"));
+  unsigned mesh_columns = declared::count("numa.mesh_columns");  // 0: ceil(sqrt(nodes))
+  Tick hop_latency = declared::ticks("numa.hop_latency", period);
+  unsigned hop_width = unsigned(declared::bytes("numa.link_width"));  // bytes per cycle on an inter-node link
 };
 
 class Network : public sc_core::sc_module {
@@ -118,11 +123,8 @@ class Network : public sc_core::sc_module {
   void build(const std::vector<unsigned>& node_of);
   // Inter-node hops from node a to node b.
   unsigned hops(unsigned a, unsigned b) const;
-  // The idle latency of a message of this type from src to dst (for tests).
-  Tick idle_latency(int src, int dst, NetMsgType t) const;
   void register_stats(Stats& s) const;
   std::string dump() const;
-  std::uint64_t in_flight() const { return heap_.size(); }
 
  private:
   struct Link {

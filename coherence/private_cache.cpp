@@ -20,6 +20,16 @@ std::string hex(std::uint64_t v) {
 }
 }  // namespace
 
+LevelParams LevelParams::declared(const std::string& level, Tick clock_period) {
+  LevelParams l;
+  l.geometry = {declared::bytes(level + ".size"), declared::count(level + ".assoc"),
+                unsigned(declared::bytes(level + ".line_size"))};
+  l.latency = declared::ticks(level + ".latency", clock_period);
+  l.replacement = declared::choice(level + ".replacement");
+  l.mshrs = declared::count(level + ".mshrs");
+  return l;
+}
+
 PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& table, SnoopBus* bus, Network* net,
                            CacheListener* listener, EventLog* log, Checker* checker)
     : p_(p), table_(table), bus_(bus), net_(net), listener_(listener), log_(log), checker_(checker) {
@@ -355,8 +365,10 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         ++updates_received_;
         updated = true;
         // Another core wrote the line: an exclusive reservation on it is gone, as
-        // with an invalidation.
-        if (listener_) listener_->line_lost(line);
+        // with an invalidation. An update that carries no store is no write: it
+        // leaves reservations alone (else failed store-exclusives' updates break
+        // every other core's reservation, and LL/SC loops livelock).
+        if (listener_ && !r->unchanged) listener_->line_lost(line);
         break;
       case Action::OwnDataSuffices: r->no_data = true; break;
       case Action::SendDataToDir:
@@ -519,7 +531,11 @@ void PrivateCache::bus_own(Tick t, BusMsg m, LineAddr line, SnoopReply& r) {
   static constexpr Event own[] = {Event::OwnGetS, Event::OwnGetM, Event::OwnPutM, Event::OwnUpd};
   Event e = own[int(m)];
   if (m == BusMsg::Upd && !r.shared && table_.uses(Event::OwnUpdAlone)) e = Event::OwnUpdAlone;
+  granted_store_ = false;
   execute(t, line, l, e, &r);
+  // The store an update was for writes while the grant lasts; if it did not (a
+  // store-exclusive that lost its reservation fails), the update changes nothing.
+  if (m == BusMsg::Upd) r.unchanged = !granted_store_;
 }
 
 void PrivateCache::bus_snoop(Tick t, BusMsg m, LineAddr line, SnoopReply& r) {
@@ -671,7 +687,7 @@ std::uint64_t PrivateCache::read(Tick t, Addr a, unsigned size) {
 
 void PrivateCache::write(Tick t, Addr a, unsigned size, std::uint64_t v) {
   const LineAddr line = coh_->line_of(a);
-  if (line == store_grant_) store_grant_ = kNoLine;
+  if (line == store_grant_) store_grant_ = kNoLine, granted_store_ = true;
   const unsigned off = unsigned(a & (coh_->line_size() - 1));
   if (upper_) {
     int w = upper_->find(line);
@@ -736,6 +752,10 @@ std::string PrivateCache::dump_pending() const {
     o << " WAITING[" << cohsim::name(m.type) << " " << hex(m.line * coh_->line_size()) << " from " << m.src << "]";
     any = true;
   }
+  if (held_ != kNoLine) {
+    o << " HELD[" << hex(held_ * coh_->line_size()) << "]";
+    any = true;
+  }
   if (!any) o << " nothing pending";
   return o.str();
 }
@@ -771,25 +791,48 @@ void PrivateCache::receive(Tick t, const NetMsg& m, const std::uint8_t* data) {
   const bool forward = vnet_of(m.type) == VNet::Forward;
   bool waiting = false;
   for (auto& p : parked_) waiting |= p.line == m.line;
-  if ((forward && waiting) || !deliver(t, m, data)) {
+  // Another cache's request for a line we hold waits until we release it.
+  const bool deferred = m.line == held_ && (m.type == NetMsgType::FwdGetS || m.type == NetMsgType::FwdGetM ||
+                                            m.type == NetMsgType::Inv);
+  if ((forward && (waiting || deferred)) || !deliver(t, m, data)) {
     if (!forward)
       throw SimError(coh_name_ + ": a " + std::string(cohsim::name(m.type)) + " cannot wait\n" + dump_pending());
     parked_.push_back(m);
     return;
   }
-  // The line changed: what waited for it may go on, oldest first.
+  // The line changed: what waited for it may go on.
+  deliver_parked(t, m.line);
+}
+
+void PrivateCache::deliver_parked(Tick t, LineAddr line) {
+  if (line == held_) return;
   for (std::size_t i = 0; i < parked_.size();) {
-    if (parked_[i].line != m.line) {
+    if (parked_[i].line != line) {
       ++i;
       continue;
     }
-    const Loc l = locate(m.line);
-    if (table_.cell(state_at(m.line, l), forward_event(parked_[i].type)).kind == CellKind::Stall) break;
+    const Loc l = locate(line);
+    if (table_.cell(state_at(line, l), forward_event(parked_[i].type)).kind == CellKind::Stall) break;
     const NetMsg p = parked_[i];
     parked_.erase(parked_.begin() + std::ptrdiff_t(i));
     deliver(t, p, nullptr);
     i = 0;
   }
+}
+
+bool PrivateCache::hold(LineAddr line) {
+  if (held_ != kNoLine || permission(line) != Permission::Write) return false;
+  held_ = line;
+  if (bus_) bus_->hold(bus_id_, line);
+  return true;
+}
+
+void PrivateCache::release(Tick t) {
+  if (held_ == kNoLine) return;
+  const LineAddr line = held_;
+  held_ = kNoLine;
+  if (bus_) bus_->release(bus_id_, t);
+  else deliver_parked(t, line);
 }
 
 bool PrivateCache::deliver(Tick t, const NetMsg& m, const std::uint8_t* data) {
@@ -861,47 +904,79 @@ bool PrivateCache::deliver(Tick t, const NetMsg& m, const std::uint8_t* data) {
   return true;
 }
 
+// Statistics (docs/stats.md). core*.l* is core N's L1D, or its private L2.
+COHSIM_STAT(kStatHits, "core*.l*.hits", "count", "", "accesses this level received that found their line with the permission they needed (a store counts when it drains from the store buffer; a load answered by the store buffer never reaches the L1D)");
+COHSIM_STAT(kStatMisses, "core*.l*.misses", "count", "", "accesses that did not hit: primary_misses + secondary_misses + upgrade_misses");
+COHSIM_STAT(kStatPrimary, "core*.l*.primary_misses", "count", "", "misses that found the line absent and started its fill (what Dinero IV counts as a miss)");
+COHSIM_STAT(kStatSecondary, "core*.l*.secondary_misses", "count", "", "misses that found the line already being fetched or changing state (MSHR hits; hits for Dinero IV)");
+COHSIM_STAT(kStatUpgrade, "core*.l*.upgrade_misses", "count", "", "misses that found the line present without write permission and asked for it (MSI's S->M, MOESI's O->M, Dragon's update; write hits for Dinero IV)");
+COHSIM_STAT(kStatKindMisses, "core*.l*.{load,store,rmw,walk}_misses", "count", "", "misses by access kind: plain loads, plain stores, atomic instructions (locked RMW, AMO, load/store-exclusive), page-table walker PTE loads and A/D-bit stores");
+COHSIM_STAT(kStatKindHits, "core*.l*.{load,store,rmw,walk}_hits", "count", "", "hits by access kind");
+COHSIM_STAT(kStatKindPrimary, "core*.l*.{load,store,rmw,walk}_primary_misses", "count", "", "primary misses by access kind");
+COHSIM_STAT(kStatKindSecondary, "core*.l*.{load,store,rmw,walk}_secondary_misses", "count", "", "secondary (MSHR) misses by access kind");
+COHSIM_STAT(kStatKindUpgrade, "core*.l*.{store,rmw,walk}_upgrade_misses", "count", "", "upgrade misses by access kind (a load never needs more permission)");
+COHSIM_STAT(kStatRequestsSent, "core*.l*.requests_sent", "count", "", "requests this level sent to the one below: fills and upgrades (retries included at the coherent level); above a private L2 it equals the L2's hits + misses");
+COHSIM_STAT(kStatWritebacks, "core*.l*.writebacks", "count", "", "dirty lines written back to the level below");
+COHSIM_STAT(kStatEvictions, "core*.l*.evictions", "count", "", "lines evicted to make room");
+COHSIM_STAT(kStatHitRate, "core*.l*.hit_rate", "ratio", "", "hits / (hits + misses); 0 without accesses");
+COHSIM_STAT(kStatLocalMisses, "core*.l*.local_misses", "count", "", "misses whose home is on this core's NUMA node (directory fabric)");
+COHSIM_STAT(kStatRemoteMisses, "core*.l*.remote_misses", "count", "", "misses whose home is on another NUMA node (directory fabric)");
+COHSIM_STAT(kStatLocalMissTicks, "core*.l*.local_miss_time_fs", "fs", "", "total request-to-data time of the local misses");
+COHSIM_STAT(kStatRemoteMissTicks, "core*.l*.remote_miss_time_fs", "fs", "", "total request-to-data time of the remote misses");
+COHSIM_STAT(kStatInvalidations, "core*.l*.invalidations", "count", "", "lines this coherent level lost to another core's request");
+COHSIM_STAT(kStatUpgrades, "core*.l*.upgrades", "count", "", "GetM requests sent for a line present in the cache (S->M, O->M)");
+COHSIM_STAT(kStatMshrFull, "core*.l*.mshr_full", "count", "", "access attempts refused (retried later) because every MSHR was busy");
+COHSIM_STAT(kStatSetFull, "core*.l*.set_full", "count", "", "access attempts held because every way of the set was taken by a transient line or an incoming fill");
+COHSIM_STAT(kStatSilentUpgrades, "core*.l*.silent_upgrades", "count", "", "stores that changed the line's state without a request (E->M)");
+COHSIM_STAT(kStatUpdatesSent, "core*.l*.updates_sent", "count", "", "Dragon update transactions sent");
+COHSIM_STAT(kStatUpdatesReceived, "core*.l*.updates_received", "count", "", "Dragon updates received from other caches");
+COHSIM_STAT(kStatOccupancy, "core*.l*.occupancy.*", "lines", "", "time-weighted mean number of lines in the protocol state named by the last part");
+COHSIM_STAT(kStatCells, "core*.l*.cells.*.*", "count", "", "times the protocol table's cell (STATE, EVENT) ran at this cache");
+
 void PrivateCache::register_stats(Stats& s) const {
   auto level = [&](const std::string& p, const LevelStats& ls) {
     static const char* const kinds[kAccessKinds] = {"load", "store", "rmw", "walk"};
     static const char* const outcomes[kOutcomes] = {"hits", "primary_misses", "secondary_misses", "upgrade_misses"};
-    s.counter(p + ".hits", &ls.hits);
-    s.counter(p + ".misses", &ls.misses);
-    for (int o = 1; o < kOutcomes; ++o) s.counter(p + "." + outcomes[o], &ls.outcome[o]);
+    static const StatDecl* const by_outcome[kOutcomes] = {&kStatHits, &kStatPrimary, &kStatSecondary, &kStatUpgrade};
+    static const StatDecl* const by_kind[kOutcomes] = {&kStatKindHits, &kStatKindPrimary, &kStatKindSecondary,
+                                                       &kStatKindUpgrade};
+    s.counter(kStatHits, p + ".hits", &ls.hits);
+    s.counter(kStatMisses, p + ".misses", &ls.misses);
+    for (int o = 1; o < kOutcomes; ++o) s.counter(*by_outcome[o], p + "." + outcomes[o], &ls.outcome[o]);
     for (int k = 0; k < kAccessKinds; ++k) {
-      s.counter(p + "." + kinds[k] + "_misses", &ls.kind_misses[k]);
+      s.counter(kStatKindMisses, p + "." + kinds[k] + "_misses", &ls.kind_misses[k]);
       for (int o = 0; o < kOutcomes; ++o)
         if (!(k == int(AccessKind::Load) && o == int(Outcome::Upgrade)))  // a load never needs more permission
-          s.counter(p + "." + kinds[k] + "_" + outcomes[o], &ls.by[k][o]);
+          s.counter(*by_kind[o], p + "." + kinds[k] + "_" + outcomes[o], &ls.by[k][o]);
     }
-    s.counter(p + ".requests_sent", &ls.requests_sent);
-    s.counter(p + ".writebacks", &ls.writebacks);
-    s.counter(p + ".evictions", &ls.evictions);
+    s.counter(kStatRequestsSent, p + ".requests_sent", &ls.requests_sent);
+    s.counter(kStatWritebacks, p + ".writebacks", &ls.writebacks);
+    s.counter(kStatEvictions, p + ".evictions", &ls.evictions);
     const auto *h = &ls.hits, *m = &ls.misses;
-    s.derived(p + ".hit_rate", [=] { return *h + *m ? double(*h) / double(*h + *m) : 0.0; });
+    s.derived(kStatHitRate, p + ".hit_rate", [=] { return *h + *m ? double(*h) / double(*h + *m) : 0.0; });
   };
   level(p_.name + ".l1d", l1s_);
   if (upper_) level(p_.name + ".l2", l2s_);
   if (net_) {
-    s.counter(coh_name_ + ".local_misses", &local_misses_);
-    s.counter(coh_name_ + ".remote_misses", &remote_misses_);
-    s.counter(coh_name_ + ".local_miss_ticks", &local_miss_ticks_);
-    s.counter(coh_name_ + ".remote_miss_ticks", &remote_miss_ticks_);
+    s.counter(kStatLocalMisses, coh_name_ + ".local_misses", &local_misses_);
+    s.counter(kStatRemoteMisses, coh_name_ + ".remote_misses", &remote_misses_);
+    s.counter(kStatLocalMissTicks, coh_name_ + ".local_miss_time_fs", &local_miss_ticks_);
+    s.counter(kStatRemoteMissTicks, coh_name_ + ".remote_miss_time_fs", &remote_miss_ticks_);
   }
-  s.counter(coh_name_ + ".invalidations", &invalidations_);
-  s.counter(coh_name_ + ".upgrades", &upgrades_);
-  s.counter(coh_name_ + ".mshr_full", &mshr_full_);
-  s.counter(coh_name_ + ".set_full", &set_full_);
-  s.counter(coh_name_ + ".silent_upgrades", &silent_upgrades_);
-  s.counter(coh_name_ + ".updates_sent", &updates_);
-  s.counter(coh_name_ + ".updates_received", &updates_received_);
+  s.counter(kStatInvalidations, coh_name_ + ".invalidations", &invalidations_);
+  s.counter(kStatUpgrades, coh_name_ + ".upgrades", &upgrades_);
+  s.counter(kStatMshrFull, coh_name_ + ".mshr_full", &mshr_full_);
+  s.counter(kStatSetFull, coh_name_ + ".set_full", &set_full_);
+  s.counter(kStatSilentUpgrades, coh_name_ + ".silent_upgrades", &silent_upgrades_);
+  s.counter(kStatUpdatesSent, coh_name_ + ".updates_sent", &updates_);
+  s.counter(kStatUpdatesReceived, coh_name_ + ".updates_received", &updates_received_);
   for (int st = 1; st < table_.num_states(); ++st)
-    s.derived(coh_name_ + ".occupancy." + table_.states()[st].name, [this, st] { return occupancy_[st]; });
+    s.derived(kStatOccupancy, coh_name_ + ".occupancy." + table_.states()[st].name, [this, st] { return occupancy_[st]; });
   for (int st = 0; st < table_.num_states(); ++st)
     for (Event e : table_.events()) {
       const Cell& c = table_.cell(std::uint8_t(st), e);
       if (c.kind == CellKind::Impossible) continue;
-      s.counter(coh_name_ + ".cells." + table_.states()[st].name + "." + cohsim::name(e),
+      s.counter(kStatCells, coh_name_ + ".cells." + table_.states()[st].name + "." + cohsim::name(e),
                 &cells_[std::size_t(st) * kNumEvents + int(e)]);
     }
 }

@@ -43,19 +43,21 @@ class CacheListener {
   virtual void line_lost(LineAddr line) = 0;
 };
 
+// One private level; the defaults are the declared ones of `level` (sim/config/params.cpp).
 struct LevelParams {
   CacheGeometry geometry;
   Tick latency = 0;  // hit latency in ticks
-  std::string replacement = "lru";
-  unsigned mshrs = 8;
+  std::string replacement;
+  unsigned mshrs = 0;
+  static LevelParams declared(const std::string& level, Tick clock_period);
 };
 
 struct PrivateCacheParams {
-  std::string name = "core0";  // statistics prefix
-  LevelParams l1;
-  bool has_l2 = false;
-  LevelParams l2;
-  Tick clock_period = 333'333;  // the core clock (for cycle numbers in the event log)
+  std::string name = "core0";                               // statistics prefix
+  Tick clock_period = declared::period("core.frequency");  // the core clock (for cycle numbers in the event log)
+  LevelParams l1 = LevelParams::declared("l1d", clock_period);
+  bool has_l2 = declared::present("l2") && !declared::flag("l2.shared");
+  LevelParams l2 = LevelParams::declared("l2", clock_period);
   std::uint64_t seed = 0;
   // On a directory: where each line's home is, and this cache's node.
   const HomeMap* homes = nullptr;
@@ -123,7 +125,15 @@ class PrivateCache final : public BusClient, public NetEndpoint {
 
   // NetEndpoint (on a directory)
   void receive(Tick t, const NetMsg& m, const std::uint8_t* data) override;
-  int net_id() const { return net_id_; }
+
+  // Exclusive-monitor forward progress (docs/lowering.md, "Exclusive monitors"): while
+  // this cache holds a line, other caches' requests for it wait (on the bus they are
+  // not granted; on a directory their forwards park here). Only a line this cache may
+  // write can be held (false otherwise); the core releases it within a bounded window.
+  // release() may deliver parked forwards: call it outside the cache's callbacks.
+  bool hold(LineAddr line);
+  void release(Tick t);
+  LineAddr held() const { return held_; }
 
   void set_listener(CacheListener* l) { listener_ = l; }
   Permission permission(LineAddr line) const;  // for the checker
@@ -187,7 +197,6 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   bool replaceable_state(std::uint8_t s) const;
   bool way_free(LineAddr line) const;  // a way of the line's set is not spoken for
   int find_mshr(LineAddr line) const;
-  void supply_data(LineAddr line, const Loc& l, SnoopReply& r);
   std::uint8_t* coh_data(LineAddr line, const Loc& l);
   void fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state);
   void evict_coh(Tick t, LineAddr victim, unsigned way);
@@ -200,6 +209,7 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   void net_send(Tick t, NetMsgType type, LineAddr line, int dst, const std::uint8_t* data, int acks = 0,
                 bool to_home = false);
   bool deliver(Tick t, const NetMsg& m, const std::uint8_t* data);  // false: the table stalls it
+  void deliver_parked(Tick t, LineAddr line);                        // what waited on the line, oldest first
   std::string fabric_dump() const;
 
   PrivateCacheParams p_;
@@ -256,6 +266,8 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   // request is ordered (S -> SM_AD -> SM_D): it holds its way against a fill.
   std::vector<bool> pins_;
   void bus_data_split(Tick t, LineAddr line, const std::uint8_t* data, bool exclusive);
+  LineAddr held_ = kNoLine;           // the line held for a store-exclusive (see hold())
+  bool granted_store_ = false;        // the store granted by our update wrote (see bus_own)
   std::vector<std::uint64_t> cells_;  // state * kNumEvents + event
   // State occupancy: lines in each state now, and lines x ticks accumulated.
   std::vector<std::int64_t> lines_in_;

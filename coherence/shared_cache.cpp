@@ -68,16 +68,26 @@ void SharedCache::peek_line(LineAddr line, std::uint8_t* out) const {
   else below_->peek_line(line, out);
 }
 
+// Statistics (docs/stats.md): a shared L2 or the L3, per NUMA node when there are several.
+COHSIM_STAT(kStatHits, "[node*.]l*.hits", "count", "", "requests this shared level received that found their line");
+COHSIM_STAT(kStatMisses, "[node*.]l*.misses", "count", "", "requests that did not (every miss here is primary: it fills at once)");
+COHSIM_STAT(kStatReadHits, "[node*.]l*.read_hits", "count", "", "line reads that hit");
+COHSIM_STAT(kStatReadMisses, "[node*.]l*.read_misses", "count", "", "line reads that missed");
+COHSIM_STAT(kStatWriteHits, "[node*.]l*.write_hits", "count", "", "line writes (writebacks from above) that hit");
+COHSIM_STAT(kStatWriteMisses, "[node*.]l*.write_misses", "count", "", "line writes that missed");
+COHSIM_STAT(kStatWritebacks, "[node*.]l*.writebacks", "count", "", "dirty lines written back to the level below");
+COHSIM_STAT(kStatHitRate, "[node*.]l*.hit_rate", "ratio", "", "hits / (hits + misses); 0 without requests");
+
 void SharedCache::register_stats(Stats& s, const std::string& p) const {
-  s.counter(p + ".hits", &hits_);
-  s.counter(p + ".misses", &misses_);
-  s.counter(p + ".read_hits", &read_hits_);
-  s.counter(p + ".read_misses", &read_misses_);
-  s.counter(p + ".write_hits", &write_hits_);
-  s.counter(p + ".write_misses", &write_misses_);
-  s.counter(p + ".writebacks", &writebacks_);
+  s.counter(kStatHits, p + ".hits", &hits_);
+  s.counter(kStatMisses, p + ".misses", &misses_);
+  s.counter(kStatReadHits, p + ".read_hits", &read_hits_);
+  s.counter(kStatReadMisses, p + ".read_misses", &read_misses_);
+  s.counter(kStatWriteHits, p + ".write_hits", &write_hits_);
+  s.counter(kStatWriteMisses, p + ".write_misses", &write_misses_);
+  s.counter(kStatWritebacks, p + ".writebacks", &writebacks_);
   const auto *h = &hits_, *m = &misses_;
-  s.derived(p + ".hit_rate", [=] { return *h + *m ? double(*h) / double(*h + *m) : 0.0; });
+  s.derived(kStatHitRate, p + ".hit_rate", [=] { return *h + *m ? double(*h) / double(*h + *m) : 0.0; });
 }
 
 }  // namespace cohsim

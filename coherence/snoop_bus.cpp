@@ -23,6 +23,7 @@ SnoopBus::SnoopBus(sc_core::sc_module_name name, const BusParams& p, MemoryLevel
 
 int SnoopBus::attach(BusClient* c) {
   clients_.push_back(c);
+  held_.push_back(kNotHeld);
   queue_.reserve(clients_.size() * 16);
   if (p_.split) txns_.reserve(clients_.size() * 32);
   return int(clients_.size()) - 1;
@@ -59,11 +60,11 @@ void SnoopBus::step() {
   bool any = false;
   Tick earliest = ~Tick(0);
   for (auto& q : queue_) {
-    if (q.t <= now) any = true;
-    earliest = std::min(earliest, q.t);
+    if (eligible(q, now)) any = true;
+    if (eligible(q, ~Tick(0))) earliest = std::min(earliest, q.t);
   }
   if (!any) {
-    schedule(edge(earliest));
+    if (earliest != ~Tick(0)) schedule(edge(earliest));  // else every request waits for a release()
     return;
   }
   grant(now);
@@ -77,13 +78,13 @@ std::size_t SnoopBus::pick(Tick t) const {
     int best_dist = 1 << 30;
     const int n = int(clients_.size());
     for (std::size_t i = 0; i < queue_.size(); ++i) {
-      if (queue_[i].t > t) continue;
+      if (!eligible(queue_[i], t)) continue;
       int dist = (queue_[i].client - last_granted_ - 1 + 2 * n) % n;
       if (dist < best_dist) best_dist = dist, pick = i;  // first in queue order = oldest of that client
     }
   } else {
     for (std::size_t i = 0; i < queue_.size(); ++i)
-      if (queue_[i].t <= t && (pick == queue_.size() || queue_[i].t < queue_[pick].t)) pick = i;
+      if (eligible(queue_[i], t) && (pick == queue_.size() || queue_[i].t < queue_[pick].t)) pick = i;
   }
   return pick;
 }
@@ -168,6 +169,21 @@ void SnoopBus::memory_ready(std::uint64_t tag, Tick ready) {
     schedule(edge(ready));
     return;
   }
+void SnoopBus::hold(int client, LineAddr line) {
+  if (held_[std::size_t(client)] == kNotHeld) ++holds_;
+  held_[std::size_t(client)] = line;
+}
+
+void SnoopBus::release(int client, Tick t) {
+  if (held_[std::size_t(client)] == kNotHeld) return;
+  held_[std::size_t(client)] = kNotHeld;
+  --holds_;
+  if (queue_.empty()) return;
+  if (p_.split) schedule(std::max(edge(t), addr_free_));
+  else if (!busy_) schedule(edge(t));
+}
+
+void SnoopBus::memory_ready(std::uint64_t, Tick ready) {
   const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
   const Tick end = edge(ready) + data_phase;
   awaiting_memory_ = false;
@@ -176,26 +192,43 @@ void SnoopBus::memory_ready(std::uint64_t tag, Tick ready) {
   schedule(end);
 }
 
+// Statistics (docs/stats.md), registered with coherence.fabric: bus.
+COHSIM_STAT(kStatTransactions, "bus.transactions", "count", "", "transactions granted the bus (address phases)");
+COHSIM_STAT(kStatMsgs, "bus.msgs.*", "count", "", "transactions by message (GetS, GetM, PutM, Upd)");
+COHSIM_STAT(kStatC2c, "bus.cache_to_cache", "count", "", "transactions whose data came from another cache");
+COHSIM_STAT(kStatMemWritebacks, "bus.memory_writebacks", "count", "", "dirty lines written to the level below the bus");
+COHSIM_STAT(kStatBusyCycles, "bus.busy_uncore_cycles", "cycles", "uncore",
+            "atomic bus: cycles the bus was held, from grant to the end of the data phase; split bus: address-bus cycles");
+COHSIM_STAT(kStatAvgWait, "bus.avg_wait_uncore_cycles", "cycles", "uncore", "mean wait from request to grant per transaction");
+COHSIM_STAT(kStatDataBusy, "bus.data_busy_uncore_cycles", "cycles", "uncore", "split bus: cycles the data bus was transferring");
+COHSIM_STAT(kStatResponses, "bus.responses", "count", "", "split bus: data responses delivered on the data bus");
+COHSIM_STAT(kStatAvgResponse, "bus.avg_response_uncore_cycles", "cycles", "uncore",
+            "split bus: mean time of a data response from the end of its address phase to the end of its data phase");
+COHSIM_STAT(kStatDeferred, "bus.deferred_responses", "count", "",
+            "split bus: responses deferred by an owner-to-be still awaiting its own data, or held for memory's copy");
+COHSIM_STAT(kStatMaxOutstanding, "bus.max_outstanding", "count", "", "split bus: most data responses outstanding at once");
+
 void SnoopBus::register_stats(Stats& s) const {
-  s.counter("bus.transactions", &transactions_);
-  for (int m = 0; m < kNumBusMsgs; ++m) s.counter(std::string("bus.msgs.") + cohsim::name(BusMsg(m)), &msgs_[m]);
-  s.counter("bus.cache_to_cache", &c2c_);
-  s.counter("bus.memory_writebacks", &mem_writebacks_);
+  s.counter(kStatTransactions, "bus.transactions", &transactions_);
+  for (int m = 0; m < kNumBusMsgs; ++m) s.counter(kStatMsgs, std::string("bus.msgs.") + cohsim::name(BusMsg(m)), &msgs_[m]);
+  s.counter(kStatC2c, "bus.cache_to_cache", &c2c_);
+  s.counter(kStatMemWritebacks, "bus.memory_writebacks", &mem_writebacks_);
   const Tick period = p_.period;
   const auto* b = &busy_ticks_;
   const auto* w = &wait_ticks_;
   const auto* n = &transactions_;
-  s.derived("bus.busy_cycles", [=] { return double(*b / period); });
-  s.derived("bus.avg_wait_cycles", [=] { return *n ? double(*w) / double(period) / double(*n) : 0.0; });
+  s.derived(kStatBusyCycles, "bus.busy_uncore_cycles", [=] { return double(*b / period); });
+  s.derived(kStatAvgWait, "bus.avg_wait_uncore_cycles", [=] { return *n ? double(*w) / double(period) / double(*n) : 0.0; });
   if (!p_.split) return;
   const auto* r = &responses_;
   const auto* rt = &response_ticks_;
   const auto* d = &data_busy_ticks_;
-  s.derived("bus.data_busy_cycles", [=] { return double(*d / period); });
-  s.counter("bus.responses", &responses_);
-  s.derived("bus.avg_response_cycles", [=] { return *r ? double(*rt) / double(period) / double(*r) : 0.0; });
-  s.counter("bus.deferred_responses", &deferred_);
-  s.counter("bus.max_outstanding", &max_outstanding_);
+  s.derived(kStatDataBusy, "bus.data_busy_uncore_cycles", [=] { return double(*d / period); });
+  s.counter(kStatResponses, "bus.responses", &responses_);
+  s.derived(kStatAvgResponse, "bus.avg_response_uncore_cycles",
+            [=] { return *r ? double(*rt) / double(period) / double(*r) : 0.0; });
+  s.counter(kStatDeferred, "bus.deferred_responses", &deferred_);
+  s.counter(kStatMaxOutstanding, "bus.max_outstanding", &max_outstanding_);
 }
 
 std::string SnoopBus::dump() const {
@@ -214,6 +247,10 @@ std::string SnoopBus::dump() const {
   } else
     o << "bus: " << (busy_ ? (awaiting_memory_ ? "busy, waiting for memory" : "busy") : "idle") << ", " << queue_.size()
       << " queued";
+  o << "bus: " << (busy_ ? (awaiting_memory_ ? "busy, waiting for memory" : "busy") : "idle") << ", " << queue_.size()
+    << " queued";
+  for (std::size_t c = 0; c < held_.size(); ++c)
+    if (held_[c] != kNotHeld) o << "\n  client " << c << " holds line 0x" << std::hex << held_[c] << std::dec;
   for (auto& q : queue_)
     o << "\n  client " << q.client << " " << cohsim::name(q.msg) << " line 0x" << std::hex << q.line << std::dec;
   for (auto* c : clients_) o << "\n" << c->dump_pending();
@@ -230,7 +267,7 @@ int SnoopBus::alloc_txn() {
   return int(txns_.size()) - 1;
 }
 
-bool SnoopBus::eligible(std::size_t i) const {
+bool SnoopBus::deliverable(std::size_t i) const {
   const Txn& x = txns_[i];
   if (x.kind != Txn::Ready) return false;
   if (!x.deliver) return true;
@@ -245,7 +282,7 @@ void SnoopBus::step_split() {
   // The address phase: one request every address_cycles, in the arbitration's order.
   if (now >= addr_free_ && !queue_.empty()) {
     bool any = false;
-    for (auto& q : queue_) any |= q.t <= now;
+    for (auto& q : queue_) any |= eligible(q, now);
     if (any) {
       addr_free_ = now + p_.address_cycles * p_.period;
       busy_ticks_ += p_.address_cycles * p_.period;
@@ -258,7 +295,7 @@ void SnoopBus::step_split() {
     if (transferring_ >= 0) break;
     std::size_t best = txns_.size();
     for (std::size_t i = 0; i < txns_.size(); ++i)
-      if (txns_[i].kind == Txn::Ready && txns_[i].ready <= now && eligible(i) &&
+      if (txns_[i].kind == Txn::Ready && txns_[i].ready <= now && deliverable(i) &&
           (best == txns_.size() || txns_[i].ready < txns_[best].ready ||
            (txns_[i].ready == txns_[best].ready && txns_[i].seq < txns_[best].seq)))
         best = i;
@@ -275,13 +312,14 @@ void SnoopBus::step_split() {
   Tick next = ~Tick(0);
   if (!queue_.empty()) {
     Tick earliest = ~Tick(0);
-    for (auto& q : queue_) earliest = std::min(earliest, q.t);
-    next = std::max(addr_free_, edge(earliest));
+    for (auto& q : queue_)
+      if (eligible(q, ~Tick(0))) earliest = std::min(earliest, q.t);  // a held line's requests wait for release()
+    if (earliest != ~Tick(0)) next = std::max(addr_free_, edge(earliest));
   }
   if (transferring_ >= 0) next = std::min(next, data_free_);
   else
     for (std::size_t i = 0; i < txns_.size(); ++i)
-      if (eligible(i)) next = std::min(next, std::max(edge(txns_[i].ready), now));
+      if (deliverable(i)) next = std::min(next, std::max(edge(txns_[i].ready), now));
   if (next != ~Tick(0)) schedule(next);
 }
 

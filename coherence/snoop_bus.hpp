@@ -47,6 +47,10 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   Tick now_cycles_to_ticks(Cycles c) const { return c * p_.period; }
   std::string dump() const;
   // Atomic: cycles the bus was held; split: cycles of the address bus.
+  // A cache holding `line` for a store-exclusive (docs/lowering.md, "Exclusive
+  // monitors"): other clients' requests for it stay queued until it releases it.
+  void hold(int client, LineAddr line);
+  void release(int client, Tick t);
   double busy_cycles() const { return double(busy_ticks_ / p_.period); }
   double data_busy_cycles() const { return double(data_busy_ticks_ / p_.period); }
   bool split() const { return p_.split; }
@@ -85,7 +89,7 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   void step_split();
   void grant_split(Tick t);
   int alloc_txn();
-  bool eligible(std::size_t i) const;  // ready, and no older response for its line is undelivered
+  bool deliverable(std::size_t i) const;  // ready, and no older response for its line is undelivered
   void finish_transfer(Tick now);
   std::vector<Txn> txns_;  // grows to its high-water mark, then never allocates
   std::uint64_t next_seq_ = 0;
@@ -101,6 +105,14 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   std::vector<Promise> mem_wait_;
   std::uint64_t data_busy_ticks_ = 0, responses_ = 0, response_ticks_ = 0, deferred_ = 0, max_outstanding_ = 0;
   Tick edge(Tick t) const { return (t + p_.period - 1) / p_.period * p_.period; }
+  // Whether a queued request may compete at tick t (made by then, not held off).
+  bool eligible(const Pending& q, Tick t) const {
+    if (q.t > t) return false;
+    if (holds_ == 0) return true;
+    for (std::size_t c = 0; c < held_.size(); ++c)
+      if (held_[c] == q.line && int(c) != q.client) return false;
+    return true;
+  }
 
   BusParams p_;
   MemoryLevel* memory_;
@@ -115,6 +127,9 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   bool deliver_ = false, exclusive_ = false;  // the current transaction's data response
   int last_granted_ = -1;
   std::vector<std::uint8_t> buf_;
+  static constexpr LineAddr kNotHeld = ~LineAddr(0);
+  std::vector<LineAddr> held_;  // per client: the line it holds, or kNotHeld
+  unsigned holds_ = 0;
   // statistics
   std::uint64_t transactions_ = 0, busy_ticks_ = 0, wait_ticks_ = 0, c2c_ = 0, mem_writebacks_ = 0;
   std::uint64_t msgs_[kNumBusMsgs] = {};

@@ -112,6 +112,12 @@ void Core::complete_waiting(Tick t, LineAddr line) {
       if (in.kind == InstKind::Rmw && cache_->l1_has(op_.addr, true)) {
         rmw_waiting_ = false;
         do_rmw(t, dummy);
+      } else if (in.kind == InstKind::Load && (in.sem & kExclusive) && cache_->l1_has(op_.addr, false)) {
+        // A load-exclusive binds as its data arrives: the request that may be ordered
+        // next on the line would otherwise take it away first, every time.
+        rmw_waiting_ = false;
+        ports_used_ = 0;
+        issue_exclusive_load(t, dummy);
       } else if (in.kind == InstKind::Store && (in.sem & kExclusive) && cache_->l1_has(op_.addr, true)) {
         rmw_waiting_ = false;
         ports_used_ = 0;
@@ -161,17 +167,23 @@ void Core::bind_load(Tick t, LoadEntry& e, Tick ready) {
 
 Tick Core::cycle(Tick t) {
   if (t != cycle_tick_) cycle_tick_ = t, ports_used_ = 0;
+  if (hold_line_ != kNoReservation && t >= hold_until_) {
+    cache_->release(t);
+    hold_line_ = kNoReservation;
+  }
   Tick next = kNever;
   bool progress = perform_loads(t, next);
   progress |= drain_store(t, next);
   if (mmu_) progress |= mmu_->advance(t, next, ports_used_);
   progress |= issue(t, next);
   if (stream_done_ && !have_inst_ && lq_.empty() && sb_.empty() && busy_until_ <= t) {
+    if (hold_line_ != kNoReservation) cache_->release(t), hold_line_ = kNoReservation;
     done_ = true;
     finish_ = t;
     return kNever;
   }
   if (progress) next = std::min(next, t + p_.period);
+  if (hold_line_ != kNoReservation) next = std::min(next, std::max(edge(hold_until_), t + p_.period));
   return next;
 }
 
@@ -598,6 +610,7 @@ bool Core::issue(Tick t, Tick& next) {
     case InstKind::Hint: return issue_program_inst(t, in, next);
     case InstKind::ClearExclusive:
       reservation_ = kNoReservation;
+      end_hold(t);
       retire_inst();
       return true;
     case InstKind::Branch:
@@ -671,12 +684,25 @@ bool Core::issue_exclusive_load(Tick t, Tick& next) {
   excl_old_ = cache_->read(t, op_.addr, op_.size);
   if (op_.reg >= 0) write_reg(op_.reg, excl_old_, std::max(a.ready, t));
   reservation_ = op_.addr >> ls;
+  hold_line(t, reservation_);
   if (in.sem & kAcquire) ++acquires_;
   busy_until_ = std::max(a.ready, t);
   rmw_accessed_ = rmw_waiting_ = false;
   stall_end(t, rmw_stall_);
   retire_inst();
   return true;
+}
+
+// Forward progress of LL/SC loops (docs/lowering.md, "Exclusive monitors"): a line
+// this core may write when a load-exclusive reads it, or when a store-exclusive fails
+// (it gained the line only after losing the reservation), stays here while the loop
+// needs it: other caches' requests for it wait until the next store-exclusive on it,
+// a clrex, or kHoldCycles. One line at a time; an ended hold is not renewed before
+// cycle() has released it, so no core holds a line for ever.
+void Core::hold_line(Tick t, LineAddr line) {
+  if (hold_line_ != kNoReservation || !cache_->hold(line)) return;
+  hold_line_ = line;
+  hold_until_ = edge(t) + kHoldCycles * p_.period;
 }
 
 // stxr / stlxr / sc.d: writes the new value only if the reservation still holds.
@@ -692,14 +718,20 @@ bool Core::issue_exclusive_store(Tick t, Tick& next) {
     excl_failed_ = true;
     ++sc_failures_;
     reservation_ = kNoReservation;
+    end_hold(t);
+    hold_line(t, op_.addr >> ls);  // for the retry, if it is writable here
+    rmw_accessed_ = rmw_waiting_ = false;
+    stall_end(t, rmw_stall_);
     retire_inst();
     return true;
   }
   Access a;
   if (!atomic_access(t, true, next, a)) return false;
   excl_failed_ = reservation_ != op_.addr >> ls;  // lost while we waited for the line
+  end_hold(t);
   if (excl_failed_) {
     ++sc_failures_;
+    hold_line(t, op_.addr >> ls);  // we gained the line after losing the reservation: for the retry
   } else {
     const std::uint64_t mask = op_.size == 8 ? ~0ull : ((1ull << (8 * op_.size)) - 1);
     cache_->write(t, op_.addr, op_.size, rmw_result(excl_old_) & mask);
@@ -807,40 +839,66 @@ void Core::perform_rmw(Tick t, Tick ready) {
   retire_inst();
 }
 
+// Statistics (docs/stats.md).
+COHSIM_STAT(kStatOps, "core*.ops", "count", "", "trace operations this core retired");
+COHSIM_STAT(kStatInstructions, "core*.instructions", "count", "", "instructions retired, as the lowering emits them for the ISA (a fence or RMW sequence counts each instruction; `compute N` counts one)");
+COHSIM_STAT(kStatLoads, "core*.loads", "count", "", "load instructions executed (those forwarded from the store buffer included)");
+COHSIM_STAT(kStatStores, "core*.stores", "count", "", "store instructions executed");
+COHSIM_STAT(kStatRmws, "core*.rmws", "count", "", "read-modify-write operations executed (locked RMW, AMO, LL/SC loop)");
+COHSIM_STAT(kStatFences, "core*.fences", "count", "", "fence and barrier instructions executed");
+COHSIM_STAT(kStatComputes, "core*.computes", "count", "", "`compute N` operations executed");
+COHSIM_STAT(kStatIfetches, "core*.ifetches", "count", "", "instruction-fetch operations executed");
+COHSIM_STAT(kStatForwarded, "core*.forwarded_loads", "count", "", "loads answered by the store buffer (they never reach the L1D)");
+COHSIM_STAT(kStatSbFull, "core*.store_buffer_full", "count", "", "store issue attempts refused because the store buffer was full");
+COHSIM_STAT(kStatLqFull, "core*.load_queue_full", "count", "", "load issue attempts refused because the load queue was full");
+COHSIM_STAT(kStatFenceStall, "core*.fence_stall_core_cycles", "cycles", "core", "cycles fences held the core");
+COHSIM_STAT(kStatRmwStall, "core*.rmw_stall_core_cycles", "cycles", "core", "cycles read-modify-writes held the core");
+COHSIM_STAT(kStatForwardStall, "core*.forward_stall_core_cycles", "cycles", "core", "cycles loads waited to be forwarded from the store buffer");
+COHSIM_STAT(kStatComputeCycles, "core*.compute_core_cycles", "cycles", "core", "cycles of non-memory work (the sum of the `compute N` operations)");
+COHSIM_STAT(kStatFencesByKind, "core*.fences_by_kind.*", "count", "", "fences executed, by kind (mfence, dmb_ish, dmb_ishld, fence_rw_rw, fence_r_rw, fence_rw_w, fence_tso)");
+COHSIM_STAT(kStatFenceStallByKind, "core*.fence_stall_core_cycles_by_kind.*", "cycles", "core", "cycles fences held the core, by kind");
+COHSIM_STAT(kStatScFailures, "core*.sc_failures", "count", "", "store-exclusive / SC failures: retries of LL/SC loops");
+COHSIM_STAT(kStatBarriers, "core*.barriers", "count", "", "barrier instructions (dmb, RISC-V fence) executed by a weakly ordered core; included in fences");
+COHSIM_STAT(kStatAcquires, "core*.acquires", "count", "", "acquire accesses executed (ldar, aq bits; AArch64, RISC-V)");
+COHSIM_STAT(kStatReleases, "core*.releases", "count", "", "release accesses executed (stlr, rl bits; AArch64, RISC-V)");
+COHSIM_STAT(kStatOooDrains, "core*.out_of_order_drains", "count", "", "stores that left the store buffer before an older one (AArch64, RISC-V)");
+COHSIM_STAT(kStatLoadLatency, "core*.load_latency_core_cycles", "cycles", "core", "histogram of load latency, issue to data (count, mean, max, power-of-two buckets)");
+COHSIM_STAT(kStatAmat, "core*.amat_core_cycles", "cycles", "core", "mean load latency from issue to data (the load_latency histogram's mean)");
+
 void Core::register_stats(Stats& s) const {
   const std::string p = std::string(name());
-  s.counter(p + ".ops", &ops_);
-  s.counter(p + ".instructions", &instructions_);
-  s.counter(p + ".loads", &loads_);
-  s.counter(p + ".stores", &stores_);
-  s.counter(p + ".rmws", &rmws_);
-  s.counter(p + ".fences", &fences_);
-  s.counter(p + ".computes", &computes_);
-  s.counter(p + ".ifetches", &ifetches_);
-  s.counter(p + ".forwarded_loads", &forwarded_);
-  s.counter(p + ".store_buffer_full", &sb_full_);
-  s.counter(p + ".load_queue_full", &lq_full_);
-  s.counter(p + ".fence_stall_cycles", &fence_stall_);
-  s.counter(p + ".rmw_stall_cycles", &rmw_stall_);
-  s.counter(p + ".forward_stall_cycles", &forward_stall_);
-  s.counter(p + ".compute_cycles", &busy_cycles_);
+  s.counter(kStatOps, p + ".ops", &ops_);
+  s.counter(kStatInstructions, p + ".instructions", &instructions_);
+  s.counter(kStatLoads, p + ".loads", &loads_);
+  s.counter(kStatStores, p + ".stores", &stores_);
+  s.counter(kStatRmws, p + ".rmws", &rmws_);
+  s.counter(kStatFences, p + ".fences", &fences_);
+  s.counter(kStatComputes, p + ".computes", &computes_);
+  s.counter(kStatIfetches, p + ".ifetches", &ifetches_);
+  s.counter(kStatForwarded, p + ".forwarded_loads", &forwarded_);
+  s.counter(kStatSbFull, p + ".store_buffer_full", &sb_full_);
+  s.counter(kStatLqFull, p + ".load_queue_full", &lq_full_);
+  s.counter(kStatFenceStall, p + ".fence_stall_core_cycles", &fence_stall_);
+  s.counter(kStatRmwStall, p + ".rmw_stall_core_cycles", &rmw_stall_);
+  s.counter(kStatForwardStall, p + ".forward_stall_core_cycles", &forward_stall_);
+  s.counter(kStatComputeCycles, p + ".compute_core_cycles", &busy_cycles_);
   for (unsigned k = 0; k < fence_names_.size(); ++k) {
     if (!fence_names_[k]) continue;
     std::string n = fence_names_[k];  // "dmb ish", "fence r,rw", "fence.tso" -> dmb_ish, fence_r_rw, fence_tso
     for (char& c : n)
       if (c == ' ' || c == ',' || c == '.') c = '_';
-    s.counter(p + ".fences_by_kind." + n, &fences_by_kind_[k]);
-    s.counter(p + ".fence_stall_cycles_by_kind." + n, &fence_stall_by_kind_[k]);
+    s.counter(kStatFencesByKind, p + ".fences_by_kind." + n, &fences_by_kind_[k]);
+    s.counter(kStatFenceStallByKind, p + ".fence_stall_core_cycles_by_kind." + n, &fence_stall_by_kind_[k]);
   }
-  s.counter(p + ".sc_failures", &sc_failures_);  // store-exclusive / SC failures: retries of LL/SC loops
-  s.counter(p + ".barriers", &barriers_);
-  s.counter(p + ".acquires", &acquires_);
-  s.counter(p + ".releases", &releases_);
-  s.counter(p + ".out_of_order_drains", &out_of_order_drains_);
-  s.histogram(p + ".load_latency", &load_latency_);
+  s.counter(kStatScFailures, p + ".sc_failures", &sc_failures_);  // store-exclusive / SC failures: retries of LL/SC loops
+  s.counter(kStatBarriers, p + ".barriers", &barriers_);
+  s.counter(kStatAcquires, p + ".acquires", &acquires_);
+  s.counter(kStatReleases, p + ".releases", &releases_);
+  s.counter(kStatOooDrains, p + ".out_of_order_drains", &out_of_order_drains_);
+  s.histogram(kStatLoadLatency, p + ".load_latency_core_cycles", &load_latency_);
   const Histogram* h = &load_latency_;
   // AMAT: the mean load latency in core cycles, from issue to data.
-  s.derived(p + ".amat_cycles", [h] { return h->mean(); });
+  s.derived(kStatAmat, p + ".amat_core_cycles", [h] { return h->mean(); });
 }
 
 std::string Core::spin_report() const {

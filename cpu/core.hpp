@@ -21,6 +21,7 @@
 #include "coherence/private_cache.hpp"
 #include "cpu/access_observer.hpp"
 #include "cpu/lowering.hpp"
+#include "sim/config/config.hpp"
 #include "cpu/ring.hpp"
 #include "cpu/trace/trace.hpp"
 #include "sim/base/fast_div.hpp"
@@ -31,11 +32,12 @@ namespace cohsim {
 
 class Mmu;
 
+// Defaults: the declared ones (sim/config/params.cpp).
 struct CoreParams {
-  Tick period = 333'333;  // core clock
-  unsigned store_buffer = 16;
-  unsigned load_queue = 8;
-  unsigned ports = 2;  // L1 accesses per cycle
+  Tick period = declared::period("core.frequency");  // core clock
+  unsigned store_buffer = declared::count("core.store_buffer");
+  unsigned load_queue = declared::count("core.load_queue");
+  unsigned ports = declared::count("l1d.ports");  // L1 accesses per cycle
   Tick start = 0;      // when the core starts its thread (a random offset, for litmus runs)
 };
 
@@ -47,6 +49,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   void line_ready(Tick t, LineAddr line) override;
   void line_lost(LineAddr line) override {
     if (line == reservation_) reservation_ = kNoReservation;
+    if (line == hold_line_) hold_until_ = 0;  // nothing left to hold: released at the next cycle
   }
   bool done() const { return done_; }
   // Busy without retiring: computing, or waiting for the OS to handle a page fault.
@@ -211,6 +214,15 @@ class Core : public sc_core::sc_module, public CacheListener {
   std::uint64_t next_seq_ = 0;             // program-order numbers of loads and stores
   bool acquire_pending_ = false;           // an issued acquire load is not yet bound: later accesses wait
   LineAddr reservation_ = kNoReservation;  // the exclusive monitor (ldxr / lr)
+  // The line held for an LL/SC loop (see hold_line()); released in cycle(), never
+  // inside a cache callback.
+  static constexpr unsigned kHoldCycles = 32;
+  void hold_line(Tick t, LineAddr line);
+  LineAddr hold_line_ = kNoReservation;
+  Tick hold_until_ = 0;
+  void end_hold(Tick t) {  // released at the next cycle
+    if (hold_line_ != kNoReservation) hold_until_ = std::min(hold_until_, t);
+  }
   std::uint64_t excl_old_ = 0;             // the value the load-exclusive read
   bool excl_failed_ = false;               // the last store-exclusive failed
   Tick stall_since_ = kNever;

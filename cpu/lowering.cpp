@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "sim/base/registry.hpp"
+#include "sim/config/config.hpp"
 
 namespace cohsim {
 
@@ -411,6 +412,21 @@ std::vector<const Lowering*> Lowering::all() {
   return {&t.x86, &t.arm, &t.arm_lse, &t.riscv};
 }
 
+// `lse: true` needs an ISA with an LSE table (AArch64's).
+COHSIM_REGISTER(config_rules, "lse", "lse needs isa arm",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  if (!cfg.flag("lse")) return std::string();
+                  const std::string& isa = cfg.choice("isa");
+                  std::string with_lse;
+                  for (const Lowering* l : Lowering::all()) {
+                    if (!l->lse()) continue;
+                    if (l->isa() == isa) return std::string();
+                    with_lse += (with_lse.empty() ? "" : " or ") + std::string("isa: ") + l->isa();
+                  }
+                  blame = cfg.blame({"lse", "isa"});
+                  return "lse: the LSE atomics are AArch64's; set " + with_lse + ", or lse: false";
+                }});
+
 // ---- markdown --------------------------------------------------------------------------
 
 std::string Lowering::markdown_table() const {
@@ -499,6 +515,45 @@ std::string lowering_reference_markdown() {
     out += "`cohsim lower TRACE --isa " + l->isa() + (l->lse() ? " --lse" : "") + "`\n\n";
     out += l->markdown_table();
   }
+  out +=
+      "\n## Exclusive monitors\n"
+      "\n"
+      "Each core has one exclusive monitor (`ldxr`/`ldaxr` and `stxr`/`stlxr` on AArch64,\n"
+      "`lr.d` and `sc.d` on RISC-V). A load-exclusive reads its line and sets the reservation\n"
+      "on it; the reservation is lost when the line leaves the core's cache (invalidated or\n"
+      "evicted), when another core's Dragon update writes it, or on `clrex`; a\n"
+      "store-exclusive writes only while it holds, and clears it either way. The reservation\n"
+      "granule is the cache line.\n"
+      "\n"
+      "Both architectures promise forward progress to a well-formed loop: the Arm ARM's\n"
+      "rules for Load-Exclusive/Store-Exclusive use (no other explicit memory access between\n"
+      "the pair, a short loop) and RISC-V's constrained LR/SC loops (at most 16 base-ISA\n"
+      "instructions) guarantee that such a loop eventually succeeds however many cores\n"
+      "contend. Caches alone do not give that: cores looping on one line can each gain it\n"
+      "only after losing their reservation, while the request ordered next takes it away at\n"
+      "once, for ever. Real cores keep the line a little while after a load-exclusive (they\n"
+      "delay or refuse snoops to it). cohsim models this as a simplified, named model, the\n"
+      "*exclusive hold*:\n"
+      "\n"
+      "- A load-exclusive binds as its data arrives (as a locked read-modify-write does), not\n"
+      "  at the next clock edge.\n"
+      "- When a load-exclusive reads a line its cache may write (M), or a store-exclusive\n"
+      "  fails on such a line (the core gained it only after losing the reservation), the\n"
+      "  cache holds the line: other caches' requests for it wait. On the snooping bus they\n"
+      "  stay queued and are not granted; on a directory their forwards (Fwd-GetS, Fwd-GetM,\n"
+      "  Inv) wait in the holding cache. The hold ends at the loop's next store-exclusive on\n"
+      "  the line, a `clrex`, the line leaving the cache, or after 32 core cycles, whichever\n"
+      "  comes first; a core holds one line at a time and does not renew a hold before it has\n"
+      "  ended, so every request waits a bounded time.\n"
+      "- A Dragon update whose store did not happen (its store-exclusive failed) is no write:\n"
+      "  it leaves other cores' reservations alone.\n"
+      "\n"
+      "So whenever a core in such a loop gains write permission for the line, its next\n"
+      "store-exclusive succeeds, and some loop completes every time the line changes hands.\n"
+      "What the model leaves out: the window (32 core cycles) is this model's, not any\n"
+      "documented core's; real monitors may also be cleared by interrupts and context\n"
+      "switches, and may refuse (NACK) a snoop rather than delay it. x86 and LSE atomics\n"
+      "(single read-modify-write instructions) never hold a line.\n";
   return out;
 }
 

@@ -15,6 +15,7 @@
 #include "cpu/trace/trace.hpp"
 #include "cpu/trace/trace_convert.hpp"
 #include "cpu/trace/trace_stats.hpp"
+#include "sim/base/stats.hpp"
 #include "sim/base/error.hpp"
 #include "sim/base/version.hpp"
 #include "sim/config/config.hpp"
@@ -200,6 +201,11 @@ PYBIND11_MODULE(_core, m) {
                      const std::string& v) { user_errors_as(errors().config, [&] { c.set(k, v); }); })
       .def("set_assignment",
            [](Config& c, const std::string& kv) { user_errors_as(errors().config, [&] { c.set_assignment(kv); }); })
+      .def("set_all",
+           [](Config& c, const std::vector<std::pair<std::string, std::string>>& kv) {
+             user_errors_as(errors().config, [&] { c.set_all(kv); });
+           })
+      .def("validate", [](const Config& c) { user_errors_as(errors().config, [&] { c.validate(); }); })
       .def("to_yaml", &Config::to_yaml)
       .def("text", &Config::text)
       .def("value", &typed_value)
@@ -213,6 +219,17 @@ PYBIND11_MODULE(_core, m) {
   m.def("protocol_choices", &protocol_choices);
   m.def("fabric_choices", &fabric_choices);
   m.def("config_reference_markdown", &config_reference_markdown);
+  // The entries of a registry kind ("config.rule", "replacement", ...): name, description.
+  m.def("plugins", [](const std::string& kind) {
+    py::list out;
+    for (const PluginInfo& i : plugin_infos(kind)) {
+      py::dict d;
+      d["name"] = i.name;
+      d["description"] = i.description;
+      out.append(d);
+    }
+    return out;
+  });
   m.def("params", [] {
     py::list out;
     for (const auto& p : config_params()) {
@@ -260,6 +277,19 @@ PYBIND11_MODULE(_core, m) {
     user_errors_as(errors().trace, [&] { convert_trace(in, out); });
   });
   m.def("trace_output_format", [](const std::string& out) { return std::string(trace_output_format(out)); });
+
+  // The declaration of a statistic (docs/stats.md): a dict, or None for an undeclared name.
+  m.def("stat_declaration", [](const std::string& name) -> py::object {
+    const StatDecl* d = find_stat_declaration(name);
+    if (!d) return py::none();
+    py::dict out;
+    out["pattern"] = d->pattern;
+    out["unit"] = d->unit;
+    out["clock"] = d->clock;
+    out["description"] = d->description;
+    return out;
+  });
+  m.def("stats_schema_json", &stats_schema_json);
 
   m.def("run_litmus", &run_litmus_json, py::arg("path"), py::arg("config"), py::arg("isa"), py::arg("lse"),
         py::arg("runs"), py::arg("seed"), py::arg("jobs"), py::arg("expect"));

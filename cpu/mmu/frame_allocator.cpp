@@ -5,6 +5,7 @@
 #include "sim/base/error.hpp"
 #include "sim/base/registry.hpp"
 #include "sim/base/units.hpp"
+#include "sim/config/config.hpp"
 
 namespace cohsim {
 
@@ -22,12 +23,23 @@ Placement parse_placement(const std::string& name) { return placements().value(n
 
 std::vector<std::string> placement_names() { return plugin_names("vm.placement"); }
 
+// vm.bind_node names one of the NUMA nodes (each node has its memory).
+COHSIM_REGISTER(config_rules, "vm.bind_node", "vm.bind_node is one of the NUMA nodes",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  if (!cfg.flag("vm.enabled")) return std::string();
+                  const std::int64_t node = cfg.integer("vm.bind_node"), nodes = cfg.integer("numa.nodes");
+                  if (node < nodes) return std::string();
+                  blame = cfg.blame({"vm.bind_node", "numa.nodes"});
+                  return "vm.bind_node: " + std::to_string(node) + " but the system has " + std::to_string(nodes) +
+                         " memory node(s); valid: 0.." + std::to_string(nodes - 1);
+                }});
+
 FrameAllocator::FrameAllocator(std::vector<MemoryNode> nodes, std::vector<unsigned> core_node, Placement policy,
                                unsigned bind_node)
     : nodes_(std::move(nodes)), core_node_(std::move(core_node)), policy_(policy), bind_node_(bind_node) {
   if (nodes_.empty()) throw std::logic_error("FrameAllocator: no memory node");
-  if (bind_node_ >= nodes_.size())
-    throw UserError("vm.bind_node: " + std::to_string(bind_node_) + " but the system has " +
+  if (bind_node_ >= nodes_.size())  // the rule below refuses such a configuration
+    throw std::invalid_argument("vm.bind_node: " + std::to_string(bind_node_) + " but the system has " +
                     std::to_string(nodes_.size()) + " memory node(s); valid: 0.." + std::to_string(nodes_.size() - 1));
   for (unsigned n : core_node_)
     if (n >= nodes_.size()) throw std::logic_error("FrameAllocator: a core on a node that does not exist");

@@ -215,33 +215,55 @@ void Mmu::line_ready(Tick t, LineAddr line) {
   }
 }
 
+// Statistics (docs/stats.md), registered when vm.enabled.
+COHSIM_STAT(kStatDtlbHits, "core*.dtlb.hits", "count", "", "dTLB lookups that found the translation (one lookup per memory operation)");
+COHSIM_STAT(kStatDtlbMisses, "core*.dtlb.misses", "count", "", "dTLB lookups that did not");
+COHSIM_STAT(kStatDtlbHitRate, "core*.dtlb.hit_rate", "ratio", "", "dTLB hits / lookups; 0 without lookups");
+COHSIM_STAT(kStatStlbHits, "core*.stlb.hits", "count", "", "second-level TLB lookups (dTLB misses) that found the translation");
+COHSIM_STAT(kStatStlbMisses, "core*.stlb.misses", "count", "", "second-level TLB lookups that did not (each starts a walk)");
+COHSIM_STAT(kStatStlbHitRate, "core*.stlb.hit_rate", "ratio", "", "STLB hits / lookups; 0 without lookups");
+COHSIM_STAT(kStatWalks, "core*.mmu.walks", "count", "", "page-table walks (a faulting access walks twice)");
+COHSIM_STAT(kStatPteLoads, "core*.mmu.pte_loads", "count", "", "page-table entry loads of the walks (also counted in core*.l1d.walk_*)");
+COHSIM_STAT(kStatPteL1dHits, "core*.mmu.pte_l1d_hits", "count", "", "PTE loads that hit the L1D");
+COHSIM_STAT(kStatPteL1dMisses, "core*.mmu.pte_l1d_misses", "count", "", "PTE loads that missed the L1D");
+COHSIM_STAT(kStatPwcHits, "core*.mmu.pwc_hits", "count", "", "walks that started below the root thanks to the page-walk cache");
+COHSIM_STAT(kStatPwcMisses, "core*.mmu.pwc_misses", "count", "", "walks that started at the root");
+COHSIM_STAT(kStatFaults, "core*.mmu.faults", "count", "", "page faults that mapped a page (once per page)");
+COHSIM_STAT(kStatSpuriousFaults, "core*.mmu.spurious_faults", "count", "", "faults on a page another core had just mapped");
+COHSIM_STAT(kStatPteStores, "core*.mmu.pte_stores", "count", "", "page-table entry stores of the fault handler");
+COHSIM_STAT(kStatFaultCycles, "core*.mmu.fault_core_cycles", "cycles", "core", "cycles spent in page faults");
+COHSIM_STAT(kStatWalkCycles, "core*.mmu.walk_core_cycles", "cycles", "core", "cycles spent in page walks (total)");
+COHSIM_STAT(kStatStallCycles, "core*.mmu.translation_stall_core_cycles", "cycles", "core", "cycles operations waited for their translation");
+COHSIM_STAT(kStatWalkLatency, "core*.mmu.walk_latency_core_cycles", "cycles", "core", "histogram of page-walk latency");
+COHSIM_STAT(kStatAvgWalk, "core*.mmu.avg_walk_core_cycles", "cycles", "core", "mean page-walk latency");
+
 void Mmu::register_stats(Stats& s) const {
   const std::string& p = p_.name;
-  s.counter(p + ".dtlb.hits", &dtlb_hits_);
-  s.counter(p + ".dtlb.misses", &dtlb_misses_);
+  s.counter(kStatDtlbHits, p + ".dtlb.hits", &dtlb_hits_);
+  s.counter(kStatDtlbMisses, p + ".dtlb.misses", &dtlb_misses_);
   const auto *h = &dtlb_hits_, *m = &dtlb_misses_;
-  s.derived(p + ".dtlb.hit_rate", [=] { return *h + *m ? double(*h) / double(*h + *m) : 0.0; });
+  s.derived(kStatDtlbHitRate, p + ".dtlb.hit_rate", [=] { return *h + *m ? double(*h) / double(*h + *m) : 0.0; });
   if (p_.has_stlb) {
-    s.counter(p + ".stlb.hits", &stlb_hits_);
-    s.counter(p + ".stlb.misses", &stlb_misses_);
+    s.counter(kStatStlbHits, p + ".stlb.hits", &stlb_hits_);
+    s.counter(kStatStlbMisses, p + ".stlb.misses", &stlb_misses_);
     const auto *h2 = &stlb_hits_, *m2 = &stlb_misses_;
-    s.derived(p + ".stlb.hit_rate", [=] { return *h2 + *m2 ? double(*h2) / double(*h2 + *m2) : 0.0; });
+    s.derived(kStatStlbHitRate, p + ".stlb.hit_rate", [=] { return *h2 + *m2 ? double(*h2) / double(*h2 + *m2) : 0.0; });
   }
-  s.counter(p + ".mmu.walks", &walks_);
-  s.counter(p + ".mmu.pte_loads", &pte_loads_);
-  s.counter(p + ".mmu.pte_l1d_hits", &pte_l1d_hits_);
-  s.counter(p + ".mmu.pte_l1d_misses", &pte_l1d_misses_);
-  s.counter(p + ".mmu.pwc_hits", &pwc_hits_);
-  s.counter(p + ".mmu.pwc_misses", &pwc_misses_);
-  s.counter(p + ".mmu.faults", &faults_);
-  s.counter(p + ".mmu.spurious_faults", &spurious_faults_);
-  s.counter(p + ".mmu.pte_stores", &pte_stores_);
-  s.counter(p + ".mmu.fault_cycles", &fault_cycles_);
-  s.counter(p + ".mmu.walk_cycles", &walk_cycles_);
-  s.counter(p + ".mmu.translation_stall_cycles", &stall_cycles_);
-  s.histogram(p + ".mmu.walk_latency", &walk_latency_);
+  s.counter(kStatWalks, p + ".mmu.walks", &walks_);
+  s.counter(kStatPteLoads, p + ".mmu.pte_loads", &pte_loads_);
+  s.counter(kStatPteL1dHits, p + ".mmu.pte_l1d_hits", &pte_l1d_hits_);
+  s.counter(kStatPteL1dMisses, p + ".mmu.pte_l1d_misses", &pte_l1d_misses_);
+  s.counter(kStatPwcHits, p + ".mmu.pwc_hits", &pwc_hits_);
+  s.counter(kStatPwcMisses, p + ".mmu.pwc_misses", &pwc_misses_);
+  s.counter(kStatFaults, p + ".mmu.faults", &faults_);
+  s.counter(kStatSpuriousFaults, p + ".mmu.spurious_faults", &spurious_faults_);
+  s.counter(kStatPteStores, p + ".mmu.pte_stores", &pte_stores_);
+  s.counter(kStatFaultCycles, p + ".mmu.fault_core_cycles", &fault_cycles_);
+  s.counter(kStatWalkCycles, p + ".mmu.walk_core_cycles", &walk_cycles_);
+  s.counter(kStatStallCycles, p + ".mmu.translation_stall_core_cycles", &stall_cycles_);
+  s.histogram(kStatWalkLatency, p + ".mmu.walk_latency_core_cycles", &walk_latency_);
   const Histogram* wl = &walk_latency_;
-  s.derived(p + ".mmu.avg_walk_cycles", [wl] { return wl->mean(); });
+  s.derived(kStatAvgWalk, p + ".mmu.avg_walk_core_cycles", [wl] { return wl->mean(); });
 }
 
 std::string Mmu::dump() const {

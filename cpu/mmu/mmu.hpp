@@ -26,22 +26,24 @@
 #include "cpu/mmu/page_walk_cache.hpp"
 #include "cpu/mmu/tlb.hpp"
 #include "cpu/trace/op.hpp"
+#include "sim/config/config.hpp"
 #include "sim/base/stats.hpp"
 
 namespace cohsim {
 
+// Defaults: the declared ones (sim/config/params.cpp).
 struct MmuParams {
   std::string name = "core0";  // statistics prefix
   unsigned core = 0;
-  Tick period = 333'333;  // the core clock
-  unsigned ports = 2;     // L1D ports, shared with the core's accesses
-  unsigned dtlb_entries = 64, dtlb_assoc = 4;
-  Tick dtlb_latency = 0;
-  bool has_stlb = true;
-  unsigned stlb_entries = 1536, stlb_assoc = 12;
-  Tick stlb_latency = 0;
-  unsigned pwc_entries = 32;
-  Tick fault_latency = 0;
+  Tick period = declared::period("core.frequency");  // the core clock
+  unsigned ports = declared::count("l1d.ports");      // L1D ports, shared with the core's accesses
+  unsigned dtlb_entries = declared::count("dtlb.entries"), dtlb_assoc = declared::count("dtlb.assoc");
+  Tick dtlb_latency = declared::ticks("dtlb.latency", period);
+  bool has_stlb = declared::present("stlb");
+  unsigned stlb_entries = declared::count("stlb.entries"), stlb_assoc = declared::count("stlb.assoc");
+  Tick stlb_latency = declared::ticks("stlb.latency", period);
+  unsigned pwc_entries = declared::count("vm.pwc_entries");
+  Tick fault_latency = declared::ticks("vm.fault_latency", period);
   std::string trace_path;  // for the messages of access violations
 };
 

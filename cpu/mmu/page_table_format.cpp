@@ -1,6 +1,8 @@
 #include "cpu/mmu/page_table_format.hpp"
 
 #include "sim/base/registry.hpp"
+#include "sim/config/config.hpp"
+
 namespace cohsim {
 
 namespace {
@@ -44,6 +46,23 @@ const bool formats_listed = [] {
   return true;
 }();
 }  // namespace
+
+// A page-table format belongs to one ISA.
+COHSIM_REGISTER(config_rules, "vm.format", "vm.format is a page-table format of the isa",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  const std::string& format = cfg.choice("vm.format");
+                  const std::string& isa = cfg.choice("isa");
+                  if (format == "auto") return std::string();
+                  const PageTableFormat* f = PageTableFormat::find(format);
+                  if (!f) throw std::logic_error("vm.format " + format + " is listed but not defined");
+                  if (f->isa() == isa) return std::string();
+                  std::string valid = "auto";
+                  for (const std::string& n : PageTableFormat::names())
+                    if (PageTableFormat::find(n)->isa() == isa) valid += ", " + n;
+                  blame = cfg.given("vm.format") ? "vm.format" : "isa";
+                  return "vm.format: " + format + " is a page-table format of isa " + f->isa() + ", but isa is " +
+                         isa + "; for isa " + isa + " use one of: " + valid;
+                }});
 
 const std::string& PageTableFormat::auto_for_isa(const std::string& isa) {
   static const std::string x86 = "x86-4level", arm = "arm-4k", rv = "sv39";

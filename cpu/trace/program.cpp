@@ -89,30 +89,47 @@ void check_program(std::vector<Op>& ops, const std::string& path, unsigned threa
   std::vector<std::uint32_t> stack;
   std::vector<bool> on(n, false);
   int counter = 0, ncomp = 0;
-  std::function<void(std::uint32_t)> visit = [&](std::uint32_t v) {
-    index[v] = low[v] = counter++;
-    stack.push_back(v);
-    on[v] = true;
-    std::uint32_t succ[2];
-    for (int k = 0, m = successors(ops, v, succ); k < m; ++k) {
-      const std::uint32_t w = succ[k];
-      if (w >= n) continue;
-      if (index[w] < 0) visit(w), low[v] = std::min(low[v], low[w]);
-      else if (on[w]) low[v] = std::min(low[v], index[w]);
+  // Iterative (a recorded program's thread has millions of straight-line operations:
+  // a recursive visit would overflow the stack). A frame: the node, its next successor.
+  std::vector<std::pair<std::uint32_t, int>> frames;
+  for (std::uint32_t root = 0; root < n; ++root) {
+    if (index[root] >= 0) continue;
+    frames.push_back({root, 0});
+    index[root] = low[root] = counter++;
+    stack.push_back(root);
+    on[root] = true;
+    while (!frames.empty()) {
+      auto& [v, k] = frames.back();
+      std::uint32_t succ[2];
+      const int m = successors(ops, v, succ);
+      if (k < m) {
+        const std::uint32_t w = succ[k++];
+        if (w >= n) continue;
+        if (index[w] < 0) {
+          index[w] = low[w] = counter++;
+          stack.push_back(w);
+          on[w] = true;
+          frames.push_back({w, 0});
+        } else if (on[w]) {
+          low[v] = std::min(low[v], index[w]);
+        }
+        continue;
+      }
+      const std::uint32_t done = v;
+      if (low[done] == index[done]) {
+        std::uint32_t w;
+        do {
+          w = stack.back();
+          stack.pop_back();
+          on[w] = false;
+          comp[w] = ncomp;
+        } while (w != done);
+        ++ncomp;
+      }
+      frames.pop_back();
+      if (!frames.empty()) low[frames.back().first] = std::min(low[frames.back().first], low[done]);
     }
-    if (low[v] == index[v]) {
-      std::uint32_t w;
-      do {
-        w = stack.back();
-        stack.pop_back();
-        on[w] = false;
-        comp[w] = ncomp;
-      } while (w != v);
-      ++ncomp;
-    }
-  };
-  for (std::uint32_t v = 0; v < n; ++v)
-    if (index[v] < 0) visit(v);
+  }
   struct Loop {
     bool cyclic = false, memory = false, writes = false, exit = false;
     std::uint32_t first = ~0u, last = 0;

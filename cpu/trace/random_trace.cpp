@@ -14,17 +14,32 @@ std::uint64_t splitmix(std::uint64_t& s) {
 class RandomStream final : public ThreadStream {
  public:
   RandomStream(const RandomTraceParams& p, unsigned thread)
-      : p_(p), state_(p.seed * 0x100000001b3ULL + thread * 0x9e3779b97f4a7c15ULL + 1) {}
+      : p_(p),
+        state_(p.seed * 0x100000001b3ULL + thread * 0x9e3779b97f4a7c15ULL + 1),
+        steer_state_(state_ ^ 0x5851f42d4c957f2dULL) {}
 
   bool next(Op& op) override {
     if (done_ == p_.ops_per_thread) return false;
     ++done_;
+    if (RandomSteering* st = p_.steering.get()) {
+      if (++st->ops >= st->start && st->update && (st->ops - st->start) % st->period == 0) st->update(*st);
+      if (pending_ == 0 && st->ops >= st->start) choose_pattern(*st);
+      if (pending_ > 0) {
+        patterned(op);
+        return true;
+      }
+    }
+    plain(op);
+    return true;
+  }
+
+ private:
+  // The plain mix: the operation kind, line, word and ordering from one draw.
+  void plain(Op& op) {
     op = Op{};
     const std::uint64_t r = splitmix(state_);
-    // Lines sit 4 KiB apart in groups of four consecutive lines, so small caches
-    // see both neighbours and conflicts.
     const unsigned line = unsigned((r >> 8) % p_.lines);
-    op.addr = p_.base + (line % 4) * p_.line_size + (line / 4) * 4096 + ((r >> 24) % (p_.line_size / 8)) * 8;
+    op.addr = addr_of(line, unsigned((r >> 24) % (p_.line_size / 8)));
     op.size = 8;
     op.value = (r >> 32) % 1000;
     op.line = unsigned(done_);
@@ -74,13 +89,109 @@ class RandomStream final : public ThreadStream {
         break;
       default: op.kind = OpKind::Compute; op.value = (r >> 32) % 40;
     }
-    return true;
   }
 
- private:
+  // Lines sit 4 KiB apart in groups of four consecutive lines, so small caches see
+  // both neighbours and conflicts; lines i, i+4, i+8, ... share a set in any cache of
+  // up to 64 sets. Line numbers from `lines` up are the patterns' cold lines.
+  Addr addr_of(unsigned line, unsigned word) const {
+    return p_.base + (line % 4) * p_.line_size + (line / 4) * 4096 + word * 8;
+  }
+
+  void choose_pattern(const RandomSteering& st) {
+    const std::uint64_t r = splitmix(steer_state_);
+    std::uint32_t x = std::uint32_t(r % 1024);
+    int pick = -1;
+    for (int k = 0; k < kRandomPatterns && pick < 0; ++k) {
+      if (x < st.weight[std::size_t(k)]) pick = k;
+      else x -= st.weight[std::size_t(k)];
+    }
+    if (pick < 0) return;  // the plain mix this time
+    pattern_ = RandomPattern(pick);
+    step_ = 0;
+    const unsigned words = p_.line_size / 8;
+    line_ = unsigned((r >> 10) % p_.lines);
+    word_ = unsigned((r >> 20) % words);
+    other_word_ = (word_ + 1 + unsigned((r >> 26) % (words > 1 ? words - 1 : 1))) % words;
+    bits_ = r >> 32;
+    switch (pattern_) {
+      case RandomPattern::PairSameLine: pending_ = 2; break;
+      case RandomPattern::MissBurst: pending_ = 2 + 2 + unsigned(bits_ % 3); break;
+      case RandomPattern::SetThrash: pending_ = 3 + unsigned(bits_ % 3); break;
+      case RandomPattern::HotLine:
+        pending_ = 1 + unsigned(bits_ % 3);
+        line_ = st.hot_line % p_.lines;
+        break;
+      case RandomPattern::LongGap: pending_ = 2; break;
+      default: pending_ = 0;
+    }
+  }
+
+  // One access of the pattern: kind 0 load, 1 store, 2 fetch_add (Relaxed or Plain
+  // orderings: no fence between the pattern's accesses).
+  void access(Op& op, unsigned line, unsigned word, unsigned kind) {
+    op = Op{};
+    op.addr = addr_of(line, word);
+    op.size = 8;
+    op.line = unsigned(done_);
+    op.value = bits_ % 1000;
+    if (kind == 0) {
+      op.kind = OpKind::Load;
+      op.reg = std::int16_t(step_ % 4);
+      op.order = Ordering::Plain;
+    } else if (kind == 1) {
+      op.kind = OpKind::Store;
+      op.order = Ordering::Plain;
+    } else {
+      op.kind = OpKind::FetchAdd;
+      op.reg = 4;
+      op.order = Ordering::Relaxed;
+    }
+  }
+
+  void patterned(Op& op) {
+    const unsigned step = step_++;
+    --pending_;
+    const unsigned cold = p_.lines + 4 * ((bits_ >> 8) % 4);  // a line beyond the contended ones
+    switch (pattern_) {
+      case RandomPattern::PairSameLine:
+        // load+store, store+load, load+load, store+store or with an atomic: the second
+        // reaches the line while the first one's request is under way.
+        access(op, line_, step == 0 ? word_ : other_word_, unsigned((bits_ >> (2 * step)) % 3));
+        break;
+      case RandomPattern::MissBurst:
+        if (pending_ >= 2) access(op, cold + step * 4 + (line_ % 4), 0, 0);  // cold loads fill the MSHRs
+        else access(op, line_, pending_ == 1 ? word_ : other_word_, pending_ == 1 ? 1u : 0u);
+        break;
+      case RandomPattern::SetThrash:
+        access(op, (line_ % 4) + 4 * ((step + unsigned(bits_ >> 4)) % (p_.lines / 4 + 4)), word_,
+               unsigned((bits_ >> (3 * step)) % 2));
+        break;
+      case RandomPattern::HotLine:
+        access(op, line_, (word_ + step) % (p_.line_size / 8), unsigned((bits_ >> (2 * step)) % 3));
+        break;
+      case RandomPattern::LongGap:
+        if (step == 0) {
+          op = Op{};
+          op.kind = OpKind::Compute;
+          op.value = 100 + bits_ % 400;
+          op.line = unsigned(done_);
+        } else {
+          access(op, line_, word_, unsigned((bits_ >> 12) % 3));
+        }
+        break;
+      default: plain(op);
+    }
+  }
+
   RandomTraceParams p_;
   std::uint64_t state_;
+  std::uint64_t steer_state_;  // the patterns' draws (the plain mix keeps its own sequence)
   std::uint64_t done_ = 0;
+  // The pattern under way: operations left, the step, its line and words.
+  RandomPattern pattern_ = RandomPattern::PairSameLine;
+  unsigned pending_ = 0, step_ = 0, line_ = 0, word_ = 0, other_word_ = 0;
+  std::uint64_t bits_ = 0;
 };
 
 class RandomTrace final : public Trace {

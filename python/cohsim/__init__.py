@@ -18,8 +18,9 @@ the interpreter survives. ``sweep(..., executor=...)`` takes any
 Also: ``cohsim.traces`` (workload generators), ``cohsim.plot`` (matplotlib helpers,
 imported on first use), ``protocols()``, ``protocol_table()``, ``trace_stats()``,
 ``convert_trace()``, ``stress()`` (the random tester with table coverage), ``litmus()``
-(litmus tests run many times on an ISA), and the
-configuration reference (``config_params()``).
+(litmus tests run many times on an ISA), the
+configuration reference (``config_params()``) and the statistics' declarations
+(``describe_stat(name)``, ``Result.describe(name)``; docs/stats.md).
 """
 import os as _os
 
@@ -28,7 +29,7 @@ _os.environ.setdefault("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1")  # before libsy
 from .errors import ConfigError, Error, SimulationError, TraceError, UserError  # noqa: E402
 from . import _core  # noqa: E402,F401
 from .config import Config, Latency, config_keys, config_params, config_reference  # noqa: E402
-from .result import Result  # noqa: E402
+from .result import Result, describe as describe_stat  # noqa: E402
 from .simulation import run  # noqa: E402
 from .sweeps import sweep  # noqa: E402
 from .tools import (Protocol, convert_trace, fabric_choices, isa_choices, protocol_choices,  # noqa: E402
@@ -43,7 +44,7 @@ __version__ = _core.version + ("+unknown" if __commit__ == "unknown" else "+g" +
 
 __all__ = [
     "Config", "ConfigError", "Error", "Latency", "Protocol", "Result", "SimulationError", "TraceError",
-    "UserError", "config_keys", "config_params", "config_reference", "convert_trace", "fabric_choices",
+    "UserError", "config_keys", "config_params", "config_reference", "convert_trace", "describe_stat", "fabric_choices",
     "isa_choices", "litmus", "plot", "protocol_choices", "protocol_table", "protocols", "run", "stress", "sweep",
     "trace_stats", "traces",
 ]

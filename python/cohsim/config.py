@@ -88,9 +88,18 @@ class Config:
         self._c.set_assignment(assignment)
 
     def update(self, values):
-        """``set()`` for each ``key: value`` of a mapping, in order."""
-        for k, v in dict(values).items():
-            self.set(k, v)
+        """Sets every ``key: value`` of a mapping, then validates once, like several
+        ``--set``: their order never matters (``{"l1d.size": "256B", "l1d.assoc": 2}``
+        is fine although 256B with the default 8 ways is not). On error nothing
+        changes."""
+        self._c.set_all([(str(k), yaml_text(v)) for k, v in dict(values).items()])
+
+    def validate(self):
+        """Checks every rule across keys again (``cohsim config check``); raises
+        :class:`cohsim.ConfigError` naming the file:line of the key to blame. A Config
+        is validated whenever it is loaded or changed, so this never fails on one
+        made by this class; it is here for symmetry with the command line."""
+        self._c.validate()
 
     def copy(self):
         return Config(self._c.copy())

@@ -2,7 +2,31 @@
 import json
 import re
 
-__all__ = ["Result", "flatten_stats"]
+__all__ = ["Result", "describe", "flatten_stats", "integer_columns"]
+
+
+def describe(name):
+    """The declaration of statistic `name` (docs/stats.md): a dict with ``pattern``,
+    ``unit``, ``clock`` (``core``, ``uncore`` or ``dram`` for cycles, else empty) and
+    ``description``; None for a name no declaration matches."""
+    from . import _core
+
+    return _core.stat_declaration(name)
+
+
+def integer_columns(df, records):
+    """Makes every column of `df` whose values in `records` (the dicts it was built from,
+    in its row order) are all ints, where present, pandas' nullable ``Int64``: a count
+    stays an integer even where a failed run left it empty (a float64 column would turn
+    it into a float)."""
+    import pandas as pd
+
+    for c in df.columns:
+        vals = [r.get(c) for r in records]
+        present = [v for v in vals if v is not None]
+        if present and all(isinstance(v, int) and not isinstance(v, bool) and -2**63 <= v < 2**63 for v in present):
+            df[c] = pd.array(vals, dtype="Int64")
+    return df
 
 
 def flatten_stats(stats):
@@ -30,7 +54,7 @@ _CORE_COLUMNS = [  # (statistic under coreN., column title, format)
     ("l1d.hit_rate", "hit %", "{:.1%}"),
     ("l1d.invalidations", "invalidations", "{:.0f}"),
     ("l1d.writebacks", "writebacks", "{:.0f}"),
-    ("amat_cycles", "AMAT (cycles)", "{:.2f}"),
+    ("amat_core_cycles", "AMAT (cycles)", "{:.2f}"),
 ]
 
 
@@ -41,6 +65,7 @@ class Result:
       line's ``--stats`` JSON (histograms as dicts); ``result["cycles"]`` reads one.
     - ``summary()``: the command line's table; ``to_json()``: the exact JSON text.
     - ``to_pandas()``: the scalar statistics as a ``pandas.Series``.
+    - ``describe(name)``: what a statistic means, its unit and clock (docs/stats.md).
     - ``completed``, ``cycles``, ``ops``, ``wall_seconds`` (host time), ``config``,
       ``trace``, ``seed``.
 
@@ -59,6 +84,18 @@ class Result:
         self.trace = trace
         self.seed = seed
 
+    def describe(self, name):
+        """What a statistic means: its declaration (docs/stats.md) as a one-line string,
+        ``"core0.l1d.hits: 51 count: accesses this level received that ..."``. KeyError
+        for a name that is neither in this result nor declared."""
+        d = describe(name)
+        value = self.stats.get(name)
+        if d is None:
+            raise KeyError(f"{name!r}: no such statistic (see docs/stats.md)")
+        clock = f" ({d['clock']} clock)" if d["clock"] else ""
+        shown = "" if value is None else f" = {value if not isinstance(value, dict) else value.get('mean')}"
+        return f"{name}{shown} [{d['unit']}{clock}]: {d['description']}"
+
     def __getitem__(self, name):
         return self.stats[name]
 
@@ -76,10 +113,12 @@ class Result:
 
     def to_pandas(self):
         """The scalar statistics as a ``pandas.Series`` indexed by name
-        (``result.to_pandas().filter(like="l1d.misses")``)."""
+        (``result.to_pandas().filter(like="l1d.misses")``); counts are ints, other
+        figures floats (the Series' dtype is ``object`` so that neither is converted)."""
         import pandas as pd
 
-        s = pd.Series(self.to_dict(), name="value")
+        # object dtype: counts stay Python ints (a float64 Series would turn them into floats)
+        s = pd.Series(self.to_dict(), name="value", dtype=object)
         s.index.name = "statistic"
         return s
 

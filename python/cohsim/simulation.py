@@ -35,8 +35,8 @@ def prepare(cfg, trace=None, seed=None, overrides=None, max_cycles=None, events=
     request, the config, the trace path and the seed. Raises ConfigError,
     FileNotFoundError or TypeError, exactly as ``run`` would."""
     c = cfg.copy()
-    for k, v in (overrides or {}).items():
-        c.set(k, v)
+    if overrides:
+        c.update(overrides)  # all set, then validated once, like several --set
     if seed is not None:
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise TypeError(f"seed must be an int, not {type(seed).__name__}")

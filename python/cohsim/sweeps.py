@@ -7,7 +7,7 @@ import time
 
 from . import errors
 from ._runner import run_task
-from .result import flatten_stats
+from .result import flatten_stats, integer_columns
 from .config import yaml_text
 from .simulation import as_config
 
@@ -87,6 +87,7 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
 
     Columns: the grid keys (values as given), ``trace``, ``seed``, ``error``, then
     every scalar statistic (``cycles``, ``ops``, ``completed``, ``core0.l1d.misses``,
+    counts as pandas' nullable ``Int64``,
     ...; a histogram gives ``NAME.count/.mean/.max``). Each simulation runs in a
     process of its own: a bad point or a crashed run leaves its statistics empty
     (NaN) and its message in ``error`` (None for the runs that worked), and the
@@ -188,6 +189,7 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
     columns = keys + [c for c in ("trace", "seed", "error") if c not in keys]
     columns += firsts + sorted(k for k in stat_names if k not in firsts and k not in columns)
     df = pd.DataFrame.from_records(rows, columns=columns)
+    integer_columns(df, rows)
     df.attrs["grid"] = keys
     failed = sum(r["error"] is not None for r in rows)
     if failed:

@@ -1,10 +1,177 @@
 #include "sim/base/stats.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace cohsim {
+
+namespace {
+
+std::vector<const StatDecl*>& decl_list() {
+  static std::vector<const StatDecl*> v;
+  return v;
+}
+
+// `*` matches any run of characters (the part holds no dot).
+bool glob(const char* p, const char* pe, const char* s, const char* se) {
+  while (p != pe) {
+    if (*p == '*') {
+      for (const char* t = se; t >= s; --t)
+        if (glob(p + 1, pe, t, se)) return true;
+      return false;
+    }
+    if (s == se || *p != *s) return false;
+    ++p, ++s;
+  }
+  return s == se;
+}
+
+// The plain patterns a pattern stands for: each bracketed part present or absent, each
+// alternative of a braced list.
+void expand(const std::string& pattern, std::vector<std::string>& out) {
+  if (const std::size_t brace = pattern.find('{'); brace != std::string::npos) {
+    const std::size_t close = pattern.find('}', brace);
+    const std::string head = pattern.substr(0, brace), tail = pattern.substr(close + 1);
+    std::size_t b = brace + 1;
+    for (;;) {
+      const std::size_t e = std::min(pattern.find(',', b), close);
+      expand(head + pattern.substr(b, e - b) + tail, out);
+      if (e == close) return;
+      b = e + 1;
+    }
+  }
+  const std::size_t open = pattern.find('[');
+  if (open == std::string::npos) {
+    out.push_back(pattern);
+    return;
+  }
+  const std::size_t close = pattern.find(']', open);
+  const std::string head = pattern.substr(0, open), tail = pattern.substr(close + 1);
+  expand(head + tail, out);
+  expand(head + pattern.substr(open + 1, close - open - 1) + tail, out);
+}
+
+std::vector<std::string> split_dots(const std::string& s) {
+  std::vector<std::string> parts;
+  std::size_t b = 0;
+  for (;;) {
+    const std::size_t e = s.find('.', b);
+    parts.push_back(s.substr(b, e == std::string::npos ? std::string::npos : e - b));
+    if (e == std::string::npos) return parts;
+    b = e + 1;
+  }
+}
+
+// The source path from the project's root ("coherence/private_cache.cpp").
+std::string source_path(const char* file) {
+  std::string f = file;
+  std::size_t best = std::string::npos;
+  for (const char* root : {"/sim/", "/coherence/", "/cpu/", "/python/", "/tests/"}) {
+    const std::size_t at = f.rfind(root);
+    if (at != std::string::npos && (best == std::string::npos || at > best)) best = at;
+  }
+  return best == std::string::npos ? f : f.substr(best + 1);
+}
+
+std::vector<const StatDecl*> by_file() {
+  std::vector<const StatDecl*> v = decl_list();
+  std::stable_sort(v.begin(), v.end(),
+                   [](const StatDecl* a, const StatDecl* b) { return source_path(a->file) < source_path(b->file); });
+  return v;
+}
+
+}  // namespace
+
+const StatDecl& declare_stat(const StatDecl& d) {
+  decl_list().push_back(&d);
+  return d;
+}
+
+std::vector<const StatDecl*> stat_declarations() { return by_file(); }
+
+const std::vector<std::pair<std::string, std::string>>& stat_units() {
+  static const std::vector<std::pair<std::string, std::string>> units = {
+      {"count", "events counted (an integer)"},
+      {"cycles", "clock cycles of the domain in the clock column (core, uncore or DRAM)"},
+      {"ns", "nanoseconds of simulated time"},
+      {"ps", "picoseconds of simulated time"},
+      {"fs", "femtoseconds of simulated time (SystemC's resolution)"},
+      {"bytes", "bytes"},
+      {"GBps", "10^9 bytes per second of simulated time"},
+      {"ratio", "a fraction between 0 and 1"},
+      {"per_1000_ops", "events per 1000 trace operations"},
+      {"lines", "cache lines (time-weighted mean over the run)"},
+      {"value", "a 64-bit value held by the simulated program"},
+      {"flag", "0 or 1"},
+  };
+  return units;
+}
+
+bool stat_pattern_matches(const std::string& pattern, const std::string& name) {
+  std::vector<std::string> plain;
+  expand(pattern, plain);
+  const std::vector<std::string> n = split_dots(name);
+  for (const std::string& p : plain) {
+    const std::vector<std::string> parts = split_dots(p);
+    if (parts.size() != n.size()) continue;
+    bool ok = true;
+    for (std::size_t i = 0; ok && i < parts.size(); ++i)
+      ok = glob(parts[i].data(), parts[i].data() + parts[i].size(), n[i].data(), n[i].data() + n[i].size());
+    if (ok) return true;
+  }
+  return false;
+}
+
+const StatDecl* find_stat_declaration(const std::string& name) {
+  const StatDecl* best = nullptr;
+  std::size_t best_literal = 0;
+  for (const StatDecl* d : decl_list()) {
+    if (!stat_pattern_matches(d->pattern, name)) continue;
+    const std::size_t literal = std::strlen(d->pattern) - std::size_t(std::count(d->pattern, d->pattern + std::strlen(d->pattern), '*'));
+    if (!best || literal > best_literal) best = d, best_literal = literal;
+  }
+  return best;
+}
+
+std::string stats_reference_markdown() {
+  std::ostringstream o;
+  o << "# Statistics reference\n\n"
+       "Generated by `cohsim stats docs` from the declarations beside the code that counts\n"
+       "(`COHSIM_STAT` in each file below); do not edit by hand. A test fails when this file\n"
+       "is stale: regenerate it with `build/cohsim stats docs > docs/stats.md`.\n\n"
+       "A pattern's dot-separated parts match a name's parts one for one; `*` matches\n"
+       "any characters within a part (`core*` is `core0`, `core1`, ...; `l*` is `l1d` or\n"
+       "`l2`), `{a,b}` is either, and a bracketed part may be absent (`[node*.]memory.reads` is\n"
+       "`memory.reads` or `node1.memory.reads`). `cohsim run --stats-schema` adds the\n"
+       "declarations to the statistics JSON (`\"_meta\"`); in Python,\n"
+       "`result.describe(\"core0.l1d.hits\")`.\n\n"
+       "Units:\n\n";
+  for (auto& [u, what] : stat_units()) o << "- `" << u << "`: " << what << "\n";
+  o << "\nClock domains (for cycles): `core` is the core clock (`core.frequency`), `uncore` the\n"
+       "caches' and fabric's clock (`uncore.frequency`), `dram` the DRAM command clock (tCK).\n";
+  std::string file;
+  for (const StatDecl* d : by_file()) {
+    const std::string f = source_path(d->file);
+    if (f != file) {
+      file = f;
+      o << "\n## `" << f << "`\n\n| statistic | unit | clock | description |\n| --- | --- | --- | --- |\n";
+    }
+    o << "| `" << d->pattern << "` | " << d->unit << " | " << d->clock << " | " << d->description << " |\n";
+  }
+  return o.str();
+}
+
+std::string stats_schema_json() {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const StatDecl* d : by_file())
+    j[d->pattern] = {{"unit", d->unit}, {"clock", d->clock}, {"description", d->description},
+                     {"file", source_path(d->file)}};
+  return j.dump(1);
+}
 
 std::uint64_t Histogram::percentile(double p) const {
   if (count == 0) return 0;
@@ -18,10 +185,21 @@ std::uint64_t Histogram::percentile(double p) const {
 }
 
 void Stats::sort() const {
-  for (auto& [k, p] : new_counters_) counters_[k] = p;
-  for (auto& [k, f] : new_derived_) derived_[k] = std::move(f);
+  for (auto& c : new_counters_) counters_[c.name] = c.value, decls_[c.name] = c.decl;
+  for (auto& d : new_derived_) derived_[d.name] = std::move(d.f), decls_[d.name] = d.decl;
   new_counters_.clear();
   new_derived_.clear();
+}
+
+const StatDecl* Stats::declaration(const std::string& name) const {
+  sort();
+  auto it = decls_.find(name);
+  return it == decls_.end() ? nullptr : it->second;
+}
+
+std::map<std::string, const StatDecl*> Stats::declarations() const {
+  sort();
+  return decls_;
 }
 
 std::map<std::string, double> Stats::values() const {
@@ -36,10 +214,18 @@ std::map<std::string, double> Stats::values() const {
 
 std::uint64_t Stats::get(const std::string& name) const {
   for (auto it = new_counters_.rbegin(); it != new_counters_.rend(); ++it)
-    if (it->first == name) return *it->second;
+    if (it->name == name) return *it->value;
   if (auto it = counters_.find(name); it != counters_.end()) return *it->second;
   if (auto it = fixed_.find(name); it != fixed_.end()) return it->second;
   return 0;
+}
+
+std::vector<std::pair<std::string, const std::uint64_t*>> Stats::counters_containing(const std::string& part) const {
+  sort();
+  std::vector<std::pair<std::string, const std::uint64_t*>> out;
+  for (const auto& [k, v] : counters_)
+    if (k.find(part) != std::string::npos) out.emplace_back(k, v);
+  return out;
 }
 
 bool Stats::has(const std::string& name) const {
@@ -73,7 +259,7 @@ std::string format_double(double v) {
   return buf;
 }
 
-std::string Stats::to_json() const {
+std::string Stats::to_json(bool schema) const {
   std::ostringstream o;
   o << "{\n";
   bool first = true;
@@ -97,6 +283,12 @@ std::string Stats::to_json() const {
     }
     o << "}}";
     first = false;
+  }
+  if (schema) {
+    nlohmann::ordered_json meta = nlohmann::ordered_json::object();
+    for (auto& [k, d] : declarations())
+      meta[k] = {{"pattern", d->pattern}, {"unit", d->unit}, {"clock", d->clock}, {"description", d->description}};
+    o << (first ? "" : ",\n") << "  \"_meta\": " << meta.dump();
   }
   o << "\n}\n";
   return o.str();

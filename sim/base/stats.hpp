@@ -2,6 +2,20 @@
 // increments them) and register them here once, under hierarchical names
 // ("core0.l1d.load_hits"). Derived figures (hit rates, AMAT, ...) are computed at
 // the end from the counters. Output: JSON for scripts, a table for people.
+//
+// Every statistic is declared once, beside the code that registers it, with its unit,
+// its clock domain when it counts cycles, and a one-line description; registration
+// takes the declaration, so a statistic cannot exist without one:
+//
+//   COHSIM_STAT(kL1Hits, "core*.l*.hits", "count", "", "accesses that found their line");
+//   ...
+//   s.counter(kL1Hits, p + ".hits", &hits_);
+//
+// A pattern names a family of statistics: its dot-separated parts match the name's
+// parts one for one, `*` inside a part matches any characters but a dot, `{a,b}` either
+// alternative, and a part in
+// brackets (`[node*.]memory.reads`) may be absent. docs/stats.md, `cohsim stats docs`,
+// `--stats-schema` and Python's Result.describe() come from the declarations.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -27,30 +41,109 @@ struct Histogram {
   std::uint64_t percentile(double p) const;  // upper bound of the bucket holding it
 };
 
+// A statistic's declaration (COHSIM_STAT). `unit` is one of stat_units(); `clock` is
+// "core", "uncore" or "dram" exactly when the unit is "cycles" (or a histogram of
+// cycles), else "".
+struct StatDecl {
+  const char* pattern;
+  const char* unit;
+  const char* clock;
+  const char* description;
+  const char* file;  // where it is declared (the docs and the messages name it)
+};
+
+// Adds a declaration to the list of every declaration (static initialisation).
+const StatDecl& declare_stat(const StatDecl& d);
+// Every declaration, in pattern order.
+std::vector<const StatDecl*> stat_declarations();
+// The units a declaration may use, with what they mean.
+const std::vector<std::pair<std::string, std::string>>& stat_units();
+// True when `name` is one of the names `pattern` describes.
+bool stat_pattern_matches(const std::string& pattern, const std::string& name);
+// The declaration whose pattern matches `name` (the most literal one when several do); nullptr if none.
+const StatDecl* find_stat_declaration(const std::string& name);
+// docs/stats.md: every declaration as a markdown table, grouped by file.
+std::string stats_reference_markdown();
+// Every declaration as JSON: {"pattern": {"unit", "clock", "description"}, ...}.
+std::string stats_schema_json();
+
+#define COHSIM_STAT_CAT2(a, b) a##b
+#define COHSIM_STAT_CAT(a, b) COHSIM_STAT_CAT2(a, b)
+#define COHSIM_STAT(var, pattern, unit, clock, description)                                          \
+  static const ::cohsim::StatDecl COHSIM_STAT_CAT(var, _decl_){pattern, unit, clock, description, __FILE__}; \
+  [[maybe_unused]] static const ::cohsim::StatDecl& var = ::cohsim::declare_stat(COHSIM_STAT_CAT(var, _decl_))
+
 class Stats {
  public:
   // Registration only appends (a system registers hundreds of names, and a litmus run
   // reads five of them); the sorted maps are built on the first query that needs them.
   // A name registered again replaces the earlier one.
-  void counter(const std::string& name, const std::uint64_t* value) { new_counters_.emplace_back(name, value); }
-  void derived(const std::string& name, std::function<double()> f) { new_derived_.emplace_back(name, std::move(f)); }
-  void histogram(const std::string& name, const Histogram* h) { hists_[name] = h; }
+  // Each takes the statistic's declaration (COHSIM_STAT).
+  void counter(const StatDecl& d, const std::string& name, const std::uint64_t* value) {
+    new_counters_.push_back({name, value, &d});
+  }
+  void derived(const StatDecl& d, const std::string& name, std::function<double()> f) {
+    new_derived_.push_back({name, std::move(f), &d});
+  }
+  void histogram(const StatDecl& d, const std::string& name, const Histogram* h) {
+    hists_[name] = h;
+    decls_[name] = &d;
+  }
   // A value fixed at the end of the run (final register values, cycles, ...).
-  void set(const std::string& name, std::uint64_t v) { fixed_[name] = v; }
-  void set_real(const std::string& name, double v) { real_[name] = v; }
+  void set(const StatDecl& d, const std::string& name, std::uint64_t v) {
+    fixed_[name] = v;
+    decls_[name] = &d;
+  }
+  void set_real(const StatDecl& d, const std::string& name, double v) {
+    real_[name] = v;
+    decls_[name] = &d;
+  }
+  // Registration without a declaration does not compile; this says what to write.
+  template <class... A>
+  void counter(const std::string&, A&&...) {
+    static_assert(sizeof...(A) == 0 && false,
+                  "declare the statistic beside its registration: COHSIM_STAT(kStatName, \"pattern.with_*\", "
+                  "\"count\", \"\", \"one-line description\"); then s.counter(kStatName, name, &value) (docs/stats.md)");
+  }
+  template <class... A>
+  void derived(const std::string&, A&&...) {
+    static_assert(sizeof...(A) == 0 && false,
+                  "declare the statistic beside its registration: COHSIM_STAT(kStatName, \"pattern.with_*\", "
+                  "\"count\", \"\", \"one-line description\"); then s.derived(kStatName, name, f) (docs/stats.md)");
+  }
+  // The declaration a statistic was registered with; nullptr for an unknown name.
+  const StatDecl* declaration(const std::string& name) const;
+  // Every registered name with its declaration (histograms included).
+  std::map<std::string, const StatDecl*> declarations() const;
 
   // Every statistic, flattened: counters, fixed values and derived figures.
   std::map<std::string, double> values() const;
   std::uint64_t get(const std::string& name) const;  // counter or fixed value; 0 if absent (no sorting)
   bool has(const std::string& name) const;
-  std::string to_json() const;  // sorted keys, deterministic formatting
+  // The registered counters whose names contain `part` (a live view, for components
+  // that watch other components' counters while the run goes: the stress tester).
+  std::vector<std::pair<std::string, const std::uint64_t*>> counters_containing(const std::string& part) const;
+  // Sorted keys, deterministic formatting. With `schema`, a last member "_meta" gives each
+  // statistic's declaration: {"NAME": {"pattern", "unit", "clock", "description"}}.
+  std::string to_json(bool schema = false) const;
   const std::map<std::string, const Histogram*>& histograms() const { return hists_; }
 
  private:
   void sort() const;  // moves the new registrations into the maps
 
-  mutable std::vector<std::pair<std::string, const std::uint64_t*>> new_counters_;
-  mutable std::vector<std::pair<std::string, std::function<double()>>> new_derived_;
+  struct NewCounter {
+    std::string name;
+    const std::uint64_t* value;
+    const StatDecl* decl;
+  };
+  struct NewDerived {
+    std::string name;
+    std::function<double()> f;
+    const StatDecl* decl;
+  };
+  mutable std::vector<NewCounter> new_counters_;
+  mutable std::vector<NewDerived> new_derived_;
+  mutable std::map<std::string, const StatDecl*> decls_;
   mutable std::map<std::string, const std::uint64_t*> counters_;
   std::map<std::string, std::uint64_t> fixed_;
   std::map<std::string, double> real_;

@@ -100,7 +100,7 @@ std::uint64_t CommandLine::count(const std::string& name, std::uint64_t min, std
 std::vector<std::string> CommandLine::sets() const { return strs("set"); }
 
 void CommandLine::apply_sets(Config& cfg) const {
-  for (auto& s : sets()) cfg.set_assignment(s);
+  cfg.set_assignments(sets());  // all applied, then validated once: their order never matters
 }
 
 Config CommandLine::config(const std::string& name) const {

@@ -16,6 +16,13 @@ namespace po = boost::program_options;
 
 namespace cohsim {
 
+// Statistics of `cohsim dram` (docs/stats.md), beside the controller's own.
+COHSIM_STAT(kStatRequests, "memory.requests", "count", "", "`cohsim dram`: requests in the stream");
+COHSIM_STAT(kStatReads, "memory.reads", "count", "", "`cohsim dram`: reads in the stream");
+COHSIM_STAT(kStatWrites, "memory.writes", "count", "", "`cohsim dram`: writes in the stream");
+COHSIM_STAT(kStatCycles, "memory.dram_cycles", "cycles", "dram", "`cohsim dram`: DRAM cycles from the first request's arrival to the end of the last");
+COHSIM_STAT(kStatTime, "memory.time_ns", "ns", "", "`cohsim dram`: the same span in nanoseconds");
+
 namespace {
 
 const char* kSynopsis =
@@ -75,11 +82,11 @@ int run_dram_command(const std::vector<std::string>& args) {
   std::uint64_t elapsed = r.end_cycle - r.first_cycle;
   Stats stats;
   register_dram_stats(stats, "memory", ctl, &elapsed);
-  stats.set("memory.requests", r.requests);
-  stats.set("memory.reads", r.reads);
-  stats.set("memory.writes", r.writes);
-  stats.set("memory.cycles", elapsed);
-  stats.set_real("memory.time_ns", double(elapsed) * p.timing.tCK_ps / 1000.0);
+  stats.set(kStatRequests, "memory.requests", r.requests);
+  stats.set(kStatReads, "memory.reads", r.reads);
+  stats.set(kStatWrites, "memory.writes", r.writes);
+  stats.set(kStatCycles, "memory.dram_cycles", elapsed);
+  stats.set_real(kStatTime, "memory.time_ns", double(elapsed) * p.timing.tCK_ps / 1000.0);
   if (cl.json()) {
     std::cout << stats.to_json() << "\n";
   } else {

@@ -24,10 +24,11 @@ void write_file(const std::string& path, const std::string& text) {
 int run_run(const std::vector<std::string>& args) {
   CommandLine cl(
       "cohsim run CONFIG [--trace FILE] [--set KEY=VALUE]... [--stats FILE.json] [--seed N] "
-      "[--max-cycles N] [--events FILE.jsonl] [--quiet]");
+      "[--stats-schema] [--max-cycles N] [--events FILE.jsonl] [--quiet]");
   cl.options()("trace,t", boost::program_options::value<std::string>(),
                "trace file (text, binary or din); default: the config's `trace`")(
       "stats", boost::program_options::value<std::string>(), "write every statistic as JSON to this file")(
+      "stats-schema", "with --stats: add \"_meta\", each statistic's unit, clock and description (docs/stats.md)")(
       "seed", boost::program_options::value<std::string>(), "the run's seed (same as --set seed=N)")(
       "max-cycles", count_value(), "stop after this many core cycles (0: the config's max_cycles)")(
       "events", boost::program_options::value<std::string>(),
@@ -45,7 +46,8 @@ int run_run(const std::vector<std::string>& args) {
   ro.progress = !quiet && isatty(2);
   System sys(cfg, ro);
   RunOutcome out = sys.run();
-  if (cl.has("stats")) write_file(cl.str("stats"), sys.stats().to_json());
+  if (cl.has("stats-schema") && !cl.has("stats")) throw UsageError("--stats-schema needs --stats FILE.json");
+  if (cl.has("stats")) write_file(cl.str("stats"), sys.stats().to_json(cl.has("stats-schema")));
   if (!quiet) {
     std::cout << sys.summary() << std::flush;
     std::fprintf(stderr, "host: %.2f s, %.2f million simulated operations per second\n", out.wall_seconds,

@@ -1,5 +1,6 @@
 #include "sim/config/config.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -222,6 +223,55 @@ const char* node_kind(const YAML::Node& n) {
   }
 }
 
+
+// Where each document of a YAML text starts, without building the documents.
+struct DocumentStarts final : YAML::EventHandler {
+  std::vector<YAML::Mark> starts, roots;  // each document's start and its root node's place
+  void OnDocumentStart(const YAML::Mark& m) override { starts.push_back(m); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { node(m); }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnMapEnd() override {}
+  void node(const YAML::Mark& m) {
+    if (roots.size() < starts.size()) roots.push_back(m);
+  }
+};
+
+// The text's one document (a null Node for an empty text). Never YAML::LoadAll:
+// yaml-cpp 0.7 (Debian 12) does not advance past a stray flow indicator at the
+// start of a document (a config of ",\n"), and LoadAll collects empty documents
+// forever. A document that starts where the one before it started means the parser
+// is stuck there: a syntax error at that place. UserError for that and for several
+// documents; YAML::Exception for the other syntax errors.
+YAML::Node load_one_document(const std::string& text, const std::string& origin) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts docs;
+  // A third document is read only to tell a stuck parser from a second document.
+  while (docs.starts.size() < 3 && parser.HandleNextDocument(docs)) {
+    const std::size_t n = docs.starts.size();
+    if (n < 2 || docs.starts[n - 1].pos != docs.starts[n - 2].pos) continue;
+    const YAML::Mark& m = docs.starts[n - 1];
+    const std::size_t at = std::size_t(std::max(m.pos, 0));
+    const std::string what = at < text.size() ? "'" + excerpt(text.substr(at, 1)) + "'" : "the end";
+    throw UserError(located(origin, m.line + 1, m.column + 1,
+                            "YAML syntax error: cannot parse a document starting at " + what +
+                                " (a ',' '[' ']' '{' or '}' outside a flow collection?)"));
+  }
+  if (docs.starts.size() >= 2) {
+    const YAML::Mark& r = docs.roots.size() >= 2 && docs.roots[1].line >= 0 ? docs.roots[1] : docs.starts[1];
+    throw UserError(located(origin, r.line + 1, r.column + 1, "only one YAML document is allowed in a config file"));
+  }
+  return YAML::Load(text);
+}
 }  // namespace
 
 // Fills a Config from a parsed YAML document, remembering where each value was.
@@ -304,7 +354,7 @@ Config Config::defaults() {
     for (const auto& p : config_params()) c.slots_[p.key] = {parse_value(p, p.default_text), {}};
     for (const auto& s : config_sections())
       if (s.nullable) c.present_[s.name] = s.present_by_default;
-    c.cross_check();
+    c.validate();
     return c;
   }();
   return d;
@@ -325,17 +375,19 @@ Config Config::load(const std::string& path) {
 Config Config::from_yaml(const std::string& text, const std::string& origin) {
   Config c = defaults();
   c.origin_ = origin;
-  std::vector<YAML::Node> docs;
+  YAML::Node doc;
   try {
-    docs = YAML::LoadAll(text);
+    doc = load_one_document(text, origin);
   } catch (const YAML::Exception& e) {
     Pos at = e.mark.is_null() ? Pos{} : Pos{e.mark.line + 1, e.mark.column + 1};
     throw UserError(located(origin, at.line, at.col, "YAML syntax error: " + e.msg + tab_hint(text, at.line)));
   }
   ConfigBuilder b{c, c.origin_};
-  if (docs.size() > 1) b.fail(pos_of(docs[1]), "only one YAML document is allowed in a config file");
-  if (docs.empty() || docs[0].IsNull()) return c;
-  const YAML::Node& root = docs[0];
+  if (!doc || doc.IsNull()) {
+    c.validate();
+    return c;
+  }
+  const YAML::Node& root = doc;
   if (!root.IsMap())
     b.fail(pos_of(root),
            std::string("the top level must be a mapping of keys (cores: 4, l1d: {...}), got ") + node_kind(root));
@@ -345,18 +397,38 @@ Config Config::from_yaml(const std::string& text, const std::string& origin) {
     Pos at = e.mark.is_null() ? Pos{} : Pos{e.mark.line + 1, e.mark.column + 1};
     throw UserError(located(origin, at.line, at.col, "YAML error: " + e.msg));
   }
-  c.cross_check();
+  c.validate();
   return c;
 }
 
-void Config::set(const std::string& key_in, const std::string& value_in) {
+void Config::set(const std::string& key, const std::string& value) { set_all({{key, value}}); }
+
+void Config::set_all(const std::vector<std::pair<std::string, std::string>>& assignments) {
+  Config next = *this;
+  for (const auto& [key, value] : assignments) next.assign(key, value);
+  next.validate();
+  *this = std::move(next);
+}
+
+void Config::set_assignments(const std::vector<std::string>& key_eq_values) {
+  std::vector<std::pair<std::string, std::string>> kv;
+  for (const std::string& a : key_eq_values) {
+    std::size_t eq = a.find('=');
+    if (eq == std::string::npos) throw UserError("--set " + a + ": expected key=value, e.g. --set l1d.size=64KiB");
+    kv.emplace_back(a.substr(0, eq), a.substr(eq + 1));
+  }
+  set_all(kv);
+}
+
+// One assignment, checked alone (the key exists, the value parses and is in its
+// range); the rules across keys wait for validate().
+void Config::assign(const std::string& key_in, const std::string& value_in) {
   const std::string origin = "--set " + key_in + "=" + value_in;
   auto fail = [&](const std::string& msg) { throw UserError(located(origin, 0, 0, msg)); };
   const std::string key = trim(key_in);
   const std::string value = unquote(trim(value_in));
   const Where here{origin, 0, 0};
-  Config next = *this;
-
+  Config& next = *this;
   if (const SectionSpec* s = find_section(key); s && !key.empty()) {
     bool null = is_null_text(value);
     if (key == "l1d" && null) fail("l1d cannot be null: every core needs an L1 data cache");
@@ -394,16 +466,9 @@ void Config::set(const std::string& key_in, const std::string& value_in) {
     fail("unknown key '" + key + "'" + (section.empty() ? "" : " in " + section) + "; valid keys: " + join(valid) +
          did_you_mean(key, candidates));
   }
-  next.cross_check();
-  *this = std::move(next);
 }
 
-void Config::set_assignment(const std::string& key_eq_value) {
-  std::size_t eq = key_eq_value.find('=');
-  if (eq == std::string::npos)
-    throw UserError("--set " + key_eq_value + ": expected key=value, e.g. --set l1d.size=64KiB");
-  set(key_eq_value.substr(0, eq), key_eq_value.substr(eq + 1));
-}
+void Config::set_assignment(const std::string& key_eq_value) { set_assignments({key_eq_value}); }
 
 void Config::reset_section(const std::string& section) {
   const Config& d = defaults();
@@ -417,73 +482,15 @@ void Config::fail_at(const std::string& key, const std::string& msg) const {
   throw UserError(located(w.file, w.line, w.col, msg));
 }
 
-void Config::cross_check() const {
-  auto given = [&](const std::string& key) { return !slots_.at(key).where.file.empty(); };
-  std::vector<std::string> levels;
-  for (const char* level : {"l1d", "l2", "l3"})
-    if (has_level(level)) levels.push_back(level);
+bool Config::given(const std::string& key) const { return !slots_.at(key).where.file.empty(); }
 
-  for (const auto& level : levels) {
-    const std::uint64_t size = slots_.at(level + ".size").value.bytes;
-    const std::int64_t assoc = slots_.at(level + ".assoc").value.integer;
-    const std::uint64_t line = slots_.at(level + ".line_size").value.bytes;
-    const std::uint64_t way_bytes = static_cast<std::uint64_t>(assoc) * line;
-    const std::uint64_t sets = size / way_bytes;
-    if (size % way_bytes == 0 && sets >= 1 && (sets & (sets - 1)) == 0) continue;
-    std::ostringstream n;
-    n.precision(4);
-    n << static_cast<double>(size) / static_cast<double>(way_bytes);
-    std::string blame = level + ".size";
-    for (const char* k : {".size", ".assoc", ".line_size"})
-      if (given(level + k)) {
-        blame = level + k;
-        break;
-      }
-    fail_at(blame, level + ": size " + format_size(size) + " / (assoc " + std::to_string(assoc) + " × line_size " +
-                       format_size(line) + ") gives " + n.str() +
-                       " sets; the number of sets must be a power of two (1, 2, 4, ...)");
-  }
+std::string Config::blame(const std::vector<std::string>& keys) const {
+  for (const std::string& k : keys)
+    if (given(k)) return k;
+  return keys.front();
+}
 
-  const std::uint64_t l1_line = slots_.at("l1d.line_size").value.bytes;
-  for (const auto& level : levels) {
-    const std::string key = level + ".line_size";
-    const std::uint64_t line = slots_.at(key).value.bytes;
-    if (line == l1_line) continue;
-    std::string blame = given(key) || !given("l1d.line_size") ? key : "l1d.line_size";
-    fail_at(blame, key + " " + std::to_string(line) + " differs from l1d.line_size " + std::to_string(l1_line) +
-                       "; the levels must agree");
-  }
-
-  // TLBs: a power-of-two number of sets.
-  for (const char* level : {"dtlb", "stlb"}) {
-    if (!has_level(level)) continue;
-    const std::string l = level;
-    const std::int64_t entries = slots_.at(l + ".entries").value.integer, assoc = slots_.at(l + ".assoc").value.integer;
-    const std::int64_t sets = entries / assoc;
-    if (entries % assoc == 0 && (sets & (sets - 1)) == 0) continue;
-    fail_at(given(l + ".assoc") ? l + ".assoc" : l + ".entries",
-            l + ": " + std::to_string(entries) + " entries / assoc " + std::to_string(assoc) +
-                " must give a power-of-two number of sets (e.g. entries " + std::to_string(assoc * 16) + ")");
-  }
-  // A page-table format belongs to one ISA.
-  const std::string& format = slots_.at("vm.format").value.text;
-  const std::string& isa = slots_.at("isa").value.text;
-  if (format != "auto") {
-    const std::string fisa = format.rfind("x86", 0) == 0 ? "x86" : format == "arm-4k" ? "arm" : "riscv";
-    if (fisa != isa) {
-      std::string valid = "auto";
-      for (const char* f : {"x86-4level", "x86-5level", "arm-4k", "sv39", "sv48"}) {
-        const std::string fs = f;
-        const std::string i = fs.rfind("x86", 0) == 0 ? "x86" : fs == "arm-4k" ? "arm" : "riscv";
-        if (i == isa) valid += ", " + fs;
-      }
-      fail_at(given("vm.format") ? "vm.format" : "isa", "vm.format: " + format + " is a page-table format of isa " +
-                                                            fisa + ", but isa is " + isa + "; for isa " + isa +
-                                                            " use one of: " + valid);
-    }
-  }
-
-  // The rules registered next to the components they protect.
+void Config::validate() const {
   for (const auto* rule : config_rules().entries()) {
     std::string blame;
     const std::string why = rule->value.check(*this, blame);
@@ -492,6 +499,81 @@ void Config::cross_check() const {
 }
 
 COHSIM_DEFINE_REGISTRY(ConfigRule, config_rules, "config.rule")
+
+namespace {
+
+// ---- The rules of the configuration's own structure --------------------------------
+// (The rules of a component's keys live beside the component: coherence/, cpu/,
+// sim/memory/, sim/system/.)
+
+std::vector<std::string> present_cache_levels(const Config& c) {
+  std::vector<std::string> levels;
+  for (const char* level : {"l1d", "l2", "l3"})
+    if (c.has_level(level)) levels.push_back(level);
+  return levels;
+}
+
+// Each level: size / (assoc × line_size) sets, a power of two. The per-key ranges
+// keep assoc × line_size below 2^32 and the size below 2^35: no product wraps.
+std::string cache_geometry_problem(const Config& c, std::string& blame) {
+  for (const std::string& level : present_cache_levels(c)) {
+    const std::uint64_t size = c.bytes(level + ".size");
+    const std::int64_t assoc = c.integer(level + ".assoc");
+    const std::uint64_t line = c.bytes(level + ".line_size");
+    const std::uint64_t way_bytes = static_cast<std::uint64_t>(assoc) * line;
+    if (way_bytes != 0 && size % way_bytes == 0) {
+      const std::uint64_t sets = size / way_bytes;
+      if (sets >= 1 && (sets & (sets - 1)) == 0) continue;
+    }
+    std::ostringstream n;
+    n.precision(4);
+    n << static_cast<double>(size) / static_cast<double>(way_bytes);
+    blame = c.blame({level + ".size", level + ".assoc", level + ".line_size"});
+    return level + ": size " + format_size(size) + " / (assoc " + std::to_string(assoc) + " × line_size " +
+           format_size(line) + ") gives " + n.str() + " sets; the number of sets must be a power of two (1, 2, 4, ...)";
+  }
+  return "";
+}
+COHSIM_REGISTER(config_rules, "cache.sets", "each cache level has a power-of-two number of sets",
+                ConfigRule{cache_geometry_problem}, -2);
+
+COHSIM_REGISTER(config_rules, "cache.line_size", "every cache level has the L1D's line size",
+                ConfigRule{[](const Config& c, std::string& blame) {
+                  const std::uint64_t l1_line = c.bytes("l1d.line_size");
+                  for (const std::string& level : present_cache_levels(c)) {
+                    const std::string key = level + ".line_size";
+                    const std::uint64_t line = c.bytes(key);
+                    if (line == l1_line) continue;
+                    blame = c.given(key) || !c.given("l1d.line_size") ? key : "l1d.line_size";
+                    return key + " " + std::to_string(line) + " differs from l1d.line_size " +
+                           std::to_string(l1_line) + "; the levels must agree";
+                  }
+                  return std::string();
+                }},
+                -2);
+
+COHSIM_REGISTER(config_rules, "tlb.sets", "each TLB has a power-of-two number of sets",
+                ConfigRule{[](const Config& c, std::string& blame) {
+                  for (const char* level : {"dtlb", "stlb"}) {
+                    if (!c.has_level(level)) continue;
+                    const std::string l = level;
+                    const std::int64_t entries = c.integer(l + ".entries"), assoc = c.integer(l + ".assoc");
+                    if (assoc >= 1 && entries % assoc == 0) {
+                      const std::int64_t sets = entries / assoc;
+                      if ((sets & (sets - 1)) == 0) continue;
+                    }
+                    blame = c.given(l + ".assoc") ? l + ".assoc" : l + ".entries";
+                    return l + ": " + std::to_string(entries) + " entries / assoc " + std::to_string(assoc) +
+                           " must give a power-of-two number of sets (e.g. entries " + std::to_string(assoc * 16) +
+                           ")";
+                  }
+                  return std::string();
+                }},
+                -2);
+
+}  // namespace
+
+
 
 const Config::Slot& Config::slot(const std::string& key, ParamType type) const {
   const ParamSpec* p = find_param(key);
@@ -582,6 +664,24 @@ std::string Config::to_yaml() const {
   return out.str();
 }
 
+namespace declared {
+namespace {
+// One resolved copy of the declared defaults, built on first use: choice() returns a
+// reference into it, which must outlive the call (a temporary Config did not — ASan).
+const Config& the_defaults() {
+  static const Config d = Config::defaults();
+  return d;
+}
+}  // namespace
+Tick period(const std::string& key) { return the_defaults().period(key); }
+Tick ticks(const std::string& key, Tick clock) { return the_defaults().latency(key).to_ticks(clock); }
+unsigned count(const std::string& key) { return unsigned(the_defaults().integer(key)); }
+std::uint64_t bytes(const std::string& key) { return the_defaults().bytes(key); }
+bool flag(const std::string& key) { return the_defaults().flag(key); }
+bool present(const std::string& level) { return the_defaults().has_level(level); }
+const std::string& choice(const std::string& key) { return the_defaults().choice(key); }
+}  // namespace declared
+
 std::vector<std::string> all_keys() {
   std::vector<std::string> keys;
   for (const auto& p : config_params()) keys.push_back(p.key);
@@ -625,8 +725,15 @@ std::string config_reference_markdown() {
         "| bandwidth | `25.6GB/s`, `800MB/s`, `19.2GiB/s` | bytes per second; `GB` = 10^9, `GiB` = "
         "2^30 |\n"
         "| choice | `msi` | one of the listed names |\n\n"
-        "Cross-checks: for each cache level, size / (assoc × line_size) must be a power of two\n"
-        "(the number of sets), and every level must have the same line_size.\n";
+        "## Rules across keys\n\n"
+        "After every key is checked alone (its type and range, in the `valid` column), these\n"
+        "rules relate keys to each other. `cohsim config check`, `cohsim run`, every other\n"
+        "command and Python's `cohsim.Config` run them all, once after all `--set` overrides are\n"
+        "applied (so their order never matters); a broken rule names the file:line (or the\n"
+        "`--set`) of the key to blame and what would be valid.\n\n"
+        "| rule | what it requires |\n"
+        "| --- | --- |\n";
+  for (const auto* r : config_rules().entries()) md << "| `" << r->info.name << "` | " << cell(r->info.description) << " |\n";
   for (const auto& s : config_sections()) {
     md << "\n## " << (s.name.empty() ? "Top level" : "`" + s.name + "`") << "\n\n" << s.description << "\n\n";
     if (s.nullable) md << "Default: " << (s.present_by_default ? "present" : "absent (`null`)") << ".\n\n";

@@ -79,9 +79,25 @@ class Config {
 
   // `--set key=value`: the same validation as YAML, with origin "--set key=value".
   // `--set l2=null` removes a level; setting a key of an absent level re-creates the
-  // level from its defaults. The cross-checks run again; on error nothing changes.
+  // level from its defaults. Then validate(); on error nothing changes.
   void set(const std::string& key, const std::string& value);
   void set_assignment(const std::string& key_eq_value);  // "key=value"
+  // Every assignment applied (each key parsed and range-checked), then validate()
+  // once: the order of the assignments never matters, and a combination reached
+  // only after all of them (l1d.size=256B with l1d.assoc=2) is fine. A later
+  // assignment of the same key wins. On error nothing changes.
+  void set_all(const std::vector<std::pair<std::string, std::string>>& assignments);
+  void set_assignments(const std::vector<std::string>& key_eq_values);
+
+  // Every cross-key rule (config_rules(), in rank order); UserError naming the
+  // file:line (or the --set) of the key to blame and what would be valid. Load,
+  // set, every command and Python's Config run it; a Config that passed it builds.
+  void validate() const;
+
+  // Was the key given (in a file or by --set), not left at its default?
+  bool given(const std::string& key) const;
+  // The first of `keys` that was given, else the first: the key a rule blames.
+  std::string blame(const std::vector<std::string>& keys) const;
 
   // The resolved configuration, every default filled in, in declaration order, one
   // `# description` comment per key. Loading it gives back the same Config.
@@ -120,7 +136,7 @@ class Config {
   Config() = default;
   const Slot& slot(const std::string& key, ParamType type) const;
   void reset_section(const std::string& section);
-  void cross_check() const;
+  void assign(const std::string& key, const std::string& value);
   [[noreturn]] void fail_at(const std::string& key, const std::string& msg) const;
 
   friend struct ConfigBuilder;
@@ -132,14 +148,30 @@ class Config {
 };
 
 // A rule across keys, registered next to the component whose keys it relates
-// (COHSIM_REGISTER(config_rules, "dram", "what it checks", ConfigRule{...})). Every
-// validation of a Config (load, set, `config check`, every command, Python) runs them
-// all after the per-key checks. `check` returns "" when the configuration is fine,
-// else the message, with the key to blame (whose file:line starts the message) in `blame`.
+// (COHSIM_REGISTER(config_rules, "dram", "what it checks", ConfigRule{...}[, rank])).
+// Config::validate() (load, set, `config check`, every command, Python) runs them all
+// after the per-key checks, by rank then name: a rule may rely on every rule of a
+// lower rank (rank -1: the cache geometry, so the number of sets is a power of two
+// before any rule divides by it). `check` returns "" when the configuration is fine,
+// else the message, with the key to blame (whose file:line starts the message) in
+// `blame`. A rule never throws: it only reads keys the per-key ranges have bounded.
 struct ConfigRule {
   std::function<std::string(const Config& cfg, std::string& blame)> check;
 };
 Registry<ConfigRule>& config_rules();
+
+// The declared defaults (Config::defaults()), for the C++ parameter structs whose
+// members mirror configuration keys: a member's default is read from params.cpp,
+// never typed a second time (DirectoryParams::latency was 0 here and 10 cycles there).
+namespace declared {
+Tick period(const std::string& frequency_key);                  // fs
+Tick ticks(const std::string& latency_key, Tick clock_period);  // fs
+unsigned count(const std::string& int_key);
+std::uint64_t bytes(const std::string& size_key);
+bool flag(const std::string& bool_key);
+bool present(const std::string& level);
+const std::string& choice(const std::string& key);
+}  // namespace declared
 
 // docs/config.md, generated from the declarations.
 std::string config_reference_markdown();

@@ -43,17 +43,45 @@ Validator size_power_of_two(std::uint64_t lo, std::uint64_t hi) {
           }};
 }
 
-Validator size_positive() {
-  return {"> 0", [](const ParamValue& v) { return v.bytes > 0 ? "" : "must be greater than zero"; }};
+Validator size_range(std::uint64_t lo, std::uint64_t hi) {
+  const std::string range = format_size(lo) + ".." + format_size(hi);
+  return {range, [lo, hi, range](const ParamValue& v) {
+            return v.bytes >= lo && v.bytes <= hi ? "" : "must be " + range + ", got " + v.text;
+          }};
 }
 
-// The parser already refuses zero and negative values; this only documents it.
-Validator documented_positive() { return {"> 0", nullptr}; }
+// The ranges below keep every product the simulator forms (sets x ways x line, a
+// latency in femtoseconds, a clock period) far from overflow and from rounding to 0.
 
-Validator latency_positive() {
-  return {"> 0",
-          [](const ParamValue& v) { return v.latency.value > 0 ? "" : "must be greater than zero, got " + v.text; }};
+// A clock: 1MHz..100GHz (a period of 1e9..1e4 fs; slower clocks run for ever, faster
+// ones round their periods).
+Validator frequency_range() {
+  return {"1MHz..100GHz", [](const ParamValue& v) {
+            return v.number >= 1e6 && v.number <= 1e11 ? "" : "must be 1MHz..100GHz, got " + v.text;
+          }};
 }
+
+// A latency of at most `max_cycles` cycles or `max_fs` femtoseconds (shown as
+// `max_time`); greater than zero unless `zero_ok`.
+Validator latency_range(double max_cycles, double max_fs, const std::string& max_time, bool zero_ok = false) {
+  const std::string cycles = format_latency(Latency{true, max_cycles});
+  const std::string text = (zero_ok ? "0.." : "> 0, at most ") + cycles + " or " + max_time;
+  return {text, [=](const ParamValue& v) {
+            const bool ok = (zero_ok ? v.latency.value >= 0 : v.latency.value > 0) &&
+                            v.latency.value <= (v.latency.in_cycles ? max_cycles : max_fs);
+            return ok ? "" : "must be " + text + ", got " + v.text;
+          }};
+}
+constexpr double kNs = 1e6, kUs = 1e9, kMs = 1e12;  // femtoseconds
+
+Validator bandwidth_range() {
+  return {"1MB/s..100TB/s", [](const ParamValue& v) {
+            return v.number >= 1e6 && v.number <= 1e14 ? "" : "must be 1MB/s..100TB/s, got " + v.text;
+          }};
+}
+
+// The private caches' arrays are allocated in host memory; a shared L3 may be larger.
+constexpr std::uint64_t kGiB = std::uint64_t(1) << 30;
 
 // ---- Declarations -----------------------------------------------------------------
 
@@ -93,15 +121,16 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
   const std::string clock_text = level == "l1d"  ? "core.frequency"
                                  : level == "l2" ? "core.frequency when private, uncore.frequency when shared"
                                                  : "uncore.frequency";
-  p.push_back(param(key("size"), ParamType::Size, d.size, "", size_text, size_positive()));
+  p.push_back(param(key("size"), ParamType::Size, d.size, "", size_text,
+                    size_range(1, level == "l3" ? 16 * kGiB : kGiB)));
   p.push_back(param(key("assoc"), ParamType::Int, d.assoc, "ways",
                     "Associativity. The number of sets, size / (assoc × line_size), must be a power "
                     "of two.",
-                    int_at_least(1)));
+                    int_range(1, 1 << 20)));
   p.push_back(param(key("line_size"), ParamType::Size, "64B", "", "Cache line size; every level must use the same.",
                     size_power_of_two(16, 4096)));
   p.push_back(param(key("latency"), ParamType::Latency, d.latency, "", "Hit latency. Cycles count " + clock_text + ".",
-                    latency_positive()));
+                    latency_range(10000, 10 * kUs, "10us")));
   p.push_back(choice(key("replacement"), "lru", "replacement policy", "replacement",
                      "Replacement policy: true LRU, tree pseudo-LRU, or random (drawn from `seed`)."));
   // The shared levels sit behind the bus, which serialises their requests: they
@@ -110,10 +139,10 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
     p.push_back(param(key("mshrs"), ParamType::Int, "8", "misses",
                       level == "l1d" ? "Miss status holding registers: misses to distinct lines in flight at once."
                                      : "Miss status holding registers of a private L2 (unused when shared).",
-                      int_at_least(1)));
+                      int_range(1, 4096)));
   if (level == "l1d")
     p.push_back(param(key("ports"), ParamType::Int, "2", "accesses per cycle",
-                      "Accesses the L1D accepts per cycle (loads, store-buffer drains, atomics).", int_at_least(1)));
+                      "Accesses the L1D accepts per cycle (loads, store-buffer drains, atomics).", int_range(1, 64)));
   if (level == "l1d") {
     // The L1D takes part in a write-back invalidation protocol.
     p.push_back(param(key("write_back"), ParamType::Bool, "true", "",
@@ -168,16 +197,16 @@ std::vector<ParamSpec> declare_params() {
   p.push_back(param("watchdog", ParamType::Int, "1000000", "core cycles",
                     "Stop with a dump of every pending transaction when no core retires an "
                     "operation (or computes) for this many cycles: a deadlock or livelock. 0 = off.",
-                    int_at_least(0)));
+                    int_range(0, 1000000000)));
   p.push_back(param("trace", ParamType::String, "", "path",
                     "Trace to run, relative to the config file's folder; `--trace` overrides it. "
                     "Empty: the command line must give one."));
 
-  p.push_back(param("core.frequency", ParamType::Frequency, "3GHz", "", "Core clock.", documented_positive()));
+  p.push_back(param("core.frequency", ParamType::Frequency, "3GHz", "", "Core clock.", frequency_range()));
   p.push_back(param("core.store_buffer", ParamType::Int, "16", "entries",
-                    "Store buffer entries; a store stalls issue while the buffer is full.", int_at_least(1)));
+                    "Store buffer entries; a store stalls issue while the buffer is full.", int_range(1, 4096)));
   p.push_back(param("core.load_queue", ParamType::Int, "8", "loads",
-                    "Loads in flight at once; a load stalls issue while the queue is full.", int_at_least(1)));
+                    "Loads in flight at once; a load stalls issue while the queue is full.", int_range(1, 4096)));
   p.push_back(param("core.start_jitter", ParamType::Int, "0", "core cycles",
                     "Each core starts its thread after a random delay of 0 to this many cycles, "
                     "drawn from `seed`: different seeds give different interleavings (litmus runs).",
@@ -197,11 +226,11 @@ std::vector<ParamSpec> declare_params() {
   p.push_back(param("directory.latency", ParamType::Latency, "10cycles", "",
                     "Time from a message's arrival at the directory to the messages it sends (the "
                     "directory starts one message per uncore cycle). Cycles count the uncore clock.",
-                    latency_positive()));
+                    latency_range(10000, 10 * kUs, "10us")));
   p.push_back(param("network.link_latency", ParamType::Latency, "4cycles", "",
                     "Latency of one network link (a crossbar route is one link). Cycles count the "
                     "uncore clock.",
-                    latency_positive()));
+                    latency_range(10000, 10 * kUs, "10us")));
   p.push_back(param("network.link_width", ParamType::Size, "16B", "bytes per uncore cycle",
                     "Bytes a link moves per cycle: a control message is 8 bytes, a data message 8 "
                     "plus the line.",
@@ -232,7 +261,8 @@ std::vector<ParamSpec> declare_params() {
                     "numa.nodes.",
                     int_range(0, 64)));
   p.push_back(param("numa.hop_latency", ParamType::Latency, "20cycles", "",
-                    "Latency of one link between nodes. Cycles count the uncore clock.", latency_positive()));
+                    "Latency of one link between nodes. Cycles count the uncore clock.",
+                    latency_range(10000, 10 * kUs, "10us")));
   p.push_back(param("numa.link_width", ParamType::Size, "32B", "bytes per uncore cycle",
                     "Bytes a link between nodes moves per cycle.", size_power_of_two(1, 1024)));
   p.push_back(choice("numa.home", "interleave", "home placement", "numa.home",
@@ -243,7 +273,7 @@ std::vector<ParamSpec> declare_params() {
                     size_power_of_two(1, std::uint64_t(1) << 30)));
 
   p.push_back(param("uncore.frequency", ParamType::Frequency, "2GHz", "", "Clock of the bus and the shared caches.",
-                    documented_positive()));
+                    frequency_range()));
 
   p.push_back(param("bus.width", ParamType::Size, "32B", "bytes per bus cycle",
                     "Bytes the bus moves per cycle in the data phase.", size_power_of_two(1, 1024)));
@@ -269,9 +299,9 @@ std::vector<ParamSpec> declare_params() {
   p.push_back(param("memory.latency", ParamType::Latency, "60ns", "",
                     "memory.model fixed: latency of a memory access, from request to data. Cycles "
                     "count the uncore clock.",
-                    latency_positive()));
+                    latency_range(1000000, kMs, "1ms")));
   p.push_back(param("memory.bandwidth", ParamType::Bandwidth, "25.6GB/s", "",
-                    "memory.model fixed: peak bandwidth; requests beyond it queue.", documented_positive()));
+                    "memory.model fixed: peak bandwidth; requests beyond it queue.", bandwidth_range()));
 
   p.push_back(choice("dram.preset", "DDR4-3200", "DRAM preset", "dram.preset",
                      "JEDEC speed bin and device the organisation and timing start from; every field "
@@ -285,9 +315,9 @@ std::vector<ParamSpec> declare_params() {
                      }}));
   p.push_back(param("dram.tCK", ParamType::Latency, "0ns", "",
                     "Clock period (the data rate is two transfers per clock); 0ns = the preset's.",
-                    {"a time; 0ns = preset", [](const ParamValue& v) {
-                       return v.latency.in_cycles ? std::string("give a time such as 0.625ns, not cycles")
-                                                  : std::string();
+                    {"a time, 0ns..100ns; 0ns = preset", [](const ParamValue& v) {
+                       if (v.latency.in_cycles) return std::string("give a time such as 0.625ns, not cycles");
+                       return v.latency.value <= 100 * kNs ? std::string() : "must be 0ns..100ns, got " + v.text;
                      }}));
   // The organisation and timing fields, from the DRAM model's one list of them.
   for (const PluginInfo& f : plugin_infos("dram.field"))
@@ -339,7 +369,8 @@ std::vector<ParamSpec> declare_params() {
                     {"START+SIZE:PERM[:PAGE], ...", nullptr}));  // checked by the rule in cpu/mmu/address_space.cpp
   p.push_back(param("vm.fault_latency", ParamType::Latency, "1us", "",
                     "Time the OS takes to handle a page fault (allocate and clear a frame) before the "
-                    "faulting core writes the new entries. Cycles count core.frequency."));
+                    "faulting core writes the new entries. Cycles count core.frequency.",
+                    latency_range(10000000, 10 * kMs, "10ms", true)));
   p.push_back(param("vm.pwc_entries", ParamType::Int, "32", "entries",
                     "Page-walk cache: non-leaf entries kept per core (fully associative, LRU) so a walk "
                     "can skip the upper levels; 0 = none.",
@@ -348,7 +379,7 @@ std::vector<ParamSpec> declare_params() {
                      "Which memory node a new frame goes to: first_touch (the faulting core's node), "
                      "interleave (page number mod nodes) or bind (vm.bind_node); the nodes are the "
                      "NUMA nodes (numa.nodes)."));
-  p.push_back(param("vm.bind_node", ParamType::Int, "0", "node", "The node of vm.placement: bind.", int_at_least(0)));
+  p.push_back(param("vm.bind_node", ParamType::Int, "0", "node", "The node of vm.placement: bind.", int_range(0, 63)));
   p.push_back(param("vm.memory_size", ParamType::Size, "16GiB", "",
                     "Physical memory, from address 0, that frames for pages and page tables come from.",
                     {"multiple of 1GiB, 1GiB..1TiB", [](const ParamValue& v) {
@@ -364,8 +395,9 @@ std::vector<ParamSpec> declare_params() {
                       what + " entries (4 KiB, 2 MiB and 1 GiB translations share them).", int_range(1, 1 << 20)));
     p.push_back(param(level + ".assoc", ParamType::Int, assoc, "ways",
                       "Associativity; entries / assoc (the number of sets) must be a power of two. LRU.",
-                      int_at_least(1)));
-    p.push_back(param(level + ".latency", ParamType::Latency, latency, "", latency_text));
+                      int_range(1, 1 << 20)));
+    p.push_back(param(level + ".latency", ParamType::Latency, latency, "", latency_text,
+                      latency_range(1000, kUs, "1us", true)));
   };
   tlb("dtlb", "64", "4", "0cycles", "Each core's L1 data TLB:",
       "Cycles a dTLB hit adds before the access starts; 0 = looked up in parallel with the L1D's "

@@ -6,6 +6,14 @@
 
 namespace cohsim {
 
+const Choices<MemoryModel>& memory_models() {
+  static const Choices<MemoryModel> c(
+      "memory.model", {{"fixed", MemoryModel::Fixed, "a fixed latency and a bandwidth limit"},
+                       {"dram", MemoryModel::Dram, "DRAM channels, banks and timing with a scheduling controller"}});
+  return c;
+}
+COHSIM_REGISTER_CHOICES(memory_models);
+
 FixedLatencyMemory::FixedLatencyMemory(unsigned line_size, Tick latency, double bytes_per_second)
     : line_size_(line_size),
       latency_(latency),
@@ -40,15 +48,24 @@ void FixedLatencyMemory::peek_line(LineAddr line, std::uint8_t* out) const {
   else std::memset(out, 0, line_size_);
 }
 
+// Statistics (docs/stats.md) of main memory, fixed-latency or DRAM.
+COHSIM_STAT(kStatReads, "[node*.]memory.reads", "count", "", "line reads from memory");
+COHSIM_STAT(kStatWrites, "[node*.]memory.writes", "count", "", "line writes to memory");
+COHSIM_STAT(kStatBytes, "[node*.]memory.bytes", "bytes", "", "bytes moved to and from memory (lines x line size)");
+COHSIM_STAT(kStatQueueDelay, "[node*.]memory.queue_delay_ns", "ns", "", "total time requests queued for the fixed-latency memory's bandwidth (memory.model: fixed)");
+
+void register_memory_traffic_stats(Stats& s, const std::string& prefix, const std::uint64_t* reads,
+                                   const std::uint64_t* writes, unsigned line_size) {
+  s.counter(kStatReads, prefix + ".reads", reads);
+  s.counter(kStatWrites, prefix + ".writes", writes);
+  const auto *r = reads, *w = writes;
+  s.derived(kStatBytes, prefix + ".bytes", [=] { return double((*r + *w) * line_size); });
+}
+
 void FixedLatencyMemory::register_stats(Stats& s, const std::string& prefix) const {
-  s.counter(prefix + ".reads", &reads_);
-  s.counter(prefix + ".writes", &writes_);
-  const unsigned ls = line_size_;
-  const auto* r = &reads_;
-  const auto* w = &writes_;
-  s.derived(prefix + ".bytes", [=] { return double((*r + *w) * ls); });
+  register_memory_traffic_stats(s, prefix, &reads_, &writes_, line_size_);
   const auto* q = &queue_ticks_;
-  s.derived(prefix + ".queue_delay_ns", [=] { return double(*q) / double(kTicksPerNs); });
+  s.derived(kStatQueueDelay, prefix + ".queue_delay_ns", [=] { return double(*q) / double(kTicksPerNs); });
 }
 
 }  // namespace cohsim

@@ -18,9 +18,15 @@
 
 #include "sim/base/sparse_memory.hpp"
 #include "sim/base/stats.hpp"
+#include "sim/base/registry.hpp"
 #include "sim/base/types.hpp"
 
 namespace cohsim {
+
+// memory.model: what lies below the caches (the system builder makes it; the DRAM
+// rule checks its burst only for Dram).
+enum class MemoryModel { Fixed, Dram };
+const Choices<MemoryModel>& memory_models();
 
 class MemoryWaiter {
  public:
@@ -42,6 +48,10 @@ class MemoryLevel {
   // and the checker).
   virtual void peek_line(LineAddr line, std::uint8_t* out) const = 0;
 };
+
+// The line traffic every memory model counts: PREFIX.reads, .writes, .bytes.
+void register_memory_traffic_stats(Stats& s, const std::string& prefix, const std::uint64_t* reads,
+                                   const std::uint64_t* writes, unsigned line_size);
 
 // Main memory as a fixed-latency, bandwidth-limited model (named as such): every
 // line transfer occupies the channel for line_size / bandwidth; a read's data

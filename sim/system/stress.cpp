@@ -1,6 +1,9 @@
 #include "sim/system/stress.hpp"
 
 #include <algorithm>
+#include <array>
+#include <map>
+#include <memory>
 #include <sstream>
 
 #include "cpu/trace/random_trace.hpp"
@@ -9,13 +12,98 @@
 
 namespace cohsim {
 
+namespace {
+
+// The steering (RandomSteering::update): at each check, which reachable cells of the
+// caches' table (and the home's) are still unhit, and from their states and events,
+// how often each pattern of the generator is chosen. A cell asks for the patterns
+// that make its event meet its state: a core's own access in a transient state (a
+// second access while the first one's miss is in flight, or a store held back while
+// a younger load's miss goes out), a replacement (set thrashing), another cache's
+// request (a hot line), a response or the home's cells (a mix of all).
+class CoverageSteer {
+ public:
+  CoverageSteer(const ProtocolTable& t, const ProtocolTable* home, const Stats& s, unsigned lines, std::uint64_t seed)
+      : lines_(lines), rng_(seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL) {
+    add(t, s.counters_containing(".cells."), ".cells.", false);
+    if (home) add(*home, s.counters_containing(".dircells."), ".dircells.", true);
+  }
+
+  void operator()(RandomSteering& st) {
+    ++checks_;
+    std::array<std::uint64_t, kRandomPatterns> score{};
+    std::size_t unhit = 0;
+    for (Cell& c : cells_) {
+      if (c.hit) continue;
+      std::uint64_t n = 0;
+      for (const std::uint64_t* p : c.counts) n += *p;
+      if (n) {
+        c.hit = true;
+        continue;
+      }
+      ++unhit;
+      for (int k = 0; k < kRandomPatterns; ++k) score[std::size_t(k)] += c.want[std::size_t(k)];
+    }
+    if (unhit == 0) {
+      if (!full_) full_ = st.ops;
+      st.weight = {};  // every cell hit: the plain mix for the rest of the run
+      return;
+    }
+    std::uint64_t total = 0;
+    for (auto x : score) total += x;
+    // Up to 3/4 of the operations follow patterns: each at least 1/32 (exploration),
+    // the rest in proportion to what the unhit cells ask for.
+    for (int k = 0; k < kRandomPatterns; ++k)
+      st.weight[std::size_t(k)] = std::uint32_t(32 + (total ? 608 * score[std::size_t(k)] / total : 0));
+    rng_ ^= rng_ << 13, rng_ ^= rng_ >> 7, rng_ ^= rng_ << 17;
+    st.hot_line = unsigned(rng_ % lines_);
+  }
+  std::uint64_t full_coverage_ops() const { return full_; }
+  std::uint64_t checks() const { return checks_; }
+
+ private:
+  struct Cell {
+    std::vector<const std::uint64_t*> counts;             // per controller
+    std::array<std::uint8_t, kRandomPatterns> want{};  // PairSameLine, MissBurst, SetThrash, HotLine, LongGap
+    bool hit = false;
+  };
+  void add(const ProtocolTable& t, const std::vector<std::pair<std::string, const std::uint64_t*>>& counters,
+           const std::string& marker, bool home) {
+    std::map<std::string, std::size_t> index;  // "STATE.EVENT" -> cell
+    for (int s = 0; s < t.num_states(); ++s)
+      for (Event e : t.events()) {
+        if (t.cell(std::uint8_t(s), e).kind == CellKind::Impossible) continue;
+        Cell c;
+        const bool transient = !t.states()[s].stable;
+        if (home) c.want = {0, 1, 2, 2, 1};
+        else if (e == Event::Load || e == Event::Store) c.want = transient ? std::array<std::uint8_t, 5>{3, 3, 0, 1, 0}
+                                                                           : std::array<std::uint8_t, 5>{1, 0, 0, 1, 0};
+        else if (e == Event::Replacement) c.want = {0, 1, 3, 0, 0};
+        else if (is_other(e) || e == Event::FwdGetS || e == Event::FwdGetM || e == Event::Inv) c.want = {1, 0, 1, 3, 0};
+        else c.want = {1, 1, 1, 1, 1};
+        index[t.states()[s].name + "." + name(e)] = cells_.size();
+        cells_.push_back(c);
+      }
+    for (const auto& [k, p] : counters) {
+      auto it = index.find(k.substr(k.find(marker) + marker.size()));
+      if (it != index.end()) cells_[it->second].counts.push_back(p);
+    }
+  }
+  std::vector<Cell> cells_;
+  unsigned lines_;
+  std::uint64_t rng_;
+  std::uint64_t full_ = 0, checks_ = 0;
+};
+
+}  // namespace
+
 StressResult run_stress(Config cfg, const StressOptions& opts) {
   cfg.set("check", "true");
   cfg.set("seed", std::to_string(opts.seed));
   if (cfg.integer("core.start_jitter") == 0) cfg.set("core.start_jitter", "50");
   // On a directory, messages take random extra time, so that races between the
   // virtual networks (an Inv before the data, an Inv-Ack before the AckCount) happen.
-  if (cfg.choice("coherence.fabric") == "directory" && cfg.integer("network.jitter") == 0)
+  if (fabrics().value(cfg.choice("coherence.fabric")) == Fabric::Directory && cfg.integer("network.jitter") == 0)
     cfg.set("network.jitter", "400");
   RandomTraceParams rp;
   rp.threads = unsigned(cfg.integer("cores"));
@@ -23,24 +111,38 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   rp.lines = std::max(1u, opts.lines);
   rp.line_size = unsigned(cfg.bytes("l1d.line_size"));
   rp.seed = opts.seed;
+  if (opts.steer) rp.steering = std::make_shared<RandomSteering>();
   RunOptions ro;
   ro.trace_object = make_random_trace(rp);
   System sys(cfg, ro);
+  const ProtocolTable& table = sys.protocol();  // the executed table (on the split bus, its split table)
+  const ProtocolTable* home_table = table.fabric() == "directory" ? find_protocol(table.name(), kHomeFabric) : nullptr;
+  std::shared_ptr<CoverageSteer> steer;
+  if (rp.steering) {
+    steer = std::make_shared<CoverageSteer>(table, home_table, sys.stats(), rp.lines, opts.seed);
+    rp.steering->update = [steer](RandomSteering& st) { (*steer)(st); };
+  }
   StressResult r;
   try {
     sys.run();
   } catch (const SimError& e) {
     r.violation = e.what();
   }
-  const ProtocolTable& table = sys.protocol();
   r.protocol = table.name();
   r.fabric = table.fabric();
   r.cores = rp.threads;
   r.lines = rp.lines;
   r.seed = opts.seed;
   r.coverage = table_coverage(table, sys.stats());
-  if (const ProtocolTable* home = table.fabric() == "directory" ? find_protocol(table.name(), kHomeFabric) : nullptr)
-    add_home(r.coverage, table_coverage(*home, sys.stats(), ".dircells."));
+  if (home_table) add_home(r.coverage, table_coverage(*home_table, sys.stats(), ".dircells."));
+  if (steer && steer->checks()) {
+    r.steered = true;
+    // A cell hit after the last check: every one was hit by the end of the run.
+    r.full_coverage_ops = steer->full_coverage_ops() ? steer->full_coverage_ops()
+                          : r.coverage.never_hit.empty() ? rp.steering->ops
+                                                         : 0;
+    r.steering_checks = steer->checks();
+  }
   for (unsigned i = 0; i < rp.threads; ++i) r.ops += sys.stats().get("core" + std::to_string(i) + ".ops");
   return r;
 }
@@ -51,13 +153,16 @@ std::string StressResult::to_json() const {
     << ", \"seed\": " << seed << ", \"ops\": " << ops << ", \"violations\": " << (violation.empty() ? 0 : 1)
     << ", \"cells_hit\": " << coverage.hit << ", \"cells_reachable\": " << coverage.reachable
     << ", \"cells_never_hit\": [";
+  // (the steering's figures come last, and only from runs long enough to be steered)
   for (std::size_t i = 0; i < coverage.never_hit.size(); ++i)
     o << (i ? ", " : "") << "\"" << json_escape(coverage.never_hit[i]) << "\"";
   o << "], \"unreachable\": {";
   for (std::size_t i = 0; i < coverage.unreachable.size(); ++i)
     o << (i ? ", " : "") << "\"" << json_escape(coverage.unreachable[i].first) << "\": \""
       << json_escape(coverage.unreachable[i].second) << "\"";
-  o << "}, \"message\": \"" << json_escape(violation) << "\"}\n";
+  o << "}, \"message\": \"" << json_escape(violation) << "\"";
+  if (steered) o << ", \"steering_checks\": " << steering_checks << ", \"full_coverage_ops\": " << full_coverage_ops;
+  o << "}\n";
   return o.str();
 }
 
@@ -66,7 +171,9 @@ std::string StressResult::to_text() const {
   o << "stress: " << protocol << " on a " << fabric << ", " << cores << " cores, " << ops << " operations on " << lines
     << " lines, seed " << seed << ": " << (violation.empty() ? "no violation" : "VIOLATION") << "\n";
   if (!violation.empty()) o << violation << "\n";
-  o << "coverage: " << coverage.hit << " of " << coverage.reachable << " table cells exercised\n";
+  o << "coverage: " << coverage.hit << " of " << coverage.reachable << " table cells exercised";
+  if (steered && full_coverage_ops) o << " (every one within " << full_coverage_ops << " operations, steered)";
+  o << "\n";
   if (!coverage.never_hit.empty()) {
     o << "never hit:\n";
     for (auto& c : coverage.never_hit) o << "  " << c << "\n";

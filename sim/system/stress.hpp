@@ -15,6 +15,10 @@ struct StressOptions {
   std::uint64_t ops = 100000;  // in all, split over the cores
   std::uint64_t seed = 0;
   unsigned lines = 8;
+  // After the first 65,536 operations of the plain mix, the tester steers itself
+  // toward the table cells still unhit (cpu/trace/random_trace.hpp); false: the plain
+  // mix throughout.
+  bool steer = true;
 };
 
 struct StressResult {
@@ -23,6 +27,11 @@ struct StressResult {
   std::uint64_t seed = 0, ops = 0;
   std::string violation;  // empty: none
   TableCoverage coverage;
+  // When the run was long enough to be steered: the operations generated when every
+  // reachable cell had been hit (seen at the steering's checks, every 8,192
+  // operations; 0: never), and the checks made.
+  bool steered = false;
+  std::uint64_t full_coverage_ops = 0, steering_checks = 0;
   std::string to_json() const;
   std::string to_text() const;
 };

@@ -1,5 +1,6 @@
 #include "sim/system/system.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iomanip>
@@ -28,11 +29,32 @@
 
 namespace cohsim {
 
-namespace {
+// Statistics of the whole system (docs/stats.md).
+COHSIM_STAT(kStatCycles, "cycles", "cycles", "core", "core cycles until the last core finished");
+COHSIM_STAT(kStatCompleted, "completed", "flag", "", "1 if every thread ran to its end, 0 if the run stopped at max_cycles");
+COHSIM_STAT(kStatOps, "ops", "count", "", "trace operations retired by all cores");
+COHSIM_STAT(kStatTimePs, "time_ps", "ps", "", "simulated time until the last core finished");
+COHSIM_STAT(kStatCoreCycles, "core*.cycles", "cycles", "core", "core cycles until this core finished");
+COHSIM_STAT(kStatRegs, "core*.regs.*", "value", "", "the final value of a register the trace names");
+COHSIM_STAT(kStatMpki, "core*.l1d.mpki", "per_1000_ops", "", "L1D misses (all kinds) per 1000 trace operations");
+COHSIM_STAT(kStatBusUtil, "bus.utilization", "ratio", "",
+            "share of the run the bus was held (atomic) or its address bus was busy (split)");
+COHSIM_STAT(kStatBusDataUtil, "bus.data_utilization", "ratio", "",
+            "split bus: share of the run the data bus was transferring");
+COHSIM_STAT(kStatPages4K, "vm.pages_4KiB", "count", "", "4 KiB pages mapped");
+COHSIM_STAT(kStatPages2M, "vm.pages_2MiB", "count", "", "2 MiB pages mapped");
+COHSIM_STAT(kStatPages1G, "vm.pages_1GiB", "count", "", "1 GiB pages mapped");
+COHSIM_STAT(kStatTableFrames, "vm.table_frames", "count", "", "page-table frames allocated");
+COHSIM_STAT(kStatAllocated, "vm.node*.allocated_bytes", "bytes", "", "bytes of frames taken from the memory node");
+COHSIM_STAT(kStatNumaLocal, "numa.local_misses", "count", "", "misses whose home is on the requester's node (NUMA)");
+COHSIM_STAT(kStatNumaRemote, "numa.remote_misses", "count", "", "misses whose home is on another node (NUMA)");
+COHSIM_STAT(kStatNumaShare, "numa.remote_share", "ratio", "", "remote_misses / (local_misses + remote_misses)");
+COHSIM_STAT(kStatNumaLocalLat, "numa.local_miss_latency_uncore_cycles", "cycles", "uncore", "mean request-to-data latency of the local misses");
+COHSIM_STAT(kStatNumaRemoteLat, "numa.remote_miss_latency_uncore_cycles", "cycles", "uncore", "mean request-to-data latency of the remote misses");
 
 // The choices of the keys this file interprets (the other choices live beside their
-// components: protocols, replacement, topology, DRAM, page tables, placement).
-enum class Fabric { Bus, Directory };
+// components: protocols, replacement, topology, DRAM, page tables, placement,
+// memory.model in sim/memory/memory_level.cpp).
 const Choices<Fabric>& fabrics() {
   static const Choices<Fabric> c(
       "coherence.fabric", {{"bus", Fabric::Bus, "a snooping bus (every protocol)"},
@@ -41,6 +63,8 @@ const Choices<Fabric>& fabrics() {
   return c;
 }
 COHSIM_REGISTER_CHOICES(fabrics);
+
+namespace {
 
 enum class CorePlacement { Block, Spread };
 const Choices<CorePlacement>& core_placements() {
@@ -77,21 +101,198 @@ const Choices<bool>& bus_transactions() {  // true: split
 }
 COHSIM_REGISTER_CHOICES(bus_transactions);
 
-enum class MemoryModel { Fixed, Dram };
-const Choices<MemoryModel>& memory_models() {
-  static const Choices<MemoryModel> c(
-      "memory.model", {{"fixed", MemoryModel::Fixed, "a fixed latency and a bandwidth limit"},
-                       {"dram", MemoryModel::Dram, "DRAM channels, banks and timing with a scheduling controller"}});
-  return c;
-}
-COHSIM_REGISTER_CHOICES(memory_models);
-
 const Choices<bool>& thp_policies() {  // true: always
   static const Choices<bool> c("vm.thp", {{"never", false, "4 KiB pages unless a region says otherwise"},
                                           {"always", true, "2 MiB pages wherever an aligned 2 MiB block allows"}});
   return c;
 }
 COHSIM_REGISTER_CHOICES(thp_policies);
+
+// ---- The rules across the keys this file assembles ---------------------------------
+
+COHSIM_REGISTER(config_rules, "coherence.protocol", "the protocol has a table for the fabric (Dragon: the bus only)",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  const std::string& protocol = cfg.choice("coherence.protocol");
+                  const std::string& fabric = cfg.choice("coherence.fabric");
+                  if (find_protocol(protocol, fabric)) return std::string();
+                  // Sorted by name: the registry's order follows static initialisation, which
+                  // differs between builds (LTO).
+                  std::vector<std::string> names;
+                  for (const ProtocolTable* t : all_protocols())
+                    if (t->fabric() == fabric) names.push_back(t->name());
+                  std::sort(names.begin(), names.end());
+                  std::string on;
+                  for (const std::string& n : names) on += (on.empty() ? "" : ", ") + n;
+                  blame = cfg.blame({"coherence.protocol", "coherence.fabric"});
+                  const Fabric other = fabrics().value(fabric) == Fabric::Bus ? Fabric::Directory : Fabric::Bus;
+                  return "protocol " + protocol + " is not available on a " + fabric +
+                         (protocol == "dragon" ? " (Dragon updates sharers by broadcast: it needs the snooping bus)"
+                                               : "") +
+                         "; on a " + fabric + " the choices are: " + on + " (or set coherence.fabric: " +
+                         fabrics().name(other) + ")";
+                }});
+
+COHSIM_REGISTER(config_rules, "numa.nodes", "more than one NUMA node needs the directory",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  const std::int64_t nodes = cfg.integer("numa.nodes");
+                  if (nodes <= 1 || fabrics().value(cfg.choice("coherence.fabric")) == Fabric::Directory)
+                    return std::string();
+                  blame = cfg.blame({"numa.nodes", "coherence.fabric"});
+                  return "numa.nodes: " + std::to_string(nodes) +
+                         " NUMA nodes need a directory at each node's memory: set coherence.fabric: directory (" +
+                         cfg.where("coherence.fabric") + ") or numa.nodes: 1";
+                }});
+
+COHSIM_REGISTER(config_rules, "numa.home", "numa.home: page needs virtual memory",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  if (home_modes().value(cfg.choice("numa.home")) != HomeMap::Mode::Page || cfg.flag("vm.enabled"))
+                    return std::string();
+                  blame = cfg.blame({"numa.home", "vm.enabled"});
+                  return std::string(
+                      "numa.home: page places a line's home by the node of its physical page, which needs "
+                      "virtual memory: set vm.enabled: true, or numa.home: interleave");
+                }});
+
+COHSIM_REGISTER(config_rules, "numa.interleave", "numa.interleave is at least a line",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  const std::uint64_t interleave = cfg.bytes("numa.interleave"), line = cfg.bytes("l1d.line_size");
+                  if (interleave >= line) return std::string();
+                  blame = cfg.blame({"numa.interleave", "l1d.line_size"});
+                  return "numa.interleave: " + std::to_string(interleave) + " bytes is smaller than a line (" +
+                         std::to_string(line) + " bytes); valid: a power of two from " + format_size(line) +
+                         " to 1GiB";
+                }});
+
+COHSIM_REGISTER(config_rules, "vm.memory_size", "vm.memory_size splits into whole GiB per NUMA node",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  if (!cfg.flag("vm.enabled")) return std::string();
+                  const std::uint64_t total = cfg.bytes("vm.memory_size"), gib = std::uint64_t(1) << 30;
+                  const std::uint64_t nodes = std::uint64_t(cfg.integer("numa.nodes"));  // 1..64
+                  if (total / nodes >= gib && (total / nodes) % gib == 0) return std::string();
+                  blame = cfg.blame({"vm.memory_size", "numa.nodes"});
+                  return "vm.memory_size: " + cfg.text("vm.memory_size") + " does not split into " +
+                         std::to_string(nodes) +
+                         " NUMA nodes of whole GiB (each node's memory is 1 GiB-aligned); valid: a multiple of " +
+                         format_size(nodes * gib);
+                }});
+
+COHSIM_REGISTER(config_rules, "l2.write_back", "a private L2 is write-back and write-allocate",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  if (!cfg.has_level("l2") || cfg.flag("l2.shared")) return std::string();
+                  for (const char* k : {"l2.write_back", "l2.write_allocate"})
+                    if (!cfg.flag(k)) {
+                      blame = cfg.blame({k, "l2.shared"});
+                      return std::string(k) +
+                             ": a private L2 takes part in the write-back coherence protocol and must be "
+                             "true (set l2.shared: true for a write-through or no-allocate shared L2)";
+                    }
+                  return std::string();
+                }});
+
+COHSIM_REGISTER(config_rules, "numa.mesh_columns", "a mesh of the NUMA nodes is a rectangle",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  if (fabrics().value(cfg.choice("coherence.fabric")) != Fabric::Directory ||
+                      parse_topology(cfg.choice("numa.topology")) != Topology::Mesh)
+                    return std::string();
+                  const unsigned nodes = unsigned(cfg.integer("numa.nodes"));  // 1..64
+                  const unsigned columns = mesh_width(nodes, unsigned(cfg.integer("numa.mesh_columns")));
+                  if (nodes % columns == 0) return std::string();
+                  std::string divisors;
+                  for (unsigned d = 1; d <= nodes; ++d)
+                    if (nodes % d == 0) divisors += (divisors.empty() ? "" : ", ") + std::to_string(d);
+                  blame = cfg.blame({"numa.mesh_columns", "numa.nodes", "numa.topology"});
+                  return "a mesh of " + std::to_string(nodes) + " nodes in rows of " + std::to_string(columns) +
+                         " is not a rectangle: set numa.mesh_columns to a divisor of numa.nodes (" + divisors +
+                         ")";
+                }});
+
+// The watchdog takes a stall of `watchdog` core cycles for a deadlock: no single
+// latency (nor a line's transfer at memory.bandwidth) may be that long, or the first
+// access would be reported as a simulator bug.
+COHSIM_REGISTER(config_rules, "watchdog", "no single latency is as long as the watchdog",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  const std::int64_t watchdog = cfg.integer("watchdog");
+                  if (watchdog == 0) return std::string();
+                  const Tick core = cfg.period("core.frequency"), uncore = cfg.period("uncore.frequency");
+                  const bool shared_l2 = cfg.has_level("l2") && cfg.flag("l2.shared");
+                  struct Item {
+                    std::string key, what;  // the key to blame, what takes that long
+                    double fs;
+                  };
+                  std::vector<Item> items;
+                  auto add = [&](const std::string& key, Tick clock) {
+                    items.push_back({key, key + " " + cfg.text(key), double(cfg.latency(key).to_ticks(clock))});
+                  };
+                  add("l1d.latency", core);
+                  if (cfg.has_level("l2")) add("l2.latency", shared_l2 ? uncore : core);
+                  if (cfg.has_level("l3")) add("l3.latency", uncore);
+                  if (fabrics().value(cfg.choice("coherence.fabric")) == Fabric::Directory) {
+                    add("directory.latency", uncore);
+                    add("network.link_latency", uncore);
+                    add("numa.hop_latency", uncore);
+                  }
+                  if (memory_models().value(cfg.choice("memory.model")) == MemoryModel::Fixed) {
+                    add("memory.latency", uncore);
+                    items.push_back({"memory.bandwidth",
+                                     "one line's transfer at memory.bandwidth " + cfg.text("memory.bandwidth"),
+                                     double(cfg.bytes("l1d.line_size")) / cfg.bytes_per_second("memory.bandwidth") *
+                                         1e15});
+                  } else {  // a read that waits for a refresh, then opens its row: tRFC + tRP + tRCD + CL
+                    const DramTiming t = dram_params(cfg).timing;
+                    const double dram_cycles = double(t.tRFC) + t.tRP + t.tRCD + t.CL + t.burst_cycles();
+                    items.push_back({cfg.blame({"dram.tCK", "dram.tRFC", "dram.preset"}),
+                                     "a DRAM read behind a refresh (tRFC + tRP + tRCD + CL + burst = " +
+                                         std::to_string(std::uint64_t(dram_cycles)) + " cycles of " +
+                                         std::to_string(t.tCK_ps) + "ps)",
+                                     dram_cycles * double(t.tck_ticks())});
+                  }
+                  if (cfg.flag("vm.enabled")) {
+                    add("vm.fault_latency", core);
+                    add("dtlb.latency", core);
+                    if (cfg.has_level("stlb")) add("stlb.latency", core);
+                  }
+                  const Item* worst = &items.front();
+                  for (const Item& i : items)
+                    if (i.fs > worst->fs) worst = &i;
+                  const double cycles = worst->fs / double(core);
+                  if (cycles < double(watchdog)) return std::string();
+                  blame = cfg.blame({worst->key, "watchdog", "core.frequency", "uncore.frequency"});
+                  std::ostringstream o;
+                  o << worst->what << " is " << std::fixed << std::setprecision(0) << cycles
+                    << " core cycles at core.frequency " << cfg.text("core.frequency")
+                    << ", longer than the watchdog (" << watchdog
+                    << " core cycles): one access would look like a deadlock; lower it, or set watchdog above "
+                    << std::uint64_t(cycles) << " (0 = off)";
+                  return o.str();
+                }});
+
+// Every cache's arrays live in host memory (allocated lazily, but reserved whole).
+COHSIM_REGISTER(config_rules, "cache.footprint", "all the caches together hold at most 64GiB",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  constexpr std::uint64_t kLimit = std::uint64_t(64) << 30;
+                  const std::uint64_t cores = std::uint64_t(cfg.integer("cores"));      // ≤ 256
+                  const std::uint64_t nodes = std::uint64_t(cfg.integer("numa.nodes"));  // ≤ 64
+                  const bool shared_l2 = cfg.has_level("l2") && cfg.flag("l2.shared");
+                  struct Part {
+                    std::string key;
+                    std::uint64_t bytes;  // ≤ 16GiB x 256: no overflow
+                  };
+                  std::vector<Part> parts = {{"l1d.size", cfg.bytes("l1d.size") * cores}};
+                  if (cfg.has_level("l2")) parts.push_back({"l2.size", cfg.bytes("l2.size") * (shared_l2 ? nodes : cores)});
+                  if (cfg.has_level("l3")) parts.push_back({"l3.size", cfg.bytes("l3.size") * nodes});
+                  std::uint64_t total = 0;
+                  const Part* biggest = &parts.front();
+                  for (const Part& p : parts) {
+                    total += p.bytes;
+                    if (p.bytes > biggest->bytes) biggest = &p;
+                  }
+                  if (total <= kLimit) return std::string();
+                  blame = cfg.blame({biggest->key, "cores", "numa.nodes"});
+                  return "the caches would take " + format_size(total) + " of host memory (" + biggest->key + " " +
+                         cfg.text(biggest->key) + " x " + std::to_string(biggest->bytes / cfg.bytes(biggest->key)) +
+                         " copies is " + format_size(biggest->bytes) + "); valid: at most " + format_size(kLimit) +
+                         " for all the caches together";
+                }});
 
 class EmptyStream final : public ThreadStream {
  public:
@@ -198,31 +399,15 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   const std::string& fabric = cfg.choice("coherence.fabric");
   const bool split_bus = fabric == "bus" && bus_transactions().value(cfg.choice("bus.transactions"));
   m.table = find_protocol(protocol, split_bus ? kSplitBusFabric : fabric);
-  if (!m.table) {
-    std::string on;
-    for (const ProtocolTable* t : all_protocols())
-      if (t->fabric() == fabric) on += std::string(on.empty() ? "" : ", ") + t->name();
-    throw UserError(cfg.where("coherence.protocol") + ": protocol " + protocol + " is not available on a " + fabric +
-                    (protocol == "dragon" ? " (Dragon updates sharers by broadcast: it needs the snooping bus)" : "") +
-                    "; on a " + fabric + " the choices are: " + on +
-                    " (or set coherence.fabric: " + (fabric == "bus" ? "directory" : "bus") + ")");
-  }
+  if (!m.table) throw std::logic_error("protocol " + protocol + " on a " + fabric + " passed validation");
   const bool directory = fabrics().value(fabric) == Fabric::Directory;
 
   if (!opts.events_path.empty()) m.log.open(opts.events_path);
   if (cfg.flag("check")) m.checker = std::make_unique<Checker>(line);
 
   const unsigned nnodes = unsigned(cfg.integer("numa.nodes"));
-  if (nnodes > 1 && !directory)
-    throw UserError(cfg.where("numa.nodes") + ": numa.nodes: " + std::to_string(nnodes) +
-                    " NUMA nodes need a directory at each node's memory: set coherence.fabric: directory (" +
-                    cfg.where("coherence.fabric") + ")");
   const bool vm = cfg.flag("vm.enabled");
   const bool by_page = home_modes().value(cfg.choice("numa.home")) == HomeMap::Mode::Page;
-  if (by_page && !vm)
-    throw UserError(cfg.where("numa.home") +
-                    ": numa.home: page places a line's home by the node of its physical page, which needs "
-                    "virtual memory: set vm.enabled: true, or numa.home: interleave");
   const bool l2_shared = cfg.has_level("l2") && cfg.flag("l2.shared");
   m.nodes.resize(nnodes);
   for (unsigned n = 0; n < nnodes; ++n) {
@@ -260,19 +445,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   m.homes.nodes = nnodes;
   m.homes.mode = by_page ? HomeMap::Mode::Page : HomeMap::Mode::Interleave;
   m.homes.line_shift = unsigned(__builtin_ctzll(line));
-  const std::uint64_t interleave = cfg.bytes("numa.interleave");
-  if (interleave < line)
-    throw UserError(cfg.where("numa.interleave") + ": numa.interleave: " + std::to_string(interleave) +
-                    " bytes is smaller than a line (" + std::to_string(line) + " bytes)");
-  m.homes.interleave_shift = unsigned(__builtin_ctzll(interleave));
-  if (vm) {
-    const std::uint64_t total = cfg.bytes("vm.memory_size"), gib = std::uint64_t(1) << 30;
-    if (total / nnodes < gib || (total / nnodes) % gib)
-      throw UserError(cfg.where("vm.memory_size") + ": vm.memory_size: " + cfg.text("vm.memory_size") +
-                      " does not split into " + std::to_string(nnodes) +
-                      " NUMA nodes of whole GiB (each node's memory is 1 GiB-aligned)");
-    m.homes.node_bytes = total / nnodes;
-  }
+  m.homes.interleave_shift = unsigned(__builtin_ctzll(cfg.bytes("numa.interleave")));
+  if (vm) m.homes.node_bytes = cfg.bytes("vm.memory_size") / nnodes;
   BusParams bp;
   bp.period = m.uncore_period;
   bp.line_size = line;
@@ -297,14 +471,6 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     m.bus = std::make_unique<SnoopBus>("bus", bp, below);
   }
 
-  if (cfg.has_level("l2") && !l2_shared)
-    for (const char* k : {"l2.write_back", "l2.write_allocate"})
-      if (!cfg.flag(k))
-        throw UserError(cfg.where(k) + ": " + k +
-                        ": a private L2 takes part in the write-back coherence protocol and must be "
-                        "true (set l2.shared: true for a write-through or no-allocate shared L2)");
-  if (cfg.flag("lse") && cfg.choice("isa") != "arm")
-    throw UserError(cfg.where("lse") + ": lse: the LSE atomics are AArch64's; set isa: arm or lse: false");
   const Lowering& isa = Lowering::for_isa(cfg.choice("isa"), cfg.flag("lse"));
   if (vm) {
     const std::string& f = cfg.choice("vm.format");
@@ -315,12 +481,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     // Each NUMA node owns an equal, 1 GiB-aligned slice of physical memory.
     std::vector<MemoryNode> nodes;
     for (unsigned n = 0; n < nnodes; ++n) nodes.push_back({Addr(n) * m.homes.node_bytes, m.homes.node_bytes});
-    try {
-      m.frames = std::make_unique<FrameAllocator>(nodes, m.core_node, parse_placement(cfg.choice("vm.placement")),
-                                                  unsigned(cfg.integer("vm.bind_node")));
-    } catch (const UserError& e) {
-      throw UserError(cfg.where("vm.bind_node") + ": " + e.what());
-    }
+    m.frames = std::make_unique<FrameAllocator>(nodes, m.core_node, parse_placement(cfg.choice("vm.placement")),
+                                                unsigned(cfg.integer("vm.bind_node")));
     m.page_table = std::make_unique<PageTable>(*fmt, *m.address_space, *m.frames);
   }
   std::uint64_t jitter_state = seed ^ 0x6a09e667f3bcc909ULL;
@@ -405,12 +567,12 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     if (vm) m.mmus[i]->register_stats(stats_);
   }
   if (vm) {
-    stats_.counter("vm.pages_4KiB", &m.page_table->pages(0));
-    stats_.counter("vm.pages_2MiB", &m.page_table->pages(1));
-    stats_.counter("vm.pages_1GiB", &m.page_table->pages(2));
-    stats_.counter("vm.table_frames", &m.page_table->table_frames());
+    stats_.counter(kStatPages4K, "vm.pages_4KiB", &m.page_table->pages(0));
+    stats_.counter(kStatPages2M, "vm.pages_2MiB", &m.page_table->pages(1));
+    stats_.counter(kStatPages1G, "vm.pages_1GiB", &m.page_table->pages(2));
+    stats_.counter(kStatTableFrames, "vm.table_frames", &m.page_table->table_frames());
     for (unsigned n = 0; n < m.frames->nodes(); ++n)
-      stats_.counter("vm.node" + std::to_string(n) + ".allocated_bytes", &m.frames->allocated_bytes(n));
+      stats_.counter(kStatAllocated, "vm.node" + std::to_string(n) + ".allocated_bytes", &m.frames->allocated_bytes(n));
   }
   if (m.bus) m.bus->register_stats(stats_);
   if (m.net) m.net->register_stats(stats_);
@@ -429,15 +591,15 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
       return v;
     };
     const Tick period = m.uncore_period;
-    stats_.derived("numa.local_misses", [=] { return total(0); });
-    stats_.derived("numa.remote_misses", [=] { return total(1); });
-    stats_.derived("numa.remote_share", [=] {
+    stats_.derived(kStatNumaLocal, "numa.local_misses", [=] { return total(0); });
+    stats_.derived(kStatNumaRemote, "numa.remote_misses", [=] { return total(1); });
+    stats_.derived(kStatNumaShare, "numa.remote_share", [=] {
       const double l = total(0), r = total(1);
       return l + r > 0 ? r / (l + r) : 0.0;
     });
-    stats_.derived("numa.local_miss_latency_cycles",
+    stats_.derived(kStatNumaLocalLat, "numa.local_miss_latency_uncore_cycles",
                    [=] { return total(0) > 0 ? total(2) / double(period) / total(0) : 0.0; });
-    stats_.derived("numa.remote_miss_latency_cycles",
+    stats_.derived(kStatNumaRemoteLat, "numa.remote_miss_latency_uncore_cycles",
                    [=] { return total(1) > 0 ? total(3) / double(period) / total(1) : 0.0; });
   }
 }
@@ -518,25 +680,25 @@ RunOutcome System::run() {
   for (auto& nm : m.nodes)
     if (nm.dram) nm.dram->finish(finish);
   m.total_cycles = out.cycles;
-  stats_.set("cycles", out.cycles);
-  stats_.set("completed", out.completed ? 1 : 0);
-  stats_.set("ops", out.ops);
+  stats_.set(kStatCycles, "cycles", out.cycles);
+  stats_.set(kStatCompleted, "completed", out.completed ? 1 : 0);
+  stats_.set(kStatOps, "ops", out.ops);
   for (std::size_t i = 0; i < m.cores.size(); ++i) {
     const std::string p = "core" + std::to_string(i);
     const Core& c = *m.cores[i];
-    stats_.set(p + ".cycles", (c.done() ? c.finish_tick() : finish) / m.core_period);
+    stats_.set(kStatCoreCycles, p + ".cycles", (c.done() ? c.finish_tick() : finish) / m.core_period);
     if (i < m.trace->threads()) {
       const auto& names = m.trace->registers(unsigned(i));
-      for (std::size_t r = 0; r < names.size(); ++r) stats_.set(p + ".regs." + names[r], c.registers()[r]);
+      for (std::size_t r = 0; r < names.size(); ++r) stats_.set(kStatRegs, p + ".regs." + names[r], c.registers()[r]);
     }
     const double ops = double(c.ops());
-    stats_.set_real(p + ".l1d.mpki", ops ? double(stats_.get(p + ".l1d.misses")) * 1000.0 / ops : 0.0);
+    stats_.set_real(kStatMpki, p + ".l1d.mpki", ops ? double(stats_.get(p + ".l1d.misses")) * 1000.0 / ops : 0.0);
   }
   const double uncore_cycles = double(finish) / double(m.uncore_period);
-  if (m.bus) stats_.set_real("bus.utilization", uncore_cycles > 0 ? m.bus->busy_cycles() / uncore_cycles : 0.0);
+  if (m.bus) stats_.set_real(kStatBusUtil, "bus.utilization", uncore_cycles > 0 ? m.bus->busy_cycles() / uncore_cycles : 0.0);
   if (m.bus && m.bus->split())
-    stats_.set_real("bus.data_utilization", uncore_cycles > 0 ? m.bus->data_busy_cycles() / uncore_cycles : 0.0);
-  stats_.set("time_ps", finish / 1000);
+    stats_.set_real(kStatBusDataUtil, "bus.data_utilization", uncore_cycles > 0 ? m.bus->data_busy_cycles() / uncore_cycles : 0.0);
+  stats_.set(kStatTimePs, "time_ps", finish / 1000);
   return out;
 }
 
@@ -586,7 +748,7 @@ std::string System::summary() const {
       << uint64_t(get(p + ".rmws")) << std::setw(11) << uint64_t(get(p + ".cycles")) << std::setw(11)
       << uint64_t(get(p + ".l1d.hits")) << std::setw(9) << uint64_t(get(p + ".l1d.misses")) << std::setw(8)
       << std::setprecision(1) << 100 * get(p + ".l1d.hit_rate") << std::setw(8) << std::setprecision(2)
-      << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1) << get(p + ".amat_cycles") << "\n";
+      << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1) << get(p + ".amat_core_cycles") << "\n";
   }
   o << "\n";
   // Shared levels and memory: summed over the NUMA nodes.
@@ -620,12 +782,12 @@ std::string System::summary() const {
       << get("network.msgs.Fwd-GetS") + get("network.msgs.Fwd-GetM") << ", Inv " << get("network.msgs.Inv")
       << ", Inv-Ack " << get("network.msgs.Inv-Ack") << ", Data " << get("network.msgs.Data") << ", Puts "
       << get("network.msgs.PutS") + get("network.msgs.PutM") + get("network.msgs.PutE") + get("network.msgs.PutO")
-      << "), avg latency " << std::setprecision(1) << get("network.avg_latency_cycles") << " cycles\n";
+      << "), avg latency " << std::setprecision(1) << get("network.avg_latency_uncore_cycles") << " cycles\n";
     if (m.nodes.size() > 1)
       o << std::setprecision(0) << "numa           " << m.nodes.size() << " nodes, " << get("numa.local_misses")
         << " local and " << get("numa.remote_misses") << " remote misses (" << std::setprecision(1)
-        << 100 * get("numa.remote_share") << "% remote), miss latency local " << get("numa.local_miss_latency_cycles")
-        << " / remote " << get("numa.remote_miss_latency_cycles") << " uncore cycles\n";
+        << 100 * get("numa.remote_share") << "% remote), miss latency local " << get("numa.local_miss_latency_uncore_cycles")
+        << " / remote " << get("numa.remote_miss_latency_uncore_cycles") << " uncore cycles\n";
   } else
     o << std::setprecision(0) << "bus            " << get("bus.transactions") << " transactions (GetS "
       << get("bus.msgs.GetS") << ", GetM " << get("bus.msgs.GetM") << ", PutM " << get("bus.msgs.PutM")
@@ -634,7 +796,7 @@ std::string System::summary() const {
       << (m.bus->split()
               ? "address bus " + fixed1(100 * get("bus.utilization")) + "%, data bus " +
                     fixed1(100 * get("bus.data_utilization")) + "% busy; response " +
-                    fixed1(get("bus.avg_response_cycles")) + " cycles on average, " +
+                    fixed1(get("bus.avg_response_uncore_cycles")) + " cycles on average, " +
                     std::to_string(std::uint64_t(get("bus.deferred_responses"))) + " deferred, up to " +
                     std::to_string(std::uint64_t(get("bus.max_outstanding"))) + " outstanding\n"
               : "utilization " + fixed1(100 * get("bus.utilization")) + "%\n");
@@ -647,7 +809,7 @@ std::string System::summary() const {
     for (std::size_t i = 0; i < m.cores.size(); ++i) {
       const std::string p = "core" + std::to_string(i);
       dh += get(p + ".dtlb.hits"), dm += get(p + ".dtlb.misses"), sh += get(p + ".stlb.hits");
-      sm += get(p + ".stlb.misses"), walks += get(p + ".mmu.walks"), wc += get(p + ".mmu.walk_cycles");
+      sm += get(p + ".stlb.misses"), walks += get(p + ".mmu.walks"), wc += get(p + ".mmu.walk_core_cycles");
       faults += get(p + ".mmu.faults"), pte += get(p + ".mmu.pte_loads");
     }
     o << std::setprecision(0) << "TLBs           dTLB " << dh << " hits, " << dm << " misses";

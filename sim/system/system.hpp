@@ -14,6 +14,9 @@
 namespace cohsim {
 
 class ProtocolTable;
+// coherence.fabric, interpreted by the system builder (and the random tester).
+enum class Fabric { Bus, Directory };
+const Choices<Fabric>& fabrics();
 
 class Trace;
 class AccessObserver;

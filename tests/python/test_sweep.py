@@ -43,7 +43,7 @@ def test_rows_columns_and_failing_points(sequential, small_trace):
     assert bad["error"].str.startswith("--set l1d.size=3KiB: l1d: size 3KiB / (assoc 8").all()
     assert bad["cycles"].isna().all()
     assert good["error"].isna().all() and (good["completed"] == 1).all() and (good["cycles"] > 0).all()
-    assert "core1.l1d.misses" in df.columns and "core0.load_latency.mean" in df.columns
+    assert "core1.l1d.misses" in df.columns and "core0.load_latency_core_cycles.mean" in df.columns
 
 
 def test_a_row_equals_a_run(sequential, small_trace):

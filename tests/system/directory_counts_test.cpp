@@ -136,7 +136,7 @@ TEST(DirectoryCounts, EachLinkLatencyCycleAddsTwoToAColdLoad) {
   ASSERT_EQ(a.exit_code, 0) << a.err;
   ASSERT_EQ(b.exit_code, 0) << b.err;
   EXPECT_EQ(b.at("time_ps") - a.at("time_ps"), 10000);
-  EXPECT_EQ(b.at("network.avg_latency_cycles") - a.at("network.avg_latency_cycles"), 10);
+  EXPECT_EQ(b.at("network.avg_latency_uncore_cycles") - a.at("network.avg_latency_uncore_cycles"), 10);
 }
 
 TEST(DirectoryCounts, DragonAndMesifOnADirectoryAreRefusedClearly) {

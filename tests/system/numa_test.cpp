@@ -31,7 +31,7 @@ TEST_P(NumaLatency, RemoteExceedsLocalByExactlyTheHopsTimesTheLinkLatency) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.at("numa.local_misses"), 1);
   EXPECT_EQ(r.at("numa.remote_misses"), 1);
-  EXPECT_EQ(r.at("numa.remote_miss_latency_cycles") - r.at("numa.local_miss_latency_cycles"), 2 * hops * 20);
+  EXPECT_EQ(r.at("numa.remote_miss_latency_uncore_cycles") - r.at("numa.local_miss_latency_uncore_cycles"), 2 * hops * 20);
   EXPECT_EQ(r.at("network.hops"), 2 * hops);
   EXPECT_EQ(r.at("node" + std::to_string(far) + ".directory.remote_requests"), 1);
   EXPECT_EQ(r.at("node0.directory.local_requests"), 1);

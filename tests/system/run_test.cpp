@@ -113,8 +113,12 @@ TEST(Run, MaxCyclesStopsALongRun) {
 }
 
 TEST(Run, WatchdogStopsARunThatMakesNoProgressWithADump) {
-  // A watchdog shorter than one memory access: the first miss trips it.
-  auto r = simulate("cores: 1\nwatchdog: 20\nl2: null\nl3: null\n", "thread 0\n  load x -> r\n");
+  // A watchdog (200) longer than each latency alone (the config rule `watchdog`
+  // refuses a shorter one) but shorter than one miss: 100 L1D cycles, then 150 core
+  // cycles of memory. The first miss trips it.
+  auto r = simulate("cores: 1\nwatchdog: 200\nl2: null\nl3: null\nl1d: {latency: 100cycles}\n"
+                    "memory: {model: fixed, latency: 50ns}\n",
+                    "thread 0\n  load x -> r\n");
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("watchdog: no operation retired"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("MSHR[0x10000 IS_D]"), std::string::npos) << "dumps the pending transaction: " << r.err;

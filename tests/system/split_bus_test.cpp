@@ -98,9 +98,9 @@ TEST(SplitBus, ResponseTimeIsTheHandCount) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.at("bus.transactions"), 1);
   EXPECT_EQ(r.at("bus.responses"), 1);
-  EXPECT_EQ(r.at("bus.avg_response_cycles"), 44);
-  EXPECT_EQ(r.at("bus.busy_cycles"), 1);
-  EXPECT_EQ(r.at("bus.data_busy_cycles"), 2);
+  EXPECT_EQ(r.at("bus.avg_response_uncore_cycles"), 44);
+  EXPECT_EQ(r.at("bus.busy_uncore_cycles"), 1);
+  EXPECT_EQ(r.at("bus.data_busy_uncore_cycles"), 2);
   EXPECT_EQ(r.at("bus.max_outstanding"), 1);
   EXPECT_EQ(r.at("bus.deferred_responses"), 0);
 }

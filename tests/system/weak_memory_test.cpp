@@ -124,7 +124,7 @@ TEST(WeakMemory, FencesAreCountedByKindAsTheLoweringTablesSay) {
   EXPECT_EQ(rv.at("core0.fences_by_kind.fence_rw_w"), 1);
   EXPECT_EQ(rv.at("core0.fences_by_kind.fence_rw_rw"), 2);
   EXPECT_EQ(rv.at("core0.fences_by_kind.fence_r_rw"), 2);
-  EXPECT_GT(rv.at("core0.fence_stall_cycles_by_kind.fence_r_rw"), 0);  // waits for the load's miss
+  EXPECT_GT(rv.at("core0.fence_stall_core_cycles_by_kind.fence_r_rw"), 0);  // waits for the load's miss
 }
 
 TEST(WeakMemory, LseNeedsArm) {

@@ -67,14 +67,6 @@ TEST_P(Workload, FinalValuesHoldOnEveryIsa) {
   for (const char* isa : {"x86", "arm", "arm+lse", "riscv"}) {
     SCOPED_TRACE(isa);
     const bool lse = std::string(isa) == "arm+lse";
-    // Known, not this feature's: four cores contending with ARMv8.0 ldaxr/stxr swaps
-    // on one line under MESI, MOESI and MESIF on the bus stop making progress (the
-    // same with a straight-line trace of swaps on main; the LL/SC livelock being fixed
-    // in the core). Remove this exclusion when that fix lands.
-    const std::string p = protocol;
-    if (std::string(isa) == "arm" && (std::string(w) == "tas" || std::string(w) == "ttas") &&
-        std::string(fabric) == "bus" && (p == "mesi" || p == "moesi" || p == "mesif"))
-      continue;
     std::string yaml =
         "cores: 4\ncheck: true\ncore: {start_jitter: 50}\nisa: " + std::string(lse ? "arm\nlse: true" : isa) +
         "\ncoherence: {protocol: " + protocol + ", fabric: " + fabric + "}\n";

@@ -209,7 +209,7 @@ TEST(ConfigLoad, LoadsAFileAndNamesItInErrors) {
     out << "cores: 3\nl1d:\n  assoc: 0\n";
   }
   EXPECT_EQ(error_of([&] { Config::load(path.string()); }),
-            path.string() + ":3:10: l1d.assoc: must be at least 1, got 0");
+            path.string() + ":3:10: l1d.assoc: must be 1..1048576, got 0");
   {
     std::ofstream out(path);
     out << "cores: 3\n";
@@ -286,10 +286,10 @@ TEST(ConfigErrors, ValueOutOfRange) {
   EXPECT_EQ(load_error("cores: 0\n"), "configs/x.yaml:1:8: cores: must be 1..256, got 0");
   EXPECT_EQ(load_error("cores: 257\n"), "configs/x.yaml:1:8: cores: must be 1..256, got 257");
   EXPECT_EQ(load_error("core:\n  store_buffer: 0\n"),
-            "configs/x.yaml:2:17: core.store_buffer: must be at least 1, got 0");
-  EXPECT_EQ(load_error("l2: {mshrs: -1}\n"), "configs/x.yaml:1:13: l2.mshrs: must be at least 1, got -1");
+            "configs/x.yaml:2:17: core.store_buffer: must be 1..4096, got 0");
+  EXPECT_EQ(load_error("l2: {mshrs: -1}\n"), "configs/x.yaml:1:13: l2.mshrs: must be 1..4096, got -1");
   EXPECT_EQ(load_error("memory: {latency: 0ns}\n"),
-            "configs/x.yaml:1:19: memory.latency: must be greater than zero, got 0ns");
+            "configs/x.yaml:1:19: memory.latency: must be > 0, at most 1000000cycles or 1ms, got 0ns");
   EXPECT_EQ(load_error("bus: {width: 24B}\n"), "configs/x.yaml:1:14: bus.width: must be a power of two, got 24");
 }
 
@@ -336,6 +336,17 @@ TEST(ConfigErrors, MalformedYamlGivesTheParserMessageWithLineAndColumn) {
   EXPECT_THAT(load_error("cores: *anchor\n"), StartsWith("configs/x.yaml:1:8: YAML syntax error: "));
   EXPECT_THAT(load_error("cores: 2\n---\ncores: 3\n"),
               StartsWith("configs/x.yaml:3:1: only one YAML document is allowed"));
+}
+
+// Before: yaml-cpp 0.7's LoadAll never advanced past a stray flow indicator and
+// collected empty documents until memory ran out (`cohsim config check` hung).
+TEST(ConfigErrors, AStrayCommaIsASyntaxErrorNotAHang) {
+  EXPECT_THAT(load_error(",\n"), StartsWith("configs/x.yaml:1:1: YAML syntax error: cannot parse a document"));
+  EXPECT_THAT(load_error(","), StartsWith("configs/x.yaml:1:1: YAML syntax error"));
+  EXPECT_THAT(load_error("}\n"), StartsWith("configs/x.yaml:1:1: YAML syntax error"));
+  EXPECT_THAT(load_error("# a comment\n,\n"), HasSubstr("YAML syntax error"));
+  EXPECT_THAT(load_error("---\n,\n"), HasSubstr("YAML syntax error"));
+  EXPECT_EQ(load_error("\n# only a comment\n"), "");
 }
 
 TEST(ConfigErrors, L1dCannotBeNull) {

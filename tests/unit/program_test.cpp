@@ -247,3 +247,21 @@ TEST(ProgramLowering, WaitIsALoadCompareBranchLoop) {
   EXPECT_EQ(Lowering::for_isa("arm").text(b), "cmp; b.lo (target)");
   EXPECT_EQ(Lowering::for_isa("riscv").text(b), "bltu (target)");
 }
+
+namespace {
+
+// Regression: the loop check visited the control-flow graph recursively, so a recorded
+// program (a wait makes a thread a program) with about 600,000 straight-line operations
+// overflowed the stack (SIGSEGV when the trace was opened). Now iterative.
+TEST_F(Program, AMillionStraightLineOperationsOpenWithoutOverflowingTheStack) {
+  std::string text = "thread 0\n  wait x == 0 Acquire\n";
+  text.reserve(20u << 20);
+  for (int i = 0; i < 1000000; ++i) text += "  store y 1\n";
+  text += "spin:\n  load x\n  jump spin\n";  // and a loop: the components are still found
+  const std::string err = error_of(text);
+  EXPECT_EQ(err, "");
+  auto t = Trace::open(write("long.trace", text));
+  EXPECT_EQ(ops_of(*t, 0).size(), 1000003u);
+}
+
+}  // namespace

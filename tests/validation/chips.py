@@ -216,7 +216,7 @@ class Runner:
 
 
 def load_sum(stats: dict, core: int = 0):
-    h = stats[f"core{core}.load_latency"]
+    h = stats[f"core{core}.load_latency_core_cycles"]
     return h["count"], h["count"] * h["mean"]
 
 

@@ -55,7 +55,7 @@ def run_one(cohsim, config, sets, stream, load, n, tmp):
         "p50_read_latency_ns": round(g("read_latency_p50_ns"), 2),
         "p95_read_latency_ns": round(g("read_latency_p95_ns"), 2),
         "bandwidth_GBps": round(g("bandwidth_GBps"), 3),
-        "cycles": g("cycles"),
+        "cycles": g("dram_cycles"),
     }
 
 

@@ -2,6 +2,7 @@
 
 #include "sim/base/error.hpp"
 #include "sim/base/registry.hpp"
+#include "sim/memory/memory_level.hpp"
 
 namespace cohsim {
 
@@ -54,7 +55,6 @@ std::string dram_config_problem(const Config& cfg, std::string& blame) {
   std::string why = p.timing.problems();
   // Blame the first overridden field the problem names, else the preset.
   blame = "dram.preset";
-  auto given = [&](const std::string& key) { return cfg.where(key) != "default"; };
   if (!why.empty()) {
     // An override is a field set to something other than 0 (= the preset's).
     for (const DramField& f : dram_fields()) {
@@ -68,17 +68,17 @@ std::string dram_config_problem(const Config& cfg, std::string& blame) {
     return "dram (" + p.timing.name + "): " + why;
   }
   if (p.write_high > p.write_queue) {
-    blame = "dram.write_high";
+    blame = cfg.blame({"dram.write_high", "dram.write_queue"});
     return "dram.write_high (" + std::to_string(p.write_high) + ") cannot exceed dram.write_queue (" +
            std::to_string(p.write_queue) + ")";
   }
   if (p.write_low >= p.write_high) {
-    blame = given("dram.write_low") ? "dram.write_low" : "dram.write_high";
+    blame = cfg.blame({"dram.write_low", "dram.write_high"});
     return "dram.write_low (" + std::to_string(p.write_low) + ") must be below dram.write_high (" +
            std::to_string(p.write_high) + ")";
   }
-  if (cfg.choice("memory.model") == "dram" && p.timing.burst_bytes() != cfg.bytes("l1d.line_size")) {
-    blame = "memory.model";
+  if (memory_models().value(cfg.choice("memory.model")) == MemoryModel::Dram && p.timing.burst_bytes() != cfg.bytes("l1d.line_size")) {
+    blame = cfg.blame({"memory.model", "l1d.line_size", "dram.burst_length", "dram.bus_width", "dram.preset"});
     return "memory.model dram: one burst of " + p.timing.name + " carries " + std::to_string(p.timing.burst_bytes()) +
            " bytes (bus_width " + std::to_string(p.timing.bus_width) + " bits x burst_length " +
            std::to_string(p.timing.burst_length) + ") but a cache line is " +

@@ -104,11 +104,7 @@ void DramMemory::finish(Tick end) {
 }
 
 void DramMemory::register_stats(Stats& s, const std::string& prefix) const {
-  s.counter(prefix + ".reads", &reads_);
-  s.counter(prefix + ".writes", &writes_);
-  const unsigned ls = line_size_;
-  const auto *r = &reads_, *w = &writes_;
-  s.derived(prefix + ".bytes", [=] { return double((*r + *w) * ls); });
+  register_memory_traffic_stats(s, prefix, &reads_, &writes_, line_size_);
   register_dram_stats(s, prefix, ctl_, &elapsed_cycles_);
 }
 

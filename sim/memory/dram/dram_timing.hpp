@@ -57,7 +57,6 @@ struct DramTiming {
   unsigned lines_per_row() const { return columns / burst_length; }
   unsigned banks() const { return bank_groups * banks_per_group; }  // per rank
   Tick tck_ticks() const { return Tick(tCK_ps) * 1000; }
-  double data_rate_mts() const { return 2e6 / double(tCK_ps); }
   // Peak bandwidth of one channel: bus width × two transfers per clock.
   double peak_bytes_per_second() const { return double(bus_width / 8) * 2.0 * 1e12 / double(tCK_ps); }
   // Read-to-write turnaround on the data bus: the write's data may start two

@@ -1,0 +1,185 @@
+// Recording real programs (cohsim record, tools/record/): a C program with a
+// lock-protected counter and a Release/Acquire message pass is compiled with clang's
+// -fsanitize=thread instrumentation, linked with libcohsim_record.so, recorded, and
+// replayed on every ISA under MESI and MOESI: the replay's final values are the ones
+// the program printed natively. `cohsim races` flags the racy build and not the fixed one.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "run_cohsim.hpp"
+
+using cohsim::test::run_cli;
+using cohsim::test::RunResult;
+using cohsim::test::temp_dir;
+
+namespace {
+
+const std::string kSrc = std::string(COHSIM_SOURCE_DIR) + "/traces/programs/counter_mp.c";
+
+bool have_clang() { return std::system("command -v clang >/dev/null 2>&1") == 0; }
+
+std::string build_dir() {
+  const std::string b = COHSIM_BINARY;
+  return b.substr(0, b.rfind('/'));
+}
+
+// Runs a shell command; its exit status and stdout.
+int shell(const std::string& cmd, std::string* out = nullptr) {
+  const std::string file = temp_dir() + "/shell.out";
+  const int st = std::system((cmd + " >" + file + " 2>&1").c_str());
+  if (out) {
+    std::ifstream f(file);
+    std::stringstream s;
+    s << f.rdbuf();
+    *out = s.str();
+  }
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+// Compiles counter_mp.c (with FLAGS) into DIR/prog; its native output.
+std::string compile(const std::string& dir, const std::string& flags) {
+  const std::string b = build_dir();
+  std::string out;
+  EXPECT_EQ(shell("clang -fsanitize=thread -O1 " + flags + " -c " + kSrc + " -o " + dir + "/prog.o && clang " +
+                  dir + "/prog.o -o " + dir + "/prog -rdynamic -pthread -L " + b + " -lcohsim_record -Wl,-rpath," + b,
+                  &out),
+            0)
+      << out;
+  EXPECT_EQ(shell(dir + "/prog", &out), 0) << out;
+  return out;
+}
+
+long printed(const std::string& out, const std::string& name) {
+  const auto p = out.find(name + " ");
+  EXPECT_NE(p, std::string::npos) << out;
+  return p == std::string::npos ? -1 : std::stol(out.substr(p + name.size() + 1));
+}
+
+TEST(Record, CounterAndMessagePassReplayWithNativeValues) {
+  if (!have_clang()) GTEST_SKIP() << "clang is not installed (scripts/deps.sh installs it): recording not tested";
+  const std::string dir = temp_dir();
+  const std::string native = compile(dir, "");
+  const long counter = printed(native, "counter"), seen = printed(native, "seen");
+  EXPECT_EQ(counter, 60);  // 3 threads x 20 increments under the lock
+  EXPECT_EQ(seen, 42);
+  const std::string trace = dir + "/prog.trace";
+  const RunResult rec = run_cli({"record", "-o", trace, "--", dir + "/prog"});
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  // A spin is replayed as a wait, the mutex as ticket turns in its own word.
+  std::ifstream f(trace);
+  std::stringstream s;
+  s << f.rdbuf();
+  EXPECT_NE(s.str().find("wait.4 ready == 1 Acquire"), std::string::npos) << s.str();
+  EXPECT_NE(s.str().find("wait lock == 59 Acquire"), std::string::npos);
+  EXPECT_NE(s.str().find("store lock 60 Release"), std::string::npos);
+  for (const char* isa : {"x86", "arm", "riscv"})
+    for (const char* protocol : {"mesi", "moesi"}) {
+      SCOPED_TRACE(std::string(isa) + " " + protocol);
+      const std::string yaml = "cores: 4\ncheck: true\nisa: " + std::string(isa) +
+                               "\ncoherence: {protocol: " + protocol + "}\n";
+      const RunResult r = cohsim::test::simulate(yaml, s.str());
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      EXPECT_EQ(r.at("core0.regs.counter"), counter);
+      EXPECT_EQ(r.at("core0.regs.seen"), seen);
+      EXPECT_EQ(r.at("core0.regs.data"), 42);
+    }
+  const RunResult races = run_cli({"races", trace});
+  EXPECT_EQ(races.exit_code, 0) << races.out << races.err;
+  EXPECT_NE(races.out.find("no data race"), std::string::npos);
+}
+
+TEST(Record, RacesFlagsTheUnlockedCounter) {
+  if (!have_clang()) GTEST_SKIP() << "clang is not installed (scripts/deps.sh installs it): recording not tested";
+  const std::string dir = temp_dir();
+  compile(dir, "-DRACY");
+  const std::string trace = dir + "/racy.trace";
+  ASSERT_EQ(run_cli({"record", "-o", trace, "--", dir + "/prog"}).exit_code, 0);
+  const RunResult races = run_cli({"races", trace});
+  EXPECT_EQ(races.exit_code, 4) << races.out << races.err;
+  EXPECT_NE(races.out.find("store counter"), std::string::npos) << races.out;
+}
+
+// False sharing recorded: the parallel sum's slots in one line cost more GetM than
+// padded slots, and the replayed slots add up to the printed total.
+TEST(Record, ParallelSumFalseSharingCostsGetM) {
+  if (!have_clang()) GTEST_SKIP() << "clang is not installed (scripts/deps.sh installs it): recording not tested";
+  const std::string dir = temp_dir(), b = build_dir();
+  const std::string src = std::string(COHSIM_SOURCE_DIR) + "/traces/programs/parallel_sum.c";
+  double getm[2];
+  for (int padded = 0; padded < 2; ++padded) {
+    SCOPED_TRACE(padded ? "padded" : "one line");
+    std::string out;
+    ASSERT_EQ(shell("clang -fsanitize=thread -O1 " + std::string(padded ? "-DPADDED " : "") + "-c " + src + " -o " +
+                        dir + "/ps.o && clang " + dir + "/ps.o -o " + dir + "/ps -rdynamic -pthread -L " + b +
+                        " -lcohsim_record -Wl,-rpath," + b + " && " + dir + "/ps",
+                    &out),
+              0)
+        << out;
+    const long total = printed(out, "total");
+    EXPECT_EQ(total, 256 * 257 / 2);
+    const std::string trace = dir + "/ps.trace";
+    ASSERT_EQ(run_cli({"record", "-o", trace, "--", dir + "/ps"}).exit_code, 0);
+    std::ifstream f(trace);
+    std::stringstream s;
+    s << f.rdbuf();
+    const RunResult r = cohsim::test::simulate("cores: 5\ncheck: true\n", s.str());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    double sum = 0;
+    for (int i = 0; i < 4; ++i) sum += r.at(i ? "core0.regs.partial_" + std::to_string(i * (padded ? 64 : 8)) : "core0.regs.partial");
+    EXPECT_EQ(sum, total);
+    getm[padded] = r.at("bus.msgs.GetM");
+  }
+  EXPECT_GT(getm[0], getm[1]) << "slots in one line should cost more exclusive requests than padded ones";
+}
+
+// What the recorder cannot replay is named, and the trace refused unless asked for.
+TEST(Record, UnsupportedSynchronisationIsNamed) {
+  if (!have_clang()) GTEST_SKIP() << "clang is not installed (scripts/deps.sh installs it): recording not tested";
+  const std::string dir = temp_dir();
+  const std::string src = cohsim::test::write_temp(
+      "barrier.c",
+      "#include <pthread.h>\n#include <stdio.h>\npthread_barrier_t b; long x[2];\n"
+      "void* f(void* p) { long i = (long)p; x[i] = i + 1; pthread_barrier_wait(&b); return 0; }\n"
+      "int main() { pthread_t t[2]; pthread_barrier_init(&b, 0, 2);\n"
+      "  for (long i = 0; i < 2; ++i) pthread_create(&t[i], 0, f, (void*)i);\n"
+      "  for (int i = 0; i < 2; ++i) pthread_join(t[i], 0); printf(\"%ld\\n\", x[0] + x[1]); }\n");
+  const std::string b = build_dir();
+  std::string out;
+  ASSERT_EQ(shell("clang -fsanitize=thread -O1 -c " + src + " -o " + dir + "/bar.o && clang " + dir + "/bar.o -o " +
+                      dir + "/bar -pthread -L " + b + " -lcohsim_record -Wl,-rpath," + b,
+                  &out),
+            0)
+      << out;
+  RunResult r = run_cli({"record", "-o", dir + "/bar.trace", "--", dir + "/bar"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("pthread_barrier_wait"), std::string::npos) << r.err;
+  std::ifstream absent(dir + "/bar.trace");
+  EXPECT_FALSE(absent.good()) << "a refused recording wrote its output";
+  r = run_cli({"record", "--allow-unsupported", "-o", dir + "/bar.trace", "--", dir + "/bar"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning"), std::string::npos) << r.err;
+}
+
+TEST(Record, BadInputSaysWhy) {
+  const std::string dir = temp_dir();
+  RunResult r = run_cli({"record", "-o", dir + "/x.trace", "--", dir + "/missing"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no such program"), std::string::npos) << r.err;
+  r = run_cli({"record", "-o", dir + "/x.trace", "--", "/bin/true"});  // not instrumented
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("never called the recording runtime"), std::string::npos) << r.err;
+  r = run_cli({"record", "--", "/bin/true"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("missing -o"), std::string::npos) << r.err;
+  r = run_cli({"record", "-o", dir + "/x.trace", "--", "/bin/false"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("exited with status 1"), std::string::npos) << r.err;
+  std::ifstream absent(dir + "/x.trace");
+  EXPECT_FALSE(absent.good()) << "a failed recording wrote its output";
+}
+
+}  // namespace
