@@ -22,6 +22,11 @@ struct SnoopReply {
   bool shared = false;      // another cache holds the line (the wired-OR "shared" line)
   bool no_data = false;     // the requester's own copy suffices (an owner's upgrade)
   Tick supply_latency = 0;  // how long the supplying cache takes to read its copy
+  // The split-transaction bus only:
+  int requester = -1;         // the client whose request is being snooped
+  bool deferred = false;      // a cache that awaits its own data will send the requester the line later
+  bool deferred_mem = false;  // ... and memory's copy is stale until that cache sends it the line
+  int deferrer = -1;          // the cache that deferred
   bool unchanged = false;   // an update whose store did not happen (a failed store-exclusive)
 };
 
@@ -36,6 +41,9 @@ class BusClient {
   virtual void bus_data(Tick t, LineAddr line, const std::uint8_t* data, bool exclusive) = 0;
   // Whether we hold a copy (we assert the shared line).
   virtual bool holds_copy(LineAddr line) const = 0;
+  // The split-transaction bus: whether we hold a copy or will hold one when the data
+  // of our request already ordered arrives (we assert the shared line).
+  virtual bool keeps_copy(LineAddr line) const = 0;
   // The newest data of a line we hold (for an update we broadcast).
   virtual void copy_line(LineAddr line, std::uint8_t* out) const = 0;
   // For the watchdog and internal-error dumps.

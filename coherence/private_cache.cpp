@@ -44,8 +44,10 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
   }
   mshr_.assign(coh.mshrs, Mshr{});
   mshr_key_.assign(coh.mshrs, kNoLine);
-  if (net_)
+  split_ = bus_ && bus_->split();
+  if (net_ || split_)
     for (auto& m : mshr_) m.data.assign(coh.geometry.line_size, 0);
+  for (auto& m : mshr_) m.defer_to.reserve(16);
   for (auto& s : table_.states()) perm_.push_back(s.permission);
   cells_.assign(std::size_t(table_.num_states()) * kNumEvents, 0);
   lines_in_.assign(table_.num_states(), 0);
@@ -77,6 +79,23 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
           (table_.states()[x].stable || (stalls(s, Event::Load) && !stalls(x, Event::Load)) ||
            (stalls(s, Event::Store) && !stalls(x, Event::Store)) ||
            (!replaceable_state(std::uint8_t(s)) && replaceable_state(std::uint8_t(x))) || perm_[s] != perm_[x]);
+  // A state keeps a copy if it may read, or if the data it awaits leads to one that may.
+  keeps_.assign(std::size_t(n), false);
+  for (int st = 0; st < n; ++st) {
+    keeps_[std::size_t(st)] = perm_[std::size_t(st)] != Permission::None;
+    for (Event e : {Event::Data, Event::DataExclusive}) {
+      const Cell& c = table_.cell(std::uint8_t(st), e);
+      if (table_.uses(e) && c.kind == CellKind::Do && perm_[c.next] != Permission::None) keeps_[std::size_t(st)] = true;
+    }
+  }
+  pins_.assign(std::size_t(n), false);
+  for (int st = 1; st < n; ++st) {
+    pins_[std::size_t(st)] = !replaceable_state(std::uint8_t(st));
+    for (Event e : {Event::OwnGetS, Event::OwnGetM, Event::OwnUpd, Event::OwnUpdAlone}) {
+      const Cell& c = table_.cell(std::uint8_t(st), e);
+      if (table_.uses(e) && c.kind == CellKind::Do && !replaceable_state(c.next)) pins_[std::size_t(st)] = true;
+    }
+  }
   if (bus_) bus_id_ = bus_->attach(this);
   else net_id_ = net_->attach(this);
   if (checker_) checker_->attach(this);
@@ -110,7 +129,7 @@ bool PrivateCache::way_free(LineAddr line) const {
   const unsigned set = coh_->set_of(line);
   unsigned taken = 0;
   for (unsigned w = 0; w < coh_->ways(); ++w)
-    if (!replaceable_state(coh_->state_at(set, w))) ++taken;
+    if (split_ ? pins_[coh_->state_at(set, w)] : !replaceable_state(coh_->state_at(set, w))) ++taken;
   for (auto& m : mshr_)
     if (m.valid && !m.in_array && coh_->set_of(m.line) == set) ++taken;
   return taken < coh_->ways();
@@ -190,7 +209,8 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind k
   // transient state cannot be evicted) waits while every way is spoken for: by a
   // line in such a transient state or by a fill already on its way. Otherwise the
   // fill could find no victim.
-  if (needs_mshr && (loc.kind != Loc::Array || !replaceable_state(c.next)) && !way_free(line)) {
+  if (needs_mshr && (loc.kind != Loc::Array || (split_ ? pins_[c.next] : !replaceable_state(c.next))) &&
+      !way_free(line)) {
     ++set_full_;
     return {Access::Blocked, 0};
   }
@@ -234,6 +254,9 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
           ++outstanding_;
           ms.acks = 0;
           ms.acks_known = false;
+          ms.defer_to.clear();
+          ms.defer_mem = false;
+          ms.updated = false;
           if (l.kind != Loc::Array) l = {Loc::Mshr, m};
         }
         const BusMsg m = c.actions[i] == Action::IssueGetS   ? BusMsg::GetS
@@ -285,7 +308,24 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         }
         break;
       }
+      case Action::DeferDataToReq:
+      case Action::DeferDataToMem: {
+        const int m = find_mshr(line);
+        if (!r || m < 0) throw SimError(coh_name_ + ": '" + cohsim::name(c.actions[i]) + "' without a request\n" + dump_pending());
+        if (c.actions[i] == Action::DeferDataToReq) mshr_[std::size_t(m)].defer_to.push_back(r->requester), r->deferred = true;
+        else mshr_[std::size_t(m)].defer_mem = true, r->deferred_mem = true;
+        r->deferrer = bus_id_;
+        break;
+      }
       case Action::SendDataToReq:
+        if (bus_ && !r) {  // split bus, our data arrived: answer the requests we deferred
+          recall_upper(line, false);
+          const int m = find_mshr(line);
+          if (m < 0) throw SimError(coh_name_ + ": deferred data with no request\n" + dump_pending());
+          for (int to : mshr_[std::size_t(m)].defer_to) bus_->send_data(t + coh_latency_, to, line, coh_data(line, l));
+          mshr_[std::size_t(m)].defer_to.clear();
+          break;
+        }
         if (net_) {
           recall_upper(line, false);
           net_send(t + coh_latency_, NetMsgType::Data, line, in_msg_->requester, coh_data(line, l), in_msg_->acks);
@@ -294,6 +334,15 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         [[fallthrough]];
       case Action::SendDataToMem: {
         recall_upper(line, false);
+        if (bus_ && !r) {  // split bus, our data arrived: memory waited for it
+          const int m = find_mshr(line);
+          if (m < 0 || !mshr_[std::size_t(m)].defer_mem)
+            throw SimError(coh_name_ + ": memory does not wait for our data\n" + dump_pending());
+          mshr_[std::size_t(m)].defer_mem = false;
+          bus_->send_to_memory(t + coh_latency_, bus_id_, line, coh_data(line, l));
+          if (l.kind == Loc::Array) coh_->dirty(line, unsigned(l.idx)) = false;
+          break;
+        }
         std::memcpy(r->buf, coh_data(line, l), coh_->line_size());
         if (c.actions[i] == Action::SendDataToReq) {
           r->data_to_requestor = true;
@@ -305,6 +354,12 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         break;
       }
       case Action::ApplyUpdate:
+        if (l.kind == Loc::Mshr) {  // split bus: the newer line replaces the data we await
+          std::memcpy(mshr_[std::size_t(l.idx)].data.data(), r->buf, coh_->line_size());
+          mshr_[std::size_t(l.idx)].updated = true;
+          ++updates_received_;
+          break;
+        }
         recall_upper(line, true);
         std::memcpy(coh_data(line, l), r->buf, coh_->line_size());
         ++updates_received_;
@@ -436,6 +491,7 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
 std::uint8_t* PrivateCache::coh_data(LineAddr line, const Loc& l) {
   if (l.kind == Loc::Array) return coh_->data(line, unsigned(l.idx));
   if (l.kind == Loc::Wb) return wb_[l.idx].data.data();
+  if (l.kind == Loc::Mshr && split_) return mshr_[l.idx].data.data();  // a line passing through
   throw SimError(coh_name_ + ": asked for the data of line " + hex(line) + " which it does not hold\n" +
                  dump_pending());
 }
@@ -489,6 +545,7 @@ void PrivateCache::bus_snoop(Tick t, BusMsg m, LineAddr line, SnoopReply& r) {
 }
 
 bool PrivateCache::holds_copy(LineAddr line) const { return permission(line) != Permission::None; }
+bool PrivateCache::keeps_copy(LineAddr line) const { return keeps_[state_at(line, locate(line))]; }
 
 void PrivateCache::copy_line(LineAddr line, std::uint8_t* out) const {
   if (!peek_line(line, out)) {
@@ -498,6 +555,10 @@ void PrivateCache::copy_line(LineAddr line, std::uint8_t* out) const {
 }
 
 void PrivateCache::bus_data(Tick t, LineAddr line, const std::uint8_t* data, bool exclusive) {
+  if (split_) {
+    bus_data_split(t, line, data, exclusive);
+    return;
+  }
   Loc l = locate(line);
   if (l.kind == Loc::Array) std::memcpy(coh_->data(line, unsigned(l.idx)), data, coh_->line_size());
   fill_data_ = data;
@@ -509,6 +570,55 @@ void PrivateCache::bus_data(Tick t, LineAddr line, const std::uint8_t* data, boo
     std::uint8_t s = coh_->state(line, unsigned(l.idx));
     if (perm_[s] != Permission::None) fill_upper(t, line, fast_write_[s]);
   }
+  if (listener_) listener_->line_ready(t, line);
+  store_grant_ = kNoLine;
+}
+
+// The split bus's data response. Three things differ from the atomic bus: an
+// acknowledgement carries no data (an owner's upgrade); an update ordered after our
+// GetS left a newer line in the MSHR; and a state that other requests reached while
+// we waited (IS_D_I, IM_D_S, ...) lets the waiting load or store perform once on the
+// arriving data before the line goes on to its next owner or is dropped (the Primer's
+// "load hit" / "store hit" in those cells), so the cell's sends carry it.
+void PrivateCache::bus_data_split(Tick t, LineAddr line, const std::uint8_t* data, bool exclusive) {
+  Loc l = locate(line);
+  const int mi = find_mshr(line);
+  if (mi >= 0 && mshr_[std::size_t(mi)].updated) data = mshr_[std::size_t(mi)].data.data();
+  const Event e = exclusive && table_.uses(Event::DataExclusive) ? Event::DataExclusive : Event::Data;
+  const std::uint8_t s = state_at(line, l);
+  const Cell& c = table_.cell(s, e);
+  if (c.kind != CellKind::Do) impossible(line, s, e);
+  if (data) {
+    if (l.kind == Loc::Array) std::memcpy(coh_->data(line, unsigned(l.idx)), data, coh_->line_size());
+    else if (l.kind == Loc::Mshr && data != mshr_[std::size_t(l.idx)].data.data())
+      std::memcpy(mshr_[std::size_t(l.idx)].data.data(), data, coh_->line_size());
+  }
+  const bool load = has_action(c, Action::LoadHit), store = has_action(c, Action::StoreHit);
+  const bool passes = (load || store) && (has_action(c, Action::SendDataToReq) || has_action(c, Action::SendDataToMem) ||
+                                          perm_[c.next] == Permission::None);
+  if (passes && listener_) {
+    read_grant_ = line;
+    if (store) store_grant_ = line;
+    listener_->line_ready(t, line);
+    read_grant_ = kNoLine;
+    store_grant_ = kNoLine;
+  }
+  fill_data_ = l.kind == Loc::Mshr ? mshr_[std::size_t(l.idx)].data.data() : nullptr;
+  execute(t, line, l, e, nullptr);
+  fill_data_ = nullptr;
+  int m = find_mshr(line);
+  if (m >= 0 && table_.states()[state_at(line, l)].stable) release_mshr(m);  // an upgrade's MSHR
+  if (upper_ && l.kind == Loc::Array) {
+    std::uint8_t ns = coh_->state(line, unsigned(l.idx));
+    if (perm_[ns] != Permission::None) fill_upper(t, line, fast_write_[ns]);
+  }
+  if (passes) store_grant_ = kNoLine;  // the access already performed
+  // A line that only passed through (IS_D_I, IM_D_I, ...) is gone: the requests ordered
+  // after ours take it, so an exclusive monitor on it is lost now (the load-exclusive
+  // that just read it cannot pair with a later store-exclusive: that would let another
+  // core's write fall between them). Its permission was None throughout, so the
+  // transition itself did not say so.
+  if (passes && listener_ && perm_[state_at(line, locate(line))] == Permission::None) listener_->line_lost(line);
   if (listener_) listener_->line_ready(t, line);
   store_grant_ = kNoLine;
 }

@@ -104,6 +104,7 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   bool l1_has(Addr a, bool write) const {
     const CacheArray& arr = upper_ ? *upper_ : *coh_;
     if (write && arr.line_of(a) == store_grant_) return true;  // the coherent level holds it
+    if (!write && arr.line_of(a) == read_grant_) return true;  // split bus: a line passing through on its way out
     int w = arr.find(arr.line_of(a));
     if (w < 0) return false;
     std::uint8_t s = const_cast<CacheArray&>(arr).state(arr.line_of(a), unsigned(w));
@@ -118,6 +119,7 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   void bus_snoop(Tick t, BusMsg m, LineAddr line, SnoopReply& r) override;
   void bus_data(Tick t, LineAddr line, const std::uint8_t* data, bool exclusive) override;
   bool holds_copy(LineAddr line) const override;
+  bool keeps_copy(LineAddr line) const override;
   void copy_line(LineAddr line, std::uint8_t* out) const override;
   std::string dump_pending() const override;
 
@@ -160,6 +162,12 @@ class PrivateCache final : public BusClient, public NetEndpoint {
     bool acks_known = false;
     std::vector<std::uint8_t> data;  // a line that arrived before its acks
     Tick issued = 0;                 // when the request left (for the miss latency)
+    // On a split bus: the requesters we answer once our data arrives (DeferDataToReq),
+    // whether memory waits for our copy too, and whether an update ordered after our
+    // GetS left the newer line in `data`.
+    std::vector<int> defer_to;
+    bool defer_mem = false;
+    bool updated = false;
   };
   // Per MSHR: its line while it is in use, kNoLine when free (the searches scan this).
   std::vector<LineAddr> mshr_key_;
@@ -251,6 +259,13 @@ class PrivateCache final : public BusClient, public NetEndpoint {
                 updates_received_ = 0;
   static constexpr LineAddr kNoLine = ~LineAddr(0);
   LineAddr store_grant_ = kNoLine;    // a StoreHit at a bus event lets this line's waiting store write
+  LineAddr read_grant_ = kNoLine;     // split bus: a line whose data passes through (IS_D_I, IM_D_S...)
+  bool split_ = false;                // on a split-transaction bus
+  std::vector<bool> keeps_;           // by state: holds a copy, or will when its awaited data arrives
+  // Split bus, by state: the line cannot be a victim now, or will not be once its own
+  // request is ordered (S -> SM_AD -> SM_D): it holds its way against a fill.
+  std::vector<bool> pins_;
+  void bus_data_split(Tick t, LineAddr line, const std::uint8_t* data, bool exclusive);
   LineAddr held_ = kNoLine;           // the line held for a store-exclusive (see hold())
   bool granted_store_ = false;        // the store granted by our update wrote (see bus_own)
   std::vector<std::uint64_t> cells_;  // state * kNumEvents + event

@@ -34,6 +34,8 @@ const char* name(Action a) {
                             "issue Upd",
                             "apply update",
                             "own data suffices",
+                            "defer data to req",
+                            "defer data to memory",
                             "issue PutS",
                             "issue PutE",
                             "issue PutO",
@@ -69,6 +71,8 @@ const char* describe(Action a) {
                             "put an update carrying the stored data on the fabric (no invalidation)",
                             "write the data another cache's update carries into our copy",
                             "our copy is current: complete without a data response",
+                            "record the requester: it gets the line from us once our own data has arrived",
+                            "memory waits for our copy: we send it the line once our own data has arrived",
                             "send PutS to the directory: we drop our shared copy",
                             "send PutE to the directory: we drop our clean exclusive copy",
                             "send PutO with the data to the directory: we drop our owned copy",
@@ -167,7 +171,7 @@ ProtocolTable::ProtocolTable(std::string name, std::string fabric, std::string d
       else if (is_own(e)) c.why = "this state waits for a different request of ours";
       else if (is_data(e)) c.why = "no data response is awaited in this state";
       else if (e == Event::Replacement && !info.stable) c.why = "only lines in stable states are chosen as victims";
-      else if (is_other(e) && !info.stable)
+      else if (is_other(e) && !info.stable && fabric_ != kSplitBusFabric)
         c.why = "atomic transactions: no other request is ordered while we wait for our data";
       else c.why = "the protocol never puts a line in this state when this event can occur";
     }
@@ -341,8 +345,9 @@ std::string show_protocol(const std::string& name, const std::string& fabric_in,
                           bool home_only) {
   std::string fabric = fabric_in;
   if (fabric == kHomeFabric) fabric = "directory", home_only = true;
-  if (fabric != "bus" && fabric != "directory")
-    throw UserError("fabric '" + fabric + "': valid fabrics are bus, directory, " + kHomeFabric);
+  if (fabric != "bus" && fabric != kSplitBusFabric && fabric != "directory")
+    throw UserError("fabric '" + fabric + "': valid fabrics are bus, " + kSplitBusFabric + ", directory, " +
+                    kHomeFabric);
   if (home_only && fabric != "directory") throw UserError("only a directory has a home table: use fabric directory");
   const ProtocolTable* t = find_protocol(name, home_only ? kHomeFabric : fabric);
   if (!t) throw UserError(no_such_protocol(name, fabric));

@@ -79,6 +79,11 @@ enum class Action : std::uint8_t {
   IssueUpd,         // broadcast the store to the sharers (Dragon's BusUpd) instead of invalidating
   ApplyUpdate,      // take the data another cache's update carries
   OwnDataSuffices,  // our own copy is up to date: our GetM needs no data response
+  // The split-transaction bus: a cache that is the owner-to-be (its own GetM ordered,
+  // its data not yet here) answers a later request once its data has arrived. In a
+  // Data cell, SendDataToReq / SendDataToMem then send to the requesters recorded here.
+  DeferDataToReq,  // record the requester: it gets the line from us after our data arrives
+  DeferDataToMem,  // ... and memory waits for our copy (it answers no request for the line until then)
   // A cache on a directory.
   IssuePutS,      // tell the directory we drop a shared copy
   IssuePutE,      // ... a clean exclusive copy (no data)
@@ -175,6 +180,10 @@ class ProtocolTable {
   std::vector<Cell> cells_;
   std::array<bool, kNumEvents> used_{};
 };
+
+// The fabric name of the split-transaction bus's tables (`bus.transactions: split`);
+// "bus" names the atomic bus's.
+inline constexpr const char* kSplitBusFabric = "bus-split";
 
 // Registry of protocol tables by (name, fabric). A directory protocol registers its
 // caches' table (fabric "directory") and its home's table (fabric "directory-home").

@@ -1,6 +1,9 @@
 #include "coherence/snoop_bus.hpp"
 
+#include <cstring>
 #include <sstream>
+
+#include "sim/base/error.hpp"
 
 #include "sim/base/kernel_errors.hpp"
 #include "sim/base/wake.hpp"
@@ -22,6 +25,7 @@ int SnoopBus::attach(BusClient* c) {
   clients_.push_back(c);
   held_.push_back(kNotHeld);
   queue_.reserve(clients_.size() * 16);
+  if (p_.split) txns_.reserve(clients_.size() * 32);
   return int(clients_.size()) - 1;
 }
 
@@ -32,11 +36,12 @@ void SnoopBus::schedule(Tick at) {
 
 void SnoopBus::request(Tick t, int client, BusMsg m, LineAddr line) {
   queue_.push_back({t, client, m, line});
-  if (!busy_) schedule(edge(t));
+  if (p_.split) schedule(std::max(edge(t), addr_free_));
+  else if (!busy_) schedule(edge(t));
 }
 
 void SnoopBus::tick() {
-  guarded([this] { step(); });
+  guarded([this] { p_.split ? step_split() : step(); });
 }
 
 void SnoopBus::step() {
@@ -65,7 +70,7 @@ void SnoopBus::step() {
   grant(now);
 }
 
-void SnoopBus::grant(Tick t) {
+std::size_t SnoopBus::pick(Tick t) const {
   // Choose: round robin over clients starting after the last one granted, or the
   // oldest request. Ties in arrival time go to the lower client id.
   std::size_t pick = queue_.size();
@@ -81,6 +86,11 @@ void SnoopBus::grant(Tick t) {
     for (std::size_t i = 0; i < queue_.size(); ++i)
       if (eligible(queue_[i], t) && (pick == queue_.size() || queue_[i].t < queue_[pick].t)) pick = i;
   }
+  return pick;
+}
+
+void SnoopBus::grant(Tick t) {
+  const std::size_t pick = this->pick(t);
   current_ = queue_[pick];
   queue_.erase(queue_.begin() + std::ptrdiff_t(pick));
   last_granted_ = current_.client;
@@ -160,10 +170,19 @@ void SnoopBus::release(int client, Tick t) {
   if (held_[std::size_t(client)] == kNotHeld) return;
   held_[std::size_t(client)] = kNotHeld;
   --holds_;
-  if (!busy_ && !queue_.empty()) schedule(edge(t));
+  if (queue_.empty()) return;
+  if (p_.split) schedule(std::max(edge(t), addr_free_));
+  else if (!busy_) schedule(edge(t));
 }
 
-void SnoopBus::memory_ready(std::uint64_t, Tick ready) {
+void SnoopBus::memory_ready(std::uint64_t tag, Tick ready) {
+  if (p_.split) {
+    Txn& x = txns_[tag];
+    x.kind = Txn::Ready;
+    x.ready = ready;
+    schedule(edge(ready));
+    return;
+  }
   const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
   const Tick end = edge(ready) + data_phase;
   awaiting_memory_ = false;
@@ -177,8 +196,16 @@ COHSIM_STAT(kStatTransactions, "bus.transactions", "count", "", "transactions gr
 COHSIM_STAT(kStatMsgs, "bus.msgs.*", "count", "", "transactions by message (GetS, GetM, PutM, Upd)");
 COHSIM_STAT(kStatC2c, "bus.cache_to_cache", "count", "", "transactions whose data came from another cache");
 COHSIM_STAT(kStatMemWritebacks, "bus.memory_writebacks", "count", "", "dirty lines written to the level below the bus");
-COHSIM_STAT(kStatBusyCycles, "bus.busy_uncore_cycles", "cycles", "uncore", "cycles the bus was held, from grant to the end of the data phase");
+COHSIM_STAT(kStatBusyCycles, "bus.busy_uncore_cycles", "cycles", "uncore",
+            "atomic bus: cycles the bus was held, from grant to the end of the data phase; split bus: address-bus cycles");
 COHSIM_STAT(kStatAvgWait, "bus.avg_wait_uncore_cycles", "cycles", "uncore", "mean wait from request to grant per transaction");
+COHSIM_STAT(kStatDataBusy, "bus.data_busy_uncore_cycles", "cycles", "uncore", "split bus: cycles the data bus was transferring");
+COHSIM_STAT(kStatResponses, "bus.responses", "count", "", "split bus: data responses delivered on the data bus");
+COHSIM_STAT(kStatAvgResponse, "bus.avg_response_uncore_cycles", "cycles", "uncore",
+            "split bus: mean time of a data response from the end of its address phase to the end of its data phase");
+COHSIM_STAT(kStatDeferred, "bus.deferred_responses", "count", "",
+            "split bus: responses deferred by an owner-to-be still awaiting its own data, or held for memory's copy");
+COHSIM_STAT(kStatMaxOutstanding, "bus.max_outstanding", "count", "", "split bus: most data responses outstanding at once");
 
 void SnoopBus::register_stats(Stats& s) const {
   s.counter(kStatTransactions, "bus.transactions", &transactions_);
@@ -191,10 +218,34 @@ void SnoopBus::register_stats(Stats& s) const {
   const auto* n = &transactions_;
   s.derived(kStatBusyCycles, "bus.busy_uncore_cycles", [=] { return double(*b / period); });
   s.derived(kStatAvgWait, "bus.avg_wait_uncore_cycles", [=] { return *n ? double(*w) / double(period) / double(*n) : 0.0; });
+  if (!p_.split) return;
+  const auto* r = &responses_;
+  const auto* rt = &response_ticks_;
+  const auto* d = &data_busy_ticks_;
+  s.derived(kStatDataBusy, "bus.data_busy_uncore_cycles", [=] { return double(*d / period); });
+  s.counter(kStatResponses, "bus.responses", &responses_);
+  s.derived(kStatAvgResponse, "bus.avg_response_uncore_cycles",
+            [=] { return *r ? double(*rt) / double(period) / double(*r) : 0.0; });
+  s.counter(kStatDeferred, "bus.deferred_responses", &deferred_);
+  s.counter(kStatMaxOutstanding, "bus.max_outstanding", &max_outstanding_);
 }
 
 std::string SnoopBus::dump() const {
   std::ostringstream o;
+  if (p_.split) {
+    static const char* kinds[] = {"free", "awaiting memory", "awaiting a cache", "held: memory awaits an owner's data",
+                                  "ready", "on the data bus"};
+    o << "bus (split transactions): " << queue_.size() << " queued";
+    for (auto& x : txns_)
+      if (x.kind != Txn::Free)
+        o << "\n  transaction #" << x.seq << " client " << x.client << " line 0x" << std::hex << x.line << std::dec
+          << (x.deliver ? "" : " (writeback/update)") << ": " << kinds[x.kind];
+    for (auto& w : mem_wait_)
+      o << "\n  memory awaits client " << w.client << "'s copy of line 0x" << std::hex << w.line << std::dec
+        << " (promised at transaction #" << w.seq << ")";
+  } else
+    o << "bus: " << (busy_ ? (awaiting_memory_ ? "busy, waiting for memory" : "busy") : "idle") << ", " << queue_.size()
+      << " queued";
   o << "bus: " << (busy_ ? (awaiting_memory_ ? "busy, waiting for memory" : "busy") : "idle") << ", " << queue_.size()
     << " queued";
   for (std::size_t c = 0; c < held_.size(); ++c)
@@ -203,6 +254,225 @@ std::string SnoopBus::dump() const {
     o << "\n  client " << q.client << " " << cohsim::name(q.msg) << " line 0x" << std::hex << q.line << std::dec;
   for (auto* c : clients_) o << "\n" << c->dump_pending();
   return o.str();
+}
+
+// ---- split transactions ----------------------------------------------------------
+
+int SnoopBus::alloc_txn() {
+  for (std::size_t i = 0; i < txns_.size(); ++i)
+    if (txns_[i].kind == Txn::Free) return int(i);
+  txns_.emplace_back();
+  txns_.back().buf.assign(p_.line_size, 0);
+  return int(txns_.size()) - 1;
+}
+
+bool SnoopBus::deliverable(std::size_t i) const {
+  const Txn& x = txns_[i];
+  if (x.kind != Txn::Ready) return false;
+  if (!x.deliver) return true;
+  for (const Txn& y : txns_)
+    if (y.kind != Txn::Free && y.deliver && y.line == x.line && y.seq < x.seq) return false;
+  return true;
+}
+
+void SnoopBus::step_split() {
+  const Tick now = sc_core::sc_time_stamp().value();
+  if (transferring_ >= 0 && now >= data_free_) finish_transfer(now);
+  // The address phase: one request every address_cycles, in the arbitration's order.
+  if (now >= addr_free_ && !queue_.empty()) {
+    bool any = false;
+    for (auto& q : queue_) any |= eligible(q, now);
+    if (any) {
+      addr_free_ = now + p_.address_cycles * p_.period;
+      busy_ticks_ += p_.address_cycles * p_.period;
+      grant_split(now);
+    }
+  }
+  // The data bus: the oldest ready response whose line has no older one undelivered;
+  // acknowledgements take no data cycles.
+  for (;;) {
+    if (transferring_ >= 0) break;
+    std::size_t best = txns_.size();
+    for (std::size_t i = 0; i < txns_.size(); ++i)
+      if (txns_[i].kind == Txn::Ready && txns_[i].ready <= now && deliverable(i) &&
+          (best == txns_.size() || txns_[i].ready < txns_[best].ready ||
+           (txns_[i].ready == txns_[best].ready && txns_[i].seq < txns_[best].seq)))
+        best = i;
+    if (best == txns_.size()) break;
+    Txn& x = txns_[best];
+    x.kind = Txn::Transfer;
+    transferring_ = int(best);
+    data_free_ = now + x.beats;
+    data_busy_ticks_ += x.beats;
+    if (x.beats > 0) break;
+    finish_transfer(now);
+  }
+  // The next thing to do.
+  Tick next = ~Tick(0);
+  if (!queue_.empty()) {
+    Tick earliest = ~Tick(0);
+    for (auto& q : queue_)
+      if (eligible(q, ~Tick(0))) earliest = std::min(earliest, q.t);  // a held line's requests wait for release()
+    if (earliest != ~Tick(0)) next = std::max(addr_free_, edge(earliest));
+  }
+  if (transferring_ >= 0) next = std::min(next, data_free_);
+  else
+    for (std::size_t i = 0; i < txns_.size(); ++i)
+      if (deliverable(i)) next = std::min(next, std::max(edge(txns_[i].ready), now));
+  if (next != ~Tick(0)) schedule(next);
+}
+
+void SnoopBus::finish_transfer(Tick now) {
+  Txn& x = txns_[std::size_t(transferring_)];
+  transferring_ = -1;
+  x.kind = Txn::Free;
+  if (!x.deliver) return;
+  const int client = x.client;
+  const LineAddr line = x.line;
+  const bool exclusive = x.exclusive, no_data = x.no_data;
+  if (!no_data) {
+    ++responses_;
+    response_ticks_ += now - x.ordered;
+    std::memcpy(buf_.data(), x.buf.data(), p_.line_size);  // the slot may be reused while the cache runs
+  }
+  clients_[std::size_t(client)]->bus_data(now, line, no_data ? nullptr : buf_.data(), exclusive);
+}
+
+void SnoopBus::grant_split(Tick t) {
+  const std::size_t pick = this->pick(t);
+  const Pending cur = queue_[pick];
+  queue_.erase(queue_.begin() + std::ptrdiff_t(pick));
+  last_granted_ = cur.client;
+  wait_ticks_ += t - cur.t;
+  ++transactions_;
+  ++msgs_[int(cur.msg)];
+
+  const int ti = alloc_txn();
+  Txn& x = txns_[std::size_t(ti)];
+  x.seq = next_seq_++;
+  x.client = cur.client;
+  x.line = cur.line;
+  x.deliver = false;
+  x.exclusive = false;
+  x.no_data = false;
+  const Tick address_done = t + p_.address_cycles * p_.period;
+  x.ordered = address_done;
+  const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
+
+  SnoopReply r;
+  r.buf = x.buf.data();
+  r.requester = cur.client;
+  auto others_keep = [&] {
+    for (std::size_t c = 0; c < clients_.size(); ++c)
+      if (int(c) != cur.client && clients_[c]->keeps_copy(cur.line)) return true;
+    return false;
+  };
+  auto snoop = [&] {
+    for (std::size_t c = 0; c < clients_.size(); ++c)
+      if (int(c) != cur.client) clients_[c]->bus_snoop(t, cur.msg, cur.line, r);
+  };
+  if (cur.msg == BusMsg::Upd) {
+    // The writer performs its store first; the update carries the line it made to
+    // the sharers (a sharer still awaiting its data keeps it for when the data comes).
+    r.shared = others_keep();
+    clients_[std::size_t(cur.client)]->bus_own(t, cur.msg, cur.line, r);
+    clients_[std::size_t(cur.client)]->copy_line(cur.line, x.buf.data());
+    snoop();
+  } else {
+    // The snoopers act first; who will hold the line after this request (the shared
+    // line) is known once they have.
+    snoop();
+    r.shared = others_keep();
+    clients_[std::size_t(cur.client)]->bus_own(t, cur.msg, cur.line, r);
+  }
+
+  switch (cur.msg) {
+    case BusMsg::PutM:
+      if (!r.data_to_memory) {
+        x.kind = Txn::Free;
+        return;
+      }
+      ++mem_writebacks_;
+      memory_->write_line(address_done, cur.line, x.buf.data());
+      x.kind = Txn::Ready, x.ready = address_done, x.beats = data_phase;
+      break;
+    case BusMsg::Upd: x.kind = Txn::Ready, x.ready = address_done, x.beats = p_.period; break;  // the written word
+    default: {
+      x.deliver = true;
+      x.exclusive = cur.msg == BusMsg::GetS && !r.shared;
+      x.beats = data_phase;
+      if (r.no_data) {  // an owner's upgrade: its own copy is current
+        x.no_data = true, x.beats = 0;
+        x.kind = Txn::Ready, x.ready = address_done;
+      } else if (r.data_to_requestor) {
+        ++c2c_;
+        x.kind = Txn::Ready, x.ready = address_done + r.supply_latency;
+        if (r.data_to_memory) {
+          ++mem_writebacks_;
+          memory_->write_line(address_done, cur.line, x.buf.data());
+        }
+      } else if (r.deferred) {
+        ++deferred_;
+        x.kind = Txn::AwaitCache;
+        if (r.deferred_mem) mem_wait_.push_back({cur.line, r.deferrer, x.seq});
+      } else {
+        bool held = false;
+        for (auto& w : mem_wait_) held |= w.line == cur.line;  // every promise so far is older
+        if (held) {
+          ++deferred_;
+          x.kind = Txn::HeldForMemory;
+        } else {
+          x.kind = Txn::AwaitMemory;
+          memory_->read_line(address_done, cur.line, txns_[std::size_t(ti)].buf.data(), this, std::uint64_t(ti));
+        }
+      }
+      std::uint64_t n = 0;
+      for (auto& y : txns_) n += y.kind != Txn::Free && y.deliver;
+      max_outstanding_ = std::max(max_outstanding_, n);
+    }
+  }
+}
+
+void SnoopBus::send_data(Tick t, int to, LineAddr line, const std::uint8_t* data) {
+  std::size_t best = txns_.size();
+  for (std::size_t i = 0; i < txns_.size(); ++i)
+    if (txns_[i].kind == Txn::AwaitCache && txns_[i].client == to && txns_[i].line == line &&
+        (best == txns_.size() || txns_[i].seq < txns_[best].seq))
+      best = i;
+  if (best == txns_.size())
+    throw SimError("bus: a deferred response for line 0x" + std::to_string(line) + " to client " + std::to_string(to) +
+                   " that nobody awaits\n" + dump());
+  Txn& x = txns_[best];
+  std::memcpy(x.buf.data(), data, p_.line_size);
+  x.kind = Txn::Ready;
+  x.ready = t;
+  ++c2c_;
+  schedule(std::max<Tick>(edge(t), sc_core::sc_time_stamp().value()));
+}
+
+void SnoopBus::send_to_memory(Tick t, int from, LineAddr line, const std::uint8_t* data) {
+  ++mem_writebacks_;
+  memory_->write_line(t, line, data);
+  std::size_t k = 0;
+  while (k < mem_wait_.size() && !(mem_wait_[k].line == line && mem_wait_[k].client == from)) ++k;
+  if (k == mem_wait_.size())
+    throw SimError("bus: memory did not await the line 0x" + std::to_string(line) + " client " +
+                   std::to_string(from) + " sent it\n" + dump());
+  mem_wait_.erase(mem_wait_.begin() + std::ptrdiff_t(k));
+  // The requests memory held that no older promise still holds read it now, oldest first.
+  std::uint64_t oldest_promise = ~std::uint64_t(0);
+  for (auto& w : mem_wait_)
+    if (w.line == line) oldest_promise = std::min(oldest_promise, w.seq);
+  for (;;) {
+    std::size_t best = txns_.size();
+    for (std::size_t i = 0; i < txns_.size(); ++i)
+      if (txns_[i].kind == Txn::HeldForMemory && txns_[i].line == line && txns_[i].seq < oldest_promise &&
+          (best == txns_.size() || txns_[i].seq < txns_[best].seq))
+        best = i;
+    if (best == txns_.size()) break;
+    txns_[best].kind = Txn::AwaitMemory;
+    memory_->read_line(t, line, txns_[best].buf.data(), this, std::uint64_t(best));
+  }
 }
 
 }  // namespace cohsim

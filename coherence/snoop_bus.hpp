@@ -1,7 +1,22 @@
 // The snooping bus: one shared medium with arbitration, an address phase that every
-// cache snoops, and a data phase. Transactions are atomic (the Primer's baseline):
-// the bus is held from a request's address phase until its data has been delivered,
-// so contention shows up as queueing for the bus.
+// cache snoops, and a data phase. Two kinds of transactions (bus.transactions):
+//
+// - atomic (the Primer's baseline, section 7.2): the bus is held from a request's
+//   address phase until its data has been delivered, so every L3 hit and memory
+//   access holds the whole machine; contention shows up as queueing for the bus.
+// - split (the Primer, section 7.5): the address bus orders one request every
+//   address_cycles (the total order that makes snooping coherent: every cache sees
+//   every request in the same order), and the responses travel separately on a data
+//   bus of `width` bytes a cycle. Many transactions are outstanding; memory (the L3,
+//   DRAM) serves them concurrently and its answers may come back out of request
+//   order. A cache whose own request is ordered but whose data has not arrived sees
+//   later requests for the line in its transient states (IS_D_I, IM_D_S, ...). An
+//   owner-to-be answers later requesters once its own data arrives (a deferred
+//   response); memory answers no request for a line whose newest data is on its way
+//   to it from such an owner until it arrives. Responses for one line are delivered
+//   in the order of their requests (different lines overtake each other freely), so
+//   a load that the bus order places before another core's store also completes
+//   before it in time.
 #pragma once
 #include <string>
 #include <systemc>
@@ -19,6 +34,7 @@ struct BusParams {
   unsigned width = 32;          // bytes per cycle in the data phase
   unsigned address_cycles = 1;  // arbitration + address phase
   bool round_robin = true;      // else first come, first served
+  bool split = false;           // split transactions (else atomic)
 };
 
 class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
@@ -30,11 +46,18 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   void register_stats(Stats& s) const;
   Tick now_cycles_to_ticks(Cycles c) const { return c * p_.period; }
   std::string dump() const;
+  // Atomic: cycles the bus was held; split: cycles of the address bus.
   // A cache holding `line` for a store-exclusive (docs/lowering.md, "Exclusive
   // monitors"): other clients' requests for it stay queued until it releases it.
   void hold(int client, LineAddr line);
   void release(int client, Tick t);
   double busy_cycles() const { return double(busy_ticks_ / p_.period); }
+  double data_busy_cycles() const { return double(data_busy_ticks_ / p_.period); }
+  bool split() const { return p_.split; }
+  // Split transactions: a cache that deferred its answer (DeferDataToReq) sends the
+  // line to the requester `to` (ready at tick t), and (DeferDataToMem) to memory.
+  void send_data(Tick t, int to, LineAddr line, const std::uint8_t* data);
+  void send_to_memory(Tick t, int from, LineAddr line, const std::uint8_t* data);
 
  private:
   struct Pending {
@@ -48,6 +71,39 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   void grant(Tick t);
   void schedule(Tick at);
   void memory_ready(std::uint64_t tag, Tick ready) override;
+  std::size_t pick(Tick t) const;  // the queued request the arbitration grants at t
+  // Split transactions.
+  struct Txn {
+    enum Kind : std::uint8_t { Free, AwaitMemory, AwaitCache, HeldForMemory, Ready, Transfer } kind = Free;
+    std::uint64_t seq = 0;  // bus order
+    int client = -1;
+    LineAddr line = 0;
+    bool deliver = false;    // a response to `client` (else a writeback or an update using the data bus)
+    bool exclusive = false;  // no other cache holds the line
+    bool no_data = false;    // an acknowledgement: the requester's own copy suffices, no data bus cycles
+    Tick ordered = 0;        // the end of its address phase
+    Tick ready = 0;          // when its data may go on the data bus
+    Tick beats = 0;          // data bus ticks
+    std::vector<std::uint8_t> buf;
+  };
+  void step_split();
+  void grant_split(Tick t);
+  int alloc_txn();
+  bool deliverable(std::size_t i) const;  // ready, and no older response for its line is undelivered
+  void finish_transfer(Tick now);
+  std::vector<Txn> txns_;  // grows to its high-water mark, then never allocates
+  std::uint64_t next_seq_ = 0;
+  Tick addr_free_ = 0, data_free_ = 0;
+  int transferring_ = -1;
+  // Memory's copy of a line awaits the data of an owner-to-be (`client`), promised when
+  // the bus ordered transaction `seq`; a read ordered after that waits for it.
+  struct Promise {
+    LineAddr line;
+    int client;
+    std::uint64_t seq;
+  };
+  std::vector<Promise> mem_wait_;
+  std::uint64_t data_busy_ticks_ = 0, responses_ = 0, response_ticks_ = 0, deferred_ = 0, max_outstanding_ = 0;
   Tick edge(Tick t) const { return (t + p_.period - 1) / p_.period * p_.period; }
   // Whether a queued request may compete at tick t (made by then, not held off).
   bool eligible(const Pending& q, Tick t) const {

@@ -3,6 +3,7 @@
 
     reference_runs.py --cohsim build/cohsim --out DIR        # run them, one JSON file per run
     reference_runs.py --compare DIR_BEFORE DIR_AFTER          # byte-compare two such folders
+    reference_runs.py --out DIR --set bus.transactions=atomic  # every run with a key overridden
 
 Typical use: build the commit before the change, `--out /tmp/before`; build the change,
 `--out /tmp/after`; `--compare /tmp/before /tmp/after` exits 1 naming every run whose
@@ -145,6 +146,8 @@ def do_runs(args):
     for name, argv, kind in runs(args.quick, args.out):
         path = os.path.join(args.out, name + ".json")
         full = [args.cohsim] + argv
+        for s in args.set:
+            full += ["--set", s]
         if kind == "stats":
             full += ["--stats", path]
         p = subprocess.run(full, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -190,6 +193,9 @@ def main():
     ap.add_argument("--cohsim", default=os.path.join(ROOT, "build/cohsim"))
     ap.add_argument("--out")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a configuration key in every run (e.g. bus.transactions=atomic, "
+                         "to compare the atomic bus with a baseline made before the split bus existed)")
     ap.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"))
     args = ap.parse_args()
     if args.compare:

@@ -13,8 +13,8 @@ namespace {
 
 int run_protocol(const std::vector<std::string>& args) {
   const char* kForms =
-      "cohsim protocol list\n       cohsim protocol show NAME [--fabric bus|directory] [--home] "
-      "[--format text|md|csv|html|dot]";
+      "cohsim protocol list\n       cohsim protocol show NAME [--fabric bus|directory] [--bus atomic|split] "
+      "[--home] [--format text|md|csv|html|dot]";
   if (args.empty()) throw UsageError(std::string("missing a protocol command (list, show)\nusage: ") + kForms);
   const std::string sub = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
@@ -33,16 +33,28 @@ int run_protocol(const std::vector<std::string>& args) {
     throw UsageError("unknown protocol command '" + sub + "'; valid: list, show" +
                      (near.empty() ? "" : " (did you mean '" + near + "'?)"));
   }
-  CommandLine cl("cohsim protocol show NAME [--fabric bus|directory] [--home] [--format text|md|csv|html|dot]",
+  CommandLine cl(
+      "cohsim protocol show NAME [--fabric bus|directory] [--bus atomic|split] [--home] "
+      "[--format text|md|csv|html|dot]",
                  "Prints a protocol's table as the simulator executes it.");
   cl.options()("fabric", po::value<std::string>()->default_value("bus"), "bus, directory (or directory-home = --home)")(
+      "bus", po::value<std::string>()->default_value("atomic"),
+      "on the bus: atomic (the Primer's baseline, held from request to data) or split (bus.transactions: "
+      "split, the simulator's default: the tables with the non-atomic transient states)")(
       "home",
       "with --fabric directory: only the directory's (home's) table; without it text, md and html "
       "print the caches' table and then the directory's, csv and dot the caches'")(
       "format", po::value<std::string>()->default_value("text"), "text, md, csv, html or dot (Graphviz)");
   cl.positional("name");
   if (!cl.parse(rest)) return 0;
-  std::cout << show_protocol(cl.str("name"), cl.str("fabric"), cl.str("format"), cl.has("home"));
+  const std::string bus = cl.str("bus");
+  if (bus != "atomic" && bus != "split") throw UsageError("--bus '" + bus + "': valid: atomic, split");
+  std::string fabric = cl.str("fabric");
+  if (bus == "split") {
+    if (fabric != "bus" && fabric != kSplitBusFabric) throw UsageError("--bus split needs --fabric bus");
+    fabric = kSplitBusFabric;
+  }
+  std::cout << show_protocol(cl.str("name"), fabric, cl.str("format"), cl.has("home"));
   return 0;
 }
 

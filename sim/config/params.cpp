@@ -277,6 +277,17 @@ std::vector<ParamSpec> declare_params() {
 
   p.push_back(param("bus.width", ParamType::Size, "32B", "bytes per bus cycle",
                     "Bytes the bus moves per cycle in the data phase.", size_power_of_two(1, 1024)));
+  p.push_back(choice("bus.transactions", "split", "bus transactions", "bus.transactions",
+                     "split = the address bus orders one request every bus.address_cycles and the "
+                     "data travels separately on a data bus of bus.width bytes a cycle; many "
+                     "transactions are outstanding and memory serves them concurrently (the "
+                     "Primer, section 7.5). atomic = the bus is held from a request's address phase "
+                     "until its data arrives (the Primer's baseline, section 7.2: for a first "
+                     "lecture on MSI)."));
+  p.push_back(param("bus.address_cycles", ParamType::Int, "1", "uncore cycles",
+                    "Cycles of one address phase (arbitration, address, snoop): the bus orders at "
+                    "most one request per this many cycles.",
+                    int_range(1, 64)));
   p.push_back(choice("bus.arbitration", "round_robin", "arbitration policy", "bus.arbitration",
                      "Who gets the bus next: round_robin over the requesters, or fifo (oldest "
                      "request first)."));

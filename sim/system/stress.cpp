@@ -115,7 +115,7 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   RunOptions ro;
   ro.trace_object = make_random_trace(rp);
   System sys(cfg, ro);
-  const ProtocolTable& table = *find_protocol(cfg.choice("coherence.protocol"), cfg.choice("coherence.fabric"));
+  const ProtocolTable& table = sys.protocol();  // the executed table (on the split bus, its split table)
   const ProtocolTable* home_table = table.fabric() == "directory" ? find_protocol(table.name(), kHomeFabric) : nullptr;
   std::shared_ptr<CoverageSteer> steer;
   if (rp.steering) {

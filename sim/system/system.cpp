@@ -37,7 +37,10 @@ COHSIM_STAT(kStatTimePs, "time_ps", "ps", "", "simulated time until the last cor
 COHSIM_STAT(kStatCoreCycles, "core*.cycles", "cycles", "core", "core cycles until this core finished");
 COHSIM_STAT(kStatRegs, "core*.regs.*", "value", "", "the final value of a register the trace names");
 COHSIM_STAT(kStatMpki, "core*.l1d.mpki", "per_1000_ops", "", "L1D misses (all kinds) per 1000 trace operations");
-COHSIM_STAT(kStatBusUtil, "bus.utilization", "ratio", "", "share of the run the bus was held");
+COHSIM_STAT(kStatBusUtil, "bus.utilization", "ratio", "",
+            "share of the run the bus was held (atomic) or its address bus was busy (split)");
+COHSIM_STAT(kStatBusDataUtil, "bus.data_utilization", "ratio", "",
+            "split bus: share of the run the data bus was transferring");
 COHSIM_STAT(kStatPages4K, "vm.pages_4KiB", "count", "", "4 KiB pages mapped");
 COHSIM_STAT(kStatPages2M, "vm.pages_2MiB", "count", "", "2 MiB pages mapped");
 COHSIM_STAT(kStatPages1G, "vm.pages_1GiB", "count", "", "1 GiB pages mapped");
@@ -89,6 +92,14 @@ const Choices<bool>& arbitrations() {  // true: round robin
 }
 COHSIM_REGISTER_CHOICES(arbitrations);
 
+const Choices<bool>& bus_transactions() {  // true: split
+  static const Choices<bool> c(
+      "bus.transactions",
+      {{"split", true, "ordered address phase, separate data responses, many transactions outstanding"},
+       {"atomic", false, "the bus is held from a request's address phase until its data arrives"}});
+  return c;
+}
+COHSIM_REGISTER_CHOICES(bus_transactions);
 
 const Choices<bool>& thp_policies() {  // true: always
   static const Choices<bool> c("vm.thp", {{"never", false, "4 KiB pages unless a region says otherwise"},
@@ -386,7 +397,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
 
   const std::string& protocol = cfg.choice("coherence.protocol");
   const std::string& fabric = cfg.choice("coherence.fabric");
-  m.table = find_protocol(protocol, fabric);
+  const bool split_bus = fabric == "bus" && bus_transactions().value(cfg.choice("bus.transactions"));
+  m.table = find_protocol(protocol, split_bus ? kSplitBusFabric : fabric);
   if (!m.table) throw std::logic_error("protocol " + protocol + " on a " + fabric + " passed validation");
   const bool directory = fabrics().value(fabric) == Fabric::Directory;
 
@@ -440,6 +452,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   bp.line_size = line;
   bp.width = unsigned(cfg.bytes("bus.width"));
   bp.round_robin = arbitrations().value(cfg.choice("bus.arbitration"));
+  bp.split = split_bus;
+  bp.address_cycles = unsigned(cfg.integer("bus.address_cycles"));
   if (directory) {
     NetworkParams np;
     np.topology = parse_topology(cfg.choice("numa.topology"));
@@ -682,9 +696,13 @@ RunOutcome System::run() {
   }
   const double uncore_cycles = double(finish) / double(m.uncore_period);
   if (m.bus) stats_.set_real(kStatBusUtil, "bus.utilization", uncore_cycles > 0 ? m.bus->busy_cycles() / uncore_cycles : 0.0);
+  if (m.bus && m.bus->split())
+    stats_.set_real(kStatBusDataUtil, "bus.data_utilization", uncore_cycles > 0 ? m.bus->data_busy_cycles() / uncore_cycles : 0.0);
   stats_.set(kStatTimePs, "time_ps", finish / 1000);
   return out;
 }
+
+const ProtocolTable& System::protocol() const { return *impl_->table; }
 
 std::string System::dump() const {
   std::ostringstream o;
@@ -697,6 +715,14 @@ std::string System::dump() const {
   return o.str();
 }
 
+namespace {
+std::string fixed1(double x) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(1) << x;
+  return o.str();
+}
+}  // namespace
+
 std::string System::summary() const {
   const Impl& m = *impl_;
   const auto v = stats_.values();
@@ -707,7 +733,7 @@ std::string System::summary() const {
   std::ostringstream o;
   o << std::fixed;
   o << "cohsim: " << m.cores.size() << " cores (" << m.cfg.choice("isa") << "), " << m.table->name() << " on a "
-    << m.table->fabric() << ", trace " << m.trace->path() << "\n";
+    << (m.bus && m.bus->split() ? std::string("bus (split transactions)") : m.table->fabric()) << ", trace " << m.trace->path() << "\n";
   o << "simulated " << uint64_t(get("cycles")) << " core cycles (" << std::setprecision(3) << get("time_ps") / 1e3
     << " ns), " << uint64_t(get("ops")) << " operations"
     << (get("completed") ? "" : "  [stopped at max_cycles before the trace ended]") << "\n\n";
@@ -766,8 +792,14 @@ std::string System::summary() const {
     o << std::setprecision(0) << "bus            " << get("bus.transactions") << " transactions (GetS "
       << get("bus.msgs.GetS") << ", GetM " << get("bus.msgs.GetM") << ", PutM " << get("bus.msgs.PutM")
       << (get("bus.msgs.Upd") > 0 ? ", Upd " + std::to_string(std::uint64_t(get("bus.msgs.Upd"))) : std::string())
-      << "), " << get("bus.cache_to_cache") << " cache-to-cache, utilization " << std::setprecision(1)
-      << 100 * get("bus.utilization") << "%\n";
+      << "), " << get("bus.cache_to_cache") << " cache-to-cache, "
+      << (m.bus->split()
+              ? "address bus " + fixed1(100 * get("bus.utilization")) + "%, data bus " +
+                    fixed1(100 * get("bus.data_utilization")) + "% busy; response " +
+                    fixed1(get("bus.avg_response_uncore_cycles")) + " cycles on average, " +
+                    std::to_string(std::uint64_t(get("bus.deferred_responses"))) + " deferred, up to " +
+                    std::to_string(std::uint64_t(get("bus.max_outstanding"))) + " outstanding\n"
+              : "utilization " + fixed1(100 * get("bus.utilization")) + "%\n");
   double inv = 0;
   for (auto& [k, x] : v)
     if (ends_with(k, ".invalidations")) inv += x;
@@ -799,6 +831,22 @@ std::string System::summary() const {
       << get(p + "read_latency_p99_ns") << "), " << std::setprecision(2) << get(p + "bandwidth_GBps") << " GB/s of "
       << get(p + "peak_GBps") << "\n";
   }
+  // A shared resource busy more than 90% of the run limits everything behind it: say
+  // which, and the knob that relieves it.
+  auto busy = [&](double share, const std::string& what, const std::string& knob) {
+    if (share > 0.9)
+      o << "warning        " << what << " was " << fixed1(100 * share) << "% busy: the run is limited by it ("
+        << knob << ")\n";
+  };
+  if (m.bus && m.bus->split()) {
+    busy(get("bus.utilization"), "the address bus", "bus.address_cycles");
+    busy(get("bus.data_utilization"), "the data bus", "bus.width");
+  } else if (m.bus)
+    busy(get("bus.utilization"), "the bus", "bus.transactions: split, or bus.width");
+  for (auto& nm : m.nodes)
+    if (nm.dram)
+      busy(get(nm.prefix + "memory.bandwidth_utilization"), nm.prefix + "DRAM's data bus",
+           "dram.channels, or a faster dram.preset");
   // Final register values, core by core; the JSON has all of them.
   std::size_t shown = 0, total = 0;
   std::string regs;

@@ -13,6 +13,7 @@
 
 namespace cohsim {
 
+class ProtocolTable;
 // coherence.fabric, interpreted by the system builder (and the random tester).
 enum class Fabric { Bus, Directory };
 const Choices<Fabric>& fabrics();
@@ -42,6 +43,8 @@ class System {
   ~System();
   RunOutcome run();
   const Stats& stats() const { return stats_; }
+  // The protocol table the caches execute (on the bus: the atomic or the split one).
+  const ProtocolTable& protocol() const;
   std::string summary() const;  // the human table
   std::string dump() const;     // every component's pending work
 

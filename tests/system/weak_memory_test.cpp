@@ -15,11 +15,12 @@ namespace {
 // Message passing. Thread 0 owns y (its warm-up store) and writes x then y; thread 1
 // holds x (its warm-up load) and reads y then x. y's store can leave thread 0's
 // store buffer before x's (x needs the bus, y does not), and thread 1's load of x
-// can bind before its load of y: r0=1 r1=0. Thread 1's wait is tuned so that the
-// two threads meet in that window; the start offsets vary the alignment.
+// can bind before its load of y: r0=1 r1=0. Both warm-ups are one memory access,
+// served concurrently by the split bus, so equal waits make the two threads meet in
+// that window; the start offsets vary the alignment.
 std::map<std::string, int> mp_outcomes(const std::string& isa, const char* store_y, const char* load_y, int seeds) {
   const std::string trace = std::string("thread 0\n  store y 0\n  fence SeqCst\n  compute 300\n  store x 1 Relaxed\n") +
-                            "  store y 1 " + store_y + "\nthread 1\n  load x -> w\n  fence SeqCst\n  compute 555\n" +
+                            "  store y 1 " + store_y + "\nthread 1\n  load x -> w\n  fence SeqCst\n  compute 300\n" +
                             "  load y " + load_y + " -> r0\n  load x Relaxed -> r1\n";
   std::map<std::string, int> seen;
   for (int s = 0; s < seeds; ++s) {
@@ -54,10 +55,10 @@ std::set<std::string> sb_outcomes(const std::string& isa, const std::string& ord
            std::to_string(wait) + "\n  store " + mine + " 1 " + order + "\n  load " + other + " " +
            (order == "SeqCst" ? "SeqCst" : "Relaxed") + " -> r" + std::to_string(t) + "\n";
   };
-  const std::string trace = thread(0, "x", "y", 300) + thread(1, "y", "x", 235);
+  const std::string trace = thread(0, "x", "y", 300) + thread(1, "y", "x", 300);
   std::set<std::string> seen;
   for (int s = 0; s < 24; ++s) {
-    auto r = simulate("cores: 2\nisa: " + isa + "\ncore: {start_jitter: 120}\ncheck: true\n", trace,
+    auto r = simulate("cores: 2\nisa: " + isa + "\ncore: {start_jitter: 600}\ncheck: true\n", trace,
                       {"--seed", std::to_string(s)});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     seen.insert(std::to_string(int(r.at("core0.regs.r0"))) + std::to_string(int(r.at("core1.regs.r1"))));
