@@ -25,6 +25,7 @@
 #include "coherence/cache_array.hpp"
 #include "coherence/checker.hpp"
 #include "coherence/home_map.hpp"
+#include "coherence/l1_port.hpp"
 #include "coherence/network.hpp"
 #include "coherence/protocol.hpp"
 #include "coherence/snoop_bus.hpp"
@@ -32,16 +33,6 @@
 #include "sim/base/stats.hpp"
 
 namespace cohsim {
-
-// The core side of a private cache: told when a line it waits for is ready.
-class CacheListener {
- public:
-  virtual ~CacheListener() = default;
-  virtual void line_ready(Tick t, LineAddr line) = 0;
-  // The line left this cache (invalidated or evicted): an exclusive reservation on
-  // it is lost.
-  virtual void line_lost(LineAddr line) = 0;
-};
 
 // One private level; the defaults are the declared ones of `level` (sim/config/params.cpp).
 struct LevelParams {
@@ -64,12 +55,6 @@ struct PrivateCacheParams {
   unsigned node = 0;
 };
 
-// What asked a cache for a line, for the statistics: a plain load or store, the access
-// of an atomic instruction (locked RMW, AMO, load/store-exclusive), or a page-table
-// walker's PTE load or accessed/dirty-bit store.
-enum class AccessKind : std::uint8_t { Load, Store, Rmw, Walk };
-constexpr int kAccessKinds = 4;
-
 // How one counted access fared at one level: a hit; a primary miss (the line was
 // absent and this access started its fill); a secondary miss (the line was already
 // being fetched or changing state: an MSHR hit, merged with the request under way);
@@ -78,30 +63,16 @@ constexpr int kAccessKinds = 4;
 enum class Outcome : std::uint8_t { Hit, Primary, Secondary, Upgrade };
 constexpr int kOutcomes = 4;
 
-// The outcome of asking for a permission.
-struct Access {
-  enum Kind : std::uint8_t { Ready, Pending, Blocked } kind;
-  Tick ready;  // for Ready: when the data may be used
-};
-
-class PrivateCache final : public BusClient, public NetEndpoint {
+class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
  public:
   // Exactly one of `bus` and `net` is given.
   PrivateCache(const PrivateCacheParams& p, const ProtocolTable& table, SnoopBus* bus, Network* net,
                CacheListener* listener, EventLog* log, Checker* checker);
 
-  // Asks for read (load) or write (store) permission for the line holding `a` at
-  // tick t. Ready: the L1 holds the line with that permission from `ready` on.
-  // Pending: a request is under way; the listener hears line_ready(). Blocked: no
-  // MSHR is free; the listener hears line_ready() when one frees. `count` says
-  // whether this is the access's first attempt (for hit/miss statistics).
-  // `kind` says who asked (statistics only).
-  Access access(Tick t, Addr a, bool write, bool count, AccessKind kind);
-  Access access(Tick t, Addr a, bool write, bool count) {
-    return access(t, a, write, count, write ? AccessKind::Store : AccessKind::Load);
-  }
-  // The fast path the core takes for hits: is the line in the L1 with permission?
-  bool l1_has(Addr a, bool write) const {
+  // L1Port (coherence/l1_port.hpp)
+  Access access(Tick t, Addr a, bool write, bool count, AccessKind kind) override;
+  using L1Port::access;
+  bool l1_has(Addr a, bool write) const override {
     const CacheArray& arr = upper_ ? *upper_ : *coh_;
     if (write && arr.line_of(a) == store_grant_) return true;  // the coherent level holds it
     if (!write && arr.line_of(a) == read_grant_) return true;  // split bus: a line passing through on its way out
@@ -110,9 +81,8 @@ class PrivateCache final : public BusClient, public NetEndpoint {
     std::uint8_t s = const_cast<CacheArray&>(arr).state(arr.line_of(a), unsigned(w));
     return upper_ ? s >= (write ? 2 : 1) : (write ? fast_write_[s] : fast_read_[s]);
   }
-  // Reads/writes a value; the caller holds the permission (access() said Ready).
-  std::uint64_t read(Tick t, Addr a, unsigned size);
-  void write(Tick t, Addr a, unsigned size, std::uint64_t v);
+  std::uint64_t read(Tick t, Addr a, unsigned size) override;
+  void write(Tick t, Addr a, unsigned size, std::uint64_t v) override;
 
   // BusClient
   void bus_own(Tick t, BusMsg m, LineAddr line, SnoopReply& r) override;
@@ -126,13 +96,10 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   // NetEndpoint (on a directory)
   void receive(Tick t, const NetMsg& m, const std::uint8_t* data) override;
 
-  // Exclusive-monitor forward progress (docs/lowering.md, "Exclusive monitors"): while
-  // this cache holds a line, other caches' requests for it wait (on the bus they are
-  // not granted; on a directory their forwards park here). Only a line this cache may
-  // write can be held (false otherwise); the core releases it within a bounded window.
-  // release() may deliver parked forwards: call it outside the cache's callbacks.
-  bool hold(LineAddr line);
-  void release(Tick t);
+  // Exclusive-monitor forward progress (L1Port::hold): on the bus other caches'
+  // requests for a held line are not granted; on a directory their forwards park here.
+  bool hold(LineAddr line) override;
+  void release(Tick t) override;
   LineAddr held() const { return held_; }
 
   void set_listener(CacheListener* l) { listener_ = l; }
@@ -144,7 +111,7 @@ class PrivateCache final : public BusClient, public NetEndpoint {
   void finish(Tick end);
   // The newest data of a line held here (dirty L1 data first), or false.
   bool peek_line(LineAddr line, std::uint8_t* out) const;
-  unsigned line_size() const { return coh_->line_size(); }
+  unsigned line_size() const override { return coh_->line_size(); }
   // On a directory: local misses, remote misses, and their request-to-data ticks.
   std::array<std::uint64_t, 4> numa_counts() const {
     return {local_misses_, remote_misses_, local_miss_ticks_, remote_miss_ticks_};

@@ -13,11 +13,12 @@ namespace cohsim {
 using sc_core::sc_time;
 
 Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::unique_ptr<ThreadStream> stream,
-           const Lowering& isa, PrivateCache* cache, unsigned num_regs)
+           const Lowering& isa, L1Port* cache, unsigned num_regs)
     : sc_module(name),
       id_(id),
       p_(p),
       per_cycle_(p.period),
+      ord_(OrderingRules::for_isa(isa.isa())),
       stream_(std::move(stream)),
       isa_(isa),
       cache_(cache),
@@ -25,7 +26,11 @@ Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::uniqu
       lq_(p.load_queue),
       sb_(p.store_buffer),
       regs_(num_regs, 0) {
-  weak_ = isa.isa() != "x86";
+  const OrderingRules& m = ord_.model();
+  in_order_loads_ = ordered_before(m, {MemKind::Load}, {MemKind::Load}, false);
+  fifo_stores_ = ordered_before(m, {MemKind::Store}, {MemKind::Store}, false);
+  for (std::uint8_t l = 0; l < 4; ++l)
+    for (std::uint8_t st = 4; st < 8; ++st) after_stores_[l] |= ord_.before(st, l, false) || ord_.before(st, l, true);
   prog_ = stream_->program();
   if (prog_) reg_pending_.assign(num_regs, 0), reg_ready_.assign(num_regs, 0);
   // The barriers this ISA's table uses, for statistics by kind.
@@ -90,7 +95,7 @@ void Core::run_cycles() {
 // writing one line could then livelock.
 void Core::complete_waiting(Tick t, LineAddr line) {
   const unsigned ls = line_shift_;  // lines are a power of two bytes
-  if (weak_) {
+  if (!in_order_loads_) {
     for (std::size_t i = 0; i < sb_.size(); ++i) {
       StoreEntry& s = sb_.at(i);
       if (s.addr >> ls == line && store_may_drain(i) && cache_->l1_has(s.addr, true)) {
@@ -126,8 +131,7 @@ void Core::complete_waiting(Tick t, LineAddr line) {
     }
     return;
   }
-  if (!sb_.empty() && sb_.front().addr >> ls == line && loads_bound_before(sb_.front().seq) &&
-      cache_->l1_has(sb_.front().addr, true)) {
+  if (!sb_.empty() && sb_.front().addr >> ls == line && store_may_drain(0) && cache_->l1_has(sb_.front().addr, true)) {
     StoreEntry& s = sb_.front();
     performed_store(t, s);
     sb_.pop();
@@ -139,7 +143,7 @@ void Core::complete_waiting(Tick t, LineAddr line) {
     break;  // only the oldest unbound load may bind
   }
   if (have_inst_ && seq_->insts[seq_pos_].kind == InstKind::Rmw && rmw_waiting_ && op_.addr >> ls == line &&
-      sb_.empty() && lq_.empty() && cache_->l1_has(op_.addr, true))
+      !atomic_waits(seq_->insts[seq_pos_], true, true, true) && cache_->l1_has(op_.addr, true))
     perform_rmw(t, t);
 }
 
@@ -216,7 +220,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
     lq_.pop();
     progress = true;
   }
-  if (weak_) {
+  if (!in_order_loads_) {
     // Any load may bind when its line is readable, unless something orders it.
     for (std::size_t i = 0; i < lq_.size(); ++i) {
       LoadEntry& e = lq_.at(i);
@@ -277,41 +281,53 @@ bool Core::perform_loads(Tick t, Tick& next) {
   return progress;
 }
 
-bool Core::load_may_bind(std::size_t i) {
+// The ordering rules are ord_'s (ordered_before(), cpu/memory_model.hpp): e.g. on
+// AArch64 an older unbound acquire load or a load of the same line (CoRR), or an
+// older release store for an acquire load (RCsc).
+bool Core::load_may_bind(std::size_t i) const {
   const LoadEntry& e = lq_.at(i);
-  const unsigned ls = line_shift_;  // lines are a power of two bytes
   for (std::size_t k = 0; k < i; ++k) {
     const LoadEntry& o = lq_.at(k);
-    if (o.bound) continue;
-    if (o.acquire) return false;                     // later accesses wait for an acquire
-    if (o.addr >> ls == e.addr >> ls) return false;  // same location: in order (CoRR)
+    if (!o.bound && ord_.before(o.cls, e.cls, same_line(o.addr, e.addr))) return false;
   }
-  if (e.acquire)  // RCsc: an acquire load is not satisfied before an older release
-    for (std::size_t k = 0; k < sb_.size(); ++k)
-      if (sb_.at(k).release && sb_.at(k).seq < e.seq) return false;
+  if (after_stores_[e.cls])
+    for (std::size_t k = 0; k < sb_.size(); ++k) {
+      const StoreEntry& s = sb_.at(k);
+      if (s.seq < e.seq && ord_.before(s.cls, e.cls, same_line(s.addr, e.addr))) return false;
+    }
   return true;
 }
 
-bool Core::store_may_drain(std::size_t i) {
+// E.g. an older store to the same line (CoWW), any older store or unbound load for a
+// release, an older unbound load of the same line (CoRW) or an acquire; on x86 every
+// older store (W->W) and unbound load (R->W).
+bool Core::store_may_drain(std::size_t i) const {
   const StoreEntry& s = sb_.at(i);
-  const unsigned ls = line_shift_;  // lines are a power of two bytes
   for (std::size_t k = 0; k < i; ++k) {
     const StoreEntry& o = sb_.at(k);
-    if (o.addr >> ls == s.addr >> ls) return false;  // same location: in order (CoWW)
-    if (s.release) return false;                     // a release waits for every older store
+    if (ord_.before(o.cls, s.cls, same_line(o.addr, s.addr))) return false;
   }
   for (std::size_t k = 0; k < lq_.size(); ++k) {
     const LoadEntry& l = lq_.at(k);
     if (l.bound || l.seq > s.seq) continue;
-    if (s.release || l.acquire || l.addr >> ls == s.addr >> ls) return false;  // (CoRW)
+    if (ord_.before(l.cls, s.cls, same_line(l.addr, s.addr))) return false;
   }
   return true;
 }
 
-bool Core::loads_bound_before(std::uint64_t seq) const {
-  for (std::size_t k = 0; k < lq_.size(); ++k)
-    if (!lq_.at(k).bound && lq_.at(k).seq < seq) return false;
-  return true;
+// `stores`/`loads`: which queues to look at. An older load counts until it is bound,
+// or, where the description says a barrier waits for load data (x86), until it has
+// left the load queue.
+bool Core::atomic_waits(const Inst& in, bool stores, bool loads, bool by_location) const {
+  const std::uint8_t c = cls(in);
+  for (std::size_t k = 0; stores && k < sb_.size(); ++k)
+    if (ord_.before(sb_.at(k).cls, c, by_location && same_line(sb_.at(k).addr, op_.addr))) return true;
+  const bool data = ord_.model().barrier_waits_load_data;
+  for (std::size_t k = 0; loads && k < lq_.size(); ++k) {
+    const LoadEntry& l = lq_.at(k);
+    if ((!l.bound || data) && ord_.before(l.cls, c, by_location && same_line(l.addr, op_.addr))) return true;
+  }
+  return false;
 }
 
 bool Core::older_loads_bound() const {
@@ -345,13 +361,14 @@ bool Core::drain_weak(Tick t, Tick& next) {
 }
 
 bool Core::drain_store(Tick t, Tick& next) {
-  if (weak_) return drain_weak(t, next);
+  if (!fifo_stores_) return drain_weak(t, next);
   if (sb_.empty()) return false;
   StoreEntry& s = sb_.front();
   if (still_waiting(s)) return false;
-  // TSO: a store becomes visible only after every older load has its value (a
-  // store retires after the loads before it), or load buffering would appear.
-  if (!loads_bound_before(s.seq)) return false;
+  // In order (W->W kept); TSO's R->W: a store becomes visible only after every older
+  // load has its value (a store retires after the loads before it), or load
+  // buffering would appear.
+  if (!store_may_drain(0)) return false;
   if (ports_used_ >= p_.ports) {
     next = std::min(next, t + p_.period);
     return false;
@@ -506,7 +523,7 @@ bool Core::issue(Tick t, Tick& next) {
   if (mmu_ && !translated_ && (in.kind == InstKind::Load || in.kind == InstKind::Store || in.kind == InstKind::Rmw) &&
       !translate_op(t, next))
     return false;
-  if (weak_ && (in.sem & kExclusive)) {
+  if (in.sem & kExclusive) {
     return in.kind == InstKind::Load ? issue_exclusive_load(t, next) : issue_exclusive_store(t, next);
   }
   switch (in.kind) {
@@ -561,7 +578,8 @@ bool Core::issue(Tick t, Tick& next) {
                     false,
                     false,
                     bool(in.sem & kAcquire),
-                    0};
+                    0,
+                    cls(in)};
       if (e.acquire) acquire_pending_ = true, ++acquires_;
       if (prog_) {
         if (e.reg >= 0) reg_pending_[std::size_t(e.reg)] = e.seq + 1;
@@ -570,8 +588,8 @@ bool Core::issue(Tick t, Tick& next) {
       ++loads_;
       retire_inst();
       // Start its access in this cycle if a port is free.
-      if (weak_) perform_loads(t, next);
-      else start_youngest_load(t, next);
+      if (in_order_loads_) start_youngest_load(t, next);
+      else perform_loads(t, next);
       return true;
     }
     case InstKind::Store: {
@@ -582,7 +600,8 @@ bool Core::issue(Tick t, Tick& next) {
       ++sb_lines_[(op_.addr >> line_shift_) & (kSbFilter - 1)];
       StoreEntry& s = sb_.push();
       s = StoreEntry{
-          next_seq_++, op_.addr, op_.value, 0, op_.size, op_.line, op_.order, false, false, bool(in.sem & kRelease), 0};
+          next_seq_++, op_.addr,  op_.value, 0, op_.size, op_.line, op_.order, false, false, bool(in.sem & kRelease), 0,
+          cls(in)};
       if (s.release) ++releases_;
       ++stores_;
       retire_inst();
@@ -630,32 +649,26 @@ bool Core::issue(Tick t, Tick& next) {
       }
       retire_inst();
       return true;
-    case InstKind::Fence:
-      if (weak_) {
-        // A barrier holds back everything after it until the earlier accesses it
-        // orders are done: loads bound (for R->*), stores out of the buffer (W->*).
-        const bool loads = in.orders & (kOrderRR | kOrderRW), stores = in.orders & (kOrderWR | kOrderWW);
-        if ((loads && !older_loads_bound()) || (stores && !sb_.empty())) {
-          stall_begin(t);
-          return false;
-        }
-        count_fence(t, in);
-        stall_end(t, fence_stall_);
-        ++fences_, ++barriers_;
-        if (op_.kind == OpKind::Fence) observe(AccessEvent::Fence, t, op_.line, op_.order, 0, 0, 0);
-        retire_inst();
-        return true;
-      }
-      if (((in.flags & kDrainStoreBuffer) && !sb_.empty()) || ((in.flags & kWaitOlderLoads) && !lq_.empty())) {
+    case InstKind::Fence: {
+      // A barrier holds back everything after it until the earlier accesses it
+      // orders are done: loads (for R->*; bound, or on x86 out of the load queue),
+      // stores out of the buffer (W->*).
+      const OrderingRules& m = ord_.model();
+      const MemOp f = m.classify(in);
+      const bool loads = ordered_before(m, {MemKind::Load}, f, false);
+      const bool stores = ordered_before(m, {MemKind::Store}, f, false);
+      if ((loads && !(m.barrier_waits_load_data ? lq_.empty() : older_loads_bound())) || (stores && !sb_.empty())) {
         stall_begin(t);
         return false;
       }
       count_fence(t, in);
       stall_end(t, fence_stall_);
       ++fences_;
+      if (in.orders) ++barriers_;  // dmb, RISC-V fence (not mfence)
       if (op_.kind == OpKind::Fence) observe(AccessEvent::Fence, t, op_.line, op_.order, 0, 0, 0);
       retire_inst();
       return true;
+    }
   }
   return false;
 }
@@ -675,7 +688,7 @@ bool Core::issue_exclusive_load(Tick t, Tick& next) {
   const Inst& in = seq_->insts[seq_pos_];
   const unsigned ls = line_shift_;  // lines are a power of two bytes
   for (std::size_t k = 0; k < sb_.size(); ++k)
-    if (sb_.at(k).addr >> ls == op_.addr >> ls || ((in.sem & kAcquire) && sb_.at(k).release)) {
+    if (sb_.at(k).addr >> ls == op_.addr >> ls || ord_.before(sb_.at(k).cls, cls(in), false)) {
       stall_begin(t);
       return false;
     }
@@ -709,7 +722,7 @@ void Core::hold_line(Tick t, LineAddr line) {
 // Simplification: it performs at the cache once the store buffer has drained.
 bool Core::issue_exclusive_store(Tick t, Tick& next) {
   const Inst& in = seq_->insts[seq_pos_];
-  if (!sb_.empty() || ((in.sem & kRelease) && !older_loads_bound())) {
+  if (!sb_.empty() || atomic_waits(in, false, true, false)) {
     stall_begin(t);
     return false;
   }
@@ -794,23 +807,11 @@ std::uint64_t Core::rmw_result(std::uint64_t old) const {
 }
 
 bool Core::do_rmw(Tick t, Tick& next) {
-  const Inst& in = seq_->insts[seq_pos_];
-  if (((in.flags & kDrainStoreBuffer) && !sb_.empty()) || ((in.flags & kWaitOlderLoads) && !lq_.empty())) {
+  // A single-instruction atomic: after the older accesses ordered before it (to its
+  // line; every one for a release; on x86, locked, every one).
+  if (atomic_waits(seq_->insts[seq_pos_], true, true, true)) {
     stall_begin(t);
     return false;
-  }
-  if (weak_) {
-    // A single-instruction atomic: after older accesses to its line (and after every
-    // older access when it is a release).
-    const unsigned ls = line_shift_;  // lines are a power of two bytes
-    bool blocked = (in.sem & kRelease) && (!sb_.empty() || !older_loads_bound());
-    for (std::size_t k = 0; k < sb_.size() && !blocked; ++k) blocked = sb_.at(k).addr >> ls == op_.addr >> ls;
-    for (std::size_t k = 0; k < lq_.size() && !blocked; ++k)
-      blocked = !lq_.at(k).bound && (lq_.at(k).addr >> ls == op_.addr >> ls || lq_.at(k).acquire);
-    if (blocked) {
-      stall_begin(t);
-      return false;
-    }
   }
   Access a;
   if (!atomic_access(t, true, next, a)) return false;

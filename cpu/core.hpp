@@ -18,9 +18,10 @@
 #include <systemc>
 #include <vector>
 
-#include "coherence/private_cache.hpp"
+#include "coherence/l1_port.hpp"
 #include "cpu/access_observer.hpp"
 #include "cpu/lowering.hpp"
+#include "cpu/memory_model.hpp"
 #include "sim/config/config.hpp"
 #include "cpu/ring.hpp"
 #include "cpu/trace/trace.hpp"
@@ -44,7 +45,7 @@ struct CoreParams {
 class Core : public sc_core::sc_module, public CacheListener {
  public:
   Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::unique_ptr<ThreadStream> stream,
-       const Lowering& isa, PrivateCache* cache, unsigned num_regs);
+       const Lowering& isa, L1Port* cache, unsigned num_regs);
 
   void line_ready(Tick t, LineAddr line) override;
   void line_lost(LineAddr line) override {
@@ -71,6 +72,10 @@ class Core : public sc_core::sc_module, public CacheListener {
   // With virtual memory: each memory operation's address is translated before its
   // first instruction issues (the operation waits for a TLB miss's walk).
   void set_mmu(Mmu* m) { mmu_ = m; }
+  // Runs one core cycle at tick t outside the SystemC kernel: a unit test drives a
+  // core against a mock L1 port this way (tests/unit/core_port_test.cpp). Returns the
+  // next tick with work, or ~0.
+  Tick step(Tick t) { return cycle(t); }
 
  private:
   static constexpr Tick kNever = ~Tick(0);
@@ -89,6 +94,7 @@ class Core : public sc_core::sc_module, public CacheListener {
     bool waiting;
     bool acquire;              // ldar / .aq: later accesses wait for it; it waits for older releases
     std::uint8_t wait_bucket;  // what it waits for (see wait_for)
+    std::uint8_t cls;          // its class for the ordering rules (OrderTable::cls)
   };
   struct StoreEntry {
     std::uint64_t seq;
@@ -102,6 +108,7 @@ class Core : public sc_core::sc_module, public CacheListener {
     bool waiting;
     bool release;  // stlr / .rl: waits for every older access
     std::uint8_t wait_bucket;
+    std::uint8_t cls;  // its class for the ordering rules (OrderTable::cls)
   };
 
   void tick();
@@ -129,15 +136,21 @@ class Core : public sc_core::sc_module, public CacheListener {
   void perform_rmw(Tick t, Tick ready);
   void bind_load(Tick t, LoadEntry& e, Tick ready);
   void complete_waiting(Tick t, LineAddr line);
-  // Weakly ordered ISAs (AArch64, RISC-V): which loads may bind and which stores
-  // may drain now, given barriers, acquire/release and per-location order.
-  bool load_may_bind(std::size_t i);
-  bool store_may_drain(std::size_t i);
+  // Which loads may bind and which stores may drain now: no older access still in a
+  // queue is ordered before them (the ISA's ordering rules, ord_).
+  bool load_may_bind(std::size_t i) const;
+  bool store_may_drain(std::size_t i) const;
+  // An older access in the queues is ordered before the current atomic instruction
+  // `in` (an RMW or a load/store-exclusive) and is not done yet. by_location: the
+  // same-location rules apply (a store-exclusive's per-location order is its
+  // reservation's, simplified: false).
+  bool atomic_waits(const Inst& in, bool stores, bool loads, bool by_location) const;
+  bool same_line(Addr a, Addr b) const { return a >> line_shift_ == b >> line_shift_; }
+  std::uint8_t cls(const Inst& in) const { return OrderTable::cls(ord_.model().classify(in)); }
   bool drain_weak(Tick t, Tick& next);
   bool issue_exclusive_load(Tick t, Tick& next);
   bool issue_exclusive_store(Tick t, Tick& next);
   bool older_loads_bound() const;
-  bool loads_bound_before(std::uint64_t seq) const;
   void jump_fail_path();
   void performed_store(Tick t, const StoreEntry& s);
   void observe(AccessEvent::Kind k, Tick t, std::uint32_t line, Ordering o, Addr a, std::uint8_t size,
@@ -171,10 +184,18 @@ class Core : public sc_core::sc_module, public CacheListener {
   int id_;
   CoreParams p_;
   FastDiv per_cycle_;  // ticks -> cycles
-  bool weak_;          // AArch64 / RISC-V ordering rules instead of x86 TSO
+  // The ISA's ordering rules (cpu/memory_model.hpp), looked up by every path, and the
+  // pipeline shapes they imply: loads bind in program order when R->R is kept (x86:
+  // the oldest unbound load binds), stores drain in order when W->W is kept.
+  OrderTable ord_;
+  bool in_order_loads_;
+  bool fifo_stores_;
+  // Per load class: whether some store can be ordered before it (else the load's bind
+  // check skips the store buffer).
+  bool after_stores_[12]{};
   std::unique_ptr<ThreadStream> stream_;
   const Lowering& isa_;
-  PrivateCache* cache_;
+  L1Port* cache_;
   unsigned line_shift_;  // log2 of the line size
   // Store-buffer entries per line (hashed): a load whose line has none skips the
   // forwarding search.

@@ -1,5 +1,7 @@
 #include "cpu/lowering.hpp"
 
+#include "cpu/memory_model.hpp"
+
 #include <stdexcept>
 
 #include "sim/base/registry.hpp"
@@ -515,6 +517,7 @@ std::string lowering_reference_markdown() {
     out += "`cohsim lower TRACE --isa " + l->isa() + (l->lse() ? " --lse" : "") + "`\n\n";
     out += l->markdown_table();
   }
+  out += memory_model_reference_markdown();  // ## Ordering rules (cpu/memory_model.cpp)
   out +=
       "\n## Exclusive monitors\n"
       "\n"

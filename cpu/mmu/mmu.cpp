@@ -15,7 +15,7 @@ std::string hex(std::uint64_t v) {
 }
 }  // namespace
 
-Mmu::Mmu(const MmuParams& p, PageTable& pt, PrivateCache& cache)
+Mmu::Mmu(const MmuParams& p, PageTable& pt, L1Port& cache)
     : p_(p),
       pt_(pt),
       fmt_(pt.format()),

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "coherence/private_cache.hpp"
+#include "coherence/l1_port.hpp"
 #include "cpu/mmu/page_table.hpp"
 #include "cpu/mmu/page_walk_cache.hpp"
 #include "cpu/mmu/tlb.hpp"
@@ -49,7 +49,7 @@ struct MmuParams {
 
 class Mmu {
  public:
-  Mmu(const MmuParams& p, PageTable& pt, PrivateCache& cache);
+  Mmu(const MmuParams& p, PageTable& pt, L1Port& cache);
 
   // Translates the address of `op` (a memory operation) at tick t. True: `pa` is
   // its physical address and the access may start now. False: a translation is
@@ -93,7 +93,7 @@ class Mmu {
   MmuParams p_;
   PageTable& pt_;
   const PageTableFormat& fmt_;
-  PrivateCache& cache_;
+  L1Port& cache_;
   Tlb dtlb_;
   Tlb stlb_;  // unused without an STLB
   PageWalkCache pwc_;

@@ -1,0 +1,63 @@
+// What a core (and its page-table walker) sees of its private cache: the L1 port.
+// PrivateCache implements it; cpu/ includes only this header, so a core runs against
+// any implementation (tests/unit/core_port_test.cpp: a mock L1 without SystemC).
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "sim/base/types.hpp"
+
+namespace cohsim {
+
+// The core side of a private cache: told when a line it waits for is ready.
+class CacheListener {
+ public:
+  virtual ~CacheListener() = default;
+  virtual void line_ready(Tick t, LineAddr line) = 0;
+  // The line left this cache (invalidated or evicted): an exclusive reservation on
+  // it is lost.
+  virtual void line_lost(LineAddr line) = 0;
+};
+
+// What asked a cache for a line, for the statistics: a plain load or store, the access
+// of an atomic instruction (locked RMW, AMO, load/store-exclusive), or a page-table
+// walker's PTE load or accessed/dirty-bit store.
+enum class AccessKind : std::uint8_t { Load, Store, Rmw, Walk };
+constexpr int kAccessKinds = 4;
+
+// The outcome of asking for a permission.
+struct Access {
+  enum Kind : std::uint8_t { Ready, Pending, Blocked } kind;
+  Tick ready;  // for Ready: when the data may be used
+};
+
+class L1Port {
+ public:
+  virtual ~L1Port() = default;
+  // Asks for read (load) or write (store) permission for the line holding `a` at
+  // tick t. Ready: the L1 holds the line with that permission from `ready` on.
+  // Pending: a request is under way; the listener hears line_ready(). Blocked: no
+  // MSHR is free; the listener hears line_ready() when one frees. `count` says
+  // whether this is the access's first attempt (for hit/miss statistics).
+  // `kind` says who asked (statistics only).
+  virtual Access access(Tick t, Addr a, bool write, bool count, AccessKind kind) = 0;
+  Access access(Tick t, Addr a, bool write, bool count) {
+    return access(t, a, write, count, write ? AccessKind::Store : AccessKind::Load);
+  }
+  // The fast path the core takes for hits: is the line in the L1 with permission?
+  virtual bool l1_has(Addr a, bool write) const = 0;
+  // Reads/writes a value; the caller holds the permission (access() said Ready).
+  virtual std::uint64_t read(Tick t, Addr a, unsigned size) = 0;
+  virtual void write(Tick t, Addr a, unsigned size, std::uint64_t v) = 0;
+  // Exclusive-monitor forward progress (docs/lowering.md, "Exclusive monitors"): while
+  // the cache holds a line, other caches' requests for it wait. Only a line the cache
+  // may write can be held (false otherwise); the core releases it within a bounded
+  // window. release() may deliver parked requests: call it outside cache callbacks.
+  virtual bool hold(LineAddr line) = 0;
+  virtual void release(Tick t) = 0;
+  virtual unsigned line_size() const = 0;
+  // Requests under way, for a deadlock report.
+  virtual std::string dump_pending() const = 0;
+};
+
+}  // namespace cohsim
