@@ -119,7 +119,7 @@ py::dict run_system(const Config& cfg, const std::string& trace, const std::stri
   try {
     System sys(cfg, ro);
     RunOutcome o = sys.run();
-    out["stats_json"] = sys.stats().to_json();
+    out["stats_json"] = sys.stats_json();
     out["summary"] = sys.summary();
     out["completed"] = o.completed;
     out["cycles"] = o.cycles;

@@ -66,6 +66,10 @@ class Result:
     - ``summary()``: the command line's table; ``to_json()``: the exact JSON text.
     - ``to_pandas()``: the scalar statistics as a ``pandas.Series``.
     - ``describe(name)``: what a statistic means, its unit and clock (docs/stats.md).
+    - ``provenance``: what produced it (the JSON's ``"_provenance"``, not among
+      ``stats``): ``cohsim_version``, ``commit``, ``seed``, ``trace`` (``path``,
+      ``bytes``, ``fnv1a64``), ``max_cycles``, ``config`` (``config show``'s YAML),
+      ``host_time`` (UTC).
     - ``completed``, ``cycles``, ``ops``, ``wall_seconds`` (host time), ``config``,
       ``trace``, ``seed``.
 
@@ -75,6 +79,7 @@ class Result:
     def __init__(self, reply, config, trace, seed):
         self._json = reply["stats_json"]
         self.stats = json.loads(self._json)
+        self.provenance = self.stats.pop("_provenance", None)
         self._summary = reply["summary"]
         self.completed = bool(reply["completed"])
         self.cycles = int(reply["cycles"])

@@ -92,6 +92,10 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
     process of its own: a bad point or a crashed run leaves its statistics empty
     (NaN) and its message in ``error`` (None for the runs that worked), and the
     sweep goes on; a warning says how many failed.
+
+    ``df.attrs["provenance"]`` holds, per row in row order, the run's provenance (the
+    ``"_provenance"`` of its statistics JSON: version, commit, resolved configuration,
+    seed, trace path, size and hash, host time; None for a failed run).
     """
     import concurrent.futures as cf
     import warnings
@@ -170,6 +174,7 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
         bar.close()
 
     stat_names = {}
+    provenance = [None] * len(rows)
     for i, row in enumerate(rows):
         reply = replies.get(i)
         if reply is None:
@@ -178,7 +183,9 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
             if row["trace"] is None:
                 row["trace"] = reply["point"]["trace"]
             row["seed"] = reply["point"]["seed"]
-            stats = flatten_stats(json.loads(reply["stats_json"]))
+            stats = json.loads(reply["stats_json"])
+            provenance[i] = stats.pop("_provenance", None)
+            stats = flatten_stats(stats)
             for k in stats:
                 stat_names.setdefault(k, None)
             row.update(stats)
@@ -191,6 +198,7 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
     df = pd.DataFrame.from_records(rows, columns=columns)
     integer_columns(df, rows)
     df.attrs["grid"] = keys
+    df.attrs["provenance"] = provenance  # per row (row order): what produced it; None where the run failed
     failed = sum(r["error"] is not None for r in rows)
     if failed:
         warnings.warn(f"cohsim.sweep: {failed} of {len(rows)} runs failed; see the 'error' column",

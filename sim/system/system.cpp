@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iomanip>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <systemc>
 
@@ -26,6 +27,7 @@
 #include "sim/memory/dram/dram_config.hpp"
 #include "sim/memory/dram/dram_memory.hpp"
 #include "sim/memory/memory_level.hpp"
+#include "sim/system/provenance.hpp"
 
 namespace cohsim {
 
@@ -346,6 +348,7 @@ struct System::Impl {
   RunOptions opts;
   Tick core_period, uncore_period;
   std::shared_ptr<Trace> trace;
+  std::string trace_path;  // as opened (a trace made in memory: its name)
   const ProtocolTable* table = nullptr;
   EventLog log;
   std::unique_ptr<Checker> checker;
@@ -390,6 +393,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   topts.symbol_stride = line;
   const std::string trace_path = opts.trace_object ? opts.trace_object->path() : resolve_trace_path(cfg, opts.trace);
   m.trace = opts.trace_object ? opts.trace_object : std::shared_ptr<Trace>(Trace::open(trace_path, topts));
+  if (!opts.trace_object) m.trace_path = trace_path;
   if (m.trace->threads() > ncores)
     throw UserError(trace_path + ": the trace has " + std::to_string(m.trace->threads()) +
                     " threads but the system has " + std::to_string(ncores) + " cores (cores: " + cfg.where("cores") +
@@ -722,6 +726,15 @@ std::string fixed1(double x) {
   return o.str();
 }
 }  // namespace
+
+std::string System::stats_json(bool schema) const {
+  nlohmann::ordered_json j = stats_.to_json_object(schema);
+  RunRequest req;
+  req.trace_path = impl_->trace_path;
+  req.max_cycles = impl_->opts.max_cycles;
+  j["_provenance"] = run_provenance(impl_->cfg, req);
+  return dump_stats_json(j);
+}
 
 std::string System::summary() const {
   const Impl& m = *impl_;

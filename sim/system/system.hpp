@@ -46,6 +46,9 @@ class System {
   // The protocol table the caches execute (on the bus: the atomic or the split one).
   const ProtocolTable& protocol() const;
   std::string summary() const;  // the human table
+  // The --stats JSON: every statistic (Stats::to_json_object), with `schema` "_meta", and
+  // "_provenance" (sim/system/provenance.hpp) last.
+  std::string stats_json(bool schema = false) const;
   std::string dump() const;     // every component's pending work
 
  private:

@@ -1,5 +1,6 @@
 """cohsim.sweep: one row per run, the same rows whatever the jobs or executor, bad
 points reported in their row."""
+import os
 import shutil
 import sys
 
@@ -137,3 +138,14 @@ def test_points_are_set_in_the_child_process(small_trace):
     df = cohsim.sweep(base, grid={"seed": [3]}, traces=[small_trace], jobs=1)
     assert df["seed"][0] == 3 and df["error"][0] is None
     assert base.value("seed") == 0
+
+
+def test_sweep_keeps_each_rows_provenance(small_trace):
+    df = cohsim.sweep(DEFAULT, grid={"l1d.size": ["16KiB", "32KiB"]}, traces=[small_trace], jobs=2)
+    prov = df.attrs["provenance"]
+    assert len(prov) == len(df)
+    for i, p in enumerate(prov):
+        assert cohsim.Config.from_yaml(p["config"]).value("l1d.size") == {"16KiB": 16384, "32KiB": 32768}[df["l1d.size"][i]]
+        assert os.path.samefile(p["trace"]["path"], small_trace) and len(p["trace"]["fnv1a64"]) == 16
+        assert p["seed"] == df["seed"][i] and p["host_time"].endswith("Z")
+        assert "cycles" not in p and "_provenance" not in df.columns
