@@ -149,6 +149,10 @@ std::string stats_reference_markdown() {
        "`memory.reads` or `node1.memory.reads`). `cohsim run --stats-schema` adds the\n"
        "declarations to the statistics JSON (`\"_meta\"`); in Python,\n"
        "`result.describe(\"core0.l1d.hits\")`.\n\n"
+       "In the JSON, counts are integers and other figures reals; the last member,\n"
+       "`\"_provenance\"`, is not a statistic but what produced the file (version, commit, seed,\n"
+       "configuration, trace path, size and hash, host time: README \"Statistics\"). Statistics\n"
+       "every N core cycles: `cohsim run --stats-interval N` (JSON lines).\n\n"
        "Units:\n\n";
   for (auto& [u, what] : stat_units()) o << "- `" << u << "`: " << what << "\n";
   o << "\nClock domains (for cycles): `core` is the core clock (`core.frequency`), `uncore` the\n"
