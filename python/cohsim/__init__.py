@@ -29,7 +29,7 @@ _os.environ.setdefault("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1")  # before libsy
 from .errors import ConfigError, Error, SimulationError, TraceError, UserError  # noqa: E402
 from . import _core  # noqa: E402,F401
 from .config import Config, Latency, config_keys, config_params, config_reference  # noqa: E402
-from .result import Result, describe as describe_stat  # noqa: E402
+from .result import Result, describe as describe_stat, read_intervals  # noqa: E402
 from .simulation import run  # noqa: E402
 from .sweeps import sweep  # noqa: E402
 from .tools import (Protocol, convert_trace, fabric_choices, isa_choices, protocol_choices,  # noqa: E402
@@ -45,7 +45,7 @@ __version__ = _core.version + ("+unknown" if __commit__ == "unknown" else "+g" +
 __all__ = [
     "Config", "ConfigError", "Error", "Latency", "Protocol", "Result", "SimulationError", "TraceError",
     "UserError", "config_keys", "config_params", "config_reference", "convert_trace", "describe_stat", "fabric_choices",
-    "isa_choices", "litmus", "plot", "protocol_choices", "protocol_table", "protocols", "run", "stress", "sweep",
+    "isa_choices", "litmus", "plot", "protocol_choices", "protocol_table", "protocols", "read_intervals", "run", "stress", "sweep",
     "trace_stats", "traces",
 ]
 

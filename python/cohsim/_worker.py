@@ -12,7 +12,8 @@ child prepares the run as :func:`cohsim.simulation.prepare` does and adds ``"poi
 {"trace": ..., "seed": ...}`` to its reply.
 
 Reply: ``{"ok": true, "stats_json": ..., "summary": ..., "completed": ..., "cycles":
-..., "ops": ..., "wall_seconds": ...}`` or ``{"ok": false, "error": CLASS, "message":
+..., "ops": ..., "wall_seconds": ...}`` (with ``"stats_interval": N`` in the request, also
+``"intervals_jsonl"``: the periodic statistics' lines, written to a temporary file) or ``{"ok": false, "error": CLASS, "message":
 ...}`` with CLASS one of ConfigError, TraceError, UserError, SimulationError.
 """
 import json
@@ -60,8 +61,22 @@ def main():
                 reply = {"stress": json.loads(_core.run_stress(cfg, int(request["ops"]), int(request["seed"]),
                                                                int(request["lines"])))}
             else:
-                reply = _core.run_system(cfg, request["trace"], request.get("events") or "",
-                                         int(request.get("max_cycles") or 0))
+                interval = int(request.get("stats_interval") or 0)
+                ipath = ""
+                if interval:
+                    import tempfile
+
+                    fd, ipath = tempfile.mkstemp(prefix="cohsim-intervals-", suffix=".jsonl")
+                    os.close(fd)
+                try:
+                    reply = _core.run_system(cfg, request["trace"], request.get("events") or "",
+                                             int(request.get("max_cycles") or 0), interval, ipath)
+                    if interval:
+                        with open(ipath) as f:
+                            reply["intervals_jsonl"] = f.read()
+                finally:
+                    if ipath:
+                        os.unlink(ipath)
             reply["ok"] = True
             if point:
                 reply["point"] = point

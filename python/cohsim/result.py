@@ -2,7 +2,28 @@
 import json
 import re
 
-__all__ = ["Result", "describe", "flatten_stats", "integer_columns"]
+__all__ = ["Result", "describe", "flatten_stats", "integer_columns", "read_intervals"]
+
+
+def read_intervals(text_or_path):
+    """A ``--stats-interval-file`` (its path, or its text) as a DataFrame: one row per
+    line, indexed by ``cycle``; histograms flattened as in :func:`flatten_stats`."""
+    import os
+
+    import pandas as pd
+
+    text = text_or_path
+    if isinstance(text_or_path, os.PathLike) or (isinstance(text_or_path, str) and "\n" not in text_or_path
+                                                  and os.path.isfile(text_or_path)):
+        with open(text_or_path) as f:
+            text = f.read()
+    records = [flatten_stats(json.loads(line)) for line in text.splitlines() if line.strip()]
+    columns = []
+    for r in records:
+        columns += [k for k in r if k not in columns]
+    df = pd.DataFrame.from_records(records, columns=columns)
+    integer_columns(df, records)
+    return df.set_index("cycle")
 
 
 def describe(name):
@@ -66,6 +87,10 @@ class Result:
     - ``summary()``: the command line's table; ``to_json()``: the exact JSON text.
     - ``to_pandas()``: the scalar statistics as a ``pandas.Series``.
     - ``describe(name)``: what a statistic means, its unit and clock (docs/stats.md).
+    - ``provenance``: what produced it (the JSON's ``"_provenance"``, not among
+      ``stats``): ``cohsim_version``, ``commit``, ``seed``, ``trace`` (``path``,
+      ``bytes``, ``fnv1a64``), ``max_cycles``, ``config`` (``config show``'s YAML),
+      ``host_time`` (UTC).
     - ``completed``, ``cycles``, ``ops``, ``wall_seconds`` (host time), ``config``,
       ``trace``, ``seed``.
 
@@ -75,11 +100,13 @@ class Result:
     def __init__(self, reply, config, trace, seed):
         self._json = reply["stats_json"]
         self.stats = json.loads(self._json)
+        self.provenance = self.stats.pop("_provenance", None)
         self._summary = reply["summary"]
         self.completed = bool(reply["completed"])
         self.cycles = int(reply["cycles"])
         self.ops = int(reply["ops"])
         self.wall_seconds = float(reply["wall_seconds"])
+        self._intervals = reply.get("intervals_jsonl")
         self.config = config
         self.trace = trace
         self.seed = seed
@@ -95,6 +122,17 @@ class Result:
         clock = f" ({d['clock']} clock)" if d["clock"] else ""
         shown = "" if value is None else f" = {value if not isinstance(value, dict) else value.get('mean')}"
         return f"{name}{shown} [{d['unit']}{clock}]: {d['description']}"
+
+    def intervals(self):
+        """The periodic statistics of a run made with ``stats_interval=N`` (the lines
+        ``cohsim run --stats-interval N`` writes) as a ``pandas.DataFrame``: one row per
+        snapshot, indexed by ``cycle`` (core cycles; every N, then the run's last cycle),
+        one column per scalar statistic, cumulative since the start (``df.diff()`` gives
+        each interval's own counts); counts are ``Int64``. The last row equals ``stats``.
+        ValueError for a run made without ``stats_interval``."""
+        if self._intervals is None:
+            raise ValueError("this run had no stats_interval: cohsim.run(..., stats_interval=N)")
+        return read_intervals(self._intervals)
 
     def __getitem__(self, name):
         return self.stats[name]

@@ -30,7 +30,7 @@ def trace_path(cfg, trace):
     return path
 
 
-def prepare(cfg, trace=None, seed=None, overrides=None, max_cycles=None, events=None):
+def prepare(cfg, trace=None, seed=None, overrides=None, max_cycles=None, events=None, stats_interval=None):
     """Validates one run in this process (no simulation): returns the child's
     request, the config, the trace path and the seed. Raises ConfigError,
     FileNotFoundError or TypeError, exactly as ``run`` would."""
@@ -44,17 +44,21 @@ def prepare(cfg, trace=None, seed=None, overrides=None, max_cycles=None, events=
     path = trace_path(c, trace)
     if max_cycles is not None and (isinstance(max_cycles, bool) or not isinstance(max_cycles, int) or max_cycles < 0):
         raise ValueError(f"max_cycles must be a non-negative int, got {max_cycles!r}")
+    if stats_interval is not None and (isinstance(stats_interval, bool) or not isinstance(stats_interval, int)
+                                       or stats_interval < 1):
+        raise ValueError(f"stats_interval must be a positive int (core cycles), got {stats_interval!r}")
     request = {
         "config": c.to_yaml(),
         "origin": c.origin,
         "trace": os.path.abspath(path),
         "events": os.path.abspath(os.fspath(events)) if events is not None else "",
         "max_cycles": int(max_cycles or 0),
+        "stats_interval": int(stats_interval or 0),
     }
     return request, c, path, c.value("seed")
 
 
-def run(cfg=None, trace=None, seed=None, *, max_cycles=None, events=None, timeout=None):
+def run(cfg=None, trace=None, seed=None, *, max_cycles=None, events=None, timeout=None, stats_interval=None):
     """Simulates one system on one trace and returns a :class:`cohsim.Result`.
 
     - ``cfg``: a :class:`cohsim.Config`, or the path of a YAML file (None: defaults).
@@ -64,6 +68,8 @@ def run(cfg=None, trace=None, seed=None, *, max_cycles=None, events=None, timeou
     - ``max_cycles``: stop after this many core cycles (``--max-cycles``).
     - ``events``: write one JSON line per coherence state change to this file.
     - ``timeout``: seconds before the run is stopped (SimulationError).
+    - ``stats_interval``: every this many core cycles, a snapshot of every statistic
+      (``cohsim run --stats-interval``); ``result.intervals()`` gives them as a DataFrame.
 
     The simulation runs in a child process (SystemC elaborates one design per
     process), so any number of runs can follow each other and a crash of the
@@ -74,6 +80,7 @@ def run(cfg=None, trace=None, seed=None, *, max_cycles=None, events=None, timeou
     Same config, trace and seed give the same statistics as ``cohsim run``.
     """
     c = as_config(cfg)
-    request, c, path, seed_value = prepare(c, trace, seed, max_cycles=max_cycles, events=events)
+    request, c, path, seed_value = prepare(c, trace, seed, max_cycles=max_cycles, events=events,
+                                           stats_interval=stats_interval)
     reply = run_child(request, timeout)
     return Result(reply, c, path, seed_value)

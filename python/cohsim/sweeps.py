@@ -27,6 +27,56 @@ def _values(name, v):
     return v
 
 
+def seed_keys():
+    """The configuration keys through which a run on a trace file draws from ``seed``:
+    those whose declaration says "drawn from `seed`" (docs/config.md), e.g.
+    ``core.start_jitter``, ``network.jitter``, ``l1d.replacement``."""
+    from .config import config_params
+
+    return [p["key"] for p in config_params() if "drawn from `seed`" in p["description"]]
+
+
+def seed_matters(values):
+    """The ``"key: value"`` settings in ``values`` (``{key: text}``, a run's
+    configuration) that make its result depend on the seed: a seed key (:func:`seed_keys`)
+    set to ``random`` or to a number above 0 (``network.jitter`` only on the directory
+    fabric). Empty: every seed gives the same statistics."""
+    found = []
+    for k in seed_keys():
+        v = str(values.get(k, "")).strip()
+        if k == "network.jitter" and str(values.get("coherence.fabric", "")).strip() != "directory":
+            continue
+        try:
+            on = int(v) > 0
+        except ValueError:
+            on = v == "random"
+        if on:
+            found.append(f"{k}: {v}")
+    return found
+
+
+def _warn_if_seeds_cannot_matter(base, keys, axes, seed_list):
+    """One warning when a sweep has several seeds but none of its points draws from the
+    seed (the rows of one point would all be the same)."""
+    import warnings
+
+    if len({s for s in seed_list if s is not None}) < 2:
+        return
+    base_values = base.to_dict()
+    for point in itertools.product(*axes):
+        values = dict(base_values)
+        try:
+            values.update({k: yaml_text(v) for k, v in zip(keys, point)})
+        except TypeError:  # a bad value fails its own row later; no warning then
+            return
+        if seed_matters(values):
+            return
+    warnings.warn("cohsim.sweep: the seeds cannot change these results: no run draws from the seed, so every "
+                  "seed gives the same statistics. Seeds matter only with one of " +
+                  ", ".join(f"{k} > 0" if k.endswith("jitter") else f"{k}: random" for k in seed_keys()) +
+                  " (network.jitter on coherence.fabric: directory)", UserWarning, stacklevel=3)
+
+
 class _Progress:
     """``cohsim sweep: 12/64 runs, 1 failed, 3 s elapsed, ~14 s left`` on stderr,
     rewritten in place; only when enabled (by default: stderr is a terminal)."""
@@ -92,6 +142,14 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
     process of its own: a bad point or a crashed run leaves its statistics empty
     (NaN) and its message in ``error`` (None for the runs that worked), and the
     sweep goes on; a warning says how many failed.
+
+    With several seeds, a ``UserWarning`` says so when no point draws from the seed
+    (:func:`seed_matters`: ``core.start_jitter``, ``network.jitter`` on a directory,
+    a ``random`` replacement policy), since every seed would give the same row.
+
+    ``df.attrs["provenance"]`` holds, per row in row order, the run's provenance (the
+    ``"_provenance"`` of its statistics JSON: version, commit, resolved configuration,
+    seed, trace path, size and hash, host time; None for a failed run).
     """
     import concurrent.futures as cf
     import warnings
@@ -111,6 +169,7 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
 
     if max_cycles is not None and (isinstance(max_cycles, bool) or not isinstance(max_cycles, int) or max_cycles < 0):
         raise ValueError(f"max_cycles must be a non-negative int, got {max_cycles!r}")
+    _warn_if_seeds_cannot_matter(base, keys, axes, seed_list if "seed" not in grid else grid["seed"])
     # Each point is set up in its run's child process (_worker): only pure-Python
     # checks happen here, so a value the simulator cannot take fails its row, never
     # this interpreter.
@@ -170,6 +229,7 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
         bar.close()
 
     stat_names = {}
+    provenance = [None] * len(rows)
     for i, row in enumerate(rows):
         reply = replies.get(i)
         if reply is None:
@@ -178,7 +238,9 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
             if row["trace"] is None:
                 row["trace"] = reply["point"]["trace"]
             row["seed"] = reply["point"]["seed"]
-            stats = flatten_stats(json.loads(reply["stats_json"]))
+            stats = json.loads(reply["stats_json"])
+            provenance[i] = stats.pop("_provenance", None)
+            stats = flatten_stats(stats)
             for k in stats:
                 stat_names.setdefault(k, None)
             row.update(stats)
@@ -191,6 +253,7 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
     df = pd.DataFrame.from_records(rows, columns=columns)
     integer_columns(df, rows)
     df.attrs["grid"] = keys
+    df.attrs["provenance"] = provenance  # per row (row order): what produced it; None where the run failed
     failed = sum(r["error"] is not None for r in rows)
     if failed:
         warnings.warn(f"cohsim.sweep: {failed} of {len(rows)} runs failed; see the 'error' column",

@@ -149,6 +149,10 @@ std::string stats_reference_markdown() {
        "`memory.reads` or `node1.memory.reads`). `cohsim run --stats-schema` adds the\n"
        "declarations to the statistics JSON (`\"_meta\"`); in Python,\n"
        "`result.describe(\"core0.l1d.hits\")`.\n\n"
+       "In the JSON, counts are integers and other figures reals; the last member,\n"
+       "`\"_provenance\"`, is not a statistic but what produced the file (version, commit, seed,\n"
+       "configuration, trace path, size and hash, host time: README \"Statistics\"). Statistics\n"
+       "every N core cycles: `cohsim run --stats-interval N` (JSON lines).\n\n"
        "Units:\n\n";
   for (auto& [u, what] : stat_units()) o << "- `" << u << "`: " << what << "\n";
   o << "\nClock domains (for cycles): `core` is the core clock (`core.frequency`), `uncore` the\n"
@@ -259,39 +263,60 @@ std::string format_double(double v) {
   return buf;
 }
 
-std::string Stats::to_json(bool schema) const {
-  std::ostringstream o;
-  o << "{\n";
-  bool first = true;
+namespace {
+
+// A real figure as the statistics JSON carries it: six significant digits (what the
+// summary and the references have always shown) unless whole (then exact), written by
+// nlohmann-json as a real ("3.0", never "3"); NaN and infinity, which JSON cannot hold,
+// as null.
+nlohmann::ordered_json real_value(double v) {
+  if (std::isnan(v) || std::isinf(v)) return nullptr;
+  if (v == std::floor(v) && std::fabs(v) < 1e15) return v;  // whole: exact ("1201728.0")
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return std::strtod(buf, nullptr);
+}
+
+// A derived figure declared as a count (unit count, bytes, value or flag) is written as an
+// integer when it is one (memory.row_hits: 0, not 0.0).
+bool integral_unit(const std::map<std::string, const StatDecl*>& decls, const std::string& name) {
+  auto it = decls.find(name);
+  if (it == decls.end() || !it->second) return false;
+  const std::string u = it->second->unit;
+  return u == "count" || u == "bytes" || u == "value" || u == "flag";
+}
+
+}  // namespace
+
+nlohmann::ordered_json Stats::to_json_object(bool schema) const {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (auto& [k, v] : values()) {
-    o << (first ? "" : ",\n") << "  \"" << json_escape(k) << "\": ";
-    // counters and fixed values are integers; print them exactly
-    if (counters_.count(k)) o << *counters_.at(k);
-    else if (fixed_.count(k)) o << fixed_.at(k);
-    else o << format_double(v);
-    first = false;
+    // counters and fixed values are integers (unsigned, exact); the rest are reals
+    if (auto c = counters_.find(k); c != counters_.end()) j[k] = *c->second;
+    else if (auto f = fixed_.find(k); f != fixed_.end()) j[k] = f->second;
+    else if (integral_unit(decls_, k) && v == std::floor(v) && v >= 0 && v < 1.8e19) j[k] = std::uint64_t(v);
+    else j[k] = real_value(v);
   }
   for (auto& [k, h] : hists_) {
-    o << (first ? "" : ",\n") << "  \"" << json_escape(k) << "\": {\"count\": " << h->count
-      << ", \"mean\": " << format_double(h->mean()) << ", \"max\": " << h->max << ", \"buckets\": {";
-    bool f2 = true;
+    nlohmann::ordered_json buckets = nlohmann::ordered_json::object();
     for (std::size_t b = 0; b < h->buckets.size(); ++b) {
       if (!h->buckets[b]) continue;
-      std::uint64_t lo = b == 0 ? 0 : (std::uint64_t(1) << b), hi = b == 0 ? 1 : (std::uint64_t(2) << b) - 1;
-      o << (f2 ? "" : ", ") << "\"" << lo << "-" << hi << "\": " << h->buckets[b];
-      f2 = false;
+      const std::uint64_t lo = b == 0 ? 0 : (std::uint64_t(1) << b), hi = b == 0 ? 1 : (std::uint64_t(2) << b) - 1;
+      buckets[std::to_string(lo) + "-" + std::to_string(hi)] = h->buckets[b];
     }
-    o << "}}";
-    first = false;
+    j[k] = {{"count", h->count}, {"mean", real_value(h->mean())}, {"max", h->max}, {"buckets", std::move(buckets)}};
   }
   if (schema) {
     nlohmann::ordered_json meta = nlohmann::ordered_json::object();
     for (auto& [k, d] : declarations())
       meta[k] = {{"pattern", d->pattern}, {"unit", d->unit}, {"clock", d->clock}, {"description", d->description}};
-    o << (first ? "" : ",\n") << "  \"_meta\": " << meta.dump();
+    j["_meta"] = std::move(meta);
   }
-  o << "\n}\n";
-  return o.str();
+  return j;
 }
+
+std::string Stats::to_json(bool schema) const { return dump_stats_json(to_json_object(schema)); }
+
+std::string dump_stats_json(const nlohmann::ordered_json& j) { return j.dump(2) + "\n"; }
 
 }  // namespace cohsim

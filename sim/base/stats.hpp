@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -126,6 +127,9 @@ class Stats {
   // Sorted keys, deterministic formatting. With `schema`, a last member "_meta" gives each
   // statistic's declaration: {"NAME": {"pattern", "unit", "clock", "description"}}.
   std::string to_json(bool schema = false) const;
+  // The same as a JSON object (nlohmann-json, members in that order), to which a caller
+  // adds "_provenance" before writing it with dump_stats_json().
+  nlohmann::ordered_json to_json_object(bool schema = false) const;
   const std::map<std::string, const Histogram*>& histograms() const { return hists_; }
 
  private:
@@ -150,6 +154,10 @@ class Stats {
   mutable std::map<std::string, std::function<double()>> derived_;
   std::map<std::string, const Histogram*> hists_;
 };
+
+// The statistics JSON's text: one member per line (indent 2), histograms and
+// "_provenance" nested, a final newline. Counts are integers, other figures reals.
+std::string dump_stats_json(const nlohmann::ordered_json& j);
 
 std::string json_escape(const std::string& s);
 std::string format_double(double v);  // shortest round-trippable, no locale

@@ -4,10 +4,12 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "sim/base/error.hpp"
 #include "sim/cli/command.hpp"
 #include "sim/config/config.hpp"
+#include "sim/system/provenance.hpp"
 #include "sim/system/system.hpp"
 
 namespace cohsim {
@@ -21,33 +23,72 @@ void write_file(const std::string& path, const std::string& text) {
   if (!f) throw UserError(path + ": write failed");
 }
 
+// out.json -> out.intervals.jsonl (another name: NAME.intervals.jsonl).
+std::string interval_path_beside(const std::string& stats) {
+  const std::string ext = ".json";
+  const bool json = stats.size() > ext.size() && stats.compare(stats.size() - ext.size(), ext.size(), ext) == 0;
+  return (json ? stats.substr(0, stats.size() - ext.size()) : stats) + ".intervals.jsonl";
+}
+
 int run_run(const std::vector<std::string>& args) {
   CommandLine cl(
       "cohsim run CONFIG [--trace FILE] [--set KEY=VALUE]... [--stats FILE.json] [--seed N] "
-      "[--stats-schema] [--max-cycles N] [--events FILE.jsonl] [--quiet]");
+      "[--stats-schema] [--max-cycles N] [--events FILE.jsonl] [--stats-interval N [--stats-interval-file F]] "
+      "[--quiet]\n"
+      "       cohsim run --from-stats OLD.json [--stats FILE.json] [...]");
   cl.options()("trace,t", boost::program_options::value<std::string>(),
                "trace file (text, binary or din); default: the config's `trace`")(
       "stats", boost::program_options::value<std::string>(), "write every statistic as JSON to this file")(
       "stats-schema", "with --stats: add \"_meta\", each statistic's unit, clock and description (docs/stats.md)")(
       "seed", boost::program_options::value<std::string>(), "the run's seed (same as --set seed=N)")(
       "max-cycles", count_value(), "stop after this many core cycles (0: the config's max_cycles)")(
+      "stats-interval", count_value(),
+      "every N core cycles, one JSON line of every statistic so far (cumulative) into --stats-interval-file, and a "
+      "last line at the end")(
+      "stats-interval-file", boost::program_options::value<std::string>(),
+      "where --stats-interval writes (default: the --stats file's name with .intervals.jsonl for .json)")(
+      "from-stats", boost::program_options::value<std::string>(),
+      "rerun the run that wrote this --stats file, from its \"_provenance\" alone (configuration, seed, trace, "
+      "max cycles); refused if the trace's size or hash changed")(
       "events", boost::program_options::value<std::string>(),
       "write one JSON line per coherence state change to this file")("quiet,q", "print nothing but errors");
   cl.add_set();
-  cl.positional("config");
+  cl.positional("config", false);
   if (!cl.parse(args)) return 0;
-  Config cfg = cl.config();
-  if (cl.has("seed")) cfg.set("seed", cl.str("seed"));
   RunOptions ro;
+  std::optional<Config> from;
+  if (cl.has("from-stats")) {
+    for (const char* o : {"config", "trace", "seed", "max-cycles", "set"})
+      if (cl.has(o))
+        throw UsageError(std::string("--from-stats reruns the recorded run: CONFIG, --trace, --seed, --set and "
+                                     "--max-cycles come from its \"_provenance\" (given: ") +
+                         (std::string(o) == "config" ? "CONFIG" : "--" + std::string(o)) + ")");
+    RunRequest req;
+    from.emplace(config_from_provenance(cl.str("from-stats"), req));
+    ro.trace = req.trace_path;
+    ro.max_cycles = req.max_cycles;
+  } else if (!cl.has("config")) {
+    throw UsageError("missing CONFIG (a YAML file), or --from-stats FILE.json");
+  }
+  Config cfg = from ? *from : cl.config();
+  if (cl.has("seed")) cfg.set("seed", cl.str("seed"));
   if (cl.has("trace")) ro.trace = cl.str("trace");
   if (cl.has("events")) ro.events_path = cl.str("events");
   if (cl.has("max-cycles")) ro.max_cycles = cl.count("max-cycles");
+  if (cl.has("stats-interval")) {
+    ro.stats_interval = cl.count("stats-interval", 1);
+    if (cl.has("stats-interval-file")) ro.stats_interval_path = cl.str("stats-interval-file");
+    else if (cl.has("stats")) ro.stats_interval_path = interval_path_beside(cl.str("stats"));
+    else throw UsageError("--stats-interval needs --stats FILE.json or --stats-interval-file FILE.jsonl");
+  } else if (cl.has("stats-interval-file")) {
+    throw UsageError("--stats-interval-file needs --stats-interval N");
+  }
   const bool quiet = cl.has("quiet");
   ro.progress = !quiet && isatty(2);
   System sys(cfg, ro);
   RunOutcome out = sys.run();
   if (cl.has("stats-schema") && !cl.has("stats")) throw UsageError("--stats-schema needs --stats FILE.json");
-  if (cl.has("stats")) write_file(cl.str("stats"), sys.stats().to_json(cl.has("stats-schema")));
+  if (cl.has("stats")) write_file(cl.str("stats"), sys.stats_json(cl.has("stats-schema")));
   if (!quiet) {
     std::cout << sys.summary() << std::flush;
     std::fprintf(stderr, "host: %.2f s, %.2f million simulated operations per second\n", out.wall_seconds,

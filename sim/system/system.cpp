@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iomanip>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <systemc>
 
@@ -26,6 +28,7 @@
 #include "sim/memory/dram/dram_config.hpp"
 #include "sim/memory/dram/dram_memory.hpp"
 #include "sim/memory/memory_level.hpp"
+#include "sim/system/provenance.hpp"
 
 namespace cohsim {
 
@@ -346,6 +349,7 @@ struct System::Impl {
   RunOptions opts;
   Tick core_period, uncore_period;
   std::shared_ptr<Trace> trace;
+  std::string trace_path;  // as opened (a trace made in memory: its name)
   const ProtocolTable* table = nullptr;
   EventLog log;
   std::unique_ptr<Checker> checker;
@@ -390,6 +394,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   topts.symbol_stride = line;
   const std::string trace_path = opts.trace_object ? opts.trace_object->path() : resolve_trace_path(cfg, opts.trace);
   m.trace = opts.trace_object ? opts.trace_object : std::shared_ptr<Trace>(Trace::open(trace_path, topts));
+  if (!opts.trace_object) m.trace_path = trace_path;
   if (m.trace->threads() > ncores)
     throw UserError(trace_path + ": the trace has " + std::to_string(m.trace->threads()) +
                     " threads but the system has " + std::to_string(ncores) + " cores (cores: " + cfg.where("cores") +
@@ -621,6 +626,25 @@ RunOutcome System::run() {
   std::uint64_t last_ops = 0;
   Tick last_progress = 0;
   RunOutcome out;
+  // Periodic statistics: the run stops at each multiple of the interval (as it stops at
+  // each slice's end: the kernel's time, not the model's), and writes one line.
+  std::ofstream intervals;
+  const Tick interval = m.opts.stats_interval && m.opts.stats_interval < (~Tick(0) / 4) / m.core_period
+                            ? m.opts.stats_interval * m.core_period
+                            : 0;
+  Tick next_dump = interval ? interval : ~Tick(0);
+  auto write_interval = [&](std::uint64_t cycle) {
+    nlohmann::ordered_json line = nlohmann::ordered_json::object();
+    line["cycle"] = cycle;
+    const nlohmann::ordered_json now_stats = stats_.to_json_object();
+    for (auto& [k, v] : now_stats.items()) line[k] = v;
+    intervals << line.dump() << '\n';
+    if (!intervals) throw UserError(m.opts.stats_interval_path + ": write failed");
+  };
+  if (m.opts.stats_interval) {
+    intervals.open(m.opts.stats_interval_path);
+    if (!intervals) throw UserError(m.opts.stats_interval_path + ": cannot write (--stats-interval-file)");
+  }
   for (;;) {
     const Tick now = sc_core::sc_time_stamp().value();
     bool all_done = true;
@@ -632,7 +656,7 @@ RunOutcome System::run() {
     if (now >= limit) break;
     if (sc_core::sc_get_status() != sc_core::SC_ELABORATION && !sc_core::sc_pending_activity())
       throw SimError("deadlock: no component has anything to do but not every core finished\n" + dump());
-    const Tick end = std::min(limit, now + slice);
+    const Tick end = std::min({limit, now + slice, next_dump});
     Core::set_run_limit(end);
     sc_core::sc_start(sc_core::sc_time::from_value(end - now));  // runs to `end`, idle or not
     rethrow_captured_exception();
@@ -657,6 +681,12 @@ RunOutcome System::run() {
       throw SimError("watchdog: no operation retired for " + std::to_string((end - last_progress) / m.core_period) +
                      " core cycles (watchdog: " + std::to_string(watchdog / m.core_period) + "); pending work:\n" +
                      dump());
+    }
+    if (end == next_dump) {
+      bool done = true;
+      for (auto& c : m.cores) done &= c->done();
+      if (!done) write_interval(end / m.core_period);  // a run that just ended writes its last line below
+      next_dump += interval;
     }
     if (m.opts.progress && clock::now() - last_print > std::chrono::milliseconds(500)) {
       last_print = clock::now();
@@ -699,6 +729,7 @@ RunOutcome System::run() {
   if (m.bus && m.bus->split())
     stats_.set_real(kStatBusDataUtil, "bus.data_utilization", uncore_cycles > 0 ? m.bus->data_busy_cycles() / uncore_cycles : 0.0);
   stats_.set(kStatTimePs, "time_ps", finish / 1000);
+  if (interval) write_interval(out.cycles);
   return out;
 }
 
@@ -722,6 +753,15 @@ std::string fixed1(double x) {
   return o.str();
 }
 }  // namespace
+
+std::string System::stats_json(bool schema) const {
+  nlohmann::ordered_json j = stats_.to_json_object(schema);
+  RunRequest req;
+  req.trace_path = impl_->trace_path;
+  req.max_cycles = impl_->opts.max_cycles;
+  j["_provenance"] = run_provenance(impl_->cfg, req);
+  return dump_stats_json(j);
+}
 
 std::string System::summary() const {
   const Impl& m = *impl_;

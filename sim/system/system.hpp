@@ -28,6 +28,11 @@ struct RunOptions {
   std::uint64_t max_cycles = 0;         // 0 = the config's max_cycles (0 = unlimited)
   bool progress = false;                // progress lines on stderr
   AccessObserver* observer = nullptr;   // told of every memory access as it performs
+  // --stats-interval: every this many core cycles (0: never) one JSON line of every
+  // statistic so far (cumulative, "cycle" first) goes to `stats_interval_path`, and a
+  // last line at the end of the run, equal to the --stats statistics.
+  std::uint64_t stats_interval = 0;
+  std::string stats_interval_path;
 };
 
 struct RunOutcome {
@@ -46,6 +51,9 @@ class System {
   // The protocol table the caches execute (on the bus: the atomic or the split one).
   const ProtocolTable& protocol() const;
   std::string summary() const;  // the human table
+  // The --stats JSON: every statistic (Stats::to_json_object), with `schema` "_meta", and
+  // "_provenance" (sim/system/provenance.hpp) last.
+  std::string stats_json(bool schema = false) const;
   std::string dump() const;     // every component's pending work
 
  private:

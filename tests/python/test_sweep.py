@@ -1,5 +1,6 @@
 """cohsim.sweep: one row per run, the same rows whatever the jobs or executor, bad
 points reported in their row."""
+import os
 import shutil
 import sys
 
@@ -137,3 +138,52 @@ def test_points_are_set_in_the_child_process(small_trace):
     df = cohsim.sweep(base, grid={"seed": [3]}, traces=[small_trace], jobs=1)
     assert df["seed"][0] == 3 and df["error"][0] is None
     assert base.value("seed") == 0
+
+
+def test_several_seeds_that_cannot_matter_warn_once_naming_the_keys(small_trace):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        df = cohsim.sweep(DEFAULT, grid={"l1d.size": ["16KiB", "32KiB"]}, traces=[small_trace], seeds=[0, 1], jobs=2)
+    seeds_w = [x for x in w if "seeds cannot change" in str(x.message)]
+    assert len(seeds_w) == 1
+    msg = str(seeds_w[0].message)
+    for key in ("core.start_jitter", "network.jitter", "l1d.replacement"):
+        assert key in msg
+    # and it is true: the two seeds of each point gave the same statistics
+    stats = [c for c in df.columns if c not in ("seed", "trace", "error")]
+    for size in ("16KiB", "32KiB"):
+        rows = df[df["l1d.size"] == size][stats]
+        assert rows.iloc[0].equals(rows.iloc[1])
+    # a point drawing from the seed (start jitter, a random replacement policy): no warning
+    for grid in ({"core.start_jitter": [0, 40]}, {"l1d.replacement": ["lru", "random"]}):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            cohsim.sweep(DEFAULT, grid=grid, traces=[small_trace], seeds=[0, 1], jobs=2)
+        assert not [x for x in w if "seeds cannot change" in str(x.message)]
+    # one seed: nothing to say
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        cohsim.sweep(DEFAULT, traces=[small_trace], seeds=[0], jobs=1)
+    assert not [x for x in w if "seeds cannot change" in str(x.message)]
+
+
+def test_seed_keys_are_the_declared_ones():
+    keys = cohsim.sweeps.seed_keys()
+    assert {"core.start_jitter", "network.jitter", "l1d.replacement"} <= set(keys)
+    assert cohsim.sweeps.seed_matters({"core.start_jitter": "0", "l1d.replacement": "lru"}) == []
+    assert cohsim.sweeps.seed_matters({"l2.replacement": "random"}) == ["l2.replacement: random"]
+    assert cohsim.sweeps.seed_matters({"network.jitter": "8", "coherence.fabric": "bus"}) == []
+    assert cohsim.sweeps.seed_matters({"network.jitter": "8", "coherence.fabric": "directory"}) == ["network.jitter: 8"]
+
+
+def test_sweep_keeps_each_rows_provenance(small_trace):
+    df = cohsim.sweep(DEFAULT, grid={"l1d.size": ["16KiB", "32KiB"]}, traces=[small_trace], jobs=2)
+    prov = df.attrs["provenance"]
+    assert len(prov) == len(df)
+    for i, p in enumerate(prov):
+        assert cohsim.Config.from_yaml(p["config"]).value("l1d.size") == {"16KiB": 16384, "32KiB": 32768}[df["l1d.size"][i]]
+        assert os.path.samefile(p["trace"]["path"], small_trace) and len(p["trace"]["fnv1a64"]) == 16
+        assert p["seed"] == df["seed"][i] and p["host_time"].endswith("Z")
+        assert "cycles" not in p and "_provenance" not in df.columns

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
@@ -20,6 +21,11 @@ double RunResult::at(const std::string& k) const {
     return -1;
   }
   return it->second;
+}
+
+std::string RunResult::statistics_json() const {
+  const std::size_t at = json.find(",\n  \"_provenance\": ");
+  return at == std::string::npos ? json : json.substr(0, at) + "\n}\n";
 }
 
 // One directory per test process, removed when the process exits (set
@@ -54,23 +60,14 @@ static std::string slurp(const std::string& p) {
   return s.str();
 }
 
-// The stats JSON is flat: "key": number, or "key": {histogram}. Reads the numbers.
-static std::map<std::string, double> parse_stats(const std::string& j) {
+// The stats JSON: "key": number, or "key": {histogram}; "_meta" and "_provenance" are
+// not statistics. Reads the numbers.
+static std::map<std::string, double> parse_stats(const std::string& text) {
   std::map<std::string, double> m;
-  std::size_t i = 0;
-  int depth = 0;
-  while (i < j.size()) {
-    char c = j[i];
-    if (c == '{') ++depth, ++i;
-    else if (c == '}') --depth, ++i;
-    else if (c == '"' && depth == 1) {
-      std::size_t e = j.find('"', i + 1);
-      std::string key = j.substr(i + 1, e - i - 1);
-      i = j.find(':', e) + 1;
-      while (j[i] == ' ') ++i;
-      if (j[i] != '{') m[key] = std::strtod(j.c_str() + i, nullptr);
-    } else ++i;
-  }
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return m;
+  for (auto& [k, v] : j.items())
+    if (v.is_number()) m[k] = v.get<double>();
   return m;
 }
 

@@ -18,6 +18,9 @@ struct RunResult {
   std::string json;                       // the --stats file, verbatim
   std::map<std::string, double> stats;    // its scalar entries
   double at(const std::string& k) const;  // fails the test if absent
+  // `json` without its last member "_provenance" (host time, trace path): the
+  // statistics, to compare two runs byte for byte.
+  std::string statistics_json() const;
 };
 
 // A fresh temporary directory for this test.
