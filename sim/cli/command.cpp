@@ -87,6 +87,12 @@ std::vector<std::string>& added_data_dirs() {
   return dirs;
 }
 
+// declared_options: while set, CommandLine::parse throws the options it declares.
+bool probing = false;
+struct Declared {
+  std::vector<std::string> options;
+};
+
 bool is_file(const std::string& p) {
   std::error_code ec;
   return std::filesystem::is_regular_file(p, ec);
@@ -163,7 +169,32 @@ void CommandLine::add_set(const std::string& example) {
 
 void CommandLine::add_json(const std::string& what) { desc_.add_options()("json", what.c_str()); }
 
+std::vector<std::string> declared_options(const std::vector<std::string>& path) {
+  const Command* c = path.empty() ? nullptr : command_registry().find(path[0]);
+  if (!c) return {};
+  struct Probe {
+    Probe() { probing = true; }
+    ~Probe() { probing = false; }
+  } probe;
+  try {
+    c->run(std::vector<std::string>(path.begin() + 1, path.end()));
+  } catch (const Declared& d) {
+    return d.options;
+  } catch (...) {
+  }
+  return {};
+}
+
 bool CommandLine::parse(const std::vector<std::string>& args) {
+  if (probing) {
+    Declared d;
+    for (auto& o : desc_.options()) {
+      d.options.push_back("--" + o->long_name());
+      const std::string s = o->canonical_display_name(po::command_line_style::allow_dash_for_short);
+      if (s.size() == 2 && s[0] == '-') d.options.push_back(s);
+    }
+    throw d;
+  }
   po::options_description all;
   all.add(desc_);
   po::positional_options_description pos;

@@ -67,6 +67,12 @@ std::vector<std::string> data_dirs();
 // looked for as configs/NAME.yaml, first in the working directory, then in each DIR.
 // Nothing found: PATH unchanged (its reader then reports it missing).
 enum class InputKind { Config, File };
+
+// The options a command declares, for `cohsim completion` ({"config", "check"} ->
+// "--help", "-h", "--set", "-s"): the command runs with CommandLine::parse answering
+// with its declarations instead of parsing (nothing else of the command runs). A command
+// that parses no CommandLine for that path gives none.
+std::vector<std::string> declared_options(const std::vector<std::string>& path);
 std::string find_input(const std::string& path, InputKind kind = InputKind::File);
 
 // A count option's value: parsed by CommandLine::count, which refuses negative and

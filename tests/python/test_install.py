@@ -79,6 +79,9 @@ def test_cmake_install_lays_out_the_tool(prefix):
         if name.endswith(".py"):
             assert (pkg / name).is_file(), name
     assert (prefix / "share" / "doc" / "cohsim" / "README.md").is_file()
+    completion = prefix / "share" / "bash-completion" / "completions" / "cohsim"
+    assert completion.read_text() == _run([prefix / "bin" / "cohsim", "completion", "bash"], cwd=repo(),
+                                          env=_env()).stdout
 
 
 @pytest.mark.parametrize("config", ["default", "configs/default.yaml", "default.yaml", "{share}/configs/default.yaml"])
