@@ -44,7 +44,6 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   // A request made at tick t (>= the current SystemC time).
   void request(Tick t, int client, BusMsg m, LineAddr line);
   void register_stats(Stats& s) const;
-  Tick now_cycles_to_ticks(Cycles c) const { return c * p_.period; }
   std::string dump() const;
   // Atomic: cycles the bus was held; split: cycles of the address bus.
   // A cache holding `line` for a store-exclusive (docs/lowering.md, "Exclusive

@@ -18,6 +18,7 @@
 #include "sim/base/stats.hpp"
 #include "sim/base/error.hpp"
 #include "sim/base/version.hpp"
+#include "sim/cli/command.hpp"
 #include "sim/config/config.hpp"
 #include "sim/system/litmus_runner.hpp"
 #include "sim/system/stress.hpp"
@@ -217,6 +218,16 @@ PYBIND11_MODULE(_core, m) {
       .def("origin", &Config::origin)
       .def("copy", [](const Config& c) { return Config(c); });
 
+  // `python3 -m cohsim ARGS...` (cohsim/__main__.py): the command line in this process,
+  // which exits after it; data_dirs are the package's installed configs and traces.
+  m.def(
+      "main",
+      [](const std::vector<std::string>& args, const std::vector<std::string>& data_dirs) {
+        for (auto& d : data_dirs) add_data_dir(d);
+        return run_cohsim(args);
+      },
+      py::arg("args"), py::arg("data_dirs") = std::vector<std::string>{});
+  m.def("data_dirs", &data_dirs);
   m.def("all_keys", &all_keys);
   m.def("isa_choices", &isa_choices);
   m.def("protocol_choices", &protocol_choices);

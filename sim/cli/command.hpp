@@ -50,6 +50,31 @@ Registry<Command>& command_registry();
 // `cohsim --help`: the commands' forms, from the registry.
 std::string command_usage();
 
+// The command line `cohsim ARGS...` (ARGS without the program name): finds the command,
+// runs it, prints an error as one message and returns the exit status (see above).
+// The `cohsim` binary's sc_main and Python's `python3 -m cohsim` call it.
+int run_cohsim(const std::vector<std::string>& args);
+
+// Installed data: folders that hold cohsim's configs/ and traces/ (an install's
+// share/cohsim, the Python package's data/). In order: each folder of $COHSIM_DATA_DIR
+// (':'-separated), those added with add_data_dir (the Python package's), then
+// BINDIR/../share/cohsim of the running executable. Folders that do not exist are left out.
+void add_data_dir(const std::string& dir);
+std::vector<std::string> data_dirs();
+// An input file named on the command line (a config, a trace, a litmus test): PATH if it
+// exists (relative to the working directory); else, for a relative PATH, the first
+// DIR/PATH that exists over data_dirs(); a CONFIG that is a bare name (`default`) is also
+// looked for as configs/NAME.yaml, first in the working directory, then in each DIR.
+// Nothing found: PATH unchanged (its reader then reports it missing).
+enum class InputKind { Config, File };
+
+// The options a command declares, for `cohsim completion` ({"config", "check"} ->
+// "--help", "-h", "--set", "-s"): the command runs with CommandLine::parse answering
+// with its declarations instead of parsing (nothing else of the command runs). A command
+// that parses no CommandLine for that path gives none.
+std::vector<std::string> declared_options(const std::vector<std::string>& path);
+std::string find_input(const std::string& path, InputKind kind = InputKind::File);
+
 // A count option's value: parsed by CommandLine::count, which refuses negative and
 // out-of-range numbers naming the option (boost would wrap "-1" to 2^64-1).
 boost::program_options::typed_value<std::string>* count_value(std::uint64_t default_value);
@@ -77,6 +102,8 @@ class CommandLine {
   bool has(const std::string& name) const { return vm_.count(name) > 0; }
   std::string str(const std::string& name) const;
   std::vector<std::string> strs(const std::string& name) const;
+  // An input file option or positional, found by find_input (installed data).
+  std::string input(const std::string& name) const { return find_input(str(name)); }
   // A whole number in [min, max], else UsageError naming the option and the range.
   std::uint64_t count(const std::string& name, std::uint64_t min = 0,
                       std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) const;

@@ -188,7 +188,7 @@ int run_litmus_command(const std::vector<std::string>& args) {
 
   // Parse every file first: a mistake in the last one stops the command before any run.
   std::vector<LitmusTest> tests;
-  for (auto& f : cl.strs("file")) tests.push_back(parse_litmus(f));
+  for (auto& f : cl.strs("file")) tests.push_back(parse_litmus(find_input(f)));
   if (cl.has("replay")) {
     if (tests.size() != 1) throw UserError("--replay: give exactly one litmus file");
     if (variants.size() != 1) throw UserError("--replay: give exactly one ISA, not --isa " + isa_list);

@@ -208,7 +208,7 @@ int run_lower_command(const std::vector<std::string>& args) {
   if (!vm.count("trace")) throw UsageError("missing TRACE\nusage: " + cl.synopsis());
   // A .litmus test is lowered as the trace its runs execute (without a run's random
   // warm-up and delays), as `cohsim litmus` and `cohsim races` take it.
-  const std::string path = vm["trace"].as<std::string>();
+  const std::string path = cl.input("trace");
   auto trace = ends_with(path, ".litmus") ? litmus_trace(parse_litmus(path)) : Trace::open(path);
   print_lowered_trace(*trace, table, std::cout, vm.count("summary"));
   return 0;

@@ -277,7 +277,7 @@ int run_races_command(const std::vector<std::string>& args) {
   cl.add_json("print the report as JSON");
   cl.positional("trace");
   if (!cl.parse(args)) return 0;
-  const std::string path = cl.str("trace");
+  const std::string path = cl.input("trace");
   const std::uint64_t runs = cl.count("runs", 1, 1u << 20);
   const std::size_t limit = std::size_t(cl.count("limit"));
   const std::uint64_t max_cycles = cl.has("max-cycles") ? cl.count("max-cycles") : 0;

@@ -26,7 +26,8 @@ const char* kSynopsis = "cohsim record -o FILE.trace [--allow-unsupported] -- PR
 
 const char* kAbout =
     "Runs PROGRAM, which must be compiled with `clang -fsanitize=thread -c` and linked with\n"
-    "cohsim's recording runtime (libcohsim_record.so, next to the cohsim binary) instead of\n"
+    "cohsim's recording runtime (libcohsim_record.so, next to the cohsim binary, or in\n"
+    "PREFIX/lib/cohsim/ of an installed cohsim) instead of\n"
     "the sanitizer's, and writes the text trace it records: one thread section per program\n"
     "thread, plain accesses with their sizes, atomics with their orderings, mutexes, thread\n"
     "starts and joins as waits (docs/recording.md). scripts/record.sh compiles and records a\n"
@@ -38,7 +39,10 @@ std::string runtime_path() {
   const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
   if (n <= 0) return "libcohsim_record.so";
   std::string exe(buf, std::size_t(n));
-  return exe.substr(0, exe.rfind('/') + 1) + "libcohsim_record.so";
+  const std::string bindir = exe.substr(0, exe.rfind('/') + 1);
+  // The build tree has it next to cohsim; an install (cmake --install) in PREFIX/lib/cohsim.
+  const std::string beside = bindir + "libcohsim_record.so", installed = bindir + "../lib/cohsim/libcohsim_record.so";
+  return access(beside.c_str(), F_OK) != 0 && access(installed.c_str(), F_OK) == 0 ? installed : beside;
 }
 
 // The file execvp would run, or "" when there is none.

@@ -72,7 +72,7 @@ int run_run(const std::vector<std::string>& args) {
   }
   Config cfg = from ? *from : cl.config();
   if (cl.has("seed")) cfg.set("seed", cl.str("seed"));
-  if (cl.has("trace")) ro.trace = cl.str("trace");
+  if (cl.has("trace")) ro.trace = cl.input("trace");
   if (cl.has("events")) ro.events_path = cl.str("events");
   if (cl.has("max-cycles")) ro.max_cycles = cl.count("max-cycles");
   if (cl.has("stats-interval")) {

@@ -40,7 +40,7 @@ int run_trace(const std::vector<std::string>& args) {
     if (!cl.parse(rest)) return 0;
     const unsigned line = unsigned(cl.count("line-size", 1, 1u << 30));
     const unsigned page = unsigned(cl.count("page-size", 1, 1u << 30));
-    auto t = Trace::open(cl.str("file"));
+    auto t = Trace::open(cl.input("file"));
     TraceStats s = compute_trace_stats(*t, line, page);
     std::cout << (cl.json() ? s.to_json() : format_trace_stats(s));
     return 0;

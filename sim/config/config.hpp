@@ -62,11 +62,12 @@ struct SectionSpec {
 const std::vector<SectionSpec>& config_sections();  // in declaration order
 const std::vector<ParamSpec>& config_params();      // in declaration order
 
-// Registries of the names a choice accepts. Add a name here when its implementation
-// lands (and regenerate docs/config.md).
-std::vector<std::string> isa_choices();       // {"x86"}
-std::vector<std::string> protocol_choices();  // {"msi"}
-std::vector<std::string> fabric_choices();    // {"bus"}
+// The names these choices accept: the entries registered under their kind
+// (sim/base/registry.hpp; docs/architecture.md "Plug-ins and choices"), so a new ISA,
+// protocol or fabric is accepted, documented and swept by the tests once it registers.
+std::vector<std::string> isa_choices();       // kind "isa": x86, arm, riscv
+std::vector<std::string> protocol_choices();  // kind "coherence.protocol": msi, mesi, ...
+std::vector<std::string> fabric_choices();    // kind "coherence.fabric": bus, directory
 
 // ---- The configuration ---------------------------------------------------------
 
