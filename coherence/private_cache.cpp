@@ -613,6 +613,12 @@ void PrivateCache::bus_data_split(Tick t, LineAddr line, const std::uint8_t* dat
     if (perm_[ns] != Permission::None) fill_upper(t, line, fast_write_[ns]);
   }
   if (passes) store_grant_ = kNoLine;  // the access already performed
+  // A line that only passed through (IS_D_I, IM_D_I, ...) is gone: the requests ordered
+  // after ours take it, so an exclusive monitor on it is lost now (the load-exclusive
+  // that just read it cannot pair with a later store-exclusive: that would let another
+  // core's write fall between them). Its permission was None throughout, so the
+  // transition itself did not say so.
+  if (passes && listener_ && perm_[state_at(line, locate(line))] == Permission::None) listener_->line_lost(line);
   if (listener_) listener_->line_ready(t, line);
   store_grant_ = kNoLine;
 }
