@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "sim/base/error.hpp"
+
 namespace cohsim {
 namespace {
 
@@ -182,6 +184,27 @@ bool mc_parse_outcome(const LitmusTest& t, const std::string& key, LitmusOutcome
   if (seen != nregs) return false;
   if (std::find(mem_seen.begin(), mem_seen.end(), false) != mem_seen.end()) o.memory.clear();
   return true;
+}
+
+McSource mc_source_from_litmus(const LitmusTest& t) {
+  McSource p;
+  p.locations = unsigned(t.locations.size());
+  for (unsigned th = 0; th < t.threads; ++th) {
+    p.threads.emplace_back();
+    for (const Op& op : t.ops[th]) {
+      const bool ok = op.kind == OpKind::Load || op.kind == OpKind::Store || op.kind == OpKind::FetchAdd ||
+                      op.kind == OpKind::Swap || op.kind == OpKind::CompareExchange || op.kind == OpKind::Fence;
+      if (!ok || (op.order == Ordering::Plain && op.kind != OpKind::Fence))
+        throw UserError(t.path + ":" + std::to_string(op.line) + ": mcheck takes atomic loads, stores, fetch_add, " +
+                        "swap, compare_exchange and fences only");
+      McStmt st;
+      st.kind = op.kind, st.loc = op.kind == OpKind::Fence ? 0 : unsigned(op.addr), st.value = op.value;
+      st.expected = op.expected, st.order = op.order, st.fail = op.fail_order;
+      p.threads.back().push_back(st);
+    }
+    if (p.threads.back().empty()) p.threads.pop_back();
+  }
+  return p;
 }
 
 std::vector<McSource> mc_reductions(const McSource& p) {

@@ -53,6 +53,11 @@ std::string mc_outcome_condition(const LitmusTest& t, const LitmusOutcome& o);
 // false when it does not fit the test.
 bool mc_parse_outcome(const LitmusTest& t, const std::string& key, LitmusOutcome& o);
 
+// A litmus test as a program (to check and shrink a given test): loads, stores,
+// fetch_add, swap, compare_exchange and fences only; UserError naming the first other
+// statement. Locations keep their order (renamed x, y, z, w on rendering).
+McSource mc_source_from_litmus(const LitmusTest& t);
+
 // Every program one reduction smaller: one thread dropped, one statement dropped, one
 // location dropped (with its statements), in that order (larger steps first).
 std::vector<McSource> mc_reductions(const McSource& p);

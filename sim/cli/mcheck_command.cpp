@@ -17,7 +17,7 @@ namespace {
 
 const char* kSynopsis =
     "cohsim mcheck [--isa x86|arm|riscv] [--lse] [--model x86|arm|riscv] [--programs N] [--seed S] [--runs R]\n"
-    "              [--threads MIN-MAX] [--ops MAX] [--out DIR] [--jobs J] [--quiet] [--json]\n"
+    "              [--threads MIN-MAX] [--ops MAX] [--litmus FILE] [--out DIR] [--jobs J] [--quiet] [--json]\n"
     "              [--config CONFIG] [--set KEY=VALUE]...";
 
 void check_isa(const std::string& opt, const std::string& v) {
@@ -45,6 +45,7 @@ int run_mcheck_command(const std::vector<std::string>& args) {
       "ops", count_value(4), "at most this many statements per thread (1-8)")(
       "out", po::value<std::string>()->default_value("."), "directory for the shrunk litmus file")(
       "jobs,j", count_value(0), "runs at once (0: the number of CPUs)")(
+      "litmus", po::value<std::string>(), "check (and shrink) this litmus test's outcomes instead of random programs")(
       "quiet,q", "no line per program")("config,c", po::value<std::string>(),
                                          "the system to run on (YAML); default: the built-in defaults");
   cl.add_set();
@@ -72,6 +73,11 @@ int run_mcheck_command(const std::vector<std::string>& args) {
     else if (n != 3 || dash != '-') lo = hi = 0;
     if (lo < 1 || hi > 8 || lo > hi) throw UserError("--threads " + th + ": give MIN-MAX with 1 <= MIN <= MAX <= 8");
     o.gen.min_threads = lo, o.gen.max_threads = hi;
+  }
+  if (cl.has("litmus")) {
+    const LitmusTest t = parse_litmus(cl.str("litmus"));
+    o.given.push_back(mc_source_from_litmus(t));
+    o.given_name = t.name;
   }
   Config cfg = cl.config("config");
   const bool quiet = cl.has("quiet") || cl.json();

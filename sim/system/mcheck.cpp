@@ -52,9 +52,10 @@ McheckReport run_mcheck(const Config& base, const McheckOptions& o,
   const std::string model_isa = o.model.empty() ? o.isa : o.model;
   mc_model_for_isa(model_isa);  // validates
   const std::uint64_t shrink_runs = o.shrink_runs ? o.shrink_runs : std::max<std::uint64_t>(10 * o.runs, 200);
-  for (std::uint64_t i = 0; i < o.programs; ++i) {
-    const McSource src = mc_generate(o.seed, i, o.gen);
-    const std::string name = "mcheck-" + o.isa + (o.lse ? "+lse" : "") + "-s" + std::to_string(o.seed) + "-p" +
+  const std::uint64_t programs = o.given.empty() ? o.programs : o.given.size();
+  for (std::uint64_t i = 0; i < programs; ++i) {
+    const McSource src = o.given.empty() ? mc_generate(o.seed, i, o.gen) : o.given[i];
+    const std::string name = (o.given_name.empty() ? "mcheck" : o.given_name) + "-" + o.isa + (o.lse ? "+lse" : "") + "-s" + std::to_string(o.seed) + "-p" +
                              std::to_string(i);
     const std::uint64_t run_seed = o.seed * 1000003 + i;
     const Judged j = run_and_judge(src, name, base, o, o.runs, run_seed);

@@ -23,6 +23,9 @@ struct McheckOptions {
   unsigned jobs = 0;
   std::string out_dir = ".";  // where the shrunk litmus file goes
   McGenOptions gen;
+  // Non-empty: check these programs (e.g. a litmus file's) instead of random ones.
+  std::vector<McSource> given;
+  std::string given_name;
 };
 
 struct McheckViolation {

@@ -1,6 +1,6 @@
 // `cohsim mcheck` (docs/mcheck.md): random programs on the simulated machine, every
 // outcome checked against the ISA's axiomatic model. Short form for CI: 200 programs
-// per ISA with a fresh seed per run of the test (printed; reproduce with --seed).
+// per ISA (3 runs each) with a fresh seed per run of the test (printed; reproduce with --seed).
 // The full form, 10,000 programs per ISA, is scripts/mcheck_full.sh.
 #include <gtest/gtest.h>
 
@@ -27,7 +27,7 @@ class McheckShort : public ::testing::TestWithParam<const char*> {};
 TEST_P(McheckShort, NoViolationIn200Programs) {
   const std::string isa = GetParam();
   const std::string seed = std::to_string(std::random_device{}() % 1000000);
-  const std::vector<std::string> args{"mcheck", "--isa", isa, "--programs", "200", "--runs", "4",
+  const std::vector<std::string> args{"mcheck", "--isa", isa, "--programs", "200", "--runs", "3",
                                       "--seed", seed, "--out", temp_dir(), "--json"};
   std::string repro = "reproduce: cohsim";
   for (auto& a : args) repro += " " + a;
@@ -37,7 +37,7 @@ TEST_P(McheckShort, NoViolationIn200Programs) {
   EXPECT_EQ(field(r.out, "programs"), 200u) << r.out;
   EXPECT_EQ(field(r.out, "violations"), 0u) << r.out;
   EXPECT_EQ(field(r.out, "failed_runs"), 0u) << r.out;
-  EXPECT_EQ(field(r.out, "executions"), 800u) << r.out;
+  EXPECT_EQ(field(r.out, "executions"), 600u) << r.out;
   // Random timing gives more than one outcome per program on average.
   EXPECT_GT(field(r.out, "outcomes_checked"), 300u) << r.out;
   std::cout << r.out;
@@ -46,14 +46,18 @@ TEST_P(McheckShort, NoViolationIn200Programs) {
 INSTANTIATE_TEST_SUITE_P(Isa, McheckShort, ::testing::Values("x86", "arm", "riscv"));
 
 // The checker catches a machine that breaks the model: AArch64 cores judged by
-// x86-TSO (--model x86) show outcomes TSO forbids. The violation is reported with
-// exit 4, shrunk, and the shrunk file is a litmus test whose outcome the same AArch64
-// machine shows again under `cohsim litmus`, and which forbids it on x86.
-TEST(Mcheck, ArmMachineJudgedByTsoIsFlaggedAndShrunk) {
+// x86-TSO (--model x86) on MP+rlx show the outcome TSO forbids (the flag seen, the
+// data not: 354 of 10,000 runs in traces/litmus/RESULTS.md). It is reported with exit
+// 4 and shrunk; MP has nothing to drop (every smaller program is TSO-consistent), so
+// the shrunk file keeps its four statements, names the outcome and forbids it on x86.
+TEST(Mcheck, ArmMachineJudgedByTsoIsFlagged) {
   const std::string dir = temp_dir();
-  const auto r = run_cli({"mcheck", "--isa", "arm", "--model", "x86", "--programs", "40", "--runs", "10", "--seed",
-                          "3", "--out", dir, "--quiet"});
+  const auto r = run_cli({"mcheck", "--litmus", std::string(COHSIM_SOURCE_DIR) + "/traces/litmus/MP+rlx.litmus",
+                          "--isa", "arm", "--model", "x86", "--runs", "300", "--shrink-runs", "100", "--seed", "1",
+                          "--out", dir, "--quiet"});
   ASSERT_EQ(r.exit_code, 4) << r.out << r.err;
+  EXPECT_NE(r.out.find("1 violation(s)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("tso (ghb) broken"), std::string::npos) << r.out;
   const auto p = r.out.find("statements (");
   ASSERT_NE(p, std::string::npos) << r.out;
   const auto colon = r.out.find("): ", p);
@@ -63,10 +67,12 @@ TEST(Mcheck, ArmMachineJudgedByTsoIsFlaggedAndShrunk) {
   EXPECT_EQ(cohsim::expectation_for(t, "x86"), "forbidden");
   std::size_t statements = 0;
   for (auto& th : t.ops) statements += th.size();
-  EXPECT_LE(statements, 6u) << "shrunk to " << statements << " statements:\n" << r.out;
-  // The machine shows it again (seed of the shrinking runs: mcheck used 3 * 1000003 + program).
-  const auto again = run_cli({"litmus", path, "--isa", "arm", "--runs", "400", "--expect", "allowed"});
-  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(statements, 4u) << r.out;
+  EXPECT_NE(t.condition_text.find("1:r0 == 1 && 1:r1 == 0"), std::string::npos) << t.condition_text;
+  // Judged by its own model, the same machine is fine.
+  const auto ok = run_cli({"mcheck", "--litmus", std::string(COHSIM_SOURCE_DIR) + "/traces/litmus/MP+rlx.litmus",
+                           "--isa", "arm", "--runs", "300", "--seed", "1", "--out", dir, "--quiet"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
 }
 
 TEST(Mcheck, BadOptionsAreRefused) {
