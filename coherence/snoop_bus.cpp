@@ -161,14 +161,6 @@ void SnoopBus::grant(Tick t) {
   schedule(end);
 }
 
-void SnoopBus::memory_ready(std::uint64_t tag, Tick ready) {
-  if (p_.split) {
-    Txn& x = txns_[tag];
-    x.kind = Txn::Ready;
-    x.ready = ready;
-    schedule(edge(ready));
-    return;
-  }
 void SnoopBus::hold(int client, LineAddr line) {
   if (held_[std::size_t(client)] == kNotHeld) ++holds_;
   held_[std::size_t(client)] = line;
@@ -183,7 +175,14 @@ void SnoopBus::release(int client, Tick t) {
   else if (!busy_) schedule(edge(t));
 }
 
-void SnoopBus::memory_ready(std::uint64_t, Tick ready) {
+void SnoopBus::memory_ready(std::uint64_t tag, Tick ready) {
+  if (p_.split) {
+    Txn& x = txns_[tag];
+    x.kind = Txn::Ready;
+    x.ready = ready;
+    schedule(edge(ready));
+    return;
+  }
   const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
   const Tick end = edge(ready) + data_phase;
   awaiting_memory_ = false;
