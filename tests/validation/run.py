@@ -467,8 +467,8 @@ def curves_md(results):
                 cells.append("—")
         out.append(f"| {fmt_size(s)} | " + " | ".join(cells) + " |")
     out.append("")
-    out.append("`*`: a sample of lines, one cold pass (see the method); the other points are the second pass over "
-               "every line of the set.")
+    out.append("`*`: the chain runs through a random sample of the set's lines (four times the last level, at most "
+               "2^20 lines; see the method); the other points chain every line of the set.")
     return "\n".join(out)
 
 
