@@ -169,6 +169,14 @@ void SnoopBus::memory_ready(std::uint64_t tag, Tick ready) {
     schedule(edge(ready));
     return;
   }
+  const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
+  const Tick end = edge(ready) + data_phase;
+  awaiting_memory_ = false;
+  busy_until_ = end;
+  busy_ticks_ += end - grant_tick_;
+  schedule(end);
+}
+
 void SnoopBus::hold(int client, LineAddr line) {
   if (held_[std::size_t(client)] == kNotHeld) ++holds_;
   held_[std::size_t(client)] = line;
@@ -181,15 +189,6 @@ void SnoopBus::release(int client, Tick t) {
   if (queue_.empty()) return;
   if (p_.split) schedule(std::max(edge(t), addr_free_));
   else if (!busy_) schedule(edge(t));
-}
-
-void SnoopBus::memory_ready(std::uint64_t, Tick ready) {
-  const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
-  const Tick end = edge(ready) + data_phase;
-  awaiting_memory_ = false;
-  busy_until_ = end;
-  busy_ticks_ += end - grant_tick_;
-  schedule(end);
 }
 
 // Statistics (docs/stats.md), registered with coherence.fabric: bus.
