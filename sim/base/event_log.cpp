@@ -1,6 +1,7 @@
 #include "sim/base/event_log.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -56,9 +57,10 @@ void EventLog::map_net_endpoint(int endpoint, int agent) {
 }
 
 void EventLog::add_symbol(const std::string& name, Addr a) {
-  symbols_[a] = name;
-  std::string& s = line_symbols_[a / line_size_ * line_size_];
+  symbols_[a] = nlohmann::json(name).dump();
+  std::string& s = line_names_[a / line_size_ * line_size_];
   s += s.empty() ? name : "," + name;
+  line_symbols_[a / line_size_ * line_size_] = nlohmann::json(s).dump();
 }
 
 void EventLog::write_header(const nlohmann::json& extra) {
@@ -72,7 +74,7 @@ void EventLog::write_header(const nlohmann::json& extra) {
     agents.push_back({{"name", a.name}, {"kind", a.kind}, {"clock", a.clock}, {"period_ps", picoseconds(a.period)}});
   h["agents"] = std::move(agents);
   nlohmann::json syms = nlohmann::json::object();
-  for (const auto& [a, n] : symbols_) syms[n] = hex(a);
+  for (const auto& [a, n] : symbols_) syms[nlohmann::json::parse(n).get<std::string>()] = hex(a);
   h["symbols"] = std::move(syms);
   for (auto it = extra.begin(); it != extra.end(); ++it) h[it.key()] = it.value();
   const std::string s = h.dump();
@@ -89,153 +91,195 @@ void EventLog::final_registers(Tick t, int agent, const std::vector<std::string>
   r.value = regs_text_.size() - 1;
 }
 
-std::string EventLog::agent_name(int agent) const {
-  return agent >= 0 && std::size_t(agent) < agents_.size() ? agents_[std::size_t(agent)].name : "?";
-}
-std::string EventLog::client_name(int client) const {
-  if (client == kMemory) return "memory";
-  if (client == kSharers) return "sharers";
-  if (client >= 0 && std::size_t(client) < bus_agent_.size()) return agent_name(bus_agent_[std::size_t(client)]);
-  return "?";
-}
-std::string EventLog::endpoint_name(int ep) const {
-  if (ep >= 0 && std::size_t(ep) < net_agent_.size()) return agent_name(net_agent_[std::size_t(ep)]);
-  return "?";
+// Formatting: the keys are fixed ASCII; every name goes through nlohmann-json's escaping
+// once (cached by its pointer, since names are the tables' own strings) and numbers
+// through std::to_chars. The records are simple enough that building a json object per
+// record (what this did first) cost 10x the simulation.
+const std::string& EventLog::quoted(const char* s) {
+  auto it = quoted_.find(s);
+  if (it != quoted_.end()) return it->second;
+  return quoted_.emplace(s, nlohmann::json(std::string(s)).dump()).first->second;
 }
 
-void EventLog::add_common(nlohmann::json& j, const Rec& r, int clock_agent) const {
-  j["time_ps"] = picoseconds(r.t);
-  if (clock_agent >= 0 && std::size_t(clock_agent) < agents_.size()) {
-    const Agent& a = agents_[std::size_t(clock_agent)];
-    j[std::string(a.clock) + "_cycle"] = r.t / a.period;
+const std::string& EventLog::quoted_agent(int agent) {
+  static const std::string unknown = "\"?\"";
+  if (agent < 0 || std::size_t(agent) >= agents_.size()) return unknown;
+  Agent& a = agents_[std::size_t(agent)];
+  if (a.quoted.empty()) a.quoted = nlohmann::json(a.name).dump();
+  return a.quoted;
+}
+
+namespace {
+void put_u(std::string& o, std::uint64_t v) {
+  char b[24];
+  auto r = std::to_chars(b, b + sizeof b, v);
+  o.append(b, r.ptr);
+}
+void put_hex(std::string& o, std::uint64_t v) {
+  char b[24];
+  auto r = std::to_chars(b, b + sizeof b, v, 16);
+  o += "\"0x";
+  o.append(b, r.ptr);
+  o += '"';
+}
+void put_ps(std::string& o, Tick t) {
+  constexpr Tick kPerPs = kTicksPerNs / 1000;
+  put_u(o, t / kPerPs);
+  if (const Tick f = t % kPerPs) {  // fractions of a picosecond: three decimals
+    char b[8];
+    std::snprintf(b, sizeof b, ".%03u", unsigned(f));
+    o += b;
   }
 }
+}  // namespace
 
 void EventLog::write(const Rec& r) {
-  nlohmann::json j = nlohmann::json::object();
+  std::string& o = out_;
+  auto key = [&](const char* k) {
+    o += ",\"";
+    o += k;
+    o += "\":";
+  };
+  o += "{\"time_ps\":";
+  put_ps(o, r.t);
+  const int clock_agent =
+      r.kind == Kind::BusAddress || r.kind == Kind::BusData || r.kind == Kind::NetSend || r.kind == Kind::NetArrive
+          ? fabric_agent_
+          : r.agent;
+  if (clock_agent >= 0 && std::size_t(clock_agent) < agents_.size()) {
+    const Agent& a = agents_[std::size_t(clock_agent)];
+    o += ",\"";
+    o += a.clock;
+    o += "_cycle\":";
+    put_u(o, r.t / a.period);
+  }
   auto line_fields = [&](Addr line_addr) {
-    j["line"] = hex(line_addr);
+    key("line");
+    put_hex(o, line_addr);
     auto it = line_symbols_.find(line_addr);
-    if (it != line_symbols_.end()) j["symbol"] = it->second;
+    if (it != line_symbols_.end()) key("symbol"), o += it->second;
   };
   auto data_field = [&] {
     if (r.data < 0) return;
-    nlohmann::json words = nlohmann::json::array();
+    key("data");
+    o += '[';
     for (unsigned k = 0; k + 8 <= line_size_; k += 8) {
       std::uint64_t w;
       std::memcpy(&w, pool_.data() + r.data + k, 8);
-      words.push_back(w);
+      if (k) o += ',';
+      put_u(o, w);
     }
-    j["data"] = std::move(words);
+    o += ']';
+  };
+  auto name_of = [&](int client, bool net) -> const std::string& {
+    static const std::string memory = "\"memory\"", sharers = "\"sharers\"", none = "null";
+    if (client == kMemory && !net) return memory;
+    if (client == kSharers) return sharers;
+    if (client == kNone) return none;
+    const std::vector<int>& map = net ? net_agent_ : bus_agent_;
+    return quoted_agent(client >= 0 && std::size_t(client) < map.size() ? map[std::size_t(client)] : -1);
   };
   auto access_fields = [&] {
-    j["agent"] = agent_name(r.agent);
-    j["addr"] = hex(r.addr);
+    key("agent"), o += quoted_agent(r.agent);
+    key("addr"), put_hex(o, r.addr);
     auto it = symbols_.find(r.addr);
-    if (it != symbols_.end()) j["symbol"] = it->second;
+    if (it != symbols_.end()) key("symbol"), o += it->second;
     else {
       auto lt = line_symbols_.find(r.addr / line_size_ * line_size_);
-      if (lt != line_symbols_.end()) j["line_symbol"] = lt->second;
+      if (lt != line_symbols_.end()) key("line_symbol"), o += lt->second;
     }
-    j["size"] = r.size;
-    j["trace_line"] = r.tline;
+    key("size"), put_u(o, r.size);
+    key("trace_line"), put_u(o, r.tline);
   };
+  auto kind = [&](const char* k) { key("kind"), o += '"', o += k, o += '"'; };
   switch (r.kind) {
     case Kind::Cell:
-      add_common(j, r, r.agent);
-      j["kind"] = "cell";
-      j["agent"] = agent_name(r.agent);
+      kind("cell");
+      key("agent"), o += quoted_agent(r.agent);
       line_fields(r.addr);
-      j["state"] = r.a;
-      j["event"] = r.b;
-      j["actions"] = r.c;
-      j["next"] = r.d;
-      if (r.flag) j["stall"] = true;
-      if (r.tline) j["trace_line"] = r.tline;
+      key("state"), o += quoted(r.a);
+      key("event"), o += quoted(r.b);
+      key("actions"), o += quoted(r.c);
+      key("next"), o += quoted(r.d);
+      if (r.flag) key("stall"), o += "true";
+      if (r.tline) key("trace_line"), put_u(o, r.tline);
       break;
     case Kind::BusAddress:
-      add_common(j, r, fabric_agent_);
-      j["kind"] = "bus";
-      j["phase"] = "address";
-      j["msg"] = r.a;
-      j["src"] = client_name(r.other);
+      kind("bus");
+      key("phase"), o += "\"address\"";
+      key("msg"), o += quoted(r.a);
+      key("src"), o += name_of(r.other, false);
       line_fields(r.addr);
-      j["supplier"] = r.supplier == kNone ? nlohmann::json(nullptr) : nlohmann::json(client_name(r.supplier));
-      j["shared"] = r.flag;
-      j["txn"] = r.value;
+      key("supplier"), o += name_of(r.supplier, false);
+      key("shared"), o += r.flag ? "true" : "false";
+      key("txn"), put_u(o, r.value);
       break;
     case Kind::BusData:
-      add_common(j, r, fabric_agent_);
-      j["kind"] = "bus";
-      j["phase"] = "data";
-      j["msg"] = r.a;
-      j["dst"] = client_name(r.other);
+      kind("bus");
+      key("phase"), o += "\"data\"";
+      key("msg"), o += quoted(r.a);
+      key("dst"), o += name_of(r.other, false);
       line_fields(r.addr);
-      j["supplier"] = r.supplier == kNone ? nlohmann::json(nullptr) : nlohmann::json(client_name(r.supplier));
-      j["exclusive"] = r.flag;
-      j["txn"] = r.value;
+      key("supplier"), o += name_of(r.supplier, false);
+      key("exclusive"), o += r.flag ? "true" : "false";
+      key("txn"), put_u(o, r.value);
       data_field();
       break;
     case Kind::NetSend:
     case Kind::NetArrive:
-      add_common(j, r, fabric_agent_);
-      j["kind"] = "net";
-      j["phase"] = r.kind == Kind::NetSend ? "send" : "arrive";
-      j["msg"] = r.a;
-      j["src"] = endpoint_name(r.other);
-      j["dst"] = endpoint_name(r.supplier);
-      j["vnet"] = r.b;
+      kind("net");
+      key("phase"), o += r.kind == Kind::NetSend ? "\"send\"" : "\"arrive\"";
+      key("msg"), o += quoted(r.a);
+      key("src"), o += name_of(r.other, true);
+      key("dst"), o += name_of(r.supplier, true);
+      key("vnet"), o += quoted(r.b);
       line_fields(r.addr);
-      if (r.value) j["acks"] = r.value;
+      if (r.value) key("acks"), put_u(o, r.value);
       data_field();
       break;
     case Kind::Load:
-      add_common(j, r, r.agent);
-      j["kind"] = "load";
+      kind("load");
       access_fields();
-      j["value"] = r.value;
-      j["from"] = r.flag ? "store_buffer" : "cache";
+      key("value"), put_u(o, r.value);
+      key("from"), o += r.flag ? "\"store_buffer\"" : "\"cache\"";
       break;
     case Kind::StoreEnter:
     case Kind::StoreLeave:
-      add_common(j, r, r.agent);
-      j["kind"] = r.kind == Kind::StoreEnter ? "store_enter" : "store_leave";
+      kind(r.kind == Kind::StoreEnter ? "store_enter" : "store_leave");
       access_fields();
-      j["value"] = r.value;
+      key("value"), put_u(o, r.value);
       break;
     case Kind::Rmw:
-      add_common(j, r, r.agent);
-      j["kind"] = "rmw";
+      kind("rmw");
       access_fields();
-      j["value"] = r.value;
-      j["written"] = r.value2;
-      j["wrote"] = r.flag;
+      key("value"), put_u(o, r.value);
+      key("written"), put_u(o, r.value2);
+      key("wrote"), o += r.flag ? "true" : "false";
       break;
     case Kind::Fence:
-      add_common(j, r, r.agent);
-      j["kind"] = "fence";
-      j["agent"] = agent_name(r.agent);
-      j["what"] = r.a;
-      j["trace_line"] = r.tline;
+      kind("fence");
+      key("agent"), o += quoted_agent(r.agent);
+      key("what"), o += quoted(r.a);
+      key("trace_line"), put_u(o, r.tline);
       break;
     case Kind::FinalLine:
-      add_common(j, r, r.agent);
-      j["kind"] = "final";
-      j["agent"] = agent_name(r.agent);
+      kind("final");
+      key("agent"), o += quoted_agent(r.agent);
       line_fields(r.addr);
-      j["state"] = r.a;
+      key("state"), o += quoted(r.a);
       data_field();
       break;
     case Kind::FinalRegs:
-      add_common(j, r, r.agent);
-      j["kind"] = "final_registers";
-      j["agent"] = agent_name(r.agent);
-      j["registers"] = nlohmann::json::parse(regs_text_[r.value]);
+      kind("final_registers");
+      key("agent"), o += quoted_agent(r.agent);
+      key("registers"), o += regs_text_[r.value];
       break;
   }
-  const std::string s = j.dump();
-  std::fwrite(s.data(), 1, s.size(), file_);
-  std::fputc('\n', file_);
+  o += "}\n";
+  if (o.size() >= (1u << 20)) {
+    std::fwrite(o.data(), 1, o.size(), file_);
+    o.clear();
+  }
 }
 
 void EventLog::flush(bool all) {
@@ -267,6 +311,8 @@ void EventLog::flush(bool all) {
 void EventLog::finish() {
   if (!file_) return;
   flush(true);
+  std::fwrite(out_.data(), 1, out_.size(), file_);
+  out_.clear();
   std::fflush(file_);
 }
 

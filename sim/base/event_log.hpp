@@ -136,10 +136,8 @@ class EventLog {
   }
   void flush(bool all);
   void write(const Rec& r);
-  std::string agent_name(int agent) const;
-  std::string client_name(int client) const;
-  std::string endpoint_name(int ep) const;
-  void add_common(nlohmann::json& j, const Rec& r, int clock_agent) const;
+  const std::string& quoted(const char* s);  // s as a JSON string (escaped once)
+  const std::string& quoted_agent(int agent);
 
   static constexpr std::size_t kWindow = 1 << 16;
   std::FILE* file_ = nullptr;
@@ -154,11 +152,15 @@ class EventLog {
     std::string name, kind;
     const char* clock;
     Tick period;
+    std::string quoted = {};
   };
   std::vector<Agent> agents_;
   std::vector<int> bus_agent_, net_agent_;
-  std::unordered_map<Addr, std::string> symbols_;  // by symbol address
-  std::unordered_map<Addr, std::string> line_symbols_;  // by line address: the symbols on the line, joined
+  std::unordered_map<Addr, std::string> symbols_;       // by symbol address: its name, as a JSON string
+  std::unordered_map<Addr, std::string> line_names_;    // by line address: the symbols on the line, joined
+  std::unordered_map<Addr, std::string> line_symbols_;  // ... as a JSON string
+  std::unordered_map<const char*, std::string> quoted_;
+  std::string out_;  // formatted lines not yet written
   std::vector<std::string> regs_text_;                  // final_registers: the JSON object, made at the end
   int fabric_agent_ = -1;  // the bus or the network: its clock stamps their records
 };
