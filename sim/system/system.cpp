@@ -732,6 +732,9 @@ void System::write_log_header(const std::string& protocol, const std::string& fa
   h["config"] = m.cfg.origin();
   h["cores"] = m.cores.size();
   h["trace"] = trace_path;
+  // The sets of the level that runs the protocol (a private L2, else the L1D): the view's set column.
+  const bool private_l2 = m.cfg.has_level("l2") && !m.cfg.flag("l2.shared");
+  h["cache_sets"] = geometry(m.cfg, private_l2 ? "l2" : "l1d").sets();
   nlohmann::json tables = nlohmann::json::object();
   tables["cache"] = nlohmann::json::parse(protocol_json(*m.table));
   if (const ProtocolTable* home = m.directories.empty() ? nullptr : find_protocol(protocol, kHomeFabric))
