@@ -28,6 +28,7 @@ struct SnoopReply {
   bool deferred_mem = false;  // ... and memory's copy is stale until that cache sends it the line
   int deferrer = -1;          // the cache that deferred
   bool unchanged = false;   // an update whose store did not happen (a failed store-exclusive)
+  int supplier = -1;        // the client that copied the line into `buf` for the requester (the event log)
 };
 
 class BusClient {

@@ -15,11 +15,15 @@ unsigned Directory::Entry::count() const {
 
 Directory::Directory(const DirectoryParams& p, const ProtocolTable& table, Network& net, MemoryLevel* below,
                      EventLog* log)
-    : p_(p), table_(table), net_(net), below_(below), log_(log) {
+    : p_(p), table_(table), net_(net), below_(below), log_(log && log->enabled() ? log : nullptr) {
   if (p.caches > kMaxCaches)
     throw UserError("a directory tracks at most " + std::to_string(kMaxCaches) + " caches; the system has " +
                     std::to_string(p.caches));
   id_ = net_.attach(this);
+  if (log_) {
+    log_agent_ = log_->add_agent(p_.name, "directory", "uncore", p_.period);
+    log_->map_net_endpoint(id_, log_agent_);
+  }
   cells_.assign(std::size_t(table_.num_states()) * kNumEvents, 0);
   entries_.reserve(1 << 14);
 }
@@ -83,11 +87,12 @@ bool Directory::execute(Tick t, const NetMsg& m, const std::uint8_t* data) {
     throw SimError(o.str());
   }
   // A stalled request waits (it counts once: retries check the cell first).
-  if (c.kind == CellKind::Stall) {
-    ++cells_[std::size_t(s) * kNumEvents + int(ev)];
-    return false;
-  }
   ++cells_[std::size_t(s) * kNumEvents + int(ev)];
+  if (log_)
+    log_->cell(t, log_agent_, m.line * p_.line_size, table_.states()[s].name.c_str(), name(ev),
+               table_.actions_text(s, ev), table_.states()[c.kind == CellKind::Stall ? s : c.next].name.c_str(),
+               c.kind == CellKind::Stall, 0);
+  if (c.kind == CellKind::Stall) return false;  // a stalled request waits (it counts once: retries check the cell first)
   ++requests_;
   if (ev == Event::DirGetS || ev == Event::DirGetM || ev == Event::DirGetMOwner) {
     if (!p_.cache_node || (*p_.cache_node)[std::size_t(m.src)] == p_.node) ++local_requests_;
@@ -157,12 +162,7 @@ bool Directory::execute(Tick t, const NetMsg& m, const std::uint8_t* data) {
       default: throw SimError(p_.name + ": the directory cannot perform '" + std::string(name(c.actions[i])) + "'");
     }
   }
-  if (c.next != s) {
-    e.state = c.next;
-    if (log_ && log_->enabled())
-      log_->transition(t, t / p_.period, p_.name, m.line * p_.line_size, table_.states()[s].name.c_str(),
-                       table_.states()[c.next].name.c_str(), name(ev));
-  }
+  e.state = c.next;
   return true;
 }
 
@@ -233,6 +233,17 @@ void Directory::register_stats(Stats& s) const {
       s.counter(kStatDirCells, n + ".dircells." + table_.states()[st].name + "." + cohsim::name(e),
                 &cells_[std::size_t(st) * kNumEvents + int(e)]);
     }
+}
+
+}  // namespace cohsim
+
+namespace cohsim {
+
+void Directory::log_final(Tick t) const {
+  if (!log_) return;
+  for (const auto& [line, e] : entries_)
+    if (e.state != table_.invalid())
+      log_->final_line(t, log_agent_, line * p_.line_size, table_.states()[e.state].name.c_str(), nullptr);
 }
 
 }  // namespace cohsim

@@ -45,6 +45,7 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
   void receive(Tick t, const NetMsg& m, const std::uint8_t* data) override;
   std::string dump_pending() const override;
   void register_stats(Stats& s) const;
+  void log_final(Tick t) const;  // the event log: every line not in I, at the end of the run
 
  private:
   static constexpr unsigned kWords = kMaxCaches / 64;
@@ -73,7 +74,8 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
   const ProtocolTable& table_;
   Network& net_;
   MemoryLevel* below_;
-  EventLog* log_;
+  EventLog* log_;  // null when the event log is off
+  int log_agent_ = -1;
   int id_;
   std::unordered_map<LineAddr, Entry> entries_;
   std::vector<NetMsg> parked_;  // requests waiting for their line to leave a transient state

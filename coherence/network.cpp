@@ -228,6 +228,14 @@ void Network::inject(Tick t, std::uint32_t slot) {
   queue_ticks_ += at - t - idle - f;
   heap_.push({at, seq_++, slot, true});
   wake_at(at);
+  if (log_)
+    log_->net(t, false, cohsim::name(m.type), m.src, m.dst, cohsim::name(vnet_of(m.type)), m.line * p_.line_size,
+              has_data_[slot] ? data_.data() + std::ptrdiff_t(slot) * p_.line_size : nullptr, m.acks);
+}
+
+void Network::set_log(EventLog* log) {
+  log_ = log && log->enabled() ? log : nullptr;
+  if (log_) log_->set_fabric_agent(log_->add_agent("network", "network", "uncore", p_.period));
 }
 
 void Network::deliver() {
@@ -249,6 +257,9 @@ void Network::step() {
     const bool d = has_data_[slot];
     if (d) std::copy_n(data_.begin() + std::ptrdiff_t(slot) * p_.line_size, p_.line_size, rx_.begin());
     free_slots_.push_back(slot);
+    if (log_)
+      log_->net(now, true, cohsim::name(m.type), m.src, m.dst, cohsim::name(vnet_of(m.type)), m.line * p_.line_size,
+                d ? rx_.data() : nullptr, m.acks);
     ends_[std::size_t(m.dst)]->receive(now, m, d ? rx_.data() : nullptr);
   }
   if (!heap_.empty()) cohsim::wake_at(wake_, heap_.top().at, now);

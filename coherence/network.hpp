@@ -34,6 +34,7 @@
 #include <systemc>
 #include <vector>
 
+#include "sim/base/event_log.hpp"
 #include "sim/base/stats.hpp"
 #include "sim/base/types.hpp"
 #include "sim/config/config.hpp"
@@ -124,6 +125,7 @@ class Network : public sc_core::sc_module {
   // Inter-node hops from node a to node b.
   unsigned hops(unsigned a, unsigned b) const;
   void register_stats(Stats& s) const;
+  void set_log(EventLog* log);  // the event log: every message sent and delivered
   std::string dump() const;
 
  private:
@@ -168,6 +170,7 @@ class Network : public sc_core::sc_module {
   std::uint64_t rng_;
   std::vector<Tick> last_delivery_;  // (src * n + dst) * vnets + vnet: point-to-point order under jitter
   sc_core::sc_event wake_;
+  EventLog* log_ = nullptr;  // null when the event log is off
   // statistics
   std::uint64_t sent_[kNumNetMsgTypes] = {};
   std::uint64_t vnet_sent_[kNumVNets] = {};

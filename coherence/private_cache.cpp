@@ -32,7 +32,7 @@ LevelParams LevelParams::declared(const std::string& level, Tick clock_period) {
 
 PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& table, SnoopBus* bus, Network* net,
                            CacheListener* listener, EventLog* log, Checker* checker)
-    : p_(p), table_(table), bus_(bus), net_(net), listener_(listener), log_(log), checker_(checker) {
+    : p_(p), table_(table), bus_(bus), net_(net), listener_(listener), log_(log && log->enabled() ? log : nullptr), checker_(checker) {
   if (!bus_ == !net_) throw std::logic_error("a private cache needs exactly one fabric");
   const LevelParams& coh = p.has_l2 ? p.l2 : p.l1;
   coh_ = std::make_unique<CacheArray>(coh.geometry, coh.replacement, p.seed * 7919 + 1);
@@ -98,6 +98,11 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
   }
   if (bus_) bus_id_ = bus_->attach(this);
   else net_id_ = net_->attach(this);
+  if (log_) {
+    log_agent_ = log_->add_agent(coh_name_, "cache", "core", p_.clock_period);
+    if (bus_) log_->map_bus_client(bus_id_, log_agent_);
+    else log_->map_net_endpoint(net_id_, log_agent_);
+  }
   if (checker_) checker_->attach(this);
 }
 
@@ -180,6 +185,7 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind k
   if (loc.kind == Loc::Array && (write ? fast_write_[s] : fast_read_[s])) {
     coh_->touch(line, unsigned(loc.idx));
     ++cells_[std::size_t(s) * kNumEvents + int(write ? Event::Store : Event::Load)];
+    if (log_) log_cell(t, line, s, write ? Event::Store : Event::Load);
     count_top();
     if (count) cs.count(kind, Outcome::Hit);
     if (upper_) fill_upper(t, line, fast_write_[s]);
@@ -196,6 +202,7 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind k
     count_top();
     if (count) cs.count(kind, Outcome::Secondary);
     ++cells_[std::size_t(s) * kNumEvents + int(e)];
+    if (log_ && count) log_cell(t, line, s, e);
     return {Access::Pending, 0};
   }
   const bool needs_mshr =
@@ -234,6 +241,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
   const Cell& c = table_.cell(s, e);
   if (c.kind == CellKind::Impossible) impossible(line, s, e);
   ++cells_[std::size_t(s) * kNumEvents + int(e)];
+  if (log_) log_cell(t, line, s, e);
   if (c.kind == CellKind::Stall) return c;
   bool notify = false, updated = false;
   for (int i = 0; i < c.num_actions; ++i) {
@@ -347,6 +355,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         if (c.actions[i] == Action::SendDataToReq) {
           r->data_to_requestor = true;
           r->supply_latency = coh_latency_;
+          r->supplier = bus_id_;
         } else {
           r->data_to_memory = true;
           if (l.kind == Loc::Array) coh_->dirty(line, unsigned(l.idx)) = false;
@@ -480,9 +489,6 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
       break;
   }
   if (listener_ && perm_[old] != Permission::None && perm_[next] == Permission::None) listener_->line_lost(line);
-  if (log_ && log_->enabled())
-    log_->transition(t, t / p_.clock_period, coh_name_, line * coh_->line_size(), table_.states()[old].name.c_str(),
-                     table_.states()[next].name.c_str(), cohsim::name(cause));
   if (checker_)
     checker_->transition(t, coh_name_, line, table_.states()[old].name.c_str(), table_.states()[next].name.c_str(),
                          cohsim::name(cause));
@@ -891,6 +897,7 @@ bool PrivateCache::deliver(Tick t, const NetMsg& m, const std::uint8_t* data) {
       throw SimError(coh_name_ + ": protocol " + table_.name() + " stalls " + cohsim::name(e) + " in " +
                      table_.states()[s].name + ", which only forwards may do\n" + dump_pending());
     ++cells_[std::size_t(s) * kNumEvents + int(e)];
+    if (log_) log_cell(t, line, s, e);
     return false;
   }
   if (data && l.kind == Loc::Array) std::memcpy(coh_->data(line, unsigned(l.idx)), data, coh_->line_size());
@@ -985,6 +992,37 @@ void PrivateCache::register_stats(Stats& s) const {
       s.counter(kStatCells, coh_name_ + ".cells." + table_.states()[st].name + "." + cohsim::name(e),
                 &cells_[std::size_t(st) * kNumEvents + int(e)]);
     }
+}
+
+}  // namespace cohsim
+
+namespace cohsim {
+
+void PrivateCache::log_cell(Tick t, LineAddr line, std::uint8_t s, Event e) const {
+  const Cell& c = table_.cell(s, e);
+  const bool stall = c.kind == CellKind::Stall;
+  log_->cell(t, log_agent_, line * coh_->line_size(), table_.states()[s].name.c_str(), cohsim::name(e),
+             table_.actions_text(s, e), table_.states()[stall ? s : c.next].name.c_str(), stall,
+             e == Event::Load || e == Event::Store ? trace_line_ : 0);
+}
+
+void PrivateCache::log_final(Tick t) const {
+  if (!log_) return;
+  std::vector<std::uint8_t> data(coh_->line_size());
+  for (unsigned set = 0; set < coh_->sets(); ++set)
+    for (unsigned w = 0; w < coh_->ways(); ++w) {
+      const std::uint8_t st = coh_->state_at(set, w);
+      if (st == CacheArray::kInvalid) continue;
+      const LineAddr line = coh_->tag_at(set, w);
+      peek_line(line, data.data());
+      log_->final_line(t, log_agent_, line * coh_->line_size(), table_.states()[st].name.c_str(), data.data());
+    }
+  for (const Mshr& m : mshr_)
+    if (m.valid && !m.in_array)
+      log_->final_line(t, log_agent_, m.line * coh_->line_size(), table_.states()[m.state].name.c_str(), nullptr);
+  for (const WbEntry& w : wb_)
+    if (w.valid)
+      log_->final_line(t, log_agent_, w.line * coh_->line_size(), table_.states()[w.state].name.c_str(), nullptr);
 }
 
 }  // namespace cohsim

@@ -103,6 +103,10 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
   LineAddr held() const { return held_; }
 
   void set_listener(CacheListener* l) { listener_ = l; }
+  // The event log: the trace line of the access the core is making (cells of Load and
+  // Store events carry it), and, at the end of a run, every line held and its state.
+  void set_trace_line(std::uint32_t l) { trace_line_ = l; }
+  void log_final(Tick t) const;
   Permission permission(LineAddr line) const;  // for the checker
   const std::string& name() const { return p_.name; }
   const std::string& coh_level_name() const { return coh_name_; }
@@ -187,7 +191,10 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
   const NetMsg* in_msg_ = nullptr;  // the message being handled (on a directory)
   std::vector<NetMsg> parked_;      // forwards and invalidations the table stalls
   CacheListener* listener_;
-  EventLog* log_;
+  EventLog* log_;  // null when the event log is off
+  int log_agent_ = -1;
+  std::uint32_t trace_line_ = 0;
+  void log_cell(Tick t, LineAddr line, std::uint8_t s, Event e) const;
   Checker* checker_;
   std::unique_ptr<CacheArray> coh_;    // the level that runs the protocol
   std::unique_ptr<CacheArray> upper_;  // the L1D above a private L2, or null

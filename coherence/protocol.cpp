@@ -6,6 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include "sim/base/error.hpp"
 #include "sim/base/registry.hpp"
 
@@ -175,6 +177,44 @@ ProtocolTable::ProtocolTable(std::string name, std::string fabric, std::string d
         c.why = "atomic transactions: no other request is ordered while we wait for our data";
       else c.why = "the protocol never puts a line in this state when this event can occur";
     }
+  action_text_.resize(cells_.size());
+  for (std::size_t i = 0; i < cells_.size(); ++i) {
+    const Cell& c = cells_[i];
+    std::string& t = action_text_[i];
+    if (c.kind == CellKind::Stall) t = "stall";
+    for (int k = 0; k < c.num_actions; ++k) t += (k ? ", " : "") + std::string(cohsim::name(c.actions[std::size_t(k)]));
+  }
+}
+
+std::string protocol_json(const ProtocolTable& t) {
+  nlohmann::json j = nlohmann::json::object();
+  j["name"] = t.name();
+  j["fabric"] = t.fabric();
+  nlohmann::json states = nlohmann::json::array();
+  for (const StateInfo& s : t.states())
+    states.push_back({{"name", s.name},
+                      {"stable", s.stable},
+                      {"permission", s.permission == Permission::Write  ? "write"
+                                     : s.permission == Permission::Read ? "read"
+                                                                        : "none"},
+                      {"description", s.description}});
+  j["states"] = std::move(states);
+  nlohmann::json events = nlohmann::json::array();
+  for (Event e : t.events()) events.push_back(cohsim::name(e));
+  j["events"] = std::move(events);
+  nlohmann::json cells = nlohmann::json::array();
+  for (int s = 0; s < t.num_states(); ++s)
+    for (Event e : t.events()) {
+      const Cell& c = t.cell(std::uint8_t(s), e);
+      if (c.kind == CellKind::Impossible) continue;
+      cells.push_back({{"state", t.states()[std::size_t(s)].name},
+                       {"event", cohsim::name(e)},
+                       {"kind", c.kind == CellKind::Stall ? "stall" : "do"},
+                       {"actions", t.actions_text(std::uint8_t(s), e)},
+                       {"next", t.states()[c.next].name}});
+    }
+  j["cells"] = std::move(cells);
+  return j.dump();
 }
 
 std::uint8_t ProtocolTable::state_index(const std::string& s) const {

@@ -162,6 +162,8 @@ class ProtocolTable {
   std::uint8_t state_index(const std::string& s) const;  // throws std::logic_error
   const Cell& cell(std::uint8_t state, Event e) const { return cells_[state * kNumEvents + int(e)]; }
   bool uses(Event e) const { return used_[int(e)]; }
+  // A cell's actions as text, joined by ", " ("issue GetM"; "stall" for a stall cell).
+  const char* actions_text(std::uint8_t state, Event e) const { return action_text_[state * kNumEvents + int(e)].c_str(); }
   std::uint8_t invalid() const { return 0; }  // state 0 is always I
 
   // Printing for a class: the executed table as text, markdown, csv.
@@ -178,6 +180,7 @@ class ProtocolTable {
   std::vector<StateInfo> states_;
   std::vector<Event> events_;
   std::vector<Cell> cells_;
+  std::vector<std::string> action_text_;
   std::array<bool, kNumEvents> used_{};
 };
 
@@ -199,6 +202,10 @@ std::string no_such_protocol(const std::string& name, const std::string& fabric)
 // show the caches' table and then the home's; csv and dot the caches'. `home_only`
 // (or the fabric "directory-home") shows only the home's. UserError on a bad name,
 // fabric or format.
+// The table as JSON for the event log's header and the classroom view: its states
+// (name, stable, permission), its events, and every cell that is not impossible
+// ({state, event, kind: do|stall, actions, next}).
+std::string protocol_json(const ProtocolTable& t);
 std::string show_protocol(const std::string& name, const std::string& fabric, const std::string& format,
                           bool home_only);
 

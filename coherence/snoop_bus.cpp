@@ -53,6 +53,9 @@ void SnoopBus::step() {
       return;
     }
     busy_ = false;
+    if (deliver_ && log_)
+      log_->bus_data(now, current_.client, cohsim::name(current_.msg), current_.line * p_.line_size, buf_.data(), supplier_,
+                     exclusive_, transactions_);
     if (deliver_) clients_[current_.client]->bus_data(now, current_.line, buf_.data(), exclusive_);
   }
   if (queue_.empty()) return;
@@ -98,6 +101,7 @@ void SnoopBus::grant(Tick t) {
   ++transactions_;
   ++msgs_[int(current_.msg)];
 
+  const std::uint64_t mark = log_ ? log_->mark() : 0;
   SnoopReply r;
   r.buf = buf_.data();
   for (std::size_t c = 0; c < clients_.size(); ++c)
@@ -120,6 +124,17 @@ void SnoopBus::grant(Tick t) {
 
   const Tick address_done = t + p_.address_cycles * p_.period;
   const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
+  if (log_) {
+    supplier_ = supplier_of(r, current_.client, current_.msg);
+    log_->bus_address(t, current_.client, cohsim::name(current_.msg), current_.line * p_.line_size, supplier_, r.shared,
+                      transactions_, mark);
+    if (current_.msg == BusMsg::Upd)
+      log_->bus_data(address_done, EventLog::kSharers, cohsim::name(current_.msg), current_.line * p_.line_size, buf_.data(),
+                     current_.client, false, transactions_);
+    else if (current_.msg == BusMsg::PutM && r.data_to_memory)
+      log_->bus_data(address_done, EventLog::kMemory, cohsim::name(current_.msg), current_.line * p_.line_size, buf_.data(),
+                     current_.client, false, transactions_);
+  }
   Tick end;
   deliver_ = false;
   exclusive_ = false;
@@ -159,6 +174,27 @@ void SnoopBus::grant(Tick t) {
   busy_until_ = end;
   busy_ticks_ += end - t;
   schedule(end);
+}
+
+void SnoopBus::memory_ready(std::uint64_t tag, Tick ready) {
+  if (p_.split) {
+    Txn& x = txns_[tag];
+    x.kind = Txn::Ready;
+    x.ready = ready;
+    schedule(edge(ready));
+    return;
+  }
+  const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
+  const Tick end = edge(ready) + data_phase;
+  awaiting_memory_ = false;
+  busy_until_ = end;
+  busy_ticks_ += end - grant_tick_;
+  schedule(end);
+}
+
+void SnoopBus::set_log(EventLog* log) {
+  log_ = log && log->enabled() ? log : nullptr;
+  if (log_) log_->set_fabric_agent(log_->add_agent("bus", "bus", "uncore", p_.period));
 }
 
 void SnoopBus::hold(int client, LineAddr line) {
@@ -326,6 +362,9 @@ void SnoopBus::finish_transfer(Tick now) {
   Txn& x = txns_[std::size_t(transferring_)];
   transferring_ = -1;
   x.kind = Txn::Free;
+  if (log_ && !x.no_data)
+    log_->bus_data(now, x.deliver ? x.client : x.msg == BusMsg::Upd ? EventLog::kSharers : EventLog::kMemory,
+                   cohsim::name(x.msg), x.line * p_.line_size, x.buf.data(), x.supplier, x.exclusive, x.seq + 1);
   if (!x.deliver) return;
   const int client = x.client;
   const LineAddr line = x.line;
@@ -355,10 +394,12 @@ void SnoopBus::grant_split(Tick t) {
   x.deliver = false;
   x.exclusive = false;
   x.no_data = false;
+  x.msg = cur.msg;
   const Tick address_done = t + p_.address_cycles * p_.period;
   x.ordered = address_done;
   const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
 
+  const std::uint64_t mark = log_ ? log_->mark() : 0;
   SnoopReply r;
   r.buf = x.buf.data();
   r.requester = cur.client;
@@ -384,6 +425,10 @@ void SnoopBus::grant_split(Tick t) {
     snoop();
     r.shared = others_keep();
     clients_[std::size_t(cur.client)]->bus_own(t, cur.msg, cur.line, r);
+  }
+  if (log_) {
+    x.supplier = supplier_of(r, cur.client, cur.msg);
+    log_->bus_address(t, cur.client, cohsim::name(cur.msg), cur.line * p_.line_size, x.supplier, r.shared, x.seq + 1, mark);
   }
 
   switch (cur.msg) {

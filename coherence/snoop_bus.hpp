@@ -24,6 +24,7 @@
 
 #include "coherence/bus_types.hpp"
 #include "sim/memory/memory_level.hpp"
+#include "sim/base/event_log.hpp"
 #include "sim/base/stats.hpp"
 
 namespace cohsim {
@@ -44,6 +45,7 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   // A request made at tick t (>= the current SystemC time).
   void request(Tick t, int client, BusMsg m, LineAddr line);
   void register_stats(Stats& s) const;
+  void set_log(EventLog* log);  // the event log: every address phase and data transfer
   std::string dump() const;
   // Atomic: cycles the bus was held; split: cycles of the address bus.
   // A cache holding `line` for a store-exclusive (docs/lowering.md, "Exclusive
@@ -80,6 +82,8 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
     bool deliver = false;    // a response to `client` (else a writeback or an update using the data bus)
     bool exclusive = false;  // no other cache holds the line
     bool no_data = false;    // an acknowledgement: the requester's own copy suffices, no data bus cycles
+    BusMsg msg = BusMsg::GetS;
+    int supplier = EventLog::kNone;  // for the event log: a client, EventLog::kMemory or kNone
     Tick ordered = 0;        // the end of its address phase
     Tick ready = 0;          // when its data may go on the data bus
     Tick beats = 0;          // data bus ticks
@@ -133,6 +137,16 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   std::uint64_t transactions_ = 0, busy_ticks_ = 0, wait_ticks_ = 0, c2c_ = 0, mem_writebacks_ = 0;
   std::uint64_t msgs_[kNumBusMsgs] = {};
   Tick last_tick_seen_ = 0;
+  EventLog* log_ = nullptr;  // null when the event log is off
+  int supplier_ = EventLog::kNone;  // atomic: who supplies the current transaction's data
+  // Who supplies the data the address phase decided on (for the event log).
+  int supplier_of(const SnoopReply& r, int requester, BusMsg m) const {
+    if (m == BusMsg::PutM || m == BusMsg::Upd) return requester;
+    if (r.no_data) return EventLog::kNone;
+    if (r.data_to_requestor) return r.supplier;
+    if (r.deferred) return r.deferrer;
+    return EventLog::kMemory;
+  }
 };
 
 }  // namespace cohsim

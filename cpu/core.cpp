@@ -204,6 +204,7 @@ void Core::start_youngest_load(Tick t, Tick& next) {
   }
   LoadEntry& e = lq_.at(i);
   ++ports_used_;
+  cache_->set_trace_line(e.line);
   const Access a = cache_->access(t, e.addr, false, true);
   if (a.kind != Access::Blocked) e.accessed = true;
   if (a.kind == Access::Ready && in_order) {
@@ -236,6 +237,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
       const bool may = load_may_bind(i);
       if (!may && e.accessed) continue;
       ++ports_used_;
+      cache_->set_trace_line(e.line);
       const Access a = cache_->access(t, e.addr, false, !e.accessed);
       if (a.kind != Access::Blocked) e.accessed = true;
       if (a.kind == Access::Ready && may) {
@@ -267,6 +269,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
       break;
     }
     ++ports_used_;
+    cache_->set_trace_line(e.line);
     const Access a = cache_->access(t, e.addr, false, !e.accessed);
     if (a.kind != Access::Blocked) e.accessed = true;
     if (a.kind == Access::Ready && in_order) {
@@ -346,6 +349,7 @@ bool Core::drain_weak(Tick t, Tick& next) {
       return false;
     }
     ++ports_used_;
+    cache_->set_trace_line(s.line);
     const Access a = cache_->access(t, s.addr, true, !s.accessed);
     if (a.kind != Access::Blocked) s.accessed = true;
     if (a.kind != Access::Ready) {
@@ -374,6 +378,7 @@ bool Core::drain_store(Tick t, Tick& next) {
     return false;
   }
   ++ports_used_;
+  cache_->set_trace_line(s.line);
   const Access a = cache_->access(t, s.addr, true, !s.accessed);
   if (a.kind != Access::Blocked) s.accessed = true;
   if (a.kind != Access::Ready) {
@@ -602,6 +607,7 @@ bool Core::issue(Tick t, Tick& next) {
       s = StoreEntry{
           next_seq_++, op_.addr,  op_.value, 0, op_.size, op_.line, op_.order, false, false, bool(in.sem & kRelease), 0,
           cls(in)};
+      if (log_) log_->store(t, log_agent_, false, s.addr, s.size, s.value, s.line);
       if (s.release) ++releases_;
       ++stores_;
       retire_inst();
@@ -777,6 +783,7 @@ bool Core::atomic_access(Tick t, bool write, Tick& next, Access& a) {
     return false;
   }
   ++ports_used_;
+  cache_->set_trace_line(op_.line);
   a = cache_->access(t, op_.addr, write, !rmw_accessed_, AccessKind::Rmw);
   if (a.kind != Access::Blocked) rmw_accessed_ = true;
   if (a.kind != Access::Ready) {
@@ -790,6 +797,7 @@ bool Core::atomic_access(Tick t, bool write, Tick& next, Access& a) {
 void Core::count_fence(Tick t, const Inst& in) {
   const unsigned k = in.orders & 15;
   ++fences_by_kind_[k];
+  if (log_) log_->fence(t, log_agent_, fence_names_[k] ? fence_names_[k] : "fence", op_.line);
   if (stall_since_ != kNever) fence_stall_by_kind_[k] += (t - stall_since_) / p_.period;
 }
 
@@ -928,6 +936,30 @@ std::string Core::dump() const {
   const std::string spin = spin_report();
   if (!spin.empty()) o << "; " << spin;
   return o.str();
+}
+
+}  // namespace cohsim
+
+namespace cohsim {
+
+void Core::set_log(EventLog* log) {
+  log_ = log && log->enabled() ? log : nullptr;
+  if (log_) log_agent_ = log_->add_agent(name(), "core", "core", p_.period);
+}
+
+void Core::log_access(const AccessEvent& e) {
+  switch (e.kind) {
+    case AccessEvent::Load: log_->load(e.tick, log_agent_, e.addr, e.size, e.value, e.forwarded, e.line); break;
+    case AccessEvent::Store: log_->store(e.tick, log_agent_, true, e.addr, e.size, e.value, e.line); break;
+    case AccessEvent::Rmw:
+      log_->rmw(e.tick, log_agent_, e.addr, e.size, e.value, e.written, e.wrote, e.line);
+      break;
+    case AccessEvent::Fence: break;  // count_fence logs every barrier, the trace's fences among them
+  }
+}
+
+void Core::log_final(Tick t, const std::vector<std::string>& reg_names) const {
+  if (log_) log_->final_registers(t, log_agent_, reg_names, regs_);
 }
 
 }  // namespace cohsim

@@ -69,6 +69,10 @@ class Core : public sc_core::sc_module, public CacheListener {
   // Cores never run ahead of this tick (the end of the current sc_start slice).
   static void set_run_limit(Tick t) { run_limit = t; }
   void set_observer(AccessObserver* o) { observer_ = o; }
+  // The event log: loads binding, stores entering and leaving the store buffer,
+  // read-modify-writes, barriers; at the end, the registers (named as the trace names them).
+  void set_log(EventLog* log);
+  void log_final(Tick t, const std::vector<std::string>& reg_names) const;
   // With virtual memory: each memory operation's address is translated before its
   // first instruction issues (the operation waits for a TLB miss's walk).
   void set_mmu(Mmu* m) { mmu_ = m; }
@@ -156,6 +160,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   void observe(AccessEvent::Kind k, Tick t, std::uint32_t line, Ordering o, Addr a, std::uint8_t size,
                std::uint64_t value, std::uint64_t written = 0, bool wrote = false, bool forwarded = false) {
     if (observer_) observer_->on_access({k, id_, line, o, a, size, value, written, wrote, forwarded, t});
+    if (log_) log_access({k, id_, line, o, a, size, value, written, wrote, forwarded, t});
   }
   void stall_begin(Tick t) {
     if (stall_since_ == kNever) stall_since_ = t;
@@ -252,6 +257,9 @@ class Core : public sc_core::sc_module, public CacheListener {
   Tick cycle_tick_ = kNever;  // the cycle in which `ports_used_` counts
   unsigned ports_used_ = 0;
   AccessObserver* observer_ = nullptr;
+  EventLog* log_ = nullptr;  // null when the event log is off
+  int log_agent_ = -1;
+  void log_access(const AccessEvent& e);
   Mmu* mmu_ = nullptr;
   bool translated_ = false;  // op_.addr is already physical
 

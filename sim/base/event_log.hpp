@@ -1,8 +1,22 @@
-// The coherence event log (`--events FILE.jsonl`): one JSON line per state change of
-// a line in a cache controller. Off unless a file is given; the check is one branch.
+// The event log (`--events FILE.jsonl`, schema 2, docs/event-log.md): one JSON line per
+// thing that happened in a run, in simulated-time order. Records: every table cell a
+// controller executes, every bus phase and network message, loads binding their values,
+// stores entering and leaving the store buffer, read-modify-writes and fences, and at
+// the end each controller's lines and each core's registers.
+//
+// Off unless a file is given: every call site is one branch on a null pointer (the
+// components hold a null log when it is off). When on, a call copies a few words into
+// a record buffer (names are pointers to the tables' own strings; nothing is formatted);
+// the buffer is sorted by time and written through nlohmann-json when it fills, up to
+// the current simulated time (a later call never records an earlier time), and at the end.
 #pragma once
+#include <cstdint>
 #include <cstdio>
 #include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "sim/base/types.hpp"
 
@@ -12,14 +26,143 @@ class EventLog {
  public:
   EventLog() = default;
   ~EventLog();
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
   void open(const std::string& path);  // throws UserError if it cannot be written
   bool enabled() const { return file_ != nullptr; }
-  // cycle: in the component's own clock; time in ns for cross-domain ordering.
-  void transition(Tick t, std::uint64_t cycle, const std::string& component, Addr line_addr, const char* from,
-                  const char* to, const char* cause);
+
+  // Set-up, before the run. An agent is a core, a cache controller, a directory, the
+  // bus or memory; its records carry its own clock's cycle ("core_cycle" or
+  // "uncore_cycle"). Bus clients and network endpoints are numbered by the fabric.
+  int add_agent(const std::string& name, const std::string& kind, const char* clock, Tick period);
+  void map_bus_client(int client, int agent);
+  void map_net_endpoint(int endpoint, int agent);
+  void set_line_size(unsigned bytes) { line_size_ = bytes; }
+  void add_symbol(const std::string& name, Addr a);
+  // Writes the header line: {"schema": 2, "kind": "header", "agents": [...], ...extra}.
+  void write_header(const nlohmann::json& extra);
+  // Writes every record still buffered (the end of the run).
+  void finish();
+
+  // Records (the hot path when on; `line_addr` and `addr` are byte addresses).
+  void cell(Tick t, int agent, Addr line_addr, const char* state, const char* event, const char* actions,
+            const char* next, bool stall, std::uint32_t trace_line) {
+    Rec& r = push(t, Kind::Cell, agent);
+    r.addr = line_addr, r.a = state, r.b = event, r.c = actions, r.d = next, r.flag = stall, r.tline = trace_line;
+  }
+  // A place in the order of records made at one time: a record given it later sorts
+  // there (the bus's address phase, recorded once the snoopers have answered, goes
+  // before the cells they ran).
+  std::uint64_t mark() { return seq_++; }
+  // The bus orders a request (its address phase); supplier: a bus client, kMemory, or kNone.
+  void bus_address(Tick t, int client, const char* msg, Addr line_addr, int supplier, bool shared, std::uint64_t txn,
+                   std::uint64_t mark) {
+    Rec& r = push(t, Kind::BusAddress, -1);
+    r.seq = mark;
+    r.other = client, r.a = msg, r.addr = line_addr, r.supplier = supplier, r.flag = shared, r.value = txn;
+  }
+  // A data response (or a writeback / update) crosses the bus; to: a bus client or kMemory.
+  void bus_data(Tick t, int to, const char* msg, Addr line_addr, const std::uint8_t* data, int supplier,
+                bool exclusive, std::uint64_t txn) {
+    Rec& r = push(t, Kind::BusData, -1);
+    r.other = to, r.a = msg, r.addr = line_addr, r.supplier = supplier, r.flag = exclusive, r.value = txn;
+    r.data = keep(data);
+  }
+  // A directory network message leaves `src` (arrive = false) or reaches `dst`.
+  void net(Tick t, bool arrive, const char* type, int src, int dst, const char* vnet, Addr line_addr,
+           const std::uint8_t* data, int acks) {
+    Rec& r = push(t, arrive ? Kind::NetArrive : Kind::NetSend, -1);
+    r.other = src, r.supplier = dst, r.a = type, r.b = vnet, r.addr = line_addr, r.data = keep(data),
+    r.value = std::uint64_t(acks);
+  }
+  // A load binds its value, from the cache or by forwarding from the store buffer.
+  void load(Tick t, int agent, Addr a, unsigned size, std::uint64_t v, bool forwarded, std::uint32_t trace_line) {
+    Rec& r = push(t, Kind::Load, agent);
+    r.addr = a, r.size = size, r.value = v, r.flag = forwarded, r.tline = trace_line;
+  }
+  void store(Tick t, int agent, bool leave, Addr a, unsigned size, std::uint64_t v, std::uint32_t trace_line) {
+    Rec& r = push(t, leave ? Kind::StoreLeave : Kind::StoreEnter, agent);
+    r.addr = a, r.size = size, r.value = v, r.tline = trace_line;
+  }
+  void rmw(Tick t, int agent, Addr a, unsigned size, std::uint64_t old, std::uint64_t written, bool wrote,
+           std::uint32_t trace_line) {
+    Rec& r = push(t, Kind::Rmw, agent);
+    r.addr = a, r.size = size, r.value = old, r.value2 = written, r.flag = wrote, r.tline = trace_line;
+  }
+  void fence(Tick t, int agent, const char* what, std::uint32_t trace_line) {
+    Rec& r = push(t, Kind::Fence, agent);
+    r.a = what, r.tline = trace_line;
+  }
+  // The end of the run: a line a controller holds, in `state`, with its data (or null).
+  void final_line(Tick t, int agent, Addr line_addr, const char* state, const std::uint8_t* data) {
+    Rec& r = push(t, Kind::FinalLine, agent);
+    r.addr = line_addr, r.a = state, r.data = keep(data);
+  }
+  void final_registers(Tick t, int agent, const std::vector<std::string>& names, const std::vector<std::uint64_t>& v);
+
+  static constexpr int kMemory = -1;
+  static constexpr int kNone = -2;
+  static constexpr int kSharers = -3;  // an update's data goes to every sharer
+  void set_fabric_agent(int agent) { fabric_agent_ = agent; }
 
  private:
+  enum class Kind : std::uint8_t {
+    Cell, BusAddress, BusData, NetSend, NetArrive, Load, StoreEnter, StoreLeave, Rmw, Fence, FinalLine, FinalRegs
+  };
+  struct Rec {
+    Tick t;
+    std::uint64_t seq;  // emission order: ties in time keep it
+    Kind kind;
+    bool flag;
+    int agent, other, supplier;
+    const char *a, *b, *c, *d;
+    Addr addr;
+    std::uint64_t value, value2;
+    std::uint32_t tline, size;
+    std::int64_t data;  // offset into pool_, or -1
+  };
+  Rec& push(Tick t, Kind k, int agent) {
+    if (recs_.size() >= window_) flush(false);
+    recs_.emplace_back();
+    Rec& r = recs_.back();
+    r.t = t, r.seq = seq_++, r.kind = k, r.agent = agent, r.data = -1;
+    return r;
+  }
+  std::int64_t keep(const std::uint8_t* data) {
+    if (!data) return -1;
+    const std::int64_t at = std::int64_t(pool_.size());
+    pool_.insert(pool_.end(), data, data + line_size_);
+    return at;
+  }
+  void flush(bool all);
+  void write(const Rec& r);
+  const std::string& quoted(const char* s);  // s as a JSON string (escaped once)
+  const std::string& quoted_agent(int agent);
+
+  static constexpr std::size_t kWindow = 1 << 16;
   std::FILE* file_ = nullptr;
+  std::string path_;
+  unsigned line_size_ = 64;
+  std::vector<Rec> recs_;
+  std::size_t window_ = kWindow;
+  std::vector<std::uint8_t> pool_;
+  std::uint64_t seq_ = 0;
+  Tick written_until_ = 0;
+  struct Agent {
+    std::string name, kind;
+    const char* clock;
+    Tick period;
+    std::string quoted = {};
+  };
+  std::vector<Agent> agents_;
+  std::vector<int> bus_agent_, net_agent_;
+  std::unordered_map<Addr, std::string> symbols_;       // by symbol address: its name, as a JSON string
+  std::unordered_map<Addr, std::string> line_names_;    // by line address: the symbols on the line, joined
+  std::unordered_map<Addr, std::string> line_symbols_;  // ... as a JSON string
+  std::unordered_map<const char*, std::string> quoted_;
+  std::string out_;  // formatted lines not yet written
+  std::vector<std::string> regs_text_;                  // final_registers: the JSON object, made at the end
+  int fabric_agent_ = -1;  // the bus or the network: its clock stamps their records
 };
 
 }  // namespace cohsim

@@ -8,6 +8,7 @@
 
 #include "sim/base/error.hpp"
 #include "sim/cli/command.hpp"
+#include "sim/cli/view_page.hpp"
 #include "sim/config/config.hpp"
 #include "sim/system/provenance.hpp"
 #include "sim/system/system.hpp"
@@ -33,8 +34,8 @@ std::string interval_path_beside(const std::string& stats) {
 int run_run(const std::vector<std::string>& args) {
   CommandLine cl(
       "cohsim run CONFIG [--trace FILE] [--set KEY=VALUE]... [--stats FILE.json] [--seed N] "
-      "[--stats-schema] [--max-cycles N] [--events FILE.jsonl] [--stats-interval N [--stats-interval-file F]] "
-      "[--quiet]\n"
+      "[--stats-schema] [--max-cycles N] [--events FILE.jsonl] [--view PAGE.html] "
+      "[--stats-interval N [--stats-interval-file F]] [--quiet]\n"
       "       cohsim run --from-stats OLD.json [--stats FILE.json] [...]");
   cl.options()("trace,t", boost::program_options::value<std::string>(),
                "trace file (text, binary or din); default: the config's `trace`")(
@@ -51,7 +52,10 @@ int run_run(const std::vector<std::string>& args) {
       "rerun the run that wrote this --stats file, from its \"_provenance\" alone (configuration, seed, trace, "
       "max cycles); refused if the trace's size or hash changed")(
       "events", boost::program_options::value<std::string>(),
-      "write one JSON line per coherence state change to this file")("quiet,q", "print nothing but errors");
+      "write the event log (docs/event-log.md: JSON lines, schema 2) to this file")(
+      "view", boost::program_options::value<std::string>(),
+      "write the classroom view of the run (one HTML page; the log goes to --events, else beside the page)")(
+      "quiet,q", "print nothing but errors");
   cl.add_set();
   cl.positional("config", false);
   if (!cl.parse(args)) return 0;
@@ -74,6 +78,7 @@ int run_run(const std::vector<std::string>& args) {
   if (cl.has("seed")) cfg.set("seed", cl.str("seed"));
   if (cl.has("trace")) ro.trace = cl.input("trace");
   if (cl.has("events")) ro.events_path = cl.str("events");
+  if (cl.has("view") && ro.events_path.empty()) ro.events_path = cl.str("view") + ".events.jsonl";
   if (cl.has("max-cycles")) ro.max_cycles = cl.count("max-cycles");
   if (cl.has("stats-interval")) {
     ro.stats_interval = cl.count("stats-interval", 1);
@@ -87,6 +92,7 @@ int run_run(const std::vector<std::string>& args) {
   ro.progress = !quiet && isatty(2);
   System sys(cfg, ro);
   RunOutcome out = sys.run();
+  if (cl.has("view")) write_view_page(ro.events_path, cl.str("view"));
   if (cl.has("stats-schema") && !cl.has("stats")) throw UsageError("--stats-schema needs --stats FILE.json");
   if (cl.has("stats")) write_file(cl.str("stats"), sys.stats_json(cl.has("stats-schema")));
   if (!quiet) {

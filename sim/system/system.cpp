@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
@@ -407,7 +409,11 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   if (!m.table) throw std::logic_error("protocol " + protocol + " on a " + fabric + " passed validation");
   const bool directory = fabrics().value(fabric) == Fabric::Directory;
 
-  if (!opts.events_path.empty()) m.log.open(opts.events_path);
+  if (!opts.events_path.empty()) {
+    m.log.open(opts.events_path);
+    m.log.set_line_size(line);
+    for (const auto& [name, addr] : m.trace->symbols()) m.log.add_symbol(name, addr);
+  }
   if (cfg.flag("check")) m.checker = std::make_unique<Checker>(line);
 
   const unsigned nnodes = unsigned(cfg.integer("numa.nodes"));
@@ -472,8 +478,10 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     np.jitter = unsigned(cfg.integer("network.jitter"));
     np.seed = seed;
     m.net = std::make_unique<Network>("network", np);
+    m.net->set_log(&m.log);
   } else {
     m.bus = std::make_unique<SnoopBus>("bus", bp, below);
+    m.bus->set_log(&m.log);
   }
 
   const Lowering& isa = Lowering::for_isa(cfg.choice("isa"), cfg.flag("lse"));
@@ -521,6 +529,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
         std::make_unique<Core>(pp.name.c_str(), int(i), cp, std::move(stream), isa, m.caches.back().get(), nregs));
     m.caches.back()->set_listener(m.cores.back().get());
     m.cores.back()->set_observer(opts.observer);
+    m.cores.back()->set_log(&m.log);
     if (vm) {
       MmuParams mp;
       mp.name = pp.name;
@@ -564,6 +573,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     }
     m.net->build(endpoint_node);
   }
+
+  if (m.log.enabled()) write_log_header(protocol, fabric, trace_path);
 
   // Statistics.
   for (unsigned i = 0; i < ncores; ++i) {
@@ -707,6 +718,13 @@ RunOutcome System::run() {
   }
   out.cycles = finish / m.core_period;
   for (auto& c : m.caches) c->finish(finish);
+  if (m.log.enabled()) {
+    for (auto& c : m.caches) c->log_final(finish);
+    for (auto& d : m.directories) d->log_final(finish);
+    for (std::size_t i = 0; i < m.cores.size() && i < m.trace->threads(); ++i)
+      m.cores[i]->log_final(finish, m.trace->registers(unsigned(i)));
+    m.log.finish();
+  }
   for (auto& nm : m.nodes)
     if (nm.dram) nm.dram->finish(finish);
   m.total_cycles = out.cycles;
@@ -734,6 +752,41 @@ RunOutcome System::run() {
 }
 
 const ProtocolTable& System::protocol() const { return *impl_->table; }
+
+// The event log's header: what a reader needs to show the records (docs/event-log.md).
+void System::write_log_header(const std::string& protocol, const std::string& fabric, const std::string& trace_path) {
+  Impl& m = *impl_;
+  nlohmann::json h = nlohmann::json::object();
+  h["protocol"] = protocol;
+  h["fabric"] = fabric;
+  h["isa"] = m.cfg.choice("isa");
+  h["config"] = m.cfg.origin();
+  h["cores"] = m.cores.size();
+  h["trace"] = trace_path;
+  // The sets of the level that runs the protocol (a private L2, else the L1D): the view's set column.
+  const bool private_l2 = m.cfg.has_level("l2") && !m.cfg.flag("l2.shared");
+  h["cache_sets"] = geometry(m.cfg, private_l2 ? "l2" : "l1d").sets();
+  nlohmann::json tables = nlohmann::json::object();
+  tables["cache"] = nlohmann::json::parse(protocol_json(*m.table));
+  if (const ProtocolTable* home = m.directories.empty() ? nullptr : find_protocol(protocol, kHomeFabric))
+    tables["directory"] = nlohmann::json::parse(protocol_json(*home));
+  h["tables"] = std::move(tables);
+  nlohmann::json threads = nlohmann::json::array();
+  for (unsigned i = 0; i < m.trace->threads(); ++i) threads.push_back({{"core", "core" + std::to_string(i)}, {"registers", m.trace->registers(i)}});
+  h["threads"] = std::move(threads);
+  // The trace's text, for showing the line each core is at (text traces up to 1 MiB).
+  nlohmann::json lines = nlohmann::json::array();
+  if (std::string(m.trace->format()) == "text") {
+    std::ifstream f(trace_path);
+    f.seekg(0, std::ios::end);
+    if (f && f.tellg() < (1 << 20)) {
+      f.seekg(0);
+      for (std::string l; std::getline(f, l);) lines.push_back(l);
+    }
+  }
+  h["trace_text"] = std::move(lines);
+  m.log.write_header(h);
+}
 
 std::string System::dump() const {
   std::ostringstream o;

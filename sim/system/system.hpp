@@ -57,6 +57,7 @@ class System {
   std::string dump() const;     // every component's pending work
 
  private:
+  void write_log_header(const std::string& protocol, const std::string& fabric, const std::string& trace_path);
   struct Impl;
   std::unique_ptr<Impl> impl_;
   Stats stats_;

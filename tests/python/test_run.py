@@ -90,8 +90,10 @@ def test_max_cycles_and_events(small_trace, tmp_path):
     events = tmp_path / "ev.jsonl"
     r = cohsim.run(DEFAULT, small_trace, max_cycles=200, events=events)
     assert not r.completed and r.cycles <= 210
-    first = json.loads(events.read_text().splitlines()[0])
-    assert {"cycle", "component", "line", "old", "new"} <= first.keys()
+    lines = events.read_text().splitlines()
+    header, first = json.loads(lines[0]), json.loads(lines[1])
+    assert header["schema"] == 2 and header["kind"] == "header"
+    assert {"time_ps", "kind"} <= first.keys()
 
 
 def test_missing_trace_is_file_not_found():

@@ -1,0 +1,118 @@
+// The classroom view in a real browser (Debian's chromium, headless, driven by
+// playwright-core; no browser is ever downloaded): open a page generated for a
+// teaching trace, step forward N events, check the cache states and values shown
+// against the log (replayed here, independently of the page's own code), step back,
+// check again, take a screenshot; then time stepping on a 100,000-event page.
+// Usage: node view_test.js --cohsim build/cohsim --root SRC --out DIR
+"use strict";
+const {chromium} = require("playwright-core");
+const {execFileSync} = require("child_process");
+const fs = require("fs");
+const path = require("path");
+const os = require("os");
+
+const arg = k => { const i = process.argv.indexOf(k); return i > 0 ? process.argv[i + 1] : undefined; };
+const cohsim = arg("--cohsim"), root = arg("--root"), out = arg("--out") || fs.mkdtempSync(path.join(os.tmpdir(), "cohsim-view-"));
+fs.mkdirSync(out, {recursive: true});
+function fail(m) { console.error("FAIL: " + m); process.exit(1); }
+
+// The expected view after n events, computed from the log here.
+function expected(records, n) {
+  const st = {}, val = {};
+  for (let i = 0; i < n; i++) {
+    const r = records[i];
+    if (r.kind === "cell") st[r.agent + "|" + r.line] = r.next;
+    if (r.kind === "bus" && r.phase === "data" && r.data && r.dst !== "memory" && r.dst !== "sharers") val[r.dst + "|" + r.line] = r.data[0];
+  }
+  return {st, val};
+}
+
+async function shown(page) {
+  return page.evaluate(() => {
+    const rows = {};
+    for (const t of document.querySelectorAll("table[data-cache]"))
+      for (const tr of t.querySelectorAll("tr[data-line]"))
+        rows[t.dataset.cache + "|" + tr.dataset.line] = {state: tr.querySelector(".state").textContent, value: tr.querySelector(".value").textContent};
+    return {rows, caption: document.getElementById("caption").textContent, pos: window.cohsimView.pos};
+  });
+}
+
+function check(records, n, view, label) {
+  const {st, val} = expected(records, n);
+  for (const [k, s] of Object.entries(st)) {
+    if (s === "I") { if (view.rows[k]) fail(`${label}: ${k} is I in the log but shown ${view.rows[k].state}`); continue; }
+    if (!view.rows[k]) fail(`${label}: ${k} is ${s} in the log but not shown`);
+    if (view.rows[k].state !== s) fail(`${label}: ${k} is ${s} in the log, shown ${view.rows[k].state}`);
+  }
+  for (const k of Object.keys(view.rows)) if (!st[k] || st[k] === "I") fail(`${label}: ${k} shown but not held in the log`);
+  return Object.keys(st).filter(k => st[k] !== "I").length;
+}
+
+(async () => {
+  const events = path.join(out, "dragon.events.jsonl"), html = path.join(out, "dragon.html");
+  execFileSync(cohsim, ["run", path.join(root, "configs/classroom-msi.yaml"), "--trace", path.join(root, "traces/protocols/dragon_update.trace"),
+    "--set", "coherence.protocol=dragon", "--quiet", "--events", events, "--view", html]);
+  const size = fs.statSync(html).size;
+  if (size >= 2 * 1024 * 1024) fail(`page is ${size} bytes (limit 2 MB)`);
+  const records = fs.readFileSync(events, "utf8").trim().split("\n").slice(1).map(JSON.parse).filter(r => r.kind !== "final" && r.kind !== "final_registers");
+  // A fresh profile (--user-data-dir, which playwright passes for a persistent context).
+  const browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), "cohsim-chromium-")), {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+    viewport: {width: 1600, height: 1200},
+  });
+  const page = browser.pages()[0] || await browser.newPage();
+  const requests = [];
+  page.on("request", r => { if (!r.url().startsWith("file:")) requests.push(r.url()); });
+  const errors = [];
+  page.on("pageerror", e => errors.push(String(e)));
+  await page.goto("file://" + html);
+  if (errors.length) fail("page errors: " + errors.join("; "));
+  const N = Math.min(20, records.length);
+  for (let i = 0; i < N; i++) await page.keyboard.press("ArrowRight");
+  let v = await shown(page);
+  if (v.pos !== N) fail(`after ${N} steps the page is at event ${v.pos}`);
+  const held = check(records, N, v, `after ${N} events`);
+  if (held === 0) fail("no line held after " + N + " events: the test would prove nothing");
+  // The Dragon update: core1's copy holds 5 once the update's data has crossed the bus.
+  await page.keyboard.press("End");
+  v = await shown(page);
+  check(records, records.length, v, "at the end");
+  const c1 = Object.entries(v.rows).find(([k]) => k.startsWith("core1.l1d|"));
+  if (!c1 || !c1[1].value.startsWith("5")) fail("core1's copy of x does not show the updated value 5: " + JSON.stringify(c1));
+  await page.screenshot({path: path.join(out, "view_end.png")});
+  for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowLeft");
+  v = await shown(page);
+  if (v.pos !== records.length - 5) fail(`after 5 steps back the page is at ${v.pos}`);
+  check(records, records.length - 5, v, "after stepping back");
+  await page.evaluate(() => window.cohsimView.goto(N));
+  v = await shown(page);
+  check(records, N, v, `back at ${N}`);
+  await page.screenshot({path: path.join(out, "view.png")});
+  if (requests.length) fail("the page asked the network for " + requests.join(", "));
+
+  // Responsiveness: a 100,000-event page.
+  const bigTrace = path.join(out, "big.trace");
+  let t = "";
+  for (let th = 0; th < 4; th++) {
+    t += `thread ${th}\n`;
+    for (let i = 0; i < 2600; i++) t += (i % 3 ? `  load 0x${(0x100000 + ((i * 7 + th * 3) % 64) * 64).toString(16)}\n` : `  store 0x${(0x100000 + ((i * 5 + th) % 64) * 64).toString(16)} ${i}\n`);
+  }
+  fs.writeFileSync(bigTrace, t);
+  const bigEvents = path.join(out, "big.events.jsonl"), bigHtml = path.join(out, "big.html");
+  execFileSync(cohsim, ["run", path.join(root, "configs/classroom-msi.yaml"), "--trace", bigTrace, "--set", "cores=4", "--quiet", "--events", bigEvents, "--view", bigHtml]);
+  const t0 = Date.now();
+  await page.goto("file://" + bigHtml);
+  const count = await page.evaluate(() => window.cohsimView.count);
+  const load = Date.now() - t0;
+  if (count < 100000) fail(`the large page has only ${count} events`);
+  const t1 = Date.now();
+  for (const n of [count / 2, count - 1, 17, count / 3]) await page.evaluate(k => window.cohsimView.goto(Math.floor(k)), n);
+  for (let i = 0; i < 20; i++) await page.keyboard.press("ArrowLeft");
+  const stepMs = (Date.now() - t1) / 24;
+  console.log(`ok: dragon page ${size} bytes, ${records.length} events, checked at ${N}, end, end-5; ` +
+              `${count}-event page loads in ${load} ms, ${stepMs.toFixed(1)} ms per jump/step`);
+  if (stepMs > 500) fail(`stepping takes ${stepMs} ms on ${count} events`);
+  await browser.close();
+})().catch(e => fail(e.stack || String(e)));
