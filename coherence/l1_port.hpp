@@ -58,6 +58,9 @@ class L1Port {
   virtual unsigned line_size() const = 0;
   // Requests under way, for a deadlock report.
   virtual std::string dump_pending() const = 0;
+  // The event log: the trace line of the access the core is about to make (called only
+  // when the log is on).
+  virtual void set_trace_line(std::uint32_t line) = 0;
 };
 
 }  // namespace cohsim

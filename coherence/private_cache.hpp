@@ -105,7 +105,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
   void set_listener(CacheListener* l) { listener_ = l; }
   // The event log: the trace line of the access the core is making (cells of Load and
   // Store events carry it), and, at the end of a run, every line held and its state.
-  void set_trace_line(std::uint32_t l) { trace_line_ = l; }
+  void set_trace_line(std::uint32_t l) override { trace_line_ = l; }
   void log_final(Tick t) const;
   Permission permission(LineAddr line) const;  // for the checker
   const std::string& name() const { return p_.name; }

@@ -211,22 +211,6 @@ void SnoopBus::release(int client, Tick t) {
   else if (!busy_) schedule(edge(t));
 }
 
-void SnoopBus::memory_ready(std::uint64_t tag, Tick ready) {
-  if (p_.split) {
-    Txn& x = txns_[tag];
-    x.kind = Txn::Ready;
-    x.ready = ready;
-    schedule(edge(ready));
-    return;
-  }
-  const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
-  const Tick end = edge(ready) + data_phase;
-  awaiting_memory_ = false;
-  busy_until_ = end;
-  busy_ticks_ += end - grant_tick_;
-  schedule(end);
-}
-
 // Statistics (docs/stats.md), registered with coherence.fabric: bus.
 COHSIM_STAT(kStatTransactions, "bus.transactions", "count", "", "transactions granted the bus (address phases)");
 COHSIM_STAT(kStatMsgs, "bus.msgs.*", "count", "", "transactions by message (GetS, GetM, PutM, Upd)");

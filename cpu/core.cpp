@@ -204,7 +204,7 @@ void Core::start_youngest_load(Tick t, Tick& next) {
   }
   LoadEntry& e = lq_.at(i);
   ++ports_used_;
-  cache_->set_trace_line(e.line);
+  if (log_) cache_->set_trace_line(e.line);
   const Access a = cache_->access(t, e.addr, false, true);
   if (a.kind != Access::Blocked) e.accessed = true;
   if (a.kind == Access::Ready && in_order) {
@@ -237,7 +237,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
       const bool may = load_may_bind(i);
       if (!may && e.accessed) continue;
       ++ports_used_;
-      cache_->set_trace_line(e.line);
+      if (log_) cache_->set_trace_line(e.line);
       const Access a = cache_->access(t, e.addr, false, !e.accessed);
       if (a.kind != Access::Blocked) e.accessed = true;
       if (a.kind == Access::Ready && may) {
@@ -269,7 +269,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
       break;
     }
     ++ports_used_;
-    cache_->set_trace_line(e.line);
+    if (log_) cache_->set_trace_line(e.line);
     const Access a = cache_->access(t, e.addr, false, !e.accessed);
     if (a.kind != Access::Blocked) e.accessed = true;
     if (a.kind == Access::Ready && in_order) {
@@ -349,7 +349,7 @@ bool Core::drain_weak(Tick t, Tick& next) {
       return false;
     }
     ++ports_used_;
-    cache_->set_trace_line(s.line);
+    if (log_) cache_->set_trace_line(s.line);
     const Access a = cache_->access(t, s.addr, true, !s.accessed);
     if (a.kind != Access::Blocked) s.accessed = true;
     if (a.kind != Access::Ready) {
@@ -378,7 +378,7 @@ bool Core::drain_store(Tick t, Tick& next) {
     return false;
   }
   ++ports_used_;
-  cache_->set_trace_line(s.line);
+  if (log_) cache_->set_trace_line(s.line);
   const Access a = cache_->access(t, s.addr, true, !s.accessed);
   if (a.kind != Access::Blocked) s.accessed = true;
   if (a.kind != Access::Ready) {
@@ -783,7 +783,7 @@ bool Core::atomic_access(Tick t, bool write, Tick& next, Access& a) {
     return false;
   }
   ++ports_used_;
-  cache_->set_trace_line(op_.line);
+  if (log_) cache_->set_trace_line(op_.line);
   a = cache_->access(t, op_.addr, write, !rmw_accessed_, AccessKind::Rmw);
   if (a.kind != Access::Blocked) rmw_accessed_ = true;
   if (a.kind != Access::Ready) {

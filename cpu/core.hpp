@@ -25,6 +25,7 @@
 #include "sim/config/config.hpp"
 #include "cpu/ring.hpp"
 #include "cpu/trace/trace.hpp"
+#include "sim/base/event_log.hpp"
 #include "sim/base/fast_div.hpp"
 #include "sim/base/stats.hpp"
 #include "sim/base/wake.hpp"

@@ -47,6 +47,7 @@ class MockL1 final : public L1Port {
   void release(Tick) override {}
   unsigned line_size() const override { return 64; }
   std::string dump_pending() const override { return ""; }
+  void set_trace_line(std::uint32_t) override {}
 };
 
 class Ops final : public ThreadStream {
