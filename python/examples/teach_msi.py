@@ -37,13 +37,15 @@ def main():
         cfg.set("coherence.protocol", "msi")
         r = cohsim.run(cfg, trace, events=events)
         with open(events) as f:
-            changes = [json.loads(line) for line in f]
+            records = [json.loads(line) for line in f]
+    # The event log (docs/event-log.md, schema 2): the table cells that changed a state.
+    changes = [e for e in records if e.get("kind") == "cell" and not e.get("stall") and e["next"] != e["state"]]
 
-    print("Every state change of the line, in order (core cycles):\n")
+    print("Every state change of the line, in order (core cycles of the cache's core):\n")
     print(f"{'cycle':>6}  {'cache':<10} {'old':>6} -> {'new':<6} because of")
     for e in changes:
-        note = "   <- invalidated by the other core's GetM" if e["new"] == "I" and e["cause"] == "Other-GetM" else ""
-        print(f"{e['cycle']:>6}  {e['component']:<10} {e['old']:>6} -> {e['new']:<6} {e['cause']}{note}")
+        note = "   <- invalidated by the other core's GetM" if e["next"] == "I" and e["event"] == "Other-GetM" else ""
+        print(f"{e['core_cycle']:>6}  {e['agent']:<10} {e['state']:>6} -> {e['next']:<6} {e['event']}{note}")
 
     s = r.stats
     print("\nWhat the statistics count:")

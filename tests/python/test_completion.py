@@ -50,7 +50,8 @@ def test_options_are_the_commands_own(script, path):
 
 
 def test_run_option_prefix(script):
-    assert complete(script, "run", "configs/default.yaml", "--st") == ["--stats", "--stats-schema"]
+    assert complete(script, "run", "configs/default.yaml", "--st") == [
+        "--stats", "--stats-interval", "--stats-interval-file", "--stats-schema"]
 
 
 def test_config_keys_after_set(script):
