@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -54,7 +55,7 @@ int run_run(const std::vector<std::string>& args) {
       "events", boost::program_options::value<std::string>(),
       "write the event log (docs/event-log.md: JSON lines, schema 2) to this file")(
       "view", boost::program_options::value<std::string>(),
-      "write the classroom view of the run (one HTML page; the log goes to --events, else beside the page)")(
+      "write the classroom view of the run (one HTML page; the log also goes to --events if given)")(
       "quiet,q", "print nothing but errors");
   cl.add_set();
   cl.positional("config", false);
@@ -78,7 +79,22 @@ int run_run(const std::vector<std::string>& args) {
   if (cl.has("seed")) cfg.set("seed", cl.str("seed"));
   if (cl.has("trace")) ro.trace = cl.input("trace");
   if (cl.has("events")) ro.events_path = cl.str("events");
-  if (cl.has("view") && ro.events_path.empty()) ro.events_path = cl.str("view") + ".events.jsonl";
+  // --view without --events: the log goes to a private temporary file, removed when the
+  // page is written (or the run fails), never to a name the user did not give.
+  struct TempLog {
+    std::string path;
+    ~TempLog() {
+      if (!path.empty()) std::remove(path.c_str());
+    }
+  } temp_log;
+  if (cl.has("view") && ro.events_path.empty()) {
+    const char* dir = std::getenv("TMPDIR");
+    std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/cohsim-view-XXXXXX";
+    const int fd = mkstemp(tmpl.data());
+    if (fd < 0) throw UserError("--view: cannot create a temporary file for the event log in " + tmpl.substr(0, tmpl.rfind('/')));
+    close(fd);
+    temp_log.path = ro.events_path = tmpl;
+  }
   if (cl.has("max-cycles")) ro.max_cycles = cl.count("max-cycles");
   if (cl.has("stats-interval")) {
     ro.stats_interval = cl.count("stats-interval", 1);

@@ -1,0 +1,29 @@
+"""`cohsim run --view` writes the page it was asked for and nothing else."""
+import os
+import subprocess
+
+from conftest import BUILD, repo
+
+
+def test_view_without_events_writes_only_the_page(tmp_path):
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    env = dict(os.environ, TMPDIR=str(tmp), SYSTEMC_DISABLE_COPYRIGHT_MESSAGE="1")
+    r = subprocess.run([os.path.join(BUILD, "cohsim"), "run", repo("configs", "classroom-msi.yaml"), "--trace",
+                        repo("traces", "mp.trace"), "--quiet", "--view", "page.html"],
+                       cwd=work, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert sorted(os.listdir(work)) == ["page.html"]
+    assert os.listdir(tmp) == []  # the temporary event log is gone
+    page = (work / "page.html").read_text()
+    assert page.lstrip().lower().startswith("<!doctype html") and '"schema":2' in page.replace(" ", "")
+
+
+def test_view_with_events_keeps_the_log(tmp_path):
+    r = subprocess.run([os.path.join(BUILD, "cohsim"), "run", repo("configs", "classroom-msi.yaml"), "--trace",
+                        repo("traces", "mp.trace"), "--quiet", "--events", "run.jsonl", "--view", "page.html"],
+                       cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert sorted(os.listdir(tmp_path)) == ["page.html", "run.jsonl"]
