@@ -5,6 +5,14 @@
 #include <map>
 #include <sstream>
 #include <stdexcept>
+#include <cerrno>
+#include <cstdlib>
+#include <tuple>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -299,19 +307,138 @@ std::string ProtocolTable::to_csv() const {
   return o.str();
 }
 
+namespace {
+
+std::string html_escape(const std::string& s) {
+  std::string o;
+  o.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+std::string dot_escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '"' || c == '\\') o += '\\';
+    o += c;
+  }
+  return o;
+}
+
+// What a cell does, in words: the hover text of the HTML table.
+std::string cell_hover(const ProtocolTable& t, std::uint8_t s, Event e) {
+  const Cell& c = t.cell(s, e);
+  const std::string& st = t.states()[s].name;
+  const std::string ev = std::string(name(e)) + " (" + describe(e) + ")";
+  if (c.kind == CellKind::Impossible) return "In " + st + ", " + ev + " cannot happen: " + c.why + ".";
+  if (c.kind == CellKind::Stall)
+    return "In " + st + ", " + ev + " stalls: it waits until the line leaves " + st + ", then is handled there.";
+  std::string o = "In " + st + ", on " + ev + ": ";
+  if (c.num_actions == 0) o += "no action";
+  for (int i = 0; i < c.num_actions; ++i) o += (i ? "; " : "") + std::string(describe(c.actions[std::size_t(i)]));
+  const StateInfo& next = t.states()[c.next];
+  o += c.next == s ? "; the line stays in " + st + "." : "; then " + next.name + ": " + next.description + ".";
+  return o;
+}
+
+// The short form of an action on a diagram's edge ("Load/GetS").
+const char* edge_action(Action a) {
+  static const char* n[] = {"",         "GetS",     "GetM",      "PutM",     "Data",        "WB",
+                            "hit",      "hit",      "Upd",       "apply",    "own data",    "defer Data",
+                            "defer WB", "PutS",     "PutE",      "PutO",     "Data",        "Inv-Ack",
+                            "Data",     "Data-Excl", "Fwd-GetS", "Fwd-GetM", "Inv",         "AckCount",
+                            "Put-Ack",  "+sharer",  "+sharer",   "-sharer",  "no sharers",  "owner",
+                            "no owner", "mem"};
+  static_assert(sizeof(n) / sizeof(n[0]) == int(Action::kCount), "a short name per action");
+  return n[int(a)];
+}
+
+std::string edge_label(const ProtocolTable& t, std::uint8_t s, Event e) {
+  const Cell& c = t.cell(s, e);
+  std::string acts;
+  for (int i = 0; i < c.num_actions; ++i) {
+    const std::string a = edge_action(c.actions[std::size_t(i)]);
+    if (a.empty() || acts.find(a) != std::string::npos) continue;
+    acts += (acts.empty() ? "" : ",") + a;
+  }
+  return std::string(name(e)) + (acts.empty() ? "" : "/" + acts);
+}
+
+// Events that come from the core itself (drawn solid); the rest arrive from the
+// fabric: snooped requests, forwarded requests, invalidations (drawn dashed).
+bool core_side(Event e) { return e == Event::Load || e == Event::Store || e == Event::Replacement; }
+
+}  // namespace
+
+const char* describe(Event e) {
+  static const char* d[] = {
+      "the core reads the line",
+      "the core writes the line (a store leaving the store buffer, or an atomic)",
+      "the line is chosen as a victim",
+      "our own GetS is ordered on the bus",
+      "our own GetM is ordered on the bus",
+      "our own PutM is ordered on the bus",
+      "our own update is ordered; other caches share the line",
+      "our own update is ordered and no other cache holds the line any more",
+      "another cache's GetS is ordered on the bus",
+      "another cache's GetM is ordered on the bus",
+      "another cache's PutM is ordered on the bus",
+      "another cache's update is ordered: the new data comes with it",
+      "the data for our request arrives; other caches share the line",
+      "the data for our request arrives and no other cache holds the line",
+      "the directory forwards another cache's GetS to us, the owner",
+      "the directory forwards another cache's GetM to us, the owner",
+      "the directory invalidates our shared copy for a writer",
+      "the directory has taken our Put",
+      "data for our request, with no invalidation acks to wait for",
+      "data for our request, with acks still to come from the sharers",
+      "a sharer acknowledges an invalidation for our GetM (not the last one)",
+      "the last invalidation ack we wait for",
+      "the directory answers our owner upgrade: no sharers to wait for",
+      "the directory answers our owner upgrade: acks from sharers to wait for",
+      "a GetS from a cache reaches the directory",
+      "a GetM from a cache that is not the owner",
+      "a GetM from the owner itself (an O->M upgrade)",
+      "a PutS, and other sharers remain",
+      "a PutS from the last sharer",
+      "a PutM with data from the owner",
+      "a PutE (clean, no data) from the owner",
+      "a PutO with data from the owner",
+      "a Put from a cache that is no longer the owner",
+      "the old owner's copy of the line, after a forwarded GetS"};
+  static_assert(sizeof(d) / sizeof(d[0]) == kNumEvents, "a description per event");
+  return d[int(e)];
+}
+
 std::string ProtocolTable::to_html() const {
   std::ostringstream o;
-  o << "<table class=\"cohsim-protocol\">\n<caption>" << name_ << " (" << fabric_ << "): " << description_
-    << "</caption>\n<tr><th>state</th>";
-  for (Event e : events_) o << "<th>" << cohsim::name(e) << "</th>";
+  o << "<table class=\"cohsim-protocol\">\n<caption>" << html_escape(name_) << " (" << html_escape(fabric_)
+    << "): " << html_escape(description_) << "</caption>\n<tr><th>state</th>";
+  for (Event e : events_) o << "<th title=\"" << html_escape(describe(e)) << "\">" << cohsim::name(e) << "</th>";
   o << "</tr>\n";
   for (std::size_t st = 0; st < states_.size(); ++st) {
-    o << "<tr><th title=\"" << states_[st].description << "\">" << states_[st].name << "</th>";
+    const StateInfo& info = states_[st];
+    o << "<tr class=\"" << (info.stable ? "stable" : "transient") << "\"><th title=\""
+      << html_escape(info.description) << (info.stable ? "" : " (transient)") << "\">" << html_escape(info.name)
+      << "</th>";
     for (Event e : events_) {
       const Cell& c = cell(std::uint8_t(st), e);
-      const char* cls = c.kind == CellKind::Stall ? "stall" : c.kind == CellKind::Do ? "do" : "impossible";
-      o << "<td class=\"" << cls << "\"" << (c.why.empty() ? "" : " title=\"" + c.why + "\"") << ">"
-        << cell_text(*this, std::uint8_t(st), e) << "</td>";
+      std::string cls = c.kind == CellKind::Stall ? "stall" : c.kind == CellKind::Impossible ? "impossible" : "do";
+      if (c.kind == CellKind::Do) {
+        if (c.next == st) cls += " same";
+        else if (!states_[c.next].stable) cls += " to-transient";
+        else cls += " to-stable";
+      }
+      o << "<td class=\"" << cls << "\" title=\"" << html_escape(cell_hover(*this, std::uint8_t(st), e)) << "\">"
+        << html_escape(cell_text(*this, std::uint8_t(st), e)) << "</td>";
     }
     o << "</tr>\n";
   }
@@ -319,41 +446,107 @@ std::string ProtocolTable::to_html() const {
   return o.str();
 }
 
-std::string ProtocolTable::to_dot() const {
-  // Follow each (stable state, core or bus event) through transient states until
-  // a stable state is reached again, collecting the events on the way.
+std::string protocol_html_page(const std::vector<const ProtocolTable*>& tables) {
   std::ostringstream o;
-  o << "digraph \"" << name_ << "\" {\n  rankdir=LR;\n  node [shape=circle];\n";
+  std::string title;
+  for (const ProtocolTable* t : tables) title += (title.empty() ? "" : " + ") + t->name() + " (" + t->fabric() + ")";
+  o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" << html_escape(title)
+    << " - cohsim protocol table</title>\n"
+       "<style>\n"
+       "body { font-family: system-ui, sans-serif; font-size: 18px; margin: 1.5em; color: #1a1a1a; }\n"
+       "table.cohsim-protocol { border-collapse: collapse; margin: 1em 0 2em; }\n"
+       "table.cohsim-protocol caption { text-align: left; font-size: 1.2em; font-weight: 600; padding: 0.4em 0; }\n"
+       "table.cohsim-protocol th, table.cohsim-protocol td { border: 1px solid #999; padding: 0.3em 0.5em; "
+       "font-size: 0.9em; }\n"
+       "table.cohsim-protocol th { background: #eef0f4; }\n"
+       "tr.transient th { background: #fff4d6; font-style: italic; }\n"
+       "td.do.to-stable { background: #d9f2d9; }\n"
+       "td.do.to-transient { background: #d6e6ff; }\n"
+       "td.do.same { background: #ffffff; }\n"
+       "td.stall { background: #f8c9c9; color: #8a0000; font-weight: 600; text-align: center; }\n"
+       "td.impossible { background: repeating-linear-gradient(45deg, #e4e4e4, #e4e4e4 4px, #f4f4f4 4px, "
+       "#f4f4f4 8px); }\n"
+       "td[title]:hover, th[title]:hover { outline: 2px solid #333; cursor: help; }\n"
+       ".legend span { display: inline-block; border: 1px solid #999; padding: 0.2em 0.6em; margin: 0 0.4em "
+       "0.4em 0; }\n"
+       "</style>\n</head>\n<body>\n<h1>"
+    << html_escape(title)
+    << "</h1>\n"
+       "<p class=\"legend\">"
+       "<span class=\"do to-stable\" style=\"background:#d9f2d9\">actions /next stable state</span>"
+       "<span class=\"do to-transient\" style=\"background:#d6e6ff\">actions /next transient state</span>"
+       "<span class=\"do same\">actions, state unchanged</span>"
+       "<span class=\"stall\" style=\"background:#f8c9c9;color:#8a0000\">stall: the event waits</span>"
+       "<span class=\"impossible\" style=\"background:#e4e4e4\">cannot happen</span>"
+       "<span style=\"background:#fff4d6;font-style:italic\">transient state (row)</span></p>\n"
+       "<p>Rows are the line's states, columns the events a controller reacts to. Hover over a cell for what it "
+       "does, over a state or an event for its meaning, over an empty cell for why it cannot happen. This is "
+       "the table the simulator executes (<code>cohsim protocol show</code>).</p>\n";
+  for (const ProtocolTable* t : tables) o << t->to_html();
+  o << "</body>\n</html>\n";
+  return o.str();
+}
+
+std::string ProtocolTable::to_dot() const {
+  // Every stable state, and every event handled in it: to the stable state it leads
+  // to, through the transient states it passes (our own request being ordered, our
+  // data arriving), folded into the edge. Core events solid, fabric events dashed.
+  std::ostringstream o;
+  const bool home = fabric_ == kHomeFabric;
+  o << "digraph \"" << dot_escape(name_) << "\" {\n  rankdir=LR;\n  node [shape=circle, fontname=\"Helvetica\"];\n"
+    << "  edge [fontname=\"Helvetica\", fontsize=10];\n"
+    << "  label=\"" << dot_escape(name_ + " (" + fabric_ + ")")
+    << (home ? "\\nevery edge is a message reaching the directory"
+             : "\\nsolid: the core's own events (Load, Store, Replacement)\\ndashed: events from the fabric "
+               "(other caches' requests, forwards, invalidations)")
+    << "\";\n  labelloc=t;\n";
   for (auto& st : states_)
-    if (st.stable) o << "  \"" << st.name << "\";\n";
-  std::map<std::pair<std::string, std::string>, std::vector<std::string>> edges;
+    if (st.stable) o << "  \"" << dot_escape(st.name) << "\" [tooltip=\"" << dot_escape(st.description) << "\"];\n";
+  // (from, to, dashed) -> labels, in the order met
+  std::map<std::tuple<std::string, std::string, bool>, std::vector<std::string>> edges;
+  std::vector<std::tuple<std::string, std::string, bool>> order;
+  auto add = [&](const std::string& from, const std::string& to, bool dashed, const std::string& label) {
+    auto k = std::make_tuple(from, to, dashed);
+    auto& v = edges[k];
+    if (v.empty()) order.push_back(k);
+    if (std::find(v.begin(), v.end(), label) == v.end()) v.push_back(label);
+  };
   for (std::size_t st = 0; st < states_.size(); ++st) {
     if (!states_[st].stable) continue;
     for (Event e : events_) {
       const Cell& c = cell(std::uint8_t(st), e);
-      if (c.kind != CellKind::Do || c.next == st) continue;
-      // Every way out of the transient states it passes through, by our own
-      // request being ordered and our data arriving.
-      std::function<void(std::uint8_t, const std::string&, int)> walk = [&](std::uint8_t at, const std::string& label,
-                                                                            int depth) {
+      if (c.kind != CellKind::Do) continue;
+      // An invalid line that ignores what it sees on the fabric draws nothing.
+      if (st == 0 && c.next == 0 && c.num_actions == 0) continue;
+      const bool dashed = !home && !core_side(e);
+      const std::string label = edge_label(*this, std::uint8_t(st), e);
+      if (states_[c.next].stable) {
+        add(states_[st].name, states_[c.next].name, dashed, label);
+        continue;
+      }
+      // Every way out of the transient states it passes through, by our own request
+      // being ordered and our data (or acks) arriving: the last of those events says
+      // which stable state is reached ("Load/GetS (Data-Excl)").
+      std::function<void(std::uint8_t, Event, int)> walk = [&](std::uint8_t at, Event last, int depth) {
         if (states_[at].stable) {
-          if (at != st) edges[{states_[st].name, states_[at].name}].push_back(label);
+          add(states_[st].name, states_[at].name, dashed, label + " (" + cohsim::name(last) + ")");
           return;
         }
         if (depth > 6) return;
         for (Event f : events_) {
           if (!is_own(f) && !is_completion(f)) continue;
           const Cell& d = cell(at, f);
-          if (d.kind == CellKind::Do && d.next != at) walk(d.next, label + ", " + cohsim::name(f), depth + 1);
+          if (d.kind == CellKind::Do && d.next != at) walk(d.next, f, depth + 1);
         }
       };
-      walk(c.next, cohsim::name(e), 0);
+      walk(c.next, e, 0);
     }
   }
-  for (auto& [k, labels] : edges) {
+  for (auto& k : order) {
     std::string l;
-    for (auto& x : labels) l += (l.empty() ? "" : "\\n") + x;
-    o << "  \"" << k.first << "\" -> \"" << k.second << "\" [label=\"" << l << "\"];\n";
+    for (auto& x : edges[k]) l += (l.empty() ? "" : "\\n") + dot_escape(x);
+    o << "  \"" << dot_escape(std::get<0>(k)) << "\" -> \"" << dot_escape(std::get<1>(k)) << "\" [label=\"" << l
+      << "\"" << (std::get<2>(k) ? ", style=dashed" : "") << "];\n";
   }
   o << "}\n";
   return o.str();
@@ -391,7 +584,17 @@ std::string show_protocol(const std::string& name, const std::string& fabric_in,
   if (home_only && fabric != "directory") throw UserError("only a directory has a home table: use fabric directory");
   const ProtocolTable* t = find_protocol(name, home_only ? kHomeFabric : fabric);
   if (!t) throw UserError(no_such_protocol(name, fabric));
+  static const char* kFormats = "valid formats are text, md, csv, html, dot, svg, png";
+  if (format != "text" && format != "md" && format != "csv" && format != "html" && format != "dot" &&
+      format != "svg" && format != "png")
+    throw UserError("format '" + format + "': " + kFormats);
   const bool both = !home_only && fabric == "directory" && (format == "text" || format == "md" || format == "html");
+  if (format == "html") {
+    std::vector<const ProtocolTable*> shown{t};
+    if (both) shown.push_back(find_protocol(name, kHomeFabric));
+    return protocol_html_page(shown);
+  }
+  if (format == "svg" || format == "png") return render_graphviz(t->to_dot(), format);
   std::string out;
   for (const ProtocolTable* x : {t, both ? find_protocol(name, kHomeFabric) : nullptr}) {
     if (!x) continue;
@@ -399,10 +602,86 @@ std::string show_protocol(const std::string& name, const std::string& fabric_in,
     if (format == "text") out += x->to_text();
     else if (format == "md") out += x->to_markdown();
     else if (format == "csv") out += x->to_csv();
-    else if (format == "html") out += x->to_html();
-    else if (format == "dot") out += x->to_dot();
-    else throw UserError("format '" + format + "': valid formats are text, md, csv, html, dot");
+    else out += x->to_dot();
   }
+  return out;
+}
+
+std::string render_graphviz(const std::string& dot, const std::string& format) {
+  // Graphviz's `dot` reads the graph from a private temporary file and writes the
+  // image to a pipe; nothing is written where the user did not ask.
+  std::string dot_path;
+  if (const char* path = std::getenv("PATH")) {
+    std::string dirs = path;
+    for (std::size_t b = 0; b <= dirs.size();) {
+      std::size_t e = dirs.find(':', b);
+      if (e == std::string::npos) e = dirs.size();
+      const std::string cand = (e > b ? dirs.substr(b, e - b) : std::string(".")) + "/dot";
+      if (access(cand.c_str(), X_OK) == 0) {
+        dot_path = cand;
+        break;
+      }
+      b = e + 1;
+    }
+  }
+  if (dot_path.empty())
+    throw UserError("--format " + format +
+                    " needs Graphviz's `dot` program, which is not installed: install the Debian package graphviz "
+                    "(apt-get install graphviz), or use --format dot and render it elsewhere");
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::string tmpl = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/cohsim-protocol-XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  const int fd = mkstemp(name.data());
+  if (fd < 0) throw UserError("cannot create a temporary file in " + tmpl.substr(0, tmpl.rfind('/')));
+  const std::string in_path = name.data();
+  struct Remove {
+    std::string p;
+    ~Remove() { unlink(p.c_str()); }
+  } remove_tmp{in_path};
+  for (std::size_t off = 0; off < dot.size();) {
+    const ssize_t n = write(fd, dot.data() + off, dot.size() - off);
+    if (n <= 0) {
+      close(fd);
+      throw UserError("cannot write the temporary file " + in_path);
+    }
+    off += std::size_t(n);
+  }
+  close(fd);
+  int pipefd[2];
+  if (pipe(pipefd) != 0) throw UserError("cannot run Graphviz: no pipe");
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+  posix_spawn_file_actions_addclose(&fa, pipefd[0]);
+  posix_spawn_file_actions_addclose(&fa, pipefd[1]);
+  const std::string tflag = "-T" + format;
+  std::vector<char*> argv{const_cast<char*>("dot"), const_cast<char*>(tflag.c_str()),
+                          const_cast<char*>(in_path.c_str()), nullptr};
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, dot_path.c_str(), &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  close(pipefd[1]);
+  if (rc != 0) {
+    close(pipefd[0]);
+    throw UserError("cannot run " + dot_path);
+  }
+  std::string out;
+  char buf[65536];
+  for (ssize_t n; (n = read(pipefd[0], buf, sizeof buf)) != 0;) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    out.append(buf, std::size_t(n));
+  }
+  close(pipefd[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || out.empty())
+    throw UserError(dot_path + " -T" + format + " failed (exit status " +
+                    std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
   return out;
 }
 

@@ -54,6 +54,7 @@ enum class Event : std::uint8_t {
 };
 constexpr int kNumEvents = int(Event::kCount);
 const char* name(Event e);
+const char* describe(Event e);  // one line: what the event is
 inline bool is_own(Event e) { return e >= Event::OwnGetS && e <= Event::OwnUpdAlone; }
 inline bool is_other(Event e) { return e >= Event::OtherGetS && e <= Event::OtherUpd; }
 inline bool is_data(Event e) {
@@ -198,7 +199,7 @@ inline constexpr const char* kHomeFabric = "directory-home";
 // and where the name runs if it runs elsewhere.
 std::string no_such_protocol(const std::string& name, const std::string& fabric);
 // What `cohsim protocol show` prints (and Python's protocol_table returns): the
-// table in `format` (text, md, csv, html, dot). On a directory, text, md and html
+// table in `format` (text, md, csv, html: a whole page, dot, svg/png: Graphviz). On a directory, text, md and html
 // show the caches' table and then the home's; csv and dot the caches'. `home_only`
 // (or the fabric "directory-home") shows only the home's. UserError on a bad name,
 // fabric or format.
@@ -208,6 +209,11 @@ std::string no_such_protocol(const std::string& name, const std::string& fabric)
 std::string protocol_json(const ProtocolTable& t);
 std::string show_protocol(const std::string& name, const std::string& fabric, const std::string& format,
                           bool home_only);
+// A complete, styled HTML page (legend, hover text on every cell) of the tables.
+std::string protocol_html_page(const std::vector<const ProtocolTable*>& tables);
+// Graphviz's `dot` run on a graph: the image as `format` (svg, png). UserError
+// naming the Debian package when Graphviz is not installed.
+std::string render_graphviz(const std::string& dot, const std::string& format);
 
 #define COHSIM_REGISTER_PROTOCOL(VAR)                       \
   static const bool cohsim_registered_protocol_##VAR = [] { \

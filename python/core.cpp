@@ -173,9 +173,11 @@ std::string run_stress_json(const Config& cfg, std::uint64_t ops, std::uint64_t 
   }
 }
 
-std::string protocol_table(const std::string& name, const std::string& fabric, const std::string& format) {
+py::object protocol_table(const std::string& name, const std::string& fabric, const std::string& format) {
   try {
-    return show_protocol(name, fabric, format, false);  // what `cohsim protocol show` prints
+    std::string out = show_protocol(name, fabric, format, false);  // what `cohsim protocol show` prints
+    if (format == "png") return py::bytes(out);                      // an image
+    return py::str(out);
   } catch (const UserError& e) {
     raise(errors().user, e.what());
   }

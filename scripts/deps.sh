@@ -6,7 +6,8 @@ packages=(g++ cmake ninja-build pkg-config libsystemc-dev libyaml-cpp-dev
           libboost-program-options-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev clang clang-14 libclang-rt-14-dev
           pybind11-dev python3-dev python3-numpy python3-pandas python3-matplotlib
           python3-distributed python3-pytest python3-pip python3-setuptools python3-wheel
-          chromium)  # the classroom view's browser test (tests/browser/)
+          chromium   # the classroom view's browser test (tests/browser/)
+          graphviz)  # protocol show --format svg/png
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

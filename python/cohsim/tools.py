@@ -37,10 +37,12 @@ def fabric_choices():
 
 def protocol_table(name, fabric="bus", format="text"):
     """The table the simulator executes for a protocol (``cohsim protocol show``):
-    ``format`` is ``"text"``, ``"md"`` (markdown), ``"csv"``, ``"html"``, ``"dot"``
-    (Graphviz: the stable states and the transitions between them) or ``"pandas"`` (a
-    DataFrame of the csv: state, event, kind, actions, next). An unknown protocol
-    raises :class:`cohsim.UserError` with the valid names."""
+    ``format`` is ``"text"``, ``"md"`` (markdown), ``"csv"``, ``"html"`` (a whole styled
+    page), ``"dot"`` (Graphviz: the stable states and the transitions between them),
+    ``"svg"`` (a str) or ``"png"`` (bytes), drawn by Graphviz's ``dot`` (Debian package
+    graphviz), or ``"pandas"`` (a DataFrame of the csv: state, event, kind, actions,
+    next). An unknown protocol or format raises :class:`cohsim.UserError` with the
+    valid choices."""
     if format == "pandas":
         import pandas as pd
 

@@ -1,5 +1,8 @@
 // `cohsim protocol list|show`.
+#include <fstream>
 #include <iostream>
+
+#include <unistd.h>
 
 #include "coherence/protocol.hpp"
 #include "sim/base/error.hpp"
@@ -14,7 +17,7 @@ namespace {
 int run_protocol(const std::vector<std::string>& args) {
   const char* kForms =
       "cohsim protocol list\n       cohsim protocol show NAME [--fabric bus|directory] [--bus atomic|split] "
-      "[--home] [--format text|md|csv|html|dot]";
+      "[--home] [--format text|md|csv|html|dot|svg|png] [-o FILE]";
   if (args.empty()) throw UsageError(std::string("missing a protocol command (list, show)\nusage: ") + kForms);
   const std::string sub = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
@@ -35,7 +38,7 @@ int run_protocol(const std::vector<std::string>& args) {
   }
   CommandLine cl(
       "cohsim protocol show NAME [--fabric bus|directory] [--bus atomic|split] [--home] "
-      "[--format text|md|csv|html|dot]",
+      "[--format text|md|csv|html|dot|svg|png] [-o FILE]",
                  "Prints a protocol's table as the simulator executes it.");
   cl.options()("fabric", po::value<std::string>()->default_value("bus"), "bus, directory (or directory-home = --home)")(
       "bus", po::value<std::string>()->default_value("atomic"),
@@ -44,7 +47,10 @@ int run_protocol(const std::vector<std::string>& args) {
       "home",
       "with --fabric directory: only the directory's (home's) table; without it text, md and html "
       "print the caches' table and then the directory's, csv and dot the caches'")(
-      "format", po::value<std::string>()->default_value("text"), "text, md, csv, html or dot (Graphviz)");
+      "format", po::value<std::string>()->default_value("text"),
+      "text, md, csv, html (a whole styled page), dot (Graphviz source), svg or png (drawn by Graphviz's dot, "
+      "Debian package graphviz)")("output,o", po::value<std::string>(),
+                                 "write to FILE instead of standard output (png needs it on a terminal)");
   cl.positional("name");
   if (!cl.parse(rest)) return 0;
   const std::string bus = cl.str("bus");
@@ -54,7 +60,19 @@ int run_protocol(const std::vector<std::string>& args) {
     if (fabric != "bus" && fabric != kSplitBusFabric) throw UsageError("--bus split needs --fabric bus");
     fabric = kSplitBusFabric;
   }
-  std::cout << show_protocol(cl.str("name"), fabric, cl.str("format"), cl.has("home"));
+  const std::string format = cl.str("format");
+  if (format == "png" && !cl.has("output") && isatty(1))
+    throw UsageError("--format png writes an image: give a file with -o FILE.png (or redirect the output)");
+  const std::string out = show_protocol(cl.str("name"), fabric, format, cl.has("home"));
+  if (cl.has("output")) {
+    const std::string path = cl.str("output");
+    std::ofstream f(path, std::ios::binary);
+    if (!f) throw UserError(path + ": cannot write the table");
+    f << out;
+    if (!f) throw UserError(path + ": write failed");
+  } else {
+    std::cout << out;
+  }
   return 0;
 }
 

@@ -29,9 +29,20 @@ def test_protocol_table_as_pandas_and_errors():
     with pytest.raises(cohsim.UserError) as e:
         cohsim.protocol_table("mso")
     assert str(e.value) == cli("protocol", "show", "mso", check=False).stderr.removeprefix("cohsim: error: ").rstrip()
-    with pytest.raises(cohsim.UserError, match="valid formats are text, md, csv, html, dot"):
-        cohsim.protocol_table("msi", format="svg")
+    with pytest.raises(cohsim.UserError, match="valid formats are text, md, csv, html, dot, svg, png"):
+        cohsim.protocol_table("msi", format="jpeg")
     assert '"I" -> "S"' in cohsim.protocol_table("msi", format="dot")
+    assert cohsim.protocol_table("msi", format="html").startswith("<!DOCTYPE html>")
+
+
+def test_protocol_pictures(tmp_path):
+    svg = cohsim.protocol_table("moesi", format="svg")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    png = cohsim.protocol_table("moesi", format="png")
+    assert isinstance(png, bytes) and png[:8] == b"\x89PNG\r\n\x1a\n"
+    out = tmp_path / "moesi.png"
+    cli("protocol", "show", "moesi", "--format", "png", "-o", str(out))
+    assert out.read_bytes() == png
 
 
 def test_trace_stats_and_convert(tmp_path):

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "coherence/protocol.hpp"
+#include "sim/base/error.hpp"
 
 using namespace cohsim;
 
@@ -69,14 +70,82 @@ TEST(ProtocolTable, PrintsTheCellsItExecutes) {
   EXPECT_NE(csv.find("M,Other-GetM,do,send data to requestor,I"), std::string::npos) << csv;
   EXPECT_NE(csv.find("IS_D,Load,stall,,"), std::string::npos) << csv;
   EXPECT_NE(t.to_markdown().find("| M |"), std::string::npos);
-  EXPECT_NE(t.to_html().find("<td class=\"stall\">stall</td>"), std::string::npos);
 }
 
 TEST(ProtocolTable, DotDrawsTheStableStatesThroughTheirTransientOnes) {
   const std::string dot = find_protocol("mesi", "bus")->to_dot();
-  EXPECT_NE(dot.find("\"I\" -> \"E\" [label=\"Load, Own-GetS, Data-Excl\"]"), std::string::npos) << dot;
-  EXPECT_NE(dot.find("\"E\" -> \"M\" [label=\"Store\"]"), std::string::npos) << dot;  // silent
+  // A core event's edge is solid and labelled event/action; the stable state it reaches
+  // through transient ones is named by the event that decided it.
+  EXPECT_NE(dot.find("\"I\" -> \"E\" [label=\"Load/GetS (Data-Excl)\"];"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("\"I\" -> \"S\" [label=\"Load/GetS (Data)\"];"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("\"E\" -> \"M\" [label=\"Store/hit\"];"), std::string::npos) << dot;  // the silent upgrade
+  // Snooped transitions are dashed; self-loops are drawn.
+  EXPECT_NE(dot.find("\"M\" -> \"I\" [label=\"Other-GetM/Data\", style=dashed];"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("\"S\" -> \"S\" [label=\"Load/hit\"];"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("\"S\" -> \"S\" [label=\"Other-GetS\\nOther-PutM\", style=dashed];"), std::string::npos) << dot;
+  EXPECT_EQ(dot.find("\"I\" -> \"I\""), std::string::npos) << dot;  // an invalid line ignoring the fabric
   EXPECT_EQ(dot.find("IS_AD"), std::string::npos) << dot;  // transient states are folded into edges
+  // Every edge is solid or dashed according to where its event comes from.
+  for (const ProtocolTable* t : all_protocols()) {
+    const std::string d = t->to_dot();
+    std::size_t pos = 0;
+    while ((pos = d.find(" -> ", pos)) != std::string::npos) {
+      const std::size_t lab = d.find("[label=\"", pos) + 8, eol = d.find('\n', pos);
+      const std::string label = d.substr(lab, d.find('"', lab) - lab);
+      const bool core = label.rfind("Load", 0) == 0 || label.rfind("Store", 0) == 0 || label.rfind("Replacement", 0) == 0;
+      const bool dashed = d.substr(pos, eol - pos).find("style=dashed") != std::string::npos;
+      if (t->fabric() != kHomeFabric) EXPECT_EQ(dashed, !core) << t->name() << " " << t->fabric() << ": " << d.substr(pos, eol - pos);
+      else EXPECT_FALSE(dashed);
+      pos = eol;
+    }
+  }
+}
+
+TEST(ProtocolTable, HtmlIsAPageWithALegendAndHoverTextOnEveryCell) {
+  const ProtocolTable& t = *find_protocol("msi", "bus");
+  const std::string page = show_protocol("msi", "bus", "html", false);
+  EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(page.find("<style>"), std::string::npos);
+  EXPECT_NE(page.find("class=\"legend\""), std::string::npos);
+  // Each kind of cell has its class and a hover text saying what it does.
+  EXPECT_NE(page.find("<td class=\"stall\" title=\"In IS_AD, Load (the core reads the line) stalls"), std::string::npos)
+      << page;
+  EXPECT_NE(page.find("<td class=\"do to-transient\" title=\"In I, on Load (the core reads the line): put a GetS"),
+            std::string::npos);
+  EXPECT_NE(page.find("<td class=\"impossible\" title=\"In I, Replacement"), std::string::npos);
+  EXPECT_NE(page.find("<tr class=\"transient\">"), std::string::npos);
+  std::size_t cells = 0, titled = 0;
+  for (std::size_t p = 0; (p = page.find("<td ", p)) != std::string::npos; ++p) {
+    ++cells;
+    const std::size_t end = page.find('>', p);
+    titled += page.substr(p, end - p).find(" title=\"") != std::string::npos;
+  }
+  EXPECT_EQ(cells, std::size_t(t.num_states()) * t.events().size());
+  EXPECT_EQ(titled, cells);
+  // A directory's page holds the caches' table and the home's, in one document.
+  const std::string dir = show_protocol("msi", "directory", "html", false);
+  EXPECT_EQ(dir.find("<!DOCTYPE html>", 1), std::string::npos);
+  EXPECT_NE(dir.find("(directory-home)"), std::string::npos);
+}
+
+TEST(ProtocolTable, SvgAndPngAreDrawnByGraphviz) {
+  if (system("command -v dot >/dev/null 2>&1") != 0) {
+    // Without Graphviz the message names the package to install.
+    try {
+      show_protocol("msi", "bus", "svg", false);
+      FAIL() << "svg without Graphviz";
+    } catch (const UserError& e) {
+      EXPECT_NE(std::string(e.what()).find("graphviz"), std::string::npos) << e.what();
+    }
+    GTEST_SKIP() << "Graphviz's dot is not installed (scripts/deps.sh installs it)";
+  }
+  const std::string svg = show_protocol("mesi", "bus", "svg", false);
+  EXPECT_NE(svg.find("<svg"), std::string::npos);
+  EXPECT_NE(svg.find("Load/GetS (Data&#45;Excl)"), std::string::npos) << svg.substr(0, 2000);
+  EXPECT_NE(svg.find("stroke-dasharray"), std::string::npos);  // the dashed snooped edges
+  const std::string png = show_protocol("mesi", "bus", "png", false);
+  ASSERT_GT(png.size(), 8u);
+  EXPECT_EQ(png.substr(1, 3), "PNG");
 }
 
 TEST(ProtocolTable, EveryImpossibleCellSaysWhy) {
