@@ -5,6 +5,7 @@ MESI and MOESI on the snooping bus, with 2, 4, 8 and 16 cores (one thread each, 
 taking the lock --iters times). Prints a markdown table (docs/workloads.md holds one).
 
     /usr/bin/python3 scripts/lock_table.py [--cohsim build/cohsim] [--iters 8] [--isa x86] [--seed 0]
+                                           [--set KEY=VALUE]...   (e.g. --set bus.transactions=atomic)
 
 bus transactions / acquisition = bus.transactions / (threads * iters): every GetS,
 GetM, PutM and Upd of the run (the lock word, the counter, the done count and the MCS
@@ -25,6 +26,8 @@ p.add_argument("--iters", type=int, default=8)
 p.add_argument("--isa", default="x86")
 p.add_argument("--seed", type=int, default=0)
 p.add_argument("--cores", default="2,4,8,16")
+p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+               help="passed to every run (configs/default.yaml is the system)")
 a = p.parse_args()
 
 locks = ["tas", "ttas", "ticket", "mcs"]
@@ -43,6 +46,8 @@ with tempfile.TemporaryDirectory() as tmp:
                 cmd = [a.cohsim, "run", os.path.join(ROOT, "configs", "default.yaml"), "--trace",
                        os.path.join(d, lock + ".trace"), "--set", f"cores={n}", "--set", f"isa={a.isa}", "--set",
                        f"coherence.protocol={proto}", "--set", f"seed={a.seed}", "--stats", stats]
+                for kv in a.set:
+                    cmd += ["--set", kv]
                 r = subprocess.run(cmd, capture_output=True, text=True)
                 if r.returncode != 0:
                     sys.exit(f"lock_table.py: {' '.join(cmd)} failed:\n{r.stderr}")

@@ -1,4 +1,4 @@
-// The teaching traces in traces/protocols/ state their expected counts in their
+// The teaching traces in traces/protocols/ and traces/lessons/ state their expected counts in their
 // comments (`# expect PROTOCOL: STAT = VALUE`) and how to run them (`# run: ...`).
 // This test runs each one under each protocol it names and checks every count.
 #include <gtest/gtest.h>
@@ -18,8 +18,9 @@ const std::string kRoot = COHSIM_SOURCE_DIR;
 
 std::vector<std::string> teaching_traces() {
   std::vector<std::string> v;
-  for (auto& e : std::filesystem::directory_iterator(kRoot + "/traces/protocols"))
-    if (e.path().extension() == ".trace") v.push_back(e.path().filename().string());
+  for (const char* dir : {"protocols", "lessons"})
+    for (auto& e : std::filesystem::directory_iterator(kRoot + "/traces/" + dir))
+      if (e.path().extension() == ".trace") v.push_back(std::string(dir) + "/" + e.path().filename().string());
   std::sort(v.begin(), v.end());
   return v;
 }
@@ -27,7 +28,7 @@ std::vector<std::string> teaching_traces() {
 class TeachingTrace : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(TeachingTrace, CountsInItsCommentsHold) {
-  std::ifstream f(kRoot + "/traces/protocols/" + GetParam());
+  std::ifstream f(kRoot + "/traces/" + GetParam());
   std::string line, run;
   std::map<std::string, std::vector<std::pair<std::string, double>>> expect;  // protocol -> (stat, value)
   while (std::getline(f, line)) {
@@ -47,7 +48,8 @@ TEST_P(TeachingTrace, CountsInItsCommentsHold) {
     std::istringstream in(run);
     std::vector<std::string> args;
     for (std::string w; in >> w;) args.push_back(w.find('/') != std::string::npos ? kRoot + "/" + w : w);
-    const std::string stats = cohsim::test::temp_dir() + "/" + GetParam() + "." + protocol + ".json";
+    const std::string stats = cohsim::test::temp_dir() + "/" + GetParam().substr(GetParam().find('/') + 1) + "." +
+                              protocol + ".json";
     args.insert(args.end(), {"--set", "coherence.protocol=" + protocol, "--set", "check=true", "--stats", stats, "-q"});
     auto r = run_cli(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -62,6 +64,9 @@ TEST_P(TeachingTrace, CountsInItsCommentsHold) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Traces, TeachingTrace, ::testing::ValuesIn(teaching_traces()),
-                         [](const auto& info) { return info.param.substr(0, info.param.find('.')); });
+                         [](const auto& info) {
+                           const std::string f = info.param.substr(info.param.find('/') + 1);
+                           return f.substr(0, f.find('.'));
+                         });
 
 }  // namespace
