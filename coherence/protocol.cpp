@@ -1,6 +1,7 @@
 #include "coherence/protocol.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <sstream>
@@ -18,6 +19,7 @@
 
 #include "sim/base/error.hpp"
 #include "sim/base/registry.hpp"
+#include "sim/base/temp_file.hpp"
 
 namespace cohsim {
 
@@ -628,26 +630,13 @@ std::string render_graphviz(const std::string& dot, const std::string& format) {
     throw UserError("--format " + format +
                     " needs Graphviz's `dot` program, which is not installed: install the Debian package graphviz "
                     "(apt-get install graphviz), or use --format dot and render it elsewhere");
-  const char* tmpdir = std::getenv("TMPDIR");
-  std::string tmpl = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/cohsim-protocol-XXXXXX";
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  const int fd = mkstemp(name.data());
-  if (fd < 0) throw UserError("cannot create a temporary file in " + tmpl.substr(0, tmpl.rfind('/')));
-  const std::string in_path = name.data();
-  struct Remove {
-    std::string p;
-    ~Remove() { unlink(p.c_str()); }
-  } remove_tmp{in_path};
-  for (std::size_t off = 0; off < dot.size();) {
-    const ssize_t n = write(fd, dot.data() + off, dot.size() - off);
-    if (n <= 0) {
-      close(fd);
-      throw UserError("cannot write the temporary file " + in_path);
-    }
-    off += std::size_t(n);
+  const TempFile input("--format " + format + ": Graphviz's input", ".dot");
+  const std::string& in_path = input.path();
+  {
+    std::ofstream f(in_path);
+    f << dot;
+    if (!f) throw UserError("cannot write the temporary file " + in_path);
   }
-  close(fd);
   int pipefd[2];
   if (pipe(pipefd) != 0) throw UserError("cannot run Graphviz: no pipe");
   posix_spawn_file_actions_t fa;

@@ -15,7 +15,10 @@
 #include "cpu/lowering.hpp"
 #include "sim/base/error.hpp"
 #include "sim/cli/command.hpp"
+#include "sim/base/temp_file.hpp"
+#include "sim/cli/view_page.hpp"
 #include "sim/system/litmus_runner.hpp"
+#include "sim/system/system.hpp"
 
 namespace po = boost::program_options;
 
@@ -26,7 +29,7 @@ const char* kSynopsis =
     "cohsim litmus FILE... [--isa ISA[,ISA...]|all] [--lse] [--runs N] [--seed S] [--jobs J] [--json]\n"
     "                      [--expect allowed|forbidden] [--unseen-ok] [--summary FILE.md] [--full-caches]\n"
     "                      [--config CONFIG] [--set KEY=VALUE]... [--no-check]\n"
-    "       cohsim litmus FILE --replay K [same options, one ISA]";
+    "       cohsim litmus FILE --replay K [--view PAGE.html] [same options, one ISA]";
 
 // The ISA variants --isa names: x86, arm, arm+lse (AArch64 with the LSE atomics), riscv.
 const std::vector<std::string> kVariants{"x86", "arm", "arm+lse", "riscv"};
@@ -165,7 +168,11 @@ int run_litmus_command(const std::vector<std::string>& args) {
       "config,c", po::value<std::string>(), "the system to run on (YAML); default: the built-in defaults")(
       "no-check", "run without the coherence checker (faster)")(
       "replay", count_value(),
-      "print run K of the (single) test as a text trace with the `cohsim run` command that reproduces it");
+      "print run K of the (single) test as a text trace with the `cohsim run` command that reproduces it "
+      "(`--json` gives first_condition_run, the first run that showed the condition)")(
+      "view", po::value<std::string>(),
+      "with --replay K: run it and write its classroom view (one HTML page: store buffers, load bindings, "
+      "caches, messages) instead of printing the trace");
   cl.add_set();
   cl.add_json("print one JSON object per test and ISA, one per line");
   cl.positional("file", true, true);
@@ -196,9 +203,32 @@ int run_litmus_command(const std::vector<std::string>& args) {
     // The reproducing command names the configuration and repeats the --set overrides.
     std::string config_arg = cl.has("config") ? cl.str("config") : "configs/default.yaml";
     for (auto& a : cl.sets()) config_arg += " --set " + a;
-    std::cout << litmus_replay(tests[0], cfg, o, cl.count("replay"), config_arg);
+    if (!cl.has("view")) {
+      std::cout << litmus_replay(tests[0], cfg, o, cl.count("replay"), config_arg);
+      return 0;
+    }
+    // The replayed trace and its event log go to private temporary files; only the page
+    // the user named is written.
+    Config run_cfg = cfg;  // replaced by the run's configuration
+    const std::string text = litmus_replay(tests[0], cfg, o, cl.count("replay"), config_arg, &run_cfg);
+    const TempFile trace("--view: the replayed trace", ".trace"), log("--view: the event log", ".jsonl");
+    {
+      std::ofstream f(trace.path());
+      f << text;
+      if (!f) throw UserError("--view: cannot write the temporary file " + trace.path());
+    }
+    RunOptions ro;
+    ro.trace = trace.path();
+    ro.events_path = log.path();
+    System sys(run_cfg, ro);
+    sys.run();
+    write_view_page(log.path(), cl.str("view"));
+    std::cout << tests[0].name << ", run " << cl.count("replay") << " of seed " << o.seed << " on " << o.isa
+              << (o.lse ? "+lse" : "") << ": wrote " << cl.str("view") << "\n"
+              << sys.summary() << std::flush;
     return 0;
   }
+  if (cl.has("view")) throw UsageError("--view needs --replay K: the page shows one run");
   std::ofstream summary;
   if (cl.has("summary")) {
     summary.open(cl.str("summary"));

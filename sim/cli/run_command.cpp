@@ -10,6 +10,7 @@
 #include "sim/base/error.hpp"
 #include "sim/cli/command.hpp"
 #include "sim/cli/view_page.hpp"
+#include "sim/base/temp_file.hpp"
 #include "sim/config/config.hpp"
 #include "sim/system/provenance.hpp"
 #include "sim/system/system.hpp"
@@ -81,20 +82,8 @@ int run_run(const std::vector<std::string>& args) {
   if (cl.has("events")) ro.events_path = cl.str("events");
   // --view without --events: the log goes to a private temporary file, removed when the
   // page is written (or the run fails), never to a name the user did not give.
-  struct TempLog {
-    std::string path;
-    ~TempLog() {
-      if (!path.empty()) std::remove(path.c_str());
-    }
-  } temp_log;
-  if (cl.has("view") && ro.events_path.empty()) {
-    const char* dir = std::getenv("TMPDIR");
-    std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/cohsim-view-XXXXXX";
-    const int fd = mkstemp(tmpl.data());
-    if (fd < 0) throw UserError("--view: cannot create a temporary file for the event log in " + tmpl.substr(0, tmpl.rfind('/')));
-    close(fd);
-    temp_log.path = ro.events_path = tmpl;
-  }
+  std::optional<TempFile> temp_log;
+  if (cl.has("view") && ro.events_path.empty()) ro.events_path = temp_log.emplace("--view: the event log").path();
   if (cl.has("max-cycles")) ro.max_cycles = cl.count("max-cycles");
   if (cl.has("stats-interval")) {
     ro.stats_interval = cl.count("stats-interval", 1);

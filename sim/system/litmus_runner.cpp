@@ -409,7 +409,7 @@ LitmusResult run_litmus(const LitmusTest& t, const Config& base, const LitmusRun
 }
 
 std::string litmus_replay(const LitmusTest& t, const Config& base, const LitmusRunOptions& opts, std::uint64_t run,
-                          const std::string& config_arg) {
+                          const std::string& config_arg, Config* run_cfg) {
   Config cfg = run_config(t, base, opts);
   const unsigned cores = t.threads + (t.condition_reads_memory ? 1 : 0);
   Config sizes = base;
@@ -425,6 +425,7 @@ std::string litmus_replay(const LitmusTest& t, const Config& base, const LitmusR
   }
   cfg.set("seed", std::to_string(run_seed));
   cfg.set("core.start_jitter", std::to_string(jitter));
+  if (run_cfg) *run_cfg = cfg;
   TraceOptions topts;
   topts.symbol_stride = unsigned(cfg.bytes("l1d.line_size"));
   auto trace = litmus_trace(t, topts, s);

@@ -85,8 +85,9 @@ LitmusResult run_litmus(const LitmusTest& t, const Config& base, const LitmusRun
 
 // Run `run` of run_litmus() as a standalone text trace (warm-up, delays and observer
 // included), headed by the `cohsim run` command that reproduces it (`config_arg`
-// names the configuration in that command).
+// names the configuration in that command). `run_config`, if given, receives the
+// configuration of that command (the run's seed, jitter, cores, ISA, cache sizes).
 std::string litmus_replay(const LitmusTest& t, const Config& base, const LitmusRunOptions& opts, std::uint64_t run,
-                          const std::string& config_arg);
+                          const std::string& config_arg, Config* run_config = nullptr);
 
 }  // namespace cohsim
