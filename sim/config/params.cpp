@@ -129,7 +129,10 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
                     int_range(1, 1 << 20)));
   p.push_back(param(key("line_size"), ParamType::Size, "64B", "", "Cache line size; every level must use the same.",
                     size_power_of_two(16, 4096)));
-  p.push_back(param(key("latency"), ParamType::Latency, d.latency, "", "Hit latency. Cycles count " + clock_text + ".",
+  p.push_back(param(key("latency"), ParamType::Latency, d.latency, "", "Hit latency: this level's own share, an increment as in gem5 and ChampSim. A hit "
+                    "here costs the lookups of the levels above plus this (and, below the private "
+                    "levels, the fabric's phases); from a published load-to-use figure enter it "
+                    "minus the levels above (docs/validation.md). Cycles count " + clock_text + ".",
                     latency_range(10000, 10 * kUs, "10us")));
   p.push_back(choice(key("replacement"), "lru", "replacement policy", "replacement",
                      "Replacement policy: true LRU, tree pseudo-LRU, or random (drawn from `seed`)."));
