@@ -221,20 +221,20 @@ COHSIM_STAT(kStatWriteMisses, "[node*.]l*.write_misses", "count", "", "line writ
 COHSIM_STAT(kStatWritebacks, "[node*.]l*.writebacks", "count", "", "dirty lines written back to the level below");
 COHSIM_STAT(kStatHitRate, "[node*.]l*.hit_rate", "ratio", "", "hits / (hits + misses); 0 without requests");
 COHSIM_STAT(kStatBankAccesses, "[node*.]l3.bank_accesses", "count", "", "accesses that took a bank (reads and writes)");
-COHSIM_STAT(kStatBankWait, "[node*.]l3.bank_wait_cycles", "uncore cycles", "",
+COHSIM_STAT(kStatBankWait, "[node*.]l3.bank_wait_uncore_cycles", "cycles", "uncore",
             "summed over the accesses: time each waited for its bank (l3.banks, l3.bank_cycles)");
 COHSIM_STAT(kStatBankUtil, "[node*.]l3.bank_utilization", "ratio", "",
             "share of the run the busiest bank was held");
 COHSIM_STAT(kStatMshrMerges, "[node*.]l3.mshr_merges", "count", "",
             "secondary misses: reads of a line whose miss was outstanding, merged into its MSHR");
-COHSIM_STAT(kStatMshrMax, "[node*.]l3.mshr_max_in_use", "entries", "", "most MSHRs in use at once (of l3.mshrs)");
-COHSIM_STAT(kStatMshrAvg, "[node*.]l3.mshr_avg_in_use", "entries", "",
+COHSIM_STAT(kStatMshrMax, "[node*.]l3.mshr_max_in_use", "count", "", "most MSHRs in use at once (of l3.mshrs)");
+COHSIM_STAT(kStatMshrAvg, "[node*.]l3.mshr_avg_in_use", "lines", "",
             "MSHRs in use on average over the run (each from its request below to its data)");
 COHSIM_STAT(kStatMshrFullMisses, "[node*.]l3.mshr_full_misses", "count", "",
             "misses that found every MSHR in use and waited for one");
-COHSIM_STAT(kStatMshrFullCycles, "[node*.]l3.mshr_full_cycles", "uncore cycles", "",
+COHSIM_STAT(kStatMshrFullCycles, "[node*.]l3.mshr_full_uncore_cycles", "cycles", "uncore",
             "time at least one miss waited for an MSHR (every MSHR in use)");
-COHSIM_STAT(kStatMshrWait, "[node*.]l3.mshr_wait_cycles", "uncore cycles", "",
+COHSIM_STAT(kStatMshrWait, "[node*.]l3.mshr_wait_uncore_cycles", "cycles", "uncore",
             "summed over the misses that waited: time each waited for an MSHR");
 
 void SharedCache::register_stats(Stats& s, const std::string& p) const {
@@ -251,7 +251,7 @@ void SharedCache::register_stats(Stats& s, const std::string& p) const {
   if (res_.banks) {
     s.counter(kStatBankAccesses, p + ".bank_accesses", &bank_accesses_);
     const Tick* bw = &bank_wait_ticks_;
-    s.derived(kStatBankWait, p + ".bank_wait_cycles", [=] { return double(*bw) / period; });
+    s.derived(kStatBankWait, p + ".bank_wait_uncore_cycles", [=] { return double(*bw) / period; });
     s.derived(kStatBankUtil, p + ".bank_utilization", [this] { return busiest_bank_share(); });
   }
   if (!mshrs_.empty()) {
@@ -260,8 +260,8 @@ void SharedCache::register_stats(Stats& s, const std::string& p) const {
     const Tick *mt = &mshr_ticks_, *end = &end_, *ft = &mshr_full_ticks_, *wt = &mshr_wait_ticks_;
     s.derived(kStatMshrAvg, p + ".mshr_avg_in_use", [=] { return *end ? double(*mt) / double(*end) : 0.0; });
     s.counter(kStatMshrFullMisses, p + ".mshr_full_misses", &mshr_full_misses_);
-    s.derived(kStatMshrFullCycles, p + ".mshr_full_cycles", [=] { return double(*ft) / period; });
-    s.derived(kStatMshrWait, p + ".mshr_wait_cycles", [=] { return double(*wt) / period; });
+    s.derived(kStatMshrFullCycles, p + ".mshr_full_uncore_cycles", [=] { return double(*ft) / period; });
+    s.derived(kStatMshrWait, p + ".mshr_wait_uncore_cycles", [=] { return double(*wt) / period; });
   }
 }
 

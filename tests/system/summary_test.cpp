@@ -76,7 +76,7 @@ TEST(Summary, BusyL3BanksAreNamedWithTheirKnob) {
                     {"--set", "memory.model=fixed", "--set", "l3.banks=1", "--set", "l3.bank_cycles=400"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_GT(r.at("l3.bank_utilization"), 0.9);
-  EXPECT_GT(r.at("l3.bank_wait_cycles"), 0);
+  EXPECT_GT(r.at("l3.bank_wait_uncore_cycles"), 0);
   const std::string out = summary(default_yaml(), streams(4, 300),
                                   {"--set", "memory.model=fixed", "--set", "l3.banks=1", "--set", "l3.bank_cycles=400"});
   EXPECT_NE(out.find("warning        L3's busiest bank was "), std::string::npos) << out;
@@ -95,7 +95,7 @@ TEST(Summary, FullL3MshrsMakeMissesWaitAndAreNamed) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.at("l3.mshr_max_in_use"), 1);
   EXPECT_GT(r.at("l3.mshr_full_misses"), 300);
-  EXPECT_GT(r.at("l3.mshr_full_cycles"), 0);
+  EXPECT_GT(r.at("l3.mshr_full_uncore_cycles"), 0);
   EXPECT_GT(r.at("l3.mshr_avg_in_use"), 0.9);
   EXPECT_GT(r.at("cycles"), 3 * many.at("cycles")) << "one miss to memory at a time";
   const std::string out = summary(default_yaml(), streams(4, 100), one);
