@@ -103,6 +103,29 @@ TEST(Summary, FullL3MshrsMakeMissesWaitAndAreNamed) {
   EXPECT_NE(out.find("(l3.mshrs)"), std::string::npos) << out;
 }
 
+TEST(Summary, ABusyDirectoryIsNamedWithItsKnob) {
+  // Eight cores stream over a directory whose every other latency is one cycle: the home,
+  // starting one message per uncore cycle, is the bottleneck.
+  std::vector<std::string> fast = {"--set", "cores=8", "--set", "coherence.fabric=directory", "--set",
+                                   "network.link_latency=1cycles", "--set", "network.link_width=128B", "--set",
+                                   "l3.latency=1cycles", "--set", "memory.model=fixed", "--set", "memory.latency=1ns",
+                                   "--set", "memory.bandwidth=1TB/s", "--set", "core.load_queue=32", "--set",
+                                   "l1d.mshrs=32", "--set", "l2.mshrs=32", "--set", "uncore.frequency=500MHz"};
+  std::vector<std::string> busy = fast;
+  busy.insert(busy.end(), {"--set", "directory.latency=1cycles"});
+  auto r = simulate(default_yaml(), streams(8, 400), busy);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(r.at("directory.utilization"), 0.9);
+  // One message per 2000 ps uncore cycle (500 MHz).
+  EXPECT_NEAR(r.at("directory.utilization"), r.at("directory.requests") / (r.at("time_ps") / 2000.0), 1e-5);
+  const std::string out = summary(default_yaml(), streams(8, 400), busy);
+  EXPECT_NE(out.find("warning        the directory (directory) was "), std::string::npos) << out;
+  EXPECT_NE(out.find("(uncore.frequency, or more numa.nodes to spread the homes)"), std::string::npos) << out;
+  auto calm = simulate(default_yaml(), streams(2, 100), {"--set", "coherence.fabric=directory"});
+  ASSERT_EQ(calm.exit_code, 0) << calm.err;
+  EXPECT_LT(calm.at("directory.utilization"), 0.5);
+}
+
 TEST(L3Mshrs, ASecondReadOfALineInFlightMerges) {
   // Two cores load the same line at once: one request to memory, the second read
   // waits for the first one's data (it does not hit a line that has not arrived).
