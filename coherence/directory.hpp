@@ -42,6 +42,9 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
 
   Directory(const DirectoryParams& p, const ProtocolTable& table, Network& net, MemoryLevel* below, EventLog* log);
   int id() const { return id_; }
+  // Messages the home started (one per uncore cycle at most) and its statistics' name.
+  std::uint64_t messages_started() const { return requests_; }
+  const std::string& stat_name() const { return p_.name; }
   void receive(Tick t, const NetMsg& m, const std::uint8_t* data) override;
   std::string dump_pending() const override;
   void register_stats(Stats& s) const;

@@ -1,16 +1,29 @@
 #include "coherence/shared_cache.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <sstream>
 
 namespace cohsim {
 
 SharedCache::SharedCache(const CacheGeometry& g, const std::string& replacement, std::uint64_t seed, Tick latency,
-                         bool write_back, bool write_allocate, MemoryLevel* below)
+                         bool write_back, bool write_allocate, MemoryLevel* below, const SharedCacheResources& res)
     : array_(g, replacement, seed),
       latency_(latency),
       write_back_(write_back),
       write_allocate_(write_allocate),
-      below_(below) {}
+      below_(below),
+      res_(res),
+      bank_free_(res.banks, 0),
+      bank_busy_ticks_(res.banks, 0),
+      mshrs_(res.mshrs) {
+  for (Mshr& m : mshrs_) {
+    m.targets.reserve(8);
+    m.scratch.resize(g.line_size);
+  }
+  waiting_.reserve(64);
+  merged_.reserve(64);
+}
 
 unsigned SharedCache::allocate(Tick t, LineAddr line) {
   unsigned way = array_.choose_way(line);
@@ -26,24 +39,134 @@ unsigned SharedCache::allocate(Tick t, LineAddr line) {
   return way;
 }
 
+// The tick the access of `line` requested at `t` gets its bank (and holds it).
+Tick SharedCache::bank_start(Tick t, LineAddr line) {
+  if (res_.banks == 0) return t;
+  const std::size_t b = std::size_t(line & (res_.banks - 1));
+  const Tick s = std::max(t, bank_free_[b]);
+  bank_wait_ticks_ += s - t;
+  bank_free_[b] = s + res_.bank_busy;
+  bank_busy_ticks_[b] += res_.bank_busy;
+  ++bank_accesses_;
+  return s;
+}
+
+// Every MSHR was in use from `from` to `to` (a miss waited): the union of such spans.
+void SharedCache::count_full(Tick from, Tick to) {
+  from = std::max(from, full_until_);
+  if (to > from) mshr_full_ticks_ += to - from;
+  full_until_ = std::max(full_until_, to);
+}
+
+// MSHR m asks the level below for `line` at `at` (its primary target is already set).
+void SharedCache::issue(unsigned m, Tick at, LineAddr line, std::uint8_t* out) {
+  Mshr& x = mshrs_[m];
+  x.line = line;
+  x.busy = true;
+  x.known = false;
+  x.alloc = at;
+  ++in_flight_;
+  std::uint64_t in_use = 0;
+  for (const Mshr& y : mshrs_) in_use += y.busy && (!y.known || y.ready > at);
+  mshr_max_in_use_ = std::max(mshr_max_in_use_, in_use);
+  below_->read_line(at, line, out, this, m);  // may answer at once
+}
+
+void SharedCache::memory_ready(std::uint64_t tag, Tick tick) {
+  Mshr& x = mshrs_[std::size_t(tag)];
+  x.known = true;
+  x.ready = tick;
+  --in_flight_;
+  mshr_ticks_ += tick - x.alloc;
+  for (std::size_t i = 0; i < x.targets.size(); ++i)
+    x.targets[i].waiter->memory_ready(x.targets[i].tag, std::max(tick, x.targets[i].at));
+  x.targets.clear();
+  if (waiting_.empty()) return;
+  // The oldest miss waiting for an MSHR takes this one when its data has arrived.
+  const Waiting w = waiting_.front();
+  waiting_.erase(waiting_.begin());
+  const Tick at = std::max(tick, w.t);
+  mshr_wait_ticks_ += at - w.t;
+  count_full(w.t, at);
+  x.targets.push_back(w.target);
+  for (std::size_t i = 0; i < merged_.size();)
+    if (merged_[i].line == w.line) {
+      x.targets.push_back(merged_[i].target);
+      merged_.erase(merged_.begin() + std::ptrdiff_t(i));
+    } else ++i;
+  issue(unsigned(tag), at, w.line, x.scratch.data());
+}
+
 void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* waiter, std::uint64_t tag) {
+  const Tick s = bank_start(t, line);
+  const Tick done = s + latency_;  // the lookup's end
+  if (!mshrs_.empty()) {
+    // A secondary miss: the line's primary miss has not brought its data yet.
+    bool merge = false;
+    for (Mshr& m : mshrs_)
+      if (m.busy && m.line == line && (!m.known || m.ready > done)) {
+        ++mshr_merges_, ++read_misses_, ++misses_;
+        peek_line(line, out);
+        if (m.known) waiter->memory_ready(tag, m.ready);
+        else m.targets.push_back({waiter, tag, done});
+        return;
+      }
+    for (const Waiting& w : waiting_) merge |= w.line == line;
+    if (merge) {
+      ++mshr_merges_, ++read_misses_, ++misses_;
+      peek_line(line, out);
+      merged_.push_back({line, {waiter, tag, done}});
+      return;
+    }
+  }
   int way = array_.find(line);
   if (way >= 0) {
     ++read_hits_, ++hits_;
     array_.touch(line, unsigned(way));
     std::memcpy(out, array_.data(line, unsigned(way)), array_.line_size());
-    waiter->memory_ready(tag, t + latency_);
+    waiter->memory_ready(tag, done);
     return;
   }
   ++read_misses_, ++misses_;
   // The line is filled as the request goes down (values move at the call); the
   // requester hears from the level below when the data really arrives.
-  below_->read_line(t + latency_, line, out, waiter, tag);
-  unsigned w = allocate(t, line);
+  if (mshrs_.empty()) {
+    below_->read_line(done, line, out, waiter, tag);
+  } else {
+    // A free MSHR (none is free while misses wait for one: they go first), else the
+    // first to free when its time is known, else wait in order.
+    std::size_t pick = mshrs_.size(), soonest = mshrs_.size();
+    if (waiting_.empty())
+      for (std::size_t i = 0; i < mshrs_.size(); ++i) {
+        const Mshr& m = mshrs_[i];
+        if (!m.busy || (m.known && m.ready <= done)) {
+          pick = i;
+          break;
+        }
+        if (m.known && (soonest == mshrs_.size() || m.ready < mshrs_[soonest].ready)) soonest = i;
+      }
+    if (pick < mshrs_.size()) {
+      mshrs_[pick].targets.push_back({waiter, tag, done});
+      issue(unsigned(pick), done, line, out);
+    } else if (soonest < mshrs_.size()) {
+      ++mshr_full_misses_;
+      const Tick at = mshrs_[soonest].ready;
+      mshr_wait_ticks_ += at - done;
+      count_full(done, at);
+      mshrs_[soonest].targets.push_back({waiter, tag, at});
+      issue(unsigned(soonest), at, line, out);
+    } else {
+      ++mshr_full_misses_;
+      below_->peek_line(line, out);
+      waiting_.push_back({line, done, {waiter, tag, done}});
+    }
+  }
+  unsigned w = allocate(s, line);
   array_.fill(line, w, 1, out);
 }
 
 void SharedCache::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
+  t = bank_start(t, line);
   int way = array_.find(line);
   if (way < 0) {
     ++write_misses_, ++misses_;
@@ -68,15 +191,51 @@ void SharedCache::peek_line(LineAddr line, std::uint8_t* out) const {
   else below_->peek_line(line, out);
 }
 
+double SharedCache::busiest_bank_share() const {
+  if (end_ == 0) return 0.0;
+  Tick most = 0;
+  for (Tick b : bank_busy_ticks_) most = std::max(most, b);
+  return std::min(1.0, double(most) / double(end_));
+}
+
+double SharedCache::mshr_share() const {
+  if (end_ == 0 || mshrs_.empty()) return 0.0;
+  return std::min(1.0, double(mshr_ticks_) / double(end_) / double(mshrs_.size()));
+}
+
+std::string SharedCache::dump() const {
+  std::ostringstream o;
+  o << in_flight_ << " of " << mshrs_.size() << " MSHRs awaiting the level below, " << waiting_.size()
+    << " misses waiting for one";
+  return o.str();
+}
+
 // Statistics (docs/stats.md): a shared L2 or the L3, per NUMA node when there are several.
 COHSIM_STAT(kStatHits, "[node*.]l*.hits", "count", "", "requests this shared level received that found their line");
-COHSIM_STAT(kStatMisses, "[node*.]l*.misses", "count", "", "requests that did not (every miss here is primary: it fills at once)");
+COHSIM_STAT(kStatMisses, "[node*.]l*.misses", "count", "",
+            "requests that did not (a read of a line whose miss is outstanding counts here and in mshr_merges)");
 COHSIM_STAT(kStatReadHits, "[node*.]l*.read_hits", "count", "", "line reads that hit");
 COHSIM_STAT(kStatReadMisses, "[node*.]l*.read_misses", "count", "", "line reads that missed");
 COHSIM_STAT(kStatWriteHits, "[node*.]l*.write_hits", "count", "", "line writes (writebacks from above) that hit");
 COHSIM_STAT(kStatWriteMisses, "[node*.]l*.write_misses", "count", "", "line writes that missed");
 COHSIM_STAT(kStatWritebacks, "[node*.]l*.writebacks", "count", "", "dirty lines written back to the level below");
 COHSIM_STAT(kStatHitRate, "[node*.]l*.hit_rate", "ratio", "", "hits / (hits + misses); 0 without requests");
+COHSIM_STAT(kStatBankAccesses, "[node*.]l3.bank_accesses", "count", "", "accesses that took a bank (reads and writes)");
+COHSIM_STAT(kStatBankWait, "[node*.]l3.bank_wait_uncore_cycles", "cycles", "uncore",
+            "summed over the accesses: time each waited for its bank (l3.banks, l3.bank_cycles)");
+COHSIM_STAT(kStatBankUtil, "[node*.]l3.bank_utilization", "ratio", "",
+            "share of the run the busiest bank was held");
+COHSIM_STAT(kStatMshrMerges, "[node*.]l3.mshr_merges", "count", "",
+            "secondary misses: reads of a line whose miss was outstanding, merged into its MSHR");
+COHSIM_STAT(kStatMshrMax, "[node*.]l3.mshr_max_in_use", "count", "", "most MSHRs in use at once (of l3.mshrs)");
+COHSIM_STAT(kStatMshrAvg, "[node*.]l3.mshr_avg_in_use", "lines", "",
+            "MSHRs in use on average over the run (each from its request below to its data)");
+COHSIM_STAT(kStatMshrFullMisses, "[node*.]l3.mshr_full_misses", "count", "",
+            "misses that found every MSHR in use and waited for one");
+COHSIM_STAT(kStatMshrFullCycles, "[node*.]l3.mshr_full_uncore_cycles", "cycles", "uncore",
+            "time at least one miss waited for an MSHR (every MSHR in use)");
+COHSIM_STAT(kStatMshrWait, "[node*.]l3.mshr_wait_uncore_cycles", "cycles", "uncore",
+            "summed over the misses that waited: time each waited for an MSHR");
 
 void SharedCache::register_stats(Stats& s, const std::string& p) const {
   s.counter(kStatHits, p + ".hits", &hits_);
@@ -88,6 +247,22 @@ void SharedCache::register_stats(Stats& s, const std::string& p) const {
   s.counter(kStatWritebacks, p + ".writebacks", &writebacks_);
   const auto *h = &hits_, *m = &misses_;
   s.derived(kStatHitRate, p + ".hit_rate", [=] { return *h + *m ? double(*h) / double(*h + *m) : 0.0; });
+  const double period = double(res_.period);
+  if (res_.banks) {
+    s.counter(kStatBankAccesses, p + ".bank_accesses", &bank_accesses_);
+    const Tick* bw = &bank_wait_ticks_;
+    s.derived(kStatBankWait, p + ".bank_wait_uncore_cycles", [=] { return double(*bw) / period; });
+    s.derived(kStatBankUtil, p + ".bank_utilization", [this] { return busiest_bank_share(); });
+  }
+  if (!mshrs_.empty()) {
+    s.counter(kStatMshrMerges, p + ".mshr_merges", &mshr_merges_);
+    s.counter(kStatMshrMax, p + ".mshr_max_in_use", &mshr_max_in_use_);
+    const Tick *mt = &mshr_ticks_, *end = &end_, *ft = &mshr_full_ticks_, *wt = &mshr_wait_ticks_;
+    s.derived(kStatMshrAvg, p + ".mshr_avg_in_use", [=] { return *end ? double(*mt) / double(*end) : 0.0; });
+    s.counter(kStatMshrFullMisses, p + ".mshr_full_misses", &mshr_full_misses_);
+    s.derived(kStatMshrFullCycles, p + ".mshr_full_uncore_cycles", [=] { return double(*ft) / period; });
+    s.derived(kStatMshrWait, p + ".mshr_wait_uncore_cycles", [=] { return double(*wt) / period; });
+  }
 }
 
 }  // namespace cohsim

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "coherence/cache_array.hpp"
 #include "sim/base/stats.hpp"
@@ -11,26 +12,91 @@
 
 namespace cohsim {
 
+// What a shared level holds besides its array (the L3: l3.banks, l3.bank_cycles,
+// l3.mshrs). banks == 0 or mshrs == 0: that resource is not modelled (any number of
+// accesses at once; the shared L2 runs so).
+struct SharedCacheResources {
+  unsigned banks = 0;   // line-interleaved banks (a power of two)
+  Tick bank_busy = 0;   // how long one access holds its bank
+  unsigned mshrs = 0;   // misses to the level below outstanding at once
+  Tick period = 1;      // the clock the statistics count (uncore)
+};
+
 // A shared, memory-side cache level: write-back or write-through, write-allocate or
-// not, with its own hit latency in the uncore clock.
-class SharedCache final : public MemoryLevel {
+// not, with its own hit latency in the uncore clock (an increment: the fabric's phases
+// and the levels above come on top of it).
+//
+// Banks: line l goes to bank l mod banks; an access (read, write, lookup of a miss)
+// starts when its bank is free and holds it for bank_busy: a slice's data array is
+// pipelined, taking a new access every bank_busy, not one per latency. Accesses are
+// taken in the order of the calls (the fabric's order), a simplification.
+// MSHRs: a read that misses takes one until the level below answers; a read of a line
+// whose miss is still outstanding merges into that MSHR (a secondary miss: no second
+// request below, the data when the first arrives); a miss that finds them all in use
+// waits for the first to free, in order. Fills do not occupy a bank (simplified).
+class SharedCache final : public MemoryLevel, private MemoryWaiter {
  public:
   SharedCache(const CacheGeometry& g, const std::string& replacement, std::uint64_t seed, Tick latency, bool write_back,
-              bool write_allocate, MemoryLevel* below);
+              bool write_allocate, MemoryLevel* below, const SharedCacheResources& res = {});
   void read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) override;
   void write_line(Tick t, LineAddr line, const std::uint8_t* in) override;
   void peek_line(LineAddr line, std::uint8_t* out) const override;
   void register_stats(Stats& s, const std::string& prefix) const;
+  // The run ended at `end`: the occupancy averages divide by it.
+  void finish(Tick end) { end_ = end; }
+  // Shares of the run for the summary's warnings: the busiest bank's, and the MSHRs'
+  // average occupancy over their number (0 when not modelled).
+  double busiest_bank_share() const;
+  double mshr_share() const;
+  std::string dump() const;
 
  private:
+  struct Target {
+    MemoryWaiter* waiter;
+    std::uint64_t tag;
+    Tick at;  // the requester hears no earlier than this (its lookup's end)
+  };
+  struct Mshr {
+    LineAddr line = 0;
+    bool busy = false;   // allocated
+    bool known = false;  // the level below has said when the data arrives
+    Tick alloc = 0, ready = 0;
+    std::vector<Target> targets;
+    std::vector<std::uint8_t> scratch;  // for a request issued late: its values moved at the call
+  };
+  struct Waiting {  // a primary miss waiting for an MSHR (its values already moved)
+    LineAddr line;
+    Tick t;
+    Target target;
+  };
+  struct Merged {  // a secondary miss on a line whose primary is waiting for an MSHR
+    LineAddr line;
+    Target target;
+  };
+
   unsigned allocate(Tick t, LineAddr line);
+  Tick bank_start(Tick t, LineAddr line);
+  void memory_ready(std::uint64_t tag, Tick tick) override;
+  void issue(unsigned m, Tick at, LineAddr line, std::uint8_t* out);
+  void count_full(Tick from, Tick to);
 
   CacheArray array_;
   Tick latency_;
   bool write_back_, write_allocate_;
   MemoryLevel* below_;
+  SharedCacheResources res_;
+  std::vector<Tick> bank_free_;
+  std::vector<Tick> bank_busy_ticks_;
+  std::vector<Mshr> mshrs_;
+  std::vector<Waiting> waiting_;
+  std::vector<Merged> merged_;
+  unsigned in_flight_ = 0;  // MSHRs allocated whose answer has not come
+  Tick full_until_ = 0, end_ = 0;
   std::uint64_t read_hits_ = 0, read_misses_ = 0, write_hits_ = 0, write_misses_ = 0, writebacks_ = 0;
   std::uint64_t hits_ = 0, misses_ = 0;
+  std::uint64_t mshr_merges_ = 0, mshr_full_misses_ = 0, mshr_max_in_use_ = 0;
+  std::uint64_t bank_accesses_ = 0;
+  Tick bank_wait_ticks_ = 0, mshr_ticks_ = 0, mshr_wait_ticks_ = 0, mshr_full_ticks_ = 0;
 };
 
 }  // namespace cohsim

@@ -129,12 +129,36 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
                     int_range(1, 1 << 20)));
   p.push_back(param(key("line_size"), ParamType::Size, "64B", "", "Cache line size; every level must use the same.",
                     size_power_of_two(16, 4096)));
-  p.push_back(param(key("latency"), ParamType::Latency, d.latency, "", "Hit latency. Cycles count " + clock_text + ".",
+  p.push_back(param(key("latency"), ParamType::Latency, d.latency, "", "Hit latency: this level's own share, an increment as in gem5 and ChampSim. A hit "
+                    "here costs the lookups of the levels above plus this (and, below the private "
+                    "levels, the fabric's phases); from a published load-to-use figure enter it "
+                    "minus the levels above (docs/validation.md). Cycles count " + clock_text + ".",
                     latency_range(10000, 10 * kUs, "10us")));
   p.push_back(choice(key("replacement"), "lru", "replacement policy", "replacement",
                      "Replacement policy: true LRU, tree pseudo-LRU, or random (drawn from `seed`)."));
-  // The shared levels sit behind the bus, which serialises their requests: they
-  // have no MSHRs or ports of their own to configure.
+  // A shared L2 sits behind the fabric with no banks or MSHRs of its own to configure;
+  // the L3 has both (below).
+  if (level == "l3") {
+    p.push_back(param(key("banks"), ParamType::Int, "8", "banks",
+                      "Banks of the L3, line-interleaved (line address mod banks); a power of two. "
+                      "Each takes one access (a read, a writeback, a miss's lookup) every "
+                      "l3.bank_cycles, as a pipelined LLC slice does; an access to a busy bank waits. "
+                      "8: one slice per core of an 8-core part.",
+                      {"power of two, 1..1024", [](const ParamValue& v) {
+                         bool ok = v.integer >= 1 && v.integer <= 1024 && (v.integer & (v.integer - 1)) == 0;
+                         return ok ? std::string() : "must be a power of two, 1..1024, got " + v.text;
+                       }}));
+    p.push_back(param(key("bank_cycles"), ParamType::Int, "2", "uncore cycles",
+                      "How long one access holds its bank: a slice's pipeline takes a new access "
+                      "this often (2: a 64-byte line over a 32-byte-per-cycle data array), not once "
+                      "per l3.latency.",
+                      int_range(1, 1024)));
+    p.push_back(param(key("mshrs"), ParamType::Int, "64", "misses",
+                      "Miss status holding registers of the L3: misses to memory outstanding at once; a "
+                      "read of a line whose miss is outstanding merges into its MSHR, a miss that finds "
+                      "them all in use waits for one (64: ChampSim's LLC).",
+                      int_range(1, 4096)));
+  }
   if (level != "l3")
     p.push_back(param(key("mshrs"), ParamType::Int, "8", "misses",
                       level == "l1d" ? "Miss status holding registers: misses to distinct lines in flight at once."
@@ -335,6 +359,17 @@ std::vector<ParamSpec> declare_params() {
   p.push_back(choice("dram.scheduler", "frfcfs", "scheduler", "dram.scheduler",
                      "fcfs: the oldest request whose next command is ready, requests to one bank in "
                      "order; frfcfs: ready row hits first, then the oldest ready request."));
+  p.push_back(param("dram.frontend_latency", ParamType::Latency, "0ns", "",
+                    "Static pipeline latency of the controller's front end (gem5's "
+                    "static_frontend_latency, 10ns there): added to every request before it "
+                    "reaches the controller's queues. 0 = none (the DRAM timing alone). Cycles count "
+                    "the uncore clock.",
+                    latency_range(10000, 10 * kUs, "10us", true)));
+  p.push_back(param("dram.backend_latency", ParamType::Latency, "0ns", "",
+                    "Static pipeline latency of the controller's back end and PHY (gem5's "
+                    "static_backend_latency, 10ns there): added to every read's data after the "
+                    "DRAM's burst ends. 0 = none. Cycles count the uncore clock.",
+                    latency_range(10000, 10 * kUs, "10us", true)));
   p.push_back(param("dram.read_queue", ParamType::Int, "32", "entries",
                     "Read queue of each channel's controller; requests beyond it wait.", int_range(1, 4096)));
   p.push_back(param("dram.write_queue", ParamType::Int, "32", "entries",

@@ -44,6 +44,8 @@ COHSIM_STAT(kStatRegs, "core*.regs.*", "value", "", "the final value of a regist
 COHSIM_STAT(kStatMpki, "core*.l1d.mpki", "per_1000_ops", "", "L1D misses (all kinds) per 1000 trace operations");
 COHSIM_STAT(kStatBusUtil, "bus.utilization", "ratio", "",
             "share of the run the bus was held (atomic) or its address bus was busy (split)");
+COHSIM_STAT(kStatDirUtil, "[node*.]directory.utilization", "ratio", "",
+            "share of the run the home was busy starting messages (one per uncore cycle)");
 COHSIM_STAT(kStatBusDataUtil, "bus.data_utilization", "ratio", "",
             "split bus: share of the run the data bus was transferring");
 COHSIM_STAT(kStatPages4K, "vm.pages_4KiB", "count", "", "4 KiB pages mapped");
@@ -250,6 +252,8 @@ COHSIM_REGISTER(config_rules, "watchdog", "no single latency is as long as the w
                                          std::to_string(std::uint64_t(dram_cycles)) + " cycles of " +
                                          std::to_string(t.tCK_ps) + "ps)",
                                      dram_cycles * double(t.tck_ticks())});
+                    add("dram.frontend_latency", uncore);
+                    add("dram.backend_latency", uncore);
                   }
                   if (cfg.flag("vm.enabled")) {
                     add("vm.fault_latency", core);
@@ -427,7 +431,9 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     if (memory_models().value(cfg.choice("memory.model")) == MemoryModel::Dram) {
       // A SystemC name has no dots: "memory", "node1_memory".
       const std::string name = nnodes == 1 ? "memory" : "node" + std::to_string(n) + "_memory";
-      nm.dram = std::make_unique<DramMemory>(name.c_str(), dram_params(cfg), line);
+      nm.dram = std::make_unique<DramMemory>(name.c_str(), dram_params(cfg), line,
+                                             cfg.latency("dram.frontend_latency").to_ticks(m.uncore_period),
+                                             cfg.latency("dram.backend_latency").to_ticks(m.uncore_period));
       nm.top = nm.dram.get();
     } else {
       nm.memory = std::make_unique<FixedLatencyMemory>(line, cfg.latency("memory.latency").to_ticks(m.uncore_period),
@@ -437,7 +443,10 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     if (cfg.has_level("l3")) {
       nm.l3 = std::make_unique<SharedCache>(geometry(cfg, "l3"), cfg.choice("l3.replacement"), seed * 31 + 3 + n * 7,
                                             cfg.latency("l3.latency").to_ticks(m.uncore_period),
-                                            cfg.flag("l3.write_back"), cfg.flag("l3.write_allocate"), nm.top);
+                                            cfg.flag("l3.write_back"), cfg.flag("l3.write_allocate"), nm.top,
+                                            SharedCacheResources{unsigned(cfg.integer("l3.banks")),
+                                                                 Tick(cfg.integer("l3.bank_cycles")) * m.uncore_period,
+                                                                 unsigned(cfg.integer("l3.mshrs")), m.uncore_period});
       nm.top = nm.l3.get();
     }
     if (l2_shared) {
@@ -725,8 +734,10 @@ RunOutcome System::run() {
       m.cores[i]->log_final(finish, m.trace->registers(unsigned(i)));
     m.log.finish();
   }
-  for (auto& nm : m.nodes)
+  for (auto& nm : m.nodes) {
     if (nm.dram) nm.dram->finish(finish);
+    if (nm.l3) nm.l3->finish(finish);
+  }
   m.total_cycles = out.cycles;
   stats_.set(kStatCycles, "cycles", out.cycles);
   stats_.set(kStatCompleted, "completed", out.completed ? 1 : 0);
@@ -743,6 +754,9 @@ RunOutcome System::run() {
     stats_.set_real(kStatMpki, p + ".l1d.mpki", ops ? double(stats_.get(p + ".l1d.misses")) * 1000.0 / ops : 0.0);
   }
   const double uncore_cycles = double(finish) / double(m.uncore_period);
+  for (auto& d : m.directories)
+    stats_.set_real(kStatDirUtil, d->stat_name() + ".utilization",
+                    uncore_cycles > 0 ? double(d->messages_started()) / uncore_cycles : 0.0);
   if (m.bus) stats_.set_real(kStatBusUtil, "bus.utilization", uncore_cycles > 0 ? m.bus->busy_cycles() / uncore_cycles : 0.0);
   if (m.bus && m.bus->split())
     stats_.set_real(kStatBusDataUtil, "bus.data_utilization", uncore_cycles > 0 ? m.bus->data_busy_cycles() / uncore_cycles : 0.0);
@@ -794,8 +808,10 @@ std::string System::dump() const {
   for (auto& c : impl_->cores) o << c->dump() << "\n";
   if (impl_->bus) o << impl_->bus->dump();
   if (impl_->net) o << impl_->net->dump();
-  for (auto& nm : impl_->nodes)
+  for (auto& nm : impl_->nodes) {
     if (nm.dram) o << "\n" << nm.prefix << nm.dram->dump();
+    if (nm.l3) o << "\n" << nm.prefix << "l3: " << nm.l3->dump();
+  }
   return o.str();
 }
 
@@ -850,6 +866,16 @@ std::string System::summary() const {
     for (auto& nm : m.nodes) x += get(nm.prefix + k);
     return x;
   };
+  // A level's line: its hit rate, or why it has none (a level the trace cannot use
+  // shows no "0 hits" line).
+  auto level_line = [&](const char* label, double h, double mi) {
+    o << label << std::setprecision(0);
+    if (h + mi == 0) o << "no requests: every access was served above it\n";
+    else if (h == 0)
+      o << mi << " requests, none hit: no line was asked for again while this level held it\n";
+    else
+      o << h << " hits, " << mi << " misses" << std::setprecision(1) << " (" << 100 * h / (h + mi) << "% hits)\n";
+  };
   const bool shared_l2 = m.nodes[0].l2 != nullptr;
   if (shared_l2 || v.count("core0.l2.hits")) {
     double h = 0, mi = 0;
@@ -857,18 +883,11 @@ std::string System::summary() const {
     else
       for (std::size_t i = 0; i < m.cores.size(); ++i)
         h += get("core" + std::to_string(i) + ".l2.hits"), mi += get("core" + std::to_string(i) + ".l2.misses");
-    o << (shared_l2 ? "L2 (shared)    " : "L2 (private)   ") << std::setprecision(0) << h << " hits, " << mi
-      << " misses";
-    if (h + mi > 0) o << std::setprecision(1) << " (" << 100 * h / (h + mi) << "% hits)";
-    o << "\n";
+    level_line(shared_l2 ? "L2 (shared)    " : "L2 (private)   ", h, mi);
   }
-  if (m.nodes[0].l3) {
-    const double h = over_nodes("l3.hits"), mi = over_nodes("l3.misses");
-    o << (m.nodes.size() > 1 ? "L3 (slices)    " : "L3 (shared)    ") << std::setprecision(0) << h << " hits, " << mi
-      << " misses";
-    if (h + mi > 0) o << std::setprecision(1) << " (" << 100 * h / (h + mi) << "% hits)";
-    o << "\n";
-  }
+  if (m.nodes[0].l3)
+    level_line(m.nodes.size() > 1 ? "L3 (slices)    " : "L3 (shared)    ", over_nodes("l3.hits"),
+               over_nodes("l3.misses"));
   if (m.net) {
     o << std::setprecision(0) << "network        " << get("network.messages") << " messages (GetS "
       << get("network.msgs.GetS") << ", GetM " << get("network.msgs.GetM") << ", Fwd "
@@ -936,26 +955,24 @@ std::string System::summary() const {
     busy(get("bus.data_utilization"), "the data bus", "bus.width");
   } else if (m.bus)
     busy(get("bus.utilization"), "the bus", "bus.transactions: split, or bus.width");
-  for (auto& nm : m.nodes)
+  for (auto& nm : m.nodes) {
+    if (nm.l3) {
+      busy(nm.l3->busiest_bank_share(), nm.prefix + "L3's busiest bank", "l3.banks, or a smaller l3.bank_cycles");
+      busy(nm.l3->mshr_share(), nm.prefix + "L3's MSHRs (on average)", "l3.mshrs");
+    }
     if (nm.dram)
       busy(get(nm.prefix + "memory.bandwidth_utilization"), nm.prefix + "DRAM's data bus",
            "dram.channels, or a faster dram.preset");
-  // Final register values, core by core; the JSON has all of them.
-  std::size_t shown = 0, total = 0;
-  std::string regs;
-  for (std::size_t i = 0; i < m.cores.size() && i < m.trace->threads(); ++i) {
-    const auto& names = m.trace->registers(unsigned(i));
-    for (std::size_t r = 0; r < names.size(); ++r, ++total)
-      if (shown < 24) {
-        regs += " core" + std::to_string(i) + ":" + names[r] + "=" + std::to_string(m.cores[i]->registers()[r]);
-        ++shown;
-      }
   }
-  if (total) {
-    o << "\nregisters     " << regs;
-    if (total > shown) o << " ... (" << total - shown << " more in --stats)";
-    o << "\n";
-  }
+  for (auto& d : m.directories)
+    busy(get(d->stat_name() + ".utilization"), "the directory (" + d->stat_name() + ")",
+         "uncore.frequency, or more numa.nodes to spread the homes");
+  // Final register values are not dumped here: a trace's registers are mostly its
+  // helpers (loop counters, loaded values), and nothing marks one as a result. The
+  // statistics have every one (core*.regs.*).
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < m.cores.size() && i < m.trace->threads(); ++i) total += m.trace->registers(unsigned(i)).size();
+  if (total) o << "registers      " << total << " final values in the statistics (core*.regs.*, --stats FILE)\n";
   return o.str();
 }
 

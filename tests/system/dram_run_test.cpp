@@ -34,6 +34,23 @@ TEST(DramRun, OneIsolatedMissTakesTrcdPlusClPlusBurst) {
   EXPECT_EQ(r.at("memory.ch0.rank0.bg1.bank0.utilization"), 0);
 }
 
+// The controller's static pipeline (dram.frontend_latency, dram.backend_latency, as gem5's
+// memory controller has): an isolated miss takes both on top of the DRAM's own timing,
+// which the controller's read latency (queue arrival to data) does not include.
+TEST(DramRun, FrontendAndBackendLatenciesAddToAnIsolatedMiss) {
+  const std::string trace = "thread 0\n  load 0x100000 -> r0\n";
+  auto base = simulate(kDram, trace);
+  ASSERT_EQ(base.exit_code, 0) << base.err;
+  auto r = simulate(kDram, trace, {"--set", "dram.frontend_latency=10ns", "--set", "dram.backend_latency=5ns"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_DOUBLE_EQ(r.at("memory.read_latency_ns"), 30.0);
+  // 15 ns at the default 3 GHz core clock = 45 core cycles.
+  EXPECT_EQ(r.at("cycles") - base.at("cycles"), 45);
+  auto bad = run_cli({"config", "check", write_temp("dram.yaml", kDram), "--set", "dram.backend_latency=-1ns"});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_THAT(bad.err, HasSubstr("dram.backend_latency"));
+}
+
 std::string streaming_trace() {
   std::string t = "thread 0\n";
   for (int i = 0; i < 3000; ++i)

@@ -150,7 +150,8 @@ TEST(ConfigKeys, AllKeysInDeclarationOrderWithoutDuplicates) {
                         "dram.refresh"})
     EXPECT_TRUE(unique.count(k)) << k;
   EXPECT_FALSE(unique.count("l1d.shared"));
-  EXPECT_FALSE(unique.count("l3.mshrs"));  // the shared levels sit behind the bus
+  EXPECT_TRUE(unique.count("l3.mshrs"));  // the L3 has MSHRs and banks of its own
+  EXPECT_FALSE(unique.count("l2.banks"));  // a shared L2 has neither
   EXPECT_FALSE(unique.count("l2.ports"));
 }
 

@@ -11,8 +11,9 @@ namespace cohsim {
 
 using sc_core::sc_time;
 
-DramMemory::DramMemory(sc_core::sc_module_name name, const DramControllerParams& p, unsigned line_size)
-    : sc_module(name), ctl_(p), line_size_(line_size), tck_(p.timing.tck_ticks()) {
+DramMemory::DramMemory(sc_core::sc_module_name name, const DramControllerParams& p, unsigned line_size, Tick frontend,
+                       Tick backend)
+    : sc_module(name), ctl_(p), line_size_(line_size), tck_(p.timing.tck_ticks()), frontend_(frontend), backend_(backend) {
   SC_HAS_PROCESS(DramMemory);
   SC_METHOD(wake);
   sensitive << wake_;
@@ -47,6 +48,7 @@ void DramMemory::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaite
     waiting_[slot] = {w, tag};
   }
   catch_up(sc_core::sc_time_stamp().value());
+  t += frontend_;
   ctl_.enqueue((t + tck_ - 1) / tck_, line, false, slot);
   reschedule();
 }
@@ -55,6 +57,7 @@ void DramMemory::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
   ++writes_;
   std::memcpy(page(line, true), in, line_size_);
   catch_up(sc_core::sc_time_stamp().value());
+  t += frontend_;
   ctl_.enqueue((t + tck_ - 1) / tck_, line, true, 0);
   reschedule();
 }
@@ -86,7 +89,7 @@ void DramMemory::step() {
         ch.pop_completion();
         const Waiting w = waiting_[done.tag];
         free_.push_back(std::uint32_t(done.tag));
-        w.waiter->memory_ready(w.tag, done.cycle * tck_);
+        w.waiter->memory_ready(w.tag, done.cycle * tck_ + backend_);
       }
     // The controller's next decision (a PRE, an ACT before the read's column
     // command) is made at once when no request can arrive before it.

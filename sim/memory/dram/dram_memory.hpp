@@ -23,7 +23,11 @@ namespace cohsim {
 
 class DramMemory final : public sc_core::sc_module, public MemoryLevel {
  public:
-  DramMemory(sc_core::sc_module_name name, const DramControllerParams& p, unsigned line_size);
+  // frontend and backend: the controller's static pipeline latencies (dram.frontend_latency,
+  // dram.backend_latency): a request reaches the queues `frontend` after its tick, a
+  // read's data leaves `backend` after its burst.
+  DramMemory(sc_core::sc_module_name name, const DramControllerParams& p, unsigned line_size, Tick frontend = 0,
+             Tick backend = 0);
   void read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) override;
   void write_line(Tick t, LineAddr line, const std::uint8_t* in) override;
   void peek_line(LineAddr line, std::uint8_t* out) const override;
@@ -47,6 +51,7 @@ class DramMemory final : public sc_core::sc_module, public MemoryLevel {
   DramController ctl_;
   unsigned line_size_;
   Tick tck_;
+  Tick frontend_, backend_;
   sc_core::sc_event wake_;
   std::vector<Waiting> waiting_;     // by slot; the engine's tag is the slot
   std::vector<std::uint32_t> free_;  // free slots

@@ -1,0 +1,143 @@
+// The run summary: no line that looks broken on the default run, and one warning line
+// for every shared resource busy more than 90% of a run, naming the knob that relieves
+// it. And the L3's MSHRs: a secondary miss merges, a full MSHR file makes misses wait.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "run_cohsim.hpp"
+
+using cohsim::test::run_cli;
+using cohsim::test::simulate;
+
+namespace {
+
+const std::string kSrc = COHSIM_SOURCE_DIR;
+
+std::string default_yaml() {
+  std::ifstream f(kSrc + "/configs/default.yaml");
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// The printed summary of the same run (simulate() runs --quiet).
+std::string summary(const std::string& yaml, const std::string& trace, const std::vector<std::string>& extra = {}) {
+  static int n = 0;
+  const std::string id = std::to_string(n++);
+  std::vector<std::string> args{"run", cohsim::test::write_temp("summary" + id + ".yaml", yaml), "--trace",
+                                cohsim::test::write_temp("summary" + id + ".trace", trace)};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto r = run_cli(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return r.out;
+}
+
+// `threads` cores each load their own array, one line after another.
+std::string streams(int threads, int lines) {
+  std::ostringstream t;
+  for (int k = 0; k < threads; ++k) {
+    t << "thread " << k << "\n";
+    for (int i = 0; i < lines; ++i) t << "  load " << 0x1000000 * (k + 1) + 64 * i << " -> r" << i % 4 << "\n";
+  }
+  return t.str();
+}
+
+TEST(Summary, DefaultRunShowsNoEmptyLevelAndNoRegisterDump) {
+  auto r = run_cli({"run", kSrc + "/configs/default.yaml"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find(" 0 hits"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("L2 (private)   706 requests, none hit"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("core0:x="), std::string::npos) << "no dump of helper registers\n" << r.out;
+  EXPECT_NE(r.out.find("registers      12 final values in the statistics"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("warning"), std::string::npos) << r.out;
+}
+
+TEST(Summary, ALevelWithHitsShowsItsRate) {
+  // Each core reads its 64 lines twice: the second pass hits in the L1D, a third
+  // after an L1D-sized sweep hits in the L2.
+  std::ostringstream t;
+  t << "thread 0\n";
+  for (int pass = 0; pass < 2; ++pass)
+    for (int i = 0; i < 1024; ++i) t << "  load " << 0x1000000 + 64 * i << " -> r\n";
+  const std::string out = summary(default_yaml(), t.str(), {"--set", "cores=1"});
+  EXPECT_NE(out.find("L2 (private)   1024 hits, 1024 misses (50.0% hits)"), std::string::npos) << out;
+  EXPECT_NE(out.find("L3 (shared)    1024 requests, none hit"), std::string::npos) << out;
+}
+
+TEST(Summary, BusyL3BanksAreNamedWithTheirKnob) {
+  auto calm = simulate(default_yaml(), streams(4, 300), {"--set", "memory.model=fixed"});
+  ASSERT_EQ(calm.exit_code, 0) << calm.err;
+  const std::string calm_out = summary(default_yaml(), streams(4, 300), {"--set", "memory.model=fixed"});
+  EXPECT_EQ(calm_out.find("warning"), std::string::npos) << calm_out;
+  EXPECT_LT(calm.at("l3.bank_utilization"), 0.5);
+  auto r = simulate(default_yaml(), streams(4, 300),
+                    {"--set", "memory.model=fixed", "--set", "l3.banks=1", "--set", "l3.bank_cycles=400"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(r.at("l3.bank_utilization"), 0.9);
+  EXPECT_GT(r.at("l3.bank_wait_uncore_cycles"), 0);
+  const std::string out = summary(default_yaml(), streams(4, 300),
+                                  {"--set", "memory.model=fixed", "--set", "l3.banks=1", "--set", "l3.bank_cycles=400"});
+  EXPECT_NE(out.find("warning        L3's busiest bank was "), std::string::npos) << out;
+  EXPECT_NE(out.find("(l3.banks, or a smaller l3.bank_cycles)"), std::string::npos) << out;
+}
+
+TEST(Summary, FullL3MshrsMakeMissesWaitAndAreNamed) {
+  const std::vector<std::string> slow = {"--set", "memory.model=fixed", "--set", "memory.latency=2us"};
+  auto many = simulate(default_yaml(), streams(4, 100), slow);
+  ASSERT_EQ(many.exit_code, 0) << many.err;
+  EXPECT_EQ(many.at("l3.mshr_full_misses"), 0);
+  EXPECT_GT(many.at("l3.mshr_max_in_use"), 8) << "four cores' misses overlap in the L3";
+  std::vector<std::string> one = slow;
+  one.insert(one.end(), {"--set", "l3.mshrs=1"});
+  auto r = simulate(default_yaml(), streams(4, 100), one);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.at("l3.mshr_max_in_use"), 1);
+  EXPECT_GT(r.at("l3.mshr_full_misses"), 300);
+  EXPECT_GT(r.at("l3.mshr_full_uncore_cycles"), 0);
+  EXPECT_GT(r.at("l3.mshr_avg_in_use"), 0.9);
+  EXPECT_GT(r.at("cycles"), 3 * many.at("cycles")) << "one miss to memory at a time";
+  const std::string out = summary(default_yaml(), streams(4, 100), one);
+  EXPECT_NE(out.find("warning        L3's MSHRs (on average) was "), std::string::npos) << out;
+  EXPECT_NE(out.find("(l3.mshrs)"), std::string::npos) << out;
+}
+
+TEST(Summary, ABusyDirectoryIsNamedWithItsKnob) {
+  // Eight cores stream over a directory whose every other latency is one cycle: the home,
+  // starting one message per uncore cycle, is the bottleneck.
+  std::vector<std::string> fast = {"--set", "cores=8", "--set", "coherence.fabric=directory", "--set",
+                                   "network.link_latency=1cycles", "--set", "network.link_width=128B", "--set",
+                                   "l3.latency=1cycles", "--set", "memory.model=fixed", "--set", "memory.latency=1ns",
+                                   "--set", "memory.bandwidth=1TB/s", "--set", "core.load_queue=32", "--set",
+                                   "l1d.mshrs=32", "--set", "l2.mshrs=32", "--set", "uncore.frequency=500MHz"};
+  std::vector<std::string> busy = fast;
+  busy.insert(busy.end(), {"--set", "directory.latency=1cycles"});
+  auto r = simulate(default_yaml(), streams(8, 400), busy);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(r.at("directory.utilization"), 0.9);
+  // One message per 2000 ps uncore cycle (500 MHz).
+  EXPECT_NEAR(r.at("directory.utilization"), r.at("directory.requests") / (r.at("time_ps") / 2000.0), 1e-5);
+  const std::string out = summary(default_yaml(), streams(8, 400), busy);
+  EXPECT_NE(out.find("warning        the directory (directory) was "), std::string::npos) << out;
+  EXPECT_NE(out.find("(uncore.frequency, or more numa.nodes to spread the homes)"), std::string::npos) << out;
+  auto calm = simulate(default_yaml(), streams(2, 100), {"--set", "coherence.fabric=directory"});
+  ASSERT_EQ(calm.exit_code, 0) << calm.err;
+  EXPECT_LT(calm.at("directory.utilization"), 0.5);
+}
+
+TEST(L3Mshrs, ASecondReadOfALineInFlightMerges) {
+  // Two cores load the same line at once: one request to memory, the second read
+  // waits for the first one's data (it does not hit a line that has not arrived).
+  auto r = simulate(default_yaml(), "thread 0\n  load 0x40000 -> a\nthread 1\n  load 0x40000 -> b\n",
+                    {"--set", "cores=2", "--set", "memory.model=fixed", "--set", "memory.latency=200ns"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.at("memory.reads"), 1);
+  EXPECT_EQ(r.at("l3.mshr_merges"), 1);
+  EXPECT_EQ(r.at("l3.hits"), 0);
+  // 200 ns = 600 core cycles: both loads take at least that.
+  EXPECT_GT(r.at("core0.cycles"), 600);
+  EXPECT_GT(r.at("core1.cycles"), 600);
+}
+
+}  // namespace
