@@ -573,7 +573,7 @@ COHSIM_REGISTER(config_rules, "cache.sets", "each cache level has a power-of-two
 
 COHSIM_REGISTER(config_rules, "l2.prefetcher", "a prefetcher needs a private L2",
                 ConfigRule{[](const Config& c, std::string& blame) {
-                  if (c.choice("l2.prefetcher") == "none" || !c.has_level("l2") || !c.flag("l2.shared"))
+                  if (!c.has_level("l2") || c.choice("l2.prefetcher") == "none" || !c.flag("l2.shared"))
                     return std::string();
                   blame = "l2.prefetcher";
                   return std::string("l2.prefetcher '") + c.choice("l2.prefetcher") +
