@@ -170,15 +170,22 @@ int PrivateCache::find_mshr(LineAddr line) const {
 
 Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind kind) {
   if (!pf_on_) return access_demand(t, a, write, count, kind);
-  if (count) {  // a demand access now waiting on a prefetch under way makes it late
+  // The first demand access to wait on a prefetch under way makes it late, and is
+  // what the issuing level's prefetcher learns from as a prefetched hit (above a
+  // private L2 the L1D's miss merges with the L2's request without reaching the L2's
+  // counts, but the L2 has seen it).
+  std::uint8_t late_level = 0;
+  if (count) {
     const int m = find_mshr(coh_->line_of(a));
     if (m >= 0 && mshr_[std::size_t(m)].prefetch && !mshr_[std::size_t(m)].late) {
       mshr_[std::size_t(m)].late = true;
-      ++(mshr_[std::size_t(m)].prefetch == 1 ? pfl1_ : pfl2_).late;
+      late_level = mshr_[std::size_t(m)].prefetch;
+      ++(late_level == 1 ? pfl1_ : pfl2_).late;
     }
   }
   pfl1_.trig = pfl2_.trig = false;
   const Access r = access_demand(t, a, write, count, kind);
+  if (late_level) train(late_level == 1 ? pfl1_ : pfl2_, coh_->line_of(a), PrefetchTrigger::PrefetchedHit);
   // The walker's PTE accesses train no prefetcher: their "PC" is the access's op.
   if (kind != AccessKind::Walk) {
     if (pfl1_.trig && !pfl1_.pf.empty()) run_prefetchers(t, 1);
