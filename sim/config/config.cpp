@@ -786,7 +786,7 @@ std::string config_reference_markdown() {
           "| --- | --- | --- | --- | --- |\n";
     for (const auto& p : config_params()) {
       if (p.section() != s.name) continue;
-      std::string type = type_name(p.type);
+      std::string type = p.list ? "list of choices" : type_name(p.type);
       if (!p.unit.empty()) type += " (" + p.unit + ")";
       std::string rule;
       if (p.type == ParamType::Choice) {
