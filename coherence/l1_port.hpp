@@ -21,9 +21,10 @@ class CacheListener {
 
 // What asked a cache for a line, for the statistics: a plain load or store, the access
 // of an atomic instruction (locked RMW, AMO, load/store-exclusive), or a page-table
-// walker's PTE load or accessed/dirty-bit store.
-enum class AccessKind : std::uint8_t { Load, Store, Rmw, Walk };
-constexpr int kAccessKinds = 4;
+// walker's PTE load or accessed/dirty-bit store; or, at a private L2, a prefetch the
+// L1D's prefetcher sent down (never passed by a core).
+enum class AccessKind : std::uint8_t { Load, Store, Rmw, Walk, Prefetch };
+constexpr int kAccessKinds = 5;
 
 // The outcome of asking for a permission.
 struct Access {
@@ -61,6 +62,9 @@ class L1Port {
   // The event log: the trace line of the access the core is about to make (called only
   // when the log is on).
   virtual void set_trace_line(std::uint32_t line) = 0;
+  // Whether the cache needs set_trace_line() even with the log off (a prefetcher that
+  // indexes by PC takes the trace line as the PC: coherence/prefetcher.hpp).
+  virtual bool wants_trace_line() const { return false; }
 };
 
 }  // namespace cohsim

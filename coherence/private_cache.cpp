@@ -27,6 +27,9 @@ LevelParams LevelParams::declared(const std::string& level, Tick clock_period) {
   l.latency = declared::ticks(level + ".latency", clock_period);
   l.replacement = declared::choice(level + ".replacement");
   l.mshrs = declared::count(level + ".mshrs");
+  l.prefetcher = declared::choice(level + ".prefetcher");
+  l.prefetch_degree = declared::count(level + ".prefetch_degree");
+  l.prefetch_distance = declared::count(level + ".prefetch_distance");
   return l;
 }
 
@@ -96,6 +99,19 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
       if (table_.uses(e) && c.kind == CellKind::Do && !replaceable_state(c.next)) pins_[std::size_t(st)] = true;
     }
   }
+  auto prefetchers = [&](PrefetchLevel& L, const LevelParams& lp, const CacheArray& arr, std::uint64_t seed) {
+    PrefetcherParams pp;
+    pp.line_shift = arr.line_shift();
+    pp.degree = lp.prefetch_degree;
+    pp.distance = lp.prefetch_distance;
+    pp.seed = seed;
+    L.pf = make_prefetchers(lp.prefetcher, pp);
+    if (L.pf.empty()) return;
+    L.unused.assign(std::size_t(arr.sets()) * arr.ways(), 0);
+    pf_on_ = true;
+  };
+  prefetchers(pfl1_, p.l1, upper_ ? *upper_ : *coh_, p.seed * 7919 + 3);
+  if (upper_) prefetchers(pfl2_, p.l2, *coh_, p.seed * 7919 + 4);
   if (bus_) bus_id_ = bus_->attach(this);
   else net_id_ = net_->attach(this);
   if (log_) {
@@ -153,6 +169,32 @@ int PrivateCache::find_mshr(LineAddr line) const {
 }
 
 Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind kind) {
+  if (!pf_on_) return access_demand(t, a, write, count, kind);
+  // The first demand access to wait on a prefetch under way makes it late, and is
+  // what the issuing level's prefetcher learns from as a prefetched hit (above a
+  // private L2 the L1D's miss merges with the L2's request without reaching the L2's
+  // counts, but the L2 has seen it).
+  std::uint8_t late_level = 0;
+  if (count) {
+    const int m = find_mshr(coh_->line_of(a));
+    if (m >= 0 && mshr_[std::size_t(m)].prefetch && !mshr_[std::size_t(m)].late) {
+      mshr_[std::size_t(m)].late = true;
+      late_level = mshr_[std::size_t(m)].prefetch;
+      ++(late_level == 1 ? pfl1_ : pfl2_).late;
+    }
+  }
+  pfl1_.trig = pfl2_.trig = false;
+  const Access r = access_demand(t, a, write, count, kind);
+  if (late_level) train(late_level == 1 ? pfl1_ : pfl2_, coh_->line_of(a), PrefetchTrigger::PrefetchedHit);
+  // The walker's PTE accesses train no prefetcher: their "PC" is the access's op.
+  if (kind != AccessKind::Walk) {
+    if (pfl1_.trig && !pfl1_.pf.empty()) run_prefetchers(t, 1);
+    if (pfl2_.trig && !pfl2_.pf.empty()) run_prefetchers(t, 2);
+  }
+  return r;
+}
+
+Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, AccessKind kind) {
   const LineAddr line = coh_->line_of(a);
   Tick lookup = t;
   // The L1D above a private L2 counts its own outcome once the access is not
@@ -164,12 +206,21 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind k
     int w = upper_->find(line);
     if (w >= 0 && upper_->state(line, unsigned(w)) >= (write ? 2 : 1)) {
       upper_->touch(line, unsigned(w));
-      if (count) l1s_.count(kind, Outcome::Hit);
+      if (count) {
+        l1s_.count(kind, Outcome::Hit);
+        if (pf_on_)
+          train(pfl1_, line,
+                prefetch_used(pfl1_, *upper_, line, unsigned(w)) ? PrefetchTrigger::PrefetchedHit : PrefetchTrigger::Hit);
+      }
       return {Access::Ready, t + upper_latency_};
     }
     if (count) {
       const Outcome o = find_mshr(line) >= 0 ? Outcome::Secondary : w >= 0 ? Outcome::Upgrade : Outcome::Primary;
       top_outcome = int(o);
+      if (pf_on_) {
+        if (w >= 0) prefetch_used(pfl1_, *upper_, line, unsigned(w));
+        train(pfl1_, line, PrefetchTrigger::Miss);
+      }
       if (o == Outcome::Secondary) count = false;  // the L2 does not see it
     }
     lookup += upper_latency_;
@@ -187,7 +238,13 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind k
     ++cells_[std::size_t(s) * kNumEvents + int(write ? Event::Store : Event::Load)];
     if (log_) log_cell(t, line, s, write ? Event::Store : Event::Load);
     count_top();
-    if (count) cs.count(kind, Outcome::Hit);
+    if (count) {
+      cs.count(kind, Outcome::Hit);
+      if (pf_on_)
+        train(coh_pf(), line,
+              prefetch_used(coh_pf(), *coh_, line, unsigned(loc.idx)) ? PrefetchTrigger::PrefetchedHit
+                                                                      : PrefetchTrigger::Hit);
+    }
     if (upper_) fill_upper(t, line, fast_write_[s]);
     return {Access::Ready, lookup + coh_latency_};
   }
@@ -201,6 +258,7 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind k
   if (c.kind == CellKind::Stall) {
     count_top();
     if (count) cs.count(kind, Outcome::Secondary);
+    if (count && pf_on_) train(coh_pf(), line, PrefetchTrigger::Miss);
     ++cells_[std::size_t(s) * kNumEvents + int(e)];
     if (log_ && count) log_cell(t, line, s, e);
     return {Access::Pending, 0};
@@ -228,6 +286,11 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind k
                    : !needs_mshr            ? Outcome::Secondary
                    : loc.kind == Loc::Array ? Outcome::Upgrade
                                             : Outcome::Primary);
+    if (pf_on_) {
+      const bool used = loc.kind == Loc::Array && prefetch_used(coh_pf(), *coh_, line, unsigned(loc.idx));
+      train(coh_pf(), line,
+            !hit ? PrefetchTrigger::Miss : used ? PrefetchTrigger::PrefetchedHit : PrefetchTrigger::Hit);
+    }
   }
   execute(lookup + coh_latency_, line, loc, e, nullptr);
   if (!hit) return {Access::Pending, 0};
@@ -265,6 +328,8 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
           ms.defer_to.clear();
           ms.defer_mem = false;
           ms.updated = false;
+          ms.prefetch = 0;
+          ms.late = false;
           if (l.kind != Loc::Array) l = {Loc::Mshr, m};
         }
         const BusMsg m = c.actions[i] == Action::IssueGetS   ? BusMsg::GetS
@@ -300,7 +365,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         wb.valid = true;
         ++outstanding_;
         std::memcpy(wb.data.data(), coh_->data(line, unsigned(l.idx)), coh_->line_size());
-        coh_->invalidate(line, unsigned(l.idx));
+        drop_coh(line, unsigned(l.idx));
         l = {Loc::Wb, slot};
         const Action a = c.actions[i];
         if (a == Action::IssuePutM || a == Action::IssuePutO) ++(upper_ ? l2s_ : l1s_).writebacks;
@@ -441,14 +506,14 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
       const unsigned way = unsigned(l.idx);
       if (next == I) {
         recall_upper(line, true);
-        coh_->invalidate(line, way);
+        drop_coh(line, way);
         l = {};
       } else if (perm_[next] == Permission::None) {
         // The copy is gone but a request is outstanding: the state moves to its MSHR.
         int m = find_mshr(line);
         if (m < 0) throw SimError(coh_name_ + ": state " + table_.states()[next].name + " without an MSHR");
         recall_upper(line, true);
-        coh_->invalidate(line, way);
+        drop_coh(line, way);
         mshr_[m].in_array = false;
         mshr_[m].state = next;
         l = {Loc::Mshr, m};
@@ -567,12 +632,14 @@ void PrivateCache::bus_data(Tick t, LineAddr line, const std::uint8_t* data, boo
   }
   Loc l = locate(line);
   if (l.kind == Loc::Array) std::memcpy(coh_->data(line, unsigned(l.idx)), data, coh_->line_size());
+  const FillInfo fi = fill_info(line);
   fill_data_ = data;
   execute(t, line, l, exclusive && table_.uses(Event::DataExclusive) ? Event::DataExclusive : Event::Data, nullptr);
   fill_data_ = nullptr;
   int m = find_mshr(line);
   if (m >= 0) release_mshr(m);  // an upgrade's MSHR (the line stayed in the array)
-  if (upper_ && l.kind == Loc::Array) {
+  if (pf_on_) prefetch_filled(line, fi);
+  if (upper_ && l.kind == Loc::Array && fills_upper(fi)) {
     std::uint8_t s = coh_->state(line, unsigned(l.idx));
     if (perm_[s] != Permission::None) fill_upper(t, line, fast_write_[s]);
   }
@@ -609,12 +676,14 @@ void PrivateCache::bus_data_split(Tick t, LineAddr line, const std::uint8_t* dat
     read_grant_ = kNoLine;
     store_grant_ = kNoLine;
   }
+  const FillInfo fi = fill_info(line);
   fill_data_ = l.kind == Loc::Mshr ? mshr_[std::size_t(l.idx)].data.data() : nullptr;
   execute(t, line, l, e, nullptr);
   fill_data_ = nullptr;
   int m = find_mshr(line);
   if (m >= 0 && table_.states()[state_at(line, l)].stable) release_mshr(m);  // an upgrade's MSHR
-  if (upper_ && l.kind == Loc::Array) {
+  if (pf_on_) prefetch_filled(line, fi);
+  if (upper_ && l.kind == Loc::Array && fills_upper(fi)) {
     std::uint8_t ns = coh_->state(line, unsigned(l.idx));
     if (perm_[ns] != Permission::None) fill_upper(t, line, fast_write_[ns]);
   }
@@ -644,10 +713,14 @@ void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable) {
         coh_->dirty(victim, unsigned(cw)) = true;
         ++l1s_.writebacks;
       }
-      upper_->invalidate(victim, way);
+      drop_upper(victim, way);
     }
     int cw = coh_->find(line);
     upper_->fill(line, way, writable ? 2 : 1, coh_->data(line, unsigned(cw)));
+    if (line == pending_upper_mark_) {
+      pfl1_.unused[std::size_t(upper_->set_of(line)) * upper_->ways() + way] = 1;
+      pending_upper_mark_ = kNoLine;
+    }
   } else {
     upper_->touch(line, unsigned(w));  // the store that upgraded it referenced it
     if (writable) upper_->state(line, unsigned(w)) = 2;
@@ -663,7 +736,7 @@ void PrivateCache::recall_upper(LineAddr line, bool invalidate) {
     std::memcpy(coh_data(line, l), upper_->data(line, unsigned(w)), coh_->line_size());
     if (l.kind == Loc::Array) coh_->dirty(line, unsigned(l.idx)) = true;
   }
-  if (invalidate) upper_->invalidate(line, unsigned(w));
+  if (invalidate) drop_upper(line, unsigned(w));
   else {
     upper_->dirty(line, unsigned(w)) = false;
   }
@@ -903,13 +976,15 @@ bool PrivateCache::deliver(Tick t, const NetMsg& m, const std::uint8_t* data) {
   if (data && l.kind == Loc::Array) std::memcpy(coh_->data(line, unsigned(l.idx)), data, coh_->line_size());
   fill_data_ = mi >= 0 ? mshr_[mi].data.data() : nullptr;
   in_msg_ = &m;
+  const FillInfo fi = fill_info(line);
   execute(t, line, l, e, nullptr);
   in_msg_ = nullptr;
   fill_data_ = nullptr;
+  if (pf_on_) prefetch_filled(line, fi);
   if (is_data(e)) {
     const std::uint8_t ns = state_at(line, l);
     if (perm_[ns] != Permission::None) {
-      if (upper_ && l.kind == Loc::Array) fill_upper(t, line, fast_write_[ns]);
+      if (upper_ && l.kind == Loc::Array && fills_upper(fi)) fill_upper(t, line, fast_write_[ns]);
       if (listener_) listener_->line_ready(t, line);
       store_grant_ = kNoLine;
     }
@@ -944,11 +1019,19 @@ COHSIM_STAT(kStatSilentUpgrades, "core*.l*.silent_upgrades", "count", "", "store
 COHSIM_STAT(kStatUpdatesSent, "core*.l*.updates_sent", "count", "", "Dragon update transactions sent");
 COHSIM_STAT(kStatUpdatesReceived, "core*.l*.updates_received", "count", "", "Dragon updates received from other caches");
 COHSIM_STAT(kStatOccupancy, "core*.l*.occupancy.*", "lines", "", "time-weighted mean number of lines in the protocol state named by the last part");
+COHSIM_STAT(kStatKindPrefetch, "core*.l2.prefetch_{hits,misses,primary_misses}", "count", "", "requests of the L1D's prefetcher at a private L2, by outcome (only with l1d.prefetcher); counted in hits and misses");
+COHSIM_STAT(kStatPfIssued, "core*.l*.prefetches_issued", "count", "", "prefetches this level's prefetchers sent to the level below (only with a prefetcher at the level)");
+COHSIM_STAT(kStatPfUseful, "core*.l*.prefetches_useful", "count", "", "prefetched lines a demand access referenced before they left the level");
+COHSIM_STAT(kStatPfLate, "core*.l*.prefetches_late", "count", "", "prefetches a demand access caught while still in flight (it waited less than a miss would)");
+COHSIM_STAT(kStatPfUseless, "core*.l*.prefetches_useless", "count", "", "prefetched lines that left the level (evicted or invalidated) without a demand reference");
+COHSIM_STAT(kStatPfDropped, "core*.l*.prefetches_dropped", "count", "", "proposals dropped: the line present, in flight or leaving, no MSHR free beyond the one kept for demand, or no way free");
+COHSIM_STAT(kStatPfAccuracy, "core*.l*.prefetch_accuracy", "ratio", "", "(useful + late) / issued; 0 without prefetches");
+COHSIM_STAT(kStatPfCoverage, "core*.l*.prefetch_coverage", "ratio", "", "(useful + late) / (useful + late + demand primary misses): the share of would-be misses prefetching covered");
 COHSIM_STAT(kStatCells, "core*.l*.cells.*.*", "count", "", "times the protocol table's cell (STATE, EVENT) ran at this cache");
 
 void PrivateCache::register_stats(Stats& s) const {
   auto level = [&](const std::string& p, const LevelStats& ls) {
-    static const char* const kinds[kAccessKinds] = {"load", "store", "rmw", "walk"};
+    static const char* const kinds[kAccessKinds] = {"load", "store", "rmw", "walk", "prefetch"};
     static const char* const outcomes[kOutcomes] = {"hits", "primary_misses", "secondary_misses", "upgrade_misses"};
     static const StatDecl* const by_outcome[kOutcomes] = {&kStatHits, &kStatPrimary, &kStatSecondary, &kStatUpgrade};
     static const StatDecl* const by_kind[kOutcomes] = {&kStatKindHits, &kStatKindPrimary, &kStatKindSecondary,
@@ -957,6 +1040,7 @@ void PrivateCache::register_stats(Stats& s) const {
     s.counter(kStatMisses, p + ".misses", &ls.misses);
     for (int o = 1; o < kOutcomes; ++o) s.counter(*by_outcome[o], p + "." + outcomes[o], &ls.outcome[o]);
     for (int k = 0; k < kAccessKinds; ++k) {
+      if (k == int(AccessKind::Prefetch)) continue;
       s.counter(kStatKindMisses, p + "." + kinds[k] + "_misses", &ls.kind_misses[k]);
       for (int o = 0; o < kOutcomes; ++o)
         if (!(k == int(AccessKind::Load) && o == int(Outcome::Upgrade)))  // a load never needs more permission
@@ -968,6 +1052,35 @@ void PrivateCache::register_stats(Stats& s) const {
     const auto *h = &ls.hits, *m = &ls.misses;
     s.derived(kStatHitRate, p + ".hit_rate", [=] { return *h + *m ? double(*h) / double(*h + *m) : 0.0; });
   };
+  // Prefetching: counted only where it happens, so a run without prefetchers prints
+  // what it printed before they existed.
+  auto prefetch = [&](const std::string& p, const PrefetchLevel& L, const LevelStats& ls) {
+    if (L.pf.empty()) return;
+    s.counter(kStatPfIssued, p + ".prefetches_issued", &L.issued);
+    s.counter(kStatPfUseful, p + ".prefetches_useful", &L.useful);
+    s.counter(kStatPfLate, p + ".prefetches_late", &L.late);
+    s.counter(kStatPfUseless, p + ".prefetches_useless", &L.useless);
+    s.counter(kStatPfDropped, p + ".prefetches_dropped", &L.dropped);
+    const PrefetchLevel* l = &L;
+    const LevelStats* st = &ls;
+    s.derived(kStatPfAccuracy, p + ".prefetch_accuracy",
+              [l] { return l->issued ? double(l->useful + l->late) / double(l->issued) : 0.0; });
+    s.derived(kStatPfCoverage, p + ".prefetch_coverage", [l, st] {
+      const double covered = double(l->useful + l->late);
+      const double demand = double(st->outcome[int(Outcome::Primary)] -
+                                   st->by[int(AccessKind::Prefetch)][int(Outcome::Primary)]);
+      return covered + demand > 0 ? covered / (covered + demand) : 0.0;
+    });
+  };
+  prefetch(p_.name + ".l1d", pfl1_, l1s_);
+  if (upper_) prefetch(p_.name + ".l2", pfl2_, l2s_);
+  if (upper_ && !pfl1_.pf.empty()) {
+    const int k = int(AccessKind::Prefetch);
+    const std::string q = p_.name + ".l2.prefetch";
+    s.counter(kStatKindPrefetch, q + "_hits", &l2s_.by[k][int(Outcome::Hit)]);
+    s.counter(kStatKindPrefetch, q + "_misses", &l2s_.kind_misses[k]);
+    s.counter(kStatKindPrefetch, q + "_primary_misses", &l2s_.by[k][int(Outcome::Primary)]);
+  }
   level(p_.name + ".l1d", l1s_);
   if (upper_) level(p_.name + ".l2", l2s_);
   if (net_) {
@@ -1023,6 +1136,120 @@ void PrivateCache::log_final(Tick t) const {
   for (const WbEntry& w : wb_)
     if (w.valid)
       log_->final_line(t, log_agent_, w.line * coh_->line_size(), table_.states()[w.state].name.c_str(), nullptr);
+}
+
+}  // namespace cohsim
+
+// Prefetching (coherence/prefetcher.hpp; docs/architecture.md, "Prefetchers").
+namespace cohsim {
+
+bool PrivateCache::prefetch_used(PrefetchLevel& L, const CacheArray& arr, LineAddr line, unsigned way) {
+  if (L.unused.empty()) return false;
+  std::uint8_t& u = L.unused[std::size_t(arr.set_of(line)) * arr.ways() + way];
+  if (!u) return false;
+  u = 0;
+  ++L.useful;
+  return true;
+}
+
+void PrivateCache::drop_coh(LineAddr line, unsigned way) {
+  if (pf_on_) {
+    PrefetchLevel& L = coh_pf();
+    if (!L.unused.empty()) {
+      std::uint8_t& u = L.unused[std::size_t(coh_->set_of(line)) * coh_->ways() + way];
+      if (u) ++L.useless, u = 0;
+    }
+  }
+  coh_->invalidate(line, way);
+}
+
+void PrivateCache::drop_upper(LineAddr line, unsigned way) {
+  if (!pfl1_.unused.empty()) {
+    std::uint8_t& u = pfl1_.unused[std::size_t(upper_->set_of(line)) * upper_->ways() + way];
+    if (u) ++pfl1_.useless, u = 0;
+  }
+  upper_->invalidate(line, way);
+}
+
+void PrivateCache::run_prefetchers(Tick t, std::uint8_t level) {
+  PrefetchLevel& L = level == 1 ? pfl1_ : pfl2_;
+  L.trig = false;
+  L.cand.n = 0;
+  const std::uint64_t pc = access_pc(trace_line_);
+  for (auto& p : L.pf) p->on_access(L.trig_line, pc, L.trig_kind, L.cand);
+  for (unsigned i = 0; i < L.cand.n; ++i) issue_prefetch(t, level, L.cand.line[i]);
+}
+
+void PrivateCache::issue_prefetch(Tick t, std::uint8_t level, LineAddr line) {
+  PrefetchLevel& L = level == 1 ? pfl1_ : pfl2_;
+  if (level == 1 && upper_) {
+    // The L1D's prefetch above a private L2 is a request to the L2, of kind Prefetch.
+    if (upper_->find(line) >= 0 || find_mshr(line) >= 0) {
+      ++L.dropped;
+      return;
+    }
+    Loc loc = locate(line);
+    if (loc.kind == Loc::Array && perm_[state_at(line, loc)] != Permission::None) {
+      // An L2 hit fills the L1D at once (a simplification: the L2 latency is not
+      // modelled for a prefetch) and is no use of an L2-prefetched line.
+      const std::uint8_t s = state_at(line, loc);
+      coh_->touch(line, unsigned(loc.idx));
+      fill_upper(t, line, fast_write_[s]);
+      const int w = upper_->find(line);
+      if (w >= 0) L.unused[std::size_t(upper_->set_of(line)) * upper_->ways() + unsigned(w)] = 1;
+      ++L.issued;
+      ++l1s_.requests_sent;
+      l2s_.count(AccessKind::Prefetch, Outcome::Hit);
+      return;
+    }
+    if (loc.kind != Loc::None || !issue_coh_prefetch(t + upper_latency_ + coh_latency_, line, 1)) {
+      ++L.dropped;
+      return;
+    }
+    ++L.issued;
+    ++l1s_.requests_sent;
+    l2s_.count(AccessKind::Prefetch, Outcome::Primary);
+    return;
+  }
+  if (locate(line).kind != Loc::None || !issue_coh_prefetch(t + coh_latency_, line, level)) {
+    ++L.dropped;
+    return;
+  }
+  ++L.issued;
+}
+
+bool PrivateCache::issue_coh_prefetch(Tick t, LineAddr line, std::uint8_t level) {
+  // A prefetch never takes the last free MSHR (demand misses keep one) nor a way a
+  // demand fill may need; it issues only when the line is absent (state I).
+  unsigned free = 0;
+  for (LineAddr k : mshr_key_) free += k == kNoLine;
+  if (free < 2 || !way_free(line) || line == held_) return false;
+  if (table_.cell(table_.invalid(), Event::Prefetch).kind != CellKind::Do) return false;
+  Loc l{};
+  execute(t, line, l, Event::Prefetch, nullptr);
+  const int m = find_mshr(line);
+  if (m < 0) throw SimError(coh_name_ + ": a prefetch of " + hex(line) + " took no MSHR\n" + dump_pending());
+  mshr_[std::size_t(m)].prefetch = level;
+  mshr_[std::size_t(m)].late = false;
+  return true;
+}
+
+void PrivateCache::prefetch_filled(LineAddr line, const FillInfo& f) {
+  if (!f.fill || find_mshr(line) >= 0) return;  // not a fill, or not complete yet
+  const int w = coh_->find(line);
+  if (w < 0) return;  // the line only passed through
+  PrefetchLevel& C = coh_pf();
+  const bool mine = f.prefetch == coh_level();
+  if (!C.pf.empty()) {
+    for (auto& p : C.pf) p->on_fill(line, mine);
+    if (mine && !f.late) C.unused[std::size_t(coh_->set_of(line)) * coh_->ways() + unsigned(w)] = 1;
+  }
+  if (upper_ && !pfl1_.pf.empty() && fills_upper(f)) {
+    const bool l1 = f.prefetch == 1;
+    for (auto& p : pfl1_.pf) p->on_fill(line, l1);
+    // the L1D copy is made by the caller's fill_upper: mark it then
+    pending_upper_mark_ = l1 && !f.late ? line : kNoLine;
+  }
 }
 
 }  // namespace cohsim

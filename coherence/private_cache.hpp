@@ -27,6 +27,7 @@
 #include "coherence/home_map.hpp"
 #include "coherence/l1_port.hpp"
 #include "coherence/network.hpp"
+#include "coherence/prefetcher.hpp"
 #include "coherence/protocol.hpp"
 #include "coherence/snoop_bus.hpp"
 #include "sim/base/event_log.hpp"
@@ -40,6 +41,8 @@ struct LevelParams {
   Tick latency = 0;  // hit latency in ticks
   std::string replacement;
   unsigned mshrs = 0;
+  std::string prefetcher = "none";  // the `prefetcher` key: a list of registered names
+  unsigned prefetch_degree = 1, prefetch_distance = 1;
   static LevelParams declared(const std::string& level, Tick clock_period);
 };
 
@@ -106,6 +109,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
   // The event log: the trace line of the access the core is making (cells of Load and
   // Store events carry it), and, at the end of a run, every line held and its state.
   void set_trace_line(std::uint32_t l) override { trace_line_ = l; }
+  bool wants_trace_line() const override { return pf_on_; }
   void log_final(Tick t) const;
   Permission permission(LineAddr line) const;  // for the checker
   const std::string& name() const { return p_.name; }
@@ -139,6 +143,10 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
     std::vector<int> defer_to;
     bool defer_mem = false;
     bool updated = false;
+    // A prefetch's request: 0 demand, 1 the L1D's prefetcher, 2 the private L2's; and
+    // whether a demand access has since waited on it (a late prefetch).
+    std::uint8_t prefetch = 0;
+    bool late = false;
   };
   // Per MSHR: its line while it is in use, kNoLine when free (the searches scan this).
   std::vector<LineAddr> mshr_key_;
@@ -159,6 +167,52 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
     int idx = -1;  // way, MSHR index or writeback-buffer index
   };
   Loc locate(LineAddr line) const;
+  Access access_demand(Tick t, Addr a, bool write, bool count, AccessKind kind);
+  // Prefetching (coherence/prefetcher.hpp). Each level with prefetchers: them, which
+  // of its (set, way) hold a prefetched line no demand access has referenced yet, and
+  // its counts.
+  struct PrefetchLevel {
+    std::vector<std::unique_ptr<Prefetcher>> pf;
+    std::vector<std::uint8_t> unused;
+    PrefetchCandidates cand;
+    bool trig = false;  // a demand access at this level awaits training
+    LineAddr trig_line = 0;
+    PrefetchTrigger trig_kind = PrefetchTrigger::Miss;
+    std::uint64_t issued = 0, useful = 0, late = 0, useless = 0, dropped = 0;
+  };
+  PrefetchLevel pfl1_, pfl2_;  // the L1D's; the private L2's
+  bool pf_on_ = false;         // some level has a prefetcher
+  LineAddr pending_upper_mark_ = ~LineAddr(0);  // an L1D prefetch's line fill_upper is about to install
+  PrefetchLevel& coh_pf() { return upper_ ? pfl2_ : pfl1_; }
+  std::uint8_t coh_level() const { return upper_ ? 2 : 1; }
+  // A demand access referenced the line at (array, way): a prefetched line's first use.
+  bool prefetch_used(PrefetchLevel& L, const CacheArray& arr, LineAddr line, unsigned way);
+  void train(PrefetchLevel& L, LineAddr line, PrefetchTrigger k) {
+    L.trig = true, L.trig_line = line, L.trig_kind = k;
+  }
+  void run_prefetchers(Tick t, std::uint8_t level);
+  void issue_prefetch(Tick t, std::uint8_t level, LineAddr line);
+  bool issue_coh_prefetch(Tick t, LineAddr line, std::uint8_t level);
+  // What an event that may bring a line in found: whether an MSHR awaited the line
+  // outside the array (a fill, not an upgrade), and whether that was a prefetch.
+  struct FillInfo {
+    std::uint8_t prefetch = 0;
+    bool late = false;
+    bool fill = false;
+  };
+  FillInfo fill_info(LineAddr line) const {
+    const int m = pf_on_ ? find_mshr(line) : -1;
+    if (m < 0) return {};
+    const Mshr& ms = mshr_[std::size_t(m)];
+    return {ms.prefetch, ms.late, !ms.in_array};
+  }
+  // After a fill of the coherent level: the prefetchers hear of it, a prefetched line is marked unused.
+  void prefetch_filled(LineAddr line, const FillInfo& f);
+  // Whether a fill goes on to the L1D above a private L2 (not an L2 prefetch no demand waits for).
+  bool fills_upper(const FillInfo& f) const { return !(f.fill && f.prefetch == 2 && !f.late); }
+  // Lines leaving the arrays: a prefetched line never referenced counts as useless.
+  void drop_coh(LineAddr line, unsigned way);
+  void drop_upper(LineAddr line, unsigned way);
   std::uint8_t state_at(LineAddr line, const Loc& l) const;
   void set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, Event cause);
   // Runs the table for (line, event); returns the cell executed.

@@ -29,7 +29,8 @@ const char* name(Event e) {
       "Own-Upd-Alone", "Other-GetS",  "Other-GetM",   "Other-PutM", "Other-Upd",    "Data",        "Data-Excl",
       "Fwd-GetS",      "Fwd-GetM",    "Inv",          "Put-Ack",    "Data(ack=0)",  "Data(ack>0)", "Inv-Ack",
       "Last-Inv-Ack",  "AckCount(0)", "AckCount(>0)", "GetS",       "GetM",         "GetM-Owner",  "PutS-NotLast",
-      "PutS-Last",     "PutM-Owner",  "PutE-Owner",   "PutO-Owner", "Put-NonOwner", "Owner-Data"};
+      "PutS-Last",     "PutM-Owner",  "PutE-Owner",   "PutO-Owner", "Put-NonOwner", "Owner-Data",
+      "Prefetch"};
   static_assert(sizeof(n) / sizeof(n[0]) == kNumEvents, "a name per event");
   return n[int(e)];
 }
@@ -187,6 +188,22 @@ ProtocolTable::ProtocolTable(std::string name, std::string fabric, std::string d
         c.why = "atomic transactions: no other request is ordered while we wait for our data";
       else c.why = "the protocol never puts a line in this state when this event can occur";
     }
+  // The default rule of a prefetch: in I it does what a load does there (on every
+  // protocol, issue GetS) but completes no load; in any other state the controller
+  // drops the prefetch before asking the table (the line is present, in flight or
+  // leaving), so those cells stay impossible and no table needs a Prefetch row.
+  if (used_[int(Event::Load)] && fabric_ != kHomeFabric) {
+    const Cell& load = cells_[int(Event::Load)];
+    Cell& p = cells_[int(Event::Prefetch)];
+    bool gets = false;
+    for (int k = 0; k < load.num_actions; ++k) gets |= load.actions[std::size_t(k)] == Action::IssueGetS;
+    if (load.kind == CellKind::Do && gets) {
+      p.kind = CellKind::Do;
+      p.next = load.next;
+      for (int k = 0; k < load.num_actions; ++k)
+        if (load.actions[std::size_t(k)] != Action::LoadHit) p.actions[p.num_actions++] = load.actions[std::size_t(k)];
+    }
+  }
   action_text_.resize(cells_.size());
   for (std::size_t i = 0; i < cells_.size(); ++i) {
     const Cell& c = cells_[i];

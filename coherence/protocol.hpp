@@ -50,6 +50,10 @@ enum class Event : std::uint8_t {
   PutOOwner,     // a PutO with data from the owner
   PutNonOwner,   // a PutM, PutE or PutO from a cache that is no longer the owner
   OwnerData,     // the old owner's copy of the line, after a forwarded GetS
+  // A cache's own prefetcher asks for a line. No protocol declares it: every table
+  // gets the controller's default rule (ProtocolTable's constructor), so the printed
+  // tables and their per-cell statistics do not show it.
+  Prefetch,
   kCount
 };
 constexpr int kNumEvents = int(Event::kCount);

@@ -26,6 +26,7 @@ Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::uniqu
       lq_(p.load_queue),
       sb_(p.store_buffer),
       regs_(num_regs, 0) {
+  tell_line_ = cache_->wants_trace_line();
   const OrderingRules& m = ord_.model();
   in_order_loads_ = ordered_before(m, {MemKind::Load}, {MemKind::Load}, false);
   fifo_stores_ = ordered_before(m, {MemKind::Store}, {MemKind::Store}, false);
@@ -204,7 +205,7 @@ void Core::start_youngest_load(Tick t, Tick& next) {
   }
   LoadEntry& e = lq_.at(i);
   ++ports_used_;
-  if (log_) cache_->set_trace_line(e.line);
+  if (tell_line_) cache_->set_trace_line(e.line);
   const Access a = cache_->access(t, e.addr, false, true);
   if (a.kind != Access::Blocked) e.accessed = true;
   if (a.kind == Access::Ready && in_order) {
@@ -237,7 +238,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
       const bool may = load_may_bind(i);
       if (!may && e.accessed) continue;
       ++ports_used_;
-      if (log_) cache_->set_trace_line(e.line);
+      if (tell_line_) cache_->set_trace_line(e.line);
       const Access a = cache_->access(t, e.addr, false, !e.accessed);
       if (a.kind != Access::Blocked) e.accessed = true;
       if (a.kind == Access::Ready && may) {
@@ -269,7 +270,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
       break;
     }
     ++ports_used_;
-    if (log_) cache_->set_trace_line(e.line);
+    if (tell_line_) cache_->set_trace_line(e.line);
     const Access a = cache_->access(t, e.addr, false, !e.accessed);
     if (a.kind != Access::Blocked) e.accessed = true;
     if (a.kind == Access::Ready && in_order) {
@@ -349,7 +350,7 @@ bool Core::drain_weak(Tick t, Tick& next) {
       return false;
     }
     ++ports_used_;
-    if (log_) cache_->set_trace_line(s.line);
+    if (tell_line_) cache_->set_trace_line(s.line);
     const Access a = cache_->access(t, s.addr, true, !s.accessed);
     if (a.kind != Access::Blocked) s.accessed = true;
     if (a.kind != Access::Ready) {
@@ -378,7 +379,7 @@ bool Core::drain_store(Tick t, Tick& next) {
     return false;
   }
   ++ports_used_;
-  if (log_) cache_->set_trace_line(s.line);
+  if (tell_line_) cache_->set_trace_line(s.line);
   const Access a = cache_->access(t, s.addr, true, !s.accessed);
   if (a.kind != Access::Blocked) s.accessed = true;
   if (a.kind != Access::Ready) {
@@ -783,7 +784,7 @@ bool Core::atomic_access(Tick t, bool write, Tick& next, Access& a) {
     return false;
   }
   ++ports_used_;
-  if (log_) cache_->set_trace_line(op_.line);
+  if (tell_line_) cache_->set_trace_line(op_.line);
   a = cache_->access(t, op_.addr, write, !rmw_accessed_, AccessKind::Rmw);
   if (a.kind != Access::Blocked) rmw_accessed_ = true;
   if (a.kind != Access::Ready) {
@@ -944,6 +945,7 @@ namespace cohsim {
 
 void Core::set_log(EventLog* log) {
   log_ = log && log->enabled() ? log : nullptr;
+  tell_line_ = log_ || cache_->wants_trace_line();
   if (log_) log_agent_ = log_->add_agent(name(), "core", "core", p_.period);
 }
 

@@ -259,6 +259,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   unsigned ports_used_ = 0;
   AccessObserver* observer_ = nullptr;
   EventLog* log_ = nullptr;  // null when the event log is off
+  bool tell_line_ = false;   // the cache hears each access's trace line (the log, or a PC-indexed prefetcher)
   int log_agent_ = -1;
   void log_access(const AccessEvent& e);
   Mmu* mmu_ = nullptr;

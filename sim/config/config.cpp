@@ -100,7 +100,7 @@ std::string expected(const ParamSpec& p) {
     case ParamType::Frequency: return "a frequency such as 3GHz";
     case ParamType::Latency: return "a latency such as 14ns or 4cycles";
     case ParamType::Bandwidth: return "a bandwidth such as 25.6GB/s";
-    case ParamType::Choice: return "one of: " + join(p.choices());
+    case ParamType::Choice: return (p.list ? "a list of: " : "one of: ") + join(p.choices());
     case ParamType::String: return "a string";
   }
   return "a value";
@@ -147,6 +147,27 @@ ParamValue parse_value(const ParamSpec& p, const std::string& raw) {
         break;
       case ParamType::Choice: {
         std::vector<std::string> choices = p.choices();
+        if (p.list) {
+          // "[a, b]", "a,b" or "a b": each name one of the choices, kept as "a,b".
+          std::string name, canon;
+          auto take = [&] {
+            if (name.empty()) return;
+            if (std::find(choices.begin(), choices.end(), name) == choices.end())
+              throw UserError("'" + name + "' is not a" +
+                              (std::strchr("aeiouAEIOU", p.choice_noun.empty() ? 'x' : p.choice_noun[0]) ? "n " : " ") +
+                              p.choice_noun + "; valid: " + join(choices) + " (or a list of them, such as [" +
+                              choices.back() + ", " + choices.front() + "])" + did_you_mean(name, choices));
+            canon += (canon.empty() ? "" : ",") + name;
+            name.clear();
+          };
+          for (char ch : text) {
+            if (ch == ',' || ch == '[' || ch == ']' || std::isspace(static_cast<unsigned char>(ch))) take();
+            else name += ch;
+          }
+          take();
+          v.text = canon.empty() ? p.default_text : canon;
+          break;
+        }
         if (std::find(choices.begin(), choices.end(), text) == choices.end())
           throw UserError("'" + text + "' is not a" +
                           (std::strchr("aeiouAEIOU", p.choice_noun.empty() ? 'x' : p.choice_noun[0]) ? "n " : " ") +
@@ -285,6 +306,19 @@ struct ConfigBuilder {
     // yaml-cpp marks an empty value at the next token, so point at the key instead.
     Pos at = value.IsNull() ? key_pos : pos_of(value, key_pos);
     if (value.IsNull()) fail(at, p.key + ": missing value; expected " + expected(p));
+    if (p.list && value.IsSequence()) {  // [next_line, stream]
+      std::string joined;
+      for (const auto& item : value) {
+        if (!item.IsScalar()) fail(pos_of(item, at), p.key + ": expected " + expected(p) + ", got " + node_kind(item));
+        joined += (joined.empty() ? "" : ",") + item.Scalar();
+      }
+      try {
+        c.slots_[p.key] = {parse_value(p, joined), {file, at.line, at.col}};
+      } catch (const UserError& e) {
+        fail(at, e.what());
+      }
+      return;
+    }
     if (!value.IsScalar()) fail(at, p.key + ": expected " + expected(p) + ", got " + node_kind(value));
     try {
       c.slots_[p.key] = {parse_value(p, value.Scalar()), {file, at.line, at.col}};
@@ -537,6 +571,17 @@ std::string cache_geometry_problem(const Config& c, std::string& blame) {
 COHSIM_REGISTER(config_rules, "cache.sets", "each cache level has a power-of-two number of sets",
                 ConfigRule{cache_geometry_problem}, -2);
 
+COHSIM_REGISTER(config_rules, "l2.prefetcher", "a prefetcher needs a private L2",
+                ConfigRule{[](const Config& c, std::string& blame) {
+                  if (!c.has_level("l2") || c.choice("l2.prefetcher") == "none" || !c.flag("l2.shared"))
+                    return std::string();
+                  blame = "l2.prefetcher";
+                  return std::string("l2.prefetcher '") + c.choice("l2.prefetcher") +
+                         "' on a shared L2: prefetchers are modelled at the private levels only (l1d, or l2 with "
+                         "l2.shared: false); set l2.prefetcher: none or l1d.prefetcher instead";
+                }},
+                -1);
+
 COHSIM_REGISTER(config_rules, "cache.line_size", "every cache level has the L1D's line size",
                 ConfigRule{[](const Config& c, std::string& blame) {
                   const std::uint64_t l1_line = c.bytes("l1d.line_size");
@@ -741,7 +786,7 @@ std::string config_reference_markdown() {
           "| --- | --- | --- | --- | --- |\n";
     for (const auto& p : config_params()) {
       if (p.section() != s.name) continue;
-      std::string type = type_name(p.type);
+      std::string type = p.list ? "list of choices" : type_name(p.type);
       if (!p.unit.empty()) type += " (" + p.unit + ")";
       std::string rule;
       if (p.type == ParamType::Choice) {

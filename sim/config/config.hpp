@@ -46,6 +46,9 @@ struct ParamSpec {
   Validator valid;                                    // optional
   std::function<std::vector<std::string>()> choices;  // Choice only
   std::string choice_noun;                            // Choice only: "'mesi2' is not a <protocol>"
+  // Choice only: the value is a list of choices ("[next_line, stream]" in YAML, a
+  // sequence or a comma-separated string), kept as "next_line,stream".
+  bool list = false;
 
   std::string section() const;  // "l1d" for "l1d.size", "" for "cores"
   std::string name() const;     // "size" for "l1d.size"

@@ -164,6 +164,32 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
                       level == "l1d" ? "Miss status holding registers: misses to distinct lines in flight at once."
                                      : "Miss status holding registers of a private L2 (unused when shared).",
                       int_range(1, 4096)));
+  if (level != "l3") {
+    // Prefetchers (coherence/prefetcher.hpp): the names are the registered plug-ins.
+    ParamSpec pf = param(key("prefetcher"), ParamType::Choice, "none", "",
+                         level == "l1d"
+                             ? "Prefetchers of each core's L1D, one name or a list combined ([next_line, stream]): "
+                               "they watch the L1D's demand accesses and fetch lines into it (above a private L2, "
+                               "through it). `none`: no prefetching."
+                             : "Prefetchers of each core's private L2, one name or a list: they watch the demand "
+                               "accesses that reach the L2 and fetch lines into it. Not modelled for a shared L2 "
+                               "(must be `none` then).");
+    pf.choices = [] {
+      std::vector<std::string> v = plugin_names("prefetcher");
+      v.insert(v.begin(), "none");
+      return v;
+    };
+    pf.choice_noun = "prefetcher";
+    pf.list = true;
+    p.push_back(pf);
+    p.push_back(param(key("prefetch_degree"), ParamType::Int, "1", "lines",
+                      "Lines each prefetcher of the level proposes per trigger (next_line, stream, ip_stride; "
+                      "best_offset always proposes one).",
+                      int_range(1, 32)));
+    p.push_back(param(key("prefetch_distance"), ParamType::Int, "4", "lines",
+                      "How far ahead of the triggering access the stream prefetcher's first proposal lies.",
+                      int_range(1, 63)));
+  }
   if (level == "l1d")
     p.push_back(param(key("ports"), ParamType::Int, "2", "accesses per cycle",
                       "Accesses the L1D accepts per cycle (loads, store-buffer drains, atomics).", int_range(1, 64)));

@@ -105,6 +105,10 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   // virtual networks (an Inv before the data, an Inv-Ack before the AckCount) happen.
   if (fabrics().value(cfg.choice("coherence.fabric")) == Fabric::Directory && cfg.integer("network.jitter") == 0)
     cfg.set("network.jitter", "400");
+  if (!opts.prefetch.empty()) {
+    cfg.set("l1d.prefetcher", opts.prefetch);
+    if (cfg.has_level("l2") && !cfg.flag("l2.shared")) cfg.set("l2.prefetcher", opts.prefetch);
+  }
   RandomTraceParams rp;
   rp.threads = unsigned(cfg.integer("cores"));
   rp.ops_per_thread = std::max<std::uint64_t>(1, opts.ops / rp.threads);
@@ -144,6 +148,7 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
     r.steering_checks = steer->checks();
   }
   for (unsigned i = 0; i < rp.threads; ++i) r.ops += sys.stats().get("core" + std::to_string(i) + ".ops");
+  for (const auto& [k, p] : sys.stats().counters_containing(".prefetches_issued")) r.prefetches += *p;
   return r;
 }
 
@@ -161,6 +166,7 @@ std::string StressResult::to_json() const {
     o << (i ? ", " : "") << "\"" << json_escape(coverage.unreachable[i].first) << "\": \""
       << json_escape(coverage.unreachable[i].second) << "\"";
   o << "}, \"message\": \"" << json_escape(violation) << "\"";
+  if (prefetches) o << ", \"prefetches\": " << prefetches;
   if (steered) o << ", \"steering_checks\": " << steering_checks << ", \"full_coverage_ops\": " << full_coverage_ops;
   o << "}\n";
   return o.str();
@@ -171,6 +177,7 @@ std::string StressResult::to_text() const {
   o << "stress: " << protocol << " on a " << fabric << ", " << cores << " cores, " << ops << " operations on " << lines
     << " lines, seed " << seed << ": " << (violation.empty() ? "no violation" : "VIOLATION") << "\n";
   if (!violation.empty()) o << violation << "\n";
+  if (prefetches) o << "prefetches issued: " << prefetches << "\n";
   o << "coverage: " << coverage.hit << " of " << coverage.reachable << " table cells exercised";
   if (steered && full_coverage_ops) o << " (every one within " << full_coverage_ops << " operations, steered)";
   o << "\n";

@@ -19,12 +19,16 @@ struct StressOptions {
   // toward the table cells still unhit (cpu/trace/random_trace.hpp); false: the plain
   // mix throughout.
   bool steer = true;
+  // Prefetchers on every private level ("" keeps the configuration's): a list such as
+  // "next_line,stream" (l1d.prefetcher, and l2.prefetcher when the L2 is private).
+  std::string prefetch;
 };
 
 struct StressResult {
   std::string protocol, fabric;
   unsigned cores = 0, lines = 0;
   std::uint64_t seed = 0, ops = 0;
+  std::uint64_t prefetches = 0;  // issued by every prefetcher of every core
   std::string violation;  // empty: none
   TableCoverage coverage;
   // When the run was long enough to be steered: the operations generated when every

@@ -518,6 +518,13 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     if (pp.has_l2)
       pp.l2 = {geometry(cfg, "l2"), cfg.latency("l2.latency").to_ticks(m.core_period), cfg.choice("l2.replacement"),
                unsigned(cfg.integer("l2.mshrs"))};
+    auto prefetch = [&](LevelParams& lp, const std::string& level) {
+      lp.prefetcher = cfg.choice(level + ".prefetcher");
+      lp.prefetch_degree = unsigned(cfg.integer(level + ".prefetch_degree"));
+      lp.prefetch_distance = unsigned(cfg.integer(level + ".prefetch_distance"));
+    };
+    prefetch(pp.l1, "l1d");
+    if (pp.has_l2) prefetch(pp.l2, "l2");
     pp.clock_period = m.core_period;
     pp.seed = seed * 1000 + i;
     pp.homes = &m.homes;  // the directories attach after the caches

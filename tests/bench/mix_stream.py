@@ -15,6 +15,7 @@ references/s, 1 M requests/s).
   /usr/bin/python3 tests/bench/mix_stream.py                   # full: 10 M references, 1 M requests
   /usr/bin/python3 tests/bench/mix_stream.py --refs 1000000 --requests 200000 --runs 1
   /usr/bin/python3 tests/bench/mix_stream.py --gen-refs PATH/gen_refs.c --check
+  /usr/bin/python3 tests/bench/mix_stream.py --set l1d.prefetcher=stream   # the cost of a policy
 """
 import argparse
 import json
@@ -53,6 +54,8 @@ def main():
     ap.add_argument("--refs", type=int, default=10_000_000, help="references in the mix stream (default 10 M)")
     ap.add_argument("--requests", type=int, default=1_000_000, help="DRAM requests (default 1 M)")
     ap.add_argument("--runs", type=int, default=3, help="runs of each; the median is reported")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="passed to the reference-stream run (repeatable), e.g. l2.prefetcher=best_offset")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--check", action="store_true", help="exit 1 if a median misses its target")
     a = ap.parse_args()
@@ -74,6 +77,8 @@ def main():
             subprocess.run([gen, "-f", "dram", "-p", "mix", "-n", str(a.requests)], stdout=f, check=True)
 
         run = [a.cohsim, "run", a.config, "--set", "cores=1", "--trace", din, "--quiet"]
+        for kv in a.set:
+            run += ["--set", kv]
         dram_run = [a.cohsim, "dram", a.config, "--file", dram]
         sim = [timed(run) for _ in range(a.runs)]
         ctl = [timed(dram_run) for _ in range(a.runs)]
@@ -92,11 +97,12 @@ def main():
         "requests_cpu_s": round(dram_cpu, 3),
         "requests_per_s": round(a.requests / dram_wall),
         "runs": a.runs,
+        "set": a.set,
     }
     if a.json:
         print(json.dumps(out))
     else:
-        print(f"mix stream, 1 core, L1/L2/L3 + DDR4-3200: {a.refs:,} references in {sim_wall:.2f} s "
+        print(f"mix stream, 1 core, L1/L2/L3 + DDR4-3200{''.join(' --set ' + kv for kv in a.set)}: {a.refs:,} references in {sim_wall:.2f} s "
               f"(CPU {sim_cpu:.2f} s): {a.refs / sim_wall / 1e6:.2f} M references/s "
               f"(target {TARGET_REFS_PER_S / 1e6:.1f} M)")
         print(f"DRAM-only mix stream: {a.requests:,} requests in {dram_wall:.2f} s (CPU {dram_cpu:.2f} s): "

@@ -4,7 +4,9 @@
 // requests_sent equal the private L2's accesses; the coherent levels' requests and
 // writebacks equal the bus transactions); the L1D's loads equal the loads the core
 // did not answer from its store buffer, and its page-walk accesses the walker's PTE
-// loads and stores. On every example trace, under every protocol and fabric.
+// loads and stores. On every example trace, under every protocol and fabric; and with
+// prefetchers at the L1D and the private L2, whose requests are the L2's accesses of
+// kind prefetch and the L1D's requests beyond its misses.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -42,6 +44,11 @@ void check_level(const RunResult& r, const std::string& p) {
     EXPECT_EQ(r.at(q + "_misses"), kp + ks + ku) << k;
     hits += kh, misses += kp + ks + ku, primary += kp, secondary += ks, upgrade += ku;
   }
+  if (r.stats.count(p + ".prefetch_hits")) {  // the L1D's prefetches at a private L2
+    const double kh = r.at(p + ".prefetch_hits"), kp = r.at(p + ".prefetch_primary_misses");
+    EXPECT_EQ(r.at(p + ".prefetch_misses"), kp);
+    hits += kh, misses += kp, primary += kp;
+  }
   EXPECT_EQ(r.at(p + ".hits"), hits);
   EXPECT_EQ(r.at(p + ".misses"), misses);
   EXPECT_EQ(r.at(p + ".primary_misses"), primary);
@@ -53,12 +60,16 @@ using Param = std::tuple<std::string, std::string, std::string>;  // trace, prot
 class StatsIdentities : public ::testing::TestWithParam<Param> {};
 
 TEST_P(StatsIdentities, LevelsAddUp) {
-  const auto& [trace, protocol, fabric] = GetParam();
+  const auto& [trace, protocol, fabric_and_prefetch] = GetParam();
   const std::string src = COHSIM_SOURCE_DIR;
   const bool vm = trace == "vm_pages";
+  const bool prefetch = fabric_and_prefetch.find("+prefetch") != std::string::npos;
+  const std::string fabric = fabric_and_prefetch.substr(0, fabric_and_prefetch.find('+'));
   std::string yaml = vm ? read_file(src + "/configs/vm-x86.yaml") : read_file(src + "/configs/default.yaml");
-  auto r = simulate(yaml, read_file(src + "/traces/" + trace + ".trace"),
-                    {"--set", "coherence.protocol=" + protocol, "--set", "coherence.fabric=" + fabric});
+  std::vector<std::string> args = {"--set", "coherence.protocol=" + protocol, "--set", "coherence.fabric=" + fabric};
+  if (prefetch)
+    args.insert(args.end(), {"--set", "l1d.prefetcher=next_line,stream", "--set", "l2.prefetcher=ip_stride,best_offset"});
+  auto r = simulate(yaml, read_file(src + "/traces/" + trace + ".trace"), args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   double bus_requests = 0;
   for (int c = 0; r.stats.count("core" + std::to_string(c) + ".loads"); ++c) {
@@ -74,7 +85,10 @@ TEST_P(StatsIdentities, LevelsAddUp) {
       coh = p + ".l2";
       check_level(r, coh);
       EXPECT_EQ(r.at(p + ".l1d.requests_sent"), r.at(coh + ".hits") + r.at(coh + ".misses"));
-      EXPECT_EQ(r.at(p + ".l1d.requests_sent"), r.at(p + ".l1d.primary_misses") + r.at(p + ".l1d.upgrade_misses"));
+      EXPECT_EQ(r.at(p + ".l1d.requests_sent"), r.at(p + ".l1d.primary_misses") + r.at(p + ".l1d.upgrade_misses") +
+                                                   get(r, p + ".l1d.prefetches_issued"));
+      if (prefetch) EXPECT_EQ(get(r, coh + ".prefetch_hits") + get(r, coh + ".prefetch_misses"),
+                              r.at(p + ".l1d.prefetches_issued"));
     }
     bus_requests += r.at(coh + ".requests_sent") + r.at(coh + ".writebacks");
   }
@@ -85,6 +99,11 @@ INSTANTIATE_TEST_SUITE_P(
     ExampleTraces, StatsIdentities,
     ::testing::Combine(::testing::Values("default", "mp", "pingpong", "sb", "sb_seqcst", "stream", "vm_pages"),
                        ::testing::Values("msi", "mesi", "moesi"), ::testing::Values("bus", "directory")),
+    ParamName());
+INSTANTIATE_TEST_SUITE_P(
+    Prefetchers, StatsIdentities,
+    ::testing::Combine(::testing::Values("default", "mp", "stream", "vm_pages"), ::testing::Values("msi", "moesi"),
+                       ::testing::Values("bus+prefetch", "directory+prefetch")),
     ParamName());
 INSTANTIATE_TEST_SUITE_P(Dragon, StatsIdentities,
                          ::testing::Combine(::testing::Values("default", "mp", "pingpong", "stream"),

@@ -235,7 +235,8 @@ TEST(ConfigErrors, UnknownKeyNamesTheValidKeysAndTheNearest) {
                        "  assoc: 8\n"
                        "  sise: 64KiB\n"),
             "configs/x.yaml:7:3: unknown key 'sise' in l1d; valid keys: size, assoc, line_size, latency, "
-            "replacement, mshrs, ports, write_back, write_allocate (did you mean 'size'?)");
+            "replacement, mshrs, prefetcher, prefetch_degree, prefetch_distance, ports, write_back, write_allocate "
+            "(did you mean 'size'?)");
 }
 
 TEST(ConfigErrors, UnknownTopLevelKey) {
@@ -246,7 +247,8 @@ TEST(ConfigErrors, UnknownTopLevelKey) {
   EXPECT_THAT(load_error("l1d.size: 64KiB\n"), HasSubstr("(write it nested: l1d: {size: ...})"));
   EXPECT_THAT(load_error("l2:\n  shared: true\n  zize: 1MiB\n"),
               StartsWith("configs/x.yaml:3:3: unknown key 'zize' in l2; valid keys: size, assoc, line_size, "
-                         "latency, replacement, mshrs, write_back, write_allocate, shared"));
+                         "latency, replacement, mshrs, prefetcher, prefetch_degree, prefetch_distance, write_back, "
+                         "write_allocate, shared"));
 }
 
 TEST(ConfigErrors, BadSizeSaysWhichUnitToUse) {
@@ -307,7 +309,8 @@ TEST(ConfigErrors, WrongNodeType) {
             "configs/x.yaml:2:9: l1d.size: expected a size such as 32KiB, got a mapping");
   EXPECT_EQ(load_error("l1d: 32KiB\n"),
             "configs/x.yaml:1:6: l1d: expected a mapping of its keys (size, assoc, line_size, latency, replacement, "
-            "mshrs, ports, write_back, write_allocate), got a scalar '32KiB'");
+            "mshrs, prefetcher, prefetch_degree, prefetch_distance, ports, write_back, write_allocate), got a scalar "
+            "'32KiB'");
   EXPECT_THAT(load_error("l2: [1]\n"), HasSubstr("or null, got a sequence"));
   EXPECT_EQ(load_error("- cores: 2\n"),
             "configs/x.yaml:1:1: the top level must be a mapping of keys (cores: 4, l1d: {...}), got a sequence");
@@ -427,7 +430,8 @@ TEST(ConfigSet, RejectsWhatTheFileWouldReject) {
             "--set l1d.size=32KB: l1d.size: bad size '32KB': use KiB (1024 bytes) — did you mean 32KiB?");
   EXPECT_EQ(error_of([&] { c.set("l1d.sise", "64KiB"); }),
             "--set l1d.sise=64KiB: unknown key 'l1d.sise' in l1d; valid keys: l1d.size, l1d.assoc, l1d.line_size, "
-            "l1d.latency, l1d.replacement, l1d.mshrs, l1d.ports, l1d.write_back, l1d.write_allocate (did you mean "
+            "l1d.latency, l1d.replacement, l1d.mshrs, l1d.prefetcher, l1d.prefetch_degree, l1d.prefetch_distance, "
+            "l1d.ports, l1d.write_back, l1d.write_allocate (did you mean "
             "'l1d.size'?)");
   EXPECT_THAT(
       error_of([&] { c.set("l1.size", "64KiB"); }),
