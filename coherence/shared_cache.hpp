@@ -6,6 +6,7 @@
 #include <string>
 
 #include "coherence/cache_array.hpp"
+#include "coherence/miss_classifier.hpp"
 #include "sim/base/stats.hpp"
 #include "sim/memory/memory_level.hpp"
 
@@ -31,6 +32,10 @@ class SharedCache final : public MemoryLevel {
   MemoryLevel* below_;
   std::uint64_t read_hits_ = 0, read_misses_ = 0, write_hits_ = 0, write_misses_ = 0, writebacks_ = 0;
   std::uint64_t hits_ = 0, misses_ = 0;
+  // Every miss here is primary; its cause (no coherence misses: nothing above the
+  // fabric takes lines from a memory-side level).
+  MissClassifier classifier_;
+  std::uint64_t cause_[kMissCauses] = {};
 };
 
 }  // namespace cohsim
