@@ -45,6 +45,10 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
     upper_ = std::make_unique<CacheArray>(p.l1.geometry, p.l1.replacement, p.seed * 7919 + 2);
     upper_latency_ = p.l1.latency;
   }
+  // (Each ever-seen set starts with room for 4x its level's lines and grows beyond.)
+  const auto lines = [](const LevelParams& lp) { return std::size_t(lp.geometry.size / lp.geometry.line_size); };
+  l1c_ = std::make_unique<MissClassifier>(lines(p.l1), 4 * lines(p.l1));
+  if (p.has_l2) l2c_ = std::make_unique<MissClassifier>(lines(p.l2), 4 * lines(p.l2));
   mshr_.assign(coh.mshrs, Mshr{});
   mshr_key_.assign(coh.mshrs, kNoLine);
   split_ = bus_ && bus_->split();
@@ -207,7 +211,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
     if (w >= 0 && upper_->state(line, unsigned(w)) >= (write ? 2 : 1)) {
       upper_->touch(line, unsigned(w));
       if (count) {
-        l1s_.count(kind, Outcome::Hit);
+        record(l1s_, *l1c_, kind, Outcome::Hit, line);
         if (pf_on_)
           train(pfl1_, line,
                 prefetch_used(pfl1_, *upper_, line, unsigned(w)) ? PrefetchTrigger::PrefetchedHit : PrefetchTrigger::Hit);
@@ -227,10 +231,11 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   }
   auto count_top = [&] {
     if (top_outcome < 0) return;
-    l1s_.count(kind, Outcome(top_outcome));
+    record(l1s_, *l1c_, kind, Outcome(top_outcome), line);
     if (Outcome(top_outcome) != Outcome::Secondary) ++l1s_.requests_sent;
   };
   LevelStats& cs = upper_ ? l2s_ : l1s_;
+  MissClassifier& cc = coh_classifier();
   Loc loc = locate(line);
   std::uint8_t s = state_at(line, loc);
   if (loc.kind == Loc::Array && (write ? fast_write_[s] : fast_read_[s])) {
@@ -239,7 +244,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
     if (log_) log_cell(t, line, s, write ? Event::Store : Event::Load);
     count_top();
     if (count) {
-      cs.count(kind, Outcome::Hit);
+      record(cs, cc, kind, Outcome::Hit, line);
       if (pf_on_)
         train(coh_pf(), line,
               prefetch_used(coh_pf(), *coh_, line, unsigned(loc.idx)) ? PrefetchTrigger::PrefetchedHit
@@ -257,7 +262,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   if (loc.kind == Loc::Array) coh_->touch(line, unsigned(loc.idx));
   if (c.kind == CellKind::Stall) {
     count_top();
-    if (count) cs.count(kind, Outcome::Secondary);
+    if (count) record(cs, cc, kind, Outcome::Secondary, line);
     if (count && pf_on_) train(coh_pf(), line, PrefetchTrigger::Miss);
     ++cells_[std::size_t(s) * kNumEvents + int(e)];
     if (log_ && count) log_cell(t, line, s, e);
@@ -282,10 +287,12 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   const bool hit = has_action(c, Action::LoadHit) || has_action(c, Action::StoreHit);
   count_top();
   if (count) {
-    cs.count(kind, hit                      ? Outcome::Hit
-                   : !needs_mshr            ? Outcome::Secondary
-                   : loc.kind == Loc::Array ? Outcome::Upgrade
-                                            : Outcome::Primary);
+    record(cs, cc, kind,
+           hit                      ? Outcome::Hit
+           : !needs_mshr            ? Outcome::Secondary
+           : loc.kind == Loc::Array ? Outcome::Upgrade
+                                    : Outcome::Primary,
+           line);
     if (pf_on_) {
       const bool used = loc.kind == Loc::Array && prefetch_used(coh_pf(), *coh_, line, unsigned(loc.idx));
       train(coh_pf(), line,
@@ -306,6 +313,10 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
   ++cells_[std::size_t(s) * kNumEvents + int(e)];
   if (log_) log_cell(t, line, s, e);
   if (c.kind == CellKind::Stall) return c;
+  // Another core's request (a snooped one, or a forward or invalidation from the
+  // home): a copy it takes away makes the next miss to the line a coherence miss.
+  const bool foreign = is_other(e) || e == Event::Inv || e == Event::FwdGetS || e == Event::FwdGetM;
+  const bool upper_had = foreign && upper_ && upper_->find(line) >= 0;
   bool notify = false, updated = false;
   for (int i = 0; i < c.num_actions; ++i) {
     switch (c.actions[i]) {
@@ -472,6 +483,11 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
     if (wakes_[std::size_t(s) * table_.num_states() + c.next] || (updated && !table_.states()[s].stable))
       notify = true;  // what stalled on the line may go on
   }
+  // Taken: the coherent level no longer holds (or will not keep) a copy it had or was
+  // fetching; the L1D above a private L2 lost its copy (invalidated, or dropped for an
+  // update).
+  if (foreign && keeps_[s] && !keeps_[c.next]) coh_classifier().taken(line);
+  if (upper_had && upper_->find(line) < 0) l1c_->taken(line);
   // (a Data event tells the listener itself, once the line is in place)
   if (notify && listener_ && e >= Event::OwnGetS && !is_data(e)) {
     listener_->line_ready(t, line);
@@ -1003,6 +1019,10 @@ COHSIM_STAT(kStatKindHits, "core*.l*.{load,store,rmw,walk}_hits", "count", "", "
 COHSIM_STAT(kStatKindPrimary, "core*.l*.{load,store,rmw,walk}_primary_misses", "count", "", "primary misses by access kind");
 COHSIM_STAT(kStatKindSecondary, "core*.l*.{load,store,rmw,walk}_secondary_misses", "count", "", "secondary (MSHR) misses by access kind");
 COHSIM_STAT(kStatKindUpgrade, "core*.l*.{store,rmw,walk}_upgrade_misses", "count", "", "upgrade misses by access kind (a load never needs more permission)");
+COHSIM_STAT(kStatCompulsory, "core*.l*.compulsory_misses", "count", "", "primary misses to a line this level had never referenced (Hill's compulsory misses, as Dinero IV's -ccc counts them)");
+COHSIM_STAT(kStatCapacity, "core*.l*.capacity_misses", "count", "", "other primary misses that a fully associative LRU cache with as many lines, fed the same accesses, would also take (and that are not coherence misses)");
+COHSIM_STAT(kStatConflict, "core*.l*.conflict_misses", "count", "", "the other primary misses: the fully associative LRU cache would have hit");
+COHSIM_STAT(kStatCoherence, "core*.l*.coherence_misses", "count", "", "primary misses to a line that another core's request took from this level (invalidated, or a fill under way made to pass through) since its previous primary miss; compulsory + capacity + conflict + coherence = primary_misses");
 COHSIM_STAT(kStatRequestsSent, "core*.l*.requests_sent", "count", "", "requests this level sent to the one below: fills and upgrades (retries included at the coherent level); above a private L2 it equals the L2's hits + misses");
 COHSIM_STAT(kStatWritebacks, "core*.l*.writebacks", "count", "", "dirty lines written back to the level below");
 COHSIM_STAT(kStatEvictions, "core*.l*.evictions", "count", "", "lines evicted to make room");
@@ -1046,6 +1066,11 @@ void PrivateCache::register_stats(Stats& s) const {
         if (!(k == int(AccessKind::Load) && o == int(Outcome::Upgrade)))  // a load never needs more permission
           s.counter(*by_kind[o], p + "." + kinds[k] + "_" + outcomes[o], &ls.by[k][o]);
     }
+    static const StatDecl* const by_cause[kMissCauses] = {&kStatCompulsory, &kStatCapacity, &kStatConflict,
+                                                          &kStatCoherence};
+    static const char* const causes[kMissCauses] = {"compulsory_misses", "capacity_misses", "conflict_misses",
+                                                    "coherence_misses"};
+    for (int c = 0; c < kMissCauses; ++c) s.counter(*by_cause[c], p + "." + causes[c], &ls.cause[c]);
     s.counter(kStatRequestsSent, p + ".requests_sent", &ls.requests_sent);
     s.counter(kStatWritebacks, p + ".writebacks", &ls.writebacks);
     s.counter(kStatEvictions, p + ".evictions", &ls.evictions);
@@ -1199,7 +1224,7 @@ void PrivateCache::issue_prefetch(Tick t, std::uint8_t level, LineAddr line) {
       if (w >= 0) L.unused[std::size_t(upper_->set_of(line)) * upper_->ways() + unsigned(w)] = 1;
       ++L.issued;
       ++l1s_.requests_sent;
-      l2s_.count(AccessKind::Prefetch, Outcome::Hit);
+      record(l2s_, *l2c_, AccessKind::Prefetch, Outcome::Hit, line);
       return;
     }
     if (loc.kind != Loc::None || !issue_coh_prefetch(t + upper_latency_ + coh_latency_, line, 1)) {
@@ -1208,7 +1233,7 @@ void PrivateCache::issue_prefetch(Tick t, std::uint8_t level, LineAddr line) {
     }
     ++L.issued;
     ++l1s_.requests_sent;
-    l2s_.count(AccessKind::Prefetch, Outcome::Primary);
+    record(l2s_, *l2c_, AccessKind::Prefetch, Outcome::Primary, line);
     return;
   }
   if (locate(line).kind != Loc::None || !issue_coh_prefetch(t + coh_latency_, line, level)) {

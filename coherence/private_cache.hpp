@@ -26,6 +26,7 @@
 #include "coherence/checker.hpp"
 #include "coherence/home_map.hpp"
 #include "coherence/l1_port.hpp"
+#include "coherence/miss_classifier.hpp"
 #include "coherence/network.hpp"
 #include "coherence/prefetcher.hpp"
 #include "coherence/protocol.hpp"
@@ -271,6 +272,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
     std::uint64_t kind_misses[kAccessKinds] = {};
     std::uint64_t outcome[kOutcomes] = {};
     std::uint64_t hits = 0, misses = 0, requests_sent = 0, writebacks = 0, evictions = 0;
+    std::uint64_t cause[kMissCauses] = {};  // primary misses by cause (coherence/miss_classifier.hpp)
     void count(AccessKind k, Outcome o) {
       ++by[int(k)][int(o)];
       ++outcome[int(o)];
@@ -279,6 +281,14 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
     }
   };
   LevelStats l1s_, l2s_;
+  // The primary misses' causes, per level (the L2's only with a private L2).
+  std::unique_ptr<MissClassifier> l1c_, l2c_;
+  void record(LevelStats& ls, MissClassifier& mc, AccessKind k, Outcome o, LineAddr line) {
+    ls.count(k, o);
+    if (o == Outcome::Primary) ++ls.cause[int(mc.classify(line))];
+    else mc.reference(line);
+  }
+  MissClassifier& coh_classifier() { return upper_ ? *l2c_ : *l1c_; }
   // On a directory: requests served by a home on this cache's node or another, and
   // the time from request to data for each.
   std::uint64_t local_misses_ = 0, remote_misses_ = 0, local_miss_ticks_ = 0, remote_miss_ticks_ = 0;

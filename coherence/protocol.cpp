@@ -432,7 +432,8 @@ const char* describe(Event e) {
       "a PutE (clean, no data) from the owner",
       "a PutO with data from the owner",
       "a Put from a cache that is no longer the owner",
-      "the old owner's copy of the line, after a forwarded GetS"};
+      "the old owner's copy of the line, after a forwarded GetS",
+      "the cache's own prefetcher asks for the line (the default rule: what a load does in I)"};
   static_assert(sizeof(d) / sizeof(d[0]) == kNumEvents, "a description per event");
   return d[int(e)];
 }

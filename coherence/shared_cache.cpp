@@ -16,7 +16,8 @@ SharedCache::SharedCache(const CacheGeometry& g, const std::string& replacement,
       res_(res),
       bank_free_(res.banks, 0),
       bank_busy_ticks_(res.banks, 0),
-      mshrs_(res.mshrs) {
+      mshrs_(res.mshrs),
+      classifier_(std::size_t(g.size / g.line_size)) {
   for (Mshr& m : mshrs_) {
     m.targets.reserve(8);
     m.scratch.resize(g.line_size);
@@ -122,12 +123,14 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
   int way = array_.find(line);
   if (way >= 0) {
     ++read_hits_, ++hits_;
+    classifier_.reference(line);
     array_.touch(line, unsigned(way));
     std::memcpy(out, array_.data(line, unsigned(way)), array_.line_size());
     waiter->memory_ready(tag, done);
     return;
   }
   ++read_misses_, ++misses_;
+  ++cause_[int(classifier_.classify(line))];
   // The line is filled as the request goes down (values move at the call); the
   // requester hears from the level below when the data really arrives.
   if (mshrs_.empty()) {
@@ -170,6 +173,7 @@ void SharedCache::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
   int way = array_.find(line);
   if (way < 0) {
     ++write_misses_, ++misses_;
+    ++cause_[int(classifier_.classify(line))];
     if (!write_allocate_) {
       below_->write_line(t + latency_, line, in);
       return;
@@ -178,6 +182,7 @@ void SharedCache::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
     array_.fill(line, unsigned(way), 1, in);  // a whole-line write needs no fetch
   } else {
     ++write_hits_, ++hits_;
+    classifier_.reference(line);
     array_.touch(line, unsigned(way));
     std::memcpy(array_.data(line, unsigned(way)), in, array_.line_size());
   }
@@ -218,6 +223,9 @@ COHSIM_STAT(kStatReadHits, "[node*.]l*.read_hits", "count", "", "line reads that
 COHSIM_STAT(kStatReadMisses, "[node*.]l*.read_misses", "count", "", "line reads that missed");
 COHSIM_STAT(kStatWriteHits, "[node*.]l*.write_hits", "count", "", "line writes (writebacks from above) that hit");
 COHSIM_STAT(kStatWriteMisses, "[node*.]l*.write_misses", "count", "", "line writes that missed");
+COHSIM_STAT(kStatCompulsory, "[node*.]l*.compulsory_misses", "count", "", "misses to a line this level had never been asked for (Hill's compulsory misses)");
+COHSIM_STAT(kStatCapacity, "[node*.]l*.capacity_misses", "count", "", "other misses that a fully associative LRU cache with as many lines, fed the same requests, would also take");
+COHSIM_STAT(kStatConflict, "[node*.]l*.conflict_misses", "count", "", "the other misses (the fully associative LRU cache would have hit); compulsory + capacity + conflict = misses");
 COHSIM_STAT(kStatWritebacks, "[node*.]l*.writebacks", "count", "", "dirty lines written back to the level below");
 COHSIM_STAT(kStatHitRate, "[node*.]l*.hit_rate", "ratio", "", "hits / (hits + misses); 0 without requests");
 COHSIM_STAT(kStatBankAccesses, "[node*.]l3.bank_accesses", "count", "", "accesses that took a bank (reads and writes)");
@@ -244,6 +252,9 @@ void SharedCache::register_stats(Stats& s, const std::string& p) const {
   s.counter(kStatReadMisses, p + ".read_misses", &read_misses_);
   s.counter(kStatWriteHits, p + ".write_hits", &write_hits_);
   s.counter(kStatWriteMisses, p + ".write_misses", &write_misses_);
+  s.counter(kStatCompulsory, p + ".compulsory_misses", &cause_[int(MissCause::Compulsory)]);
+  s.counter(kStatCapacity, p + ".capacity_misses", &cause_[int(MissCause::Capacity)]);
+  s.counter(kStatConflict, p + ".conflict_misses", &cause_[int(MissCause::Conflict)]);
   s.counter(kStatWritebacks, p + ".writebacks", &writebacks_);
   const auto *h = &hits_, *m = &misses_;
   s.derived(kStatHitRate, p + ".hit_rate", [=] { return *h + *m ? double(*h) / double(*h + *m) : 0.0; });

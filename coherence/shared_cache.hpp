@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "coherence/cache_array.hpp"
+#include "coherence/miss_classifier.hpp"
 #include "sim/base/stats.hpp"
 #include "sim/memory/memory_level.hpp"
 
@@ -97,6 +98,10 @@ class SharedCache final : public MemoryLevel, private MemoryWaiter {
   std::uint64_t mshr_merges_ = 0, mshr_full_misses_ = 0, mshr_max_in_use_ = 0;
   std::uint64_t bank_accesses_ = 0;
   Tick bank_wait_ticks_ = 0, mshr_ticks_ = 0, mshr_wait_ticks_ = 0, mshr_full_ticks_ = 0;
+  // Every miss here is primary; its cause (no coherence misses: nothing above the
+  // fabric takes lines from a memory-side level).
+  MissClassifier classifier_;
+  std::uint64_t cause_[kMissCauses] = {};
 };
 
 }  // namespace cohsim

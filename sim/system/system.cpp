@@ -866,6 +866,21 @@ std::string System::summary() const {
       << std::setprecision(1) << 100 * get(p + ".l1d.hit_rate") << std::setw(8) << std::setprecision(2)
       << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1) << get(p + ".amat_core_cycles") << "\n";
   }
+  // Why the L1Ds' primary misses happened (summed over the cores).
+  auto causes = [&](const std::string& level, bool coherence) {
+    double c[4] = {};
+    for (std::size_t i = 0; i < m.cores.size(); ++i) {
+      const std::string p = "core" + std::to_string(i) + "." + level;
+      c[0] += get(p + ".compulsory_misses"), c[1] += get(p + ".capacity_misses");
+      c[2] += get(p + ".conflict_misses"), c[3] += get(p + ".coherence_misses");
+    }
+    std::ostringstream t;
+    t << std::fixed << std::setprecision(0) << c[0] + c[1] + c[2] + c[3] << " primary misses: " << c[0]
+      << " compulsory, " << c[1] << " capacity, " << c[2] << " conflict";
+    if (coherence) t << ", " << c[3] << " coherence";
+    return t.str();
+  };
+  o << "L1D causes     " << causes("l1d", true) << "\n";
   o << "\n";
   // Shared levels and memory: summed over the NUMA nodes.
   auto over_nodes = [&](const std::string& k) {
@@ -891,10 +906,23 @@ std::string System::summary() const {
       for (std::size_t i = 0; i < m.cores.size(); ++i)
         h += get("core" + std::to_string(i) + ".l2.hits"), mi += get("core" + std::to_string(i) + ".l2.misses");
     level_line(shared_l2 ? "L2 (shared)    " : "L2 (private)   ", h, mi);
+    if (mi > 0) {
+      if (shared_l2)
+        o << std::setprecision(0) << "  causes       " << mi << " misses: " << over_nodes("l2.compulsory_misses")
+          << " compulsory, " << over_nodes("l2.capacity_misses") << " capacity, "
+          << over_nodes("l2.conflict_misses") << " conflict\n";
+      else
+        o << "  causes       " << causes("l2", true) << "\n";
+    }
   }
-  if (m.nodes[0].l3)
-    level_line(m.nodes.size() > 1 ? "L3 (slices)    " : "L3 (shared)    ", over_nodes("l3.hits"),
-               over_nodes("l3.misses"));
+  if (m.nodes[0].l3) {
+    const double h = over_nodes("l3.hits"), mi = over_nodes("l3.misses");
+    level_line(m.nodes.size() > 1 ? "L3 (slices)    " : "L3 (shared)    ", h, mi);
+    if (mi > 0)
+      o << std::setprecision(0) << "  causes       " << mi << " misses: " << over_nodes("l3.compulsory_misses")
+        << " compulsory, " << over_nodes("l3.capacity_misses") << " capacity, " << over_nodes("l3.conflict_misses")
+        << " conflict\n";
+  }
   if (m.net) {
     o << std::setprecision(0) << "network        " << get("network.messages") << " messages (GetS "
       << get("network.msgs.GetS") << ", GetM " << get("network.msgs.GetM") << ", Fwd "
