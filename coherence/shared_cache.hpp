@@ -21,6 +21,8 @@ class SharedCache final : public MemoryLevel {
   void write_line(Tick t, LineAddr line, const std::uint8_t* in) override;
   void peek_line(LineAddr line, std::uint8_t* out) const override;
   void register_stats(Stats& s, const std::string& prefix) const;
+  // Warm-up / region of interest: zeroes the statistics (the lines stay).
+  void reset_stats() { read_hits_ = read_misses_ = write_hits_ = write_misses_ = writebacks_ = hits_ = misses_ = 0; }
 
  private:
   unsigned allocate(Tick t, LineAddr line);

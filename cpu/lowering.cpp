@@ -76,7 +76,8 @@ bool Lowering::valid(OpKind kind, Ordering o, Ordering fail) {
              (fail == Ordering::Relaxed || fail == Ordering::Acquire || fail == Ordering::SeqCst);
     case OpKind::Fence: return o != Ordering::Plain && o != Ordering::Relaxed;
     case OpKind::Compute:
-    case OpKind::IFetch: return o == Ordering::Plain;
+    case OpKind::IFetch:
+    case OpKind::Marker: return o == Ordering::Plain;
     default: return o != Ordering::Plain;  // fetch_*, swap
   }
 }
@@ -497,7 +498,11 @@ std::string lowering_reference_markdown() {
       "\n"
       "Fences by ISA: x86 emits `mfence` for a SeqCst fence only; AArch64 `dmb ishld` for\n"
       "Acquire and `dmb ish` for the others; RISC-V `fence r,rw` (Acquire), `fence rw,w`\n"
-      "(Release), `fence.tso` (AcqRel), `fence rw,rw` (SeqCst).\n";
+      "(Release), `fence.tso` (AcqRel), `fence rw,rw` (SeqCst).\n"
+      "\n"
+      "The trace markers `roi begin` and `roi end` (the region of interest) lower to no\n"
+      "instruction on every ISA: the core acts on them when it reaches them in program order\n"
+      "and counts neither an instruction nor an operation.\n";
   for (const Lowering* l : Lowering::all()) {
     out += "\n## " + l->title() + "\n\n";
     if (l->isa() == "x86")

@@ -206,6 +206,25 @@ std::map<std::string, const StatDecl*> Stats::declarations() const {
   return decls_;
 }
 
+void Stats::freeze() {
+  sort();
+  for (auto& [k, p] : counters_) {
+    std::uint64_t& v = frozen_counts_[k];
+    v = *p;
+    p = &v;
+  }
+  for (auto& [k, f] : derived_) {
+    const double v = f();
+    f = [v] { return v; };
+  }
+  for (auto& [k, h] : hists_) {
+    Histogram& copy = frozen_hists_[k];
+    copy = *h;
+    h = &copy;
+  }
+  frozen_ = true;
+}
+
 std::map<std::string, double> Stats::values() const {
   sort();
   std::map<std::string, double> v;
