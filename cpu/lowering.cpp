@@ -37,6 +37,7 @@ void Lowering::set_programs(const std::array<std::vector<Inst>, 8>& alu, const s
                             const std::vector<Inst>& cmp, const char* exit_eq, const char* exit_ne, const char* back,
                             const char* hint) {
   for (int k = 0; k < 8; ++k) set(OpKind(int(OpKind::Mov) + k), Ordering::Plain, alu[std::size_t(k)]);
+  set(OpKind::Marker, Ordering::Plain, {});  // `roi begin` / `roi end`: no instruction on any ISA
   auto fill = [](Sequence& s, const std::vector<Inst>& seq) {
     if (seq.size() > std::size_t(Sequence::kMax)) throw std::logic_error("lowering: sequence too long");
     s = Sequence{};

@@ -35,11 +35,11 @@
 namespace cohsim {
 
 // Statistics of the whole system (docs/stats.md).
-COHSIM_STAT(kStatCycles, "cycles", "cycles", "core", "core cycles until the last core finished");
+COHSIM_STAT(kStatCycles, "cycles", "cycles", "core", "core cycles until the last core finished (with --warmup or ROI markers: the measured window's)");
 COHSIM_STAT(kStatCompleted, "completed", "flag", "", "1 if every thread ran to its end, 0 if the run stopped at max_cycles");
 COHSIM_STAT(kStatOps, "ops", "count", "", "trace operations retired by all cores");
-COHSIM_STAT(kStatTimePs, "time_ps", "ps", "", "simulated time until the last core finished");
-COHSIM_STAT(kStatCoreCycles, "core*.cycles", "cycles", "core", "core cycles until this core finished");
+COHSIM_STAT(kStatTimePs, "time_ps", "ps", "", "simulated time until the last core finished (with --warmup or ROI markers: the measured window's)");
+COHSIM_STAT(kStatCoreCycles, "core*.cycles", "cycles", "core", "core cycles until this core finished (with a measured window: its part of the window)");
 COHSIM_STAT(kStatRegs, "core*.regs.*", "value", "", "the final value of a register the trace names");
 COHSIM_STAT(kStatMpki, "core*.l1d.mpki", "per_1000_ops", "", "L1D misses (all kinds) per 1000 trace operations");
 COHSIM_STAT(kStatBusUtil, "bus.utilization", "ratio", "",
