@@ -216,6 +216,12 @@ COHSIM_STAT(kStatInvalidations, "[node*.]directory.invalidations_sent", "count",
 COHSIM_STAT(kStatForwards, "[node*.]directory.forwards", "count", "", "requests forwarded to the owner (Fwd-GetS, Fwd-GetM)");
 COHSIM_STAT(kStatDirCells, "[node*.]directory.dircells.*.*", "count", "", "times the home table's cell (STATE, EVENT) ran");
 
+void Directory::reset_stats() {
+  std::fill(cells_.begin(), cells_.end(), 0);
+  local_requests_ = remote_requests_ = requests_ = stalls_ = memory_reads_ = memory_writes_ = invalidations_ =
+      forwards_ = 0;
+}
+
 void Directory::register_stats(Stats& s) const {
   const std::string& n = p_.name;
   s.counter(kStatRequests, n + ".requests", &requests_);

@@ -48,6 +48,8 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
   void receive(Tick t, const NetMsg& m, const std::uint8_t* data) override;
   std::string dump_pending() const override;
   void register_stats(Stats& s) const;
+  // Warm-up / region of interest: zeroes the statistics (the directory's entries stay).
+  void reset_stats();
   void log_final(Tick t) const;  // the event log: every line not in I, at the end of the run
 
  private:

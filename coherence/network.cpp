@@ -297,18 +297,27 @@ void Network::register_stats(Stats& s) const {
   s.counter(kStatHops, "network.hops", &hops_);
   s.counter(kStatInternode, "network.internode_messages", &remote_msgs_);
   const std::vector<Link>* links = &links_;
+  const Tick* start = &window_start_;
   for (std::size_t i = 0; i < links_.size(); ++i)
     if (!links_[i].name.empty())
       s.derived(kStatLinkUtil, "network.link." + links_[i].name + ".utilization", [=] {
-        const double now = double(sc_core::sc_time_stamp().value());
+        const double now = double(sc_core::sc_time_stamp().value() - std::min(*start, Tick(sc_core::sc_time_stamp().value())));
         return now > 0 ? double((*links)[i].busy_ticks) / now : 0.0;
       });
   s.derived(kStatMaxLinkUtil, "network.max_link_utilization", [=] {
-    const double now = double(sc_core::sc_time_stamp().value());
+    const double now = double(sc_core::sc_time_stamp().value() - std::min(*start, Tick(sc_core::sc_time_stamp().value())));
     double m = 0;
     for (auto& l : *links) m = std::max(m, now > 0 ? double(l.busy_ticks) / now : 0.0);
     return m;
   });
+}
+
+void Network::reset_stats(Tick t) {
+  std::fill(std::begin(sent_), std::end(sent_), 0);
+  std::fill(std::begin(vnet_sent_), std::end(vnet_sent_), 0);
+  bytes_ = latency_ticks_ = queue_ticks_ = hops_ = remote_msgs_ = 0;
+  for (Link& l : links_) l.busy_ticks = l.free_at > t ? l.free_at - t : 0;
+  window_start_ = t;
 }
 
 std::string Network::dump() const {

@@ -125,6 +125,9 @@ class Network : public sc_core::sc_module {
   // Inter-node hops from node a to node b.
   unsigned hops(unsigned a, unsigned b) const;
   void register_stats(Stats& s) const;
+  // Warm-up / region of interest: zeroes the statistics at `t`; a link's utilisation is
+  // then over the time since `t` (a transfer under way counts its part after `t`).
+  void reset_stats(Tick t);
   void set_log(EventLog* log);  // the event log: every message sent and delivered
   std::string dump() const;
 
@@ -175,6 +178,7 @@ class Network : public sc_core::sc_module {
   std::uint64_t sent_[kNumNetMsgTypes] = {};
   std::uint64_t vnet_sent_[kNumVNets] = {};
   std::uint64_t bytes_ = 0, latency_ticks_ = 0, queue_ticks_ = 0, hops_ = 0, remote_msgs_ = 0;
+  Tick window_start_ = 0;  // the statistics' start (reset_stats)
 };
 
 }  // namespace cohsim

@@ -1,5 +1,6 @@
 #include "coherence/private_cache.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 
@@ -506,8 +507,28 @@ void PrivateCache::account(std::size_t s, Tick t) {
 void PrivateCache::finish(Tick end) {
   for (std::size_t s = 1; s < lines_in_.size(); ++s) {
     account(s, end);
-    occupancy_[s] = end ? double(line_ticks_[s]) / double(end) : 0.0;
+    occupancy_[s] = end > window_start_ ? double(line_ticks_[s]) / double(end - window_start_) : 0.0;
   }
+}
+
+void PrivateCache::reset_stats(Tick t) {
+  l1s_ = LevelStats{};
+  l2s_ = LevelStats{};
+  local_misses_ = remote_misses_ = local_miss_ticks_ = remote_miss_ticks_ = 0;
+  set_full_ = invalidations_ = mshr_full_ = upgrades_ = silent_upgrades_ = updates_ = updates_received_ = 0;
+  std::fill(cells_.begin(), cells_.end(), 0);
+  // Prefetches: the window counts those it issues (a line prefetched before it is no
+  // longer marked unused, so its first use is not counted useful).
+  for (PrefetchLevel* L : {&pfl1_, &pfl2_}) {
+    L->issued = L->useful = L->late = L->useless = L->dropped = 0;
+    std::fill(L->unused.begin(), L->unused.end(), 0);
+  }
+  for (std::size_t s = 1; s < lines_in_.size(); ++s) {
+    account(s, t);
+    line_ticks_[s] = 0;
+    occupancy_[s] = 0.0;
+  }
+  window_start_ = t;
 }
 
 void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, Event cause) {

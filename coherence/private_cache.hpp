@@ -116,8 +116,12 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
   const std::string& name() const { return p_.name; }
   const std::string& coh_level_name() const { return coh_name_; }
   void register_stats(Stats& s) const;
-  // Closes the time-weighted state occupancy at the end of the run.
+  // Closes the time-weighted state occupancy at the end of the run (the measured
+  // window: from the last reset_stats() to `end`).
   void finish(Tick end);
+  // Warm-up / region of interest: zeroes every statistic and restarts the occupancy's
+  // integration at `t`; the lines, their states and the MSHRs stay as they are.
+  void reset_stats(Tick t);
   // The newest data of a line held here (dirty L1 data first), or false.
   bool peek_line(LineAddr line, std::uint8_t* out) const;
   unsigned line_size() const override { return coh_->line_size(); }
@@ -312,6 +316,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
   std::vector<__int128> line_ticks_;
   std::vector<bool> wakes_;  // [from * states + to]: the transition lets a waiting access go on
   std::vector<Tick> occupancy_since_;
+  Tick window_start_ = 0;  // the statistics' start (reset_stats)
   std::vector<double> occupancy_;  // average lines in each state over the run (set by finish)
   void account(std::size_t s, Tick t);
 };

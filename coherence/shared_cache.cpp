@@ -196,16 +196,25 @@ void SharedCache::peek_line(LineAddr line, std::uint8_t* out) const {
   else below_->peek_line(line, out);
 }
 
+void SharedCache::reset_stats(Tick t) {
+  read_hits_ = read_misses_ = write_hits_ = write_misses_ = writebacks_ = hits_ = misses_ = 0;
+  std::fill(std::begin(cause_), std::end(cause_), 0);
+  mshr_merges_ = mshr_full_misses_ = mshr_max_in_use_ = bank_accesses_ = 0;
+  bank_wait_ticks_ = mshr_ticks_ = mshr_wait_ticks_ = mshr_full_ticks_ = 0;
+  std::fill(bank_busy_ticks_.begin(), bank_busy_ticks_.end(), 0);
+  start_ = t;
+}
+
 double SharedCache::busiest_bank_share() const {
-  if (end_ == 0) return 0.0;
+  if (end_ <= start_) return 0.0;
   Tick most = 0;
   for (Tick b : bank_busy_ticks_) most = std::max(most, b);
-  return std::min(1.0, double(most) / double(end_));
+  return std::min(1.0, double(most) / double(end_ - start_));
 }
 
 double SharedCache::mshr_share() const {
-  if (end_ == 0 || mshrs_.empty()) return 0.0;
-  return std::min(1.0, double(mshr_ticks_) / double(end_) / double(mshrs_.size()));
+  if (end_ <= start_ || mshrs_.empty()) return 0.0;
+  return std::min(1.0, double(mshr_ticks_) / double(end_ - start_) / double(mshrs_.size()));
 }
 
 std::string SharedCache::dump() const {
@@ -268,8 +277,9 @@ void SharedCache::register_stats(Stats& s, const std::string& p) const {
   if (!mshrs_.empty()) {
     s.counter(kStatMshrMerges, p + ".mshr_merges", &mshr_merges_);
     s.counter(kStatMshrMax, p + ".mshr_max_in_use", &mshr_max_in_use_);
-    const Tick *mt = &mshr_ticks_, *end = &end_, *ft = &mshr_full_ticks_, *wt = &mshr_wait_ticks_;
-    s.derived(kStatMshrAvg, p + ".mshr_avg_in_use", [=] { return *end ? double(*mt) / double(*end) : 0.0; });
+    const Tick *mt = &mshr_ticks_, *start = &start_, *end = &end_, *ft = &mshr_full_ticks_, *wt = &mshr_wait_ticks_;
+    s.derived(kStatMshrAvg, p + ".mshr_avg_in_use",
+              [=] { return *end > *start ? double(*mt) / double(*end - *start) : 0.0; });
     s.counter(kStatMshrFullMisses, p + ".mshr_full_misses", &mshr_full_misses_);
     s.derived(kStatMshrFullCycles, p + ".mshr_full_uncore_cycles", [=] { return double(*ft) / period; });
     s.derived(kStatMshrWait, p + ".mshr_wait_uncore_cycles", [=] { return double(*wt) / period; });

@@ -43,13 +43,18 @@ class SharedCache final : public MemoryLevel, private MemoryWaiter {
   void write_line(Tick t, LineAddr line, const std::uint8_t* in) override;
   void peek_line(LineAddr line, std::uint8_t* out) const override;
   void register_stats(Stats& s, const std::string& prefix) const;
-  // The run ended at `end`: the occupancy averages divide by it.
+  // The run (or the measured window) ended at `end`: the occupancy averages divide by
+  // the window's length.
   void finish(Tick end) { end_ = end; }
   // Shares of the run for the summary's warnings: the busiest bank's, and the MSHRs'
   // average occupancy over their number (0 when not modelled).
   double busiest_bank_share() const;
   double mshr_share() const;
   std::string dump() const;
+  // Warm-up / region of interest: zeroes the statistics from `t` (the lines, the
+  // banks' and MSHRs' state stay; a bank or MSHR span that began before `t` is counted
+  // in the window it began in).
+  void reset_stats(Tick t);
 
  private:
   struct Target {
@@ -92,7 +97,7 @@ class SharedCache final : public MemoryLevel, private MemoryWaiter {
   std::vector<Waiting> waiting_;
   std::vector<Merged> merged_;
   unsigned in_flight_ = 0;  // MSHRs allocated whose answer has not come
-  Tick full_until_ = 0, end_ = 0;
+  Tick full_until_ = 0, start_ = 0, end_ = 0;  // start_, end_: the measured window
   std::uint64_t read_hits_ = 0, read_misses_ = 0, write_hits_ = 0, write_misses_ = 0, writebacks_ = 0;
   std::uint64_t hits_ = 0, misses_ = 0;
   std::uint64_t mshr_merges_ = 0, mshr_full_misses_ = 0, mshr_max_in_use_ = 0;

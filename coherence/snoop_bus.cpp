@@ -250,6 +250,22 @@ void SnoopBus::register_stats(Stats& s) const {
   s.counter(kStatMaxOutstanding, "bus.max_outstanding", &max_outstanding_);
 }
 
+void SnoopBus::reset_stats(Tick t) {
+  transactions_ = wait_ticks_ = c2c_ = mem_writebacks_ = 0;
+  std::fill(std::begin(msgs_), std::end(msgs_), 0);
+  responses_ = response_ticks_ = deferred_ = 0;
+  busy_ticks_ = data_busy_ticks_ = 0;
+  if (p_.split) {
+    if (addr_free_ > t) busy_ticks_ = addr_free_ - t;
+    if (transferring_ >= 0 && data_free_ > t) data_busy_ticks_ = data_free_ - t;
+    max_outstanding_ = 0;
+    for (auto& y : txns_) max_outstanding_ += y.kind != Txn::Free && y.deliver;
+  } else if (busy_) {
+    if (awaiting_memory_) grant_tick_ = std::max(grant_tick_, t);  // memory_ready() adds from the grant
+    else if (busy_until_ > t) busy_ticks_ = busy_until_ - t;
+  }
+}
+
 std::string SnoopBus::dump() const {
   std::ostringstream o;
   if (p_.split) {

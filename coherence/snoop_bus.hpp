@@ -45,6 +45,10 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   // A request made at tick t (>= the current SystemC time).
   void request(Tick t, int client, BusMsg m, LineAddr line);
   void register_stats(Stats& s) const;
+  // Warm-up / region of interest: zeroes the statistics at `t`; the part of a busy
+  // period (address or data phase, a held atomic bus) that lies after `t` stays counted,
+  // so the utilisation over the window is the share of the window the bus was busy.
+  void reset_stats(Tick t);
   void set_log(EventLog* log);  // the event log: every address phase and data transfer
   std::string dump() const;
   // Atomic: cycles the bus was held; split: cycles of the address bus.

@@ -405,6 +405,10 @@ bool Core::fetch_inst() {
       stream_done_ = true;
       return false;
     }
+    if (op_.kind == OpKind::Marker) {  // no instruction, no operation: the window's bound
+      if (window_) window_->on_marker(id_, MarkerKind(op_.value), cycle_tick_);
+      continue;
+    }
     seq_ = &isa_.lower(op_);
     seq_pos_ = 0;
     translated_ = false;
@@ -874,6 +878,17 @@ COHSIM_STAT(kStatReleases, "core*.releases", "count", "", "release accesses exec
 COHSIM_STAT(kStatOooDrains, "core*.out_of_order_drains", "count", "", "stores that left the store buffer before an older one (AArch64, RISC-V)");
 COHSIM_STAT(kStatLoadLatency, "core*.load_latency_core_cycles", "cycles", "core", "histogram of load latency, issue to data (count, mean, max, power-of-two buckets)");
 COHSIM_STAT(kStatAmat, "core*.amat_core_cycles", "cycles", "core", "mean load latency from issue to data (the load_latency histogram's mean)");
+
+void Core::reset_stats(Tick t) {
+  warm_ops_ += ops_;
+  ops_ = instructions_ = loads_ = stores_ = rmws_ = fences_ = computes_ = ifetches_ = forwarded_ = sb_full_ =
+      lq_full_ = fence_stall_ = rmw_stall_ = forward_stall_ = busy_cycles_ = sc_failures_ = barriers_ = acquires_ =
+          releases_ = out_of_order_drains_ = 0;
+  load_latency_ = Histogram{};
+  fences_by_kind_.fill(0);
+  fence_stall_by_kind_.fill(0);
+  if (stall_since_ != kNever && stall_since_ < t) stall_since_ = t;
+}
 
 void Core::register_stats(Stats& s) const {
   const std::string p = std::string(name());

@@ -34,6 +34,18 @@ namespace cohsim {
 
 class Mmu;
 
+// Who hears about the measured window's bounds (the System): a core's thread reaching
+// a `roi begin` / `roi end` marker, and its retired operations reaching the warm-up's
+// count. `t` is the core's cycle (its clock edge), when the reset takes effect.
+class StatsWindowListener {
+ public:
+  virtual void on_marker(int core, MarkerKind m, Tick t) = 0;
+  virtual void on_warmup_done(int core, Tick t) = 0;
+
+ protected:
+  ~StatsWindowListener() = default;
+};
+
 // Defaults: the declared ones (sim/config/params.cpp).
 struct CoreParams {
   Tick period = declared::period("core.frequency");  // core clock
@@ -57,10 +69,22 @@ class Core : public sc_core::sc_module, public CacheListener {
   // Busy without retiring: computing, or waiting for the OS to handle a page fault.
   bool computing(Tick t) const;
   Tick finish_tick() const { return finish_; }
+  // Retired operations in the measured window (since the last reset_stats()).
   std::uint64_t ops() const { return ops_; }
+  // Retired operations since the start, warm-up included.
+  std::uint64_t total_ops() const { return warm_ops_ + ops_; }
   // Retired operations that are progress: all but those of a loop that writes no
   // memory (a spin loop), whose iterations the watchdog does not count.
-  std::uint64_t progress() const { return ops_ - spin_ops_; }
+  std::uint64_t progress() const { return warm_ops_ + ops_ - spin_ops_; }
+  // Warm-up and region of interest: markers and the warm-up's end go to `l`; `warmup`
+  // retired operations (0: none) end this core's warm-up.
+  void set_stats_window(StatsWindowListener* l, std::uint64_t warmup) {
+    window_ = l;
+    warmup_at_ = warmup ? warmup : ~0ull;
+  }
+  // Zeroes every statistic (the retired operations move to total_ops()); a stall under
+  // way counts from `t`. The queues, registers and the thread's position stay.
+  void reset_stats(Tick t);
   const std::vector<std::uint64_t>& registers() const { return regs_; }
   void register_stats(Stats& s) const;
   std::string dump() const;
@@ -133,6 +157,10 @@ class Core : public sc_core::sc_module, public CacheListener {
   void count_op() {
     ++ops_;
     if (op_.flags & kOpInSpinLoop) ++spin_ops_;
+    if (warm_ops_ + ops_ == warmup_at_) {  // once: counted from the start, whatever reset came before
+      warmup_at_ = ~0ull;
+      window_->on_warmup_done(id_, cycle_tick_);
+    }
   }
   bool issue_program_inst(Tick t, const Inst& in, Tick& next);
   void retire_inst();
@@ -264,6 +292,10 @@ class Core : public sc_core::sc_module, public CacheListener {
   void log_access(const AccessEvent& e);
   Mmu* mmu_ = nullptr;
   bool translated_ = false;  // op_.addr is already physical
+
+  StatsWindowListener* window_ = nullptr;
+  std::uint64_t warmup_at_ = ~0ull;  // total_ops() at which the warm-up ends (~0: none, or done)
+  std::uint64_t warm_ops_ = 0;       // operations retired before the last reset_stats()
 
   // statistics
   std::uint64_t ops_ = 0, instructions_ = 0, loads_ = 0, stores_ = 0, rmws_ = 0, fences_ = 0, computes_ = 0,

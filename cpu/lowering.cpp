@@ -37,6 +37,7 @@ void Lowering::set_programs(const std::array<std::vector<Inst>, 8>& alu, const s
                             const std::vector<Inst>& cmp, const char* exit_eq, const char* exit_ne, const char* back,
                             const char* hint) {
   for (int k = 0; k < 8; ++k) set(OpKind(int(OpKind::Mov) + k), Ordering::Plain, alu[std::size_t(k)]);
+  set(OpKind::Marker, Ordering::Plain, {});  // `roi begin` / `roi end`: no instruction on any ISA
   auto fill = [](Sequence& s, const std::vector<Inst>& seq) {
     if (seq.size() > std::size_t(Sequence::kMax)) throw std::logic_error("lowering: sequence too long");
     s = Sequence{};
@@ -76,7 +77,8 @@ bool Lowering::valid(OpKind kind, Ordering o, Ordering fail) {
              (fail == Ordering::Relaxed || fail == Ordering::Acquire || fail == Ordering::SeqCst);
     case OpKind::Fence: return o != Ordering::Plain && o != Ordering::Relaxed;
     case OpKind::Compute:
-    case OpKind::IFetch: return o == Ordering::Plain;
+    case OpKind::IFetch:
+    case OpKind::Marker: return o == Ordering::Plain;
     default: return o != Ordering::Plain;  // fetch_*, swap
   }
 }
@@ -497,7 +499,11 @@ std::string lowering_reference_markdown() {
       "\n"
       "Fences by ISA: x86 emits `mfence` for a SeqCst fence only; AArch64 `dmb ishld` for\n"
       "Acquire and `dmb ish` for the others; RISC-V `fence r,rw` (Acquire), `fence rw,w`\n"
-      "(Release), `fence.tso` (AcqRel), `fence rw,rw` (SeqCst).\n";
+      "(Release), `fence.tso` (AcqRel), `fence rw,rw` (SeqCst).\n"
+      "\n"
+      "The trace markers `roi begin` and `roi end` (the region of interest) lower to no\n"
+      "instruction on every ISA: the core acts on them when it reaches them in program order\n"
+      "and counts neither an instruction nor an operation.\n";
   for (const Lowering* l : Lowering::all()) {
     out += "\n## " + l->title() + "\n\n";
     if (l->isa() == "x86")

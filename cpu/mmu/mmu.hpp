@@ -76,6 +76,14 @@ class Mmu {
   void line_ready(Tick t, LineAddr line);
 
   void register_stats(Stats& s) const;
+  // Warm-up / region of interest: zeroes the statistics (the TLBs, the page-walk cache
+  // and a walk under way stay).
+  void reset_stats() {
+    dtlb_hits_ = dtlb_misses_ = stlb_hits_ = stlb_misses_ = walks_ = pte_loads_ = pte_l1d_hits_ = pte_l1d_misses_ =
+        pwc_hits_ = pwc_misses_ = faults_ = spurious_faults_ = pte_stores_ = fault_cycles_ = walk_cycles_ =
+            stall_cycles_ = 0;
+    walk_latency_ = Histogram{};
+  }
   std::string dump() const;
 
  private:

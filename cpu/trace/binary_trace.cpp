@@ -234,6 +234,8 @@ class BinStream final : public ThreadStream {
     if (op.reg < -1 || op.reg >= nregs_) bad(p);
     if (op.reg >= 0 && !(k == unsigned(OpKind::Load) || is_rmw(op.kind))) bad(p);
     if (op.addr & (op.size - 1u)) bad(p);
+    if (op.kind == OpKind::Marker && (op.value >= kNumMarkerKinds || op.addr || op.size != 8))
+      fail("invalid marker (kind 13 holds `roi begin` as value 0, `roi end` as value 1, address 0, size 8)");
     if (is_cas(op.kind)) {
       if (!trace_detail::fail_order_allowed(op.order, op.fail_order)) bad(p);
       if (pos_ == end_ && !refill()) fail("a compare_exchange lacks its second record");

@@ -17,6 +17,7 @@ const char* name(OpKind k) {
     case OpKind::Fence: return "fence";
     case OpKind::Compute: return "compute";
     case OpKind::IFetch: return "ifetch";
+    case OpKind::Marker: return "roi";
     case OpKind::Mov: return "mov";
     case OpKind::Add: return "add";
     case OpKind::Sub: return "sub";
@@ -27,6 +28,14 @@ const char* name(OpKind k) {
     case OpKind::Lt: return "lt";
     case OpKind::Branch: return "branch";
     case OpKind::Wait: return "wait";
+  }
+  return "?";
+}
+
+const char* marker_text(std::uint64_t value) {
+  switch (MarkerKind(value)) {
+    case MarkerKind::RoiBegin: return "roi begin";
+    case MarkerKind::RoiEnd: return "roi end";
   }
   return "?";
 }

@@ -26,6 +26,7 @@ enum class OpKind : std::uint8_t {
   Fence,
   Compute,  // `value` cycles of work that touches no memory
   IFetch,   // an instruction fetch from a din trace: counted, not simulated (no L1I yet)
+  Marker,   // `roi begin` / `roi end` (MarkerKind in `value`): no instruction, no operation
   // Programs (see Op below): register arithmetic, branches, spin-waits.
   Mov,     // reg = B
   Add,     // reg = A + B
@@ -38,9 +39,15 @@ enum class OpKind : std::uint8_t {
   Branch,  // if cond(A, B): continue at op `target` of the thread (cond Always: a jump)
   Wait,    // spin until the value at the address satisfies cond against B (Eq, Ne)
 };
-constexpr int kNumOpKinds = 23;
+constexpr int kNumOpKinds = 24;
 // The kinds a straight-line trace (and a version-1 binary trace) can hold.
-constexpr int kNumStraightOpKinds = 13;
+constexpr int kNumStraightOpKinds = 14;
+
+// What a Marker op marks (its `value`): the region of interest's bounds. The statistics
+// are reset at `roi begin` and frozen at `roi end` (README, "Warm-up and region of interest").
+enum class MarkerKind : std::uint64_t { RoiBegin = 0, RoiEnd = 1 };
+constexpr std::uint64_t kNumMarkerKinds = 2;
+const char* marker_text(std::uint64_t value);  // "roi begin", "roi end", "?"
 
 enum class Cond : std::uint8_t { Always, Eq, Ne, Lt, Ge };
 

@@ -172,6 +172,7 @@ std::string op_text(const Op& op, const std::function<std::string(Addr)>& addr, 
     if (op.cond != Cond::Always) s += " " + operand(op.ereg, op.expected) + " " + operand(op.vreg, op.value);
     return s + " L" + std::to_string(op.target);
   }
+  if (op.kind == OpKind::Marker) return marker_text(op.value);
   s = name(op.kind);
   if (is_memory(op.kind) || op.kind == OpKind::IFetch) {
     if (op.size != 8) s += "." + std::to_string(op.size);

@@ -296,6 +296,7 @@ int lookup_word(const char* b, std::size_t n) {
       if (is("sub")) return int(OpKind::Sub);
       if (is("and")) return int(OpKind::And);
       if (is("xor")) return int(OpKind::Xor);
+      if (is("roi")) return int(OpKind::Marker);
       if (is("beq")) return kWordBranch + int(Cond::Eq);
       if (is("bne")) return kWordBranch + int(Cond::Ne);
       if (is("blt")) return kWordBranch + int(Cond::Lt);
@@ -366,6 +367,7 @@ const std::vector<std::string>& word_choices() {
                                              "bge",
                                              "jump",
                                              "wait",
+                                             "roi",
                                              "thread",
                                              "place"};
   return v;
@@ -395,6 +397,7 @@ const char* syntax(OpKind k) {
     case OpKind::Fence: return "fence ORDER";
     case OpKind::Compute: return "compute CYCLES";
     case OpKind::IFetch: return "ifetch[.SIZE] ADDR";
+    case OpKind::Marker: return "roi begin|end";
     case OpKind::Mov: return "mov B -> REG (B: a register or a number)";
     case OpKind::Add:
     case OpKind::Sub:
@@ -458,6 +461,7 @@ struct Section {
   bool present = false;
   bool program = false;   // registers read, labels, branches or waits: held in memory
   std::uint32_t ops = 0;  // operations in the section
+  std::uint32_t roi_begin_line = 0, roi_end_line = 0;  // its `roi begin` / `roi end` (0: none)
 };
 
 struct Label {
@@ -521,6 +525,7 @@ int read_opcode(const Tok& t, const Where& w, std::uint8_t& size) {
   if (dot) {
     std::string wd(t.b, we);  // a known operation's name
     if (word >= kWordThread || word == int(OpKind::Fence) || word == int(OpKind::Compute) ||
+        word == int(OpKind::Marker) ||
         (word >= 0 && is_alu(OpKind(word))))
       w.fail(dot, "'" + wd + "' takes no access size suffix");
     std::string_view s(dot + 1, static_cast<std::size_t>(t.e - dot - 1));
@@ -533,6 +538,20 @@ int read_opcode(const Tok& t, const Where& w, std::uint8_t& size) {
                       "': valid sizes are .1, .2, .4 and .8 (bytes; the default is 8)");
   }
   return word;
+}
+
+// `roi begin` / `roi end`: the marker's kind, from the word after `roi`.
+MarkerKind read_marker(Cursor& c, const Where& w) {
+  Tok t;
+  const char* at = c.p;
+  if (!c.next(t)) w.fail(at, "roi: missing `begin` or `end`; syntax: roi begin|end");
+  MarkerKind m = MarkerKind::RoiBegin;
+  if (t.sv() == "begin") m = MarkerKind::RoiBegin;
+  else if (t.sv() == "end") m = MarkerKind::RoiEnd;
+  else w.fail(t.b, "roi: expected `begin` or `end`, not '" + excerpt(t.sv()) + "'; syntax: roi begin|end");
+  Tok extra;
+  if (c.next(extra)) w.fail(extra.b, "unexpected '" + extra.str() + "' after `roi " + t.str() + "`");
+  return m;
 }
 
 // ---------------------------------------------------------------- first pass
@@ -647,6 +666,23 @@ std::shared_ptr<TextData> scan(const std::string& path, const TraceOptions& opts
     if (cur < 0) w.fail(t.b, "operation before the first `thread N` line; start a section with `thread 0`");
     Section& sec = d->sections[cur];
     ++sec.ops;
+    if (word == int(OpKind::Marker)) {  // one region per thread: `roi begin`, then at most one `roi end`
+      const char* at = t.b;
+      const std::string th = "thread " + std::to_string(cur);
+      if (read_marker(c, w) == MarkerKind::RoiBegin) {
+        if (sec.roi_begin_line)
+          w.fail(at, "a second `roi begin` in " + th + " (the first is at line " + std::to_string(sec.roi_begin_line) +
+                         "); a thread marks one region of interest");
+        sec.roi_begin_line = line;
+      } else {
+        if (!sec.roi_begin_line)
+          w.fail(at, "`roi end` without a `roi begin` before it in " + th + "; write `roi begin` where the region starts");
+        if (sec.roi_end_line)
+          w.fail(at, "a second `roi end` in " + th + " (the first is at line " + std::to_string(sec.roi_end_line) + ")");
+        sec.roi_end_line = line;
+      }
+      continue;
+    }
     if (is_program_word(word)) sec.program = true;
     if (word < kWordThread && has_addr(OpKind(word))) {
       Tok a;
@@ -943,6 +979,7 @@ class TextStream final : public ThreadStream {
         op.addr = addr(c, w, k, size, op);
         result(c, w, k, op);
         break;
+      case OpKind::Marker: op.value = std::uint64_t(read_marker(c, w)); break;
       case OpKind::Mov:
         op.value = value(c, w, k, 8, "B", &op.vreg);
         result(c, w, k, op);
@@ -1306,6 +1343,11 @@ void write_text_trace(const Trace& trace, const std::string& out, const TraceOpt
     Op op;
     while (s->next(op)) {
       o.put("  ");
+      if (op.kind == OpKind::Marker) {
+        o.put(marker_text(op.value));
+        o.put('\n');
+        continue;
+      }
       o.put(name(op.kind));
       if (has_addr(op.kind) && op.size != 8) {
         o.put('.');

@@ -67,8 +67,9 @@ TraceStats compute_trace_stats(const Trace& trace, unsigned line_size, unsigned 
     Op op;
     std::uint64_t n = 0;
     while (st->next(op)) {
-      ++n;
       ++s.by_kind[static_cast<unsigned>(op.kind)];
+      if (op.kind == OpKind::Marker) continue;  // `roi begin|end`: counted by kind only, not an operation
+      ++n;
       if (op.kind == OpKind::Compute) {
         s.compute_cycles += op.value;
       } else if (op.kind == OpKind::IFetch) {
@@ -140,7 +141,7 @@ std::string TraceStats::to_json() const {
   o += ", \"lines_per_thread\": " + arr(lines_per_thread);
   o += ", \"by_kind\": {";
   for (int k = 0; k < kNumOpKinds; ++k)
-    if (k < kNumStraightOpKinds || by_kind[k])  // program kinds only where a trace has them
+    if ((k < kNumStraightOpKinds && OpKind(k) != OpKind::Marker) || by_kind[k])  // others only where present
       o += std::string(k ? ", " : "") + "\"" + name(OpKind(k)) + "\": " + std::to_string(by_kind[k]);
   o += "}, \"by_ordering\": {";
   for (int k = 0; k < kNumOrderings; ++k)

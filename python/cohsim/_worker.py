@@ -70,7 +70,8 @@ def main():
                     os.close(fd)
                 try:
                     reply = _core.run_system(cfg, request["trace"], request.get("events") or "",
-                                             int(request.get("max_cycles") or 0), interval, ipath)
+                                             int(request.get("max_cycles") or 0), interval, ipath,
+                                             int(request.get("warmup") or 0))
                     if interval:
                         with open(ipath) as f:
                             reply["intervals_jsonl"] = f.read()

@@ -91,7 +91,9 @@ class Result:
       ``stats``): ``cohsim_version``, ``commit``, ``seed``, ``trace`` (``path``,
       ``bytes``, ``fnv1a64``), ``max_cycles``, ``config`` (``config show``'s YAML),
       ``host_time`` (UTC).
-    - ``completed``, ``cycles``, ``ops``, ``wall_seconds`` (host time), ``config``,
+    - ``completed``, ``cycles``, ``ops`` (the whole run's, warm-up included: with
+      ``warmup=N`` or ROI markers ``result["cycles"]`` and ``result["ops"]`` are the
+      measured window's), ``wall_seconds`` (host time), ``config``,
       ``trace``, ``seed``.
 
     In Jupyter it displays as a table of the per-core figures.

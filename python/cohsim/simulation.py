@@ -30,7 +30,8 @@ def trace_path(cfg, trace):
     return path
 
 
-def prepare(cfg, trace=None, seed=None, overrides=None, max_cycles=None, events=None, stats_interval=None):
+def prepare(cfg, trace=None, seed=None, overrides=None, max_cycles=None, events=None, stats_interval=None,
+            warmup=None):
     """Validates one run in this process (no simulation): returns the child's
     request, the config, the trace path and the seed. Raises ConfigError,
     FileNotFoundError or TypeError, exactly as ``run`` would."""
@@ -47,6 +48,8 @@ def prepare(cfg, trace=None, seed=None, overrides=None, max_cycles=None, events=
     if stats_interval is not None and (isinstance(stats_interval, bool) or not isinstance(stats_interval, int)
                                        or stats_interval < 1):
         raise ValueError(f"stats_interval must be a positive int (core cycles), got {stats_interval!r}")
+    if warmup is not None and (isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0):
+        raise ValueError(f"warmup must be a non-negative int (operations per thread), got {warmup!r}")
     request = {
         "config": c.to_yaml(),
         "origin": c.origin,
@@ -54,11 +57,13 @@ def prepare(cfg, trace=None, seed=None, overrides=None, max_cycles=None, events=
         "events": os.path.abspath(os.fspath(events)) if events is not None else "",
         "max_cycles": int(max_cycles or 0),
         "stats_interval": int(stats_interval or 0),
+        "warmup": int(warmup or 0),
     }
     return request, c, path, c.value("seed")
 
 
-def run(cfg=None, trace=None, seed=None, *, max_cycles=None, events=None, timeout=None, stats_interval=None):
+def run(cfg=None, trace=None, seed=None, *, max_cycles=None, events=None, timeout=None, stats_interval=None,
+        warmup=None):
     """Simulates one system on one trace and returns a :class:`cohsim.Result`.
 
     - ``cfg``: a :class:`cohsim.Config`, or the path of a YAML file (None: defaults).
@@ -70,6 +75,8 @@ def run(cfg=None, trace=None, seed=None, *, max_cycles=None, events=None, timeou
     - ``timeout``: seconds before the run is stopped (SimulationError).
     - ``stats_interval``: every this many core cycles, a snapshot of every statistic
       (``cohsim run --stats-interval``); ``result.intervals()`` gives them as a DataFrame.
+    - ``warmup``: reset every statistic once every thread has retired this many
+      operations (``cohsim run --warmup N``; README "Warm-up and region of interest").
 
     The simulation runs in a child process (SystemC elaborates one design per
     process), so any number of runs can follow each other and a crash of the
@@ -81,6 +88,6 @@ def run(cfg=None, trace=None, seed=None, *, max_cycles=None, events=None, timeou
     """
     c = as_config(cfg)
     request, c, path, seed_value = prepare(c, trace, seed, max_cycles=max_cycles, events=events,
-                                           stats_interval=stats_interval)
+                                           stats_interval=stats_interval, warmup=warmup)
     reply = run_child(request, timeout)
     return Result(reply, c, path, seed_value)

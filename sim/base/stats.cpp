@@ -153,6 +153,12 @@ std::string stats_reference_markdown() {
        "`\"_provenance\"`, is not a statistic but what produced the file (version, commit, seed,\n"
        "configuration, trace path, size and hash, host time: README \"Statistics\"). Statistics\n"
        "every N core cycles: `cohsim run --stats-interval N` (JSON lines).\n\n"
+       "Warm-up and region of interest (`cohsim run --warmup N`, trace markers `roi begin` /\n"
+       "`roi end`; README \"Warm-up and region of interest\"): every statistic below is then\n"
+       "of the measured window, from the last reset to the first `roi end` or the end of the\n"
+       "run (`window.start_cycle`, `window.end_cycle`): counts since the reset, and cycles,\n"
+       "time, rates, means and utilisations over the window. Cache and TLB contents, DRAM\n"
+       "rows and the page table (`vm.*`) are not reset.\n\n"
        "Units:\n\n";
   for (auto& [u, what] : stat_units()) o << "- `" << u << "`: " << what << "\n";
   o << "\nClock domains (for cycles): `core` is the core clock (`core.frequency`), `uncore` the\n"
@@ -204,6 +210,25 @@ const StatDecl* Stats::declaration(const std::string& name) const {
 std::map<std::string, const StatDecl*> Stats::declarations() const {
   sort();
   return decls_;
+}
+
+void Stats::freeze() {
+  sort();
+  for (auto& [k, p] : counters_) {
+    std::uint64_t& v = frozen_counts_[k];
+    v = *p;
+    p = &v;
+  }
+  for (auto& [k, f] : derived_) {
+    const double v = f();
+    f = [v] { return v; };
+  }
+  for (auto& [k, h] : hists_) {
+    Histogram& copy = frozen_hists_[k];
+    copy = *h;
+    h = &copy;
+  }
+  frozen_ = true;
 }
 
 std::map<std::string, double> Stats::values() const {

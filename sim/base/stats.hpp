@@ -131,6 +131,10 @@ class Stats {
   // adds "_provenance" before writing it with dump_stats_json().
   nlohmann::ordered_json to_json_object(bool schema = false) const;
   const std::map<std::string, const Histogram*>& histograms() const { return hists_; }
+  // The region of interest's end: from now on every counter, derived figure and
+  // histogram reports the value it has at this call (set() and set_real() still write).
+  void freeze();
+  bool frozen() const { return frozen_; }
 
  private:
   void sort() const;  // moves the new registrations into the maps
@@ -153,6 +157,10 @@ class Stats {
   std::map<std::string, double> real_;
   mutable std::map<std::string, std::function<double()>> derived_;
   std::map<std::string, const Histogram*> hists_;
+  // freeze(): the counters' and histograms' values (map nodes: their addresses are stable).
+  std::map<std::string, std::uint64_t> frozen_counts_;
+  std::map<std::string, Histogram> frozen_hists_;
+  bool frozen_ = false;
 };
 
 // The statistics JSON's text: one member per line (indent 2), histograms and

@@ -125,7 +125,7 @@ void print_lowered_trace(const Trace& trace, const Lowering& isa, std::ostream& 
     std::string line;
     std::size_t index = 0;
     while (stream->next(op)) {
-      ++ops;
+      if (op.kind != OpKind::Marker) ++ops;  // a marker is no operation (the core counts none)
       const Sequence& s = isa.lower(op);
       if (prog && !summary_only) {
         if (target[index]) out << "L" << index << ":\n";
@@ -157,7 +157,10 @@ void print_lowered_trace(const Trace& trace, const Lowering& isa, std::ostream& 
       if (summary_only) continue;
       line = "  " + op_text(op, addr, regs);
       line.resize(std::max<std::size_t>(line.size() + 2, 44), ' ');
-      line += Lowering::text(s);
+      line += op.kind == OpKind::Marker ? std::string("(no instruction: ") +
+                                              (MarkerKind(op.value) == MarkerKind::RoiBegin ? "statistics reset)"
+                                                                                            : "statistics frozen)")
+                                        : Lowering::text(s);
       out << line << "\n";
     }
     if (prog && !summary_only && target[index]) out << "L" << index << ":\n";

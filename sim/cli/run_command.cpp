@@ -37,7 +37,7 @@ int run_run(const std::vector<std::string>& args) {
   CommandLine cl(
       "cohsim run CONFIG [--trace FILE] [--set KEY=VALUE]... [--stats FILE.json] [--seed N] "
       "[--stats-schema] [--max-cycles N] [--events FILE.jsonl] [--view PAGE.html] "
-      "[--stats-interval N [--stats-interval-file F]] [--quiet]\n"
+      "[--stats-interval N [--stats-interval-file F]] [--warmup N] [--quiet]\n"
       "       cohsim run --from-stats OLD.json [--stats FILE.json] [...]");
   cl.options()("trace,t", boost::program_options::value<std::string>(),
                "trace file (text, binary or din); default: the config's `trace`")(
@@ -48,6 +48,9 @@ int run_run(const std::vector<std::string>& args) {
       "stats-interval", count_value(),
       "every N core cycles, one JSON line of every statistic so far (cumulative) into --stats-interval-file, and a "
       "last line at the end")(
+      "warmup", count_value(),
+      "warm-up: run until every thread has retired N operations, then reset every statistic (caches, TLBs and DRAM "
+      "rows keep their contents); the statistics cover the rest of the run (0: none)")(
       "stats-interval-file", boost::program_options::value<std::string>(),
       "where --stats-interval writes (default: the --stats file's name with .intervals.jsonl for .json)")(
       "from-stats", boost::program_options::value<std::string>(),
@@ -64,15 +67,16 @@ int run_run(const std::vector<std::string>& args) {
   RunOptions ro;
   std::optional<Config> from;
   if (cl.has("from-stats")) {
-    for (const char* o : {"config", "trace", "seed", "max-cycles", "set"})
+    for (const char* o : {"config", "trace", "seed", "max-cycles", "set", "warmup"})
       if (cl.has(o))
         throw UsageError(std::string("--from-stats reruns the recorded run: CONFIG, --trace, --seed, --set and "
-                                     "--max-cycles come from its \"_provenance\" (given: ") +
+                                     "--max-cycles, --warmup come from its \"_provenance\" (given: ") +
                          (std::string(o) == "config" ? "CONFIG" : "--" + std::string(o)) + ")");
     RunRequest req;
     from.emplace(config_from_provenance(cl.str("from-stats"), req));
     ro.trace = req.trace_path;
     ro.max_cycles = req.max_cycles;
+    ro.warmup = req.warmup;
   } else if (!cl.has("config")) {
     throw UsageError("missing CONFIG (a YAML file), or --from-stats FILE.json");
   }
@@ -85,6 +89,7 @@ int run_run(const std::vector<std::string>& args) {
   std::optional<TempFile> temp_log;
   if (cl.has("view") && ro.events_path.empty()) ro.events_path = temp_log.emplace("--view: the event log").path();
   if (cl.has("max-cycles")) ro.max_cycles = cl.count("max-cycles");
+  if (cl.has("warmup")) ro.warmup = cl.count("warmup");
   if (cl.has("stats-interval")) {
     ro.stats_interval = cl.count("stats-interval", 1);
     if (cl.has("stats-interval-file")) ro.stats_interval_path = cl.str("stats-interval-file");

@@ -63,6 +63,8 @@ class FixedLatencyMemory final : public MemoryLevel {
   void write_line(Tick t, LineAddr line, const std::uint8_t* in) override;
   void peek_line(LineAddr line, std::uint8_t* out) const override;
   void register_stats(Stats& s, const std::string& prefix) const;
+  // Warm-up / region of interest: zeroes the statistics (the values stay).
+  void reset_stats() { reads_ = writes_ = queue_ticks_ = 0; }
 
  private:
   Tick reserve(Tick t);

@@ -63,6 +63,7 @@ nlohmann::ordered_json run_provenance(const Config& cfg, const RunRequest& req, 
   }
   p["trace"] = std::move(t);
   p["max_cycles"] = req.max_cycles;
+  if (req.warmup) p["warmup"] = req.warmup;  // (ROI markers are in the trace, which the hash pins)
   p["config"] = cfg.to_yaml();
   if (host_time) {
     const std::time_t now = std::time(nullptr);
@@ -106,6 +107,8 @@ Config config_from_provenance(const std::string& stats_path, RunRequest& req) {
   const std::uint64_t bytes = need(t, "bytes", &nlohmann::json::is_number_unsigned, "a count").get<std::uint64_t>();
   const std::string hash = need(t, "fnv1a64", &nlohmann::json::is_string, "a string").get<std::string>();
   req.max_cycles = need(p, "max_cycles", &nlohmann::json::is_number_unsigned, "a count").get<std::uint64_t>();
+  req.warmup = p.contains("warmup") ? need(p, "warmup", &nlohmann::json::is_number_unsigned, "a count").get<std::uint64_t>()
+                                    : 0;  // files from before --warmup, or runs without it
   const std::uint64_t seed = need(p, "seed", &nlohmann::json::is_number_unsigned, "a count").get<std::uint64_t>();
   std::ifstream probe(req.trace_path, std::ios::binary);
   if (!probe) throw UserError(where + ": the trace " + req.trace_path + " cannot be read (moved or deleted?)");

@@ -17,6 +17,7 @@ namespace cohsim {
 struct RunRequest {
   std::string trace_path;       // as opened ("" or not a file: a trace made in memory)
   std::uint64_t max_cycles = 0;  // --max-cycles (0: the config's max_cycles)
+  std::uint64_t warmup = 0;      // --warmup (0: none); recorded only when not 0
 };
 
 // FNV-1a 64 of a file's bytes and its size; UserError if it cannot be read.

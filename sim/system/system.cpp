@@ -35,11 +35,11 @@
 namespace cohsim {
 
 // Statistics of the whole system (docs/stats.md).
-COHSIM_STAT(kStatCycles, "cycles", "cycles", "core", "core cycles until the last core finished");
+COHSIM_STAT(kStatCycles, "cycles", "cycles", "core", "core cycles until the last core finished (with --warmup or ROI markers: the measured window's)");
 COHSIM_STAT(kStatCompleted, "completed", "flag", "", "1 if every thread ran to its end, 0 if the run stopped at max_cycles");
 COHSIM_STAT(kStatOps, "ops", "count", "", "trace operations retired by all cores");
-COHSIM_STAT(kStatTimePs, "time_ps", "ps", "", "simulated time until the last core finished");
-COHSIM_STAT(kStatCoreCycles, "core*.cycles", "cycles", "core", "core cycles until this core finished");
+COHSIM_STAT(kStatTimePs, "time_ps", "ps", "", "simulated time until the last core finished (with --warmup or ROI markers: the measured window's)");
+COHSIM_STAT(kStatCoreCycles, "core*.cycles", "cycles", "core", "core cycles until this core finished (with a measured window: its part of the window)");
 COHSIM_STAT(kStatRegs, "core*.regs.*", "value", "", "the final value of a register the trace names");
 COHSIM_STAT(kStatMpki, "core*.l1d.mpki", "per_1000_ops", "", "L1D misses (all kinds) per 1000 trace operations");
 COHSIM_STAT(kStatBusUtil, "bus.utilization", "ratio", "",
@@ -57,6 +57,10 @@ COHSIM_STAT(kStatNumaLocal, "numa.local_misses", "count", "", "misses whose home
 COHSIM_STAT(kStatNumaRemote, "numa.remote_misses", "count", "", "misses whose home is on another node (NUMA)");
 COHSIM_STAT(kStatNumaShare, "numa.remote_share", "ratio", "", "remote_misses / (local_misses + remote_misses)");
 COHSIM_STAT(kStatNumaLocalLat, "numa.local_miss_latency_uncore_cycles", "cycles", "uncore", "mean request-to-data latency of the local misses");
+COHSIM_STAT(kStatWindowStart, "window.start_cycle", "cycles", "core",
+            "--warmup or `roi begin`: the core cycle at which the statistics were last reset (the measured window's start)");
+COHSIM_STAT(kStatWindowEnd, "window.end_cycle", "cycles", "core",
+            "--warmup or ROI markers: the core cycle at which the measured window ended (the first `roi end`, else the end of the run)");
 COHSIM_STAT(kStatNumaRemoteLat, "numa.remote_miss_latency_uncore_cycles", "cycles", "uncore", "mean request-to-data latency of the remote misses");
 
 // The choices of the keys this file interprets (the other choices live beside their
@@ -384,6 +388,23 @@ struct System::Impl {
   std::vector<std::unique_ptr<Mmu>> mmus;
   std::uint64_t total_cycles = 0, bus_cycles_total = 0;
 
+  // The measured window: the cores tell `window` of their markers and warm-up ends.
+  struct Window final : StatsWindowListener {
+    System* sys = nullptr;
+    void on_marker(int, MarkerKind k, Tick t) override {
+      if (sys->stats_.frozen()) return;  // after the first `roi end`, markers change nothing
+      if (k == MarkerKind::RoiBegin) sys->reset_window(t);
+      else sys->freeze_window(t);
+    }
+    void on_warmup_done(int, Tick t) override {
+      if (--sys->impl_->warmup_pending == 0 && !sys->stats_.frozen()) sys->reset_window(t);
+    }
+  } window;
+  unsigned warmup_pending = 0;         // cores whose thread is still in its warm-up
+  Tick window_start = 0;               // the last reset (0: none)
+  std::uint64_t window_start_cycle = 0;
+  bool window_stats = false;           // window.* registered
+
   explicit Impl(const Config& c, const RunOptions& o) : cfg(c), opts(o) {}
 };
 
@@ -545,6 +566,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
         std::make_unique<Core>(pp.name.c_str(), int(i), cp, std::move(stream), isa, m.caches.back().get(), nregs));
     m.caches.back()->set_listener(m.cores.back().get());
     m.cores.back()->set_observer(opts.observer);
+    m.cores.back()->set_stats_window(&m.window, i < m.trace->threads() ? opts.warmup : 0);
     m.cores.back()->set_log(&m.log);
     if (vm) {
       MmuParams mp;
@@ -591,6 +613,11 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   }
 
   if (m.log.enabled()) write_log_header(protocol, fabric, trace_path);
+  m.window.sys = this;
+  if (opts.warmup) {
+    m.warmup_pending = m.trace->threads();
+    register_window_stats();
+  }
 
   // Statistics.
   for (unsigned i = 0; i < ncores; ++i) {
@@ -712,7 +739,8 @@ RunOutcome System::run() {
     if (end == next_dump) {
       bool done = true;
       for (auto& c : m.cores) done &= c->done();
-      if (!done) write_interval(end / m.core_period);  // a run that just ended writes its last line below
+      // A run that just ended writes its last line below; after `roi end` the statistics are frozen.
+      if (!done && !stats_.frozen()) write_interval(end / m.core_period);
       next_dump += interval;
     }
     if (m.opts.progress && clock::now() - last_print > std::chrono::milliseconds(500)) {
@@ -730,10 +758,23 @@ RunOutcome System::run() {
   Tick finish = 0;
   for (auto& c : m.cores) {
     finish = std::max(finish, c->done() ? c->finish_tick() : Tick(sc_core::sc_time_stamp().value()));
-    out.ops += c->ops();
+    out.ops += c->total_ops();
   }
   out.cycles = finish / m.core_period;
-  for (auto& c : m.caches) c->finish(finish);
+  if (m.warmup_pending) {
+    // The warm-up never ended: name a thread that retired fewer operations.
+    std::string which;
+    for (std::size_t i = 0; i < m.cores.size() && i < m.trace->threads(); ++i)
+      if (m.cores[i]->total_ops() < m.opts.warmup) {
+        which = "thread " + std::to_string(i) + " retired " + std::to_string(m.cores[i]->total_ops()) + " operations";
+        break;
+      }
+    throw UserError("--warmup " + std::to_string(m.opts.warmup) + ": the " +
+                    (out.completed ? "trace" : "run (stopped at max_cycles)") +
+                    " ended before every thread had retired that many operations (" + which +
+                    "), so no statistics were measured; choose a smaller --warmup");
+  }
+  if (!stats_.frozen()) finalize_stats(finish);
   if (m.log.enabled()) {
     for (auto& c : m.caches) c->log_final(finish);
     for (auto& d : m.directories) d->log_final(finish);
@@ -741,35 +782,82 @@ RunOutcome System::run() {
       m.cores[i]->log_final(finish, m.trace->registers(unsigned(i)));
     m.log.finish();
   }
-  for (auto& nm : m.nodes) {
-    if (nm.dram) nm.dram->finish(finish);
-    if (nm.l3) nm.l3->finish(finish);
-  }
   m.total_cycles = out.cycles;
-  stats_.set(kStatCycles, "cycles", out.cycles);
   stats_.set(kStatCompleted, "completed", out.completed ? 1 : 0);
-  stats_.set(kStatOps, "ops", out.ops);
+  for (std::size_t i = 0; i < m.cores.size() && i < m.trace->threads(); ++i) {
+    const std::string p = "core" + std::to_string(i);
+    const auto& names = m.trace->registers(unsigned(i));
+    for (std::size_t r = 0; r < names.size(); ++r)
+      stats_.set(kStatRegs, p + ".regs." + names[r], m.cores[i]->registers()[r]);
+  }
+  if (interval) write_interval(out.cycles);
+  return out;
+}
+
+// The figures over the measured window [window_start, end]: cycles, rates and
+// utilisations; the caches' occupancy and DRAM's rates are closed at `end`.
+void System::finalize_stats(Tick end) {
+  Impl& m = *impl_;
+  const Tick from = std::min(m.window_start, end);
+  for (auto& c : m.caches) c->finish(end);
+  for (auto& nm : m.nodes) {
+    if (nm.dram) nm.dram->finish(end);
+    if (nm.l2) nm.l2->finish(end);
+    if (nm.l3) nm.l3->finish(end);
+  }
+  std::uint64_t ops = 0;
+  for (auto& c : m.cores) ops += c->ops();
+  stats_.set(kStatCycles, "cycles", (end - from) / m.core_period);
+  stats_.set(kStatOps, "ops", ops);
   for (std::size_t i = 0; i < m.cores.size(); ++i) {
     const std::string p = "core" + std::to_string(i);
     const Core& c = *m.cores[i];
-    stats_.set(kStatCoreCycles, p + ".cycles", (c.done() ? c.finish_tick() : finish) / m.core_period);
-    if (i < m.trace->threads()) {
-      const auto& names = m.trace->registers(unsigned(i));
-      for (std::size_t r = 0; r < names.size(); ++r) stats_.set(kStatRegs, p + ".regs." + names[r], c.registers()[r]);
-    }
-    const double ops = double(c.ops());
-    stats_.set_real(kStatMpki, p + ".l1d.mpki", ops ? double(stats_.get(p + ".l1d.misses")) * 1000.0 / ops : 0.0);
+    const Tick done = c.done() ? std::min(c.finish_tick(), end) : end;
+    stats_.set(kStatCoreCycles, p + ".cycles", (std::max(done, from) - from) / m.core_period);
+    const double n = double(c.ops());
+    stats_.set_real(kStatMpki, p + ".l1d.mpki", n ? double(stats_.get(p + ".l1d.misses")) * 1000.0 / n : 0.0);
   }
-  const double uncore_cycles = double(finish) / double(m.uncore_period);
+  const double uncore_cycles = double(end - from) / double(m.uncore_period);
   for (auto& d : m.directories)
     stats_.set_real(kStatDirUtil, d->stat_name() + ".utilization",
                     uncore_cycles > 0 ? double(d->messages_started()) / uncore_cycles : 0.0);
   if (m.bus) stats_.set_real(kStatBusUtil, "bus.utilization", uncore_cycles > 0 ? m.bus->busy_cycles() / uncore_cycles : 0.0);
   if (m.bus && m.bus->split())
     stats_.set_real(kStatBusDataUtil, "bus.data_utilization", uncore_cycles > 0 ? m.bus->data_busy_cycles() / uncore_cycles : 0.0);
-  stats_.set(kStatTimePs, "time_ps", finish / 1000);
-  if (interval) write_interval(out.cycles);
-  return out;
+  stats_.set(kStatTimePs, "time_ps", (end - from) / 1000);
+  if (m.window_stats) stats_.set(kStatWindowEnd, "window.end_cycle", end / m.core_period);
+}
+
+void System::register_window_stats() {
+  Impl& m = *impl_;
+  if (m.window_stats) return;
+  m.window_stats = true;
+  stats_.counter(kStatWindowStart, "window.start_cycle", &m.window_start_cycle);
+}
+
+void System::reset_window(Tick t) {
+  Impl& m = *impl_;
+  register_window_stats();
+  for (auto& c : m.cores) c->reset_stats(t);
+  for (auto& c : m.caches) c->reset_stats(t);
+  for (auto& u : m.mmus) u->reset_stats();
+  if (m.bus) m.bus->reset_stats(t);
+  if (m.net) m.net->reset_stats(t);
+  for (auto& d : m.directories) d->reset_stats();
+  for (auto& nm : m.nodes) {
+    if (nm.l2) nm.l2->reset_stats(t);
+    if (nm.l3) nm.l3->reset_stats(t);
+    if (nm.dram) nm.dram->reset_stats();
+    else nm.memory->reset_stats();
+  }
+  m.window_start = t;
+  m.window_start_cycle = t / m.core_period;
+}
+
+void System::freeze_window(Tick end) {
+  register_window_stats();
+  finalize_stats(end);
+  stats_.freeze();
 }
 
 const ProtocolTable& System::protocol() const { return *impl_->table; }
@@ -835,6 +923,7 @@ std::string System::stats_json(bool schema) const {
   RunRequest req;
   req.trace_path = impl_->trace_path;
   req.max_cycles = impl_->opts.max_cycles;
+  req.warmup = impl_->opts.warmup;
   j["_provenance"] = run_provenance(impl_->cfg, req);
   return dump_stats_json(j);
 }

@@ -33,11 +33,14 @@ struct RunOptions {
   // last line at the end of the run, equal to the --stats statistics.
   std::uint64_t stats_interval = 0;
   std::string stats_interval_path;
+  // --warmup: the statistics are reset once every core with a thread has retired this
+  // many operations (0: no warm-up). README "Warm-up and region of interest".
+  std::uint64_t warmup = 0;
 };
 
 struct RunOutcome {
   bool completed = false;  // every core ran its thread to the end
-  std::uint64_t cycles = 0;
+  std::uint64_t cycles = 0;  // the whole run's (warm-up included), as ops
   std::uint64_t ops = 0;
   double wall_seconds = 0;
 };
@@ -58,6 +61,13 @@ class System {
 
  private:
   void write_log_header(const std::string& protocol, const std::string& fabric, const std::string& trace_path);
+  // The measured window (warm-up, `roi begin` / `roi end`): every component's statistics
+  // reset at `t`; the window's figures fixed at `end` and every statistic frozen there;
+  // the figures over the window (cycles, rates, utilisations) computed at `end`.
+  void reset_window(Tick t);
+  void freeze_window(Tick end);
+  void finalize_stats(Tick end);
+  void register_window_stats();
   struct Impl;
   std::unique_ptr<Impl> impl_;
   Stats stats_;

@@ -182,3 +182,24 @@ def test_intervals_as_a_dataframe(tmp_path):
     assert plain.stats == r.stats  # the snapshots change nothing
     with pytest.raises(ValueError):
         plain.intervals()
+
+
+def test_warmup_measures_only_the_second_half(tmp_path):
+    # one core: 40 loads to new lines (misses), a fence, then the same 40 again (hits)
+    trace = tmp_path / "half.trace"
+    lines = [f"  load {0x100000 + 64 * i}" for i in range(40)]
+    trace.write_text("\n".join(["thread 0"] + lines + ["  fence SeqCst"] + lines) + "\n")
+    cfg = cohsim.Config.defaults()
+    cfg.set("cores", 1)
+    whole = cohsim.run(cfg, str(trace))
+    assert whole["core0.l1d.misses"] == 40 and whole["core0.l1d.hits"] == 40
+    r = cohsim.run(cfg, str(trace), warmup=41)
+    assert r["core0.l1d.misses"] == 0 and r["core0.l1d.hits"] == 40 and r["ops"] == 40
+    assert r.ops == 81 and r.cycles == whole.cycles  # the whole run's
+    assert r["cycles"] == r["window.end_cycle"] - r["window.start_cycle"]
+    assert 0 <= r["bus.utilization"] <= 1
+    assert r.provenance["warmup"] == 41
+    assert cohsim.run(cfg, str(trace), warmup=0).stats == whole.stats
+    for bad in (-1, "3", True, 1.5):
+        with pytest.raises(ValueError):
+            cohsim.run(cfg, str(trace), warmup=bad)

@@ -452,6 +452,19 @@ void DramChannel::push_completion(std::uint64_t tag, std::uint64_t cycle) {
   comp_[comp_tail_++ & (comp_.size() - 1)] = {tag, cycle};
 }
 
+void DramChannel::reset_stats(std::uint64_t cycle) {
+  DramChannelStats& s = stats_;
+  s.reads = s.writes = s.row_hits = s.row_misses = s.row_conflicts = s.acts = s.pres = s.refreshes = 0;
+  s.refresh_stall_cycles = s.write_drains = 0;
+  std::fill(s.read_latency.buckets.begin(), s.read_latency.buckets.end(), 0);
+  s.read_latency.count = s.read_latency.sum = s.read_latency.max = 0;
+  std::fill(s.bank_accesses.begin(), s.bank_accesses.end(), 0);
+  // A row open at `cycle` adds (its PRE, or bank_busy_at) the time since its ACT; start
+  // its bank below zero by the part before `cycle` (unsigned: the addition wraps back).
+  for (std::size_t i = 0; i < banks_.size(); ++i)
+    s.bank_busy[i] = banks_[i].open && cycle > banks_[i].act_cycle ? 0 - (cycle - banks_[i].act_cycle) : 0;
+}
+
 std::vector<std::uint64_t> DramChannel::bank_busy_at(std::uint64_t cycle) const {
   std::vector<std::uint64_t> busy = stats_.bank_busy;
   for (std::size_t i = 0; i < banks_.size(); ++i)

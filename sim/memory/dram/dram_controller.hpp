@@ -118,6 +118,10 @@ class DramChannel {
   std::uint64_t data_cycles() const { return (stats_.reads + stats_.writes) * t_.burst_cycles(); }
   // Adds to stats().bank_busy the open time of the rows still open at `cycle`.
   std::vector<std::uint64_t> bank_busy_at(std::uint64_t cycle) const;
+  // Warm-up / region of interest: zeroes the statistics at `cycle` (in place: they are
+  // registered by address); a row open then counts its busy time from `cycle`. The
+  // banks, their rows and the queues stay.
+  void reset_stats(std::uint64_t cycle);
 
  private:
   static constexpr std::uint64_t kNoAge = ~std::uint64_t(0);
@@ -205,6 +209,9 @@ class DramController {
   void enqueue(std::uint64_t arrival, std::uint64_t line, bool write, std::uint64_t tag) {
     const DramAddress a = map_.map(line);
     channels_[a.channel].enqueue(arrival, a, write, tag);
+  }
+  void reset_stats(std::uint64_t cycle) {
+    for (auto& c : channels_) c.reset_stats(cycle);
   }
   void advance_to(std::uint64_t end) {
     for (auto& c : channels_) c.advance_to(end);

@@ -103,12 +103,20 @@ void DramMemory::step() {
 
 void DramMemory::finish(Tick end) {
   ctl_.advance_to(end / tck_);
-  elapsed_cycles_ = end / tck_;
+  elapsed_cycles_ = end / tck_ > start_cycle_ ? end / tck_ - start_cycle_ : 0;
+}
+
+void DramMemory::reset_stats() {
+  const Tick now = sc_core::sc_time_stamp().value();
+  catch_up(now);
+  start_cycle_ = (now + tck_ - 1) / tck_;
+  reads_ = writes_ = 0;
+  ctl_.reset_stats(start_cycle_);
 }
 
 void DramMemory::register_stats(Stats& s, const std::string& prefix) const {
   register_memory_traffic_stats(s, prefix, &reads_, &writes_, line_size_);
-  register_dram_stats(s, prefix, ctl_, &elapsed_cycles_);
+  register_dram_stats(s, prefix, ctl_, &elapsed_cycles_, &start_cycle_);
 }
 
 std::string DramMemory::dump() const {

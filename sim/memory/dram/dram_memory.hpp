@@ -32,8 +32,12 @@ class DramMemory final : public sc_core::sc_module, public MemoryLevel {
   void write_line(Tick t, LineAddr line, const std::uint8_t* in) override;
   void peek_line(LineAddr line, std::uint8_t* out) const override;
   void register_stats(Stats& s, const std::string& prefix) const;
-  // The run ended at `end`: bring the engine (refresh) and the rates up to it.
+  // The run ended at `end`: bring the engine (refresh) and the rates up to it (the rates
+  // over the window since the last reset_stats()).
   void finish(Tick end);
+  // Warm-up / region of interest: brings the engine up to the current time (as a read
+  // does) and zeroes the statistics; rows, queues and values stay.
+  void reset_stats();
   std::string dump() const;
 
  private:
@@ -57,7 +61,8 @@ class DramMemory final : public sc_core::sc_module, public MemoryLevel {
   std::vector<std::uint32_t> free_;  // free slots
   SparseMemory values_;
   std::uint64_t reads_ = 0, writes_ = 0;
-  std::uint64_t elapsed_cycles_ = 0;
+  std::uint64_t elapsed_cycles_ = 0;  // the window's DRAM cycles (set by finish)
+  std::uint64_t start_cycle_ = 0;    // the window's first DRAM cycle (reset_stats)
 };
 
 }  // namespace cohsim

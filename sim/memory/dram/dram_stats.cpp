@@ -50,7 +50,10 @@ COHSIM_STAT(kStatChRefreshes, "[node*.]memory.ch*.refreshes", "count", "", "the 
 COHSIM_STAT(kStatBankAccesses, "[node*.]memory.ch*.rank*.bg*.bank*.accesses", "count", "", "requests served by the bank");
 COHSIM_STAT(kStatBankUtil, "[node*.]memory.ch*.rank*.bg*.bank*.utilization", "ratio", "", "share of the run the bank was busy (from an ACT to the end of its precharge)");
 
-void register_dram_stats(Stats& s, const std::string& p, const DramController& c, const std::uint64_t* elapsed) {
+void register_dram_stats(Stats& s, const std::string& p, const DramController& c, const std::uint64_t* elapsed,
+                         const std::uint64_t* start) {
+  static const std::uint64_t kZero = 0;
+  if (!start) start = &kZero;
   const DramController* cp = &c;
   const double ns_per_cycle = double(c.params().timing.tCK_ps) / 1000.0;
   using S = DramChannelStats;
@@ -120,8 +123,9 @@ void register_dram_stats(Stats& s, const std::string& p, const DramController& c
           s.counter(kStatBankAccesses, bp + ".accesses", &ch->stats().bank_accesses[i]);
           // The share of the time the bank was busy: from an ACT to the end of its
           // precharge (tRP after the PRE).
-          s.derived(kStatBankUtil, bp + ".utilization", [ch, i, elapsed] {
-            return *elapsed ? double(std::min(ch->bank_busy_at(*elapsed)[i], *elapsed)) / double(*elapsed) : 0.0;
+          s.derived(kStatBankUtil, bp + ".utilization", [ch, i, elapsed, start] {
+            return *elapsed ? double(std::min(ch->bank_busy_at(*start + *elapsed)[i], *elapsed)) / double(*elapsed)
+                            : 0.0;
           });
         }
   }

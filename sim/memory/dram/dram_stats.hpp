@@ -10,7 +10,8 @@
 
 namespace cohsim {
 
+// `start`: the first cycle of the measured window (null: cycle 0); `elapsed` counts from it.
 void register_dram_stats(Stats& s, const std::string& prefix, const DramController& c,
-                         const std::uint64_t* elapsed_cycles);
+                         const std::uint64_t* elapsed_cycles, const std::uint64_t* start = nullptr);
 
 }  // namespace cohsim
