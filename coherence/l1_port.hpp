@@ -61,6 +61,14 @@ class L1Port {
   // The event log: the trace line of the access the core is about to make (called only
   // when the log is on).
   virtual void set_trace_line(std::uint32_t line) = 0;
+  // The PC of the instruction whose access() comes next (Op::pc: imported traces, text
+  // `pc=`; 0: unknown), set by the core before each access, for PC-indexed prefetchers
+  // and replacement policies. A field, not a call: no cost when nothing reads it.
+  void set_access_pc(Addr pc) { access_pc_ = pc; }
+  Addr access_pc() const { return access_pc_; }
+
+ private:
+  Addr access_pc_ = 0;
 };
 
 }  // namespace cohsim
