@@ -65,6 +65,14 @@ class L1Port {
   // Whether the cache needs set_trace_line() even with the log off (a prefetcher that
   // indexes by PC takes the trace line as the PC: coherence/prefetcher.hpp).
   virtual bool wants_trace_line() const { return false; }
+  // The PC of the instruction whose access() comes next (Op::pc: imported traces, text
+  // `pc=`; 0: unknown), set by the core before each access, for PC-indexed prefetchers
+  // and replacement policies. A field, not a call: no cost when nothing reads it.
+  void set_access_pc(Addr pc) { access_pc_ = pc; }
+  Addr access_pc() const { return access_pc_; }
+
+ private:
+  Addr access_pc_ = 0;
 };
 
 }  // namespace cohsim

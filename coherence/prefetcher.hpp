@@ -49,13 +49,13 @@ inline bool same_prefetch_page(LineAddr a, LineAddr b, unsigned line_shift) {
   return prefetch_page_of(a, line_shift) == prefetch_page_of(b, line_shift);
 }
 
-// The program counter of a memory access, as the prefetchers see it. cohsim's traces
-// do not carry instruction addresses yet, so the PC is the trace line (or binary
-// record index) of the memory operation: in a trace every operation is its own static
-// instruction, and a loop written out as a trace repeats it on other lines, so use a
-// trace generated from a loop body (see docs/prefetchers in architecture.md). When
-// traces carry a PC, this is the one function to change.
-inline std::uint64_t access_pc(std::uint32_t trace_line) { return trace_line; }
+// The program counter of a memory access, as the prefetchers see it: the op's PC
+// when the trace carries one (`pc=` in text traces, the importers: L1Port::access_pc()),
+// else the trace line (or binary record index) of the memory operation: in a
+// hand-written trace every operation is its own static instruction, and a loop written
+// out as a trace repeats it on other lines, so use a trace generated from a loop body
+// or one that carries PCs (see "Prefetchers" in docs/architecture.md).
+inline std::uint64_t access_pc(std::uint64_t pc, std::uint32_t trace_line) { return pc ? pc : trace_line; }
 
 class Prefetcher {
  public:

@@ -1221,7 +1221,7 @@ void PrivateCache::run_prefetchers(Tick t, std::uint8_t level) {
   PrefetchLevel& L = level == 1 ? pfl1_ : pfl2_;
   L.trig = false;
   L.cand.n = 0;
-  const std::uint64_t pc = access_pc(trace_line_);
+  const std::uint64_t pc = cohsim::access_pc(L1Port::access_pc(), trace_line_);
   for (auto& p : L.pf) p->on_access(L.trig_line, pc, L.trig_kind, L.cand);
   for (unsigned i = 0; i < L.cand.n; ++i) issue_prefetch(t, level, L.cand.line[i]);
 }

@@ -206,6 +206,7 @@ void Core::start_youngest_load(Tick t, Tick& next) {
   LoadEntry& e = lq_.at(i);
   ++ports_used_;
   if (tell_line_) cache_->set_trace_line(e.line);
+  cache_->set_access_pc(e.pc);
   const Access a = cache_->access(t, e.addr, false, true);
   if (a.kind != Access::Blocked) e.accessed = true;
   if (a.kind == Access::Ready && in_order) {
@@ -239,6 +240,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
       if (!may && e.accessed) continue;
       ++ports_used_;
       if (tell_line_) cache_->set_trace_line(e.line);
+      cache_->set_access_pc(e.pc);
       const Access a = cache_->access(t, e.addr, false, !e.accessed);
       if (a.kind != Access::Blocked) e.accessed = true;
       if (a.kind == Access::Ready && may) {
@@ -271,6 +273,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
     }
     ++ports_used_;
     if (tell_line_) cache_->set_trace_line(e.line);
+    cache_->set_access_pc(e.pc);
     const Access a = cache_->access(t, e.addr, false, !e.accessed);
     if (a.kind != Access::Blocked) e.accessed = true;
     if (a.kind == Access::Ready && in_order) {
@@ -351,6 +354,7 @@ bool Core::drain_weak(Tick t, Tick& next) {
     }
     ++ports_used_;
     if (tell_line_) cache_->set_trace_line(s.line);
+    cache_->set_access_pc(s.pc);
     const Access a = cache_->access(t, s.addr, true, !s.accessed);
     if (a.kind != Access::Blocked) s.accessed = true;
     if (a.kind != Access::Ready) {
@@ -380,6 +384,7 @@ bool Core::drain_store(Tick t, Tick& next) {
   }
   ++ports_used_;
   if (tell_line_) cache_->set_trace_line(s.line);
+  cache_->set_access_pc(s.pc);
   const Access a = cache_->access(t, s.addr, true, !s.accessed);
   if (a.kind != Access::Blocked) s.accessed = true;
   if (a.kind != Access::Ready) {
@@ -589,7 +594,8 @@ bool Core::issue(Tick t, Tick& next) {
                     false,
                     bool(in.sem & kAcquire),
                     0,
-                    cls(in)};
+                    cls(in),
+                    op_.pc};
       if (e.acquire) acquire_pending_ = true, ++acquires_;
       if (prog_) {
         if (e.reg >= 0) reg_pending_[std::size_t(e.reg)] = e.seq + 1;
@@ -611,7 +617,7 @@ bool Core::issue(Tick t, Tick& next) {
       StoreEntry& s = sb_.push();
       s = StoreEntry{
           next_seq_++, op_.addr,  op_.value, 0, op_.size, op_.line, op_.order, false, false, bool(in.sem & kRelease), 0,
-          cls(in)};
+          cls(in), op_.pc};
       if (log_) log_->store(t, log_agent_, false, s.addr, s.size, s.value, s.line);
       if (s.release) ++releases_;
       ++stores_;
@@ -789,6 +795,7 @@ bool Core::atomic_access(Tick t, bool write, Tick& next, Access& a) {
   }
   ++ports_used_;
   if (tell_line_) cache_->set_trace_line(op_.line);
+  cache_->set_access_pc(op_.pc);
   a = cache_->access(t, op_.addr, write, !rmw_accessed_, AccessKind::Rmw);
   if (a.kind != Access::Blocked) rmw_accessed_ = true;
   if (a.kind != Access::Ready) {

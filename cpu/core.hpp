@@ -124,6 +124,7 @@ class Core : public sc_core::sc_module, public CacheListener {
     bool acquire;              // ldar / .aq: later accesses wait for it; it waits for older releases
     std::uint8_t wait_bucket;  // what it waits for (see wait_for)
     std::uint8_t cls;          // its class for the ordering rules (OrderTable::cls)
+    Addr pc;                   // the trace op's PC (0: unknown), told to the cache with each access
   };
   struct StoreEntry {
     std::uint64_t seq;
@@ -138,6 +139,7 @@ class Core : public sc_core::sc_module, public CacheListener {
     bool release;  // stlr / .rl: waits for every older access
     std::uint8_t wait_bucket;
     std::uint8_t cls;  // its class for the ordering rules (OrderTable::cls)
+    Addr pc;           // the trace op's PC (0: unknown)
   };
 
   void tick();

@@ -3,7 +3,7 @@
 # quick-start and test scripts, so each works on a fresh Debian 12 machine.
 set -euo pipefail
 packages=(g++ cmake ninja-build pkg-config libsystemc-dev libyaml-cpp-dev
-          libboost-program-options-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev clang clang-14 libclang-rt-14-dev
+          libboost-program-options-dev nlohmann-json3-dev liblzma-dev xz-utils valgrind libgtest-dev libgmock-dev libbenchmark-dev clang clang-14 libclang-rt-14-dev
           pybind11-dev python3-dev python3-numpy python3-pandas python3-matplotlib
           python3-distributed python3-pytest python3-pip python3-setuptools python3-wheel
           chromium   # the classroom view's browser test (tests/browser/)

@@ -8,7 +8,7 @@
 #   bash scripts/fuzz.sh --seconds 60 litmus config      # some targets only
 #
 # Targets: config (`cohsim config check FILE --set ...`), text_trace, din_trace,
-# binary_trace, litmus (conditions included). The build is build-sanitize/ (shared
+# lackey_trace, champsim_trace (plain or xz), binary_trace, litmus (conditions included). The build is build-sanitize/ (shared
 # with scripts/sanitize.sh: -fsanitize=fuzzer,address,undefined). Seeds come from
 # configs/, traces/ (binary seeds converted from traces/ by `cohsim trace convert`),
 # tests/fuzz/seeds/ and every regression input; the corpus each target grows is kept
@@ -30,13 +30,13 @@ while (($#)); do
     --seconds) seconds=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    config|text_trace|din_trace|binary_trace|litmus) targets+=("$1"); shift ;;
-    *) echo "fuzz.sh: unknown argument '$1'; valid: --seconds N, --jobs N, config, text_trace, din_trace, binary_trace, litmus" >&2; exit 2 ;;
+    config|text_trace|din_trace|lackey_trace|champsim_trace|binary_trace|litmus) targets+=("$1"); shift ;;
+    *) echo "fuzz.sh: unknown argument '$1'; valid: --seconds N, --jobs N, config, text_trace, din_trace, lackey_trace, champsim_trace, binary_trace, litmus" >&2; exit 2 ;;
   esac
 done
 [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: --seconds $seconds: give a positive whole number" >&2; exit 2; }
 [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: --jobs $jobs: give a positive whole number" >&2; exit 2; }
-((${#targets[@]})) || targets=(config text_trace din_trace binary_trace litmus)
+((${#targets[@]})) || targets=(config text_trace din_trace lackey_trace champsim_trace binary_trace litmus)
 
 build_targets=(cohsim)
 for t in "${targets[@]}"; do build_targets+=("fuzz_$t"); done
@@ -61,6 +61,8 @@ seeds() {
     config) echo configs tests/fuzz/seeds/config ;;
     text_trace) echo traces tests/fuzz/seeds/text_trace ;;
     din_trace) echo tests/fuzz/seeds/din ;;
+    lackey_trace) echo tests/fuzz/seeds/lackey ;;
+    champsim_trace) echo tests/fuzz/seeds/champsim ;;
     binary_trace) echo "$out/seeds_binary" ;;
     litmus) echo traces/litmus ;;
   esac

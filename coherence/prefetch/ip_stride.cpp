@@ -1,6 +1,6 @@
 // IP-stride prefetcher (Chen and Baer's reference prediction table, as in ChampSim's
-// ip_stride): 64 entries indexed by the access's PC (access_pc(): the trace line until
-// traces carry PCs), each with the last line and stride that PC touched and a 2-bit
+// ip_stride): 64 entries indexed by the access's PC (access_pc(): the op's pc= when
+// the trace carries one, else its trace line), each with the last line and stride that PC touched and a 2-bit
 // confidence. A stride seen twice in a row (confidence >= 1) proposes X+stride ..
 // X+degree*stride, within X's 4 KiB page. On a loop whose one load walks memory with
 // a constant stride, the 3rd access proposes the 4th and so on: of N accesses, N-2

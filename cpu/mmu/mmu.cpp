@@ -178,6 +178,7 @@ bool Mmu::step(Tick t, Tick& next, unsigned& ports_used) {
     ++ports_used;
     const bool load = state_ == State::Walk;
     const Addr addr = load ? pte_addr() : stores_[store_idx_].addr;
+    cache_.set_access_pc(0);  // a walk is no instruction of the trace
     const Access a = cache_.access(t, addr, !load, !accessed_, AccessKind::Walk);
     if (!accessed_ && a.kind != Access::Blocked) {
       accessed_ = true;

@@ -2,9 +2,10 @@
 
 namespace cohsim {
 
-PageTable::PageTable(const PageTableFormat& f, const AddressSpace& as, FrameAllocator& frames)
-    : f_(f), as_(as), frames_(frames) {
+PageTable::PageTable(const PageTableFormat& f, const AddressSpace& as, FrameAllocator& frames, PageTable* counts)
+    : f_(f), as_(as), frames_(frames), counts_(counts ? counts : this) {
   root_ = frames_.allocate(frames_.node_for(0, 12, 0), 12);
+  if (counts) ++counts->tables_;
 }
 
 std::uint64_t PageTable::entry(Addr pte_addr) const {
@@ -27,7 +28,7 @@ PageTable::Fault PageTable::handle_fault(Addr va, unsigned core, std::vector<Pte
       const std::uint64_t v = f_.encode_leaf(frame, level, pg.perm == Perm::ReadWrite);
       entries_[pte] = v;
       stores.push_back({pte, v});
-      ++pages_[(pg.shift - 12) / 9];
+      ++counts_->pages_[(pg.shift - 12) / 9];
       return Fault::Mapped;
     }
     if (d.kind == PteKind::Table) {
@@ -36,7 +37,7 @@ PageTable::Fault PageTable::handle_fault(Addr va, unsigned core, std::vector<Pte
     }
     // (a leaf above `leaf` cannot exist: a page's size is fixed by the layout)
     const Addr next = frames_.allocate(node, 12);
-    ++tables_;
+    ++counts_->tables_;
     const std::uint64_t v = f_.encode_table(next);
     entries_[pte] = v;
     stores.push_back({pte, v});

@@ -1,5 +1,6 @@
 // The page tables of the simulated program (one address space, shared by every
-// thread) and the OS's page-fault handler that fills them.
+// thread; a multiprogrammed mix has one per program) and the OS's page-fault handler
+// that fills them.
 //
 // The tables live in simulated physical memory, in frames from the FrameAllocator,
 // in the format of the ISA (PageTableFormat). The handler decides what to map and
@@ -26,7 +27,9 @@ struct PteWrite {
 
 class PageTable {
  public:
-  PageTable(const PageTableFormat& f, const AddressSpace& as, FrameAllocator& frames);
+  // `counts`: another table whose statistics this one's pages and tables add to (the
+  // processes of a multiprogrammed mix; nullptr: its own).
+  PageTable(const PageTableFormat& f, const AddressSpace& as, FrameAllocator& frames, PageTable* counts = nullptr);
 
   // CR3 / TTBR0_EL1 / satp: the physical address of the root table.
   Addr root() const { return root_; }
@@ -58,6 +61,7 @@ class PageTable {
   Addr root_;
   std::unordered_map<Addr, std::uint64_t> entries_;  // what the handler wrote
   std::uint64_t pages_[3] = {0, 0, 0}, tables_ = 1;
+  PageTable* counts_;  // where pages_ and tables_ are counted (this, or the mix's first table)
 };
 
 }  // namespace cohsim

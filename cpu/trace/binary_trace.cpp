@@ -63,19 +63,33 @@ bool valid_identifier(const std::string& s) {
   return true;
 }
 
-// Encodes one op into 1 or 2 records; returns the number of records.
+// Kind byte bit 6 (version 2): a record holding the op's PC (first 8 bytes, zeros
+// elsewhere) follows the op's records.
+constexpr unsigned kHasPc = 0x40;
+
+// Encodes one op into 1 to 3 records; returns the number of records.
 std::size_t encode(const Op& op, unsigned char* p) {
+  const bool pc = op.pc != 0 && is_memory(op.kind);
   store<std::uint64_t>(p, op.addr);
   store<std::uint64_t>(p + 8, op.value);
   store<std::uint32_t>(p + 16, op.line);
   store<std::uint16_t>(p + 20, static_cast<std::uint16_t>(op.reg));
   unsigned lg = op.size == 1 ? 0 : op.size == 2 ? 1 : op.size == 4 ? 2 : 3;
-  p[22] = static_cast<unsigned char>(static_cast<unsigned>(op.kind) | (lg << 4));
+  p[22] = static_cast<unsigned char>(static_cast<unsigned>(op.kind) | (lg << 4) | (pc ? kHasPc : 0));
   p[23] = static_cast<unsigned char>(static_cast<unsigned>(op.order) | (static_cast<unsigned>(op.fail_order) << 4));
-  if (!is_cas(op.kind)) return 1;
-  std::memset(p + 24, 0, kBinaryRecordSize);
-  store<std::uint64_t>(p + 24, op.expected);
-  return 2;
+  std::size_t n = 1;
+  if (is_cas(op.kind)) {
+    std::memset(p + 24, 0, kBinaryRecordSize);
+    store<std::uint64_t>(p + 24, op.expected);
+    n = 2;
+  }
+  if (pc) {
+    unsigned char* q = p + n * kBinaryRecordSize;
+    std::memset(q, 0, kBinaryRecordSize);
+    store<std::uint64_t>(q, op.pc);
+    ++n;
+  }
+  return n;
 }
 
 struct ThreadDir {
@@ -84,6 +98,7 @@ struct ThreadDir {
 
 struct BinData {
   std::string path;
+  std::uint32_t version = kBinaryTraceVersion;
   std::shared_ptr<SharedFile> file;
   std::vector<ThreadDir> dir;
   std::vector<std::pair<std::string, Addr>> symbols;
@@ -142,9 +157,10 @@ std::shared_ptr<BinData> read_header(const std::string& path) {
   std::uint32_t nsyms = load<std::uint32_t>(h + 16);
   std::uint32_t recsize = load<std::uint32_t>(h + 20);
   std::uint64_t declared = load<std::uint64_t>(h + 24);
-  if (version != kBinaryTraceVersion)
+  if (version < 1 || version > kBinaryTraceVersion)
     throw UserError(path + ": unsupported binary trace version " + std::to_string(version) +
-                    " (this cohsim reads version " + std::to_string(kBinaryTraceVersion) + ")");
+                    " (this cohsim reads versions 1 to " + std::to_string(kBinaryTraceVersion) + ")");
+  d->version = version;
   if (recsize != kBinaryRecordSize)
     corrupt(path, "record size " + std::to_string(recsize) + ", expected " + std::to_string(kBinaryRecordSize));
   if (declared > size)
@@ -168,7 +184,7 @@ std::shared_ptr<BinData> read_header(const std::string& path) {
     td.ops = load<std::uint64_t>(p + 8);
     td.records = load<std::uint64_t>(p + 16);
     std::string th = "thread " + std::to_string(t) + ": ";
-    if (td.ops > td.records || td.records > 2 * td.ops)
+    if (td.ops > td.records || td.records > (version == 1 ? 2 : 3) * td.ops)
       corrupt(path, th + std::to_string(td.ops) + " ops in " + std::to_string(td.records) + " records is impossible");
     if (td.offset < dir_end || td.offset > size || td.records > (size - td.offset) / kBinaryRecordSize)
       corrupt(path, th + "its records (offset " + std::to_string(td.offset) + ", " + std::to_string(td.records) +
@@ -202,6 +218,7 @@ class BinStream final : public ThreadStream {
         t_(t),
         dir_(d_->dir[t]),
         nregs_(static_cast<int>(d_->registers[t].size())),
+        pc_bit_(d_->version >= 2 ? kHasPc : 0),
         buf_(kChunk * kBinaryRecordSize) {
     for (int k = 0; k < kNumOpKinds; ++k)
       for (int o = 0; o < kNumOrderings; ++o)
@@ -219,6 +236,7 @@ class BinStream final : public ThreadStream {
     op.addr = load<std::uint64_t>(p);
     op.value = load<std::uint64_t>(p + 8);
     op.expected = 0;
+    op.pc = 0;
     op.line = load<std::uint32_t>(p + 16);
     op.reg = static_cast<std::int16_t>(load<std::uint16_t>(p + 20));
     unsigned ks = p[22], oo = p[23];
@@ -229,7 +247,8 @@ class BinStream final : public ThreadStream {
     op.fail_order = Ordering(f);
     op.pad[0] = op.pad[1] = 0;
     op.target = 0, op.areg = op.vreg = op.ereg = -1, op.cond = Cond::Always, op.flags = 0;
-    if (k >= unsigned(kNumStraightOpKinds) || (ks & 0xc0) || o >= unsigned(kNumOrderings) || !(mask_[k] & (1u << o)))
+    if (k >= unsigned(kNumStraightOpKinds) || (ks & ~pc_bit_ & 0xc0) || o >= unsigned(kNumOrderings) ||
+        !(mask_[k] & (1u << o)) || ((ks & kHasPc) && !is_memory(op.kind)))
       bad(p);
     if (op.reg < -1 || op.reg >= nregs_) bad(p);
     if (op.reg >= 0 && !(k == unsigned(OpKind::Load) || is_rmw(op.kind))) bad(p);
@@ -246,6 +265,14 @@ class BinStream final : public ThreadStream {
         if (q[i]) fail("bad second record of a compare_exchange");
     } else if (f) {
       bad(p);
+    }
+    if (ks & kHasPc) {
+      if (pos_ == end_ && !refill()) fail("a " + std::string(name(op.kind)) + " lacks its PC record");
+      const unsigned char* q = buf_.data() + pos_ * kBinaryRecordSize;
+      ++pos_;
+      op.pc = load<std::uint64_t>(q);
+      for (std::size_t i = 8; i < kBinaryRecordSize; ++i)
+        if (q[i]) fail("bad PC record");
     }
     ++ops_;
     return true;
@@ -278,8 +305,9 @@ class BinStream final : public ThreadStream {
     unsigned k = ks & 15, o = oo & 15, f = oo >> 4;
     std::int16_t reg = static_cast<std::int16_t>(load<std::uint16_t>(p + 20));
     if (k >= unsigned(kNumStraightOpKinds)) fail("invalid operation kind " + std::to_string(k));
-    if (ks & 0xc0) fail("invalid size bits");
+    if (ks & ~pc_bit_ & 0xc0) fail(pc_bit_ ? "invalid kind bit 7" : "invalid size bits (bits 6-7 of a version 1 kind byte)");
     OpKind kind = OpKind(k);
+    if ((ks & kHasPc) && !is_memory(kind)) fail("a PC on a " + std::string(name(kind)));
     if (o >= unsigned(kNumOrderings)) fail("invalid ordering " + std::to_string(o));
     if (!(mask_[k] & (1u << o)))
       fail(std::string(name(kind)) + " with ordering " + name(Ordering(o)) + " is not allowed");
@@ -298,6 +326,7 @@ class BinStream final : public ThreadStream {
   unsigned t_;
   ThreadDir dir_;
   int nregs_;
+  unsigned pc_bit_;  // kHasPc in version 2, 0 in version 1 (where bit 6 is invalid)
   std::vector<unsigned char> buf_;
   std::size_t pos_ = 0, end_ = 0;
   std::uint64_t read_ = 0, ops_ = 0;
@@ -376,7 +405,7 @@ void write_binary_trace(const Trace& trace, const std::string& out) {
     if (trace.stream(t)->program())
       throw UserError(trace.path() + ": thread " + std::to_string(t) +
                       " is a program (registers read, labels, branches or waits), which the binary format "
-                      "(version 1) cannot hold; keep it as a text trace");
+                      "cannot hold yet; keep it as a text trace");
   BinWriter w(out);
   w.write(kBinaryTraceMagic, 8);
   w.u32(kBinaryTraceVersion);
@@ -404,7 +433,7 @@ void write_binary_trace(const Trace& trace, const std::string& out) {
   w.write(pad, (8 - w.pos() % 8) % 8);
 
   constexpr std::size_t kChunk = 4096;
-  std::vector<unsigned char> buf((kChunk + 2) * kBinaryRecordSize);
+  std::vector<unsigned char> buf((kChunk + 3) * kBinaryRecordSize);
   for (unsigned t = 0; t < threads; ++t) {
     dir[t].offset = w.pos();
     auto s = trace.stream(t);

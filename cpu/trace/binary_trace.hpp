@@ -1,6 +1,7 @@
-// The compact binary trace format ("COHSIMTR", version 1; layout in traces/README.md):
+// The compact binary trace format ("COHSIMTR", version 2; layout in traces/README.md):
 // a header with the symbol and register tables and a directory of per-thread record
-// arrays, then fixed 24-byte little-endian records (a compare_exchange takes two).
+// arrays, then fixed 24-byte little-endian records (a compare_exchange takes two; an
+// op with a PC one more, version 2). Version 1 files (no PCs) are still read.
 // Streams read their thread's records in chunks, so memory stays bounded.
 #pragma once
 #include <cstdint>
@@ -12,7 +13,7 @@
 namespace cohsim {
 
 constexpr char kBinaryTraceMagic[8] = {'C', 'O', 'H', 'S', 'I', 'M', 'T', 'R'};
-constexpr std::uint32_t kBinaryTraceVersion = 1;
+constexpr std::uint32_t kBinaryTraceVersion = 2;  // written; 1 and 2 are read
 constexpr std::size_t kBinaryRecordSize = 24;
 
 // Opens a binary trace; throws UserError naming the file and what is wrong when the

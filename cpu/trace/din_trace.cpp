@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "cpu/trace/import_util.hpp"
 #include "cpu/trace/text_trace.hpp"
 #include "sim/base/error.hpp"
 
@@ -64,6 +65,7 @@ class DinStream final : public ThreadStream {
       : path_(path), r_(f, trace_detail::content_start(*f), f->size()) {}
 
   bool next(Op& op) override {
+    if (q_.pop(op)) return true;
     const char *b, *e;
     while (r_.next(b, e)) {
       ++line_;
@@ -81,10 +83,15 @@ class DinStream final : public ThreadStream {
       };
       const char* le = p;
       while (le < e && !is_blank(*le)) ++le;
+      if (le - lb == 1 && !(*lb >= '0' && *lb <= '9')) {
+        extended(b, lb, le, e);
+        if (q_.pop(op)) return true;
+        continue;
+      }
       if (le - lb != 1 || *lb < '0' || *lb > '9')
         fail(lb, "bad din label '" + excerpt(std::string_view(lb, static_cast<std::size_t>(le - lb))) +
                      "': a din line is `LABEL ADDRESS`, label 0 (read), 1 (write) or 2 "
-                     "(instruction fetch)");
+                     "(instruction fetch), or extended din's `r|w|i|m ADDRESS SIZE`");
       int label = *lb - '0';
       if (label == 3)
         fail(lb,
@@ -120,9 +127,66 @@ class DinStream final : public ThreadStream {
   }
 
  private:
+  // Dinero IV's extended din line (its -informat D, xdinfmt.c): `TYPE ADDRESS SIZE`,
+  // TYPE r (read), w (write), i (instruction fetch), m (miscellaneous: a read), either
+  // case; ADDRESS and SIZE in hex (optional 0x); the rest of the line is ignored.
+  // Reads and writes become plain loads and stores split by split_access(); a fetch
+  // one ifetch of the aligned block holding its first byte.
+  void extended(const char* b, const char* lb, const char* le, const char* e) {
+    auto fail = [&](const char* at, const std::string& msg) {
+      throw UserError(located(path_, static_cast<int>(line_), static_cast<int>(at - b) + 1, msg));
+    };
+    const char t = static_cast<char>(*lb | 0x20);
+    if (t == 'c' || t == 'v')
+      fail(lb, std::string("extended din type '") + *lb + "' (" + (t == 'c' ? "copyback" : "invalidate") +
+                   ") is not supported; valid types: r (read), w (write), i (instruction fetch), m (misc read)");
+    if (t != 'r' && t != 'w' && t != 'i' && t != 'm')
+      fail(lb, "unknown din label '" + std::string(1, *lb) +
+                   "'; valid: 0 (read), 1 (write), 2 (instruction fetch), or extended din's r, w, i, m");
+    std::uint64_t field[2] = {0, 0};
+    const char* p = le;
+    const char* at[2] = {e, e};
+    for (int i = 0; i < 2; ++i) {
+      while (p < e && is_blank(*p)) ++p;
+      at[i] = p;
+      if (e - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) p += 2;
+      const char* digits = p;
+      for (; p < e && !is_blank(*p); ++p) {
+        const int d = hex_digit(*p);
+        if (d < 0)
+          fail(at[i], std::string("bad extended din ") + (i ? "size" : "address") + " '" +
+                          excerpt(std::string_view(at[i], static_cast<std::size_t>(p + 1 - at[i]))) +
+                          "...': expected hex digits; syntax: TYPE ADDRESS SIZE");
+        if (field[i] >> 60) fail(at[i], "extended din number does not fit in 64 bits");
+        field[i] = (field[i] << 4) | static_cast<unsigned>(d);
+      }
+      if (p == digits)
+        fail(at[i], std::string("missing ") + (i ? "size" : "address") +
+                        ": an extended din line is `TYPE ADDRESS SIZE` (hex), e.g. `r 7fff0010 8`");
+    }
+    if (!trace_detail::fits_in_memory(field[0], field[1]))
+      fail(at[1], field[1] == 0 ? "an access of 0 bytes" : "the access runs past the top of memory");
+    if (t == 'i') {
+      Op& o = q_.push();
+      o.kind = OpKind::IFetch;
+      o.addr = field[0];
+      o.size = 1;
+      o.line = line_;
+      return;
+    }
+    trace_detail::split_access(field[0], field[1], [&](Addr a, std::uint8_t size) {
+      Op& o = q_.push();
+      o.kind = t == 'w' ? OpKind::Store : OpKind::Load;
+      o.addr = a;
+      o.size = size;
+      o.line = line_;
+    });
+  }
+
   std::string path_;
   LineReader r_;
   std::uint32_t line_ = 0;
+  trace_detail::OpQueue q_;
 };
 
 class DinTrace final : public Trace {
@@ -156,9 +220,17 @@ std::unique_ptr<Trace> open_din_trace(const std::string& path, const TraceOption
 
 bool looks_like_din(const char* b, const char* e) {
   while (b < e && is_blank(*b)) ++b;
-  if (b == e || *b < '0' || *b > '9') return false;
+  if (b == e) return false;
+  const char t = static_cast<char>(*b | 0x20);
+  const bool extended = t == 'r' || t == 'w' || t == 'i' || t == 'm';
+  if (!extended && (*b < '0' || *b > '9')) return false;
   ++b;
   if (b == e || !is_blank(*b)) return false;
+  while (b < e && is_blank(*b)) ++b;
+  if (b == e || hex_digit(*b) < 0) return false;
+  if (!extended) return true;
+  // Extended din: a size must follow the address (`r 1000 4`).
+  while (b < e && !is_blank(*b)) ++b;
   while (b < e && is_blank(*b)) ++b;
   return b < e && hex_digit(*b) >= 0;
 }

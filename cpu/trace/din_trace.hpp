@@ -11,7 +11,8 @@ namespace cohsim {
 
 std::unique_ptr<Trace> open_din_trace(const std::string& path, const TraceOptions& opts = {});
 
-// True when the line [b, e) looks like a din record: `^[0-9][ \t]+[0-9a-fA-F]+`.
+// True when the line [b, e) looks like a din record: `^[0-9][ \t]+[0-9a-fA-F]+`, or an
+// extended one: `^[rwimRWIM][ \t]+HEX[ \t]+HEX`.
 bool looks_like_din(const char* b, const char* e);
 
 }  // namespace cohsim

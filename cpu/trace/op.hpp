@@ -25,7 +25,7 @@ enum class OpKind : std::uint8_t {
   CompareExchangeWeak,  // may fail spuriously (on LL/SC machines)
   Fence,
   Compute,  // `value` cycles of work that touches no memory
-  IFetch,   // an instruction fetch from a din trace: counted, not simulated (no L1I yet)
+  IFetch,   // an instruction fetch (din label 2, lackey's I): counted, not simulated (no L1I yet)
   Marker,   // `roi begin` / `roi end` (MarkerKind in `value`): no instruction, no operation
   // Programs (see Op below): register arithmetic, branches, spin-waits.
   Mov,     // reg = B
@@ -74,6 +74,7 @@ struct Op {
   Addr addr = 0;
   std::uint64_t value = 0;     // store/RMW operand, CAS desired value, compute cycles; B
   std::uint64_t expected = 0;  // CAS expected value; A
+  Addr pc = 0;                 // memory ops: the instruction's address (imported traces, `pc=`); 0: unknown
   std::uint32_t line = 0;      // source line in the trace file (0: unknown)
   std::uint32_t target = 0;    // Branch: index of the op to continue at (= ops: the end)
   std::int16_t reg = -1;       // destination register index, -1 for none
@@ -89,7 +90,7 @@ struct Op {
   std::uint8_t pad[2] = {0, 0};
   bool reads_registers() const { return areg >= 0 || vreg >= 0 || ereg >= 0; }
 };
-static_assert(sizeof(Op) == 48, "Op is a fixed-size record");
+static_assert(sizeof(Op) == 56, "Op is a fixed-size record");
 
 enum OpFlags : std::uint8_t {
   kOpInSpinLoop = 1 << 0,  // in a loop that writes no memory: its retirement is no progress

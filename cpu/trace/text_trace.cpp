@@ -193,6 +193,8 @@ struct Tok {
   bool is_arrow() const { return size() == 2 && b[0] == '-' && b[1] == '>'; }
 };
 
+bool is_pc(const Tok& t) { return t.size() >= 3 && std::string_view(t.b, 3) == "pc="; }
+
 bool is_identifier(const char* b, const char* e) {
   if (b == e || !is_ident_start(*b)) return false;
   for (++b; b < e; ++b)
@@ -903,7 +905,7 @@ class TextStream final : public ThreadStream {
     switch (k) {
       case OpKind::Load:
         op.addr = addr(c, w, k, size, op);
-        if (c.peek(t) && !t.is_arrow()) {
+        if (c.peek(t) && !t.is_arrow() && !is_pc(t)) {
           c.next(t);
           op.order = ordering(t, w, k, "");
         }
@@ -912,7 +914,7 @@ class TextStream final : public ThreadStream {
       case OpKind::Store:
         op.addr = addr(c, w, k, size, op);
         op.value = value(c, w, k, size, "VALUE", &op.vreg);
-        if (c.peek(t) && !t.is_arrow()) {
+        if (c.peek(t) && !t.is_arrow() && !is_pc(t)) {
           c.next(t);
           op.order = ordering(t, w, k, "");
         }
@@ -1138,9 +1140,24 @@ class TextStream final : public ThreadStream {
     return ordering(t, w, k, what);
   }
 
+  // An optional last field `pc=ADDR` on a memory operation: the instruction's address.
+  bool pc_field(const Tok& t, const Where& w, OpKind k, Op& op) {
+    if (!is_pc(t)) return false;
+    if (!is_memory(k)) w.fail(t.b, std::string(name(k)) + " has no PC; `pc=ADDR` is for memory operations");
+    if (op.pc) w.fail(t.b, "a second `pc=`");
+    if (parse_number(t.b + 3, t.e, op.pc) != Num::Ok || op.pc == 0)
+      w.fail(t.b, "bad PC '" + t.str() + "': expected pc=ADDR, a non-zero number (decimal or 0x hex)");
+    return true;
+  }
+
   void result(Cursor& c, const Where& w, OpKind k, Op& op) {
     Tok t;
     if (!c.next(t)) return;
+    if (pc_field(t, w, k, op)) {
+      Tok extra;
+      if (c.next(extra)) w.fail(extra.b, "unexpected '" + extra.str() + "' after `pc=`: it is the last field");
+      return;
+    }
     if (!t.is_arrow()) w.fail(t.b, "unexpected '" + t.str() + "'; syntax: " + syntax(k));
     if (!has_result(k))
       w.fail(t.b, std::string(name(k)) + " has no result register; remove '-> ...'; syntax: " + syntax(k));
@@ -1155,7 +1172,9 @@ class TextStream final : public ThreadStream {
     if (it == regs_.end()) w.fail(r.b, "internal: register '" + r.str() + "' missed by the scan");
     op.reg = it->second;
     Tok extra;
-    if (c.next(extra)) w.fail(extra.b, "unexpected '" + extra.str() + "' after the result register");
+    if (c.next(extra) && !pc_field(extra, w, k, op))
+      w.fail(extra.b, "unexpected '" + extra.str() + "' after the result register");
+    if (op.pc && c.next(extra)) w.fail(extra.b, "unexpected '" + extra.str() + "' after `pc=`: it is the last field");
   }
 
   std::shared_ptr<const TextData> d_;
@@ -1390,6 +1409,10 @@ void write_text_trace(const Trace& trace, const std::string& out, const TraceOpt
           o.put('r');
           o.dec(static_cast<std::uint64_t>(op.reg));
         }
+      }
+      if (op.pc && is_memory(op.kind)) {
+        o.put(" pc=");
+        o.hex(op.pc);
       }
       o.put('\n');
     }

@@ -1,5 +1,6 @@
 // A per-thread trace, read as a stream: a trace of 100 million operations runs in
-// bounded memory. Trace::open() recognises the format (text, binary, Dinero din).
+// bounded memory. Trace::open() recognises the format (text, binary, Dinero din,
+// and the imported Valgrind lackey and ChampSim traces).
 #pragma once
 #include <memory>
 #include <string>
@@ -14,7 +15,12 @@ struct TraceOptions {
   // their own: they are laid out `symbol_stride` bytes apart from `symbol_base`.
   Addr symbol_base = 0x10000;
   unsigned symbol_stride = 64;
+  // The input format: "" recognises it (Trace::open), or one of trace_formats().
+  std::string format;
 };
+
+// The formats Trace::open reads: "text", "binary", "din", "lackey", "champsim".
+const std::vector<std::string>& trace_formats();
 
 // The operations of one thread, in program order.
 class ThreadStream {
@@ -37,7 +43,7 @@ class Trace {
   static std::unique_ptr<Trace> open(const std::string& path, const TraceOptions& opts = {});
 
   virtual const std::string& path() const = 0;
-  virtual const char* format() const = 0;  // "text", "binary", "din"
+  virtual const char* format() const = 0;  // one of trace_formats()
   virtual unsigned threads() const = 0;    // number of thread sections
   virtual std::unique_ptr<ThreadStream> stream(unsigned thread) const = 0;
   // Register names of a thread, indexed by Op::reg ("r0", "r1", ...).

@@ -35,12 +35,13 @@ std::string interval_path_beside(const std::string& stats) {
 
 int run_run(const std::vector<std::string>& args) {
   CommandLine cl(
-      "cohsim run CONFIG [--trace FILE] [--set KEY=VALUE]... [--stats FILE.json] [--seed N] "
+      "cohsim run CONFIG [--trace FILE]... [--set KEY=VALUE]... [--stats FILE.json] [--seed N] "
       "[--stats-schema] [--max-cycles N] [--events FILE.jsonl] [--view PAGE.html] "
       "[--stats-interval N [--stats-interval-file F]] [--warmup N] [--quiet]\n"
       "       cohsim run --from-stats OLD.json [--stats FILE.json] [...]");
-  cl.options()("trace,t", boost::program_options::value<std::string>(),
-               "trace file (text, binary or din); default: the config's `trace`")(
+  cl.options()("trace,t", boost::program_options::value<std::vector<std::string>>(),
+               "trace file (text, binary, din, Valgrind lackey, ChampSim); default: the config's `trace`. Repeated: a "
+               "multiprogrammed mix, one single-threaded trace per core, each in its own address space")(
       "stats", boost::program_options::value<std::string>(), "write every statistic as JSON to this file")(
       "stats-schema", "with --stats: add \"_meta\", each statistic's unit, clock and description (docs/stats.md)")(
       "seed", boost::program_options::value<std::string>(), "the run's seed (same as --set seed=N)")(
@@ -82,7 +83,12 @@ int run_run(const std::vector<std::string>& args) {
   }
   Config cfg = from ? *from : cl.config();
   if (cl.has("seed")) cfg.set("seed", cl.str("seed"));
-  if (cl.has("trace")) ro.trace = cl.input("trace");
+  if (cl.has("trace")) {
+    const std::vector<std::string> traces = cl.strs("trace");
+    if (traces.size() == 1) ro.trace = find_input(traces[0]);
+    else
+      for (const std::string& t : traces) ro.mix.push_back(find_input(t));
+  }
   if (cl.has("events")) ro.events_path = cl.str("events");
   // --view without --events: the log goes to a private temporary file, removed when the
   // page is written (or the run fails), never to a name the user did not give.

@@ -22,6 +22,7 @@
 #include "cpu/core.hpp"
 #include "cpu/lowering.hpp"
 #include "cpu/mmu/mmu.hpp"
+#include "cpu/trace/mix_trace.hpp"
 #include "cpu/trace/trace.hpp"
 #include "sim/base/error.hpp"
 #include "sim/base/kernel_errors.hpp"
@@ -381,10 +382,12 @@ struct System::Impl {
   std::vector<std::unique_ptr<Directory>> directories;  // one per node
   std::vector<std::unique_ptr<PrivateCache>> caches;
   std::vector<std::unique_ptr<Core>> cores;
-  // Virtual memory (vm.enabled): one address space shared by every thread.
+  // Virtual memory (vm.enabled): one address space shared by every thread, or in a
+  // mix one per trace (process_tables[i] for core i; the layout is the same for all).
   std::unique_ptr<AddressSpace> address_space;
   std::unique_ptr<FrameAllocator> frames;
   std::unique_ptr<PageTable> page_table;
+  std::vector<std::unique_ptr<PageTable>> process_tables;
   std::vector<std::unique_ptr<Mmu>> mmus;
   std::uint64_t total_cycles = 0, bus_cycles_total = 0;
 
@@ -419,9 +422,16 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
 
   TraceOptions topts;
   topts.symbol_stride = line;
-  const std::string trace_path = opts.trace_object ? opts.trace_object->path() : resolve_trace_path(cfg, opts.trace);
-  m.trace = opts.trace_object ? opts.trace_object : std::shared_ptr<Trace>(Trace::open(trace_path, topts));
-  if (!opts.trace_object) m.trace_path = trace_path;
+  const bool mix = !opts.trace_object && !opts.mix.empty();
+  if (mix && opts.mix.size() > ncores)
+    throw UserError("a mix of " + std::to_string(opts.mix.size()) + " traces needs a core for each, and the system has " +
+                    std::to_string(ncores) + " (cores: " + cfg.where("cores") + "); set cores to at least " +
+                    std::to_string(opts.mix.size()) + " or give fewer --trace");
+  if (mix) m.trace = open_mix_trace(opts.mix, topts, !cfg.flag("vm.enabled"));
+  const std::string trace_path =
+      opts.trace_object ? opts.trace_object->path() : mix ? m.trace->path() : resolve_trace_path(cfg, opts.trace);
+  if (!mix) m.trace = opts.trace_object ? opts.trace_object : std::shared_ptr<Trace>(Trace::open(trace_path, topts));
+  if (!opts.trace_object && !mix) m.trace_path = trace_path;  // (a mix is not one file: no provenance hash)
   if (m.trace->threads() > ncores)
     throw UserError(trace_path + ": the trace has " + std::to_string(m.trace->threads()) +
                     " threads but the system has " + std::to_string(ncores) + " cores (cores: " + cfg.where("cores") +
@@ -527,6 +537,9 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     m.frames = std::make_unique<FrameAllocator>(nodes, m.core_node, parse_placement(cfg.choice("vm.placement")),
                                                 unsigned(cfg.integer("vm.bind_node")));
     m.page_table = std::make_unique<PageTable>(*fmt, *m.address_space, *m.frames);
+    // A mix: every other trace its own tables (counted into the first one's statistics).
+    for (unsigned i = 1; mix && i < m.trace->threads(); ++i)
+      m.process_tables.push_back(std::make_unique<PageTable>(*fmt, *m.address_space, *m.frames, m.page_table.get()));
   }
   std::uint64_t jitter_state = seed ^ 0x6a09e667f3bcc909ULL;
   const std::uint64_t jitter = std::uint64_t(cfg.integer("core.start_jitter"));
@@ -586,7 +599,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
       mp.pwc_entries = unsigned(cfg.integer("vm.pwc_entries"));
       mp.fault_latency = cfg.latency("vm.fault_latency").to_ticks(m.core_period);
       mp.trace_path = trace_path;
-      m.mmus.push_back(std::make_unique<Mmu>(mp, *m.page_table, *m.caches.back()));
+      PageTable& pt = i >= 1 && i - 1 < m.process_tables.size() ? *m.process_tables[i - 1] : *m.page_table;
+      m.mmus.push_back(std::make_unique<Mmu>(mp, pt, *m.caches.back()));
       m.cores.back()->set_mmu(m.mmus.back().get());
     }
   }

@@ -23,6 +23,9 @@ class AccessObserver;
 
 struct RunOptions {
   std::string trace;                    // "" = the config's `trace` key
+  // A multiprogrammed mix (cpu/trace/mix_trace.hpp): one single-threaded trace per core,
+  // each in its own address space; wins over `trace` when not empty.
+  std::vector<std::string> mix;
   std::shared_ptr<Trace> trace_object;  // a trace made in memory (the stress tester); wins over `trace`
   std::string events_path;              // "" = no event log
   std::uint64_t max_cycles = 0;         // 0 = the config's max_cycles (0 = unlimited)

@@ -18,7 +18,9 @@
 
 #include "cpu/litmus/litmus.hpp"
 #include "cpu/trace/binary_trace.hpp"
+#include "cpu/trace/champsim_trace.hpp"
 #include "cpu/trace/din_trace.hpp"
+#include "cpu/trace/lackey_trace.hpp"
 #include "cpu/trace/text_trace.hpp"
 #include "cpu/trace/trace.hpp"
 #include "sim/base/error.hpp"
@@ -156,6 +158,16 @@ void din_trace(const std::uint8_t* data, std::size_t size) {
   guarded("din_trace", [&] { drain(*open_din_trace(path)); });
 }
 
+void lackey_trace(const std::uint8_t* data, std::size_t size) {
+  const std::string& path = as_file(data, size);
+  guarded("lackey_trace", [&] { drain(*open_lackey_trace(path)); });
+}
+
+void champsim_trace(const std::uint8_t* data, std::size_t size) {
+  const std::string& path = as_file(data, size);
+  guarded("champsim_trace", [&] { drain(*open_champsim_trace(path)); });
+}
+
 void binary_trace(const std::uint8_t* data, std::size_t size) {
   const std::string& path = as_file(data, size);
   guarded("binary_trace", [&] { drain(*open_binary_trace(path)); });
@@ -185,6 +197,8 @@ Entry entry(const char* name) {
   } entries[] = {{"config", config},
                  {"text_trace", text_trace},
                  {"din_trace", din_trace},
+                 {"lackey_trace", lackey_trace},
+                 {"champsim_trace", champsim_trace},
                  {"binary_trace", binary_trace},
                  {"litmus", litmus}};
   for (auto& e : entries)

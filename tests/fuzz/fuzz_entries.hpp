@@ -25,6 +25,12 @@ void text_trace(const std::uint8_t* data, std::size_t size);
 // A Dinero din trace (open_din_trace, streamed to the end).
 void din_trace(const std::uint8_t* data, std::size_t size);
 
+// A Valgrind lackey trace (open_lackey_trace, streamed to the end).
+void lackey_trace(const std::uint8_t* data, std::size_t size);
+
+// A ChampSim trace, plain or xz (open_champsim_trace, streamed to the end).
+void champsim_trace(const std::uint8_t* data, std::size_t size);
+
 // A binary trace (open_binary_trace, every thread streamed to the end).
 void binary_trace(const std::uint8_t* data, std::size_t size);
 

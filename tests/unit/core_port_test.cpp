@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cpu/core.hpp"
@@ -27,7 +28,9 @@ class MockL1 final : public L1Port {
   std::map<LineAddr, int> perm;  // 1 readable, 2 writable
   std::map<Addr, std::uint64_t> mem;
   std::vector<std::string> log;  // "W x=1", "R y=7", in the order the core performed them
+  std::set<std::tuple<Addr, bool, Addr>> pcs;  // (address, write, access_pc()) of each access()
   Access access(Tick t, Addr a, bool write, bool, AccessKind) override {
+    pcs.insert({a, write, access_pc()});
     if (l1_has(a, write)) return {Access::Ready, t};
     return {Access::Pending, 0};
   }
@@ -116,6 +119,17 @@ MockL1 with_y_writable() {
   l1.perm[kY >> 6] = 2;
   l1.mem[kY] = 7;
   return l1;
+}
+
+// The cache sees each access's PC (Op::pc, from imported traces) as access_pc().
+TEST(CorePort, TheCacheSeesEachAccessesPc) {
+  MockL1 l1 = with_y_writable();
+  std::vector<Op> ops{load(kX, Ordering::Plain, 0), store(kX, Ordering::Plain, 5), load(kY, Ordering::Plain, 1)};
+  ops[0].pc = 0x401000, ops[1].pc = 0x401004;  // the last op has none
+  run("pc", "x86", ops, l1, kX);
+  const std::set<std::tuple<Addr, bool, Addr>> want{
+      {kX, false, 0x401000}, {kX, true, 0x401004}, {kY, false, 0}};
+  EXPECT_EQ(l1.pcs, want);
 }
 
 // load x (a miss) then load y (a hit): x86 keeps R->R, AArch64 does not.
