@@ -571,19 +571,9 @@ class Parser {
     const Test c = condition(lx, access);
     const bool body = open_brace(lx, "while");
     if (!body) {
-      // `while x.load(O) == V {}` (or !=, V a number or register, x maybe indexed): the
-      // trace's `wait` op, lowered per ISA to the spin loop (with its hint).
-      if (access >= 0 && cur_ops()[std::size_t(access)].kind == OpKind::Load && (c.cond == Cond::Eq || c.cond == Cond::Ne) &&
-          c.a.reg == cur_ops()[std::size_t(access)].reg && std::size_t(access) + 1 == cur_ops().size()) {
-        Op& a = cur_ops()[std::size_t(access)];
-        a.kind = OpKind::Wait;
-        a.cond = negate(c.cond);
-        a.vreg = c.b.reg, a.value = c.b.imm;
-        if (a.reg == kTempBase + int(temps_.size()) - 1) temps_.pop_back();  // the wait writes no register
-        a.reg = -1;
-        return;
-      }
-      // Any other empty loop: back to the condition while it holds.
+      // An empty loop (`while x.load(O) == 0 {}`, a compare-exchange retry loop): back to
+      // the condition while it holds. (Rust's loop is this load-compare-branch loop; the
+      // trace's `wait` op would add the spin hint of `std::hint::spin_loop()`.)
       cur_ops().push_back(branch_op(c.cond, c.a, c.b, top, line));
       return;
     }

@@ -284,9 +284,6 @@ std::vector<std::uint64_t> interpret(const std::vector<Op>& ops, std::size_t nre
       case OpKind::Branch:
         if (holds(op.cond, A(op), B(op))) pc = op.target;
         break;
-      case OpKind::Wait:
-        if (!holds(op.cond, mem[a], B(op))) return r;  // would spin: stop here
-        break;
       default: break;
     }
   }
@@ -297,7 +294,7 @@ std::vector<std::uint64_t> interpret(const std::vector<Op>& ops, std::size_t nre
 
 // Dependencies and control flow in the Rust spelling become the trace's program ops:
 // register arithmetic, an index scaled to bytes, a stored value from a register,
-// if/else and loops as branches, `while x.load(..) == 0 {}` as a wait.
+// if/else and loops as branches, `while x.load(..) == 0 {}` as a load-compare-branch loop.
 TEST(LitmusPrograms, ControlFlowAndDependenciesBecomeProgramOps) {
   LitmusTest t = parse_litmus_text(R"(thread 0 {
   let r0 = y.load(Ordering::Relaxed);
@@ -335,21 +332,25 @@ exists (0:r1 == 1 && 0:r3 == 3)
   EXPECT_EQ(tr->registers(0).size(), 4 + t.temporaries[0].size());
   const std::vector<Op>& ops = *s0->program();
   const Addr x = o.symbol_base + 64, y = o.symbol_base, z = o.symbol_base + 128;
-  // The last op is the wait: y != 0, Acquire, writing no register.
-  EXPECT_EQ(ops.back().kind, OpKind::Wait);
-  EXPECT_EQ(ops.back().cond, Cond::Ne);
-  EXPECT_EQ(ops.back().order, Ordering::Acquire);
-  EXPECT_EQ(ops.back().addr, y);
-  EXPECT_EQ(ops.back().reg, -1);
-  for (std::uint64_t r0 : {0u, 7u}) {
-    std::map<Addr, std::uint64_t> mem{{y, r0}, {x, 5}, {x + 56, 9}};
+  // The spin loop: load y into a temporary, branch back to it while it is 0.
+  const Op& spin = ops[ops.size() - 2];
+  EXPECT_EQ(spin.kind, OpKind::Load);
+  EXPECT_EQ(spin.order, Ordering::Acquire);
+  EXPECT_EQ(spin.addr, y);
+  EXPECT_EQ(ops.back().kind, OpKind::Branch);
+  EXPECT_EQ(ops.back().cond, Cond::Eq);
+  EXPECT_EQ(ops.back().ereg, spin.reg);
+  EXPECT_EQ(ops.back().target, ops.size() - 2);
+  EXPECT_NE(spin.flags & kOpInSpinLoop, 0);
+  for (std::uint64_t r0 : {0u, 6u}) {  // y holds r0 + 1: the spin loop ends
+    std::map<Addr, std::uint64_t> mem{{y, r0 + 1}, {x, 5}, {x + 56, 9}};
     auto r = interpret(ops, tr->registers(0).size(), mem);
-    EXPECT_EQ(r[0], r0);
+    EXPECT_EQ(r[0], r0 + 1);
     EXPECT_EQ(r[1], 5u);  // x[0]
-    EXPECT_EQ(r[2], r0 + 40);
-    EXPECT_EQ(mem[z], r0 + 40);  // the stored value from a register
+    EXPECT_EQ(r[2], r0 + 41);
+    EXPECT_EQ(mem[z], r0 + 41);  // the stored value from a register
     EXPECT_EQ(r[3], 3u);         // the loop ran three times
-    if (r0 == 7) {
+    if (r0 + 1 == 7) {
       EXPECT_EQ(mem[x + 56], 1u);      // x[7]: 7 * 8 bytes on
       EXPECT_EQ(mem[x], 5u + 3u);      // the else part skipped, three fetch_adds
     } else {
@@ -358,7 +359,7 @@ exists (0:r1 == 1 && 0:r3 == 3)
   }
   // The trace text shows the program on the litmus lines.
   EXPECT_NE(t.trace_text.find("load [x + _t"), std::string::npos) << t.trace_text;
-  EXPECT_NE(t.trace_text.find("wait y != 0 Acquire"), std::string::npos) << t.trace_text;
+  EXPECT_NE(t.trace_text.find("beq _t"), std::string::npos) << t.trace_text;
 }
 
 // The spinlock's retry loop: compare_exchange_weak(..).is_err() loops back to the CAS
