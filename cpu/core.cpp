@@ -34,6 +34,15 @@ Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::uniqu
     for (std::uint8_t st = 4; st < 8; ++st) after_stores_[l] |= ord_.before(st, l, false) || ord_.before(st, l, true);
   prog_ = stream_->program();
   if (prog_) reg_pending_.assign(num_regs, 0), reg_ready_.assign(num_regs, 0);
+  // Only a program with a conditional branch on a register can speculate (its
+  // statistics appear only then).
+  speculates_ = false;
+  if (prog_ && !dependency_orders(m, kDepCtrlLoad))
+    for (const Op& op : *prog_) speculates_ |= op.kind == OpKind::Branch && op.reads_registers();
+  if (speculates_) {
+    ck_regs_.assign(num_regs, 0), ck_pending_.assign(num_regs, 0), ck_ready_.assign(num_regs, 0);
+    spec_events_.reserve(2 * std::size_t(p.load_queue));
+  }
   // The barriers this ISA's table uses, for statistics by kind.
   for (int k = 0; k < kNumOpKinds; ++k)
     for (int o = 0; o < kNumOrderings; ++o) {
@@ -156,12 +165,15 @@ void Core::performed_store(Tick t, const StoreEntry& s) {
 
 void Core::bind_load(Tick t, LoadEntry& e, Tick ready) {
   const std::uint64_t v = cache_->read(t, e.addr, e.size);
-  observe(AccessEvent::Load, t, e.line, e.order, e.addr, e.size, v);
+  if (observer_ || log_) observe_load(e.seq, {AccessEvent::Load, id_, e.line, e.order, e.addr, e.size, v, 0, false, false, t});
   e.bound = true;
   e.done_at = std::max(ready, t);
   if (!prog_) {
     if (e.reg >= 0) regs_[e.reg] = v;
   } else {
+    // A load older than the predicted branch also writes the registers kept for a squash.
+    if (spec_active_ && e.seq < spec_seq_ && e.reg >= 0 && ck_pending_[std::size_t(e.reg)] == e.seq + 1)
+      ck_regs_[std::size_t(e.reg)] = v, ck_pending_[std::size_t(e.reg)] = 0, ck_ready_[std::size_t(e.reg)] = e.done_at;
     // Only the youngest writer of a register sets it (an older load binding later
     // on a weak ISA does not overwrite a younger value).
     if (e.reg >= 0 && reg_pending_[std::size_t(e.reg)] == e.seq + 1) write_reg(e.reg, v, e.done_at);
@@ -180,8 +192,9 @@ Tick Core::cycle(Tick t) {
   bool progress = perform_loads(t, next);
   progress |= drain_store(t, next);
   if (mmu_) progress |= mmu_->advance(t, next, ports_used_);
+  if (spec_active_) progress |= resolve_branch(t, next);
   progress |= issue(t, next);
-  if (stream_done_ && !have_inst_ && lq_.empty() && sb_.empty() && busy_until_ <= t) {
+  if (stream_done_ && !have_inst_ && lq_.empty() && sb_.empty() && busy_until_ <= t && !spec_active_) {
     if (hold_line_ != kNoReservation) cache_->release(t), hold_line_ = kNoReservation;
     done_ = true;
     finish_ = t;
@@ -310,6 +323,7 @@ bool Core::load_may_bind(std::size_t i) const {
 // older store (W->W) and unbound load (R->W).
 bool Core::store_may_drain(std::size_t i) const {
   const StoreEntry& s = sb_.at(i);
+  if (spec_active_ && s.seq >= spec_seq_) return false;  // after an unresolved branch: not visible yet
   for (std::size_t k = 0; k < i; ++k) {
     const StoreEntry& o = sb_.at(k);
     if (ord_.before(o.cls, s.cls, same_line(o.addr, s.addr))) return false;
@@ -471,6 +485,81 @@ bool Core::resolve_operands(Tick t, Tick& next) {
   return true;
 }
 
+// What may issue after a predicted branch: loads, stores (they wait in the store
+// buffer), register ops, resolved branches and barriers. Nothing that writes memory
+// at issue (RMWs, exclusives), keeps the core busy (compute) or waits in a loop.
+bool Core::may_issue_speculatively(const Inst& in) const {
+  if (in.sem & kExclusive) return false;
+  switch (in.kind) {
+    case InstKind::Load:
+      return op_.kind != OpKind::Wait;
+    case InstKind::Store:
+    case InstKind::Alu:
+    case InstKind::Fence:
+    case InstKind::IFetch: return true;
+    case InstKind::Branch: return in.branch == BranchKind::OpBranch;
+    default: return false;  // Rmw, Compute, Hint, ClearExclusive, the wait's loop
+  }
+}
+
+// The branch in op_ waits for a loaded register: predict it not taken (the fall
+// through), keep the registers for a squash, and go on with the next op.
+void Core::predict(Tick t) {
+  (void)t;
+  spec_active_ = true;
+  spec_seq_ = next_seq_;
+  spec_branch_ = op_;
+  std::copy(regs_.begin(), regs_.end(), ck_regs_.begin());
+  std::copy(reg_pending_.begin(), reg_pending_.end(), ck_pending_.begin());
+  std::copy(reg_ready_.begin(), reg_ready_.end(), ck_ready_.begin());
+  ++predicted_;
+  instructions_ += seq_->n;  // cmp; b.ne: issued, resolved later
+  have_inst_ = false;
+  count_op();
+  spec_ops_ = ops_, spec_spin_ops_ = spin_ops_;
+}
+
+// The predicted branch's operands from the registers kept at the branch: once they are
+// there, either the prediction held (the speculative work becomes ordinary) or the
+// younger loads and stores are squashed and the core refetches at the target.
+bool Core::resolve_branch(Tick t, Tick& next) {
+  const Op& b = spec_branch_;
+  for (std::int16_t r : {b.ereg, b.vreg}) {
+    if (r < 0) continue;
+    if (ck_pending_[std::size_t(r)]) return false;  // bind_load wakes the core
+    if (ck_ready_[std::size_t(r)] > t) {
+      next = std::min(next, edge(ck_ready_[std::size_t(r)]));
+      return false;
+    }
+  }
+  const std::uint64_t a = b.ereg >= 0 ? ck_regs_[std::size_t(b.ereg)] : b.expected;
+  const std::uint64_t v = b.vreg >= 0 ? ck_regs_[std::size_t(b.vreg)] : b.value;
+  spec_active_ = false;
+  if (!holds(b.cond, a, v)) {  // predicted right: the loads bound early are reported now
+    for (const AccessEvent& e : spec_events_)
+      observe(e.kind, e.tick, e.line, e.order, e.addr, e.size, e.value, e.written, e.wrote, e.forwarded);
+    spec_events_.clear();
+    return true;
+  }
+  ++mispredicted_;
+  spec_events_.clear();
+  while (!lq_.empty() && lq_.at(lq_.size() - 1).seq >= spec_seq_) lq_.pop_back(), ++squashed_loads_;
+  while (!sb_.empty() && sb_.at(sb_.size() - 1).seq >= spec_seq_) {
+    --sb_lines_[(sb_.at(sb_.size() - 1).addr >> line_shift_) & (kSbFilter - 1)];
+    sb_.pop_back(), ++squashed_stores_;
+  }
+  std::copy(ck_regs_.begin(), ck_regs_.end(), regs_.begin());
+  std::copy(ck_pending_.begin(), ck_pending_.end(), reg_pending_.begin());
+  std::copy(ck_ready_.begin(), ck_ready_.end(), reg_ready_.begin());
+  ops_ = spec_ops_, spin_ops_ = spec_spin_ops_;
+  pc_ = b.target;
+  have_inst_ = false;
+  stream_done_ = false;
+  unresolved_ = false;
+  stall_since_ = kNever;
+  return true;
+}
+
 // The instructions only programs have: register ALU ops, branches, a wait's loop.
 bool Core::issue_program_inst(Tick t, const Inst& in, Tick& next) {
   if (in.kind == InstKind::Hint) {
@@ -528,8 +617,17 @@ bool Core::issue(Tick t, Tick& next) {
     return false;
   }
   if (!fetch_inst()) return false;
-  if (unresolved_ && !resolve_operands(t, next)) return false;
+  if (unresolved_ && !resolve_operands(t, next)) {
+    if (speculates_ && op_.kind == OpKind::Branch && !spec_active_ && seq_pos_ == 0) {
+      for (std::size_t k = 0; k < lq_.size(); ++k)  // nothing passes an unbound acquire
+        if (lq_.at(k).acquire && !lq_.at(k).bound) return false;
+      predict(t);
+      return true;
+    }
+    return false;
+  }
   const Inst& in = seq_->insts[seq_pos_];
+  if (spec_active_ && !may_issue_speculatively(in)) return false;
   if (acquire_pending_) {  // nothing after an acquire load issues before it binds
     for (std::size_t k = 0; k < lq_.size(); ++k)
       if (lq_.at(k).acquire && !lq_.at(k).bound) return false;
@@ -565,7 +663,9 @@ bool Core::issue(Tick t, Tick& next) {
           if (op_.reg >= 0) write_reg(op_.reg, v & mask, t);
           if (prog_ && op_.kind == OpKind::Wait)
             wait_val_ = v & mask, wait_bound_ = true, wait_ready_ = t, ++wait_reads_;
-          observe(AccessEvent::Load, t, op_.line, op_.order, op_.addr, op_.size, v & mask, 0, false, true);
+          if (observer_ || log_)
+            observe_load(next_seq_, {AccessEvent::Load, id_, op_.line, op_.order, op_.addr, op_.size, v & mask, 0,
+                                     false, true, t});
           ++forwarded_, ++loads_;
           load_latency_.add(1);
           stall_end(t, forward_stall_);
@@ -883,6 +983,10 @@ COHSIM_STAT(kStatBarriers, "core*.barriers", "count", "", "barrier instructions 
 COHSIM_STAT(kStatAcquires, "core*.acquires", "count", "", "acquire accesses executed (ldar, aq bits; AArch64, RISC-V)");
 COHSIM_STAT(kStatReleases, "core*.releases", "count", "", "release accesses executed (stlr, rl bits; AArch64, RISC-V)");
 COHSIM_STAT(kStatOooDrains, "core*.out_of_order_drains", "count", "", "stores that left the store buffer before an older one (AArch64, RISC-V)");
+COHSIM_STAT(kStatPredicted, "core*.predicted_branches", "count", "", "branches on a loaded value the core predicted (not taken) and issued past before the load arrived (AArch64, RISC-V programs)");
+COHSIM_STAT(kStatMispredicted, "core*.mispredicted_branches", "count", "", "predicted branches that were taken after all: the younger loads and stores were squashed");
+COHSIM_STAT(kStatSquashedLoads, "core*.squashed_loads", "count", "", "speculative loads squashed by a misprediction (counted in loads; their values never reached a register)");
+COHSIM_STAT(kStatSquashedStores, "core*.squashed_stores", "count", "", "speculative stores squashed by a misprediction before they became visible (counted in stores)");
 COHSIM_STAT(kStatLoadLatency, "core*.load_latency_core_cycles", "cycles", "core", "histogram of load latency, issue to data (count, mean, max, power-of-two buckets)");
 COHSIM_STAT(kStatAmat, "core*.amat_core_cycles", "cycles", "core", "mean load latency from issue to data (the load_latency histogram's mean)");
 
@@ -927,6 +1031,12 @@ void Core::register_stats(Stats& s) const {
   s.counter(kStatAcquires, p + ".acquires", &acquires_);
   s.counter(kStatReleases, p + ".releases", &releases_);
   s.counter(kStatOooDrains, p + ".out_of_order_drains", &out_of_order_drains_);
+  if (speculates_) {
+    s.counter(kStatPredicted, p + ".predicted_branches", &predicted_);
+    s.counter(kStatMispredicted, p + ".mispredicted_branches", &mispredicted_);
+    s.counter(kStatSquashedLoads, p + ".squashed_loads", &squashed_loads_);
+    s.counter(kStatSquashedStores, p + ".squashed_stores", &squashed_stores_);
+  }
   s.histogram(kStatLoadLatency, p + ".load_latency_core_cycles", &load_latency_);
   const Histogram* h = &load_latency_;
   // AMAT: the mean load latency in core cycles, from issue to data.

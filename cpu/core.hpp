@@ -100,7 +100,11 @@ class Core : public sc_core::sc_module, public CacheListener {
   void log_final(Tick t, const std::vector<std::string>& reg_names) const;
   // With virtual memory: each memory operation's address is translated before its
   // first instruction issues (the operation waits for a TLB miss's walk).
-  void set_mmu(Mmu* m) { mmu_ = m; }
+  // (Speculation stays off with an MMU: a speculative access could fault.)
+  void set_mmu(Mmu* m) {
+    mmu_ = m;
+    if (m) speculates_ = false;
+  }
   // Runs one core cycle at tick t outside the SystemC kernel: a unit test drives a
   // core against a mock L1 port this way (tests/unit/core_port_test.cpp). Returns the
   // next tick with work, or ~0.
@@ -250,6 +254,31 @@ class Core : public sc_core::sc_module, public CacheListener {
   // write it (0: none), and when its value is there.
   std::vector<std::uint64_t> reg_pending_;
   std::vector<Tick> reg_ready_;
+  // Speculation past a branch on a loaded value (docs/architecture.md, "Speculation"):
+  // where the ISA's control dependencies do not order later loads (AArch64, RISC-V), a
+  // branch whose operands wait for a load is predicted not taken (it falls through) and
+  // the core goes on issuing: later loads bind, later stores wait in the store buffer
+  // (store_may_drain), RMWs, exclusives, waits, computes, hints and a second unresolved
+  // branch wait for the resolution. The registers at the branch are kept in ck_*
+  // (older loads that bind meanwhile write there too); a misprediction squashes the
+  // younger loads and stores, restores the registers and refetches at the target.
+  bool speculates_ = false;    // the ISA lets loads pass an unresolved branch (and no MMU)
+  bool spec_active_ = false;   // a predicted branch is unresolved
+  std::uint64_t spec_seq_ = 0; // loads and stores from this sequence number on are speculative
+  Op spec_branch_{};           // the predicted branch, operands unresolved
+  std::uint64_t spec_ops_ = 0, spec_spin_ops_ = 0;  // retired-op counts at the branch
+  std::vector<std::uint64_t> ck_regs_, ck_pending_;
+  std::vector<Tick> ck_ready_;
+  std::vector<AccessEvent> spec_events_;  // speculative loads' events, reported at commit
+  std::uint64_t predicted_ = 0, mispredicted_ = 0, squashed_loads_ = 0, squashed_stores_ = 0;
+  bool may_issue_speculatively(const Inst& in) const;
+  void predict(Tick t);
+  bool resolve_branch(Tick t, Tick& next);
+  void observe_load(std::uint64_t seq, const AccessEvent& e) {
+    if (spec_active_ && seq >= spec_seq_) spec_events_.push_back(e);
+    else observe(e.kind, e.tick, e.line, e.order, e.addr, e.size, e.value, e.written, e.wrote, e.forwarded);
+  }
+
   // The load of the current `wait` iteration: its sequence number and value.
   std::uint64_t wait_seq_ = ~0ull, wait_val_ = 0;
   bool wait_bound_ = false;

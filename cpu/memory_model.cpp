@@ -8,7 +8,7 @@ namespace {
 
 // x86-64 TSO (Intel SDM vol. 3A 9.2.2; herd7 x86tso.cat): every pair but a store
 // followed by a load is kept; locked instructions and mfence order everything.
-// Nothing is speculated past a dependency that would show (loads in order).
+// Loads stay in order, so nothing is speculated past a branch (kDepCtrlLoad).
 constexpr OrderingRules kX86{"x86",
                            "x86-64 (TSO)",
                            kOrderRR | kOrderRW | kOrderWW,
@@ -20,7 +20,8 @@ constexpr OrderingRules kX86{"x86",
                            true};
 // AArch64 (Arm ARM B2.3, herd7 aarch64.cat): no pair of plain accesses to different
 // locations is kept; per-location coherence; ldar/stlr RCsc (no ldapr in the
-// lowering); dmb sets; address, data and control-to-store dependencies order.
+// lowering); dmb sets; address, data and control-to-store dependencies order; a
+// control dependency does not order a later load (the core predicts the branch).
 constexpr OrderingRules kArm{"arm",
                            "AArch64",
                            0,
@@ -169,10 +170,16 @@ std::string memory_model_reference_markdown() {
       "\n"
       "What the core does that is stronger than the description (allowed: fewer outcomes):\n"
       "\n"
-      "- Dependencies: the core does not speculate. An access whose address, value or\n"
-      "  preceding branch comes from a load waits until that load has its value, so a\n"
-      "  control dependency also orders later loads on AArch64 and RISC-V (MP+ctrl's\n"
-      "  relaxed outcome, allowed there, is never reached).\n"
+      "- Dependencies: an access whose address or value comes from a load waits until\n"
+      "  that load has its value (no value prediction). A branch on a loaded value is\n"
+      "  predicted where the description does not order loads after it (AArch64, RISC-V:\n"
+      "  no control -> load dependency): static not-taken prediction, one unresolved\n"
+      "  branch at a time; later loads bind before it resolves (MP+ctrl's relaxed outcome),\n"
+      "  later stores stay in the store buffer until it resolves (control -> store), and\n"
+      "  RMWs, load/store-exclusives, waits, `compute` and hints wait for it; a\n"
+      "  misprediction squashes the younger loads and stores. x86 keeps R -> R, so it does\n"
+      "  not predict. No `isb` is emitted, so control + isb is not modelled. With\n"
+      "  `vm.enabled` the core does not predict (a speculative access could fault).\n"
       "- `fence.tso` drains the store buffer (W -> W) before later loads issue, so it also\n"
       "  orders W -> R.\n"
       "- RISC-V's rule 2 exception (two loads of one location reading the same write may\n"

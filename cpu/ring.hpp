@@ -33,6 +33,7 @@ class Ring {
     head_ = (head_ + 1) & mask_;
     --size_;
   }
+  void pop_back() { --size_; }  // removes the youngest (a squash)
 
  private:
   static std::size_t round_up(std::size_t n) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "cpu/trace/program.hpp"
 #include "cpu/trace/text_trace.hpp"
 #include "sim/base/error.hpp"
 
@@ -50,6 +51,9 @@ class Lexer {
     return cur_.kind == Tok::End ? ", found the end of the line" : ", found '" + excerpt(cur_.text) + "'";
   }
   [[noreturn]] void fail(const std::string& msg) const { throw UserError(located(file_, line_, cur_.col, msg)); }
+  [[noreturn]] void fail_at(int col, const std::string& msg) const {
+    throw UserError(located(file_, line_, col, msg));
+  }
   int line() const { return line_; }
 
  private:
@@ -82,7 +86,7 @@ class Lexer {
       }
       return;
     }
-    static const char* two[] = {"::", "==", "!=", "&&", "||", "/\\", "\\/"};
+    static const char* two[] = {"::", "==", "!=", "<=", ">=", "&&", "||", "/\\", "\\/"};
     for (const char* t : two)
       if (s_.compare(pos_, 2, t) == 0) {
         cur_.kind = Tok::Punct, cur_.text = t, pos_ += 2;
@@ -145,7 +149,8 @@ class Parser {
       if (line.empty()) continue;
       Lexer lx(t_.path, n, s);
       if (in_thread_) {
-        if (line == "}") {
+        if (line == "}" && blocks_.empty()) {
+          finish_thread(trace_lines);
           in_thread_ = false;
           continue;
         }
@@ -177,6 +182,7 @@ class Parser {
         ++t_.threads;
         t_.registers.emplace_back();
         t_.ops.emplace_back();
+        temps_.clear();
         in_thread_ = true;
         thread_line_ = n;
         trace_lines.back() = "thread " + std::to_string(k);
@@ -195,6 +201,10 @@ class Parser {
                 (near.empty() ? "" : " (did you mean '" + near + "'?)"));
       }
     }
+    if (in_thread_ && !blocks_.empty())
+      throw UserError(located(t_.path, blocks_.back().line, 0,
+                              std::string(blocks_.back().kind == Block::While ? "while" : "if") +
+                                  " block is not closed: missing '}'"));
     if (in_thread_)
       throw UserError(located(t_.path, thread_line_, 0,
                               "thread " + std::to_string(t_.threads - 1) + " is not closed: missing '}'"));
@@ -286,26 +296,142 @@ class Parser {
               " (failure must be Relaxed, Acquire or SeqCst and no stronger than success)");
   }
 
-  // LOC.method(args) after LOC has been read; fills `op`.
+  // ---- programs: registers read, indexing, branches and loops ----
+  //
+  // Registers of the thread are its `let` names, in order; temporaries the parser
+  // adds (an index scaled to bytes, the value a loop condition reads) are numbered
+  // kTempBase + k while the thread is parsed and placed after the named registers
+  // when it closes (finish_thread), so outcomes list only the named ones.
+  static constexpr std::int16_t kTempBase = 0x4000;
+  struct Operand {
+    std::int16_t reg = -1;  // a register, or -1: the immediate
+    std::uint64_t imm = 0;
+  };
+  struct Block {
+    enum Kind { If, Else, While } kind;
+    std::size_t branch;  // the op whose target is the block's end (patched when it closes)
+    std::size_t top;     // While: the first op of the condition (the loop jumps back to it)
+    int line;
+  };
+
+  std::vector<Op>& cur_ops() { return t_.ops.back(); }
+  std::int16_t new_temp() {
+    temps_.push_back("_t" + std::to_string(temps_.size()));
+    return std::int16_t(kTempBase + int(temps_.size()) - 1);
+  }
+  Op make_op(OpKind k, int line) const {
+    Op op;
+    op.kind = k, op.line = std::uint32_t(line), op.size = 8, op.order = Ordering::Plain;
+    return op;
+  }
+  // `col`: where the name starts (for the message).
+  std::int16_t find_reg(Lexer& lx, const std::string& name, int col) {
+    const auto& regs = t_.registers.back();
+    auto it = std::find(regs.begin(), regs.end(), name);
+    if (it != regs.end()) return std::int16_t(it - regs.begin());
+    std::string list;
+    for (auto& x : regs) list += (list.empty() ? "" : ", ") + x;
+    std::string near = nearest(name, regs);
+ lx.fail_at(col, "unknown register '" + excerpt(name) + "' in thread " + std::to_string(t_.threads - 1) +
+            (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+            "; its registers so far: " + (list.empty() ? "none" : list) +
+            " (a location is used as x.load(...), x.store(...), x[r0].load(...))");
+  }
+  bool is_reg(const std::string& name) const {
+    const auto& regs = t_.registers.back();
+    return std::find(regs.begin(), regs.end(), name) != regs.end();
+  }
+  // A register or a number.
+  Operand operand(Lexer& lx, const std::string& what) {
+    Operand o;
+    if (lx.peek().kind == Tok::Number) o.imm = lx.number(what);
+    else if (lx.peek().kind == Tok::Ident) {
+      const int col = lx.peek().col;
+      o.reg = find_reg(lx, lx.take().text, col);
+    }
+    else lx.fail("expected " + what + " (a register or a number)" + lx.got());
+    return o;
+  }
+  static bool alu_op(const Tok& t, OpKind& k) {
+    if (t.kind != Tok::Punct) return false;
+    if (t.text == "+") k = OpKind::Add;
+    else if (t.text == "-") k = OpKind::Sub;
+    else if (t.text == "&") k = OpKind::And;
+    else if (t.text == "|") k = OpKind::Or;
+    else if (t.text == "^") k = OpKind::Xor;
+    else return false;
+    return true;
+  }
+  // `A` or `A OP B` (OP: + - & | ^) after its first operand `a`: the ALU op writing
+  // `dest`, or (no OP) a move. Returns false when there is no OP (only `a`).
+  bool alu_rest(Lexer& lx, const Operand& a, OpKind& k, Operand& b) {
+    if (!alu_op(lx.peek(), k)) return false;
+    lx.take();
+    b = operand(lx, "the second operand after '" + std::string(name(k)) + "'");
+    return true;
+  }
+  void emit_alu(OpKind k, std::int16_t dest, const Operand& a, const Operand& b, int line) {
+    Op op = make_op(k, line);
+    op.reg = dest;
+    op.ereg = a.reg, op.expected = a.imm;
+    op.vreg = b.reg, op.value = b.imm;
+    cur_ops().push_back(op);
+  }
+  // A value: `V`, `r0`, or `A OP B` (computed into a temporary first).
+  Operand value_expr(Lexer& lx, const std::string& what) {
+    Operand a = operand(lx, what);
+    OpKind k;
+    Operand b;
+    if (!alu_rest(lx, a, k, b)) return a;
+    Operand t;
+    t.reg = new_temp();
+    emit_alu(k, t.reg, a, b, lx.line());
+    return t;
+  }
+  // `[INDEX]` after a location: element INDEX of an array of 8-byte atomics, so the
+  // byte offset INDEX * 8 goes into a temporary (doubled three times: the ops have no
+  // multiply) that the access adds to its address. `x[0]` is `x`.
+  void index(Lexer& lx, Op& op) {
+    const Operand i = value_expr(lx, "an index (x[r0], x[r1 ^ r1])");
+    lx.expect("]", "to close the index");
+    if (i.reg < 0 && i.imm == 0) return;
+    const std::int16_t t = new_temp();
+    if (i.reg < 0) {
+      emit_alu(OpKind::Mov, t, {}, {-1, i.imm * 8}, lx.line());
+    } else {
+      emit_alu(OpKind::Add, t, i, i, lx.line());
+      emit_alu(OpKind::Add, t, {t, 0}, {t, 0}, lx.line());
+      emit_alu(OpKind::Add, t, {t, 0}, {t, 0}, lx.line());
+    }
+    op.areg = t;
+  }
+
+  // LOC or LOC[INDEX], then .method(args), after LOC has been read; fills `op` (the
+  // index's ops are emitted first).
   void method_call(Lexer& lx, const std::string& loc, Op& op, bool has_reg) {
+    if (lx.accept("[")) index(lx, op);
     lx.expect(".", "after '" + excerpt(loc) + "'");
     const std::string m = lx.ident("a method (load, store, fetch_add, swap, compare_exchange, ...)");
     lx.expect("(", "after '" + m + "'");
     op.addr = location(loc);
+    auto val = [&](std::uint64_t& v, std::int16_t& r, const std::string& what) {
+      const Operand o = value_expr(lx, what);
+      v = o.imm, r = o.reg;
+    };
     if (m == "load") {
       op.kind = OpKind::Load;
       op.order = parse_ordering(lx);
     } else if (m == "store") {
       if (has_reg) lx.fail("store returns nothing: write `" + loc + ".store(V, ORDER);` without `let`");
       op.kind = OpKind::Store;
-      op.value = lx.number("the value to store");
+      val(op.value, op.vreg, "the value to store");
       lx.expect(",", "after the value");
       op.order = parse_ordering(lx);
     } else if (m == "compare_exchange" || m == "compare_exchange_weak") {
       op.kind = m == "compare_exchange" ? OpKind::CompareExchange : OpKind::CompareExchangeWeak;
-      op.expected = lx.number("the expected value");
+      val(op.expected, op.ereg, "the expected value");
       lx.expect(",", "after the expected value");
-      op.value = lx.number("the new value");
+      val(op.value, op.vreg, "the new value");
       lx.expect(",", "after the new value");
       op.order = parse_ordering(lx);
       lx.expect(",", "after the success ordering (compare_exchange takes a success and a failure ordering)");
@@ -323,7 +449,7 @@ class Parser {
                 "compare_exchange_weak");
       }
       op.kind = rmw_kinds[k];
-      op.value = lx.number("the operand");
+      val(op.value, op.vreg, "the operand");
       lx.expect(",", "after the operand");
       op.order = parse_ordering(lx);
     }
@@ -336,7 +462,186 @@ class Parser {
     if (!lx.at_end()) lx.fail("one statement per line; unexpected" + lx.got().substr(1));
   }
 
+  // ---- conditions of `if` and `while` ----
+  struct Test {
+    Cond cond;  // Eq, Ne, Lt, Ge: branch when cond(a, b)
+    Operand a, b;
+  };
+  static Cond negate(Cond c) {
+    switch (c) {
+      case Cond::Eq: return Cond::Ne;
+      case Cond::Ne: return Cond::Eq;
+      case Cond::Lt: return Cond::Ge;
+      case Cond::Ge: return Cond::Lt;
+      default: return c;
+    }
+  }
+  // `A CMP B` with A, B registers or numbers; CMP == != < >= > <= (unsigned).
+  Test comparison(Lexer& lx, const Operand& a) {
+    Test t;
+    Operand b;
+    std::string c = lx.peek().kind == Tok::Punct ? lx.peek().text : "";
+    if (c != "==" && c != "!=" && c != "<" && c != ">=" && c != ">" && c != "<=")
+      lx.fail("expected a comparison (==, !=, <, <=, >, >=)" + lx.got());
+    lx.take();
+    b = operand(lx, "the value compared with");
+    if (c == "==") t = {Cond::Eq, a, b};
+    else if (c == "!=") t = {Cond::Ne, a, b};
+    else if (c == "<") t = {Cond::Lt, a, b};
+    else if (c == ">=") t = {Cond::Ge, a, b};
+    else if (c == ">") t = {Cond::Lt, b, a};
+    else t = {Cond::Ge, b, a};  // a <= b
+    return t;
+  }
+  // The condition of `if`/`while`: `r0 == 1` (registers, numbers), or a memory access
+  // whose value is compared, `x.load(Ordering::Acquire) == 0`, `x.fetch_add(1, ..) < 4`,
+  // or a compare-exchange's outcome, `l.compare_exchange_weak(0, 1, Acquire,
+  // Relaxed).is_err()` (or `.is_ok()`). The access's ops are emitted; `access` gets
+  // the index of the memory op (or -1).
+  Test condition(Lexer& lx, long& access) {
+    access = -1;
+    if (lx.peek().kind == Tok::Ident) {
+      const int col = lx.peek().col;
+      const std::string first = lx.take().text;
+      if (lx.peek().kind == Tok::Punct && (lx.peek().text == "." || lx.peek().text == "[")) {
+        Op op = make_op(OpKind::Load, lx.line());
+        method_call(lx, first, op, true);
+        if (op.kind == OpKind::Store) lx.fail("a store has no value to test; use a load, an RMW or a compare_exchange");
+        op.reg = new_temp();
+        access = long(cur_ops().size());
+        cur_ops().push_back(op);
+        Operand v{op.reg, 0};
+        if (op.kind == OpKind::CompareExchange || op.kind == OpKind::CompareExchangeWeak) {
+          lx.expect(".", "after compare_exchange(...): .is_err() or .is_ok()");
+          const std::string m = lx.ident("is_err or is_ok");
+          if (m != "is_err" && m != "is_ok")
+            lx.fail("unknown method '" + excerpt(m) + "' on a compare_exchange result; valid: is_err, is_ok");
+          lx.expect("(", "after '" + m + "'");
+          lx.expect(")", "after '" + m + "('");
+          // The register holds the value read, which cannot tell a weak compare-exchange's
+          // spurious failure (an LL/SC store-exclusive that failed) from a success: the
+          // test runs the strong form, whose outcomes in a retry loop are the same.
+          Op& cas = cur_ops().back();
+          cas.kind = OpKind::CompareExchange;
+          // Err: the value read differs from the expected one.
+          return {m == "is_err" ? Cond::Ne : Cond::Eq, v, {op.ereg, op.expected}};
+        }
+        return comparison(lx, v);
+      }
+      return comparison(lx, {find_reg(lx, first, col), 0});
+    }
+    return comparison(lx, operand(lx, "a register, a number or an access such as x.load(Ordering::Acquire)"));
+  }
+  Op branch_op(Cond c, const Operand& a, const Operand& b, std::size_t target, int line) const {
+    Op op = make_op(OpKind::Branch, line);
+    op.cond = c, op.ereg = a.reg, op.expected = a.imm, op.vreg = b.reg, op.value = b.imm;
+    op.target = std::uint32_t(target);
+    return op;
+  }
+  // `{` ending an `if`/`while` line: a block follows (true), or `{}`: an empty body.
+  bool open_brace(Lexer& lx, const std::string& what) {
+    lx.expect("{", "after the condition of '" + what + "'");
+    if (lx.accept("}")) {
+      end_statement(lx);
+      return false;
+    }
+    if (!lx.at_end())
+      lx.fail("put the body of '" + what + "' on the lines after '{' and close it with '}' on a line of its own" +
+              lx.got());
+    return true;
+  }
+
+  void control(Lexer& lx, const std::string& word) {
+    const int line = lx.line();
+    if (word == "if") {
+      long access;
+      const Test c = condition(lx, access);
+      cur_ops().push_back(branch_op(negate(c.cond), c.a, c.b, 0, line));
+      const std::size_t br = cur_ops().size() - 1;
+      if (!open_brace(lx, "if")) {
+        cur_ops()[br].target = std::uint32_t(cur_ops().size());
+        return;
+      }
+      blocks_.push_back({Block::If, br, 0, line});
+      return;
+    }
+    // while
+    const std::size_t top = cur_ops().size();
+    long access;
+    const Test c = condition(lx, access);
+    const bool body = open_brace(lx, "while");
+    if (!body) {
+      // An empty loop (`while x.load(O) == 0 {}`, a compare-exchange retry loop): back to
+      // the condition while it holds. (Rust's loop is this load-compare-branch loop; the
+      // trace's `wait` op would add the spin hint of `std::hint::spin_loop()`.)
+      cur_ops().push_back(branch_op(c.cond, c.a, c.b, top, line));
+      return;
+    }
+    cur_ops().push_back(branch_op(negate(c.cond), c.a, c.b, 0, line));
+    blocks_.push_back({Block::While, cur_ops().size() - 1, top, line});
+  }
+
+  // `}` or `} else {` inside a thread with an open block.
+  void close_block(Lexer& lx) {
+    if (blocks_.empty()) lx.fail("'}' without an open 'if' or 'while'");
+    Block b = blocks_.back();
+    blocks_.pop_back();
+    auto& ops = cur_ops();
+    if (lx.accept("else")) {
+      if (b.kind != Block::If) lx.fail("'else' after a 'while' block (only 'if' takes 'else')");
+      lx.expect("{", "after 'else'");
+      if (!lx.at_end()) lx.fail("put the body of 'else' on the lines after '{'" + lx.got());
+      ops.push_back(branch_op(Cond::Always, {}, {}, 0, lx.line()));  // the then-part jumps over the else-part
+      ops[b.branch].target = std::uint32_t(ops.size());
+      blocks_.push_back({Block::Else, ops.size() - 1, 0, lx.line()});
+      return;
+    }
+    end_statement(lx);
+    if (b.kind == Block::While) ops.push_back(branch_op(Cond::Always, {}, {}, b.top, lx.line()));
+    ops[b.branch].target = std::uint32_t(ops.size());
+  }
+
+  // The thread's closing `}`: temporaries after the named registers, and a program
+  // (registers read, branches, waits) checked and printed in the trace text.
+  void finish_thread(std::vector<std::string>& trace_lines) {
+    auto& ops = cur_ops();
+    const auto named = std::int16_t(t_.registers.back().size());
+    bool program = false;
+    for (Op& op : ops) {
+      for (std::int16_t* r : {&op.reg, &op.areg, &op.vreg, &op.ereg})
+        if (*r >= kTempBase) *r = std::int16_t(*r - kTempBase + named);
+      program |= is_alu(op.kind) || op.kind == OpKind::Branch || op.kind == OpKind::Wait || op.reads_registers();
+    }
+    t_.temporaries.push_back(temps_);
+    t_.program.push_back(program);
+    if (!program) return;
+    std::vector<std::string> regs = t_.registers.back();
+    regs.insert(regs.end(), temps_.begin(), temps_.end());
+    check_program(ops, t_.path, t_.threads - 1, regs);
+    std::vector<bool> target(ops.size() + 1, false);
+    for (const Op& op : ops)
+      if (op.kind == OpKind::Branch) target[op.target] = true;
+    std::vector<bool> seen(trace_lines.size(), false);
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      std::string& l = trace_lines.at(ops[i].line - 1);
+      if (!seen[ops[i].line - 1]) l = " ", seen[ops[i].line - 1] = true;
+      else l += ";";
+      if (target[i]) l += " L" + std::to_string(i) + ":";
+      Op shown = ops[i];
+      ++shown.addr;  // op_text leaves out a zero base address ([r1]): name location 0 too
+      l += " " + op_text(shown, [&](Addr a) { return t_.locations.at(std::size_t(a - 1)); }, regs);
+    }
+    if (target[ops.size()]) trace_lines.back() = "L" + std::to_string(ops.size()) + ":";
+  }
+
   void statement(Lexer& lx, std::string& trace_line) {
+    if (lx.accept("}")) return close_block(lx);
+    const std::string word = lx.peek().kind == Tok::Ident ? lx.peek().text : "";
+    if (word == "if" || word == "while") {
+      lx.take();
+      return control(lx, word);
+    }
+    if (word == "else") lx.fail("'else' comes after the '}' of its 'if': `} else {`");
     Op op;
     op.line = std::uint32_t(lx.line());
     op.size = 8;
@@ -349,8 +654,17 @@ class Parser {
         op.kind = OpKind::Load;
         op.order = Ordering::Plain;
         op.addr = location(lx.ident("a location after '*'"));
+      } else if (lx.peek().kind == Tok::Number) {
+        const Operand a = operand(lx, "a value");
+        return assignment(lx, reg(lx, regname), a);
       } else {
-        const std::string loc = lx.ident("a location (let r = x.load(Ordering::Acquire); or let r = *x;)");
+        const int col = lx.peek().col;
+        const std::string loc = lx.ident(
+            "a location or a register (let r = x.load(Ordering::Acquire); let r = *x; let r = r0 ^ r0; let r = 1;)");
+        if (!(lx.peek().kind == Tok::Punct && (lx.peek().text == "." || lx.peek().text == "["))) {
+          const Operand a{find_reg(lx, loc, col), 0};
+          return assignment(lx, reg(lx, regname), a);
+        }
         method_call(lx, loc, op, true);
       }
       op.reg = reg(lx, regname);
@@ -359,10 +673,17 @@ class Parser {
       op.order = Ordering::Plain;
       op.addr = location(lx.ident("a location after '*'"));
       lx.expect("=", "(a plain store is `*x = 1;`)");
-      op.value = lx.number("the value to store");
+      const Operand v = value_expr(lx, "the value to store");
+      op.value = v.imm, op.vreg = v.reg;
     } else {
+      const int col = lx.peek().col;
       std::string first =
-          lx.ident("a statement (x.store(1, Ordering::Relaxed); let r = x.load(...); *x = 1; fence(...);)");
+          lx.ident("a statement (x.store(1, Ordering::Relaxed); let r = x.load(...); *x = 1; fence(...); if ...; while ...)");
+      if (is_reg(first) && lx.accept("=")) {
+        const std::int16_t dest = find_reg(lx, first, col);
+        const Operand a = operand(lx, "a value");
+        return assignment(lx, dest, a);
+      }
       std::vector<std::string> path{first};
       while (lx.accept("::")) path.push_back(lx.ident("a name after '::'"));
       if (path.back() == "fence") {
@@ -380,6 +701,15 @@ class Parser {
     end_statement(lx);
     t_.ops.back().push_back(op);
     trace_line = text_of(op, regname);
+  }
+
+  // `let r = A [OP B];` / `r = A [OP B];` (register arithmetic, a move).
+  void assignment(Lexer& lx, std::int16_t dest, const Operand& a) {
+    OpKind k;
+    Operand b;
+    if (alu_rest(lx, a, k, b)) emit_alu(k, dest, a, b, lx.line());
+    else emit_alu(OpKind::Mov, dest, {}, a, lx.line());
+    end_statement(lx);
   }
 
   std::string text_of(const Op& op, const std::string& regname) const {
@@ -476,6 +806,8 @@ class Parser {
   }
 
   LitmusTest t_;
+  std::vector<Block> blocks_;       // open `if` / `while` blocks of the current thread
+  std::vector<std::string> temps_;  // the current thread's temporaries
   bool in_thread_ = false;
   int thread_line_ = 0;
   Node cond_;
@@ -508,28 +840,36 @@ void mark_locations(const LitmusCond& c, std::vector<bool>& used) {
 
 class VectorStream final : public ThreadStream {
  public:
-  explicit VectorStream(const std::vector<Op>* ops) : ops_(ops) {}
+  VectorStream(const std::vector<Op>* ops, bool program) : ops_(ops), program_(program) {}
   bool next(Op& op) override {
     if (i_ >= ops_->size()) return false;
     op = (*ops_)[i_++];
     return true;
   }
+  const std::vector<Op>* program() const override { return program_ ? ops_ : nullptr; }
 
  private:
   const std::vector<Op>* ops_;
+  bool program_;
   std::size_t i_ = 0;
 };
 
 class LitmusTrace final : public Trace {
  public:
   LitmusTrace(std::string path, std::vector<std::vector<Op>> ops, std::vector<std::vector<std::string>> regs,
-              std::vector<std::pair<std::string, Addr>> symbols)
-      : path_(std::move(path)), ops_(std::move(ops)), regs_(std::move(regs)), symbols_(std::move(symbols)) {}
+              std::vector<std::pair<std::string, Addr>> symbols, std::vector<bool> program)
+      : path_(std::move(path)),
+        ops_(std::move(ops)),
+        regs_(std::move(regs)),
+        symbols_(std::move(symbols)),
+        program_(std::move(program)) {
+    program_.resize(ops_.size(), false);
+  }
   const std::string& path() const override { return path_; }
   const char* format() const override { return "litmus"; }
   unsigned threads() const override { return unsigned(ops_.size()); }
   std::unique_ptr<ThreadStream> stream(unsigned t) const override {
-    return std::make_unique<VectorStream>(&ops_.at(t));
+    return std::make_unique<VectorStream>(&ops_.at(t), program_[t]);
   }
   const std::vector<std::string>& registers(unsigned t) const override { return regs_.at(t); }
   const std::vector<std::pair<std::string, Addr>>& symbols() const override { return symbols_; }
@@ -539,6 +879,7 @@ class LitmusTrace final : public Trace {
   std::vector<std::vector<Op>> ops_;
   std::vector<std::vector<std::string>> regs_;
   std::vector<std::pair<std::string, Addr>> symbols_;
+  std::vector<bool> program_;  // per thread: held as a program (branches, registers read)
 };
 
 Op added(OpKind k, Ordering o, Addr a = 0, std::uint64_t v = 0) {
@@ -596,10 +937,14 @@ std::unique_ptr<Trace> litmus_trace(const LitmusTest& t, const TraceOptions& opt
     }
     if (s.warm_only) continue;
     if (th < s.delay.size() && s.delay[th]) out.push_back(added(OpKind::Compute, Ordering::Plain, 0, s.delay[th]));
+    // A program's branch targets move by the operations added before the test's.
+    const auto shift = std::uint32_t(out.size());
     for (Op op : t.ops[th]) {
-      if (op.kind != OpKind::Fence && op.kind != OpKind::Compute) op.addr = addr(unsigned(op.addr));
+      if (is_memory(op.kind)) op.addr = addr(unsigned(op.addr));
+      if (op.kind == OpKind::Branch) op.target += shift;
       out.push_back(op);
     }
+    if (th < t.temporaries.size()) regs[th].insert(regs[th].end(), t.temporaries[th].begin(), t.temporaries[th].end());
   }
   if (s.observer_wait && !s.warm_only) {
     std::vector<Op> obs{added(OpKind::Compute, Ordering::Plain, 0, s.observer_wait)};
@@ -613,7 +958,7 @@ std::unique_ptr<Trace> litmus_trace(const LitmusTest& t, const TraceOptions& opt
     threads.push_back(std::move(obs));
     regs.push_back(std::move(names));
   }
-  return std::make_unique<LitmusTrace>(t.path, std::move(threads), std::move(regs), std::move(symbols));
+  return std::make_unique<LitmusTrace>(t.path, std::move(threads), std::move(regs), std::move(symbols), t.program);
 }
 
 bool condition_holds(const LitmusTest& t, const LitmusOutcome& o) { return !t.condition || eval(*t.condition, o); }

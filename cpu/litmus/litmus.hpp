@@ -63,6 +63,12 @@ struct LitmusTest {
   std::string trace_text;
   // Register names per thread, in the order the trace declares them.
   std::vector<std::vector<std::string>> registers;
+  // Per thread: the temporaries the parser added (an index scaled to bytes, the value a
+  // loop condition reads), numbered after `registers` and left out of outcomes.
+  std::vector<std::vector<std::string>> temporaries;
+  // Per thread: a program (registers read, branches, loops, waits), checked by
+  // check_program() and run by the core from memory; false: a straight line.
+  std::vector<bool> program;
 
   // Added by the runner:
   std::vector<std::string> locations;  // every location, in order of first appearance

@@ -196,7 +196,11 @@ McSource mc_source_from_litmus(const LitmusTest& t) {
                       op.kind == OpKind::Swap || op.kind == OpKind::CompareExchange || op.kind == OpKind::Fence;
       if (!ok || (op.order == Ordering::Plain && op.kind != OpKind::Fence))
         throw UserError(t.path + ":" + std::to_string(op.line) + ": mcheck takes atomic loads, stores, fetch_add, " +
-                        "swap, compare_exchange and fences only");
+                        "swap, compare_exchange and fences only (no branches, loops or register arithmetic)");
+      if (op.reads_registers())
+        throw UserError(t.path + ":" + std::to_string(op.line) +
+                        ": mcheck does not model dependencies: an address, value or operand from a register is not "
+                        "supported");
       McStmt st;
       st.kind = op.kind, st.loc = op.kind == OpKind::Fence ? 0 : unsigned(op.addr), st.value = op.value;
       st.expected = op.expected, st.order = op.order, st.fail = op.fail_order;

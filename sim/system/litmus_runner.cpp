@@ -1,5 +1,7 @@
 #include "sim/system/litmus_runner.hpp"
 
+#include "cpu/trace/program.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -442,7 +444,7 @@ std::string litmus_replay(const LitmusTest& t, const Config& base, const LitmusR
     o << " (thread " << t.threads << " reads the final values after " << s.observer_wait << " cycles)";
   o << ". Operations on line 0 of the litmus file are the runner's preamble.\n";
   for (auto& [name, a] : trace->symbols()) o << "place " << name << " 0x" << std::hex << a << std::dec << "\n";
-  auto sym = [&](Addr a) {
+  auto sym = [&](Addr a) -> std::string {
     for (auto& [name, b] : trace->symbols())
       if (a == b) return name;
     return std::to_string(a);
@@ -451,6 +453,18 @@ std::string litmus_replay(const LitmusTest& t, const Config& base, const LitmusR
     o << "thread " << th << "\n";
     auto st = trace->stream(th);
     const auto& regs = trace->registers(th);
+    if (const std::vector<Op>* prog = st->program()) {
+      // A program (branches, registers read): `L<i>:` before each op a branch goes to.
+      std::vector<bool> target(prog->size() + 1, false);
+      for (const Op& op : *prog)
+        if (op.kind == OpKind::Branch) target[op.target] = true;
+      for (std::size_t i = 0; i <= prog->size(); ++i) {
+        if (target[i]) o << "L" << i << ":\n";
+        if (i < prog->size())
+          o << "  " << op_text((*prog)[i], sym, regs) << "    # litmus line " << (*prog)[i].line << "\n";
+      }
+      continue;
+    }
     Op op;
     while (st->next(op)) {
       o << "  " << name(op.kind);

@@ -22,12 +22,12 @@ namespace {
 const std::string kDir = std::string(COHSIM_SOURCE_DIR) + "/traces/litmus/";
 constexpr int kCiRuns = 200;
 
-std::vector<std::string> catalogue() {
+std::vector<std::string> catalogue(const std::string& dir = kDir) {
   std::vector<std::string> v;
-  if (DIR* d = opendir(kDir.c_str())) {
+  if (DIR* d = opendir(dir.c_str())) {
     while (dirent* e = readdir(d)) {
       std::string n = e->d_name;
-      if (n.size() > 7 && n.substr(n.size() - 7) == ".litmus") v.push_back(kDir + n);
+      if (n.size() > 7 && n.substr(n.size() - 7) == ".litmus") v.push_back(dir + n);
     }
     closedir(d);
   }
@@ -88,6 +88,33 @@ TEST_P(LitmusCatalogue, NoForbiddenOutcomeEverAppears) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Isas, LitmusCatalogue, ::testing::Values("x86", "arm", "arm-lse", "riscv"),
+                         [](const auto& i) { return std::string(i.param == "arm-lse" ? "arm_lse" : i.param); });
+
+// The dependency and control-flow tests (traces/litmus/deps/, hand-written; README
+// "Dependencies and control flow"): CI form, kDepRuns runs per test and ISA. No
+// forbidden outcome, no failed run, and every test present.
+constexpr int kDepRuns = 100;
+class LitmusDependencies : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(LitmusDependencies, NoForbiddenOutcomeEverAppears) {
+  const std::string isa = GetParam() == "arm-lse" ? "arm" : GetParam();
+  const auto files = catalogue(kDir + "deps/");
+  ASSERT_GE(files.size(), 12u);
+  auto res = run_all(files, isa, GetParam() == "arm-lse", kDepRuns);
+  for (auto& f : files) {
+    const auto t = cohsim::parse_litmus(f);
+    ASSERT_TRUE(res.count(t.name)) << t.name << " missing from the output";
+    const Line& l = res[t.name];
+    EXPECT_EQ(l.failed, 0) << t.name << " on " << GetParam() << ": runs failed";
+    ASSERT_FALSE(cohsim::expectation_for(t, isa).empty()) << t.name << ": no expectation for " << isa;
+    if (cohsim::expectation_for(t, isa) == "forbidden")
+      EXPECT_EQ(l.count, 0) << t.name << " on " << GetParam() << ": a forbidden outcome appeared; replay it with "
+                            << "`cohsim litmus " << f << " --isa " << isa << (GetParam() == "arm-lse" ? " --lse" : "")
+                            << " --seed 1 --runs " << kDepRuns << "` and --replay K";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Isas, LitmusDependencies, ::testing::Values("x86", "arm", "arm-lse", "riscv"),
                          [](const auto& i) { return std::string(i.param == "arm-lse" ? "arm_lse" : i.param); });
 
 TEST(LitmusRelaxedOutcomes, StoreBufferingAppearsEverywhereWithRelaxedAndNeverWithSeqCst) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 
 #include "sim/base/error.hpp"
 
@@ -251,3 +252,178 @@ TEST(LitmusParse, LongChainsEvaluateAsWrittenAndDeepNestingIsRefused) {
 }
 
 }  // namespace
+
+namespace {
+
+// Runs a program thread's ops as the core would, sequentially (registers only, no
+// timing): memory is a map from address to value. Returns the registers.
+std::vector<std::uint64_t> interpret(const std::vector<Op>& ops, std::size_t nregs, std::map<Addr, std::uint64_t>& mem) {
+  std::vector<std::uint64_t> r(nregs, 0);
+  auto A = [&](const Op& op) { return op.ereg >= 0 ? r[std::size_t(op.ereg)] : op.expected; };
+  auto B = [&](const Op& op) { return op.vreg >= 0 ? r[std::size_t(op.vreg)] : op.value; };
+  for (std::size_t pc = 0, steps = 0; pc < ops.size() && steps < 10000; ++steps) {
+    const Op& op = ops[pc++];
+    const Addr a = op.addr + (op.areg >= 0 ? r[std::size_t(op.areg)] : 0);
+    switch (op.kind) {
+      case OpKind::Load: r[std::size_t(op.reg)] = mem[a]; break;
+      case OpKind::Store: mem[a] = B(op); break;
+      case OpKind::CompareExchange:
+        if (op.reg >= 0) r[std::size_t(op.reg)] = mem[a];
+        if (mem[a] == A(op)) mem[a] = B(op);
+        break;
+      case OpKind::FetchAdd:
+        if (op.reg >= 0) r[std::size_t(op.reg)] = mem[a];
+        mem[a] += B(op);
+        break;
+      case OpKind::Mov: r[std::size_t(op.reg)] = B(op); break;
+      case OpKind::Add: r[std::size_t(op.reg)] = A(op) + B(op); break;
+      case OpKind::Sub: r[std::size_t(op.reg)] = A(op) - B(op); break;
+      case OpKind::Xor: r[std::size_t(op.reg)] = A(op) ^ B(op); break;
+      case OpKind::And: r[std::size_t(op.reg)] = A(op) & B(op); break;
+      case OpKind::Or: r[std::size_t(op.reg)] = A(op) | B(op); break;
+      case OpKind::Branch:
+        if (holds(op.cond, A(op), B(op))) pc = op.target;
+        break;
+      default: break;
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+// Dependencies and control flow in the Rust spelling become the trace's program ops:
+// register arithmetic, an index scaled to bytes, a stored value from a register,
+// if/else and loops as branches, `while x.load(..) == 0 {}` as a load-compare-branch loop.
+TEST(LitmusPrograms, ControlFlowAndDependenciesBecomeProgramOps) {
+  LitmusTest t = parse_litmus_text(R"(thread 0 {
+  let r0 = y.load(Ordering::Relaxed);
+  let r1 = x[r0 ^ r0].load(Ordering::Relaxed);
+  let r2 = r0 + 40;
+  z.store(r2, Ordering::Relaxed);
+  if r0 == 7 {
+    x[r0].store(1, Ordering::Relaxed);
+  } else {
+    x.store(2, Ordering::Relaxed);
+  }
+  let mut r3 = 0;
+  while r3 < 3 {
+    x.fetch_add(1, Ordering::Relaxed);
+    r3 = r3 + 1;
+  }
+  while y.load(Ordering::Acquire) == 0 {}
+}
+thread 1 {
+  x.store(1, Ordering::Relaxed);
+}
+exists (0:r1 == 1 && 0:r3 == 3)
+)",
+                                   "p.litmus");
+  ASSERT_EQ(t.program.size(), 2u);
+  EXPECT_TRUE(t.program[0]);
+  EXPECT_FALSE(t.program[1]);
+  EXPECT_EQ(t.registers[0], (std::vector<std::string>{"r0", "r1", "r2", "r3"}));
+  EXPECT_FALSE(t.temporaries[0].empty());
+  TraceOptions o;
+  auto tr = litmus_trace(t, o);
+  auto s0 = tr->stream(0);
+  ASSERT_NE(s0->program(), nullptr);
+  EXPECT_EQ(tr->stream(1)->program(), nullptr);
+  EXPECT_EQ(tr->registers(0).size(), 4 + t.temporaries[0].size());
+  const std::vector<Op>& ops = *s0->program();
+  const Addr x = o.symbol_base + 64, y = o.symbol_base, z = o.symbol_base + 128;
+  // The spin loop: load y into a temporary, branch back to it while it is 0.
+  const Op& spin = ops[ops.size() - 2];
+  EXPECT_EQ(spin.kind, OpKind::Load);
+  EXPECT_EQ(spin.order, Ordering::Acquire);
+  EXPECT_EQ(spin.addr, y);
+  EXPECT_EQ(ops.back().kind, OpKind::Branch);
+  EXPECT_EQ(ops.back().cond, Cond::Eq);
+  EXPECT_EQ(ops.back().ereg, spin.reg);
+  EXPECT_EQ(ops.back().target, ops.size() - 2);
+  EXPECT_NE(spin.flags & kOpInSpinLoop, 0);
+  for (std::uint64_t r0 : {0u, 6u}) {  // y holds r0 + 1: the spin loop ends
+    std::map<Addr, std::uint64_t> mem{{y, r0 + 1}, {x, 5}, {x + 56, 9}};
+    auto r = interpret(ops, tr->registers(0).size(), mem);
+    EXPECT_EQ(r[0], r0 + 1);
+    EXPECT_EQ(r[1], 5u);  // x[0]
+    EXPECT_EQ(r[2], r0 + 41);
+    EXPECT_EQ(mem[z], r0 + 41);  // the stored value from a register
+    EXPECT_EQ(r[3], 3u);         // the loop ran three times
+    if (r0 + 1 == 7) {
+      EXPECT_EQ(mem[x + 56], 1u);      // x[7]: 7 * 8 bytes on
+      EXPECT_EQ(mem[x], 5u + 3u);      // the else part skipped, three fetch_adds
+    } else {
+      EXPECT_EQ(mem[x], 2u + 3u);
+    }
+  }
+  // The trace text shows the program on the litmus lines.
+  EXPECT_NE(t.trace_text.find("load [x + _t"), std::string::npos) << t.trace_text;
+  EXPECT_NE(t.trace_text.find("beq _t"), std::string::npos) << t.trace_text;
+}
+
+// The spinlock's retry loop: compare_exchange_weak(..).is_err() loops back to the CAS
+// (run as the strong form: the register cannot tell a spurious failure).
+TEST(LitmusPrograms, CompareExchangeRetryLoopBranchesBackWhileItFails) {
+  LitmusTest t = parse_litmus_text(R"(thread 0 {
+  while l.compare_exchange_weak(0, 1, Ordering::Acquire, Ordering::Relaxed).is_err() {}
+  let r0 = c.load(Ordering::Relaxed);
+}
+exists (0:r0 == 0)
+)",
+                                   "l.litmus");
+  const auto& ops = t.ops[0];
+  ASSERT_EQ(ops.size(), 3u);
+  EXPECT_EQ(ops[0].kind, OpKind::CompareExchange);
+  EXPECT_EQ(ops[0].order, Ordering::Acquire);
+  EXPECT_EQ(ops[1].kind, OpKind::Branch);
+  EXPECT_EQ(ops[1].cond, Cond::Ne);
+  EXPECT_EQ(ops[1].ereg, ops[0].reg);
+  EXPECT_EQ(ops[1].target, 0u);
+  EXPECT_EQ(ops[0].reg, 1);  // the temporary comes after r0
+  // Initial values shift the thread's ops: its branch targets move with them.
+  t.init = {{"l", 1}};
+  auto tr = litmus_trace(t);
+  const auto& p = *tr->stream(0)->program();
+  ASSERT_EQ(p.size(), 2u + 3u);  // store l 1, fence, then the program
+  EXPECT_EQ(p[3].target, 2u);
+}
+
+TEST(LitmusPrograms, MistakesNameFileLineColumnAndTheChoices) {
+  EXPECT_NE(error_of("thread 0 {\n  if r9 == 1 {\n  }\n}\nexists (true)\n").find("t.litmus:2:6: unknown register 'r9'"),
+            std::string::npos)
+      << error_of("thread 0 {\n  if r9 == 1 {\n  }\n}\nexists (true)\n");
+  EXPECT_NE(error_of("thread 0 {\n  let r = x.load(Relaxed);\n  if r =< 1 {\n  }\n}\nexists (true)\n")
+                .find("expected a comparison (==, !=, <, <=, >, >=)"),
+            std::string::npos);
+  EXPECT_NE(error_of("thread 0 {\n  let r = x.load(Relaxed);\n  if r == 1 {\n  x.store(1, Relaxed);\n")
+                .find("t.litmus:3: if block is not closed"),
+            std::string::npos);
+  EXPECT_NE(error_of("thread 0 {\n  let r = x.load(Relaxed);\n  if r == 1 { x.store(1, Relaxed); }\n}\nexists (true)\n")
+                .find("on the lines after '{'"),
+            std::string::npos);
+  EXPECT_NE(error_of("thread 0 {\n  while l.compare_exchange(0, 1, Acquire, Relaxed).is_none() {}\n}\nexists (true)\n")
+                .find("valid: is_err, is_ok"),
+            std::string::npos);
+  const std::string unwritten =
+      error_of("thread 0 {\n  let a = x.load(Relaxed);\n  if a == 1 {\n    let b = 1;\n  }\n  y.store(b, Relaxed);\n}\n"
+               "exists (true)\n");
+  EXPECT_NE(unwritten.find("t.litmus:6:"), std::string::npos) << unwritten;
+  EXPECT_NE(unwritten.find("'b'"), std::string::npos) << unwritten;
+  EXPECT_NE(error_of("thread 0 {\n  let r = x.load(Relaxed);\n  while r == 1 {\n  } else {\n  }\n}\nexists (true)\n")
+                .find("only 'if' takes 'else'"),
+            std::string::npos);
+}
+
+TEST(LitmusPrograms, EveryDependencyTestParsesWithAVerdictPerIsa) {
+  for (const char* f : {"MP+dmb+addr", "MP+dmb+data-to-store", "LB+datas", "LB+addrs", "LB+ctrls", "MP+ctrl",
+                        "S+dmb+data", "WRC+addrs", "ISA2+dmb+data+addr", "Spinlock+loop", "MP+spin+rlx",
+                        "MP+spin+acq"}) {
+    LitmusTest t = parse_litmus(std::string(COHSIM_SOURCE_DIR) + "/traces/litmus/deps/" + f + ".litmus");
+    EXPECT_EQ(t.name, f);
+    for (const char* isa : {"x86", "arm", "riscv"}) EXPECT_FALSE(expectation_for(t, isa).empty()) << f << " " << isa;
+    bool program = false;
+    for (bool p : t.program) program |= p;
+    EXPECT_TRUE(program) << f;
+  }
+}
