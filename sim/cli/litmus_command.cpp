@@ -225,7 +225,15 @@ int run_litmus_command(const std::vector<std::string>& args) {
     write_view_page(log.path(), cl.str("view"));
     std::cout << tests[0].name << ", run " << cl.count("replay") << " of seed " << o.seed << " on " << o.isa
               << (o.lse ? "+lse" : "") << ": wrote " << cl.str("view") << "\n"
-              << sys.summary() << std::flush;
+              << sys.summary();
+    // The outcome this run produced: the threads' final registers (what the litmus
+    // condition reads), which the summary leaves to --stats.
+    std::cout << "outcome       ";
+    for (const auto& [k, v] : sys.stats().values()) {
+      const auto r = k.find(".regs.");
+      if (r != std::string::npos) std::cout << " " << k.substr(0, r) << ":" << k.substr(r + 6) << "=" << std::uint64_t(v);
+    }
+    std::cout << "\n" << std::flush;
     return 0;
   }
   if (cl.has("view")) throw UsageError("--view needs --replay K: the page shows one run");

@@ -23,6 +23,8 @@ CASES = [
     ("vm.memory_size", [("coherence.fabric", "directory"), ("numa.nodes", "3"), ("vm.enabled", "true"),
                         ("vm.memory_size", "4GiB")], "vm.memory_size", "valid: a multiple of 3GiB"),
     ("l2.write_back", [("l2.write_back", "false")], "l2.write_back", "set l2.shared: true"),
+    ("l2.prefetcher", [("l2.shared", "true"), ("l2.prefetcher", "stream")], "l2.prefetcher",
+     "set l2.prefetcher: none or l1d.prefetcher instead"),
     ("numa.mesh_columns", [("coherence.fabric", "directory"), ("numa.nodes", "6"), ("numa.topology", "mesh"),
                            ("numa.mesh_columns", "4")], "numa.mesh_columns", "a divisor of numa.nodes (1, 2, 3, 6)"),
     ("lse", [("lse", "true")], "lse", "set isa: arm, or lse: false"),

@@ -44,7 +44,7 @@ def test_litmus_replay_view_shows_the_relaxed_run(tmp_path):
                        env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     # The page shows the run that produced the relaxed outcome: the flag seen, the data not.
-    assert "registers      core1:r0=1 core1:r1=0" in r.stdout, r.stdout
+    assert "outcome        core1:r0=1 core1:r1=0" in r.stdout, r.stdout
     assert sorted(os.listdir(tmp_path)) == ["mp.html", "tmp"]
     assert os.listdir(tmp) == []  # the replayed trace and its log are gone
     assert (tmp_path / "mp.html").read_text().lstrip().lower().startswith("<!doctype html")
