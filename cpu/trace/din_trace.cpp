@@ -164,8 +164,7 @@ class DinStream final : public ThreadStream {
         fail(at[i], std::string("missing ") + (i ? "size" : "address") +
                         ": an extended din line is `TYPE ADDRESS SIZE` (hex), e.g. `r 7fff0010 8`");
     }
-    if (!trace_detail::fits_in_memory(field[0], field[1]))
-      fail(at[1], field[1] == 0 ? "an access of 0 bytes" : "the access runs past the top of memory");
+    if (const std::string why = trace_detail::access_size_error(field[0], field[1]); !why.empty()) fail(at[1], why);
     if (t == 'i') {
       Op& o = q_.push();
       o.kind = OpKind::IFetch;

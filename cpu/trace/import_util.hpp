@@ -23,6 +23,23 @@ namespace cohsim::trace_detail {
 // (fits_in_memory).
 inline bool fits_in_memory(Addr a, std::uint64_t size) { return size >= 1 && a + (size - 1) >= a; }
 
+// The largest access one imported record may describe: a page (the largest single
+// accesses real tools report are x87/SSE state saves of a few hundred bytes to
+// 2.7 KiB). A record beyond it is refused (access_size_error), so a corrupt size field
+// cannot turn one line into billions of operations.
+constexpr std::uint64_t kMaxRecordBytes = 4096;
+
+// The message for an access that is empty, runs past the top of memory or is larger
+// than kMaxRecordBytes; empty when the access is fine.
+inline std::string access_size_error(Addr a, std::uint64_t size) {
+  if (size == 0) return "an access of 0 bytes";
+  if (size > kMaxRecordBytes)
+    return "an access of " + std::to_string(size) + " bytes: one record may describe at most " +
+           std::to_string(kMaxRecordBytes) + " bytes (a page); split larger accesses into several records";
+  if (!fits_in_memory(a, size)) return "the access runs past the top of memory";
+  return {};
+}
+
 template <typename Emit>
 void split_access(Addr a, std::uint64_t size, Emit&& emit) {
   const Addr last = a + (size - 1);  // the last byte

@@ -87,8 +87,7 @@ class LackeyStream final : public ThreadStream {
       if (p == sb) fail(b, sb, "missing decimal size after ','; " + std::string(kSyntax));
       while (p < e && is_blank(*p)) ++p;
       if (p != e) fail(b, p, "unexpected '" + excerpt(std::string_view(p, std::size_t(e - p))) + "'; " + kSyntax);
-      if (!trace_detail::fits_in_memory(a, size))
-        fail(b, ab, size == 0 ? "an access of 0 bytes" : "the access runs past the top of memory");
+      if (const std::string why = trace_detail::access_size_error(a, size); !why.empty()) fail(b, ab, why);
       if (kind == 'I') {
         if (instr_open_ && !instr_data_) ++pending_;
         instr_open_ = true;

@@ -189,4 +189,19 @@ TEST(LackeyImport, BadLinesNameTheFileAndLine) {
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find(p + ":2:10: expected ','"), std::string::npos) << e.what();
   }
+  // A record larger than a page is refused (a corrupt size must not become millions of
+  // operations); a page is fine.
+  std::ofstream(p) << "I  00401000,3\n S 7ff000,4096\n L 7ff000,4097\n";
+  try {
+    auto t = Trace::open(p);
+    auto s = t->stream(0);
+    Op op;
+    std::size_t n = 0;
+    while (s->next(op)) ++n;
+    ADD_FAILURE() << "no error after " << n << " operations";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find(p + ":3:4: an access of 4097 bytes: one record may describe at most 4096"),
+              std::string::npos)
+        << e.what();
+  }
 }

@@ -57,4 +57,10 @@ TEST_F(ExtendedDinTest, ErrorsNameTheLineAndTheValidChoices) {
   EXPECT_HAS(error_of(write("d.din", "r 10g0 4\n")), "d.din:1:3: bad extended din address");
   EXPECT_HAS(error_of(write("e.din", "w 1000 0\n")), "e.din:1:8: an access of 0 bytes");
   EXPECT_HAS(error_of(write("f.din", "w ffffffffffffffff 2\n")), "the access runs past the top of memory");
+  // One record of a page at most: a corrupt size field (here a terabyte, which split
+  // into 8-byte pieces would be 2^37 operations held at once) is refused, not expanded.
+  EXPECT_HAS(error_of(write("g.din", "r 0 10000000000\n")),
+             "g.din:1:5: an access of 1099511627776 bytes: one record may describe at most 4096 bytes");
+  EXPECT_HAS(error_of(write("h.din", "r 0 1001\n")), "at most 4096 bytes");
+  EXPECT_EQ(error_of(write("i.din", "r 0 1000\n")), "");
 }
