@@ -231,6 +231,12 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("args"), py::arg("data_dirs") = std::vector<std::string>{});
   m.def("data_dirs", &data_dirs);
+  m.def("add_data_dir", &add_data_dir);
+  // The command line's lookup of an input file (find_input): PATH if it exists, else the
+  // installed copy in data_dirs(); `config` also takes a bare name (`default`).
+  m.def("find_input", [](const std::string& path, bool config) {
+    return find_input(path, config ? InputKind::Config : InputKind::File);
+  });
   m.def("all_keys", &all_keys);
   m.def("isa_choices", &isa_choices);
   m.def("protocol_choices", &protocol_choices);

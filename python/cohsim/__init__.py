@@ -28,6 +28,10 @@ _os.environ.setdefault("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1")  # before libsy
 
 from .errors import ConfigError, Error, SimulationError, TraceError, UserError  # noqa: E402
 from . import _core  # noqa: E402,F401
+from ._data import data_dirs as _data_dirs  # noqa: E402
+
+for _d in _data_dirs():  # relative configs and traces: the installed copies too, as on the command line
+    _core.add_data_dir(_d)
 from .config import Config, Latency, config_keys, config_params, config_reference  # noqa: E402
 from .result import Result, describe as describe_stat, read_intervals  # noqa: E402
 from .simulation import run  # noqa: E402

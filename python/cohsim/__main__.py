@@ -11,14 +11,7 @@ README "Installing".
 import os
 import sys
 
-
-def data_dirs():
-    """Folders holding an installed copy of configs/ and traces/, in search order."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    dirs = [os.path.join(here, "data")]
-    # PREFIX/lib/python3/dist-packages/cohsim -> PREFIX/share/cohsim
-    dirs.append(os.path.normpath(os.path.join(here, os.pardir, os.pardir, os.pardir, os.pardir, "share", "cohsim")))
-    return [d for d in dirs if os.path.isdir(d)]
+from ._data import data_dirs
 
 
 def main(argv=None):

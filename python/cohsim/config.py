@@ -58,8 +58,11 @@ class Config:
     @classmethod
     def load(cls, path):
         """Loads a YAML file (``FileNotFoundError`` if there is none; ``ConfigError``
-        naming file:line:column for a bad key or value)."""
-        path = os.fspath(path)
+        naming file:line:column for a bad key or value). As on the command line, a
+        relative path that is not in the working directory is looked for in the
+        installed data (``cohsim/data/``, ``P/share/cohsim/``), and a bare name
+        (``"default"``) means ``configs/NAME.yaml``."""
+        path = _core.find_input(os.fspath(path), True)
         if not os.path.isfile(path):
             raise FileNotFoundError(errno.ENOENT, "no such configuration file", path)
         return cls(_core.Config.load(path))

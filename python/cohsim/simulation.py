@@ -22,9 +22,10 @@ def as_config(cfg):
 
 
 def trace_path(cfg, trace):
-    """The trace a run reads: ``trace``, else the config's ``trace:`` key (relative
-    to the config file's folder). ``FileNotFoundError`` if it does not exist."""
-    path = os.fspath(trace) if trace is not None else os.path.normpath(_core.resolve_trace_path(cfg._c, ""))
+    """The trace a run reads: ``trace`` (found as the command line finds it: in the
+    working directory, else in the installed data), else the config's ``trace:`` key
+    (relative to the config file's folder). ``FileNotFoundError`` if it does not exist."""
+    path = _core.find_input(os.fspath(trace), False) if trace is not None else os.path.normpath(_core.resolve_trace_path(cfg._c, ""))
     if not os.path.isfile(path):
         raise FileNotFoundError(errno.ENOENT, "no such trace file", path)
     return path

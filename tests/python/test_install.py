@@ -137,6 +137,15 @@ def test_python_m_cohsim_from_the_cmake_install(prefix, empty_dir, reference_sta
     assert p.returncode == 2 and "unknown command 'frobnicate'" in p.stderr
     p = _run([sys.executable, "-m", "cohsim", "--version"], cwd=empty_dir, env=env)
     assert p.stdout == _run([CLI, "--version"], cwd=repo(), env=_env()).stdout
+    # The library finds the installed configs and traces by the same relative names
+    # and bare config names as the command line, from a folder holding neither.
+    code = ("import cohsim; c = cohsim.Config.load('configs/default.yaml'); d = cohsim.Config.load('default');"
+            "assert c.to_yaml() == d.to_yaml(); r = cohsim.run(c, 'traces/default.trace', max_cycles=" + CYCLES +
+            "); import json; print(json.dumps(r.stats, sort_keys=True))")
+    got = json.loads(_run([sys.executable, "-c", code], cwd=empty_dir, env=env).stdout)
+    assert {k: v for k, v in got.items() if k in reference_stats} == reference_stats
+    code = "import cohsim\ntry:\n cohsim.Config.load('nosuch.yaml')\nexcept FileNotFoundError as e:\n print('missing', e.filename)"
+    assert _run([sys.executable, "-c", code], cwd=empty_dir, env=env).stdout.strip() == "missing nosuch.yaml"
 
 
 @pytest.mark.skipif(not shutil.which("pip3") and not os.path.exists("/usr/bin/pip3"),
