@@ -23,7 +23,7 @@ const char* name(VNet v) {
 }
 
 Network::Network(sc_core::sc_module_name name, const NetworkParams& p)
-    : sc_module(name), p_(p), rx_(p.line_size), rng_(p.seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL) {
+    : sc_module(name), p_(p), rx_(p.line_size), rng_(random_stream(p.seed, "network.jitter")) {
   SC_HAS_PROCESS(Network);
   SC_METHOD(deliver);
   sensitive << wake_;
@@ -212,10 +212,10 @@ void Network::inject(Tick t, std::uint32_t slot) {
   if (route_hops_[route]) hops_ += route_hops_[route], ++remote_msgs_;
   Tick at = head + f;
   if (p_.jitter) {
-    rng_ ^= rng_ << 13, rng_ ^= rng_ >> 7, rng_ ^= rng_ << 17;
+    const std::uint64_t r = rng_.next();
     // Mostly small delays, now and then a long one (races need both).
-    const unsigned range = (rng_ >> 60) == 0 ? p_.jitter : p_.jitter / 8;
-    at += Tick((rng_ & 0xffffffff) % (range + 1)) * p_.period;
+    const unsigned range = (r >> 60) == 0 ? p_.jitter : p_.jitter / 8;
+    at += Tick((r & 0xffffffff) % (range + 1)) * p_.period;
   }
   Tick& last = last_delivery_[(std::size_t(m.src) * ends_.size() + std::size_t(m.dst)) * kNumVNets +
                               std::size_t(vnet_of(m.type))];

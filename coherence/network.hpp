@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "sim/base/event_log.hpp"
+#include "sim/base/random.hpp"
 #include "sim/base/stats.hpp"
 #include "sim/base/types.hpp"
 #include "sim/config/config.hpp"
@@ -170,7 +171,7 @@ class Network : public sc_core::sc_module {
   std::vector<std::uint32_t> free_slots_;
   std::vector<std::uint8_t> rx_;  // the line of the message being delivered
   std::uint64_t seq_ = 0;
-  std::uint64_t rng_;
+  Random rng_;
   std::vector<Tick> last_delivery_;  // (src * n + dst) * vnets + vnet: point-to-point order under jitter
   sc_core::sc_event wake_;
   EventLog* log_ = nullptr;  // null when the event log is off

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "sim/base/error.hpp"
+#include "sim/base/random.hpp"
 
 namespace cohsim {
 
@@ -39,11 +40,12 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
     : p_(p), table_(table), bus_(bus), net_(net), listener_(listener), log_(log && log->enabled() ? log : nullptr), checker_(checker) {
   if (!bus_ == !net_) throw std::logic_error("a private cache needs exactly one fabric");
   const LevelParams& coh = p.has_l2 ? p.l2 : p.l1;
-  coh_ = std::make_unique<CacheArray>(coh.geometry, coh.replacement, p.seed * 7919 + 1);
+  coh_ = std::make_unique<CacheArray>(coh.geometry, coh.replacement,
+                                     stream_state(p.seed, p.has_l2 ? "l2.replacement" : "l1d.replacement", p.index));
   coh_latency_ = coh.latency;
   coh_name_ = p.name + (p.has_l2 ? ".l2" : ".l1d");
   if (p.has_l2) {
-    upper_ = std::make_unique<CacheArray>(p.l1.geometry, p.l1.replacement, p.seed * 7919 + 2);
+    upper_ = std::make_unique<CacheArray>(p.l1.geometry, p.l1.replacement, stream_state(p.seed, "l1d.replacement", p.index));
     upper_latency_ = p.l1.latency;
   }
   // (Each ever-seen set starts with room for 4x its level's lines and grows beyond.)
@@ -115,8 +117,8 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
     L.unused.assign(std::size_t(arr.sets()) * arr.ways(), 0);
     pf_on_ = true;
   };
-  prefetchers(pfl1_, p.l1, upper_ ? *upper_ : *coh_, p.seed * 7919 + 3);
-  if (upper_) prefetchers(pfl2_, p.l2, *coh_, p.seed * 7919 + 4);
+  prefetchers(pfl1_, p.l1, upper_ ? *upper_ : *coh_, stream_state(p.seed, "l1d.prefetcher", p.index));
+  if (upper_) prefetchers(pfl2_, p.l2, *coh_, stream_state(p.seed, "l2.prefetcher", p.index));
   if (bus_) bus_id_ = bus_->attach(this);
   else net_id_ = net_->attach(this);
   if (log_) {

@@ -53,7 +53,8 @@ struct PrivateCacheParams {
   LevelParams l1 = LevelParams::declared("l1d", clock_period);
   bool has_l2 = declared::present("l2") && !declared::flag("l2.shared");
   LevelParams l2 = LevelParams::declared("l2", clock_period);
-  std::uint64_t seed = 0;
+  std::uint64_t seed = 0;  // the run's seed; this cache's random streams are number `index`
+  unsigned index = 0;       // the core's number
   // On a directory: where each line's home is, and this cache's node.
   const HomeMap* homes = nullptr;
   unsigned node = 0;

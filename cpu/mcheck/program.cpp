@@ -4,16 +4,10 @@
 #include <sstream>
 
 #include "sim/base/error.hpp"
+#include "sim/base/random.hpp"
 
 namespace cohsim {
 namespace {
-
-std::uint64_t mix(std::uint64_t& s) {
-  std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 const char* order_text(Ordering o) {
   switch (o) {
@@ -41,9 +35,8 @@ std::string mc_location_name(unsigned loc) {
 }
 
 McSource mc_generate(std::uint64_t seed, std::uint64_t index, const McGenOptions& o) {
-  std::uint64_t s = seed * 0xd1342543de82ef95ULL ^ (index + 1) * 0x9e3779b97f4a7c15ULL;
-  mix(s);
-  auto pick = [&](unsigned lo, unsigned hi) { return lo + unsigned(mix(s) % (hi - lo + 1)); };
+  Random s = random_stream(seed, "mcheck.program", index);
+  auto pick = [&](unsigned lo, unsigned hi) { return lo + unsigned(s.next() % (hi - lo + 1)); };
   McSource p;
   p.locations = pick(o.min_locations, o.max_locations);
   p.threads.resize(pick(o.min_threads, o.max_threads));
@@ -58,25 +51,25 @@ McSource mc_generate(std::uint64_t seed, std::uint64_t index, const McGenOptions
     const unsigned n = pick(o.min_ops, o.max_ops);
     for (unsigned i = 0; i < n; ++i) {
       McStmt st;
-      st.loc = unsigned(mix(s) % p.locations);
-      const unsigned k = unsigned(mix(s) % 100);
+      st.loc = unsigned(s.next() % p.locations);
+      const unsigned k = unsigned(s.next() % 100);
       if (k < 35) {
-        st.kind = OpKind::Load, st.order = loads[mix(s) % 3];
+        st.kind = OpKind::Load, st.order = loads[s.next() % 3];
       } else if (k < 65) {
-        st.kind = OpKind::Store, st.order = stores[mix(s) % 3], st.value = next_value++;
+        st.kind = OpKind::Store, st.order = stores[s.next() % 3], st.value = next_value++;
       } else if (k < 75) {
-        st.kind = OpKind::Fence, st.loc = 0, st.order = fences[mix(s) % 4];
+        st.kind = OpKind::Fence, st.loc = 0, st.order = fences[s.next() % 4];
       } else if (k < 83) {
-        st.kind = OpKind::FetchAdd, st.order = rmws[mix(s) % 5], st.value = 1ULL << next_bit++;
+        st.kind = OpKind::FetchAdd, st.order = rmws[s.next() % 5], st.value = 1ULL << next_bit++;
       } else if (k < 90) {
-        st.kind = OpKind::Swap, st.order = rmws[mix(s) % 5], st.value = next_value++;
+        st.kind = OpKind::Swap, st.order = rmws[s.next() % 5], st.value = next_value++;
       } else {
-        st.kind = OpKind::CompareExchange, st.order = rmws[mix(s) % 5], st.value = next_value++;
+        st.kind = OpKind::CompareExchange, st.order = rmws[s.next() % 5], st.value = next_value++;
         // The failure ordering no stronger than the success one (and only loading).
         switch (st.order) {
-          case Ordering::SeqCst: st.fail = loads[mix(s) % 3]; break;
+          case Ordering::SeqCst: st.fail = loads[s.next() % 3]; break;
           case Ordering::Acquire:
-          case Ordering::AcqRel: st.fail = loads[mix(s) % 2]; break;
+          case Ordering::AcqRel: st.fail = loads[s.next() % 2]; break;
           default: st.fail = Ordering::Relaxed;
         }
       }
@@ -94,7 +87,7 @@ McSource mc_generate(std::uint64_t seed, std::uint64_t index, const McGenOptions
           if (&w != &st && w.loc == st.loc && (w.kind == OpKind::Store || w.kind == OpKind::Swap ||
                                                w.kind == OpKind::CompareExchange))
             cands.push_back(w.value);
-      st.expected = cands[mix(s) % cands.size()];
+      st.expected = cands[s.next() % cands.size()];
     }
   return p;
 }

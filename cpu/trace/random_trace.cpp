@@ -1,22 +1,16 @@
 #include "cpu/trace/random_trace.hpp"
+#include "sim/base/random.hpp"
 
 namespace cohsim {
 
 namespace {
 
-std::uint64_t splitmix(std::uint64_t& s) {
-  std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 class RandomStream final : public ThreadStream {
  public:
   RandomStream(const RandomTraceParams& p, unsigned thread)
       : p_(p),
-        state_(p.seed * 0x100000001b3ULL + thread * 0x9e3779b97f4a7c15ULL + 1),
-        steer_state_(state_ ^ 0x5851f42d4c957f2dULL) {}
+        rng_(random_stream(p.seed, "stress.ops", thread)),
+        steer_rng_(random_stream(p.seed, "stress.steering", thread)) {}
 
   bool next(Op& op) override {
     if (done_ == p_.ops_per_thread) return false;
@@ -37,7 +31,7 @@ class RandomStream final : public ThreadStream {
   // The plain mix: the operation kind, line, word and ordering from one draw.
   void plain(Op& op) {
     op = Op{};
-    const std::uint64_t r = splitmix(state_);
+    const std::uint64_t r = rng_.next();
     const unsigned line = unsigned((r >> 8) % p_.lines);
     op.addr = addr_of(line, unsigned((r >> 24) % (p_.line_size / 8)));
     op.size = 8;
@@ -99,7 +93,7 @@ class RandomStream final : public ThreadStream {
   }
 
   void choose_pattern(const RandomSteering& st) {
-    const std::uint64_t r = splitmix(steer_state_);
+    const std::uint64_t r = steer_rng_.next();
     std::uint32_t x = std::uint32_t(r % 1024);
     int pick = -1;
     for (int k = 0; k < kRandomPatterns && pick < 0; ++k) {
@@ -185,8 +179,8 @@ class RandomStream final : public ThreadStream {
   }
 
   RandomTraceParams p_;
-  std::uint64_t state_;
-  std::uint64_t steer_state_;  // the patterns' draws (the plain mix keeps its own sequence)
+  Random rng_;
+  Random steer_rng_;  // the patterns' draws (the plain mix keeps its own sequence)
   std::uint64_t done_ = 0;
   // The pattern under way: operations left, the step, its line and words.
   RandomPattern pattern_ = RandomPattern::PairSameLine;

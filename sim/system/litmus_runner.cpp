@@ -16,18 +16,12 @@
 
 #include "cpu/lowering.hpp"
 #include "sim/base/error.hpp"
+#include "sim/base/random.hpp"
 #include "sim/base/stats.hpp"
 #include "sim/system/system.hpp"
 
 namespace cohsim {
 namespace {
-
-std::uint64_t mix(std::uint64_t& s) {
-  std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 constexpr std::uint64_t kObserverWait = 20000;  // cycles; runs check the threads finished before it
 constexpr std::uint64_t kMaxCycles = 2000000;
@@ -243,32 +237,31 @@ std::vector<std::string> litmus_sized_caches(Config& cfg, std::size_t lines) {
 
 LitmusSchedule litmus_schedule(const LitmusTest& t, std::uint64_t seed, std::uint64_t run, std::uint64_t& jitter,
                                std::uint64_t& run_seed) {
-  std::uint64_t st = seed * 0x2545f4914f6cdd1dULL ^ (run + 1) * 0x9e3779b97f4a7c15ULL;
-  mix(st);
-  run_seed = mix(st) >> 1;
+  Random st = random_stream(seed, "litmus.schedule", run);
+  run_seed = st.next() >> 1;
   LitmusSchedule s;
   s.warm.resize(t.threads);
   s.delay.assign(t.threads, 0);
   s.offset.assign(t.threads, 0);
   for (unsigned th = 0; th < t.threads; ++th)
     for (unsigned loc = 0; loc < t.locations.size(); ++loc) {
-      const std::uint64_t w = mix(st) % 3;  // cold, shared or writable
+      const std::uint64_t w = st.next() % 3;  // cold, shared or writable
       if (w) s.warm[th].push_back({loc, w == 2});
     }
-  if (mix(st) % 10 < 7) {
+  if (st.next() % 10 < 7) {
     // Aligned: the threads start the test within `spread` cycles of each other.
     static const std::uint64_t spreads[] = {1, 12, 32, 80, 200};
-    const std::uint64_t spread = spreads[mix(st) % 5];
+    const std::uint64_t spread = spreads[st.next() % 5];
     s.aligned = true;
     jitter = 0;
-    for (auto& o : s.offset) o = mix(st) % spread;
+    for (auto& o : s.offset) o = st.next() % spread;
   } else {
     // Free: random start offsets and delays, whatever the warm-up costs.
     static const std::uint64_t jitters[] = {0, 20, 50, 100, 200, 400};
     static const std::uint64_t spreads[] = {41, 151, 401};
-    jitter = jitters[mix(st) % 6];
-    const std::uint64_t spread = spreads[mix(st) % 3];
-    for (auto& d : s.delay) d = mix(st) % spread;
+    jitter = jitters[st.next() % 6];
+    const std::uint64_t spread = spreads[st.next() % 3];
+    for (auto& d : s.delay) d = st.next() % spread;
   }
   std::uint64_t ninit = 0;
   for (auto& [k, v] : t.init) ninit += v != 0;

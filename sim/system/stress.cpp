@@ -8,6 +8,7 @@
 
 #include "cpu/trace/random_trace.hpp"
 #include "sim/base/error.hpp"
+#include "sim/base/random.hpp"
 #include "sim/system/system.hpp"
 
 namespace cohsim {
@@ -24,7 +25,7 @@ namespace {
 class CoverageSteer {
  public:
   CoverageSteer(const ProtocolTable& t, const ProtocolTable* home, const Stats& s, unsigned lines, std::uint64_t seed)
-      : lines_(lines), rng_(seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL) {
+      : lines_(lines), rng_(random_stream(seed, "stress.hot_line")) {
     add(t, s.counters_containing(".cells."), ".cells.", false);
     if (home) add(*home, s.counters_containing(".dircells."), ".dircells.", true);
   }
@@ -55,8 +56,7 @@ class CoverageSteer {
     // the rest in proportion to what the unhit cells ask for.
     for (int k = 0; k < kRandomPatterns; ++k)
       st.weight[std::size_t(k)] = std::uint32_t(32 + (total ? 608 * score[std::size_t(k)] / total : 0));
-    rng_ ^= rng_ << 13, rng_ ^= rng_ >> 7, rng_ ^= rng_ << 17;
-    st.hot_line = unsigned(rng_ % lines_);
+    st.hot_line = unsigned(rng_.below(lines_));
   }
   std::uint64_t full_coverage_ops() const { return full_; }
   std::uint64_t checks() const { return checks_; }
@@ -91,7 +91,7 @@ class CoverageSteer {
   }
   std::vector<Cell> cells_;
   unsigned lines_;
-  std::uint64_t rng_;
+  Random rng_;
   std::uint64_t full_ = 0, checks_ = 0;
 };
 

@@ -26,6 +26,7 @@
 #include "cpu/trace/trace.hpp"
 #include "sim/base/error.hpp"
 #include "sim/base/kernel_errors.hpp"
+#include "sim/base/random.hpp"
 #include "sim/base/registry.hpp"
 #include "sim/base/text.hpp"
 #include "sim/memory/dram/dram_config.hpp"
@@ -321,13 +322,6 @@ CacheGeometry geometry(const Config& c, const std::string& level) {
   return g;
 }
 
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 void set_up_kernel_once() {
   static bool done = false;
   if (!done) {
@@ -472,7 +466,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
       nm.top = nm.memory.get();
     }
     if (cfg.has_level("l3")) {
-      nm.l3 = std::make_unique<SharedCache>(geometry(cfg, "l3"), cfg.choice("l3.replacement"), seed * 31 + 3 + n * 7,
+      nm.l3 = std::make_unique<SharedCache>(geometry(cfg, "l3"), cfg.choice("l3.replacement"), stream_state(seed, "l3.replacement", n),
                                             cfg.latency("l3.latency").to_ticks(m.uncore_period),
                                             cfg.flag("l3.write_back"), cfg.flag("l3.write_allocate"), nm.top,
                                             SharedCacheResources{unsigned(cfg.integer("l3.banks")),
@@ -481,7 +475,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
       nm.top = nm.l3.get();
     }
     if (l2_shared) {
-      nm.l2 = std::make_unique<SharedCache>(geometry(cfg, "l2"), cfg.choice("l2.replacement"), seed * 31 + 2 + n * 7,
+      nm.l2 = std::make_unique<SharedCache>(geometry(cfg, "l2"), cfg.choice("l2.replacement"), stream_state(seed, "l2.replacement", n),
                                             cfg.latency("l2.latency").to_ticks(m.uncore_period),
                                             cfg.flag("l2.write_back"), cfg.flag("l2.write_allocate"), nm.top);
       nm.top = nm.l2.get();
@@ -541,7 +535,6 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     for (unsigned i = 1; mix && i < m.trace->threads(); ++i)
       m.process_tables.push_back(std::make_unique<PageTable>(*fmt, *m.address_space, *m.frames, m.page_table.get()));
   }
-  std::uint64_t jitter_state = seed ^ 0x6a09e667f3bcc909ULL;
   const std::uint64_t jitter = std::uint64_t(cfg.integer("core.start_jitter"));
   for (unsigned i = 0; i < ncores; ++i) {
     PrivateCacheParams pp;
@@ -560,7 +553,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     prefetch(pp.l1, "l1d");
     if (pp.has_l2) prefetch(pp.l2, "l2");
     pp.clock_period = m.core_period;
-    pp.seed = seed * 1000 + i;
+    pp.seed = seed;
+    pp.index = i;
     pp.homes = &m.homes;  // the directories attach after the caches
     pp.node = m.core_node[i];
     m.caches.push_back(
@@ -571,7 +565,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     cp.store_buffer = unsigned(cfg.integer("core.store_buffer"));
     cp.load_queue = unsigned(cfg.integer("core.load_queue"));
     cp.ports = unsigned(cfg.integer("l1d.ports"));
-    if (jitter) cp.start = (splitmix64(jitter_state) % (jitter + 1)) * m.core_period;
+    if (jitter) cp.start = random_stream(seed, "core.start_jitter", i).below(jitter + 1) * m.core_period;
     std::unique_ptr<ThreadStream> stream =
         i < m.trace->threads() ? m.trace->stream(i) : std::unique_ptr<ThreadStream>(new EmptyStream);
     const unsigned nregs = i < m.trace->threads() ? unsigned(m.trace->registers(i).size()) : 0;

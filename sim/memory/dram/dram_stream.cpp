@@ -9,30 +9,24 @@
 #include <string_view>
 
 #include "sim/base/error.hpp"
+#include "sim/base/random.hpp"
 
 namespace cohsim {
 
 namespace {
 
-std::uint64_t splitmix(std::uint64_t& s) {
-  std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 class Generated final : public DramRequestSource {
  public:
   Generated(int kind, std::uint64_t count, std::uint64_t capacity, double writes, std::uint64_t gap, std::uint64_t seed)
-      : kind_(kind), left_(count), capacity_(capacity), gap_(gap), rng_(seed * 0x2545f4914f6cdd1dULL + 1) {
+      : kind_(kind), left_(count), capacity_(capacity), gap_(gap), rng_(random_stream(seed, "dram.stream")) {
     write_threshold_ = writes >= 1.0 ? ~std::uint64_t(0) : std::uint64_t(writes * 18446744073709551616.0);
   }
   bool next(DramStreamRequest& r) override {
     if (!left_) return false;
     --left_;
-    const bool sequential = kind_ == 0 || (kind_ == 2 && (splitmix(rng_) & 1));
-    r.line = sequential ? seq_++ % capacity_ : splitmix(rng_) % capacity_;
-    r.write = write_threshold_ && splitmix(rng_) < write_threshold_;
+    const bool sequential = kind_ == 0 || (kind_ == 2 && (rng_.next() & 1));
+    r.line = sequential ? seq_++ % capacity_ : rng_.next() % capacity_;
+    r.write = write_threshold_ && rng_.next() < write_threshold_;
     r.timed = gap_ > 0;
     r.cycle = i_++ * gap_;
     return true;
@@ -40,7 +34,9 @@ class Generated final : public DramRequestSource {
 
  private:
   int kind_;
-  std::uint64_t left_, capacity_, gap_, rng_, seq_ = 0, i_ = 0, write_threshold_;
+  std::uint64_t left_, capacity_, gap_;
+  Random rng_;
+  std::uint64_t seq_ = 0, i_ = 0, write_threshold_;
 };
 
 class FromFile final : public DramRequestSource {
