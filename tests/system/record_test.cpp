@@ -252,6 +252,27 @@ TEST(RecordWorkload, Histogram) {
   record_and_replay({"histogram.c", regs, expect, 5});
 }
 
+// The Rust crate (tools/record/rust/cohsim-record): the MPMC queue in Rust, its `use`
+// lines naming cohsim_record's atomics, built with cargo offline, recorded and
+// replayed with the values it printed natively.
+TEST(RecordWorkload, RustMpmcQueue) {
+  if (std::system("command -v cargo >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "cargo is not installed (Debian: apt-get install cargo): the Rust recording crate not tested";
+  const std::string dir = temp_dir();
+  const std::string manifest = std::string(COHSIM_SOURCE_DIR) + "/traces/programs/rust/mpmc_queue/Cargo.toml";
+  std::string out;
+  ASSERT_EQ(shell("COHSIM_BUILD=" + build_dir() + " cargo build --offline --locked --release --quiet --manifest-path " +
+                      manifest + " --target-dir " + dir + "/target",
+                  &out),
+            0)
+      << out;
+  check_recording({"rust/mpmc_queue",
+                   {{"consumed[0]", "CONSUMED"}, {"consumed[1]", "CONSUMED_8"}, {"total", "TOTAL"}},
+                   {{"total", 64 * 65 / 2}},
+                   5},
+                  dir + "/target/release/mpmc_queue");
+}
+
 // What the recorder cannot replay is named, and the trace refused unless asked for.
 TEST(Record, UnsupportedSynchronisationIsNamed) {
   if (!have_clang()) GTEST_SKIP() << "clang is not installed (scripts/deps.sh installs it): recording not tested";

@@ -595,6 +595,11 @@ void* byte_move(void* d, const void* s, size_t n) {
 }
 std::map<pthread_t, int>* g_handles;
 
+// Set by a program whose plain accesses are recorded explicitly (the Rust crate's
+// RecordCell): its mem* calls come from uninstrumented code (Rust's std formatting,
+// thread start-up) and are not the program's shared data.
+bool g_ignore_mem_functions = false;
+
 }  // namespace
 
 extern "C" {
@@ -630,6 +635,10 @@ void __tsan_init() {
   atexit(at_exit);
   g_active = true;
 }
+
+// Called by tools/record/rust/cohsim-record after __tsan_init: memcpy, memmove and
+// memset calls are not recorded (the program records its plain data itself).
+void __cohsim_record_ignore_mem_functions() { g_ignore_mem_functions = true; }
 
 void __tsan_func_entry(void*) {
   if (ThreadRec* r = rec()) r->compute += kCallCycles;
@@ -751,6 +760,7 @@ int __tsan_atomic128_compare_exchange_weak(volatile u128* a, u128* c, u128 v, in
 void* memcpy(void* d, const void* s, size_t n) {
   if (g_memcpy) g_memcpy(d, s, n);
   else byte_move(d, s, n);
+  if (g_ignore_mem_functions) return d;
   plain(reinterpret_cast<std::uint64_t>(s), n, false);
   plain(reinterpret_cast<std::uint64_t>(d), n, true);
   return d;
@@ -759,6 +769,7 @@ void* memcpy(void* d, const void* s, size_t n) {
 void* memmove(void* d, const void* s, size_t n) {
   if (g_memmove) g_memmove(d, s, n);
   else byte_move(d, s, n);
+  if (g_ignore_mem_functions) return d;
   plain(reinterpret_cast<std::uint64_t>(s), n, false);
   plain(reinterpret_cast<std::uint64_t>(d), n, true);
   return d;
@@ -768,7 +779,7 @@ void* memset(void* d, int c, size_t n) {
   if (g_memset) g_memset(d, c, n);
   else
     for (size_t i = 0; i < n; ++i) static_cast<volatile unsigned char*>(d)[i] = static_cast<unsigned char>(c);
-  plain(reinterpret_cast<std::uint64_t>(d), n, true);
+  if (!g_ignore_mem_functions) plain(reinterpret_cast<std::uint64_t>(d), n, true);
   return d;
 }
 
