@@ -18,7 +18,10 @@
 // and the per-consumer sums of this run; a replay reproduces both (core0.regs.total,
 // core0.regs.consumed_8...).
 // Recorded with: scripts/record.sh traces/programs/mpmc_queue.c -o mpmc_queue.trace
+// The spins yield the core (sched_yield, no memory access: the recorder still sees
+// consecutive loads, one wait): the programs run more threads than small machines have cores.
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -52,8 +55,7 @@ long total;
 static void enqueue(long v) {
   const size_t pos = atomic_fetch_add_explicit(&enqueue_pos, 1, memory_order_relaxed);
   struct cell* c = &cells[pos & (CAP - 1)];
-  while (atomic_load_explicit(&c->seq, memory_order_acquire) != pos) {
-  }
+  while (atomic_load_explicit(&c->seq, memory_order_acquire) != pos) sched_yield();
   c->data = v;
   atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
 }
@@ -61,8 +63,7 @@ static void enqueue(long v) {
 static long dequeue(void) {
   const size_t pos = atomic_fetch_add_explicit(&dequeue_pos, 1, memory_order_relaxed);
   struct cell* c = &cells[pos & (CAP - 1)];
-  while (atomic_load_explicit(&c->seq, memory_order_acquire) != pos + 1) {
-  }
+  while (atomic_load_explicit(&c->seq, memory_order_acquire) != pos + 1) sched_yield();
   const long v = c->data;
   atomic_store_explicit(&c->seq, pos + CAP, memory_order_release);
   return v;

@@ -11,7 +11,10 @@
 // Prints `sum` = N(N+1)(2N+1)/6 and `last` = N*N (the last item the sink took); a
 // replay reproduces both (core0.regs.sum, core0.regs.last).
 // Recorded with: scripts/record.sh traces/programs/pipeline.c -o pipeline.trace
+// The spins yield the core (sched_yield, no memory access: the recorder still sees
+// consecutive loads, one wait): the programs run more threads than small machines have cores.
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 
@@ -34,8 +37,7 @@ long last;
 static void put(struct ring* q, unsigned long i, long v) {
   atomic_ulong* s = &q->seq[i % RING];
   const unsigned long lap = i / RING;
-  while (atomic_load_explicit(s, memory_order_acquire) != 2 * lap) {
-  }
+  while (atomic_load_explicit(s, memory_order_acquire) != 2 * lap) sched_yield();
   q->val[i % RING] = v;
   atomic_store_explicit(s, 2 * lap + 1, memory_order_release);
 }
@@ -43,8 +45,7 @@ static void put(struct ring* q, unsigned long i, long v) {
 static long take(struct ring* q, unsigned long i) {
   atomic_ulong* s = &q->seq[i % RING];
   const unsigned long lap = i / RING;
-  while (atomic_load_explicit(s, memory_order_acquire) != 2 * lap + 1) {
-  }
+  while (atomic_load_explicit(s, memory_order_acquire) != 2 * lap + 1) sched_yield();
   const long v = q->val[i % RING];
   atomic_store_explicit(s, 2 * lap + 2, memory_order_release);
   return v;

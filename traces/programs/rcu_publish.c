@@ -16,7 +16,10 @@
 // number of consistent reads (`good`, READS * VERSIONS) and the sum of the c it read
 // (`sum`, READS * sum of 6k+1); a torn or stale read would change both.
 // Recorded with: scripts/record.sh traces/programs/rcu_publish.c -o rcu_publish.trace
+// The spins yield the core (sched_yield, no memory access: the recorder still sees
+// consecutive loads, one wait): the programs run more threads than small machines have cores.
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 
@@ -53,8 +56,7 @@ static void* writer(void* arg) {
     n->c = n->a + n->b;
     atomic_store_explicit(&current, n, memory_order_release);
     for (int r = 0; r < READERS; ++r)  // synchronize: every reader has moved past k - 1
-      while (atomic_load_explicit(&quiescent[r].v, memory_order_acquire) != k) {
-      }
+      while (atomic_load_explicit(&quiescent[r].v, memory_order_acquire) != k) sched_yield();
   }
   return NULL;
 }
@@ -65,8 +67,7 @@ static void* reader(void* arg) {
   long ok = 0, s = 0;
   for (long k = 1; k <= VERSIONS; ++k) {
     struct config* p;
-    while ((p = atomic_load_explicit(&current, memory_order_acquire)) == last) {
-    }
+    while ((p = atomic_load_explicit(&current, memory_order_acquire)) == last) sched_yield();
     for (int j = 0; j < READS; ++j) {
       const long v = p->version, a = p->a, b = p->b, c = p->c;
       ok += a == 3 * v && b == a + 1 && c == a + b;
