@@ -273,6 +273,29 @@ TEST(RecordWorkload, RustMpmcQueue) {
                   dir + "/target/release/mpmc_queue");
 }
 
+// Regression: a loop over a large named array gave each element loaded a register of
+// its own, and a thread with more than 32767 was refused when the trace was read back
+// ("too many registers"). The registers are now capped per thread.
+TEST(Record, ALargeArrayLoopKeepsItsRegistersBounded) {
+  if (!have_clang()) GTEST_SKIP() << "clang is not installed (scripts/deps.sh installs it): recording not tested";
+  const std::string dir = temp_dir(), b = build_dir();
+  const std::string src = std::string(COHSIM_SOURCE_DIR) + "/traces/programs/parallel_sum.c";
+  std::string out;
+  ASSERT_EQ(shell("clang -fsanitize=thread -O1 -DTHREADS=1 -DN=33000 -c " + src + " -o " + dir + "/ps.o && clang " + dir +
+                      "/ps.o -o " + dir + "/ps -rdynamic -pthread -L " + b + " -lcohsim_record -Wl,-rpath," + b,
+                  &out),
+            0)
+      << out;
+  const RunResult rec = run_cli({"record", "-o", dir + "/ps.trace", "--", dir + "/ps"});
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;  // 33,000 elements loaded by thread 1
+  std::ifstream f(dir + "/ps.trace");
+  std::stringstream s;
+  s << f.rdbuf();
+  EXPECT_NE(s.str().find("-> input_4096\n"), std::string::npos);   // thread 1's first elements are named
+  EXPECT_EQ(s.str().find("-> input_263992\n"), std::string::npos);  // its last ones are not
+  EXPECT_NE(s.str().find("load partial -> partial\n"), std::string::npos);
+}
+
 // What the recorder cannot replay is named, and the trace refused unless asked for.
 TEST(Record, UnsupportedSynchronisationIsNamed) {
   if (!have_clang()) GTEST_SKIP() << "clang is not installed (scripts/deps.sh installs it): recording not tested";

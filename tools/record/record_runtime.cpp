@@ -40,6 +40,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace {
@@ -436,6 +437,9 @@ struct Names {
   }
 };
 
+// Named registers per thread (loads of further named locations write none).
+constexpr std::size_t kMaxRegisters = 4096;
+
 std::string sz(std::uint8_t s) { return s == 8 ? "" : "." + std::to_string(s); }
 std::string num(std::uint64_t v) { return std::to_string(v); }
 
@@ -475,11 +479,21 @@ void write_trace() {
   }
   for (ThreadRec* r : threads) {
     out += "thread " + num(r->tid) + "\n";
+    std::unordered_set<std::string> regs;  // the thread's registers so far
     for (const Event& e : r->events) {
       if (e.compute) out += "  compute " + num(e.compute) + "\n";
       const std::uint64_t c = e.kind == Ev::Fence ? 0 : lay.map(e.addr);
       std::string reg;
       const std::string a = e.kind == Ev::Fence ? "" : names.text(c, &reg);
+      // A register per named location loaded, up to kMaxRegisters per thread (a trace
+      // thread holds at most 32767): a loop over a large array names its first elements.
+      const bool loads = e.kind == Ev::Load || e.kind == Ev::ALoad || e.kind == Ev::Rmw || e.kind == Ev::CasOk ||
+                         e.kind == Ev::CasFail;
+      if (!loads) reg.clear();
+      if (!reg.empty() && !regs.count(reg)) {
+        if (regs.size() < kMaxRegisters) regs.insert(reg);
+        else reg.clear();
+      }
       const std::string to = reg.empty() ? "" : " -> " + reg;
       const std::string guard = "  wait" + sz(e.size) + " " + a + " == " + num(e.v2) + " Relaxed\n";
       switch (e.kind) {
