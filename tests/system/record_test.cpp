@@ -191,6 +191,11 @@ void check_recording(const Workload& w, const std::string& exe) {
         EXPECT_EQ(r.at("core0.regs." + reg), recorded.at(name)) << name;
       }
     }
+  // The programs are race-free: their plain data is ordered by the synchronisation the
+  // recorder replays.
+  const RunResult races = run_cli({"races", trace});
+  EXPECT_EQ(races.exit_code, 0) << races.out << races.err;
+  EXPECT_NE(races.out.find("no data race"), std::string::npos) << races.out;
 }
 
 void record_and_replay(const Workload& w) {

@@ -131,8 +131,10 @@ constexpr std::uint64_t kThreadWords = 0x7f0000000000ull;
 std::uint64_t start_word(int tid) { return kThreadWords + std::uint64_t(tid) * 64; }
 std::uint64_t done_word(int tid) { return kThreadWords + std::uint64_t(tid) * 64 + 8; }
 
-thread_local ThreadRec* t_rec = nullptr;
-thread_local int t_busy = 0;  // > 0 while a hook runs: the runtime's own memcpy calls are not the program's
+// initial-exec: the library is linked at start-up, never dlopen'ed, so its TLS is
+// reached without a __tls_get_addr call on every hook.
+__attribute__((tls_model("initial-exec"))) thread_local ThreadRec* t_rec = nullptr;
+__attribute__((tls_model("initial-exec"))) thread_local int t_busy = 0;  // > 0 while a hook runs: the runtime's own memcpy calls are not the program's
 
 struct Busy {
   Busy() { ++t_busy; }
@@ -451,6 +453,12 @@ void write_trace() {
     if (!r->finished && r->tid != 0) ++unfinished;
   if (unfinished) unsupported("threads still running when the program exited (detached, or exit() before join)");
 
+  const std::string tmp = *g_out;
+  FILE* f = fopen(tmp.c_str(), "w");
+  if (!f) {
+    fprintf(stderr, "cohsim-record: cannot write %s\n", tmp.c_str());
+    return;
+  }
   Layout lay;
   // Thread words first, then everything in thread order: a stable layout.
   for (ThreadRec* r : threads) lay.map(start_word(r->tid));
@@ -495,7 +503,11 @@ void write_trace() {
         else reg.clear();
       }
       const std::string to = reg.empty() ? "" : " -> " + reg;
-      const std::string guard = "  wait" + sz(e.size) + " " + a + " == " + num(e.v2) + " Relaxed\n";
+      if (out.size() > (1u << 20)) {  // written in pieces: a large trace is not held twice
+        fwrite(out.data(), 1, out.size(), f);
+        out.clear();
+      }
+      auto guard = [&] { return "  wait" + sz(e.size) + " " + a + " == " + num(e.v2) + " Relaxed\n"; };
       switch (e.kind) {
         case Ev::Load: out += "  load" + sz(e.size) + " " + a + to + "\n"; break;
         case Ev::Store: out += "  store" + sz(e.size) + " " + a + " " + num(e.v1) + "\n"; break;
@@ -507,16 +519,16 @@ void write_trace() {
           else out += "  load" + sz(e.size) + " " + a + " " + kOrderName[e.order] + to + "\n";
           break;
         case Ev::AStore:
-          if (e.flag) out += guard;
+          if (e.flag) out += guard();
           out += "  store" + sz(e.size) + " " + a + " " + num(e.v1) + " " + kOrderName[e.order] + "\n";
           break;
         case Ev::Rmw:
-          if (e.flag) out += guard;
+          if (e.flag) out += guard();
           out += "  " + std::string(kRmwName[e.op]) + sz(e.size) + " " + a + " " + num(e.v1) + " " +
                  kOrderName[e.order] + to + "\n";
           break;
         case Ev::CasOk:
-          if (e.flag) out += guard;
+          if (e.flag) out += guard();
           out += "  compare_exchange" + sz(e.size) + " " + a + " " + num(e.v2) + " " + num(e.v1) + " " +
                  kOrderName[e.order] + " " + kOrderName[e.fail_order] + to + "\n";
           break;
@@ -533,12 +545,6 @@ void write_trace() {
       }
     }
     if (r->compute) out += "  compute " + num(r->compute) + "\n";
-  }
-  const std::string tmp = *g_out;
-  FILE* f = fopen(tmp.c_str(), "w");
-  if (!f) {
-    fprintf(stderr, "cohsim-record: cannot write %s\n", tmp.c_str());
-    return;
   }
   fwrite(out.data(), 1, out.size(), f);
   fclose(f);
