@@ -45,8 +45,8 @@ int shell(const std::string& cmd, std::string* out = nullptr) {
 std::string compile(const std::string& dir, const std::string& flags) {
   const std::string b = build_dir();
   std::string out;
-  EXPECT_EQ(shell("clang -fsanitize=thread -O1 " + flags + " -c " + kSrc + " -o " + dir + "/prog.o && clang " +
-                  dir + "/prog.o -o " + dir + "/prog -rdynamic -pthread -L " + b + " -lcohsim_record -Wl,-rpath," + b,
+  EXPECT_EQ(shell("clang -fsanitize=thread -O1 " + flags + " -c " + kSrc + " -o " + dir + "/prog.o && clang " + dir +
+                      "/prog.o -o " + dir + "/prog -rdynamic -pthread -L " + b + " -lcohsim_record -Wl,-rpath," + b,
                   &out),
             0)
       << out;
@@ -80,8 +80,8 @@ TEST(Record, CounterAndMessagePassReplayWithNativeValues) {
   for (const char* isa : {"x86", "arm", "riscv"})
     for (const char* protocol : {"mesi", "moesi"}) {
       SCOPED_TRACE(std::string(isa) + " " + protocol);
-      const std::string yaml = "cores: 4\ncheck: true\nisa: " + std::string(isa) +
-                               "\ncoherence: {protocol: " + protocol + "}\n";
+      const std::string yaml =
+          "cores: 4\ncheck: true\nisa: " + std::string(isa) + "\ncoherence: {protocol: " + protocol + "}\n";
       const RunResult r = cohsim::test::simulate(yaml, s.str());
       ASSERT_EQ(r.exit_code, 0) << r.err;
       EXPECT_EQ(r.at("core0.regs.counter"), counter);
@@ -130,7 +130,8 @@ TEST(Record, ParallelSumFalseSharingCostsGetM) {
     const RunResult r = cohsim::test::simulate("cores: 5\ncheck: true\n", s.str());
     ASSERT_EQ(r.exit_code, 0) << r.err;
     double sum = 0;
-    for (int i = 0; i < 4; ++i) sum += r.at(i ? "core0.regs.partial_" + std::to_string(i * (padded ? 64 : 8)) : "core0.regs.partial");
+    for (int i = 0; i < 4; ++i)
+      sum += r.at(i ? "core0.regs.partial_" + std::to_string(i * (padded ? 64 : 8)) : "core0.regs.partial");
     EXPECT_EQ(sum, total);
     getm[padded] = r.at("bus.msgs.GetM");
   }
@@ -179,18 +180,18 @@ void check_recording(const Workload& w, const std::string& exe) {
   std::stringstream s;
   s << f.rdbuf();
   // Each ISA once and each protocol (the full table is scripts/workload_table.py's).
-  for (const auto& [isa, protocol] : std::vector<std::pair<std::string, std::string>>{
-           {"x86", "mesi"}, {"arm", "moesi"}, {"riscv", "mesi"}}) {
-      SCOPED_TRACE(std::string(w.file) + " " + isa + " " + protocol);
-      const std::string yaml = "cores: " + std::to_string(w.cores) + "\ncheck: true\nisa: " + isa +
-                               "\ncoherence: {protocol: " + protocol + "}\n";
-      const RunResult r = cohsim::test::simulate(yaml, s.str());
-      ASSERT_EQ(r.exit_code, 0) << r.err;
-      for (const auto& [name, reg] : w.regs) {
-        ASSERT_TRUE(recorded.count(name)) << name << " not printed: " << rec.out;
-        EXPECT_EQ(r.at("core0.regs." + reg), recorded.at(name)) << name;
-      }
+  for (const auto& [isa, protocol] :
+       std::vector<std::pair<std::string, std::string>>{{"x86", "mesi"}, {"arm", "moesi"}, {"riscv", "mesi"}}) {
+    SCOPED_TRACE(std::string(w.file) + " " + isa + " " + protocol);
+    const std::string yaml = "cores: " + std::to_string(w.cores) + "\ncheck: true\nisa: " + isa +
+                             "\ncoherence: {protocol: " + protocol + "}\n";
+    const RunResult r = cohsim::test::simulate(yaml, s.str());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const auto& [name, reg] : w.regs) {
+      ASSERT_TRUE(recorded.count(name)) << name << " not printed: " << rec.out;
+      EXPECT_EQ(r.at("core0.regs." + reg), recorded.at(name)) << name;
     }
+  }
   // The programs are race-free: their plain data is ordered by the synchronisation the
   // recorder replays.
   const RunResult races = run_cli({"races", trace});
@@ -213,27 +214,31 @@ void record_and_replay(const Workload& w) {
 // Vyukov's bounded MPMC queue: 2 producers x 32 items through 8 cells to 2 consumers.
 TEST(RecordWorkload, MpmcQueue) {
   if (!have_clang()) GTEST_SKIP() << "clang is not installed (scripts/deps.sh installs it): recording not tested";
-  record_and_replay({"mpmc_queue.c",
-                     {{"consumed[0]", "consumed"}, {"consumed[1]", "consumed_8"}},
-                     {{"total", 64 * 65 / 2}},
-                     5});
+  record_and_replay(
+      {"mpmc_queue.c", {{"consumed[0]", "consumed"}, {"consumed[1]", "consumed_8"}}, {{"total", 64 * 65 / 2}}, 5});
 }
 
 // RCU-style publication: 3 readers x 6 versions x 8 reads, every read consistent.
 TEST(RecordWorkload, RcuPublish) {
   if (!have_clang()) GTEST_SKIP() << "clang is not installed (scripts/deps.sh installs it): recording not tested";
   const long sum = 8 * (6 * 21 + 6);  // READS x sum over k = 1..6 of c = 6k + 1
-  record_and_replay({"rcu_publish.c",
-                     {{"good[0]", "good"}, {"good[1]", "good_8"}, {"good[2]", "good_16"},
-                      {"sum[0]", "sum"}, {"sum[1]", "sum_8"}, {"sum[2]", "sum_16"}},
-                     {{"good[0]", 48}, {"good[1]", 48}, {"good[2]", 48}, {"sum[0]", sum}, {"sum[1]", sum}, {"sum[2]", sum}},
-                     5});
+  record_and_replay(
+      {"rcu_publish.c",
+       {{"good[0]", "good"},
+        {"good[1]", "good_8"},
+        {"good[2]", "good_16"},
+        {"sum[0]", "sum"},
+        {"sum[1]", "sum_8"},
+        {"sum[2]", "sum_16"}},
+       {{"good[0]", 48}, {"good[1]", 48}, {"good[2]", 48}, {"sum[0]", sum}, {"sum[1]", sum}, {"sum[2]", sum}},
+       5});
 }
 
 // A three-stage pipeline: 1..48 squared and added up.
 TEST(RecordWorkload, Pipeline) {
   if (!have_clang()) GTEST_SKIP() << "clang is not installed (scripts/deps.sh installs it): recording not tested";
-  record_and_replay({"pipeline.c", {{"sum", "sum"}, {"last", "last"}}, {{"sum", 48 * 49 * 97 / 6}, {"last", 48 * 48}}, 4});
+  record_and_replay(
+      {"pipeline.c", {{"sum", "sum"}, {"last", "last"}}, {{"sum", 48 * 49 * 97 / 6}, {"last", 48 * 48}}, 4});
 }
 
 // A parallel histogram: 4 threads, 256 values, 8 bins updated with Relaxed fetch_add.
@@ -286,8 +291,8 @@ TEST(Record, ALargeArrayLoopKeepsItsRegistersBounded) {
   const std::string dir = temp_dir(), b = build_dir();
   const std::string src = std::string(COHSIM_SOURCE_DIR) + "/traces/programs/parallel_sum.c";
   std::string out;
-  ASSERT_EQ(shell("clang -fsanitize=thread -O1 -DTHREADS=1 -DN=33000 -c " + src + " -o " + dir + "/ps.o && clang " + dir +
-                      "/ps.o -o " + dir + "/ps -rdynamic -pthread -L " + b + " -lcohsim_record -Wl,-rpath," + b,
+  ASSERT_EQ(shell("clang -fsanitize=thread -O1 -DTHREADS=1 -DN=33000 -c " + src + " -o " + dir + "/ps.o && clang " +
+                      dir + "/ps.o -o " + dir + "/ps -rdynamic -pthread -L " + b + " -lcohsim_record -Wl,-rpath," + b,
                   &out),
             0)
       << out;
@@ -296,7 +301,7 @@ TEST(Record, ALargeArrayLoopKeepsItsRegistersBounded) {
   std::ifstream f(dir + "/ps.trace");
   std::stringstream s;
   s << f.rdbuf();
-  EXPECT_NE(s.str().find("-> input_4096\n"), std::string::npos);   // thread 1's first elements are named
+  EXPECT_NE(s.str().find("-> input_4096\n"), std::string::npos);    // thread 1's first elements are named
   EXPECT_EQ(s.str().find("-> input_263992\n"), std::string::npos);  // its last ones are not
   EXPECT_NE(s.str().find("load partial -> partial\n"), std::string::npos);
 }
