@@ -40,6 +40,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace {
@@ -130,8 +131,10 @@ constexpr std::uint64_t kThreadWords = 0x7f0000000000ull;
 std::uint64_t start_word(int tid) { return kThreadWords + std::uint64_t(tid) * 64; }
 std::uint64_t done_word(int tid) { return kThreadWords + std::uint64_t(tid) * 64 + 8; }
 
-thread_local ThreadRec* t_rec = nullptr;
-thread_local int t_busy = 0;  // > 0 while a hook runs: the runtime's own memcpy calls are not the program's
+// initial-exec: the library is linked at start-up, never dlopen'ed, so its TLS is
+// reached without a __tls_get_addr call on every hook.
+__attribute__((tls_model("initial-exec"))) thread_local ThreadRec* t_rec = nullptr;
+__attribute__((tls_model("initial-exec"))) thread_local int t_busy = 0;  // > 0 while a hook runs: the runtime's own memcpy calls are not the program's
 
 struct Busy {
   Busy() { ++t_busy; }
@@ -436,6 +439,9 @@ struct Names {
   }
 };
 
+// Named registers per thread (loads of further named locations write none).
+constexpr std::size_t kMaxRegisters = 4096;
+
 std::string sz(std::uint8_t s) { return s == 8 ? "" : "." + std::to_string(s); }
 std::string num(std::uint64_t v) { return std::to_string(v); }
 
@@ -447,6 +453,12 @@ void write_trace() {
     if (!r->finished && r->tid != 0) ++unfinished;
   if (unfinished) unsupported("threads still running when the program exited (detached, or exit() before join)");
 
+  const std::string tmp = *g_out;
+  FILE* f = fopen(tmp.c_str(), "w");
+  if (!f) {
+    fprintf(stderr, "cohsim-record: cannot write %s\n", tmp.c_str());
+    return;
+  }
   Layout lay;
   // Thread words first, then everything in thread order: a stable layout.
   for (ThreadRec* r : threads) lay.map(start_word(r->tid));
@@ -475,13 +487,27 @@ void write_trace() {
   }
   for (ThreadRec* r : threads) {
     out += "thread " + num(r->tid) + "\n";
+    std::unordered_set<std::string> regs;  // the thread's registers so far
     for (const Event& e : r->events) {
       if (e.compute) out += "  compute " + num(e.compute) + "\n";
       const std::uint64_t c = e.kind == Ev::Fence ? 0 : lay.map(e.addr);
       std::string reg;
       const std::string a = e.kind == Ev::Fence ? "" : names.text(c, &reg);
+      // A register per named location loaded, up to kMaxRegisters per thread (a trace
+      // thread holds at most 32767): a loop over a large array names its first elements.
+      const bool loads = e.kind == Ev::Load || e.kind == Ev::ALoad || e.kind == Ev::Rmw || e.kind == Ev::CasOk ||
+                         e.kind == Ev::CasFail;
+      if (!loads) reg.clear();
+      if (!reg.empty() && !regs.count(reg)) {
+        if (regs.size() < kMaxRegisters) regs.insert(reg);
+        else reg.clear();
+      }
       const std::string to = reg.empty() ? "" : " -> " + reg;
-      const std::string guard = "  wait" + sz(e.size) + " " + a + " == " + num(e.v2) + " Relaxed\n";
+      if (out.size() > (1u << 20)) {  // written in pieces: a large trace is not held twice
+        fwrite(out.data(), 1, out.size(), f);
+        out.clear();
+      }
+      auto guard = [&] { return "  wait" + sz(e.size) + " " + a + " == " + num(e.v2) + " Relaxed\n"; };
       switch (e.kind) {
         case Ev::Load: out += "  load" + sz(e.size) + " " + a + to + "\n"; break;
         case Ev::Store: out += "  store" + sz(e.size) + " " + a + " " + num(e.v1) + "\n"; break;
@@ -493,16 +519,16 @@ void write_trace() {
           else out += "  load" + sz(e.size) + " " + a + " " + kOrderName[e.order] + to + "\n";
           break;
         case Ev::AStore:
-          if (e.flag) out += guard;
+          if (e.flag) out += guard();
           out += "  store" + sz(e.size) + " " + a + " " + num(e.v1) + " " + kOrderName[e.order] + "\n";
           break;
         case Ev::Rmw:
-          if (e.flag) out += guard;
+          if (e.flag) out += guard();
           out += "  " + std::string(kRmwName[e.op]) + sz(e.size) + " " + a + " " + num(e.v1) + " " +
                  kOrderName[e.order] + to + "\n";
           break;
         case Ev::CasOk:
-          if (e.flag) out += guard;
+          if (e.flag) out += guard();
           out += "  compare_exchange" + sz(e.size) + " " + a + " " + num(e.v2) + " " + num(e.v1) + " " +
                  kOrderName[e.order] + " " + kOrderName[e.fail_order] + to + "\n";
           break;
@@ -519,12 +545,6 @@ void write_trace() {
       }
     }
     if (r->compute) out += "  compute " + num(r->compute) + "\n";
-  }
-  const std::string tmp = *g_out;
-  FILE* f = fopen(tmp.c_str(), "w");
-  if (!f) {
-    fprintf(stderr, "cohsim-record: cannot write %s\n", tmp.c_str());
-    return;
   }
   fwrite(out.data(), 1, out.size(), f);
   fclose(f);
@@ -595,6 +615,11 @@ void* byte_move(void* d, const void* s, size_t n) {
 }
 std::map<pthread_t, int>* g_handles;
 
+// Set by a program whose plain accesses are recorded explicitly (the Rust crate's
+// RecordCell): its mem* calls come from uninstrumented code (Rust's std formatting,
+// thread start-up) and are not the program's shared data.
+bool g_ignore_mem_functions = false;
+
 }  // namespace
 
 extern "C" {
@@ -630,6 +655,10 @@ void __tsan_init() {
   atexit(at_exit);
   g_active = true;
 }
+
+// Called by tools/record/rust/cohsim-record after __tsan_init: memcpy, memmove and
+// memset calls are not recorded (the program records its plain data itself).
+void __cohsim_record_ignore_mem_functions() { g_ignore_mem_functions = true; }
 
 void __tsan_func_entry(void*) {
   if (ThreadRec* r = rec()) r->compute += kCallCycles;
@@ -751,6 +780,7 @@ int __tsan_atomic128_compare_exchange_weak(volatile u128* a, u128* c, u128 v, in
 void* memcpy(void* d, const void* s, size_t n) {
   if (g_memcpy) g_memcpy(d, s, n);
   else byte_move(d, s, n);
+  if (g_ignore_mem_functions) return d;
   plain(reinterpret_cast<std::uint64_t>(s), n, false);
   plain(reinterpret_cast<std::uint64_t>(d), n, true);
   return d;
@@ -759,6 +789,7 @@ void* memcpy(void* d, const void* s, size_t n) {
 void* memmove(void* d, const void* s, size_t n) {
   if (g_memmove) g_memmove(d, s, n);
   else byte_move(d, s, n);
+  if (g_ignore_mem_functions) return d;
   plain(reinterpret_cast<std::uint64_t>(s), n, false);
   plain(reinterpret_cast<std::uint64_t>(d), n, true);
   return d;
@@ -768,7 +799,7 @@ void* memset(void* d, int c, size_t n) {
   if (g_memset) g_memset(d, c, n);
   else
     for (size_t i = 0; i < n; ++i) static_cast<volatile unsigned char*>(d)[i] = static_cast<unsigned char>(c);
-  plain(reinterpret_cast<std::uint64_t>(d), n, true);
+  if (!g_ignore_mem_functions) plain(reinterpret_cast<std::uint64_t>(d), n, true);
   return d;
 }
 
