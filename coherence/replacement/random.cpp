@@ -1,25 +1,24 @@
-// Random replacement from the run's seed (splitmix64), so runs stay deterministic.
+// Random replacement from the run's seed (a SplitMix64 stream), so runs stay
+// deterministic.
 #include "coherence/replacement.hpp"
+#include "sim/base/random_stream.hpp"
 
 namespace cohsim {
 namespace {
 
 class RandomReplacement final : public ReplacementPolicy {
  public:
-  RandomReplacement(unsigned, unsigned ways, std::uint64_t seed) : ways_(ways), state_(seed ^ 0x5bd1e995ULL) {}
-  void touch(unsigned, unsigned) override {}
-  unsigned victim(unsigned) override {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return unsigned((z ^ (z >> 31)) % ways_);
-  }
+  explicit RandomReplacement(const ReplacementParams& p) : ways_(p.ways), rng_(p.seed ^ 0x5bd1e995ULL) {}
+  void hit(unsigned, unsigned) override {}
+  void fill(unsigned, unsigned, LineAddr, std::uint64_t) override {}
+  unsigned victim(unsigned) override { return unsigned(rng_.below(ways_)); }
 
  private:
   unsigned ways_;
-  std::uint64_t state_;
+  RandomStream rng_;
 };
 
 }  // namespace
-COHSIM_REGISTER_REPLACEMENT("random", RandomReplacement);
+COHSIM_REGISTER(replacement_registry, "random", "evict a way drawn at random from `seed`",
+                replacement_factory<RandomReplacement>(), 2);
 }  // namespace cohsim
