@@ -56,6 +56,8 @@ COHSIM_REGISTER(replacement_registry, "plru",
                 "tree pseudo-LRU: ways-1 bits per set point away from recent references (power-of-two assoc)",
                 replacement_factory<TreePlru>(), 1);
 
+// Ranked before "cache.sets": it reads the associativity only, and a user who sets
+// l1d.assoc=12 under plru (the sets then break too) should hear of plru first.
 COHSIM_REGISTER(config_rules, "replacement.plru", "tree-PLRU needs a power-of-two associativity",
                 ConfigRule{[](const Config& c, std::string& blame) {
                   for (const std::string level : {"l1d", "l2", "l3"}) {
@@ -68,5 +70,7 @@ COHSIM_REGISTER(config_rules, "replacement.plru", "tree-PLRU needs a power-of-tw
                            nearest_powers(assoc) + ", or another " + level + ".replacement (lru, srrip, ...)";
                   }
                   return std::string();
-                }});
+                }},
+                -3);
+
 }  // namespace cohsim
