@@ -92,6 +92,35 @@ TEST(RripReplacement, DrripFollowsBrripOnALoopLargerThanTheCache) {
   EXPECT_LE(drrip, 7 * 19);
 }
 
+TEST(RripReplacement, ShipLearnsFromTheProgramCounterTheMshrCarries) {
+  // One set of 2 ways (128 B, no L2: the L1D's fills come through its MSHRs). A is
+  // loaded twice by pc=0x401000, then six lines X1..X6, each in its own 16 KiB region,
+  // by pc=0x402000, then A again. By hand (tests/unit/replacement_test.cpp,
+  // ShipLearnsThatAScanningPcDies...): X1's eviction unreused takes pc 0x402000's counter
+  // to 0, so X2.. are filled distant and replace each other; A stays and hits: 2 hits.
+  // Without the PC (a signature per trace line, or per region) every X is a new
+  // signature filled like SRRIP, and X4 evicts A: 1 hit, as SRRIP.
+  auto trace = [](bool pcs) {
+    std::ostringstream o;
+    o << "place a 0x400000\nthread 0\n  mov 0 -> v\n";
+    auto load = [&](unsigned off, const char* pc) {
+      o << "  add v " << off << " -> i\n  load [a + i] -> v" << (pcs ? std::string(" pc=") + pc : "") << "\n";
+    };
+    load(0, "0x401000");
+    load(0, "0x401000");
+    for (unsigned x = 1; x <= 6; ++x) load(x * 16384, "0x402000");
+    load(0, "0x401000");
+    return o.str();
+  };
+  const std::string yaml = "cores: 1\nl1d: {size: 128B, assoc: 2, replacement: ship}\nl2: null\nl3: null\n";
+  auto with = simulate(yaml, trace(true));
+  auto without = simulate(yaml, trace(false));
+  ASSERT_EQ(with.exit_code, 0) << with.err;
+  ASSERT_EQ(without.exit_code, 0) << without.err;
+  EXPECT_EQ(with.at("core0.l1d.load_hits"), 2);
+  EXPECT_EQ(without.at("core0.l1d.load_hits"), 1);
+}
+
 // The random tester with the policy at the L1D (and at the L2 where there is one):
 // the checker's invariants hold and values are right, on every protocol and fabric,
 // with a private L2 (SHiP's PCs travel in its MSHRs) and with a shared one (SHiP's
