@@ -21,7 +21,9 @@ CacheArray::CacheArray(const CacheGeometry& g, const std::string& replacement, s
       dirty_store_(std::size_t(sets_) * ways_),
       dirty_(dirty_store_.data()),
       data_(std::size_t(sets_) * ways_ * line_size_),
-      repl_(make_replacement(replacement, sets_, ways_, seed)) {
+      repl_(make_replacement(replacement, ReplacementParams{sets_, ways_, line_shift_, seed})),
+      repl_leaves_(repl_->watches_leaves()),
+      repl_uses_pc_(repl_->uses_pc()) {
   if (sets_ == 0 || (sets_ & (sets_ - 1))) throw std::logic_error("cache sets must be a power of two");
 }
 
@@ -32,13 +34,13 @@ unsigned CacheArray::choose_way(LineAddr line) const {
   return repl_->victim(set);
 }
 
-void CacheArray::fill(LineAddr line, unsigned way, std::uint8_t st, const std::uint8_t* data) {
+void CacheArray::fill(LineAddr line, unsigned way, std::uint8_t st, const std::uint8_t* data, std::uint64_t pc) {
   const std::size_t i = idx(line, way);
   tag_[i] = line;
   state_[i] = st;
   dirty_[i] = false;
   std::memcpy(&data_[i * line_size_], data, line_size_);
-  repl_->touch(set_of(line), way);
+  repl_->fill(set_of(line), way, line, pc);
 }
 
 }  // namespace cohsim

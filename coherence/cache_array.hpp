@@ -45,20 +45,26 @@ class CacheArray {
       if (tags[w] == line && state_[base + w] != kInvalid) return int(w);
     return -1;
   }
-  void touch(LineAddr line, unsigned way) { repl_->touch(set_of(line), way); }
+  // A reference to the line in `way` that found it present (a hit, an upgrade).
+  void touch(LineAddr line, unsigned way) { repl_->hit(set_of(line), way); }
+  // Whether the replacement policy reads the PC of a fill (else pass 0: no cost).
+  bool replacement_uses_pc() const { return repl_uses_pc_; }
 
   // The way a fill of `line` goes to: an invalid way if the set has one, else the
   // replacement policy's victim (the caller evicts it first).
   unsigned choose_way(LineAddr line) const;
-  // Installs `line` in `way` (which must be invalid) with `state` and `data`.
-  void fill(LineAddr line, unsigned way, std::uint8_t state, const std::uint8_t* data);
+  // Installs `line` in `way` (which must be invalid) with `state` and `data`, fetched
+  // for the instruction at `pc` (0: none known; ReplacementPolicy::fill).
+  void fill(LineAddr line, unsigned way, std::uint8_t state, const std::uint8_t* data, std::uint64_t pc = 0);
 
   std::uint8_t& state(LineAddr line, unsigned way) { return state_[idx(line, way)]; }
   bool& dirty(LineAddr line, unsigned way) { return dirty_[idx(line, way)]; }
   LineAddr tag_at(unsigned set, unsigned way) const { return tag_[std::size_t(set) * ways_ + way]; }
   std::uint8_t state_at(unsigned set, unsigned way) const { return state_[std::size_t(set) * ways_ + way]; }
   std::uint8_t* data(LineAddr line, unsigned way) { return &data_[idx(line, way) * line_size_]; }
+  // The line leaves `way` (an eviction or the protocol's invalidation).
   void invalidate(LineAddr line, unsigned way) {
+    if (repl_leaves_ && state_[idx(line, way)] != kInvalid) repl_->leave(set_of(line), way);
     state_[idx(line, way)] = kInvalid;
     dirty_[idx(line, way)] = false;
   }
@@ -74,6 +80,7 @@ class CacheArray {
   bool* dirty_;
   ZeroedArray<std::uint8_t> data_;
   std::unique_ptr<ReplacementPolicy> repl_;
+  bool repl_leaves_, repl_uses_pc_;  // repl_->watches_leaves(), repl_->uses_pc()
 };
 
 // Reads/writes a little-endian value of `size` bytes at `offset` in a line.

@@ -48,6 +48,7 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
     upper_ = std::make_unique<CacheArray>(p.l1.geometry, p.l1.replacement, stream_state(p.seed, "l1d.replacement", p.index));
     upper_latency_ = p.l1.latency;
   }
+  repl_pc_ = coh_->replacement_uses_pc() || (upper_ && upper_->replacement_uses_pc());
   // (Each ever-seen set starts with room for 4x its level's lines and grows beyond.)
   const auto lines = [](const LevelParams& lp) { return std::size_t(lp.geometry.size / lp.geometry.line_size); };
   l1c_ = std::make_unique<MissClassifier>(lines(p.l1), 4 * lines(p.l1));
@@ -176,7 +177,15 @@ int PrivateCache::find_mshr(LineAddr line) const {
 }
 
 Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind kind) {
-  if (!pf_on_) return access_demand(t, a, write, count, kind);
+  if (!pf_on_ && !repl_pc_) return access_demand(t, a, write, count, kind);
+  // A replacement policy that reads PCs (SHiP) gets the access's for the fills it
+  // starts (kept in the MSHR); a page walk's PTE access is no instruction of the trace.
+  if (repl_pc_) cur_pc_ = kind == AccessKind::Walk ? 0 : cohsim::access_pc(L1Port::access_pc(), trace_line_);
+  if (!pf_on_) {
+    const Access r = access_demand(t, a, write, count, kind);
+    cur_pc_ = 0;
+    return r;
+  }
   // The first demand access to wait on a prefetch under way makes it late, and is
   // what the issuing level's prefetcher learns from as a prefetched hit (above a
   // private L2 the L1D's miss merges with the L2's request without reaching the L2's
@@ -192,6 +201,7 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind k
   }
   pfl1_.trig = pfl2_.trig = false;
   const Access r = access_demand(t, a, write, count, kind);
+  cur_pc_ = 0;  // the prefetches issued next fill with no PC
   if (late_level) train(late_level == 1 ? pfl1_ : pfl2_, coh_->line_of(a), PrefetchTrigger::PrefetchedHit);
   // The walker's PTE accesses train no prefetcher: their "PC" is the access's op.
   if (kind != AccessKind::Walk) {
@@ -253,7 +263,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
               prefetch_used(coh_pf(), *coh_, line, unsigned(loc.idx)) ? PrefetchTrigger::PrefetchedHit
                                                                       : PrefetchTrigger::Hit);
     }
-    if (upper_) fill_upper(t, line, fast_write_[s]);
+    if (upper_) fill_upper(t, line, fast_write_[s], cur_pc_);
     return {Access::Ready, lookup + coh_latency_};
   }
   const Event e = write ? Event::Store : Event::Load;
@@ -305,7 +315,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   execute(lookup + coh_latency_, line, loc, e, nullptr);
   if (!hit) return {Access::Pending, 0};
   // A hit that changed state (a silent upgrade) or a hit in the writeback buffer.
-  if (upper_ && loc.kind == Loc::Array) fill_upper(t, line, perm_[state_at(line, loc)] == Permission::Write);
+  if (upper_ && loc.kind == Loc::Array) fill_upper(t, line, perm_[state_at(line, loc)] == Permission::Write, cur_pc_);
   return {Access::Ready, lookup + coh_latency_};
 }
 
@@ -344,6 +354,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
           ms.updated = false;
           ms.prefetch = 0;
           ms.late = false;
+          ms.pc = cur_pc_;
           if (l.kind != Loc::Array) l = {Loc::Mshr, m};
         }
         const BusMsg m = c.actions[i] == Action::IssueGetS   ? BusMsg::GetS
@@ -570,8 +581,9 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
       if (perm_[next] != Permission::None) {
         // Data arrived: the line moves into the array.
         if (!fill_data_) throw SimError(coh_name_ + ": line " + hex(line) + " became readable without data");
+        const std::uint64_t pc = mshr_[std::size_t(l.idx)].pc;
         release_mshr(l.idx);
-        fill_coh(t, line, fill_data_, next);
+        fill_coh(t, line, fill_data_, next, pc);
         l = {Loc::Array, coh_->find(line)};
       } else if (next == I) {
         release_mshr(l.idx);
@@ -606,7 +618,7 @@ std::uint8_t* PrivateCache::coh_data(LineAddr line, const Loc& l) {
                  dump_pending());
 }
 
-void PrivateCache::fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state) {
+void PrivateCache::fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state, std::uint64_t pc) {
   unsigned way = coh_->choose_way(line);
   const unsigned set = coh_->set_of(line);
   // A line waiting for its own transaction may not be replaceable: take the first
@@ -624,7 +636,7 @@ void PrivateCache::fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std
     way = w;
   }
   if (coh_->state_at(set, way) != CacheArray::kInvalid) evict_coh(t, coh_->tag_at(set, way), way);
-  coh_->fill(line, way, state, data);
+  coh_->fill(line, way, state, data, pc);
 }
 
 void PrivateCache::evict_coh(Tick t, LineAddr victim, unsigned way) {
@@ -680,7 +692,7 @@ void PrivateCache::bus_data(Tick t, LineAddr line, const std::uint8_t* data, boo
   if (pf_on_) prefetch_filled(line, fi);
   if (upper_ && l.kind == Loc::Array && fills_upper(fi)) {
     std::uint8_t s = coh_->state(line, unsigned(l.idx));
-    if (perm_[s] != Permission::None) fill_upper(t, line, fast_write_[s]);
+    if (perm_[s] != Permission::None) fill_upper(t, line, fast_write_[s], fi.pc);
   }
   if (listener_) listener_->line_ready(t, line);
   store_grant_ = kNoLine;
@@ -724,7 +736,7 @@ void PrivateCache::bus_data_split(Tick t, LineAddr line, const std::uint8_t* dat
   if (pf_on_) prefetch_filled(line, fi);
   if (upper_ && l.kind == Loc::Array && fills_upper(fi)) {
     std::uint8_t ns = coh_->state(line, unsigned(l.idx));
-    if (perm_[ns] != Permission::None) fill_upper(t, line, fast_write_[ns]);
+    if (perm_[ns] != Permission::None) fill_upper(t, line, fast_write_[ns], fi.pc);
   }
   if (passes) store_grant_ = kNoLine;  // the access already performed
   // A line that only passed through (IS_D_I, IM_D_I, ...) is gone: the requests ordered
@@ -737,7 +749,7 @@ void PrivateCache::bus_data_split(Tick t, LineAddr line, const std::uint8_t* dat
   store_grant_ = kNoLine;
 }
 
-void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable) {
+void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable, std::uint64_t pc) {
   int w = upper_->find(line);
   if (w < 0) {
     const unsigned way = upper_->choose_way(line);
@@ -755,7 +767,7 @@ void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable) {
       drop_upper(victim, way);
     }
     int cw = coh_->find(line);
-    upper_->fill(line, way, writable ? 2 : 1, coh_->data(line, unsigned(cw)));
+    upper_->fill(line, way, writable ? 2 : 1, coh_->data(line, unsigned(cw)), pc);
     if (line == pending_upper_mark_) {
       pfl1_.unused[std::size_t(upper_->set_of(line)) * upper_->ways() + way] = 1;
       pending_upper_mark_ = kNoLine;
@@ -1023,7 +1035,7 @@ bool PrivateCache::deliver(Tick t, const NetMsg& m, const std::uint8_t* data) {
   if (is_data(e)) {
     const std::uint8_t ns = state_at(line, l);
     if (perm_[ns] != Permission::None) {
-      if (upper_ && l.kind == Loc::Array && fills_upper(fi)) fill_upper(t, line, fast_write_[ns]);
+      if (upper_ && l.kind == Loc::Array && fills_upper(fi)) fill_upper(t, line, fast_write_[ns], fi.pc);
       if (listener_) listener_->line_ready(t, line);
       store_grant_ = kNoLine;
     }
@@ -1242,7 +1254,7 @@ void PrivateCache::issue_prefetch(Tick t, std::uint8_t level, LineAddr line) {
       // modelled for a prefetch) and is no use of an L2-prefetched line.
       const std::uint8_t s = state_at(line, loc);
       coh_->touch(line, unsigned(loc.idx));
-      fill_upper(t, line, fast_write_[s]);
+      fill_upper(t, line, fast_write_[s], 0);
       const int w = upper_->find(line);
       if (w >= 0) L.unused[std::size_t(upper_->set_of(line)) * upper_->ways() + unsigned(w)] = 1;
       ++L.issued;

@@ -111,7 +111,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
   // The event log: the trace line of the access the core is making (cells of Load and
   // Store events carry it), and, at the end of a run, every line held and its state.
   void set_trace_line(std::uint32_t l) override { trace_line_ = l; }
-  bool wants_trace_line() const override { return pf_on_; }
+  bool wants_trace_line() const override { return pf_on_ || repl_pc_; }
   void log_final(Tick t) const;
   Permission permission(LineAddr line) const;  // for the checker
   const std::string& name() const { return p_.name; }
@@ -153,6 +153,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
     // whether a demand access has since waited on it (a late prefetch).
     std::uint8_t prefetch = 0;
     bool late = false;
+    std::uint64_t pc = 0;  // the PC of the access that started it (0: none, or no policy reads it)
   };
   // Per MSHR: its line while it is in use, kNoLine when free (the searches scan this).
   std::vector<LineAddr> mshr_key_;
@@ -188,6 +189,10 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
   };
   PrefetchLevel pfl1_, pfl2_;  // the L1D's; the private L2's
   bool pf_on_ = false;         // some level has a prefetcher
+  // Some level's replacement policy reads the PC of a fill (SHiP); then the PC of the
+  // access under way (0 outside access(): fills of prefetches, page walks).
+  bool repl_pc_ = false;
+  std::uint64_t cur_pc_ = 0;
   LineAddr pending_upper_mark_ = ~LineAddr(0);  // an L1D prefetch's line fill_upper is about to install
   PrefetchLevel& coh_pf() { return upper_ ? pfl2_ : pfl1_; }
   std::uint8_t coh_level() const { return upper_ ? 2 : 1; }
@@ -201,16 +206,18 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
   bool issue_coh_prefetch(Tick t, LineAddr line, std::uint8_t level);
   // What an event that may bring a line in found: whether an MSHR awaited the line
   // outside the array (a fill, not an upgrade), and whether that was a prefetch.
+  // And the PC its fill is for (ReplacementPolicy::fill), when a policy reads it.
   struct FillInfo {
     std::uint8_t prefetch = 0;
     bool late = false;
     bool fill = false;
+    std::uint64_t pc = 0;
   };
   FillInfo fill_info(LineAddr line) const {
-    const int m = pf_on_ ? find_mshr(line) : -1;
+    const int m = pf_on_ || repl_pc_ ? find_mshr(line) : -1;
     if (m < 0) return {};
     const Mshr& ms = mshr_[std::size_t(m)];
-    return {ms.prefetch, ms.late, !ms.in_array};
+    return {ms.prefetch, ms.late, !ms.in_array, ms.pc};
   }
   // After a fill of the coherent level: the prefetchers hear of it, a prefetched line is marked unused.
   void prefetch_filled(LineAddr line, const FillInfo& f);
@@ -229,10 +236,11 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
   bool way_free(LineAddr line) const;  // a way of the line's set is not spoken for
   int find_mshr(LineAddr line) const;
   std::uint8_t* coh_data(LineAddr line, const Loc& l);
-  void fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state);
+  // `pc`: the instruction the fill is for (ReplacementPolicy::fill; 0: none known).
+  void fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state, std::uint64_t pc);
   void evict_coh(Tick t, LineAddr victim, unsigned way);
   // L1 above a private L2.
-  void fill_upper(Tick t, LineAddr line, bool writable);
+  void fill_upper(Tick t, LineAddr line, bool writable, std::uint64_t pc);
   void recall_upper(LineAddr line, bool invalidate);  // pull dirty data down; drop/downgrade
   void limit_upper(LineAddr line, Permission p);
   // On a directory.

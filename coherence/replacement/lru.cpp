@@ -1,6 +1,5 @@
-// True LRU: a per-way timestamp; the victim is the way touched longest ago.
-#include <vector>
-
+// True LRU: a per-way timestamp; the victim is the way referenced longest ago (a fill
+// is a reference).
 #include "coherence/replacement.hpp"
 #include "sim/base/zeroed_array.hpp"
 
@@ -9,8 +8,9 @@ namespace {
 
 class Lru final : public ReplacementPolicy {
  public:
-  Lru(unsigned sets, unsigned ways, std::uint64_t) : ways_(ways), stamp_(std::size_t(sets) * ways) {}
-  void touch(unsigned set, unsigned way) override { stamp_[std::size_t(set) * ways_ + way] = ++clock_; }
+  explicit Lru(const ReplacementParams& p) : ways_(p.ways), stamp_(std::size_t(p.sets) * p.ways) {}
+  void hit(unsigned set, unsigned way) override { stamp_[std::size_t(set) * ways_ + way] = ++clock_; }
+  void fill(unsigned set, unsigned way, LineAddr, std::uint64_t) override { hit(set, way); }
   unsigned victim(unsigned set) override {
     const std::uint64_t* s = &stamp_[std::size_t(set) * ways_];
     unsigned v = 0;
@@ -26,5 +26,6 @@ class Lru final : public ReplacementPolicy {
 };
 
 }  // namespace
-COHSIM_REGISTER_REPLACEMENT("lru", Lru);
+COHSIM_REGISTER(replacement_registry, "lru", "true LRU: evict the way referenced longest ago",
+                replacement_factory<Lru>(), 0);
 }  // namespace cohsim

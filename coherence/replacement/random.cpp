@@ -1,5 +1,5 @@
-// Random replacement: the victim drawn from the cache's own random stream (its
-// `seed` is the stream state random_stream gave it), so runs stay deterministic.
+// Random replacement: the victim drawn from the cache's own random stream (its `seed`
+// is the state random_stream gave it: sim/base/random.hpp), so runs stay deterministic.
 #include "coherence/replacement.hpp"
 #include "sim/base/random.hpp"
 
@@ -8,8 +8,9 @@ namespace {
 
 class RandomReplacement final : public ReplacementPolicy {
  public:
-  RandomReplacement(unsigned, unsigned ways, std::uint64_t seed) : ways_(ways), rng_(seed) {}
-  void touch(unsigned, unsigned) override {}
+  explicit RandomReplacement(const ReplacementParams& p) : ways_(p.ways), rng_(p.seed) {}
+  void hit(unsigned, unsigned) override {}
+  void fill(unsigned, unsigned, LineAddr, std::uint64_t) override {}
   unsigned victim(unsigned) override { return unsigned(rng_.below(ways_)); }
 
  private:
@@ -18,5 +19,6 @@ class RandomReplacement final : public ReplacementPolicy {
 };
 
 }  // namespace
-COHSIM_REGISTER_REPLACEMENT("random", RandomReplacement);
+COHSIM_REGISTER(replacement_registry, "random", "evict a way drawn at random from `seed`",
+                replacement_factory<RandomReplacement>(), 2);
 }  // namespace cohsim

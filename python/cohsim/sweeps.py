@@ -36,11 +36,21 @@ def seed_keys():
     return [p["key"] for p in config_params() if "drawn from `seed`" in p["description"]]
 
 
+def _seeded_choices():
+    """The names of choices whose registered description says they draw from ``seed``
+    (the replacement policies ``random``, ``brrip``, ``drrip``)."""
+    from . import _core
+
+    return {p["name"] for p in _core.plugins("replacement") if "`seed`" in p["description"]}
+
+
 def seed_matters(values):
     """The ``"key: value"`` settings in ``values`` (``{key: text}``, a run's
     configuration) that make its result depend on the seed: a seed key (:func:`seed_keys`)
-    set to ``random`` or to a number above 0 (``network.jitter`` only on the directory
-    fabric). Empty: every seed gives the same statistics."""
+    set to a choice that draws from the seed (``random``, ``brrip``, ``drrip``) or to a
+    number above 0 (``network.jitter`` only on the directory fabric). Empty: every seed
+    gives the same statistics."""
+    seeded = _seeded_choices()
     found = []
     for k in seed_keys():
         v = str(values.get(k, "")).strip()
@@ -49,7 +59,7 @@ def seed_matters(values):
         try:
             on = int(v) > 0
         except ValueError:
-            on = v == "random"
+            on = v in seeded
         if on:
             found.append(f"{k}: {v}")
     return found
@@ -73,7 +83,8 @@ def _warn_if_seeds_cannot_matter(base, keys, axes, seed_list):
             return
     warnings.warn("cohsim.sweep: the seeds cannot change these results: no run draws from the seed, so every "
                   "seed gives the same statistics. Seeds matter only with one of " +
-                  ", ".join(f"{k} > 0" if k.endswith("jitter") else f"{k}: random" for k in seed_keys()) +
+                  ", ".join(f"{k} > 0" if k.endswith("jitter") else f"{k}: " + "/".join(sorted(_seeded_choices()))
+                            for k in seed_keys()) +
                   " (network.jitter on coherence.fabric: directory)", UserWarning, stacklevel=3)
 
 

@@ -135,7 +135,14 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
                     "minus the levels above (docs/validation.md). Cycles count " + clock_text + ".",
                     latency_range(10000, 10 * kUs, "10us")));
   p.push_back(choice(key("replacement"), "lru", "replacement policy", "replacement",
-                     "Replacement policy: true LRU, tree pseudo-LRU, or random (drawn from `seed`)."));
+                     std::string("Replacement policy: `lru` (true LRU), `plru` (tree pseudo-LRU; a power-of-two assoc), "
+                                 "`random` (drawn from `seed`), or the RRIP family with 2-bit RRPVs: `srrip`, `brrip`, "
+                                 "`drrip` (set dueling between them) and `ship` (SHiP: signatures ") +
+                         (level == "l1d"  ? "from the access's PC)"
+                          : level == "l2" ? "from the access's PC at a private L2, from the line's 16 KiB region at a "
+                                            "shared one)"
+                                          : "from the line's 16 KiB region: the shared L3 sees no PC)") +
+                         ". See \"Replacement policies\" in README.md."));
   // A shared L2 sits behind the fabric with no banks or MSHRs of its own to configure;
   // the L3 has both (below).
   if (level == "l3") {

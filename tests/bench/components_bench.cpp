@@ -31,11 +31,11 @@ static void BM_CacheArrayLookupHit(benchmark::State& state) {
 BENCHMARK(BM_CacheArrayLookupHit);
 
 static void BM_ReplacementVictim(benchmark::State& state, const char* policy) {
-  auto p = make_replacement(policy, 64, 16, 1);
+  auto p = make_replacement(policy, ReplacementParams{64, 16, 6, 1});
   unsigned s = 0;
   for (auto _ : state) {
     unsigned v = p->victim(s);
-    p->touch(s, v);
+    p->fill(s, v, LineAddr(s), 0x400000 + s * 4);
     benchmark::DoNotOptimize(v);
     s = (s + 1) & 63;
   }
@@ -44,6 +44,10 @@ static void BM_ReplacementVictim(benchmark::State& state, const char* policy) {
 BENCHMARK_CAPTURE(BM_ReplacementVictim, lru, "lru");
 BENCHMARK_CAPTURE(BM_ReplacementVictim, plru, "plru");
 BENCHMARK_CAPTURE(BM_ReplacementVictim, random, "random");
+BENCHMARK_CAPTURE(BM_ReplacementVictim, srrip, "srrip");
+BENCHMARK_CAPTURE(BM_ReplacementVictim, brrip, "brrip");
+BENCHMARK_CAPTURE(BM_ReplacementVictim, drrip, "drrip");
+BENCHMARK_CAPTURE(BM_ReplacementVictim, ship, "ship");
 
 // A dTLB lookup (64 entries, 4 ways, LRU), the per-access cost of virtual memory:
 // hits over 48 pages, a different page each time; the same with a 2 MiB entry

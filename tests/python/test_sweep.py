@@ -174,6 +174,10 @@ def test_seed_keys_are_the_declared_ones():
     assert {"core.start_jitter", "network.jitter", "l1d.replacement"} <= set(keys)
     assert cohsim.sweeps.seed_matters({"core.start_jitter": "0", "l1d.replacement": "lru"}) == []
     assert cohsim.sweeps.seed_matters({"l2.replacement": "random"}) == ["l2.replacement: random"]
+    # BRRIP's bimodal fills (and DRRIP's, in its BRRIP sets) draw from the seed; SRRIP and SHiP do not
+    assert cohsim.sweeps.seed_matters({"l3.replacement": "brrip"}) == ["l3.replacement: brrip"]
+    assert cohsim.sweeps.seed_matters({"l1d.replacement": "drrip"}) == ["l1d.replacement: drrip"]
+    assert cohsim.sweeps.seed_matters({"l1d.replacement": "srrip", "l2.replacement": "ship"}) == []
     assert cohsim.sweeps.seed_matters({"network.jitter": "8", "coherence.fabric": "bus"}) == []
     assert cohsim.sweeps.seed_matters({"network.jitter": "8", "coherence.fabric": "directory"}) == ["network.jitter: 8"]
 

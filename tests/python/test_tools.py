@@ -128,6 +128,26 @@ def test_sweep_example(tmp_path):
     assert set(df["coherence.protocol"]) == set(cohsim.protocol_choices())
 
 
+def test_prefetch_replacement_sweep_example(tmp_path):
+    out = run_example("sweep_prefetch_replacement.py", "--quick", "--out", str(tmp_path), "--jobs", "2", cwd=tmp_path)
+    assert "28 runs (0 failed)" in out
+    assert (tmp_path / "prefetch_replacement.png").stat().st_size > 10000
+    import pandas as pd
+
+    df = pd.read_csv(tmp_path / "prefetch_replacement.csv")
+    assert set(df["replacement"]) == {"lru", "plru", "random", "srrip", "brrip", "drrip", "ship"}
+    assert set(df["l1d.prefetcher"]) == {"none", "next_line"} and set(df["trace"]) == {"mix", "loop+scan"}
+    # loop+scan, 30000 loads: passes of 8192 (a 3072-line array read twice, a 2048-line
+    # scan); per L2 set 6 array lines and 4 scan lines, 8 ways. By hand: LRU loses the
+    # array to every scan, so each pass's first read misses: 3 x (3072 + 2048) + 3072
+    # (the fourth, partial pass) = 18432 misses. SRRIP keeps it (hit, so RRPV 0; a scan
+    # of 4 ages it once): 5120 + 2 x 2048 = 9216.
+    loop = df[(df["trace"] == "loop+scan") & (df["l1d.prefetcher"] == "none")].set_index("replacement")
+    assert loop.loc["lru", "core0.l2.misses"] == 18432
+    assert loop.loc["srrip", "core0.l2.misses"] == 9216
+    assert loop.loc["ship", "core0.l2.misses"] < loop.loc["lru", "core0.l2.misses"]
+
+
 def test_stress_matches_the_command_line():
     import json
 

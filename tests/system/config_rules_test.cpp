@@ -65,6 +65,10 @@ const std::vector<RuleCase>& cases() {
        "memory.latency",
        "longer than the watchdog (1000000 core cycles)"},
       {"cache.footprint", {{"cores", "256"}, {"l1d.size", "1GiB"}}, "l1d.size", "valid: at most 64GiB"},
+      {"replacement.plru",
+       {{"l1d.replacement", "plru"}, {"l1d.assoc", "12"}, {"l1d.size", "48KiB"}},
+       "l1d.replacement",
+       "needs a power-of-two l1d.assoc, got 12; valid: l1d.assoc 8 or 16, or another l1d.replacement"},
   };
   return c;
 }

@@ -279,8 +279,8 @@ TEST(ConfigErrors, ChoiceNotInTheRegistry) {
   EXPECT_EQ(load_error("isa: arm64\n"),
             "configs/x.yaml:1:6: isa: 'arm64' is not an ISA; valid: x86, arm, riscv (did you mean 'arm'?)");
   EXPECT_THAT(load_error("l1d: {replacement: lur}\n"),
-              HasSubstr("l1d.replacement: 'lur' is not a replacement policy; valid: lru, plru, random (did you mean "
-                        "'lru'?)"));
+              HasSubstr("l1d.replacement: 'lur' is not a replacement policy; valid: lru, plru, random, srrip, brrip, "
+                        "drrip, ship (did you mean 'lru'?)"));
   EXPECT_THAT(load_error("bus: {arbitration: fifo2}\n"),
               HasSubstr("bus.arbitration: 'fifo2' is not an arbitration policy; valid: round_robin, fifo"));
 }
@@ -490,8 +490,9 @@ TEST(ConfigYaml, ShowsEveryKeyWithItsDescription) {
   EXPECT_THAT(y, HasSubstr("\nl1d:\n"));
   EXPECT_THAT(y, HasSubstr("\n  size: 32KiB\n"));
   EXPECT_THAT(y, HasSubstr("\nl2: null\n"));
-  EXPECT_THAT(y, HasSubstr("  # Replacement policy: true LRU, tree pseudo-LRU, or random (drawn from `seed`). [one of: "
-                           "lru, plru, random]\n  replacement: lru\n"));
+  EXPECT_THAT(y, HasSubstr("  # Replacement policy: `lru` (true LRU), `plru` (tree pseudo-LRU; a power-of-two assoc)"));
+  EXPECT_THAT(y, HasSubstr("See \"Replacement policies\" in README.md. [one of: lru, plru, random, srrip, brrip, drrip, "
+                           "ship]\n  replacement: lru\n"));
   EXPECT_THAT(y, HasSubstr("memory:\n"));
   EXPECT_THAT(y, HasSubstr("  bandwidth: 25.6GB/s\n"));
   // Keys appear in declaration order.
