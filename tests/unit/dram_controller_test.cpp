@@ -485,7 +485,9 @@ TEST(DramSameLine, ReadsOfFewLinesObeyTheTimingAndEveryRequestIsAccountedFor) {
       EXPECT_GT(s.merged_reads, 0u);
       EXPECT_GT(s.merged_writes, 0u);
       for (std::size_t i = 0; i < reqs.size(); ++i)
-        if (!reqs[i].write) ASSERT_GT(r.done[i], reqs[i].arrival) << i;
+        if (!reqs[i].write) {
+          ASSERT_GT(r.done[i], reqs[i].arrival) << i;
+        }
       EXPECT_EQ(DramTimingChecker(p.timing).check(ch.command_log(), ch.now(), true), "");
       EXPECT_TRUE(ch.idle());
     }

@@ -123,6 +123,7 @@ void DramChannel::admit(std::uint64_t c) {
     const unsigned qt = r.write;
     q.push_back(r);
     q.back().age = age_++;
+    ++line_buckets_[qt][line_bucket(r)];
     ++b.count[qt];
     set_active(r.bank_index, qt);
     if (b.open && b.row == r.row) {
@@ -136,7 +137,7 @@ void DramChannel::admit(std::uint64_t c) {
 }
 
 DramChannel::Request* DramChannel::same_line(std::vector<Request>& q, unsigned qt, const Request& r) {
-  if (!banks_[r.bank_index].count[qt]) return nullptr;
+  if (!banks_[r.bank_index].count[qt] || !line_buckets_[qt][line_bucket(r)]) return nullptr;
   for (Request& x : q)  // oldest first
     if (x.bank_index == r.bank_index && x.row == r.row && x.column == r.column) return &x;
   return nullptr;
@@ -412,6 +413,7 @@ void DramChannel::issue(std::uint64_t c, std::vector<Request>& q, std::size_t i,
     }
   }
   const unsigned bank_index = r.bank_index, rank = r.rank, bg = r.bank_group, qt = r.write;
+  --line_buckets_[qt][line_bucket(r)];
   q.erase(q.begin() + std::ptrdiff_t(i));
   --queued_;
   rebuild(bank_index, qt);

@@ -183,6 +183,13 @@ class DramChannel {
   void admit(std::uint64_t c);
   // A request of queue q for the same line as r, or nullptr.
   Request* same_line(std::vector<Request>& q, unsigned qt, const Request& r);
+  // Per queue, how many queued requests' lines hash to each of 256 buckets: a lookup
+  // scans the queue only when its bucket is not empty (most requests of a stream that
+  // does not repeat lines then cost one load).
+  static unsigned line_bucket(const Request& r) {
+    return (((r.row << 10) ^ r.column) * 2654435761u + r.bank_index * 0x85EBCA6Bu) >> 24;
+  }
+  std::array<std::array<std::uint16_t, 256>, 2> line_buckets_{};
   // Whether the arrival r, entering at cycle c, is served by a queued request.
   bool served_by_queued(std::uint64_t c, const Request& r);
   void complete_read(std::uint64_t tag, std::uint64_t arrival, std::uint64_t done);
