@@ -110,6 +110,8 @@ int run_dram_command(const std::vector<std::string>& args) {
                 get("read_latency_max_ns"));
     std::printf("refresh: %.0f REFs, %.1f ns of rank stalls; %.0f write drains\n", get("refreshes"),
                 get("refresh_stall_ns"), get("write_drains"));
+    std::printf("queued lines: %.0f reads answered from the write queue, %.0f reads merged, %.0f writes merged\n",
+                get("forwarded_reads"), get("merged_reads"), get("merged_writes"));
   }
   std::fprintf(stderr, "host: %.3f s, %.2f million requests per second\n", wall,
                wall > 0 ? double(r.requests) / wall / 1e6 : 0.0);

@@ -415,6 +415,17 @@ std::vector<ParamSpec> declare_params() {
                     "Write-drain low watermark: draining stops at this many queued writes.", int_range(0, 4095)));
   p.push_back(param("dram.refresh", ParamType::Bool, "true", "",
                     "Refresh every rank once per tREFI (all-bank REF, the rank blocked for tRFC)."));
+  p.push_back(param("dram.read_forwarding", ParamType::Bool, "true", "",
+                    "A read of a line with a queued write is answered from the write queue one DRAM "
+                    "clock after it enters, with no DRAM access (as real controllers, gem5 and "
+                    "DRAMsim3 do); false: it waits for its own RD."));
+  p.push_back(param("dram.read_merging", ParamType::Bool, "true", "",
+                    "A read of a line with a queued read (and no queued write) takes that read's "
+                    "burst; false: each read has its own RD. Behind caches whose MSHRs merge misses "
+                    "it rarely applies."));
+  p.push_back(param("dram.write_merging", ParamType::Bool, "true", "",
+                    "A write of a line with a queued write replaces that write's data (write "
+                    "combining in the write queue); false: every write has its own WR."));
 
   // Virtual memory (cpu/mmu/). Off by default: addresses are then physical.
   p.push_back(param("vm.enabled", ParamType::Bool, "false", "",

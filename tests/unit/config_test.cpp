@@ -147,7 +147,10 @@ TEST(ConfigKeys, AllKeysInDeclarationOrderWithoutDuplicates) {
                         "dram.tRCD",
                         "dram.page_policy",
                         "dram.scheduler",
-                        "dram.refresh"})
+                        "dram.refresh",
+                        "dram.read_forwarding",
+                        "dram.read_merging",
+                        "dram.write_merging"})
     EXPECT_TRUE(unique.count(k)) << k;
   EXPECT_FALSE(unique.count("l1d.shared"));
   EXPECT_TRUE(unique.count("l3.mshrs"));  // the L3 has MSHRs and banks of its own

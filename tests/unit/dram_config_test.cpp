@@ -39,6 +39,27 @@ TEST(DramConfig, PresetThenOverridesKeyByKey) {
   EXPECT_EQ(p.scheduler, DramScheduler::Fcfs);
 }
 
+TEST(DramConfig, QueuedLineLookupsAreOnByDefaultAndEachCanBeSwitchedOff) {
+  Config c = Config::from_yaml("memory: {model: dram}\n");
+  DramControllerParams p = dram_params(c);
+  EXPECT_TRUE(p.read_forwarding);
+  EXPECT_TRUE(p.read_merging);
+  EXPECT_TRUE(p.write_merging);
+  c.set("dram.read_merging", "false");
+  p = dram_params(c);
+  EXPECT_TRUE(p.read_forwarding);
+  EXPECT_FALSE(p.read_merging);
+  EXPECT_TRUE(p.write_merging);
+  c = Config::from_yaml("dram: {read_forwarding: false, write_merging: false}\n");
+  p = dram_params(c);
+  EXPECT_FALSE(p.read_forwarding);
+  EXPECT_TRUE(p.read_merging);
+  EXPECT_FALSE(p.write_merging);
+  EXPECT_EQ(load_error("dram:\n  read_forwarding: maybe\n"),
+            "configs/x.yaml:2:20: dram.read_forwarding: bad boolean 'maybe': expected true or false");
+  EXPECT_THAT(load_error("dram:\n  write_merge: true\n"), HasSubstr("(did you mean 'write_merging'?)"));
+}
+
 TEST(DramConfig, BadChoicesListTheValidOnes) {
   EXPECT_EQ(load_error("dram:\n  preset: DDR4-3300\n"),
             "configs/x.yaml:2:11: dram.preset: 'DDR4-3300' is not a DRAM preset; valid: DDR4-2400, DDR4-3200, "

@@ -1,7 +1,8 @@
 // The DRAM controller engine, without SystemC: exact latencies computed by hand from
 // the presets, every issued command replayed through an independent timing checker,
-// bandwidth of sequential and random streams against the channel's peak, and the
-// schedulers compared.
+// bandwidth of sequential and random streams against the channel's peak, the
+// schedulers compared, and requests for a line the controller already holds
+// (read forwarding, read and write merging) counted by hand.
 #include "sim/memory/dram/dram_controller.hpp"
 
 #include <gmock/gmock.h>
@@ -37,6 +38,8 @@ struct Req {
 struct RunResult {
   std::vector<std::uint64_t> done;  // per request index, the read's completion cycle
   std::uint64_t first_arrival = 0, last_done = 0, end = 0;
+  std::uint64_t completions = 0;
+  bool in_order = true;  // every channel handed its completions back in the order their data ended
 };
 
 // Feeds the requests (arrival order) and runs the controller dry.
@@ -49,12 +52,17 @@ RunResult run(DramController& c, const std::vector<Req>& reqs) {
     std::uint64_t w = c.next_wake();
     if (w == kDramNever) break;
     c.advance_to(w + 1);
-    for (auto& ch : c.channels())
+    for (auto& ch : c.channels()) {
+      std::uint64_t last = 0;
       while (ch.has_completion() && ch.front_completion().cycle <= w) {
         r.done[ch.front_completion().tag] = ch.front_completion().cycle;
         r.last_done = std::max(r.last_done, ch.front_completion().cycle);
+        r.in_order = r.in_order && ch.front_completion().cycle >= last;
+        last = ch.front_completion().cycle;
+        ++r.completions;
         ch.pop_completion();
       }
+    }
   }
   for (auto& ch : c.channels()) r.end = std::max(r.end, ch.now());
   return r;
@@ -174,7 +182,8 @@ TEST(DramChecker, RandomStreamsObeyEveryTimingConstraint) {
             for (auto& q : reqs) (q.write ? writes : reads)++;
             std::uint64_t got_r = 0, got_w = 0;
             for (auto& ch : c2.channels()) {
-              got_r += ch.stats().reads, got_w += ch.stats().writes;
+              got_r += ch.stats().reads + ch.stats().forwarded_reads + ch.stats().merged_reads;
+              got_w += ch.stats().writes + ch.stats().merged_writes;
               EXPECT_EQ(DramTimingChecker(p.timing).check(ch.command_log(), ch.now(), true), "");
             }
             EXPECT_EQ(got_r, reads);
@@ -289,6 +298,199 @@ TEST(DramWrites, WritesDrainAtTheHighWatermarkAndReadsGoFirst) {
   EXPECT_EQ(s.writes, 67u);
   EXPECT_GT(s.write_drains, 1u);
   EXPECT_EQ(DramTimingChecker(p.timing).check(c.channels()[0].command_log(), c.channels()[0].now(), false), "");
+}
+
+// ---- Requests for a line the controller already holds -------------------------
+
+struct Cmd {
+  std::uint64_t cycle;
+  DramCmd cmd;
+};
+
+std::vector<Cmd> commands(const DramChannel& ch) {
+  std::vector<Cmd> v;
+  for (const auto& r : ch.command_log()) v.push_back({r.cycle, r.cmd});
+  return v;
+}
+
+MATCHER_P2(IsCmd, cycle, cmd, "") { return arg.cycle == std::uint64_t(cycle) && arg.cmd == cmd; }
+
+unsigned count_of(const DramChannel& ch, DramCmd c) {
+  unsigned n = 0;
+  for (const auto& r : ch.command_log()) n += r.cmd == c;
+  return n;
+}
+
+// Bank 2 of bank group 1: A and B in row 7, C in row 9. DDR4-3200: CL 22, tRCD 22,
+// tRP 22, tRAS 52, tRTP 12, CWL 16, BL/2 4, tWR 24, tWTR_L 12; RD -> WR on the rank
+// CL + BL/2 + 2 - CWL = 12.
+std::vector<Req> same_line_stream(const DramController& c) {
+  const std::uint64_t A = line_at(c, 1, 2, 7, 0), B = line_at(c, 1, 2, 7, 1), C = line_at(c, 1, 2, 9, 0);
+  return {
+      {1000, A, true},   // 0: queued
+      {1000, A, false},  // 1: A has a queued write: answered from it at 1001
+      {1000, A, true},   // 2: merged into write 0
+      {1000, B, false},  // 3: queued; the bank is closed: ACT 1000, RD 1022, data ends 1048
+      {1000, B, false},  // 4: merged with read 3: ends at 1048
+      {1000, B, false},  // 5: merged with read 3: ends at 1048
+                         //    no read left: write 0 drains, a row hit: WR at RD + 12 = 1034
+      {2000, A, false},  // 6: write 0 is done: a row hit, RD 2000, ends 2026
+      {2000, C, true},   // 7: queued behind read 6; then PRE at RD + tRTP = 2012, ACT 2034, WR 2056
+      {2001, C, false},  // 8: write 7 still queued: answered at 2002
+  };
+}
+
+TEST(DramSameLine, ForwardsAndMergesCountedByHand) {
+  DramController c(params("DDR4-3200"));
+  const auto reqs = same_line_stream(c);
+  RunResult r = run(c, reqs);
+  const DramChannel& ch = c.channels()[0];
+  const auto& s = ch.stats();
+  EXPECT_EQ(s.forwarded_reads, 2u);
+  EXPECT_EQ(s.merged_reads, 2u);
+  EXPECT_EQ(s.merged_writes, 1u);
+  EXPECT_EQ(s.reads, 2u);   // RD commands: reads 3 and 6
+  EXPECT_EQ(s.writes, 2u);  // WR commands: writes 0 and 7
+  EXPECT_THAT(commands(ch), testing::ElementsAre(IsCmd(1000, DramCmd::ACT), IsCmd(1022, DramCmd::RD),
+                                                 IsCmd(1034, DramCmd::WR), IsCmd(2000, DramCmd::RD),
+                                                 IsCmd(2012, DramCmd::PRE), IsCmd(2034, DramCmd::ACT),
+                                                 IsCmd(2056, DramCmd::WR)));
+  EXPECT_EQ(r.done[1], 1001u);
+  EXPECT_EQ(r.done[3], 1048u);
+  EXPECT_EQ(r.done[4], 1048u);
+  EXPECT_EQ(r.done[5], 1048u);
+  EXPECT_EQ(r.done[6], 2026u);
+  EXPECT_EQ(r.done[8], 2002u);
+  EXPECT_EQ(r.completions, 6u);  // every read once
+  EXPECT_TRUE(r.in_order);
+  // Every read's latency is counted: 1 + 48 + 48 + 48 + 26 + 1.
+  EXPECT_EQ(s.read_latency.count, 6u);
+  EXPECT_EQ(s.read_latency.sum, 172u);
+  // Requests are classified by the first command they needed: those served from the
+  // queues needed none.
+  EXPECT_EQ(s.row_misses, 1u);     // read 3
+  EXPECT_EQ(s.row_hits, 2u);       // write 0, read 6
+  EXPECT_EQ(s.row_conflicts, 1u);  // write 7
+  EXPECT_EQ(DramTimingChecker(c.params().timing).check(ch.command_log(), ch.now(), false), "");
+  EXPECT_TRUE(ch.idle());
+}
+
+TEST(DramSameLine, SwitchedOffEveryRequestHasItsOwnBurst) {
+  // The same stream with the three off: 6 RDs and 3 WRs. Reads 1 and 3-5 share the row
+  // the first ACT opens; write 7 and read 8 (row 9) need the one PRE and the second ACT.
+  auto p = params("DDR4-3200");
+  p.read_forwarding = p.read_merging = p.write_merging = false;
+  DramController c(p);
+  const auto reqs = same_line_stream(c);
+  RunResult r = run(c, reqs);
+  const DramChannel& ch = c.channels()[0];
+  const auto& s = ch.stats();
+  EXPECT_EQ(s.forwarded_reads + s.merged_reads + s.merged_writes, 0u);
+  EXPECT_EQ(s.reads, 6u);
+  EXPECT_EQ(s.writes, 3u);
+  EXPECT_EQ(count_of(ch, DramCmd::RD), 6u);
+  EXPECT_EQ(count_of(ch, DramCmd::WR), 3u);
+  EXPECT_EQ(count_of(ch, DramCmd::ACT), 2u);
+  EXPECT_EQ(count_of(ch, DramCmd::PRE), 1u);
+  // Read 8 now waits for its row: PRE 2012, ACT 2034, RD 2056, data at 2082.
+  EXPECT_EQ(r.done[8], 2082u);
+  EXPECT_EQ(r.completions, 6u);
+  EXPECT_EQ(DramTimingChecker(p.timing).check(ch.command_log(), ch.now(), false), "");
+}
+
+TEST(DramSameLine, EachSwitchAlone) {
+  // Only read forwarding: reads 1 and 8 answered from the writes; reads 4 and 5 have RDs.
+  auto p = params("DDR4-3200");
+  p.read_merging = p.write_merging = false;
+  {
+    DramController c(p);
+    run(c, same_line_stream(c));
+    const auto& s = c.channels()[0].stats();
+    EXPECT_EQ(s.forwarded_reads, 2u);
+    EXPECT_EQ(s.merged_reads + s.merged_writes, 0u);
+    EXPECT_EQ(s.reads, 4u);
+    EXPECT_EQ(s.writes, 3u);
+  }
+  // Only write merging: write 2 folded into write 0; every read has its RD.
+  p.write_merging = true, p.read_forwarding = false;
+  {
+    DramController c(p);
+    run(c, same_line_stream(c));
+    const auto& s = c.channels()[0].stats();
+    EXPECT_EQ(s.merged_writes, 1u);
+    EXPECT_EQ(s.forwarded_reads + s.merged_reads, 0u);
+    EXPECT_EQ(s.reads, 6u);
+    EXPECT_EQ(s.writes, 2u);
+  }
+  // Only read merging, forwarding off: read 1 sees write 0 queued and must not be
+  // served by another read; reads 4 and 5 merge with read 3. Read 8 finds write 7
+  // queued: its own RD.
+  p.write_merging = false, p.read_merging = true;
+  {
+    DramController c(p);
+    run(c, same_line_stream(c));
+    const auto& s = c.channels()[0].stats();
+    EXPECT_EQ(s.merged_reads, 2u);
+    EXPECT_EQ(s.forwarded_reads + s.merged_writes, 0u);
+    EXPECT_EQ(s.reads, 4u);
+    EXPECT_EQ(s.writes, 3u);
+  }
+}
+
+TEST(DramSameLine, AReadAfterAWriteIsNotMergedWithTheReadBeforeIt) {
+  // R(A) queued, then W(A), then R(A): the second read takes the write's data (forwarded),
+  // not the first read's.
+  DramController c(params("DDR4-3200"));
+  const std::uint64_t A = line_at(c, 0, 0, 3, 0);
+  RunResult r = run(c, {{100, A, false}, {100, A, true}, {100, A, false}});
+  const auto& s = c.channels()[0].stats();
+  EXPECT_EQ(s.forwarded_reads, 1u);
+  EXPECT_EQ(s.merged_reads, 0u);
+  EXPECT_EQ(r.done[2], 101u);
+  EXPECT_EQ(r.done[0], 100u + 22 + 22 + 4);  // tRCD + CL + burst
+}
+
+TEST(DramSameLine, ReadsOfFewLinesObeyTheTimingAndEveryRequestIsAccountedFor) {
+  // Reads and writes over 48 lines in 3 banks, every request at cycle 0 or a few clocks
+  // apart: most find their line queued. Every command stays legal, every read completes
+  // once, and bursts + requests served from the queues = requests.
+  for (unsigned gap : {0u, 3u, 20u})
+    for (auto sched : {DramScheduler::FrFcfs, DramScheduler::Fcfs}) {
+      SCOPED_TRACE("gap " + std::to_string(gap) + " sched " + std::to_string(int(sched)));
+      auto p = params("DDR4-3200", PagePolicy::Open, sched, true);
+      p.write_high = 12, p.write_low = 4;
+      p.read_queue = 8;
+      DramController c(p);
+      std::mt19937_64 rng(11 + gap);
+      std::vector<Req> reqs;
+      std::uint64_t t = 0;
+      for (unsigned i = 0; i < 4000; ++i) {
+        t += gap ? rng() % (2 * gap + 1) : 0;
+        const unsigned k = unsigned(rng() % 48);
+        reqs.push_back({t, line_at(c, k % 3, 1, 5 + (k / 3) % 4, k / 12), rng() % 10 < 3});
+      }
+      RunResult r = run(c, reqs);
+      const DramChannel& ch = c.channels()[0];
+      const auto& s = ch.stats();
+      std::uint64_t reads = 0, writes = 0;
+      for (const auto& q : reqs) (q.write ? writes : reads)++;
+      EXPECT_EQ(s.reads + s.forwarded_reads + s.merged_reads, reads);
+      EXPECT_EQ(s.writes + s.merged_writes, writes);
+      EXPECT_EQ(count_of(ch, DramCmd::RD), s.reads);
+      EXPECT_EQ(count_of(ch, DramCmd::WR), s.writes);
+      EXPECT_EQ(r.completions, reads);
+      EXPECT_EQ(s.read_latency.count, reads);
+      EXPECT_TRUE(r.in_order);
+      EXPECT_GT(s.forwarded_reads, 0u);
+      EXPECT_GT(s.merged_reads, 0u);
+      EXPECT_GT(s.merged_writes, 0u);
+      for (std::size_t i = 0; i < reqs.size(); ++i)
+        if (!reqs[i].write) {
+          ASSERT_GT(r.done[i], reqs[i].arrival) << i;
+        }
+      EXPECT_EQ(DramTimingChecker(p.timing).check(ch.command_log(), ch.now(), true), "");
+      EXPECT_TRUE(ch.idle());
+    }
 }
 
 // ---- Address mapping and parameters ------------------------------------------------

@@ -45,6 +45,9 @@ DramControllerParams build(const Config& cfg) {
   p.write_high = unsigned(cfg.integer("dram.write_high"));
   p.write_low = unsigned(cfg.integer("dram.write_low"));
   p.refresh = cfg.flag("dram.refresh");
+  p.read_forwarding = cfg.flag("dram.read_forwarding");
+  p.read_merging = cfg.flag("dram.read_merging");
+  p.write_merging = cfg.flag("dram.write_merging");
   return p;
 }
 

@@ -63,6 +63,7 @@ DramChannel::DramChannel(const DramControllerParams& p) : t_(p.timing), p_(p), b
   for (unsigned r = 0; r < t_.ranks; ++r)
     ranks_[r].refresh_due = p.refresh ? t_.tREFI + std::uint64_t(r) * t_.tREFI / t_.ranks : kDramNever;
   reads_.reserve(p.read_queue);
+  merged_.reserve(64);
   writes_.reserve(p.write_queue);
   arrivals_.reserve(256);
   comp_.resize(64);
@@ -78,6 +79,8 @@ void DramChannel::enqueue(std::uint64_t arrival, const DramAddress& a, bool writ
   r.tag = tag;
   r.seq = seq_++;
   r.row = a.row;
+  r.column = a.column;
+  r.followers = 0;
   r.rank = std::uint8_t(a.rank);
   r.bank_group = std::uint8_t(a.bank_group);
   r.bank_index = std::uint16_t(a.rank * bpr_ + a.bank_group * t_.banks_per_group + a.bank);
@@ -111,10 +114,16 @@ void DramChannel::admit(std::uint64_t c) {
     const Request& r = arrivals_.front();
     std::vector<Request>& q = r.write ? writes_ : reads_;
     if (q.size() >= (r.write ? p_.write_queue : p_.read_queue)) break;  // arrivals are admitted in order
+    if (served_by_queued(c, r)) {
+      std::pop_heap(arrivals_.begin(), arrivals_.end(), later);
+      arrivals_.pop_back();
+      continue;
+    }
     Bank& b = bank_of(r);
     const unsigned qt = r.write;
     q.push_back(r);
     q.back().age = age_++;
+    ++line_buckets_[qt][line_bucket(r)];
     ++b.count[qt];
     set_active(r.bank_index, qt);
     if (b.open && b.row == r.row) {
@@ -125,6 +134,48 @@ void DramChannel::admit(std::uint64_t c) {
     std::pop_heap(arrivals_.begin(), arrivals_.end(), later);
     arrivals_.pop_back();
   }
+}
+
+DramChannel::Request* DramChannel::same_line(std::vector<Request>& q, unsigned qt, const Request& r) {
+  if (!banks_[r.bank_index].count[qt] || !line_buckets_[qt][line_bucket(r)]) return nullptr;
+  for (Request& x : q)  // oldest first
+    if (x.bank_index == r.bank_index && x.row == r.row && x.column == r.column) return &x;
+  return nullptr;
+}
+
+// The controller looks up the line of a request entering its queue in the write queue
+// (and a read's in the read queue too), as real controllers do: the newest data of a
+// line with a queued write is that write's, so a read takes it from there, and a
+// second write to the line replaces the queued one's data. The values themselves
+// move at the call (DramMemory); this is the timing: the request needs no command.
+bool DramChannel::served_by_queued(std::uint64_t c, const Request& r) {
+  if (!p_.read_forwarding && !p_.read_merging && !p_.write_merging) return false;
+  if (r.write) {
+    if (!p_.write_merging || !same_line(writes_, 1, r)) return false;
+    ++stats_.merged_writes;
+    --queued_;
+    return true;
+  }
+  if (same_line(writes_, 1, r)) {
+    // A read must not merge with an older read of the line when a write came between.
+    if (!p_.read_forwarding) return false;
+    ++stats_.forwarded_reads;
+    complete_read(r.tag, r.arrival, c + 1);
+    --queued_;
+    return true;
+  }
+  Request* lead = p_.read_merging ? same_line(reads_, 0, r) : nullptr;
+  if (!lead) return false;
+  // Served with the leader's data at its RD (it stays in queued_ until then).
+  ++lead->followers;
+  merged_.push_back({lead->age, r.tag, r.arrival});
+  ++stats_.merged_reads;
+  return true;
+}
+
+void DramChannel::complete_read(std::uint64_t tag, std::uint64_t arrival, std::uint64_t done) {
+  stats_.read_latency.add(done - arrival);
+  push_completion(tag, done);
 }
 
 void DramChannel::decide(std::uint64_t c) {
@@ -346,10 +397,23 @@ void DramChannel::issue(std::uint64_t c, std::vector<Request>& q, std::size_t i,
   } else {
     ++stats_.reads;
     const std::uint64_t done = c + t_.CL + t_.burst_cycles();
-    stats_.read_latency.add(done - r.arrival);
-    push_completion(r.tag, done);
+    complete_read(r.tag, r.arrival, done);
+    if (r.followers) {  // the reads merged with this one end with its burst, in arrival order
+      const std::uint64_t age = r.age;
+      std::size_t kept = 0;
+      for (const Merged& m : merged_) {
+        if (m.leader_age == age) {
+          complete_read(m.tag, m.arrival, done);
+          --queued_;
+        } else {
+          merged_[kept++] = m;
+        }
+      }
+      merged_.resize(kept);
+    }
   }
   const unsigned bank_index = r.bank_index, rank = r.rank, bg = r.bank_group, qt = r.write;
+  --line_buckets_[qt][line_bucket(r)];
   q.erase(q.begin() + std::ptrdiff_t(i));
   --queued_;
   rebuild(bank_index, qt);
@@ -449,13 +513,19 @@ void DramChannel::push_completion(std::uint64_t tag, std::uint64_t cycle) {
     comp_head_ = 0;
     comp_.swap(bigger);
   }
-  comp_[comp_tail_++ & (comp_.size() - 1)] = {tag, cycle};
+  // In the order the data ends: a RD's data ends CL + BL/2 after it issues, so only a
+  // read answered from the write queue (one clock) goes before reads already issued.
+  const std::uint64_t mask = comp_.size() - 1;
+  std::uint64_t i = comp_tail_++;
+  for (; i > comp_head_ && comp_[(i - 1) & mask].cycle > cycle; --i) comp_[i & mask] = comp_[(i - 1) & mask];
+  comp_[i & mask] = {tag, cycle};
 }
 
 void DramChannel::reset_stats(std::uint64_t cycle) {
   DramChannelStats& s = stats_;
   s.reads = s.writes = s.row_hits = s.row_misses = s.row_conflicts = s.acts = s.pres = s.refreshes = 0;
   s.refresh_stall_cycles = s.write_drains = 0;
+  s.forwarded_reads = s.merged_reads = s.merged_writes = 0;
   std::fill(s.read_latency.buckets.begin(), s.read_latency.buckets.end(), 0);
   s.read_latency.count = s.read_latency.sum = s.read_latency.max = 0;
   std::fill(s.bank_accesses.begin(), s.bank_accesses.end(), 0);

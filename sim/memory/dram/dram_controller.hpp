@@ -40,6 +40,11 @@ struct DramControllerParams {
   unsigned read_queue = 32, write_queue = 32;  // entries per channel
   unsigned write_high = 24, write_low = 8;     // write-drain watermarks (entries)
   bool refresh = true;
+  // What the controller does with a request for a line it already holds (docs/dram.md):
+  // a read of a line with a queued write takes the write's data (no DRAM access); a
+  // read of a line with a queued read waits for that read's burst; a write of a line
+  // with a queued write replaces it.
+  bool read_forwarding = true, read_merging = true, write_merging = true;
   bool log_commands = false;  // keep every issued command (the timing checker replays it)
 };
 
@@ -83,7 +88,11 @@ struct DramChannelStats {
   std::uint64_t acts = 0, pres = 0, refreshes = 0;
   std::uint64_t refresh_stall_cycles = 0;    // rank-cycles from a refresh falling due to the end of its tRFC
   std::uint64_t write_drains = 0;            // times the controller switched to draining writes
-  DramLatencyHistogram read_latency;         // arrival at the controller to the end of the data
+  // Requests served without a column command of their own (not in reads/writes above).
+  std::uint64_t forwarded_reads = 0;  // answered from a queued write, one clock after admission
+  std::uint64_t merged_reads = 0;     // served by the burst of a queued read of the same line
+  std::uint64_t merged_writes = 0;    // folded into a queued write of the same line
+  DramLatencyHistogram read_latency;  // arrival at the controller to the end of the data (every read)
   std::vector<std::uint64_t> bank_busy;      // cycles from ACT to the end of the PRE's tRP, per bank
   std::vector<std::uint64_t> bank_accesses;  // RD + WR per bank
 };
@@ -94,7 +103,8 @@ class DramChannel {
 
   // A request arriving at `arrival` (at least the last cycle given to advance_to, or
   // it is taken as arriving then). Reads are reported in completions(); writes are
-  // posted.
+  // posted. When it enters its queue, a request for a line with a queued request may
+  // be served by that one (read forwarding and merging, write merging: the params).
   void enqueue(std::uint64_t arrival, const DramAddress& a, bool write, std::uint64_t tag);
   // Makes every decision of the cycles before `end`.
   void advance_to(std::uint64_t end);
@@ -128,7 +138,8 @@ class DramChannel {
   struct Request {
     std::uint64_t arrival, tag, seq;
     std::uint64_t age;  // admission order: the queues are sorted by it
-    std::uint32_t row;
+    std::uint32_t row, column;
+    std::uint32_t followers;   // reads merged with this one, in merged_
     std::uint16_t bank_index;  // rank * banks + bank_group * banks_per_group + bank
     std::uint8_t rank, bank_group;
     bool write;
@@ -170,6 +181,18 @@ class DramChannel {
   void do_column(std::uint64_t c, unsigned rank, unsigned bg, Bank& b, bool write);
   void do_ref(std::uint64_t c, unsigned rank);
   void admit(std::uint64_t c);
+  // A request of queue q for the same line as r, or nullptr.
+  Request* same_line(std::vector<Request>& q, unsigned qt, const Request& r);
+  // Per queue, how many queued requests' lines hash to each of 256 buckets: a lookup
+  // scans the queue only when its bucket is not empty (most requests of a stream that
+  // does not repeat lines then cost one load).
+  static unsigned line_bucket(const Request& r) {
+    return (((r.row << 10) ^ r.column) * 2654435761u + r.bank_index * 0x85EBCA6Bu) >> 24;
+  }
+  std::array<std::array<std::uint16_t, 256>, 2> line_buckets_{};
+  // Whether the arrival r, entering at cycle c, is served by a queued request.
+  bool served_by_queued(std::uint64_t c, const Request& r);
+  void complete_read(std::uint64_t tag, std::uint64_t arrival, std::uint64_t done);
   void rebuild(unsigned bank_index, unsigned queue);
   void log(std::uint64_t c, DramCmd cmd, bool ap, unsigned rank, unsigned bg, unsigned bank, std::uint32_t row);
   void push_completion(std::uint64_t tag, std::uint64_t cycle);
@@ -191,6 +214,10 @@ class DramChannel {
   std::vector<Rank> ranks_;
   std::vector<Request> reads_, writes_;
   std::vector<Request> arrivals_;     // a min-heap by (arrival, seq)
+  struct Merged {
+    std::uint64_t leader_age, tag, arrival;
+  };
+  std::vector<Merged> merged_;        // reads waiting for a queued read of their line, in arrival order
   std::vector<DramCompletion> comp_;  // ring, power-of-two size
   std::uint64_t comp_head_ = 0, comp_tail_ = 0;
   std::uint64_t now_ = 0, next_ = kDramNever, seq_ = 0, age_ = 0;

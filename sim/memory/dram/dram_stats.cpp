@@ -34,6 +34,9 @@ COHSIM_STAT(kStatActivates, "[node*.]memory.activates", "count", "", "ACT comman
 COHSIM_STAT(kStatPrecharges, "[node*.]memory.precharges", "count", "", "PRE commands issued");
 COHSIM_STAT(kStatRefreshes, "[node*.]memory.refreshes", "count", "", "REF commands issued");
 COHSIM_STAT(kStatWriteDrains, "[node*.]memory.write_drains", "count", "", "times the controller started draining its write queue");
+COHSIM_STAT(kStatForwardedReads, "[node*.]memory.forwarded_reads", "count", "", "reads answered from a queued write to their line, with no DRAM access (dram.read_forwarding)");
+COHSIM_STAT(kStatMergedReads, "[node*.]memory.merged_reads", "count", "", "reads served by the burst of a queued read of their line (dram.read_merging)");
+COHSIM_STAT(kStatMergedWrites, "[node*.]memory.merged_writes", "count", "", "writes folded into a queued write to their line, with no burst of their own (dram.write_merging)");
 COHSIM_STAT(kStatRowHitRate, "[node*.]memory.row_hit_rate", "ratio", "", "row_hits / (row_hits + row_misses + row_conflicts)");
 COHSIM_STAT(kStatRefreshStall, "[node*.]memory.refresh_stall_ns", "ns", "", "time requests waited for refreshes (total)");
 COHSIM_STAT(kStatReadLatency, "[node*.]memory.read_latency_ns", "ns", "", "mean read latency: arrival at the controller to the end of its data");
@@ -41,8 +44,8 @@ COHSIM_STAT(kStatReadLatencyPct, "[node*.]memory.read_latency_{p50,p95,p99,max}_
 COHSIM_STAT(kStatBandwidth, "[node*.]memory.bandwidth_GBps", "GBps", "", "data moved over the data bus per second of the run");
 COHSIM_STAT(kStatPeak, "[node*.]memory.peak_GBps", "GBps", "", "peak data bandwidth of all channels");
 COHSIM_STAT(kStatBwUtil, "[node*.]memory.bandwidth_utilization", "ratio", "", "share of the run the data buses were busy");
-COHSIM_STAT(kStatChReads, "[node*.]memory.ch*.reads", "count", "", "reads served by the channel");
-COHSIM_STAT(kStatChWrites, "[node*.]memory.ch*.writes", "count", "", "writes served by the channel");
+COHSIM_STAT(kStatChReads, "[node*.]memory.ch*.reads", "count", "", "RD commands (bursts) of the channel; forwarded and merged reads have none");
+COHSIM_STAT(kStatChWrites, "[node*.]memory.ch*.writes", "count", "", "WR commands (bursts) of the channel; merged writes have none");
 COHSIM_STAT(kStatChRowHits, "[node*.]memory.ch*.row_hits", "count", "", "the channel's row hits");
 COHSIM_STAT(kStatChRowMisses, "[node*.]memory.ch*.row_misses", "count", "", "the channel's row misses");
 COHSIM_STAT(kStatChRowConflicts, "[node*.]memory.ch*.row_conflicts", "count", "", "the channel's row conflicts");
@@ -68,7 +71,10 @@ void register_dram_stats(Stats& s, const std::string& p, const DramController& c
                          Sum{"activates", &S::acts, &kStatActivates},
                          Sum{"precharges", &S::pres, &kStatPrecharges},
                          Sum{"refreshes", &S::refreshes, &kStatRefreshes},
-                         Sum{"write_drains", &S::write_drains, &kStatWriteDrains}}) {
+                         Sum{"write_drains", &S::write_drains, &kStatWriteDrains},
+                         Sum{"forwarded_reads", &S::forwarded_reads, &kStatForwardedReads},
+                         Sum{"merged_reads", &S::merged_reads, &kStatMergedReads},
+                         Sum{"merged_writes", &S::merged_writes, &kStatMergedWrites}}) {
     auto f = sum.field;
     s.derived(*sum.decl, p + "." + sum.name, [cp, f] { return sum_of(*cp, f); });
   }
