@@ -963,7 +963,7 @@ void Core::perform_rmw(Tick t, Tick ready) {
 // Statistics (docs/stats.md).
 COHSIM_STAT(kStatOps, "core*.ops", "count", "", "trace operations this core retired");
 COHSIM_STAT(kStatInstructions, "core*.instructions", "count", "", "instructions retired, as the lowering emits them for the ISA (a fence or RMW sequence counts each instruction; `compute N` counts one)");
-COHSIM_STAT(kStatLoads, "core*.loads", "count", "", "load instructions executed (those forwarded from the store buffer included)");
+COHSIM_STAT(kStatLoads, "core*.loads", "count", "", "load instructions executed (those forwarded from the store buffer included); with a measured window (--warmup, roi markers), those whose first cache access or forwarding fell in it");
 COHSIM_STAT(kStatStores, "core*.stores", "count", "", "store instructions executed");
 COHSIM_STAT(kStatRmws, "core*.rmws", "count", "", "read-modify-write operations executed (locked RMW, AMO, LL/SC loop)");
 COHSIM_STAT(kStatFences, "core*.fences", "count", "", "fence and barrier instructions executed");
@@ -999,6 +999,15 @@ void Core::reset_stats(Tick t) {
   fences_by_kind_.fill(0);
   fence_stall_by_kind_.fill(0);
   if (stall_since_ != kNever && stall_since_ < t) stall_since_ = t;
+  loads_ = loads_not_at_cache();
+}
+
+void Core::close_window() { loads_ -= loads_not_at_cache(); }
+
+std::uint64_t Core::loads_not_at_cache() const {
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < lq_.size(); ++i) n += !lq_.at(i).accessed;
+  return n;
 }
 
 void Core::register_stats(Stats& s) const {

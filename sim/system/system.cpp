@@ -870,6 +870,8 @@ void System::reset_window(Tick t) {
 
 void System::freeze_window(Tick end) {
   register_window_stats();
+  if (impl_->bus) impl_->bus->count_queued(end);
+  for (auto& c : impl_->cores) c->close_window();
   finalize_stats(end);
   stats_.freeze();
 }
