@@ -1,6 +1,7 @@
 #include "cpu/core.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <sstream>
 
 #include "cpu/mmu/mmu.hpp"
@@ -988,7 +989,7 @@ COHSIM_STAT(kStatMispredicted, "core*.mispredicted_branches", "count", "", "pred
 COHSIM_STAT(kStatSquashedLoads, "core*.squashed_loads", "count", "", "speculative loads squashed by a misprediction (counted in loads; their values never reached a register)");
 COHSIM_STAT(kStatSquashedStores, "core*.squashed_stores", "count", "", "speculative stores squashed by a misprediction before they became visible (counted in stores)");
 COHSIM_STAT(kStatLoadLatency, "core*.load_latency_core_cycles", "cycles", "core", "histogram of load latency, issue to data (count, mean, max, power-of-two buckets)");
-COHSIM_STAT(kStatAmat, "core*.amat_core_cycles", "cycles", "core", "mean load latency from issue to data (the load_latency histogram's mean)");
+COHSIM_STAT(kStatAmat, "core*.amat_core_cycles", "cycles", "core", "mean load latency from issue to data (the load_latency histogram's mean); absent, not 0, when the core executed no load");
 
 void Core::reset_stats(Tick t) {
   warm_ops_ += ops_;
@@ -1048,8 +1049,10 @@ void Core::register_stats(Stats& s) const {
   }
   s.histogram(kStatLoadLatency, p + ".load_latency_core_cycles", &load_latency_);
   const Histogram* h = &load_latency_;
-  // AMAT: the mean load latency in core cycles, from issue to data.
-  s.derived(kStatAmat, p + ".amat_core_cycles", [h] { return h->mean(); });
+  // AMAT: the mean load latency in core cycles, from issue to data; absent without a load
+  // (no mean to report: 0.0 would read as a perfect memory system).
+  s.derived(kStatAmat, p + ".amat_core_cycles",
+            [h] { return h->count ? h->mean() : std::numeric_limits<double>::quiet_NaN(); });
 }
 
 std::string Core::spin_report() const {

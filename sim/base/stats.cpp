@@ -237,7 +237,8 @@ std::map<std::string, double> Stats::values() const {
   for (auto& [k, p] : counters_) v[k] = double(*p);
   for (auto& [k, x] : fixed_) v[k] = double(x);
   for (auto& [k, x] : real_) v[k] = x;
-  for (auto& [k, f] : derived_) v[k] = f();
+  for (auto& [k, f] : derived_)
+    if (const double x = f(); !std::isnan(x)) v[k] = x;  // NaN: not defined in this run, absent
   return v;
 }
 

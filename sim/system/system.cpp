@@ -969,7 +969,9 @@ std::string System::summary() const {
       << uint64_t(get(p + ".rmws")) << std::setw(11) << uint64_t(get(p + ".cycles")) << std::setw(11)
       << uint64_t(get(p + ".l1d.hits")) << std::setw(9) << uint64_t(get(p + ".l1d.misses")) << std::setw(8)
       << std::setprecision(1) << 100 * get(p + ".l1d.hit_rate") << std::setw(8) << std::setprecision(2)
-      << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1) << get(p + ".amat_core_cycles") << "\n";
+      << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1);
+    if (v.count(p + ".amat_core_cycles")) o << get(p + ".amat_core_cycles") << "\n";
+    else o << "-" << "\n";  // no load: no mean latency
   }
   // Why the L1Ds' primary misses happened (summed over the cores).
   auto causes = [&](const std::string& level, bool coherence) {
