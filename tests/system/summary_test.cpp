@@ -87,6 +87,23 @@ TEST(Summary, AmatIsAbsentForACoreWithoutLoads) {
   EXPECT_EQ(dashes, 3) << out;
 }
 
+// IPC and CPI per core: instructions (as the lowering counts them) over the core's
+// cycles and back; absent for a core that ran nothing. Hand count: `compute 1000` is
+// one instruction that holds the core 1000 cycles.
+TEST(Summary, IpcAndCpiPerCore) {
+  auto r = simulate(default_yaml(), "thread 0\n  compute 1000\nthread 1\n  load 0x1000\n  load 0x1040\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.at("core0.instructions"), 1);
+  EXPECT_NEAR(r.at("core0.cycles"), 1000, 2);
+  EXPECT_NEAR(r.at("core0.cpi"), r.at("core0.cycles"), 1e-9);
+  for (const char* p : {"core0", "core1"}) {
+    const std::string c = p;
+    EXPECT_NEAR(r.at(c + ".ipc"), r.at(c + ".instructions") / r.at(c + ".cycles"), 1e-5) << p;
+    EXPECT_NEAR(r.at(c + ".cpi"), r.at(c + ".cycles") / r.at(c + ".instructions"), 1e-3) << p;
+  }
+  for (const char* k : {"core2.ipc", "core2.cpi", "core3.ipc", "core3.cpi"}) EXPECT_EQ(r.stats.count(k), 0u) << k;
+}
+
 TEST(Summary, BusyL3BanksAreNamedWithTheirKnob) {
   auto calm = simulate(default_yaml(), streams(4, 300), {"--set", "memory.model=fixed"});
   ASSERT_EQ(calm.exit_code, 0) << calm.err;
