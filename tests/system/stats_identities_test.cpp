@@ -12,7 +12,8 @@
 // prefetchers at the L1D and the private L2 (whose requests are the L2's accesses of
 // kind prefetch and the L1D's requests beyond its misses); with one MSHR at every level
 // (secondary misses everywhere, L3 misses waiting for their MSHR) and one L3 bank; and
-// over the window after a warm-up of half the shortest thread (requests in flight
+// over the window after a warm-up of half the shortest thread or between ROI markers
+// at a third and two thirds of every thread (requests in flight
 // across the reset count in the window of the level that counted them first).
 #include <gtest/gtest.h>
 
@@ -120,9 +121,41 @@ void check_run(const RunResult& r, const std::string& fabric, bool prefetch, boo
   if (r.stats.count("l3.hits")) check_l3(r, fabric, straddle);
 }
 
+// `roi begin` after a third of each thread's operations, `roi end` after two thirds.
+std::string with_roi(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  auto is_op = [](const std::string& l) {
+    const auto at = l.find_first_not_of(' ');
+    return at != std::string::npos && at > 0 && l[at] != '#';
+  };
+  std::string out;
+  for (std::size_t i = 0; i < lines.size();) {
+    if (lines[i].rfind("thread", 0) != 0) {
+      out += lines[i++] + "\n";
+      continue;
+    }
+    out += lines[i++] + "\n";
+    std::size_t end = i, ops = 0;
+    while (end < lines.size() && lines[end].rfind("thread", 0) != 0) ops += is_op(lines[end++]);
+    std::size_t seen = 0;
+    for (; i < end; ++i) {
+      if (is_op(lines[i])) {
+        if (seen == ops / 3) out += "  roi begin\n";
+        if (seen == 2 * ops / 3 && ops >= 3) out += "  roi end\n";
+        ++seen;
+      }
+      out += lines[i] + "\n";
+    }
+  }
+  return out;
+}
+
 // The third part of a case: the fabric, then "+" options: prefetch (prefetchers at the
 // L1D and the private L2), mshr (one MSHR at every level), bank (one L3 bank, held 16
-// cycles an access), warmup (statistics over the second half of the shortest thread).
+// cycles an access), warmup (statistics over the second half of the shortest thread),
+// roi (statistics between markers at a third and two thirds of every thread).
 using Param = std::tuple<std::string, std::string, std::string>;  // trace, protocol, fabric+options
 class StatsIdentities : public ::testing::TestWithParam<Param> {};
 
@@ -130,10 +163,11 @@ TEST_P(StatsIdentities, LevelsAddUp) {
   const auto& [trace, protocol, variant] = GetParam();
   const std::string src = COHSIM_SOURCE_DIR;
   const bool vm = trace == "vm_pages";
-  const std::string fabric = variant.substr(0, variant.find('+'));
   auto has = [&](const char* o) { return variant.find(std::string("+") + o) != std::string::npos; };
+  const std::string fabric = variant.substr(0, variant.find('+'));
   std::string yaml = vm ? read_file(src + "/configs/vm-x86.yaml") : read_file(src + "/configs/default.yaml");
-  const std::string text = read_file(src + "/traces/" + trace + ".trace");
+  const std::string text = has("roi") ? with_roi(read_file(src + "/traces/" + trace + ".trace"))
+                                       : read_file(src + "/traces/" + trace + ".trace");
   std::vector<std::string> args = {"--set", "coherence.protocol=" + protocol, "--set", "coherence.fabric=" + fabric};
   if (has("prefetch"))
     args.insert(args.end(), {"--set", "l1d.prefetcher=next_line,stream", "--set", "l2.prefetcher=ip_stride,best_offset"});
@@ -151,12 +185,12 @@ TEST_P(StatsIdentities, LevelsAddUp) {
   }
   auto r = simulate(yaml, text, args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  if (has("warmup")) ASSERT_EQ(r.stats.count("window.start_cycle"), 1u);
+  if (has("warmup") || has("roi")) ASSERT_EQ(r.stats.count("window.start_cycle"), 1u);
   if (trace == "stream" && !has("warmup")) {  // the knobs bite
     if (has("mshr")) EXPECT_GT(r.at("core0.l1d.secondary_misses"), 0);
     if (has("bank")) EXPECT_GT(r.at("l3.bank_accesses"), 0);
   }
-  check_run(r, fabric, has("prefetch"), has("warmup") && has("mshr"));
+  check_run(r, fabric, has("prefetch"), (has("warmup") || has("roi")) && has("mshr"));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -179,7 +213,8 @@ INSTANTIATE_TEST_SUITE_P(
     Warmup, StatsIdentities,
     ::testing::Combine(::testing::Values("default", "mp", "pingpong", "sb", "sb_seqcst", "stream", "vm_pages"),
                        ::testing::Values("msi", "mesi", "moesi"),
-                       ::testing::Values("bus+warmup+prefetch", "directory+warmup+mshr+bank")),
+                       ::testing::Values("bus+warmup+prefetch", "directory+warmup+mshr+bank", "bus+roi+mshr",
+                                         "directory+roi")),
     ParamName());
 INSTANTIATE_TEST_SUITE_P(Dragon, StatsIdentities,
                          ::testing::Combine(::testing::Values("default", "mp", "pingpong", "stream"),
