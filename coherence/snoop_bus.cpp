@@ -35,7 +35,7 @@ void SnoopBus::schedule(Tick at) {
 }
 
 void SnoopBus::request(Tick t, int client, BusMsg m, LineAddr line) {
-  queue_.push_back({t, client, m, line});
+  queue_.push_back({t, client, m, line, false});
   if (p_.split) schedule(std::max(edge(t), addr_free_));
   else if (!busy_) schedule(edge(t));
 }
@@ -97,9 +97,7 @@ void SnoopBus::grant(Tick t) {
   current_ = queue_[pick];
   queue_.erase(queue_.begin() + std::ptrdiff_t(pick));
   last_granted_ = current_.client;
-  wait_ticks_ += t - current_.t;
-  ++transactions_;
-  ++msgs_[int(current_.msg)];
+  count_grant(t, current_);
 
   const std::uint64_t mark = log_ ? log_->mark() : 0;
   SnoopReply r;
@@ -164,6 +162,7 @@ void SnoopBus::grant(Tick t) {
       busy_ = true;
       awaiting_memory_ = true;
       grant_tick_ = t;
+      ++mem_reads_;
       memory_->read_line(address_done, current_.line, buf_.data(), this, 0);
       return;
     }
@@ -212,10 +211,11 @@ void SnoopBus::release(int client, Tick t) {
 }
 
 // Statistics (docs/stats.md), registered with coherence.fabric: bus.
-COHSIM_STAT(kStatTransactions, "bus.transactions", "count", "", "transactions granted the bus (address phases)");
+COHSIM_STAT(kStatTransactions, "bus.transactions", "count", "", "transactions granted the bus (address phases); with a measured window (--warmup, roi markers), those requested in it");
 COHSIM_STAT(kStatMsgs, "bus.msgs.*", "count", "", "transactions by message (GetS, GetM, PutM, Upd)");
 COHSIM_STAT(kStatC2c, "bus.cache_to_cache", "count", "", "transactions whose data came from another cache");
 COHSIM_STAT(kStatMemWritebacks, "bus.memory_writebacks", "count", "", "dirty lines written to the level below the bus");
+COHSIM_STAT(kStatMemReads, "bus.memory_reads", "count", "", "lines read from the level below the bus (transactions no cache supplied)");
 COHSIM_STAT(kStatBusyCycles, "bus.busy_uncore_cycles", "cycles", "uncore",
             "atomic bus: cycles the bus was held, from grant to the end of the data phase; split bus: address-bus cycles");
 COHSIM_STAT(kStatAvgWait, "bus.avg_wait_uncore_cycles", "cycles", "uncore", "mean wait from request to grant per transaction");
@@ -232,6 +232,7 @@ void SnoopBus::register_stats(Stats& s) const {
   for (int m = 0; m < kNumBusMsgs; ++m) s.counter(kStatMsgs, std::string("bus.msgs.") + cohsim::name(BusMsg(m)), &msgs_[m]);
   s.counter(kStatC2c, "bus.cache_to_cache", &c2c_);
   s.counter(kStatMemWritebacks, "bus.memory_writebacks", &mem_writebacks_);
+  s.counter(kStatMemReads, "bus.memory_reads", &mem_reads_);
   const Tick period = p_.period;
   const auto* b = &busy_ticks_;
   const auto* w = &wait_ticks_;
@@ -250,8 +251,28 @@ void SnoopBus::register_stats(Stats& s) const {
   s.counter(kStatMaxOutstanding, "bus.max_outstanding", &max_outstanding_);
 }
 
+void SnoopBus::count_grant(Tick t, const Pending& p) {
+  if (p.carried) return;
+  wait_ticks_ += t - p.t;
+  ++transactions_;
+  ++msgs_[int(p.msg)];
+}
+
+// The window's end (`roi end`): a request still queued was made in the window, as its
+// cache counted it; it counts here too (its wait so far with it), though granted later.
+void SnoopBus::count_queued(Tick t) {
+  for (const Pending& p : queue_)
+    if (!p.carried) {
+      wait_ticks_ += t > p.t ? t - p.t : 0;
+      ++transactions_;
+      ++msgs_[int(p.msg)];
+    }
+}
+
 void SnoopBus::reset_stats(Tick t) {
-  transactions_ = wait_ticks_ = c2c_ = mem_writebacks_ = 0;
+  // A request still queued was made (and counted by its cache) before the window.
+  for (Pending& p : queue_) p.carried = true;
+  transactions_ = wait_ticks_ = c2c_ = mem_writebacks_ = mem_reads_ = 0;
   std::fill(std::begin(msgs_), std::end(msgs_), 0);
   responses_ = response_ticks_ = deferred_ = 0;
   busy_ticks_ = data_busy_ticks_ = 0;
@@ -382,9 +403,7 @@ void SnoopBus::grant_split(Tick t) {
   const Pending cur = queue_[pick];
   queue_.erase(queue_.begin() + std::ptrdiff_t(pick));
   last_granted_ = cur.client;
-  wait_ticks_ += t - cur.t;
-  ++transactions_;
-  ++msgs_[int(cur.msg)];
+  count_grant(t, cur);
 
   const int ti = alloc_txn();
   Txn& x = txns_[std::size_t(ti)];
@@ -468,6 +487,7 @@ void SnoopBus::grant_split(Tick t) {
           x.kind = Txn::HeldForMemory;
         } else {
           x.kind = Txn::AwaitMemory;
+          ++mem_reads_;
           memory_->read_line(address_done, cur.line, txns_[std::size_t(ti)].buf.data(), this, std::uint64_t(ti));
         }
       }
@@ -516,6 +536,7 @@ void SnoopBus::send_to_memory(Tick t, int from, LineAddr line, const std::uint8_
         best = i;
     if (best == txns_.size()) break;
     txns_[best].kind = Txn::AwaitMemory;
+    ++mem_reads_;
     memory_->read_line(t, line, txns_[best].buf.data(), this, std::uint64_t(best));
   }
 }

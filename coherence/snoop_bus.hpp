@@ -48,7 +48,12 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   // Warm-up / region of interest: zeroes the statistics at `t`; the part of a busy
   // period (address or data phase, a held atomic bus) that lies after `t` stays counted,
   // so the utilisation over the window is the share of the window the bus was busy.
+  // Requests still queued then were made before the window (their caches counted them
+  // there): their grants count neither as transactions nor in the wait.
   void reset_stats(Tick t);
+  // The window's end at `t` (`roi end`, before the statistics freeze): requests still
+  // queued were made in the window and count in it.
+  void count_queued(Tick t);
   void set_log(EventLog* log);  // the event log: every address phase and data transfer
   std::string dump() const;
   // Atomic: cycles the bus was held; split: cycles of the address bus.
@@ -70,7 +75,10 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
     int client;
     BusMsg msg;
     LineAddr line;
+    bool carried = false;  // requested before the last statistics reset: counted in the window before
   };
+  // A grant's statistics: the transaction and its wait count in the window it was requested in.
+  void count_grant(Tick t, const Pending& p);
   void tick();
   void step();
   void grant(Tick t);
@@ -138,7 +146,8 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   std::vector<LineAddr> held_;  // per client: the line it holds, or kNotHeld
   unsigned holds_ = 0;
   // statistics
-  std::uint64_t transactions_ = 0, busy_ticks_ = 0, wait_ticks_ = 0, c2c_ = 0, mem_writebacks_ = 0;
+  std::uint64_t transactions_ = 0, busy_ticks_ = 0, wait_ticks_ = 0, c2c_ = 0, mem_writebacks_ = 0,
+                mem_reads_ = 0;
   std::uint64_t msgs_[kNumBusMsgs] = {};
   Tick last_tick_seen_ = 0;
   EventLog* log_ = nullptr;  // null when the event log is off

@@ -1,6 +1,7 @@
 #include "cpu/core.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <sstream>
 
 #include "cpu/mmu/mmu.hpp"
@@ -963,7 +964,7 @@ void Core::perform_rmw(Tick t, Tick ready) {
 // Statistics (docs/stats.md).
 COHSIM_STAT(kStatOps, "core*.ops", "count", "", "trace operations this core retired");
 COHSIM_STAT(kStatInstructions, "core*.instructions", "count", "", "instructions retired, as the lowering emits them for the ISA (a fence or RMW sequence counts each instruction; `compute N` counts one)");
-COHSIM_STAT(kStatLoads, "core*.loads", "count", "", "load instructions executed (those forwarded from the store buffer included)");
+COHSIM_STAT(kStatLoads, "core*.loads", "count", "", "load instructions executed (those forwarded from the store buffer included); with a measured window (--warmup, roi markers), those whose first cache access or forwarding fell in it");
 COHSIM_STAT(kStatStores, "core*.stores", "count", "", "store instructions executed");
 COHSIM_STAT(kStatRmws, "core*.rmws", "count", "", "read-modify-write operations executed (locked RMW, AMO, LL/SC loop)");
 COHSIM_STAT(kStatFences, "core*.fences", "count", "", "fence and barrier instructions executed");
@@ -988,7 +989,7 @@ COHSIM_STAT(kStatMispredicted, "core*.mispredicted_branches", "count", "", "pred
 COHSIM_STAT(kStatSquashedLoads, "core*.squashed_loads", "count", "", "speculative loads squashed by a misprediction (counted in loads; their values never reached a register)");
 COHSIM_STAT(kStatSquashedStores, "core*.squashed_stores", "count", "", "speculative stores squashed by a misprediction before they became visible (counted in stores)");
 COHSIM_STAT(kStatLoadLatency, "core*.load_latency_core_cycles", "cycles", "core", "histogram of load latency, issue to data (count, mean, max, power-of-two buckets)");
-COHSIM_STAT(kStatAmat, "core*.amat_core_cycles", "cycles", "core", "mean load latency from issue to data (the load_latency histogram's mean)");
+COHSIM_STAT(kStatAmat, "core*.amat_core_cycles", "cycles", "core", "mean load latency from issue to data (the load_latency histogram's mean); absent, not 0, when the core executed no load");
 
 void Core::reset_stats(Tick t) {
   warm_ops_ += ops_;
@@ -999,6 +1000,15 @@ void Core::reset_stats(Tick t) {
   fences_by_kind_.fill(0);
   fence_stall_by_kind_.fill(0);
   if (stall_since_ != kNever && stall_since_ < t) stall_since_ = t;
+  loads_ = loads_not_at_cache();
+}
+
+void Core::close_window() { loads_ -= loads_not_at_cache(); }
+
+std::uint64_t Core::loads_not_at_cache() const {
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < lq_.size(); ++i) n += !lq_.at(i).accessed;
+  return n;
 }
 
 void Core::register_stats(Stats& s) const {
@@ -1039,8 +1049,10 @@ void Core::register_stats(Stats& s) const {
   }
   s.histogram(kStatLoadLatency, p + ".load_latency_core_cycles", &load_latency_);
   const Histogram* h = &load_latency_;
-  // AMAT: the mean load latency in core cycles, from issue to data.
-  s.derived(kStatAmat, p + ".amat_core_cycles", [h] { return h->mean(); });
+  // AMAT: the mean load latency in core cycles, from issue to data; absent without a load
+  // (no mean to report: 0.0 would read as a perfect memory system).
+  s.derived(kStatAmat, p + ".amat_core_cycles",
+            [h] { return h->count ? h->mean() : std::numeric_limits<double>::quiet_NaN(); });
 }
 
 std::string Core::spin_report() const {

@@ -84,7 +84,13 @@ class Core : public sc_core::sc_module, public CacheListener {
   }
   // Zeroes every statistic (the retired operations move to total_ops()); a stall under
   // way counts from `t`. The queues, registers and the thread's position stay.
+  // A load counts in `loads` when the L1D counts it (its first cache access), so that
+  // over a window the two agree: the loads issued before the reset that have not yet
+  // reached the cache count in the window.
   void reset_stats(Tick t);
+  // The window's end (`roi end`, before the statistics freeze): loads issued that have
+  // not yet reached the cache count after it, as they do at the L1D.
+  void close_window();
   const std::vector<std::uint64_t>& registers() const { return regs_; }
   void register_stats(Stats& s) const;
   std::string dump() const;
@@ -243,6 +249,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   std::array<std::uint16_t, kSbFilter> sb_lines_{};
   sc_core::sc_event wake_;
   Ring<LoadEntry> lq_;
+  std::uint64_t loads_not_at_cache() const;  // loads in lq_ whose cache access has not started
   Ring<StoreEntry> sb_;
   std::vector<std::uint64_t> regs_;
 

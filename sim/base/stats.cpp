@@ -104,6 +104,8 @@ const std::vector<std::pair<std::string, std::string>>& stat_units() {
       {"GBps", "10^9 bytes per second of simulated time"},
       {"ratio", "a fraction between 0 and 1"},
       {"per_1000_ops", "events per 1000 trace operations"},
+      {"instructions_per_cycle", "instructions retired per core clock cycle"},
+      {"cycles_per_instruction", "core clock cycles per instruction retired"},
       {"lines", "cache lines (time-weighted mean over the run)"},
       {"value", "a 64-bit value held by the simulated program"},
       {"flag", "0 or 1"},
@@ -236,8 +238,10 @@ std::map<std::string, double> Stats::values() const {
   std::map<std::string, double> v;
   for (auto& [k, p] : counters_) v[k] = double(*p);
   for (auto& [k, x] : fixed_) v[k] = double(x);
-  for (auto& [k, x] : real_) v[k] = x;
-  for (auto& [k, f] : derived_) v[k] = f();
+  for (auto& [k, x] : real_)
+    if (!std::isnan(x)) v[k] = x;
+  for (auto& [k, f] : derived_)
+    if (const double x = f(); !std::isnan(x)) v[k] = x;  // NaN: not defined in this run, absent
   return v;
 }
 

@@ -83,6 +83,8 @@ class Stats {
   void counter(const StatDecl& d, const std::string& name, const std::uint64_t* value) {
     new_counters_.push_back({name, value, &d});
   }
+  // A derived figure that returns NaN (or a real set to NaN) is absent from values() and
+  // the JSON: it has no meaning in this run (AMAT without a load), which 0.0 would hide.
   void derived(const StatDecl& d, const std::string& name, std::function<double()> f) {
     new_derived_.push_back({name, std::move(f), &d});
   }

@@ -1,6 +1,7 @@
 #include "sim/system/system.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -43,6 +44,10 @@ COHSIM_STAT(kStatOps, "ops", "count", "", "trace operations retired by all cores
 COHSIM_STAT(kStatTimePs, "time_ps", "ps", "", "simulated time until the last core finished (with --warmup or ROI markers: the measured window's)");
 COHSIM_STAT(kStatCoreCycles, "core*.cycles", "cycles", "core", "core cycles until this core finished (with a measured window: its part of the window)");
 COHSIM_STAT(kStatRegs, "core*.regs.*", "value", "", "the final value of a register the trace names");
+COHSIM_STAT(kStatIpc, "core*.ipc", "instructions_per_cycle", "",
+            "core*.instructions / core*.cycles (instructions as the lowering counts them: `compute N` is one); absent when the core ran no cycle");
+COHSIM_STAT(kStatCpi, "core*.cpi", "cycles_per_instruction", "",
+            "core*.cycles / core*.instructions, the inverse of ipc; absent when the core retired no instruction");
 COHSIM_STAT(kStatMpki, "core*.l1d.mpki", "per_1000_ops", "", "L1D misses (all kinds) per 1000 trace operations");
 COHSIM_STAT(kStatBusUtil, "bus.utilization", "ratio", "",
             "share of the run the bus was held (atomic) or its address bus was busy (split)");
@@ -821,7 +826,12 @@ void System::finalize_stats(Tick end) {
     const std::string p = "core" + std::to_string(i);
     const Core& c = *m.cores[i];
     const Tick done = c.done() ? std::min(c.finish_tick(), end) : end;
-    stats_.set(kStatCoreCycles, p + ".cycles", (std::max(done, from) - from) / m.core_period);
+    const std::uint64_t cycles = (std::max(done, from) - from) / m.core_period;
+    stats_.set(kStatCoreCycles, p + ".cycles", cycles);
+    const double instructions = double(stats_.get(p + ".instructions"));
+    const double none = std::numeric_limits<double>::quiet_NaN();  // absent (Stats::derived)
+    stats_.set_real(kStatIpc, p + ".ipc", cycles ? instructions / double(cycles) : none);
+    stats_.set_real(kStatCpi, p + ".cpi", instructions > 0 ? double(cycles) / instructions : none);
     const double n = double(c.ops());
     stats_.set_real(kStatMpki, p + ".l1d.mpki", n ? double(stats_.get(p + ".l1d.misses")) * 1000.0 / n : 0.0);
   }
@@ -864,6 +874,8 @@ void System::reset_window(Tick t) {
 
 void System::freeze_window(Tick end) {
   register_window_stats();
+  if (impl_->bus) impl_->bus->count_queued(end);
+  for (auto& c : impl_->cores) c->close_window();
   finalize_stats(end);
   stats_.freeze();
 }
@@ -961,7 +973,9 @@ std::string System::summary() const {
       << uint64_t(get(p + ".rmws")) << std::setw(11) << uint64_t(get(p + ".cycles")) << std::setw(11)
       << uint64_t(get(p + ".l1d.hits")) << std::setw(9) << uint64_t(get(p + ".l1d.misses")) << std::setw(8)
       << std::setprecision(1) << 100 * get(p + ".l1d.hit_rate") << std::setw(8) << std::setprecision(2)
-      << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1) << get(p + ".amat_core_cycles") << "\n";
+      << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1);
+    if (v.count(p + ".amat_core_cycles")) o << get(p + ".amat_core_cycles") << "\n";
+    else o << "-" << "\n";  // no load: no mean latency
   }
   // Why the L1Ds' primary misses happened (summed over the cores).
   auto causes = [&](const std::string& level, bool coherence) {

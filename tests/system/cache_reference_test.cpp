@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <list>
 #include <sstream>
+#include <tuple>
 #include <vector>
 
 #include "run_cohsim.hpp"
@@ -177,5 +178,33 @@ INSTANTIATE_TEST_SUITE_P(Protocols, MixedReference,
                            return info.param.policy + "_" + info.param.pattern + "_" + info.param.protocol +
                                   (info.param.private_l2 ? "_l2" : "");
                          });
+
+// The bug this pins: a store that upgraded a present line (S->M under MSI, E->M under
+// MESI and MOESI) left it where it was in the LRU order, so the line just written was
+// the next victim. One set of two ways: A and B fill it, the store to A references A,
+// so C evicts B and the last load of A hits; a load of A in the store's place is the
+// control. Three primary misses (A, B, C) either way.
+class StoreUpgradeRecency : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
+
+TEST_P(StoreUpgradeRecency, TheStoredLineIsMostRecentlyUsed) {
+  const auto& [protocol, middle] = GetParam();
+  const std::string trace = "thread 0\n  load 0x1000\n  load 0x1040\n  " + middle +
+                            " 0x1000" + (middle == "store" ? " 1" : "") +
+                            "\n  fence SeqCst\n  load 0x1080\n  load 0x1000\n";
+  const std::string yaml = "cores: 1\ncoherence: {protocol: " + protocol +
+                           "}\nl1d: {size: 128B, assoc: 2, line_size: 64, replacement: lru}\nl2: null\nl3: null\n"
+                           "core: {load_queue: 1, store_buffer: 1}\n";
+  auto r = simulate(yaml, trace);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.at("core0.l1d.primary_misses"), 3);
+  EXPECT_EQ(r.at("core0.l1d.load_primary_misses"), 3);
+  EXPECT_EQ(r.at("core0.l1d.load_hits"), middle == "load" ? 2 : 1);  // the last load of A (and the control's)
+  EXPECT_EQ(r.at("core0.l1d.evictions"), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Protocols, StoreUpgradeRecency,
+                         ::testing::Combine(::testing::Values("msi", "mesi", "moesi"),
+                                            ::testing::Values("store", "load")),
+                         cohsim::test::ParamName());
 
 }  // namespace

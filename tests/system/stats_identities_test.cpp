@@ -1,14 +1,23 @@
 // The cache statistics add up: at every level of every core, hits + misses equal the
 // accesses counted by kind and outcome, misses are primary + secondary + upgrade
-// misses; a level below counts only the requests the level above sent it (the L1D's
-// requests_sent equal the private L2's accesses; the coherent levels' requests and
-// writebacks equal the bus transactions); the L1D's loads equal the loads the core
+// misses, and the primary misses' causes (compulsory, capacity, conflict, coherence)
+// add up to them; a level below counts only the requests the level above sent it (the
+// L1D's requests_sent equal the private L2's accesses; the coherent levels' requests
+// and writebacks equal the bus transactions); the L1D's loads equal the loads the core
 // did not answer from its store buffer, and its page-walk accesses the walker's PTE
-// loads and stores. On every example trace, under every protocol and fabric; and with
-// prefetchers at the L1D and the private L2, whose requests are the L2's accesses of
-// kind prefetch and the L1D's requests beyond its misses.
+// loads and stores. The shared L3 counts what the fabric sent it (the bus's or the
+// directory's memory reads and writes), every access takes one bank, its misses that
+// did not merge into an MSHR are its causes and memory's reads, and its writebacks are
+// memory's writes. On every example trace, under every protocol and fabric; with
+// prefetchers at the L1D and the private L2 (whose requests are the L2's accesses of
+// kind prefetch and the L1D's requests beyond its misses); with one MSHR at every level
+// (secondary misses everywhere, L3 misses waiting for their MSHR) and one L3 bank; and
+// over the window after a warm-up of half the shortest thread or between ROI markers
+// at a third and two thirds of every thread (requests in flight
+// across the reset count in the window of the level that counted them first).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -54,23 +63,39 @@ void check_level(const RunResult& r, const std::string& p) {
   EXPECT_EQ(r.at(p + ".primary_misses"), primary);
   EXPECT_EQ(r.at(p + ".secondary_misses"), secondary);
   EXPECT_EQ(r.at(p + ".upgrade_misses"), upgrade);
+  EXPECT_EQ(r.at(p + ".compulsory_misses") + r.at(p + ".capacity_misses") + r.at(p + ".conflict_misses") +
+                r.at(p + ".coherence_misses"),
+            primary);
 }
 
-using Param = std::tuple<std::string, std::string, std::string>;  // trace, protocol, fabric
-class StatsIdentities : public ::testing::TestWithParam<Param> {};
+// The shared L3 between the fabric above (`fabric`: bus or directory) and memory.
+// `straddle`: a window's start may fall while L3 misses wait for an MSHR (l3.mshrs=1
+// with a warm-up): such a miss counted before the window reads memory in it, so
+// memory's reads are not checked against the L3's misses then.
+void check_l3(const RunResult& r, const std::string& fabric, bool straddle) {
+  SCOPED_TRACE("l3");
+  const double hits = r.at("l3.hits"), misses = r.at("l3.misses");
+  const double reads = r.at("l3.read_hits") + r.at("l3.read_misses");
+  const double writes = r.at("l3.write_hits") + r.at("l3.write_misses");
+  EXPECT_EQ(hits + misses, reads + writes);
+  EXPECT_EQ(r.at("l3.hits"), r.at("l3.read_hits") + r.at("l3.write_hits"));
+  if (r.stats.count("l3.bank_accesses")) EXPECT_EQ(r.at("l3.bank_accesses"), hits + misses);
+  const double merges = get(r, "l3.mshr_merges");  // secondary misses: no cause, no read below
+  EXPECT_EQ(r.at("l3.compulsory_misses") + r.at("l3.capacity_misses") + r.at("l3.conflict_misses"), misses - merges);
+  // what the fabric sent down
+  if (fabric == "bus") {
+    EXPECT_EQ(reads, r.at("bus.memory_reads"));
+    EXPECT_EQ(writes, r.at("bus.memory_writebacks"));
+  } else {
+    EXPECT_EQ(reads, r.at("directory.memory_reads"));
+    EXPECT_EQ(writes, r.at("directory.memory_writes"));
+  }
+  // what it sent memory (write-back, write-allocate: a write miss needs no fetch)
+  if (!straddle) EXPECT_EQ(r.at("memory.reads"), r.at("l3.read_misses") - merges);
+  EXPECT_EQ(r.at("memory.writes"), r.at("l3.writebacks"));
+}
 
-TEST_P(StatsIdentities, LevelsAddUp) {
-  const auto& [trace, protocol, fabric_and_prefetch] = GetParam();
-  const std::string src = COHSIM_SOURCE_DIR;
-  const bool vm = trace == "vm_pages";
-  const bool prefetch = fabric_and_prefetch.find("+prefetch") != std::string::npos;
-  const std::string fabric = fabric_and_prefetch.substr(0, fabric_and_prefetch.find('+'));
-  std::string yaml = vm ? read_file(src + "/configs/vm-x86.yaml") : read_file(src + "/configs/default.yaml");
-  std::vector<std::string> args = {"--set", "coherence.protocol=" + protocol, "--set", "coherence.fabric=" + fabric};
-  if (prefetch)
-    args.insert(args.end(), {"--set", "l1d.prefetcher=next_line,stream", "--set", "l2.prefetcher=ip_stride,best_offset"});
-  auto r = simulate(yaml, read_file(src + "/traces/" + trace + ".trace"), args);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+void check_run(const RunResult& r, const std::string& fabric, bool prefetch, bool straddle) {
   double bus_requests = 0;
   for (int c = 0; r.stats.count("core" + std::to_string(c) + ".loads"); ++c) {
     const std::string p = "core" + std::to_string(c);
@@ -93,6 +118,79 @@ TEST_P(StatsIdentities, LevelsAddUp) {
     bus_requests += r.at(coh + ".requests_sent") + r.at(coh + ".writebacks");
   }
   if (fabric == "bus") EXPECT_EQ(bus_requests, r.at("bus.transactions"));
+  if (r.stats.count("l3.hits")) check_l3(r, fabric, straddle);
+}
+
+// `roi begin` after a third of each thread's operations, `roi end` after two thirds.
+std::string with_roi(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  auto is_op = [](const std::string& l) {
+    const auto at = l.find_first_not_of(' ');
+    return at != std::string::npos && at > 0 && l[at] != '#';
+  };
+  std::string out;
+  for (std::size_t i = 0; i < lines.size();) {
+    if (lines[i].rfind("thread", 0) != 0) {
+      out += lines[i++] + "\n";
+      continue;
+    }
+    out += lines[i++] + "\n";
+    std::size_t end = i, ops = 0;
+    while (end < lines.size() && lines[end].rfind("thread", 0) != 0) ops += is_op(lines[end++]);
+    std::size_t seen = 0;
+    for (; i < end; ++i) {
+      if (is_op(lines[i])) {
+        if (seen == ops / 3) out += "  roi begin\n";
+        if (seen == 2 * ops / 3 && ops >= 3) out += "  roi end\n";
+        ++seen;
+      }
+      out += lines[i] + "\n";
+    }
+  }
+  return out;
+}
+
+// The third part of a case: the fabric, then "+" options: prefetch (prefetchers at the
+// L1D and the private L2), mshr (one MSHR at every level), bank (one L3 bank, held 16
+// cycles an access), warmup (statistics over the second half of the shortest thread),
+// roi (statistics between markers at a third and two thirds of every thread).
+using Param = std::tuple<std::string, std::string, std::string>;  // trace, protocol, fabric+options
+class StatsIdentities : public ::testing::TestWithParam<Param> {};
+
+TEST_P(StatsIdentities, LevelsAddUp) {
+  const auto& [trace, protocol, variant] = GetParam();
+  const std::string src = COHSIM_SOURCE_DIR;
+  const bool vm = trace == "vm_pages";
+  auto has = [&](const char* o) { return variant.find(std::string("+") + o) != std::string::npos; };
+  const std::string fabric = variant.substr(0, variant.find('+'));
+  std::string yaml = vm ? read_file(src + "/configs/vm-x86.yaml") : read_file(src + "/configs/default.yaml");
+  const std::string text = has("roi") ? with_roi(read_file(src + "/traces/" + trace + ".trace"))
+                                       : read_file(src + "/traces/" + trace + ".trace");
+  std::vector<std::string> args = {"--set", "coherence.protocol=" + protocol, "--set", "coherence.fabric=" + fabric};
+  if (has("prefetch"))
+    args.insert(args.end(), {"--set", "l1d.prefetcher=next_line,stream", "--set", "l2.prefetcher=ip_stride,best_offset"});
+  if (has("mshr"))
+    args.insert(args.end(), {"--set", "l1d.mshrs=1", "--set", "l2.mshrs=1", "--set", "l3.mshrs=1"});
+  if (has("bank")) args.insert(args.end(), {"--set", "l3.banks=1", "--set", "l3.bank_cycles=16"});
+  if (has("warmup")) {
+    auto whole = simulate(yaml, text, args);
+    ASSERT_EQ(whole.exit_code, 0) << whole.err;
+    double shortest = 1e18;
+    for (int c = 0; whole.stats.count("core" + std::to_string(c) + ".ops"); ++c)
+      if (whole.at("core" + std::to_string(c) + ".ops") > 0)
+        shortest = std::min(shortest, whole.at("core" + std::to_string(c) + ".ops"));
+    args.insert(args.end(), {"--warmup", std::to_string(std::max(1, int(shortest) / 2))});
+  }
+  auto r = simulate(yaml, text, args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  if (has("warmup") || has("roi")) ASSERT_EQ(r.stats.count("window.start_cycle"), 1u);
+  if (trace == "stream" && !has("warmup")) {  // the knobs bite
+    if (has("mshr")) EXPECT_GT(r.at("core0.l1d.secondary_misses"), 0);
+    if (has("bank")) EXPECT_GT(r.at("l3.bank_accesses"), 0);
+  }
+  check_run(r, fabric, has("prefetch"), (has("warmup") || has("roi")) && has("mshr"));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -105,9 +203,23 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Combine(::testing::Values("default", "mp", "stream", "vm_pages"), ::testing::Values("msi", "moesi"),
                        ::testing::Values("bus+prefetch", "directory+prefetch")),
     ParamName());
+INSTANTIATE_TEST_SUITE_P(
+    OneMshrOneBank, StatsIdentities,
+    ::testing::Combine(::testing::Values("default", "mp", "pingpong", "sb", "sb_seqcst", "stream", "vm_pages"),
+                       ::testing::Values("msi", "mesi", "moesi"),
+                       ::testing::Values("bus+mshr+bank+prefetch", "directory+mshr+bank")),
+    ParamName());
+INSTANTIATE_TEST_SUITE_P(
+    Warmup, StatsIdentities,
+    ::testing::Combine(::testing::Values("default", "mp", "pingpong", "sb", "sb_seqcst", "stream", "vm_pages"),
+                       ::testing::Values("msi", "mesi", "moesi"),
+                       ::testing::Values("bus+warmup+prefetch", "directory+warmup+mshr+bank", "bus+roi+mshr",
+                                         "directory+roi")),
+    ParamName());
 INSTANTIATE_TEST_SUITE_P(Dragon, StatsIdentities,
                          ::testing::Combine(::testing::Values("default", "mp", "pingpong", "stream"),
-                                            ::testing::Values("dragon"), ::testing::Values("bus")),
+                                            ::testing::Values("dragon"),
+                                            ::testing::Values("bus", "bus+mshr+bank", "bus+warmup+mshr")),
                          ParamName());
 
 }  // namespace

@@ -66,6 +66,44 @@ TEST(Summary, ALevelWithHitsShowsItsRate) {
   EXPECT_NE(out.find("L3 (shared)    1024 requests, none hit"), std::string::npos) << out;
 }
 
+// AMAT is the mean load latency: a core that executed no load has none, so the
+// statistic is absent (not 0.0, which would read as a perfect memory system) and the
+// summary shows "-". Here core0 loads, core1 only stores, core2 and core3 run nothing.
+TEST(Summary, AmatIsAbsentForACoreWithoutLoads) {
+  const std::string trace = "thread 0\n  load 0x1000\n  load 0x2000\nthread 1\n  store 0x3000 1\n";
+  auto r = simulate(default_yaml(), trace);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(r.at("core0.amat_core_cycles"), 0);
+  for (const char* p : {"core1", "core2", "core3"}) {
+    EXPECT_EQ(r.stats.count(std::string(p) + ".amat_core_cycles"), 0u) << p;
+    EXPECT_EQ(r.json.find(std::string("\"") + p + ".amat_core_cycles\""), std::string::npos) << p;
+    EXPECT_EQ(r.at(std::string(p) + ".loads"), 0) << p;
+  }
+  const std::string out = summary(default_yaml(), trace);
+  std::istringstream lines(out);
+  int dashes = 0;
+  for (std::string l; std::getline(lines, l);)
+    if (l.rfind("core", 0) == 0 && l.size() > 2 && l.compare(l.size() - 2, 2, " -") == 0) ++dashes;
+  EXPECT_EQ(dashes, 3) << out;
+}
+
+// IPC and CPI per core: instructions (as the lowering counts them) over the core's
+// cycles and back; absent for a core that ran nothing. Hand count: `compute 1000` is
+// one instruction that holds the core 1000 cycles.
+TEST(Summary, IpcAndCpiPerCore) {
+  auto r = simulate(default_yaml(), "thread 0\n  compute 1000\nthread 1\n  load 0x1000\n  load 0x1040\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.at("core0.instructions"), 1);
+  EXPECT_NEAR(r.at("core0.cycles"), 1000, 2);
+  EXPECT_NEAR(r.at("core0.cpi"), r.at("core0.cycles"), 1e-9);
+  for (const char* p : {"core0", "core1"}) {
+    const std::string c = p;
+    EXPECT_NEAR(r.at(c + ".ipc"), r.at(c + ".instructions") / r.at(c + ".cycles"), 1e-5) << p;
+    EXPECT_NEAR(r.at(c + ".cpi"), r.at(c + ".cycles") / r.at(c + ".instructions"), 1e-3) << p;
+  }
+  for (const char* k : {"core2.ipc", "core2.cpi", "core3.ipc", "core3.cpi"}) EXPECT_EQ(r.stats.count(k), 0u) << k;
+}
+
 TEST(Summary, BusyL3BanksAreNamedWithTheirKnob) {
   auto calm = simulate(default_yaml(), streams(4, 300), {"--set", "memory.model=fixed"});
   ASSERT_EQ(calm.exit_code, 0) << calm.err;

@@ -158,6 +158,47 @@ TEST(WarmupRoi, DirectoryAndDramStatisticsResetToo) {
     }
 }
 
+// The L3's banks and MSHRs, the miss causes at every level and the prefetchers'
+// counts start again at the window: the first half's misses (all compulsory) keep one
+// slow L3 bank and two L3 MSHRs busy and make a next-line prefetcher (at the L1D, or
+// at the private L2) issue; the second half only hits in the L1D, so over the window
+// every one of them is 0.
+TEST(WarmupRoi, L3BanksMshrsMissCausesAndPrefetchesResetAtTheWindow) {
+  for (const std::string level : {"l1d", "l2"}) {
+    SCOPED_TRACE(level);
+    const std::vector<std::string> knobs = {"--set", "l3.banks=1", "--set", "l3.bank_cycles=16",
+                                            "--set", "l3.mshrs=2", "--set", level + ".prefetcher=next_line"};
+    auto with = [&](std::vector<std::string> extra) {
+      extra.insert(extra.begin(), knobs.begin(), knobs.end());
+      return extra;
+    };
+    auto whole = simulate(kYaml, half_trace(1), with({}));
+    auto warm = simulate(kYaml, half_trace(1), with({"--warmup", std::to_string(kLines + 1)}));
+    auto roi = simulate(kYaml, half_trace(1, "  roi begin\n"), with({}));
+    ASSERT_EQ(whole.exit_code, 0) << whole.err;
+    const std::string pf = "core0." + level + ".prefetches_";
+    const std::vector<std::string> busy = {
+        "l3.misses", "l3.bank_accesses", "l3.bank_wait_uncore_cycles", "l3.bank_utilization", "l3.mshr_max_in_use",
+        "l3.mshr_avg_in_use", "l3.mshr_full_misses", "l3.mshr_full_uncore_cycles", "l3.mshr_wait_uncore_cycles",
+        "l3.compulsory_misses", "core0.l1d.primary_misses", "core0.l1d.compulsory_misses",
+        "core0.l2.compulsory_misses", pf + "issued", pf + "late", "bus.transactions", "bus.memory_reads"};
+    // the whole run: the first half misses at every level and keeps the bank, the MSHRs
+    // and the prefetcher busy
+    for (const auto& k : busy) EXPECT_GT(whole.at(k), 0) << k;
+    EXPECT_EQ(whole.at("l3.compulsory_misses"), whole.at("l3.misses") - whole.at("l3.mshr_merges"));
+    for (const auto* r : {&warm, &roi}) {
+      ASSERT_EQ(r->exit_code, 0) << r->err;
+      for (const auto& k : busy) EXPECT_EQ(r->at(k), 0) << k;
+      for (const std::string k :
+           {"l3.hits", "l3.capacity_misses", "l3.conflict_misses", "l3.mshr_merges", "core0.l1d.capacity_misses",
+            "core0.l1d.conflict_misses", "core0.l1d.coherence_misses", "core0.l2.hits", "core0.l2.misses"})
+        EXPECT_EQ(r->at(k), 0) << k;
+      for (const char* k : {"useful", "useless", "dropped"}) EXPECT_EQ(r->at(pf + k), 0) << k;
+      EXPECT_EQ(r->at("core0.l1d.hits"), kLines);
+    }
+  }
+}
+
 TEST(WarmupRoi, BusUtilisationIsOverTheWindowWhenTheWindowMisses) {
   // a second phase of new lines inside the window: bus busy, utilisation over the window
   std::string tail = "  fence SeqCst\n";
