@@ -1257,7 +1257,7 @@ def coverage(args):
         with open(path) as f:
             results += [json.loads(l) for l in f if l.strip()]
     per_isa = {}
-    forbidden, unseen, failed = [], [], []
+    forbidden, unseen, failed, rows = [], [], [], []
     for r in results:
         isa = r["isa"] + ("+lse" if r.get("lse") and r["isa"] == "arm" else "")
         v = verdicts.get(r["test"])
@@ -1282,6 +1282,9 @@ def coverage(args):
             st["cond_reached"] += bool(r["condition_observed"])
         for o in sorted(set(seen) - allowed):
             forbidden.append((r["test"], isa, o, seen[o]))
+        rows.append((r["test"], isa, r["runs"], v["isa"][isa]["condition_allowed"], r["condition_count"],
+                     reached, len(allowed), sum(n for o, n in seen.items() if o not in allowed),
+                     sorted(allowed - set(seen))))
         sc = {json.dumps(o, sort_keys=True) for o in v.get("sc_outcomes", [])}
         for o in sorted(allowed - set(seen)):
             if o in sc:
@@ -1310,6 +1313,17 @@ def coverage(args):
     for t, isa, o, n in forbidden:
         print("  FORBIDDEN %s %s %s (%d runs)" % (t, isa, o, n))
     print("failed runs: %d" % len(failed))
+    if args.per_test:
+        # one row per (test, ISA): what herd7 allows, what the runs reached
+        why = {(t, isa, o): w for t, isa, o, w in unseen}
+        with open(args.per_test, "w") as f:
+            f.write("| test | ISA | runs | herd7: condition | condition seen | allowed outcomes reached "
+                    "| forbidden seen | allowed, not reached |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
+            for t, isa, runs, cond, nseen, reached, nallowed, nforb, miss in rows:
+                missing = "; ".join("`%s` (%s)" % (" ".join("%s=%d" % kv for kv in json.loads(o).items()),
+                                                     why[(t, isa, o)]) for o in miss) or "-"
+                f.write("| %s | %s | %d | %s | %d | %d of %d | %d | %s |\n" % (
+                    t, isa, runs, "allowed" if cond else "forbidden", nseen, reached, nallowed, nforb, missing))
     if args.unseen:
         with open(args.unseen, "w") as f:
             f.write("test\tisa\toutcome\tclass\n")
@@ -1324,6 +1338,7 @@ def main():
                     help="instead: compare `cohsim litmus --json` output with --verdicts")
     ap.add_argument("--verdicts", help="with --coverage: the VERDICTS.json")
     ap.add_argument("--unseen", help="with --coverage: write the allowed outcomes never reached here (TSV)")
+    ap.add_argument("--per-test", help="with --coverage: write a markdown table, one row per test and ISA")
     ap.add_argument("--herd", help="the herd7 binary")
     ap.add_argument("--lib", help="herd7's libdir (the .cat models)")
     ap.add_argument("--cohsim", default="build/cohsim", help="the cohsim binary (for `cohsim lower`)")
