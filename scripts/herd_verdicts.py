@@ -1372,8 +1372,11 @@ def main():
         data = {
             "generator": "scripts/herd_verdicts.py",
             "herd7": {"version": version, "commit": args.herd_commit,
-                      "models": {isa: MODELS[isa] for isa in args.isa}, "c11_models": C_MODELS,
-                      "x86_arch": "X86 (x86tso.cat is written for herd7's X86 events)"},
+                      "models": {isa: " / ".join(sorted({r["isa"][isa]["model"] for r in tests.values()}))
+                                 for isa in args.isa},
+                      "c11_models": C_MODELS if any(not r.get("program") for r in tests.values()) else [],
+                      "x86_arch": "X86 (x86tso.cat is written for herd7's X86 events); X86_64 with "
+                                  "x86tso-mixed.cat for a compare_exchange or a program"},
             "date": datetime.date.today().isoformat(),
             "tests": tests,
         }
