@@ -4,6 +4,8 @@
     /usr/bin/python3 scripts/herd_verdicts.py --herd PATH/TO/herd7 --lib PATH/TO/herd/libdir \
         [--cohsim build/cohsim] [--out traces/litmus/generated/VERDICTS.json] [--keep DIR] FILE.litmus...
     /usr/bin/python3 scripts/herd_verdicts.py --coverage RUNS.json... --verdicts VERDICTS.json [--unseen F.tsv]
+        (also traces/litmus/deps/: tests with registers, branches and loops, read through
+        `cohsim lower TEST.litmus`; see "programs" below)
         (RUNS.json: `cohsim litmus ... --json` output; prints the share of allowed outcomes
         reached per ISA and every outcome seen that herd7 forbids; exit 4 if any)
 
@@ -665,6 +667,548 @@ def analyse(t, args, keep):
     return res
 
 
+# ---------------------------------------------------------------- programs (traces/litmus/deps/)
+#
+# A test whose threads compute with registers, branch or loop (README "Dependencies and
+# control flow") is read by cohsim itself: `cohsim lower TEST.litmus --isa ISA` prints
+# each thread as the trace program its runs execute (labels `L<index>:`, one operation a
+# line in the text trace's syntax) beside the instructions of each operation. Those
+# operations become herd7 assembly with the registers carried through, so that herd7
+# sees the same address, data and control dependencies as the hardware:
+#
+#     register arithmetic   add/sub/and/or/xor/mov -> ADD/SUB/AND/ORR/EOR/MOV (AArch64),
+#                           add/sub/and/or/xor/mv (RISC-V), movq + addq/... (X86_64)
+#     [sym + reg]           AArch64 LDR/STR Xd,[Xsym,Xreg]; RISC-V add then 0(xt);
+#                           X86_64 (%rsym,%rreg,1)
+#     store VALUE=reg       the register itself (a data dependency)
+#     beq/bne/blt/bge       CMP + B.EQ/B.NE/B.CC/B.CS; beq/bne/bltu/bgeu; cmpq + je/jne/jlt/jge
+#     a branch back (loop)  one pass: the branch goes to the thread's end instead, and a
+#                           `filter` keeps the executions where it fell through (the loop
+#                           exited). Refused unless a repeated pass only reads memory and
+#                           starts afresh (no register carried from one pass to the next,
+#                           no store; a compare_exchange only when the branch repeats it on
+#                           its failure): then the passes before the last add only reads
+#                           whose values nothing uses, and removing them from a consistent
+#                           execution leaves one, so the one-pass outcomes are the outcomes.
+#
+# x86 programs go to X86_64 with x86tso-mixed.cat (herd7's X86 has no register+register
+# addressing and no cmpxchg). The C11 models are not run on programs.
+
+PROG_ARITH = {"add", "sub", "and", "or", "xor", "mov"}
+PROG_BRANCH = {"beq", "bne", "blt", "bge", "jump"}
+ORDER_WORDS = set(ORDS)
+
+
+def is_program(path):
+    """True when the straight-line reader cannot take the test (registers read, branches)."""
+    try:
+        parse_litmus(path)
+        return False
+    except ValueError:
+        return True
+
+
+def parse_header(path):
+    """A test's name, init, condition and expectations (the threads come from cohsim)."""
+    t = Test(path)
+    depth = 0
+    with open(path) as f:
+        for raw in f:
+            line = raw.split("//")[0].strip()
+            if not line or line.startswith("#"):
+                continue
+            if depth:
+                depth += line.count("{") - line.count("}")
+                continue
+            if re.match(r"thread \d+ \{", line):
+                depth = 1
+            elif line.startswith("litmus "):
+                t.name = line.split()[1]
+            elif line.startswith("init "):
+                for part in re.split(r"[;,]", line[5:]):
+                    if part.strip():
+                        k, v = part.split("=")
+                        t.init[k.strip()] = int(v)
+            elif line.startswith("exists"):
+                t.cond = re.match(r"exists\s*\((.*)\)\s*$", line).group(1)
+            elif line.startswith("expect"):
+                rest = line[len("expect"):].strip()
+                for part in rest.split(";"):
+                    if ":" in part:
+                        k, v = part.split(":")
+                        t.expect[k.strip()] = v.strip()
+    return t
+
+
+def parse_addr(word, regs):
+    """`x`, `x+8`, `[x + r0]`, `[r0 + 8]`: (symbol, register, offset); regs: the
+    thread's register names."""
+    text = word.strip().strip("[]")
+    sym, reg, off = None, None, 0
+    for part in re.split(r"\s*\+\s*", text):
+        if re.fullmatch(r"-?\d+|0x[0-9a-fA-F]+", part):
+            off += int(part, 0)
+        elif part in regs and reg is None:
+            reg = part
+        elif part not in regs and sym is None:
+            sym = part
+        else:
+            raise ValueError("address %r: no herd form" % word)
+    return sym, reg, off
+
+
+def parse_prog_op(text, regs):
+    """One operation as `cohsim lower` prints it (the text trace's syntax)."""
+    m = re.match(r"(.*?)\s*->\s*(\w+)$", text)
+    dst = None
+    if m:
+        text, dst = m.group(1), m.group(2)
+    if text.startswith("[") or " [" in text:  # an address in brackets holds blanks
+        head, rest = text.split("[", 1)
+        inner, tail = rest.split("]", 1)
+        words = head.split() + ["[" + inner + "]"] + tail.split()
+    else:
+        words = text.split()
+    op = {"op": words[0], "dst": dst}
+    k = words[0]
+    if k == "fence":
+        op["order"] = words[1]
+    elif k == "load":
+        op["addr"] = parse_addr(words[1], regs)
+        op["order"] = words[2] if len(words) > 2 else "Plain"
+    elif k == "store":
+        op["addr"] = parse_addr(words[1], regs)
+        op["val"] = words[2]
+        op["order"] = words[3] if len(words) > 3 else "Plain"
+    elif k in RMW:
+        op["addr"] = parse_addr(words[1], regs)
+        op["val"], op["order"] = words[2], words[3]
+    elif k in ("compare_exchange", "compare_exchange_weak"):
+        op["addr"] = parse_addr(words[1], regs)
+        op["expected"], op["val"], op["order"], op["fail"] = words[2:6]
+    elif k in PROG_ARITH:
+        op["args"] = words[1:]
+    elif k in ("beq", "bne", "blt", "bge"):
+        op["args"], op["target"] = words[1:3], words[3]
+    elif k == "jump":
+        op["target"] = words[1]
+    else:
+        raise ValueError("no herd form for the operation %r" % text)
+    return op
+
+
+def lower_program(cohsim, path, isa):
+    """Per thread: a list of ("label", NAME) and ("op", op, [instructions]) items."""
+    args = [cohsim, "lower", path, "--isa", "arm" if isa == "arm+lse" else isa]
+    if isa == "arm+lse":
+        args.append("--lse")
+    env = dict(os.environ, SYSTEMC_DISABLE_COPYRIGHT_MESSAGE="1")
+    out = subprocess.run(args, check=True, capture_output=True, text=True, env=env).stdout
+    raw, cur = [], None
+    for line in out.splitlines():
+        if line.startswith("thread "):
+            cur = []
+            raw.append(cur)
+        elif line.startswith("summary"):
+            cur = None
+        elif cur is None:
+            continue
+        elif re.match(r"(L\d+):$", line):
+            cur.append(("label", line[:-1]))
+        elif re.match(r"  (loop L\d+ \(lines|wait \(line)", line):
+            continue
+        elif line.startswith("  "):
+            optext, instrs = re.split(r"\s{2,}", line.strip(), maxsplit=1)
+            ins = [] if instrs == "(nothing)" else [i.strip() for i in instrs.split(";")]
+            cur.append(("op", optext, ins))
+    threads = []
+    for items in raw:
+        regs = {m.group(1) for it in items if it[0] == "op" for m in [re.search(r"->\s*(\w+)$", it[1])] if m}
+        threads.append([it if it[0] == "label" else ("op", parse_prog_op(it[1], regs), it[2]) for it in items])
+    return threads
+
+
+def is_reg(v):
+    return not re.fullmatch(r"-?\d+|0x[0-9a-fA-F]+", v)
+
+
+def loop_checks(items, start, end, branch):
+    """A loop [start, end) closed by `branch` may become one pass (see above)."""
+    ops = [it[1] for it in items[start:end] if it[0] == "op"]
+    written = set()
+    for op in ops:
+        reads = []
+        if op.get("addr") and op["addr"][1]:
+            reads.append(op["addr"][1])
+        for k in ("val", "expected"):
+            if op.get(k) and is_reg(op[k]):
+                reads.append(op[k])
+        reads += [a for a in op.get("args", []) if is_reg(a)]
+        for r in reads:
+            if r not in written and any(o.get("dst") == r for o in ops):
+                raise ValueError("a loop carries register %s from one pass to the next: no one-pass form" % r)
+        if op.get("dst"):
+            written.add(op["dst"])
+        if op["op"] == "store" or op["op"] in RMW:
+            raise ValueError("a loop whose repeated passes write memory (%s): no one-pass form" % op["op"])
+        if op["op"].startswith("compare_exchange"):
+            ok = (branch["op"] == "bne" and branch["args"][0] == op.get("dst")
+                  and branch["args"][1] == op["expected"])
+            if not ok:
+                raise ValueError("a loop repeats a compare_exchange other than on its failure: no one-pass form")
+    if not all(not is_reg(a) for a in branch["args"][1:]) or branch["op"] not in ("beq", "bne"):
+        raise ValueError("a loop's branch must compare a register with a number (beq/bne) for its filter")
+
+
+class ProgAsm:
+    """One ISA's herd litmus text for a program test."""
+
+    NEG = {"beq": "bne", "bne": "beq", "blt": "bge", "bge": "blt"}
+
+    def __init__(self, t, isa, threads):
+        self.t, self.isa, self.threads = t, isa, threads
+        self.regmap, self.filters, self.code, self.init = {}, [], [], []
+        self.model = "x86tso-mixed.cat" if isa == "x86" else MODELS[isa]
+        self.arch = {"x86": "X86_64", "arm": "AArch64", "arm+lse": "AArch64", "riscv": "RISCV"}[isa]
+        for ti, items in enumerate(threads):
+            self.code.append(self.thread(ti, items))
+
+    def locs(self):
+        ls = []
+        for items in self.threads:
+            for it in items:
+                if it[0] == "op" and it[1].get("addr") and it[1]["addr"][0] and it[1]["addr"][0] not in ls:
+                    ls.append(it[1]["addr"][0])
+        for l in cond_keys(self.t.cond) + list(self.t.init):
+            if l not in ls:
+                ls.append(l)
+        return ls
+
+    def thread(self, ti, items):
+        isa = "arm" if self.isa == "arm+lse" else self.isa
+        pools = {"arm": (["X%d" % i for i in range(8)], ["X%d" % i for i in range(10, 15)],
+                         ["X%d" % i for i in range(20, 29)], ["X15", "X16", "X17"], ["W8", "W9"]),
+                 "riscv": (["x5", "x6", "x7", "x8", "x9", "x28", "x29", "x30", "x31"],
+                           ["x10", "x11", "x12", "x13", "x14"], ["x%d" % i for i in range(20, 28)],
+                           ["x15", "x16", "x17"], ["x18", "x19"]),
+                 "x86": (["rbx", "rcx", "rdx", "rdi", "rsi", "r8", "r9", "r10", "r11"],
+                         ["r12", "r13", "r14", "r15"], [], ["rbp"], [])}[isa]
+        self.free, addr_pool, self.const_pool, self.scratch, self.status = [list(p) for p in pools]
+        self.ti, self.regs, self.consts = ti, {}, {}
+        self.addr = {}
+        for l in self.locs():
+            if addr_pool:
+                self.addr[l] = addr_pool.pop(0)
+                self.init.append("%d:%s=%s" % (ti, self.addr[l], l))
+        labels = {}
+        index = 0
+        for k, it in enumerate(items):  # cohsim names a label after the op index it marks
+            if it[0] == "label":
+                labels[it[1]] = (k, index)
+            else:
+                index += 1
+        end = "T%dEnd" % ti
+        out = []
+        pos = 0  # the op index
+        for k, it in enumerate(items):
+            if it[0] == "label":
+                out.append("T%d%s:" % (ti, it[1]))
+                continue
+            op, ins = it[1], it[2]
+            if op["op"] in PROG_BRANCH and op["op"] != "jump":
+                tk, tindex = labels[op["target"]]
+                if tindex <= pos:  # a branch back: one pass, filtered on falling through
+                    loop_checks(items, tk, k, op)
+                    neg = self.NEG[op["op"]]
+                    cond = "%s=%s" % (self.reg_name(op["args"][0]), int(op["args"][1], 0))
+                    later = [o[1] for o in items[k + 1:] if o[0] == "op"]
+                    if any(o.get("dst") == op["args"][0] for o in later):
+                        raise ValueError("the loop's register %s is written again later: no filter" % op["args"][0])
+                    self.filters.append(cond if neg == "beq" else "~(%s)" % cond)
+                    out += self.branch(op["op"], op["args"], end, ins)
+                else:
+                    out += self.branch(op["op"], op["args"], "T%d%s" % (ti, op["target"]), ins)
+            elif op["op"] == "jump":
+                if labels[op["target"]][1] <= pos:
+                    raise ValueError("an unconditional branch back (a loop with no exit test): no one-pass form")
+                out.append({"arm": "B %s", "riscv": "j %s", "x86": "jmp %s"}[isa] % ("T%d%s" % (ti, op["target"])))
+            else:
+                out += getattr(self, "op_" + isa)(op, ins)
+            pos += 1
+        out.append("%s:" % end)
+        return out
+
+    # registers ------------------------------------------------------------------
+    def reg(self, name, write=False):
+        if name not in self.regs:
+            if not self.free:
+                raise ValueError("%s: thread %d needs more registers than the translation has" % (self.t.name, self.ti))
+            self.regs[name] = self.free.pop(0)
+            if not name.startswith("_t"):
+                self.regmap["%d:%s" % (self.ti, name)] = "%d:%s" % (self.ti, self.regs[name])
+        return self.regs[name]
+
+    def reg_name(self, name):
+        return "%d:%s" % (self.ti, self.reg(name))
+
+    def operand(self, v):
+        """A register for a register or a number (numbers: initial values of registers)."""
+        if is_reg(v):
+            return self.reg(v)
+        n = int(v, 0)
+        if self.isa == "riscv" and n == 0:
+            return "x0"
+        if n not in self.consts:
+            if not self.const_pool:
+                raise ValueError("%s: thread %d has too many constants" % (self.t.name, self.ti))
+            self.consts[n] = self.const_pool.pop(0)
+            self.init.append("%d:%s=%d" % (self.ti, self.consts[n], n))
+        return self.consts[n]
+
+    def base(self, addr):
+        sym, reg, off = addr
+        if off:
+            raise ValueError("an address with an offset (%r): no herd form" % (addr,))
+        if sym is None:
+            return None, self.reg(reg)
+        return self.addr[sym], self.reg(reg) if reg else None
+
+    def branch(self, kind, args, label, ins):
+        isa = "arm" if self.isa == "arm+lse" else self.isa
+        a = self.reg(args[0]) if is_reg(args[0]) else None
+        if a is None:
+            raise ValueError("a branch whose first operand is a number")
+        if isa == "arm":
+            b = ("#%d" % int(args[1], 0)) if not is_reg(args[1]) else self.reg(args[1])
+            cc = {"beq": "EQ", "bne": "NE", "blt": "CC", "bge": "CS"}[kind]
+            return ["CMP %s,%s" % (a, b), "B.%s %s" % (cc, label)]
+        if isa == "riscv":
+            b = self.operand(args[1])
+            return ["%s %s,%s,%s" % ({"beq": "beq", "bne": "bne", "blt": "bltu", "bge": "bgeu"}[kind], a, b, label)]
+        b = ("$%d" % int(args[1], 0)) if not is_reg(args[1]) else "%" + self.reg(args[1])
+        return ["cmpq %s,%%%s" % (b, a), "%s %s" % ({"beq": "je", "bne": "jne", "blt": "jlt", "bge": "jge"}[kind], label)]
+
+    # AArch64 ---------------------------------------------------------------------
+    def op_arm(self, op, ins):
+        k = op["op"]
+        if k == "fence":
+            return [{"dmb ish": "DMB ISH", "dmb ishld": "DMB ISHLD"}[i] for i in ins]
+        if k in PROG_ARITH:
+            d = self.reg(op["dst"], True)
+            if k == "mov":
+                return ["MOV %s,%s" % (d, self.operand(op["args"][0]))]
+            mn = {"add": "ADD", "sub": "SUB", "and": "AND", "or": "ORR", "xor": "EOR"}[k]
+            return ["%s %s,%s,%s" % (mn, d, self.operand(op["args"][0]), self.operand(op["args"][1]))]
+        b, idx = self.base(op["addr"])
+        ea = "[%s,%s]" % (b, idx) if b and idx else "[%s]" % (b or idx)
+        if k == "load":
+            assert ins in (["ldr"], ["ldar"], ["ldapr"]), ins
+            return ["%s %s,%s" % (ins[0].upper(), self.reg(op["dst"], True), ea)]
+        if k == "store":
+            assert ins in (["str"], ["stlr"]), ins
+            if ins == ["stlr"] and idx and b:
+                raise ValueError("stlr takes no register offset")
+            return ["%s %s,%s" % (ins[0].upper(), self.operand(op["val"]), ea)]
+        if b and idx:  # exclusives and LSE atomics take a base register only
+            s = self.scratch.pop(0)
+            pre, ea = ["ADD %s,%s,%s" % (s, b, idx)], "[%s]" % s
+        else:
+            pre = []
+        d = self.reg(op["dst"], True) if op.get("dst") else self.scratch.pop(0)
+        v = self.operand(op["val"])
+        if k in ("swap", "fetch_add") and len(ins) == 1:
+            return pre + ["%s %s,%s,%s" % (ins[0].upper(), v, d, ea)]
+        if k in ("swap", "fetch_add"):
+            st = [i for i in ins if i.startswith("st")][0]
+            status = self.status.pop(0)
+            self.init.append("%d:X%s=0" % (self.ti, status[1:]))
+            self.filters.append("%d:X%s=0" % (self.ti, status[1:]))
+            out = pre + ["%s %s,%s" % (ins[0].upper(), d, ea)]
+            if k == "fetch_add":
+                s = self.scratch.pop(0)
+                out.append("ADD %s,%s,%s" % (s, d, v))
+                v = s
+            return out + ["%s %s,%s,%s" % (st.upper(), status, v, ea)]
+        if k.startswith("compare_exchange"):
+            e = self.operand(op["expected"])
+            if len(ins) == 1:  # LSE cas: the register holds the expected value, gets the value read
+                assert re.fullmatch(r"cas(a|l|al)?", ins[0]), ins
+                return pre + ["MOV %s,%s" % (d, e), "%s %s,%s,%s" % (ins[0].upper(), d, v, ea)]
+            st = [i for i in ins if re.match(r"stl?xr", i)][0]
+            status = self.status.pop(0)
+            self.init.append("%d:X%s=0" % (self.ti, status[1:]))
+            self.filters.append("%d:X%s=0" % (self.ti, status[1:]))
+            lab = "T%dF%s" % (self.ti, status)
+            return pre + ["%s %s,%s" % (ins[0].upper(), d, ea), "CMP %s,%s" % (d, e), "B.NE %s" % lab,
+                          "%s %s,%s,%s" % (st.upper(), status, v, ea), "%s:" % lab]
+        raise ValueError("arm: no herd form for " + k)
+
+    # RISC-V ----------------------------------------------------------------------
+    def op_riscv(self, op, ins):
+        k = op["op"]
+        if k == "fence":
+            for i in ins:
+                assert re.fullmatch(r"fence (r|w|rw),(r|w|rw)|fence\.tso", i), i
+            return list(ins)
+        if k in PROG_ARITH:
+            d = self.reg(op["dst"], True)
+            if k == "mov":
+                return ["mv %s,%s" % (d, self.operand(op["args"][0]))]
+            return ["%s %s,%s,%s" % (k, d, self.operand(op["args"][0]), self.operand(op["args"][1]))]
+        seq = list(ins)
+        pre, post = [], []
+        while seq and seq[0].startswith("fence"):
+            pre.append(seq.pop(0))
+        while seq and seq[-1].startswith("fence"):
+            post.insert(0, seq.pop())
+        b, idx = self.base(op["addr"])
+        if b and idx:
+            s = self.scratch.pop(0)
+            pre.append("add %s,%s,%s" % (s, b, idx))
+            a = s
+        else:
+            a = b or idx
+        if k == "load":
+            assert seq == ["ld"], ins
+            return pre + ["ld %s,0(%s)" % (self.reg(op["dst"], True), a)] + post
+        if k == "store":
+            assert seq == ["sd"], ins
+            return pre + ["sd %s,0(%s)" % (self.operand(op["val"]), a)] + post
+        d = self.reg(op["dst"], True) if op.get("dst") else self.scratch.pop(0)
+        v = self.operand(op["val"])
+        if k in RMW:
+            amo = [i for i in seq if i.startswith("amo")]
+            assert len(amo) == 1 and k in ("swap", "fetch_add"), ins
+            return pre + ["%s %s,%s,(%s)" % (amo[0], d, v, a)] + post
+        if k.startswith("compare_exchange"):
+            e = self.operand(op["expected"])
+            sc = [i for i in seq if i.startswith("sc.")][0]
+            status = self.status.pop(0)
+            self.init.append("%d:%s=0" % (self.ti, status))
+            self.filters.append("%d:%s=0" % (self.ti, status))
+            lab = "T%dF%s" % (self.ti, status)
+            return pre + ["%s %s,0(%s)" % (seq[0], d, a), "bne %s,%s,%s" % (d, e, lab),
+                          "%s %s,%s,0(%s)" % (sc, status, v, a), "%s:" % lab] + post
+        raise ValueError("riscv: no herd form for " + k)
+
+    # x86 (X86_64, AT&T syntax) ----------------------------------------------------
+    def op_x86(self, op, ins):
+        k = op["op"]
+        s = self.scratch[0]
+        if k == "fence":
+            return [{"mfence": "mfence"}[i] for i in ins]
+
+        def src(v):
+            return "%" + self.reg(v) if is_reg(v) else "$%d" % int(v, 0)
+        if k in PROG_ARITH:
+            d = self.reg(op["dst"], True)
+            if k == "mov":
+                return ["movq %s,%%%s" % (src(op["args"][0]), d)]
+            mn = {"add": "addq", "sub": "subq", "and": "andq", "or": "orq", "xor": "xorq"}[k]
+            return ["movq %s,%%%s" % (src(op["args"][0]), s), "%s %s,%%%s" % (mn, src(op["args"][1]), s),
+                    "movq %%%s,%%%s" % (s, d)]
+        sym, reg, off = op["addr"]
+        if off:
+            raise ValueError("an address with an offset: no herd form")
+        if sym and reg:
+            ea = "(%%%s,%%%s,1)" % (self.addr[sym], self.reg(reg))
+        elif sym:
+            ea = "(%s)" % sym
+        else:
+            ea = "(%%%s)" % self.reg(reg)
+        if k == "load":
+            assert ins == ["mov"], ins
+            return ["movq %s,%%%s" % (ea, self.reg(op["dst"], True))]
+        if k == "store" and ins == ["mov"]:
+            return ["movq %s,%s" % (src(op["val"]), ea)]
+        if k in ("store", "swap"):
+            assert ins == ["xchg"], ins
+            out = ["movq %s,%%%s" % (src(op["val"]), s), "xchgq %%%s,%s" % (s, ea)]
+            if op.get("dst"):
+                out.append("movq %%%s,%%%s" % (s, self.reg(op["dst"], True)))
+            return out
+        if k.startswith("compare_exchange"):
+            assert ins == ["lock cmpxchg"], ins
+            out = ["movq %s,%%rax" % src(op["expected"]), "movq %s,%%%s" % (src(op["val"]), s),
+                   "lock cmpxchgq %s,%%%s" % (ea, s)]  # herd7 takes (mem),reg
+            if op.get("dst"):
+                out.append("movq %%rax,%%%s" % self.reg(op["dst"], True))
+            return out
+        raise ValueError("x86: no herd form for " + k)
+
+    def text(self):
+        locs = self.locs()
+        init = ["%s=%d" % (l, self.t.init.get(l, 0)) for l in locs] + self.init
+        lines = ["%s %s" % (self.arch, self.t.name), "{", "; ".join(init) + ";", "}"]
+        n = len(self.code)
+        rows = max(len(c) for c in self.code)
+        cols = [["P%d" % i] + c + [""] * (rows - len(c)) for i, c in enumerate(self.code)]
+        width = [max(len(x) for x in col) for col in cols]
+        for r in range(rows + 1):
+            lines.append(" " + " | ".join(cols[i][r].ljust(width[i]) for i in range(n)) + " ;")
+        keys = self.keys()
+        lines.append("locations [" + " ".join(self.regmap.get(k, k) + ";" for k in keys) + "]")
+        if self.filters:
+            lines.append("filter (" + " /\\ ".join(self.filters) + ")")
+        lines.append("exists (" + cond_herd(self.t.cond, self.regmap) + ")")
+        return "\n".join(lines) + "\n"
+
+    def keys(self):
+        """cohsim's outcome keys: the named registers each thread writes, then the
+        locations the condition names."""
+        keys = []
+        for ti, items in enumerate(self.threads):
+            for it in items:
+                if it[0] == "op" and it[1].get("dst") and not it[1]["dst"].startswith("_t"):
+                    k = "%d:%s" % (ti, it[1]["dst"])
+                    if k not in keys:
+                        keys.append(k)
+        return keys + cond_keys(self.t.cond)
+
+
+def analyse_program(path, args, keep):
+    t = parse_header(path)
+    res = {"path": os.path.relpath(path), "condition": "exists (%s)" % t.cond, "program": True, "isa": {}}
+    for isa in args.isa:
+        threads = lower_program(args.cohsim, path, isa)
+        asm = ProgAsm(t, isa, threads)
+        keys = asm.keys()
+        res["keys"] = keys
+        res["ops"] = [[it[1]["op"] for it in th if it[0] == "op"] for th in threads]
+        text = asm.text()
+        states, ok, _ = run_herd(args.herd, args.lib, asm.model, text, "%s.%s" % (t.name, isa), keep)
+        back = {v: k for k, v in asm.regmap.items()}
+        outs = []
+        for s in states:
+            o = {}
+            for k, v in s.items():
+                k = k.strip("[]")
+                o[back.get(k, k)] = v
+            assert sorted(o) == sorted(keys), (t.name, isa, o, keys)
+            outs.append({k: o[k] for k in keys})
+        pyc = cond_python(t.cond)
+        mine = any(eval(pyc, {}, {"s": o}) for o in outs)
+        if mine != ok:
+            raise RuntimeError("%s %s: herd7 says %s, the states say %s" % (t.name, isa, ok, mine))
+        res["isa"][isa] = {
+            "condition_allowed": ok,
+            "outcomes": sorted(outs, key=lambda o: [o[k] for k in keys]),
+            "model": asm.model,
+            "instructions": [[(("%s:" % it[1]) if it[0] == "label" else
+                               "%s => %s" % (it[1]["op"], " ; ".join(it[2]) if it[2] else "(nothing)"))
+                              for it in th] for th in threads],
+            "herd_input": text,
+        }
+        if isa == "arm":
+            states, _, _ = run_herd(args.herd, args.lib, "sc.cat", text, "%s.sc" % t.name, keep)
+            outs = []
+            for s in states:
+                o = {back.get(k.strip("[]"), k.strip("[]")): v for k, v in s.items()}
+                outs.append({k: o[k] for k in keys})
+            res["sc_outcomes"] = sorted(outs, key=lambda o: [o[k] for k in keys])
+    return t, res
+
+
 def outcome_dict(key):
     """cohsim's outcome key "1:r0=1 1:r1=0 x=2" as a dict."""
     return {k: int(v) for k, v in (part.split("=") for part in key.split())}
@@ -713,7 +1257,7 @@ def coverage(args):
         with open(path) as f:
             results += [json.loads(l) for l in f if l.strip()]
     per_isa = {}
-    forbidden, unseen, failed = [], [], []
+    forbidden, unseen, failed, rows = [], [], [], []
     for r in results:
         isa = r["isa"] + ("+lse" if r.get("lse") and r["isa"] == "arm" else "")
         v = verdicts.get(r["test"])
@@ -738,10 +1282,15 @@ def coverage(args):
             st["cond_reached"] += bool(r["condition_observed"])
         for o in sorted(set(seen) - allowed):
             forbidden.append((r["test"], isa, o, seen[o]))
+        rows.append((r["test"], isa, r["runs"], v["isa"][isa]["condition_allowed"], r["condition_count"],
+                     reached, len(allowed), sum(n for o, n in seen.items() if o not in allowed),
+                     sorted(allowed - set(seen))))
         sc = {json.dumps(o, sort_keys=True) for o in v.get("sc_outcomes", [])}
         for o in sorted(allowed - set(seen)):
             if o in sc:
                 why = "SC: an interleaving not hit"
+            elif v.get("program"):
+                why = "not SC: a relaxed outcome (README: why it is not reached)"
             else:
                 why = "not SC; po pairs the lowered code leaves unordered: " + ", ".join(relaxed_edges(v, isa))
             holds = eval(cond_python(v["condition"][len("exists ("):-1]), {}, {"s": json.loads(o)})
@@ -764,6 +1313,17 @@ def coverage(args):
     for t, isa, o, n in forbidden:
         print("  FORBIDDEN %s %s %s (%d runs)" % (t, isa, o, n))
     print("failed runs: %d" % len(failed))
+    if args.per_test:
+        # one row per (test, ISA): what herd7 allows, what the runs reached
+        why = {(t, isa, o): w for t, isa, o, w in unseen}
+        with open(args.per_test, "w") as f:
+            f.write("| test | ISA | runs | herd7: condition | condition seen | allowed outcomes reached "
+                    "| forbidden seen | allowed, not reached |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
+            for t, isa, runs, cond, nseen, reached, nallowed, nforb, miss in rows:
+                missing = "; ".join("`%s` (%s)" % (" ".join("%s=%d" % kv for kv in json.loads(o).items()),
+                                                     why[(t, isa, o)]) for o in miss) or "-"
+                f.write("| %s | %s | %d | %s | %d | %d of %d | %d | %s |\n" % (
+                    t, isa, runs, "allowed" if cond else "forbidden", nseen, reached, nallowed, nforb, missing))
     if args.unseen:
         with open(args.unseen, "w") as f:
             f.write("test\tisa\toutcome\tclass\n")
@@ -778,6 +1338,7 @@ def main():
                     help="instead: compare `cohsim litmus --json` output with --verdicts")
     ap.add_argument("--verdicts", help="with --coverage: the VERDICTS.json")
     ap.add_argument("--unseen", help="with --coverage: write the allowed outcomes never reached here (TSV)")
+    ap.add_argument("--per-test", help="with --coverage: write a markdown table, one row per test and ISA")
     ap.add_argument("--herd", help="the herd7 binary")
     ap.add_argument("--lib", help="herd7's libdir (the .cat models)")
     ap.add_argument("--cohsim", default="build/cohsim", help="the cohsim binary (for `cohsim lower`)")
@@ -798,8 +1359,11 @@ def main():
     version = herd_version(args.herd)
     tests = {}
     for path in args.files:
-        t = parse_litmus(path)
-        r = analyse(t, args, args.keep)
+        if is_program(path):
+            t, r = analyse_program(path, args, args.keep)
+        else:
+            t = parse_litmus(path)
+            r = analyse(t, args, args.keep)
         tests[t.name] = r
         print("%-32s %s" % (t.name, " ".join("%s:%s/%d" % (isa, "A" if v["condition_allowed"] else "F",
                                                              len(v["outcomes"]))
@@ -808,8 +1372,11 @@ def main():
         data = {
             "generator": "scripts/herd_verdicts.py",
             "herd7": {"version": version, "commit": args.herd_commit,
-                      "models": {isa: MODELS[isa] for isa in args.isa}, "c11_models": C_MODELS,
-                      "x86_arch": "X86 (x86tso.cat is written for herd7's X86 events)"},
+                      "models": {isa: " / ".join(sorted({r["isa"][isa]["model"] for r in tests.values()}))
+                                 for isa in args.isa},
+                      "c11_models": C_MODELS if any(not r.get("program") for r in tests.values()) else [],
+                      "x86_arch": "X86 (x86tso.cat is written for herd7's X86 events); X86_64 with "
+                                  "x86tso-mixed.cat for a compare_exchange or a program"},
             "date": datetime.date.today().isoformat(),
             "tests": tests,
         }
