@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <sstream>
 
@@ -102,6 +103,38 @@ TEST(Record, RacesFlagsTheUnlockedCounter) {
   const RunResult races = run_cli({"races", trace});
   EXPECT_EQ(races.exit_code, 4) << races.out << races.err;
   EXPECT_NE(races.out.find("store counter"), std::string::npos) << races.out;
+}
+
+// A recorded spin is replayed as a wait that polls the simulated memory, not as the
+// recording's iterations: with slower simulated caches the waiting main thread polls
+// `ready` a different number of times, while the recorded synchronisation order (the
+// mutex's ticket turns, the Release/Acquire hand-off) and so every final value stay
+// those of the native run.
+TEST(Record, SpinIterationsFollowTheSimulatedLatencyAndTheOrderStays) {
+  if (!have_clang()) GTEST_SKIP() << "clang is not installed (scripts/deps.sh installs it): recording not tested";
+  const std::string dir = temp_dir();
+  const std::string native = compile(dir, "");
+  const std::string trace = dir + "/prog.trace";
+  ASSERT_EQ(run_cli({"record", "-o", trace, "--", dir + "/prog"}).exit_code, 0);
+  std::ifstream f(trace);
+  std::stringstream s;
+  s << f.rdbuf();
+  const std::string base = "cores: 4\ncheck: true\n";
+  const RunResult fast = cohsim::test::simulate(base, s.str());
+  const RunResult slow = cohsim::test::simulate(base + "l2: {latency: 300cycles}\nl3: {latency: 900cycles}\n", s.str());
+  ASSERT_EQ(fast.exit_code, 0) << fast.err;
+  ASSERT_EQ(slow.exit_code, 0) << slow.err;
+  for (const RunResult* r : {&fast, &slow}) {
+    EXPECT_EQ(r->at("core0.regs.counter"), printed(native, "counter"));
+    EXPECT_EQ(r->at("core0.regs.seen"), printed(native, "seen"));
+    EXPECT_EQ(r->at("core0.regs.data"), 42);
+  }
+  // Main's loads are its polls of `ready` plus a fixed few: a different count means a
+  // different number of spin iterations.
+  std::cout << "core0.loads " << fast.at("core0.loads") << " (default latencies, " << fast.at("cycles")
+            << " cycles) vs " << slow.at("core0.loads") << " (slow L2/L3, " << slow.at("cycles") << " cycles)\n";
+  EXPECT_NE(fast.at("core0.loads"), slow.at("core0.loads"));
+  EXPECT_GT(slow.at("cycles"), fast.at("cycles"));
 }
 
 // False sharing recorded: the parallel sum's slots in one line cost more GetM than
