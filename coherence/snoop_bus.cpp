@@ -140,16 +140,19 @@ void SnoopBus::grant(Tick t) {
     end = r.data_to_memory ? address_done + data_phase : address_done;
     if (r.data_to_memory) {
       ++mem_writebacks_;
+      data_bytes_ += p_.line_size;
       memory_->write_line(end, current_.line, buf_.data());
     }
   } else if (current_.msg == BusMsg::Upd) {
     end = address_done + p_.period;  // one data beat: the written word
+    data_bytes_ += upd_bytes();
   } else if (r.no_data) {
     end = address_done;  // an owner's upgrade: the address phase is all it needs
   } else {
     Tick ready;
     if (r.data_to_requestor) {
       ++c2c_;
+      data_bytes_ += p_.line_size;  // one data phase, read by memory too when it takes the line
       ready = address_done + r.supply_latency;
       if (r.data_to_memory) {
         ++mem_writebacks_;
@@ -186,6 +189,7 @@ void SnoopBus::memory_ready(std::uint64_t tag, Tick ready) {
   const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
   const Tick end = edge(ready) + data_phase;
   awaiting_memory_ = false;
+  data_bytes_ += p_.line_size;
   busy_until_ = end;
   busy_ticks_ += end - grant_tick_;
   schedule(end);
@@ -225,6 +229,8 @@ COHSIM_STAT(kStatAvgResponse, "bus.avg_response_uncore_cycles", "cycles", "uncor
             "split bus: mean time of a data response from the end of its address phase to the end of its data phase");
 COHSIM_STAT(kStatDeferred, "bus.deferred_responses", "count", "",
             "split bus: responses deferred by an owner-to-be still awaiting its own data, or held for memory's copy");
+COHSIM_STAT(kStatDataBytes, "bus.data_bytes", "bytes", "",
+            "bytes the data phases moved: a line per transfer (from memory, from a cache, or a writeback; one transfer that memory also takes counts once), one beat (min(bus.width, line)) per update; counted when the data phase starts");
 COHSIM_STAT(kStatMaxOutstanding, "bus.max_outstanding", "count", "", "split bus: most data responses outstanding at once");
 
 void SnoopBus::register_stats(Stats& s) const {
@@ -233,6 +239,7 @@ void SnoopBus::register_stats(Stats& s) const {
   s.counter(kStatC2c, "bus.cache_to_cache", &c2c_);
   s.counter(kStatMemWritebacks, "bus.memory_writebacks", &mem_writebacks_);
   s.counter(kStatMemReads, "bus.memory_reads", &mem_reads_);
+  s.counter(kStatDataBytes, "bus.data_bytes", &data_bytes_);
   const Tick period = p_.period;
   const auto* b = &busy_ticks_;
   const auto* w = &wait_ticks_;
@@ -275,7 +282,7 @@ void SnoopBus::reset_stats(Tick t) {
   transactions_ = wait_ticks_ = c2c_ = mem_writebacks_ = mem_reads_ = 0;
   std::fill(std::begin(msgs_), std::end(msgs_), 0);
   responses_ = response_ticks_ = deferred_ = 0;
-  busy_ticks_ = data_busy_ticks_ = 0;
+  busy_ticks_ = data_busy_ticks_ = data_bytes_ = 0;
   if (p_.split) {
     if (addr_free_ > t) busy_ticks_ = addr_free_ - t;
     if (transferring_ >= 0 && data_free_ > t) data_busy_ticks_ = data_free_ - t;
@@ -361,6 +368,7 @@ void SnoopBus::step_split() {
     transferring_ = int(best);
     data_free_ = now + x.beats;
     data_busy_ticks_ += x.beats;
+    if (x.beats > 0) data_bytes_ += x.msg == BusMsg::Upd ? upd_bytes() : p_.line_size;
     if (x.beats > 0) break;
     finish_transfer(now);
   }

@@ -63,6 +63,8 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   void release(int client, Tick t);
   double busy_cycles() const { return double(busy_ticks_ / p_.period); }
   double data_busy_cycles() const { return double(data_busy_ticks_ / p_.period); }
+  // Bytes the data phases moved (bus.data_bytes): a line per transfer, one beat for an update.
+  std::uint64_t data_bytes() const { return data_bytes_; }
   bool split() const { return p_.split; }
   // Split transactions: a cache that deferred its answer (DeferDataToReq) sends the
   // line to the requester `to` (ready at tick t), and (DeferDataToMem) to memory.
@@ -118,6 +120,8 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
     std::uint64_t seq;
   };
   std::vector<Promise> mem_wait_;
+  std::uint64_t data_bytes_ = 0;  // bus.data_bytes
+  std::uint64_t upd_bytes() const { return std::min(p_.width, p_.line_size); }  // an update's one beat
   std::uint64_t data_busy_ticks_ = 0, responses_ = 0, response_ticks_ = 0, deferred_ = 0, max_outstanding_ = 0;
   Tick edge(Tick t) const { return (t + p_.period - 1) / p_.period * p_.period; }
   // Whether a queued request may compete at tick t (made by then, not held off).

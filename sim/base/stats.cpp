@@ -104,6 +104,7 @@ const std::vector<std::pair<std::string, std::string>>& stat_units() {
       {"GBps", "10^9 bytes per second of simulated time"},
       {"ratio", "a fraction between 0 and 1"},
       {"per_1000_ops", "events per 1000 trace operations"},
+      {"per_1000_instructions", "events per 1000 instructions retired (core*.instructions, as the lowering counts them)"},
       {"instructions_per_cycle", "instructions retired per core clock cycle"},
       {"cycles_per_instruction", "core clock cycles per instruction retired"},
       {"lines", "cache lines (time-weighted mean over the run)"},

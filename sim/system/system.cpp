@@ -48,11 +48,18 @@ COHSIM_STAT(kStatIpc, "core*.ipc", "instructions_per_cycle", "",
             "core*.instructions / core*.cycles (instructions as the lowering counts them: `compute N` is one); absent when the core ran no cycle");
 COHSIM_STAT(kStatCpi, "core*.cpi", "cycles_per_instruction", "",
             "core*.cycles / core*.instructions, the inverse of ipc; absent when the core retired no instruction");
-COHSIM_STAT(kStatMpki, "core*.l1d.mpki", "per_1000_ops", "", "L1D misses (all kinds) per 1000 trace operations");
+COHSIM_STAT(kStatMpki, "core*.l1d.mpki", "per_1000_ops", "",
+            "L1D misses (all kinds) per 1000 trace operations (the summary's MPKI column); per 1000 instructions: core*.l1d.misses_per_1000_instructions");
+COHSIM_STAT(kStatPrivateMpki, "core*.l*.misses_per_1000_instructions", "per_1000_instructions", "",
+            "MPKI of a private level: core*.l*.misses * 1000 / core*.instructions of the same core; absent when the core retired no instruction");
+COHSIM_STAT(kStatSharedMpki, "[node*.]l*.misses_per_1000_instructions", "per_1000_instructions", "",
+            "MPKI of a shared level: [node*.]l*.misses * 1000 / the sum of every core's core*.instructions; absent when no core retired an instruction");
 COHSIM_STAT(kStatBusUtil, "bus.utilization", "ratio", "",
             "share of the run the bus was held (atomic) or its address bus was busy (split)");
 COHSIM_STAT(kStatDirUtil, "[node*.]directory.utilization", "ratio", "",
             "share of the run the home was busy starting messages (one per uncore cycle)");
+COHSIM_STAT(kStatBusBandwidth, "bus.bandwidth_GBps", "GBps", "",
+            "bus.data_bytes / the measured time (time_ps): the data the bus moved per second of the run");
 COHSIM_STAT(kStatBusDataUtil, "bus.data_utilization", "ratio", "",
             "split bus: share of the run the data bus was transferring");
 COHSIM_STAT(kStatPages4K, "vm.pages_4KiB", "count", "", "4 KiB pages mapped");
@@ -822,6 +829,7 @@ void System::finalize_stats(Tick end) {
   for (auto& c : m.cores) ops += c->ops();
   stats_.set(kStatCycles, "cycles", (end - from) / m.core_period);
   stats_.set(kStatOps, "ops", ops);
+  double all_instructions = 0;  // every core's, for the shared levels' MPKI
   for (std::size_t i = 0; i < m.cores.size(); ++i) {
     const std::string p = "core" + std::to_string(i);
     const Core& c = *m.cores[i];
@@ -834,12 +842,30 @@ void System::finalize_stats(Tick end) {
     stats_.set_real(kStatCpi, p + ".cpi", instructions > 0 ? double(cycles) / instructions : none);
     const double n = double(c.ops());
     stats_.set_real(kStatMpki, p + ".l1d.mpki", n ? double(stats_.get(p + ".l1d.misses")) * 1000.0 / n : 0.0);
+    all_instructions += instructions;
+    for (const char* level : {".l1d", ".l2"}) {
+      const std::string misses = p + level + ".misses";
+      if (!stats_.has(misses)) continue;  // no such private level
+      stats_.set_real(kStatPrivateMpki, p + level + ".misses_per_1000_instructions",
+                      instructions > 0 ? double(stats_.get(misses)) * 1000.0 / instructions : none);
+    }
   }
+  for (auto& nm : m.nodes)
+    for (const SharedCache* level : {nm.l2.get(), nm.l3.get()}) {
+      if (!level) continue;
+      const std::string name = nm.prefix + (level == nm.l2.get() ? "l2" : "l3");
+      stats_.set_real(kStatSharedMpki, name + ".misses_per_1000_instructions",
+                      all_instructions > 0 ? double(stats_.get(name + ".misses")) * 1000.0 / all_instructions
+                                           : std::numeric_limits<double>::quiet_NaN());
+    }
   const double uncore_cycles = double(end - from) / double(m.uncore_period);
   for (auto& d : m.directories)
     stats_.set_real(kStatDirUtil, d->stat_name() + ".utilization",
                     uncore_cycles > 0 ? double(d->messages_started()) / uncore_cycles : 0.0);
   if (m.bus) stats_.set_real(kStatBusUtil, "bus.utilization", uncore_cycles > 0 ? m.bus->busy_cycles() / uncore_cycles : 0.0);
+  if (m.bus)
+    stats_.set_real(kStatBusBandwidth, "bus.bandwidth_GBps",
+                    end > from ? double(m.bus->data_bytes()) * 1e6 / double(end - from) : 0.0);  // ticks are fs
   if (m.bus && m.bus->split())
     stats_.set_real(kStatBusDataUtil, "bus.data_utilization", uncore_cycles > 0 ? m.bus->data_busy_cycles() / uncore_cycles : 0.0);
   stats_.set(kStatTimePs, "time_ps", (end - from) / 1000);

@@ -46,6 +46,8 @@ COHSIM_STAT(kStatPeak, "[node*.]memory.peak_GBps", "GBps", "", "peak data bandwi
 COHSIM_STAT(kStatBwUtil, "[node*.]memory.bandwidth_utilization", "ratio", "", "share of the run the data buses were busy");
 COHSIM_STAT(kStatChReads, "[node*.]memory.ch*.reads", "count", "", "RD commands (bursts) of the channel; forwarded and merged reads have none");
 COHSIM_STAT(kStatChWrites, "[node*.]memory.ch*.writes", "count", "", "WR commands (bursts) of the channel; merged writes have none");
+COHSIM_STAT(kStatChBandwidth, "[node*.]memory.ch*.bandwidth_GBps", "GBps", "",
+            "the channel's data bandwidth: (ch*.reads + ch*.writes) bursts x the burst's bytes / the measured time; the channels' sum is memory.bandwidth_GBps");
 COHSIM_STAT(kStatChRowHits, "[node*.]memory.ch*.row_hits", "count", "", "the channel's row hits");
 COHSIM_STAT(kStatChRowMisses, "[node*.]memory.ch*.row_misses", "count", "", "the channel's row misses");
 COHSIM_STAT(kStatChRowConflicts, "[node*.]memory.ch*.row_conflicts", "count", "", "the channel's row conflicts");
@@ -116,6 +118,10 @@ void register_dram_stats(Stats& s, const std::string& p, const DramController& c
     const std::string cpfx = p + ".ch" + std::to_string(ci);
     s.counter(kStatChReads, cpfx + ".reads", &ch->stats().reads);
     s.counter(kStatChWrites, cpfx + ".writes", &ch->stats().writes);
+    s.derived(kStatChBandwidth, cpfx + ".bandwidth_GBps", [ch, elapsed, burst_bytes, ns_per_cycle] {
+      const double bytes = double(ch->stats().reads + ch->stats().writes) * burst_bytes;
+      return *elapsed ? bytes / (double(*elapsed) * ns_per_cycle) : 0.0;
+    });
     s.counter(kStatChRowHits, cpfx + ".row_hits", &ch->stats().row_hits);
     s.counter(kStatChRowMisses, cpfx + ".row_misses", &ch->stats().row_misses);
     s.counter(kStatChRowConflicts, cpfx + ".row_conflicts", &ch->stats().row_conflicts);
