@@ -19,7 +19,9 @@ Directory::Directory(const DirectoryParams& p, const ProtocolTable& table, Netwo
   if (p.caches > kMaxCaches)
     throw UserError("a directory tracks at most " + std::to_string(kMaxCaches) + " caches; the system has " +
                     std::to_string(p.caches));
-  id_ = net_.attach(this);
+  std::string port = p_.name;  // "directory", "node1.directory": "node1_directory"
+  std::replace(port.begin(), port.end(), '.', '_');
+  id_ = net_.attach(this, port);
   if (log_) {
     log_agent_ = log_->add_agent(p_.name, "directory", "uncore", p_.period);
     log_->map_net_endpoint(id_, log_agent_);

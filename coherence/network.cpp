@@ -30,7 +30,8 @@ Network::Network(sc_core::sc_module_name name, const NetworkParams& p)
   dont_initialize();
 }
 
-int Network::attach(NetEndpoint* e) {
+int Network::attach(NetEndpoint* e, const std::string& name) {
+  end_names_.push_back(name.empty() ? "e" + std::to_string(ends_.size()) : name);
   ends_.push_back(e);
   return int(ends_.size()) - 1;
 }
@@ -121,8 +122,10 @@ void Network::build(const std::vector<unsigned>& node_of) {
   }
   // Every endpoint's input and output port on its node's router.
   links_.clear();
-  for (std::size_t i = 0; i < n; ++i) links_.push_back(Link{0, p_.link_width, ""});
-  for (std::size_t i = 0; i < n; ++i) links_.push_back(Link{p_.link_latency, p_.link_width, ""});
+  for (std::size_t i = 0; i < n; ++i)
+    links_.push_back(Link{0, p_.link_width, end_names_[i] + "-n" + std::to_string(node_of_[i])});
+  for (std::size_t i = 0; i < n; ++i)
+    links_.push_back(Link{p_.link_latency, p_.link_width, "n" + std::to_string(node_of_[i]) + "-" + end_names_[i]});
   node_link_.assign(std::size_t(nodes_ + 1) * (nodes_ + 1), -1);
   std::vector<std::vector<std::uint32_t>> paths(std::size_t(nodes_) * nodes_);
   for (unsigned a = 0; a < nodes_; ++a)
@@ -205,6 +208,7 @@ void Network::inject(Tick t, std::uint32_t slot) {
     const Tick start = std::max(head, l.free_at);
     l.free_at = start + fl;
     l.busy_ticks += fl;
+    l.bytes += b;
     head = start + l.latency;
     idle += l.latency;
     f = std::max(f, fl);
@@ -274,8 +278,12 @@ COHSIM_STAT(kStatAvgLatency, "network.avg_latency_uncore_cycles", "cycles", "unc
 COHSIM_STAT(kStatAvgQueue, "network.avg_queue_uncore_cycles", "cycles", "uncore", "mean time a message queued for its link per message");
 COHSIM_STAT(kStatHops, "network.hops", "count", "", "inter-node link traversals (NUMA)");
 COHSIM_STAT(kStatInternode, "network.internode_messages", "count", "", "messages between NUMA nodes");
-COHSIM_STAT(kStatLinkUtil, "network.link.*.utilization", "ratio", "", "share of the run the inter-node link (nA-nB) was busy");
-COHSIM_STAT(kStatMaxLinkUtil, "network.max_link_utilization", "ratio", "", "the busiest inter-node link's utilization");
+COHSIM_STAT(kStatLinkUtil, "network.link.*.utilization", "ratio", "",
+            "share of the window the link A-B (one direction, from A to B) was busy serialising messages (bytes / width cycles each): an inter-node link nA-nB (a crossbar's nA-switch, switch-nB), an endpoint's router ports ENDPOINT-nN (into node N's router) and nN-ENDPOINT (out of it)");
+COHSIM_STAT(kStatLinkBytes, "network.link.*.bytes", "bytes", "", "bytes (headers and data) of the messages that crossed the link A-B in the window");
+COHSIM_STAT(kStatLinkBandwidth, "network.link.*.bandwidth_GBps", "GBps", "",
+            "the link's bytes over the window's simulated time (10^9 bytes per second)");
+COHSIM_STAT(kStatMaxLinkUtil, "network.max_link_utilization", "ratio", "", "the busiest link's utilization (router ports included)");
 
 void Network::register_stats(Stats& s) const {
   for (int t = 0; t < kNumNetMsgTypes; ++t)
@@ -298,12 +306,18 @@ void Network::register_stats(Stats& s) const {
   s.counter(kStatInternode, "network.internode_messages", &remote_msgs_);
   const std::vector<Link>* links = &links_;
   const Tick* start = &window_start_;
-  for (std::size_t i = 0; i < links_.size(); ++i)
-    if (!links_[i].name.empty())
-      s.derived(kStatLinkUtil, "network.link." + links_[i].name + ".utilization", [=] {
-        const double now = double(sc_core::sc_time_stamp().value() - std::min(*start, Tick(sc_core::sc_time_stamp().value())));
-        return now > 0 ? double((*links)[i].busy_ticks) / now : 0.0;
-      });
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    const std::string k = "network.link." + links_[i].name;
+    s.counter(kStatLinkBytes, k + ".bytes", &links_[i].bytes);
+    s.derived(kStatLinkUtil, k + ".utilization", [=] {
+      const double now = double(sc_core::sc_time_stamp().value() - std::min(*start, Tick(sc_core::sc_time_stamp().value())));
+      return now > 0 ? double((*links)[i].busy_ticks) / now : 0.0;
+    });
+    s.derived(kStatLinkBandwidth, k + ".bandwidth_GBps", [=] {  // ticks are fs: bytes / (ticks * 1e-15) / 1e9
+      const double now = double(sc_core::sc_time_stamp().value() - std::min(*start, Tick(sc_core::sc_time_stamp().value())));
+      return now > 0 ? double((*links)[i].bytes) * 1e6 / now : 0.0;
+    });
+  }
   s.derived(kStatMaxLinkUtil, "network.max_link_utilization", [=] {
     const double now = double(sc_core::sc_time_stamp().value() - std::min(*start, Tick(sc_core::sc_time_stamp().value())));
     double m = 0;
@@ -316,7 +330,7 @@ void Network::reset_stats(Tick t) {
   std::fill(std::begin(sent_), std::end(sent_), 0);
   std::fill(std::begin(vnet_sent_), std::end(vnet_sent_), 0);
   bytes_ = latency_ticks_ = queue_ticks_ = hops_ = remote_msgs_ = 0;
-  for (Link& l : links_) l.busy_ticks = l.free_at > t ? l.free_at - t : 0;
+  for (Link& l : links_) l.busy_ticks = l.free_at > t ? l.free_at - t : 0, l.bytes = 0;
   window_start_ = t;
 }
 

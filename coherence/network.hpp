@@ -116,8 +116,9 @@ struct NetworkParams {
 class Network : public sc_core::sc_module {
  public:
   Network(sc_core::sc_module_name name, const NetworkParams& p);
-  // Endpoints are numbered in the order they attach.
-  int attach(NetEndpoint* e);
+  // Endpoints are numbered in the order they attach. `name` (no dots: "core0",
+  // "directory", "node1_directory") names its router ports in the statistics.
+  int attach(NetEndpoint* e, const std::string& name = "");
   // Sends at tick t (>= the current SystemC time); `data` (a line) is copied.
   void send(Tick t, const NetMsg& m, const std::uint8_t* data);
   // Builds the routes once every endpoint is attached; node_of[e] is endpoint e's
@@ -136,9 +137,13 @@ class Network : public sc_core::sc_module {
   struct Link {
     Tick latency;
     unsigned width;
-    std::string name;  // inter-node links: "n0-n1" (for the statistics); "" within a node
+    // For the statistics, "from-to": an inter-node link "n0-n1" (a crossbar's
+    // "n0-switch", "switch-n1"); an endpoint's input and output ports on its node's
+    // router "core0-n0", "n0-core0".
+    std::string name;
     Tick free_at = 0;
     std::uint64_t busy_ticks = 0;
+    std::uint64_t bytes = 0;  // of the messages that crossed it
   };
   struct InFlight {
     Tick at;
@@ -158,6 +163,7 @@ class Network : public sc_core::sc_module {
 
   NetworkParams p_;
   std::vector<NetEndpoint*> ends_;
+  std::vector<std::string> end_names_;
   std::vector<Link> links_;
   std::vector<std::vector<std::uint32_t>> routes_;  // src * n + dst -> link ids
   std::vector<unsigned> route_hops_;                // src * n + dst -> inter-node hops

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <sstream>
 
 #include "sim/base/error.hpp"
@@ -120,8 +121,9 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
   };
   prefetchers(pfl1_, p.l1, upper_ ? *upper_ : *coh_, stream_state(p.seed, "l1d.prefetcher", p.index));
   if (upper_) prefetchers(pfl2_, p.l2, *coh_, stream_state(p.seed, "l2.prefetcher", p.index));
+  waits_.reserve(64);
   if (bus_) bus_id_ = bus_->attach(this);
-  else net_id_ = net_->attach(this);
+  else net_id_ = net_->attach(this, p_.name);
   if (log_) {
     log_agent_ = log_->add_agent(coh_name_, "cache", "core", p_.clock_period);
     if (bus_) log_->map_bus_client(bus_id_, log_agent_);
@@ -229,7 +231,8 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
           train(pfl1_, line,
                 prefetch_used(pfl1_, *upper_, line, unsigned(w)) ? PrefetchTrigger::PrefetchedHit : PrefetchTrigger::Hit);
       }
-      return {Access::Ready, t + upper_latency_};
+      if (count) l1s_.answer(upper_latency_);
+      return ready_at(t + upper_latency_, line);
     }
     if (count) {
       const Outcome o = find_mshr(line) >= 0 ? Outcome::Secondary : w >= 0 ? Outcome::Upgrade : Outcome::Primary;
@@ -246,6 +249,16 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
     if (top_outcome < 0) return;
     record(l1s_, *l1c_, kind, Outcome(top_outcome), line);
     if (Outcome(top_outcome) != Outcome::Secondary) ++l1s_.requests_sent;
+  };
+  // The AMAT samples of the levels that counted this access: answered now (a hit),
+  // or when the line is ready (answer_waits).
+  auto answer_now = [&] {
+    if (top_outcome >= 0) l1s_.answer(lookup + coh_latency_ - t);
+    if (count) (upper_ ? l2s_ : l1s_).answer(coh_latency_);
+  };
+  auto answer_later = [&] {
+    if (top_outcome < 0 && !count) return;
+    waits_.push_back(Wait{line, t, lookup, epoch_, write, top_outcome >= 0, count});
   };
   LevelStats& cs = upper_ ? l2s_ : l1s_;
   MissClassifier& cc = coh_classifier();
@@ -264,7 +277,8 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
                                                                       : PrefetchTrigger::Hit);
     }
     if (upper_) fill_upper(t, line, fast_write_[s], cur_pc_);
-    return {Access::Ready, lookup + coh_latency_};
+    answer_now();
+    return ready_at(lookup + coh_latency_, line);
   }
   const Event e = write ? Event::Store : Event::Load;
   const Cell& c = table_.cell(s, e);
@@ -279,6 +293,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
     if (count && pf_on_) train(coh_pf(), line, PrefetchTrigger::Miss);
     ++cells_[std::size_t(s) * kNumEvents + int(e)];
     if (log_ && count) log_cell(t, line, s, e);
+    answer_later();
     return {Access::Pending, 0};
   }
   const bool needs_mshr =
@@ -313,10 +328,14 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
     }
   }
   execute(lookup + coh_latency_, line, loc, e, nullptr);
-  if (!hit) return {Access::Pending, 0};
+  if (!hit) {
+    answer_later();
+    return {Access::Pending, 0};
+  }
   // A hit that changed state (a silent upgrade) or a hit in the writeback buffer.
   if (upper_ && loc.kind == Loc::Array) fill_upper(t, line, perm_[state_at(line, loc)] == Permission::Write, cur_pc_);
-  return {Access::Ready, lookup + coh_latency_};
+  answer_now();
+  return ready_at(lookup + coh_latency_, line);
 }
 
 const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r) {
@@ -504,7 +523,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
   if (upper_had && upper_->find(line) < 0) l1c_->taken(line);
   // (a Data event tells the listener itself, once the line is in place)
   if (notify && listener_ && e >= Event::OwnGetS && !is_data(e)) {
-    listener_->line_ready(t, line);
+    line_ready(t, line);
     store_grant_ = kNoLine;  // the grant lasts only while the listener completes its store
   }
   return c;
@@ -524,7 +543,24 @@ void PrivateCache::finish(Tick end) {
   }
 }
 
+void PrivateCache::answer_waits(Tick t, LineAddr line) {
+  for (std::size_t i = 0; i < waits_.size();) {
+    const Wait w = waits_[i];
+    if (w.line != line || !line_usable(line, w.write)) {
+      ++i;
+      continue;
+    }
+    if (w.epoch == epoch_) {
+      if (w.upper_on) l1s_.answer(t > w.upper_at ? t - w.upper_at : 0);
+      if (w.coh_on) (upper_ ? l2s_ : l1s_).answer(t > w.coh_at ? t - w.coh_at : 0);
+    }
+    waits_[i] = waits_.back();
+    waits_.pop_back();
+  }
+}
+
 void PrivateCache::reset_stats(Tick t) {
+  ++epoch_;  // an access under way now was counted in the window before: no sample here
   l1s_ = LevelStats{};
   l2s_ = LevelStats{};
   local_misses_ = remote_misses_ = local_miss_ticks_ = remote_miss_ticks_ = 0;
@@ -694,7 +730,7 @@ void PrivateCache::bus_data(Tick t, LineAddr line, const std::uint8_t* data, boo
     std::uint8_t s = coh_->state(line, unsigned(l.idx));
     if (perm_[s] != Permission::None) fill_upper(t, line, fast_write_[s], fi.pc);
   }
-  if (listener_) listener_->line_ready(t, line);
+  line_ready(t, line);
   store_grant_ = kNoLine;
 }
 
@@ -723,7 +759,7 @@ void PrivateCache::bus_data_split(Tick t, LineAddr line, const std::uint8_t* dat
   if (passes && listener_) {
     read_grant_ = line;
     if (store) store_grant_ = line;
-    listener_->line_ready(t, line);
+    line_ready(t, line);
     read_grant_ = kNoLine;
     store_grant_ = kNoLine;
   }
@@ -745,7 +781,7 @@ void PrivateCache::bus_data_split(Tick t, LineAddr line, const std::uint8_t* dat
   // core's write fall between them). Its permission was None throughout, so the
   // transition itself did not say so.
   if (passes && listener_ && perm_[state_at(line, locate(line))] == Permission::None) listener_->line_lost(line);
-  if (listener_) listener_->line_ready(t, line);
+  line_ready(t, line);
   store_grant_ = kNoLine;
 }
 
@@ -1036,7 +1072,7 @@ bool PrivateCache::deliver(Tick t, const NetMsg& m, const std::uint8_t* data) {
     const std::uint8_t ns = state_at(line, l);
     if (perm_[ns] != Permission::None) {
       if (upper_ && l.kind == Loc::Array && fills_upper(fi)) fill_upper(t, line, fast_write_[ns], fi.pc);
-      if (listener_) listener_->line_ready(t, line);
+      line_ready(t, line);
       store_grant_ = kNoLine;
     }
   }
@@ -1058,6 +1094,10 @@ COHSIM_STAT(kStatCompulsory, "core*.l*.compulsory_misses", "count", "", "primary
 COHSIM_STAT(kStatCapacity, "core*.l*.capacity_misses", "count", "", "other primary misses that a fully associative LRU cache with as many lines, fed the same accesses, would also take (and that are not coherence misses)");
 COHSIM_STAT(kStatConflict, "core*.l*.conflict_misses", "count", "", "the other primary misses: the fully associative LRU cache would have hit");
 COHSIM_STAT(kStatCoherence, "core*.l*.coherence_misses", "count", "", "primary misses to a line that another core's request took from this level (invalidated, or a fill under way made to pass through) since its previous primary miss; compulsory + capacity + conflict + coherence = primary_misses");
+COHSIM_STAT(kStatAmat, "core*.{l1d,l2}.amat_core_cycles", "cycles", "core",
+            "AMAT of the level: mean time from a demand access's arrival at this level (the attempt it counted) to its answer (a hit: the level's own latency; a miss: until the core may use the line), over the demand accesses the level counted in the window and answered (prefetch requests excluded); absent, not 0, without one");
+COHSIM_STAT(kStatAnswered, "core*.{l1d,l2}.accesses_answered", "count", "",
+            "demand accesses this level counted in the window and answered by its end: the samples of amat_core_cycles");
 COHSIM_STAT(kStatRequestsSent, "core*.l*.requests_sent", "count", "", "requests this level sent to the one below: fills and upgrades (retries included at the coherent level); above a private L2 it equals the L2's hits + misses");
 COHSIM_STAT(kStatWritebacks, "core*.l*.writebacks", "count", "", "dirty lines written back to the level below");
 COHSIM_STAT(kStatEvictions, "core*.l*.evictions", "count", "", "lines evicted to make room");
@@ -1111,6 +1151,12 @@ void PrivateCache::register_stats(Stats& s) const {
     s.counter(kStatEvictions, p + ".evictions", &ls.evictions);
     const auto *h = &ls.hits, *m = &ls.misses;
     s.derived(kStatHitRate, p + ".hit_rate", [=] { return *h + *m ? double(*h) / double(*h + *m) : 0.0; });
+    s.counter(kStatAnswered, p + ".accesses_answered", &ls.answered);
+    const std::uint64_t* n = &ls.answered;
+    const Tick* d = &ls.answer_ticks;
+    const double period = double(p_.clock_period);
+    s.derived(kStatAmat, p + ".amat_core_cycles",
+              [=] { return *n ? double(*d) / period / double(*n) : std::numeric_limits<double>::quiet_NaN(); });
   };
   // Prefetching: counted only where it happens, so a run without prefetchers prints
   // what it printed before they existed.

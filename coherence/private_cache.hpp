@@ -77,15 +77,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
   // L1Port (coherence/l1_port.hpp)
   Access access(Tick t, Addr a, bool write, bool count, AccessKind kind) override;
   using L1Port::access;
-  bool l1_has(Addr a, bool write) const override {
-    const CacheArray& arr = upper_ ? *upper_ : *coh_;
-    if (write && arr.line_of(a) == store_grant_) return true;  // the coherent level holds it
-    if (!write && arr.line_of(a) == read_grant_) return true;  // split bus: a line passing through on its way out
-    int w = arr.find(arr.line_of(a));
-    if (w < 0) return false;
-    std::uint8_t s = const_cast<CacheArray&>(arr).state(arr.line_of(a), unsigned(w));
-    return upper_ ? s >= (write ? 2 : 1) : (write ? fast_write_[s] : fast_read_[s]);
-  }
+  bool l1_has(Addr a, bool write) const override { return line_usable((upper_ ? *upper_ : *coh_).line_of(a), write); }
   std::uint64_t read(Tick t, Addr a, unsigned size) override;
   void write(Tick t, Addr a, unsigned size, std::uint64_t v) override;
 
@@ -174,6 +166,31 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
     int idx = -1;  // way, MSHR index or writeback-buffer index
   };
   Loc locate(LineAddr line) const;
+  // Whether the core may now read (write) the line at the L1D: held with the
+  // permission, or granted while passing through.
+  bool line_usable(LineAddr line, bool write) const {
+    const CacheArray& arr = upper_ ? *upper_ : *coh_;
+    if (write && line == store_grant_) return true;  // the coherent level holds it
+    if (!write && line == read_grant_) return true;  // split bus: a line passing through on its way out
+    int w = arr.find(line);
+    if (w < 0) return false;
+    std::uint8_t s = const_cast<CacheArray&>(arr).state(line, unsigned(w));
+    return upper_ ? s >= (write ? 2 : 1) : (write ? fast_write_[s] : fast_read_[s]);
+  }
+  // The listener hears that `line` is ready; the demand accesses waiting on it that can
+  // now go on are answered first (the levels' AMAT samples).
+  void answer_waits(Tick t, LineAddr line);
+  // An access (a retry, or another access to the line) got the line at `when`: the
+  // earlier accesses waiting on it that the core can now serve are answered then (a
+  // line can become usable without a line_ready(): an E->M store on a retry).
+  Access ready_at(Tick when, LineAddr line) {
+    if (!waits_.empty()) answer_waits(when, line);
+    return {Access::Ready, when};
+  }
+  void line_ready(Tick t, LineAddr line) {
+    answer_waits(t, line);
+    if (listener_) listener_->line_ready(t, line);
+  }
   Access access_demand(Tick t, Addr a, bool write, bool count, AccessKind kind);
   // Prefetching (coherence/prefetcher.hpp). Each level with prefetchers: them, which
   // of its (set, way) hold a prefetched line no demand access has referenced yet, and
@@ -285,6 +302,10 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
     std::uint64_t kind_misses[kAccessKinds] = {};
     std::uint64_t outcome[kOutcomes] = {};
     std::uint64_t hits = 0, misses = 0, requests_sent = 0, writebacks = 0, evictions = 0;
+    // AMAT: demand accesses counted in the window and answered, and their arrival-to-answer time.
+    std::uint64_t answered = 0;
+    Tick answer_ticks = 0;
+    void answer(Tick d) { ++answered, answer_ticks += d; }
     std::uint64_t cause[kMissCauses] = {};  // primary misses by cause (coherence/miss_classifier.hpp)
     void count(AccessKind k, Outcome o) {
       ++by[int(k)][int(o)];
@@ -294,6 +315,19 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
     }
   };
   LevelStats l1s_, l2s_;
+  // A counted demand access that did not hit: when it reached the L1D (upper_at) and
+  // the coherent level (coh_at), if each counted it, answered at the first line_ready()
+  // after which the core may use the line (line_usable). Slots are reused; the epoch
+  // is the statistics window it arrived in (reset_stats), so a window counts only
+  // the accesses it counted.
+  struct Wait {
+    LineAddr line;
+    Tick upper_at, coh_at;
+    std::uint64_t epoch;
+    bool write, upper_on, coh_on;
+  };
+  std::vector<Wait> waits_;
+  std::uint64_t epoch_ = 0;
   // The primary misses' causes, per level (the L2's only with a private L2).
   std::unique_ptr<MissClassifier> l1c_, l2c_;
   void record(LevelStats& ls, MissClassifier& mc, AccessKind k, Outcome o, LineAddr line) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <sstream>
 
 namespace cohsim {
@@ -24,6 +25,7 @@ SharedCache::SharedCache(const CacheGeometry& g, const std::string& replacement,
   }
   waiting_.reserve(64);
   merged_.reserve(64);
+  if (mshrs_.empty()) pass_.reserve(64), free_pass_.reserve(64);
 }
 
 unsigned SharedCache::allocate(Tick t, LineAddr line) {
@@ -74,13 +76,23 @@ void SharedCache::issue(unsigned m, Tick at, LineAddr line, std::uint8_t* out) {
 }
 
 void SharedCache::memory_ready(std::uint64_t tag, Tick tick) {
+  if (tag & kPassTag) {  // a miss passed below without an MSHR
+    const std::uint32_t slot = std::uint32_t(tag & ~kPassTag);
+    const Target target = pass_[slot];
+    free_pass_.push_back(slot);
+    answered(target, tick);
+    target.waiter->memory_ready(target.tag, tick);
+    return;
+  }
   Mshr& x = mshrs_[std::size_t(tag)];
   x.known = true;
   x.ready = tick;
   --in_flight_;
   mshr_ticks_ += tick - x.alloc;
-  for (std::size_t i = 0; i < x.targets.size(); ++i)
+  for (std::size_t i = 0; i < x.targets.size(); ++i) {
+    answered(x.targets[i], std::max(tick, x.targets[i].at));
     x.targets[i].waiter->memory_ready(x.targets[i].tag, std::max(tick, x.targets[i].at));
+  }
   x.targets.clear();
   if (waiting_.empty()) return;
   // The oldest miss waiting for an MSHR takes this one when its data has arrived.
@@ -108,15 +120,17 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
       if (m.busy && m.line == line && (!m.known || m.ready > done)) {
         ++mshr_merges_, ++read_misses_, ++misses_;
         peek_line(line, out);
-        if (m.known) waiter->memory_ready(tag, m.ready);
-        else m.targets.push_back({waiter, tag, done});
+        if (m.known) {
+          answered({waiter, tag, done, t, epoch_}, m.ready);
+          waiter->memory_ready(tag, m.ready);
+        } else m.targets.push_back({waiter, tag, done, t, epoch_});
         return;
       }
     for (const Waiting& w : waiting_) merge |= w.line == line;
     if (merge) {
       ++mshr_merges_, ++read_misses_, ++misses_;
       peek_line(line, out);
-      merged_.push_back({line, {waiter, tag, done}});
+      merged_.push_back({line, {waiter, tag, done, t, epoch_}});
       return;
     }
   }
@@ -126,6 +140,7 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
     classifier_.reference(line);
     array_.touch(line, unsigned(way));
     std::memcpy(out, array_.data(line, unsigned(way)), array_.line_size());
+    answered({waiter, tag, done, t, epoch_}, done);
     waiter->memory_ready(tag, done);
     return;
   }
@@ -134,7 +149,11 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
   // The line is filled as the request goes down (values move at the call); the
   // requester hears from the level below when the data really arrives.
   if (mshrs_.empty()) {
-    below_->read_line(done, line, out, waiter, tag);
+    std::uint32_t slot;
+    if (free_pass_.empty()) slot = std::uint32_t(pass_.size()), pass_.emplace_back();
+    else slot = free_pass_.back(), free_pass_.pop_back();
+    pass_[slot] = {waiter, tag, done, t, epoch_};
+    below_->read_line(done, line, out, this, kPassTag | slot);  // may answer at once
   } else {
     // A free MSHR (none is free while misses wait for one: they go first), else the
     // first to free when its time is known, else wait in order.
@@ -149,19 +168,19 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
         if (m.known && (soonest == mshrs_.size() || m.ready < mshrs_[soonest].ready)) soonest = i;
       }
     if (pick < mshrs_.size()) {
-      mshrs_[pick].targets.push_back({waiter, tag, done});
+      mshrs_[pick].targets.push_back({waiter, tag, done, t, epoch_});
       issue(unsigned(pick), done, line, out);
     } else if (soonest < mshrs_.size()) {
       ++mshr_full_misses_;
       const Tick at = mshrs_[soonest].ready;
       mshr_wait_ticks_ += at - done;
       count_full(done, at);
-      mshrs_[soonest].targets.push_back({waiter, tag, at});
+      mshrs_[soonest].targets.push_back({waiter, tag, at, t, epoch_});
       issue(unsigned(soonest), at, line, out);
     } else {
       ++mshr_full_misses_;
       below_->peek_line(line, out);
-      waiting_.push_back({line, done, {waiter, tag, done}});
+      waiting_.push_back({line, done, {waiter, tag, done, t, epoch_}});
     }
   }
   unsigned w = allocate(s, line);
@@ -202,6 +221,9 @@ void SharedCache::reset_stats(Tick t) {
   mshr_merges_ = mshr_full_misses_ = mshr_max_in_use_ = bank_accesses_ = 0;
   bank_wait_ticks_ = mshr_ticks_ = mshr_wait_ticks_ = mshr_full_ticks_ = 0;
   std::fill(bank_busy_ticks_.begin(), bank_busy_ticks_.end(), 0);
+  reads_answered_ = 0, read_ticks_ = 0;
+  waiting_at_start_ = waiting_.size();
+  ++epoch_;  // a read under way now is answered in the window it arrived in: no sample here
   start_ = t;
 }
 
@@ -237,6 +259,10 @@ COHSIM_STAT(kStatCapacity, "[node*.]l*.capacity_misses", "count", "", "other mis
 COHSIM_STAT(kStatConflict, "[node*.]l*.conflict_misses", "count", "", "the other misses (the fully associative LRU cache would have hit); compulsory + capacity + conflict = misses");
 COHSIM_STAT(kStatWritebacks, "[node*.]l*.writebacks", "count", "", "dirty lines written back to the level below");
 COHSIM_STAT(kStatHitRate, "[node*.]l*.hit_rate", "ratio", "", "hits / (hits + misses); 0 without requests");
+COHSIM_STAT(kStatAmat, "[node*.]l*.amat_uncore_cycles", "cycles", "uncore",
+            "AMAT of the level: mean time from a line read's arrival here to its answer (the data's time at the requester's side of this level), over the reads it received and answered in the window (writebacks get no answer); absent, not 0, without a read");
+COHSIM_STAT(kStatReadsAnswered, "[node*.]l*.reads_answered", "count", "",
+            "line reads received in the window and answered by its end: the samples of amat_uncore_cycles");
 COHSIM_STAT(kStatBankAccesses, "[node*.]l3.bank_accesses", "count", "", "accesses that took a bank (reads and writes)");
 COHSIM_STAT(kStatBankWait, "[node*.]l3.bank_wait_uncore_cycles", "cycles", "uncore",
             "summed over the accesses: time each waited for its bank (l3.banks, l3.bank_cycles)");
@@ -251,6 +277,10 @@ COHSIM_STAT(kStatMshrFullMisses, "[node*.]l3.mshr_full_misses", "count", "",
             "misses that found every MSHR in use and waited for one");
 COHSIM_STAT(kStatMshrFullCycles, "[node*.]l3.mshr_full_uncore_cycles", "cycles", "uncore",
             "time at least one miss waited for an MSHR (every MSHR in use)");
+COHSIM_STAT(kStatWaitingStart, "[node*.]l3.mshr_waiting_at_start", "count", "",
+            "primary misses counted before the window (a warm-up, ROI begin) still waiting for an MSHR at its start: their reads below fall in the window. Reads sent below in the window = read_misses - mshr_merges + mshr_waiting_at_start - mshr_waiting_at_end");
+COHSIM_STAT(kStatWaitingEnd, "[node*.]l3.mshr_waiting_at_end", "count", "",
+            "primary misses counted in the window still waiting for an MSHR at its end (ROI end, max_cycles): their reads below fall after it");
 COHSIM_STAT(kStatMshrWait, "[node*.]l3.mshr_wait_uncore_cycles", "cycles", "uncore",
             "summed over the misses that waited: time each waited for an MSHR");
 
@@ -268,6 +298,12 @@ void SharedCache::register_stats(Stats& s, const std::string& p) const {
   const auto *h = &hits_, *m = &misses_;
   s.derived(kStatHitRate, p + ".hit_rate", [=] { return *h + *m ? double(*h) / double(*h + *m) : 0.0; });
   const double period = double(res_.period);
+  s.counter(kStatReadsAnswered, p + ".reads_answered", &reads_answered_);
+  const std::uint64_t* ra = &reads_answered_;
+  const Tick* rt = &read_ticks_;
+  s.derived(kStatAmat, p + ".amat_uncore_cycles", [=] {
+    return *ra ? double(*rt) / period / double(*ra) : std::numeric_limits<double>::quiet_NaN();
+  });
   if (res_.banks) {
     s.counter(kStatBankAccesses, p + ".bank_accesses", &bank_accesses_);
     const Tick* bw = &bank_wait_ticks_;
@@ -283,6 +319,9 @@ void SharedCache::register_stats(Stats& s, const std::string& p) const {
     s.counter(kStatMshrFullMisses, p + ".mshr_full_misses", &mshr_full_misses_);
     s.derived(kStatMshrFullCycles, p + ".mshr_full_uncore_cycles", [=] { return double(*ft) / period; });
     s.derived(kStatMshrWait, p + ".mshr_wait_uncore_cycles", [=] { return double(*wt) / period; });
+    s.counter(kStatWaitingStart, p + ".mshr_waiting_at_start", &waiting_at_start_);
+    const std::vector<Waiting>* waiting = &waiting_;
+    s.derived(kStatWaitingEnd, p + ".mshr_waiting_at_end", [waiting] { return double(waiting->size()); });
   }
 }
 

@@ -61,7 +61,19 @@ class SharedCache final : public MemoryLevel, private MemoryWaiter {
     MemoryWaiter* waiter;
     std::uint64_t tag;
     Tick at;  // the requester hears no earlier than this (its lookup's end)
+    Tick arrival;         // when the read reached this level (its AMAT sample starts)
+    std::uint64_t epoch;  // the statistics window it arrived in (reset_stats)
   };
+  // A miss sent below without an MSHR (mshrs == 0): the level below answers this
+  // level, which passes the answer on and times it. Slots are reused (no allocation
+  // per access once grown).
+  static constexpr std::uint64_t kPassTag = std::uint64_t(1) << 63;
+  std::vector<Target> pass_;
+  std::vector<std::uint32_t> free_pass_;
+  // The read of `target` is answered at `at`: its AMAT sample, if it arrived in this window.
+  void answered(const Target& target, Tick at) {
+    if (target.epoch == epoch_) ++reads_answered_, read_ticks_ += at - target.arrival;
+  }
   struct Mshr {
     LineAddr line = 0;
     bool busy = false;   // allocated
@@ -102,6 +114,12 @@ class SharedCache final : public MemoryLevel, private MemoryWaiter {
   std::uint64_t hits_ = 0, misses_ = 0;
   std::uint64_t mshr_merges_ = 0, mshr_full_misses_ = 0, mshr_max_in_use_ = 0;
   std::uint64_t bank_accesses_ = 0;
+  // AMAT: reads answered that arrived in this window, and their arrival-to-answer time.
+  std::uint64_t reads_answered_ = 0, epoch_ = 0;
+  // Primary misses waiting for an MSHR when the window began: counted in the window
+  // before, their reads below fall in this one.
+  std::uint64_t waiting_at_start_ = 0;
+  Tick read_ticks_ = 0;
   Tick bank_wait_ticks_ = 0, mshr_ticks_ = 0, mshr_wait_ticks_ = 0, mshr_full_ticks_ = 0;
   // Every miss here is primary; its cause (no coherence misses: nothing above the
   // fabric takes lines from a memory-side level).

@@ -48,8 +48,8 @@ COHSIM_STAT(kStatIpc, "core*.ipc", "instructions_per_cycle", "",
             "core*.instructions / core*.cycles (instructions as the lowering counts them: `compute N` is one); absent when the core ran no cycle");
 COHSIM_STAT(kStatCpi, "core*.cpi", "cycles_per_instruction", "",
             "core*.cycles / core*.instructions, the inverse of ipc; absent when the core retired no instruction");
-COHSIM_STAT(kStatMpki, "core*.l1d.mpki", "per_1000_ops", "",
-            "L1D misses (all kinds) per 1000 trace operations (the summary's MPKI column); per 1000 instructions: core*.l1d.misses_per_1000_instructions");
+COHSIM_STAT(kStatMpki, "core*.l1d.misses_per_1000_ops", "per_1000_ops", "",
+            "L1D misses (all kinds) per 1000 trace operations (formerly core*.l1d.mpki; MPKI per 1000 instructions, the summary's column: core*.l1d.misses_per_1000_instructions)");
 COHSIM_STAT(kStatPrivateMpki, "core*.l*.misses_per_1000_instructions", "per_1000_instructions", "",
             "MPKI of a private level: core*.l*.misses * 1000 / core*.instructions of the same core; absent when the core retired no instruction");
 COHSIM_STAT(kStatSharedMpki, "[node*.]l*.misses_per_1000_instructions", "per_1000_instructions", "",
@@ -489,7 +489,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     if (l2_shared) {
       nm.l2 = std::make_unique<SharedCache>(geometry(cfg, "l2"), cfg.choice("l2.replacement"), stream_state(seed, "l2.replacement", n),
                                             cfg.latency("l2.latency").to_ticks(m.uncore_period),
-                                            cfg.flag("l2.write_back"), cfg.flag("l2.write_allocate"), nm.top);
+                                            cfg.flag("l2.write_back"), cfg.flag("l2.write_allocate"), nm.top,
+                                            SharedCacheResources{0, 0, 0, m.uncore_period});
       nm.top = nm.l2.get();
     }
   }
@@ -841,7 +842,7 @@ void System::finalize_stats(Tick end) {
     stats_.set_real(kStatIpc, p + ".ipc", cycles ? instructions / double(cycles) : none);
     stats_.set_real(kStatCpi, p + ".cpi", instructions > 0 ? double(cycles) / instructions : none);
     const double n = double(c.ops());
-    stats_.set_real(kStatMpki, p + ".l1d.mpki", n ? double(stats_.get(p + ".l1d.misses")) * 1000.0 / n : 0.0);
+    stats_.set_real(kStatMpki, p + ".l1d.misses_per_1000_ops", n ? double(stats_.get(p + ".l1d.misses")) * 1000.0 / n : 0.0);
     all_instructions += instructions;
     for (const char* level : {".l1d", ".l2"}) {
       const std::string misses = p + level + ".misses";
@@ -991,18 +992,21 @@ std::string System::summary() const {
   o << std::left << std::setw(7) << "core" << std::right << std::setw(10) << "ops" << std::setw(10) << "loads"
     << std::setw(10) << "stores" << std::setw(8) << "rmws" << std::setw(11) << "cycles" << std::setw(11) << "L1D hits"
     << std::setw(9) << "misses" << std::setw(8) << "hit%" << std::setw(8) << "MPKI" << std::setw(10) << "AMAT"
-    << "\n";
+    << "\n";  // MPKI: L1D misses per 1000 instructions; AMAT: mean load latency, core cycles
   for (std::size_t i = 0; i < m.cores.size(); ++i) {
     const std::string p = "core" + std::to_string(i);
     o << std::left << std::setw(7) << p << std::right << std::setw(10) << uint64_t(get(p + ".ops")) << std::setw(10)
       << uint64_t(get(p + ".loads")) << std::setw(10) << uint64_t(get(p + ".stores")) << std::setw(8)
       << uint64_t(get(p + ".rmws")) << std::setw(11) << uint64_t(get(p + ".cycles")) << std::setw(11)
       << uint64_t(get(p + ".l1d.hits")) << std::setw(9) << uint64_t(get(p + ".l1d.misses")) << std::setw(8)
-      << std::setprecision(1) << 100 * get(p + ".l1d.hit_rate") << std::setw(8) << std::setprecision(2)
-      << get(p + ".l1d.mpki") << std::setw(10) << std::setprecision(1);
+      << std::setprecision(1) << 100 * get(p + ".l1d.hit_rate") << std::setw(8) << std::setprecision(2);
+    if (v.count(p + ".l1d.misses_per_1000_instructions")) o << get(p + ".l1d.misses_per_1000_instructions");
+    else o << "-";  // no instruction retired: no MPKI
+    o << std::setw(10) << std::setprecision(1);
     if (v.count(p + ".amat_core_cycles")) o << get(p + ".amat_core_cycles") << "\n";
     else o << "-" << "\n";  // no load: no mean latency
   }
+  o << "  (MPKI: L1D misses per 1000 instructions; AMAT: mean load latency, core cycles; -: none)\n";
   // Why the L1Ds' primary misses happened (summed over the cores).
   auto causes = [&](const std::string& level, bool coherence) {
     double c[4] = {};

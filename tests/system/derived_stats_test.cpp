@@ -1,9 +1,10 @@
 // Derived statistics against hand counts: the per-core load-latency histogram
 // (core*.load_latency_core_cycles), MPKI per cache level, and bandwidth per bus and
-// per DRAM channel.
+// per DRAM channel and network link, and AMAT per cache level.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <sstream>
 
 #include "run_cohsim.hpp"
@@ -104,7 +105,7 @@ TEST(Mpki, PerLevelPer1000Instructions) {
   EXPECT_NEAR(r.at("l3.misses_per_1000_instructions"), 7000.0 / (11 + 4), 1e-3);  // every core's instructions
   EXPECT_EQ(r.at("core1.l1d.misses_per_1000_instructions"), 0);
   EXPECT_EQ(r.at("core1.l2.misses_per_1000_instructions"), 0);
-  EXPECT_EQ(r.at("core0.l1d.mpki"), 1000);  // the older figure: per 1000 trace operations, 8 of them
+  EXPECT_EQ(r.at("core0.l1d.misses_per_1000_ops"), 1000);  // the older figure: per 1000 trace operations, 8 of them
   for (const char* k : {"core2.l1d.misses_per_1000_instructions", "core2.l2.misses_per_1000_instructions",
                         "core3.l1d.misses_per_1000_instructions"}) {
     EXPECT_EQ(r.stats.count(k), 0u) << k;
@@ -159,6 +160,149 @@ TEST(Bandwidth, OfTheBusIsItsDataBytesOverTheTime) {
     const double ns = r.at("time_ps") / 1000;
     EXPECT_NEAR(r.at("bus.bandwidth_GBps"), 256 / ns, 256 / ns * 1e-4) << bus;
   }
+}
+
+}  // namespace
+
+namespace {
+
+// AMAT per level, by hand. An L1D of one line makes the third load (of A again) miss
+// in the L1D after the second (of B) evicted A; the levels below still hold A.
+// Fixed-latency memory: 60 ns (120 uncore cycles at 2 GHz, 180 core cycles at 3 GHz)
+// after the line's transfer at memory.bandwidth (64 B at 25.6 GB/s: 2.5 ns, 5 uncore
+// cycles); an access every 1000 cycles (no queueing anywhere).
+const std::string kAbA =
+    "thread 0\n  load 0x1000 -> r0\n  compute 1000\n  load 0x2000 -> r1\n  compute 1000\n  load 0x1000 -> r2\n";
+const std::string kTinyL1 = "cores: 1\nl1d: {size: 64B, assoc: 1}\nmemory: {model: fixed, latency: 60ns}\n";
+
+// The shared L3 (40 uncore cycles) receives A (miss), B (miss), A (hit): a miss is
+// answered after its lookup and memory's transfer and latency, 40 + 5 + 120; the hit
+// after 40. Moving
+// l3.latency or memory.latency moves the samples they are part of, and only them.
+TEST(LevelAmat, SharedL3IsItsReadsArrivalToAnswerInUncoreCycles) {
+  auto r = simulate(kTinyL1 + "l2: null\nl3: {latency: 40cycles}\n", kAbA);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.at("l3.read_misses"), 2);
+  ASSERT_EQ(r.at("l3.read_hits"), 1);
+  EXPECT_EQ(r.at("l3.reads_answered"), 3);
+  EXPECT_NEAR(r.at("l3.amat_uncore_cycles"), (2 * (40 + 5 + 120) + 40) / 3.0, 1e-3);  // the JSON keeps six significant digits
+  auto slow_mem = simulate(kTinyL1 + "l2: null\nl3: {latency: 40cycles}\n", kAbA, {"--set", "memory.latency=90ns"});
+  ASSERT_EQ(slow_mem.exit_code, 0) << slow_mem.err;
+  EXPECT_NEAR(slow_mem.at("l3.amat_uncore_cycles"), (2 * (40 + 5 + 180) + 40) / 3.0, 1e-3);  // the JSON keeps six significant digits
+  auto slow_l3 = simulate(kTinyL1 + "l2: null\nl3: {latency: 50cycles}\n", kAbA);
+  ASSERT_EQ(slow_l3.exit_code, 0) << slow_l3.err;
+  EXPECT_NEAR(slow_l3.at("l3.amat_uncore_cycles"), (2 * (50 + 5 + 120) + 50) / 3.0, 1e-3);  // the JSON keeps six significant digits
+}
+
+// A shared L2 (12 uncore cycles, no MSHRs: a miss passes straight down) above the L3:
+// the L2 receives A, B (misses: 12 + 40 + 5 + 120) and A (a hit: 12); the L3 only A and B.
+TEST(LevelAmat, SharedL2CountsTheLevelsBelowItsMisses) {
+  auto r = simulate(kTinyL1 + "l2: {shared: true, latency: 12cycles}\nl3: {latency: 40cycles}\n", kAbA);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.at("l2.read_misses"), 2);
+  ASSERT_EQ(r.at("l2.read_hits"), 1);
+  ASSERT_EQ(r.at("l3.read_misses"), 2);
+  EXPECT_NEAR(r.at("l2.amat_uncore_cycles"), (2 * (12 + 40 + 5 + 120) + 12) / 3.0, 1e-3);  // the JSON keeps six significant digits
+  EXPECT_NEAR(r.at("l3.amat_uncore_cycles"), 40 + 5 + 120, 1e-3);  // the JSON keeps six significant digits
+}
+
+// A private L2 (12 core cycles) under the one-line L1D (4 cycles), then a fourth load
+// of A that hits the L1D. The L1D's samples: miss m1, miss m2, 4 + 12 (the L2's hit),
+// 4; the L2's: m1 - 4, m2 - 4 (it hears a miss 4 cycles after the L1D did), 12. So
+// 4 x L1D AMAT - 3 x L2 AMAT = 16, and 60 ns more memory latency adds 180 core cycles
+// to each of the two misses. The L1D's AMAT over loads is within a core cycle of the
+// core's mean load latency, measured independently by the core (issue to data, in
+// whole core cycles; the L1D's answer to a miss comes on the uncore clock's edge).
+TEST(LevelAmat, PrivateL2AndL1dInCoreCycles) {
+  const std::string trace = kAbA + "  load 0x1000 -> r3\n";
+  const std::string yaml = kTinyL1 + "l2: {latency: 12cycles}\nl3: null\n";
+  auto r = simulate(yaml, trace);
+  auto slow = simulate(yaml, trace, {"--set", "memory.latency=120ns"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(slow.exit_code, 0) << slow.err;
+  ASSERT_EQ(r.at("core0.l1d.misses"), 3);
+  ASSERT_EQ(r.at("core0.l2.misses"), 2);
+  ASSERT_EQ(r.at("core0.l2.hits"), 1);
+  EXPECT_EQ(r.at("core0.l1d.accesses_answered"), 4);
+  EXPECT_EQ(r.at("core0.l2.accesses_answered"), 3);
+  const double l1 = r.at("core0.l1d.amat_core_cycles"), l2 = r.at("core0.l2.amat_core_cycles");
+  EXPECT_NEAR(4 * l1 - 3 * l2, 16, 1e-2);  // the JSON keeps six significant digits
+  EXPECT_GT((3 * l2 - 12) / 2, 12 + 180);  // a miss costs at least the L2's lookup and memory's latency
+  EXPECT_NEAR(slow.at("core0.l2.amat_core_cycles") - l2, 2 * 180 / 3.0, 2e-3);  // the JSON keeps six significant digits
+  EXPECT_NEAR(slow.at("core0.l1d.amat_core_cycles") - l1, 2 * 180 / 4.0, 2e-3);  // the JSON keeps six significant digits
+  EXPECT_NEAR(l1, r.at("core0.amat_core_cycles"), 1.0);
+}
+
+// No access, no AMAT: a level that received nothing has none (absent, not 0).
+TEST(LevelAmat, AbsentWithoutAccesses) {
+  auto r = simulate("cores: 2\nl2: {shared: true}\nmemory: {model: fixed}\n", "thread 0\n  load 0x40 -> r0\nthread 1\n  compute 10\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(r.at("core0.l1d.amat_core_cycles"), 0);
+  EXPECT_GT(r.at("l2.amat_uncore_cycles"), 0);
+  for (const char* k : {"core1.l1d.amat_core_cycles", "core1.amat_core_cycles"}) {
+    EXPECT_EQ(r.stats.count(k), 0u) << k;
+    EXPECT_EQ(r.json.find(std::string("\"") + k + "\""), std::string::npos) << k;
+  }
+  EXPECT_EQ(r.at("core1.l1d.accesses_answered"), 0);
+  auto idle = simulate("cores: 1\nmemory: {model: fixed}\n", "thread 0\n  compute 10\n");
+  ASSERT_EQ(idle.exit_code, 0) << idle.err;
+  for (const char* k : {"core0.l1d.amat_core_cycles", "core0.l2.amat_core_cycles", "l3.amat_uncore_cycles"})
+    EXPECT_EQ(idle.stats.count(k), 0u) << k;
+  EXPECT_EQ(idle.at("l3.reads_answered"), 0);
+}
+
+// Bandwidth per network link, by hand. Under MSI on the directory, core0 then core1
+// load line A: each sends a GetS (an 8-byte header) to the directory and gets Data
+// (8 + 64 bytes) back. A message crosses its source's input port on the router and
+// its destination's output port: core0-n0 and core1-n0 carry 8 bytes, n0-core0 and
+// n0-core1 72, n0-directory 16, directory-n0 144; every link is 16 bytes wide, so a
+// GetS holds one 1 cycle, a Data 5 (72 / 16 rounded up). A link's bandwidth over its
+// utilization is its bytes over its busy time.
+TEST(Bandwidth, PerNetworkLinkIsItsBytesOverTheTime) {
+  const std::string yaml =
+      "cores: 2\nl2: null\nmemory: {model: fixed}\ncoherence: {protocol: msi, fabric: directory}\n"
+      "network: {link_width: 16B}\n";
+  auto r = simulate(yaml, "thread 0\n  load 0x1000 -> r0\nthread 1\n  compute 2000\n  load 0x1000 -> r0\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.at("network.msgs.GetS"), 2);
+  ASSERT_EQ(r.at("network.msgs.Data"), 2);
+  ASSERT_EQ(r.at("network.messages"), 4);
+  const std::map<std::string, std::pair<double, double>> links = {  // bytes, busy uncore cycles
+      {"core0-n0", {8, 1}},         {"core1-n0", {8, 1}},         {"n0-core0", {72, 5}},
+      {"n0-core1", {72, 5}},        {"n0-directory", {16, 2}},    {"directory-n0", {144, 10}}};
+  double total = 0;
+  for (const auto& l : links) {
+    const std::string k = "network.link." + l.first;
+    SCOPED_TRACE(k);
+    EXPECT_EQ(r.at(k + ".bytes"), l.second.first);
+    total += r.at(k + ".bytes");
+    const double util = r.at(k + ".utilization"), bw = r.at(k + ".bandwidth_GBps");
+    ASSERT_GT(util, 0);
+    // bytes / window = (bytes / busy time) x utilization; an uncore cycle is 0.5 ns
+    EXPECT_NEAR(bw, l.second.first / (l.second.second * 0.5) * util, 1e-5 * bw);  // six significant digits
+  }
+  EXPECT_EQ(total, 2 * r.at("network.bytes"));  // every message crosses two ports
+  EXPECT_NEAR(r.at("network.max_link_utilization"), r.at("network.link.directory-n0.utilization"), 1e-12);
+}
+
+// Between NUMA nodes each direction is its own link: core0 (node 0) loads a line whose
+// home is node 1 (4 KiB interleave): the GetS crosses n0-n1, the Data n1-n0; on links
+// 32 bytes wide they hold 1 and 3 (72 / 32 rounded up) cycles.
+TEST(Bandwidth, PerInterNodeLinkAndDirection) {
+  const std::string yaml =
+      "cores: 2\nl2: null\nmemory: {model: fixed}\ncoherence: {protocol: msi, fabric: directory}\n"
+      "numa: {nodes: 2, link_width: 32B, interleave: 4KiB}\n";
+  auto r = simulate(yaml, "thread 0\n  load 0x1000 -> r0\nthread 1\n  compute 10\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.at("network.internode_messages"), 2);
+  EXPECT_EQ(r.at("network.link.n0-n1.bytes"), 8);
+  EXPECT_EQ(r.at("network.link.n1-n0.bytes"), 72);
+  EXPECT_EQ(r.at("network.link.n1-node1_directory.bytes"), 8);
+  EXPECT_EQ(r.at("network.link.node1_directory-n1.bytes"), 72);
+  EXPECT_EQ(r.at("network.link.node0_directory-n0.bytes"), 0);
+  EXPECT_NEAR(r.at("network.link.n1-n0.utilization") / r.at("network.link.n0-n1.utilization"), 3, 1e-4);
+  EXPECT_NEAR(r.at("network.link.n1-n0.bandwidth_GBps") / r.at("network.link.n0-n1.bandwidth_GBps"), 9, 1e-4);
+  EXPECT_EQ(r.at("network.link.n1-n0.bandwidth_GBps") > 0, true);
 }
 
 }  // namespace

@@ -58,7 +58,7 @@ TEST(WarmupRoi, WarmupAtTheHalfMeasuresOnlyTheRereads) {
   EXPECT_EQ(r.at("core0.fences"), 0);  // the fence retired in the warm-up
   EXPECT_EQ(r.at("bus.transactions"), 0);
   EXPECT_EQ(r.at("memory.reads"), 0);
-  EXPECT_EQ(r.at("core0.l1d.mpki"), 0);
+  EXPECT_EQ(r.at("core0.l1d.misses_per_1000_ops"), 0);
   EXPECT_DOUBLE_EQ(r.at("core0.l1d.hit_rate"), 1.0);
   EXPECT_LT(r.at("core0.amat_core_cycles"), 10);  // L1D hits only (the misses' latency went with the warm-up)
   // the window: from the reset to the end; cycles and time count over it only

@@ -48,7 +48,7 @@ TEST(StatPatterns, OptionalPartsAndAlternatives) {
 TEST(StatPatterns, TheMostLiteralDeclarationWins) {
   ASSERT_NE(find_stat_declaration("core0.l1d.misses"), nullptr);
   EXPECT_STREQ(find_stat_declaration("core0.l1d.misses")->pattern, "core*.l*.misses");
-  EXPECT_STREQ(find_stat_declaration("core3.l1d.mpki")->pattern, "core*.l1d.mpki");
+  EXPECT_STREQ(find_stat_declaration("core3.l1d.misses_per_1000_ops")->pattern, "core*.l1d.misses_per_1000_ops");
   EXPECT_EQ(find_stat_declaration("core0.l1d.no_such_statistic"), nullptr);
 }
 
