@@ -456,8 +456,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     for (const auto& [name, addr] : m.trace->symbols()) m.log.add_symbol(name, addr);
   }
   if (opts.events_dram && memory_models().value(cfg.choice("memory.model")) != MemoryModel::Dram)
-    throw UserError("--events-dram: the memory is not DRAM (memory.model: " + cfg.choice("memory.model") + ", " +
-                    cfg.where("memory.model") + "); set memory.model=dram (see configs/) or drop --events-dram");
+    throw UserError("--events-dram: the memory is not DRAM: memory.model is " + cfg.choice("memory.model") + " (" +
+                    cfg.where("memory.model") + "); set memory.model=dram (valid: fixed, dram) or drop --events-dram");
   if (cfg.flag("check")) m.checker = std::make_unique<Checker>(line);
 
   const unsigned nnodes = unsigned(cfg.integer("numa.nodes"));
