@@ -22,6 +22,7 @@ struct AccessEvent {
   bool wrote;             // Rmw: false for a compare_exchange that failed
   bool forwarded;         // Load: from this thread's own store buffer
   Tick tick;
+  std::uint64_t seq = ~std::uint64_t(0);  // Load: its number in the core's load queue (~0: forwarded at issue)
 };
 
 class AccessObserver {

@@ -166,7 +166,8 @@ void Core::performed_store(Tick t, const StoreEntry& s) {
 
 void Core::bind_load(Tick t, LoadEntry& e, Tick ready) {
   const std::uint64_t v = cache_->read(t, e.addr, e.size);
-  if (observer_ || log_) observe_load(e.seq, {AccessEvent::Load, id_, e.line, e.order, e.addr, e.size, v, 0, false, false, t});
+  if (observer_ || log_)
+    observe_load(e.seq, {AccessEvent::Load, id_, e.line, e.order, e.addr, e.size, v, 0, false, false, t, e.seq});
   e.bound = true;
   e.done_at = std::max(ready, t);
   if (!prog_) {
@@ -234,6 +235,10 @@ void Core::start_youngest_load(Tick t, Tick& next) {
 bool Core::perform_loads(Tick t, Tick& next) {
   bool progress = false;
   while (!lq_.empty() && lq_.front().bound && lq_.front().done_at <= t) {
+    if (log_) {
+      const LoadEntry& e = lq_.front();
+      log_->load_queue(t, log_agent_, EventLog::LqStep::Retire, e.addr, e.size, e.seq, e.line);
+    }
     lq_.pop();
     progress = true;
   }
@@ -537,14 +542,19 @@ bool Core::resolve_branch(Tick t, Tick& next) {
   const std::uint64_t v = b.vreg >= 0 ? ck_regs_[std::size_t(b.vreg)] : b.value;
   spec_active_ = false;
   if (!holds(b.cond, a, v)) {  // predicted right: the loads bound early are reported now
-    for (const AccessEvent& e : spec_events_)
-      observe(e.kind, e.tick, e.line, e.order, e.addr, e.size, e.value, e.written, e.wrote, e.forwarded);
+    for (const AccessEvent& e : spec_events_) report(e);
     spec_events_.clear();
     return true;
   }
   ++mispredicted_;
   spec_events_.clear();
-  while (!lq_.empty() && lq_.at(lq_.size() - 1).seq >= spec_seq_) lq_.pop_back(), ++squashed_loads_;
+  while (!lq_.empty() && lq_.at(lq_.size() - 1).seq >= spec_seq_) {
+    if (log_) {
+      const LoadEntry& e = lq_.at(lq_.size() - 1);
+      log_->load_queue(t, log_agent_, EventLog::LqStep::Squash, e.addr, e.size, e.seq, e.line);
+    }
+    lq_.pop_back(), ++squashed_loads_;
+  }
   while (!sb_.empty() && sb_.at(sb_.size() - 1).seq >= spec_seq_) {
     --sb_lines_[(sb_.at(sb_.size() - 1).addr >> line_shift_) & (kSbFilter - 1)];
     sb_.pop_back(), ++squashed_stores_;
@@ -697,6 +707,7 @@ bool Core::issue(Tick t, Tick& next) {
                     0,
                     cls(in),
                     op_.pc};
+      if (log_) log_->load_queue(t, log_agent_, EventLog::LqStep::Issue, e.addr, e.size, e.seq, e.line);
       if (e.acquire) acquire_pending_ = true, ++acquires_;
       if (prog_) {
         if (e.reg >= 0) reg_pending_[std::size_t(e.reg)] = e.seq + 1;
@@ -1095,7 +1106,9 @@ void Core::set_log(EventLog* log) {
 
 void Core::log_access(const AccessEvent& e) {
   switch (e.kind) {
-    case AccessEvent::Load: log_->load(e.tick, log_agent_, e.addr, e.size, e.value, e.forwarded, e.line); break;
+    case AccessEvent::Load:
+      log_->load(e.tick, log_agent_, e.addr, e.size, e.value, e.forwarded, e.line, e.seq);
+      break;
     case AccessEvent::Store: log_->store(e.tick, log_agent_, true, e.addr, e.size, e.value, e.line); break;
     case AccessEvent::Rmw:
       log_->rmw(e.tick, log_agent_, e.addr, e.size, e.value, e.written, e.wrote, e.line);

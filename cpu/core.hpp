@@ -103,6 +103,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   // The event log: loads binding, stores entering and leaving the store buffer,
   // read-modify-writes, barriers; at the end, the registers (named as the trace names them).
   void set_log(EventLog* log);
+  int log_agent() const { return log_agent_; }  // -1 when the log is off
   void log_final(Tick t, const std::vector<std::string>& reg_names) const;
   // With virtual memory: each memory operation's address is translated before its
   // first instruction issues (the operation waits for a TLB miss's walk).
@@ -283,7 +284,11 @@ class Core : public sc_core::sc_module, public CacheListener {
   bool resolve_branch(Tick t, Tick& next);
   void observe_load(std::uint64_t seq, const AccessEvent& e) {
     if (spec_active_ && seq >= spec_seq_) spec_events_.push_back(e);
-    else observe(e.kind, e.tick, e.line, e.order, e.addr, e.size, e.value, e.written, e.wrote, e.forwarded);
+    else report(e);
+  }
+  void report(const AccessEvent& e) {  // (as observe(), keeping the event's load-queue seq for the log)
+    if (observer_) observer_->on_access(e);
+    if (log_) log_access(e);
   }
 
   // The load of the current `wait` iteration: its sequence number and value.

@@ -65,6 +65,7 @@ bool Mmu::translate_slow(Tick t, const Op& op, Addr& pa, Tick& next, unsigned& p
       s = stlb_.lookup(op.addr);
       ++(s ? stlb_hits_ : stlb_misses_);
     }
+    if (log_) log_->tlb_miss(t, log_agent_, op.addr, p_.has_stlb ? int(s != nullptr) : -1, op.line);
     if (s) {
       dtlb_.insert(op.addr, *s);
       if (!s->writable && op.kind != OpKind::Load) violation(op, "a read-only page");
@@ -107,6 +108,7 @@ void Mmu::start_walk(Tick at) {
   }
   step_at_ = walk_start_ = at;
   accessed_ = waiting_ = blocked_ = false;
+  if (log_) log_->walk_start(at, log_agent_, req_.addr, level_, req_.line);
   state_ = State::Walk;
 }
 
@@ -123,6 +125,10 @@ void Mmu::pte_value(Tick t, std::uint64_t value, Tick ready) {
   const std::uint64_t cycles = (ready - walk_start_) / p_.period;
   walk_latency_.add(cycles);
   walk_cycles_ += cycles;
+  if (log_)
+    log_->walk_end(ready, log_agent_, req_.addr, d.kind != PteKind::Leaf,
+                   d.kind == PteKind::Leaf ? (d.pa | (req_.addr & ((Addr(1) << fmt_.shift(level_)) - 1))) : 0, cycles,
+                   req_.line);
   const bool write = req_.kind != OpKind::Load;
   if (d.kind == PteKind::Leaf) {
     const TlbEntry e{d.pa, std::uint8_t(fmt_.shift(level_)), d.writable};

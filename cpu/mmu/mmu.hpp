@@ -26,6 +26,7 @@
 #include "cpu/mmu/page_walk_cache.hpp"
 #include "cpu/mmu/tlb.hpp"
 #include "cpu/trace/op.hpp"
+#include "sim/base/event_log.hpp"
 #include "sim/config/config.hpp"
 #include "sim/base/stats.hpp"
 
@@ -74,6 +75,12 @@ class Mmu {
   bool in_fault_handler(Tick t) const { return state_ == State::Fault && store_idx_ == 0 && t < step_at_; }
   // The L1D has a line the walker may be waiting for.
   void line_ready(Tick t, LineAddr line);
+
+  // The event log (its core's agent): a record per dTLB miss, walk and walk's end.
+  void set_log(EventLog* log, int agent) {
+    log_ = log && log->enabled() ? log : nullptr;
+    log_agent_ = agent;
+  }
 
   void register_stats(Stats& s) const;
   // Warm-up / region of interest: zeroes the statistics (the TLBs, the page-walk cache
@@ -127,6 +134,8 @@ class Mmu {
                 pte_l1d_hits_ = 0, pte_l1d_misses_ = 0, pwc_hits_ = 0, pwc_misses_ = 0, faults_ = 0,
                 spurious_faults_ = 0, pte_stores_ = 0, fault_cycles_ = 0, walk_cycles_ = 0, stall_cycles_ = 0;
   Histogram walk_latency_;
+  EventLog* log_ = nullptr;  // null when the log is off
+  int log_agent_ = -1;
 };
 
 }  // namespace cohsim

@@ -72,7 +72,7 @@ def run(cfg=None, trace=None, seed=None, *, max_cycles=None, events=None, timeou
     - ``seed``: the run's seed, as ``cohsim run --seed N``; None: the config's ``seed``
       (0 unless set).
     - ``max_cycles``: stop after this many core cycles (``--max-cycles``).
-    - ``events``: write the event log (docs/event-log.md, schema 2: JSON lines) to this file.
+    - ``events``: write the event log (docs/event-log.md, schema 3: JSON lines) to this file.
     - ``timeout``: seconds before the run is stopped (SimulationError).
     - ``stats_interval``: every this many core cycles, a snapshot of every statistic
       (``cohsim run --stats-interval``); ``result.intervals()`` gives them as a DataFrame.

@@ -65,7 +65,7 @@ void EventLog::add_symbol(const std::string& name, Addr a) {
 
 void EventLog::write_header(const nlohmann::json& extra) {
   nlohmann::json h = nlohmann::json::object();
-  h["schema"] = 2;
+  h["schema"] = 3;
   h["kind"] = "header";
   h["time_unit"] = "ps";
   h["line_size"] = line_size_;
@@ -93,9 +93,10 @@ void EventLog::final_registers(Tick t, int agent, const std::vector<std::string>
 
 // Formatting: the keys are fixed ASCII; every name goes through nlohmann-json's escaping
 // once (cached by its pointer, since names are the tables' own strings) and numbers
-// through std::to_chars. The records are simple enough that building a json object per
-// record (what this did first) cost 10x the simulation.
-const std::string& EventLog::quoted(const char* s) {
+// through std::to_chars, into a buffer filled through a raw pointer and written in 1 MiB
+// blocks. The records are simple enough that building a json object per record (what
+// this did first) cost 10x the simulation.
+const std::string& EventLog::quoted_slow(const char* s) {
   auto it = quoted_.find(s);
   if (it != quoted_.end()) return it->second;
   return quoted_.emplace(s, nlohmann::json(std::string(s)).dump()).first->second;
@@ -109,67 +110,83 @@ const std::string& EventLog::quoted_agent(int agent) {
   return a.quoted;
 }
 
-namespace {
-void put_u(std::string& o, std::uint64_t v) {
-  char b[24];
-  auto r = std::to_chars(b, b + sizeof b, v);
-  o.append(b, r.ptr);
+void EventLog::drain(std::size_t need) {
+  const std::size_t used = out_w_ ? std::size_t(out_w_ - out_.data()) : 0;
+  if (used) std::fwrite(out_.data(), 1, used, file_);
+  if (need && out_.size() < need + (1u << 20)) out_.resize(need + (1u << 20));
+  out_w_ = out_.data();
+  out_end_ = out_.data() + out_.size();
 }
-void put_hex(std::string& o, std::uint64_t v) {
-  char b[24];
-  auto r = std::to_chars(b, b + sizeof b, v, 16);
-  o += "\"0x";
-  o.append(b, r.ptr);
-  o += '"';
+
+void EventLog::put_u(std::uint64_t v) {
+  if (v < 10) {  // (most numbers of a record are small)
+    *out_w_++ = char('0' + v);
+    return;
+  }
+  auto r = std::to_chars(out_w_, out_w_ + 24, v);
+  out_w_ = r.ptr;
 }
-void put_ps(std::string& o, Tick t) {
+
+void EventLog::put_hex(std::uint64_t v) {
+  lit("\"0x");
+  auto r = std::to_chars(out_w_, out_w_ + 24, v, 16);
+  out_w_ = r.ptr;
+  *out_w_++ = '"';
+}
+
+void EventLog::put_ps(Tick t) {
   constexpr Tick kPerPs = kTicksPerNs / 1000;
-  put_u(o, t / kPerPs);
+  put_u(t / kPerPs);
   if (const Tick f = t % kPerPs) {  // fractions of a picosecond: three decimals
-    char b[8];
-    std::snprintf(b, sizeof b, ".%03u", unsigned(f));
-    o += b;
+    static_assert(kPerPs <= 1000, "three decimals hold a fraction of a picosecond");
+    const unsigned ms = unsigned(f * 1000 / kPerPs);
+    *out_w_++ = '.';
+    *out_w_++ = char('0' + ms / 100);
+    *out_w_++ = char('0' + ms / 10 % 10);
+    *out_w_++ = char('0' + ms % 10);
   }
 }
-}  // namespace
 
 void EventLog::write(const Rec& r) {
-  std::string& o = out_;
-  auto key = [&](const char* k) {
-    o += ",\"";
-    o += k;
-    o += "\":";
-  };
-  o += "{\"time_ps\":";
-  put_ps(o, r.t);
+  // Room for every fixed part of a record (keys, numbers, literals); names and data
+  // ask for their own.
+  room(1024);
+  lit("{\"time_ps\":");
+  put_ps(r.t);
   const int clock_agent =
       r.kind == Kind::BusAddress || r.kind == Kind::BusData || r.kind == Kind::NetSend || r.kind == Kind::NetArrive
           ? fabric_agent_
           : r.agent;
   if (clock_agent >= 0 && std::size_t(clock_agent) < agents_.size()) {
     const Agent& a = agents_[std::size_t(clock_agent)];
-    o += ",\"";
-    o += a.clock;
-    o += "_cycle\":";
-    put_u(o, r.t / a.period);
+    *out_w_++ = ',';
+    *out_w_++ = '"';
+    const std::size_t n = std::strlen(a.clock);
+    std::memcpy(out_w_, a.clock, n);
+    out_w_ += n;
+    lit("_cycle\":");
+    put_u(r.t / a.period);
   }
   auto line_fields = [&](Addr line_addr) {
     key("line");
-    put_hex(o, line_addr);
-    auto it = line_symbols_.find(line_addr);
-    if (it != line_symbols_.end()) key("symbol"), o += it->second;
+    put_hex(line_addr);
+    if (!line_symbols_.empty()) {
+      auto it = line_symbols_.find(line_addr);
+      if (it != line_symbols_.end()) room(16), key("symbol"), str(it->second), room(512);
+    }
   };
   auto data_field = [&] {
     if (r.data < 0) return;
+    room(16 + std::size_t(line_size_) * 3);  // at most 20 digits and a comma per 8 bytes
     key("data");
-    o += '[';
+    *out_w_++ = '[';
     for (unsigned k = 0; k + 8 <= line_size_; k += 8) {
       std::uint64_t w;
       std::memcpy(&w, pool_.data() + r.data + k, 8);
-      if (k) o += ',';
-      put_u(o, w);
+      if (k) *out_w_++ = ',';
+      put_u(w);
     }
-    o += ']';
+    *out_w_++ = ']';
   };
   auto name_of = [&](int client, bool net) -> const std::string& {
     static const std::string memory = "\"memory\"", sharers = "\"sharers\"", none = "null";
@@ -179,140 +196,212 @@ void EventLog::write(const Rec& r) {
     const std::vector<int>& map = net ? net_agent_ : bus_agent_;
     return quoted_agent(client >= 0 && std::size_t(client) < map.size() ? map[std::size_t(client)] : -1);
   };
+  auto agent_field = [&] { key("agent"), str(quoted_agent(r.agent)), room(512); };
   auto access_fields = [&] {
-    key("agent"), o += quoted_agent(r.agent);
-    key("addr"), put_hex(o, r.addr);
-    auto it = symbols_.find(r.addr);
-    if (it != symbols_.end()) key("symbol"), o += it->second;
-    else {
-      auto lt = line_symbols_.find(r.addr / line_size_ * line_size_);
-      if (lt != line_symbols_.end()) key("line_symbol"), o += lt->second;
+    agent_field();
+    key("addr"), put_hex(r.addr);
+    if (!symbols_.empty()) {
+      auto it = symbols_.find(r.addr);
+      if (it != symbols_.end()) key("symbol"), str(it->second);
+      else {
+        auto lt = line_symbols_.find(r.addr / line_size_ * line_size_);
+        if (lt != line_symbols_.end()) key("line_symbol"), str(lt->second);
+      }
+      room(512);
     }
-    key("size"), put_u(o, r.size);
-    key("trace_line"), put_u(o, r.tline);
+    key("size"), put_u(r.size);
+    key("trace_line"), put_u(r.tline);
   };
-  auto kind = [&](const char* k) { key("kind"), o += '"', o += k, o += '"'; };
+  auto name_field = [&](const std::string& q) { str(q), room(512); };
   switch (r.kind) {
     case Kind::Cell:
-      kind("cell");
-      key("agent"), o += quoted_agent(r.agent);
+      lit(",\"kind\":\"cell\"");
+      agent_field();
       line_fields(r.addr);
-      key("state"), o += quoted(r.a);
-      key("event"), o += quoted(r.b);
-      key("actions"), o += quoted(r.c);
-      key("next"), o += quoted(r.d);
-      if (r.flag) key("stall"), o += "true";
-      if (r.tline) key("trace_line"), put_u(o, r.tline);
+      key("state"), name_field(quoted(r.a));
+      key("event"), name_field(quoted(r.b));
+      key("actions"), name_field(quoted(r.c));
+      key("next"), name_field(quoted(r.d));
+      if (r.flag) key("stall"), lit("true");
+      if (r.tline) key("trace_line"), put_u(r.tline);
       break;
     case Kind::BusAddress:
-      kind("bus");
-      key("phase"), o += "\"address\"";
-      key("msg"), o += quoted(r.a);
-      key("src"), o += name_of(r.other, false);
+      lit(",\"kind\":\"bus\",\"phase\":\"address\"");
+      key("msg"), name_field(quoted(r.a));
+      key("src"), name_field(name_of(r.other, false));
       line_fields(r.addr);
-      key("supplier"), o += name_of(r.supplier, false);
-      key("shared"), o += r.flag ? "true" : "false";
-      key("txn"), put_u(o, r.value);
+      key("supplier"), name_field(name_of(r.supplier, false));
+      key("shared");
+      r.flag ? lit("true") : lit("false");
+      key("txn"), put_u(r.value);
       break;
     case Kind::BusData:
-      kind("bus");
-      key("phase"), o += "\"data\"";
-      key("msg"), o += quoted(r.a);
-      key("dst"), o += name_of(r.other, false);
+      lit(",\"kind\":\"bus\",\"phase\":\"data\"");
+      key("msg"), name_field(quoted(r.a));
+      key("dst"), name_field(name_of(r.other, false));
       line_fields(r.addr);
-      key("supplier"), o += name_of(r.supplier, false);
-      key("exclusive"), o += r.flag ? "true" : "false";
-      key("txn"), put_u(o, r.value);
+      key("supplier"), name_field(name_of(r.supplier, false));
+      key("exclusive");
+      r.flag ? lit("true") : lit("false");
+      key("txn"), put_u(r.value);
       data_field();
       break;
     case Kind::NetSend:
     case Kind::NetArrive:
-      kind("net");
-      key("phase"), o += r.kind == Kind::NetSend ? "\"send\"" : "\"arrive\"";
-      key("msg"), o += quoted(r.a);
-      key("src"), o += name_of(r.other, true);
-      key("dst"), o += name_of(r.supplier, true);
-      key("vnet"), o += quoted(r.b);
+      lit(",\"kind\":\"net\"");
+      key("phase");
+      r.kind == Kind::NetSend ? lit("\"send\"") : lit("\"arrive\"");
+      key("msg"), name_field(quoted(r.a));
+      key("src"), name_field(name_of(r.other, true));
+      key("dst"), name_field(name_of(r.supplier, true));
+      key("vnet"), name_field(quoted(r.b));
       line_fields(r.addr);
-      if (r.value) key("acks"), put_u(o, r.value);
+      if (r.value) key("acks"), put_u(r.value);
       data_field();
       break;
     case Kind::Load:
-      kind("load");
+      lit(",\"kind\":\"load\"");
       access_fields();
-      key("value"), put_u(o, r.value);
-      key("from"), o += r.flag ? "\"store_buffer\"" : "\"cache\"";
+      key("value"), put_u(r.value);
+      key("from");
+      r.flag ? lit("\"store_buffer\"") : lit("\"cache\"");
+      if (r.value2 != kNoSeq) key("seq"), put_u(r.value2);
+      break;
+    case Kind::LoadIssue:
+    case Kind::LoadRetire:
+    case Kind::LoadSquash:
+      r.kind == Kind::LoadIssue    ? lit(",\"kind\":\"load_issue\"")
+      : r.kind == Kind::LoadRetire ? lit(",\"kind\":\"load_retire\"")
+                                   : lit(",\"kind\":\"load_squash\"");
+      access_fields();
+      key("seq"), put_u(r.value);
       break;
     case Kind::StoreEnter:
     case Kind::StoreLeave:
-      kind(r.kind == Kind::StoreEnter ? "store_enter" : "store_leave");
+      r.kind == Kind::StoreEnter ? lit(",\"kind\":\"store_enter\"") : lit(",\"kind\":\"store_leave\"");
       access_fields();
-      key("value"), put_u(o, r.value);
+      key("value"), put_u(r.value);
       break;
     case Kind::Rmw:
-      kind("rmw");
+      lit(",\"kind\":\"rmw\"");
       access_fields();
-      key("value"), put_u(o, r.value);
-      key("written"), put_u(o, r.value2);
-      key("wrote"), o += r.flag ? "true" : "false";
+      key("value"), put_u(r.value);
+      key("written"), put_u(r.value2);
+      key("wrote");
+      r.flag ? lit("true") : lit("false");
       break;
     case Kind::Fence:
-      kind("fence");
-      key("agent"), o += quoted_agent(r.agent);
-      key("what"), o += quoted(r.a);
-      key("trace_line"), put_u(o, r.tline);
+      lit(",\"kind\":\"fence\"");
+      agent_field();
+      key("what"), name_field(quoted(r.a));
+      key("trace_line"), put_u(r.tline);
       break;
+    case Kind::TlbMiss:
+      lit(",\"kind\":\"tlb_miss\"");
+      agent_field();
+      key("addr"), put_hex(r.addr);
+      if (r.supplier >= 0) {
+        key("stlb");
+        r.supplier ? lit("\"hit\"") : lit("\"miss\"");
+      }
+      key("trace_line"), put_u(r.tline);
+      break;
+    case Kind::WalkStart:
+      lit(",\"kind\":\"walk\"");
+      agent_field();
+      key("addr"), put_hex(r.addr);
+      key("level"), put_u(r.size);
+      key("trace_line"), put_u(r.tline);
+      break;
+    case Kind::WalkEnd:
+      lit(",\"kind\":\"walk_end\"");
+      agent_field();
+      key("addr"), put_hex(r.addr);
+      if (r.flag) key("fault"), lit("true");
+      else key("pa"), put_hex(r.value);
+      key("core_cycles"), put_u(r.value2);
+      key("trace_line"), put_u(r.tline);
+      break;
+    case Kind::Dram: {
+      lit(",\"kind\":\"dram\"");
+      agent_field();
+      key("channel"), put_u(std::uint64_t(r.other));
+      key("cmd"), name_field(quoted(r.a));
+      if (r.flag) key("auto_precharge"), lit("true");
+      key("rank"), put_u(r.size);
+      const bool refresh = std::strcmp(r.a, "REF") == 0;
+      if (!refresh) {
+        key("bank_group"), put_u(std::uint64_t(r.supplier));
+        key("bank"), put_u(r.value);
+        if (std::strcmp(r.a, "PRE") != 0) key("row"), put_u(r.value2);
+      }
+      break;
+    }
     case Kind::FinalLine:
-      kind("final");
-      key("agent"), o += quoted_agent(r.agent);
+      lit(",\"kind\":\"final\"");
+      agent_field();
       line_fields(r.addr);
-      key("state"), o += quoted(r.a);
+      key("state"), name_field(quoted(r.a));
       data_field();
       break;
     case Kind::FinalRegs:
-      kind("final_registers");
-      key("agent"), o += quoted_agent(r.agent);
-      key("registers"), o += regs_text_[r.value];
+      lit(",\"kind\":\"final_registers\"");
+      agent_field();
+      key("registers"), name_field(regs_text_[r.value]);
       break;
   }
-  o += "}\n";
-  if (o.size() >= (1u << 20)) {
-    std::fwrite(o.data(), 1, o.size(), file_);
-    o.clear();
-  }
+  room(2);
+  *out_w_++ = '}';
+  *out_w_++ = '\n';
 }
 
 void EventLog::flush(bool all) {
-  // Every later record is stamped at or after the current time: what is older may go.
-  const Tick now = all ? ~Tick(0) : Tick(sc_core::sc_time_stamp().value());
-  std::sort(recs_.begin(), recs_.end(), [](const Rec& x, const Rec& y) { return x.t != y.t ? x.t < y.t : x.seq < y.seq; });
+  // Every later record is stamped at or after the current time: what is older may go
+  // (the laggards record what they can first, and may hold the limit back).
+  Tick now = all ? ~Tick(0) : Tick(sc_core::sc_time_stamp().value());
+  flushing_ = true;
+  for (Laggard* l : laggards_) {
+    const Tick floor = l->log_catch_up(Tick(sc_core::sc_time_stamp().value()), all);
+    if (!all) now = std::min(now, floor);
+  }
+  flushing_ = false;
+  // Sort small keys, not the records.
+  order_.clear();
+  auto before = [](const Order& x, const Order& y) { return x.t != y.t ? x.t < y.t : x.seq < y.seq; };
+  bool sorted = true;
+  for (std::size_t i = 0; i < recs_.size(); ++i) {
+    order_.push_back({recs_[i].t, recs_[i].seq, std::uint32_t(i)});
+    if (i && sorted && before(order_[i], order_[i - 1])) sorted = false;
+  }
+  if (!sorted) std::sort(order_.begin(), order_.end(), before);
   std::size_t n = 0;
-  while (n < recs_.size() && recs_[n].t < now) {
-    write(recs_[n]);
-    written_until_ = recs_[n].t;
+  while (n < order_.size() && order_[n].t < now) {
+    write(recs_[order_[n].index]);
+    written_until_ = order_[n].t;
     ++n;
   }
-  recs_.erase(recs_.begin(), recs_.begin() + std::ptrdiff_t(n));
-  if (all || recs_.empty()) {
-    pool_.clear();
-  } else {  // keep the data of the records still buffered
-    std::vector<std::uint8_t> kept;
-    for (Rec& r : recs_)
-      if (r.data >= 0) {
-        const std::int64_t at = std::int64_t(kept.size());
-        kept.insert(kept.end(), pool_.begin() + r.data, pool_.begin() + r.data + line_size_);
-        r.data = at;
-      }
-    pool_.swap(kept);
+  // The records still buffered (stamped at or after `now`), with their data.
+  kept_.clear();
+  kept_.reserve(recs_.capacity());
+  std::vector<std::uint8_t> kept_pool;
+  for (std::size_t k = n; k < order_.size(); ++k) {
+    Rec r = recs_[order_[k].index];
+    if (r.data >= 0) {
+      const std::int64_t at = std::int64_t(kept_pool.size());
+      kept_pool.insert(kept_pool.end(), pool_.begin() + r.data, pool_.begin() + r.data + line_size_);
+      r.data = at;
+    }
+    kept_.push_back(r);
   }
+  recs_.swap(kept_);
+  pool_.swap(kept_pool);
   window_ = recs_.size() + kWindow;  // what is stamped in the future waits for the next window
 }
 
 void EventLog::finish() {
   if (!file_) return;
   flush(true);
-  std::fwrite(out_.data(), 1, out_.size(), file_);
-  out_.clear();
+  drain(0);
   std::fflush(file_);
 }
 

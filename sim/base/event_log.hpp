@@ -1,4 +1,4 @@
-// The event log (`--events FILE.jsonl`, schema 2, docs/event-log.md): one JSON line per
+// The event log (`--events FILE.jsonl`, schema 3, docs/event-log.md): one JSON line per
 // thing that happened in a run, in simulated-time order. Records: every table cell a
 // controller executes, every bus phase and network message, loads binding their values,
 // stores entering and leaving the store buffer, read-modify-writes and fences, and at
@@ -12,6 +12,7 @@
 #pragma once
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -39,7 +40,7 @@ class EventLog {
   void map_net_endpoint(int endpoint, int agent);
   void set_line_size(unsigned bytes) { line_size_ = bytes; }
   void add_symbol(const std::string& name, Addr a);
-  // Writes the header line: {"schema": 2, "kind": "header", "agents": [...], ...extra}.
+  // Writes the header line: {"schema": 3, "kind": "header", "agents": [...], ...extra}.
   void write_header(const nlohmann::json& extra);
   // Writes every record still buffered (the end of the run).
   void finish();
@@ -76,10 +77,55 @@ class EventLog {
     r.value = std::uint64_t(acks);
   }
   // A load binds its value, from the cache or by forwarding from the store buffer.
-  void load(Tick t, int agent, Addr a, unsigned size, std::uint64_t v, bool forwarded, std::uint32_t trace_line) {
+  // `seq`: the load's number in its core's load queue (kNoSeq: forwarded at issue, it
+  // never entered the queue).
+  void load(Tick t, int agent, Addr a, unsigned size, std::uint64_t v, bool forwarded, std::uint32_t trace_line,
+            std::uint64_t seq) {
     Rec& r = push(t, Kind::Load, agent);
-    r.addr = a, r.size = size, r.value = v, r.flag = forwarded, r.tline = trace_line;
+    r.addr = a, r.size = size, r.value = v, r.flag = forwarded, r.tline = trace_line, r.value2 = seq;
   }
+  static constexpr std::uint64_t kNoSeq = ~std::uint64_t(0);
+  // A load enters the load queue (Issue), leaves it once bound and its data is in the
+  // register (Retire), or is squashed by a mispredicted branch (Squash).
+  enum class LqStep : std::uint8_t { Issue, Retire, Squash };
+  void load_queue(Tick t, int agent, LqStep step, Addr a, unsigned size, std::uint64_t seq, std::uint32_t trace_line) {
+    Rec& r = push(t, step == LqStep::Issue ? Kind::LoadIssue : step == LqStep::Retire ? Kind::LoadRetire : Kind::LoadSquash,
+                  agent);
+    r.addr = a, r.size = size, r.value = seq, r.tline = trace_line;
+  }
+  // The MMU (cpu/mmu): a dTLB miss (stlb: -1 no STLB, 0 missed it too, 1 found it there),
+  // a page walk starting (at `level`: below the root when the page-walk cache helped),
+  // and a walk ending (a leaf: `pa`; or a page fault), `cycles` after it started.
+  void tlb_miss(Tick t, int agent, Addr va, int stlb, std::uint32_t trace_line) {
+    Rec& r = push(t, Kind::TlbMiss, agent);
+    r.addr = va, r.supplier = stlb, r.tline = trace_line;
+  }
+  void walk_start(Tick t, int agent, Addr va, unsigned level, std::uint32_t trace_line) {
+    Rec& r = push(t, Kind::WalkStart, agent);
+    r.addr = va, r.size = level, r.tline = trace_line;
+  }
+  void walk_end(Tick t, int agent, Addr va, bool fault, Addr pa, std::uint64_t cycles, std::uint32_t trace_line) {
+    Rec& r = push(t, Kind::WalkEnd, agent);
+    r.addr = va, r.flag = fault, r.value = pa, r.value2 = cycles, r.tline = trace_line;
+  }
+  // A DRAM command (`--events-dram`) of channel `channel` of the memory agent `agent`
+  // (whose clock is the DRAM's): `cmd` ACT, PRE, RD, WR, REF.
+  void dram(Tick t, int agent, unsigned channel, const char* cmd, bool auto_precharge, unsigned rank,
+            unsigned bank_group, unsigned bank, std::uint32_t row) {
+    Rec& r = push(t, Kind::Dram, agent);
+    r.other = int(channel), r.a = cmd, r.flag = auto_precharge, r.size = rank, r.supplier = int(bank_group),
+    r.value = bank, r.value2 = row;
+  }
+  // A component that makes its records late (the DRAM controller decides the cycles
+  // before the present when it next runs): before writing, the log asks it to record
+  // what it can up to `now` and to say the earliest time it may still record. At the
+  // end of the run (`end`), it records what it has, deciding nothing more.
+  class Laggard {
+   public:
+    virtual ~Laggard() = default;
+    virtual Tick log_catch_up(Tick now, bool end) = 0;
+  };
+  void add_laggard(Laggard* l) { laggards_.push_back(l); }
   void store(Tick t, int agent, bool leave, Addr a, unsigned size, std::uint64_t v, std::uint32_t trace_line) {
     Rec& r = push(t, leave ? Kind::StoreLeave : Kind::StoreEnter, agent);
     r.addr = a, r.size = size, r.value = v, r.tline = trace_line;
@@ -107,7 +153,8 @@ class EventLog {
 
  private:
   enum class Kind : std::uint8_t {
-    Cell, BusAddress, BusData, NetSend, NetArrive, Load, StoreEnter, StoreLeave, Rmw, Fence, FinalLine, FinalRegs
+    Cell, BusAddress, BusData, NetSend, NetArrive, Load, StoreEnter, StoreLeave, Rmw, Fence, FinalLine, FinalRegs,
+    LoadIssue, LoadRetire, LoadSquash, TlbMiss, WalkStart, WalkEnd, Dram
   };
   struct Rec {
     Tick t;
@@ -122,7 +169,7 @@ class EventLog {
     std::int64_t data;  // offset into pool_, or -1
   };
   Rec& push(Tick t, Kind k, int agent) {
-    if (recs_.size() >= window_) flush(false);
+    if (recs_.size() >= window_ && !flushing_) flush(false);
     recs_.emplace_back();
     Rec& r = recs_.back();
     r.t = t, r.seq = seq_++, r.kind = k, r.agent = agent, r.data = -1;
@@ -136,8 +183,40 @@ class EventLog {
   }
   void flush(bool all);
   void write(const Rec& r);
-  const std::string& quoted(const char* s);  // s as a JSON string (escaped once)
+  const std::string& quoted(const char* s) {  // s as a JSON string (escaped once)
+    // Names are the tables' own strings: a direct-mapped cache by pointer, then the map.
+    QuotedSlot& q = quoted_cache_[(reinterpret_cast<std::uintptr_t>(s) >> 3) & (kQuotedCache - 1)];
+    if (q.name != s) q.name = s, q.text = &quoted_slow(s);
+    return *q.text;
+  }
+  const std::string& quoted_slow(const char* s);
   const std::string& quoted_agent(int agent);
+  // The output buffer: formatted lines not yet written, filled through a raw pointer.
+  void room(std::size_t n) {
+    if (std::size_t(out_end_ - out_w_) < n) drain(n);
+  }
+  void drain(std::size_t need);  // writes the buffer to the file (and grows it to hold `need`)
+  template <std::size_t N>
+  void lit(const char (&s)[N]) {  // a literal (N - 1 characters; room() was asked for it)
+    std::memcpy(out_w_, s, N - 1);
+    out_w_ += N - 1;
+  }
+  void str(const std::string& s) {
+    room(s.size());
+    std::memcpy(out_w_, s.data(), s.size());
+    out_w_ += s.size();
+  }
+  template <std::size_t N>
+  void key(const char (&k)[N]) {  // ,"k":
+    *out_w_++ = ',';
+    *out_w_++ = '"';
+    lit(k);
+    *out_w_++ = '"';
+    *out_w_++ = ':';
+  }
+  void put_u(std::uint64_t v);
+  void put_hex(std::uint64_t v);  // "0x..." with the quotes
+  void put_ps(Tick t);
 
   static constexpr std::size_t kWindow = 1 << 16;
   std::FILE* file_ = nullptr;
@@ -160,9 +239,25 @@ class EventLog {
   std::unordered_map<Addr, std::string> line_names_;    // by line address: the symbols on the line, joined
   std::unordered_map<Addr, std::string> line_symbols_;  // ... as a JSON string
   std::unordered_map<const char*, std::string> quoted_;
-  std::string out_;  // formatted lines not yet written
+  struct QuotedSlot {
+    const char* name = nullptr;
+    const std::string* text = nullptr;
+  };
+  static constexpr std::size_t kQuotedCache = 256;
+  QuotedSlot quoted_cache_[kQuotedCache];
+  std::vector<char> out_;  // formatted lines not yet written: [out_.data(), out_w_)
+  char *out_w_ = nullptr, *out_end_ = nullptr;
+  struct Order {  // the sort key of a buffered record
+    Tick t;
+    std::uint64_t seq;
+    std::uint32_t index;  // in recs_
+  };
+  std::vector<Order> order_;
+  std::vector<Rec> kept_;
   std::vector<std::string> regs_text_;                  // final_registers: the JSON object, made at the end
-  int fabric_agent_ = -1;  // the bus or the network: its clock stamps their records
+  int fabric_agent_ = -1;
+  std::vector<Laggard*> laggards_;
+  bool flushing_ = false;  // the bus or the network: its clock stamps their records
 };
 
 }  // namespace cohsim

@@ -36,7 +36,7 @@ std::string interval_path_beside(const std::string& stats) {
 int run_run(const std::vector<std::string>& args) {
   CommandLine cl(
       "cohsim run CONFIG [--trace FILE]... [--set KEY=VALUE]... [--stats FILE.json] [--seed N] "
-      "[--stats-schema] [--max-cycles N] [--events FILE.jsonl] [--view PAGE.html] "
+      "[--stats-schema] [--max-cycles N] [--events FILE.jsonl [--events-dram]] [--view PAGE.html] "
       "[--stats-interval N [--stats-interval-file F]] [--warmup N] [--quiet]\n"
       "       cohsim run --from-stats OLD.json [--stats FILE.json] [...]");
   cl.options()("trace,t", boost::program_options::value<std::vector<std::string>>(),
@@ -58,7 +58,9 @@ int run_run(const std::vector<std::string>& args) {
       "rerun the run that wrote this --stats file, from its \"_provenance\" alone (configuration, seed, trace, "
       "max cycles); refused if the trace's size or hash changed")(
       "events", boost::program_options::value<std::string>(),
-      "write the event log (docs/event-log.md: JSON lines, schema 2) to this file")(
+      "write the event log (docs/event-log.md: JSON lines, schema 3) to this file")(
+      "events-dram",
+      "with --events or --view: the log also records every DRAM command (ACT, PRE, RD, WR, REF; memory.model: dram)")(
       "view", boost::program_options::value<std::string>(),
       "write the classroom view of the run (one HTML page; the log also goes to --events if given)")(
       "quiet,q", "print nothing but errors");
@@ -94,6 +96,10 @@ int run_run(const std::vector<std::string>& args) {
   // page is written (or the run fails), never to a name the user did not give.
   std::optional<TempFile> temp_log;
   if (cl.has("view") && ro.events_path.empty()) ro.events_path = temp_log.emplace("--view: the event log").path();
+  if (cl.has("events-dram")) {
+    if (ro.events_path.empty()) throw UsageError("--events-dram needs --events FILE.jsonl or --view PAGE.html");
+    ro.events_dram = true;
+  }
   if (cl.has("max-cycles")) ro.max_cycles = cl.count("max-cycles");
   if (cl.has("warmup")) ro.warmup = cl.count("warmup");
   if (cl.has("stats-interval")) {

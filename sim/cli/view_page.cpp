@@ -21,8 +21,9 @@ std::string view_page(const std::string& events_path) {
     throw UserError(events_path + ":1: not a cohsim event log (the first line is not JSON); write one with "
                     "`cohsim run CONFIG --events FILE.jsonl`");
   }
-  if (!h.is_object() || h.value("kind", "") != "header" || !h.contains("schema") || h["schema"] != 2)
-    throw UserError(events_path + ":1: not a schema 2 cohsim event log (the header line {\"schema\": 2, \"kind\": "
+  if (!h.is_object() || h.value("kind", "") != "header" || !h.contains("schema") ||
+      (h["schema"] != 3 && h["schema"] != 2))
+    throw UserError(events_path + ":1: not a schema 3 (or 2) cohsim event log (the header line {\"schema\": 3, \"kind\": "
                     "\"header\", ...} is missing); write one with `cohsim run CONFIG --events FILE.jsonl`");
   std::ostringstream body;
   body << first << '\n' << f.rdbuf();

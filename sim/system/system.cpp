@@ -455,6 +455,9 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     m.log.set_line_size(line);
     for (const auto& [name, addr] : m.trace->symbols()) m.log.add_symbol(name, addr);
   }
+  if (opts.events_dram && memory_models().value(cfg.choice("memory.model")) != MemoryModel::Dram)
+    throw UserError("--events-dram: the memory is not DRAM: memory.model is " + cfg.choice("memory.model") + " (" +
+                    cfg.where("memory.model") + "); set memory.model=dram (valid: fixed, dram) or drop --events-dram");
   if (cfg.flag("check")) m.checker = std::make_unique<Checker>(line);
 
   const unsigned nnodes = unsigned(cfg.integer("numa.nodes"));
@@ -468,9 +471,12 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     if (memory_models().value(cfg.choice("memory.model")) == MemoryModel::Dram) {
       // A SystemC name has no dots: "memory", "node1_memory".
       const std::string name = nnodes == 1 ? "memory" : "node" + std::to_string(n) + "_memory";
-      nm.dram = std::make_unique<DramMemory>(name.c_str(), dram_params(cfg), line,
+      DramControllerParams dp = dram_params(cfg);
+      dp.log_commands = m.log.enabled() && opts.events_dram;
+      nm.dram = std::make_unique<DramMemory>(name.c_str(), dp, line,
                                              cfg.latency("dram.frontend_latency").to_ticks(m.uncore_period),
                                              cfg.latency("dram.backend_latency").to_ticks(m.uncore_period));
+      nm.dram->set_log(&m.log, nm.prefix + "memory");
       nm.top = nm.dram.get();
     } else {
       nm.memory = std::make_unique<FixedLatencyMemory>(line, cfg.latency("memory.latency").to_ticks(m.uncore_period),
@@ -609,6 +615,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
       PageTable& pt = i >= 1 && i - 1 < m.process_tables.size() ? *m.process_tables[i - 1] : *m.page_table;
       m.mmus.push_back(std::make_unique<Mmu>(mp, pt, *m.caches.back()));
       m.cores.back()->set_mmu(m.mmus.back().get());
+      m.mmus.back()->set_log(&m.log, m.cores.back()->log_agent());
     }
   }
 

@@ -28,6 +28,7 @@ struct RunOptions {
   std::vector<std::string> mix;
   std::shared_ptr<Trace> trace_object;  // a trace made in memory (the stress tester); wins over `trace`
   std::string events_path;              // "" = no event log
+  bool events_dram = false;             // the event log also records every DRAM command (--events-dram)
   std::uint64_t max_cycles = 0;         // 0 = the config's max_cycles (0 = unlimited)
   bool progress = false;                // progress lines on stderr
   AccessObserver* observer = nullptr;   // told of every memory access as it performs

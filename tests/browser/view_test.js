@@ -27,6 +27,46 @@ function expected(records, n) {
   return {st, val};
 }
 
+// Each core's load queue after n events, from the log: a load enters at load_issue,
+// is bound by the load record with its seq, and leaves at load_retire / load_squash.
+function expectedLq(records, n) {
+  const lq = {};
+  for (let i = 0; i < n; i++) {
+    const r = records[i];
+    if (r.kind === "load_issue") (lq[r.agent] = lq[r.agent] || []).push({seq: r.seq, value: "waiting"});
+    else if (r.kind === "load" && r.seq !== undefined) {
+      const e = (lq[r.agent] || []).find(e => e.seq === r.seq);
+      if (!e) fail(`event ${i}: ${r.agent} binds load ${r.seq}, which is not in its load queue`);
+      e.value = String(r.value) + (r.from === "store_buffer" ? " (forwarded)" : "");
+    } else if (r.kind === "load_retire" || r.kind === "load_squash") {
+      const q = lq[r.agent] || [], k = q.findIndex(e => e.seq === r.seq);
+      if (k < 0) fail(`event ${i}: ${r.agent}'s load ${r.seq} leaves a load queue it is not in`);
+      q.splice(k, 1);
+    }
+  }
+  return lq;
+}
+
+async function shownLq(page) {
+  return page.evaluate(() => {
+    const lq = {};
+    for (const t of document.querySelectorAll("table.lq"))
+      lq[t.dataset.core] = [...t.querySelectorAll("tr[data-seq]")].map(tr => ({seq: +tr.dataset.seq, value: tr.querySelector(".lqv").textContent}));
+    return lq;
+  });
+}
+
+function checkLq(records, n, shownQ, label) {
+  const want = expectedLq(records, n);
+  let entries = 0;
+  for (const c of new Set([...Object.keys(want), ...Object.keys(shownQ)])) {
+    const a = JSON.stringify(want[c] || []), b = JSON.stringify(shownQ[c] || []);
+    if (a !== b) fail(`${label}: ${c}'s load queue is ${a} in the log but shown ${b}`);
+    entries += (want[c] || []).length;
+  }
+  return entries;
+}
+
 async function shown(page) {
   return page.evaluate(() => {
     const rows = {};
@@ -86,10 +126,35 @@ function check(records, n, view, label) {
   v = await shown(page);
   if (v.pos !== records.length - 5) fail(`after 5 steps back the page is at ${v.pos}`);
   check(records, records.length - 5, v, "after stepping back");
-  await page.evaluate(() => window.cohsimView.goto(N));
+  await page.evaluate(k => window.cohsimView.goto(k), N);  // (N passed in: the page has an N of its own)
+  if ((await shown(page)).pos !== N) fail(`goto(${N}) left the page at another event`);
   v = await shown(page);
   check(records, N, v, `back at ${N}`);
   await page.screenshot({path: path.join(out, "view.png")});
+  // The load queue: at the first event after which some load waits in a queue (issued,
+  // not bound), and one event later and back, the panel shows the log's entries.
+  let lqAt = -1;
+  for (let n = 1; n <= records.length && lqAt < 0; n++)
+    if (Object.values(expectedLq(records, n)).some(q => q.some(e => e.value === "waiting"))) lqAt = n;
+  if (lqAt < 0) fail("no load ever waits in a load queue: the load-queue check would prove nothing");
+  let lqBound = -1;  // ... and where a bound load is still in the queue
+  for (let n = lqAt; n <= records.length && lqBound < 0; n++)
+    if (Object.values(expectedLq(records, n)).some(q => q.some(e => e.value !== "waiting"))) lqBound = n;
+  await page.evaluate(k => window.cohsimView.goto(k), lqAt);
+  if (checkLq(records, lqAt, await shownLq(page), `load queue at ${lqAt}`) === 0) fail(`no load-queue entry at ${lqAt}`);
+  if (lqBound > 0) {
+    await page.evaluate(k => window.cohsimView.goto(k), lqBound);
+    checkLq(records, lqBound, await shownLq(page), `load queue at ${lqBound}`);
+  }
+  await page.keyboard.press("ArrowRight");
+  const lqNext = (await shown(page)).pos;
+  checkLq(records, lqNext, await shownLq(page), `load queue at ${lqNext}`);
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("ArrowLeft");
+  const lqPrev = (await shown(page)).pos;
+  checkLq(records, lqPrev, await shownLq(page), `load queue stepping back to ${lqPrev}`);
+  await page.evaluate(k => window.cohsimView.goto(k), lqAt);
+  await page.screenshot({path: path.join(out, "view_load_queue.png")});
   if (requests.length) fail("the page asked the network for " + requests.join(", "));
 
   // Responsiveness: a 100,000-event page.
@@ -111,7 +176,7 @@ function check(records, n, view, label) {
   for (const n of [count / 2, count - 1, 17, count / 3]) await page.evaluate(k => window.cohsimView.goto(Math.floor(k)), n);
   for (let i = 0; i < 20; i++) await page.keyboard.press("ArrowLeft");
   const stepMs = (Date.now() - t1) / 24;
-  console.log(`ok: dragon page ${size} bytes, ${records.length} events, checked at ${N}, end, end-5; ` +
+  console.log(`ok: dragon page ${size} bytes, ${records.length} events, checked at ${N}, end, end-5; load queue at ${lqAt}, ${lqBound}, ${lqNext}, ${lqPrev}; ` +
               `${count}-event page loads in ${load} ms, ${stepMs.toFixed(1)} ms per jump/step`);
   if (stepMs > 500) fail(`stepping takes ${stepMs} ms on ${count} events`);
   await browser.close();

@@ -29,7 +29,7 @@ def replay(path):
     with open(path) as f:
         lines = f.read().splitlines()
     header = json.loads(lines[0])
-    assert header["schema"] == 2 and header["kind"] == "header", "first line is the schema 2 header"
+    assert header["schema"] == 3 and header["kind"] == "header", "first line is the schema 3 header"
     tables = {}
     for role, t in header["tables"].items():
         tables[role] = {(c["state"], c["event"]): c for c in t["cells"]}
@@ -39,6 +39,7 @@ def replay(path):
     last_t = -1
     counts = {"cell": 0, "bus": 0, "net": 0, "load": 0, "store_enter": 0, "store_leave": 0}
     events = set()
+    lq = {}  # core -> {seq: bound?}: the load queue, replayed
     for n, text in enumerate(lines[1:], start=2):
         r = json.loads(text)
         assert r["time_ps"] >= last_t, f"{path}:{n}: time goes back ({r['time_ps']} < {last_t})"
@@ -59,6 +60,21 @@ def replay(path):
             events.add(r["event"])
         elif k == "final":
             finals[(r["agent"], r["line"])] = r["state"]
+        elif k == "load_issue":
+            q = lq.setdefault(r["agent"], {})
+            assert r["seq"] not in q, f"{path}:{n}: load {r['seq']} enters {r['agent']}'s load queue twice"
+            q[r["seq"]] = False
+        elif k == "load" and "seq" in r:
+            q = lq.get(r["agent"], {})
+            assert q.get(r["seq"]) is False, f"{path}:{n}: load {r['seq']} binds but is not waiting in the load queue"
+            q[r["seq"]] = True
+        elif k in ("load_retire", "load_squash"):
+            q = lq.get(r["agent"], {})
+            assert r["seq"] in q, f"{path}:{n}: load {r['seq']} leaves a load queue it is not in"
+            assert k == "load_squash" or q[r["seq"]], f"{path}:{n}: load {r['seq']} retires unbound"
+            del q[r["seq"]]
+    for core, q in lq.items():
+        assert not q, f"{path}: {core}'s load queue still holds {sorted(q)} at the end"
     replayed = {k: v for k, v in state.items() if v != "I"}
     if replayed != finals:
         missing = {k: v for k, v in finals.items() if replayed.get(k) != v}

@@ -123,6 +123,7 @@ class DramChannel {
 
   const DramChannelStats& stats() const { return stats_; }
   const std::vector<DramCommandRecord>& command_log() const { return log_; }
+  void clear_command_log() { log_.clear(); }  // (its capacity stays: no allocation once warm)
   std::uint64_t now() const { return now_; }
   // Cycles in which the data bus carried a burst so far.
   std::uint64_t data_cycles() const { return (stats_.reads + stats_.writes) * t_.burst_cycles(); }

@@ -119,6 +119,31 @@ void DramMemory::register_stats(Stats& s, const std::string& prefix) const {
   register_dram_stats(s, prefix, ctl_, &elapsed_cycles_, &start_cycle_);
 }
 
+void DramMemory::set_log(EventLog* log, const std::string& name) {
+  if (!log || !log->enabled() || !ctl_.params().log_commands) return;
+  log_ = log;
+  log_agent_ = log->add_agent(name, "memory", "dram", tck_);
+  log->add_laggard(this);
+}
+
+// The controller decides the cycles before the present when it next runs (a request,
+// its wake-up): catch up as a request would (the decisions are the same whenever they
+// are made), hand the commands to the log, and hold the log back to the first cycle not
+// yet decided.
+Tick DramMemory::log_catch_up(Tick now, bool end) {
+  if (!end) catch_up(now);
+  Tick floor = ~Tick(0);
+  for (std::size_t i = 0; i < ctl_.channels().size(); ++i) {
+    DramChannel& ch = ctl_.channels()[i];
+    for (const DramCommandRecord& c : ch.command_log())
+      log_->dram(Tick(c.cycle) * tck_, log_agent_, unsigned(i), dram_cmd_name(c.cmd), c.auto_precharge, c.rank,
+                 c.bank_group, c.bank, c.row);
+    ch.clear_command_log();
+    floor = std::min(floor, Tick(ch.now()) * tck_);
+  }
+  return floor;
+}
+
 std::string DramMemory::dump() const {
   std::ostringstream o;
   o << "memory (" << ctl_.params().timing.name << "): " << waiting_.size() - free_.size() << " reads outstanding";

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sim/base/event_log.hpp"
 #include "sim/memory/dram/dram_controller.hpp"
 #include "sim/memory/memory_level.hpp"
 #include "sim/base/sparse_memory.hpp"
@@ -21,7 +22,7 @@
 
 namespace cohsim {
 
-class DramMemory final : public sc_core::sc_module, public MemoryLevel {
+class DramMemory final : public sc_core::sc_module, public MemoryLevel, private EventLog::Laggard {
  public:
   // frontend and backend: the controller's static pipeline latencies (dram.frontend_latency,
   // dram.backend_latency): a request reaches the queues `frontend` after its tick, a
@@ -39,8 +40,13 @@ class DramMemory final : public sc_core::sc_module, public MemoryLevel {
   // does) and zeroes the statistics; rows, queues and values stay.
   void reset_stats();
   std::string dump() const;
+  // The event log's DRAM commands (`--events-dram`): the controller must keep its command
+  // log (DramControllerParams::log_commands); the commands go to `log` as the records of
+  // the agent `name`, whose clock is the DRAM's.
+  void set_log(EventLog* log, const std::string& name);
 
  private:
+  Tick log_catch_up(Tick now, bool end) override;
   struct Waiting {
     MemoryWaiter* waiter;
     std::uint64_t tag;
@@ -63,6 +69,8 @@ class DramMemory final : public sc_core::sc_module, public MemoryLevel {
   std::uint64_t reads_ = 0, writes_ = 0;
   std::uint64_t elapsed_cycles_ = 0;  // the window's DRAM cycles (set by finish)
   std::uint64_t start_cycle_ = 0;    // the window's first DRAM cycle (reset_stats)
+  EventLog* log_ = nullptr;
+  int log_agent_ = -1;
 };
 
 }  // namespace cohsim

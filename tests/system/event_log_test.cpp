@@ -1,0 +1,215 @@
+// The event log's MMU, DRAM and load-queue records (docs/event-log.md, schema 3) against
+// hand counts and against the run's own statistics: N distinct pages touched give N dTLB
+// misses and 2N walks (each first touch faults, then walks again); the DRAM commands of
+// `--events-dram` are as many as the controller's ACT/PRE/RD/WR/REF counts; every load
+// enters the load queue, binds and leaves it, in that order; and logging changes no
+// statistic.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "run_cohsim.hpp"
+
+using cohsim::test::RunResult;
+using cohsim::test::simulate;
+using cohsim::test::temp_dir;
+using nlohmann::json;
+using testing::HasSubstr;
+
+namespace {
+
+// The records of a log (the header dropped), checking every line is JSON and the
+// records are in simulated-time order.
+std::vector<json> records(const std::string& path) {
+  std::ifstream f(path);
+  std::string line;
+  std::vector<json> out;
+  EXPECT_TRUE(std::getline(f, line)) << path;
+  const json h = json::parse(line);
+  EXPECT_EQ(h["schema"], 3);
+  double last = -1;
+  while (std::getline(f, line)) {
+    out.push_back(json::parse(line));
+    const double t = out.back()["time_ps"].get<double>();
+    EXPECT_GE(t, last) << "record " << out.size() << " out of time order: " << line;
+    last = t;
+  }
+  return out;
+}
+
+std::vector<json> of_kind(const std::vector<json>& rs, const std::string& kind) {
+  std::vector<json> out;
+  for (const json& r : rs)
+    if (r["kind"] == kind) out.push_back(r);
+  return out;
+}
+
+TEST(EventLogMmu, DistinctPagesGiveOneMissAndTwoWalksEach) {
+  // Five pages, each touched twice (the second access hits the dTLB), 16-entry dTLB.
+  const unsigned kPages = 5;
+  std::ostringstream t;
+  t << "thread 0\n";
+  std::vector<unsigned> first_line;  // the trace line of each page's first access
+  unsigned line = 1;
+  for (unsigned rep = 0; rep < 2; ++rep)
+    for (unsigned p = 0; p < kPages; ++p) {
+      ++line;
+      if (rep == 0) first_line.push_back(line);
+      t << "load 0x" << std::hex << (0x10000000 + p * 0x3000 + 8 * rep) << std::dec << " -> r0\n";
+    }
+  const std::string dir = temp_dir(), log = dir + "/vm.jsonl";
+  const RunResult r = simulate("cores: 1\nvm: {enabled: true}\ndtlb: {entries: 16, assoc: 4}\nstlb: {entries: 64, assoc: 4}\n",
+                               t.str(), {"--events", log});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<json> rs = records(log);
+  const auto misses = of_kind(rs, "tlb_miss"), walks = of_kind(rs, "walk"), ends = of_kind(rs, "walk_end");
+  ASSERT_EQ(misses.size(), kPages);
+  EXPECT_EQ(walks.size(), 2 * kPages);
+  EXPECT_EQ(ends.size(), 2 * kPages);
+  // The same as the statistics.
+  EXPECT_EQ(double(misses.size()), r.at("core0.dtlb.misses"));
+  EXPECT_EQ(double(walks.size()), r.at("core0.mmu.walks"));
+  unsigned faults = 0;
+  for (const json& e : ends) faults += e.value("fault", false);
+  EXPECT_EQ(faults, kPages);
+  EXPECT_EQ(double(faults), r.at("core0.mmu.faults"));
+  for (unsigned p = 0; p < kPages; ++p) {
+    const json& m = misses[p];
+    std::ostringstream va;
+    va << "0x" << std::hex << (0x10000000 + p * 0x3000);
+    EXPECT_EQ(m["agent"], "core0");
+    EXPECT_EQ(m["addr"], va.str());
+    EXPECT_EQ(m["stlb"], "miss");
+    EXPECT_EQ(m["trace_line"], first_line[p]);  // tied to the access that missed
+    // Its two walks: the first ends in a fault, the second maps the page.
+    const json &w1 = walks[2 * p], &w2 = walks[2 * p + 1], &e1 = ends[2 * p], &e2 = ends[2 * p + 1];
+    for (const json* w : {&w1, &w2, &e1, &e2}) {
+      EXPECT_EQ((*w)["addr"], va.str());
+      EXPECT_EQ((*w)["trace_line"], first_line[p]);
+    }
+    EXPECT_TRUE(e1.value("fault", false));
+    EXPECT_FALSE(e2.contains("fault"));
+    EXPECT_TRUE(e2.contains("pa"));
+    EXPECT_LE(m["time_ps"].get<double>(), w1["time_ps"].get<double>());
+    EXPECT_LE(w1["time_ps"].get<double>(), e1["time_ps"].get<double>());
+    EXPECT_LT(e1["time_ps"].get<double>(), w2["time_ps"].get<double>());  // the fault's latency in between
+    EXPECT_LE(w2["time_ps"].get<double>(), e2["time_ps"].get<double>());
+    EXPECT_EQ(e2["core_cycles"].get<double>(),
+              std::floor((e2["time_ps"].get<double>() - w2["time_ps"].get<double>()) / 333.333 + 1e-6))
+        << "the walk's latency is the core cycles between its records";
+  }
+}
+
+const char* kDram = "cores: 1\nmemory: {model: dram}\ndram: {preset: DDR4-3200}\nl2: null\nl3: null\n"
+                    "l1d: {size: 4KiB, assoc: 2}\n";
+
+// Loads and stores over many lines of a few rows of one bank (row conflicts: PRE), dirty
+// lines evicted (WR), and a long compute (refreshes).
+std::string dram_trace() {
+  std::ostringstream t;
+  t << "thread 0\n";
+  for (unsigned i = 0; i < 96; ++i) {
+    const std::uint64_t a = 0x100000 + std::uint64_t(i % 6) * 0x100000 + (i / 6) * 0x2000;
+    if (i % 3 == 0) t << "store 0x" << std::hex << a << std::dec << " " << i << "\n";
+    else t << "load 0x" << std::hex << a << std::dec << " -> r0\n";
+  }
+  t << "compute 60000\n";
+  for (unsigned i = 0; i < 24; ++i) t << "load 0x" << std::hex << (0x900000 + i * 0x40) << std::dec << " -> r0\n";
+  return t.str();
+}
+
+TEST(EventLogDram, CommandsAgreeWithTheControllersCounts) {
+  const std::string dir = temp_dir(), log = dir + "/dram.jsonl";
+  const RunResult r = simulate(kDram, dram_trace(), {"--events", log, "--events-dram"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<json> rs = records(log);
+  std::map<std::string, double> n;
+  for (const json& d : of_kind(rs, "dram")) {
+    n[d["cmd"].get<std::string>()] += 1;
+    EXPECT_EQ(d["agent"], "memory");
+    // DDR4-3200: 625 ps a DRAM cycle, named for the DRAM's clock.
+    EXPECT_EQ(d["dram_cycle"].get<double>() * 625, d["time_ps"].get<double>());
+  }
+  for (const char* c : {"ACT", "PRE", "RD", "WR", "REF"}) EXPECT_GT(n[c], 0) << c << ": the test would prove nothing";
+  EXPECT_EQ(n["ACT"], r.at("memory.activates"));
+  EXPECT_EQ(n["PRE"], r.at("memory.precharges"));
+  EXPECT_EQ(n["REF"], r.at("memory.refreshes"));
+  double reads = 0, writes = 0;
+  for (const auto& [k, v] : r.stats) {
+    if (k.rfind("memory.ch", 0) == 0 && k.size() > 6 && k.compare(k.size() - 6, 6, ".reads") == 0) reads += v;
+    if (k.rfind("memory.ch", 0) == 0 && k.size() > 7 && k.compare(k.size() - 7, 7, ".writes") == 0) writes += v;
+  }
+  EXPECT_EQ(n["RD"], reads);
+  EXPECT_EQ(n["WR"], writes);
+  // An open row per bank, replayed: RD/WR only to the open row, ACT only to a closed bank.
+  std::map<std::string, long> open;
+  for (const json& d : of_kind(rs, "dram")) {
+    const std::string cmd = d["cmd"];
+    if (cmd == "REF") continue;
+    const std::string bank = d["channel"].dump() + "/" + d["rank"].dump() + "/" + d["bank_group"].dump() + "/" +
+                             d["bank"].dump();
+    if (cmd == "ACT") {
+      EXPECT_EQ(open.count(bank), 0u) << "ACT to an open bank " << bank;
+      open[bank] = d["row"];
+    } else if (cmd == "PRE") {
+      open.erase(bank);
+    } else {
+      ASSERT_EQ(open.count(bank), 1u) << cmd << " to a closed bank " << bank;
+      EXPECT_EQ(open[bank], d["row"].get<long>());
+    }
+  }
+}
+
+TEST(EventLogDram, LoggingChangesNoStatistic) {
+  const std::string dir = temp_dir();
+  const RunResult plain = simulate(kDram, dram_trace());
+  const RunResult logged = simulate(kDram, dram_trace(), {"--events", dir + "/a.jsonl", "--events-dram"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  ASSERT_EQ(logged.exit_code, 0) << logged.err;
+  EXPECT_EQ(plain.statistics_json(), logged.statistics_json());
+}
+
+TEST(EventLogDram, NeedsALogAndDram) {
+  const RunResult no_log = simulate(kDram, "thread 0\nload 0x100 -> r0\n", {"--events-dram"});
+  EXPECT_NE(no_log.exit_code, 0);
+  EXPECT_THAT(no_log.err, HasSubstr("--events-dram needs --events"));
+  const RunResult fixed = simulate("cores: 1\n", "thread 0\nload 0x100 -> r0\n",
+                                   {"--events", temp_dir() + "/x.jsonl", "--events-dram"});
+  EXPECT_NE(fixed.exit_code, 0);
+  EXPECT_THAT(fixed.err, HasSubstr("memory.model"));
+}
+
+TEST(EventLogLoadQueue, EveryLoadEntersBindsAndLeavesInOrder) {
+  // Three loads that miss and one forwarded from the store buffer (it never enters the
+  // load queue).
+  const std::string dir = temp_dir(), log = dir + "/lq.jsonl";
+  const RunResult r = simulate("cores: 1\n",
+                               "thread 0\nload 0x1000 -> r0\nload 0x2000 -> r1\nstore 0x3000 7\nload 0x3000 -> r2\n"
+                               "load 0x1008 -> r3\n",
+                               {"--events", log});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<json> rs = records(log);
+  std::map<unsigned, std::vector<std::string>> steps;  // seq -> its records' kinds, in order
+  unsigned forwarded = 0;
+  for (const json& e : rs) {
+    const std::string k = e["kind"];
+    if (k == "load" && !e.contains("seq")) {
+      EXPECT_EQ(e["from"], "store_buffer");
+      EXPECT_EQ(e["value"], 7);
+      ++forwarded;
+    }
+    if ((k == "load" && e.contains("seq")) || k == "load_issue" || k == "load_retire" || k == "load_squash")
+      steps[e["seq"].get<unsigned>()].push_back(k);
+  }
+  EXPECT_EQ(forwarded, 1u);
+  ASSERT_EQ(steps.size(), 3u);
+  for (const auto& [seq, ks] : steps)
+    EXPECT_EQ(ks, (std::vector<std::string>{"load_issue", "load", "load_retire"})) << "load " << seq;
+  EXPECT_EQ(r.at("core0.loads"), 4);
+}
+
+}  // namespace
