@@ -128,15 +128,25 @@ void Directory::retry_set(Tick t, std::size_t set) {
   }
 }
 
+Event Directory::sharer_leaves(const Entry& e) { return e.count() == 1 ? Event::PutSLast : Event::PutSNotLast; }
+
 Event Directory::classify(const NetMsg& m, const Entry& e) const {
   const int r = m.src;
   switch (m.type) {
     case NetMsgType::GetS: return Event::DirGetS;
     case NetMsgType::GetM: return e.owner == r ? Event::DirGetMOwner : Event::DirGetM;
     case NetMsgType::PutS: return e.has(r) && e.count() == 1 ? Event::PutSLast : Event::PutSNotLast;
-    case NetMsgType::PutM: return e.owner == r ? Event::PutMOwner : Event::PutNonOwner;
-    case NetMsgType::PutE: return e.owner == r ? Event::PutEOwner : Event::PutNonOwner;
-    case NetMsgType::PutO: return e.owner == r ? Event::PutOOwner : Event::PutNonOwner;
+    // A sparse directory takes a Put from a cache it lists as a sharer (an old owner
+    // whose Put crossed the forwarded GetS) for the sharer leaving: were the last sharer
+    // to leave as Put-NonOwner, the line would stay S (or S_D) with no sharers, and a
+    // recall of it would wait for no ack. (The full map keeps Put-NonOwner: same
+    // actions, and its statistics as they were.)
+    case NetMsgType::PutM:
+      return e.owner == r ? Event::PutMOwner : sparse() && e.has(r) ? sharer_leaves(e) : Event::PutNonOwner;
+    case NetMsgType::PutE:
+      return e.owner == r ? Event::PutEOwner : sparse() && e.has(r) ? sharer_leaves(e) : Event::PutNonOwner;
+    case NetMsgType::PutO:
+      return e.owner == r ? Event::PutOOwner : sparse() && e.has(r) ? sharer_leaves(e) : Event::PutNonOwner;
     case NetMsgType::Data: return m.to_home ? Event::OwnerData : Event::RecallData;
     case NetMsgType::InvAck: return e.acks <= 1 ? Event::LastRecallAck : Event::RecallAck;
     default: break;

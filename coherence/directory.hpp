@@ -88,6 +88,7 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
     bool used = false;
   };
   Event classify(const NetMsg& m, const Entry& e) const;
+  static Event sharer_leaves(const Entry& e);  // a listed sharer's Put: PutS-Last or PutS-NotLast
   // Runs the table; false if the cell stalls. `forced`: the event, when it is not the
   // message's (the directory's own Recall).
   bool execute(Tick t, const NetMsg& m, const std::uint8_t* data, Event forced = Event::kCount);
