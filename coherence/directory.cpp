@@ -4,8 +4,14 @@
 #include <sstream>
 
 #include "sim/base/error.hpp"
+#include "sim/base/units.hpp"
 
 namespace cohsim {
+
+unsigned directory_entries(const Config& cfg) {
+  const std::string& v = cfg.text("directory.entries");
+  return v == "unlimited" ? 0 : unsigned(parse_integer(v));
+}
 
 unsigned Directory::Entry::count() const {
   unsigned n = 0;
@@ -28,7 +34,103 @@ Directory::Directory(const DirectoryParams& p, const ProtocolTable& table, Netwo
   }
   cells_.assign(std::size_t(table_.num_states()) * kNumEvents, 0);
   entries_.reserve(1 << 14);
+  if (p.entries) {
+    assoc_ = p.assoc ? p.assoc : p.entries;
+    if (p.entries % assoc_ || ((p.entries / assoc_) & (p.entries / assoc_ - 1)))
+      throw SimError(p_.name + ": " + std::to_string(p.entries) + " entries do not make a power-of-two number of sets of " +
+                     std::to_string(assoc_) + " ways");
+    if (!table_.uses(Event::Recall))
+      throw SimError(p_.name + ": a sparse directory needs a home table with the recall (" + table_.name() + ", " +
+                     table_.fabric() + ")");
+    sets_ = p.entries / assoc_;
+    while ((std::size_t(1) << set_bits_) < sets_) ++set_bits_;
+    way_line_.assign(p.entries, kNoLine);
+    way_used_.assign(p.entries, 0);
+    set_recalling_.assign(sets_, 0);
+  }
 }
+
+std::size_t Directory::set_of(LineAddr line) const {
+  if (sets_ == 1) return 0;
+  // The line address XOR-folded to the set bits: lines a NUMA interleave sends to
+  // this home (every other line, say) still spread over every set.
+  std::size_t s = 0;
+  for (LineAddr x = line; x; x >>= set_bits_) s ^= std::size_t(x) & (sets_ - 1);
+  return s;
+}
+
+bool Directory::ensure_way(Tick t, LineAddr line) {
+  auto it = entries_.find(line);
+  if (it != entries_.end() && it->second.way >= 0) {
+    way_used_[std::size_t(it->second.way)] = ++use_clock_;
+    return true;
+  }
+  const std::size_t set = set_of(line), base = set * assoc_;
+  for (std::size_t w = base; w < base + assoc_; ++w)
+    if (way_line_[w] == kNoLine) {
+      way_line_[w] = line;
+      way_used_[w] = ++use_clock_;
+      entries_[line].way = int(w);
+      entries_peak_ = std::max(entries_peak_, ++entries_used_);
+      return true;
+    }
+  if (set_recalling_[set]) return false;  // the recall under way frees a way
+  // The least recently requested line in a stable state (a line in a transient
+  // state finishes first).
+  std::size_t victim = base + assoc_;
+  for (std::size_t w = base; w < base + assoc_; ++w) {
+    const Entry& v = entries_.find(way_line_[w])->second;
+    if (table_.states()[v.state].stable && (victim == base + assoc_ || way_used_[w] < way_used_[victim])) victim = w;
+  }
+  if (victim == base + assoc_) return false;  // every way's line is in a transient state: wait for one to finish
+  NetMsg r;
+  r.src = r.dst = r.requester = id_;
+  r.line = way_line_[victim];
+  entries_.find(r.line)->second.recalling = true;
+  set_recalling_[set] = 1;
+  ++recalls_;
+  execute(t, r, nullptr, Event::Recall);
+  return false;
+}
+
+void Directory::release_if_invalid(LineAddr line) {
+  auto it = entries_.find(line);
+  if (it == entries_.end() || it->second.state != table_.invalid()) return;
+  if (it->second.way >= 0) {
+    way_line_[std::size_t(it->second.way)] = kNoLine;
+    --entries_used_;
+    if (it->second.recalling) set_recalling_[std::size_t(it->second.way) / assoc_] = 0;
+  }
+  entries_.erase(it);
+}
+
+void Directory::retry_set(Tick t, std::size_t set) {
+  // Oldest first; a request for a line whose earlier request still waits keeps its place.
+  for (bool progress = !parked_.empty(); progress;) {
+    progress = false;
+    blocked_.clear();
+    for (std::size_t i = 0; i < parked_.size(); ++i) {
+      const NetMsg m = parked_[i];
+      if (set_of(m.line) != set || std::find(blocked_.begin(), blocked_.end(), m.line) != blocked_.end()) continue;
+      if (needs_entry(m) && !ensure_way(t, m.line)) {
+        blocked_.push_back(m.line);
+        continue;
+      }
+      const Entry& e = entries_[m.line];
+      if (table_.cell(e.state, classify(m, e)).kind == CellKind::Stall) {
+        blocked_.push_back(m.line);
+        continue;
+      }
+      parked_.erase(parked_.begin() + std::ptrdiff_t(i));
+      execute(t, m, nullptr);
+      release_if_invalid(m.line);
+      progress = true;
+      break;
+    }
+  }
+}
+
+Event Directory::sharer_leaves(const Entry& e) { return e.count() == 1 ? Event::PutSLast : Event::PutSNotLast; }
 
 Event Directory::classify(const NetMsg& m, const Entry& e) const {
   const int r = m.src;
@@ -36,12 +138,19 @@ Event Directory::classify(const NetMsg& m, const Entry& e) const {
     case NetMsgType::GetS: return Event::DirGetS;
     case NetMsgType::GetM: return e.owner == r ? Event::DirGetMOwner : Event::DirGetM;
     case NetMsgType::PutS: return e.has(r) && e.count() == 1 ? Event::PutSLast : Event::PutSNotLast;
-    case NetMsgType::PutM: return e.owner == r ? Event::PutMOwner : Event::PutNonOwner;
-    case NetMsgType::PutE: return e.owner == r ? Event::PutEOwner : Event::PutNonOwner;
-    case NetMsgType::PutO: return e.owner == r ? Event::PutOOwner : Event::PutNonOwner;
-    case NetMsgType::Data:
-      if (m.to_home) return Event::OwnerData;
-      break;
+    // A sparse directory takes a Put from a cache it lists as a sharer (an old owner
+    // whose Put crossed the forwarded GetS) for the sharer leaving: were the last sharer
+    // to leave as Put-NonOwner, the line would stay S (or S_D) with no sharers, and a
+    // recall of it would wait for no ack. (The full map keeps Put-NonOwner: same
+    // actions, and its statistics as they were.)
+    case NetMsgType::PutM:
+      return e.owner == r ? Event::PutMOwner : sparse() && e.has(r) ? sharer_leaves(e) : Event::PutNonOwner;
+    case NetMsgType::PutE:
+      return e.owner == r ? Event::PutEOwner : sparse() && e.has(r) ? sharer_leaves(e) : Event::PutNonOwner;
+    case NetMsgType::PutO:
+      return e.owner == r ? Event::PutOOwner : sparse() && e.has(r) ? sharer_leaves(e) : Event::PutNonOwner;
+    case NetMsgType::Data: return m.to_home ? Event::OwnerData : Event::RecallData;
+    case NetMsgType::InvAck: return e.acks <= 1 ? Event::LastRecallAck : Event::RecallAck;
     default: break;
   }
   throw SimError(p_.name + ": a " + std::string(name(m.type)) + " from " + std::to_string(m.src) +
@@ -49,6 +158,22 @@ Event Directory::classify(const NetMsg& m, const Entry& e) const {
 }
 
 void Directory::receive(Tick t, const NetMsg& m, const std::uint8_t* data) {
+  if (sparse()) {
+    if (needs_entry(m) && !ensure_way(t, m.line)) {  // waits for a way (a recall frees one)
+      parked_.push_back(m);
+      ++entry_waits_;
+      return;
+    }
+    if (!execute(t, m, data)) {
+      if (data) throw SimError(p_.name + ": a message with data cannot wait\n" + dump_pending());
+      parked_.push_back(m);
+      ++stalls_;
+      return;
+    }
+    release_if_invalid(m.line);
+    retry_set(t, set_of(m.line));
+    return;
+  }
   if (!execute(t, m, data)) {
     if (data) throw SimError(p_.name + ": a message with data cannot wait\n" + dump_pending());
     parked_.push_back(m);
@@ -75,9 +200,9 @@ void Directory::retry_parked(Tick t, LineAddr line) {
   }
 }
 
-bool Directory::execute(Tick t, const NetMsg& m, const std::uint8_t* data) {
+bool Directory::execute(Tick t, const NetMsg& m, const std::uint8_t* data, Event forced) {
   Entry& e = entries_[m.line];
-  const Event ev = classify(m, e);
+  const Event ev = forced != Event::kCount ? forced : classify(m, e);
   const std::uint8_t s = e.state;
   const Cell& c = table_.cell(s, ev);
   if (c.kind == CellKind::Impossible) {
@@ -95,7 +220,7 @@ bool Directory::execute(Tick t, const NetMsg& m, const std::uint8_t* data) {
                table_.actions_text(s, ev), table_.states()[c.kind == CellKind::Stall ? s : c.next].name.c_str(),
                c.kind == CellKind::Stall, 0);
   if (c.kind == CellKind::Stall) return false;  // a stalled request waits (it counts once: retries check the cell first)
-  ++requests_;
+  if (forced == Event::kCount) ++requests_;
   if (ev == Event::DirGetS || ev == Event::DirGetM || ev == Event::DirGetMOwner) {
     if (!p_.cache_node || (*p_.cache_node)[std::size_t(m.src)] == p_.node) ++local_requests_;
     else ++remote_requests_;
@@ -159,11 +284,35 @@ bool Directory::execute(Tick t, const NetMsg& m, const std::uint8_t* data) {
       case Action::CopyDataToMemory:
         if (!data) throw SimError(p_.name + ": " + name(ev) + " without data\n" + dump_pending());
         ++memory_writes_;
+        if (ev == Event::RecallData) ++recall_writebacks_;
         below_->write_line(out, m.line, data);
+        break;
+      case Action::RecallSharers:  // the Inv-Acks come back to us: we are the requester
+        o.type = NetMsgType::Inv;
+        o.requester = id_;
+        e.acks = 0;
+        for (unsigned k = 0; k < p_.caches; ++k)
+          if (e.has(int(k))) {
+            o.dst = int(k);
+            ++invalidations_;
+            ++recall_invalidations_;
+            ++e.acks;
+            net_.send(out, o, nullptr);
+          }
+        break;
+      case Action::RecallOwner:  // the owner sends its data to us and drops the line
+        if (e.owner < 0) throw SimError(p_.name + ": a recall with no owner\n" + dump_pending());
+        o.type = NetMsgType::FwdGetM;
+        o.dst = e.owner;
+        o.requester = id_;
+        o.acks = 0;
+        ++forwards_;
+        net_.send(out, o, nullptr);
         break;
       default: throw SimError(p_.name + ": the directory cannot perform '" + std::string(name(c.actions[i])) + "'");
     }
   }
+  if (ev == Event::RecallAck || ev == Event::LastRecallAck) --e.acks;
   e.state = c.next;
   return true;
 }
@@ -193,8 +342,18 @@ void Directory::memory_ready(std::uint64_t tag, Tick tick) {
 std::string Directory::dump_pending() const {
   std::ostringstream o;
   o << p_.name << ": " << parked_.size() << " waiting request(s)";
-  for (auto& m : parked_)
+  if (sparse())
+    o << " (sparse: " << entries_used_ << " of " << way_line_.size() << " entries in use, " << sets_ << " set(s) of "
+      << assoc_ << " ways)";
+  for (auto& m : parked_) {
     o << "\n  " << name(m.type) << " from " << m.src << " line 0x" << std::hex << m.line * p_.line_size << std::dec;
+    if (sparse()) {
+      auto it = entries_.find(m.line);
+      if (it == entries_.end() || it->second.way < 0)
+        o << " waits for an entry in set " << set_of(m.line)
+          << (set_recalling_[set_of(m.line)] ? " (a recall is under way)" : "");
+    }
+  }
   int shown = 0;
   for (auto& [line, e] : entries_)
     if (!table_.states()[e.state].stable && shown++ < 16)
@@ -215,13 +374,19 @@ COHSIM_STAT(kStatStalls, "[node*.]directory.stalls", "count", "", "requests that
 COHSIM_STAT(kStatMemoryReads, "[node*.]directory.memory_reads", "count", "", "lines the home read from the level below");
 COHSIM_STAT(kStatMemoryWrites, "[node*.]directory.memory_writes", "count", "", "lines the home wrote to the level below");
 COHSIM_STAT(kStatInvalidations, "[node*.]directory.invalidations_sent", "count", "", "Inv messages sent to sharers");
-COHSIM_STAT(kStatForwards, "[node*.]directory.forwards", "count", "", "requests forwarded to the owner (Fwd-GetS, Fwd-GetM)");
+COHSIM_STAT(kStatForwards, "[node*.]directory.forwards", "count", "", "requests forwarded to the owner (Fwd-GetS, Fwd-GetM; a recall's Fwd-GetM included)");
+COHSIM_STAT(kStatRecalls, "[node*.]directory.recalls", "count", "", "lines recalled from the caches to free a sparse directory's entry (directory.entries)");
+COHSIM_STAT(kStatRecallInvs, "[node*.]directory.recall_invalidations", "count", "", "Inv messages sent to sharers by recalls (also in invalidations_sent)");
+COHSIM_STAT(kStatRecallWritebacks, "[node*.]directory.recall_writebacks", "count", "", "owners' copies written back to memory by recalls");
+COHSIM_STAT(kStatEntryWaits, "[node*.]directory.entry_waits", "count", "", "requests that waited for a free sparse directory entry");
+COHSIM_STAT(kStatEntriesPeak, "[node*.]directory.entries_peak", "entries", "", "most sparse directory entries in use at once (since the start of the run)");
 COHSIM_STAT(kStatDirCells, "[node*.]directory.dircells.*.*", "count", "", "times the home table's cell (STATE, EVENT) ran");
 
 void Directory::reset_stats() {
   std::fill(cells_.begin(), cells_.end(), 0);
   local_requests_ = remote_requests_ = requests_ = stalls_ = memory_reads_ = memory_writes_ = invalidations_ =
       forwards_ = 0;
+  recalls_ = recall_invalidations_ = recall_writebacks_ = entry_waits_ = 0;
 }
 
 void Directory::register_stats(Stats& s) const {
@@ -234,6 +399,13 @@ void Directory::register_stats(Stats& s) const {
   s.counter(kStatMemoryWrites, n + ".memory_writes", &memory_writes_);
   s.counter(kStatInvalidations, n + ".invalidations_sent", &invalidations_);
   s.counter(kStatForwards, n + ".forwards", &forwards_);
+  if (sparse()) {  // a full map has none of these: its statistics stay as they were
+    s.counter(kStatRecalls, n + ".recalls", &recalls_);
+    s.counter(kStatRecallInvs, n + ".recall_invalidations", &recall_invalidations_);
+    s.counter(kStatRecallWritebacks, n + ".recall_writebacks", &recall_writebacks_);
+    s.counter(kStatEntryWaits, n + ".entry_waits", &entry_waits_);
+    s.counter(kStatEntriesPeak, n + ".entries_peak", &entries_peak_);
+  }
   for (int st = 0; st < table_.num_states(); ++st)
     for (Event e : table_.events()) {
       const Cell& c = table_.cell(std::uint8_t(st), e);

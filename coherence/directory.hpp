@@ -7,9 +7,20 @@
 // It reads and writes the line through the memory side below it (the shared L3,
 // then memory); a data response leaves when the memory side has the data.
 //
-// Simplified, and named so: the directory has an entry for every line ever
-// requested (no directory capacity, no directory evictions); it starts one message
-// per uncore cycle and acts `latency` after the message's start.
+// Capacity: by default (directory.entries: unlimited) the directory has an entry for
+// every line a cache holds (a full map, no directory evictions). A sparse directory
+// (directory.entries: N, directory.assoc: W) has N entries in N/W sets of W ways; a
+// line's set is its line address XOR-folded to the set bits (so lines interleaved
+// over NUMA homes still spread over every set). A GetS or GetM for a line without an
+// entry takes a free way (an entry is free once its line is I again); when the set
+// is full, the directory recalls its least recently requested line in a stable state
+// (the table's Recall cell, with the sparse home table, kSparseHomeFabric): it
+// invalidates the sharers and takes the owner's data back, and the request waits
+// until that line is I and its way is free. One recall per set is under way at a
+// time; requests waiting for a way are served oldest first.
+//
+// Simplified, and named so: it starts one message per uncore cycle and acts
+// `latency` after the message's start.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -34,7 +45,12 @@ struct DirectoryParams {
   Tick latency = declared::ticks("directory.latency", period);  // directory lookup
   unsigned node = 0;                                  // the node this home belongs to
   const std::vector<unsigned>* cache_node = nullptr;  // each cache's node (null: all on this one)
+  unsigned entries = 0;  // directory.entries: 0 = unlimited (a full map)
+  unsigned assoc = 0;    // directory.assoc: ways per set (0: fully associative)
 };
+
+// directory.entries: 0 for unlimited (a full map), else the entries of each home.
+unsigned directory_entries(const Config& cfg);
 
 class Directory final : public NetEndpoint, private MemoryWaiter {
  public:
@@ -58,6 +74,9 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
     std::uint8_t state = 0;
     int owner = -1;
     std::uint64_t sharers[kWords] = {};
+    int way = -1;  // a sparse directory: the entry's slot (set * assoc + way), -1 when it holds none
+    int acks = 0;  // a recall: Inv-Acks still to come
+    bool recalling = false;  // the directory recalls this line to free its way
     bool has(int c) const { return sharers[c / 64] >> (c % 64) & 1; }
     void add(int c) { sharers[c / 64] |= std::uint64_t(1) << (c % 64); }
     void remove(int c) { sharers[c / 64] &= ~(std::uint64_t(1) << (c % 64)); }
@@ -69,8 +88,19 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
     bool used = false;
   };
   Event classify(const NetMsg& m, const Entry& e) const;
-  // Runs the table; false if the cell stalls.
-  bool execute(Tick t, const NetMsg& m, const std::uint8_t* data);
+  static Event sharer_leaves(const Entry& e);  // a listed sharer's Put: PutS-Last or PutS-NotLast
+  // Runs the table; false if the cell stalls. `forced`: the event, when it is not the
+  // message's (the directory's own Recall).
+  bool execute(Tick t, const NetMsg& m, const std::uint8_t* data, Event forced = Event::kCount);
+  // A sparse directory.
+  bool sparse() const { return sets_ != 0; }
+  std::size_t set_of(LineAddr line) const;
+  static bool needs_entry(const NetMsg& m) { return m.type == NetMsgType::GetS || m.type == NetMsgType::GetM; }
+  // The line has a way (taking a free one, else recalling a victim): false if the
+  // request must wait for a way.
+  bool ensure_way(Tick t, LineAddr line);
+  void release_if_invalid(LineAddr line);  // a line back in I frees its way
+  void retry_set(Tick t, std::size_t set);
   void send_from_memory(Tick t, NetMsg m);
   void memory_ready(std::uint64_t tag, Tick tick) override;
   void retry_parked(Tick t, LineAddr line);
@@ -91,6 +121,18 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
   std::vector<std::uint64_t> cells_;
   std::uint64_t local_requests_ = 0, remote_requests_ = 0;  // GetS/GetM from this node's cores or others'
   std::uint64_t requests_ = 0, stalls_ = 0, memory_reads_ = 0, memory_writes_ = 0, invalidations_ = 0, forwards_ = 0;
+  // A sparse directory: its sets of ways, each way's line (kNoLine when free), the
+  // tick of its last request (LRU), the recalls under way per set.
+  static constexpr LineAddr kNoLine = ~LineAddr(0);
+  std::size_t sets_ = 0;
+  unsigned assoc_ = 0, set_bits_ = 0;
+  std::vector<LineAddr> way_line_;
+  std::vector<std::uint64_t> way_used_;
+  std::vector<std::uint8_t> set_recalling_;
+  std::vector<LineAddr> blocked_;  // scratch: lines whose parked requests keep their order
+  std::uint64_t use_clock_ = 0;
+  std::uint64_t recalls_ = 0, recall_invalidations_ = 0, recall_writebacks_ = 0, entry_waits_ = 0;
+  std::uint64_t entries_used_ = 0, entries_peak_ = 0;
 };
 
 }  // namespace cohsim

@@ -30,7 +30,7 @@ const char* name(Event e) {
       "Fwd-GetS",      "Fwd-GetM",    "Inv",          "Put-Ack",    "Data(ack=0)",  "Data(ack>0)", "Inv-Ack",
       "Last-Inv-Ack",  "AckCount(0)", "AckCount(>0)", "GetS",       "GetM",         "GetM-Owner",  "PutS-NotLast",
       "PutS-Last",     "PutM-Owner",  "PutE-Owner",   "PutO-Owner", "Put-NonOwner", "Owner-Data",
-      "Prefetch"};
+      "Recall",        "Recall-Ack",  "Last-Recall-Ack", "Recall-Data", "Prefetch"};
   static_assert(sizeof(n) / sizeof(n[0]) == kNumEvents, "a name per event");
   return n[int(e)];
 }
@@ -67,7 +67,9 @@ const char* name(Action a) {
                             "clear sharers",
                             "set owner to req",
                             "clear owner",
-                            "copy data to memory"};
+                            "copy data to memory",
+                            "recall from sharers",
+                            "recall from owner"};
   static_assert(sizeof(n) / sizeof(n[0]) == int(Action::kCount), "a name per action");
   return n[int(a)];
 }
@@ -104,7 +106,9 @@ const char* describe(Action a) {
                             "empty the sharer list",
                             "record the requester as the owner",
                             "record that no cache owns the line",
-                            "write the data that came with the message to memory"};
+                            "write the data that came with the message to memory",
+                            "send an Inv to every sharer; their Inv-Acks come back to the directory (a recall)",
+                            "send a Fwd-GetM to the owner on the directory's behalf: it sends its data back to the directory and drops the line (a recall)"};
   static_assert(sizeof(d) / sizeof(d[0]) == int(Action::kCount), "a description per action");
   return d[int(a)];
 }
@@ -166,7 +170,7 @@ ProtocolTable::ProtocolTable(std::string name, std::string fabric, std::string d
       Cell& c = cells_[st * kNumEvents + int(e)];
       if (c.kind != CellKind::Impossible || !c.why.empty()) continue;
       const StateInfo& info = states_[st];
-      const bool home = fabric_ == kHomeFabric;
+      const bool home = is_home_fabric(fabric_);
       if (home && is_dir_side(e) && !info.stable)
         c.why = "the directory holds no transient state when this message can arrive";
       else if (home) c.why = "the directory never records this state when this message can arrive";
@@ -192,7 +196,7 @@ ProtocolTable::ProtocolTable(std::string name, std::string fabric, std::string d
   // protocol, issue GetS) but completes no load; in any other state the controller
   // drops the prefetch before asking the table (the line is present, in flight or
   // leaving), so those cells stay impossible and no table needs a Prefetch row.
-  if (used_[int(Event::Load)] && fabric_ != kHomeFabric) {
+  if (used_[int(Event::Load)] && !is_home_fabric(fabric_)) {
     const Cell& load = cells_[int(Event::Load)];
     Cell& p = cells_[int(Event::Prefetch)];
     bool gets = false;
@@ -375,7 +379,7 @@ const char* edge_action(Action a) {
                             "defer WB", "PutS",     "PutE",      "PutO",     "Data",        "Inv-Ack",
                             "Data",     "Data-Excl", "Fwd-GetS", "Fwd-GetM", "Inv",         "AckCount",
                             "Put-Ack",  "+sharer",  "+sharer",   "-sharer",  "no sharers",  "owner",
-                            "no owner", "mem"};
+                            "no owner", "mem",       "recall Inv", "recall Fwd-GetM"};
   static_assert(sizeof(n) / sizeof(n[0]) == int(Action::kCount), "a short name per action");
   return n[int(a)];
 }
@@ -433,6 +437,10 @@ const char* describe(Event e) {
       "a PutO with data from the owner",
       "a Put from a cache that is no longer the owner",
       "the old owner's copy of the line, after a forwarded GetS",
+      "a sparse directory chose this line's entry as the victim for a new line: recall it from the caches",
+      "a sharer's Inv-Ack for the directory's recall, more acks to come",
+      "the last Inv-Ack the directory's recall awaits",
+      "the owner's data for the directory's recall (it has dropped the line)",
       "the cache's own prefetcher asks for the line (the default rule: what a load does in I)"};
   static_assert(sizeof(d) / sizeof(d[0]) == kNumEvents, "a description per event");
   return d[int(e)];
@@ -512,7 +520,7 @@ std::string ProtocolTable::to_dot() const {
   // to, through the transient states it passes (our own request being ordered, our
   // data arriving), folded into the edge. Core events solid, fabric events dashed.
   std::ostringstream o;
-  const bool home = fabric_ == kHomeFabric;
+  const bool home = is_home_fabric(fabric_);
   o << "digraph \"" << dot_escape(name_) << "\" {\n  rankdir=LR;\n  node [shape=circle, fontname=\"Helvetica\"];\n"
     << "  edge [fontname=\"Helvetica\", fontsize=10];\n"
     << "  label=\"" << dot_escape(name_ + " (" + fabric_ + ")")
@@ -581,7 +589,7 @@ void register_protocol(const ProtocolTable* t) {
   // The configuration's coherence.protocol names each protocol once, whatever its fabrics.
   bool named = false;
   for (auto* r : registry()) named |= r->name() == t->name();
-  if (!named && t->fabric() != kHomeFabric)
+  if (!named && !is_home_fabric(t->fabric()))
     plugin_index_add("coherence.protocol", PluginInfo{t->name(), t->description()});
   registry().push_back(t);
 }
@@ -597,13 +605,15 @@ std::vector<const ProtocolTable*> all_protocols() { return registry(); }
 std::string show_protocol(const std::string& name, const std::string& fabric_in, const std::string& format,
                           bool home_only) {
   std::string fabric = fabric_in;
+  std::string home_fabric = kHomeFabric;
   if (fabric == kHomeFabric) fabric = "directory", home_only = true;
+  if (fabric == kSparseHomeFabric) fabric = "directory", home_only = true, home_fabric = kSparseHomeFabric;
   if (fabric != "bus" && fabric != kSplitBusFabric && fabric != "directory")
     throw UserError("fabric '" + fabric + "': valid fabrics are bus, " + kSplitBusFabric + ", directory, " +
-                    kHomeFabric);
+                    kHomeFabric + ", " + kSparseHomeFabric);
   if (home_only && fabric != "directory") throw UserError("only a directory has a home table: use fabric directory");
-  const ProtocolTable* t = find_protocol(name, home_only ? kHomeFabric : fabric);
-  if (!t) throw UserError(no_such_protocol(name, fabric));
+  const ProtocolTable* t = find_protocol(name, home_only ? home_fabric : fabric);
+  if (!t) throw UserError(no_such_protocol(name, home_only ? home_fabric : fabric));
   static const char* kFormats = "valid formats are text, md, csv, html, dot, svg, png";
   if (format != "text" && format != "md" && format != "csv" && format != "html" && format != "dot" &&
       format != "svg" && format != "png")
@@ -696,7 +706,7 @@ std::string no_such_protocol(const std::string& name, const std::string& fabric)
   std::vector<std::string> names, elsewhere;
   for (auto* p : registry()) {
     if (p->fabric() == fabric) names.push_back(p->name());
-    else if (p->name() == name && p->fabric() != kHomeFabric) elsewhere.push_back(p->fabric());
+    else if (p->name() == name && !is_home_fabric(p->fabric())) elsewhere.push_back(p->fabric());
   }
   std::sort(names.begin(), names.end());
   std::string list;

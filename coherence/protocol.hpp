@@ -50,6 +50,11 @@ enum class Event : std::uint8_t {
   PutOOwner,     // a PutO with data from the owner
   PutNonOwner,   // a PutM, PutE or PutO from a cache that is no longer the owner
   OwnerData,     // the old owner's copy of the line, after a forwarded GetS
+  // A sparse directory (directory.entries) recalls a line to free its entry for another.
+  Recall,         // the directory chose this line's entry as the victim for a new line
+  RecallAck,      // a sharer's Inv-Ack for the recall, more acks to come
+  LastRecallAck,  // ... the last Inv-Ack the recall awaits
+  RecallData,     // the owner's data (its writeback) for the recall
   // A cache's own prefetcher asks for a line. No protocol declares it: every table
   // gets the controller's default rule (ProtocolTable's constructor), so the printed
   // tables and their per-cell statistics do not show it.
@@ -69,7 +74,7 @@ inline bool is_completion(Event e) {
   return is_data(e) || e == Event::LastInvAck || e == Event::AckCount0 || e == Event::AckCountN || e == Event::PutAck ||
          e == Event::OwnerData;
 }
-inline bool is_dir_side(Event e) { return e >= Event::DirGetS && e <= Event::OwnerData; }
+inline bool is_dir_side(Event e) { return e >= Event::DirGetS && e <= Event::RecallData; }
 
 // Actions the generic controller knows how to perform.
 enum class Action : std::uint8_t {
@@ -110,6 +115,10 @@ enum class Action : std::uint8_t {
   SetOwnerToReq,
   ClearOwner,
   CopyDataToMemory,
+  // A sparse directory's recall: the directory itself is the requester of the
+  // invalidations and of the owner's data.
+  RecallSharers,  // send Inv to every sharer; their Inv-Acks come back to the directory
+  RecallOwner,    // send Fwd-GetM to the owner; it sends its data back to the directory and drops the line
   kCount
 };
 const char* name(Action a);
@@ -199,6 +208,11 @@ void register_protocol(const ProtocolTable* t);
 const ProtocolTable* find_protocol(const std::string& name, const std::string& fabric);
 std::vector<const ProtocolTable*> all_protocols();
 inline constexpr const char* kHomeFabric = "directory-home";
+// A sparse directory's home table (directory.entries not unlimited): the full-map
+// home's rows plus the recall rows (the Recall event and the states that wait for
+// its acks and data).
+inline constexpr const char* kSparseHomeFabric = "directory-sparse-home";
+inline bool is_home_fabric(const std::string& f) { return f == kHomeFabric || f == kSparseHomeFabric; }
 // The message for a (name, fabric) with no table: the valid names on that fabric,
 // and where the name runs if it runs elsewhere.
 std::string no_such_protocol(const std::string& name, const std::string& fabric);

@@ -10,6 +10,10 @@
 // reaches it in OM_AC was ordered before its own GetM (it then gives the line up and
 // waits for data as any requester, IM_AD) or after (it would already have its
 // AckCount and be in OM_A, where forwards wait).
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "coherence/protocol.hpp"
 
 namespace cohsim {
@@ -132,51 +136,113 @@ const ProtocolTable& moesi_dir_cache() {
   return t;
 }
 
+// The home's table, shared by the full-map directory and the sparse one.
+std::vector<StateInfo> moesi_home_states() {
+  return {
+      {"I", "no cache holds the line; memory is up to date", true, Permission::None},
+      {"S", "the sharers hold read-only copies; memory is up to date", true, Permission::None},
+      {"E", "one owner holds the only copy (E, M, or O whose sharers have left)", true, Permission::None},
+      {"O", "an owner answers for the line, the sharers hold read-only copies; memory may be stale", true,
+       Permission::None},
+  };
+}
+std::vector<Event> moesi_home_events() {
+  return {E::DirGetS,   E::DirGetM,   E::DirGetMOwner, E::PutSNotLast, E::PutSLast,
+          E::PutMOwner, E::PutEOwner, E::PutOOwner,    E::PutNonOwner};
+}
+std::vector<Row> moesi_home_rows() {
+  return {
+      row("I", {E::DirGetS}, {A::DirSendExclusive, A::SetOwnerToReq}, "E"),
+      row("I", {E::DirGetM}, {A::DirSendData, A::SetOwnerToReq}, "E"),
+      row("I", {E::PutSNotLast, E::PutNonOwner}, {A::SendPutAck}),
+
+      row("S", {E::DirGetS}, {A::DirSendData, A::AddReqToSharers}),
+      row("S", {E::DirGetM}, {A::DirSendData, A::InvToSharers, A::ClearSharers, A::SetOwnerToReq}, "E"),
+      row("S", {E::PutSNotLast, E::PutNonOwner}, {A::RemoveReqFromSharers, A::SendPutAck}),
+      row("S", {E::PutSLast}, {A::RemoveReqFromSharers, A::SendPutAck}, "I"),
+
+      row("E", {E::DirGetS}, {A::FwdGetSToOwner, A::AddReqToSharers}, "O"),
+      row("E", {E::DirGetM}, {A::FwdGetMToOwner, A::SetOwnerToReq}),
+      row("E", {E::DirGetMOwner}, {A::SendAckCount}),
+      row("E", {E::PutSNotLast, E::PutNonOwner}, {A::SendPutAck}),
+      row("E", {E::PutMOwner, E::PutOOwner}, {A::CopyDataToMemory, A::ClearOwner, A::SendPutAck}, "I"),
+      row("E", {E::PutEOwner}, {A::ClearOwner, A::SendPutAck}, "I"),
+
+      row("O", {E::DirGetS}, {A::FwdGetSToOwner, A::AddReqToSharers}),
+      row("O", {E::DirGetM}, {A::FwdGetMToOwner, A::InvToSharers, A::ClearSharers, A::SetOwnerToReq}, "E"),
+      row("O", {E::DirGetMOwner}, {A::SendAckCount, A::InvToSharers, A::ClearSharers}, "E"),
+      row("O", {E::PutSNotLast, E::PutNonOwner}, {A::RemoveReqFromSharers, A::SendPutAck}),
+      row("O", {E::PutSLast}, {A::RemoveReqFromSharers, A::SendPutAck}, "E"),
+      row("O", {E::PutMOwner, E::PutOOwner}, {A::CopyDataToMemory, A::ClearOwner, A::SendPutAck}, "S"),
+      row("O", {E::PutEOwner}, {A::ClearOwner, A::SendPutAck}, "S"),
+  };
+}
+std::vector<std::pair<std::string, std::string>> moesi_home_unreachable() {
+  return {
+      {"I,PutS-Last", "the directory lists no sharers in I, so no PutS is the last"},
+      {"E,PutS-Last", "the directory lists no sharers in E, so no PutS is the last"},
+  };
+}
+
 const ProtocolTable& moesi_dir_home() {
-  static const ProtocolTable t(
-      "moesi", kHomeFabric, "the MOESI directory: an owner (E, O or M at the cache) and the sharers beside it",
-      {
-          {"I", "no cache holds the line; memory is up to date", true, Permission::None},
-          {"S", "the sharers hold read-only copies; memory is up to date", true, Permission::None},
-          {"E", "one owner holds the only copy (E, M, or O whose sharers have left)", true, Permission::None},
-          {"O", "an owner answers for the line, the sharers hold read-only copies; memory may be stale", true,
-           Permission::None},
-      },
-      {E::DirGetS, E::DirGetM, E::DirGetMOwner, E::PutSNotLast, E::PutSLast, E::PutMOwner, E::PutEOwner, E::PutOOwner,
-       E::PutNonOwner},
-      {
-          row("I", {E::DirGetS}, {A::DirSendExclusive, A::SetOwnerToReq}, "E"),
-          row("I", {E::DirGetM}, {A::DirSendData, A::SetOwnerToReq}, "E"),
-          row("I", {E::PutSNotLast, E::PutNonOwner}, {A::SendPutAck}),
+  static const ProtocolTable t("moesi", kHomeFabric,
+                               "the MOESI directory: an owner (E, O or M at the cache) and the sharers beside it",
+                               moesi_home_states(), moesi_home_events(), moesi_home_rows(), moesi_home_unreachable());
+  return t;
+}
 
-          row("S", {E::DirGetS}, {A::DirSendData, A::AddReqToSharers}),
-          row("S", {E::DirGetM}, {A::DirSendData, A::InvToSharers, A::ClearSharers, A::SetOwnerToReq}, "E"),
-          row("S", {E::PutSNotLast, E::PutNonOwner}, {A::RemoveReqFromSharers, A::SendPutAck}),
-          row("S", {E::PutSLast}, {A::RemoveReqFromSharers, A::SendPutAck}, "I"),
-
-          row("E", {E::DirGetS}, {A::FwdGetSToOwner, A::AddReqToSharers}, "O"),
-          row("E", {E::DirGetM}, {A::FwdGetMToOwner, A::SetOwnerToReq}),
-          row("E", {E::DirGetMOwner}, {A::SendAckCount}),
-          row("E", {E::PutSNotLast, E::PutNonOwner}, {A::SendPutAck}),
-          row("E", {E::PutMOwner, E::PutOOwner}, {A::CopyDataToMemory, A::ClearOwner, A::SendPutAck}, "I"),
-          row("E", {E::PutEOwner}, {A::ClearOwner, A::SendPutAck}, "I"),
-
-          row("O", {E::DirGetS}, {A::FwdGetSToOwner, A::AddReqToSharers}),
-          row("O", {E::DirGetM}, {A::FwdGetMToOwner, A::InvToSharers, A::ClearSharers, A::SetOwnerToReq}, "E"),
-          row("O", {E::DirGetMOwner}, {A::SendAckCount, A::InvToSharers, A::ClearSharers}, "E"),
-          row("O", {E::PutSNotLast, E::PutNonOwner}, {A::RemoveReqFromSharers, A::SendPutAck}),
-          row("O", {E::PutSLast}, {A::RemoveReqFromSharers, A::SendPutAck}, "E"),
-          row("O", {E::PutMOwner, E::PutOOwner}, {A::CopyDataToMemory, A::ClearOwner, A::SendPutAck}, "S"),
-          row("O", {E::PutEOwner}, {A::ClearOwner, A::SendPutAck}, "S"),
-      },
-      {
-          {"I,PutS-Last", "the directory lists no sharers in I, so no PutS is the last"},
-          {"E,PutS-Last", "the directory lists no sharers in E, so no PutS is the last"},
-      });
+// The sparse directory (directory.entries): the same table plus the recall. When a
+// new line needs an entry and its set is full, the directory recalls the victim
+// line from the caches (Recall): an Inv to every sharer and a Fwd-GetM to the owner,
+// on the directory's own behalf, so the Inv-Acks and the owner's data come back to
+// it. The line waits in a _R state, requests for it stalled, until the last of them
+// is in; then it is I and its entry is free.
+const ProtocolTable& moesi_dir_sparse_home() {
+  std::vector<StateInfo> states = moesi_home_states();
+  const std::vector<StateInfo> recall_states = {
+      {"S_R", "S->I recall: Invs sent to the sharers, waiting for their Inv-Acks", false, Permission::None},
+      {"E_R", "E->I recall: Fwd-GetM sent to the owner, waiting for its data", false, Permission::None},
+      {"O_R", "O->I recall: Fwd-GetM sent to the owner and Invs to the sharers, waiting for the data and the acks",
+       false, Permission::None},
+  };
+  states.insert(states.end(), recall_states.begin(), recall_states.end());
+  std::vector<Event> events = moesi_home_events();
+  for (Event e : {E::Recall, E::RecallAck, E::LastRecallAck, E::RecallData}) events.push_back(e);
+  std::vector<Row> rows = moesi_home_rows();
+  const std::vector<Row> recall_rows = {
+      row("S", {E::Recall}, {A::RecallSharers, A::ClearSharers}, "S_R"),
+      stall("S_R", {E::DirGetS, E::DirGetM}),
+      row("S_R", {E::PutSNotLast, E::PutNonOwner}, {A::SendPutAck}),  // a Put that crossed the recall
+      row("S_R", {E::RecallAck}, {}),
+      row("S_R", {E::LastRecallAck}, {}, "I"),
+      row("E", {E::Recall}, {A::RecallOwner, A::ClearOwner}, "E_R"),
+      stall("E_R", {E::DirGetS, E::DirGetM}),
+      row("E_R", {E::PutSNotLast, E::PutNonOwner}, {A::SendPutAck}),  // a Put that crossed the recall
+      row("E_R", {E::RecallData}, {A::CopyDataToMemory}, "I"),
+      row("O", {E::Recall}, {A::RecallOwner, A::RecallSharers, A::ClearOwner, A::ClearSharers}, "O_R"),
+      stall("O_R", {E::DirGetS, E::DirGetM}),
+      row("O_R", {E::PutSNotLast, E::PutNonOwner}, {A::SendPutAck}),  // a Put that crossed the recall
+      row("O_R", {E::RecallAck}, {}),
+      row("O_R", {E::LastRecallAck}, {}, "E_R"),                   // the owner's data is still to come
+      row("O_R", {E::RecallData}, {A::CopyDataToMemory}, "S_R"),  // the sharers' acks are still to come
+  };
+  rows.insert(rows.end(), recall_rows.begin(), recall_rows.end());
+  std::vector<std::pair<std::string, std::string>> unreachable = moesi_home_unreachable();
+  const std::vector<std::pair<std::string, std::string>> recall_unreachable = {
+      {"S_R,PutS-Last", "the recall emptied the sharer list, so no PutS is the last"},
+      {"E_R,PutS-Last", "the recall emptied the sharer list, so no PutS is the last"},
+      {"O_R,PutS-Last", "the recall emptied the sharer list, so no PutS is the last"},
+  };
+  unreachable.insert(unreachable.end(), recall_unreachable.begin(), recall_unreachable.end());
+  static const ProtocolTable t("moesi", kSparseHomeFabric,
+                               "the MOESI sparse directory: the full-map table plus the recall of a line whose "
+                               "entry is given to another",
+                               std::move(states), std::move(events), std::move(rows), std::move(unreachable));
   return t;
 }
 
 }  // namespace
 COHSIM_REGISTER_PROTOCOL(moesi_dir_cache);
 COHSIM_REGISTER_PROTOCOL(moesi_dir_home);
+COHSIM_REGISTER_PROTOCOL(moesi_dir_sparse_home);
 }  // namespace cohsim

@@ -110,6 +110,7 @@ const std::vector<std::pair<std::string, std::string>>& stat_units() {
       {"lines", "cache lines (time-weighted mean over the run)"},
       {"value", "a 64-bit value held by the simulated program"},
       {"flag", "0 or 1"},
+      {"entries", "directory entries (a sparse directory's peak: the most in use at once)"},
   };
   return units;
 }

@@ -40,7 +40,7 @@ int run_protocol(const std::vector<std::string>& args) {
       "cohsim protocol show NAME [--fabric bus|directory] [--bus atomic|split] [--home] "
       "[--format text|md|csv|html|dot|svg|png] [-o FILE]",
                  "Prints a protocol's table as the simulator executes it.");
-  cl.options()("fabric", po::value<std::string>()->default_value("bus"), "bus, directory (or directory-home = --home)")(
+  cl.options()("fabric", po::value<std::string>()->default_value("bus"), "bus, directory (or directory-home = --home; directory-sparse-home: the sparse directory's home table, with its recall rows)")(
       "bus", po::value<std::string>()->default_value("atomic"),
       "on the bus: atomic (the Primer's baseline, held from request to data) or split (bus.transactions: "
       "split, the simulator's default: the tables with the non-atomic transient states)")(

@@ -10,6 +10,7 @@
 #include "sim/base/error.hpp"
 #include "sim/base/registry.hpp"
 #include "sim/config/config.hpp"
+#include "sim/base/units.hpp"
 
 namespace cohsim {
 
@@ -284,6 +285,27 @@ std::vector<ParamSpec> declare_params() {
                     "Time from a message's arrival at the directory to the messages it sends (the "
                     "directory starts one message per uncore cycle). Cycles count the uncore clock.",
                     latency_range(10000, 10 * kUs, "10us")));
+  p.push_back(param("directory.entries", ParamType::String, "unlimited", "entries per directory",
+                    "Capacity of each directory home: unlimited = a full map (an entry for every line a cache "
+                    "holds); a number = a sparse directory of that many entries (directory.assoc ways per set): "
+                    "when a new line finds its set full, the least recently requested line is recalled from "
+                    "the caches (its sharers invalidated, its owner's data written back) and counted in "
+                    "directory.recalls. Needs coherence.fabric: directory and msi, mesi or moesi.",
+                    {"unlimited or 1..16777216", [](const ParamValue& v) -> std::string {
+                       if (v.text == "unlimited") return "";
+                       std::int64_t n = 0;
+                       try {
+                         n = parse_integer(v.text);
+                       } catch (const std::exception&) {
+                         return "must be unlimited or a number of entries (1..16777216), got '" + v.text + "'";
+                       }
+                       return n >= 1 && n <= 16777216 ? ""
+                                                      : "must be unlimited or 1..16777216, got " + v.text;
+                     }}));
+  p.push_back(param("directory.assoc", ParamType::Int, "8", "ways",
+                    "Ways per set of a sparse directory (directory.entries a number); 0 = fully associative "
+                    "(one set). directory.entries / directory.assoc must be a power of two.",
+                    int_range(0, 1024)));
   p.push_back(param("network.link_latency", ParamType::Latency, "4cycles", "",
                     "Latency of one network link (a crossbar route is one link). Cycles count the "
                     "uncore clock.",

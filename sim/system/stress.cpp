@@ -120,7 +120,7 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   ro.trace_object = make_random_trace(rp);
   System sys(cfg, ro);
   const ProtocolTable& table = sys.protocol();  // the executed table (on the split bus, its split table)
-  const ProtocolTable* home_table = table.fabric() == "directory" ? find_protocol(table.name(), kHomeFabric) : nullptr;
+  const ProtocolTable* home_table = sys.home_protocol();  // the sparse one with directory.entries
   std::shared_ptr<CoverageSteer> steer;
   if (rp.steering) {
     steer = std::make_shared<CoverageSteer>(table, home_table, sys.stats(), rp.lines, opts.seed);

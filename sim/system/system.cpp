@@ -157,6 +157,42 @@ COHSIM_REGISTER(config_rules, "coherence.protocol", "the protocol has a table fo
                          fabrics().name(other) + ")";
                 }});
 
+COHSIM_REGISTER(config_rules, "directory.entries",
+                "a sparse directory needs the directory fabric, a protocol with a recall, and a power-of-two number of sets",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  const unsigned entries = directory_entries(cfg);
+                  if (!entries) return std::string();
+                  const std::string& protocol = cfg.choice("coherence.protocol");
+                  if (fabrics().value(cfg.choice("coherence.fabric")) != Fabric::Directory) {
+                    blame = cfg.blame({"directory.entries", "coherence.fabric"});
+                    return "directory.entries: " + std::to_string(entries) +
+                           " sizes a directory, and coherence.fabric is " + cfg.choice("coherence.fabric") + " (" +
+                           cfg.where("coherence.fabric") +
+                           "): set coherence.fabric: directory, or directory.entries: unlimited";
+                  }
+                  if (!find_protocol(protocol, kSparseHomeFabric)) {
+                    std::vector<std::string> names;
+                    for (const ProtocolTable* t : all_protocols())
+                      if (t->fabric() == kSparseHomeFabric) names.push_back(t->name());
+                    std::sort(names.begin(), names.end());
+                    std::string on;
+                    for (const std::string& n : names) on += (on.empty() ? "" : ", ") + n;
+                    blame = cfg.blame({"directory.entries", "coherence.protocol"});
+                    return "a sparse directory (directory.entries: " + std::to_string(entries) +
+                           ") recalls lines through the protocol's table, and protocol " + protocol +
+                           " has no recall rows; the choices are: " + on + " (or directory.entries: unlimited)";
+                  }
+                  const std::int64_t assoc = cfg.integer("directory.assoc") ? cfg.integer("directory.assoc") : entries;
+                  const std::int64_t sets = entries / assoc;
+                  if (entries % assoc == 0 && (sets & (sets - 1)) == 0) return std::string();
+                  blame = cfg.blame({"directory.entries", "directory.assoc"});
+                  return "directory.entries: " + std::to_string(entries) + " with directory.assoc: " +
+                         std::to_string(assoc) + " (" + cfg.where("directory.assoc") +
+                         ") is not a power-of-two number of sets: make directory.entries a power-of-two multiple of "
+                         "directory.assoc (such as " + std::to_string(assoc * 2) +
+                         "), or directory.assoc: 0 (fully associative)";
+                }});
+
 COHSIM_REGISTER(config_rules, "numa.nodes", "more than one NUMA node needs the directory",
                 ConfigRule{[](const Config& cfg, std::string& blame) {
                   const std::int64_t nodes = cfg.integer("numa.nodes");
@@ -368,6 +404,7 @@ struct System::Impl {
   std::shared_ptr<Trace> trace;
   std::string trace_path;  // as opened (a trace made in memory: its name)
   const ProtocolTable* table = nullptr;
+  const ProtocolTable* home_table = nullptr;  // a directory's homes
   EventLog log;
   std::unique_ptr<Checker> checker;
   // The memory side of each node (one node without NUMA): memory, then the L3
@@ -620,8 +657,10 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   }
 
   if (directory) {
-    const ProtocolTable* home = find_protocol(protocol, kHomeFabric);
+    const unsigned dir_entries = directory_entries(m.cfg);
+    const ProtocolTable* home = find_protocol(protocol, dir_entries ? kSparseHomeFabric : kHomeFabric);
     if (!home) throw SimError("protocol " + protocol + " has no directory table");
+    m.home_table = home;
     std::vector<unsigned> endpoint_node = m.core_node;
     for (unsigned n = 0; n < nnodes; ++n) {
       DirectoryParams dp;
@@ -632,6 +671,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
       dp.latency = cfg.latency("directory.latency").to_ticks(m.uncore_period);
       dp.node = n;
       dp.cache_node = &m.core_node;
+      dp.entries = dir_entries;
+      dp.assoc = unsigned(m.cfg.integer("directory.assoc"));
       m.directories.push_back(std::make_unique<Directory>(dp, *home, *m.net, m.nodes[n].top, &m.log));
       if (m.directories.back()->id() != m.homes.first_home + int(n))
         throw SimError("the directories are not the network endpoints after the caches");
@@ -915,6 +956,7 @@ void System::freeze_window(Tick end) {
 }
 
 const ProtocolTable& System::protocol() const { return *impl_->table; }
+const ProtocolTable* System::home_protocol() const { return impl_->home_table; }
 
 // The event log's header: what a reader needs to show the records (docs/event-log.md).
 void System::write_log_header(const std::string& protocol, const std::string& fabric, const std::string& trace_path) {
@@ -931,7 +973,7 @@ void System::write_log_header(const std::string& protocol, const std::string& fa
   h["cache_sets"] = geometry(m.cfg, private_l2 ? "l2" : "l1d").sets();
   nlohmann::json tables = nlohmann::json::object();
   tables["cache"] = nlohmann::json::parse(protocol_json(*m.table));
-  if (const ProtocolTable* home = m.directories.empty() ? nullptr : find_protocol(protocol, kHomeFabric))
+  if (const ProtocolTable* home = m.directories.empty() ? nullptr : m.home_table)
     tables["directory"] = nlohmann::json::parse(protocol_json(*home));
   h["tables"] = std::move(tables);
   nlohmann::json threads = nlohmann::json::array();

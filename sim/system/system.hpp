@@ -57,6 +57,8 @@ class System {
   const Stats& stats() const { return stats_; }
   // The protocol table the caches execute (on the bus: the atomic or the split one).
   const ProtocolTable& protocol() const;
+  // The directory homes' table (the sparse one with directory.entries), null on a bus.
+  const ProtocolTable* home_protocol() const;
   std::string summary() const;  // the human table
   // The --stats JSON: every statistic (Stats::to_json_object), with `schema` "_meta", and
   // "_provenance" (sim/system/provenance.hpp) last.

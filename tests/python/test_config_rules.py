@@ -18,6 +18,8 @@ CASES = [
     ("coherence.protocol", [("coherence.protocol", "dragon"), ("coherence.fabric", "directory")],
      "coherence.protocol", "on a directory the choices are: mesi, moesi, msi"),
     ("numa.nodes", [("numa.nodes", "2")], "numa.nodes", "set coherence.fabric: directory"),
+    ("directory.entries", [("directory.entries", "64")], "directory.entries",
+     "set coherence.fabric: directory, or directory.entries: unlimited"),
     ("numa.home", [("numa.home", "page")], "numa.home", "set vm.enabled: true, or numa.home: interleave"),
     ("numa.interleave", [("numa.interleave", "32B")], "numa.interleave", "valid: a power of two from 64B"),
     ("vm.memory_size", [("coherence.fabric", "directory"), ("numa.nodes", "3"), ("vm.enabled", "true"),

@@ -94,7 +94,7 @@ TEST(ProtocolTable, DotDrawsTheStableStatesThroughTheirTransientOnes) {
       const std::string label = d.substr(lab, d.find('"', lab) - lab);
       const bool core = label.rfind("Load", 0) == 0 || label.rfind("Store", 0) == 0 || label.rfind("Replacement", 0) == 0;
       const bool dashed = d.substr(pos, eol - pos).find("style=dashed") != std::string::npos;
-      if (t->fabric() != kHomeFabric) EXPECT_EQ(dashed, !core) << t->name() << " " << t->fabric() << ": " << d.substr(pos, eol - pos);
+      if (!is_home_fabric(t->fabric())) EXPECT_EQ(dashed, !core) << t->name() << " " << t->fabric() << ": " << d.substr(pos, eol - pos);
       else EXPECT_FALSE(dashed);
       pos = eol;
     }
