@@ -66,6 +66,10 @@ std::uint32_t SharingAdvisor::find_or_add(LineAddr line) {
   for (; key_[i] != kEmpty; i = (i + 1) & mask)
     if (key_[i] == line) return entry_[i];
   if (used_ == kMaxLines) return kNone;  // at most half full: probes stay short
+  if (attach_) {
+    attach_();
+    attach_ = nullptr;
+  }
   key_[i] = line;
   entry_[i] = used_;
   e_.push_back(Entry{line, 0, 0, 0, 0, 0, 0, {}});

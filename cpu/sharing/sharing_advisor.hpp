@@ -21,13 +21,15 @@
 // The bytes and the operations seen before a line's first loss are not recorded (the
 // loser's first accesses): a line is classified by what happened while it bounced.
 //
-// Cost: nothing per access until some line has been taken; then one probe of an
+// Cost: nothing per access until some line has been taken (the system makes the
+// advisor the cores' observer only then: attach()); then one probe of an
 // open-addressing table (line -> entry) per access, and for a tracked line a few
 // ORs and a scan of its at most kSites operation slots. Memory is fixed at
 // construction: kMaxLines entries (with their per-core masks); invalidations of lines
 // beyond that are counted (untracked_invalidations) and not classified.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,6 +48,9 @@ class SharingAdvisor : public AccessObserver, public SharingHook {
   // `next`: an observer told of every access too (may be null).
   SharingAdvisor(unsigned cores, unsigned line_size, AccessObserver* next = nullptr);
 
+  // Called once, when the first line is taken: the owner makes the advisor the cores'
+  // observer from then on (accesses before it would find no tracked line anyway).
+  void on_first_line(std::function<void()> attach) { attach_ = std::move(attach); }
   void on_access(const AccessEvent& e) override;
   void line_taken(int core, LineAddr line) override;
   void coherence_miss(int core, LineAddr line, Tick ticks) override;
@@ -86,6 +91,7 @@ class SharingAdvisor : public AccessObserver, public SharingHook {
 
   unsigned cores_, line_size_, line_shift_, gshift_;
   AccessObserver* next_;
+  std::function<void()> attach_;
   // The table: line -> entry, linear probing, 2 * kMaxLines slots (never deleted).
   std::vector<LineAddr> key_;
   std::vector<std::uint32_t> entry_;

@@ -605,7 +605,9 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     m.cores.push_back(
         std::make_unique<Core>(pp.name.c_str(), int(i), cp, std::move(stream), isa, m.caches.back().get(), nregs));
     m.caches.back()->set_listener(m.cores.back().get());
-    m.cores.back()->set_observer(m.advisor ? static_cast<AccessObserver*>(m.advisor.get()) : opts.observer);
+    // The advisor observes the cores from the first line it tracks (on_first_line below),
+    // or from the start when it forwards to another observer.
+    m.cores.back()->set_observer(m.advisor && opts.observer ? static_cast<AccessObserver*>(m.advisor.get()) : opts.observer);
     if (m.advisor) m.caches.back()->set_sharing_hook(m.advisor.get());
     m.cores.back()->set_stats_window(&m.window, i < m.trace->threads() ? opts.warmup : 0);
     m.cores.back()->set_log(&m.log);
@@ -632,6 +634,11 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
       m.cores.back()->set_mmu(m.mmus.back().get());
     }
   }
+
+  if (m.advisor && !opts.observer)
+    m.advisor->on_first_line([&m] {
+      for (auto& c : m.cores) c->set_observer(m.advisor.get());
+    });
 
   if (directory) {
     const ProtocolTable* home = find_protocol(protocol, kHomeFabric);
