@@ -539,6 +539,8 @@ void PrivateCache::reset_stats(Tick t) {
   local_misses_ = remote_misses_ = local_miss_ticks_ = remote_miss_ticks_ = 0;
   set_full_ = invalidations_ = mshr_full_ = upgrades_ = silent_upgrades_ = updates_ = updates_received_ = 0;
   std::fill(cells_.begin(), cells_.end(), 0);
+  // A coherence miss counted before the window is not the sharing advisor's either.
+  for (Mshr& m : mshr_) m.coh_since = kNoCoh;
   // Prefetches: the window counts those it issues (a line prefetched before it is no
   // longer marked unused, so its first use is not counted useful).
   for (PrefetchLevel* L : {&pfl1_, &pfl2_}) {

@@ -128,6 +128,17 @@ TEST_P(SharingAdvice, PrivateLinesNameNothing) {
   EXPECT_TRUE(j["_advice"]["lines"].empty());
 }
 
+// With a warm-up the advisor restarts with the window: its coherence misses are the
+// window's (a miss counted before the reset and completed after it is neither).
+TEST_P(SharingAdvice, AWarmUpRestartsIt) {
+  auto r = simulate(yaml(), turns("0x10008", false), {"--warmup", "12"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const double window = coherence_misses(r, std::get<1>(GetParam()));
+  EXPECT_GT(window, 0);
+  EXPECT_LT(window, 2 * (kTurns - 1));
+  EXPECT_EQ(r.at("sharing.coherence_misses"), window);
+}
+
 INSTANTIATE_TEST_SUITE_P(Fabrics, SharingAdvice,
                          ::testing::Combine(::testing::Values("bus", "directory"), ::testing::Values("null", "{size: 64KiB}")),
                          ParamName());
