@@ -314,13 +314,14 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   }
   const bool hit = has_action(c, Action::LoadHit) || has_action(c, Action::StoreHit);
   count_top();
+  int cause = -1;
   if (count) {
-    record(cs, cc, kind,
-           hit                      ? Outcome::Hit
-           : !needs_mshr            ? Outcome::Secondary
-           : loc.kind == Loc::Array ? Outcome::Upgrade
-                                    : Outcome::Primary,
-           line);
+    cause = record(cs, cc, kind,
+                   hit                      ? Outcome::Hit
+                   : !needs_mshr            ? Outcome::Secondary
+                   : loc.kind == Loc::Array ? Outcome::Upgrade
+                                            : Outcome::Primary,
+                   line);
     if (pf_on_) {
       const bool used = loc.kind == Loc::Array && prefetch_used(coh_pf(), *coh_, line, unsigned(loc.idx));
       train(coh_pf(), line,
@@ -328,6 +329,10 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
     }
   }
   execute(lookup + coh_latency_, line, loc, e, nullptr);
+  if (sharing_ && cause == int(MissCause::Coherence)) {
+    const int m = find_mshr(line);
+    if (m >= 0) mshr_[std::size_t(m)].coh_since = t;
+  }
   if (!hit) {
     answer_later();
     return {Access::Pending, 0};
@@ -374,6 +379,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
           ms.prefetch = 0;
           ms.late = false;
           ms.pc = cur_pc_;
+          ms.coh_since = kNoCoh;
           if (l.kind != Loc::Array) l = {Loc::Mshr, m};
         }
         const BusMsg m = c.actions[i] == Action::IssueGetS   ? BusMsg::GetS
@@ -519,7 +525,10 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
   // Taken: the coherent level no longer holds (or will not keep) a copy it had or was
   // fetching; the L1D above a private L2 lost its copy (invalidated, or dropped for an
   // update).
-  if (foreign && keeps_[s] && !keeps_[c.next]) coh_classifier().taken(line);
+  if (foreign && keeps_[s] && !keeps_[c.next]) {
+    coh_classifier().taken(line);
+    if (sharing_) sharing_->line_taken(p_.index, line);
+  }
   if (upper_had && upper_->find(line) < 0) l1c_->taken(line);
   // (a Data event tells the listener itself, once the line is in place)
   if (notify && listener_ && e >= Event::OwnGetS && !is_data(e)) {
@@ -566,6 +575,8 @@ void PrivateCache::reset_stats(Tick t) {
   local_misses_ = remote_misses_ = local_miss_ticks_ = remote_miss_ticks_ = 0;
   set_full_ = invalidations_ = mshr_full_ = upgrades_ = silent_upgrades_ = updates_ = updates_received_ = 0;
   std::fill(cells_.begin(), cells_.end(), 0);
+  // A coherence miss counted before the window is not the sharing advisor's either.
+  for (Mshr& m : mshr_) m.coh_since = kNoCoh;
   // Prefetches: the window counts those it issues (a line prefetched before it is no
   // longer marked unused, so its first use is not counted useful).
   for (PrefetchLevel* L : {&pfl1_, &pfl2_}) {
@@ -618,10 +629,14 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
         // Data arrived: the line moves into the array.
         if (!fill_data_) throw SimError(coh_name_ + ": line " + hex(line) + " became readable without data");
         const std::uint64_t pc = mshr_[std::size_t(l.idx)].pc;
+        if (sharing_ && mshr_[std::size_t(l.idx)].coh_since != kNoCoh)
+          sharing_->coherence_miss(p_.index, line, t - mshr_[std::size_t(l.idx)].coh_since);
         release_mshr(l.idx);
         fill_coh(t, line, fill_data_, next, pc);
         l = {Loc::Array, coh_->find(line)};
       } else if (next == I) {
+        if (sharing_ && mshr_[std::size_t(l.idx)].coh_since != kNoCoh)
+          sharing_->coherence_miss(p_.index, line, t - mshr_[std::size_t(l.idx)].coh_since);
         release_mshr(l.idx);
         l = {};
       } else {

@@ -27,6 +27,7 @@
 #include "coherence/home_map.hpp"
 #include "coherence/l1_port.hpp"
 #include "coherence/miss_classifier.hpp"
+#include "coherence/sharing_hook.hpp"
 #include "coherence/network.hpp"
 #include "coherence/prefetcher.hpp"
 #include "coherence/protocol.hpp"
@@ -100,6 +101,8 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
   LineAddr held() const { return held_; }
 
   void set_listener(CacheListener* l) { listener_ = l; }
+  // The sharing advisor: told of the lines other cores take and of coherence misses.
+  void set_sharing_hook(SharingHook* h) { sharing_ = h; }
   // The event log: the trace line of the access the core is making (cells of Load and
   // Store events carry it), and, at the end of a run, every line held and its state.
   void set_trace_line(std::uint32_t l) override { trace_line_ = l; }
@@ -146,7 +149,9 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
     std::uint8_t prefetch = 0;
     bool late = false;
     std::uint64_t pc = 0;  // the PC of the access that started it (0: none, or no policy reads it)
+    Tick coh_since = kNoCoh;  // a coherence miss's access tick, for the sharing advisor (kNoCoh: none)
   };
+  static constexpr Tick kNoCoh = ~Tick(0);
   // Per MSHR: its line while it is in use, kNoLine when free (the searches scan this).
   std::vector<LineAddr> mshr_key_;
   void release_mshr(int m) {
@@ -330,11 +335,18 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
   std::uint64_t epoch_ = 0;
   // The primary misses' causes, per level (the L2's only with a private L2).
   std::unique_ptr<MissClassifier> l1c_, l2c_;
-  void record(LevelStats& ls, MissClassifier& mc, AccessKind k, Outcome o, LineAddr line) {
+  // Returns the primary miss's cause (-1: not a primary miss).
+  int record(LevelStats& ls, MissClassifier& mc, AccessKind k, Outcome o, LineAddr line) {
     ls.count(k, o);
-    if (o == Outcome::Primary) ++ls.cause[int(mc.classify(line))];
-    else mc.reference(line);
+    if (o != Outcome::Primary) {
+      mc.reference(line);
+      return -1;
+    }
+    const int c = int(mc.classify(line));
+    ++ls.cause[c];
+    return c;
   }
+  SharingHook* sharing_ = nullptr;  // the sharing advisor (null: off)
   MissClassifier& coh_classifier() { return upper_ ? *l2c_ : *l1c_; }
   // On a directory: requests served by a home on this cache's node or another, and
   // the time from request to data for each.

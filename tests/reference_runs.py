@@ -3,6 +3,7 @@
 
     reference_runs.py --cohsim build/cohsim --out DIR        # run them, one JSON file per run
     reference_runs.py --compare DIR_BEFORE DIR_AFTER          # byte-compare two such folders
+    reference_runs.py --compare --added-ok DIR_BEFORE DIR_AFTER  # ... allowing keys AFTER adds
     reference_runs.py --out DIR --set bus.transactions=atomic  # every run with a key overridden
 
 Typical use: build the commit before the change, `--out /tmp/before`; build the change,
@@ -175,10 +176,26 @@ def do_runs(args):
     return 1 if failed else 0
 
 
-def do_compare(a, b):
+def only_added(ta, tb):
+    """The keys of AFTER's JSON that BEFORE lacks, when that is the only difference (every
+    key of BEFORE is in AFTER with the same value); None otherwise."""
+    try:
+        ja, jb = json.loads(ta), json.loads(tb)
+    except ValueError:
+        return None
+    if not isinstance(ja, dict) or not isinstance(jb, dict):
+        return None
+    ja.pop("_provenance", None), jb.pop("_provenance", None)
+    if any(k not in jb or jb[k] != v for k, v in ja.items()):
+        return None
+    return sorted(set(jb) - set(ja))
+
+
+def do_compare(a, b, added_ok=False):
     names = sorted(set(os.listdir(a)) | set(os.listdir(b)))
     names = [n for n in names if n.endswith(".json")]
     bad = 0
+    added_keys = set()
     for n in names:
         pa, pb = os.path.join(a, n), os.path.join(b, n)
         if not os.path.exists(pa) or not os.path.exists(pb):
@@ -186,13 +203,19 @@ def do_compare(a, b):
             bad += 1
             continue
         ta, tb = open(pa).read(), open(pb).read()
+        if ta != tb and added_ok:
+            added = only_added(ta, tb)
+            if added is not None:
+                added_keys.update(added)
+                continue
         if ta != tb:
             bad += 1
             diff = list(difflib.unified_diff(ta.splitlines(), tb.splitlines(), lineterm="", n=0))
             print(f"{n}: differs")
             for d in diff[2:14]:
                 print("   ", d[:200])
-    print(f"{len(names)} runs compared, {bad} differ")
+    print(f"{len(names)} runs compared, {bad} differ" +
+          (f" other than by added keys; added: {', '.join(sorted(added_keys))}" if added_keys else ""))
     return 1 if bad else 0
 
 
@@ -205,9 +228,12 @@ def main():
                     help="override a configuration key in every run (e.g. bus.transactions=atomic, "
                          "to compare the atomic bus with a baseline made before the split bus existed)")
     ap.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"))
+    ap.add_argument("--added-ok", action="store_true",
+                    help="with --compare: a run whose AFTER statistics only add keys (every key of BEFORE "
+                         "kept with its value) does not count as differing; the added keys are listed")
     args = ap.parse_args()
     if args.compare:
-        return do_compare(*args.compare)
+        return do_compare(*args.compare, added_ok=args.added_ok)
     if not args.out:
         ap.error("--out DIR or --compare BEFORE AFTER")
     return do_runs(args)

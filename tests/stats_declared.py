@@ -47,6 +47,7 @@ def main():
             d = json.load(f)
         meta = d.pop("_meta")
         d.pop("_provenance")  # what produced the file, not a statistic
+        d.pop("_advice", None)  # the sharing advisor's report, not a statistic
         absent = sorted(set(d) - set(meta))
         if absent:
             print(f"--stats-schema: no declaration in _meta for {absent[:5]}")

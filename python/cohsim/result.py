@@ -91,6 +91,12 @@ class Result:
       ``stats``): ``cohsim_version``, ``commit``, ``seed``, ``trace`` (``path``,
       ``bytes``, ``fnv1a64``), ``max_cycles``, ``config`` (``config show``'s YAML),
       ``host_time`` (UTC).
+    - ``advice``: the sharing advisor's report (the JSON's ``"_advice"``, not among
+      ``stats``; None with ``advice: false``): ``lines``, the costliest lines with
+      coherence misses (``kind``: false_sharing, true_sharing, lock, one_core_seen;
+      ``address``, ``coherence_misses``, ``miss_core_cycles``, ``cores``,
+      ``operations`` with their ``trace_line`` and ``symbol``), and ``saturated``, the
+      resources more than 90% busy (docs/advice.md).
     - ``completed``, ``cycles``, ``ops`` (the whole run's, warm-up included: with
       ``warmup=N`` or ROI markers ``result["cycles"]`` and ``result["ops"]`` are the
       measured window's), ``wall_seconds`` (host time), ``config``,
@@ -103,6 +109,7 @@ class Result:
         self._json = reply["stats_json"]
         self.stats = json.loads(self._json)
         self.provenance = self.stats.pop("_provenance", None)
+        self.advice = self.stats.pop("_advice", None)
         self._summary = reply["summary"]
         self.completed = bool(reply["completed"])
         self.cycles = int(reply["cycles"])

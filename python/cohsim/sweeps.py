@@ -251,6 +251,7 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
             row["seed"] = reply["point"]["seed"]
             stats = json.loads(reply["stats_json"])
             provenance[i] = stats.pop("_provenance", None)
+            stats.pop("_advice", None)  # not a statistic (Result.advice has it)
             stats = flatten_stats(stats)
             for k in stats:
                 stat_names.setdefault(k, None)

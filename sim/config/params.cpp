@@ -250,6 +250,11 @@ std::vector<ParamSpec> declare_params() {
   p.push_back(param("check", ParamType::Bool, "false", "",
                     "Run the coherence checker: assert the single-writer/multiple-reader and "
                     "data-value invariants on every access (slower)."));
+  p.push_back(param("advice", ParamType::Bool, "true", "",
+                    "Name the lines that bounce between cores: false sharing, true sharing and "
+                    "contended locks, with their symbols, trace lines and the cycles their "
+                    "coherence misses cost (the summary's `sharing` lines, `sharing.*` and "
+                    "`_advice` in --stats; docs/advice.md)."));
   p.push_back(param("max_cycles", ParamType::Int, "0", "core cycles",
                     "Stop the simulation after this many core cycles; 0 = unlimited.", int_at_least(0)));
   p.push_back(param("watchdog", ParamType::Int, "1000000", "core cycles",

@@ -23,6 +23,7 @@
 #include "cpu/core.hpp"
 #include "cpu/lowering.hpp"
 #include "cpu/mmu/mmu.hpp"
+#include "cpu/sharing/sharing_advisor.hpp"
 #include "cpu/trace/mix_trace.hpp"
 #include "cpu/trace/trace.hpp"
 #include "sim/base/error.hpp"
@@ -75,6 +76,20 @@ COHSIM_STAT(kStatWindowStart, "window.start_cycle", "cycles", "core",
             "--warmup or `roi begin`: the core cycle at which the statistics were last reset (the measured window's start)");
 COHSIM_STAT(kStatWindowEnd, "window.end_cycle", "cycles", "core",
             "--warmup or ROI markers: the core cycle at which the measured window ended (the first `roi end`, else the end of the run)");
+COHSIM_STAT(kStatShLines, "sharing.lines", "count", "",
+            "`advice`: lines with coherence misses, each classified as false sharing, true sharing, a lock or one core seen (docs/advice.md)");
+COHSIM_STAT(kStatShFalse, "sharing.false_sharing_lines", "count", "",
+            "`advice`: lines with coherence misses whose cores touched disjoint bytes (false sharing)");
+COHSIM_STAT(kStatShTrue, "sharing.true_sharing_lines", "count", "",
+            "`advice`: lines with coherence misses where a byte one core wrote was read or written by another (true sharing), not a lock");
+COHSIM_STAT(kStatShLock, "sharing.lock_lines", "count", "",
+            "`advice`: true-sharing lines on which two or more cores did RMWs (a contended lock or atomic)");
+COHSIM_STAT(kStatShMisses, "sharing.coherence_misses", "count", "",
+            "`advice`: coherence misses on the lines counted in sharing.lines (the coherent level's; their sum over the cores' core*.l1d/l2.coherence_misses when every line fits the advisor's table)");
+COHSIM_STAT(kStatShCycles, "sharing.coherence_miss_cycles", "cycles", "core",
+            "`advice`: the latency of those coherence misses (from the access to its data), summed over the misses (overlapping misses each count)");
+COHSIM_STAT(kStatShUntracked, "sharing.untracked_invalidations", "count", "",
+            "`advice`: lines taken from a cache while the advisor's table (4096 lines) was full; not classified");
 COHSIM_STAT(kStatNumaRemoteLat, "numa.remote_miss_latency_uncore_cycles", "cycles", "uncore", "mean request-to-data latency of the remote misses");
 
 // The choices of the keys this file interprets (the other choices live beside their
@@ -407,6 +422,11 @@ struct System::Impl {
   const ProtocolTable* home_table = nullptr;  // a directory's homes
   EventLog log;
   std::unique_ptr<Checker> checker;
+  // The sharing advisor (`advice`; null: off), and its lines as the statistics were
+  // fixed (finalize_stats), the costliest first.
+  std::unique_ptr<SharingAdvisor> advisor;
+  std::vector<SharingAdvisor::Line> advice;
+  std::uint64_t advice_counts[4] = {}, advice_misses = 0, advice_cycles = 0;
   // The memory side of each node (one node without NUMA): memory, then the L3
   // slice and a shared L2 above it. Names: "memory", "l3", "l2" with one node,
   // "nodeN.memory", ... with several.
@@ -496,6 +516,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     throw UserError("--events-dram: the memory is not DRAM: memory.model is " + cfg.choice("memory.model") + " (" +
                     cfg.where("memory.model") + "); set memory.model=dram (valid: fixed, dram) or drop --events-dram");
   if (cfg.flag("check")) m.checker = std::make_unique<Checker>(line);
+  if (cfg.flag("advice")) m.advisor = std::make_unique<SharingAdvisor>(ncores, line, opts.observer);
 
   const unsigned nnodes = unsigned(cfg.integer("numa.nodes"));
   const bool vm = cfg.flag("vm.enabled");
@@ -628,7 +649,10 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     m.cores.push_back(
         std::make_unique<Core>(pp.name.c_str(), int(i), cp, std::move(stream), isa, m.caches.back().get(), nregs));
     m.caches.back()->set_listener(m.cores.back().get());
-    m.cores.back()->set_observer(opts.observer);
+    // The advisor observes the cores from the first line it tracks (on_first_line below),
+    // or from the start when it forwards to another observer.
+    m.cores.back()->set_observer(m.advisor && opts.observer ? static_cast<AccessObserver*>(m.advisor.get()) : opts.observer);
+    if (m.advisor) m.caches.back()->set_sharing_hook(m.advisor.get());
     m.cores.back()->set_stats_window(&m.window, i < m.trace->threads() ? opts.warmup : 0);
     m.cores.back()->set_log(&m.log);
     if (vm) {
@@ -655,6 +679,11 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
       m.mmus.back()->set_log(&m.log, m.cores.back()->log_agent());
     }
   }
+
+  if (m.advisor && !opts.observer)
+    m.advisor->on_first_line([&m] {
+      for (auto& c : m.cores) c->set_observer(m.advisor.get());
+    });
 
   if (directory) {
     const unsigned dir_entries = directory_entries(m.cfg);
@@ -876,6 +905,23 @@ void System::finalize_stats(Tick end) {
   }
   std::uint64_t ops = 0;
   for (auto& c : m.cores) ops += c->ops();
+  if (m.advisor) {
+    m.advice = m.advisor->lines();
+    std::fill(std::begin(m.advice_counts), std::end(m.advice_counts), 0);
+    m.advice_misses = m.advice_cycles = 0;
+    for (auto& l : m.advice) {
+      ++m.advice_counts[int(l.kind)];
+      m.advice_misses += l.coherence_misses;
+      m.advice_cycles += l.miss_ticks / m.core_period;
+    }
+    stats_.set(kStatShLines, "sharing.lines", m.advice.size());
+    stats_.set(kStatShFalse, "sharing.false_sharing_lines", m.advice_counts[int(SharingAdvisor::Kind::FalseSharing)]);
+    stats_.set(kStatShTrue, "sharing.true_sharing_lines", m.advice_counts[int(SharingAdvisor::Kind::TrueSharing)]);
+    stats_.set(kStatShLock, "sharing.lock_lines", m.advice_counts[int(SharingAdvisor::Kind::Lock)]);
+    stats_.set(kStatShMisses, "sharing.coherence_misses", m.advice_misses);
+    stats_.set(kStatShCycles, "sharing.coherence_miss_cycles", m.advice_cycles);
+    stats_.set(kStatShUntracked, "sharing.untracked_invalidations", m.advisor->untracked_invalidations());
+  }
   stats_.set(kStatCycles, "cycles", (end - from) / m.core_period);
   stats_.set(kStatOps, "ops", ops);
   double all_instructions = 0;  // every core's, for the shared levels' MPKI
@@ -937,6 +983,7 @@ void System::reset_window(Tick t) {
   if (m.bus) m.bus->reset_stats(t);
   if (m.net) m.net->reset_stats(t);
   for (auto& d : m.directories) d->reset_stats();
+  if (m.advisor) m.advisor->reset();
   for (auto& nm : m.nodes) {
     if (nm.l2) nm.l2->reset_stats(t);
     if (nm.l3) nm.l3->reset_stats(t);
@@ -1012,7 +1059,196 @@ std::string fixed1(double x) {
   o << std::fixed << std::setprecision(1) << x;
   return o.str();
 }
+
+std::string hex_digits(std::uint64_t v) {
+  std::ostringstream o;
+  o << std::hex << v;
+  return o.str();
+}
+
+// The bytes a mask covers, as ranges: "0-7", "0-7, 16-23" (granule: bytes per bit).
+std::string byte_ranges(std::uint64_t mask, unsigned granule) {
+  std::string o;
+  for (unsigned b = 0; b < 64;) {
+    if (!(mask >> b & 1)) {
+      ++b;
+      continue;
+    }
+    unsigned e = b;
+    while (e + 1 < 64 && (mask >> (e + 1) & 1)) ++e;
+    if (!o.empty()) o += ", ";
+    o += std::to_string(b * granule) + "-" + std::to_string((e + 1) * granule - 1);
+    b = e + 1;
+  }
+  return o.empty() ? "none" : o;
+}
+
+const char* access_word(AccessEvent::Kind k) {
+  switch (k) {
+    case AccessEvent::Load: return "load";
+    case AccessEvent::Store: return "store";
+    case AccessEvent::Rmw: return "rmw";
+    default: return "fence";
+  }
+}
+
+const char* kind_text(SharingAdvisor::Kind k) {
+  switch (k) {
+    case SharingAdvisor::Kind::FalseSharing: return "false sharing";
+    case SharingAdvisor::Kind::TrueSharing: return "true sharing";
+    case SharingAdvisor::Kind::Lock: return "contended lock";
+    default: return "coherence misses";
+  }
+}
 }  // namespace
+
+// The lines the summary and the JSON name.
+constexpr std::size_t kAdviceLines = 5;
+
+std::vector<System::Saturated> System::saturated() const {
+  const Impl& m = *impl_;
+  const auto v = stats_.values();
+  auto get = [&](const std::string& k) {
+    auto it = v.find(k);
+    return it == v.end() ? 0.0 : it->second;
+  };
+  std::vector<Saturated> out;
+  auto busy = [&](double share, const std::string& what, const std::string& knob) {
+    if (share > 0.9) out.push_back({what, share, knob});
+  };
+  if (m.bus && m.bus->split()) {
+    busy(get("bus.utilization"), "the address bus", "bus.address_cycles");
+    busy(get("bus.data_utilization"), "the data bus", "bus.width");
+  } else if (m.bus)
+    busy(get("bus.utilization"), "the bus", "bus.transactions: split, or bus.width");
+  for (auto& nm : m.nodes) {
+    if (nm.l3) {
+      busy(nm.l3->busiest_bank_share(), nm.prefix + "L3's busiest bank", "l3.banks, or a smaller l3.bank_cycles");
+      busy(nm.l3->mshr_share(), nm.prefix + "L3's MSHRs (on average)", "l3.mshrs");
+    }
+    if (nm.dram)
+      busy(get(nm.prefix + "memory.bandwidth_utilization"), nm.prefix + "DRAM's data bus",
+           "dram.channels, or a faster dram.preset");
+  }
+  for (auto& d : m.directories)
+    busy(get(d->stat_name() + ".utilization"), "the directory (" + d->stat_name() + ")",
+         "uncore.frequency, or more numa.nodes to spread the homes");
+  return out;
+}
+
+std::string System::advice_text() const {
+  const Impl& m = *impl_;
+  std::ostringstream o;
+  if (!m.advisor || m.advice.empty()) return "";
+  const unsigned g = m.advisor->granule();
+  const bool vm = m.cfg.flag("vm.enabled");
+  auto where = [&](Addr a) {
+    return vm ? "0x" + hex_digits(a) : symbol_name(m.trace->symbols(), a, m.advisor->line_size());
+  };
+  o << "sharing        " << m.advice.size() << (m.advice.size() == 1 ? " line" : " lines")
+    << " with coherence misses: " << m.advice_counts[0] << " false sharing, " << m.advice_counts[1]
+    << " true sharing, " << m.advice_counts[2] << (m.advice_counts[2] == 1 ? " contended lock" : " contended locks")
+    << (m.advice_counts[3] ? ", " + std::to_string(m.advice_counts[3]) + " with one core seen" : std::string()) << "; "
+    << m.advice_misses << " coherence misses, "
+    << m.advice_cycles << " core cycles of miss latency\n";
+  for (std::size_t i = 0; i < m.advice.size() && i < kAdviceLines; ++i) {
+    const SharingAdvisor::Line& l = m.advice[i];
+    const Addr base = l.line * m.advisor->line_size();
+    // The symbols the sites touched, in address order.
+    std::vector<std::pair<Addr, std::string>> syms;
+    for (auto& s : l.sites) {
+      std::string n = where(s.addr);
+      if (std::none_of(syms.begin(), syms.end(), [&](const auto& x) { return x.second == n; })) syms.push_back({s.addr, n});
+    }
+    std::sort(syms.begin(), syms.end());
+    std::string names;
+    for (auto& x : syms) names += (names.empty() ? "" : ", ") + x.second;
+    o << "  " << kind_text(l.kind) << " on line 0x"
+      << hex_digits(base) << (names.empty() ? "" : " (" + names + ")") << ": " << l.coherence_misses
+      << (l.coherence_misses == 1 ? " coherence miss (" : " coherence misses (");
+    for (std::size_t c = 0; c < l.cores.size(); ++c)
+      o << (c ? ", " : "") << "core" << l.cores[c] << " " << l.misses[c];
+    o << "), " << l.miss_ticks / m.core_period << " core cycles of miss latency";
+    if (l.rmws) o << "; " << l.rmws << (l.rmws == 1 ? " RMW" : " RMWs");
+    if (l.failed_rmws) o << " (" << l.failed_rmws << " failed compare-exchanges)";
+    o << "\n";
+    // The operations, by core: "core0 line 19 store c0 x64".
+    o << "                 ";
+    std::size_t shown = 0;
+    for (std::size_t c = 0; c < l.cores.size(); ++c) {
+      bool first = true;
+      for (auto& s : l.sites) {
+        if (s.thread != l.cores[c] || shown == 6) continue;
+        o << (first ? (shown ? "; core" + std::to_string(s.thread) + " " : "core" + std::to_string(s.thread) + " ") : ", ")
+          << "line " << s.trace_line << " " << access_word(s.kind) << " " << where(s.addr) << " x" << s.count;
+        first = false;
+        ++shown;
+      }
+    }
+    std::size_t rest = l.sites.size() - shown;
+    if (rest || l.other_sites) o << "; " << rest << (l.other_sites ? "+" : "") << " more operations";
+    o << "\n                 ";
+    std::string bytes;
+    for (std::size_t c = 0; c < l.cores.size(); ++c)
+      bytes += (c ? ", core" : "core") + std::to_string(l.cores[c]) + " " + byte_ranges(l.read[c] | l.written[c], g);
+    switch (l.kind) {
+      case SharingAdvisor::Kind::FalseSharing:
+        o << "the cores touch disjoint bytes (" << bytes << "): give each core's data its own " << m.advisor->line_size()
+          << "-byte line (pad or align it)\n";
+        break;
+      case SharingAdvisor::Kind::TrueSharing:
+        o << "the cores share bytes (" << bytes
+          << "): the data itself moves; write it less often (per-core copies combined at the end)\n";
+        break;
+      case SharingAdvisor::Kind::Lock:
+        o << "a contended lock or atomic (" << bytes
+          << "): spin on a load before the RMW (test-and-test-and-set), back off, or give each waiter its own line (MCS)\n";
+        break;
+      case SharingAdvisor::Kind::OneCore:
+        o << "only one core's accesses were seen since the line was first taken (" << bytes << ")\n";
+        break;
+    }
+  }
+  if (m.advice.size() > kAdviceLines)
+    o << "  " << m.advice.size() - kAdviceLines << " more lines with coherence misses (--stats: _advice has the top "
+      << kAdviceLines << ", sharing.* the totals)\n";
+  return o.str();
+}
+
+nlohmann::ordered_json System::advice_json() const {
+  const Impl& m = *impl_;
+  nlohmann::ordered_json a = nlohmann::ordered_json::object();
+  nlohmann::ordered_json lines = nlohmann::ordered_json::array();
+  const bool vm = m.cfg.flag("vm.enabled");
+  for (std::size_t i = 0; i < m.advice.size() && i < kAdviceLines; ++i) {
+    const SharingAdvisor::Line& l = m.advice[i];
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
+    j["kind"] = name(l.kind);
+    j["address"] = l.line * m.advisor->line_size();
+    j["coherence_misses"] = l.coherence_misses;
+    j["miss_core_cycles"] = l.miss_ticks / m.core_period;
+    j["rmws"] = l.rmws;
+    j["failed_rmws"] = l.failed_rmws;
+    nlohmann::ordered_json cores = nlohmann::ordered_json::array();
+    for (std::size_t c = 0; c < l.cores.size(); ++c)
+      cores.push_back({{"core", l.cores[c]}, {"coherence_misses", l.misses[c]},
+                       {"bytes_read", byte_ranges(l.read[c], m.advisor->granule())},
+                       {"bytes_written", byte_ranges(l.written[c], m.advisor->granule())}});
+    j["cores"] = std::move(cores);
+    nlohmann::ordered_json sites = nlohmann::ordered_json::array();
+    for (auto& s : l.sites)
+      sites.push_back({{"core", s.thread}, {"trace_line", s.trace_line}, {"access", access_word(s.kind)},
+                       {"symbol", vm ? "" : symbol_name(m.trace->symbols(), s.addr, m.advisor->line_size())},
+                       {"address", s.addr}, {"size", s.size}, {"count", s.count}});
+    j["operations"] = std::move(sites);
+    lines.push_back(std::move(j));
+  }
+  a["lines"] = std::move(lines);
+  nlohmann::ordered_json sat = nlohmann::ordered_json::array();
+  for (auto& x : saturated()) sat.push_back({{"resource", x.what}, {"busy", x.share}, {"relieve", x.knob}});
+  a["saturated"] = std::move(sat);
+  return a;
+}
 
 std::string System::stats_json(bool schema) const {
   nlohmann::ordered_json j = stats_.to_json_object(schema);
@@ -1020,6 +1256,7 @@ std::string System::stats_json(bool schema) const {
   req.trace_path = impl_->trace_path;
   req.max_cycles = impl_->opts.max_cycles;
   req.warmup = impl_->opts.warmup;
+  if (impl_->advisor) j["_advice"] = advice_json();
   j["_provenance"] = run_provenance(impl_->cfg, req);
   return dump_stats_json(j);
 }
@@ -1168,30 +1405,13 @@ std::string System::summary() const {
       << get(p + "read_latency_p99_ns") << "), " << std::setprecision(2) << get(p + "bandwidth_GBps") << " GB/s of "
       << get(p + "peak_GBps") << "\n";
   }
+  // The lines that bounce between cores, named (the sharing advisor).
+  o << advice_text();
   // A shared resource busy more than 90% of the run limits everything behind it: say
   // which, and the knob that relieves it.
-  auto busy = [&](double share, const std::string& what, const std::string& knob) {
-    if (share > 0.9)
-      o << "warning        " << what << " was " << fixed1(100 * share) << "% busy: the run is limited by it ("
-        << knob << ")\n";
-  };
-  if (m.bus && m.bus->split()) {
-    busy(get("bus.utilization"), "the address bus", "bus.address_cycles");
-    busy(get("bus.data_utilization"), "the data bus", "bus.width");
-  } else if (m.bus)
-    busy(get("bus.utilization"), "the bus", "bus.transactions: split, or bus.width");
-  for (auto& nm : m.nodes) {
-    if (nm.l3) {
-      busy(nm.l3->busiest_bank_share(), nm.prefix + "L3's busiest bank", "l3.banks, or a smaller l3.bank_cycles");
-      busy(nm.l3->mshr_share(), nm.prefix + "L3's MSHRs (on average)", "l3.mshrs");
-    }
-    if (nm.dram)
-      busy(get(nm.prefix + "memory.bandwidth_utilization"), nm.prefix + "DRAM's data bus",
-           "dram.channels, or a faster dram.preset");
-  }
-  for (auto& d : m.directories)
-    busy(get(d->stat_name() + ".utilization"), "the directory (" + d->stat_name() + ")",
-         "uncore.frequency, or more numa.nodes to spread the homes");
+  for (auto& x : saturated())
+    o << "warning        " << x.what << " was " << fixed1(100 * x.share) << "% busy: the run is limited by it ("
+      << x.knob << ")\n";
   // Final register values are not dumped here: a trace's registers are mostly its
   // helpers (loop counters, loaded values), and nothing marks one as a result. The
   // statistics have every one (core*.regs.*).

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "sim/config/config.hpp"
 #include "sim/base/event_log.hpp"
 #include "sim/base/stats.hpp"
@@ -64,6 +66,17 @@ class System {
   // "_provenance" (sim/system/provenance.hpp) last.
   std::string stats_json(bool schema = false) const;
   std::string dump() const;     // every component's pending work
+  // A shared resource busy more than 90% of the run (the summary's warning lines).
+  struct Saturated {
+    std::string what;
+    double share;
+    std::string knob;  // what relieves it
+  };
+  std::vector<Saturated> saturated() const;
+  // The sharing advisor's lines (`advice`; docs/advice.md): the summary's `sharing`
+  // block ("" when off or no line had coherence misses) and the --stats "_advice".
+  std::string advice_text() const;
+  nlohmann::ordered_json advice_json() const;
 
  private:
   void write_log_header(const std::string& protocol, const std::string& fabric, const std::string& trace_path);

@@ -37,10 +37,12 @@ def _run(cmd, cwd, env, check=True):
 
 
 def _stats(path):
-    # The statistics without "_provenance" (paths and the host time differ by design).
+    # The statistics without "_provenance" (paths and the host time differ by design)
+    # and "_advice" (not a statistic: Python's Result.advice, not among Result.stats).
     with open(path) as f:
         s = json.load(f)
     s.pop("_provenance", None)
+    s.pop("_advice", None)
     return s
 
 

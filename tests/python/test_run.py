@@ -34,9 +34,10 @@ def check_same_as_cli(config, trace, seed, sets, tmp_path):
     r = cohsim.run(cfg, trace, seed=seed)
     text, stdout = cli_run(config, trace, seed, sets, tmp_path)
     expected = json.loads(text)
-    assert r.stats.keys() | {"_provenance"} == expected.keys()
+    assert r.stats.keys() | {"_provenance", "_advice"} == expected.keys()
+    assert r.advice == expected["_advice"]
     for k, v in expected.items():
-        if k == "_provenance":
+        if k in ("_provenance", "_advice"):
             continue
         assert r.stats[k] == v, k
     # byte for byte but for "_provenance" (its host time)

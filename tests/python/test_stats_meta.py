@@ -33,6 +33,7 @@ def test_stats_schema_declares_every_key(tmp_path):
     d = json.loads(out.read_text())
     meta = d.pop("_meta")
     assert d.pop("_provenance")["seed"] == 0  # what produced the file, not a statistic
+    assert set(d.pop("_advice")) == {"lines", "saturated"}  # the sharing advisor's report
     assert set(meta) == set(d)
     assert meta["cycles"]["unit"] == "cycles" and meta["cycles"]["clock"] == "core"
     # without --stats-schema the JSON holds statistics only
@@ -40,6 +41,7 @@ def test_stats_schema_declares_every_key(tmp_path):
     cli("run", DEFAULT, "--quiet", "--stats", str(out2))
     plain = json.loads(out2.read_text())
     assert plain.pop("_provenance")["seed"] == 0
+    plain.pop("_advice")
     assert plain == d
 
 
