@@ -15,6 +15,7 @@
 #include "coherence/checker.hpp"
 #include "coherence/directory.hpp"
 #include "coherence/home_map.hpp"
+#include "coherence/inclusion.hpp"
 #include "coherence/network.hpp"
 #include "coherence/private_cache.hpp"
 #include "coherence/protocol.hpp"
@@ -214,6 +215,50 @@ COHSIM_REGISTER(config_rules, "l2.write_back", "a private L2 is write-back and w
                   return std::string();
                 }});
 
+// Inclusion (coherence/inclusion.hpp): which level may take which policy.
+COHSIM_REGISTER(config_rules, "l2.inclusion", "a private L2 is inclusive; an L2 is never exclusive",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  if (!cfg.has_level("l2")) return std::string();
+                  const Inclusion i = inclusion_policies().value(cfg.choice("l2.inclusion"));
+                  if (!cfg.flag("l2.shared")) {
+                    if (i == Inclusion::Inclusive || (i == Inclusion::Nine && !cfg.given("l2.inclusion")))
+                      return std::string();
+                    blame = cfg.blame({"l2.inclusion", "l2.shared"});
+                    return "l2.inclusion: " + cfg.choice("l2.inclusion") +
+                           ": a private L2 always keeps its L1D a subset of it (it is inclusive); valid with a "
+                           "private L2: inclusive (or set l2.shared: true for a shared L2 with nine or inclusive)";
+                  }
+                  if (i != Inclusion::Exclusive) return std::string();
+                  blame = cfg.blame({"l2.inclusion"});
+                  return std::string(
+                      "l2.inclusion: exclusive is not modelled: the private caches above a shared L2 drop clean "
+                      "lines without handing them down, so a victim cache there would lose them; valid: nine, "
+                      "inclusive (an exclusive L3 below a shared L2 is: l3.inclusion: exclusive)");
+                }});
+
+COHSIM_REGISTER(config_rules, "l3.inclusion", "an exclusive L3 is the victim cache of a write-back shared L2",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  if (!cfg.has_level("l3") ||
+                      inclusion_policies().value(cfg.choice("l3.inclusion")) != Inclusion::Exclusive)
+                    return std::string();
+                  if (!cfg.has_level("l2") || !cfg.flag("l2.shared")) {
+                    blame = cfg.blame({"l3.inclusion", "l2.shared"});
+                    return std::string(
+                        "l3.inclusion: exclusive makes the L3 a victim cache of a shared L2, which hands it "
+                        "every line it evicts; the private caches drop clean lines without handing them down: "
+                        "set l2.shared: true (with an L2), or l3.inclusion to one of: nine, inclusive");
+                  }
+                  for (const char* k : {"l2.write_back", "l2.write_allocate", "l3.write_allocate"})
+                    if (!cfg.flag(k)) {
+                      blame = cfg.blame({k, "l3.inclusion"});
+                      return std::string(k) +
+                             ": an exclusive L3 needs a write-back, write-allocate shared L2 above it and "
+                             "write-allocate itself (else a line would be in both); set it to true, or "
+                             "l3.inclusion to one of: nine, inclusive";
+                    }
+                  return std::string();
+                }});
+
 COHSIM_REGISTER(config_rules, "numa.mesh_columns", "a mesh of the NUMA nodes is a rectangle",
                 ConfigRule{[](const Config& cfg, std::string& blame) {
                   if (fabrics().value(cfg.choice("coherence.fabric")) != Fabric::Directory ||
@@ -379,6 +424,7 @@ struct System::Impl {
     std::unique_ptr<DramMemory> dram;  // instead of `memory` when memory.model is dram
     std::unique_ptr<SharedCache> l3, l2;
     MemoryLevel* top = nullptr;
+    std::unique_ptr<FabricCopies> fabric_copies;  // the private caches above this node's shared levels
   };
   std::vector<NodeMemory> nodes;
   HomeMap homes;
@@ -630,6 +676,41 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
       endpoint_node.push_back(n);
     }
     m.net->build(endpoint_node);
+  }
+
+  // Inclusion (coherence/inclusion.hpp): each node's shared levels learn who holds
+  // copies above them (the private caches, through the fabric; the shared L2 above the
+  // L3), and an exclusive L3 becomes the shared L2's victim cache.
+  {
+    const Inclusion l2_incl = l2_shared ? inclusion_policies().value(cfg.choice("l2.inclusion")) : Inclusion::Nine;
+    const Inclusion l3_incl =
+        cfg.has_level("l3") ? inclusion_policies().value(cfg.choice("l3.inclusion")) : Inclusion::Nine;
+    if (l2_incl == Inclusion::Inclusive || l3_incl == Inclusion::Inclusive) {
+      std::vector<PrivateCache*> caches;
+      for (auto& c : m.caches) {
+        caches.push_back(c.get());
+        c->count_back_invalidations();
+      }
+      for (unsigned n = 0; n < nnodes; ++n) {
+        Impl::NodeMemory& nm = m.nodes[n];
+        if (directory) {
+          Directory* d = m.directories[n].get();
+          nm.fabric_copies = std::make_unique<FabricCopies>(
+              caches, [d](LineAddr l) { return d->line_quiet(l); }, [d](LineAddr l) { d->forget(l); });
+        } else {
+          SnoopBus* b = m.bus.get();
+          nm.fabric_copies = std::make_unique<FabricCopies>(
+              caches, [b](LineAddr l) { return b->line_quiet(l); }, nullptr);
+        }
+        if (nm.l2) nm.l2->set_inclusion(l2_incl, nm.fabric_copies.get());
+        if (nm.l3) nm.l3->set_inclusion(l3_incl, nm.l2 ? static_cast<UpperCopies*>(nm.l2.get()) : nm.fabric_copies.get());
+      }
+    }
+    if (l3_incl == Inclusion::Exclusive)
+      for (Impl::NodeMemory& nm : m.nodes) {
+        nm.l3->set_inclusion(Inclusion::Exclusive, nullptr);
+        nm.l2->set_victim_cache(nm.l3.get());
+      }
   }
 
   if (m.log.enabled()) write_log_header(protocol, fabric, trace_path);
