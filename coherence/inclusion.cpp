@@ -24,8 +24,7 @@ bool FabricCopies::can_back_invalidate(LineAddr line) const {
 }
 
 bool FabricCopies::back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies) {
-  // Stable states obey the single-writer rule: at most one copy differs from the
-  // level's (the owner's), and every other copy equals it.
+  // Stable states: at most one cache owns the line (a dirty copy); the others hold its data.
   bool newer = false;
   for (PrivateCache* c : caches_) newer |= c->back_invalidate(t, line, data, copies);
   if (forget_) forget_(line);

@@ -35,9 +35,10 @@ class UpperCopies {
   // Whether every copy of `line` above is in a stable state with no request for it in
   // flight (else the back-invalidation is not made: the line stays above).
   virtual bool can_back_invalidate(LineAddr line) const = 0;
-  // Removes every copy of `line` above. `data` holds the evicting level's copy; a copy
-  // above that differs from it (newer: written since) replaces it, and then the result
-  // is true. `copies` counts the copies removed.
+  // Removes every copy of `line` above. `data` holds the evicting level's copy; a dirty
+  // copy above (one its own eviction would write back: a private cache's M, O or Sm, a
+  // shared L2's dirty line) replaces it, and then the result is true (the level writes
+  // `data` below). `copies` counts the copies removed.
   virtual bool back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies) = 0;
 };
 

@@ -682,9 +682,12 @@ bool PrivateCache::back_invalidate(Tick t, LineAddr line, std::uint8_t* data, st
   const unsigned way = unsigned(l.idx);
   const std::uint8_t old = state_at(line, l), I = table_.invalid();
   recall_upper(line, true);  // dirty L1D data joins the coherent level's copy; the L1D's leaves
-  const std::uint8_t* mine = coh_->data(line, way);
-  const bool newer = std::memcmp(mine, data, coh_->line_size()) != 0;
-  if (newer) std::memcpy(data, mine, coh_->line_size());
+  // The copy is newer than the level below's when its state is one whose eviction
+  // writes the line back (M, O, Dragon's Sm: the owner's); the other stable states
+  // hold what the memory side holds.
+  const Cell& evict = table_.cell(old, Event::Replacement);
+  const bool newer = has_action(evict, Action::IssuePutM) || has_action(evict, Action::IssuePutO);
+  if (newer) std::memcpy(data, coh_->data(line, way), coh_->line_size());
   account(old, t);
   account(I, t);
   --lines_in_[old];

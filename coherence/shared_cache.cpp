@@ -228,9 +228,8 @@ bool SharedCache::back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std
   bool newer = false;
   const int way = array_.find(line);
   if (way >= 0) {
-    const std::uint8_t* mine = array_.data(line, unsigned(way));
-    if (std::memcmp(mine, data, array_.line_size()) != 0) {
-      std::memcpy(data, mine, array_.line_size());
+    if (array_.dirty(line, unsigned(way))) {  // newer than the level below's
+      std::memcpy(data, array_.data(line, unsigned(way)), array_.line_size());
       newer = true;
     }
     ++copies;
@@ -336,7 +335,7 @@ COHSIM_STAT(kStatBackInvCopies, "[node*.]l*.back_invalidated_copies", "count", "
             "inclusive level: copies those back-invalidations removed (a shared L2's, and one per core whose "
             "private caches held the line)");
 COHSIM_STAT(kStatBackInvWb, "[node*.]l*.back_invalidation_writebacks", "count", "",
-            "inclusive level: back-invalidations that found newer data above (written to the level below; "
+            "inclusive level: back-invalidations that found a dirty copy above (its data written to the level below; "
             "counted in writebacks too)");
 COHSIM_STAT(kStatBackInvSkipped, "[node*.]l*.back_invalidations_skipped", "count", "",
             "inclusive level: evictions whose line was in a transition above (a request in flight): not "
