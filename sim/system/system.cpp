@@ -216,20 +216,16 @@ COHSIM_REGISTER(config_rules, "l2.write_back", "a private L2 is write-back and w
                 }});
 
 // Inclusion (coherence/inclusion.hpp): which level may take which policy.
-COHSIM_REGISTER(config_rules, "l2.inclusion", "a private L2 is inclusive; an L2 is never exclusive",
+COHSIM_REGISTER(config_rules, "l2.inclusion", "an L2 is never exclusive",
                 ConfigRule{[](const Config& cfg, std::string& blame) {
-                  if (!cfg.has_level("l2")) return std::string();
-                  const Inclusion i = inclusion_policies().value(cfg.choice("l2.inclusion"));
-                  if (!cfg.flag("l2.shared")) {
-                    if (i == Inclusion::Inclusive || (i == Inclusion::Nine && !cfg.given("l2.inclusion")))
-                      return std::string();
-                    blame = cfg.blame({"l2.inclusion", "l2.shared"});
-                    return "l2.inclusion: " + cfg.choice("l2.inclusion") +
-                           ": a private L2 always keeps its L1D a subset of it (it is inclusive); valid with a "
-                           "private L2: inclusive (or set l2.shared: true for a shared L2 with nine or inclusive)";
-                  }
-                  if (i != Inclusion::Exclusive) return std::string();
-                  blame = cfg.blame({"l2.inclusion"});
+                  if (!cfg.has_level("l2") ||
+                      inclusion_policies().value(cfg.choice("l2.inclusion")) != Inclusion::Exclusive)
+                    return std::string();
+                  blame = cfg.blame({"l2.inclusion", "l2.shared"});
+                  if (!cfg.flag("l2.shared"))
+                    return std::string(
+                        "l2.inclusion: exclusive: a private L2 always keeps its L1D a subset of it (it is "
+                        "inclusive; the key chooses a shared L2's policy); valid: nine, inclusive");
                   return std::string(
                       "l2.inclusion: exclusive is not modelled: the private caches above a shared L2 drop clean "
                       "lines without handing them down, so a victim cache there would lose them; valid: nine, "
@@ -1116,6 +1112,17 @@ std::string System::summary() const {
     else
       o << h << " hits, " << mi << " misses" << std::setprecision(1) << " (" << 100 * h / (h + mi) << "% hits)\n";
   };
+  // A shared level's inclusion policy at work (only when it is not nine).
+  auto inclusion_line = [&](const std::string& level) {
+    if (v.count(m.nodes[0].prefix + level + ".back_invalidations"))
+      o << std::setprecision(0) << "  inclusive    " << over_nodes(level + ".back_invalidations")
+        << " evictions back-invalidated " << over_nodes(level + ".back_invalidated_copies") << " copies above ("
+        << over_nodes(level + ".back_invalidation_writebacks") << " dirty), "
+        << over_nodes(level + ".back_invalidations_skipped") << " left in a transition\n";
+    if (v.count(m.nodes[0].prefix + level + ".victim_fills"))
+      o << std::setprecision(0) << "  exclusive    " << over_nodes(level + ".victim_fills")
+        << " L2 victims moved down, " << over_nodes(level + ".moved_up") << " hits moved up\n";
+  };
   const bool shared_l2 = m.nodes[0].l2 != nullptr;
   if (shared_l2 || v.count("core0.l2.hits")) {
     double h = 0, mi = 0;
@@ -1132,6 +1139,7 @@ std::string System::summary() const {
       else
         o << "  causes       " << causes("l2", true) << "\n";
     }
+    if (shared_l2) inclusion_line("l2");
   }
   if (m.nodes[0].l3) {
     const double h = over_nodes("l3.hits"), mi = over_nodes("l3.misses");
@@ -1140,6 +1148,7 @@ std::string System::summary() const {
       o << std::setprecision(0) << "  causes       " << mi << " misses: " << over_nodes("l3.compulsory_misses")
         << " compulsory, " << over_nodes("l3.capacity_misses") << " capacity, " << over_nodes("l3.conflict_misses")
         << " conflict\n";
+    inclusion_line("l3");
   }
   if (m.net) {
     o << std::setprecision(0) << "network        " << get("network.messages") << " messages (GetS "

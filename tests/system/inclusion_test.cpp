@@ -62,6 +62,13 @@ TEST_P(BackInvalidation, CountsMatchTheHandCount) {
     EXPECT_EQ(r.at(level + ".back_invalidation_writebacks"), 1);
     EXPECT_EQ(r.at(level + ".back_invalidations_skipped"), 0);
     EXPECT_EQ(r.at(coh + ".back_invalidated"), 3);
+    // The summary says the same.
+    auto shown = run_cli({"run", write_temp("c.yaml", yaml), "--trace", write_temp("t.txt", kTrace)});
+    ASSERT_EQ(shown.exit_code, 0) << shown.err;
+    EXPECT_NE(shown.out.find("inclusive    3 evictions back-invalidated 3 copies above (1 dirty), 0 left in a "
+                             "transition"),
+              std::string::npos)
+        << shown.out;
   }
 }
 
@@ -133,8 +140,7 @@ TEST(InclusionConfig, UnsupportedCombinationsAreRefusedWithTheValidChoices) {
   };
   const Case cases[] = {
       {"l2: null\nl3:\n  inclusion: exclusive\n", ":3:", "set l2.shared: true"},
-      {"l2:\n  inclusion: exclusive\n", ":2:", "valid with a private L2: inclusive"},
-      {"l2:\n  inclusion: nine\n", ":2:", "valid with a private L2: inclusive"},
+      {"l2:\n  inclusion: exclusive\n", ":2:", "a private L2 always keeps its L1D a subset of it"},
       {"l2:\n  shared: true\n  inclusion: exclusive\n", ":3:", "valid: nine, inclusive"},
       {"l2:\n  shared: true\n  write_back: false\nl3:\n  inclusion: exclusive\n", ":3:", "l2.write_back"},
       {"l3:\n  inclusion: partial\n", ":2:", "exclusive"},
@@ -147,8 +153,9 @@ TEST(InclusionConfig, UnsupportedCombinationsAreRefusedWithTheValidChoices) {
     EXPECT_NE(r.err.find("c.yaml" + c.key_line), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(c.words), std::string::npos) << r.err;
   }
-  // Accepted: an inclusive private L2 (what it always is), and the default.
-  for (const std::string yaml : {"l2:\n  inclusion: inclusive\n", "l3:\n  inclusion: inclusive\n"}) {
+  // Accepted: a private L2 (inclusive of its L1D whatever the key says), an inclusive L3.
+  for (const std::string yaml : {"l2:\n  inclusion: inclusive\n", "l2:\n  inclusion: nine\n",
+                                 "l3:\n  inclusion: inclusive\n"}) {
     auto r = run_cli({"run", write_temp("ok.yaml", yaml), "--trace", trace});
     EXPECT_EQ(r.exit_code, 0) << r.err;
   }
