@@ -426,4 +426,19 @@ void Directory::log_final(Tick t) const {
       log_->final_line(t, log_agent_, line * p_.line_size, table_.states()[e.state].name.c_str(), nullptr);
 }
 
+bool Directory::line_quiet(LineAddr line) const {
+  auto it = entries_.find(line);
+  if (it != entries_.end() && !table_.states()[it->second.state].stable) return false;
+  for (const NetMsg& m : parked_)
+    if (m.line == line) return false;
+  for (const PendingRead& r : reads_)
+    if (r.used && r.msg.line == line) return false;
+  return true;
+}
+
+void Directory::forget(LineAddr line) {
+  auto it = entries_.find(line);
+  if (it != entries_.end()) it->second = Entry{};  // state 0 is I
+}
+
 }  // namespace cohsim

@@ -67,6 +67,11 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
   // Warm-up / region of interest: zeroes the statistics (the directory's entries stay).
   void reset_stats();
   void log_final(Tick t) const;  // the event log: every line not in I, at the end of the run
+  // Inclusion (coherence/inclusion.hpp): whether the line's entry is in a stable state
+  // with no request parked or data awaited from the memory side; and, once an inclusive
+  // level below has back-invalidated every copy, the entry returns to I with no sharers.
+  bool line_quiet(LineAddr line) const;
+  void forget(LineAddr line);
 
  private:
   static constexpr unsigned kWords = kMaxCaches / 64;

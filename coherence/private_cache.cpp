@@ -573,7 +573,7 @@ void PrivateCache::reset_stats(Tick t) {
   l1s_ = LevelStats{};
   l2s_ = LevelStats{};
   local_misses_ = remote_misses_ = local_miss_ticks_ = remote_miss_ticks_ = 0;
-  set_full_ = invalidations_ = mshr_full_ = upgrades_ = silent_upgrades_ = updates_ = updates_received_ = 0;
+  set_full_ = invalidations_ = back_invalidated_ = mshr_full_ = upgrades_ = silent_upgrades_ = updates_ = updates_received_ = 0;
   std::fill(cells_.begin(), cells_.end(), 0);
   // A coherence miss counted before the window is not the sharing advisor's either.
   for (Mshr& m : mshr_) m.coh_since = kNoCoh;
@@ -715,6 +715,41 @@ void PrivateCache::bus_snoop(Tick t, BusMsg m, LineAddr line, SnoopReply& r) {
   Loc l = locate(line);
   static constexpr Event other[] = {Event::OtherGetS, Event::OtherGetM, Event::OtherPutM, Event::OtherUpd};
   execute(t, line, l, other[int(m)], &r);
+}
+
+bool PrivateCache::can_back_invalidate(LineAddr line) const {
+  if (line == held_ || line == store_grant_ || line == read_grant_) return false;
+  for (const NetMsg& m : parked_)
+    if (m.line == line) return false;
+  if (find_mshr(line) >= 0) return false;
+  const Loc l = locate(line);
+  if (l.kind == Loc::None) return true;
+  return l.kind == Loc::Array && table_.states()[state_at(line, l)].stable;
+}
+
+bool PrivateCache::back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies) {
+  Loc l = locate(line);
+  if (l.kind != Loc::Array) return false;
+  const unsigned way = unsigned(l.idx);
+  const std::uint8_t old = state_at(line, l), I = table_.invalid();
+  recall_upper(line, true);  // dirty L1D data joins the coherent level's copy; the L1D's leaves
+  // The copy is newer than the level below's when its state is one whose eviction
+  // writes the line back (M, O, Dragon's Sm: the owner's); the other stable states
+  // hold what the memory side holds.
+  const Cell& evict = table_.cell(old, Event::Replacement);
+  const bool newer = has_action(evict, Action::IssuePutM) || has_action(evict, Action::IssuePutO);
+  if (newer) std::memcpy(data, coh_->data(line, way), coh_->line_size());
+  account(old, t);
+  account(I, t);
+  --lines_in_[old];
+  ++lines_in_[I];
+  drop_coh(line, way);
+  ++back_invalidated_, ++copies;
+  if (listener_ && perm_[old] != Permission::None) listener_->line_lost(line);
+  if (checker_)
+    checker_->transition(t, coh_name_, line, table_.states()[old].name.c_str(), table_.states()[I].name.c_str(),
+                         "BackInvalidation");
+  return newer;
 }
 
 bool PrivateCache::holds_copy(LineAddr line) const { return permission(line) != Permission::None; }
@@ -1122,6 +1157,7 @@ COHSIM_STAT(kStatRemoteMisses, "core*.l*.remote_misses", "count", "", "misses wh
 COHSIM_STAT(kStatLocalMissTicks, "core*.l*.local_miss_time_fs", "fs", "", "total request-to-data time of the local misses");
 COHSIM_STAT(kStatRemoteMissTicks, "core*.l*.remote_miss_time_fs", "fs", "", "total request-to-data time of the remote misses");
 COHSIM_STAT(kStatInvalidations, "core*.l*.invalidations", "count", "", "lines this coherent level lost to another core's request");
+COHSIM_STAT(kStatBackInvalidated, "core*.l*.back_invalidated", "count", "", "lines this core's coherent level (and its L1D above a private L2) lost to an inclusive shared level's eviction (l2.inclusion, l3.inclusion: inclusive)");
 COHSIM_STAT(kStatUpgrades, "core*.l*.upgrades", "count", "", "GetM requests sent for a line present in the cache (S->M, O->M)");
 COHSIM_STAT(kStatMshrFull, "core*.l*.mshr_full", "count", "", "access attempts refused (retried later) because every MSHR was busy");
 COHSIM_STAT(kStatSetFull, "core*.l*.set_full", "count", "", "access attempts held because every way of the set was taken by a transient line or an incoming fill");
@@ -1211,6 +1247,7 @@ void PrivateCache::register_stats(Stats& s) const {
     s.counter(kStatRemoteMissTicks, coh_name_ + ".remote_miss_time_fs", &remote_miss_ticks_);
   }
   s.counter(kStatInvalidations, coh_name_ + ".invalidations", &invalidations_);
+  if (counts_back_invalidations_) s.counter(kStatBackInvalidated, coh_name_ + ".back_invalidated", &back_invalidated_);
   s.counter(kStatUpgrades, coh_name_ + ".upgrades", &upgrades_);
   s.counter(kStatMshrFull, coh_name_ + ".mshr_full", &mshr_full_);
   s.counter(kStatSetFull, coh_name_ + ".set_full", &set_full_);

@@ -25,6 +25,7 @@
 #include "coherence/cache_array.hpp"
 #include "coherence/checker.hpp"
 #include "coherence/home_map.hpp"
+#include "coherence/inclusion.hpp"
 #include "coherence/l1_port.hpp"
 #include "coherence/miss_classifier.hpp"
 #include "coherence/sharing_hook.hpp"
@@ -69,7 +70,7 @@ struct PrivateCacheParams {
 enum class Outcome : std::uint8_t { Hit, Primary, Secondary, Upgrade };
 constexpr int kOutcomes = 4;
 
-class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
+class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, public UpperCopies {
  public:
   // Exactly one of `bus` and `net` is given.
   PrivateCache(const PrivateCacheParams& p, const ProtocolTable& table, SnoopBus* bus, Network* net,
@@ -90,6 +91,14 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
   bool keeps_copy(LineAddr line) const override;
   void copy_line(LineAddr line, std::uint8_t* out) const override;
   std::string dump_pending() const override;
+
+  // UpperCopies (coherence/inclusion.hpp): an inclusive level below takes the line
+  // back. Only a line in a stable state with no request, forward or monitor on it can
+  // be taken; it leaves both private levels (dirty L1D data first joins the L2's).
+  bool can_back_invalidate(LineAddr line) const override;
+  bool back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies) override;
+  // A level below is inclusive: the back-invalidation count is a statistic.
+  void count_back_invalidations() { counts_back_invalidations_ = true; }
 
   // NetEndpoint (on a directory)
   void receive(Tick t, const NetMsg& m, const std::uint8_t* data) override;
@@ -351,7 +360,9 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint {
   // On a directory: requests served by a home on this cache's node or another, and
   // the time from request to data for each.
   std::uint64_t local_misses_ = 0, remote_misses_ = 0, local_miss_ticks_ = 0, remote_miss_ticks_ = 0;
-  std::uint64_t set_full_ = 0;  // requests that waited because every way of the set was spoken for
+  std::uint64_t set_full_ = 0;
+  std::uint64_t back_invalidated_ = 0;  // lines an inclusive level below took back
+  bool counts_back_invalidations_ = false;  // requests that waited because every way of the set was spoken for
   std::uint64_t invalidations_ = 0, mshr_full_ = 0, upgrades_ = 0, silent_upgrades_ = 0, updates_ = 0,
                 updates_received_ = 0;
   static constexpr LineAddr kNoLine = ~LineAddr(0);

@@ -33,9 +33,23 @@ unsigned SharedCache::allocate(Tick t, LineAddr line) {
   const unsigned set = array_.set_of(line);
   if (array_.state_at(set, way) != CacheArray::kInvalid) {
     LineAddr victim = array_.tag_at(set, way);
-    if (array_.dirty(victim, way)) {
+    bool dirty = array_.dirty(victim, way);
+    std::uint8_t* data = array_.data(victim, way);
+    if (inclusion_ == Inclusion::Inclusive && upper_) {
+      if (upper_->can_back_invalidate(victim)) {
+        std::uint64_t copies = 0;
+        if (upper_->back_invalidate(t, victim, data, copies)) dirty = true, ++back_invalidation_writebacks_;
+        if (copies) ++back_invalidations_, back_invalidated_copies_ += copies;
+      } else {
+        ++back_invalidations_skipped_;
+      }
+    }
+    if (victim_cache_) {
+      if (dirty) ++writebacks_;
+      victim_cache_->insert_victim(t, victim, data, dirty);
+    } else if (dirty) {
       ++writebacks_;
-      below_->write_line(t, victim, array_.data(victim, way));
+      below_->write_line(t, victim, data);
     }
     array_.invalidate(victim, way);
   }
@@ -120,6 +134,7 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
       if (m.busy && m.line == line && (!m.known || m.ready > done)) {
         ++mshr_merges_, ++read_misses_, ++misses_;
         peek_line(line, out);
+        if (inclusion_ == Inclusion::Exclusive) move_up(line);
         if (m.known) {
           answered({waiter, tag, done, t, epoch_}, m.ready);
           waiter->memory_ready(tag, m.ready);
@@ -130,6 +145,7 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
     if (merge) {
       ++mshr_merges_, ++read_misses_, ++misses_;
       peek_line(line, out);
+      if (inclusion_ == Inclusion::Exclusive) move_up(line);
       merged_.push_back({line, {waiter, tag, done, t, epoch_}});
       return;
     }
@@ -141,6 +157,7 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
     array_.touch(line, unsigned(way));
     std::memcpy(out, array_.data(line, unsigned(way)), array_.line_size());
     answered({waiter, tag, done, t, epoch_}, done);
+    if (inclusion_ == Inclusion::Exclusive) move_up(line);
     waiter->memory_ready(tag, done);
     return;
   }
@@ -183,8 +200,62 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
       waiting_.push_back({line, done, {waiter, tag, done, t, epoch_}});
     }
   }
+  if (inclusion_ == Inclusion::Exclusive) return;  // filled into the level above only
+  const bool moved_dirty = victim_cache_ && victim_cache_->take_moved_dirty();
   unsigned w = allocate(s, line);
   array_.fill(line, w, 1, out);
+  if (moved_dirty) {  // the exclusive level below held it dirty: the newest data is here now
+    if (write_back_) array_.dirty(line, w) = true;
+    else below_->write_line(s, line, out);
+  }
+}
+
+void SharedCache::insert_victim(Tick t, LineAddr line, const std::uint8_t* data, bool dirty) {
+  t = bank_start(t, line);
+  ++victim_fills_;
+  int way = array_.find(line);
+  if (way < 0) {
+    way = int(allocate(t, line));
+    array_.fill(line, unsigned(way), 1, data);
+  } else {
+    array_.touch(line, unsigned(way));
+    std::memcpy(array_.data(line, unsigned(way)), data, array_.line_size());
+  }
+  if (!dirty) return;
+  if (write_back_) array_.dirty(line, unsigned(way)) = true;
+  else below_->write_line(t + latency_, line, data);
+}
+
+// An exclusive level: a read takes the line up (a victim the level above handed down
+// while its own miss on it was outstanding here counts too).
+void SharedCache::move_up(LineAddr line) {
+  const int way = array_.find(line);
+  if (way < 0) return;
+  ++moved_up_;
+  moved_dirty_ = array_.dirty(line, unsigned(way));
+  array_.invalidate(line, unsigned(way));
+}
+
+void SharedCache::discard(LineAddr line) {
+  const int way = array_.find(line);
+  if (way >= 0) array_.invalidate(line, unsigned(way));
+}
+
+bool SharedCache::can_back_invalidate(LineAddr line) const { return !upper_ || upper_->can_back_invalidate(line); }
+
+bool SharedCache::back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies) {
+  bool newer = false;
+  const int way = array_.find(line);
+  if (way >= 0) {
+    if (array_.dirty(line, unsigned(way))) {  // newer than the level below's
+      std::memcpy(data, array_.data(line, unsigned(way)), array_.line_size());
+      newer = true;
+    }
+    ++copies;
+    array_.invalidate(line, unsigned(way));
+  }
+  if (upper_ && upper_->back_invalidate(t, line, data, copies)) newer = true;
+  return newer;
 }
 
 void SharedCache::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
@@ -197,6 +268,7 @@ void SharedCache::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
       below_->write_line(t + latency_, line, in);
       return;
     }
+    if (victim_cache_) victim_cache_->discard(line);  // its copy is older than this whole-line write
     way = int(allocate(t, line));
     array_.fill(line, unsigned(way), 1, in);  // a whole-line write needs no fetch
   } else {
@@ -219,6 +291,8 @@ void SharedCache::reset_stats(Tick t) {
   read_hits_ = read_misses_ = write_hits_ = write_misses_ = writebacks_ = hits_ = misses_ = 0;
   std::fill(std::begin(cause_), std::end(cause_), 0);
   mshr_merges_ = mshr_full_misses_ = mshr_max_in_use_ = bank_accesses_ = 0;
+  back_invalidations_ = back_invalidated_copies_ = back_invalidation_writebacks_ = back_invalidations_skipped_ = 0;
+  victim_fills_ = moved_up_ = 0;
   bank_wait_ticks_ = mshr_ticks_ = mshr_wait_ticks_ = mshr_full_ticks_ = 0;
   std::fill(bank_busy_ticks_.begin(), bank_busy_ticks_.end(), 0);
   reads_answered_ = 0, read_ticks_ = 0;
@@ -284,7 +358,34 @@ COHSIM_STAT(kStatWaitingEnd, "[node*.]l3.mshr_waiting_at_end", "count", "",
 COHSIM_STAT(kStatMshrWait, "[node*.]l3.mshr_wait_uncore_cycles", "cycles", "uncore",
             "summed over the misses that waited: time each waited for an MSHR");
 
+COHSIM_STAT(kStatBackInv, "[node*.]l*.back_invalidations", "count", "",
+            "inclusive level (l2.inclusion, l3.inclusion): evictions whose line was held above and was "
+            "back-invalidated there");
+COHSIM_STAT(kStatBackInvCopies, "[node*.]l*.back_invalidated_copies", "count", "",
+            "inclusive level: copies those back-invalidations removed (a shared L2's, and one per core whose "
+            "private caches held the line)");
+COHSIM_STAT(kStatBackInvWb, "[node*.]l*.back_invalidation_writebacks", "count", "",
+            "inclusive level: back-invalidations that found a dirty copy above (its data written to the level below; "
+            "counted in writebacks too)");
+COHSIM_STAT(kStatBackInvSkipped, "[node*.]l*.back_invalidations_skipped", "count", "",
+            "inclusive level: evictions whose line was in a transition above (a request in flight): not "
+            "back-invalidated, the line stays above");
+COHSIM_STAT(kStatVictimFills, "[node*.]l3.victim_fills", "count", "",
+            "exclusive L3: lines the shared L2 evicted, clean or dirty, that moved down into it");
+COHSIM_STAT(kStatMovedUp, "[node*.]l3.moved_up", "count", "",
+            "exclusive L3: read hits, each moving its line up into the shared L2 and out of the L3");
+
 void SharedCache::register_stats(Stats& s, const std::string& p) const {
+  if (inclusion_ == Inclusion::Inclusive) {
+    s.counter(kStatBackInv, p + ".back_invalidations", &back_invalidations_);
+    s.counter(kStatBackInvCopies, p + ".back_invalidated_copies", &back_invalidated_copies_);
+    s.counter(kStatBackInvWb, p + ".back_invalidation_writebacks", &back_invalidation_writebacks_);
+    s.counter(kStatBackInvSkipped, p + ".back_invalidations_skipped", &back_invalidations_skipped_);
+  }
+  if (inclusion_ == Inclusion::Exclusive) {
+    s.counter(kStatVictimFills, p + ".victim_fills", &victim_fills_);
+    s.counter(kStatMovedUp, p + ".moved_up", &moved_up_);
+  }
   s.counter(kStatHits, p + ".hits", &hits_);
   s.counter(kStatMisses, p + ".misses", &misses_);
   s.counter(kStatReadHits, p + ".read_hits", &read_hits_);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "coherence/cache_array.hpp"
+#include "coherence/inclusion.hpp"
 #include "coherence/miss_classifier.hpp"
 #include "sim/base/stats.hpp"
 #include "sim/memory/memory_level.hpp"
@@ -35,13 +36,36 @@ struct SharedCacheResources {
 // whose miss is still outstanding merges into that MSHR (a secondary miss: no second
 // request below, the data when the first arrives); a miss that finds them all in use
 // waits for the first to free, in order. Fills do not occupy a bank (simplified).
-class SharedCache final : public MemoryLevel, private MemoryWaiter {
+class SharedCache final : public MemoryLevel, public UpperCopies, private MemoryWaiter {
  public:
   SharedCache(const CacheGeometry& g, const std::string& replacement, std::uint64_t seed, Tick latency, bool write_back,
               bool write_allocate, MemoryLevel* below, const SharedCacheResources& res = {});
   void read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) override;
   void write_line(Tick t, LineAddr line, const std::uint8_t* in) override;
   void peek_line(LineAddr line, std::uint8_t* out) const override;
+  // Inclusion (coherence/inclusion.hpp): this level's policy, and who holds copies
+  // above it (the fabric's caches; the shared L2 above the L3), which an inclusive
+  // level back-invalidates and which this level's own back_invalidate passes on to.
+  void set_inclusion(Inclusion policy, UpperCopies* upper) { inclusion_ = policy, upper_ = upper; }
+  // The exclusive level below (the L3 below a shared L2): this level's victims, clean
+  // or dirty, move into it, and a line it holds leaves it when this level takes it.
+  void set_victim_cache(SharedCache* below) { victim_cache_ = below; }
+  // An exclusive level: the level above evicted `line` (dirty: newer than memory).
+  void insert_victim(Tick t, LineAddr line, const std::uint8_t* data, bool dirty);
+  // An exclusive level: the level above is about to hold `line` with data of its own
+  // (a whole-line write): this level's copy is dropped without a writeback.
+  void discard(LineAddr line);
+  // An exclusive level: whether the line the last read hit moved up dirty (once).
+  bool take_moved_dirty() {
+    const bool d = moved_dirty_;
+    moved_dirty_ = false;
+    return d;
+  }
+  // Whether the level holds `line` (tests: the contents of the hierarchy).
+  bool holds(LineAddr line) const { return array_.find(line) >= 0; }
+  // UpperCopies: this level as the one above the L3 (its copy, then the fabric's).
+  bool can_back_invalidate(LineAddr line) const override;
+  bool back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies) override;
   void register_stats(Stats& s, const std::string& prefix) const;
   // The run (or the measured window) ended at `end`: the occupancy averages divide by
   // the window's length.
@@ -93,12 +117,17 @@ class SharedCache final : public MemoryLevel, private MemoryWaiter {
   };
 
   unsigned allocate(Tick t, LineAddr line);
+  void move_up(LineAddr line);
   Tick bank_start(Tick t, LineAddr line);
   void memory_ready(std::uint64_t tag, Tick tick) override;
   void issue(unsigned m, Tick at, LineAddr line, std::uint8_t* out);
   void count_full(Tick from, Tick to);
 
   CacheArray array_;
+  Inclusion inclusion_ = Inclusion::Nine;
+  UpperCopies* upper_ = nullptr;
+  SharedCache* victim_cache_ = nullptr;
+  bool moved_dirty_ = false;
   Tick latency_;
   bool write_back_, write_allocate_;
   MemoryLevel* below_;
@@ -120,6 +149,12 @@ class SharedCache final : public MemoryLevel, private MemoryWaiter {
   // before, their reads below fall in this one.
   std::uint64_t waiting_at_start_ = 0;
   Tick read_ticks_ = 0;
+  // Inclusion: evictions that back-invalidated copies above, the copies, those whose
+  // data above was newer (written below), evictions whose line was in a transition
+  // above (not back-invalidated); an exclusive level's lines moved in from above and
+  // moved up on a hit.
+  std::uint64_t back_invalidations_ = 0, back_invalidated_copies_ = 0, back_invalidation_writebacks_ = 0,
+                back_invalidations_skipped_ = 0, victim_fills_ = 0, moved_up_ = 0;
   Tick bank_wait_ticks_ = 0, mshr_ticks_ = 0, mshr_wait_ticks_ = 0, mshr_full_ticks_ = 0;
   // Every miss here is primary; its cause (no coherence misses: nothing above the
   // fabric takes lines from a memory-side level).

@@ -549,4 +549,17 @@ void SnoopBus::send_to_memory(Tick t, int from, LineAddr line, const std::uint8_
   }
 }
 
+bool SnoopBus::line_quiet(LineAddr line) const {
+  if (busy_ && current_.line == line) return false;
+  for (const Pending& q : queue_)
+    if (q.line == line) return false;
+  for (const Txn& x : txns_)
+    if (x.kind != Txn::Free && x.line == line) return false;
+  for (const Promise& p : mem_wait_)
+    if (p.line == line) return false;
+  for (LineAddr h : held_)
+    if (h == line) return false;
+  return true;
+}
+
 }  // namespace cohsim

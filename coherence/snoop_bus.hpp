@@ -70,6 +70,9 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   // line to the requester `to` (ready at tick t), and (DeferDataToMem) to memory.
   void send_data(Tick t, int to, LineAddr line, const std::uint8_t* data);
   void send_to_memory(Tick t, int from, LineAddr line, const std::uint8_t* data);
+  // Inclusion (coherence/inclusion.hpp): no request for the line is queued, under way
+  // or held, and memory awaits no owner's data for it.
+  bool line_quiet(LineAddr line) const;
 
  private:
   struct Pending {

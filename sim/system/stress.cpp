@@ -149,6 +149,15 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   }
   for (unsigned i = 0; i < rp.threads; ++i) r.ops += sys.stats().get("core" + std::to_string(i) + ".ops");
   for (const auto& [k, p] : sys.stats().counters_containing(".prefetches_issued")) r.prefetches += *p;
+  auto ends = [](const std::string& k, const std::string& tail) {
+    return k.size() >= tail.size() && k.compare(k.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  for (const auto& [k, p] : sys.stats().counters_containing(".back_invalidations")) {
+    if (ends(k, ".back_invalidations")) r.back_invalidations += *p;
+    if (ends(k, ".back_invalidations_skipped")) r.back_invalidations_skipped += *p;
+  }
+  for (const auto& [k, p] : sys.stats().counters_containing(".victim_fills")) r.victim_fills += *p;
+  for (const auto& [k, p] : sys.stats().counters_containing(".moved_up")) r.moved_up += *p;
   return r;
 }
 
@@ -167,6 +176,10 @@ std::string StressResult::to_json() const {
       << json_escape(coverage.unreachable[i].second) << "\"";
   o << "}, \"message\": \"" << json_escape(violation) << "\"";
   if (prefetches) o << ", \"prefetches\": " << prefetches;
+  if (back_invalidations || back_invalidations_skipped)
+    o << ", \"back_invalidations\": " << back_invalidations
+      << ", \"back_invalidations_skipped\": " << back_invalidations_skipped;
+  if (victim_fills) o << ", \"victim_fills\": " << victim_fills << ", \"moved_up\": " << moved_up;
   if (steered) o << ", \"steering_checks\": " << steering_checks << ", \"full_coverage_ops\": " << full_coverage_ops;
   o << "}\n";
   return o.str();
@@ -178,6 +191,10 @@ std::string StressResult::to_text() const {
     << " lines, seed " << seed << ": " << (violation.empty() ? "no violation" : "VIOLATION") << "\n";
   if (!violation.empty()) o << violation << "\n";
   if (prefetches) o << "prefetches issued: " << prefetches << "\n";
+  if (back_invalidations || back_invalidations_skipped)
+    o << "back-invalidations: " << back_invalidations << " (" << back_invalidations_skipped
+      << " left: the line was in a transition above)\n";
+  if (victim_fills) o << "exclusive L3: " << victim_fills << " lines moved down, " << moved_up << " moved up\n";
   o << "coverage: " << coverage.hit << " of " << coverage.reachable << " table cells exercised";
   if (steered && full_coverage_ops) o << " (every one within " << full_coverage_ops << " operations, steered)";
   o << "\n";

@@ -29,6 +29,10 @@ struct StressResult {
   unsigned cores = 0, lines = 0;
   std::uint64_t seed = 0, ops = 0;
   std::uint64_t prefetches = 0;  // issued by every prefetcher of every core
+  // Inclusion (l2.inclusion, l3.inclusion): back-invalidations of the inclusive levels,
+  // those left because the line was in a transition above, and the lines an exclusive
+  // L3 took from the shared L2 and gave back.
+  std::uint64_t back_invalidations = 0, back_invalidations_skipped = 0, victim_fills = 0, moved_up = 0;
   std::string violation;  // empty: none
   TableCoverage coverage;
   // When the run was long enough to be steered: the operations generated when every

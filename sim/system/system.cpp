@@ -15,6 +15,7 @@
 #include "coherence/checker.hpp"
 #include "coherence/directory.hpp"
 #include "coherence/home_map.hpp"
+#include "coherence/inclusion.hpp"
 #include "coherence/network.hpp"
 #include "coherence/private_cache.hpp"
 #include "coherence/protocol.hpp"
@@ -265,6 +266,46 @@ COHSIM_REGISTER(config_rules, "l2.write_back", "a private L2 is write-back and w
                   return std::string();
                 }});
 
+// Inclusion (coherence/inclusion.hpp): which level may take which policy.
+COHSIM_REGISTER(config_rules, "l2.inclusion", "an L2 is never exclusive",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  if (!cfg.has_level("l2") ||
+                      inclusion_policies().value(cfg.choice("l2.inclusion")) != Inclusion::Exclusive)
+                    return std::string();
+                  blame = cfg.blame({"l2.inclusion", "l2.shared"});
+                  if (!cfg.flag("l2.shared"))
+                    return std::string(
+                        "l2.inclusion: exclusive: a private L2 always keeps its L1D a subset of it (it is "
+                        "inclusive; the key chooses a shared L2's policy); valid: nine, inclusive");
+                  return std::string(
+                      "l2.inclusion: exclusive is not modelled: the private caches above a shared L2 drop clean "
+                      "lines without handing them down, so a victim cache there would lose them; valid: nine, "
+                      "inclusive (an exclusive L3 below a shared L2 is: l3.inclusion: exclusive)");
+                }});
+
+COHSIM_REGISTER(config_rules, "l3.inclusion", "an exclusive L3 is the victim cache of a write-back shared L2",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  if (!cfg.has_level("l3") ||
+                      inclusion_policies().value(cfg.choice("l3.inclusion")) != Inclusion::Exclusive)
+                    return std::string();
+                  if (!cfg.has_level("l2") || !cfg.flag("l2.shared")) {
+                    blame = cfg.blame({"l3.inclusion", "l2.shared"});
+                    return std::string(
+                        "l3.inclusion: exclusive makes the L3 a victim cache of a shared L2, which hands it "
+                        "every line it evicts; the private caches drop clean lines without handing them down: "
+                        "set l2.shared: true (with an L2), or l3.inclusion to one of: nine, inclusive");
+                  }
+                  for (const char* k : {"l2.write_back", "l2.write_allocate", "l3.write_allocate"})
+                    if (!cfg.flag(k)) {
+                      blame = cfg.blame({k, "l3.inclusion"});
+                      return std::string(k) +
+                             ": an exclusive L3 needs a write-back, write-allocate shared L2 above it and "
+                             "write-allocate itself (else a line would be in both); set it to true, or "
+                             "l3.inclusion to one of: nine, inclusive";
+                    }
+                  return std::string();
+                }});
+
 COHSIM_REGISTER(config_rules, "numa.mesh_columns", "a mesh of the NUMA nodes is a rectangle",
                 ConfigRule{[](const Config& cfg, std::string& blame) {
                   if (fabrics().value(cfg.choice("coherence.fabric")) != Fabric::Directory ||
@@ -436,6 +477,7 @@ struct System::Impl {
     std::unique_ptr<DramMemory> dram;  // instead of `memory` when memory.model is dram
     std::unique_ptr<SharedCache> l3, l2;
     MemoryLevel* top = nullptr;
+    std::unique_ptr<FabricCopies> fabric_copies;  // the private caches above this node's shared levels
   };
   std::vector<NodeMemory> nodes;
   HomeMap homes;
@@ -708,6 +750,41 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
       endpoint_node.push_back(n);
     }
     m.net->build(endpoint_node);
+  }
+
+  // Inclusion (coherence/inclusion.hpp): each node's shared levels learn who holds
+  // copies above them (the private caches, through the fabric; the shared L2 above the
+  // L3), and an exclusive L3 becomes the shared L2's victim cache.
+  {
+    const Inclusion l2_incl = l2_shared ? inclusion_policies().value(cfg.choice("l2.inclusion")) : Inclusion::Nine;
+    const Inclusion l3_incl =
+        cfg.has_level("l3") ? inclusion_policies().value(cfg.choice("l3.inclusion")) : Inclusion::Nine;
+    if (l2_incl == Inclusion::Inclusive || l3_incl == Inclusion::Inclusive) {
+      std::vector<PrivateCache*> caches;
+      for (auto& c : m.caches) {
+        caches.push_back(c.get());
+        c->count_back_invalidations();
+      }
+      for (unsigned n = 0; n < nnodes; ++n) {
+        Impl::NodeMemory& nm = m.nodes[n];
+        if (directory) {
+          Directory* d = m.directories[n].get();
+          nm.fabric_copies = std::make_unique<FabricCopies>(
+              caches, [d](LineAddr l) { return d->line_quiet(l); }, [d](LineAddr l) { d->forget(l); });
+        } else {
+          SnoopBus* b = m.bus.get();
+          nm.fabric_copies = std::make_unique<FabricCopies>(
+              caches, [b](LineAddr l) { return b->line_quiet(l); }, nullptr);
+        }
+        if (nm.l2) nm.l2->set_inclusion(l2_incl, nm.fabric_copies.get());
+        if (nm.l3) nm.l3->set_inclusion(l3_incl, nm.l2 ? static_cast<UpperCopies*>(nm.l2.get()) : nm.fabric_copies.get());
+      }
+    }
+    if (l3_incl == Inclusion::Exclusive)
+      for (Impl::NodeMemory& nm : m.nodes) {
+        nm.l3->set_inclusion(Inclusion::Exclusive, nullptr);
+        nm.l2->set_victim_cache(nm.l3.get());
+      }
   }
 
   if (m.log.enabled()) write_log_header(protocol, fabric, trace_path);
@@ -1325,6 +1402,17 @@ std::string System::summary() const {
     else
       o << h << " hits, " << mi << " misses" << std::setprecision(1) << " (" << 100 * h / (h + mi) << "% hits)\n";
   };
+  // A shared level's inclusion policy at work (only when it is not nine).
+  auto inclusion_line = [&](const std::string& level) {
+    if (v.count(m.nodes[0].prefix + level + ".back_invalidations"))
+      o << std::setprecision(0) << "  inclusive    " << over_nodes(level + ".back_invalidations")
+        << " evictions back-invalidated " << over_nodes(level + ".back_invalidated_copies") << " copies above ("
+        << over_nodes(level + ".back_invalidation_writebacks") << " dirty), "
+        << over_nodes(level + ".back_invalidations_skipped") << " left in a transition\n";
+    if (v.count(m.nodes[0].prefix + level + ".victim_fills"))
+      o << std::setprecision(0) << "  exclusive    " << over_nodes(level + ".victim_fills")
+        << " L2 victims moved down, " << over_nodes(level + ".moved_up") << " hits moved up\n";
+  };
   const bool shared_l2 = m.nodes[0].l2 != nullptr;
   if (shared_l2 || v.count("core0.l2.hits")) {
     double h = 0, mi = 0;
@@ -1341,6 +1429,7 @@ std::string System::summary() const {
       else
         o << "  causes       " << causes("l2", true) << "\n";
     }
+    if (shared_l2) inclusion_line("l2");
   }
   if (m.nodes[0].l3) {
     const double h = over_nodes("l3.hits"), mi = over_nodes("l3.misses");
@@ -1349,6 +1438,7 @@ std::string System::summary() const {
       o << std::setprecision(0) << "  causes       " << mi << " misses: " << over_nodes("l3.compulsory_misses")
         << " compulsory, " << over_nodes("l3.capacity_misses") << " capacity, " << over_nodes("l3.conflict_misses")
         << " conflict\n";
+    inclusion_line("l3");
   }
   if (m.net) {
     o << std::setprecision(0) << "network        " << get("network.messages") << " messages (GetS "

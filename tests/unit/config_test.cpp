@@ -250,7 +250,7 @@ TEST(ConfigErrors, UnknownTopLevelKey) {
   EXPECT_THAT(load_error("l1d.size: 64KiB\n"), HasSubstr("(write it nested: l1d: {size: ...})"));
   EXPECT_THAT(load_error("l2:\n  shared: true\n  zize: 1MiB\n"),
               StartsWith("configs/x.yaml:3:3: unknown key 'zize' in l2; valid keys: size, assoc, line_size, "
-                         "latency, replacement, mshrs, prefetcher, prefetch_degree, prefetch_distance, write_back, "
+                         "latency, replacement, inclusion, mshrs, prefetcher, prefetch_degree, prefetch_distance, write_back, "
                          "write_allocate, shared"));
 }
 

@@ -1,0 +1,164 @@
+// Inclusion policies (l2.inclusion, l3.inclusion; coherence/inclusion.hpp) in whole
+// runs: back-invalidation counts against a hand count, the random tester with each
+// policy on every protocol and fabric, and the combinations validation refuses.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <tuple>
+
+#include "run_cohsim.hpp"
+
+using cohsim::test::ParamName;
+using cohsim::test::run_cli;
+using cohsim::test::simulate;
+using cohsim::test::write_temp;
+
+namespace {
+
+// One core; a shared level of two lines (one set, LRU) below the L1D, which is far
+// larger. Lines A, B, C, D; a fence after each access keeps their order on the fabric.
+//
+//   store A 1   shared level {A}       (the core holds A dirty)
+//   load B      {A, B}
+//   load C      {B, C}  evicts A: back-invalidates the core's dirty copy (1, with a writeback)
+//   load A      {C, A}  the L1D misses again (it lost A); evicts B: back-invalidation 2
+//   load D      {A, D}  evicts C: back-invalidation 3
+//   load A      the L1D hits: A is in the shared level, so the core kept it
+//
+// With nine the core keeps all four lines: its L1D misses 4 times, the shared level
+// is read 4 times; inclusive: 5 and 5. The checker compares the reload of A with the
+// stored 1 (it comes from memory: the back-invalidation wrote it there).
+const char* kTrace =
+    "thread 0\n  store 0x1000 1\n  fence SeqCst\n  load 0x1040\n  fence SeqCst\n  load 0x1080\n  fence SeqCst\n"
+    "  load 0x1000 -> a\n  fence SeqCst\n  load 0x10c0\n  fence SeqCst\n  load 0x1000 -> b\n";
+
+class BackInvalidation : public ::testing::TestWithParam<std::tuple<std::string, std::string, std::string>> {};
+
+TEST_P(BackInvalidation, CountsMatchTheHandCount) {
+  const auto& [protocol, fabric, shape] = GetParam();
+  // shape: the tiny inclusive level is the L3 (no L2, or above a private L2), or a shared L2.
+  const std::string tiny = "{size: 128B, assoc: 2, inclusion: inclusive}";
+  std::string levels, level, coh = "core0.l1d";
+  if (shape == "l3") levels = "l2: null\nl3: " + tiny + "\n", level = "l3";
+  if (shape == "private_l2") levels = "l2: {size: 4KiB}\nl3: " + tiny + "\n", level = "l3", coh = "core0.l2";
+  if (shape == "shared_l2")
+    levels = "l2: {shared: true, size: 128B, assoc: 2, inclusion: inclusive}\nl3: null\n", level = "l2";
+  for (const std::string policy : {"nine", "inclusive"}) {
+    SCOPED_TRACE(policy);
+    std::string yaml = "cores: 1\ncheck: true\ncoherence: {protocol: " + protocol + ", fabric: " + fabric + "}\n" +
+                       levels;
+    if (policy == "nine") yaml.replace(yaml.find("inclusion: inclusive"), 20, "inclusion: nine");
+    auto r = simulate(yaml, kTrace);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const bool incl = policy == "inclusive";
+    EXPECT_EQ(r.at("core0.l1d.primary_misses"), incl ? 5 : 4);
+    EXPECT_EQ(r.at(level + ".read_misses") + r.at(level + ".read_hits"), incl ? 5 : 4);
+    if (!incl) {
+      EXPECT_EQ(r.stats.count(level + ".back_invalidations"), 0u);  // nine: the statistics are not there
+      continue;
+    }
+    EXPECT_EQ(r.at(level + ".back_invalidations"), 3);
+    EXPECT_EQ(r.at(level + ".back_invalidated_copies"), 3);
+    EXPECT_EQ(r.at(level + ".back_invalidation_writebacks"), 1);
+    EXPECT_EQ(r.at(level + ".back_invalidations_skipped"), 0);
+    EXPECT_EQ(r.at(coh + ".back_invalidated"), 3);
+    // The summary says the same.
+    auto shown = run_cli({"run", write_temp("c.yaml", yaml), "--trace", write_temp("t.txt", kTrace)});
+    ASSERT_EQ(shown.exit_code, 0) << shown.err;
+    EXPECT_NE(shown.out.find("inclusive    3 evictions back-invalidated 3 copies above (1 dirty), 0 left in a "
+                             "transition"),
+              std::string::npos)
+        << shown.out;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Protocols, BackInvalidation,
+    ::testing::Values(std::make_tuple("msi", "bus", "l3"), std::make_tuple("mesi", "bus", "l3"),
+                      std::make_tuple("moesi", "bus", "l3"), std::make_tuple("mesif", "bus", "l3"),
+                      std::make_tuple("dragon", "bus", "l3"), std::make_tuple("mesi", "bus", "private_l2"),
+                      std::make_tuple("moesi", "bus", "shared_l2"), std::make_tuple("msi", "directory", "l3"),
+                      std::make_tuple("mesi", "directory", "private_l2"),
+                      std::make_tuple("moesi", "directory", "shared_l2")),
+    ParamName());
+
+// The random tester with each policy: small shared levels so that they evict all the
+// time, every protocol on each fabric it runs on; no violation of the checker's
+// invariants (single writer, the value of every load).
+const std::string kStressConfig = std::string(COHSIM_SOURCE_DIR) + "/configs/stress.yaml";
+
+class InclusionStress : public ::testing::TestWithParam<std::tuple<std::string, std::string, std::string>> {};
+
+TEST_P(InclusionStress, NoViolation) {
+  const auto& [protocol, fabric, policy] = GetParam();
+  // fabric "bus" is the split-transaction bus (configs/stress.yaml), "atomic" the atomic one.
+  std::vector<std::string> args = {"stress", kStressConfig, "--set", "coherence.protocol=" + protocol, "--set",
+                                   "coherence.fabric=" + std::string(fabric == "atomic" ? "bus" : fabric), "--ops", "30000", "--seed", "5", "--lines", "48", "--json"};
+  auto set = [&](const std::string& kv) { args.insert(args.end(), {"--set", kv}); };
+  if (fabric == "atomic") set("bus.transactions=atomic");
+  if (policy == "inclusive_l3") {
+    set("l3.size=512B"), set("l3.assoc=2"), set("l3.inclusion=inclusive");
+  } else if (policy == "inclusive_l3_private_l2") {
+    set("l2.size=512B"), set("l2.assoc=2");
+    set("l3.size=512B"), set("l3.assoc=2"), set("l3.inclusion=inclusive");
+  } else if (policy == "inclusive_l2_l3") {
+    set("l2.shared=true"), set("l2.size=512B"), set("l2.assoc=2"), set("l2.inclusion=inclusive");
+    set("l3.size=1KiB"), set("l3.assoc=2"), set("l3.inclusion=inclusive");
+  } else if (policy == "exclusive_l3") {
+    set("l2.shared=true"), set("l2.size=256B"), set("l2.assoc=2");
+    set("l3.size=512B"), set("l3.assoc=2"), set("l3.inclusion=exclusive");
+  }
+  auto r = run_cli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"violations\": 0,"), std::string::npos) << r.out;
+  // The policy was at work: lines were taken back from above, or moved down and up.
+  const std::string figure = policy == "exclusive_l3" ? "\"moved_up\": " : "\"back_invalidations\": ";
+  const std::size_t at = r.out.find(figure);
+  ASSERT_NE(at, std::string::npos) << r.out;
+  EXPECT_GT(std::stoull(r.out.substr(at + figure.size())), 100u) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Policies, InclusionStress,
+    ::testing::Combine(::testing::Values("msi", "mesi", "moesi", "mesif", "dragon"), ::testing::Values("bus", "atomic"),
+                       ::testing::Values("inclusive_l3", "inclusive_l3_private_l2", "inclusive_l2_l3",
+                                         "exclusive_l3")),
+    ParamName());
+INSTANTIATE_TEST_SUITE_P(
+    DirectoryPolicies, InclusionStress,
+    ::testing::Combine(::testing::Values("msi", "mesi", "moesi"), ::testing::Values("directory"),
+                       ::testing::Values("inclusive_l3", "inclusive_l3_private_l2", "inclusive_l2_l3",
+                                         "exclusive_l3")),
+    ParamName());
+
+// What validation refuses: one message naming the file and line, the key and the valid
+// choices.
+TEST(InclusionConfig, UnsupportedCombinationsAreRefusedWithTheValidChoices) {
+  const std::string trace = write_temp("t.txt", "thread 0\n  load 0x1000\n");
+  struct Case {
+    std::string yaml, key_line, words;
+  };
+  const Case cases[] = {
+      {"l2: null\nl3:\n  inclusion: exclusive\n", ":3:", "set l2.shared: true"},
+      {"l2:\n  inclusion: exclusive\n", ":2:", "a private L2 always keeps its L1D a subset of it"},
+      {"l2:\n  shared: true\n  inclusion: exclusive\n", ":3:", "valid: nine, inclusive"},
+      {"l2:\n  shared: true\n  write_back: false\nl3:\n  inclusion: exclusive\n", ":3:", "l2.write_back"},
+      {"l3:\n  inclusion: partial\n", ":2:", "exclusive"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.yaml);
+    const std::string cfg = write_temp("c.yaml", c.yaml);
+    auto r = run_cli({"run", cfg, "--trace", trace});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("c.yaml" + c.key_line), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(c.words), std::string::npos) << r.err;
+  }
+  // Accepted: a private L2 (inclusive of its L1D whatever the key says), an inclusive L3.
+  for (const std::string yaml : {"l2:\n  inclusion: inclusive\n", "l2:\n  inclusion: nine\n",
+                                 "l3:\n  inclusion: inclusive\n"}) {
+    auto r = run_cli({"run", write_temp("ok.yaml", yaml), "--trace", trace});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  }
+}
+
+}  // namespace
