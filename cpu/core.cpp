@@ -25,11 +25,12 @@ Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::uniqu
       cache_(cache),
       line_shift_(unsigned(__builtin_ctz(cache->line_size()))),
       lq_(p.load_queue),
-      sb_(p.store_buffer),
+      sb_(std::max(1u, p.store_buffer)),
       regs_(num_regs, 0) {
   tell_line_ = cache_->wants_trace_line();
   const OrderingRules& m = ord_.model();
   in_order_loads_ = ordered_before(m, {MemKind::Load}, {MemKind::Load}, false);
+  no_store_buffer_ = p.store_buffer == 0;
   fifo_stores_ = ordered_before(m, {MemKind::Store}, {MemKind::Store}, false);
   for (std::uint8_t l = 0; l < 4; ++l)
     for (std::uint8_t st = 4; st < 8; ++st) after_stores_[l] |= ord_.before(st, l, false) || ord_.before(st, l, true);
@@ -644,7 +645,13 @@ bool Core::issue(Tick t, Tick& next) {
       if (lq_.at(k).acquire && !lq_.at(k).bound) return false;
     acquire_pending_ = false;
   }
-  if (mmu_ && !translated_ && (in.kind == InstKind::Load || in.kind == InstKind::Store || in.kind == InstKind::Rmw) &&
+  const bool memory = in.kind == InstKind::Load || in.kind == InstKind::Store || in.kind == InstKind::Rmw;
+  // No store buffer: a memory operation issues only once the older store has been
+  // written in the L1D, and a store only once the older loads have their values, so
+  // the L1D sees this core's stores in program order with its loads.
+  if (no_store_buffer_ && memory && (!sb_.empty() || (in.kind == InstKind::Store && !older_loads_bound())))
+    return false;
+  if (mmu_ && !translated_ && memory &&
       !translate_op(t, next))
     return false;
   if (in.sem & kExclusive) {

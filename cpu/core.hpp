@@ -49,7 +49,7 @@ class StatsWindowListener {
 // Defaults: the declared ones (sim/config/params.cpp).
 struct CoreParams {
   Tick period = declared::period("core.frequency");  // core clock
-  unsigned store_buffer = declared::count("core.store_buffer");
+  unsigned store_buffer = declared::count("core.store_buffer");  // 0: no store buffer (in-order memory)
   unsigned load_queue = declared::count("core.load_queue");
   unsigned ports = declared::count("l1d.ports");  // L1 accesses per cycle
   Tick start = 0;      // when the core starts its thread (a random offset, for litmus runs)
@@ -236,6 +236,9 @@ class Core : public sc_core::sc_module, public CacheListener {
   // the oldest unbound load binds), stores drain in order when W->W is kept.
   OrderTable ord_;
   bool in_order_loads_;
+  // core.store_buffer: 0. A one-entry buffer holds the store while it performs, and
+  // no memory operation issues until it has: no load or store passes a store.
+  bool no_store_buffer_;
   bool fifo_stores_;
   // Per load class: whether some store can be ordered before it (else the load's bind
   // check skips the store buffer).

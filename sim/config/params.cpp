@@ -282,7 +282,12 @@ std::vector<ParamSpec> declare_params() {
 
   p.push_back(param("core.frequency", ParamType::Frequency, "3GHz", "", "Core clock.", frequency_range()));
   p.push_back(param("core.store_buffer", ParamType::Int, "16", "entries",
-                    "Store buffer entries; a store stalls issue while the buffer is full.", int_range(1, 4096)));
+                    "Store buffer entries; a store stalls issue while the buffer is full. 0 = no store "
+                    "buffer: a store issues once the older loads have their values, and no later load or "
+                    "store issues until it is written in the L1D (no store-to-load forwarding, so no "
+                    "store->load or store->store reordering on any ISA; with `core.load_queue: 1` the L1D "
+                    "sees every access in program order).",
+                    int_range(0, 4096)));
   p.push_back(param("core.load_queue", ParamType::Int, "8", "loads",
                     "Loads in flight at once; a load stalls issue while the queue is full.", int_range(1, 4096)));
   p.push_back(param("core.start_jitter", ParamType::Int, "0", "core cycles",

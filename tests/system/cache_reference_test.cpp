@@ -97,6 +97,7 @@ void PrintTo(const Case& c, std::ostream* os) { *os << c.policy << " " << c.patt
 struct MixedCase {
   std::string policy, pattern, protocol;
   bool private_l2 = false;  // the L1D above a private 64 KiB L2 (which runs the protocol)
+  bool no_store_buffer = false;  // core.store_buffer: 0 and no fences
 };
 void PrintTo(const MixedCase& c, std::ostream* os) { *os << c.policy << " " << c.pattern << " " << c.protocol; }
 
@@ -138,7 +139,8 @@ INSTANTIATE_TEST_SUITE_P(Patterns, CacheReference,
 // access in program order and no load is answered by the store buffer. The L1D's
 // primary misses (and, with one level, the cells I.Load and I.Store) count the
 // accesses that found their line absent: the misses of the reference model, whatever
-// the protocol does with a store to a present line.
+// the protocol does with a store to a present line. With no store buffer
+// (core.store_buffer: 0) the cache sees program order without any fence.
 class MixedReference : public ::testing::TestWithParam<MixedCase> {};
 
 TEST_P(MixedReference, FillsEqualTheReferenceModel) {
@@ -152,14 +154,15 @@ TEST_P(MixedReference, FillsEqualTheReferenceModel) {
   for (auto a : addrs) {
     x = x * 2862933555777941757ULL + 3037000493ULL;
     const bool store = (x >> 40) % 3 == 0;
-    trace << (store ? "store" : "load") << " 0x" << std::hex << a << std::dec << (store ? " 1\nfence SeqCst" : "")
-          << "\n";
+    trace << (store ? "store" : "load") << " 0x" << std::hex << a << std::dec
+          << (store ? (c.no_store_buffer ? " 1" : " 1\nfence SeqCst") : "") << "\n";
     expected += !(c.policy == "lru" ? lru.access(a / kLine) : plru.access(a / kLine));
   }
   const std::string yaml = "cores: 1\ncoherence: {protocol: " + c.protocol +
                            "}\nl1d: {size: 4KiB, assoc: 4, line_size: 64, replacement: " + c.policy +
                            "}\nl2: " + (c.private_l2 ? "{size: 64KiB, shared: false}" : "null") +
-                           "\nl3: null\ncore: {load_queue: 1, store_buffer: 1}\n";
+                           "\nl3: null\ncore: {load_queue: 1, store_buffer: " + (c.no_store_buffer ? "0" : "1") +
+                           "}\n";
   auto r = simulate(yaml, trace.str());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.at("core0.l1d.primary_misses"), double(expected));
@@ -173,10 +176,14 @@ INSTANTIATE_TEST_SUITE_P(Protocols, MixedReference,
                                            MixedCase{"plru", "random", "moesi"},
                                            MixedCase{"lru", "random", "msi", true},
                                            MixedCase{"lru", "random", "mesi", true},
-                                           MixedCase{"plru", "random", "moesi", true}),
+                                           MixedCase{"plru", "random", "moesi", true},
+                                           MixedCase{"lru", "random", "msi", false, true},
+                                           MixedCase{"lru", "random", "mesi", false, true},
+                                           MixedCase{"plru", "random", "moesi", false, true},
+                                           MixedCase{"lru", "random", "mesi", true, true}),
                          [](const auto& info) {
                            return info.param.policy + "_" + info.param.pattern + "_" + info.param.protocol +
-                                  (info.param.private_l2 ? "_l2" : "");
+                                  (info.param.private_l2 ? "_l2" : "") + (info.param.no_store_buffer ? "_nosb" : "");
                          });
 
 // The bug this pins: a store that upgraded a present line (S->M under MSI, E->M under

@@ -291,8 +291,8 @@ TEST(ConfigErrors, ChoiceNotInTheRegistry) {
 TEST(ConfigErrors, ValueOutOfRange) {
   EXPECT_EQ(load_error("cores: 0\n"), "configs/x.yaml:1:8: cores: must be 1..256, got 0");
   EXPECT_EQ(load_error("cores: 257\n"), "configs/x.yaml:1:8: cores: must be 1..256, got 257");
-  EXPECT_EQ(load_error("core:\n  store_buffer: 0\n"),
-            "configs/x.yaml:2:17: core.store_buffer: must be 1..4096, got 0");
+  EXPECT_EQ(load_error("core:\n  store_buffer: -1\n"),
+            "configs/x.yaml:2:17: core.store_buffer: must be 0..4096, got -1");
   EXPECT_EQ(load_error("l2: {mshrs: -1}\n"), "configs/x.yaml:1:13: l2.mshrs: must be 1..4096, got -1");
   EXPECT_EQ(load_error("memory: {latency: 0ns}\n"),
             "configs/x.yaml:1:19: memory.latency: must be > 0, at most 1000000cycles or 1ms, got 0ns");
