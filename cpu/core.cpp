@@ -864,7 +864,9 @@ void Core::hold_line(Tick t, LineAddr line) {
 // Simplification: it performs at the cache once the store buffer has drained.
 bool Core::issue_exclusive_store(Tick t, Tick& next) {
   const Inst& in = seq_->insts[seq_pos_];
-  if (!sb_.empty() || atomic_waits(in, false, true, false)) {
+  // An older load of the same line must have its value first (CoRW): with a load
+  // delayed (core.load_jitter) it could otherwise read this store's value.
+  if (!sb_.empty() || atomic_waits(in, false, true, true)) {
     stall_begin(t);
     return false;
   }
