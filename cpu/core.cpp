@@ -834,6 +834,13 @@ bool Core::issue_exclusive_load(Tick t, Tick& next) {
       stall_begin(t);
       return false;
     }
+  // An older load of the same line (CoRR), or one ordered before it, binds first: with
+  // a load delayed (core.load_jitter) the exclusive could otherwise read older data.
+  if (atomic_waits(in, false, true, true)) {
+    stall_begin(t);
+    next = std::min(next, t + p_.period);
+    return false;
+  }
   Access a;
   if (!atomic_access(t, false, next, a)) return false;
   excl_old_ = cache_->read(t, op_.addr, op_.size);
