@@ -18,6 +18,7 @@ Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::uniqu
     : sc_module(name),
       id_(id),
       p_(p),
+      jitter_rng_(p.jitter_rng),
       per_cycle_(p.period),
       ord_(OrderingRules::for_isa(isa.isa())),
       stream_(std::move(stream)),
@@ -110,7 +111,7 @@ void Core::complete_waiting(Tick t, LineAddr line) {
   if (!in_order_loads_) {
     for (std::size_t i = 0; i < sb_.size(); ++i) {
       StoreEntry& s = sb_.at(i);
-      if (s.addr >> ls == line && store_may_drain(i) && cache_->l1_has(s.addr, true)) {
+      if (s.addr >> ls == line && s.not_before <= t && store_may_drain(i) && cache_->l1_has(s.addr, true)) {
         performed_store(t, s);
         sb_.erase(i);
         break;
@@ -118,7 +119,7 @@ void Core::complete_waiting(Tick t, LineAddr line) {
     }
     for (std::size_t i = 0; i < lq_.size(); ++i) {
       LoadEntry& e = lq_.at(i);
-      if (!e.bound && e.addr >> ls == line && load_may_bind(i) && cache_->l1_has(e.addr, false)) {
+      if (!e.bound && e.addr >> ls == line && e.not_before <= t && load_may_bind(i) && cache_->l1_has(e.addr, false)) {
         bind_load(t, e, t);
         break;
       }
@@ -143,7 +144,8 @@ void Core::complete_waiting(Tick t, LineAddr line) {
     }
     return;
   }
-  if (!sb_.empty() && sb_.front().addr >> ls == line && store_may_drain(0) && cache_->l1_has(sb_.front().addr, true)) {
+  if (!sb_.empty() && sb_.front().addr >> ls == line && sb_.front().not_before <= t && store_may_drain(0) &&
+      cache_->l1_has(sb_.front().addr, true)) {
     StoreEntry& s = sb_.front();
     performed_store(t, s);
     sb_.pop();
@@ -151,7 +153,7 @@ void Core::complete_waiting(Tick t, LineAddr line) {
   for (std::size_t i = 0; i < lq_.size(); ++i) {
     LoadEntry& e = lq_.at(i);
     if (e.bound) continue;
-    if (e.addr >> ls == line && cache_->l1_has(e.addr, false)) bind_load(t, e, t);
+    if (e.addr >> ls == line && e.not_before <= t && cache_->l1_has(e.addr, false)) bind_load(t, e, t);
     break;  // only the oldest unbound load may bind
   }
   if (have_inst_ && seq_->insts[seq_pos_].kind == InstKind::Rmw && rmw_waiting_ && op_.addr >> ls == line &&
@@ -215,11 +217,15 @@ void Core::start_youngest_load(Tick t, Tick& next) {
   const std::size_t i = lq_.size() - 1;
   bool in_order = true;
   for (std::size_t k = 0; k < i && in_order; ++k) in_order = lq_.at(k).bound;
+  LoadEntry& e = lq_.at(i);
+  if (e.not_before > t) {
+    next = std::min(next, edge(e.not_before));
+    return;
+  }
   if (ports_used_ >= p_.ports) {
     next = std::min(next, t + p_.period);
     return;
   }
-  LoadEntry& e = lq_.at(i);
   ++ports_used_;
   if (tell_line_) cache_->set_trace_line(e.line);
   cache_->set_access_pc(e.pc);
@@ -251,6 +257,10 @@ bool Core::perform_loads(Tick t, Tick& next) {
         if (e.done_at > t) next = std::min(next, edge(e.done_at));
         continue;
       }
+      if (e.not_before > t) {  // its issue delay (CoreParams::load_jitter)
+        next = std::min(next, edge(e.not_before));
+        continue;
+      }
       if (still_waiting(e)) continue;
       if (ports_used_ >= p_.ports) {
         next = std::min(next, t + p_.period);
@@ -280,6 +290,11 @@ bool Core::perform_loads(Tick t, Tick& next) {
     LoadEntry& e = lq_.at(i);
     if (e.bound) {
       if (e.done_at > t) next = std::min(next, edge(e.done_at));
+      continue;
+    }
+    if (e.not_before > t) {  // its issue delay (CoreParams::load_jitter): younger loads do not bind
+      next = std::min(next, edge(e.not_before));
+      in_order = false;
       continue;
     }
     // A younger load starts its access early (its miss overlaps) but binds in order.
@@ -368,6 +383,10 @@ bool Core::older_loads_bound() const {
 bool Core::drain_weak(Tick t, Tick& next) {
   for (std::size_t i = 0; i < sb_.size(); ++i) {
     StoreEntry& s = sb_.at(i);
+    if (s.not_before > t) {  // its drain delay (CoreParams::drain_jitter)
+      next = std::min(next, edge(s.not_before));
+      continue;
+    }
     if (still_waiting(s) || !store_may_drain(i)) continue;
     if (ports_used_ >= p_.ports) {
       next = std::min(next, t + p_.period);
@@ -394,6 +413,10 @@ bool Core::drain_store(Tick t, Tick& next) {
   if (!fifo_stores_) return drain_weak(t, next);
   if (sb_.empty()) return false;
   StoreEntry& s = sb_.front();
+  if (s.not_before > t) {  // its drain delay (CoreParams::drain_jitter)
+    next = std::min(next, edge(s.not_before));
+    return false;
+  }
   if (still_waiting(s)) return false;
   // In order (W->W kept); TSO's R->W: a store becomes visible only after every older
   // load has its value (a store retires after the loads before it), or load
@@ -713,7 +736,8 @@ bool Core::issue(Tick t, Tick& next) {
                     bool(in.sem & kAcquire),
                     0,
                     cls(in),
-                    op_.pc};
+                    op_.pc,
+                    p_.load_jitter ? jittered(t, p_.load_jitter) : 0};
       if (log_) log_->load_queue(t, log_agent_, EventLog::LqStep::Issue, e.addr, e.size, e.seq, e.line);
       if (e.acquire) acquire_pending_ = true, ++acquires_;
       if (prog_) {
@@ -736,7 +760,7 @@ bool Core::issue(Tick t, Tick& next) {
       StoreEntry& s = sb_.push();
       s = StoreEntry{
           next_seq_++, op_.addr,  op_.value, 0, op_.size, op_.line, op_.order, false, false, bool(in.sem & kRelease), 0,
-          cls(in), op_.pc};
+          cls(in), op_.pc, p_.drain_jitter ? jittered(t, p_.drain_jitter) : 0};
       if (log_) log_->store(t, log_agent_, false, s.addr, s.size, s.value, s.line);
       if (s.release) ++releases_;
       ++stores_;
@@ -828,6 +852,13 @@ bool Core::issue_exclusive_load(Tick t, Tick& next) {
       stall_begin(t);
       return false;
     }
+  // An older load of the same line (CoRR), or one ordered before it, binds first: with
+  // a load delayed (core.load_jitter) the exclusive could otherwise read older data.
+  if (atomic_waits(in, false, true, true)) {
+    stall_begin(t);
+    next = std::min(next, t + p_.period);
+    return false;
+  }
   Access a;
   if (!atomic_access(t, false, next, a)) return false;
   excl_old_ = cache_->read(t, op_.addr, op_.size);
@@ -858,7 +889,9 @@ void Core::hold_line(Tick t, LineAddr line) {
 // Simplification: it performs at the cache once the store buffer has drained.
 bool Core::issue_exclusive_store(Tick t, Tick& next) {
   const Inst& in = seq_->insts[seq_pos_];
-  if (!sb_.empty() || atomic_waits(in, false, true, false)) {
+  // An older load of the same line must have its value first (CoRW): with a load
+  // delayed (core.load_jitter) it could otherwise read this store's value.
+  if (!sb_.empty() || atomic_waits(in, false, true, true)) {
     stall_begin(t);
     return false;
   }

@@ -27,6 +27,7 @@
 #include "cpu/trace/trace.hpp"
 #include "sim/base/event_log.hpp"
 #include "sim/base/fast_div.hpp"
+#include "sim/base/random.hpp"
 #include "sim/base/stats.hpp"
 #include "sim/base/wake.hpp"
 
@@ -53,6 +54,15 @@ struct CoreParams {
   unsigned load_queue = declared::count("core.load_queue");
   unsigned ports = declared::count("l1d.ports");  // L1 accesses per cycle
   Tick start = 0;      // when the core starts its thread (a random offset, for litmus runs)
+  // Timing variation (litmus runs; 0 = off): each load may not start its cache access
+  // (nor bind) until 0..load_jitter cycles after it issues, each store may not start
+  // draining until 0..drain_jitter cycles after it enters the store buffer, drawn
+  // uniformly per access from `jitter_rng` (the stream "core.access_jitter", one per
+  // core). Only when an access may first try changes: the ordering rules still decide
+  // which may bind or drain, so nothing the ISA forbids can appear.
+  unsigned load_jitter = 0;
+  unsigned drain_jitter = 0;
+  std::uint64_t jitter_rng = 0;  // the stream's starting state
 };
 
 class Core : public sc_core::sc_module, public CacheListener {
@@ -136,6 +146,7 @@ class Core : public sc_core::sc_module, public CacheListener {
     std::uint8_t wait_bucket;  // what it waits for (see wait_for)
     std::uint8_t cls;          // its class for the ordering rules (OrderTable::cls)
     Addr pc;                   // the trace op's PC (0: unknown), told to the cache with each access
+    Tick not_before;           // no cache access before this tick (CoreParams::load_jitter; 0: none)
   };
   struct StoreEntry {
     std::uint64_t seq;
@@ -151,6 +162,7 @@ class Core : public sc_core::sc_module, public CacheListener {
     std::uint8_t wait_bucket;
     std::uint8_t cls;  // its class for the ordering rules (OrderTable::cls)
     Addr pc;           // the trace op's PC (0: unknown)
+    Tick not_before;   // no drain attempt before this tick (CoreParams::drain_jitter; 0: none)
   };
 
   void tick();
@@ -230,6 +242,9 @@ class Core : public sc_core::sc_module, public CacheListener {
   static constexpr LineAddr kNoReservation = ~LineAddr(0);
   int id_;
   CoreParams p_;
+  Random jitter_rng_;  // CoreParams::load_jitter / drain_jitter draws
+  // The tick before which a new access may not start: t + 0..max cycles (t when max is 0).
+  Tick jittered(Tick t, unsigned max) { return max ? t + jitter_rng_.below(std::uint64_t(max) + 1) * p_.period : t; }
   FastDiv per_cycle_;  // ticks -> cycles
   // The ISA's ordering rules (cpu/memory_model.hpp), looked up by every path, and the
   // pipeline shapes they imply: loads bind in program order when R->R is kept (x86:

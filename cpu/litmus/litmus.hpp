@@ -104,6 +104,9 @@ struct LitmusSchedule {
   // > 0: one more thread (the observer) computes this many cycles and then loads every
   // location with SeqCst into a register named after it (final values for the condition).
   std::uint64_t observer_wait = 0;
+  // Modelled timing variation for the run (0 = off): core.load_jitter,
+  // core.drain_jitter and, on the directory fabric, network.jitter.
+  std::uint64_t load_jitter = 0, drain_jitter = 0, network_jitter = 0;
 };
 
 // The trace of a litmus test: initial values (see above), no warm-up, no delays.

@@ -294,6 +294,16 @@ std::vector<ParamSpec> declare_params() {
                     "Each core starts its thread after a random delay of 0 to this many cycles, "
                     "drawn from `seed`: different seeds give different interleavings (litmus runs).",
                     int_range(0, 1000000)));
+  p.push_back(param("core.load_jitter", ParamType::Int, "0", "core cycles",
+                    "Timing variation: each load waits a random 0 to this many cycles after it "
+                    "issues before it may access the cache and bind, drawn from `seed` per load "
+                    "(the ISA's ordering rules still apply). `cohsim litmus` sets it per run; 0 = off.",
+                    int_range(0, 100000)));
+  p.push_back(param("core.drain_jitter", ParamType::Int, "0", "core cycles",
+                    "Timing variation: each store waits a random 0 to this many cycles in the store "
+                    "buffer before it may start draining, drawn from `seed` per store (the drain "
+                    "order and fences are unchanged). `cohsim litmus` sets it per run; 0 = off.",
+                    int_range(0, 100000)));
 
   declare_cache_level(p, "l1d", {"32KiB", "8", "4cycles", nullptr});
   declare_cache_level(p, "l2", {"256KiB", "8", "12cycles", "false"});

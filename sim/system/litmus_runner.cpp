@@ -156,6 +156,8 @@ std::string warm_key(const LitmusSchedule& s) {
   return k;
 }
 
+std::vector<std::string> set_variation(Config& cfg, const LitmusSchedule& s);
+
 // In the child: one run; returns the line to send ("ok v v ... | m m ..." or "error
 // ..."), preceded by "warm E0 E1 ...\n" when it measured the warm-up (the parent keeps
 // it for later runs with the same pattern). `cfg` is this process's own copy.
@@ -176,10 +178,27 @@ std::string child_run(const LitmusTest& t, Config& cfg, LitmusSchedule s, std::u
   try {
     cfg.set("seed", std::to_string(run_seed));
     if (jitter) cfg.set("core.start_jitter", std::to_string(jitter));
+    set_variation(cfg, s);
   } catch (const std::exception& e) {
     return std::string("error: ") + e.what();
   }
   return measured + simulate(t, cfg, s);
+}
+
+// The run's timing variation (LitmusSchedule::load_jitter ...) as configuration keys;
+// network.jitter only where there is a network (the directory fabric). Returns the
+// `key=value` assignments made.
+std::vector<std::string> set_variation(Config& cfg, const LitmusSchedule& s) {
+  std::vector<std::string> sets;
+  auto set = [&](const std::string& k, std::uint64_t v) {
+    cfg.set(k, std::to_string(v));
+    sets.push_back(k + "=" + std::to_string(v));
+  };
+  if (s.load_jitter) set("core.load_jitter", s.load_jitter);
+  if (s.drain_jitter) set("core.drain_jitter", s.drain_jitter);
+  if (s.network_jitter && cfg.choice("coherence.fabric") == "directory" && cfg.integer("network.jitter") == 0)
+    set("network.jitter", s.network_jitter);
+  return sets;
 }
 
 bool parse_reply(const LitmusTest& t, const std::string& s, LitmusOutcome& o) {
@@ -263,9 +282,25 @@ LitmusSchedule litmus_schedule(const LitmusTest& t, std::uint64_t seed, std::uin
     const std::uint64_t spread = spreads[st.next() % 3];
     for (auto& d : s.delay) d = st.next() % spread;
   }
+  // Timing variation in the hardware (drawn per access or message by the model, from
+  // the run's seed): the largest load issue delay, store-buffer drain delay and extra
+  // network latency of this run. A third of the runs have none, so the runs without
+  // variation keep their chance; the rest spread from a few cycles to more than a miss
+  // to memory, so that a store can stay buffered, or a load stay unbound, while other
+  // threads' misses complete. In aligned runs the warm-up's accesses vary too, which
+  // moves the threads' starts apart by up to a few times the largest delay.
+  static const std::uint64_t load_jitters[] = {0, 0, 8, 32, 100, 300};
+  static const std::uint64_t drain_jitters[] = {0, 0, 16, 64, 200, 600};
+  static const std::uint64_t network_jitters[] = {0, 20, 100, 400};
+  Random var = random_stream(seed, "litmus.variation", run);
+  if (var.below(3)) {
+    s.load_jitter = load_jitters[var.below(6)];
+    s.drain_jitter = drain_jitters[var.below(6)];
+    s.network_jitter = network_jitters[var.below(4)];
+  }
   std::uint64_t ninit = 0;
   for (auto& [k, v] : t.init) ninit += v != 0;
-  s.init_wait = jitter + 2000 + 500 * ninit;
+  s.init_wait = jitter + 2000 + (500 + s.drain_jitter) * ninit;
   if (t.condition_reads_memory) s.observer_wait = kObserverWait + (ninit ? s.init_wait : 0);
   return s;
 }
@@ -420,6 +455,7 @@ std::string litmus_replay(const LitmusTest& t, const Config& base, const LitmusR
   }
   cfg.set("seed", std::to_string(run_seed));
   cfg.set("core.start_jitter", std::to_string(jitter));
+  const std::vector<std::string> variation = set_variation(cfg, s);
   if (run_cfg) *run_cfg = cfg;
   TraceOptions topts;
   topts.symbol_stride = unsigned(cfg.bytes("l1d.line_size"));
@@ -430,6 +466,7 @@ std::string litmus_replay(const LitmusTest& t, const Config& base, const LitmusR
     << "#   cohsim run " << config_arg << " --trace THIS_FILE --seed " << run_seed << " --set cores=" << cores
     << " --set isa=" << opts.isa << (opts.lse ? " --set lse=true" : "") << " --set core.start_jitter=" << jitter
     << (opts.check ? " --set check=true" : "");
+  for (auto& a : variation) o << " --set " << a;
   for (auto& a : shrunk) o << " --set " << a;
   o << " --stats out.json\n"
     << "# and read coreN.regs.* in out.json";

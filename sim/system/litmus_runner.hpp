@@ -14,6 +14,11 @@
 //     result for later runs) says when each thread's warm-up ends, and `compute`
 //     delays make the threads start the test within a few cycles of each other;
 //   * free runs (30%): `core.start_jitter` (0..400 cycles) and random `compute` delays;
+//   * in two runs of three, modelled timing variation: `core.load_jitter` (a random
+//     issue delay per load), `core.drain_jitter` (a random delay per store before it
+//     may leave the store buffer) and, on the directory fabric, `network.jitter`
+//     (random extra latency per message), each run's maxima drawn from the stream
+//     "litmus.variation"; the per-access draws come from the run's seed;
 //   * the run's `seed`.
 #pragma once
 #include <cstdint>

@@ -685,6 +685,9 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     cp.load_queue = unsigned(cfg.integer("core.load_queue"));
     cp.ports = unsigned(cfg.integer("l1d.ports"));
     if (jitter) cp.start = random_stream(seed, "core.start_jitter", i).below(jitter + 1) * m.core_period;
+    cp.load_jitter = unsigned(cfg.integer("core.load_jitter"));
+    cp.drain_jitter = unsigned(cfg.integer("core.drain_jitter"));
+    cp.jitter_rng = stream_state(seed, "core.access_jitter", i);
     std::unique_ptr<ThreadStream> stream =
         i < m.trace->threads() ? m.trace->stream(i) : std::unique_ptr<ThreadStream>(new EmptyStream);
     const unsigned nregs = i < m.trace->threads() ? unsigned(m.trace->registers(i).size()) : 0;
