@@ -340,6 +340,19 @@ bool Core::load_may_bind(std::size_t i) const {
   return true;
 }
 
+// Whether a load of class `c` at op_.addr, about to be forwarded from the store buffer,
+// must wait: the checks of load_may_bind() for a load not yet in the load queue.
+bool Core::forward_must_wait(std::uint8_t c) const {
+  for (std::size_t k = 0; k < lq_.size(); ++k) {
+    const LoadEntry& o = lq_.at(k);
+    if (!o.bound && ord_.before(o.cls, c, same_line(o.addr, op_.addr))) return true;
+  }
+  if (after_stores_[c])
+    for (std::size_t k = 0; k < sb_.size(); ++k)
+      if (ord_.before(sb_.at(k).cls, c, same_line(sb_.at(k).addr, op_.addr))) return true;
+  return false;
+}
+
 // E.g. an older store to the same line (CoWW), any older store or unbound load for a
 // release, an older unbound load of the same line (CoRW) or an acquire; on x86 every
 // older store (W->W) and unbound load (R->W).
@@ -699,6 +712,15 @@ bool Core::issue(Tick t, Tick& next) {
         StoreEntry& s = sb_.at(i);
         if (s.addr + s.size <= op_.addr || op_.addr + op_.size <= s.addr) continue;
         if (s.addr <= op_.addr && op_.addr + op_.size <= s.addr + s.size) {
+          // A forwarded load binds at once, so it first waits for what the ordering
+          // rules put before it, as a load from the cache does (load_may_bind): older
+          // unbound loads ordered before it (x86's R->R; an older acquire), and older
+          // stores ordered before it (AArch64's stlr before ldar), which must leave the
+          // store buffer first (the load then reads the cache).
+          if (forward_must_wait(cls(in))) {
+            stall_begin(t);
+            return false;
+          }
           const std::uint64_t v = s.value >> (8 * (op_.addr - s.addr));
           const std::uint64_t mask = op_.size == 8 ? ~0ull : ((1ull << (8 * op_.size)) - 1);
           if (op_.reg >= 0) write_reg(op_.reg, v & mask, t);

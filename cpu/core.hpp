@@ -198,6 +198,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   // queue is ordered before them (the ISA's ordering rules, ord_).
   bool load_may_bind(std::size_t i) const;
   bool store_may_drain(std::size_t i) const;
+  bool forward_must_wait(std::uint8_t cls) const;
   // An older access in the queues is ordered before the current atomic instruction
   // `in` (an RMW or a load/store-exclusive) and is not done yet. by_location: the
   // same-location rules apply (a store-exclusive's per-location order is its

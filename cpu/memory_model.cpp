@@ -111,7 +111,9 @@ bool ordered_before(const OrderingRules& m, MemOp a, MemOp b, bool same) {
   if (m.kept & p) return true;
   if (same && (m.same_location & p)) return true;
   if ((a.sem & kAcquire) && reads(a)) return true;   // an acquire orders every later access
-  if ((b.sem & kRelease) && writes(b)) return true;  // a release waits for every earlier one
+  // A release waits for every earlier access: a store-release, and RVWMO's lr.aqrl
+  // (ppo rule 6 reads only the annotation, so the load's .rl half orders it too).
+  if (b.sem & kRelease) return true;
   if (m.acquire_rcsc && (a.sem & kRelease) && writes(a) && (b.sem & kAcquire) && reads(b)) return true;
   return false;
 }
