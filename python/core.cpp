@@ -106,7 +106,8 @@ py::object typed_value(const Config& c, const std::string& key) {
 bool g_system_built = false;
 
 py::dict run_system(const Config& cfg, const std::string& trace, const std::string& events, std::uint64_t max_cycles,
-                    std::uint64_t stats_interval, const std::string& interval_path, std::uint64_t warmup) {
+                    std::uint64_t stats_interval, const std::string& interval_path, std::uint64_t warmup,
+                    bool events_dram) {
   if (g_system_built)
     throw std::logic_error(
         "cohsim: a process can run one simulation only (SystemC elaborates one design "
@@ -115,6 +116,7 @@ py::dict run_system(const Config& cfg, const std::string& trace, const std::stri
   RunOptions ro;
   ro.trace = trace;
   ro.events_path = events;
+  ro.events_dram = events_dram;
   ro.max_cycles = max_cycles;
   ro.stats_interval = stats_interval;
   ro.stats_interval_path = interval_path;
@@ -318,5 +320,6 @@ PYBIND11_MODULE(_core, m) {
         py::arg("runs"), py::arg("seed"), py::arg("jobs"), py::arg("expect"));
   m.def("run_stress", &run_stress_json, py::arg("config"), py::arg("ops"), py::arg("seed"), py::arg("lines"));
   m.def("run_system", &run_system, py::arg("config"), py::arg("trace"), py::arg("events") = "",
-        py::arg("max_cycles") = 0, py::arg("stats_interval") = 0, py::arg("interval_path") = "", py::arg("warmup") = 0);
+        py::arg("max_cycles") = 0, py::arg("stats_interval") = 0, py::arg("interval_path") = "", py::arg("warmup") = 0,
+        py::arg("events_dram") = false);
 }

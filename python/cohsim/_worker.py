@@ -71,7 +71,8 @@ def main():
                 try:
                     reply = _core.run_system(cfg, request["trace"], request.get("events") or "",
                                              int(request.get("max_cycles") or 0), interval, ipath,
-                                             int(request.get("warmup") or 0))
+                                             int(request.get("warmup") or 0),
+                                             bool(request.get("events_dram")))
                     if interval:
                         with open(ipath) as f:
                             reply["intervals_jsonl"] = f.read()

@@ -32,7 +32,7 @@ def trace_path(cfg, trace):
 
 
 def prepare(cfg, trace=None, seed=None, overrides=None, max_cycles=None, events=None, stats_interval=None,
-            warmup=None):
+            warmup=None, events_dram=False):
     """Validates one run in this process (no simulation): returns the child's
     request, the config, the trace path and the seed. Raises ConfigError,
     FileNotFoundError or TypeError, exactly as ``run`` would."""
@@ -51,6 +51,10 @@ def prepare(cfg, trace=None, seed=None, overrides=None, max_cycles=None, events=
         raise ValueError(f"stats_interval must be a positive int (core cycles), got {stats_interval!r}")
     if warmup is not None and (isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0):
         raise ValueError(f"warmup must be a non-negative int (operations per thread), got {warmup!r}")
+    if not isinstance(events_dram, bool):
+        raise TypeError(f"events_dram must be a bool, not {type(events_dram).__name__}")
+    if events_dram and events is None:
+        raise ValueError("events_dram=True needs events=FILE (as --events-dram needs --events FILE.jsonl)")
     request = {
         "config": c.to_yaml(),
         "origin": c.origin,
@@ -59,12 +63,13 @@ def prepare(cfg, trace=None, seed=None, overrides=None, max_cycles=None, events=
         "max_cycles": int(max_cycles or 0),
         "stats_interval": int(stats_interval or 0),
         "warmup": int(warmup or 0),
+        "events_dram": events_dram,
     }
     return request, c, path, c.value("seed")
 
 
 def run(cfg=None, trace=None, seed=None, *, max_cycles=None, events=None, timeout=None, stats_interval=None,
-        warmup=None):
+        warmup=None, events_dram=False):
     """Simulates one system on one trace and returns a :class:`cohsim.Result`.
 
     - ``cfg``: a :class:`cohsim.Config`, or the path of a YAML file (None: defaults).
@@ -73,6 +78,8 @@ def run(cfg=None, trace=None, seed=None, *, max_cycles=None, events=None, timeou
       (0 unless set).
     - ``max_cycles``: stop after this many core cycles (``--max-cycles``).
     - ``events``: write the event log (docs/event-log.md, schema 3: JSON lines) to this file.
+    - ``events_dram``: the event log also records every DRAM command (``--events-dram``;
+      needs ``events`` and ``memory.model: dram``, else ValueError / ConfigError).
     - ``timeout``: seconds before the run is stopped (SimulationError).
     - ``stats_interval``: every this many core cycles, a snapshot of every statistic
       (``cohsim run --stats-interval``); ``result.intervals()`` gives them as a DataFrame.
@@ -89,6 +96,6 @@ def run(cfg=None, trace=None, seed=None, *, max_cycles=None, events=None, timeou
     """
     c = as_config(cfg)
     request, c, path, seed_value = prepare(c, trace, seed, max_cycles=max_cycles, events=events,
-                                           stats_interval=stats_interval, warmup=warmup)
+                                           stats_interval=stats_interval, warmup=warmup, events_dram=events_dram)
     reply = run_child(request, timeout)
     return Result(reply, c, path, seed_value)

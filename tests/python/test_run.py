@@ -97,6 +97,63 @@ def test_max_cycles_and_events(small_trace, tmp_path):
     assert {"time_ps", "kind"} <= first.keys()
 
 
+def _dram_config(model="dram"):
+    cfg = cohsim.Config.load(DEFAULT)
+    for key, value in [("cores", "1"), ("memory.model", model), ("l2", "null"), ("l3", "null"),
+                       ("l1d.size", "4KiB"), ("l1d.assoc", "2")]:
+        cfg.set(key, value)
+    return cfg
+
+
+def _dram_trace(path):
+    # Loads and stores over the rows of one bank (row conflicts: PRE), dirty lines evicted
+    # (WR), and a long compute (refreshes).
+    lines = ["thread 0"]
+    for i in range(96):
+        a = 0x100000 + (i % 6) * 0x100000 + (i // 6) * 0x2000
+        lines.append(f"store {a:#x} {i}" if i % 3 == 0 else f"load {a:#x} -> r0")
+    lines.append("compute 60000")
+    lines += [f"load {0x900000 + i * 0x40:#x} -> r0" for i in range(24)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_events_dram_records_every_dram_command(tmp_path):
+    trace = _dram_trace(tmp_path / "dram.trace")
+    cfg = _dram_config()
+    with_dram, without = tmp_path / "dram.jsonl", tmp_path / "plain.jsonl"
+    r = cohsim.run(cfg, trace, events=with_dram, events_dram=True)
+    plain = cohsim.run(cfg, trace, events=without)
+    # The same run: recording the commands changes no statistic.
+    assert r.stats == plain.stats
+    records = [json.loads(line) for line in with_dram.read_text().splitlines()[1:]]
+    dram = [x for x in records if x["kind"] == "dram"]
+    assert not any(json.loads(line)["kind"] == "dram" for line in without.read_text().splitlines()[1:])
+    # Every command, as many as the controller counted (hand-checked kinds, not a total).
+    count = {cmd: sum(1 for x in dram if x["cmd"] == cmd) for cmd in ("ACT", "PRE", "RD", "WR", "REF")}
+    assert count["ACT"] == r["memory.activates"] > 0
+    assert count["PRE"] == r["memory.precharges"] > 0
+    assert count["REF"] == r["memory.refreshes"] > 0
+    assert count["RD"] == sum(v for k, v in r.stats.items() if k.startswith("memory.ch") and k.endswith(".reads")) > 0
+    assert count["WR"] == sum(v for k, v in r.stats.items() if k.startswith("memory.ch") and k.endswith(".writes")) > 0
+    # The same records as the command line's --events-dram.
+    cfg_file = tmp_path / "dram.yaml"
+    cfg_file.write_text(cfg.to_yaml())
+    cli_log = tmp_path / "cli.jsonl"
+    cli("run", str(cfg_file), "--trace", str(trace), "--quiet", "--events", str(cli_log), "--events-dram")
+    assert [x for x in (json.loads(line) for line in cli_log.read_text().splitlines()[1:]) if x["kind"] == "dram"] == dram
+
+
+def test_events_dram_needs_events_and_dram(tmp_path):
+    trace = _dram_trace(tmp_path / "dram.trace")
+    with pytest.raises(ValueError, match="needs events"):
+        cohsim.run(_dram_config(), trace, events_dram=True)
+    with pytest.raises(TypeError, match="events_dram must be a bool"):
+        cohsim.run(_dram_config(), trace, events=tmp_path / "e.jsonl", events_dram="yes")
+    with pytest.raises(cohsim.ConfigError, match="memory.model=dram"):
+        cohsim.run(_dram_config("fixed"), trace, events=tmp_path / "e.jsonl", events_dram=True)
+
+
 def test_missing_trace_is_file_not_found():
     with pytest.raises(FileNotFoundError):
         cohsim.run(DEFAULT, repo("traces", "no-such.trace"))
