@@ -148,7 +148,7 @@ SpinLock g_lock;                  // atomics, the shadow, thread creation, unsup
 std::unordered_map<std::uint64_t, int>* g_writer;  // atomic location -> last writing thread
 std::vector<ThreadRec*>* g_threads;
 std::map<std::string, std::uint64_t>* g_unsupported;
-std::unordered_map<std::uint64_t, std::uint64_t>* g_mutex_turn;  // mutex -> acquisitions so far
+std::unordered_map<std::uint64_t, std::uint64_t>* g_mutex_turn;  // mutex -> acquisitions so far (mutex_turn)
 std::string* g_out;
 pthread_key_t g_key;
 
@@ -812,6 +812,29 @@ std::map<pthread_t, int>* g_handles;
 // thread start-up) and are not the program's shared data.
 bool g_ignore_mem_functions = false;
 
+struct TurnSlot {
+  std::atomic<std::uint64_t> key{0};
+  std::uint64_t turn = 0;
+};
+constexpr std::size_t kTurnSlots = 1 << 14;
+TurnSlot* g_turns;
+
+std::uint64_t* mutex_turn(pthread_mutex_t* m) {
+  const auto key = reinterpret_cast<std::uint64_t>(m);
+  std::size_t i = std::size_t((key >> 3) * 0x9e3779b97f4a7c15ull >> 50) & (kTurnSlots - 1);
+  for (std::size_t probe = 0; probe < 64; ++probe, i = (i + 1) & (kTurnSlots - 1)) {
+    TurnSlot& s = g_turns[i];
+    std::uint64_t k = s.key.load(std::memory_order_acquire);
+    if (k == key) return &s.turn;
+    if (k == 0) {
+      if (s.key.compare_exchange_strong(k, key, std::memory_order_acq_rel)) return &s.turn;
+      if (k == key) return &s.turn;
+    }
+  }
+  std::lock_guard<SpinLock> g(g_lock);
+  return &(*g_mutex_turn)[key];  // unordered_map: references stay valid as it grows
+}
+
 }  // namespace
 
 extern "C" {
@@ -837,6 +860,7 @@ void __tsan_init() {
   g_threads = new std::vector<ThreadRec*>;
   g_unsupported = new std::map<std::string, std::uint64_t>;
   g_mutex_turn = new std::unordered_map<std::uint64_t, std::uint64_t>;
+  g_turns = new TurnSlot[kTurnSlots];
   g_handles = new std::map<pthread_t, int>;
   pthread_key_create(&g_key, key_destructor);
   g_memcpy = reinterpret_cast<CopyFn>(dlsym(RTLD_NEXT, "memcpy"));
@@ -1048,22 +1072,19 @@ int pthread_detach(pthread_t th) {
 
 // A mutex is replayed as a ticket turn in its own first word: the k-th acquisition
 // waits for turn k, the release passes turn k+1 (docs/recording.md).
+//
+// The turns are counted in a table without a lock: open addressing on the mutex's
+// address, a slot claimed once by a compare-exchange of its key. A turn itself is only
+// read and written by the thread holding the mutex, so the real mutex orders those
+// accesses. A table full of other mutexes sends the rest to g_mutex_turn, under g_lock.
 static void mutex_acquired(ThreadRec* r, pthread_mutex_t* m) {
   Busy busy;
-  std::uint64_t k;
-  {
-    std::lock_guard<SpinLock> g(g_lock);
-    k = (*g_mutex_turn)[reinterpret_cast<std::uint64_t>(m)];  // we hold m: no one else moves it
-  }
+  const std::uint64_t k = *mutex_turn(m);  // we hold m: no one else moves it
   sync_event(r, Ev::SyncWait, reinterpret_cast<std::uint64_t>(m), k);
 }
 static void mutex_releasing(ThreadRec* r, pthread_mutex_t* m) {
   Busy busy;
-  std::uint64_t k;
-  {
-    std::lock_guard<SpinLock> g(g_lock);
-    k = ++(*g_mutex_turn)[reinterpret_cast<std::uint64_t>(m)];
-  }
+  const std::uint64_t k = ++*mutex_turn(m);
   sync_event(r, Ev::SyncStore, reinterpret_cast<std::uint64_t>(m), k);
 }
 
