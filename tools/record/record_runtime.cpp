@@ -442,8 +442,8 @@ struct Layout {
   std::uint64_t map(std::uint64_t a) {
     const std::uint64_t key = a >> 16;
     if (key != last_key) {
-      auto [it, fresh] = region.emplace(key, next);
-      if (fresh) ++next;
+      auto it = region.find(key);  // (emplace would allocate a node every time)
+      if (it == region.end()) it = region.emplace(key, next++).first;
       last_key = key;
       last_base = 0x1000000 + (it->second << 16);
     }
