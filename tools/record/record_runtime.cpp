@@ -76,6 +76,7 @@ struct Event {
   std::uint8_t op;          // RmwOp
   bool flag;                // ALoad: read another thread's store; AStore/Rmw/Cas: guard
   std::uint32_t compute;    // estimated cycles of work before this event
+  std::uint32_t ver;        // atomics: the location's version read (loads, failed CAS) or written
   std::uint64_t addr, v1, v2;
 };
 
@@ -145,7 +146,13 @@ class SpinLock {
 
 std::atomic<bool> g_active{false};  // __tsan_init seen and $COHSIM_RECORD_OUT set
 SpinLock g_lock;                  // atomics, the shadow, thread creation, unsupported list
-std::unordered_map<std::uint64_t, int>* g_writer;  // atomic location -> last writing thread
+// An atomic location's last writing thread and its version: the number of writes to it
+// so far (the value before the first recorded write is version 0).
+struct LastWrite {
+  int tid;
+  std::uint32_t ver;
+};
+std::unordered_map<std::uint64_t, LastWrite>* g_writer;
 std::vector<ThreadRec*>* g_threads;
 std::map<std::string, std::uint64_t>* g_unsupported;
 std::unordered_map<std::uint64_t, std::uint64_t>* g_mutex_turn;  // mutex -> acquisitions so far (mutex_turn)
@@ -156,6 +163,10 @@ pthread_key_t g_key;
 constexpr std::uint64_t kThreadWords = 0x7f0000000000ull;
 std::uint64_t start_word(int tid) { return kThreadWords + std::uint64_t(tid) * 64; }
 std::uint64_t done_word(int tid) { return kThreadWords + std::uint64_t(tid) * 64 + 8; }
+// Reads-from turns (write_trace): location N's count and version words, a line each.
+constexpr std::uint64_t kRfWords = 0x7e0000000000ull;
+std::uint64_t rf_count_word(int n) { return kRfWords + std::uint64_t(n) * 64; }
+std::uint64_t rf_version_word(int n) { return kRfWords + std::uint64_t(n) * 64 + 8; }
 
 // initial-exec: the library is linked at start-up, never dlopen'ed, so its TLS is
 // reached without a __tls_get_addr call on every hook.
@@ -207,7 +218,7 @@ ThreadRec* rec() {
 
 Event& push(ThreadRec* r, Ev kind, std::uint64_t addr, std::uint8_t size) {
   if (r->npending) flush_pending(r);
-  Event& e = r->events.push_back(Event{kind, size, kNone, kNone, 0, false, r->compute, addr, 0, 0});
+  Event& e = r->events.push_back(Event{kind, size, kNone, kNone, 0, false, r->compute, 0, addr, 0, 0});
   r->compute = 0;
   return e;
 }
@@ -300,7 +311,8 @@ T atomic_load(const volatile T* a, int mo) {
   ++r->hooks;
   const std::uint64_t addr = reinterpret_cast<std::uint64_t>(a);
   auto it = g_writer->find(addr);
-  const bool other = it != g_writer->end() && it->second != r->tid;
+  const bool other = it != g_writer->end() && it->second.tid != r->tid;
+  const std::uint32_t ver = it != g_writer->end() ? it->second.ver : 0;
   // A spin: the previous event is an atomic load of the same location with no work
   // between but the loop's own calls: only the last read is kept (docs/recording.md).
   if (!r->events.empty()) {
@@ -310,6 +322,7 @@ T atomic_load(const volatile T* a, int mo) {
       prev.flag = prev.flag || other;
       prev.v2 = 1;  // a spin: replayed as a wait
       prev.order = std::max(prev.order, load_order(mo));
+      prev.ver = ver;
       r->compute = 0;
       return v;
     }
@@ -318,14 +331,16 @@ T atomic_load(const volatile T* a, int mo) {
   e.order = load_order(mo);
   e.v1 = std::uint64_t(v);
   e.flag = other;
+  e.ver = ver;
   return v;
 }
 
 // Records a write to an atomic location; `guard`: its previous writer is another thread.
-bool note_write(ThreadRec* r, std::uint64_t addr) {
-  auto [it, fresh] = g_writer->emplace(addr, r->tid);
-  const bool guard = !fresh && it->second != r->tid;
-  it->second = r->tid;
+bool note_write(ThreadRec* r, std::uint64_t addr, Event& e) {
+  auto [it, fresh] = g_writer->emplace(addr, LastWrite{r->tid, 0});
+  const bool guard = !fresh && it->second.tid != r->tid;
+  it->second.tid = r->tid;
+  e.ver = ++it->second.ver;
   return guard;
 }
 
@@ -340,7 +355,7 @@ void atomic_store(volatile T* a, T v, int mo) {
   ++r->hooks;
   const std::uint64_t addr = reinterpret_cast<std::uint64_t>(a);
   Event& e = push(r, Ev::AStore, addr, sizeof(T));
-  e.flag = note_write(r, addr);
+  e.flag = note_write(r, addr, e);
   e.order = store_order(mo);
   e.v1 = std::uint64_t(v);
   e.v2 = std::uint64_t(old);
@@ -369,7 +384,7 @@ T atomic_rmw(volatile T* a, T v, int mo, RmwOp op) {
     v = T(~(old & v)), op = Swap;
   }
   Event& e = push(r, Ev::Rmw, addr, sizeof(T));
-  e.flag = note_write(r, addr);
+  e.flag = note_write(r, addr, e);
   e.op = op;
   e.order = rmw_order(mo);
   e.v1 = std::uint64_t(v);
@@ -390,7 +405,11 @@ T atomic_cas(volatile T* a, T expected, T desired, int smo, int fmo, bool* ok) {
   const std::uint64_t addr = reinterpret_cast<std::uint64_t>(a);
   Event& e = push(r, *ok ? Ev::CasOk : Ev::CasFail, addr, sizeof(T));
   cas_orders(smo, fmo, e.order, e.fail_order);
-  if (*ok) e.flag = note_write(r, addr);
+  if (*ok) e.flag = note_write(r, addr, e);
+  else {
+    auto it = g_writer->find(addr);
+    e.ver = it != g_writer->end() ? it->second.ver : 0;
+  }
   e.v1 = std::uint64_t(desired);
   e.v2 = std::uint64_t(cur);  // the value read (== expected on success)
   return cur;
@@ -620,6 +639,96 @@ struct Names {
   }
 };
 
+// Reads-from turns (docs/recording.md, "Reads-from is kept"). A wait or load of an
+// atomic location read one version of it (one recorded write's value); when a later
+// write of another thread overwrote that version, the replay could overwrite it before
+// the reader reads it (a seqlock's counter, a value that recurs) and the reader would
+// read another version, or wait for ever. Such a reader passes a turn: after its read
+// it adds 1 to the location's count word, and the overwriting write first waits until
+// the count word holds the number of such readers of all versions up to the one it
+// overwrites. A reader that could otherwise read too early (a load, which does not
+// wait, or a wait for a value an earlier version also held) first waits for the
+// location's version word to name its version, which the write of that version stores
+// after it. Built at exit from the versions the runtime numbered under g_lock.
+struct RfLoc {
+  int idx = -1;                        // its count/version words (-1: no reader needs them)
+  std::vector<int> writer;             // [v]: the thread that wrote version v (v >= 1)
+  std::vector<std::uint64_t> value;    // [v]: the value version v holds
+  std::unordered_map<std::uint64_t, std::uint32_t> first;  // value -> first version holding it
+  std::vector<std::uint32_t> readers;  // [v]: readers of version v that pass a turn
+  std::vector<std::uint64_t> passed;   // [v]: such readers of versions <= v
+  std::vector<bool> announce;          // [v]: the write of version v stores it in the version word
+};
+
+bool rf_write(Ev k) { return k == Ev::AStore || k == Ev::Rmw || k == Ev::CasOk; }
+bool rf_read(Ev k) { return k == Ev::ALoad || k == Ev::CasFail; }
+// An atomic load replayed as a wait (write_trace): a spin, or an Acquire/SeqCst load
+// that read another thread's store.
+bool as_wait(const Event& e) { return e.kind == Ev::ALoad && (e.v2 == 1 || (e.flag && e.order != kRelaxed)); }
+std::uint64_t value_read(const Event& e) { return e.kind == Ev::CasFail ? e.v2 : e.v1; }
+std::uint64_t value_written(const Event& e) {
+  std::uint64_t v = e.v1;  // a store's value, a CAS's desired value, a swap's operand
+  if (e.kind == Ev::Rmw) switch (e.op) {
+      case Add: v = e.v2 + e.v1; break;
+      case Sub: v = e.v2 - e.v1; break;
+      case And: v = e.v2 & e.v1; break;
+      case Or: v = e.v2 | e.v1; break;
+      case Xor: v = e.v2 ^ e.v1; break;
+      default: break;
+    }
+  return e.size >= 8 ? v : v & ((std::uint64_t(1) << (8 * e.size)) - 1);
+}
+// Whether a read of version J by thread TID passes a turn: a later write of another
+// thread overwrote it.
+bool rf_turn(const RfLoc& l, int tid, std::uint32_t j) {
+  return j + 1 < l.writer.size() && l.writer[j + 1] >= 0 && l.writer[j + 1] != tid;
+}
+// Whether such a reader first waits for its version: it does not wait for its value,
+// or an earlier version held the same value.
+bool rf_needs_version(const RfLoc& l, const Event& e) {
+  if (!as_wait(e)) return true;
+  auto f = l.first.find(value_read(e));
+  return f != l.first.end() && f->second < e.ver;
+}
+
+std::unordered_map<std::uint64_t, RfLoc> reads_from(const std::vector<ThreadRec*>& threads) {
+  std::unordered_map<std::uint64_t, RfLoc> rf;
+  for (ThreadRec* r : threads)
+    for (std::size_t i = 0, n = r->events.size(); i < n; ++i) {
+      const Event& e = r->events[i];
+      if (!rf_write(e.kind)) continue;
+      RfLoc& l = rf[e.addr];
+      if (l.writer.size() <= e.ver) l.writer.resize(e.ver + 1, -1), l.value.resize(e.ver + 1, 0);
+      l.writer[e.ver] = r->tid;
+      l.value[e.ver] = value_written(e);
+      if (e.ver == 1) l.value[0] = e.v2;  // the value it replaced
+    }
+  for (auto& [addr, l] : rf) {
+    for (std::uint32_t v = 0; v < l.writer.size(); ++v)
+      if (v == 0 || l.writer[v] >= 0) l.first.emplace(l.value[v], v);
+    l.readers.assign(l.writer.size(), 0);
+    l.announce.assign(l.writer.size(), false);
+  }
+  int next = 0;
+  for (ThreadRec* r : threads)
+    for (std::size_t i = 0, n = r->events.size(); i < n; ++i) {
+      const Event& e = r->events[i];
+      if (!rf_read(e.kind)) continue;
+      auto it = rf.find(e.addr);
+      if (it == rf.end() || !rf_turn(it->second, r->tid, e.ver)) continue;
+      RfLoc& l = it->second;
+      if (l.idx < 0) l.idx = next++;
+      ++l.readers[e.ver];
+      if (rf_needs_version(l, e)) l.announce[e.ver] = true;
+    }
+  for (auto& [addr, l] : rf) {
+    l.passed.resize(l.readers.size());
+    std::uint64_t sum = 0;
+    for (std::size_t v = 0; v < l.readers.size(); ++v) l.passed[v] = sum += l.readers[v];
+  }
+  return rf;
+}
+
 // Named registers per thread (loads of further named locations write none).
 constexpr std::size_t kMaxRegisters = 4096;
 
@@ -655,6 +764,17 @@ void write_trace() {
     }
   }
   for (auto& p : places) names.syms[p.first] = {p.second, 8};
+  std::unordered_map<std::uint64_t, RfLoc> rf = reads_from(threads);
+  std::vector<std::uint64_t> rf_loc;  // by turn index: the location
+  for (auto& [addr, l] : rf)
+    if (l.idx >= 0) {
+      if (rf_loc.size() <= std::size_t(l.idx)) rf_loc.resize(l.idx + 1);
+      rf_loc[l.idx] = addr;
+    }
+  for (std::size_t n = 0; n < rf_loc.size(); ++n) {  // after the program's own regions
+    names.syms[lay.map(rf_count_word(int(n)))] = {"rf" + num(n) + "_count", 8};
+    names.syms[lay.map(rf_version_word(int(n)))] = {"rf" + num(n) + "_version", 8};
+  }
   names.freeze();
 
   std::uint64_t total = 0, hooks = 0;
@@ -665,6 +785,15 @@ void write_trace() {
   out.dec(total) << " events, ";
   out.dec(hooks) << " hooks\n";
   out << "# method and limits: docs/recording.md\n";
+  for (std::size_t n = 0; n < rf_loc.size(); ++n) {
+    const std::uint64_t c = lay.map(rf_loc[n]);
+    const Names::Sym* s = names.find(c);
+    out << "# rf" << num(n) << ": reads-from turns of ";
+    if (!s) out.hex(c);
+    else if (c != s->base) out << *s->name << '+', out.dec(c - s->base);
+    else out << *s->name;
+    out << '\n';
+  }
   for (auto& [what, n] : *g_unsupported) out << "# unsupported: " << what << " (", out.dec(n) << " times)\n";
   for (auto& [c, s] : names.syms) {
     out << "place " << s.first << ' ';
@@ -704,6 +833,17 @@ void write_trace() {
         out << " -> " << *sym->name;
         if (off) out << '_', out.dec(off);
       };
+      // Reads-from turns (reads_from): before and after the operation.
+      const RfLoc* l = nullptr;
+      if (rf_read(e.kind) || rf_write(e.kind)) {
+        auto it = rf.find(e.addr);
+        if (it != rf.end() && it->second.idx >= 0) l = &it->second;
+      }
+      const bool turn = l && rf_read(e.kind) && rf_turn(*l, r->tid, e.ver);
+      if (turn && rf_needs_version(*l, e))
+        out << "  wait rf", out.dec(l->idx) << "_version == ", out.dec(e.ver) << " Acquire\n";
+      if (l && rf_write(e.kind) && l->readers[e.ver - 1])
+        out << "  wait rf", out.dec(l->idx) << "_count == ", out.dec(l->passed[e.ver - 1]) << " Acquire\n";
       auto guard = [&] {
         out << "  wait";
         out.size(e.size);
@@ -751,6 +891,9 @@ void write_trace() {
         case Ev::SyncStore: out << "  store", addr(), out << ' ', out.dec(e.v1) << " Release\n"; break;
         default: break;
       }
+      if (turn) out << "  fetch_add rf", out.dec(l->idx) << "_count 1 Release\n";
+      if (l && rf_write(e.kind) && l->announce[e.ver])
+        out << "  store rf", out.dec(l->idx) << "_version ", out.dec(e.ver) << " Release\n";
     }
     if (r->compute) out << "  compute ", out.dec(r->compute) << '\n';
   }
@@ -856,7 +999,7 @@ void __tsan_init() {
     return;
   }
   g_out = new std::string(out);
-  g_writer = new std::unordered_map<std::uint64_t, int>;
+  g_writer = new std::unordered_map<std::uint64_t, LastWrite>;
   g_threads = new std::vector<ThreadRec*>;
   g_unsupported = new std::map<std::string, std::uint64_t>;
   g_mutex_turn = new std::unordered_map<std::uint64_t, std::uint64_t>;
