@@ -17,8 +17,15 @@
 //   `wait ADDR == VALUE ORDER`; a mutex becomes a ticket turn kept in the mutex's own
 //   word (lock: `wait m == k Acquire`, unlock: `store m k+1 Release`), pthread_create
 //   and pthread_join become Release stores and Acquire waits on per-thread words;
+// * reads-from is kept for atomics: each location's versions are numbered, and a read
+//   of a version another thread overwrites passes a turn the overwriting write waits
+//   for (reads_from, at exit);
 // * addresses are mapped to a compact layout by 64 KiB regions in order of first use
 //   (offsets inside a region, so lines, false sharing and strides, are kept).
+//
+// The hot path appends a 40-byte event to the thread's own chunked list, with no lock
+// and no system call; only atomics take the runtime's lock. The text is formatted once,
+// at exit.
 //
 // Nothing here is instrumented (it is built without -fsanitize=thread) and it includes
 // nothing of the simulator: it is linked into the user's program.
