@@ -10,8 +10,9 @@ microseconds:
   record     `cohsim record` on it: recording, plus reading the trace back whole;
   replay     `cohsim run configs/default.yaml --quiet` on the trace (one core per
              thread, x86, MESI): its host time and simulated operations per second.
-Times are wall seconds, the best of --repeat runs (replays: one run). Prints a markdown
-table (docs/recording.md, "Overhead and replay speed").
+Times are the best of --repeat runs (replays: one run), both as CPU seconds (user + sys
+of the process and its threads: what the program cost, steady on a loaded machine) and
+as wall seconds. Prints a markdown table (docs/recording.md, "Overhead and replay speed").
 
   /usr/bin/python3 tests/bench/record_overhead.py [--cohsim build/cohsim] [--repeat 3] [--scale 1.0]
   /usr/bin/python3 tests/bench/record_overhead.py --scale 0.05 --no-replay   # the short form ctest runs
@@ -23,6 +24,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -65,17 +67,24 @@ def values(out):
     return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\S+) (-?\d+)$", out, re.M)}
 
 
+def cpu():
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
+
+
 def timed(cmd, env=None):
-    best, out = None, None
+    """Best wall seconds, best CPU seconds (user + sys), the last run's output."""
+    best, best_cpu, out = None, None, None
     for _ in range(a.repeat):
-        t = time.perf_counter()
+        c, t = cpu(), time.perf_counter()
         r = subprocess.run(cmd, capture_output=True, text=True, env=env)
-        dt = time.perf_counter() - t
+        dt, dc = time.perf_counter() - t, cpu() - c
         if r.returncode != 0:
             sys.exit(f"record_overhead.py: {' '.join(cmd)} failed ({r.returncode}):\n{r.stderr[-2000:]}")
         best = dt if best is None else min(best, dt)
+        best_cpu = dc if best_cpu is None else min(best_cpu, dc)
         out = r.stdout
-    return best, out
+    return best, best_cpu, out
 
 
 rows = []
@@ -88,9 +97,9 @@ with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["clang", "-fsanitize=thread", "-O1", *d, "-c", path, "-o", exe + ".o"], check=True)
         subprocess.run(["clang", exe + ".o", "-o", exe, "-rdynamic", "-pthread", "-L", build, "-lcohsim_record",
                         "-Wl,-rpath," + build], check=True)
-        native, nout = timed([exe + ".native"])
+        native, native_cpu, nout = timed([exe + ".native"])
         trace = exe + ".trace"
-        rec, rout = timed([exe], env={**os.environ, "COHSIM_RECORD_OUT": trace + ".raw"})
+        rec, rec_cpu, rout = timed([exe], env={**os.environ, "COHSIM_RECORD_OUT": trace + ".raw"})
         t = time.perf_counter()
         r = subprocess.run([a.cohsim, "record", "-o", trace, "--", exe], capture_output=True, text=True)
         record = time.perf_counter() - t
@@ -102,7 +111,8 @@ with tempfile.TemporaryDirectory() as tmp:
                 sys.exit(f"record_overhead.py: {name}: native {k} {nv.get(k)}, recording {k} {rv.get(k)}")
         ops = int(re.search(r"recorded \d+ threads?, (\d+) operations", r.stderr).group(1))
         size = os.path.getsize(trace)
-        row = [name, " ".join(x for x in d if not x.startswith("-DPADDED")), native, rec, rec / native, record, ops, size]
+        row = [name, " ".join(x for x in d if not x.startswith("-DPADDED")), native_cpu, rec_cpu,
+               rec_cpu / max(native_cpu, 1e-3), native, rec, rec / native, record, ops, size]
         if not a.no_replay:
             stats = trace + ".json"
             t = time.perf_counter()
@@ -127,16 +137,17 @@ with tempfile.TemporaryDirectory() as tmp:
         rows.append(row)
         print(f"record_overhead.py: {name} done", file=sys.stderr)
 
-head = "| program | size | native s | recording s | recording / native | cohsim record s | operations | trace MB |"
-sep = "| --- | --- | --- | --- | --- | --- | --- | --- |"
+head = ("| program | size | native CPU s | recording CPU s | recording / native, CPU | native wall s | recording wall s |"
+        " recording / native, wall | cohsim record wall s | operations | trace MB |")
+sep = "| --- " * 11 + "|"
 if not a.no_replay:
     head += " replay s | replay M ops/s |"
     sep += " --- | --- |"
 print(head)
 print(sep)
 for row in rows:
-    cells = [row[0], row[1], f"{row[2]:.3f}", f"{row[3]:.3f}", f"{row[4]:.0f}x", f"{row[5]:.2f}", str(row[6]),
-             f"{row[7] / 1e6:.1f}"]
+    cells = [row[0], row[1], f"{row[2]:.3f}", f"{row[3]:.3f}", f"{row[4]:.0f}x", f"{row[5]:.3f}", f"{row[6]:.3f}",
+             f"{row[7]:.0f}x", f"{row[8]:.2f}", str(row[9]), f"{row[10] / 1e6:.1f}"]
     if not a.no_replay:
-        cells += [f"{row[8]:.1f}", f"{row[9]:.3f}"]
+        cells += [f"{row[11]:.1f}", f"{row[12]:.3f}"]
     print("| " + " | ".join(cells) + " |")

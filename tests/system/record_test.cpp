@@ -316,6 +316,24 @@ TEST(RecordWorkload, RustMpmcQueue) {
                   dir + "/target/release/mpmc_queue");
 }
 
+// The crate's std::sync drop-ins: counter_mp.c in Rust with cohsim_record::sync's Mutex
+// and Condvar (pthread ones the runtime records as ticket turns and condition waits),
+// replayed with the values it printed natively.
+TEST(RecordWorkload, RustMutexAndCondvar) {
+  if (std::system("command -v cargo >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "cargo is not installed (Debian: apt-get install cargo): the Rust recording crate not tested";
+  const std::string dir = temp_dir();
+  const std::string manifest = std::string(COHSIM_SOURCE_DIR) + "/traces/programs/rust/mutex_counter/Cargo.toml";
+  std::string out;
+  ASSERT_EQ(shell("COHSIM_BUILD=" + build_dir() + " cargo build --offline --locked --release --quiet --manifest-path " +
+                      manifest + " --target-dir " + dir + "/target",
+                  &out),
+            0)
+      << out;
+  check_recording({"rust/mutex_counter", {{"counter", "COUNTER"}, {"seen", "DATA"}}, {{"counter", 60}, {"seen", 42}}, 4},
+                  dir + "/target/release/mutex_counter");
+}
+
 // Regression: a loop over a large named array gave each element loaded a register of
 // its own, and a thread with more than 32767 was refused when the trace was read back
 // ("too many registers"). The registers are now capped per thread.
@@ -386,3 +404,49 @@ TEST(Record, BadInputSaysWhy) {
 }
 
 }  // namespace
+
+// A seqlock (traces/programs/seqlock.c): its readers read values the writer overwrites
+// without waiting for them. Replayed without reads-from turns, a reader waiting for an
+// even count the simulated writer had already moved past spun until the watchdog
+// stopped the run; with them (docs/recording.md, "Reads-from is kept") the overwriting
+// writes wait for the readers, and every reader's last snapshot is the recorded one.
+TEST(RecordWorkload, SeqlockReadersKeepWhatTheyRead) {
+  if (!have_clang()) GTEST_SKIP() << "clang is not installed (scripts/deps.sh installs it): recording not tested";
+  const std::string dir = temp_dir(), b = build_dir();
+  const std::string src = std::string(COHSIM_SOURCE_DIR) + "/traces/programs/seqlock.c";
+  std::string out;
+  ASSERT_EQ(shell("clang -fsanitize=thread -O1 -c " + src + " -o " + dir + "/p.o && clang " + dir + "/p.o -o " + dir +
+                      "/p -rdynamic -pthread -L " + b + " -lcohsim_record -Wl,-rpath," + b,
+                  &out),
+            0)
+      << out;
+  const std::string trace = dir + "/p.trace";
+  const RunResult rec = run_cli({"record", "-o", trace, "--", dir + "/p"});
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  const auto v = printed_values(rec.out);
+  for (int r = 0; r < 2; ++r) {
+    const std::string i = "[" + std::to_string(r) + "]";
+    ASSERT_TRUE(v.count("a" + i) && v.count("b" + i) && v.count("good" + i)) << rec.out;
+    EXPECT_EQ(v.at("a" + i), 20);  // the last version
+    EXPECT_EQ(v.at("b" + i), 41);
+    EXPECT_EQ(v.at("good" + i), v.at("snapshots" + i)) << "every snapshot consistent";
+  }
+  std::ifstream f(trace);
+  std::stringstream s;
+  s << f.rdbuf();
+  EXPECT_NE(s.str().find("# rf0: reads-from turns of "), std::string::npos);
+  for (const auto& [isa, protocol] :
+       std::vector<std::pair<std::string, std::string>>{{"x86", "mesi"}, {"arm", "moesi"}, {"riscv", "mesi"}}) {
+    SCOPED_TRACE(isa + " " + protocol);
+    const RunResult r = cohsim::test::simulate(
+        "cores: 4\ncheck: true\nisa: " + isa + "\ncoherence: {protocol: " + protocol + "}\n", s.str());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (int t = 1; t <= 2; ++t) {  // the readers are threads 1 and 2
+      const std::string i = "[" + std::to_string(t - 1) + "]";
+      EXPECT_EQ(r.at("core" + std::to_string(t) + ".regs.da"), v.at("a" + i));
+      EXPECT_EQ(r.at("core" + std::to_string(t) + ".regs.db"), v.at("b" + i));
+    }
+  }
+  const RunResult races = run_cli({"races", trace});
+  EXPECT_EQ(races.exit_code, 0) << races.out << races.err;
+}

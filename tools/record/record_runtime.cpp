@@ -17,8 +17,15 @@
 //   `wait ADDR == VALUE ORDER`; a mutex becomes a ticket turn kept in the mutex's own
 //   word (lock: `wait m == k Acquire`, unlock: `store m k+1 Release`), pthread_create
 //   and pthread_join become Release stores and Acquire waits on per-thread words;
+// * reads-from is kept for atomics: each location's versions are numbered, and a read
+//   of a version another thread overwrites passes a turn the overwriting write waits
+//   for (reads_from, at exit);
 // * addresses are mapped to a compact layout by 64 KiB regions in order of first use
 //   (offsets inside a region, so lines, false sharing and strides, are kept).
+//
+// The hot path appends a 40-byte event to the thread's own chunked list, with no lock
+// and no system call; only atomics take the runtime's lock. The text is formatted once,
+// at exit.
 //
 // Nothing here is instrumented (it is built without -fsanitize=thread) and it includes
 // nothing of the simulator: it is linked into the user's program.
@@ -76,6 +83,7 @@ struct Event {
   std::uint8_t op;          // RmwOp
   bool flag;                // ALoad: read another thread's store; AStore/Rmw/Cas: guard
   std::uint32_t compute;    // estimated cycles of work before this event
+  std::uint32_t ver;        // atomics: the location's version read (loads, failed CAS) or written
   std::uint64_t addr, v1, v2;
 };
 
@@ -90,9 +98,36 @@ struct Pending {
   std::size_t index;  // into the thread's events
 };
 
+// A thread's events in fixed chunks: appending never moves (copies) the events already
+// recorded, and the hot path is a bounds check and a store.
+class EventList {
+ public:
+  static constexpr std::size_t kChunk = 1 << 14;  // events per chunk (640 KiB)
+  ~EventList() {
+    for (Event* c : chunks_) delete[] c;
+  }
+  std::size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  Event& operator[](std::size_t i) { return chunks_[i / kChunk][i % kChunk]; }
+  const Event& operator[](std::size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
+  Event& back() { return (*this)[n_ - 1]; }
+  void pop_back() { --n_; }
+  Event& push_back(const Event& e) {
+    if (n_ == chunks_.size() * kChunk) chunks_.push_back(new Event[kChunk]);
+    Event& slot = (*this)[n_++];
+    slot = e;
+    return slot;
+  }
+
+ private:
+  std::vector<Event*> chunks_;
+  std::size_t n_ = 0;
+};
+
 struct ThreadRec {
   int tid = 0;
-  std::vector<Event> events;
+  EventList events;
+  std::uint64_t hooks = 0;  // memory hooks seen (the trace's header)
   Pending pending[8];
   int npending = 0;
   std::uint32_t compute = 0;
@@ -118,18 +153,27 @@ class SpinLock {
 
 std::atomic<bool> g_active{false};  // __tsan_init seen and $COHSIM_RECORD_OUT set
 SpinLock g_lock;                  // atomics, the shadow, thread creation, unsupported list
-std::unordered_map<std::uint64_t, int>* g_writer;  // atomic location -> last writing thread
+// An atomic location's last writing thread and its version: the number of writes to it
+// so far (the value before the first recorded write is version 0).
+struct LastWrite {
+  int tid;
+  std::uint32_t ver;
+};
+std::unordered_map<std::uint64_t, LastWrite>* g_writer;
 std::vector<ThreadRec*>* g_threads;
 std::map<std::string, std::uint64_t>* g_unsupported;
-std::unordered_map<std::uint64_t, std::uint64_t>* g_mutex_turn;  // mutex -> acquisitions so far
+std::unordered_map<std::uint64_t, std::uint64_t>* g_mutex_turn;  // mutex -> acquisitions so far (mutex_turn)
 std::string* g_out;
-std::uint64_t g_hooks = 0;  // memory hooks seen (under no lock: approximate across threads)
 pthread_key_t g_key;
 
 // Synthetic words for thread start / done, in their own region (one line per thread).
 constexpr std::uint64_t kThreadWords = 0x7f0000000000ull;
 std::uint64_t start_word(int tid) { return kThreadWords + std::uint64_t(tid) * 64; }
 std::uint64_t done_word(int tid) { return kThreadWords + std::uint64_t(tid) * 64 + 8; }
+// Reads-from turns (write_trace): location N's count and version words, a line each.
+constexpr std::uint64_t kRfWords = 0x7e0000000000ull;
+std::uint64_t rf_count_word(int n) { return kRfWords + std::uint64_t(n) * 64; }
+std::uint64_t rf_version_word(int n) { return kRfWords + std::uint64_t(n) * 64 + 8; }
 
 // initial-exec: the library is linked at start-up, never dlopen'ed, so its TLS is
 // reached without a __tls_get_addr call on every hook.
@@ -167,7 +211,6 @@ void flush_pending(ThreadRec* r) {
 ThreadRec* new_thread(int tid) {
   auto* r = new ThreadRec;
   r->tid = tid;
-  r->events.reserve(4096);
   return r;
 }
 
@@ -181,10 +224,10 @@ ThreadRec* rec() {
 }
 
 Event& push(ThreadRec* r, Ev kind, std::uint64_t addr, std::uint8_t size) {
-  flush_pending(r);
-  r->events.push_back(Event{kind, size, kNone, kNone, 0, false, r->compute, addr, 0, 0});
+  if (r->npending) flush_pending(r);
+  Event& e = r->events.push_back(Event{kind, size, kNone, kNone, 0, false, r->compute, 0, addr, 0, 0});
   r->compute = 0;
-  return r->events.back();
+  return e;
 }
 
 // Splits [addr, addr+n) into naturally aligned pieces of 1, 2, 4 or 8 bytes.
@@ -202,7 +245,16 @@ void plain(std::uint64_t addr, std::uint64_t n, bool write) {
   ThreadRec* r = rec();
   if (!r) return;
   Busy busy;
-  ++g_hooks;
+  ++r->hooks;
+  if (n && n <= 8 && (addr & (n - 1)) == 0 && (n & (n - 1)) == 0) {  // the usual case: one aligned piece
+    const std::uint8_t s = std::uint8_t(n);
+    push(r, write ? Ev::Store : Ev::Load, addr, s);
+    if (write) {
+      if (r->npending == 8) flush_pending(r);
+      r->pending[r->npending++] = Pending{addr, s, r->events.size() - 1};
+    }
+    return;
+  }
   split(addr, n, [&](std::uint64_t a, std::uint8_t s) {
     if (!write) {
       push(r, Ev::Load, a, s);
@@ -263,10 +315,11 @@ T atomic_load(const volatile T* a, int mo) {
   std::lock_guard<SpinLock> g(g_lock);
   const T v = __atomic_load_n(a, __ATOMIC_SEQ_CST);
   if (!r) return v;
-  ++g_hooks;
+  ++r->hooks;
   const std::uint64_t addr = reinterpret_cast<std::uint64_t>(a);
   auto it = g_writer->find(addr);
-  const bool other = it != g_writer->end() && it->second != r->tid;
+  const bool other = it != g_writer->end() && it->second.tid != r->tid;
+  const std::uint32_t ver = it != g_writer->end() ? it->second.ver : 0;
   // A spin: the previous event is an atomic load of the same location with no work
   // between but the loop's own calls: only the last read is kept (docs/recording.md).
   if (!r->events.empty()) {
@@ -276,6 +329,7 @@ T atomic_load(const volatile T* a, int mo) {
       prev.flag = prev.flag || other;
       prev.v2 = 1;  // a spin: replayed as a wait
       prev.order = std::max(prev.order, load_order(mo));
+      prev.ver = ver;
       r->compute = 0;
       return v;
     }
@@ -284,14 +338,16 @@ T atomic_load(const volatile T* a, int mo) {
   e.order = load_order(mo);
   e.v1 = std::uint64_t(v);
   e.flag = other;
+  e.ver = ver;
   return v;
 }
 
 // Records a write to an atomic location; `guard`: its previous writer is another thread.
-bool note_write(ThreadRec* r, std::uint64_t addr) {
-  auto [it, fresh] = g_writer->emplace(addr, r->tid);
-  const bool guard = !fresh && it->second != r->tid;
-  it->second = r->tid;
+bool note_write(ThreadRec* r, std::uint64_t addr, Event& e) {
+  auto [it, fresh] = g_writer->emplace(addr, LastWrite{r->tid, 0});
+  const bool guard = !fresh && it->second.tid != r->tid;
+  it->second.tid = r->tid;
+  e.ver = ++it->second.ver;
   return guard;
 }
 
@@ -303,10 +359,10 @@ void atomic_store(volatile T* a, T v, int mo) {
   const T old = __atomic_load_n(a, __ATOMIC_SEQ_CST);
   __atomic_store_n(a, v, __ATOMIC_SEQ_CST);
   if (!r) return;
-  ++g_hooks;
+  ++r->hooks;
   const std::uint64_t addr = reinterpret_cast<std::uint64_t>(a);
   Event& e = push(r, Ev::AStore, addr, sizeof(T));
-  e.flag = note_write(r, addr);
+  e.flag = note_write(r, addr, e);
   e.order = store_order(mo);
   e.v1 = std::uint64_t(v);
   e.v2 = std::uint64_t(old);
@@ -328,14 +384,14 @@ T atomic_rmw(volatile T* a, T v, int mo, RmwOp op) {
     default: old = __atomic_exchange_n(a, v, __ATOMIC_SEQ_CST); break;
   }
   if (!r) return old;
-  ++g_hooks;
+  ++r->hooks;
   const std::uint64_t addr = reinterpret_cast<std::uint64_t>(a);
   if (op == Nand) {  // no fetch_nand in the trace format: the swap with the same result
     ++(*g_unsupported)["__tsan_atomic" + std::to_string(8 * sizeof(T)) + "_fetch_nand (replayed as swap)"];
     v = T(~(old & v)), op = Swap;
   }
   Event& e = push(r, Ev::Rmw, addr, sizeof(T));
-  e.flag = note_write(r, addr);
+  e.flag = note_write(r, addr, e);
   e.op = op;
   e.order = rmw_order(mo);
   e.v1 = std::uint64_t(v);
@@ -352,11 +408,15 @@ T atomic_cas(volatile T* a, T expected, T desired, int smo, int fmo, bool* ok) {
   T cur = expected;
   *ok = __atomic_compare_exchange_n(a, &cur, desired, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
   if (!r) return cur;
-  ++g_hooks;
+  ++r->hooks;
   const std::uint64_t addr = reinterpret_cast<std::uint64_t>(a);
   Event& e = push(r, *ok ? Ev::CasOk : Ev::CasFail, addr, sizeof(T));
   cas_orders(smo, fmo, e.order, e.fail_order);
-  if (*ok) e.flag = note_write(r, addr);
+  if (*ok) e.flag = note_write(r, addr, e);
+  else {
+    auto it = g_writer->find(addr);
+    e.ver = it != g_writer->end() ? it->second.ver : 0;
+  }
   e.v1 = std::uint64_t(desired);
   e.v2 = std::uint64_t(cur);  // the value read (== expected on success)
   return cur;
@@ -366,7 +426,7 @@ void fence(int mo) {
   ThreadRec* r = rec();
   Busy busy;
   if (!r || mo == 0) return;  // a relaxed fence is no fence
-  ++g_hooks;
+  ++r->hooks;
   Event& e = push(r, Ev::Fence, 0, 0);
   e.order = mo <= 2 ? std::uint8_t(kAcquire) : rmw_order(mo);
 }
@@ -378,15 +438,42 @@ void sync_event(ThreadRec* r, Ev kind, std::uint64_t addr, std::uint64_t value) 
   e.v1 = value;
 }
 
+// libc's memcpy, memmove and memset (resolved in __tsan_init; before that, and while
+// dlsym itself runs, a byte loop does the work).
+using CopyFn = void* (*)(void*, const void*, size_t);
+using SetFn = void* (*)(void*, int, size_t);
+CopyFn g_memcpy, g_memmove;
+SetFn g_memset;
+
+void* byte_move(void* d, const void* s, size_t n) {
+  auto* dv = static_cast<volatile unsigned char*>(d);
+  auto* sv = static_cast<const volatile unsigned char*>(s);
+  if (dv < sv)
+    for (size_t i = 0; i < n; ++i) dv[i] = sv[i];
+  else
+    for (size_t i = n; i-- > 0;) dv[i] = sv[i];
+  return d;
+}
+
 // ---- Writing the trace ----------------------------------------------------------
+//
+// At exit, once: the events are formatted straight into a buffer (no string per
+// operation), each address is mapped through the last region and symbol looked up,
+// and dladdr is asked only about addresses it can name (below).
 
 struct Layout {
   std::unordered_map<std::uint64_t, std::uint64_t> region;  // addr >> 16 -> compact region
   std::uint64_t next = 0;
+  std::uint64_t last_key = ~0ull, last_base = 0;  // the region looked up last
   std::uint64_t map(std::uint64_t a) {
-    auto [it, fresh] = region.emplace(a >> 16, next);
-    if (fresh) ++next;
-    return 0x1000000 + (it->second << 16) + (a & 0xffff);
+    const std::uint64_t key = a >> 16;
+    if (key != last_key) {
+      auto it = region.find(key);  // (emplace would allocate a node every time)
+      if (it == region.end()) it = region.emplace(key, next++).first;
+      last_key = key;
+      last_base = 0x1000000 + (it->second << 16);
+    }
+    return last_base + (a & 0xffff);
   }
 };
 
@@ -397,57 +484,265 @@ bool identifier(const char* s) {
   return true;
 }
 
+// The trace text, written in 1 MiB pieces (a large trace is not held twice).
+class Out {
+ public:
+  explicit Out(FILE* f) : f_(f), buf_(static_cast<char*>(malloc(kCap))) {}
+  ~Out() {
+    flush();
+    free(buf_);
+  }
+  void flush() {
+    fwrite(buf_, 1, n_, f_);
+    n_ = 0;
+  }
+  void put(const char* s, std::size_t k) {
+    if (n_ + k > kCap) flush();
+    if (k > kCap) {
+      fwrite(s, 1, k, f_);
+      return;
+    }
+    char* d = buf_ + n_;
+    if (k <= 32)  // the usual piece: a word or a number (not a call to the interposed memcpy)
+      for (std::size_t i = 0; i < k; ++i) d[i] = s[i];
+    else
+      (g_memcpy ? g_memcpy : byte_move)(d, s, k);
+    n_ += k;
+  }
+  Out& operator<<(const char* s) {
+    put(s, strlen(s));
+    return *this;
+  }
+  Out& operator<<(const std::string& s) {
+    put(s.data(), s.size());
+    return *this;
+  }
+  Out& operator<<(char c) {
+    if (n_ + 1 > kCap) flush();
+    buf_[n_++] = c;
+    return *this;
+  }
+  Out& dec(std::uint64_t v) {
+    char t[20];
+    int i = 20;
+    do t[--i] = char('0' + v % 10), v /= 10;
+    while (v);
+    put(t + i, std::size_t(20 - i));
+    return *this;
+  }
+  Out& hex(std::uint64_t v) {  // as printf's %#llx for v != 0, "0x0" for 0
+    char t[18];
+    int i = 18;
+    do t[--i] = "0123456789abcdef"[v & 15], v >>= 4;
+    while (v);
+    t[--i] = 'x', t[--i] = '0';
+    put(t + i, std::size_t(18 - i));
+    return *this;
+  }
+  Out& size(std::uint8_t s) {  // ".N", nothing for 8 bytes
+    if (s != 8) *this << '.', dec(s);
+    return *this;
+  }
+
+ private:
+  static constexpr std::size_t kCap = 1u << 20;
+  FILE* f_;
+  char* buf_;
+  std::size_t n_ = 0;
+};
+
 struct Names {
   // compact address of a symbol -> (name, size)
   std::map<std::uint64_t, std::pair<std::string, std::uint64_t>> syms;
   std::set<std::string> used;
+
+  // dladdr searches an object's symbol table: it is asked once per symbol, not once per
+  // operation. Addresses outside every loaded object's segments (heap, stacks) name
+  // nothing; an address inside a symbol dladdr has already given an answer for that
+  // cannot change (learned, or refused for its name or type) is skipped; an address
+  // dladdr found no object symbol for is remembered.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> segments;  // [start, end) of PT_LOAD
+  std::map<std::uint64_t, std::uint64_t> settled;                 // real base -> end
+  std::unordered_set<std::uint64_t> nothing;
+
+  Names() {
+    dl_iterate_phdr(
+        [](dl_phdr_info* info, size_t, void* self) {
+          auto* n = static_cast<Names*>(self);
+          for (int i = 0; i < info->dlpi_phnum; ++i)
+            if (info->dlpi_phdr[i].p_type == PT_LOAD) {
+              const std::uint64_t s = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+              n->segments.push_back({s, s + info->dlpi_phdr[i].p_memsz});
+            }
+          return 0;
+        },
+        this);
+    std::sort(segments.begin(), segments.end());
+  }
+  bool in_object(std::uint64_t a) const {
+    auto it = std::upper_bound(segments.begin(), segments.end(), std::make_pair(a, ~std::uint64_t(0)));
+    // segments may nest or overlap only within one object: look back over a few
+    for (int k = 0; k < 4 && it != segments.begin(); ++k) {
+      --it;
+      if (a >= it->first && a < it->second) return true;
+    }
+    return false;
+  }
+  bool is_settled(std::uint64_t a) const {
+    auto it = settled.upper_bound(a);
+    return it != settled.begin() && a < std::prev(it)->second;
+  }
+
   // The name of the object that holds real address A (dladdr: global objects of the
   // executable linked with -rdynamic and of shared libraries), recorded at its
   // compact address C.
   void learn(std::uint64_t a, std::uint64_t c) {
+    if (!in_object(a) || is_settled(a) || nothing.count(a)) return;
     Dl_info info;
     void* extra = nullptr;
     const bool found = dladdr1(reinterpret_cast<void*>(a), &info, &extra, RTLD_DL_SYMENT);
     const auto* sym = static_cast<const ElfW(Sym)*>(extra);
-    if (!found || !sym ||
-        !info.dli_sname || !info.dli_saddr)
+    if (!found || !sym || !info.dli_sname || !info.dli_saddr) {
+      nothing.insert(a);
       return;
+    }
     const std::uint64_t base = reinterpret_cast<std::uint64_t>(info.dli_saddr);
-    if (ELF64_ST_TYPE(sym->st_info) != STT_OBJECT || a < base || a >= base + sym->st_size) return;
-    if (!identifier(info.dli_sname) || strchr(info.dli_sname, '.')) return;
+    if (ELF64_ST_TYPE(sym->st_info) != STT_OBJECT || a < base || a >= base + sym->st_size) {
+      nothing.insert(a);
+      return;
+    }
+    if (!identifier(info.dli_sname) || strchr(info.dli_sname, '.')) {
+      settled[base] = base + sym->st_size;
+      return;
+    }
     const std::uint64_t cbase = c - (a - base);
-    if (syms.count(cbase)) return;
+    if (syms.count(cbase)) return;  // another name there already: may differ in another region
     std::string n = info.dli_sname;
+    settled[base] = base + sym->st_size;  // learned now, or its name is taken: final
     if (used.count(n)) return;
     used.insert(n);
     syms[cbase] = {n, sym->st_size};
   }
-  // "sym+off" or hex; reg: the register a load of it writes ("" when unnamed)
-  std::string text(std::uint64_t c, std::string* reg = nullptr) const {
-    auto it = syms.upper_bound(c);
-    if (it != syms.begin()) {
-      --it;
-      if (c < it->first + it->second.second) {
-        const std::uint64_t off = c - it->first;
-        if (reg) *reg = off ? it->second.first + "_" + std::to_string(off) : it->second.first;
-        return off ? it->second.first + "+" + std::to_string(off) : it->second.first;
-      }
-    }
-    char b[32];
-    snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(c));
-    return b;
+
+  // Lookup of compact addresses, after learning: the symbol holding C, if any.
+  struct Sym {
+    std::uint64_t base, size;
+    const std::string* name;
+  };
+  std::vector<Sym> table;
+  const Sym* last = nullptr;
+  void freeze() {
+    table.clear();
+    for (auto& [c, s] : syms) table.push_back(Sym{c, s.second, &s.first});
+    last = nullptr;
+  }
+  const Sym* find(std::uint64_t c) {
+    if (last && c >= last->base && c < last->base + last->size) return last;
+    auto it = std::upper_bound(table.begin(), table.end(), c, [](std::uint64_t x, const Sym& s) { return x < s.base; });
+    if (it == table.begin()) return nullptr;
+    --it;
+    if (c >= it->base + it->size) return nullptr;
+    return last = &*it;
   }
 };
+
+// Reads-from turns (docs/recording.md, "Reads-from is kept"). A wait or load of an
+// atomic location read one version of it (one recorded write's value); when a later
+// write of another thread overwrote that version, the replay could overwrite it before
+// the reader reads it (a seqlock's counter, a value that recurs) and the reader would
+// read another version, or wait for ever. Such a reader passes a turn: after its read
+// it adds 1 to the location's count word, and the overwriting write first waits until
+// the count word holds the number of such readers of all versions up to the one it
+// overwrites. A reader that could otherwise read too early (a load, which does not
+// wait, or a wait for a value an earlier version also held) first waits for the
+// location's version word to name its version, which the write of that version stores
+// after it. Built at exit from the versions the runtime numbered under g_lock.
+struct RfLoc {
+  int idx = -1;                        // its count/version words (-1: no reader needs them)
+  std::vector<int> writer;             // [v]: the thread that wrote version v (v >= 1)
+  std::vector<std::uint64_t> value;    // [v]: the value version v holds
+  std::unordered_map<std::uint64_t, std::uint32_t> first;  // value -> first version holding it
+  std::vector<std::uint32_t> readers;  // [v]: readers of version v that pass a turn
+  std::vector<std::uint64_t> passed;   // [v]: such readers of versions <= v
+  std::vector<bool> announce;          // [v]: the write of version v stores it in the version word
+};
+
+bool rf_write(Ev k) { return k == Ev::AStore || k == Ev::Rmw || k == Ev::CasOk; }
+bool rf_read(Ev k) { return k == Ev::ALoad || k == Ev::CasFail; }
+// An atomic load replayed as a wait (write_trace): a spin, or an Acquire/SeqCst load
+// that read another thread's store.
+bool as_wait(const Event& e) { return e.kind == Ev::ALoad && (e.v2 == 1 || (e.flag && e.order != kRelaxed)); }
+std::uint64_t value_read(const Event& e) { return e.kind == Ev::CasFail ? e.v2 : e.v1; }
+std::uint64_t value_written(const Event& e) {
+  std::uint64_t v = e.v1;  // a store's value, a CAS's desired value, a swap's operand
+  if (e.kind == Ev::Rmw) switch (e.op) {
+      case Add: v = e.v2 + e.v1; break;
+      case Sub: v = e.v2 - e.v1; break;
+      case And: v = e.v2 & e.v1; break;
+      case Or: v = e.v2 | e.v1; break;
+      case Xor: v = e.v2 ^ e.v1; break;
+      default: break;
+    }
+  return e.size >= 8 ? v : v & ((std::uint64_t(1) << (8 * e.size)) - 1);
+}
+// Whether a read of version J by thread TID passes a turn: a later write of another
+// thread overwrote it.
+bool rf_turn(const RfLoc& l, int tid, std::uint32_t j) {
+  return j + 1 < l.writer.size() && l.writer[j + 1] >= 0 && l.writer[j + 1] != tid;
+}
+// Whether such a reader first waits for its version: it does not wait for its value,
+// or an earlier version held the same value.
+bool rf_needs_version(const RfLoc& l, const Event& e) {
+  if (!as_wait(e)) return true;
+  auto f = l.first.find(value_read(e));
+  return f != l.first.end() && f->second < e.ver;
+}
+
+std::unordered_map<std::uint64_t, RfLoc> reads_from(const std::vector<ThreadRec*>& threads) {
+  std::unordered_map<std::uint64_t, RfLoc> rf;
+  for (ThreadRec* r : threads)
+    for (std::size_t i = 0, n = r->events.size(); i < n; ++i) {
+      const Event& e = r->events[i];
+      if (!rf_write(e.kind)) continue;
+      RfLoc& l = rf[e.addr];
+      if (l.writer.size() <= e.ver) l.writer.resize(e.ver + 1, -1), l.value.resize(e.ver + 1, 0);
+      l.writer[e.ver] = r->tid;
+      l.value[e.ver] = value_written(e);
+      if (e.ver == 1) l.value[0] = e.v2;  // the value it replaced
+    }
+  for (auto& [addr, l] : rf) {
+    for (std::uint32_t v = 0; v < l.writer.size(); ++v)
+      if (v == 0 || l.writer[v] >= 0) l.first.emplace(l.value[v], v);
+    l.readers.assign(l.writer.size(), 0);
+    l.announce.assign(l.writer.size(), false);
+  }
+  int next = 0;
+  for (ThreadRec* r : threads)
+    for (std::size_t i = 0, n = r->events.size(); i < n; ++i) {
+      const Event& e = r->events[i];
+      if (!rf_read(e.kind)) continue;
+      auto it = rf.find(e.addr);
+      if (it == rf.end() || !rf_turn(it->second, r->tid, e.ver)) continue;
+      RfLoc& l = it->second;
+      if (l.idx < 0) l.idx = next++;
+      ++l.readers[e.ver];
+      if (rf_needs_version(l, e)) l.announce[e.ver] = true;
+    }
+  for (auto& [addr, l] : rf) {
+    l.passed.resize(l.readers.size());
+    std::uint64_t sum = 0;
+    for (std::size_t v = 0; v < l.readers.size(); ++v) l.passed[v] = sum += l.readers[v];
+  }
+  return rf;
+}
 
 // Named registers per thread (loads of further named locations write none).
 constexpr std::size_t kMaxRegisters = 4096;
 
-std::string sz(std::uint8_t s) { return s == 8 ? "" : "." + std::to_string(s); }
 std::string num(std::uint64_t v) { return std::to_string(v); }
 
 void write_trace() {
   std::vector<ThreadRec*>& threads = *g_threads;
-  std::string out;
   int unfinished = 0;
   for (ThreadRec* r : threads)
     if (!r->finished && r->tid != 0) ++unfinished;
@@ -469,84 +764,147 @@ void write_trace() {
       places.push_back({lay.map(start_word(r->tid)), "thread" + num(r->tid) + "_started"});
       places.push_back({lay.map(done_word(r->tid)), "thread" + num(r->tid) + "_done"});
     }
-    for (const Event& e : r->events)
+    const std::size_t ne = r->events.size();
+    for (std::size_t i = 0; i < ne; ++i) {
+      const Event& e = r->events[i];
       if (e.kind != Ev::Fence) names.learn(e.addr, lay.map(e.addr));
+    }
   }
   for (auto& p : places) names.syms[p.first] = {p.second, 8};
+  std::unordered_map<std::uint64_t, RfLoc> rf = reads_from(threads);
+  std::vector<std::uint64_t> rf_loc;  // by turn index: the location
+  for (auto& [addr, l] : rf)
+    if (l.idx >= 0) {
+      if (rf_loc.size() <= std::size_t(l.idx)) rf_loc.resize(l.idx + 1);
+      rf_loc[l.idx] = addr;
+    }
+  for (std::size_t n = 0; n < rf_loc.size(); ++n) {  // after the program's own regions
+    names.syms[lay.map(rf_count_word(int(n)))] = {"rf" + num(n) + "_count", 8};
+    names.syms[lay.map(rf_version_word(int(n)))] = {"rf" + num(n) + "_version", 8};
+  }
+  names.freeze();
 
-  std::uint64_t total = 0;
-  for (ThreadRec* r : threads) total += r->events.size();
-  out += "# recorded by cohsim record (libcohsim_record): " + num(threads.size()) + " threads, " + num(total) +
-         " events, " + num(g_hooks) + " hooks\n";
-  out += "# method and limits: docs/recording.md\n";
-  for (auto& [what, n] : *g_unsupported) out += "# unsupported: " + what + " (" + num(n) + " times)\n";
+  std::uint64_t total = 0, hooks = 0;
+  for (ThreadRec* r : threads) total += r->events.size(), hooks += r->hooks;
+  Out out(f);
+  out << "# recorded by cohsim record (libcohsim_record): ";
+  out.dec(threads.size()) << " threads, ";
+  out.dec(total) << " events, ";
+  out.dec(hooks) << " hooks\n";
+  out << "# method and limits: docs/recording.md\n";
+  for (std::size_t n = 0; n < rf_loc.size(); ++n) {
+    const std::uint64_t c = lay.map(rf_loc[n]);
+    const Names::Sym* s = names.find(c);
+    out << "# rf" << num(n) << ": reads-from turns of ";
+    if (!s) out.hex(c);
+    else if (c != s->base) out << *s->name << '+', out.dec(c - s->base);
+    else out << *s->name;
+    out << '\n';
+  }
+  for (auto& [what, n] : *g_unsupported) out << "# unsupported: " << what << " (", out.dec(n) << " times)\n";
   for (auto& [c, s] : names.syms) {
-    char b[32];
-    snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(c));
-    out += "place " + s.first + " " + b + "\n";
+    out << "place " << s.first << ' ';
+    out.hex(c) << '\n';
   }
   for (ThreadRec* r : threads) {
-    out += "thread " + num(r->tid) + "\n";
-    std::unordered_set<std::string> regs;  // the thread's registers so far
-    for (const Event& e : r->events) {
-      if (e.compute) out += "  compute " + num(e.compute) + "\n";
+    out << "thread ";
+    out.dec(r->tid) << '\n';
+    std::unordered_set<std::uint64_t> regs;  // the thread's registers so far: (symbol, offset)
+    const std::size_t ne = r->events.size();
+    for (std::size_t i = 0; i < ne; ++i) {
+      const Event& e = r->events[i];
+      if (e.compute) out << "  compute ", out.dec(e.compute) << '\n';
       const std::uint64_t c = e.kind == Ev::Fence ? 0 : lay.map(e.addr);
-      std::string reg;
-      const std::string a = e.kind == Ev::Fence ? "" : names.text(c, &reg);
+      const Names::Sym* sym = e.kind == Ev::Fence ? nullptr : names.find(c);
+      const std::uint64_t off = sym ? c - sym->base : 0;
+      auto addr = [&] {
+        out << ' ';
+        if (!sym) out.hex(c);
+        else if (off) out << *sym->name << '+', out.dec(off);
+        else out << *sym->name;
+      };
       // A register per named location loaded, up to kMaxRegisters per thread (a trace
       // thread holds at most 32767): a loop over a large array names its first elements.
       const bool loads = e.kind == Ev::Load || e.kind == Ev::ALoad || e.kind == Ev::Rmw || e.kind == Ev::CasOk ||
                          e.kind == Ev::CasFail;
-      if (!loads) reg.clear();
-      if (!reg.empty() && !regs.count(reg)) {
-        if (regs.size() < kMaxRegisters) regs.insert(reg);
-        else reg.clear();
+      bool reg = loads && sym;
+      if (reg) {
+        const std::uint64_t key = (std::uint64_t(sym - names.table.data()) << 40) | off;
+        if (!regs.count(key)) {
+          if (regs.size() < kMaxRegisters) regs.insert(key);
+          else reg = false;
+        }
       }
-      const std::string to = reg.empty() ? "" : " -> " + reg;
-      if (out.size() > (1u << 20)) {  // written in pieces: a large trace is not held twice
-        fwrite(out.data(), 1, out.size(), f);
-        out.clear();
+      auto to = [&] {
+        if (!reg) return;
+        out << " -> " << *sym->name;
+        if (off) out << '_', out.dec(off);
+      };
+      // Reads-from turns (reads_from): before and after the operation.
+      const RfLoc* l = nullptr;
+      if (rf_read(e.kind) || rf_write(e.kind)) {
+        auto it = rf.find(e.addr);
+        if (it != rf.end() && it->second.idx >= 0) l = &it->second;
       }
-      auto guard = [&] { return "  wait" + sz(e.size) + " " + a + " == " + num(e.v2) + " Relaxed\n"; };
+      const bool turn = l && rf_read(e.kind) && rf_turn(*l, r->tid, e.ver);
+      if (turn && rf_needs_version(*l, e))
+        out << "  wait rf", out.dec(l->idx) << "_version == ", out.dec(e.ver) << " Acquire\n";
+      if (l && rf_write(e.kind) && l->readers[e.ver - 1])
+        out << "  wait rf", out.dec(l->idx) << "_count == ", out.dec(l->passed[e.ver - 1]) << " Acquire\n";
+      auto guard = [&] {
+        out << "  wait";
+        out.size(e.size);
+        addr();
+        out << " == ", out.dec(e.v2) << " Relaxed\n";
+      };
       switch (e.kind) {
-        case Ev::Load: out += "  load" + sz(e.size) + " " + a + to + "\n"; break;
-        case Ev::Store: out += "  store" + sz(e.size) + " " + a + " " + num(e.v1) + "\n"; break;
+        case Ev::Load:
+          out << "  load", out.size(e.size), addr(), to(), out << '\n';
+          break;
+        case Ev::Store:
+          out << "  store", out.size(e.size), addr(), out << ' ', out.dec(e.v1) << '\n';
+          break;
         case Ev::ALoad:
           // A spin, or an Acquire/SeqCst load that read another thread's store: wait
           // for the value that was read (docs/recording.md).
           if (e.v2 == 1 || (e.flag && e.order != kRelaxed))
-            out += "  wait" + sz(e.size) + " " + a + " == " + num(e.v1) + " " + kOrderName[e.order] + to + "\n";
-          else out += "  load" + sz(e.size) + " " + a + " " + kOrderName[e.order] + to + "\n";
+            out << "  wait", out.size(e.size), addr(), out << " == ", out.dec(e.v1) << ' ' << kOrderName[e.order];
+          else
+            out << "  load", out.size(e.size), addr(), out << ' ' << kOrderName[e.order];
+          to(), out << '\n';
           break;
         case Ev::AStore:
-          if (e.flag) out += guard();
-          out += "  store" + sz(e.size) + " " + a + " " + num(e.v1) + " " + kOrderName[e.order] + "\n";
+          if (e.flag) guard();
+          out << "  store", out.size(e.size), addr(), out << ' ', out.dec(e.v1) << ' ' << kOrderName[e.order] << '\n';
           break;
         case Ev::Rmw:
-          if (e.flag) out += guard();
-          out += "  " + std::string(kRmwName[e.op]) + sz(e.size) + " " + a + " " + num(e.v1) + " " +
-                 kOrderName[e.order] + to + "\n";
+          if (e.flag) guard();
+          out << "  " << kRmwName[e.op], out.size(e.size), addr(), out << ' ', out.dec(e.v1) << ' ' << kOrderName[e.order];
+          to(), out << '\n';
           break;
         case Ev::CasOk:
-          if (e.flag) out += guard();
-          out += "  compare_exchange" + sz(e.size) + " " + a + " " + num(e.v2) + " " + num(e.v1) + " " +
-                 kOrderName[e.order] + " " + kOrderName[e.fail_order] + to + "\n";
+        case Ev::CasFail: {
+          // A failed one read v2 and wrote nothing: replayed as a compare_exchange that
+          // would write back the value it reads (the same coherence request, no new value).
+          const bool ok = e.kind == Ev::CasOk;
+          if (ok && e.flag) guard();
+          out << "  compare_exchange", out.size(e.size), addr(), out << ' ', out.dec(e.v2) << ' ';
+          out.dec(ok ? e.v1 : e.v2) << ' ' << kOrderName[e.order] << ' ' << kOrderName[e.fail_order];
+          to(), out << '\n';
           break;
-        case Ev::CasFail:
-          // It read v2 and wrote nothing: replayed as a compare_exchange that would
-          // write back the value it reads (the same coherence request, no new value).
-          out += "  compare_exchange" + sz(e.size) + " " + a + " " + num(e.v2) + " " + num(e.v2) + " " +
-                 kOrderName[e.order] + " " + kOrderName[e.fail_order] + to + "\n";
-          break;
-        case Ev::Fence: out += std::string("  fence ") + kOrderName[e.order] + "\n"; break;
-        case Ev::SyncWait: out += "  wait " + a + " == " + num(e.v1) + " Acquire\n"; break;
-        case Ev::SyncStore: out += "  store " + a + " " + num(e.v1) + " Release\n"; break;
+        }
+        case Ev::Fence: out << "  fence " << kOrderName[e.order] << '\n'; break;
+        case Ev::SyncWait: out << "  wait", addr(), out << " == ", out.dec(e.v1) << " Acquire\n"; break;
+        case Ev::SyncStore: out << "  store", addr(), out << ' ', out.dec(e.v1) << " Release\n"; break;
         default: break;
       }
+      if (turn) out << "  fetch_add rf", out.dec(l->idx) << "_count 1 Release\n";
+      if (l && rf_write(e.kind) && l->announce[e.ver])
+        out << "  store rf", out.dec(l->idx) << "_version ", out.dec(e.ver) << " Release\n";
     }
-    if (r->compute) out += "  compute " + num(r->compute) + "\n";
+    if (r->compute) out << "  compute ", out.dec(r->compute) << '\n';
   }
-  fwrite(out.data(), 1, out.size(), f);
+  out.flush();
   fclose(f);
   for (auto& [what, n] : *g_unsupported)
     fprintf(stderr, "cohsim-record: unsupported: %s (%llu times)\n", what.c_str(),
@@ -597,28 +955,35 @@ void* thread_start(void* p) {
 
 SpinLock g_handles_lock;
 
-// libc's memcpy, memmove and memset (resolved in __tsan_init; before that, and while
-// dlsym itself runs, a byte loop does the work).
-using CopyFn = void* (*)(void*, const void*, size_t);
-using SetFn = void* (*)(void*, int, size_t);
-CopyFn g_memcpy, g_memmove;
-SetFn g_memset;
-
-void* byte_move(void* d, const void* s, size_t n) {
-  auto* dv = static_cast<volatile unsigned char*>(d);
-  auto* sv = static_cast<const volatile unsigned char*>(s);
-  if (dv < sv)
-    for (size_t i = 0; i < n; ++i) dv[i] = sv[i];
-  else
-    for (size_t i = n; i-- > 0;) dv[i] = sv[i];
-  return d;
-}
 std::map<pthread_t, int>* g_handles;
 
 // Set by a program whose plain accesses are recorded explicitly (the Rust crate's
 // RecordCell): its mem* calls come from uninstrumented code (Rust's std formatting,
 // thread start-up) and are not the program's shared data.
 bool g_ignore_mem_functions = false;
+
+struct TurnSlot {
+  std::atomic<std::uint64_t> key{0};
+  std::uint64_t turn = 0;
+};
+constexpr std::size_t kTurnSlots = 1 << 14;
+TurnSlot* g_turns;
+
+std::uint64_t* mutex_turn(pthread_mutex_t* m) {
+  const auto key = reinterpret_cast<std::uint64_t>(m);
+  std::size_t i = std::size_t((key >> 3) * 0x9e3779b97f4a7c15ull >> 50) & (kTurnSlots - 1);
+  for (std::size_t probe = 0; probe < 64; ++probe, i = (i + 1) & (kTurnSlots - 1)) {
+    TurnSlot& s = g_turns[i];
+    std::uint64_t k = s.key.load(std::memory_order_acquire);
+    if (k == key) return &s.turn;
+    if (k == 0) {
+      if (s.key.compare_exchange_strong(k, key, std::memory_order_acq_rel)) return &s.turn;
+      if (k == key) return &s.turn;
+    }
+  }
+  std::lock_guard<SpinLock> g(g_lock);
+  return &(*g_mutex_turn)[key];  // unordered_map: references stay valid as it grows
+}
 
 }  // namespace
 
@@ -641,10 +1006,11 @@ void __tsan_init() {
     return;
   }
   g_out = new std::string(out);
-  g_writer = new std::unordered_map<std::uint64_t, int>;
+  g_writer = new std::unordered_map<std::uint64_t, LastWrite>;
   g_threads = new std::vector<ThreadRec*>;
   g_unsupported = new std::map<std::string, std::uint64_t>;
   g_mutex_turn = new std::unordered_map<std::uint64_t, std::uint64_t>;
+  g_turns = new TurnSlot[kTurnSlots];
   g_handles = new std::map<pthread_t, int>;
   pthread_key_create(&g_key, key_destructor);
   g_memcpy = reinterpret_cast<CopyFn>(dlsym(RTLD_NEXT, "memcpy"));
@@ -856,22 +1222,19 @@ int pthread_detach(pthread_t th) {
 
 // A mutex is replayed as a ticket turn in its own first word: the k-th acquisition
 // waits for turn k, the release passes turn k+1 (docs/recording.md).
+//
+// The turns are counted in a table without a lock: open addressing on the mutex's
+// address, a slot claimed once by a compare-exchange of its key. A turn itself is only
+// read and written by the thread holding the mutex, so the real mutex orders those
+// accesses. A table full of other mutexes sends the rest to g_mutex_turn, under g_lock.
 static void mutex_acquired(ThreadRec* r, pthread_mutex_t* m) {
   Busy busy;
-  std::uint64_t k;
-  {
-    std::lock_guard<SpinLock> g(g_lock);
-    k = (*g_mutex_turn)[reinterpret_cast<std::uint64_t>(m)];  // we hold m: no one else moves it
-  }
+  const std::uint64_t k = *mutex_turn(m);  // we hold m: no one else moves it
   sync_event(r, Ev::SyncWait, reinterpret_cast<std::uint64_t>(m), k);
 }
 static void mutex_releasing(ThreadRec* r, pthread_mutex_t* m) {
   Busy busy;
-  std::uint64_t k;
-  {
-    std::lock_guard<SpinLock> g(g_lock);
-    k = ++(*g_mutex_turn)[reinterpret_cast<std::uint64_t>(m)];
-  }
+  const std::uint64_t k = ++*mutex_turn(m);
   sync_event(r, Ev::SyncStore, reinterpret_cast<std::uint64_t>(m), k);
 }
 

@@ -6,7 +6,9 @@
 //! tools/record/record_runtime.cpp) with its ordering. [`RecordCell`] wraps plain
 //! shared data (what a C program's `-fsanitize=thread` instrumentation would record)
 //! so that its loads and stores are recorded too. Threads made with `std::thread`
-//! (pthread_create, pthread_join) are recorded by the runtime itself.
+//! (pthread_create, pthread_join) are recorded by the runtime itself. [`sync`] holds
+//! drop-in replacements for `std::sync::Mutex` and `Condvar` (pthread ones, which the
+//! runtime records as lock, unlock and condition waits).
 //!
 //! There is one trace format and one writer: this crate has no writer of its own. It
 //! calls the same `__tsan_*` entry points that clang's thread-sanitizer instrumentation
@@ -170,3 +172,4 @@ pub fn record_write<T>(p: *const T) {
 }
 
 pub mod atomic;
+pub mod sync;
