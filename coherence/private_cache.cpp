@@ -1216,7 +1216,7 @@ bool PrivateCache::deliver(Tick t, const NetMsg& m, const std::uint8_t* data) {
   return true;
 }
 
-// Statistics (docs/stats.md). core*.l* is core N's L1D, or its private L2.
+// Statistics (docs/stats.md). core*.l* is core N's L1D, its private L2, or its L1I.
 COHSIM_STAT(kStatHits, "core*.l*.hits", "count", "", "accesses this level received that found their line with the permission they needed (a store counts when it drains from the store buffer; a load answered by the store buffer never reaches the L1D)");
 COHSIM_STAT(kStatMisses, "core*.l*.misses", "count", "", "accesses that did not hit: primary_misses + secondary_misses + upgrade_misses");
 COHSIM_STAT(kStatPrimary, "core*.l*.primary_misses", "count", "", "misses that found the line absent and started its fill (what Dinero IV counts as a miss)");

@@ -527,6 +527,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
 
   TraceOptions topts;
   topts.symbol_stride = line;
+  topts.champsim_ifetch = cfg.bytes("l1i.size") > 0;
   const bool mix = !opts.trace_object && !opts.mix.empty();
   if (mix && opts.mix.size() > ncores)
     throw UserError("a mix of " + std::to_string(opts.mix.size()) + " traces needs a core for each, and the system has " +
