@@ -22,9 +22,9 @@ class CacheListener {
 // What asked a cache for a line, for the statistics: a plain load or store, the access
 // of an atomic instruction (locked RMW, AMO, load/store-exclusive), or a page-table
 // walker's PTE load or accessed/dirty-bit store; or, at a private L2, a prefetch the
-// L1D's prefetcher sent down (never passed by a core).
-enum class AccessKind : std::uint8_t { Load, Store, Rmw, Walk, Prefetch };
-constexpr int kAccessKinds = 5;
+// L1D's prefetcher sent down, or an L1I's miss (never passed to access() by a core).
+enum class AccessKind : std::uint8_t { Load, Store, Rmw, Walk, Prefetch, IFetch };
+constexpr int kAccessKinds = 6;
 
 // The outcome of asking for a permission.
 struct Access {
@@ -57,6 +57,16 @@ class L1Port {
   virtual bool hold(LineAddr line) = 0;
   virtual void release(Tick t) = 0;
   virtual unsigned line_size() const = 0;
+  // The L1 instruction cache (l1i.size > 0): whether there is one, and an instruction
+  // fetch of the line holding `a`, as access() answers a load (Ready: the line is in
+  // the L1I from `ready` on; an L1I hit answers `t`, its latency hidden by the fetch
+  // pipeline). `trace_line` names the ifetch in an error (self-modifying code).
+  // Without an L1I every fetch is Ready at once (counted by the core only).
+  virtual bool has_l1i() const { return false; }
+  virtual Access ifetch(Tick t, Addr a, bool count, std::uint32_t trace_line) {
+    (void)a, (void)count, (void)trace_line;
+    return {Access::Ready, t};
+  }
   // Requests under way, for a deadlock report.
   virtual std::string dump_pending() const = 0;
   // The event log: the trace line of the access the core is about to make (called only

@@ -36,6 +36,14 @@ LevelParams LevelParams::declared(const std::string& level, Tick clock_period) {
   return l;
 }
 
+LevelParams LevelParams::declared_l1i(Tick clock_period) {
+  LevelParams l;
+  l.geometry = {declared::bytes("l1i.size"), declared::count("l1i.assoc"), unsigned(declared::bytes("l1d.line_size"))};
+  l.latency = declared::ticks("l1i.latency", clock_period);
+  l.replacement = declared::choice("l1i.replacement");
+  return l;
+}
+
 PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& table, SnoopBus* bus, Network* net,
                            CacheListener* listener, EventLog* log, Checker* checker)
     : p_(p), table_(table), bus_(bus), net_(net), listener_(listener), log_(log && log->enabled() ? log : nullptr), checker_(checker) {
@@ -48,12 +56,20 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
   if (p.has_l2) {
     upper_ = std::make_unique<CacheArray>(p.l1.geometry, p.l1.replacement, stream_state(p.seed, "l1d.replacement", p.index));
     upper_latency_ = p.l1.latency;
+    if (p.l1i.geometry.size) {
+      instr_ = std::make_unique<CacheArray>(p.l1i.geometry, p.l1i.replacement,
+                                            stream_state(p.seed, "l1i.replacement", p.index));
+      instr_latency_ = p.l1i.latency;
+    }
+  } else if (p.l1i.geometry.size) {
+    throw std::logic_error("an L1I needs a private L2 (config rule l1i)");
   }
   repl_pc_ = coh_->replacement_uses_pc() || (upper_ && upper_->replacement_uses_pc());
   // (Each ever-seen set starts with room for 4x its level's lines and grows beyond.)
   const auto lines = [](const LevelParams& lp) { return std::size_t(lp.geometry.size / lp.geometry.line_size); };
   l1c_ = std::make_unique<MissClassifier>(lines(p.l1), 4 * lines(p.l1));
   if (p.has_l2) l2c_ = std::make_unique<MissClassifier>(lines(p.l2), 4 * lines(p.l2));
+  if (instr_) l1ic_ = std::make_unique<MissClassifier>(lines(p.l1i), 4 * lines(p.l1i));
   mshr_.assign(coh.mshrs, Mshr{});
   mshr_key_.assign(coh.mshrs, kNoLine);
   split_ = bus_ && bus_->split();
@@ -179,6 +195,7 @@ int PrivateCache::find_mshr(LineAddr line) const {
 }
 
 Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind kind) {
+  if (instr_ && write && instr_->find(coh_->line_of(a)) >= 0) self_modifying(coh_->line_of(a), true, trace_line_);
   if (!pf_on_ && !repl_pc_) return access_demand(t, a, write, count, kind);
   // A replacement policy that reads PCs (SHiP) gets the access's for the fills it
   // starts (kept in the MSHR); a page walk's PTE access is no instruction of the trace.
@@ -221,7 +238,9 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   // requests the L1D sends down: not a secondary miss, which waits on the request
   // already under way.
   int top_outcome = -1;
-  if (upper_) {
+  const bool instr = kind == AccessKind::IFetch;  // an L1I miss (ifetch() counted it there)
+  if (instr) lookup += instr_latency_;
+  else if (upper_) {
     int w = upper_->find(line);
     if (w >= 0 && upper_->state(line, unsigned(w)) >= (write ? 2 : 1)) {
       upper_->touch(line, unsigned(w));
@@ -258,7 +277,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   };
   auto answer_later = [&] {
     if (top_outcome < 0 && !count) return;
-    waits_.push_back(Wait{line, t, lookup, epoch_, write, top_outcome >= 0, count});
+    waits_.push_back(Wait{line, t, lookup, epoch_, write, top_outcome >= 0, count, instr});
   };
   LevelStats& cs = upper_ ? l2s_ : l1s_;
   MissClassifier& cc = coh_classifier();
@@ -276,7 +295,8 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
               prefetch_used(coh_pf(), *coh_, line, unsigned(loc.idx)) ? PrefetchTrigger::PrefetchedHit
                                                                       : PrefetchTrigger::Hit);
     }
-    if (upper_) fill_upper(t, line, fast_write_[s], cur_pc_);
+    if (instr) fill_instr(line);
+    else if (upper_) fill_upper(t, line, fast_write_[s], cur_pc_);
     answer_now();
     return ready_at(lookup + coh_latency_, line);
   }
@@ -329,6 +349,10 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
     }
   }
   execute(lookup + coh_latency_, line, loc, e, nullptr);
+  if (instr && needs_mshr) {
+    const int m = find_mshr(line);
+    if (m >= 0) mshr_[std::size_t(m)].instr = true;
+  }
   if (sharing_ && cause == int(MissCause::Coherence)) {
     const int m = find_mshr(line);
     if (m >= 0) mshr_[std::size_t(m)].coh_since = t;
@@ -338,7 +362,11 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
     return {Access::Pending, 0};
   }
   // A hit that changed state (a silent upgrade) or a hit in the writeback buffer.
-  if (upper_ && loc.kind == Loc::Array) fill_upper(t, line, perm_[state_at(line, loc)] == Permission::Write, cur_pc_);
+  if (instr) {
+    if (perm_[state_at(line, loc)] != Permission::None && coh_->find(line) >= 0) fill_instr(line);
+  } else if (upper_ && loc.kind == Loc::Array) {
+    fill_upper(t, line, perm_[state_at(line, loc)] == Permission::Write, cur_pc_);
+  }
   answer_now();
   return ready_at(lookup + coh_latency_, line);
 }
@@ -354,6 +382,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
   // home): a copy it takes away makes the next miss to the line a coherence miss.
   const bool foreign = is_other(e) || e == Event::Inv || e == Event::FwdGetS || e == Event::FwdGetM;
   const bool upper_had = foreign && upper_ && upper_->find(line) >= 0;
+  const bool instr_had = foreign && instr_ && instr_->find(line) >= 0;
   bool notify = false, updated = false;
   for (int i = 0; i < c.num_actions; ++i) {
     switch (c.actions[i]) {
@@ -379,6 +408,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
           ms.prefetch = 0;
           ms.late = false;
           ms.pc = cur_pc_;
+          ms.instr = false;
           ms.coh_since = kNoCoh;
           if (l.kind != Loc::Array) l = {Loc::Mshr, m};
         }
@@ -530,6 +560,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
     if (sharing_) sharing_->line_taken(p_.index, line);
   }
   if (upper_had && upper_->find(line) < 0) l1c_->taken(line);
+  if (instr_had && instr_->find(line) < 0) l1ic_->taken(line), ++instr_invalidations_;
   // (a Data event tells the listener itself, once the line is in place)
   if (notify && listener_ && e >= Event::OwnGetS && !is_data(e)) {
     line_ready(t, line);
@@ -555,7 +586,7 @@ void PrivateCache::finish(Tick end) {
 void PrivateCache::answer_waits(Tick t, LineAddr line) {
   for (std::size_t i = 0; i < waits_.size();) {
     const Wait w = waits_[i];
-    if (w.line != line || !line_usable(line, w.write)) {
+    if (w.line != line || !(w.instr ? instr_->find(line) >= 0 : line_usable(line, w.write))) {
       ++i;
       continue;
     }
@@ -572,6 +603,8 @@ void PrivateCache::reset_stats(Tick t) {
   ++epoch_;  // an access under way now was counted in the window before: no sample here
   l1s_ = LevelStats{};
   l2s_ = LevelStats{};
+  l1is_ = LevelStats{};
+  instr_invalidations_ = 0;
   local_misses_ = remote_misses_ = local_miss_ticks_ = remote_miss_ticks_ = 0;
   set_full_ = invalidations_ = back_invalidated_ = mshr_full_ = upgrades_ = silent_upgrades_ = updates_ = updates_received_ = 0;
   std::fill(cells_.begin(), cells_.end(), 0);
@@ -780,6 +813,7 @@ void PrivateCache::bus_data(Tick t, LineAddr line, const std::uint8_t* data, boo
     std::uint8_t s = coh_->state(line, unsigned(l.idx));
     if (perm_[s] != Permission::None) fill_upper(t, line, fast_write_[s], fi.pc);
   }
+  if (fi.instr && l.kind == Loc::Array && perm_[coh_->state(line, unsigned(l.idx))] != Permission::None) fill_instr(line);
   line_ready(t, line);
   store_grant_ = kNoLine;
 }
@@ -824,6 +858,7 @@ void PrivateCache::bus_data_split(Tick t, LineAddr line, const std::uint8_t* dat
     std::uint8_t ns = coh_->state(line, unsigned(l.idx));
     if (perm_[ns] != Permission::None) fill_upper(t, line, fast_write_[ns], fi.pc);
   }
+  if (fi.instr && l.kind == Loc::Array && perm_[coh_->state(line, unsigned(l.idx))] != Permission::None) fill_instr(line);
   if (passes) store_grant_ = kNoLine;  // the access already performed
   // A line that only passed through (IS_D_I, IM_D_I, ...) is gone: the requests ordered
   // after ours take it, so an exclusive monitor on it is lost now (the load-exclusive
@@ -833,6 +868,57 @@ void PrivateCache::bus_data_split(Tick t, LineAddr line, const std::uint8_t* dat
   if (passes && listener_ && perm_[state_at(line, locate(line))] == Permission::None) listener_->line_lost(line);
   line_ready(t, line);
   store_grant_ = kNoLine;
+}
+
+// The L1I (docs/architecture.md, "The instruction cache"). A hit answers at once (the
+// fetch pipeline hides the L1I's latency); a miss is a read of the private L2, counted
+// there as an access of kind ifetch: an L2 hit copies the line in (ready after the
+// L1I's and the L2's latencies), an L2 miss runs the table's Load cell (GetS) and
+// the fill goes to the L1I (not the L1D).
+Access PrivateCache::ifetch(Tick t, Addr a, bool count, std::uint32_t trace_line) {
+  const LineAddr line = coh_->line_of(a);
+  const int w = instr_->find(line);
+  if (w >= 0) {
+    instr_->touch(line, unsigned(w));
+    if (count) record(l1is_, *l1ic_, AccessKind::IFetch, Outcome::Hit, line);
+    return {Access::Ready, t};
+  }
+  // Written here and not yet written back: the fetch would see the core's own store.
+  const int uw = upper_->find(line);
+  const int cw = coh_->find(line);
+  if ((uw >= 0 && upper_->dirty(line, unsigned(uw))) || (cw >= 0 && coh_->dirty(line, unsigned(cw))))
+    self_modifying(line, false, trace_line);
+  const bool secondary = find_mshr(line) >= 0;
+  const Access r = access_demand(t, a, false, count && !secondary, AccessKind::IFetch);
+  if (r.kind == Access::Blocked) return r;  // asked again, counted then
+  if (count) {
+    record(l1is_, *l1ic_, AccessKind::IFetch, secondary ? Outcome::Secondary : Outcome::Primary, line);
+    if (!secondary) ++l1is_.requests_sent;
+  }
+  return r;
+}
+
+void PrivateCache::fill_instr(LineAddr line) {
+  if (instr_->find(line) >= 0) return;
+  const int cw = coh_->find(line);
+  if (cw < 0) return;
+  const unsigned way = instr_->choose_way(line);
+  const unsigned set = instr_->set_of(line);
+  if (instr_->state_at(set, way) != CacheArray::kInvalid) {
+    ++l1is_.evictions;
+    instr_->invalidate(instr_->tag_at(set, way), way);
+  }
+  instr_->fill(line, way, 1, coh_->data(line, unsigned(cw)), 0);
+}
+
+void PrivateCache::self_modifying(LineAddr line, bool store, std::uint32_t trace_line) const {
+  throw UserError("trace line " + std::to_string(trace_line) + ": " +
+                  (store ? "a store to line " + hex(line * coh_->line_size()) + ", which " + p_.name +
+                               "'s L1I holds (an instruction fetched earlier)"
+                         : "an instruction fetch from line " + hex(line * coh_->line_size()) + ", which " + p_.name +
+                               " has written and not written back") +
+                  ": self-modifying code is not modelled (instruction lines are read-only; run with l1i.size: 0 "
+                  "to count ifetches without an instruction cache)");
 }
 
 void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable, std::uint64_t pc) {
@@ -1122,6 +1208,7 @@ bool PrivateCache::deliver(Tick t, const NetMsg& m, const std::uint8_t* data) {
     const std::uint8_t ns = state_at(line, l);
     if (perm_[ns] != Permission::None) {
       if (upper_ && l.kind == Loc::Array && fills_upper(fi)) fill_upper(t, line, fast_write_[ns], fi.pc);
+      if (fi.instr && l.kind == Loc::Array) fill_instr(line);
       line_ready(t, line);
       store_grant_ = kNoLine;
     }
@@ -1129,7 +1216,7 @@ bool PrivateCache::deliver(Tick t, const NetMsg& m, const std::uint8_t* data) {
   return true;
 }
 
-// Statistics (docs/stats.md). core*.l* is core N's L1D, or its private L2.
+// Statistics (docs/stats.md). core*.l* is core N's L1D, its private L2, or its L1I.
 COHSIM_STAT(kStatHits, "core*.l*.hits", "count", "", "accesses this level received that found their line with the permission they needed (a store counts when it drains from the store buffer; a load answered by the store buffer never reaches the L1D)");
 COHSIM_STAT(kStatMisses, "core*.l*.misses", "count", "", "accesses that did not hit: primary_misses + secondary_misses + upgrade_misses");
 COHSIM_STAT(kStatPrimary, "core*.l*.primary_misses", "count", "", "misses that found the line absent and started its fill (what Dinero IV counts as a miss)");
@@ -1165,6 +1252,8 @@ COHSIM_STAT(kStatSilentUpgrades, "core*.l*.silent_upgrades", "count", "", "store
 COHSIM_STAT(kStatUpdatesSent, "core*.l*.updates_sent", "count", "", "Dragon update transactions sent");
 COHSIM_STAT(kStatUpdatesReceived, "core*.l*.updates_received", "count", "", "Dragon updates received from other caches");
 COHSIM_STAT(kStatOccupancy, "core*.l*.occupancy.*", "lines", "", "time-weighted mean number of lines in the protocol state named by the last part");
+COHSIM_STAT(kStatKindIfetch, "core*.l2.ifetch_{hits,misses,primary_misses,secondary_misses}", "count", "", "the L1I's misses at the private L2, by outcome (only with l1i.size > 0); counted in hits and misses");
+COHSIM_STAT(kStatL1iInvalidations, "core*.l1i.invalidations", "count", "", "L1I lines dropped because another core's request took the line from this core's L2 (cross-modifying code, or data sharing the line)");
 COHSIM_STAT(kStatKindPrefetch, "core*.l2.prefetch_{hits,misses,primary_misses}", "count", "", "requests of the L1D's prefetcher at a private L2, by outcome (only with l1d.prefetcher); counted in hits and misses");
 COHSIM_STAT(kStatPfIssued, "core*.l*.prefetches_issued", "count", "", "prefetches this level's prefetchers sent to the level below (only with a prefetcher at the level)");
 COHSIM_STAT(kStatPfUseful, "core*.l*.prefetches_useful", "count", "", "prefetched lines a demand access referenced before they left the level");
@@ -1177,7 +1266,7 @@ COHSIM_STAT(kStatCells, "core*.l*.cells.*.*", "count", "", "times the protocol t
 
 void PrivateCache::register_stats(Stats& s) const {
   auto level = [&](const std::string& p, const LevelStats& ls) {
-    static const char* const kinds[kAccessKinds] = {"load", "store", "rmw", "walk", "prefetch"};
+    static const char* const kinds[kAccessKinds] = {"load", "store", "rmw", "walk", "prefetch", "ifetch"};
     static const char* const outcomes[kOutcomes] = {"hits", "primary_misses", "secondary_misses", "upgrade_misses"};
     static const StatDecl* const by_outcome[kOutcomes] = {&kStatHits, &kStatPrimary, &kStatSecondary, &kStatUpgrade};
     static const StatDecl* const by_kind[kOutcomes] = {&kStatKindHits, &kStatKindPrimary, &kStatKindSecondary,
@@ -1186,7 +1275,7 @@ void PrivateCache::register_stats(Stats& s) const {
     s.counter(kStatMisses, p + ".misses", &ls.misses);
     for (int o = 1; o < kOutcomes; ++o) s.counter(*by_outcome[o], p + "." + outcomes[o], &ls.outcome[o]);
     for (int k = 0; k < kAccessKinds; ++k) {
-      if (k == int(AccessKind::Prefetch)) continue;
+      if (k == int(AccessKind::Prefetch) || k == int(AccessKind::IFetch)) continue;
       s.counter(kStatKindMisses, p + "." + kinds[k] + "_misses", &ls.kind_misses[k]);
       for (int o = 0; o < kOutcomes; ++o)
         if (!(k == int(AccessKind::Load) && o == int(Outcome::Upgrade)))  // a load never needs more permission
@@ -1240,6 +1329,30 @@ void PrivateCache::register_stats(Stats& s) const {
   }
   level(p_.name + ".l1d", l1s_);
   if (upper_) level(p_.name + ".l2", l2s_);
+  if (instr_) {
+    // The L1I's own counts (its accesses are all ifetches), and its misses at the L2.
+    const std::string q = p_.name + ".l1i";
+    s.counter(kStatHits, q + ".hits", &l1is_.hits);
+    s.counter(kStatMisses, q + ".misses", &l1is_.misses);
+    s.counter(kStatPrimary, q + ".primary_misses", &l1is_.outcome[int(Outcome::Primary)]);
+    s.counter(kStatSecondary, q + ".secondary_misses", &l1is_.outcome[int(Outcome::Secondary)]);
+    static const StatDecl* const by_cause[kMissCauses] = {&kStatCompulsory, &kStatCapacity, &kStatConflict,
+                                                          &kStatCoherence};
+    static const char* const causes[kMissCauses] = {"compulsory_misses", "capacity_misses", "conflict_misses",
+                                                    "coherence_misses"};
+    for (int c = 0; c < kMissCauses; ++c) s.counter(*by_cause[c], q + "." + causes[c], &l1is_.cause[c]);
+    s.counter(kStatRequestsSent, q + ".requests_sent", &l1is_.requests_sent);
+    s.counter(kStatEvictions, q + ".evictions", &l1is_.evictions);
+    s.counter(kStatL1iInvalidations, q + ".invalidations", &instr_invalidations_);
+    const auto *h = &l1is_.hits, *m = &l1is_.misses;
+    s.derived(kStatHitRate, q + ".hit_rate", [=] { return *h + *m ? double(*h) / double(*h + *m) : 0.0; });
+    const int k = int(AccessKind::IFetch);
+    const std::string r = p_.name + ".l2.ifetch";
+    s.counter(kStatKindIfetch, r + "_hits", &l2s_.by[k][int(Outcome::Hit)]);
+    s.counter(kStatKindIfetch, r + "_misses", &l2s_.kind_misses[k]);
+    s.counter(kStatKindIfetch, r + "_primary_misses", &l2s_.by[k][int(Outcome::Primary)]);
+    s.counter(kStatKindIfetch, r + "_secondary_misses", &l2s_.by[k][int(Outcome::Secondary)]);
+  }
   if (net_) {
     s.counter(kStatLocalMisses, coh_name_ + ".local_misses", &local_misses_);
     s.counter(kStatRemoteMisses, coh_name_ + ".remote_misses", &remote_misses_);
@@ -1311,6 +1424,7 @@ bool PrivateCache::prefetch_used(PrefetchLevel& L, const CacheArray& arr, LineAd
 }
 
 void PrivateCache::drop_coh(LineAddr line, unsigned way) {
+  if (instr_) drop_instr(line);  // the L1I is a subset of the private L2
   if (pf_on_) {
     PrefetchLevel& L = coh_pf();
     if (!L.unused.empty()) {

@@ -47,6 +47,7 @@ struct LevelParams {
   std::string prefetcher = "none";  // the `prefetcher` key: a list of registered names
   unsigned prefetch_degree = 1, prefetch_distance = 1;
   static LevelParams declared(const std::string& level, Tick clock_period);
+  static LevelParams declared_l1i(Tick clock_period);  // l1i has no mshrs or prefetcher keys
 };
 
 struct PrivateCacheParams {
@@ -55,6 +56,9 @@ struct PrivateCacheParams {
   LevelParams l1 = LevelParams::declared("l1d", clock_period);
   bool has_l2 = declared::present("l2") && !declared::flag("l2.shared");
   LevelParams l2 = LevelParams::declared("l2", clock_period);
+  // The L1 instruction cache (l1i.size; size 0: none, fetches are only counted). Only
+  // above a private L2 (config rule `l1i`): its misses are reads of the L2.
+  LevelParams l1i = LevelParams::declared_l1i(clock_period);
   std::uint64_t seed = 0;  // the run's seed; this cache's random streams are number `index`
   unsigned index = 0;       // the core's number
   // On a directory: where each line's home is, and this cache's node.
@@ -115,7 +119,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   // The event log: the trace line of the access the core is making (cells of Load and
   // Store events carry it), and, at the end of a run, every line held and its state.
   void set_trace_line(std::uint32_t l) override { trace_line_ = l; }
-  bool wants_trace_line() const override { return pf_on_ || repl_pc_; }
+  bool wants_trace_line() const override { return pf_on_ || repl_pc_ || instr_; }
   void log_final(Tick t) const;
   Permission permission(LineAddr line) const;  // for the checker
   const std::string& name() const { return p_.name; }
@@ -130,6 +134,9 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   // The newest data of a line held here (dirty L1 data first), or false.
   bool peek_line(LineAddr line, std::uint8_t* out) const;
   unsigned line_size() const override { return coh_->line_size(); }
+  // The L1I (L1Port::ifetch; docs/architecture.md, "The instruction cache").
+  bool has_l1i() const override { return bool(instr_); }
+  Access ifetch(Tick t, Addr a, bool count, std::uint32_t trace_line) override;
   // On a directory: local misses, remote misses, and their request-to-data ticks.
   std::array<std::uint64_t, 4> numa_counts() const {
     return {local_misses_, remote_misses_, local_miss_ticks_, remote_miss_ticks_};
@@ -158,6 +165,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
     std::uint8_t prefetch = 0;
     bool late = false;
     std::uint64_t pc = 0;  // the PC of the access that started it (0: none, or no policy reads it)
+    bool instr = false;    // an L1I miss started it: its fill goes to the L1I, not the L1D
     Tick coh_since = kNoCoh;  // a coherence miss's access tick, for the sharing advisor (kNoCoh: none)
   };
   static constexpr Tick kNoCoh = ~Tick(0);
@@ -243,17 +251,30 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
     bool late = false;
     bool fill = false;
     std::uint64_t pc = 0;
+    bool instr = false;
   };
   FillInfo fill_info(LineAddr line) const {
-    const int m = pf_on_ || repl_pc_ ? find_mshr(line) : -1;
+    const int m = pf_on_ || repl_pc_ || instr_ ? find_mshr(line) : -1;
     if (m < 0) return {};
     const Mshr& ms = mshr_[std::size_t(m)];
-    return {ms.prefetch, ms.late, !ms.in_array, ms.pc};
+    return {ms.prefetch, ms.late, !ms.in_array, ms.pc, ms.instr};
   }
   // After a fill of the coherent level: the prefetchers hear of it, a prefetched line is marked unused.
   void prefetch_filled(LineAddr line, const FillInfo& f);
   // Whether a fill goes on to the L1D above a private L2 (not an L2 prefetch no demand waits for).
-  bool fills_upper(const FillInfo& f) const { return !(f.fill && f.prefetch == 2 && !f.late); }
+  // Nor an L1I miss's: its line goes to the L1I (fill_instr); a data access that waited
+  // on it finds the line in the L2 when it tries again.
+  bool fills_upper(const FillInfo& f) const { return !(f.fill && f.prefetch == 2 && !f.late) && !f.instr; }
+  // The L1I: a line the L2 now holds readable is copied in (an eviction is silent:
+  // instruction lines are never dirty); a line leaving the L2 leaves it (drop_coh).
+  void fill_instr(LineAddr line);
+  void drop_instr(LineAddr line) {
+    const int w = instr_->find(line);
+    if (w >= 0) instr_->invalidate(line, unsigned(w));
+  }
+  // An ifetch's line was written by this core and not written back, or a store's line
+  // is in this core's L1I: self-modifying code, refused.
+  [[noreturn]] void self_modifying(LineAddr line, bool store, std::uint32_t trace_line) const;
   // Lines leaving the arrays: a prefetched line never referenced counts as useless.
   void drop_coh(LineAddr line, unsigned way);
   void drop_upper(LineAddr line, unsigned way);
@@ -297,6 +318,8 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   Checker* checker_;
   std::unique_ptr<CacheArray> coh_;    // the level that runs the protocol
   std::unique_ptr<CacheArray> upper_;  // the L1D above a private L2, or null
+  std::unique_ptr<CacheArray> instr_;  // the L1I beside it (l1i.size > 0), or null
+  Tick instr_latency_ = 0;
   std::string coh_name_;               // "core0.l1d" or "core0.l2"
   Tick coh_latency_, upper_latency_;
   std::vector<Mshr> mshr_;
@@ -328,7 +351,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
       else ++misses, ++kind_misses[int(k)];
     }
   };
-  LevelStats l1s_, l2s_;
+  LevelStats l1s_, l2s_, l1is_;  // the L1D's (or the coherent L1D's), the private L2's, the L1I's
   // A counted demand access that did not hit: when it reached the L1D (upper_at) and
   // the coherent level (coh_at), if each counted it, answered at the first line_ready()
   // after which the core may use the line (line_usable). Slots are reused; the epoch
@@ -339,11 +362,12 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
     Tick upper_at, coh_at;
     std::uint64_t epoch;
     bool write, upper_on, coh_on;
+    bool instr;  // an L1I miss's: answered when the line is in the L1I
   };
   std::vector<Wait> waits_;
   std::uint64_t epoch_ = 0;
   // The primary misses' causes, per level (the L2's only with a private L2).
-  std::unique_ptr<MissClassifier> l1c_, l2c_;
+  std::unique_ptr<MissClassifier> l1c_, l2c_, l1ic_;
   // Returns the primary miss's cause (-1: not a primary miss).
   int record(LevelStats& ls, MissClassifier& mc, AccessKind k, Outcome o, LineAddr line) {
     ls.count(k, o);
@@ -361,6 +385,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   // the time from request to data for each.
   std::uint64_t local_misses_ = 0, remote_misses_ = 0, local_miss_ticks_ = 0, remote_miss_ticks_ = 0;
   std::uint64_t set_full_ = 0;
+  std::uint64_t instr_invalidations_ = 0;  // L1I lines another core's request took
   std::uint64_t back_invalidated_ = 0;  // lines an inclusive level below took back
   bool counts_back_invalidations_ = false;  // requests that waited because every way of the set was spoken for
   std::uint64_t invalidations_ = 0, mshr_full_ = 0, upgrades_ = 0, silent_upgrades_ = 0, updates_ = 0,

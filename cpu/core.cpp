@@ -29,6 +29,7 @@ Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::uniqu
       sb_(std::max(1u, p.store_buffer)),
       regs_(num_regs, 0) {
   tell_line_ = cache_->wants_trace_line();
+  l1i_ = cache_->has_l1i();
   const OrderingRules& m = ord_.model();
   in_order_loads_ = ordered_before(m, {MemKind::Load}, {MemKind::Load}, false);
   no_store_buffer_ = p.store_buffer == 0;
@@ -701,6 +702,7 @@ bool Core::issue(Tick t, Tick& next) {
       retire_inst();
       return true;
     case InstKind::IFetch:
+      if (l1i_ && !fetch_line(t, next)) return false;
       ++ifetches_;
       retire_inst();
       return true;
@@ -952,6 +954,28 @@ bool Core::issue_exclusive_store(Tick t, Tick& next) {
   return true;
 }
 
+// The ifetch in op_ with an L1I: a hit goes on at once; a miss stalls issue (the
+// core's fetch) until the line is in the L1I, when the ifetch retires. An ifetch takes
+// no L1D port and no load-queue entry.
+bool Core::fetch_line(Tick t, Tick& next) {
+  if (still_waiting(if_waiting_, if_gen_)) return false;
+  const Access a = cache_->ifetch(t, op_.addr, !if_accessed_, op_.line);
+  if (a.kind != Access::Ready) {
+    if (a.kind == Access::Pending) if_accessed_ = true;  // a Blocked one is counted when asked again
+    if_waiting_ = true, if_gen_ = wake_gen_[kAnyLine];
+    stall_begin(t);
+    return false;
+  }
+  if_accessed_ = if_waiting_ = false;
+  stall_end(t, ifetch_stall_);
+  if (a.ready > t) {  // an L2 hit: the fetch waits for its latency
+    busy_until_ = a.ready;
+    ifetch_stall_ += (a.ready - t) / p_.period;
+    next = std::min(next, a.ready);
+  }
+  return true;
+}
+
 // The cache access of the current atomic instruction (locked RMW, AMO, exclusive
 // load or store): true when the line is ready, in `a`.
 bool Core::atomic_access(Tick t, bool write, Tick& next, Access& a) {
@@ -1047,6 +1071,7 @@ COHSIM_STAT(kStatForwarded, "core*.forwarded_loads", "count", "", "loads answere
 COHSIM_STAT(kStatSbFull, "core*.store_buffer_full", "count", "", "store issue attempts refused because the store buffer was full");
 COHSIM_STAT(kStatLqFull, "core*.load_queue_full", "count", "", "load issue attempts refused because the load queue was full");
 COHSIM_STAT(kStatFenceStall, "core*.fence_stall_core_cycles", "cycles", "core", "cycles fences held the core");
+COHSIM_STAT(kStatIfetchStall, "core*.ifetch_stall_core_cycles", "cycles", "core", "cycles the core's fetch waited for an L1I miss (only with l1i.size > 0)");
 COHSIM_STAT(kStatRmwStall, "core*.rmw_stall_core_cycles", "cycles", "core", "cycles read-modify-writes held the core");
 COHSIM_STAT(kStatForwardStall, "core*.forward_stall_core_cycles", "cycles", "core", "cycles loads waited to be forwarded from the store buffer");
 COHSIM_STAT(kStatComputeCycles, "core*.compute_core_cycles", "cycles", "core", "cycles of non-memory work (the sum of the `compute N` operations)");
@@ -1068,7 +1093,7 @@ void Core::reset_stats(Tick t) {
   warm_ops_ += ops_;
   ops_ = instructions_ = loads_ = stores_ = rmws_ = fences_ = computes_ = ifetches_ = forwarded_ = sb_full_ =
       lq_full_ = fence_stall_ = rmw_stall_ = forward_stall_ = busy_cycles_ = sc_failures_ = barriers_ = acquires_ =
-          releases_ = out_of_order_drains_ = 0;
+          releases_ = out_of_order_drains_ = ifetch_stall_ = 0;
   load_latency_ = Histogram{};
   fences_by_kind_.fill(0);
   fence_stall_by_kind_.fill(0);
@@ -1094,6 +1119,7 @@ void Core::register_stats(Stats& s) const {
   s.counter(kStatFences, p + ".fences", &fences_);
   s.counter(kStatComputes, p + ".computes", &computes_);
   s.counter(kStatIfetches, p + ".ifetches", &ifetches_);
+  if (l1i_) s.counter(kStatIfetchStall, p + ".ifetch_stall_core_cycles", &ifetch_stall_);
   s.counter(kStatForwarded, p + ".forwarded_loads", &forwarded_);
   s.counter(kStatSbFull, p + ".store_buffer_full", &sb_full_);
   s.counter(kStatLqFull, p + ".load_queue_full", &lq_full_);

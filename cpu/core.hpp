@@ -354,6 +354,11 @@ class Core : public sc_core::sc_module, public CacheListener {
   void log_access(const AccessEvent& e);
   Mmu* mmu_ = nullptr;
   bool translated_ = false;  // op_.addr is already physical
+  // The L1I (L1Port::has_l1i): the ifetch in op_ has started its access (a retry is not
+  // counted again), and waits for a line_ready() (any line: fetch_line()).
+  bool l1i_ = false, if_accessed_ = false, if_waiting_ = false;
+  std::uint64_t if_gen_ = 0;
+  bool fetch_line(Tick t, Tick& next);
 
   StatsWindowListener* window_ = nullptr;
   std::uint64_t warmup_at_ = ~0ull;  // total_ops() at which the warm-up ends (~0: none, or done)
@@ -363,7 +368,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   std::uint64_t ops_ = 0, instructions_ = 0, loads_ = 0, stores_ = 0, rmws_ = 0, fences_ = 0, computes_ = 0,
                 ifetches_ = 0, forwarded_ = 0, sb_full_ = 0, lq_full_ = 0, fence_stall_ = 0, rmw_stall_ = 0,
                 forward_stall_ = 0, busy_cycles_ = 0, sc_failures_ = 0, barriers_ = 0, acquires_ = 0, releases_ = 0,
-                out_of_order_drains_ = 0;
+                out_of_order_drains_ = 0, ifetch_stall_ = 0;
   Histogram load_latency_;
   // Fences by kind, indexed by the barrier's OrderPair bits (x86's mfence: 0).
   std::array<const char*, 16> fence_names_{};

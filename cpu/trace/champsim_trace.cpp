@@ -81,7 +81,8 @@ class ByteSource {
 
 class ChampSimStream final : public ThreadStream {
  public:
-  ChampSimStream(std::shared_ptr<const SharedFile> f, bool xz) : path_(f->path()), src_(f, xz), buf_(kChunk) {}
+  ChampSimStream(std::shared_ptr<const SharedFile> f, bool xz, bool ifetch)
+      : path_(f->path()), src_(f, xz), buf_(kChunk), ifetch_(ifetch) {}
 
   bool next(Op& op) override {
     while (q_.empty()) {
@@ -121,6 +122,16 @@ class ChampSimStream final : public ThreadStream {
     pos_ += kChampSimRecordSize;
     ++records_;
     const Addr ip = le64(p);
+    const std::uint32_t line = static_cast<std::uint32_t>(records_ > 0xffffffffu ? 0 : records_);
+    if (ifetch_) {  // the instruction's fetch (TraceOptions::champsim_ifetch), after the compute before it
+      if (pending_) compute();
+      Op& f = q_.push();
+      f.kind = OpKind::IFetch;
+      f.addr = ip;
+      f.size = 1;
+      f.pc = ip;
+      f.line = line;
+    }
     const unsigned char* dst = p + 16;  // destination_memory[2]
     const unsigned char* src = p + 32;  // source_memory[4]
     bool mem = false;
@@ -147,6 +158,7 @@ class ChampSimStream final : public ThreadStream {
   std::uint64_t records_ = 0;  // records decoded
   std::uint64_t pending_ = 0;  // instructions without memory operands not yet emitted as compute
   trace_detail::OpQueue q_;
+  bool ifetch_ = false;
 };
 
 }  // namespace
@@ -157,7 +169,7 @@ bool has_champsim_extension(const std::string& path) {
   return false;
 }
 
-std::unique_ptr<Trace> open_champsim_trace(const std::string& path, const TraceOptions&) {
+std::unique_ptr<Trace> open_champsim_trace(const std::string& path, const TraceOptions& opts) {
   auto file = std::make_shared<SharedFile>(path);
   unsigned char head[6] = {};
   const bool xz = file->read_at(0, head, 6) == 6 && std::memcmp(head, "\xFD" "7zXZ\0", 6) == 0;
@@ -166,7 +178,7 @@ std::unique_ptr<Trace> open_champsim_trace(const std::string& path, const TraceO
                     " (counting from 0) has " + std::to_string(file->size() % kChampSimRecordSize) + " of its " +
                     std::to_string(kChampSimRecordSize) + " bytes");
   return std::make_unique<trace_detail::SingleThreadTrace>(
-      path, "champsim", [file, xz] { return std::make_unique<ChampSimStream>(file, xz); });
+      path, "champsim", [file, xz, ifetch = opts.champsim_ifetch] { return std::make_unique<ChampSimStream>(file, xz, ifetch); });
 }
 
 }  // namespace cohsim

@@ -25,7 +25,7 @@ enum class OpKind : std::uint8_t {
   CompareExchangeWeak,  // may fail spuriously (on LL/SC machines)
   Fence,
   Compute,  // `value` cycles of work that touches no memory
-  IFetch,   // an instruction fetch (din label 2, lackey's I): counted, not simulated (no L1I yet)
+  IFetch,   // an instruction fetch (din label 2, lackey's I): counted; read through the L1I when l1i.size > 0
   Marker,   // `roi begin` / `roi end` (MarkerKind in `value`): no instruction, no operation
   // Programs (see Op below): register arithmetic, branches, spin-waits.
   Mov,     // reg = B

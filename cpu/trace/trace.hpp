@@ -17,6 +17,10 @@ struct TraceOptions {
   unsigned symbol_stride = 64;
   // The input format: "" recognises it (Trace::open), or one of trace_formats().
   std::string format;
+  // ChampSim: each record also becomes an `ifetch.1` of its ip, before its memory
+  // operations (System sets it when l1i.size > 0, so an L1I sees the instruction
+  // stream; off, the import is what it was).
+  bool champsim_ifetch = false;
 };
 
 // The formats Trace::open reads: "text", "binary", "din", "lackey", "champsim".

@@ -148,7 +148,7 @@ std::string stats_reference_markdown() {
        "(`COHSIM_STAT` in each file below); do not edit by hand. A test fails when this file\n"
        "is stale: regenerate it with `build/cohsim stats docs > docs/stats.md`.\n\n"
        "A pattern's dot-separated parts match a name's parts one for one; `*` matches\n"
-       "any characters within a part (`core*` is `core0`, `core1`, ...; `l*` is `l1d` or\n"
+       "any characters within a part (`core*` is `core0`, `core1`, ...; `l*` is `l1d`, `l1i` or\n"
        "`l2`), `{a,b}` is either, and a bracketed part may be absent (`[node*.]memory.reads` is\n"
        "`memory.reads` or `node1.memory.reads`). `cohsim run --stats-schema` adds the\n"
        "declarations to the statistics JSON (`\"_meta\"`); in Python,\n"

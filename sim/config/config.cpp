@@ -582,6 +582,37 @@ COHSIM_REGISTER(config_rules, "l2.prefetcher", "a prefetcher needs a private L2"
                 }},
                 -1);
 
+// The L1I (l1i.size > 0): a power-of-two number of sets, above a private L2 (its misses
+// read the L2; the L1I is kept a subset of it), and addresses that are physical (an
+// ifetch is not translated).
+COHSIM_REGISTER(config_rules, "l1i", "an L1I has a power-of-two number of sets and needs a private L2, without vm",
+                ConfigRule{[](const Config& c, std::string& blame) {
+                  const std::uint64_t size = c.bytes("l1i.size");
+                  if (size == 0) return std::string();
+                  const std::uint64_t way = std::uint64_t(c.integer("l1i.assoc")) * c.bytes("l1d.line_size");
+                  const std::uint64_t sets = size % way == 0 ? size / way : 0;
+                  if (sets == 0 || (sets & (sets - 1)) != 0) {
+                    blame = c.blame({"l1i.size", "l1i.assoc"});
+                    return "l1i: size " + format_size(size) + " / (assoc " + std::to_string(c.integer("l1i.assoc")) +
+                           " × l1d.line_size " + format_size(c.bytes("l1d.line_size")) +
+                           ") is not a power-of-two number of sets (1, 2, 4, ...)";
+                  }
+                  if (!c.has_level("l2") || c.flag("l2.shared")) {
+                    blame = "l1i.size";
+                    return std::string("an L1I (l1i.size ") + format_size(size) +
+                           ") is modelled only above a private L2, which it shares with the L1D; this "
+                           "configuration has " + (c.has_level("l2") ? "a shared L2" : "no L2") +
+                           ". Set l2.shared: false (with an l2 level), or l1i.size: 0 (ifetches counted only)";
+                  }
+                  if (c.flag("vm.enabled")) {
+                    blame = c.blame({"l1i.size", "vm.enabled"});
+                    return std::string("an L1I with vm.enabled: true is not modelled (instruction fetches are not "
+                                       "translated); set l1i.size: 0 or vm.enabled: false");
+                  }
+                  return std::string();
+                }},
+                -1);
+
 COHSIM_REGISTER(config_rules, "cache.line_size", "every cache level has the L1D's line size",
                 ConfigRule{[](const Config& c, std::string& blame) {
                   const std::uint64_t l1_line = c.bytes("l1d.line_size");

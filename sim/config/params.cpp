@@ -306,6 +306,28 @@ std::vector<ParamSpec> declare_params() {
                     int_range(0, 100000)));
 
   declare_cache_level(p, "l1d", {"32KiB", "8", "4cycles", nullptr});
+  // The L1 instruction cache (coherence/private_cache.*, "The instruction cache" in
+  // docs/architecture.md): size 0 = not modelled (ifetches are only counted).
+  p.push_back(param("l1i.size", ParamType::Size, "0B", "",
+                    "Capacity of each core's L1 instruction cache, fed by the trace's ifetch operations (text "
+                    "`ifetch`, din label 2, lackey's I lines). 0 = no L1I: ifetches are counted, not simulated. "
+                    "Needs a private L2 (l2.shared: false), which it shares with the L1D: an L1I miss reads "
+                    "the L2 (a GetS through the protocol when the L2 misses too). The line size is "
+                    "l1d.line_size. Instruction lines are read-only: a store to a line the core's L1I holds, "
+                    "or a fetch of a line the core has written, stops the run (self-modifying code is not "
+                    "modelled).",
+                    size_range(0, kGiB)));
+  p.push_back(param("l1i.assoc", ParamType::Int, "8", "ways",
+                    "Associativity of the L1I. The number of sets, size / (assoc × l1d.line_size), must be a "
+                    "power of two.",
+                    int_range(1, 1 << 20)));
+  p.push_back(param("l1i.latency", ParamType::Latency, "4cycles", "",
+                    "Hit latency of the L1I, paid only on a miss (added to the L2's): a hit's latency is "
+                    "hidden by the fetch pipeline. Cycles count core.frequency.",
+                    latency_range(10000, 10 * kUs, "10us")));
+  p.push_back(choice("l1i.replacement", "lru", "replacement policy", "replacement",
+                     "Replacement policy of the L1I (the choices of l1d.replacement; `ship` sees no PC here "
+                     "and uses the line's region)."));
   declare_cache_level(p, "l2", {"256KiB", "8", "12cycles", "false"});
   declare_cache_level(p, "l3", {"8MiB", "16", "40cycles", "true"});
 
@@ -550,6 +572,10 @@ const std::vector<SectionSpec>& config_sections() {
       {"", "System-wide settings.", false, true},
       {"core", "Each core (all cores are identical).", false, true},
       {"l1d", "Private level-1 data cache, one per core. It cannot be null: every core needs one.", false, true},
+      {"l1i",
+       "Private level-1 instruction cache, one per core, above a private L2 (l1i.size: 0, the default: not "
+       "modelled).",
+       false, true},
       {"l2",
        "Level-2 cache, private to each core or shared by all. `l2: null` removes the level; a "
        "mapping gets the defaults for the keys it omits.",

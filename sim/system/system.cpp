@@ -527,6 +527,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
 
   TraceOptions topts;
   topts.symbol_stride = line;
+  topts.champsim_ifetch = cfg.bytes("l1i.size") > 0;
   const bool mix = !opts.trace_object && !opts.mix.empty();
   if (mix && opts.mix.size() > ncores)
     throw UserError("a mix of " + std::to_string(opts.mix.size()) + " traces needs a core for each, and the system has " +
@@ -669,6 +670,10 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
       lp.prefetch_degree = unsigned(cfg.integer(level + ".prefetch_degree"));
       lp.prefetch_distance = unsigned(cfg.integer(level + ".prefetch_distance"));
     };
+    pp.l1i.geometry.size = cfg.bytes("l1i.size");
+    if (pp.l1i.geometry.size)
+      pp.l1i = {{cfg.bytes("l1i.size"), unsigned(cfg.integer("l1i.assoc")), unsigned(cfg.bytes("l1d.line_size"))},
+                cfg.latency("l1i.latency").to_ticks(m.core_period), cfg.choice("l1i.replacement"), 1};
     prefetch(pp.l1, "l1d");
     if (pp.has_l2) prefetch(pp.l2, "l2");
     pp.clock_period = m.core_period;
@@ -1018,7 +1023,7 @@ void System::finalize_stats(Tick end) {
     const double n = double(c.ops());
     stats_.set_real(kStatMpki, p + ".l1d.misses_per_1000_ops", n ? double(stats_.get(p + ".l1d.misses")) * 1000.0 / n : 0.0);
     all_instructions += instructions;
-    for (const char* level : {".l1d", ".l2"}) {
+    for (const char* level : {".l1d", ".l1i", ".l2"}) {
       const std::string misses = p + level + ".misses";
       if (!stats_.has(misses)) continue;  // no such private level
       stats_.set_real(kStatPrivateMpki, p + level + ".misses_per_1000_instructions",

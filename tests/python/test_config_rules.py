@@ -27,6 +27,8 @@ CASES = [
     ("l2.write_back", [("l2.write_back", "false")], "l2.write_back", "set l2.shared: true"),
     ("l2.prefetcher", [("l2.shared", "true"), ("l2.prefetcher", "stream")], "l2.prefetcher",
      "set l2.prefetcher: none or l1d.prefetcher instead"),
+    ("l1i", [("l2.shared", "true"), ("l1i.size", "32KiB")], "l1i.size",
+     "Set l2.shared: false (with an l2 level), or l1i.size: 0"),
     ("numa.mesh_columns", [("coherence.fabric", "directory"), ("numa.nodes", "6"), ("numa.topology", "mesh"),
                            ("numa.mesh_columns", "4")], "numa.mesh_columns", "a divisor of numa.nodes (1, 2, 3, 6)"),
     ("lse", [("lse", "true")], "lse", "set isa: arm, or lse: false"),

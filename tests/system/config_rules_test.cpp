@@ -36,6 +36,7 @@ const std::vector<RuleCase>& cases() {
   static const std::vector<RuleCase> c = {
       {"cache.sets", {{"l1d.size", "48KiB"}}, "l1d.size", "the number of sets must be a power of two"},
       {"cache.line_size", {{"l2.line_size", "128B"}}, "l2.line_size", "differs from l1d.line_size 64"},
+      {"l1i", {{"l2.shared", "true"}, {"l1i.size", "32KiB"}}, "l1i.size", "modelled only above a private L2"},
       {"l2.prefetcher", {{"l2.shared", "true"}, {"l2.prefetcher", "stream"}}, "l2.prefetcher",
        "prefetchers are modelled at the private levels only"},
       {"tlb.sets", {{"dtlb.entries", "48"}}, "dtlb.entries", "must give a power-of-two number of sets"},

@@ -188,3 +188,39 @@ TEST_F(ChampSimTest, TheFormatCanBeGivenForAnyName) {
   o.format = "champsin";
   EXPECT_HAS(error_of(p, o), "unknown trace format 'champsin' (did you mean 'champsim'?)");
 }
+
+TEST_F(ChampSimTest, WithAnL1iEachRecordIsFetchedFirst) {
+  // TraceOptions::champsim_ifetch (set when l1i.size > 0): each record starts with an
+  // ifetch.1 of its ip; the instructions without memory operands still become compute
+  // (one cycle each), now one per record, before the next fetch.
+  InputInstr a, m;
+  a.ip = 0x401000;  // no memory operand
+  m.ip = 0x401004;
+  m.source_memory[0] = 0x7fff0010;
+  TraceOptions o;
+  o.champsim_ifetch = true;
+  auto t = Trace::open(write("y.champsim", bytes_of(a) + bytes_of(m) + bytes_of(a)), o);
+  const std::vector<Op> ops = drain(*t);
+  ASSERT_EQ(ops.size(), 6u);
+  EXPECT_EQ(ops[0].kind, OpKind::IFetch);
+  EXPECT_EQ(ops[0].addr, 0x401000u);
+  EXPECT_EQ(ops[0].size, 1u);
+  EXPECT_EQ(ops[0].line, 1u);
+  EXPECT_EQ(ops[1].kind, OpKind::Compute);
+  EXPECT_EQ(ops[1].value, 1u);
+  EXPECT_EQ(ops[2].kind, OpKind::IFetch);
+  EXPECT_EQ(ops[2].addr, 0x401004u);
+  EXPECT_EQ(ops[3].kind, OpKind::Load);
+  EXPECT_EQ(ops[3].pc, 0x401004u);
+  EXPECT_EQ(ops[4].kind, OpKind::IFetch);
+  EXPECT_EQ(ops[4].line, 3u);
+  EXPECT_EQ(ops[5].kind, OpKind::Compute);
+  // Over the random trace: one fetch per record, the other counts unchanged.
+  const Expected e = make_trace(2000, 11);
+  const std::vector<Op> all = drain(*Trace::open(write("z.champsim", e.bytes), o));
+  const Counted c = count(all);
+  EXPECT_EQ(c.other, e.instructions);  // the ifetches
+  EXPECT_EQ(c.loads, e.loads);
+  EXPECT_EQ(c.stores, e.stores);
+  EXPECT_EQ(c.compute_cycles, e.no_memory);
+}

@@ -245,7 +245,7 @@ TEST(ConfigErrors, UnknownKeyNamesTheValidKeysAndTheNearest) {
 TEST(ConfigErrors, UnknownTopLevelKey) {
   EXPECT_EQ(load_error("coress: 4\n"),
             "configs/x.yaml:1:1: unknown key 'coress' at the top level; valid keys: cores, isa, lse, seed, check, advice, "
-            "max_cycles, watchdog, trace, core, l1d, l2, l3, coherence, uncore, bus, directory, network, numa, memory, "
+            "max_cycles, watchdog, trace, core, l1d, l1i, l2, l3, coherence, uncore, bus, directory, network, numa, memory, "
             "dram, vm, dtlb, stlb (did you mean 'cores'?)");
   EXPECT_THAT(load_error("l1d.size: 64KiB\n"), HasSubstr("(write it nested: l1d: {size: ...})"));
   EXPECT_THAT(load_error("l2:\n  shared: true\n  zize: 1MiB\n"),
@@ -440,7 +440,7 @@ TEST(ConfigSet, RejectsWhatTheFileWouldReject) {
       error_of([&] { c.set("l1.size", "64KiB"); }),
       HasSubstr(
           "unknown key 'l1.size'; valid keys: cores, isa, lse, seed, check, advice, max_cycles, watchdog, trace, core, l1d, "
-          "l2, l3, "
+          "l1i, l2, l3, "
           "coherence, uncore, bus, directory, network, numa, memory, dram, vm, dtlb, stlb (did you mean 'l1d.size'?)"));
   EXPECT_EQ(error_of([&] { c.set("coherence.protocol", "mesi2"); }),
             "--set coherence.protocol=mesi2: coherence.protocol: 'mesi2' is not a protocol; valid: dragon, mesi, "

@@ -22,7 +22,14 @@ L1D sees every access in program order), MESI:
    DEFAULT_BOUND (0.5%) of Dinero IV's misses on seq, stride64, stride4160, rand128k and
    mix. Not on stride4096x16, whose loads re-read addresses stored at most 16
    references earlier and are answered by the store buffer without reaching the L1D
-   (dinero_reference.md §4): a cache the core does not ask cannot miss.
+   (dinero_reference.md §4): a cache the core does not ask cannot miss;
+4. the L1 instruction cache (`l1i.size: 32KiB`, 8 ways, LRU, the L1D's geometry) on
+   the `_if` traces (an instruction fetch, din label 2, before every data reference):
+   the L1I's and the L1D's primary misses and their classes equal Dinero IV's separate
+   I- and D-caches (`i+d`) and the reference model fed the instruction (data)
+   references. An L1I needs a private L2, which Dinero IV's runs do not have: a 16 MiB
+   16-way one, large enough that no L2 eviction takes a line from an L1 above it (each
+   is a subset of the L2).
 
     /usr/bin/python3 tests/validation/three_c.py --cohsim build/cohsim [--count 100000]
 """
@@ -76,18 +83,22 @@ def reference(refs):
     return n
 
 
-def data_refs(path):
+def data_refs(path, labels=("0", "1")):
     with open(path) as f:
-        return [int(a, 16) // LINE for lab, a in (l.split() for l in f) if lab in ("0", "1")]
+        return [int(a, 16) // LINE for lab, a in (l.split() for l in f) if lab in labels]
 
 
-def run(cohsim, trace, out, in_order=True):
+# Section 4: an L1I beside the L1D, above a private L2 no L1 line ever leaves.
+L1I = ["--set", "l1i.size=32KiB", "--set", "l1i.assoc=8", "--set", "l2.size=16MiB", "--set", "l2.assoc=16"]
+
+
+def run(cohsim, trace, out, in_order=True, level="l1d", extra=()):
     order = ["--set", "core.load_queue=1", "--set", "core.store_buffer=0"] if in_order else []
     subprocess.run([cohsim, "run", CONFIG, "--trace", trace, "--set", "coherence.protocol=mesi"] + order +
-                   ["--stats", out, "--quiet"], check=True)
+                   list(extra) + ["--stats", out, "--quiet"], check=True)
     with open(out) as f:
         s = json.load(f)
-    g = lambda k: s["core0.l1d." + k]  # noqa: E731
+    g = lambda k: s["core0.%s.%s" % (level, k)]  # noqa: E731
     assert g("coherence_misses") == 0, "one core has no coherence misses"
     return [g("primary_misses"), g("compulsory_misses"), g("capacity_misses"), g("conflict_misses")]
 
@@ -151,6 +162,22 @@ def main():
                   (key, got, want, 100.0 * (got - want) / want, bound))
             if abs(got - want) > bound:
                 failures.append("%s default core: primary misses %d, Dinero IV %d (allowed %d)" % (key, got, want, bound))
+
+        # 4. The L1I beside the L1D: Dinero IV's i+d, and the reference model.
+        for name in ("seq_if", "mix_if"):
+            key = "%s_%d" % (name, a.count)
+            path = gen(name)
+            for level, labels in (("l1i", ("2",)), ("l1d", ("0", "1"))):
+                got = run(a.cohsim, path, path + "." + level + ".json", level=level, extra=L1I)
+                wants = [("reference model", reference(data_refs(path, labels)))]
+                if key in dinero:
+                    d = dinero[key]["i+d"][level]
+                    wants.append(("Dinero IV i+d", [d["misses"]["total"], d["compulsory"]["total"],
+                                                    d["capacity"]["total"], d["conflict"]["total"]]))
+                for who, want in wants:
+                    print("%-28s %s: cohsim %s  %s %s" % (key, level, got, who, want))
+                    if got != want:
+                        failures.append("%s %s: cohsim %s != %s %s (%s)" % (key, level, got, who, want, ", ".join(names)))
     for f in failures:
         print("FAIL " + f, file=sys.stderr)
     return 1 if failures else 0
