@@ -117,6 +117,10 @@ class RandomStream final : public ThreadStream {
         line_ = st.hot_line % p_.lines;
         break;
       case RandomPattern::LongGap: pending_ = 2; break;
+      case RandomPattern::Retry:
+        pending_ = 5;
+        line_ = st.hot_line % p_.lines;
+        break;
       default: pending_ = 0;
     }
   }
@@ -174,6 +178,23 @@ class RandomStream final : public ThreadStream {
           access(op, line_, word_, unsigned((bits_ >> 12) % 3));
         }
         break;
+      case RandomPattern::Retry: {
+        // A core waits for a line it missed until a line of the same wake-up bucket
+        // (line number mod 4 here: see addr_of) is ready, then retries (cpu/core.hpp,
+        // wait_for). Load the hot line; miss on a cold line (an x86 store then waits
+        // for that load: the partner's miss below goes out first); store to the hot
+        // line (an upgrade from S, or a miss); an access to the hot line's bucket
+        // partner (the other contended line of the bucket, often owned by another
+        // core and answered cache-to-cache, or a cold line of it); a second store (or
+        // fetch_add) to the hot line, retried when the partner's data comes, in
+        // whatever transient state the first store's request has then reached.
+        const unsigned partner = p_.lines >= 8 && (bits_ >> 20) % 4 ? (line_ + 4) % (p_.lines & ~3u)
+                                                                      : p_.lines + (line_ % 4) + 4 * ((bits_ >> 8) % 4);
+        if (step == 1) access(op, p_.lines + ((line_ + 1) % 4) + 4 * ((bits_ >> 12) % 4), 0, 0);
+        else if (step == 3) access(op, partner, word_, (bits_ >> 24) % 4 ? 0u : 1u);
+        else access(op, line_, step == 4 ? other_word_ : word_, step == 0 ? 0u : step == 4 && (bits_ >> 28) % 4 == 0 ? 2u : 1u);
+        break;
+      }
       default: plain(op);
     }
   }
