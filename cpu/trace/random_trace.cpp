@@ -10,13 +10,23 @@ class RandomStream final : public ThreadStream {
   RandomStream(const RandomTraceParams& p, unsigned thread)
       : p_(p),
         rng_(random_stream(p.seed, "stress.ops", thread)),
-        steer_rng_(random_stream(p.seed, "stress.steering", thread)) {}
+        steer_rng_(random_stream(p.seed, "stress.steering", thread)),
+        thread_(thread) {}
 
   bool next(Op& op) override {
     if (done_ == p_.ops_per_thread) return false;
     ++done_;
     if (RandomSteering* st = p_.steering.get()) {
       if (++st->ops >= st->start && st->update && (st->ops - st->start) % st->period == 0) st->update(*st);
+      // A solo epoch: the other threads wait (compute), so the bus or network carries
+      // only this thread's requests and none of theirs slips in between.
+      if (st->solo >= 0 && unsigned(st->solo) != thread_ && pending_ == 0) {
+        op = Op{};
+        op.kind = OpKind::Compute;
+        op.value = 40;
+        op.line = unsigned(done_);
+        return true;
+      }
       if (pending_ == 0 && st->ops >= st->start) choose_pattern(*st);
       if (pending_ > 0) {
         patterned(op);
@@ -202,6 +212,7 @@ class RandomStream final : public ThreadStream {
   RandomTraceParams p_;
   Random rng_;
   Random steer_rng_;  // the patterns' draws (the plain mix keeps its own sequence)
+  unsigned thread_;
   std::uint64_t done_ = 0;
   // The pattern under way: operations left, the step, its line and words.
   RandomPattern pattern_ = RandomPattern::PairSameLine;

@@ -40,6 +40,7 @@ struct RandomSteering {
   std::uint64_t start = 1u << 16;  // the first `start` operations are the plain mix
   std::uint64_t period = 1u << 13; // `update` runs every `period` operations after that
   unsigned hot_line = 0;       // the HotLine pattern's line this epoch
+  int solo = -1;               // >= 0: this epoch only that thread accesses memory (the others compute)
   std::function<void(RandomSteering&)> update;
 };
 

@@ -1106,6 +1106,12 @@ void System::freeze_window(Tick end) {
 const ProtocolTable& System::protocol() const { return *impl_->table; }
 const ProtocolTable* System::home_protocol() const { return impl_->home_table; }
 
+bool System::set_network_jitter(unsigned cycles) {
+  if (!impl_->net) return false;
+  impl_->net->set_jitter(cycles);
+  return true;
+}
+
 bool System::set_bus_jitter(unsigned response_cycles, unsigned request_cycles) {
   if (!impl_->bus || !impl_->bus->split()) return false;
   impl_->bus->set_jitter(response_cycles, request_cycles);
