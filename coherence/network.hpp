@@ -131,6 +131,8 @@ class Network : public sc_core::sc_module {
   // then over the time since `t` (a transfer under way counts its part after `t`).
   void reset_stats(Tick t);
   void set_log(EventLog* log);  // the event log: every message sent and delivered
+  // NetworkParams::jitter from now on (the stress tester's steering varies it).
+  void set_jitter(unsigned cycles) { p_.jitter = cycles; }
   std::string dump() const;
 
  private:

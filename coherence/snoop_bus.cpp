@@ -14,7 +14,11 @@ using sc_core::SC_FS;
 using sc_core::sc_time;
 
 SnoopBus::SnoopBus(sc_core::sc_module_name name, const BusParams& p, MemoryLevel* memory_side)
-    : sc_module(name), p_(p), memory_(memory_side), buf_(p.line_size, 0) {
+    : sc_module(name),
+      jitter_rng_(random_stream(p.seed, "bus.response_jitter")),
+      p_(p),
+      memory_(memory_side),
+      buf_(p.line_size, 0) {
   SC_HAS_PROCESS(SnoopBus);
   SC_METHOD(tick);
   sensitive << wake_;
@@ -35,6 +39,14 @@ void SnoopBus::schedule(Tick at) {
 }
 
 void SnoopBus::request(Tick t, int client, BusMsg m, LineAddr line) {
+  if (p_.split && p_.request_jitter) {
+    // The request reaches the arbiter 0..request_jitter cycles later, never before the
+    // client's earlier requests (each client's requests stay in their order).
+    t += jitter_rng_.below(p_.request_jitter + 1) * p_.period;
+    if (std::size_t(client) >= last_request_.size()) last_request_.resize(std::size_t(client) + 1, 0);
+    t = std::max(t, last_request_[std::size_t(client)]);
+    last_request_[std::size_t(client)] = t;
+  }
   queue_.push_back({t, client, m, line, false});
   if (p_.split) schedule(std::max(edge(t), addr_free_));
   else if (!busy_) schedule(edge(t));
@@ -182,8 +194,8 @@ void SnoopBus::memory_ready(std::uint64_t tag, Tick ready) {
   if (p_.split) {
     Txn& x = txns_[tag];
     x.kind = Txn::Ready;
-    x.ready = ready;
-    schedule(edge(ready));
+    x.ready = jittered(ready);
+    schedule(edge(x.ready));
     return;
   }
   const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
@@ -478,7 +490,7 @@ void SnoopBus::grant_split(Tick t) {
         x.kind = Txn::Ready, x.ready = address_done;
       } else if (r.data_to_requestor) {
         ++c2c_;
-        x.kind = Txn::Ready, x.ready = address_done + r.supply_latency;
+        x.kind = Txn::Ready, x.ready = jittered(address_done + r.supply_latency);
         if (r.data_to_memory) {
           ++mem_writebacks_;
           memory_->write_line(address_done, cur.line, x.buf.data());
@@ -518,9 +530,9 @@ void SnoopBus::send_data(Tick t, int to, LineAddr line, const std::uint8_t* data
   Txn& x = txns_[best];
   std::memcpy(x.buf.data(), data, p_.line_size);
   x.kind = Txn::Ready;
-  x.ready = t;
+  x.ready = jittered(t);
   ++c2c_;
-  schedule(std::max<Tick>(edge(t), sc_core::sc_time_stamp().value()));
+  schedule(std::max<Tick>(edge(x.ready), sc_core::sc_time_stamp().value()));
 }
 
 void SnoopBus::send_to_memory(Tick t, int from, LineAddr line, const std::uint8_t* data) {

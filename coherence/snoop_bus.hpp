@@ -25,6 +25,7 @@
 #include "coherence/bus_types.hpp"
 #include "sim/memory/memory_level.hpp"
 #include "sim/base/event_log.hpp"
+#include "sim/base/random.hpp"
 #include "sim/base/stats.hpp"
 
 namespace cohsim {
@@ -36,6 +37,13 @@ struct BusParams {
   unsigned address_cycles = 1;  // arbitration + address phase
   bool round_robin = true;      // else first come, first served
   bool split = false;           // split transactions (else atomic)
+  // Split, timing variation (0 = off), drawn from `seed`: each data response waits a
+  // random 0..response_jitter cycles after its data is ready (bus.response_jitter);
+  // each request reaches the address bus's arbiter 0..request_jitter cycles after it
+  // is made, in its client's order (bus.request_jitter).
+  unsigned response_jitter = 0;
+  unsigned request_jitter = 0;
+  std::uint64_t seed = 0;
 };
 
 class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
@@ -66,6 +74,12 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   // Bytes the data phases moved (bus.data_bytes): a line per transfer, one beat for an update.
   std::uint64_t data_bytes() const { return data_bytes_; }
   bool split() const { return p_.split; }
+  // BusParams::response_jitter and request_jitter from now on (the stress tester's steering turns it on
+  // after its plain-mix start); responses already ready keep their time.
+  void set_jitter(unsigned response_cycles, unsigned request_cycles) {
+    p_.response_jitter = response_cycles;
+    p_.request_jitter = request_cycles;
+  }
   // Split transactions: a cache that deferred its answer (DeferDataToReq) sends the
   // line to the requester `to` (ready at tick t), and (DeferDataToMem) to memory.
   void send_data(Tick t, int to, LineAddr line, const std::uint8_t* data);
@@ -109,7 +123,12 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   void step_split();
   void grant_split(Tick t);
   int alloc_txn();
-  bool deliverable(std::size_t i) const;  // ready, and no older response for its line is undelivered
+  bool deliverable(std::size_t i) const;
+  // When a data response whose data is ready at t may go on the data bus (t plus
+  // the response's jitter, BusParams::response_jitter).
+  Tick jittered(Tick t) { return p_.response_jitter ? t + jitter_rng_.below(p_.response_jitter + 1) * p_.period : t; }
+  Random jitter_rng_;
+  std::vector<Tick> last_request_;  // per client: when its latest request reaches the arbiter (request_jitter)  // ready, and no older response for its line is undelivered
   void finish_transfer(Tick now);
   std::vector<Txn> txns_;  // grows to its high-water mark, then never allocates
   std::uint64_t next_seq_ = 0;

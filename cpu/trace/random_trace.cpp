@@ -10,13 +10,23 @@ class RandomStream final : public ThreadStream {
   RandomStream(const RandomTraceParams& p, unsigned thread)
       : p_(p),
         rng_(random_stream(p.seed, "stress.ops", thread)),
-        steer_rng_(random_stream(p.seed, "stress.steering", thread)) {}
+        steer_rng_(random_stream(p.seed, "stress.steering", thread)),
+        thread_(thread) {}
 
   bool next(Op& op) override {
     if (done_ == p_.ops_per_thread) return false;
     ++done_;
     if (RandomSteering* st = p_.steering.get()) {
       if (++st->ops >= st->start && st->update && (st->ops - st->start) % st->period == 0) st->update(*st);
+      // A solo epoch: the other threads wait (compute), so the bus or network carries
+      // only this thread's requests and none of theirs slips in between.
+      if (st->solo >= 0 && unsigned(st->solo) != thread_ && pending_ == 0) {
+        op = Op{};
+        op.kind = OpKind::Compute;
+        op.value = 40;
+        op.line = unsigned(done_);
+        return true;
+      }
       if (pending_ == 0 && st->ops >= st->start) choose_pattern(*st);
       if (pending_ > 0) {
         patterned(op);
@@ -117,6 +127,10 @@ class RandomStream final : public ThreadStream {
         line_ = st.hot_line % p_.lines;
         break;
       case RandomPattern::LongGap: pending_ = 2; break;
+      case RandomPattern::Retry:
+        pending_ = 5;
+        line_ = st.hot_line % p_.lines;
+        break;
       default: pending_ = 0;
     }
   }
@@ -174,6 +188,23 @@ class RandomStream final : public ThreadStream {
           access(op, line_, word_, unsigned((bits_ >> 12) % 3));
         }
         break;
+      case RandomPattern::Retry: {
+        // A core waits for a line it missed until a line of the same wake-up bucket
+        // (line number mod 4 here: see addr_of) is ready, then retries (cpu/core.hpp,
+        // wait_for). Load the hot line; miss on a cold line (an x86 store then waits
+        // for that load: the partner's miss below goes out first); store to the hot
+        // line (an upgrade from S, or a miss); an access to the hot line's bucket
+        // partner (the other contended line of the bucket, often owned by another
+        // core and answered cache-to-cache, or a cold line of it); a second store (or
+        // fetch_add) to the hot line, retried when the partner's data comes, in
+        // whatever transient state the first store's request has then reached.
+        const unsigned partner = p_.lines >= 8 && (bits_ >> 20) % 4 ? (line_ + 4) % (p_.lines & ~3u)
+                                                                      : p_.lines + (line_ % 4) + 4 * ((bits_ >> 8) % 4);
+        if (step == 1) access(op, p_.lines + ((line_ + 1) % 4) + 4 * ((bits_ >> 12) % 4), 0, 0);
+        else if (step == 3) access(op, partner, word_, (bits_ >> 24) % 4 ? 0u : 1u);
+        else access(op, line_, step == 4 ? other_word_ : word_, step == 0 ? 0u : step == 4 && (bits_ >> 28) % 4 == 0 ? 2u : 1u);
+        break;
+      }
       default: plain(op);
     }
   }
@@ -181,6 +212,7 @@ class RandomStream final : public ThreadStream {
   RandomTraceParams p_;
   Random rng_;
   Random steer_rng_;  // the patterns' draws (the plain mix keeps its own sequence)
+  unsigned thread_;
   std::uint64_t done_ = 0;
   // The pattern under way: operations left, the step, its line and words.
   RandomPattern pattern_ = RandomPattern::PairSameLine;

@@ -6,7 +6,8 @@
 // plain mix it knows a few access patterns that put lines into the states rare
 // table cells need (a second access to a line whose miss is still in flight, a burst
 // of misses that fills the MSHRs, accesses that thrash one cache set, every core on
-// one hot line, long gaps). The stress tester watches which protocol-table cells are
+// one hot line, long gaps, a core's own access retried while its earlier request on the
+// line is half done). The stress tester watches which protocol-table cells are
 // still unhit and sets how often each pattern is chosen (sim/system/stress.cpp).
 #pragma once
 #include <array>
@@ -23,6 +24,10 @@ enum class RandomPattern : std::uint8_t {
   SetThrash,     // several lines of one cache set in a row: evictions while lines are transient
   HotLine,       // every thread on the epoch's hot line: requests race on the fabric
   LongGap,       // a long compute gap, then one access: transactions finish alone
+  Retry,         // on the hot line: a load, a cold miss, a store, an access to the line sharing
+                 // its wake-up bucket, another store: the second store is retried in whatever
+                 // transient state the first one's request has reached when the other line's
+                 // data comes
   kCount
 };
 constexpr int kRandomPatterns = int(RandomPattern::kCount);
@@ -35,6 +40,7 @@ struct RandomSteering {
   std::uint64_t start = 1u << 16;  // the first `start` operations are the plain mix
   std::uint64_t period = 1u << 13; // `update` runs every `period` operations after that
   unsigned hot_line = 0;       // the HotLine pattern's line this epoch
+  int solo = -1;               // >= 0: this epoch only that thread accesses memory (the others compute)
   std::function<void(RandomSteering&)> update;
 };
 

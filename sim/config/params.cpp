@@ -424,6 +424,20 @@ std::vector<ParamSpec> declare_params() {
                     "Cycles of one address phase (arbitration, address, snoop): the bus orders at "
                     "most one request per this many cycles.",
                     int_range(1, 64)));
+  p.push_back(param("bus.response_jitter", ParamType::Int, "0", "uncore cycles",
+                    "Timing variation on the split bus (bus.transactions: split): each data response "
+                    "(from memory or a cache) may go on the data bus a random 0 to this many cycles "
+                    "after its data is ready, drawn from `seed` per response, so responses for "
+                    "different lines overtake one another (those for one line keep their request "
+                    "order). `cohsim stress` varies it; 0 = off.",
+                    int_range(0, 100000)));
+  p.push_back(param("bus.request_jitter", ParamType::Int, "0", "uncore cycles",
+                    "Timing variation on the split bus (bus.transactions: split): each request "
+                    "(GetS, GetM, PutM, update) reaches the address bus's arbiter a random 0 to this "
+                    "many cycles after its cache makes it, drawn from `seed` per request, never "
+                    "before the same cache's earlier requests; so a writeback can be ordered after "
+                    "the data of a request that took its line. `cohsim stress` varies it; 0 = off.",
+                    int_range(0, 100000)));
   p.push_back(choice("bus.arbitration", "round_robin", "arbitration policy", "bus.arbitration",
                      "Who gets the bus next: round_robin over the requesters, or fifo (oldest "
                      "request first)."));

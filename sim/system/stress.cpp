@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -24,8 +25,18 @@ namespace {
 // request (a hot line), a response or the home's cells (a mix of all).
 class CoverageSteer {
  public:
-  CoverageSteer(const ProtocolTable& t, const ProtocolTable* home, const Stats& s, unsigned lines, std::uint64_t seed)
-      : lines_(lines), rng_(random_stream(seed, "stress.hot_line")) {
+  // `jitter`: set the split bus's response and request jitter for the next epoch
+  // (null: no split bus, or the user chose bus.response_jitter or bus.request_jitter);
+  // `net_jitter`: the network's (null: no network, or the user chose network.jitter).
+  CoverageSteer(const ProtocolTable& t, const ProtocolTable* home, const Stats& s, unsigned lines, unsigned threads,
+                std::uint64_t seed,
+                std::function<void(unsigned, unsigned)> jitter, std::function<void(unsigned)> net_jitter)
+      : lines_(lines),
+        threads_(threads),
+        rng_(random_stream(seed, "stress.hot_line")),
+        jitter_rng_(random_stream(seed, "stress.response_jitter")),
+        jitter_(std::move(jitter)),
+        net_jitter_(std::move(net_jitter)) {
     add(t, s.counters_containing(".cells."), ".cells.", false);
     if (home) add(*home, s.counters_containing(".dircells."), ".dircells.", true);
   }
@@ -34,6 +45,7 @@ class CoverageSteer {
     ++checks_;
     std::array<std::uint64_t, kRandomPatterns> score{};
     std::size_t unhit = 0;
+    bool retry_unhit = false;
     for (Cell& c : cells_) {
       if (c.hit) continue;
       std::uint64_t n = 0;
@@ -43,11 +55,15 @@ class CoverageSteer {
         continue;
       }
       ++unhit;
+      retry_unhit |= c.own_access && c.transient;
       for (int k = 0; k < kRandomPatterns; ++k) score[std::size_t(k)] += c.want[std::size_t(k)];
     }
     if (unhit == 0) {
       if (!full_) full_ = st.ops;
       st.weight = {};  // every cell hit: the plain mix for the rest of the run
+      st.solo = -1;
+      if (jitter_) jitter_(0, 0);
+      if (net_jitter_) net_jitter_(400);
       return;
     }
     std::uint64_t total = 0;
@@ -55,8 +71,28 @@ class CoverageSteer {
     // Up to 3/4 of the operations follow patterns: each at least 1/32 (exploration),
     // the rest in proportion to what the unhit cells ask for.
     for (int k = 0; k < kRandomPatterns; ++k)
-      st.weight[std::size_t(k)] = std::uint32_t(32 + (total ? 608 * score[std::size_t(k)] / total : 0));
+      st.weight[std::size_t(k)] = std::uint32_t(32 + (total ? 576 * score[std::size_t(k)] / total : 0));
     st.hot_line = unsigned(rng_.below(lines_));
+    // While a core's own access in a transient state is unhit, one epoch in four is a
+    // solo: one thread runs (its Retry's requests follow one another on an idle
+    // atomic bus, so its second store retries at the moment its upgrade is granted:
+    // SM_D, Store) while the others compute.
+    st.solo = retry_unhit && rng_.below(4) == 0 ? int(rng_.below(threads_)) : -1;
+    // Which latency: each epoch, on the split bus, the data responses get a random
+    // extra delay of up to 0, 20, 60 or 200 cycles (a response for one line overtakes
+    // another's by anything from nothing to several memory latencies: a core's retry
+    // meets its earlier request in each of its transient states), and the requests
+    // one of up to 0, 16, 64 or 400 cycles before they compete for the address bus (an
+    // upgrade waits in SM_AD long enough for its line to be chosen as a victim; a
+    // writeback is ordered after the data of the request that took its line, so
+    // the new holder, and later requesters, meet the stale PutM).
+    // On the directory, the network's jitter is 400 (the tester's own), 100, 1600 or
+    // 6400 each epoch: a slow owner's data to the home keeps a sparse directory's
+    // line in I_D while sharers' Puts and new requests arrive.
+    static constexpr unsigned kResponse[] = {0, 20, 60, 200}, kRequest[] = {0, 16, 64, 400};
+    static constexpr unsigned kNetwork[] = {400, 100, 1600, 6400};
+    if (jitter_) jitter_(kResponse[jitter_rng_.below(4)], kRequest[jitter_rng_.below(4)]);
+    if (net_jitter_) net_jitter_(kNetwork[jitter_rng_.below(4)]);
   }
   std::uint64_t full_coverage_ops() const { return full_; }
   std::uint64_t checks() const { return checks_; }
@@ -64,8 +100,9 @@ class CoverageSteer {
  private:
   struct Cell {
     std::vector<const std::uint64_t*> counts;             // per controller
-    std::array<std::uint8_t, kRandomPatterns> want{};  // PairSameLine, MissBurst, SetThrash, HotLine, LongGap
+    std::array<std::uint8_t, kRandomPatterns> want{};  // PairSameLine, MissBurst, SetThrash, HotLine, LongGap, Retry
     bool hit = false;
+    bool own_access = false, transient = false;  // a Load or Store event; a transient state
   };
   void add(const ProtocolTable& t, const std::vector<std::pair<std::string, const std::uint64_t*>>& counters,
            const std::string& marker, bool home) {
@@ -75,12 +112,14 @@ class CoverageSteer {
         if (t.cell(std::uint8_t(s), e).kind == CellKind::Impossible) continue;
         Cell c;
         const bool transient = !t.states()[s].stable;
-        if (home) c.want = {0, 1, 2, 2, 1};
-        else if (e == Event::Load || e == Event::Store) c.want = transient ? std::array<std::uint8_t, 5>{3, 3, 0, 1, 0}
-                                                                           : std::array<std::uint8_t, 5>{1, 0, 0, 1, 0};
-        else if (e == Event::Replacement) c.want = {0, 1, 3, 0, 0};
-        else if (is_other(e) || e == Event::FwdGetS || e == Event::FwdGetM || e == Event::Inv) c.want = {1, 0, 1, 3, 0};
-        else c.want = {1, 1, 1, 1, 1};
+        using W = std::array<std::uint8_t, kRandomPatterns>;
+        if (home) c.want = {0, 1, 2, 2, 1, 1};
+        else if (e == Event::Load || e == Event::Store) c.want = transient ? W{3, 3, 0, 1, 0, 4} : W{1, 0, 0, 1, 0, 1};
+        else if (e == Event::Replacement) c.want = {0, 1, 3, 0, 0, 0};
+        else if (is_other(e) || e == Event::FwdGetS || e == Event::FwdGetM || e == Event::Inv) c.want = {1, 0, 1, 3, 0, 1};
+        else c.want = {1, 1, 1, 1, 1, 1};
+        c.own_access = !home && (e == Event::Load || e == Event::Store);
+        c.transient = transient;
         index[t.states()[s].name + "." + name(e)] = cells_.size();
         cells_.push_back(c);
       }
@@ -90,8 +129,11 @@ class CoverageSteer {
     }
   }
   std::vector<Cell> cells_;
-  unsigned lines_;
+  unsigned lines_, threads_;
   Random rng_;
+  Random jitter_rng_;
+  std::function<void(unsigned, unsigned)> jitter_;
+  std::function<void(unsigned)> net_jitter_;
   std::uint64_t full_ = 0, checks_ = 0;
 };
 
@@ -103,7 +145,8 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   if (cfg.integer("core.start_jitter") == 0) cfg.set("core.start_jitter", "50");
   // On a directory, messages take random extra time, so that races between the
   // virtual networks (an Inv before the data, an Inv-Ack before the AckCount) happen.
-  if (fabrics().value(cfg.choice("coherence.fabric")) == Fabric::Directory && cfg.integer("network.jitter") == 0)
+  const bool net_jitter_chosen = cfg.integer("network.jitter") != 0;
+  if (fabrics().value(cfg.choice("coherence.fabric")) == Fabric::Directory && !net_jitter_chosen)
     cfg.set("network.jitter", "400");
   if (!opts.prefetch.empty()) {
     cfg.set("l1d.prefetcher", opts.prefetch);
@@ -123,7 +166,16 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   const ProtocolTable* home_table = sys.home_protocol();  // the sparse one with directory.entries
   std::shared_ptr<CoverageSteer> steer;
   if (rp.steering) {
-    steer = std::make_shared<CoverageSteer>(table, home_table, sys.stats(), rp.lines, opts.seed);
+    // The steering varies the split bus's timing unless the user set it.
+    std::function<void(unsigned, unsigned)> jitter;
+    if (cfg.integer("bus.response_jitter") == 0 && cfg.integer("bus.request_jitter") == 0 &&
+        sys.set_bus_jitter(0, 0))
+      jitter = [&sys](unsigned response, unsigned request) { sys.set_bus_jitter(response, request); };
+    std::function<void(unsigned)> net_jitter;
+    if (!net_jitter_chosen && sys.set_network_jitter(400))
+      net_jitter = [&sys](unsigned c) { sys.set_network_jitter(c); };
+    steer = std::make_shared<CoverageSteer>(table, home_table, sys.stats(), rp.lines, rp.threads, opts.seed, std::move(jitter),
+                                            std::move(net_jitter));
     rp.steering->update = [steer](RandomSteering& st) { (*steer)(st); };
   }
   StressResult r;

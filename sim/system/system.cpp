@@ -209,6 +209,24 @@ COHSIM_REGISTER(config_rules, "directory.entries",
                          "), or directory.assoc: 0 (fully associative)";
                 }});
 
+COHSIM_REGISTER(config_rules, "bus.response_jitter", "bus.response_jitter and bus.request_jitter need the split bus",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  const bool bus = fabrics().value(cfg.choice("coherence.fabric")) == Fabric::Bus;
+                  if (bus && bus_transactions().value(cfg.choice("bus.transactions"))) return std::string();
+                  for (const char* key : {"bus.response_jitter", "bus.request_jitter"}) {
+                    const std::int64_t jitter = cfg.integer(key);
+                    if (jitter == 0) continue;
+                    blame = cfg.blame({key, bus ? "bus.transactions" : "coherence.fabric"});
+                    return std::string(key) + ": " + std::to_string(jitter) + " varies the split bus's timing, and " +
+                           (bus ? "bus.transactions is atomic (" + cfg.where("bus.transactions") +
+                                      "): set bus.transactions: split, or " + key + ": 0"
+                                : "coherence.fabric is " + cfg.choice("coherence.fabric") + " (" +
+                                      cfg.where("coherence.fabric") + "): on the directory use network.jitter, or set " +
+                                      key + ": 0");
+                  }
+                  return std::string();
+                }});
+
 COHSIM_REGISTER(config_rules, "numa.nodes", "more than one NUMA node needs the directory",
                 ConfigRule{[](const Config& cfg, std::string& blame) {
                   const std::int64_t nodes = cfg.integer("numa.nodes");
@@ -619,6 +637,9 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   bp.round_robin = arbitrations().value(cfg.choice("bus.arbitration"));
   bp.split = split_bus;
   bp.address_cycles = unsigned(cfg.integer("bus.address_cycles"));
+  bp.response_jitter = unsigned(cfg.integer("bus.response_jitter"));
+  bp.request_jitter = unsigned(cfg.integer("bus.request_jitter"));
+  bp.seed = seed;
   if (directory) {
     NetworkParams np;
     np.topology = parse_topology(cfg.choice("numa.topology"));
@@ -1089,6 +1110,18 @@ void System::freeze_window(Tick end) {
 
 const ProtocolTable& System::protocol() const { return *impl_->table; }
 const ProtocolTable* System::home_protocol() const { return impl_->home_table; }
+
+bool System::set_network_jitter(unsigned cycles) {
+  if (!impl_->net) return false;
+  impl_->net->set_jitter(cycles);
+  return true;
+}
+
+bool System::set_bus_jitter(unsigned response_cycles, unsigned request_cycles) {
+  if (!impl_->bus || !impl_->bus->split()) return false;
+  impl_->bus->set_jitter(response_cycles, request_cycles);
+  return true;
+}
 
 // The event log's header: what a reader needs to show the records (docs/event-log.md).
 void System::write_log_header(const std::string& protocol, const std::string& fabric, const std::string& trace_path) {

@@ -61,6 +61,12 @@ class System {
   const ProtocolTable& protocol() const;
   // The directory homes' table (the sparse one with directory.entries), null on a bus.
   const ProtocolTable* home_protocol() const;
+  // bus.response_jitter and bus.request_jitter changed while the run goes (the stress
+  // tester's steering varies them after its plain-mix start); false, and nothing done,
+  // without a split bus.
+  bool set_bus_jitter(unsigned response_cycles, unsigned request_cycles);
+  // network.jitter changed while the run goes (the same steering); false without a network.
+  bool set_network_jitter(unsigned cycles);
   std::string summary() const;  // the human table
   // The --stats JSON: every statistic (Stats::to_json_object), with `schema` "_meta", and
   // "_provenance" (sim/system/provenance.hpp) last.
