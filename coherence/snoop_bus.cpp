@@ -30,6 +30,10 @@ int SnoopBus::attach(BusClient* c) {
 }
 
 void SnoopBus::schedule(Tick at) {
+  if (in_step_) {  // run_split() notifies once, at the earliest tick asked for
+    wake_min_ = std::min(wake_min_, at);
+    return;
+  }
   Tick now = sc_core::sc_time_stamp().value();
   wake_at(wake_, at, now);
 }
@@ -41,7 +45,7 @@ void SnoopBus::request(Tick t, int client, BusMsg m, LineAddr line) {
 }
 
 void SnoopBus::tick() {
-  guarded([this] { p_.split ? step_split() : step(); });
+  guarded([this] { p_.split ? run_split() : step(); });
 }
 
 void SnoopBus::step() {
@@ -339,8 +343,30 @@ bool SnoopBus::deliverable(std::size_t i) const {
   return true;
 }
 
-void SnoopBus::step_split() {
-  const Tick now = sc_core::sc_time_stamp().value();
+void SnoopBus::run_split() {
+  const Tick sc_now = sc_core::sc_time_stamp().value();
+  Tick now = sc_now, horizon = 0;
+  std::uint64_t epoch = wake_epoch - 1;
+  for (;;) {
+    in_step_ = true;
+    step_now_ = now;
+    wake_min_ = ~Tick(0);
+    step_split(now);
+    in_step_ = false;
+    if (wake_min_ == ~Tick(0)) return;
+    const Tick next = std::max(wake_min_, now);  // a tick passed means at once (a delta cycle)
+    // The step the notification would run, at once when nothing else can run before
+    // it: the bus then sees the same requests and responses at the same ticks.
+    if (may_run_ahead(next, sc_now, horizon, epoch)) {
+      now = next;
+      continue;
+    }
+    schedule(next);
+    return;
+  }
+}
+
+void SnoopBus::step_split(Tick now) {
   if (transferring_ >= 0 && now >= data_free_) finish_transfer(now);
   // The address phase: one request every address_cycles, in the arbitration's order.
   if (now >= addr_free_ && !queue_.empty()) {
@@ -520,7 +546,7 @@ void SnoopBus::send_data(Tick t, int to, LineAddr line, const std::uint8_t* data
   x.kind = Txn::Ready;
   x.ready = t;
   ++c2c_;
-  schedule(std::max<Tick>(edge(t), sc_core::sc_time_stamp().value()));
+  schedule(std::max<Tick>(edge(t), in_step_ ? step_now_ : Tick(sc_core::sc_time_stamp().value())));
 }
 
 void SnoopBus::send_to_memory(Tick t, int from, LineAddr line, const std::uint8_t* data) {

@@ -106,11 +106,19 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
     Tick beats = 0;          // data bus ticks
     std::vector<std::uint8_t> buf;
   };
-  void step_split();
+  // Runs the split bus's steps from SystemC's present, and on at once while no other
+  // component has anything to do before the next one (sim/base/wake.hpp).
+  void run_split();
+  // One step at tick `now`; the tick of the next (or ~0) is left in wake_min_.
+  void step_split(Tick now);
   void grant_split(Tick t);
   int alloc_txn();
   bool deliverable(std::size_t i) const;  // ready, and no older response for its line is undelivered
   void finish_transfer(Tick now);
+  // Inside run_split: the tick being stepped, and the earliest wake-up asked for since
+  // the step began (what one notification of wake_ would have kept).
+  bool in_step_ = false;
+  Tick step_now_ = 0, wake_min_ = ~Tick(0);
   std::vector<Txn> txns_;  // grows to its high-water mark, then never allocates
   std::uint64_t next_seq_ = 0;
   Tick addr_free_ = 0, data_free_ = 0;
