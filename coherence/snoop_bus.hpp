@@ -113,12 +113,14 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   void step_split(Tick now);
   void grant_split(Tick t);
   int alloc_txn();
+  void make_ready(std::size_t i, Tick ready);  // its data may go on the data bus from `ready`
   bool deliverable(std::size_t i) const;  // ready, and no older response for its line is undelivered
   void finish_transfer(Tick now);
   // Inside run_split: the tick being stepped, and the earliest wake-up asked for since
   // the step began (what one notification of wake_ would have kept).
   bool in_step_ = false;
   Tick step_now_ = 0, wake_min_ = ~Tick(0);
+  std::vector<std::uint32_t> ready_;  // the Ready transactions, in no order (the data bus's candidates)
   std::vector<Txn> txns_;  // grows to its high-water mark, then never allocates
   std::uint64_t next_seq_ = 0;
   Tick addr_free_ = 0, data_free_ = 0;
@@ -133,6 +135,7 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   std::vector<Promise> mem_wait_;
   std::uint64_t data_bytes_ = 0;  // bus.data_bytes
   std::uint64_t upd_bytes() const { return std::min(p_.width, p_.line_size); }  // an update's one beat
+  std::uint64_t outstanding_ = 0;  // data responses granted and not yet delivered
   std::uint64_t data_busy_ticks_ = 0, responses_ = 0, response_ticks_ = 0, deferred_ = 0, max_outstanding_ = 0;
   Tick edge(Tick t) const { return (t + p_.period - 1) / p_.period * p_.period; }
   // Whether a queued request may compete at tick t (made by then, not held off).
