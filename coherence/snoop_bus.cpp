@@ -34,7 +34,10 @@ void SnoopBus::schedule(Tick at) {
     wake_min_ = std::min(wake_min_, at);
     return;
   }
-  Tick now = sc_core::sc_time_stamp().value();
+  // A notification pending no later already wakes the bus: SystemC would ignore this one.
+  if (at >= pending_at_) return;
+  const Tick now = sc_core::sc_time_stamp().value();
+  pending_at_ = std::max(at, now);
   wake_at(wake_, at, now);
 }
 
@@ -45,6 +48,7 @@ void SnoopBus::request(Tick t, int client, BusMsg m, LineAddr line) {
 }
 
 void SnoopBus::tick() {
+  pending_at_ = ~Tick(0);  // the notification that ran us
   guarded([this] { p_.split ? run_split() : step(); });
 }
 

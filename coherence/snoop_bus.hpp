@@ -119,6 +119,7 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   // Inside run_split: the tick being stepped, and the earliest wake-up asked for since
   // the step began (what one notification of wake_ would have kept).
   bool in_step_ = false;
+  Tick pending_at_ = ~Tick(0);  // the tick wake_ is notified for (~0: none pending)
   Tick step_now_ = 0, wake_min_ = ~Tick(0);
   std::vector<std::uint32_t> ready_;  // the Ready transactions, in no order (the data bus's candidates)
   std::vector<Txn> txns_;  // grows to its high-water mark, then never allocates
