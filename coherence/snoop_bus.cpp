@@ -29,12 +29,19 @@ int SnoopBus::attach(BusClient* c) {
   clients_.push_back(c);
   held_.push_back(kNotHeld);
   queue_.reserve(clients_.size() * 16);
-  if (p_.split) txns_.reserve(clients_.size() * 32);
+  if (p_.split) txns_.reserve(clients_.size() * 32), ready_.reserve(clients_.size() * 32);
   return int(clients_.size()) - 1;
 }
 
 void SnoopBus::schedule(Tick at) {
-  Tick now = sc_core::sc_time_stamp().value();
+  if (in_step_) {  // run_split() notifies once, at the earliest tick asked for
+    wake_min_ = std::min(wake_min_, at);
+    return;
+  }
+  // A notification pending no later already wakes the bus: SystemC would ignore this one.
+  if (at >= pending_at_) return;
+  const Tick now = sc_core::sc_time_stamp().value();
+  pending_at_ = std::max(at, now);
   wake_at(wake_, at, now);
 }
 
@@ -53,7 +60,8 @@ void SnoopBus::request(Tick t, int client, BusMsg m, LineAddr line) {
 }
 
 void SnoopBus::tick() {
-  guarded([this] { p_.split ? step_split() : step(); });
+  pending_at_ = ~Tick(0);  // the notification that ran us
+  guarded([this] { p_.split ? run_split() : step(); });
 }
 
 void SnoopBus::step() {
@@ -192,10 +200,8 @@ void SnoopBus::grant(Tick t) {
 
 void SnoopBus::memory_ready(std::uint64_t tag, Tick ready) {
   if (p_.split) {
-    Txn& x = txns_[tag];
-    x.kind = Txn::Ready;
-    x.ready = jittered(ready);
-    schedule(edge(x.ready));
+    make_ready(std::size_t(tag), jittered(ready));
+    schedule(edge(txns_[std::size_t(tag)].ready));
     return;
   }
   const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
@@ -342,6 +348,12 @@ int SnoopBus::alloc_txn() {
   return int(txns_.size()) - 1;
 }
 
+void SnoopBus::make_ready(std::size_t i, Tick ready) {
+  txns_[i].kind = Txn::Ready;
+  txns_[i].ready = ready;
+  ready_.push_back(std::uint32_t(i));
+}
+
 bool SnoopBus::deliverable(std::size_t i) const {
   const Txn& x = txns_[i];
   if (x.kind != Txn::Ready) return false;
@@ -351,8 +363,30 @@ bool SnoopBus::deliverable(std::size_t i) const {
   return true;
 }
 
-void SnoopBus::step_split() {
-  const Tick now = sc_core::sc_time_stamp().value();
+void SnoopBus::run_split() {
+  const Tick sc_now = sc_core::sc_time_stamp().value();
+  Tick now = sc_now, horizon = 0;
+  std::uint64_t epoch = wake_epoch - 1;
+  for (;;) {
+    in_step_ = true;
+    step_now_ = now;
+    wake_min_ = ~Tick(0);
+    step_split(now);
+    in_step_ = false;
+    if (wake_min_ == ~Tick(0)) return;
+    const Tick next = std::max(wake_min_, now);  // a tick passed means at once (a delta cycle)
+    // The step the notification would run, at once when nothing else can run before
+    // it: the bus then sees the same requests and responses at the same ticks.
+    if (may_run_ahead(next, sc_now, horizon, epoch)) {
+      now = next;
+      continue;
+    }
+    schedule(next);
+    return;
+  }
+}
+
+void SnoopBus::step_split(Tick now) {
   if (transferring_ >= 0 && now >= data_free_) finish_transfer(now);
   // The address phase: one request every address_cycles, in the arbitration's order.
   if (now >= addr_free_ && !queue_.empty()) {
@@ -365,19 +399,28 @@ void SnoopBus::step_split() {
     }
   }
   // The data bus: the oldest ready response whose line has no older one undelivered;
-  // acknowledgements take no data cycles.
+  // acknowledgements take no data cycles. Only ready transactions are candidates, and
+  // the line-order check (deliverable) runs only for one that would be chosen.
   for (;;) {
     if (transferring_ >= 0) break;
-    std::size_t best = txns_.size();
-    for (std::size_t i = 0; i < txns_.size(); ++i)
-      if (txns_[i].kind == Txn::Ready && txns_[i].ready <= now && deliverable(i) &&
-          (best == txns_.size() || txns_[i].ready < txns_[best].ready ||
-           (txns_[i].ready == txns_[best].ready && txns_[i].seq < txns_[best].seq)))
-        best = i;
-    if (best == txns_.size()) break;
-    Txn& x = txns_[best];
+    const std::size_t none = ready_.size();
+    std::size_t best = none;  // in ready_
+    for (std::size_t k = 0; k < ready_.size(); ++k) {
+      const Txn& x = txns_[ready_[k]];
+      if (x.ready > now) continue;
+      if (best != none) {
+        const Txn& b = txns_[ready_[best]];
+        if (!(x.ready < b.ready || (x.ready == b.ready && x.seq < b.seq))) continue;
+      }
+      if (deliverable(ready_[k])) best = k;
+    }
+    if (best == none) break;
+    const std::uint32_t bi = ready_[best];
+    ready_[best] = ready_.back();
+    ready_.pop_back();
+    Txn& x = txns_[bi];
     x.kind = Txn::Transfer;
-    transferring_ = int(best);
+    transferring_ = int(bi);
     data_free_ = now + x.beats;
     data_busy_ticks_ += x.beats;
     if (x.beats > 0) data_bytes_ += x.msg == BusMsg::Upd ? upd_bytes() : p_.line_size;
@@ -393,9 +436,11 @@ void SnoopBus::step_split() {
     if (earliest != ~Tick(0)) next = std::max(addr_free_, edge(earliest));
   }
   if (transferring_ >= 0) next = std::min(next, data_free_);
-  else
-    for (std::size_t i = 0; i < txns_.size(); ++i)
-      if (deliverable(i)) next = std::min(next, std::max(edge(txns_[i].ready), now));
+  else  // the loop above left no deliverable response ready by now: the earliest edge one will be
+    for (const std::uint32_t i : ready_) {
+      const Tick at = edge(txns_[i].ready);
+      if (at < next && deliverable(i)) next = at;
+    }
   if (next != ~Tick(0)) schedule(next);
 }
 
@@ -407,6 +452,7 @@ void SnoopBus::finish_transfer(Tick now) {
     log_->bus_data(now, x.deliver ? x.client : x.msg == BusMsg::Upd ? EventLog::kSharers : EventLog::kMemory,
                    cohsim::name(x.msg), x.line * p_.line_size, x.buf.data(), x.supplier, x.exclusive, x.seq + 1);
   if (!x.deliver) return;
+  --outstanding_;
   const int client = x.client;
   const LineAddr line = x.line;
   const bool exclusive = x.exclusive, no_data = x.no_data;
@@ -478,19 +524,23 @@ void SnoopBus::grant_split(Tick t) {
       }
       ++mem_writebacks_;
       memory_->write_line(address_done, cur.line, x.buf.data());
-      x.kind = Txn::Ready, x.ready = address_done, x.beats = data_phase;
+      x.beats = data_phase;
+      make_ready(std::size_t(ti), address_done);
       break;
-    case BusMsg::Upd: x.kind = Txn::Ready, x.ready = address_done, x.beats = p_.period; break;  // the written word
+    case BusMsg::Upd:
+      x.beats = p_.period;  // the written word
+      make_ready(std::size_t(ti), address_done);
+      break;
     default: {
       x.deliver = true;
       x.exclusive = cur.msg == BusMsg::GetS && !r.shared;
       x.beats = data_phase;
       if (r.no_data) {  // an owner's upgrade: its own copy is current
         x.no_data = true, x.beats = 0;
-        x.kind = Txn::Ready, x.ready = address_done;
+        make_ready(std::size_t(ti), address_done);
       } else if (r.data_to_requestor) {
         ++c2c_;
-        x.kind = Txn::Ready, x.ready = jittered(address_done + r.supply_latency);
+        make_ready(std::size_t(ti), jittered(address_done + r.supply_latency));
         if (r.data_to_memory) {
           ++mem_writebacks_;
           memory_->write_line(address_done, cur.line, x.buf.data());
@@ -511,9 +561,7 @@ void SnoopBus::grant_split(Tick t) {
           memory_->read_line(address_done, cur.line, txns_[std::size_t(ti)].buf.data(), this, std::uint64_t(ti));
         }
       }
-      std::uint64_t n = 0;
-      for (auto& y : txns_) n += y.kind != Txn::Free && y.deliver;
-      max_outstanding_ = std::max(max_outstanding_, n);
+      max_outstanding_ = std::max(max_outstanding_, ++outstanding_);
     }
   }
 }
@@ -529,10 +577,9 @@ void SnoopBus::send_data(Tick t, int to, LineAddr line, const std::uint8_t* data
                    " that nobody awaits\n" + dump());
   Txn& x = txns_[best];
   std::memcpy(x.buf.data(), data, p_.line_size);
-  x.kind = Txn::Ready;
-  x.ready = jittered(t);
+  make_ready(best, jittered(t));
   ++c2c_;
-  schedule(std::max<Tick>(edge(x.ready), sc_core::sc_time_stamp().value()));
+  schedule(std::max<Tick>(edge(x.ready), in_step_ ? step_now_ : Tick(sc_core::sc_time_stamp().value())));
 }
 
 void SnoopBus::send_to_memory(Tick t, int from, LineAddr line, const std::uint8_t* data) {

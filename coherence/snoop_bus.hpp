@@ -120,16 +120,27 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
     Tick beats = 0;          // data bus ticks
     std::vector<std::uint8_t> buf;
   };
-  void step_split();
+  // Runs the split bus's steps from SystemC's present, and on at once while no other
+  // component has anything to do before the next one (sim/base/wake.hpp).
+  void run_split();
+  // One step at tick `now`; the tick of the next (or ~0) is left in wake_min_.
+  void step_split(Tick now);
   void grant_split(Tick t);
   int alloc_txn();
-  bool deliverable(std::size_t i) const;
+  void make_ready(std::size_t i, Tick ready);  // its data may go on the data bus from `ready`
+  bool deliverable(std::size_t i) const;  // ready, and no older response for its line is undelivered
   // When a data response whose data is ready at t may go on the data bus (t plus
   // the response's jitter, BusParams::response_jitter).
   Tick jittered(Tick t) { return p_.response_jitter ? t + jitter_rng_.below(p_.response_jitter + 1) * p_.period : t; }
   Random jitter_rng_;
-  std::vector<Tick> last_request_;  // per client: when its latest request reaches the arbiter (request_jitter)  // ready, and no older response for its line is undelivered
+  std::vector<Tick> last_request_;  // per client: when its latest request reaches the arbiter (request_jitter)
   void finish_transfer(Tick now);
+  // Inside run_split: the tick being stepped, and the earliest wake-up asked for since
+  // the step began (what one notification of wake_ would have kept).
+  bool in_step_ = false;
+  Tick pending_at_ = ~Tick(0);  // the tick wake_ is notified for (~0: none pending)
+  Tick step_now_ = 0, wake_min_ = ~Tick(0);
+  std::vector<std::uint32_t> ready_;  // the Ready transactions, in no order (the data bus's candidates)
   std::vector<Txn> txns_;  // grows to its high-water mark, then never allocates
   std::uint64_t next_seq_ = 0;
   Tick addr_free_ = 0, data_free_ = 0;
@@ -144,6 +155,7 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   std::vector<Promise> mem_wait_;
   std::uint64_t data_bytes_ = 0;  // bus.data_bytes
   std::uint64_t upd_bytes() const { return std::min(p_.width, p_.line_size); }  // an update's one beat
+  std::uint64_t outstanding_ = 0;  // data responses granted and not yet delivered
   std::uint64_t data_busy_ticks_ = 0, responses_ = 0, response_ticks_ = 0, deferred_ = 0, max_outstanding_ = 0;
   Tick edge(Tick t) const { return (t + p_.period - 1) / p_.period * p_.period; }
   // Whether a queued request may compete at tick t (made by then, not held off).
