@@ -1020,6 +1020,7 @@ void PrivateCache::receive(Tick t, const NetMsg& m, const std::uint8_t* data) {
     if (!forward)
       throw SimError(coh_name_ + ": a " + std::string(cohsim::name(m.type)) + " cannot wait\n" + dump_pending());
     parked_.push_back(m);
+    net_->keep(m);  // finite buffers: it keeps its entry in the input buffer
     return;
   }
   // The line changed: what waited for it may go on.
@@ -1037,6 +1038,7 @@ void PrivateCache::deliver_parked(Tick t, LineAddr line) {
     if (table_.cell(state_at(line, l), forward_event(parked_[i].type)).kind == CellKind::Stall) break;
     const NetMsg p = parked_[i];
     parked_.erase(parked_.begin() + std::ptrdiff_t(i));
+    net_->consumed(t, p);
     deliver(t, p, nullptr);
     i = 0;
   }
