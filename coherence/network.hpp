@@ -36,7 +36,11 @@
 // stalls stays in the endpoint's input buffer (the controller may serve later
 // entries past it, as the Primer's controllers do), keeping its entry and so its
 // credit until the controller takes it: back-pressure reaches the routers and the
-// senders. A router's output is arbitrated oldest-first (by the time the waiting
+// senders. The exception: a forward a cache stalls while it has a miss outstanding
+// for the line is absorbed by that miss's MSHR (one per MSHR, as real controllers
+// record a deferred forward) and frees its entry; without that, two caches each
+// holding a stalled forward could block the Inv the other's Inv-Ack waits for, on
+// the forward network itself (the random tester found it on a 4-node mesh). A router's output is arbitrated oldest-first (by the time the waiting
 // messages reached the heads of their buffers). With finite buffers and merged
 // virtual networks the protocols can deadlock (a buffer full of stalled forwards
 // holds up the data they wait for); the watchdog's dump names the cycle of waiting

@@ -124,21 +124,22 @@ INSTANTIATE_TEST_SUITE_P(Protocols, NetworkBuffersStress,
                          ParamName());
 
 TEST(NetworkBuffers, OneVirtualNetworkDeadlocksAndTheDumpNamesTheCycle) {
-  // Seed 2, one entry per buffer, MSI: core1 waits in IM_AD for Inv-Acks with a
-  // Fwd-GetM it must stall filling its one input entry; core2's Inv-Ack for it waits
-  // at the head of core2's router input for that entry. Found by
-  // scripts/stress_network_buffers.sh.
+  // Seed 2, one entry per buffer, MSI (the lesson's command): the directory, in S_D
+  // for line 0x100000 until the old owner core1's data arrives, stalls core3's GetM,
+  // which fills its one input entry; core1's data waits at the head of core1's router
+  // input for that entry. Found by scripts/stress_network_buffers.sh.
   const RunResult r = run_cli({"stress", kStressConfig, "--ops", "20000", "--seed", "2", "--set",
-                               "coherence.protocol=msi", "--set", "coherence.fabric=directory", "--set",
-                               "network.buffer_entries=1", "--set", "network.virtual_networks=1"});
+                               "coherence.fabric=directory", "--set", "network.buffer_entries=1", "--set",
+                               "network.virtual_networks=1"});
   EXPECT_EQ(r.exit_code, 4) << r.out << r.err;  // a violation
+  EXPECT_THAT(r.out, HasSubstr("stress: msi on a directory"));
   EXPECT_THAT(r.out, HasSubstr("VIOLATION"));
   EXPECT_THAT(r.out, HasSubstr("network deadlock: a cycle of 2 waiting buffer(s):"));
-  EXPECT_THAT(r.out, HasSubstr("core1 input VN0 (every class) full 1/1: Fwd-GetM directory->core1 line 0x101080 "
-                               "stalls (protocol) and waits for Inv-Ack core2->core1 line 0x101080, the head of n0 "
-                               "router input from core2 VN0 (every class)"));
-  EXPECT_THAT(r.out, HasSubstr("n0 router input from core2 VN0 (every class) holds 1/1: head Inv-Ack core2->core1 "
-                               "line 0x101080 waits for a credit of core1 input VN0 (every class) (full 1/1)"));
+  EXPECT_THAT(r.out, HasSubstr("directory input VN0 (every class) full 1/1: GetM core3->directory line 0x100000 "
+                               "stalls (protocol) and waits for Data core1->directory line 0x100000, the head of n0 "
+                               "router input from core1 VN0 (every class)"));
+  EXPECT_THAT(r.out, HasSubstr("n0 router input from core1 VN0 (every class) holds 1/1: head Data core1->directory "
+                               "line 0x100000 waits for a credit of directory input VN0 (every class) (full 1/1)"));
   // The same run with three virtual networks completes.
   const RunResult three = run_cli({"stress", kStressConfig, "--ops", "20000", "--seed", "2", "--set",
                                    "coherence.protocol=msi", "--set", "coherence.fabric=directory", "--set",
