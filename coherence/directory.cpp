@@ -122,6 +122,7 @@ void Directory::retry_set(Tick t, std::size_t set) {
         continue;
       }
       parked_.erase(parked_.begin() + std::ptrdiff_t(i));
+      net_.consumed(t, m);
       execute(t, m, nullptr);
       release_if_invalid(m.line);
       progress = true;
@@ -161,12 +162,14 @@ void Directory::receive(Tick t, const NetMsg& m, const std::uint8_t* data) {
   if (sparse()) {
     if (needs_entry(m) && !ensure_way(t, m.line)) {  // waits for a way (a recall frees one)
       parked_.push_back(m);
+      net_.keep(m);  // finite buffers: it keeps its entry in the input buffer
       ++entry_waits_;
       return;
     }
     if (!execute(t, m, data)) {
       if (data) throw SimError(p_.name + ": a message with data cannot wait\n" + dump_pending());
       parked_.push_back(m);
+      net_.keep(m);  // finite buffers: it keeps its entry in the input buffer
       ++stalls_;
       return;
     }
@@ -177,6 +180,7 @@ void Directory::receive(Tick t, const NetMsg& m, const std::uint8_t* data) {
   if (!execute(t, m, data)) {
     if (data) throw SimError(p_.name + ": a message with data cannot wait\n" + dump_pending());
     parked_.push_back(m);
+    net_.keep(m);  // finite buffers: it keeps its entry in the input buffer
     ++stalls_;
     return;
   }
@@ -193,6 +197,7 @@ void Directory::retry_parked(Tick t, LineAddr line) {
       const Entry& e = entries_[line];
       if (table_.cell(e.state, classify(m, e)).kind == CellKind::Stall) break;  // keep per-line order
       parked_.erase(parked_.begin() + std::ptrdiff_t(i));
+      net_.consumed(t, m);
       execute(t, m, nullptr);
       progress = true;
       break;

@@ -23,7 +23,12 @@ const char* name(VNet v) {
 }
 
 Network::Network(sc_core::sc_module_name name, const NetworkParams& p)
-    : sc_module(name), p_(p), rx_(p.line_size), rng_(random_stream(p.seed, "network.jitter")) {
+    : sc_module(name),
+      p_(p),
+      rx_(p.line_size),
+      rng_(random_stream(p.seed, "network.jitter")),
+      cap_(p.buffer_entries),
+      vns_(p.virtual_networks == 1 ? 1 : 3) {
   SC_HAS_PROCESS(Network);
   SC_METHOD(deliver);
   sensitive << wake_;
@@ -142,6 +147,16 @@ void Network::build(const std::vector<unsigned>& node_of) {
       route_hops_[s * n + d] = hops(node_of_[s], node_of_[d]);
     }
   last_delivery_.assign(n * n * kNumVNets, 0);
+  if (cap_) {
+    const std::size_t bufs = links_.size() * vns_;
+    credits_.assign(bufs, cap_);
+    queue_.assign(bufs + n * vns_, {});
+    kept_.assign(n * vns_, {});
+    stall_ticks_.assign(bufs, 0);
+    peak_.assign(bufs, 0);
+    area_.assign(bufs, 0.0);
+    changed_.assign(bufs, 0);
+  }
 }
 
 unsigned Network::hops(unsigned a, unsigned b) const {
@@ -184,8 +199,10 @@ void Network::send(Tick t, const NetMsg& m, const std::uint8_t* data) {
   if (data) std::copy(data, data + p_.line_size, data_.begin() + std::ptrdiff_t(slot) * p_.line_size);
   const Tick now = sc_core::sc_time_stamp().value();
   if (t > now) {  // it enters the network later: reserve the links then
-    heap_.push({t, seq_++, slot, false});
+    heap_.push({t, seq_++, slot, Ev::Inject});
     wake_at(t);
+  } else if (cap_) {
+    enqueue_finite(t, slot);
   } else {
     inject(t, slot);
   }
@@ -222,7 +239,7 @@ void Network::inject(Tick t, std::uint32_t slot) {
     at += Tick((r & 0xffffffff) % (range + 1)) * p_.period;
   }
   Tick& last = last_delivery_[(std::size_t(m.src) * ends_.size() + std::size_t(m.dst)) * kNumVNets +
-                              std::size_t(vnet_of(m.type))];
+                              vn_of(m.type)];
   at = std::max(at, last);
   last = at;
   ++sent_[int(m.type)];
@@ -230,7 +247,7 @@ void Network::inject(Tick t, std::uint32_t slot) {
   bytes_ += b;
   latency_ticks_ += at - t;
   queue_ticks_ += at - t - idle - f;
-  heap_.push({at, seq_++, slot, true});
+  heap_.push({at, seq_++, slot, Ev::Deliver});
   wake_at(at);
   if (log_)
     log_->net(t, false, cohsim::name(m.type), m.src, m.dst, cohsim::name(vnet_of(m.type)), m.line * p_.line_size,
@@ -248,9 +265,10 @@ void Network::deliver() {
 
 void Network::step() {
   const Tick now = sc_core::sc_time_stamp().value();
+  if (cap_) return step_finite(now);
   while (!heap_.empty() && heap_.top().at <= now) {
     const std::uint32_t slot = heap_.top().slot;
-    const bool injected = heap_.top().injected;
+    const bool injected = heap_.top().kind == Ev::Deliver;
     heap_.pop();
     if (!injected) {
       inject(now, slot);
@@ -269,6 +287,285 @@ void Network::step() {
   if (!heap_.empty()) cohsim::wake_at(wake_, heap_.top().at, now);
 }
 
+// ---- Finite buffers (network.buffer_entries): credit-based flow control, hop by hop.
+
+void Network::enqueue_finite(Tick t, std::uint32_t slot) {
+  const NetMsg& m = msgs_[slot];
+  if (hop_.size() < msgs_.size()) hop_.resize(msgs_.size());
+  Hop& h = hop_[slot];
+  const unsigned v = vn_of(m.type);
+  h.queue = inject_queue(std::size_t(m.src), v);
+  h.next = 0;
+  h.ready = t;
+  h.sent = t;
+  h.idle = h.tail = 0;
+  const unsigned b = bytes(m.type);
+  for (std::uint32_t id : routes_[std::size_t(m.src) * ends_.size() + std::size_t(m.dst)]) {
+    const Link& l = links_[id];
+    h.idle += l.latency;
+    h.tail = std::max(h.tail, Tick((b + l.width - 1) / l.width) * p_.period);
+  }
+  h.waiting_since = kNever;
+  h.seq = seq_++;
+  queue_[h.queue].push_back(slot);
+  ++queued_;
+  ++sent_[int(m.type)];
+  ++vnet_sent_[int(vnet_of(m.type))];
+  bytes_ += b;
+  const std::size_t route = std::size_t(m.src) * ends_.size() + std::size_t(m.dst);
+  if (route_hops_[route]) hops_ += route_hops_[route], ++remote_msgs_;
+  if (log_)
+    log_->net(t, false, cohsim::name(m.type), m.src, m.dst, cohsim::name(vnet_of(m.type)), m.line * p_.line_size,
+              has_data_[slot] ? data_.data() + std::ptrdiff_t(slot) * p_.line_size : nullptr, m.acks);
+  if (!in_step_) cohsim::wake_at(wake_, t, sc_core::sc_time_stamp().value());
+}
+
+void Network::occupancy_change(std::uint32_t buf, int delta, Tick now) {
+  const std::uint64_t taken = cap_ - credits_[buf];
+  area_[buf] += double(taken) * double(now - std::min(now, changed_[buf]));
+  changed_[buf] = now;
+  credits_[buf] = unsigned(int(credits_[buf]) - delta);
+  peak_[buf] = std::max<std::uint64_t>(peak_[buf], cap_ - credits_[buf]);
+}
+
+void Network::return_credit(std::uint32_t buf, Tick at) {
+  const Tick now = sc_core::sc_time_stamp().value();
+  if (at <= now && in_step_) {
+    occupancy_change(buf, -1, now);
+    return;
+  }
+  heap_.push({at, seq_++, buf, Ev::Credit});
+  if (!in_step_) cohsim::wake_at(wake_, at, now);
+}
+
+void Network::keep_finite(const NetMsg& m) {
+  kept_[std::size_t(m.dst) * vns_ + vn_of(m.type)].push_back(m);
+  kept_now_ = true;
+}
+
+void Network::consumed_finite(Tick t, const NetMsg& m) {
+  auto& k = kept_[std::size_t(m.dst) * vns_ + vn_of(m.type)];
+  for (std::size_t i = 0; i < k.size(); ++i)
+    if (k[i].type == m.type && k[i].src == m.src && k[i].line == m.line && k[i].requester == m.requester) {
+      k.erase(k.begin() + std::ptrdiff_t(i));
+      const std::uint32_t last = std::uint32_t(ends_.size() + std::size_t(m.dst));  // the link into the endpoint
+      return_credit(last * vns_ + vn_of(m.type), std::max<Tick>(t, sc_core::sc_time_stamp().value()) + links_[last].latency);
+      return;
+    }
+  throw SimError("network: endpoint " + end_names_[std::size_t(m.dst)] + " took a " + cohsim::name(m.type) +
+                 " it did not keep");
+}
+
+void Network::step_finite(Tick now) {
+  in_step_ = true;
+  while (!heap_.empty() && heap_.top().at <= now) {
+    const InFlight f = heap_.top();
+    heap_.pop();
+    switch (f.kind) {
+      case Ev::Inject: enqueue_finite(now, f.slot); break;
+      case Ev::Credit: occupancy_change(f.slot, -1, now); break;
+      case Ev::Deliver: deliver_finite(now, f.slot); break;
+    }
+  }
+  advance(now);
+  in_step_ = false;
+}
+
+void Network::deliver_finite(Tick now, std::uint32_t slot) {
+  const NetMsg m = msgs_[slot];
+  const bool d = has_data_[slot];
+  if (d) std::copy_n(data_.begin() + std::ptrdiff_t(slot) * p_.line_size, p_.line_size, rx_.begin());
+  free_slots_.push_back(slot);
+  if (log_)
+    log_->net(now, true, cohsim::name(m.type), m.src, m.dst, cohsim::name(vnet_of(m.type)), m.line * p_.line_size,
+              d ? rx_.data() : nullptr, m.acks);
+  kept_now_ = false;
+  ends_[std::size_t(m.dst)]->receive(now, m, d ? rx_.data() : nullptr);
+  if (!kept_now_) {  // taken at once: its entry frees, the credit travels back over the link
+    const std::uint32_t last = std::uint32_t(ends_.size() + std::size_t(m.dst));
+    return_credit(last * vns_ + vn_of(m.type), now + links_[last].latency);
+  }
+  kept_now_ = false;
+}
+
+void Network::advance(Tick now) {
+  Tick next = kNever;
+  for (bool progress = queued_ != 0; progress;) {
+    progress = false;
+    next = kNever;
+    cand_.clear();
+    for (std::uint32_t q = 0; q < queue_.size(); ++q) {
+      if (queue_[q].empty()) continue;
+      const std::uint32_t s = queue_[q].front();
+      if (hop_[s].ready > now) next = std::min(next, hop_[s].ready);
+      else cand_.push_back(s);
+    }
+    // Oldest first: the head that reached its buffer's head earliest (then the earlier sent).
+    std::sort(cand_.begin(), cand_.end(), [this](std::uint32_t a, std::uint32_t b) {
+      return hop_[a].ready != hop_[b].ready ? hop_[a].ready < hop_[b].ready : hop_[a].seq < hop_[b].seq;
+    });
+    for (std::uint32_t s : cand_) {
+      Hop& h = hop_[s];
+      const NetMsg& m = msgs_[s];
+      const unsigned v = vn_of(m.type);
+      const auto& route = routes_[std::size_t(m.src) * ends_.size() + std::size_t(m.dst)];
+      const std::uint32_t id = route[h.next];
+      Link& l = links_[id];
+      const std::uint32_t buf = id * vns_ + v;
+      if (credits_[buf] == 0) {  // waits for a credit: its return wakes the network
+        if (h.waiting_since == kNever) h.waiting_since = now;
+        continue;
+      }
+      // A credit is there: a wait for one ends (a wait for the link is not a credit stall).
+      if (h.waiting_since != kNever) stall_ticks_[buf] += now - h.waiting_since, h.waiting_since = kNever;
+      if (l.free_at > now) {
+        next = std::min(next, l.free_at);
+        continue;
+      }
+      occupancy_change(buf, +1, now);
+      const unsigned b = bytes(m.type);
+      const Tick fl = Tick((b + l.width - 1) / l.width) * p_.period;
+      l.free_at = now + fl;
+      l.busy_ticks += fl;
+      l.bytes += b;
+      queue_[h.queue].pop_front();
+      --queued_;
+      // The tail leaves the buffer it waited in; that buffer's credit travels back.
+      if (h.next > 0) {
+        const std::uint32_t prev = route[h.next - 1];
+        return_credit(prev * vns_ + v, now + fl + links_[prev].latency);
+      }
+      progress = true;
+      if (h.next + 1 < route.size()) {
+        ++h.next;
+        h.ready = now + l.latency;
+        h.queue = buf;
+        queue_[buf].push_back(s);
+        ++queued_;
+        continue;
+      }
+      Tick at = now + l.latency + h.tail;
+      if (p_.jitter) {
+        const std::uint64_t r = rng_.next();
+        const unsigned range = (r >> 60) == 0 ? p_.jitter : p_.jitter / 8;
+        at += Tick((r & 0xffffffff) % (range + 1)) * p_.period;
+      }
+      Tick& last = last_delivery_[(std::size_t(m.src) * ends_.size() + std::size_t(m.dst)) * kNumVNets + v];
+      at = std::max(at, last);
+      last = at;
+      latency_ticks_ += at - h.sent;
+      queue_ticks_ += at - h.sent - h.idle - h.tail;
+      heap_.push({at, seq_++, s, Ev::Deliver});
+    }
+  }
+  if (!heap_.empty()) next = std::min(next, heap_.top().at);
+  if (next != kNever) cohsim::wake_at(wake_, next, now);
+}
+
+std::string Network::buffer_name(std::uint32_t q) const {
+  const std::size_t n = ends_.size();
+  const std::size_t bufs = links_.size() * vns_;
+  const unsigned v = q % vns_;
+  const std::string vn = vns_ == 1 ? "VN0 (every class)" : "VN" + std::to_string(v) + " (" + cohsim::name(VNet(v)) + ")";
+  if (q >= bufs) return end_names_[(q - bufs) / vns_] + " injection queue " + vn;
+  const std::size_t id = q / vns_;
+  if (id < n) return "n" + std::to_string(node_of_[id]) + " router input from " + end_names_[id] + " " + vn;
+  if (id < 2 * n) return end_names_[id - n] + " input " + vn;
+  const std::string& ln = links_[id].name;  // "A-B": B's router input from A
+  const std::size_t dash = ln.find('-');
+  return ln.substr(dash + 1) + " router input from " + ln.substr(0, dash) + " " + vn;
+}
+
+std::string Network::buffer_report() const {
+  const std::size_t n = ends_.size();
+  const std::size_t bufs = links_.size() * vns_;
+  std::ostringstream o;
+  auto hexline = [this](LineAddr line) {
+    std::ostringstream x;
+    x << "0x" << std::hex << line * p_.line_size;
+    return x.str();
+  };
+  auto describe = [&](const NetMsg& m) {
+    return std::string(cohsim::name(m.type)) + " " + end_names_[std::size_t(m.src)] + "->" +
+           end_names_[std::size_t(m.dst)] + " line " + hexline(m.line);
+  };
+  auto is_input = [&](std::uint32_t b) { return b < bufs && b / vns_ >= n && b / vns_ < 2 * n; };
+  auto fill = [&](std::uint32_t b) { return std::to_string(cap_ - credits_[b]) + "/" + std::to_string(cap_); };
+  // What each buffer waits for (one edge each), and why, in words.
+  std::vector<std::int64_t> waits(queue_.size(), -1);
+  std::vector<std::string> why(queue_.size());
+  for (std::uint32_t q = 0; q < queue_.size(); ++q) {
+    if (is_input(q)) {
+      const std::size_t e = q / vns_ - n;
+      const auto& k = kept_[e * vns_ + q % vns_];
+      if (credits_[q] != 0 || k.size() < cap_) continue;  // not full of stalled messages
+      // A stalled message waits for a message about its line to reach the endpoint;
+      // else for any message about its line still in the network.
+      for (const NetMsg& s : k) {
+        for (int pass = 0; pass < 2 && waits[q] < 0; ++pass)
+          for (std::uint32_t r = 0; r < queue_.size() && waits[q] < 0; ++r)
+            for (std::uint32_t slot : queue_[r]) {
+              const NetMsg& x = msgs_[slot];
+              if (x.line == s.line && (pass == 1 || std::size_t(x.dst) == e)) {
+                waits[q] = r;
+                why[q] = "full " + fill(q) + ": " + describe(s) + " stalls (protocol) and waits for " + describe(x) +
+                         (queue_[r].front() == slot ? ", the head of " : ", queued in ") + buffer_name(r);
+                break;
+              }
+            }
+        if (waits[q] >= 0) break;
+      }
+      if (waits[q] < 0) {
+        std::string held;
+        for (const NetMsg& s : k) held += (held.empty() ? "" : "; ") + describe(s);
+        why[q] = "full " + fill(q) + " of stalled messages: " + held;
+      }
+      continue;
+    }
+    if (queue_[q].empty()) continue;
+    const std::uint32_t s = queue_[q].front();
+    const NetMsg& m = msgs_[s];
+    const auto& route = routes_[std::size_t(m.src) * n + std::size_t(m.dst)];
+    const std::uint32_t next = route[hop_[s].next] * vns_ + vn_of(m.type);
+    if (credits_[next] != 0) continue;  // it moves once its link is free
+    waits[q] = next;
+    why[q] = (q < bufs ? "holds " + fill(q) + ": head " : "head ") + describe(m) + " waits for a credit of " +
+             buffer_name(next) + " (full " + fill(next) + ")";
+  }
+  // A cycle of waits is a deadlock: name it.
+  std::vector<int> mark(queue_.size(), 0);  // 0 unvisited, 1 on the path, 2 done
+  std::vector<std::uint32_t> cycle;
+  for (std::uint32_t start = 0; start < queue_.size() && cycle.empty(); ++start) {
+    std::vector<std::uint32_t> path;
+    std::int64_t x = start;
+    while (x >= 0 && mark[std::size_t(x)] == 0) {
+      mark[std::size_t(x)] = 1;
+      path.push_back(std::uint32_t(x));
+      x = waits[std::size_t(x)];
+    }
+    if (x >= 0 && mark[std::size_t(x)] == 1) {
+      const auto at = std::find(path.begin(), path.end(), std::uint32_t(x));
+      cycle.assign(at, path.end());
+    }
+    for (std::uint32_t p : path) mark[p] = 2;
+  }
+  o << "network buffers: " << cap_ << " entr" << (cap_ == 1 ? "y" : "ies") << " per virtual network per link, "
+    << vns_ << " virtual network" << (vns_ == 1 ? "" : "s") << "; " << queued_ << " message(s) queued in routers";
+  if (!cycle.empty()) {
+    o << "\nnetwork deadlock: a cycle of " << cycle.size() << " waiting buffer(s):";
+    for (std::uint32_t q : cycle) o << "\n  " << buffer_name(q) << " " << why[q];
+    o << "\n  (and so back to " << buffer_name(cycle.front()) << ")";
+  }
+  bool any = false;
+  for (std::uint32_t q = 0; q < queue_.size(); ++q)
+    if (!why[q].empty() && std::find(cycle.begin(), cycle.end(), q) == cycle.end()) {
+      if (!any) o << "\nother waiting buffers:";
+      any = true;
+      o << "\n  " << buffer_name(q) << " " << why[q];
+    }
+  return o.str();
+}
+
 // Statistics (docs/stats.md), registered with coherence.fabric: directory.
 COHSIM_STAT(kStatMsgs, "network.msgs.*", "count", "", "messages sent, by type");
 COHSIM_STAT(kStatVnet, "network.vnet.*", "count", "", "messages sent, by virtual network (request, forward, response)");
@@ -283,6 +580,16 @@ COHSIM_STAT(kStatLinkUtil, "network.link.*.utilization", "ratio", "",
 COHSIM_STAT(kStatLinkBytes, "network.link.*.bytes", "bytes", "", "bytes (headers and data) of the messages that crossed the link A-B in the window");
 COHSIM_STAT(kStatLinkBandwidth, "network.link.*.bandwidth_GBps", "GBps", "",
             "the link's bytes over the window's simulated time (10^9 bytes per second)");
+COHSIM_STAT(kStatLinkCreditStall, "network.link.*.*.credit_stall_uncore_cycles", "cycles", "uncore",
+            "network.buffer_entries finite: cycles messages waited at the head of their buffer for a credit of the "
+            "buffer at the link A-B's far end, virtual network V (request, forward, response; all with "
+            "network.virtual_networks: 1), summed over the messages");
+COHSIM_STAT(kStatLinkPeakOcc, "network.link.*.*.peak_occupancy", "entries", "",
+            "network.buffer_entries finite: the most entries of the buffer at the link's far end (a router input "
+            "port, or the endpoint's input buffer for nN-ENDPOINT) taken at once on virtual network V (an entry is "
+            "taken from the credit's use until it returns upstream)");
+COHSIM_STAT(kStatLinkMeanOcc, "network.link.*.*.mean_occupancy", "entries", "",
+            "network.buffer_entries finite: the time-weighted mean of the entries taken in that buffer over the window");
 COHSIM_STAT(kStatMaxLinkUtil, "network.max_link_utilization", "ratio", "", "the busiest link's utilization (router ports included)");
 
 void Network::register_stats(Stats& s) const {
@@ -318,6 +625,28 @@ void Network::register_stats(Stats& s) const {
       return now > 0 ? double((*links)[i].bytes) * 1e6 / now : 0.0;
     });
   }
+  if (cap_) {  // finite buffers: per link and virtual network
+    const std::vector<std::uint64_t>* stall = &stall_ticks_;
+    const std::vector<double>* area = &area_;
+    const std::vector<Tick>* changed = &changed_;
+    const std::vector<unsigned>* credits = &credits_;
+    const unsigned cap = cap_;
+    for (std::size_t i = 0; i < links_.size(); ++i)
+      for (unsigned v = 0; v < vns_; ++v) {
+        const std::size_t b = i * vns_ + v;
+        const std::string k =
+            "network.link." + links_[i].name + "." + (vns_ == 1 ? std::string("all") : cohsim::name(VNet(v)));
+        s.derived(kStatLinkCreditStall, k + ".credit_stall_uncore_cycles",
+                  [=] { return double((*stall)[b]) / double(period); });
+        s.counter(kStatLinkPeakOcc, k + ".peak_occupancy", &peak_[b]);
+        s.derived(kStatLinkMeanOcc, k + ".mean_occupancy", [=] {
+          const Tick now = sc_core::sc_time_stamp().value();
+          const double span = double(now - std::min(*start, now));
+          const double a = (*area)[b] + double(cap - (*credits)[b]) * double(now - std::min(now, (*changed)[b]));
+          return span > 0 ? a / span : 0.0;
+        });
+      }
+  }
   s.derived(kStatMaxLinkUtil, "network.max_link_utilization", [=] {
     const double now = double(sc_core::sc_time_stamp().value() - std::min(*start, Tick(sc_core::sc_time_stamp().value())));
     double m = 0;
@@ -332,14 +661,26 @@ void Network::reset_stats(Tick t) {
   bytes_ = latency_ticks_ = queue_ticks_ = hops_ = remote_msgs_ = 0;
   for (Link& l : links_) l.busy_ticks = l.free_at > t ? l.free_at - t : 0, l.bytes = 0;
   window_start_ = t;
+  for (std::size_t b = 0; b < stall_ticks_.size(); ++b) {
+    stall_ticks_[b] = 0;
+    peak_[b] = cap_ - credits_[b];
+    area_[b] = 0;
+    changed_[b] = t;
+  }
 }
 
 std::string Network::dump() const {
   std::ostringstream o;
-  o << "network: " << heap_.size() << " message(s) in flight";
+  std::size_t flying = 0;
+  for (auto h = heap_; !h.empty(); h.pop()) flying += h.top().kind != Ev::Credit;
+  o << "network: " << flying << " message(s) in flight";
   auto h = heap_;
   int shown = 0;
   while (!h.empty() && shown < 32) {
+    if (h.top().kind == Ev::Credit) {
+      h.pop();
+      continue;
+    }
     const NetMsg& m = msgs_[h.top().slot];
     o << "\n  at " << h.top().at << " fs: " << cohsim::name(m.type) << " " << m.src << "->" << m.dst << " line 0x"
       << std::hex << m.line << std::dec << " req " << m.requester << " acks " << m.acks;
@@ -347,6 +688,7 @@ std::string Network::dump() const {
     ++shown;
   }
   for (auto* e : ends_) o << "\n" << e->dump_pending();
+  if (cap_) return buffer_report() + "\n" + o.str();
   return o.str();
 }
 

@@ -13,13 +13,47 @@
 //
 // Coherence messages travel on three virtual networks: requests (GetS, GetM, Puts)
 // to the home, forwards (Fwd-GetS, Fwd-GetM, Inv, Put-Ack, AckCount) from the home,
-// and responses (data, Inv-Ack). Buffers are unbounded, so one virtual network never
-// blocks another (the reason real networks keep them apart); the three share each
-// link's bandwidth. Messages between one source and one destination on one virtual
-// network are delivered in the order they were sent (point-to-point order), which
-// the protocols rely on.
+// and responses (data, Inv-Ack); the three share each link's bandwidth. Messages
+// between one source and one destination on one virtual network are delivered in
+// the order they were sent (point-to-point order), which the protocols rely on.
+// `network.virtual_networks: 1` (a teaching option) puts every class in one set of
+// buffers and one order.
 //
-// Timing, a simplified model named as such: when a message is injected it reserves
+// Buffers. By default (network.buffer_entries: unlimited) buffers are unbounded, so
+// one virtual network never blocks another, and the timing below holds. With
+// `buffer_entries` N, every link's downstream end has N entries per virtual network
+// (a router's input port, or, on the last link, the destination endpoint's input
+// buffer), each holding one whole message, and flow control is credit-based: a
+// message starts on a link only when the link is free and the upstream side holds a
+// credit for the next buffer of its virtual network (virtual cut-through, packet-
+// sized entries); it moves hop by hop, its head reaching the next router `latency`
+// after it starts and its tail `flits` cycles behind. Router buffers are FIFO per
+// virtual network: a head waiting for a credit blocks what queues behind it (no
+// virtual output queues). A buffer's entry is freed when the tail leaves it, and the
+// credit reaches the upstream side one link latency later (the credit travels back
+// over the link it guards; an endpoint's port into its router has latency 0). At the
+// destination an endpoint takes a message when it arrives; one the protocol table
+// stalls stays in the endpoint's input buffer (the controller may serve later
+// entries past it, as the Primer's controllers do), keeping its entry and so its
+// credit until the controller takes it: back-pressure reaches the routers and the
+// senders. The exception: a forward a cache stalls while it has a miss outstanding
+// for the line is absorbed by that miss's MSHR (one per MSHR, as real controllers
+// record a deferred forward) and frees its entry; without that, two caches each
+// holding a stalled forward could block the Inv the other's Inv-Ack waits for, on
+// the forward network itself (the random tester found it on a 4-node mesh). A router's output is arbitrated oldest-first (by the time the waiting
+// messages reached the heads of their buffers). With finite buffers and merged
+// virtual networks the protocols can deadlock (a buffer full of stalled forwards
+// holds up the data they wait for); the watchdog's dump names the cycle of waiting
+// buffers (dump()).
+//
+// Simplifications of the finite-buffer model, named: a controller never waits to
+// send (each endpoint's network interface has an unbounded injection queue per
+// virtual network, so back-pressure stops at the sender's interface, not its
+// controller); an endpoint frees a taken message's entry at once (not when its own
+// pipeline would have started it); one message per link per cycle is not a limit
+// beyond the link's bandwidth; and arbitration is oldest-first, not round-robin.
+//
+// Timing with unlimited buffers, a simplified model named as such: when a message is injected it reserves
 // each link of its route in turn (cut-through: its head reaches the next link
 // `latency` after it starts on one, its tail follows `flits` cycles behind), so
 // messages injected later queue behind it. Idle, a message takes the sum of its
@@ -29,6 +63,7 @@
 // the same virtual network (messages on different virtual networks may overtake).
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <queue>
 #include <string>
 #include <systemc>
@@ -106,6 +141,8 @@ struct NetworkParams {
   unsigned header_bytes = 8;  // a control message; a data message adds the line
   unsigned jitter = declared::count("network.jitter");  // extra cycles, drawn per message (the random tester)
   std::uint64_t seed = declared::count("seed");
+  unsigned buffer_entries = 0;  // network.buffer_entries per virtual network per link: 0 = unlimited
+  unsigned virtual_networks = 3;  // network.virtual_networks: 3 or 1 (every class in one set of buffers)
   // Between nodes.
   Topology topology = parse_topology(declared::choice("numa.topology"));
   unsigned mesh_columns = declared::count("numa.mesh_columns");  // 0: ceil(sqrt(nodes))
@@ -134,6 +171,19 @@ class Network : public sc_core::sc_module {
   // NetworkParams::jitter from now on (the stress tester's steering varies it).
   void set_jitter(unsigned cycles) { p_.jitter = cycles; }
   std::string dump() const;
+  // Finite buffers: an endpoint whose protocol table stalls the message being
+  // delivered keeps it in its input buffer (keep(), during receive()), and says when
+  // it finally takes it (consumed(), at tick t): then its entry's credit returns.
+  // Both do nothing with unlimited buffers.
+  void keep(const NetMsg& m) {
+    if (cap_) keep_finite(m);
+  }
+  void consumed(Tick t, const NetMsg& m) {
+    if (cap_) consumed_finite(t, m);
+  }
+  bool finite_buffers() const { return cap_ != 0; }
+  // The virtual network (buffer set) a message takes: its class's, or 0 with one.
+  unsigned vn_of(NetMsgType t) const { return vns_ == 1 ? 0 : unsigned(vnet_of(t)); }
 
  private:
   struct Link {
@@ -147,13 +197,24 @@ class Network : public sc_core::sc_module {
     std::uint64_t busy_ticks = 0;
     std::uint64_t bytes = 0;  // of the messages that crossed it
   };
+  enum class Ev : std::uint8_t { Inject, Deliver, Credit };
   struct InFlight {
     Tick at;
     std::uint64_t seq;
-    std::uint32_t slot;
-    bool injected;  // false: waits to be injected at `at`; true: delivered at `at`
+    std::uint32_t slot;  // Credit: the buffer (link * vns + vn) whose credit returns
+    Ev kind;             // Inject: waits to be injected at `at`; Deliver: delivered at `at`
     bool operator>(const InFlight& o) const { return at != o.at ? at > o.at : seq > o.seq; }
   };
+  // Finite buffers: where a message is on its route.
+  struct Hop {
+    std::uint32_t queue = 0;  // the FIFO it waits in (a router input buffer, or its source's injection queue)
+    std::uint32_t next = 0;   // the index in its route of the link it takes next
+    Tick ready = 0;           // when its head reached that buffer
+    Tick sent = 0, idle = 0, tail = 0;  // send tick, the route's latencies, its slowest link's flits
+    Tick waiting_since = 0;   // waits for a credit since (kNever: does not)
+    std::uint64_t seq = 0;
+  };
+  static constexpr Tick kNever = ~Tick(0);
   void deliver();
   void step();
   unsigned bytes(NetMsgType t) const { return p_.header_bytes + (carries_data(t) ? p_.line_size : 0); }
@@ -162,6 +223,20 @@ class Network : public sc_core::sc_module {
   std::uint32_t take_slot();
   void inject(Tick t, std::uint32_t slot);
   void wake_at(Tick at);
+  // Finite buffers (network.buffer_entries).
+  void keep_finite(const NetMsg& m);
+  void consumed_finite(Tick t, const NetMsg& m);
+  void step_finite(Tick now);
+  void enqueue_finite(Tick t, std::uint32_t slot);
+  void advance(Tick now);
+  void deliver_finite(Tick now, std::uint32_t slot);
+  void return_credit(std::uint32_t buf, Tick at);
+  void occupancy_change(std::uint32_t buf, int delta, Tick now);
+  std::string buffer_name(std::uint32_t q) const;  // a buffer (link * vns + vn) or injection queue
+  std::string buffer_report() const;              // the full buffers and a cycle of waits, if any
+  std::uint32_t inject_queue(std::size_t e, unsigned vn) const {
+    return std::uint32_t((links_.size() + e) * vns_ + vn);
+  }
 
   NetworkParams p_;
   std::vector<NetEndpoint*> ends_;
@@ -188,6 +263,22 @@ class Network : public sc_core::sc_module {
   std::uint64_t vnet_sent_[kNumVNets] = {};
   std::uint64_t bytes_ = 0, latency_ticks_ = 0, queue_ticks_ = 0, hops_ = 0, remote_msgs_ = 0;
   Tick window_start_ = 0;  // the statistics' start (reset_stats)
+  // Finite buffers: per buffer (link * vns + vn: the link's downstream end; for a
+  // router-to-endpoint link, the endpoint's input buffer) its credits at the upstream
+  // side; FIFO queues for router input buffers and (after them) each endpoint's
+  // injection queues; what each endpoint keeps (stalled) per virtual network.
+  unsigned cap_ = 0, vns_ = 3;
+  std::vector<unsigned> credits_;
+  std::vector<std::deque<std::uint32_t>> queue_;
+  std::vector<Hop> hop_;  // per slot
+  std::vector<std::vector<NetMsg>> kept_;  // endpoint * vns + vn
+  std::vector<std::uint32_t> cand_;        // scratch: the heads that may move
+  bool in_step_ = false, kept_now_ = false;
+  std::size_t queued_ = 0;  // messages in the FIFO queues
+  // statistics per buffer: credit-stall ticks, peak and time-weighted occupancy (entries taken)
+  std::vector<std::uint64_t> stall_ticks_, peak_;
+  std::vector<double> area_;
+  std::vector<Tick> changed_;
 };
 
 }  // namespace cohsim

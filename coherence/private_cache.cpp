@@ -1105,7 +1105,15 @@ void PrivateCache::receive(Tick t, const NetMsg& m, const std::uint8_t* data) {
   if ((forward && (waiting || deferred)) || !deliver(t, m, data)) {
     if (!forward)
       throw SimError(coh_name_ + ": a " + std::string(cohsim::name(m.type)) + " cannot wait\n" + dump_pending());
+    // Finite network buffers: a forward the table stalls while this cache has a miss
+    // outstanding for the line is absorbed by that miss's MSHR (one per MSHR, as real
+    // controllers record a deferred forward), freeing its input-buffer entry; any other
+    // stalled message keeps its entry until it is taken.
+    bool absorbed = find_mshr(m.line) >= 0;
+    for (std::size_t i = 0; i < parked_.size(); ++i) absorbed &= !(parked_[i].line == m.line && !parked_kept_[i]);
     parked_.push_back(m);
+    parked_kept_.push_back(!absorbed);
+    if (!absorbed) net_->keep(m);
     return;
   }
   // The line changed: what waited for it may go on.
@@ -1122,7 +1130,10 @@ void PrivateCache::deliver_parked(Tick t, LineAddr line) {
     const Loc l = locate(line);
     if (table_.cell(state_at(line, l), forward_event(parked_[i].type)).kind == CellKind::Stall) break;
     const NetMsg p = parked_[i];
+    const bool kept = parked_kept_[i];
     parked_.erase(parked_.begin() + std::ptrdiff_t(i));
+    parked_kept_.erase(parked_kept_.begin() + std::ptrdiff_t(i));
+    if (kept) net_->consumed(t, p);
     deliver(t, p, nullptr);
     i = 0;
   }

@@ -310,6 +310,9 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   int bus_id_ = -1, net_id_ = -1;
   const NetMsg* in_msg_ = nullptr;  // the message being handled (on a directory)
   std::vector<NetMsg> parked_;      // forwards and invalidations the table stalls
+  // Finite network buffers: whether each parked message keeps its entry in the input
+  // buffer (false: the line's MSHR absorbed it, see receive()).
+  std::vector<bool> parked_kept_;
   CacheListener* listener_;
   EventLog* log_;  // null when the event log is off
   int log_agent_ = -1;

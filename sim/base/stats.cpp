@@ -110,7 +110,7 @@ const std::vector<std::pair<std::string, std::string>>& stat_units() {
       {"lines", "cache lines (time-weighted mean over the run)"},
       {"value", "a 64-bit value held by the simulated program"},
       {"flag", "0 or 1"},
-      {"entries", "directory entries (a sparse directory's peak: the most in use at once)"},
+      {"entries", "entries of a structure: a sparse directory's (its peak: the most in use at once), a network buffer's (a peak, or a time-weighted mean)"},
   };
   return units;
 }

@@ -371,6 +371,34 @@ std::vector<ParamSpec> declare_params() {
                     "Bytes a link moves per cycle: a control message is 8 bytes, a data message 8 "
                     "plus the line.",
                     size_power_of_two(1, 1024)));
+  p.push_back(param("network.buffer_entries", ParamType::String, "unlimited", "messages per buffer",
+                    "Entries of every network buffer, per virtual network, at each link's far end (a router's "
+                    "input port; on the last link, the destination's input buffer), one message each. "
+                    "unlimited = unbounded buffers (no back-pressure). A number N = credit-based flow "
+                    "control: a message starts on a link only when the next buffer of its virtual network "
+                    "has a free entry (a credit), which returns upstream one link latency after the message "
+                    "leaves; a message a controller's table stalls keeps its entry until it is taken. Needs "
+                    "coherence.fabric: directory.",
+                    {"unlimited or 1..1024", [](const ParamValue& v) -> std::string {
+                       if (v.text == "unlimited") return "";
+                       std::int64_t n = 0;
+                       try {
+                         n = parse_integer(v.text);
+                       } catch (const std::exception&) {
+                         return "must be unlimited or a number of entries (1..1024), got '" + v.text + "'";
+                       }
+                       return n >= 1 && n <= 1024 ? "" : "must be unlimited or 1..1024, got " + v.text;
+                     }}));
+  p.push_back(param("network.virtual_networks", ParamType::Int, "3", "virtual networks",
+                    "3 = requests, forwards and responses in separate buffers (deadlock-free with the "
+                    "Primer's protocols); 1 = every message class in one set of buffers and one "
+                    "point-to-point order, a teaching option: with finite network.buffer_entries a "
+                    "buffer full of stalled requests or forwards holds up the responses they wait for, "
+                    "and the run deadlocks (the watchdog names the cycle). With unlimited buffers 1 only "
+                    "merges the order. Needs coherence.fabric: directory.",
+                    {"1 or 3", [](const ParamValue& v) -> std::string {
+                       return v.integer == 1 || v.integer == 3 ? "" : "must be 1 or 3, got " + v.text;
+                     }}));
   p.push_back(param("network.jitter", ParamType::Int, "0", "uncore cycles",
                     "Random extra delay per message, drawn from `seed`: up to jitter/8 cycles, one "
                     "message in 16 up to jitter (never overtaking an earlier message between the "

@@ -227,6 +227,30 @@ COHSIM_REGISTER(config_rules, "bus.response_jitter", "bus.response_jitter and bu
                   return std::string();
                 }});
 
+// network.buffer_entries: 0 for unlimited.
+unsigned network_buffer_entries(const Config& cfg) {
+  const std::string& v = cfg.text("network.buffer_entries");
+  return v == "unlimited" ? 0 : unsigned(parse_integer(v));
+}
+
+// Finite buffers and one virtual network are the directory's network; one virtual
+// network with unlimited buffers is allowed (it merges the point-to-point order,
+// harmless: nothing can fill), so that a class can compare it with finite buffers.
+COHSIM_REGISTER(config_rules, "network.buffer_entries",
+                "finite network buffers and merged virtual networks need the directory fabric",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  const unsigned entries = network_buffer_entries(cfg);
+                  const std::int64_t vns = cfg.integer("network.virtual_networks");
+                  if ((!entries && vns == 3) || fabrics().value(cfg.choice("coherence.fabric")) == Fabric::Directory)
+                    return std::string();
+                  const std::string key = entries ? "network.buffer_entries" : "network.virtual_networks";
+                  blame = cfg.blame({key, "coherence.fabric"});
+                  return key + ": " + cfg.text(key) + " shapes the directory's point-to-point network, and "
+                         "coherence.fabric is " + cfg.choice("coherence.fabric") + " (" + cfg.where("coherence.fabric") +
+                         "), which has none: set coherence.fabric: directory, or " + key + ": " +
+                         (entries ? "unlimited" : "3");
+                }});
+
 COHSIM_REGISTER(config_rules, "numa.nodes", "more than one NUMA node needs the directory",
                 ConfigRule{[](const Config& cfg, std::string& blame) {
                   const std::int64_t nodes = cfg.integer("numa.nodes");
@@ -651,6 +675,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     np.link_width = unsigned(cfg.bytes("network.link_width"));
     np.link_latency = cfg.latency("network.link_latency").to_ticks(m.uncore_period);
     np.jitter = unsigned(cfg.integer("network.jitter"));
+    np.buffer_entries = network_buffer_entries(cfg);
+    np.virtual_networks = unsigned(cfg.integer("network.virtual_networks"));
     np.seed = seed;
     m.net = std::make_unique<Network>("network", np);
     m.net->set_log(&m.log);
