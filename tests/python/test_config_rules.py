@@ -41,6 +41,10 @@ CASES = [
     ("cache.footprint", [("cores", "256"), ("l1d.size", "1GiB")], "l1d.size", "valid: at most 64GiB"),
     ("replacement.plru", [("l1d.replacement", "plru"), ("l1d.assoc", "12"), ("l1d.size", "48KiB")],
      "l1d.replacement", "needs a power-of-two l1d.assoc, got 12; valid: l1d.assoc 8 or 16, or another l1d.replacement"),
+    ("network.buffer_entries", [("network.buffer_entries", "2")], "network.buffer_entries",
+     "set coherence.fabric: directory, or network.buffer_entries: unlimited"),
+    ("bus.response_jitter", [("bus.transactions", "atomic"), ("bus.request_jitter", "16")], "bus.request_jitter",
+     "set bus.transactions: split, or bus.request_jitter: 0"),
 ]
 
 
