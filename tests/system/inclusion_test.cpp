@@ -143,8 +143,13 @@ TEST_P(ExclusiveL3, CountsMatchTheHandCount) {
 
 INSTANTIATE_TEST_SUITE_P(
     Protocols, ExclusiveL3,
-    ::testing::Combine(::testing::Values("msi", "mesi", "moesi", "mesif"),
-                       ::testing::Values("bus", "atomic", "directory"), ::testing::Values("l1d", "private_l2")),
+    ::testing::Combine(::testing::Values("msi", "mesi", "moesi", "mesif"), ::testing::Values("bus", "atomic"),
+                       ::testing::Values("l1d", "private_l2")),
+    ParamName());
+INSTANTIATE_TEST_SUITE_P(
+    DirectoryProtocols, ExclusiveL3,
+    ::testing::Combine(::testing::Values("msi", "mesi", "moesi"), ::testing::Values("directory"),
+                       ::testing::Values("l1d", "private_l2")),
     ParamName());
 
 // The random tester with each policy: small shared levels so that they evict all the
