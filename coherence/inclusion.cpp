@@ -11,7 +11,8 @@ const Choices<Inclusion>& inclusion_policies() {
        {"inclusive", Inclusion::Inclusive,
         "holds every line held above; an eviction back-invalidates the copies above"},
        {"exclusive", Inclusion::Exclusive,
-        "a victim cache of the shared L2 above: lines move down on eviction, up on a hit; no line in both"}});
+        "a victim cache of the level above (the L3 below a shared L2 or the private caches): lines move down on "
+        "eviction, up on a hit"}});
   return c;
 }
 COHSIM_REGISTER_CHOICES(inclusion_policies);
@@ -23,10 +24,10 @@ bool FabricCopies::can_back_invalidate(LineAddr line) const {
   return true;
 }
 
-bool FabricCopies::back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies) {
+bool FabricCopies::back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies, Tick& ready) {
   // Stable states: at most one cache owns the line (a dirty copy); the others hold its data.
   bool newer = false;
-  for (PrivateCache* c : caches_) newer |= c->back_invalidate(t, line, data, copies);
+  for (PrivateCache* c : caches_) newer |= c->back_invalidate(t, line, data, copies, ready);
   if (forget_) forget_(line);
   return newer;
 }

@@ -606,7 +606,7 @@ void PrivateCache::reset_stats(Tick t) {
   l1is_ = LevelStats{};
   instr_invalidations_ = 0;
   local_misses_ = remote_misses_ = local_miss_ticks_ = remote_miss_ticks_ = 0;
-  set_full_ = invalidations_ = back_invalidated_ = mshr_full_ = upgrades_ = silent_upgrades_ = updates_ = updates_received_ = 0;
+  set_full_ = invalidations_ = back_invalidated_ = clean_victims_ = mshr_full_ = upgrades_ = silent_upgrades_ = updates_ = updates_received_ = 0;
   std::fill(cells_.begin(), cells_.end(), 0);
   // A coherence miss counted before the window is not the sharing advisor's either.
   for (Mshr& m : mshr_) m.coh_since = kNoCoh;
@@ -726,10 +726,22 @@ void PrivateCache::fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std
 void PrivateCache::evict_coh(Tick t, LineAddr victim, unsigned way) {
   ++(upper_ ? l2s_ : l1s_).evictions;
   Loc l{Loc::Array, int(way)};
+  // An exclusive L3 below (l3.inclusion: exclusive under private caches): a victim
+  // whose eviction writes nothing back (a clean copy with data) moves down into it; a
+  // dirty one gets there through the fabric's writeback.
+  bool clean_victim = false;
+  if (victim_sink_) {
+    const std::uint8_t old = state_at(victim, l);
+    const Cell& evict = table_.cell(old, Event::Replacement);
+    clean_victim = perm_[old] != Permission::None && !has_action(evict, Action::IssuePutM) &&
+                   !has_action(evict, Action::IssuePutO);
+    if (clean_victim) std::memcpy(victim_data_.data(), coh_->data(victim, way), coh_->line_size());
+  }
   const Cell& c = execute(t, victim, l, Event::Replacement, nullptr);
   if (c.kind == CellKind::Stall)
     throw SimError(coh_name_ + ": victim " + hex(victim) + " cannot be replaced now\n" + dump_pending());
   if (l.kind == Loc::Array) throw SimError(coh_name_ + ": victim " + hex(victim) + " did not leave the array");
+  if (clean_victim) ++clean_victims_, victim_sink_->clean_victim(t, victim, victim_data_.data());
 }
 
 void PrivateCache::bus_own(Tick t, BusMsg m, LineAddr line, SnoopReply& r) {
@@ -760,10 +772,13 @@ bool PrivateCache::can_back_invalidate(LineAddr line) const {
   return l.kind == Loc::Array && table_.states()[state_at(line, l)].stable;
 }
 
-bool PrivateCache::back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies) {
+bool PrivateCache::back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies, Tick& ready) {
   Loc l = locate(line);
   if (l.kind != Loc::Array) return false;
   const unsigned way = unsigned(l.idx);
+  // The probe looks the coherent level up, then the L1D above it when that holds a copy.
+  const bool upper_held = upper_ && upper_->find(line) >= 0;
+  ready = std::max(ready, t + coh_latency_ + (upper_held ? upper_latency_ : 0));
   const std::uint8_t old = state_at(line, l), I = table_.invalid();
   recall_upper(line, true);  // dirty L1D data joins the coherent level's copy; the L1D's leaves
   // The copy is newer than the level below's when its state is one whose eviction
@@ -1256,6 +1271,7 @@ COHSIM_STAT(kStatLocalMissTicks, "core*.l*.local_miss_time_fs", "fs", "", "total
 COHSIM_STAT(kStatRemoteMissTicks, "core*.l*.remote_miss_time_fs", "fs", "", "total request-to-data time of the remote misses");
 COHSIM_STAT(kStatInvalidations, "core*.l*.invalidations", "count", "", "lines this coherent level lost to another core's request");
 COHSIM_STAT(kStatBackInvalidated, "core*.l*.back_invalidated", "count", "", "lines this core's coherent level (and its L1D above a private L2) lost to an inclusive shared level's eviction (l2.inclusion, l3.inclusion: inclusive)");
+COHSIM_STAT(kStatCleanVictims, "core*.l*.clean_victims", "count", "", "lines this core's coherent level evicted clean (no writeback) and handed to the exclusive L3 below (l3.inclusion: exclusive under private caches); its dirty victims reach the L3 as writebacks");
 COHSIM_STAT(kStatUpgrades, "core*.l*.upgrades", "count", "", "GetM requests sent for a line present in the cache (S->M, O->M)");
 COHSIM_STAT(kStatMshrFull, "core*.l*.mshr_full", "count", "", "access attempts refused (retried later) because every MSHR was busy");
 COHSIM_STAT(kStatSetFull, "core*.l*.set_full", "count", "", "access attempts held because every way of the set was taken by a transient line or an incoming fill");
@@ -1372,6 +1388,7 @@ void PrivateCache::register_stats(Stats& s) const {
   }
   s.counter(kStatInvalidations, coh_name_ + ".invalidations", &invalidations_);
   if (counts_back_invalidations_) s.counter(kStatBackInvalidated, coh_name_ + ".back_invalidated", &back_invalidated_);
+  if (victim_sink_) s.counter(kStatCleanVictims, coh_name_ + ".clean_victims", &clean_victims_);
   s.counter(kStatUpgrades, coh_name_ + ".upgrades", &upgrades_);
   s.counter(kStatMshrFull, coh_name_ + ".mshr_full", &mshr_full_);
   s.counter(kStatSetFull, coh_name_ + ".set_full", &set_full_);

@@ -38,8 +38,12 @@ unsigned SharedCache::allocate(Tick t, LineAddr line) {
     if (inclusion_ == Inclusion::Inclusive && upper_) {
       if (upper_->can_back_invalidate(victim)) {
         std::uint64_t copies = 0;
-        if (upper_->back_invalidate(t, victim, data, copies)) dirty = true, ++back_invalidation_writebacks_;
+        Tick ready = t;
+        if (upper_->back_invalidate(t, victim, data, copies, ready)) dirty = true, ++back_invalidation_writebacks_;
         if (copies) ++back_invalidations_, back_invalidated_copies_ += copies;
+        // The victim leaves when the last copy above is gone (its dirty data with it).
+        back_invalidation_ticks_ += ready - t;
+        t = ready;
       } else {
         ++back_invalidations_skipped_;
       }
@@ -227,10 +231,17 @@ void SharedCache::insert_victim(Tick t, LineAddr line, const std::uint8_t* data,
 }
 
 // An exclusive level: a read takes the line up (a victim the level above handed down
-// while its own miss on it was outstanding here counts too).
+// while its own miss on it was outstanding here counts too). Below a shared L2 a dirty
+// line stays dirty there (take_moved_dirty). Below private caches, whose protocols take
+// a read's line clean, a dirty line is copied up and stays here, dirty: this level keeps
+// the duty to write it back (no memory write at the hit).
 void SharedCache::move_up(LineAddr line) {
   const int way = array_.find(line);
   if (way < 0) return;
+  if (private_above_ && array_.dirty(line, unsigned(way))) {
+    ++copied_up_dirty_;
+    return;
+  }
   ++moved_up_;
   moved_dirty_ = array_.dirty(line, unsigned(way));
   array_.invalidate(line, unsigned(way));
@@ -243,10 +254,13 @@ void SharedCache::discard(LineAddr line) {
 
 bool SharedCache::can_back_invalidate(LineAddr line) const { return !upper_ || upper_->can_back_invalidate(line); }
 
-bool SharedCache::back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies) {
+bool SharedCache::back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies, Tick& ready) {
   bool newer = false;
   const int way = array_.find(line);
+  // The probe passes this level's lookup on its way to the private caches above.
+  const Tick looked = t + latency_;
   if (way >= 0) {
+    ready = std::max(ready, looked);
     if (array_.dirty(line, unsigned(way))) {  // newer than the level below's
       std::memcpy(data, array_.data(line, unsigned(way)), array_.line_size());
       newer = true;
@@ -254,12 +268,13 @@ bool SharedCache::back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std
     ++copies;
     array_.invalidate(line, unsigned(way));
   }
-  if (upper_ && upper_->back_invalidate(t, line, data, copies)) newer = true;
+  if (upper_ && upper_->back_invalidate(looked, line, data, copies, ready)) newer = true;
   return newer;
 }
 
 void SharedCache::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
   t = bank_start(t, line);
+  if (private_above_) ++victim_fills_;  // a private cache's dirty victim (or the fabric's flush)
   int way = array_.find(line);
   if (way < 0) {
     ++write_misses_, ++misses_;
@@ -292,7 +307,8 @@ void SharedCache::reset_stats(Tick t) {
   std::fill(std::begin(cause_), std::end(cause_), 0);
   mshr_merges_ = mshr_full_misses_ = mshr_max_in_use_ = bank_accesses_ = 0;
   back_invalidations_ = back_invalidated_copies_ = back_invalidation_writebacks_ = back_invalidations_skipped_ = 0;
-  victim_fills_ = moved_up_ = 0;
+  back_invalidation_ticks_ = 0;
+  victim_fills_ = moved_up_ = copied_up_dirty_ = 0;
   bank_wait_ticks_ = mshr_ticks_ = mshr_wait_ticks_ = mshr_full_ticks_ = 0;
   std::fill(bank_busy_ticks_.begin(), bank_busy_ticks_.end(), 0);
   reads_answered_ = 0, read_ticks_ = 0;
@@ -367,13 +383,25 @@ COHSIM_STAT(kStatBackInvCopies, "[node*.]l*.back_invalidated_copies", "count", "
 COHSIM_STAT(kStatBackInvWb, "[node*.]l*.back_invalidation_writebacks", "count", "",
             "inclusive level: back-invalidations that found a dirty copy above (its data written to the level below; "
             "counted in writebacks too)");
+COHSIM_STAT(kStatBackInvTime, "[node*.]l*.back_invalidation_uncore_cycles", "cycles", "uncore",
+            "inclusive level: summed over the back-invalidations, the time from the eviction to the last copy above "
+            "gone (the lookups the probe passes: a shared L2's latency, then each private hierarchy's coherent "
+            "level's, plus its L1D's when that held the line); the victim's writeback to the level below waits "
+            "for it (the requester does not)");
 COHSIM_STAT(kStatBackInvSkipped, "[node*.]l*.back_invalidations_skipped", "count", "",
             "inclusive level: evictions whose line was in a transition above (a request in flight): not "
             "back-invalidated, the line stays above");
 COHSIM_STAT(kStatVictimFills, "[node*.]l3.victim_fills", "count", "",
-            "exclusive L3: lines the shared L2 evicted, clean or dirty, that moved down into it");
+            "exclusive L3 (l3.inclusion): victims received from above, clean or dirty: the shared L2's evictions, "
+            "or under private caches their clean victims (core*.l*.clean_victims) plus every line the fabric "
+            "writes back (dirty victims, and an MSI owner's flush on a downgrade: counted in write_hits and "
+            "write_misses too)");
 COHSIM_STAT(kStatMovedUp, "[node*.]l3.moved_up", "count", "",
-            "exclusive L3: read hits, each moving its line up into the shared L2 and out of the L3");
+            "exclusive L3: read hits (and reads merged into a miss on a line a victim then brought in), each "
+            "moving its line up into the level above and out of the L3");
+COHSIM_STAT(kStatCopiedUpDirty, "[node*.]l3.copied_up_dirty", "count", "",
+            "exclusive L3 under private caches: read hits on a dirty line, copied up clean (the private protocols "
+            "take a read's line clean) and kept here dirty, this level still owing its writeback; not in moved_up");
 
 void SharedCache::register_stats(Stats& s, const std::string& p) const {
   if (inclusion_ == Inclusion::Inclusive) {
@@ -381,10 +409,14 @@ void SharedCache::register_stats(Stats& s, const std::string& p) const {
     s.counter(kStatBackInvCopies, p + ".back_invalidated_copies", &back_invalidated_copies_);
     s.counter(kStatBackInvWb, p + ".back_invalidation_writebacks", &back_invalidation_writebacks_);
     s.counter(kStatBackInvSkipped, p + ".back_invalidations_skipped", &back_invalidations_skipped_);
+    const Tick* bt = &back_invalidation_ticks_;
+    const double bperiod = double(res_.period);
+    s.derived(kStatBackInvTime, p + ".back_invalidation_uncore_cycles", [=] { return double(*bt) / bperiod; });
   }
   if (inclusion_ == Inclusion::Exclusive) {
     s.counter(kStatVictimFills, p + ".victim_fills", &victim_fills_);
     s.counter(kStatMovedUp, p + ".moved_up", &moved_up_);
+    if (private_above_) s.counter(kStatCopiedUpDirty, p + ".copied_up_dirty", &copied_up_dirty_);
   }
   s.counter(kStatHits, p + ".hits", &hits_);
   s.counter(kStatMisses, p + ".misses", &misses_);

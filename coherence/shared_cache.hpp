@@ -50,6 +50,10 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   // The exclusive level below (the L3 below a shared L2): this level's victims, clean
   // or dirty, move into it, and a line it holds leaves it when this level takes it.
   void set_victim_cache(SharedCache* below) { victim_cache_ = below; }
+  // An exclusive level under private caches (the L3 without a shared L2): the fabric's
+  // writebacks are victims too, and a dirty line moving up is written below as it
+  // leaves (coherence/inclusion.hpp).
+  void set_private_above() { private_above_ = true; }
   // An exclusive level: the level above evicted `line` (dirty: newer than memory).
   void insert_victim(Tick t, LineAddr line, const std::uint8_t* data, bool dirty);
   // An exclusive level: the level above is about to hold `line` with data of its own
@@ -65,7 +69,7 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   bool holds(LineAddr line) const { return array_.find(line) >= 0; }
   // UpperCopies: this level as the one above the L3 (its copy, then the fabric's).
   bool can_back_invalidate(LineAddr line) const override;
-  bool back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies) override;
+  bool back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies, Tick& ready) override;
   void register_stats(Stats& s, const std::string& prefix) const;
   // The run (or the measured window) ended at `end`: the occupancy averages divide by
   // the window's length.
@@ -128,6 +132,7 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   UpperCopies* upper_ = nullptr;
   SharedCache* victim_cache_ = nullptr;
   bool moved_dirty_ = false;
+  bool private_above_ = false;
   Tick latency_;
   bool write_back_, write_allocate_;
   MemoryLevel* below_;
@@ -151,10 +156,11 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   Tick read_ticks_ = 0;
   // Inclusion: evictions that back-invalidated copies above, the copies, those whose
   // data above was newer (written below), evictions whose line was in a transition
-  // above (not back-invalidated); an exclusive level's lines moved in from above and
-  // moved up on a hit.
+  // above (not back-invalidated); an exclusive level's lines moved in from above,
+  // moved up on a hit, and (under private caches) dirty lines copied up and kept.
   std::uint64_t back_invalidations_ = 0, back_invalidated_copies_ = 0, back_invalidation_writebacks_ = 0,
-                back_invalidations_skipped_ = 0, victim_fills_ = 0, moved_up_ = 0;
+                back_invalidations_skipped_ = 0, victim_fills_ = 0, moved_up_ = 0, copied_up_dirty_ = 0;
+  Tick back_invalidation_ticks_ = 0;  // summed: from an eviction to the last copy above gone
   Tick bank_wait_ticks_ = 0, mshr_ticks_ = 0, mshr_wait_ticks_ = 0, mshr_full_ticks_ = 0;
   // Every miss here is primary; its cause (no coherence misses: nothing above the
   // fabric takes lines from a memory-side level).

@@ -150,15 +150,21 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
                            ? "Inclusion policy of a shared L2 (l2.shared: true) towards the private L1Ds above it: "
                              "`nine` (non-inclusive non-exclusive: fills and evicts without regard to them) or "
                              "`inclusive` (holds every line they hold; its eviction back-invalidates their copies, "
-                             "counted in l2.back_invalidations). A private L2 always keeps its L1D a subset of it "
-                             "(it is inclusive whatever this says; the key is unused then); `exclusive` is not "
-                             "modelled for an L2 (coherence/inclusion.hpp)."
+                             "counted in l2.back_invalidations; each takes the lookups of the copies above). A "
+                             "private L2 always keeps its L1D a subset of it (it is inclusive whatever this says; "
+                             "the key is unused then: the private L2 is the core's coherence point); `exclusive` is "
+                             "not modelled for an L2 (coherence/inclusion.hpp)."
                            : "Inclusion policy of the L3 towards the levels above it: `nine` (non-inclusive "
                              "non-exclusive: fills and evicts without regard to them), `inclusive` (holds every "
                              "line held above; its eviction back-invalidates the shared L2's copy and every "
-                             "core's private ones, counted in l3.back_invalidations) or `exclusive` (a victim "
-                             "cache of a shared L2: lines read from memory go into the L2 only, the L2's "
-                             "victims move down into the L3, an L3 hit moves the line up; needs l2.shared: true)."));
+                             "core's private ones, counted in l3.back_invalidations; each takes the lookups of the "
+                             "copies above, and the victim's writeback waits for it) or `exclusive` (a victim "
+                             "cache of the level above: lines read from memory go into the level above only, its "
+                             "victims, clean or dirty, move down into the L3, an L3 hit moves the line up and out "
+                             "of the L3. Above it a shared L2, or the private caches (the Zen/Skylake-SP style "
+                             "victim L3: their clean victims and the fabric's writebacks move in, a hit moves up "
+                             "even a line other cores share; a dirty one is copied up and kept); "
+                             "counted in l3.victim_fills and l3.moved_up)."));
   // A shared L2 sits behind the fabric with no banks or MSHRs of its own to configure;
   // the L3 has both (below).
   if (level == "l3") {

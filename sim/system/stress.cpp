@@ -209,7 +209,8 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
     if (ends(k, ".back_invalidations_skipped")) r.back_invalidations_skipped += *p;
   }
   for (const auto& [k, p] : sys.stats().counters_containing(".victim_fills")) r.victim_fills += *p;
-  for (const auto& [k, p] : sys.stats().counters_containing(".moved_up")) r.moved_up += *p;
+  for (const auto& [k, p] : sys.stats().counters_containing(".moved_up"))
+    if (ends(k, ".moved_up")) r.moved_up += *p;
   return r;
 }
 

@@ -317,25 +317,32 @@ COHSIM_REGISTER(config_rules, "l2.inclusion", "an L2 is never exclusive",
                   blame = cfg.blame({"l2.inclusion", "l2.shared"});
                   if (!cfg.flag("l2.shared"))
                     return std::string(
-                        "l2.inclusion: exclusive: a private L2 always keeps its L1D a subset of it (it is "
-                        "inclusive; the key chooses a shared L2's policy); valid: nine, inclusive");
+                        "l2.inclusion: exclusive is not modelled for a private L2: the private L2 is the core's "
+                        "coherence point (its lines carry the protocol states, and the fabric's snoops and "
+                        "forwards look up the L2 only, reaching the L1D through inclusion: "
+                        "coherence/private_cache.hpp), so a line held in the L1D alone would be invisible to "
+                        "the other cores; a private L2 always keeps its L1D a subset of it (the key chooses a "
+                        "shared L2's policy); valid: nine, inclusive (for a victim cache under private L2s use "
+                        "l3.inclusion: exclusive)");
                   return std::string(
                       "l2.inclusion: exclusive is not modelled: the private caches above a shared L2 drop clean "
                       "lines without handing them down, so a victim cache there would lose them; valid: nine, "
                       "inclusive (an exclusive L3 below a shared L2 is: l3.inclusion: exclusive)");
                 }});
 
-COHSIM_REGISTER(config_rules, "l3.inclusion", "an exclusive L3 is the victim cache of a write-back shared L2",
+COHSIM_REGISTER(config_rules, "l3.inclusion", "an exclusive L3 is the victim cache of a write-back level above",
                 ConfigRule{[](const Config& cfg, std::string& blame) {
                   if (!cfg.has_level("l3") ||
                       inclusion_policies().value(cfg.choice("l3.inclusion")) != Inclusion::Exclusive)
                     return std::string();
                   if (!cfg.has_level("l2") || !cfg.flag("l2.shared")) {
-                    blame = cfg.blame({"l3.inclusion", "l2.shared"});
+                    // Under private caches: their victims, clean or dirty, are allocated here.
+                    if (cfg.flag("l3.write_allocate")) return std::string();
+                    blame = cfg.blame({"l3.write_allocate", "l3.inclusion"});
                     return std::string(
-                        "l3.inclusion: exclusive makes the L3 a victim cache of a shared L2, which hands it "
-                        "every line it evicts; the private caches drop clean lines without handing them down: "
-                        "set l2.shared: true (with an L2), or l3.inclusion to one of: nine, inclusive");
+                        "l3.write_allocate: an exclusive L3 under private caches takes their dirty victims in "
+                        "as the fabric writes them back, so it must be true (else they would bypass it); set it "
+                        "to true, or l3.inclusion to one of: nine, inclusive");
                   }
                   for (const char* k : {"l2.write_back", "l2.write_allocate", "l3.write_allocate"})
                     if (!cfg.flag(k)) {
@@ -523,6 +530,17 @@ struct System::Impl {
   };
   std::vector<NodeMemory> nodes;
   HomeMap homes;
+  // An exclusive L3 under private caches: where their clean victims go (the L3 of the
+  // line's home node).
+  struct L3VictimSink final : CleanVictimSink {
+    L3VictimSink(const HomeMap& h, std::vector<SharedCache*> l3s) : homes(h), l3(std::move(l3s)) {}
+    void clean_victim(Tick t, LineAddr line, const std::uint8_t* data) override {
+      l3[homes.node(line)]->insert_victim(t, line, data, false);
+    }
+    const HomeMap& homes;
+    std::vector<SharedCache*> l3;
+  };
+  std::unique_ptr<L3VictimSink> victim_sink;
   std::vector<unsigned> core_node;
   std::unique_ptr<SnoopBus> bus;                        // coherence.fabric: bus
   std::unique_ptr<Network> net;                         // coherence.fabric: directory
@@ -835,11 +853,23 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
         if (nm.l3) nm.l3->set_inclusion(l3_incl, nm.l2 ? static_cast<UpperCopies*>(nm.l2.get()) : nm.fabric_copies.get());
       }
     }
-    if (l3_incl == Inclusion::Exclusive)
+    if (l3_incl == Inclusion::Exclusive && l2_shared)
       for (Impl::NodeMemory& nm : m.nodes) {
         nm.l3->set_inclusion(Inclusion::Exclusive, nullptr);
         nm.l2->set_victim_cache(nm.l3.get());
       }
+    if (l3_incl == Inclusion::Exclusive && !l2_shared) {
+      // Under private caches: each core's clean victims go to the L3 of the line's home
+      // node (its dirty ones reach that L3 through the fabric's writebacks).
+      std::vector<SharedCache*> l3s;
+      for (Impl::NodeMemory& nm : m.nodes) {
+        nm.l3->set_inclusion(Inclusion::Exclusive, nullptr);
+        nm.l3->set_private_above();
+        l3s.push_back(nm.l3.get());
+      }
+      m.victim_sink = std::make_unique<Impl::L3VictimSink>(m.homes, std::move(l3s));
+      for (auto& c : m.caches) c->set_clean_victim_sink(m.victim_sink.get());
+    }
   }
 
   if (m.log.enabled()) write_log_header(protocol, fabric, trace_path);
@@ -1478,7 +1508,10 @@ std::string System::summary() const {
         << over_nodes(level + ".back_invalidations_skipped") << " left in a transition\n";
     if (v.count(m.nodes[0].prefix + level + ".victim_fills"))
       o << std::setprecision(0) << "  exclusive    " << over_nodes(level + ".victim_fills")
-        << " L2 victims moved down, " << over_nodes(level + ".moved_up") << " hits moved up\n";
+        << " victims moved down, " << over_nodes(level + ".moved_up") << " hits moved up";
+    if (v.count(m.nodes[0].prefix + level + ".copied_up_dirty"))
+      o << ", " << over_nodes(level + ".copied_up_dirty") << " dirty hits copied up (kept)";
+    if (v.count(m.nodes[0].prefix + level + ".victim_fills")) o << "\n";
   };
   const bool shared_l2 = m.nodes[0].l2 != nullptr;
   if (shared_l2 || v.count("core0.l2.hits")) {

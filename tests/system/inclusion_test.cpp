@@ -40,13 +40,16 @@ TEST_P(BackInvalidation, CountsMatchTheHandCount) {
   const std::string tiny = "{size: 128B, assoc: 2, inclusion: inclusive}";
   std::string levels, level, coh = "core0.l1d";
   if (shape == "l3") levels = "l2: null\nl3: " + tiny + "\n", level = "l3";
-  if (shape == "private_l2") levels = "l2: {size: 4KiB}\nl3: " + tiny + "\n", level = "l3", coh = "core0.l2";
+  if (shape == "private_l2")
+    levels = "l2: {size: 4KiB, latency: 12cycles}\nl3: " + tiny + "\n", level = "l3", coh = "core0.l2";
   if (shape == "shared_l2")
     levels = "l2: {shared: true, size: 128B, assoc: 2, inclusion: inclusive}\nl3: null\n", level = "l2";
   for (const std::string policy : {"nine", "inclusive"}) {
     SCOPED_TRACE(policy);
+    // One clock for the core and the uncore: the back-invalidations' time in uncore cycles
+    // is a sum of the private levels' latencies.
     std::string yaml = "cores: 1\ncheck: true\ncoherence: {protocol: " + protocol + ", fabric: " + fabric + "}\n" +
-                       levels;
+                       "core: {frequency: 2GHz}\nuncore: {frequency: 2GHz}\nl1d: {latency: 4cycles}\n" + levels;
     if (policy == "nine") yaml.replace(yaml.find("inclusion: inclusive"), 20, "inclusion: nine");
     auto r = simulate(yaml, kTrace);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -62,6 +65,10 @@ TEST_P(BackInvalidation, CountsMatchTheHandCount) {
     EXPECT_EQ(r.at(level + ".back_invalidation_writebacks"), 1);
     EXPECT_EQ(r.at(level + ".back_invalidations_skipped"), 0);
     EXPECT_EQ(r.at(coh + ".back_invalidated"), 3);
+    // Each back-invalidation takes the lookups its probe passes: the coherent level's
+    // (the L1D's 4 cycles, or a private L2's 12 and then the L1D's 4, which holds every
+    // line too): 3 x 4, or 3 x 16.
+    EXPECT_EQ(r.at(level + ".back_invalidation_uncore_cycles"), shape == "private_l2" ? 48 : 12);
     // The summary says the same.
     auto shown = run_cli({"run", write_temp("c.yaml", yaml), "--trace", write_temp("t.txt", kTrace)});
     ASSERT_EQ(shown.exit_code, 0) << shown.err;
@@ -80,6 +87,69 @@ INSTANTIATE_TEST_SUITE_P(
                       std::make_tuple("moesi", "bus", "shared_l2"), std::make_tuple("msi", "directory", "l3"),
                       std::make_tuple("mesi", "directory", "private_l2"),
                       std::make_tuple("moesi", "directory", "shared_l2")),
+    ParamName());
+
+// An exclusive L3 under private caches (l3.inclusion: exclusive, no shared L2): one
+// core whose coherent level holds two lines (one set, LRU); an L3 of four lines (one
+// set) that never fills up. Lines A, B, C, D, E; a fence after each access.
+//
+//   load A     L3 read miss A (from memory into the core only)             L3 {}
+//   load B     L3 read miss B                                              L3 {}
+//   load C     miss C; the core evicts A clean: victim A                   L3 {A}
+//   load A     hit A, moved up; the core evicts B clean: victim B          L3 {B}
+//   store D 1  miss D; the core evicts C clean: victim C                   L3 {B, C}
+//   load B     hit B, moved up; the core evicts A clean: victim A          L3 {C, A}
+//   load E     miss E; the core evicts D dirty: written back into the L3   L3 {C, A, D}
+//   load D     hit D dirty: copied up, kept dirty; victim B                L3 {C, A, D, B}
+//
+// L3: 3 read hits, 5 read misses, 6 victims received (5 clean, the writeback of D),
+// 2 moved up, 1 dirty hit copied up and kept, nothing written to memory; the core: 8
+// misses, 5 clean victims. The checker compares the reload of D with the stored 1.
+const char* kExclusiveTrace =
+    "thread 0\n  load 0x1000\n  fence SeqCst\n  load 0x1040\n  fence SeqCst\n  load 0x1080\n  fence SeqCst\n"
+    "  load 0x1000\n  fence SeqCst\n  store 0x10c0 1\n  fence SeqCst\n  load 0x1040\n  fence SeqCst\n"
+    "  load 0x1100\n  fence SeqCst\n  load 0x10c0 -> d\n";
+
+class ExclusiveL3 : public ::testing::TestWithParam<std::tuple<std::string, std::string, std::string>> {};
+
+TEST_P(ExclusiveL3, CountsMatchTheHandCount) {
+  const auto& [protocol, fabric, shape] = GetParam();
+  // shape: the coherent level is the L1D (no L2) or a private L2 (the L1D above it larger).
+  const std::string two_lines = "{size: 128B, assoc: 2}";
+  std::string levels = "l2: null\nl1d: " + two_lines + "\n", coh = "core0.l1d";
+  if (shape == "private_l2") levels = "l2: " + two_lines + "\n", coh = "core0.l2";
+  std::string yaml = "cores: 1\ncheck: true\ncoherence: {protocol: " + protocol + ", fabric: " +
+                     (fabric == "directory" ? "directory" : "bus") + "}\n" + levels +
+                     "l3: {size: 256B, assoc: 4, inclusion: exclusive}\n";
+  if (fabric == "atomic") yaml += "bus: {transactions: atomic}\n";
+  auto r = simulate(yaml, kExclusiveTrace);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.at("l3.read_hits"), 3);
+  EXPECT_EQ(r.at("l3.read_misses"), 5);
+  EXPECT_EQ(r.at("l3.victim_fills"), 6);
+  EXPECT_EQ(r.at("l3.write_misses") + r.at("l3.write_hits"), 1);  // the writeback of D
+  EXPECT_EQ(r.at("l3.moved_up"), 2);
+  EXPECT_EQ(r.at("l3.copied_up_dirty"), 1);
+  EXPECT_EQ(r.at("l3.writebacks"), 0);
+  EXPECT_EQ(r.at("memory.writes"), 0);
+  EXPECT_EQ(r.at(coh + ".clean_victims"), 5);
+  EXPECT_EQ(r.at(coh + ".misses"), 8);
+  EXPECT_EQ(r.stats.count("l3.back_invalidations"), 0u);
+  // The summary says the same.
+  auto shown = run_cli({"run", write_temp("c.yaml", yaml), "--trace", write_temp("t.txt", kExclusiveTrace)});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("exclusive    6 victims moved down, 2 hits moved up, 1 dirty hits copied up (kept)"), std::string::npos) << shown.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Protocols, ExclusiveL3,
+    ::testing::Combine(::testing::Values("msi", "mesi", "moesi", "mesif"), ::testing::Values("bus", "atomic"),
+                       ::testing::Values("l1d", "private_l2")),
+    ParamName());
+INSTANTIATE_TEST_SUITE_P(
+    DirectoryProtocols, ExclusiveL3,
+    ::testing::Combine(::testing::Values("msi", "mesi", "moesi"), ::testing::Values("directory"),
+                       ::testing::Values("l1d", "private_l2")),
     ParamName());
 
 // The random tester with each policy: small shared levels so that they evict all the
@@ -107,12 +177,18 @@ TEST_P(InclusionStress, NoViolation) {
   } else if (policy == "exclusive_l3") {
     set("l2.shared=true"), set("l2.size=256B"), set("l2.assoc=2");
     set("l3.size=512B"), set("l3.assoc=2"), set("l3.inclusion=exclusive");
+  } else if (policy == "exclusive_l3_private_l1d") {
+    set("l3.size=512B"), set("l3.assoc=2"), set("l3.inclusion=exclusive");
+  } else if (policy == "exclusive_l3_private_l2") {
+    set("l2.size=256B"), set("l2.assoc=2");
+    set("l3.size=512B"), set("l3.assoc=2"), set("l3.inclusion=exclusive");
   }
   auto r = run_cli(args);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("\"violations\": 0,"), std::string::npos) << r.out;
   // The policy was at work: lines were taken back from above, or moved down and up.
-  const std::string figure = policy == "exclusive_l3" ? "\"moved_up\": " : "\"back_invalidations\": ";
+  const std::string figure =
+      policy.rfind("exclusive", 0) == 0 ? "\"moved_up\": " : "\"back_invalidations\": ";
   const std::size_t at = r.out.find(figure);
   ASSERT_NE(at, std::string::npos) << r.out;
   EXPECT_GT(std::stoull(r.out.substr(at + figure.size())), 100u) << r.out;
@@ -122,13 +198,13 @@ INSTANTIATE_TEST_SUITE_P(
     Policies, InclusionStress,
     ::testing::Combine(::testing::Values("msi", "mesi", "moesi", "mesif", "dragon"), ::testing::Values("bus", "atomic"),
                        ::testing::Values("inclusive_l3", "inclusive_l3_private_l2", "inclusive_l2_l3",
-                                         "exclusive_l3")),
+                                         "exclusive_l3", "exclusive_l3_private_l1d", "exclusive_l3_private_l2")),
     ParamName());
 INSTANTIATE_TEST_SUITE_P(
     DirectoryPolicies, InclusionStress,
     ::testing::Combine(::testing::Values("msi", "mesi", "moesi"), ::testing::Values("directory"),
                        ::testing::Values("inclusive_l3", "inclusive_l3_private_l2", "inclusive_l2_l3",
-                                         "exclusive_l3")),
+                                         "exclusive_l3", "exclusive_l3_private_l1d", "exclusive_l3_private_l2")),
     ParamName());
 
 // What validation refuses: one message naming the file and line, the key and the valid
@@ -139,7 +215,7 @@ TEST(InclusionConfig, UnsupportedCombinationsAreRefusedWithTheValidChoices) {
     std::string yaml, key_line, words;
   };
   const Case cases[] = {
-      {"l2: null\nl3:\n  inclusion: exclusive\n", ":3:", "set l2.shared: true"},
+      {"l2: null\nl3:\n  inclusion: exclusive\n  write_allocate: false\n", ":4:", "l3.write_allocate"},
       {"l2:\n  inclusion: exclusive\n", ":2:", "a private L2 always keeps its L1D a subset of it"},
       {"l2:\n  shared: true\n  inclusion: exclusive\n", ":3:", "valid: nine, inclusive"},
       {"l2:\n  shared: true\n  write_back: false\nl3:\n  inclusion: exclusive\n", ":3:", "l2.write_back"},
@@ -153,9 +229,11 @@ TEST(InclusionConfig, UnsupportedCombinationsAreRefusedWithTheValidChoices) {
     EXPECT_NE(r.err.find("c.yaml" + c.key_line), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(c.words), std::string::npos) << r.err;
   }
-  // Accepted: a private L2 (inclusive of its L1D whatever the key says), an inclusive L3.
+  // Accepted: a private L2 (inclusive of its L1D whatever the key says), an inclusive L3,
+  // an exclusive L3 under private caches.
   for (const std::string yaml : {"l2:\n  inclusion: inclusive\n", "l2:\n  inclusion: nine\n",
-                                 "l3:\n  inclusion: inclusive\n"}) {
+                                 "l3:\n  inclusion: inclusive\n", "l3:\n  inclusion: exclusive\n",
+                                 "l2: null\nl3:\n  inclusion: exclusive\n"}) {
     auto r = run_cli({"run", write_temp("ok.yaml", yaml), "--trace", trace});
     EXPECT_EQ(r.exit_code, 0) << r.err;
   }
