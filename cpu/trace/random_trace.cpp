@@ -157,8 +157,7 @@ class RandomStream final : public ThreadStream {
         role_ = st.slow >= 0 ? (thread_ + p_.threads - unsigned(st.slow)) % p_.threads : 1;
         seen_ = st.evictions;
         waits_ = 0;
-        in_turn_ = st.in_turn;
-        pending_ = drop_ ? 5 : !in_turn_ ? (putter_ ? 3 : 2) : putter_ ? 5 : (role_ - 1) % 3 == 0 ? 3 : 2;
+        pending_ = drop_ ? 5 : putter_ ? 5 : (role_ - 1) % 3 == 0 ? 3 : 2;
         break;
       default: pending_ = 0;
     }
@@ -262,12 +261,6 @@ class RandomStream final : public ThreadStream {
           } else {
             access(op, p_.lines + (line_ % 4) + 4 * ((step + unsigned(bits_ >> 6)) % 4), 0, 0);
           }
-        } else if (!in_turn_) {
-          // At once, at random: the slow thread stores to the hot line and loads two lines
-          // of its set; the others load or store the hot line twice.
-          if (putter_) access(op, step == 0 ? line_ : p_.lines + (line_ % 4) + 4 * ((step + unsigned(bits_ >> 6)) % 4),
-                              word_, step == 0 ? 1u : 0u);
-          else access(op, line_, step == 0 ? word_ : other_word_, unsigned((bits_ >> (2 * step)) % 2));
         } else if (putter_) {
           // Stores leave in order, so the evicting fills come after the hot line's store;
           // the fence lets the next op be made only once they have (the PutM is queued).
@@ -322,7 +315,6 @@ class RandomStream final : public ThreadStream {
   bool putter_ = false;  // StalePut: this thread is the epoch's slow one
   bool drop_ = false;    // StalePut's directory form
   unsigned role_ = 1, waits_ = 0;
-  bool in_turn_ = true;
   std::uint64_t seen_ = 0;
   std::uint64_t bits_ = 0;
 };

@@ -57,8 +57,6 @@ struct RandomSteering {
   int slow = -1;               // >= 0: this epoch that thread's requests are slowed (StalePut)
   bool drop_shared = false;    // StalePut's directory form (above)
   unsigned slow_cycles = 0;    // the slow thread's request jitter this epoch (the others' gaps)
-  bool in_turn = true;         // StalePut on the bus: the others wait for the slow thread's
-                               // writeback and go in turn (false: they go at once, at random)
   std::uint64_t evictions = 0; // StalePut: the slow thread's evicting stores generated so far
   std::function<void(RandomSteering&)> update;
 };

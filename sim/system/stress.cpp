@@ -93,9 +93,7 @@ class CoverageSteer {
     // requests alone take the request jitter, of up to 200, 400, 800 or 1600 cycles,
     // and the data responses up to 60, 200 or 600; it makes the hot line modified and
     // evicts it (StalePut), and its PutM waits while the other threads' GetS, GetM
-    // and upgrades of the line are ordered and their data is on its way (in half of
-    // these epochs the others wait for the writeback and go in turn, in the other
-    // half they go at once: each way reaches cells the other misses for some seeds).
+    // and upgrades of the line are ordered and their data is on its way.
     // On a sparse directory, while I_D's cells are unhit (the last sharer left S_D
     // before the old owner's data reached the home), one epoch in two slows that data,
     // and the slow thread's requests, by up to 1,000, 3,000 or 8,000 cycles, and the
@@ -117,7 +115,6 @@ class CoverageSteer {
     if (st.slow >= 0) {
       static constexpr unsigned kSlowResponse[] = {60, 200, 600}, kSlowRequest[] = {200, 400, 800, 1600};
       st.slow_cycles = kSlowRequest[slow_rng_.below(4)];
-      st.in_turn = slow_rng_.below(2) == 0;
       jitter_(kSlowResponse[slow_rng_.below(3)], st.slow_cycles, st.slow);
       if (net_jitter_) net_jitter_(kNetwork[jitter_rng_.below(4)], 0, -1);
       return;
