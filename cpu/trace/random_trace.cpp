@@ -156,6 +156,7 @@ class RandomStream final : public ThreadStream {
         drop_ = st.drop_shared;
         role_ = st.slow >= 0 ? (thread_ + p_.threads - unsigned(st.slow)) % p_.threads : 1;
         seen_ = st.evictions;
+        upgrade_ = st.upgrade;
         waits_ = 0;
         pending_ = drop_ ? 5 : putter_ ? 5 : (role_ - 1) % 3 == 0 ? 3 : 2;
         break;
@@ -289,12 +290,16 @@ class RandomStream final : public ThreadStream {
             op.value = 10;
             ++pending_, --step_;
           } else {
-            op.value = 1 + (role == 0 ? unsigned(bits_ % 16) : role == 1 ? 10 + unsigned(bits_ % g) : 30 + unsigned(bits_ % (2 * g)));
+            // (After an upgrade, the others also wait about as long as its load's data.)
+            const unsigned r = st_->slow_response,
+                           late = upgrade_ && role != 0 ? 40 + r / 2 + unsigned((bits_ >> 16) % (r / 2 + 1)) : 0;
+            op.value = 1 + late +
+                       (role == 0 ? unsigned(bits_ % 16) : role == 1 ? 10 + unsigned(bits_ % g) : 30 + unsigned(bits_ % (2 * g)));
           }
         } else {
           // By distance from the slow thread: a store, a load then a store, or a load
           // (GetM, GetS then upgrade, GetS) / a load (GetS) / a store (GetM).
-          const unsigned role = (role_ - 1) % 3, a = unsigned((bits_ >> 40) % 3);
+          const unsigned role = (role_ - 1) % 3, a = upgrade_ ? 1u : unsigned((bits_ >> 40) % 3);
           access(op, line_, step == 1 ? word_ : other_word_,
                  role == 0 ? (step == 1 ? (a == 0 ? 1u : 0u) : (a == 2 ? 0u : 1u)) : role == 1 ? 0u : 1u);
         }
@@ -314,6 +319,7 @@ class RandomStream final : public ThreadStream {
   unsigned pending_ = 0, step_ = 0, line_ = 0, word_ = 0, other_word_ = 0;
   bool putter_ = false;  // StalePut: this thread is the epoch's slow one
   bool drop_ = false;    // StalePut's directory form
+  bool upgrade_ = false;
   unsigned role_ = 1, waits_ = 0;
   std::uint64_t seen_ = 0;
   std::uint64_t bits_ = 0;

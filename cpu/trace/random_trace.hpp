@@ -57,6 +57,9 @@ struct RandomSteering {
   int slow = -1;               // >= 0: this epoch that thread's requests are slowed (StalePut)
   bool drop_shared = false;    // StalePut's directory form (above)
   unsigned slow_cycles = 0;    // the slow thread's request jitter this epoch (the others' gaps)
+  unsigned slow_response = 0;  // the data responses' jitter this epoch
+  bool upgrade = false;        // StalePut on the bus: the first after the slow thread loads, then
+                               // stores (an upgrade), and the others wait for its data too
   std::uint64_t evictions = 0; // StalePut: the slow thread's evicting stores generated so far
   std::function<void(RandomSteering&)> update;
 };

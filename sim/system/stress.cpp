@@ -115,7 +115,9 @@ class CoverageSteer {
     if (st.slow >= 0) {
       static constexpr unsigned kSlowResponse[] = {60, 200, 600}, kSlowRequest[] = {200, 400, 800, 1600};
       st.slow_cycles = kSlowRequest[slow_rng_.below(4)];
-      jitter_(kSlowResponse[slow_rng_.below(3)], st.slow_cycles, st.slow);
+      st.slow_response = kSlowResponse[slow_rng_.below(3)];
+      st.upgrade = slow_rng_.below(2) == 0;
+      jitter_(st.slow_response, st.slow_cycles, st.slow);
       if (net_jitter_) net_jitter_(kNetwork[jitter_rng_.below(4)], 0, -1);
       return;
     }
