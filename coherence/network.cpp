@@ -27,6 +27,7 @@ Network::Network(sc_core::sc_module_name name, const NetworkParams& p)
       p_(p),
       rx_(p.line_size),
       rng_(random_stream(p.seed, "network.jitter")),
+      home_rng_(random_stream(p.seed, "network.home_data_jitter")),
       cap_(p.buffer_entries),
       vns_(p.virtual_networks == 1 ? 1 : 3) {
   SC_HAS_PROCESS(Network);
@@ -238,6 +239,7 @@ void Network::inject(Tick t, std::uint32_t slot) {
     const unsigned range = (r >> 60) == 0 ? p_.jitter : p_.jitter / 8;
     at += Tick((r & 0xffffffff) % (range + 1)) * p_.period;
   }
+  at += home_data_delay(m);
   Tick& last = last_delivery_[(std::size_t(m.src) * ends_.size() + std::size_t(m.dst)) * kNumVNets +
                               vn_of(m.type)];
   at = std::max(at, last);
@@ -450,6 +452,7 @@ void Network::advance(Tick now) {
         const unsigned range = (r >> 60) == 0 ? p_.jitter : p_.jitter / 8;
         at += Tick((r & 0xffffffff) % (range + 1)) * p_.period;
       }
+      at += home_data_delay(m);
       Tick& last = last_delivery_[(std::size_t(m.src) * ends_.size() + std::size_t(m.dst)) * kNumVNets + v];
       at = std::max(at, last);
       last = at;

@@ -169,7 +169,17 @@ class Network : public sc_core::sc_module {
   void reset_stats(Tick t);
   void set_log(EventLog* log);  // the event log: every message sent and delivered
   // NetworkParams::jitter from now on (the stress tester's steering varies it).
-  void set_jitter(unsigned cycles) { p_.jitter = cycles; }
+  // `home_data_cycles` > 0: besides, an old owner's copy of the line to the directory
+  // (Data to_home) takes 0..home_data_cycles extra cycles (drawn apart, so the other
+  // messages' delays are as without it): a directory left waiting for the data while
+  // the sharers leave (the sparse directory's I_D).
+  // `slow_endpoint` >= 0: that endpoint's requests (Get, Put) take 0..home_data_cycles
+  // extra cycles too (a slow cache: its writeback reaches the home late).
+  void set_jitter(unsigned cycles, unsigned home_data_cycles = 0, int slow_endpoint = -1) {
+    p_.jitter = cycles;
+    home_data_jitter_ = home_data_cycles;
+    slow_endpoint_ = slow_endpoint;
+  }
   std::string dump() const;
   // Finite buffers: an endpoint whose protocol table stalls the message being
   // delivered keeps it in its input buffer (keep(), during receive()), and says when
@@ -255,6 +265,14 @@ class Network : public sc_core::sc_module {
   std::vector<std::uint8_t> rx_;  // the line of the message being delivered
   std::uint64_t seq_ = 0;
   Random rng_;
+  Random home_rng_;                 // set_jitter's home_data_cycles
+  unsigned home_data_jitter_ = 0;
+  int slow_endpoint_ = -1;
+  Tick home_data_delay(const NetMsg& m) {
+    const bool slow = (m.type == NetMsgType::Data && m.to_home) ||
+                      (m.src == slow_endpoint_ && vnet_of(m.type) == VNet::Request);
+    return home_data_jitter_ && slow ? Tick(home_rng_.below(home_data_jitter_ + 1)) * p_.period : 0;
+  }
   std::vector<Tick> last_delivery_;  // (src * n + dst) * vnets + vnet: point-to-point order under jitter
   sc_core::sc_event wake_;
   EventLog* log_ = nullptr;  // null when the event log is off

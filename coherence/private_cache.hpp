@@ -142,6 +142,8 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   unsigned line_size() const override { return coh_->line_size(); }
   // The L1I (L1Port::ifetch; docs/architecture.md, "The instruction cache").
   bool has_l1i() const override { return bool(instr_); }
+  int bus_client() const { return bus_id_; }  // -1: on a network
+  int net_endpoint() const { return net_id_; }  // -1: on a bus
   Access ifetch(Tick t, Addr a, bool count, std::uint32_t trace_line) override;
   // On a directory: local misses, remote misses, and their request-to-data ticks.
   std::array<std::uint64_t, 4> numa_counts() const {

@@ -47,9 +47,10 @@ void SnoopBus::schedule(Tick at) {
 
 void SnoopBus::request(Tick t, int client, BusMsg m, LineAddr line) {
   if (p_.split && p_.request_jitter) {
-    // The request reaches the arbiter 0..request_jitter cycles later, never before the
-    // client's earlier requests (each client's requests stay in their order).
-    t += jitter_rng_.below(p_.request_jitter + 1) * p_.period;
+    // The request reaches the arbiter 0..request_jitter cycles later (only the slow
+    // client's, when set_jitter named one), never before the client's earlier requests
+    // (each client's requests stay in their order).
+    if (slow_client_ < 0 || client == slow_client_) t += jitter_rng_.below(p_.request_jitter + 1) * p_.period;
     if (std::size_t(client) >= last_request_.size()) last_request_.resize(std::size_t(client) + 1, 0);
     t = std::max(t, last_request_[std::size_t(client)]);
     last_request_[std::size_t(client)] = t;

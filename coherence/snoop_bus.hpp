@@ -76,9 +76,12 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   bool split() const { return p_.split; }
   // BusParams::response_jitter and request_jitter from now on (the stress tester's steering turns it on
   // after its plain-mix start); responses already ready keep their time.
-  void set_jitter(unsigned response_cycles, unsigned request_cycles) {
+  // `slow_client` >= 0: only that client's requests take the request jitter (a slow
+  // requester: its writeback waits while the others' requests are ordered).
+  void set_jitter(unsigned response_cycles, unsigned request_cycles, int slow_client = -1) {
     p_.response_jitter = response_cycles;
     p_.request_jitter = request_cycles;
+    slow_client_ = slow_client;
   }
   // Split transactions: a cache that deferred its answer (DeferDataToReq) sends the
   // line to the requester `to` (ready at tick t), and (DeferDataToMem) to memory.
@@ -133,6 +136,7 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   // the response's jitter, BusParams::response_jitter).
   Tick jittered(Tick t) { return p_.response_jitter ? t + jitter_rng_.below(p_.response_jitter + 1) * p_.period : t; }
   Random jitter_rng_;
+  int slow_client_ = -1;  // set_jitter
   std::vector<Tick> last_request_;  // per client: when its latest request reaches the arbiter (request_jitter)
   void finish_transfer(Tick now);
   // Inside run_split: the tick being stepped, and the earliest wake-up asked for since

@@ -1,9 +1,21 @@
 #include "cpu/trace/random_trace.hpp"
+
+#include <algorithm>
+
 #include "sim/base/random.hpp"
 
 namespace cohsim {
 
 namespace {
+
+// Lines sit 4 KiB apart in groups of four consecutive lines, so small caches see
+// both neighbours and conflicts; lines i, i+4, i+8, ... share a set in any cache of
+// up to 64 sets. Line numbers from `lines` up are the patterns' cold lines (below
+// lines + 32), and from code_line0 up the code lines.
+Addr line_addr(const RandomTraceParams& p, unsigned line, unsigned word) {
+  return p.base + (line % 4) * p.line_size + Addr(line / 4) * 4096 + word * 8;
+}
+unsigned code_line0(const RandomTraceParams& p) { return (p.lines + 32 + 3) / 4 * 4 + 4; }
 
 class RandomStream final : public ThreadStream {
  public:
@@ -11,7 +23,9 @@ class RandomStream final : public ThreadStream {
       : p_(p),
         rng_(random_stream(p.seed, "stress.ops", thread)),
         steer_rng_(random_stream(p.seed, "stress.steering", thread)),
-        thread_(thread) {}
+        thread_(thread) {
+    st_ = p_.steering.get();
+  }
 
   bool next(Op& op) override {
     if (done_ == p_.ops_per_thread) return false;
@@ -91,16 +105,21 @@ class RandomStream final : public ThreadStream {
         op.kind = OpKind::Fence;
         op.order = Ordering::SeqCst;
         break;
+      case 17:
+        if (p_.code_lines) {  // an instruction fetch (the kind's draw as the compute gap's)
+          op.kind = OpKind::IFetch;
+          op.addr = random_trace_code_addr(p_, unsigned((r >> 8) % p_.code_lines)) +
+                    ((r >> 24) % (p_.line_size / 4)) * 4;
+          op.size = 4;
+          op.value = 0;
+          break;
+        }
+        [[fallthrough]];
       default: op.kind = OpKind::Compute; op.value = (r >> 32) % 40;
     }
   }
 
-  // Lines sit 4 KiB apart in groups of four consecutive lines, so small caches see
-  // both neighbours and conflicts; lines i, i+4, i+8, ... share a set in any cache of
-  // up to 64 sets. Line numbers from `lines` up are the patterns' cold lines.
-  Addr addr_of(unsigned line, unsigned word) const {
-    return p_.base + (line % 4) * p_.line_size + (line / 4) * 4096 + word * 8;
-  }
+  Addr addr_of(unsigned line, unsigned word) const { return line_addr(p_, line, word); }
 
   void choose_pattern(const RandomSteering& st) {
     const std::uint64_t r = steer_rng_.next();
@@ -130,6 +149,16 @@ class RandomStream final : public ThreadStream {
       case RandomPattern::Retry:
         pending_ = 5;
         line_ = st.hot_line % p_.lines;
+        break;
+      case RandomPattern::StalePut:
+        line_ = st.hot_line % p_.lines;
+        putter_ = st.slow >= 0 && unsigned(st.slow) == thread_;
+        drop_ = st.drop_shared;
+        role_ = st.slow >= 0 ? (thread_ + p_.threads - unsigned(st.slow)) % p_.threads : 1;
+        seen_ = st.evictions;
+        upgrade_ = st.upgrade;
+        waits_ = 0;
+        pending_ = drop_ ? 5 : putter_ ? 5 : (role_ - 1) % 3 == 0 ? 3 : 2;
         break;
       default: pending_ = 0;
     }
@@ -205,11 +234,82 @@ class RandomStream final : public ThreadStream {
         else access(op, line_, step == 4 ? other_word_ : word_, step == 0 ? 0u : step == 4 && (bits_ >> 28) % 4 == 0 ? 2u : 1u);
         break;
       }
+      case RandomPattern::StalePut:
+        // The putter: store to the hot line, then load two cold lines of its set (line
+        // number mod 4: see addr_of), so the modified hot line is the victim.
+        if (drop_ && putter_) {
+          // The slow thread: a load or a store of the hot line, then stores to two lines
+          // of its set (a PutS or PutM that reaches the home late), then a compute gap.
+          if (step == 0) access(op, line_, word_, unsigned((bits_ >> 40) % 2));
+          else if (step < 3) access(op, p_.lines + (line_ % 4) + 4 * ((step + unsigned(bits_ >> 6)) % 4), 0, 1);
+          else {
+            op = Op{};
+            op.kind = OpKind::Compute;
+            op.value = 20 + bits_ % 180;
+            op.line = unsigned(done_);
+          }
+          if (step == 2) ++st_->evictions;
+        } else if (drop_) {
+          // The others: a store (the next of the slow thread) or a load of the hot line, a
+          // little compute, two loads of lines of its set (it leaves), the hot line again.
+          if (step == 1) {
+            op = Op{};
+            op.kind = OpKind::Compute;
+            op.value = 20 + bits_ % 180;
+            op.line = unsigned(done_);
+          } else if (step == 0 || step == 4) {
+            access(op, line_, word_, step == 0 ? (role_ == 1 ? 1u : 0u) : unsigned((bits_ >> 40) % 2));
+          } else {
+            access(op, p_.lines + (line_ % 4) + 4 * ((step + unsigned(bits_ >> 6)) % 4), 0, 0);
+          }
+        } else if (putter_) {
+          // Stores leave in order, so the evicting fills come after the hot line's store;
+          // the fence lets the next op be made only once they have (the PutM is queued).
+          if (step < 3) {
+            access(op, step == 0 ? line_ : p_.lines + (line_ % 4) + 4 * ((step + unsigned(bits_ >> 6)) % 4), word_, 1);
+          } else if (step == 3) {
+            op = Op{};
+            op.kind = OpKind::Fence;
+            op.order = Ordering::SeqCst;
+            op.line = unsigned(done_);
+          } else {
+            ++st_->evictions;
+            op = Op{};
+            op.kind = OpKind::Compute;
+            op.value = 1;
+            op.line = unsigned(done_);
+          }
+        } else if (step == 0) {
+          // Wait (a bounded while) for the slow thread's writeback, then a gap by role:
+          // the first after it at once, the second a little later, the third later still.
+          op = Op{};
+          op.kind = OpKind::Compute;
+          op.line = unsigned(done_);
+          const unsigned g = std::max(8u, st_->slow_cycles / 4), role = (role_ - 1) % 3;
+          if (st_->evictions == seen_ && ++waits_ < 128) {
+            op.value = 10;
+            ++pending_, --step_;
+          } else {
+            // (After an upgrade, the others also wait about as long as its load's data.)
+            const unsigned r = st_->slow_response,
+                           late = upgrade_ && role != 0 ? 40 + r / 2 + unsigned((bits_ >> 16) % (r / 2 + 1)) : 0;
+            op.value = 1 + late +
+                       (role == 0 ? unsigned(bits_ % 16) : role == 1 ? 10 + unsigned(bits_ % g) : 30 + unsigned(bits_ % (2 * g)));
+          }
+        } else {
+          // By distance from the slow thread: a store, a load then a store, or a load
+          // (GetM, GetS then upgrade, GetS) / a load (GetS) / a store (GetM).
+          const unsigned role = (role_ - 1) % 3, a = upgrade_ ? 1u : unsigned((bits_ >> 40) % 3);
+          access(op, line_, step == 1 ? word_ : other_word_,
+                 role == 0 ? (step == 1 ? (a == 0 ? 1u : 0u) : (a == 2 ? 0u : 1u)) : role == 1 ? 0u : 1u);
+        }
+        break;
       default: plain(op);
     }
   }
 
   RandomTraceParams p_;
+  RandomSteering* st_ = nullptr;
   Random rng_;
   Random steer_rng_;  // the patterns' draws (the plain mix keeps its own sequence)
   unsigned thread_;
@@ -217,6 +317,11 @@ class RandomStream final : public ThreadStream {
   // The pattern under way: operations left, the step, its line and words.
   RandomPattern pattern_ = RandomPattern::PairSameLine;
   unsigned pending_ = 0, step_ = 0, line_ = 0, word_ = 0, other_word_ = 0;
+  bool putter_ = false;  // StalePut: this thread is the epoch's slow one
+  bool drop_ = false;    // StalePut's directory form
+  bool upgrade_ = false;
+  unsigned role_ = 1, waits_ = 0;
+  std::uint64_t seen_ = 0;
   std::uint64_t bits_ = 0;
 };
 
@@ -238,6 +343,8 @@ class RandomTrace final : public Trace {
 };
 
 }  // namespace
+
+Addr random_trace_code_addr(const RandomTraceParams& p, unsigned k) { return line_addr(p, code_line0(p) + k, 0); }
 
 std::unique_ptr<Trace> make_random_trace(const RandomTraceParams& p) { return std::make_unique<RandomTrace>(p); }
 

@@ -28,6 +28,19 @@ enum class RandomPattern : std::uint8_t {
                  // its wake-up bucket, another store: the second store is retried in whatever
                  // transient state the first one's request has reached when the other line's
                  // data comes
+  StalePut,      // the slow thread (RandomSteering::slow): a store to the hot line, then
+                 // stores to two lines of its set (the hot line is evicted: a PutM whose
+                 // request the bus holds back); every other thread waits until the slow
+                 // one has made its evicting stores, computes up to a few times the slow
+                 // thread's jitter, and by its distance from the slow one stores (or loads
+                 // then stores), loads, or stores the hot line (an upgrade or GetM, a
+                 // GetS, a GetM ordered while the writeback waits: a stale PutM meets them
+                 // in their data-wait states).
+                 // With RandomSteering::drop_shared (a directory whose home's copy of an
+                 // old owner's data is slowed): every thread stores (the slow one) or
+                 // loads the hot line, computes a little, evicts it (two loads of lines
+                 // of its set) and accesses it again: the sharers leave, and new
+                 // requests come, while the home still waits for the data
   kCount
 };
 constexpr int kRandomPatterns = int(RandomPattern::kCount);
@@ -41,6 +54,13 @@ struct RandomSteering {
   std::uint64_t period = 1u << 13; // `update` runs every `period` operations after that
   unsigned hot_line = 0;       // the HotLine pattern's line this epoch
   int solo = -1;               // >= 0: this epoch only that thread accesses memory (the others compute)
+  int slow = -1;               // >= 0: this epoch that thread's requests are slowed (StalePut)
+  bool drop_shared = false;    // StalePut's directory form (above)
+  unsigned slow_cycles = 0;    // the slow thread's request jitter this epoch (the others' gaps)
+  unsigned slow_response = 0;  // the data responses' jitter this epoch
+  bool upgrade = false;        // StalePut on the bus: the first after the slow thread loads, then
+                               // stores (an upgrade), and the others wait for its data too
+  std::uint64_t evictions = 0; // StalePut: the slow thread's evicting stores generated so far
   std::function<void(RandomSteering&)> update;
 };
 
@@ -51,8 +71,18 @@ struct RandomTraceParams {
   unsigned line_size = 64;
   std::uint64_t seed = 0;
   Addr base = 0x100000;
+  // > 0 (the stress tester sets it when the cores have an L1I, l1i.size > 0): one op of
+  // the plain mix in twenty that would be a compute gap is an instruction fetch of one
+  // of `code_lines` code lines instead. The code lines follow every line the data
+  // accesses can reach, laid out as those are (so in any cache of up to 64 sets they
+  // share sets with the data lines), and no store, RMW or pattern ever touches them
+  // (self-modifying code is refused).
+  unsigned code_lines = 0;
   std::shared_ptr<RandomSteering> steering;  // null: the plain mix throughout
 };
+
+// The address of code line `k` of a random trace with these parameters.
+Addr random_trace_code_addr(const RandomTraceParams& p, unsigned k);
 
 std::unique_ptr<Trace> make_random_trace(const RandomTraceParams& p);
 

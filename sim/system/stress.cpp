@@ -25,16 +25,18 @@ namespace {
 // request (a hot line), a response or the home's cells (a mix of all).
 class CoverageSteer {
  public:
-  // `jitter`: set the split bus's response and request jitter for the next epoch
-  // (null: no split bus, or the user chose bus.response_jitter or bus.request_jitter);
+  // `jitter`: set the split bus's response and request jitter for the next epoch, and
+  // whose requests take the latter (a core, or -1: everyone's) (null: no split bus, or
+  // the user chose bus.response_jitter or bus.request_jitter);
   // `net_jitter`: the network's (null: no network, or the user chose network.jitter).
   CoverageSteer(const ProtocolTable& t, const ProtocolTable* home, const Stats& s, unsigned lines, unsigned threads,
                 std::uint64_t seed,
-                std::function<void(unsigned, unsigned)> jitter, std::function<void(unsigned)> net_jitter)
+                std::function<void(unsigned, unsigned, int)> jitter, std::function<void(unsigned, unsigned, int)> net_jitter)
       : lines_(lines),
         threads_(threads),
         rng_(random_stream(seed, "stress.hot_line")),
         jitter_rng_(random_stream(seed, "stress.response_jitter")),
+        slow_rng_(random_stream(seed, "stress.slow_client")),
         jitter_(std::move(jitter)),
         net_jitter_(std::move(net_jitter)) {
     add(t, s.counters_containing(".cells."), ".cells.", false);
@@ -45,7 +47,7 @@ class CoverageSteer {
     ++checks_;
     std::array<std::uint64_t, kRandomPatterns> score{};
     std::size_t unhit = 0;
-    bool retry_unhit = false;
+    bool retry_unhit = false, stale_unhit = false, home_unhit = false;
     for (Cell& c : cells_) {
       if (c.hit) continue;
       std::uint64_t n = 0;
@@ -56,20 +58,27 @@ class CoverageSteer {
       }
       ++unhit;
       retry_unhit |= c.own_access && c.transient;
+      stale_unhit |= c.stale_put;
+      home_unhit |= c.slow_home;
       for (int k = 0; k < kRandomPatterns; ++k) score[std::size_t(k)] += c.want[std::size_t(k)];
     }
     if (unhit == 0) {
       if (!full_) full_ = st.ops;
       st.weight = {};  // every cell hit: the plain mix for the rest of the run
       st.solo = -1;
-      if (jitter_) jitter_(0, 0);
-      if (net_jitter_) net_jitter_(400);
+      st.slow = -1;
+      st.drop_shared = false;
+      if (jitter_) jitter_(0, 0, -1);
+      if (net_jitter_) net_jitter_(400, 0, -1);
       return;
     }
     std::uint64_t total = 0;
     for (auto x : score) total += x;
     // Up to 3/4 of the operations follow patterns: each at least 1/32 (exploration),
     // the rest in proportion to what the unhit cells ask for.
+    // (StalePut only when a cell asks for it, in an epoch with a slow thread.)
+    constexpr auto kStalePut = std::size_t(RandomPattern::StalePut);
+    static constexpr unsigned kNetwork[] = {400, 100, 1600, 6400};
     for (int k = 0; k < kRandomPatterns; ++k)
       st.weight[std::size_t(k)] = std::uint32_t(32 + (total ? 576 * score[std::size_t(k)] / total : 0));
     st.hot_line = unsigned(rng_.below(lines_));
@@ -78,6 +87,40 @@ class CoverageSteer {
     // atomic bus, so its second store retries at the moment its upgrade is granted:
     // SM_D, Store) while the others compute.
     st.solo = retry_unhit && rng_.below(4) == 0 ? int(rng_.below(threads_)) : -1;
+    // While a stale PutM's cell (a PutM ordered after two or more requests that reached
+    // the line while the new owner's data was on its way: IM_D_SI, SM_D_S, ...) is
+    // unhit, three epochs in four (on the split bus, not a solo one) have a slow thread: its
+    // requests alone take the request jitter, of up to 200, 400, 800 or 1600 cycles,
+    // and the data responses up to 60, 200 or 600; it makes the hot line modified and
+    // evicts it (StalePut), and its PutM waits while the other threads' GetS, GetM
+    // and upgrades of the line are ordered and their data is on its way.
+    // On a sparse directory, while I_D's cells are unhit (the last sharer left S_D
+    // before the old owner's data reached the home), one epoch in two slows that data,
+    // and the slow thread's requests, by up to 1,000, 3,000 or 8,000 cycles, and the
+    // threads run StalePut's directory form: the slow thread loads or stores the hot
+    // line and evicts it (its Put arrives late: stale, in I_D), the others store or
+    // load it, evict it and come back.
+    st.slow = -1;
+    st.drop_shared = false;
+    if (stale_unhit && jitter_ && st.solo < 0 && slow_rng_.below(4) != 0) st.slow = int(slow_rng_.below(threads_));
+    if (home_unhit && net_jitter_ && st.solo < 0 && slow_rng_.below(2) == 0) {
+      static constexpr unsigned kHomeData[] = {1000, 3000, 8000};
+      st.slow = int(slow_rng_.below(threads_));
+      st.drop_shared = true;
+      st.slow_cycles = kHomeData[slow_rng_.below(3)];
+      net_jitter_(kNetwork[jitter_rng_.below(4)], st.slow_cycles, st.slow);
+      return;
+    }
+    if (st.slow < 0) st.weight[kStalePut] = 0;
+    if (st.slow >= 0) {
+      static constexpr unsigned kSlowResponse[] = {60, 200, 600}, kSlowRequest[] = {200, 400, 800, 1600};
+      st.slow_cycles = kSlowRequest[slow_rng_.below(4)];
+      st.slow_response = kSlowResponse[slow_rng_.below(3)];
+      st.upgrade = slow_rng_.below(2) == 0;
+      jitter_(st.slow_response, st.slow_cycles, st.slow);
+      if (net_jitter_) net_jitter_(kNetwork[jitter_rng_.below(4)], 0, -1);
+      return;
+    }
     // Which latency: each epoch, on the split bus, the data responses get a random
     // extra delay of up to 0, 20, 60 or 200 cycles (a response for one line overtakes
     // another's by anything from nothing to several memory latencies: a core's retry
@@ -90,9 +133,8 @@ class CoverageSteer {
     // 6400 each epoch: a slow owner's data to the home keeps a sparse directory's
     // line in I_D while sharers' Puts and new requests arrive.
     static constexpr unsigned kResponse[] = {0, 20, 60, 200}, kRequest[] = {0, 16, 64, 400};
-    static constexpr unsigned kNetwork[] = {400, 100, 1600, 6400};
-    if (jitter_) jitter_(kResponse[jitter_rng_.below(4)], kRequest[jitter_rng_.below(4)]);
-    if (net_jitter_) net_jitter_(kNetwork[jitter_rng_.below(4)]);
+    if (jitter_) jitter_(kResponse[jitter_rng_.below(4)], kRequest[jitter_rng_.below(4)], -1);
+    if (net_jitter_) net_jitter_(kNetwork[jitter_rng_.below(4)], 0, -1);
   }
   std::uint64_t full_coverage_ops() const { return full_; }
   std::uint64_t checks() const { return checks_; }
@@ -100,8 +142,11 @@ class CoverageSteer {
  private:
   struct Cell {
     std::vector<const std::uint64_t*> counts;             // per controller
-    std::array<std::uint8_t, kRandomPatterns> want{};  // PairSameLine, MissBurst, SetThrash, HotLine, LongGap, Retry
+    std::array<std::uint8_t, kRandomPatterns> want{};  // PairSameLine, MissBurst, SetThrash, HotLine, LongGap, Retry,
+                                                       // StalePut
     bool hit = false;
+    bool stale_put = false;  // a PutM meeting a line whose data is on its way after a later request (split bus)
+    bool slow_home = false;  // the sparse home's I_D, and S_D's last PutS that leads there
     bool own_access = false, transient = false;  // a Load or Store event; a transient state
   };
   void add(const ProtocolTable& t, const std::vector<std::pair<std::string, const std::uint64_t*>>& counters,
@@ -114,11 +159,21 @@ class CoverageSteer {
         const bool transient = !t.states()[s].stable;
         using W = std::array<std::uint8_t, kRandomPatterns>;
         if (home) c.want = {0, 1, 2, 2, 1, 1};
+        if (home && (t.states()[s].name == "I_D" || (t.states()[s].name == "S_D" && e == Event::PutSLast))) {
+          c.slow_home = true;
+          c.want[std::size_t(RandomPattern::StalePut)] = 8;
+        }
         else if (e == Event::Load || e == Event::Store) c.want = transient ? W{3, 3, 0, 1, 0, 4} : W{1, 0, 0, 1, 0, 1};
         else if (e == Event::Replacement) c.want = {0, 1, 3, 0, 0, 0};
         else if (is_other(e) || e == Event::FwdGetS || e == Event::FwdGetM || e == Event::Inv) c.want = {1, 0, 1, 3, 0, 1};
         else c.want = {1, 1, 1, 1, 1, 1};
         c.own_access = !home && (e == Event::Load || e == Event::Store);
+        // The split bus's *_D_* states (our data on its way, one or more later requests
+        // ordered): only a stale PutM, held back on the bus, meets them.
+        if (!home && e == Event::OtherPutM && transient && t.states()[s].name.find("_D_") != std::string::npos) {
+          c.stale_put = true;
+          c.want[std::size_t(RandomPattern::StalePut)] = 8;
+        }
         c.transient = transient;
         index[t.states()[s].name + "." + name(e)] = cells_.size();
         cells_.push_back(c);
@@ -132,8 +187,9 @@ class CoverageSteer {
   unsigned lines_, threads_;
   Random rng_;
   Random jitter_rng_;
-  std::function<void(unsigned, unsigned)> jitter_;
-  std::function<void(unsigned)> net_jitter_;
+  Random slow_rng_;
+  std::function<void(unsigned, unsigned, int)> jitter_;
+  std::function<void(unsigned, unsigned, int)> net_jitter_;
   std::uint64_t full_ = 0, checks_ = 0;
 };
 
@@ -158,6 +214,8 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   rp.lines = std::max(1u, opts.lines);
   rp.line_size = unsigned(cfg.bytes("l1d.line_size"));
   rp.seed = opts.seed;
+  // With an L1I, instruction fetches from code lines of their own (never stored to).
+  if (cfg.bytes("l1i.size") > 0) rp.code_lines = rp.lines;
   if (opts.steer) rp.steering = std::make_shared<RandomSteering>();
   RunOptions ro;
   ro.trace_object = make_random_trace(rp);
@@ -167,13 +225,13 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   std::shared_ptr<CoverageSteer> steer;
   if (rp.steering) {
     // The steering varies the split bus's timing unless the user set it.
-    std::function<void(unsigned, unsigned)> jitter;
+    std::function<void(unsigned, unsigned, int)> jitter;
     if (cfg.integer("bus.response_jitter") == 0 && cfg.integer("bus.request_jitter") == 0 &&
         sys.set_bus_jitter(0, 0))
-      jitter = [&sys](unsigned response, unsigned request) { sys.set_bus_jitter(response, request); };
-    std::function<void(unsigned)> net_jitter;
+      jitter = [&sys](unsigned response, unsigned request, int slow) { sys.set_bus_jitter(response, request, slow); };
+    std::function<void(unsigned, unsigned, int)> net_jitter;
     if (!net_jitter_chosen && sys.set_network_jitter(400))
-      net_jitter = [&sys](unsigned c) { sys.set_network_jitter(c); };
+      net_jitter = [&sys](unsigned c, unsigned home_data, int slow) { sys.set_network_jitter(c, home_data, slow); };
     steer = std::make_shared<CoverageSteer>(table, home_table, sys.stats(), rp.lines, rp.threads, opts.seed, std::move(jitter),
                                             std::move(net_jitter));
     rp.steering->update = [steer](RandomSteering& st) { (*steer)(st); };
@@ -211,6 +269,14 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   for (const auto& [k, p] : sys.stats().counters_containing(".victim_fills")) r.victim_fills += *p;
   for (const auto& [k, p] : sys.stats().counters_containing(".moved_up"))
     if (ends(k, ".moved_up")) r.moved_up += *p;
+  if (rp.code_lines) {
+    for (unsigned i = 0; i < rp.threads; ++i) {
+      const std::string c = "core" + std::to_string(i);
+      r.ifetches += sys.stats().get(c + ".ifetches");
+      r.l1i_misses += sys.stats().get(c + ".l1i.misses");
+      r.l1i_invalidations += sys.stats().get(c + ".l1i.invalidations");
+    }
+  }
   return r;
 }
 
@@ -233,6 +299,9 @@ std::string StressResult::to_json() const {
     o << ", \"back_invalidations\": " << back_invalidations
       << ", \"back_invalidations_skipped\": " << back_invalidations_skipped;
   if (victim_fills) o << ", \"victim_fills\": " << victim_fills << ", \"moved_up\": " << moved_up;
+  if (ifetches)
+    o << ", \"ifetches\": " << ifetches << ", \"l1i_misses\": " << l1i_misses
+      << ", \"l1i_invalidations\": " << l1i_invalidations;
   if (steered) o << ", \"steering_checks\": " << steering_checks << ", \"full_coverage_ops\": " << full_coverage_ops;
   o << "}\n";
   return o.str();
@@ -248,6 +317,9 @@ std::string StressResult::to_text() const {
     o << "back-invalidations: " << back_invalidations << " (" << back_invalidations_skipped
       << " left: the line was in a transition above)\n";
   if (victim_fills) o << "exclusive L3: " << victim_fills << " lines moved down, " << moved_up << " moved up\n";
+  if (ifetches)
+    o << "instruction fetches: " << ifetches << " (L1I misses " << l1i_misses << ", L1I lines invalidated "
+      << l1i_invalidations << ")\n";
   o << "coverage: " << coverage.hit << " of " << coverage.reachable << " table cells exercised";
   if (steered && full_coverage_ops) o << " (every one within " << full_coverage_ops << " operations, steered)";
   o << "\n";

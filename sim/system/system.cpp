@@ -1167,15 +1167,21 @@ void System::freeze_window(Tick end) {
 const ProtocolTable& System::protocol() const { return *impl_->table; }
 const ProtocolTable* System::home_protocol() const { return impl_->home_table; }
 
-bool System::set_network_jitter(unsigned cycles) {
+bool System::set_network_jitter(unsigned cycles, unsigned home_data_cycles, int slow_core) {
   if (!impl_->net) return false;
-  impl_->net->set_jitter(cycles);
+  const int slow = slow_core >= 0 && std::size_t(slow_core) < impl_->caches.size()
+                       ? impl_->caches[std::size_t(slow_core)]->net_endpoint()
+                       : -1;
+  impl_->net->set_jitter(cycles, home_data_cycles, slow);
   return true;
 }
 
-bool System::set_bus_jitter(unsigned response_cycles, unsigned request_cycles) {
+bool System::set_bus_jitter(unsigned response_cycles, unsigned request_cycles, int slow_core) {
   if (!impl_->bus || !impl_->bus->split()) return false;
-  impl_->bus->set_jitter(response_cycles, request_cycles);
+  const int slow = slow_core >= 0 && std::size_t(slow_core) < impl_->caches.size()
+                       ? impl_->caches[std::size_t(slow_core)]->bus_client()
+                       : -1;
+  impl_->bus->set_jitter(response_cycles, request_cycles, slow);
   return true;
 }
 

@@ -64,9 +64,11 @@ class System {
   // bus.response_jitter and bus.request_jitter changed while the run goes (the stress
   // tester's steering varies them after its plain-mix start); false, and nothing done,
   // without a split bus.
-  bool set_bus_jitter(unsigned response_cycles, unsigned request_cycles);
+  // slow_core >= 0: only that core's coherent cache's requests take the request jitter.
+  bool set_bus_jitter(unsigned response_cycles, unsigned request_cycles, int slow_core = -1);
   // network.jitter changed while the run goes (the same steering); false without a network.
-  bool set_network_jitter(unsigned cycles);
+  // home_data_cycles, slow_core: Network::set_jitter's (a core's coherent cache's endpoint).
+  bool set_network_jitter(unsigned cycles, unsigned home_data_cycles = 0, int slow_core = -1);
   std::string summary() const;  // the human table
   // The --stats JSON: every statistic (Stats::to_json_object), with `schema` "_meta", and
   // "_provenance" (sim/system/provenance.hpp) last.
