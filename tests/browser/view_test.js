@@ -125,7 +125,8 @@ function check(records, n, view, label) {
   const finalRegs = fs.readFileSync(events, "utf8").trim().split("\n").slice(1).map(JSON.parse).filter(r => r.kind === "final_registers");
   const shownRegs = await page.evaluate(() => {
     const o = {};
-    for (const e of document.querySelectorAll(".regs[data-core] [data-reg]")) o[e.parentElement.dataset.core + "." + e.dataset.reg] = e.textContent.split(": ")[1];
+    for (const e of document.querySelectorAll(".regs[data-core]"))
+      for (const kv of e.textContent.split(", ")) { const [k, val] = kv.split(": "); o[e.dataset.core + "." + k] = val; }
     return o;
   });
   let nRegs = 0;

@@ -47,7 +47,7 @@ function drawCores(log, s) {
         `<td class="lqv mono">${e.bound ? e.value + (e.from === "store_buffer" ? " (forwarded)" : "") : "waiting"}</td></tr>`).join("") :
         `<tr><td colspan="4">empty</td></tr>`) + `</table></div>`;
     const regs = s.regs[c] || {};
-    h += `<div>registers: <span class="regs mono" data-core="${c}">${Object.entries(regs).map(([k, val]) => `<span data-reg="${esc(k)}">${esc(k)}: ${val}</span>`).join(", ") || "-"}</span></div></div>`;
+    h += `<div>registers: <span class="regs mono" data-core="${c}">${Object.entries(regs).map(([k, val]) => esc(k) + ": " + val).join(", ") || "-"}</span></div></div>`;
   }
   return h;
 }
