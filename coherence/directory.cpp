@@ -240,6 +240,7 @@ bool Directory::execute(Tick t, const NetMsg& m, const std::uint8_t* data, Event
     o.src = id_;
     o.line = m.line;
     o.requester = r;
+    o.trace_line = m.trace_line;
     switch (c.actions[i]) {
       case Action::DirSendData:
       case Action::DirSendExclusive:
@@ -290,11 +291,12 @@ bool Directory::execute(Tick t, const NetMsg& m, const std::uint8_t* data, Event
         if (!data) throw SimError(p_.name + ": " + name(ev) + " without data\n" + dump_pending());
         ++memory_writes_;
         if (ev == Event::RecallData) ++recall_writebacks_;
-        below_->write_line(out, m.line, data);
+        below_->write_line(out, m.line, data, m.trace_line);
         break;
       case Action::RecallSharers:  // the Inv-Acks come back to us: we are the requester
         o.type = NetMsgType::Inv;
         o.requester = id_;
+        o.trace_line = 0;  // the directory's own replacement: what it writes back is no access's
         e.acks = 0;
         for (unsigned k = 0; k < p_.caches; ++k)
           if (e.has(int(k))) {
@@ -310,6 +312,7 @@ bool Directory::execute(Tick t, const NetMsg& m, const std::uint8_t* data, Event
         o.type = NetMsgType::FwdGetM;
         o.dst = e.owner;
         o.requester = id_;
+        o.trace_line = 0;  // the directory's own replacement: what it writes back is no access's
         o.acks = 0;
         ++forwards_;
         net_.send(out, o, nullptr);
@@ -334,7 +337,7 @@ void Directory::send_from_memory(Tick t, NetMsg m) {
   reads_[slot].msg = m;
   reads_[slot].used = true;
   ++memory_reads_;
-  below_->read_line(t, m.line, reads_[slot].data.data(), this, slot);
+  below_->read_line(t, m.line, reads_[slot].data.data(), this, slot, m.trace_line);
 }
 
 void Directory::memory_ready(std::uint64_t tag, Tick tick) {

@@ -115,6 +115,10 @@ struct NetMsg {
   int acks = 0;            // Data, Fwd-GetM, AckCount: how many Inv-Acks the requester awaits
   bool exclusive = false;  // Data: no other cache holds the line
   bool to_home = false;    // Data: the copy an old owner sends the directory
+  // The trace line of the access whose GetS/GetM this message is or serves (0: none, a
+  // Put, a recall): it goes with the memory read or update the request causes, for the
+  // event log's DRAM commands (MemoryLevel). No timing depends on it.
+  std::uint32_t trace_line = 0;
 };
 
 class NetEndpoint {

@@ -418,11 +418,14 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         if (m == BusMsg::Upd) ++updates_;
         else if (l.kind == Loc::Array) ++upgrades_;
         ++(upper_ ? l2s_ : l1s_).requests_sent;
-        if (bus_) bus_->request(t, bus_id_, m, line);
+        // The access whose cell issues the request (the cell record's trace_line): it
+        // goes with the memory read the request may cause (the event log's DRAM commands).
+        const std::uint32_t tl = e == Event::Load || e == Event::Store ? trace_line_ : 0;
+        if (bus_) bus_->request(t, bus_id_, m, line, tl);
         else if (m == BusMsg::Upd) throw SimError(coh_name_ + ": updates need the snooping bus");
         else {
           mshr_[find_mshr(line)].issued = t;
-          net_send(t, m == BusMsg::GetS ? NetMsgType::GetS : NetMsgType::GetM, line, home_of(line), nullptr);
+          net_send(t, m == BusMsg::GetS ? NetMsgType::GetS : NetMsgType::GetM, line, home_of(line), nullptr, tl);
         }
         break;
       }
@@ -451,13 +454,13 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         if (a == Action::IssuePutM || a == Action::IssuePutO) ++(upper_ ? l2s_ : l1s_).writebacks;
         if (bus_) {
           if (a != Action::IssuePutM) throw SimError(coh_name_ + ": " + cohsim::name(a) + " needs a directory");
-          bus_->request(t, bus_id_, BusMsg::PutM, line);
+          bus_->request(t, bus_id_, BusMsg::PutM, line, 0);  // a victim: no access's
         } else {
           const NetMsgType type = a == Action::IssuePutM   ? NetMsgType::PutM
                                   : a == Action::IssuePutO ? NetMsgType::PutO
                                   : a == Action::IssuePutE ? NetMsgType::PutE
                                                            : NetMsgType::PutS;
-          net_send(t, type, line, home_of(line), carries_data(type) ? wb.data.data() : nullptr);
+          net_send(t, type, line, home_of(line), carries_data(type) ? wb.data.data() : nullptr, 0);
         }
         break;
       }
@@ -481,7 +484,8 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         }
         if (net_) {
           recall_upper(line, false);
-          net_send(t + coh_latency_, NetMsgType::Data, line, in_msg_->requester, coh_data(line, l), in_msg_->acks);
+          net_send(t + coh_latency_, NetMsgType::Data, line, in_msg_->requester, coh_data(line, l), in_msg_->trace_line,
+                   in_msg_->acks);
           break;
         }
         [[fallthrough]];
@@ -527,10 +531,13 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
       case Action::OwnDataSuffices: r->no_data = true; break;
       case Action::SendDataToDir:
         recall_upper(line, false);
-        net_send(t + coh_latency_, NetMsgType::Data, line, home_of(line), coh_data(line, l), 0, true);
+        net_send(t + coh_latency_, NetMsgType::Data, line, home_of(line), coh_data(line, l),
+                 in_msg_ ? in_msg_->trace_line : 0, 0, true);
         if (l.kind == Loc::Array) coh_->dirty(line, unsigned(l.idx)) = false;  // memory has it now
         break;
-      case Action::SendInvAck: net_send(t, NetMsgType::InvAck, line, in_msg_->requester, nullptr); break;
+      case Action::SendInvAck:
+        net_send(t, NetMsgType::InvAck, line, in_msg_->requester, nullptr, in_msg_->trace_line);
+        break;
       case Action::StoreHit:
         // The waiting store may write now even if the new state's own Store cell
         // would go to the bus (Dragon's Sm): it is the store this transition is for.
@@ -1085,8 +1092,8 @@ std::string PrivateCache::dump_pending() const {
 
 std::string PrivateCache::fabric_dump() const { return bus_ ? bus_->dump() : net_->dump(); }
 
-void PrivateCache::net_send(Tick t, NetMsgType type, LineAddr line, int dst, const std::uint8_t* data, int acks,
-                            bool to_home) {
+void PrivateCache::net_send(Tick t, NetMsgType type, LineAddr line, int dst, const std::uint8_t* data,
+                            std::uint32_t trace_line, int acks, bool to_home) {
   NetMsg m;
   m.type = type;
   m.src = net_id_;
@@ -1095,6 +1102,7 @@ void PrivateCache::net_send(Tick t, NetMsgType type, LineAddr line, int dst, con
   m.line = line;
   m.acks = acks;
   m.to_home = to_home;
+  m.trace_line = trace_line;
   net_->send(t, m, data);
 }
 

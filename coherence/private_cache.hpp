@@ -305,7 +305,9 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   void limit_upper(LineAddr line, Permission p);
   // On a directory.
   int home_of(LineAddr line) const { return p_.homes->home(line); }
-  void net_send(Tick t, NetMsgType type, LineAddr line, int dst, const std::uint8_t* data, int acks = 0,
+  // trace_line: NetMsg::trace_line.
+  void net_send(Tick t, NetMsgType type, LineAddr line, int dst, const std::uint8_t* data, std::uint32_t trace_line,
+                int acks = 0,
                 bool to_home = false);
   bool deliver(Tick t, const NetMsg& m, const std::uint8_t* data);  // false: the table stalls it
   void deliver_parked(Tick t, LineAddr line);                        // what waited on the line, oldest first

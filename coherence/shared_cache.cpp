@@ -53,7 +53,7 @@ unsigned SharedCache::allocate(Tick t, LineAddr line) {
       victim_cache_->insert_victim(t, victim, data, dirty);
     } else if (dirty) {
       ++writebacks_;
-      below_->write_line(t, victim, data);
+      below_->write_line(t, victim, data, 0);  // a victim: no access's
     }
     array_.invalidate(victim, way);
   }
@@ -80,7 +80,7 @@ void SharedCache::count_full(Tick from, Tick to) {
 }
 
 // MSHR m asks the level below for `line` at `at` (its primary target is already set).
-void SharedCache::issue(unsigned m, Tick at, LineAddr line, std::uint8_t* out) {
+void SharedCache::issue(unsigned m, Tick at, LineAddr line, std::uint8_t* out, std::uint32_t trace_line) {
   Mshr& x = mshrs_[m];
   x.line = line;
   x.busy = true;
@@ -90,7 +90,7 @@ void SharedCache::issue(unsigned m, Tick at, LineAddr line, std::uint8_t* out) {
   std::uint64_t in_use = 0;
   for (const Mshr& y : mshrs_) in_use += y.busy && (!y.known || y.ready > at);
   mshr_max_in_use_ = std::max(mshr_max_in_use_, in_use);
-  below_->read_line(at, line, out, this, m);  // may answer at once
+  below_->read_line(at, line, out, this, m, trace_line);  // may answer at once
 }
 
 void SharedCache::memory_ready(std::uint64_t tag, Tick tick) {
@@ -125,10 +125,11 @@ void SharedCache::memory_ready(std::uint64_t tag, Tick tick) {
       x.targets.push_back(merged_[i].target);
       merged_.erase(merged_.begin() + std::ptrdiff_t(i));
     } else ++i;
-  issue(unsigned(tag), at, w.line, x.scratch.data());
+  issue(unsigned(tag), at, w.line, x.scratch.data(), w.trace_line);
 }
 
-void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* waiter, std::uint64_t tag) {
+void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* waiter, std::uint64_t tag,
+                            std::uint32_t trace_line) {
   const Tick s = bank_start(t, line);
   const Tick done = s + latency_;  // the lookup's end
   if (!mshrs_.empty()) {
@@ -174,7 +175,7 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
     if (free_pass_.empty()) slot = std::uint32_t(pass_.size()), pass_.emplace_back();
     else slot = free_pass_.back(), free_pass_.pop_back();
     pass_[slot] = {waiter, tag, done, t, epoch_};
-    below_->read_line(done, line, out, this, kPassTag | slot);  // may answer at once
+    below_->read_line(done, line, out, this, kPassTag | slot, trace_line);  // may answer at once
   } else {
     // A free MSHR (none is free while misses wait for one: they go first), else the
     // first to free when its time is known, else wait in order.
@@ -190,18 +191,18 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
       }
     if (pick < mshrs_.size()) {
       mshrs_[pick].targets.push_back({waiter, tag, done, t, epoch_});
-      issue(unsigned(pick), done, line, out);
+      issue(unsigned(pick), done, line, out, trace_line);
     } else if (soonest < mshrs_.size()) {
       ++mshr_full_misses_;
       const Tick at = mshrs_[soonest].ready;
       mshr_wait_ticks_ += at - done;
       count_full(done, at);
       mshrs_[soonest].targets.push_back({waiter, tag, at, t, epoch_});
-      issue(unsigned(soonest), at, line, out);
+      issue(unsigned(soonest), at, line, out, trace_line);
     } else {
       ++mshr_full_misses_;
       below_->peek_line(line, out);
-      waiting_.push_back({line, done, {waiter, tag, done, t, epoch_}});
+      waiting_.push_back({line, done, {waiter, tag, done, t, epoch_}, trace_line});
     }
   }
   if (inclusion_ == Inclusion::Exclusive) return;  // filled into the level above only
@@ -210,7 +211,7 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
   array_.fill(line, w, 1, out);
   if (moved_dirty) {  // the exclusive level below held it dirty: the newest data is here now
     if (write_back_) array_.dirty(line, w) = true;
-    else below_->write_line(s, line, out);
+    else below_->write_line(s, line, out, trace_line);
   }
 }
 
@@ -227,7 +228,7 @@ void SharedCache::insert_victim(Tick t, LineAddr line, const std::uint8_t* data,
   }
   if (!dirty) return;
   if (write_back_) array_.dirty(line, unsigned(way)) = true;
-  else below_->write_line(t + latency_, line, data);
+  else below_->write_line(t + latency_, line, data, 0);  // a victim of the level above
 }
 
 // An exclusive level: a read takes the line up (a victim the level above handed down
@@ -272,7 +273,7 @@ bool SharedCache::back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std
   return newer;
 }
 
-void SharedCache::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
+void SharedCache::write_line(Tick t, LineAddr line, const std::uint8_t* in, std::uint32_t trace_line) {
   t = bank_start(t, line);
   if (private_above_) ++victim_fills_;  // a private cache's dirty victim (or the fabric's flush)
   int way = array_.find(line);
@@ -280,7 +281,7 @@ void SharedCache::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
     ++write_misses_, ++misses_;
     ++cause_[int(classifier_.classify(line))];
     if (!write_allocate_) {
-      below_->write_line(t + latency_, line, in);
+      below_->write_line(t + latency_, line, in, trace_line);
       return;
     }
     if (victim_cache_) victim_cache_->discard(line);  // its copy is older than this whole-line write
@@ -293,7 +294,7 @@ void SharedCache::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
     std::memcpy(array_.data(line, unsigned(way)), in, array_.line_size());
   }
   if (write_back_) array_.dirty(line, unsigned(way)) = true;
-  else below_->write_line(t + latency_, line, in);
+  else below_->write_line(t + latency_, line, in, trace_line);
 }
 
 void SharedCache::peek_line(LineAddr line, std::uint8_t* out) const {

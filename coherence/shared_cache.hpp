@@ -40,8 +40,9 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
  public:
   SharedCache(const CacheGeometry& g, const std::string& replacement, std::uint64_t seed, Tick latency, bool write_back,
               bool write_allocate, MemoryLevel* below, const SharedCacheResources& res = {});
-  void read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) override;
-  void write_line(Tick t, LineAddr line, const std::uint8_t* in) override;
+  void read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag,
+                 std::uint32_t trace_line) override;
+  void write_line(Tick t, LineAddr line, const std::uint8_t* in, std::uint32_t trace_line) override;
   void peek_line(LineAddr line, std::uint8_t* out) const override;
   // Inclusion (coherence/inclusion.hpp): this level's policy, and who holds copies
   // above it (the fabric's caches; the shared L2 above the L3), which an inclusive
@@ -114,6 +115,7 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
     LineAddr line;
     Tick t;
     Target target;
+    std::uint32_t trace_line;  // MemoryLevel::read_line's, passed below when it issues
   };
   struct Merged {  // a secondary miss on a line whose primary is waiting for an MSHR
     LineAddr line;
@@ -124,7 +126,7 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   void move_up(LineAddr line);
   Tick bank_start(Tick t, LineAddr line);
   void memory_ready(std::uint64_t tag, Tick tick) override;
-  void issue(unsigned m, Tick at, LineAddr line, std::uint8_t* out);
+  void issue(unsigned m, Tick at, LineAddr line, std::uint8_t* out, std::uint32_t trace_line);
   void count_full(Tick from, Tick to);
 
   CacheArray array_;

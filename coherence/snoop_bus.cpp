@@ -45,7 +45,7 @@ void SnoopBus::schedule(Tick at) {
   wake_at(wake_, at, now);
 }
 
-void SnoopBus::request(Tick t, int client, BusMsg m, LineAddr line) {
+void SnoopBus::request(Tick t, int client, BusMsg m, LineAddr line, std::uint32_t trace_line) {
   if (p_.split && p_.request_jitter) {
     // The request reaches the arbiter 0..request_jitter cycles later (only the slow
     // client's, when set_jitter named one), never before the client's earlier requests
@@ -55,7 +55,7 @@ void SnoopBus::request(Tick t, int client, BusMsg m, LineAddr line) {
     t = std::max(t, last_request_[std::size_t(client)]);
     last_request_[std::size_t(client)] = t;
   }
-  queue_.push_back({t, client, m, line, false});
+  queue_.push_back({t, client, m, line, false, trace_line});
   if (p_.split) schedule(std::max(edge(t), addr_free_));
   else if (!busy_) schedule(edge(t));
 }
@@ -162,7 +162,7 @@ void SnoopBus::grant(Tick t) {
     if (r.data_to_memory) {
       ++mem_writebacks_;
       data_bytes_ += p_.line_size;
-      memory_->write_line(end, current_.line, buf_.data());
+      memory_->write_line(end, current_.line, buf_.data(), current_.trace_line);
     }
   } else if (current_.msg == BusMsg::Upd) {
     end = address_done + p_.period;  // one data beat: the written word
@@ -177,7 +177,7 @@ void SnoopBus::grant(Tick t) {
       ready = address_done + r.supply_latency;
       if (r.data_to_memory) {
         ++mem_writebacks_;
-        memory_->write_line(address_done, current_.line, buf_.data());
+        memory_->write_line(address_done, current_.line, buf_.data(), current_.trace_line);
       }
       end = edge(ready) + data_phase;
     } else {
@@ -187,7 +187,7 @@ void SnoopBus::grant(Tick t) {
       awaiting_memory_ = true;
       grant_tick_ = t;
       ++mem_reads_;
-      memory_->read_line(address_done, current_.line, buf_.data(), this, 0);
+      memory_->read_line(address_done, current_.line, buf_.data(), this, 0, current_.trace_line);
       return;
     }
     deliver_ = true;
@@ -481,6 +481,7 @@ void SnoopBus::grant_split(Tick t) {
   x.exclusive = false;
   x.no_data = false;
   x.msg = cur.msg;
+  x.trace_line = cur.trace_line;
   const Tick address_done = t + p_.address_cycles * p_.period;
   x.ordered = address_done;
   const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
@@ -524,7 +525,7 @@ void SnoopBus::grant_split(Tick t) {
         return;
       }
       ++mem_writebacks_;
-      memory_->write_line(address_done, cur.line, x.buf.data());
+      memory_->write_line(address_done, cur.line, x.buf.data(), cur.trace_line);
       x.beats = data_phase;
       make_ready(std::size_t(ti), address_done);
       break;
@@ -544,12 +545,12 @@ void SnoopBus::grant_split(Tick t) {
         make_ready(std::size_t(ti), jittered(address_done + r.supply_latency));
         if (r.data_to_memory) {
           ++mem_writebacks_;
-          memory_->write_line(address_done, cur.line, x.buf.data());
+          memory_->write_line(address_done, cur.line, x.buf.data(), cur.trace_line);
         }
       } else if (r.deferred) {
         ++deferred_;
         x.kind = Txn::AwaitCache;
-        if (r.deferred_mem) mem_wait_.push_back({cur.line, r.deferrer, x.seq});
+        if (r.deferred_mem) mem_wait_.push_back({cur.line, r.deferrer, x.seq, cur.trace_line});
       } else {
         bool held = false;
         for (auto& w : mem_wait_) held |= w.line == cur.line;  // every promise so far is older
@@ -559,7 +560,8 @@ void SnoopBus::grant_split(Tick t) {
         } else {
           x.kind = Txn::AwaitMemory;
           ++mem_reads_;
-          memory_->read_line(address_done, cur.line, txns_[std::size_t(ti)].buf.data(), this, std::uint64_t(ti));
+          memory_->read_line(address_done, cur.line, txns_[std::size_t(ti)].buf.data(), this, std::uint64_t(ti),
+                             cur.trace_line);
         }
       }
       max_outstanding_ = std::max(max_outstanding_, ++outstanding_);
@@ -585,12 +587,12 @@ void SnoopBus::send_data(Tick t, int to, LineAddr line, const std::uint8_t* data
 
 void SnoopBus::send_to_memory(Tick t, int from, LineAddr line, const std::uint8_t* data) {
   ++mem_writebacks_;
-  memory_->write_line(t, line, data);
   std::size_t k = 0;
   while (k < mem_wait_.size() && !(mem_wait_[k].line == line && mem_wait_[k].client == from)) ++k;
   if (k == mem_wait_.size())
     throw SimError("bus: memory did not await the line 0x" + std::to_string(line) + " client " +
                    std::to_string(from) + " sent it\n" + dump());
+  memory_->write_line(t, line, data, mem_wait_[k].trace_line);
   mem_wait_.erase(mem_wait_.begin() + std::ptrdiff_t(k));
   // The requests memory held that no older promise still holds read it now, oldest first.
   std::uint64_t oldest_promise = ~std::uint64_t(0);
@@ -605,7 +607,7 @@ void SnoopBus::send_to_memory(Tick t, int from, LineAddr line, const std::uint8_
     if (best == txns_.size()) break;
     txns_[best].kind = Txn::AwaitMemory;
     ++mem_reads_;
-    memory_->read_line(t, line, txns_[best].buf.data(), this, std::uint64_t(best));
+    memory_->read_line(t, line, txns_[best].buf.data(), this, std::uint64_t(best), txns_[best].trace_line);
   }
 }
 

@@ -51,7 +51,9 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   SnoopBus(sc_core::sc_module_name name, const BusParams& p, MemoryLevel* memory_side);
   int attach(BusClient* c);  // returns the client's id
   // A request made at tick t (>= the current SystemC time).
-  void request(Tick t, int client, BusMsg m, LineAddr line);
+  // `trace_line`: the access whose cell made it (0: none, a PutM), passed with the memory
+  // read or update the transaction causes (MemoryLevel; the event log's DRAM commands).
+  void request(Tick t, int client, BusMsg m, LineAddr line, std::uint32_t trace_line);
   void register_stats(Stats& s) const;
   // Warm-up / region of interest: zeroes the statistics at `t`; the part of a busy
   // period (address or data phase, a held atomic bus) that lies after `t` stays counted,
@@ -98,6 +100,7 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
     BusMsg msg;
     LineAddr line;
     bool carried = false;  // requested before the last statistics reset: counted in the window before
+    std::uint32_t trace_line = 0;  // request()'s
   };
   // A grant's statistics: the transaction and its wait count in the window it was requested in.
   void count_grant(Tick t, const Pending& p);
@@ -117,6 +120,7 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
     bool exclusive = false;  // no other cache holds the line
     bool no_data = false;    // an acknowledgement: the requester's own copy suffices, no data bus cycles
     BusMsg msg = BusMsg::GetS;
+    std::uint32_t trace_line = 0;    // the request's (Pending::trace_line)
     int supplier = EventLog::kNone;  // for the event log: a client, EventLog::kMemory or kNone
     Tick ordered = 0;        // the end of its address phase
     Tick ready = 0;          // when its data may go on the data bus
@@ -155,6 +159,7 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
     LineAddr line;
     int client;
     std::uint64_t seq;
+    std::uint32_t trace_line;  // the request whose transaction left memory waiting for the owner's copy
   };
   std::vector<Promise> mem_wait_;
   std::uint64_t data_bytes_ = 0;  // bus.data_bytes

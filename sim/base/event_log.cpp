@@ -65,7 +65,7 @@ void EventLog::add_symbol(const std::string& name, Addr a) {
 
 void EventLog::write_header(const nlohmann::json& extra) {
   nlohmann::json h = nlohmann::json::object();
-  h["schema"] = 3;
+  h["schema"] = 4;
   h["kind"] = "header";
   h["time_unit"] = "ps";
   h["line_size"] = line_size_;
@@ -334,6 +334,10 @@ void EventLog::write(const Rec& r) {
         key("bank_group"), put_u(std::uint64_t(r.supplier));
         key("bank"), put_u(r.value);
         if (std::strcmp(r.a, "PRE") != 0) key("row"), put_u(r.value2);
+      }
+      if (r.addr != kNoLogLine) {
+        line_fields(r.addr);
+        if (r.tline) key("trace_line"), put_u(r.tline);
       }
       break;
     }

@@ -1,4 +1,4 @@
-// The event log (`--events FILE.jsonl`, schema 3, docs/event-log.md): one JSON line per
+// The event log (`--events FILE.jsonl`, schema 4, docs/event-log.md): one JSON line per
 // thing that happened in a run, in simulated-time order. Records: every table cell a
 // controller executes, every bus phase and network message, loads binding their values,
 // stores entering and leaving the store buffer, read-modify-writes and fences, and at
@@ -40,7 +40,7 @@ class EventLog {
   void map_net_endpoint(int endpoint, int agent);
   void set_line_size(unsigned bytes) { line_size_ = bytes; }
   void add_symbol(const std::string& name, Addr a);
-  // Writes the header line: {"schema": 3, "kind": "header", "agents": [...], ...extra}.
+  // Writes the header line: {"schema": 4, "kind": "header", "agents": [...], ...extra}.
   void write_header(const nlohmann::json& extra);
   // Writes every record still buffered (the end of the run).
   void finish();
@@ -109,12 +109,14 @@ class EventLog {
     r.addr = va, r.flag = fault, r.value = pa, r.value2 = cycles, r.tline = trace_line;
   }
   // A DRAM command (`--events-dram`) of channel `channel` of the memory agent `agent`
-  // (whose clock is the DRAM's): `cmd` ACT, PRE, RD, WR, REF.
+  // (whose clock is the DRAM's): `cmd` ACT, PRE, RD, WR, REF. `line_addr`: the line of
+  // the request it serves (kNoLogLine: none, a REF or a refresh's PRE); `trace_line`:
+  // the access that request serves (0: none, a writeback).
   void dram(Tick t, int agent, unsigned channel, const char* cmd, bool auto_precharge, unsigned rank,
-            unsigned bank_group, unsigned bank, std::uint32_t row) {
+            unsigned bank_group, unsigned bank, std::uint32_t row, Addr line_addr, std::uint32_t trace_line) {
     Rec& r = push(t, Kind::Dram, agent);
     r.other = int(channel), r.a = cmd, r.flag = auto_precharge, r.size = rank, r.supplier = int(bank_group),
-    r.value = bank, r.value2 = row;
+    r.value = bank, r.value2 = row, r.addr = line_addr, r.tline = trace_line;
   }
   // A component that makes its records late (the DRAM controller decides the cycles
   // before the present when it next runs): before writing, the log asks it to record
@@ -147,6 +149,7 @@ class EventLog {
   void final_registers(Tick t, int agent, const std::vector<std::string>& names, const std::vector<std::uint64_t>& v);
 
   static constexpr int kMemory = -1;
+  static constexpr Addr kNoLogLine = ~Addr(0);
   static constexpr int kNone = -2;
   static constexpr int kSharers = -3;  // an update's data goes to every sharer
   void set_fabric_agent(int agent) { fabric_agent_ = agent; }

@@ -30,13 +30,14 @@ std::uint8_t* FixedLatencyMemory::page(LineAddr line, bool create) { return valu
 
 const std::uint8_t* FixedLatencyMemory::page_const(LineAddr line) const { return values_.at(line * line_size_); }
 
-void FixedLatencyMemory::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) {
+void FixedLatencyMemory::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag,
+                                   std::uint32_t) {
   ++reads_;
   peek_line(line, out);
   w->memory_ready(tag, reserve(t) + latency_);
 }
 
-void FixedLatencyMemory::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
+void FixedLatencyMemory::write_line(Tick t, LineAddr line, const std::uint8_t* in, std::uint32_t) {
   ++writes_;
   reserve(t);
   std::memcpy(page(line, true), in, line_size_);

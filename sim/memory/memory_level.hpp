@@ -11,6 +11,11 @@
 // process, with a tick no earlier than that process's time (a DRAM controller that
 // queues and reorders requests tells when the read's column command issues).
 // Callers handle both. Writes are posted: nobody waits for them.
+//
+// `trace_line` names, for the event log's DRAM commands only, the trace line of the
+// core's access the request serves: a miss's read, or the memory update a request's
+// transaction makes (an owner's data memory takes while it supplies a GetS); 0 when no
+// access is the cause (a writeback of a victim, a prefetch). It changes no timing.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -41,9 +46,10 @@ class MemoryLevel {
   // Reads a whole line into `out` (at once) for a request made at tick t (t may be
   // later than the current SystemC time, never earlier); tells `w` when the data is
   // available.
-  virtual void read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) = 0;
+  virtual void read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag,
+                         std::uint32_t trace_line) = 0;
   // Writes a whole line (a writeback); consumes bandwidth, nobody waits for it.
-  virtual void write_line(Tick t, LineAddr line, const std::uint8_t* in) = 0;
+  virtual void write_line(Tick t, LineAddr line, const std::uint8_t* in, std::uint32_t trace_line) = 0;
   // Reads the current value of a line without timing or side effects (for reports
   // and the checker).
   virtual void peek_line(LineAddr line, std::uint8_t* out) const = 0;
@@ -59,8 +65,9 @@ void register_memory_traffic_stats(Stats& s, const std::string& prefix, const st
 class FixedLatencyMemory final : public MemoryLevel {
  public:
   FixedLatencyMemory(unsigned line_size, Tick latency, double bytes_per_second);
-  void read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) override;
-  void write_line(Tick t, LineAddr line, const std::uint8_t* in) override;
+  void read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag,
+                 std::uint32_t trace_line) override;
+  void write_line(Tick t, LineAddr line, const std::uint8_t* in, std::uint32_t trace_line) override;
   void peek_line(LineAddr line, std::uint8_t* out) const override;
   void register_stats(Stats& s, const std::string& prefix) const;
   // Warm-up / region of interest: zeroes the statistics (the values stay).

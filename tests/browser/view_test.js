@@ -121,6 +121,21 @@ function check(records, n, view, label) {
   check(records, records.length, v, "at the end");
   const c1 = Object.entries(v.rows).find(([k]) => k.startsWith("core1.l1d|"));
   if (!c1 || !c1[1].value.startsWith("5")) fail("core1's copy of x does not show the updated value 5: " + JSON.stringify(c1));
+  // The registers panel names each core's registers (`load x -> c`), with the values the run ended with.
+  const finalRegs = fs.readFileSync(events, "utf8").trim().split("\n").slice(1).map(JSON.parse).filter(r => r.kind === "final_registers");
+  const shownRegs = await page.evaluate(() => {
+    const o = {};
+    for (const e of document.querySelectorAll(".regs[data-core]"))
+      for (const kv of e.textContent.split(", ")) { const [k, val] = kv.split(": "); o[e.dataset.core + "." + k] = val; }
+    return o;
+  });
+  let nRegs = 0;
+  for (const f of finalRegs)
+    for (const [k, val] of Object.entries(f.registers)) {
+      ++nRegs;
+      if (shownRegs[f.agent + "." + k] !== String(val)) fail(`register ${f.agent}.${k} ends ${val} in the log but is shown ${shownRegs[f.agent + "." + k]}`);
+    }
+  if (nRegs === 0) fail("no final register: the register check would prove nothing");
   await page.screenshot({path: path.join(out, "view_end.png")});
   for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowLeft");
   v = await shown(page);
@@ -156,6 +171,23 @@ function check(records, n, view, label) {
   await page.evaluate(k => window.cohsimView.goto(k), lqAt);
   await page.screenshot({path: path.join(out, "view_load_queue.png")});
   if (requests.length) fail("the page asked the network for " + requests.join(", "));
+
+  // DRAM commands (--events-dram): each RD's caption names the symbol and trace line it
+  // serves, and the open-rows panel the request its row was opened for.
+  const dramEvents = path.join(out, "dram.events.jsonl"), dramHtml = path.join(out, "dram.html");
+  execFileSync(cohsim, ["run", path.join(root, "configs/classroom-msi.yaml"), "--trace", path.join(root, "traces/protocols/dragon_update.trace"),
+    "--set", "memory.model=dram", "--quiet", "--events", dramEvents, "--events-dram", "--view", dramHtml]);
+  const dramRecs = fs.readFileSync(dramEvents, "utf8").trim().split("\n").slice(1).map(JSON.parse).filter(r => r.kind !== "final" && r.kind !== "final_registers");
+  const rd = dramRecs.findIndex(r => r.kind === "dram" && r.cmd === "RD");
+  if (rd < 0 || !dramRecs[rd].symbol || !dramRecs[rd].trace_line) fail("no RD with a symbol and a trace line in the DRAM log: " + JSON.stringify(dramRecs[rd]));
+  await page.goto("file://" + dramHtml);
+  await page.evaluate(k => window.cohsimView.goto(k), rd + 1);
+  const dv = await page.evaluate(() => ({caption: document.getElementById("caption").textContent,
+                                         rows: [...document.querySelectorAll("[data-bank]")].map(e => e.textContent)}));
+  const wantCap = `for ${dramRecs[rd].symbol} (trace line ${dramRecs[rd].trace_line})`;
+  if (!dv.caption.includes(wantCap)) fail(`the RD's caption "${dv.caption}" does not say "${wantCap}"`);
+  const wantRow = `row ${dramRecs[rd].row} (opened for ${dramRecs[rd].symbol}, trace line ${dramRecs[rd].trace_line})`;
+  if (!dv.rows.some(t => t.includes(wantRow))) fail(`the open rows ${JSON.stringify(dv.rows)} do not show "${wantRow}"`);
 
   // Responsiveness: a 100,000-event page.
   const bigTrace = path.join(out, "big.trace");

@@ -1,4 +1,4 @@
-// The event log's MMU, DRAM and load-queue records (docs/event-log.md, schema 3) against
+// The event log's MMU, DRAM and load-queue records (docs/event-log.md, schema 4) against
 // hand counts and against the run's own statistics: N distinct pages touched give N dTLB
 // misses and 2N walks (each first touch faults, then walks again); the DRAM commands of
 // `--events-dram` are as many as the controller's ACT/PRE/RD/WR/REF counts; every load
@@ -9,6 +9,8 @@
 
 #include <fstream>
 #include <map>
+#include <set>
+#include <tuple>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -30,7 +32,7 @@ std::vector<json> records(const std::string& path) {
   std::vector<json> out;
   EXPECT_TRUE(std::getline(f, line)) << path;
   const json h = json::parse(line);
-  EXPECT_EQ(h["schema"], 3);
+  EXPECT_EQ(h["schema"], 4);
   double last = -1;
   while (std::getline(f, line)) {
     out.push_back(json::parse(line));
@@ -171,6 +173,133 @@ TEST(EventLogDram, LoggingChangesNoStatistic) {
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   ASSERT_EQ(logged.exit_code, 0) << logged.err;
   EXPECT_EQ(plain.statistics_json(), logged.statistics_json());
+}
+
+// Each RD and WR names the line of the request it serves and, when a core's access
+// caused it, that access's trace line and symbol; so do the ACT that opens its row and
+// the PRE that closes another row for it. Counted by hand from the trace below (one
+// core; 4 KiB 2-way L1D: 32 sets, so w, w2 and w3 share set 5; the three `place` lines
+// come first):
+//   line 5 `load a`: a miss (RD a, 5); line 6 `store b 5`: a miss (RD b, 6); line 7
+//   `load a`: a hit; line 8 `store w 7`: a miss (RD w, 8), performed before the loads
+//   after the fence (line 9); lines 10-11: misses (RD w2 10, w3 11), and w3's fill
+//   evicts the dirty w (LRU): PutM, a WR of w with no trace_line (a writeback is no
+//   access's).
+// Under an L3 (the shared cache: its MSHRs pass the trace line below) the same reads
+// reach DRAM and the writeback stops in the private L2.
+const char* kDramTrace =
+    "thread 0\n"
+    "load a -> r0\n"
+    "store b 5\n"
+    "load a -> r1\n"
+    "store w 7\n"
+    "fence SeqCst\n"
+    "load w2 -> r2\n"
+    "load w3 -> r3\n"
+    "compute 20000\n";
+const char* kDramPlace = "place w 0x20140\nplace w2 0x20940\nplace w3 0x21140\n";  // set 5 of 32 (64 B lines)
+
+struct Served {
+  std::string line, symbol;
+  long trace_line;  // 0: none
+  bool operator<(const Served& o) const {
+    return std::tie(line, symbol, trace_line) < std::tie(o.line, o.symbol, o.trace_line);
+  }
+  bool operator==(const Served& o) const { return !(*this < o) && !(o < *this); }
+};
+std::ostream& operator<<(std::ostream& o, const Served& s) {
+  return o << "{" << s.line << " " << s.symbol << " " << s.trace_line << "}";
+}
+
+// The (line, symbol, trace_line) of every `cmd` record, in time order; checks that the
+// ACT before a RD/WR of a closed bank and the PRE of a row conflict name the same request.
+std::vector<Served> served(const std::vector<json>& rs, const std::string& cmd) {
+  std::vector<Served> out;
+  for (const json& d : of_kind(rs, "dram")) {
+    if (d["cmd"] != cmd) continue;
+    EXPECT_TRUE(d.contains("line")) << d.dump();
+    out.push_back({d.value("line", ""), d.value("symbol", ""), d.value("trace_line", 0L)});
+  }
+  return out;
+}
+
+class EventLogDramTies : public testing::TestWithParam<const char*> {};
+
+TEST_P(EventLogDramTies, EachColumnCommandNamesItsRequestAndTraceLine) {
+  const std::string variant = GetParam();
+  std::string cfg = "cores: 1\nmemory: {model: dram}\ndram: {preset: DDR4-3200}\nl1d: {size: 4KiB, assoc: 2}\n";
+  const bool l3 = variant == "l3";
+  if (!l3) cfg += "l2: null\nl3: null\n";
+  if (variant == "directory") cfg += "coherence: {fabric: directory}\n";
+  if (variant == "atomic") cfg += "bus: {transactions: atomic}\n";
+  const std::string dir = temp_dir(), log = dir + "/dram.jsonl";
+  const RunResult r = simulate(cfg, std::string(kDramPlace) + kDramTrace, {"--events", log, "--events-dram"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<json> rs = records(log);
+  const std::vector<Served> reads = {{"0x10000", "a", 5}, {"0x10040", "b", 6}, {"0x20140", "w", 8},
+                                     {"0x20940", "w2", 10}, {"0x21140", "w3", 11}};
+  std::vector<Served> got = served(rs, "RD");
+  std::sort(got.begin(), got.end());
+  std::vector<Served> want = reads;
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got, want);
+  const std::vector<Served> writes = served(rs, "WR");
+  if (l3) EXPECT_TRUE(writes.empty());
+  else EXPECT_EQ(writes, (std::vector<Served>{{"0x20140", "w", 0}}));
+  // The ACTs and PREs: a line of a request that has (or will have) a column command.
+  std::set<std::string> lines;
+  for (const Served& s : reads) lines.insert(s.line);
+  for (const Served& s : writes) lines.insert(s.line);
+  for (const json& d : of_kind(rs, "dram")) {
+    const std::string cmd = d["cmd"];
+    if (cmd == "REF") {
+      EXPECT_FALSE(d.contains("line")) << d.dump();
+      continue;
+    }
+    if (cmd == "PRE" && !d.contains("line")) continue;  // closes a bank for a refresh
+    ASSERT_TRUE(d.contains("line")) << d.dump();
+    EXPECT_EQ(lines.count(d["line"].get<std::string>()), 1u) << d.dump();
+  }
+  // Each RD/WR's ACT (the last ACT to its bank before it) opened its row for it.
+  std::map<std::string, json> last_act;
+  for (const json& d : of_kind(rs, "dram")) {
+    if (d["cmd"] == "REF") continue;
+    const std::string bank = d["channel"].dump() + "/" + d["rank"].dump() + "/" + d["bank_group"].dump() + "/" +
+                             d["bank"].dump();
+    if (d["cmd"] == "ACT") last_act[bank] = d;
+    if (d["cmd"] == "RD" || d["cmd"] == "WR") {
+      ASSERT_EQ(last_act.count(bank), 1u);
+      EXPECT_EQ(last_act[bank]["row"], d["row"]);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Fabrics, EventLogDramTies, testing::Values("split", "atomic", "directory", "l3"),
+                         [](const testing::TestParamInfo<const char*>& i) { return std::string(i.param); });
+
+// Memory's update in a request's transaction: core 1's load of x, which core 0 holds
+// Modified (MSI), makes the owner supply the line and memory take a copy: that WR
+// carries core 1's load's trace line (the directory: the owner's copy to the home, from
+// the Fwd-GetS). Core 0's miss is the one RD (line 2); core 1's load (line 5) reads no DRAM.
+TEST(EventLogDram, AnOwnersCopyToMemoryCarriesTheReadersTraceLine) {
+  const char* trace =
+      "thread 0\n"
+      "store x 1\n"
+      "thread 1\n"
+      "compute 3000\n"
+      "load x -> r0\n"
+      "compute 20000\n";
+  for (const char* fabric : {"bus", "directory"}) {
+    const std::string cfg = std::string("cores: 2\nmemory: {model: dram}\ndram: {preset: DDR4-3200}\nl2: null\n"
+                                        "l3: null\ncoherence: {protocol: msi, fabric: ") +
+                            fabric + "}\n";
+    const std::string dir = temp_dir(), log = dir + "/dram.jsonl";
+    const RunResult r = simulate(cfg, trace, {"--events", log, "--events-dram"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::vector<json> rs = records(log);
+    EXPECT_EQ(served(rs, "RD"), (std::vector<Served>{{"0x10000", "x", 2}})) << fabric;
+    EXPECT_EQ(served(rs, "WR"), (std::vector<Served>{{"0x10000", "x", 5}})) << fabric;
+  }
 }
 
 TEST(EventLogDram, NeedsALogAndDram) {

@@ -91,12 +91,12 @@ void run(unsigned l2_lines, unsigned l3_lines, unsigned footprint, std::uint64_t
     if (rng.below(4) == 0) {  // a whole-line write from above (a PutM)
       const std::uint64_t v = std::uint64_t(i) + 1;
       const std::vector<std::uint8_t> d = pattern(v);
-      l2.write_line(t, x, d.data());
+      l2.write_line(t, x, d.data(), 0);
       value[x] = v;
       ref.access(x);
     } else {
       moved_up += !ref.l2.has(x) && ref.l3.has(x);
-      l2.read_line(t, x, buf.data(), &ignore, 0);
+      l2.read_line(t, x, buf.data(), &ignore, 0, 0);
       const std::uint64_t v = value.count(x) ? value[x] : 0;
       if (v) ASSERT_EQ(buf, pattern(v)) << "line " << x << " at access " << i;
       else ASSERT_EQ(buf, std::vector<std::uint8_t>(kLine, 0)) << "line " << x << " at access " << i;

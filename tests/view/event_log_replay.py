@@ -29,7 +29,7 @@ def replay(path):
     with open(path) as f:
         lines = f.read().splitlines()
     header = json.loads(lines[0])
-    assert header["schema"] == 3 and header["kind"] == "header", "first line is the schema 3 header"
+    assert header["schema"] == 4 and header["kind"] == "header", "first line is the schema 4 header"
     tables = {}
     for role, t in header["tables"].items():
         tables[role] = {(c["state"], c["event"]): c for c in t["cells"]}

@@ -72,7 +72,8 @@ DramChannel::DramChannel(const DramControllerParams& p) : t_(p.timing), p_(p), b
   if (p.refresh) next_ = ranks_[0].refresh_due;
 }
 
-void DramChannel::enqueue(std::uint64_t arrival, const DramAddress& a, bool write, std::uint64_t tag) {
+void DramChannel::enqueue(std::uint64_t arrival, const DramAddress& a, bool write, std::uint64_t tag,
+                          std::uint64_t line, std::uint32_t trace_line) {
   if (arrival < now_) arrival = now_;
   Request r;
   r.arrival = arrival;
@@ -81,6 +82,8 @@ void DramChannel::enqueue(std::uint64_t arrival, const DramAddress& a, bool writ
   r.row = a.row;
   r.column = a.column;
   r.followers = 0;
+  r.line = line;
+  r.trace_line = trace_line;
   r.rank = std::uint8_t(a.rank);
   r.bank_group = std::uint8_t(a.bank_group);
   r.bank_index = std::uint16_t(a.rank * bpr_ + a.bank_group * t_.banks_per_group + a.bank);
@@ -218,7 +221,7 @@ bool DramChannel::refresh_step(std::uint64_t c, std::uint64_t& min_e) {
       if (b.open) {
         all_closed = false;
         if (b.next_pre <= c) {
-          do_pre(c, r, i / t_.banks_per_group, i % t_.banks_per_group, b, false);
+          do_pre(c, r, i / t_.banks_per_group, i % t_.banks_per_group, b, false, kDramNoLine, 0);
           return true;
         }
         min_e = std::min(min_e, b.next_pre);
@@ -377,12 +380,12 @@ void DramChannel::issue(std::uint64_t c, std::vector<Request>& q, std::size_t i,
   switch (cmd) {
     case DramCmd::PRE:
       if (r.kind == kUnclassified) r.kind = kConflict, ++stats_.row_conflicts;
-      do_pre(c, r.rank, r.bank_group, bank, b, false);
+      do_pre(c, r.rank, r.bank_group, bank, b, false, r.line, r.trace_line);
       return;
     case DramCmd::ACT:
       if (r.kind == kUnclassified) r.kind = kMiss, ++stats_.row_misses;
       do_act(c, r.rank, r.bank_group, b, r.row);
-      log(c, DramCmd::ACT, false, r.rank, r.bank_group, bank, r.row);
+      log(c, DramCmd::ACT, false, r.rank, r.bank_group, bank, r.row, r.line, r.trace_line);
       rebuild(r.bank_index, 0);
       rebuild(r.bank_index, 1);
       return;
@@ -390,7 +393,7 @@ void DramChannel::issue(std::uint64_t c, std::vector<Request>& q, std::size_t i,
   }
   if (r.kind == kUnclassified) r.kind = kHit, ++stats_.row_hits;
   do_column(c, r.rank, r.bank_group, b, r.write);
-  log(c, cmd, false, r.rank, r.bank_group, bank, r.row);
+  log(c, cmd, false, r.rank, r.bank_group, bank, r.row, r.line, r.trace_line);
   ++stats_.bank_accesses[r.bank_index];
   if (r.write) {
     ++stats_.writes;
@@ -413,13 +416,15 @@ void DramChannel::issue(std::uint64_t c, std::vector<Request>& q, std::size_t i,
     }
   }
   const unsigned bank_index = r.bank_index, rank = r.rank, bg = r.bank_group, qt = r.write;
+  const std::uint64_t line = r.line;
+  const std::uint32_t trace_line = r.trace_line;
   --line_buckets_[qt][line_bucket(r)];
   q.erase(q.begin() + std::ptrdiff_t(i));
   --queued_;
   rebuild(bank_index, qt);
   const bool close =
       p_.page_policy == PagePolicy::Closed || (p_.page_policy == PagePolicy::Adaptive && b.hits[0] + b.hits[1] == 0);
-  if (close) do_pre(b.next_pre, rank, bg, bank, b, true);  // auto-precharge, as soon as allowed
+  if (close) do_pre(b.next_pre, rank, bg, bank, b, true, line, trace_line);  // auto-precharge, as soon as allowed
 }
 
 void DramChannel::do_act(std::uint64_t c, unsigned rank, unsigned bg, Bank& b, std::uint32_t row) {
@@ -437,7 +442,8 @@ void DramChannel::do_act(std::uint64_t c, unsigned rank, unsigned bg, Bank& b, s
   ++stats_.acts;
 }
 
-void DramChannel::do_pre(std::uint64_t c, unsigned rank, unsigned bg, unsigned bank, Bank& b, bool auto_pre) {
+void DramChannel::do_pre(std::uint64_t c, unsigned rank, unsigned bg, unsigned bank, Bank& b, bool auto_pre,
+                         std::uint64_t line, std::uint32_t trace_line) {
   b.open = false;
   raise(b.next_act, c + t_.tRP);
   stats_.bank_busy[std::size_t(&b - banks_.data())] += c + t_.tRP - b.act_cycle;
@@ -447,7 +453,7 @@ void DramChannel::do_pre(std::uint64_t c, unsigned rank, unsigned bg, unsigned b
     b.hits[qt] = 0;
   }
   ++stats_.pres;
-  log(c, DramCmd::PRE, auto_pre, rank, bg, bank, b.row);
+  log(c, DramCmd::PRE, auto_pre, rank, bg, bank, b.row, line, trace_line);
 }
 
 void DramChannel::do_column(std::uint64_t c, unsigned rank, unsigned bg, Bank& b, bool write) {
@@ -481,7 +487,7 @@ void DramChannel::do_ref(std::uint64_t c, unsigned rank) {
   k.refresh_due += t_.tREFI;
   k.refresh_pending = false;
   ++stats_.refreshes;
-  log(c, DramCmd::REF, false, rank, 0, 0, 0);
+  log(c, DramCmd::REF, false, rank, 0, 0, 0, kDramNoLine, 0);
 }
 
 void DramChannel::rebuild(unsigned bank_index, unsigned qt) {
@@ -501,8 +507,9 @@ void DramChannel::rebuild(unsigned bank_index, unsigned qt) {
 }
 
 void DramChannel::log(std::uint64_t c, DramCmd cmd, bool ap, unsigned rank, unsigned bg, unsigned bank,
-                      std::uint32_t row) {
-  if (p_.log_commands) log_.push_back({c, cmd, ap, std::uint8_t(rank), std::uint8_t(bg), std::uint8_t(bank), row});
+                      std::uint32_t row, std::uint64_t line, std::uint32_t trace_line) {
+  if (p_.log_commands)
+    log_.push_back({c, cmd, ap, std::uint8_t(rank), std::uint8_t(bg), std::uint8_t(bank), row, trace_line, line});
 }
 
 void DramChannel::push_completion(std::uint64_t tag, std::uint64_t cycle) {

@@ -48,14 +48,23 @@ struct DramControllerParams {
   bool log_commands = false;  // keep every issued command (the timing checker replays it)
 };
 
+constexpr std::uint64_t kDramNoLine = ~std::uint64_t(0);
+
 // One issued command. An auto-precharge (closed or adaptive page policy) appears as
 // a PRE with auto_precharge set, at the cycle the bank really starts precharging.
+// `line` and `trace_line` name the request it serves (the event log): the RD or WR's
+// own, the ACT that opens its row, the PRE that closes another row for it (or its
+// auto-precharge); kDramNoLine for a REF and for a PRE that closes a bank for a
+// refresh. trace_line is the trace line of the core's access whose miss or memory
+// update the request is, or 0 (a writeback, a prefetch, a stream request).
 struct DramCommandRecord {
   std::uint64_t cycle;
   DramCmd cmd;
   bool auto_precharge;
   std::uint8_t rank, bank_group, bank;
   std::uint32_t row;
+  std::uint32_t trace_line = 0;
+  std::uint64_t line = kDramNoLine;
 };
 
 struct DramCompletion {
@@ -105,7 +114,9 @@ class DramChannel {
   // it is taken as arriving then). Reads are reported in completions(); writes are
   // posted. When it enters its queue, a request for a line with a queued request may
   // be served by that one (read forwarding and merging, write merging: the params).
-  void enqueue(std::uint64_t arrival, const DramAddress& a, bool write, std::uint64_t tag);
+  // `line` and `trace_line` only name the request in the command log (DramCommandRecord).
+  void enqueue(std::uint64_t arrival, const DramAddress& a, bool write, std::uint64_t tag,
+               std::uint64_t line = kDramNoLine, std::uint32_t trace_line = 0);
   // Makes every decision of the cycles before `end`.
   void advance_to(std::uint64_t end);
   // The next cycle at which the channel has something to do for a request (a decision
@@ -139,8 +150,10 @@ class DramChannel {
   struct Request {
     std::uint64_t arrival, tag, seq;
     std::uint64_t age;  // admission order: the queues are sorted by it
+    std::uint64_t line;  // the line address (the command log only)
     std::uint32_t row, column;
     std::uint32_t followers;   // reads merged with this one, in merged_
+    std::uint32_t trace_line;  // the command log only: DramCommandRecord::trace_line
     std::uint16_t bank_index;  // rank * banks + bank_group * banks_per_group + bank
     std::uint8_t rank, bank_group;
     bool write;
@@ -178,7 +191,8 @@ class DramChannel {
   DramCmd next_command(const Request& r, std::uint64_t& earliest, bool& allowed) const;
   void issue(std::uint64_t c, std::vector<Request>& q, std::size_t i, DramCmd cmd);
   void do_act(std::uint64_t c, unsigned rank, unsigned bg, Bank& b, std::uint32_t row);
-  void do_pre(std::uint64_t c, unsigned rank, unsigned bg, unsigned bank, Bank& b, bool auto_pre);
+  void do_pre(std::uint64_t c, unsigned rank, unsigned bg, unsigned bank, Bank& b, bool auto_pre,
+              std::uint64_t line, std::uint32_t trace_line);
   void do_column(std::uint64_t c, unsigned rank, unsigned bg, Bank& b, bool write);
   void do_ref(std::uint64_t c, unsigned rank);
   void admit(std::uint64_t c);
@@ -195,7 +209,8 @@ class DramChannel {
   bool served_by_queued(std::uint64_t c, const Request& r);
   void complete_read(std::uint64_t tag, std::uint64_t arrival, std::uint64_t done);
   void rebuild(unsigned bank_index, unsigned queue);
-  void log(std::uint64_t c, DramCmd cmd, bool ap, unsigned rank, unsigned bg, unsigned bank, std::uint32_t row);
+  void log(std::uint64_t c, DramCmd cmd, bool ap, unsigned rank, unsigned bg, unsigned bank, std::uint32_t row,
+           std::uint64_t line, std::uint32_t trace_line);
   void push_completion(std::uint64_t tag, std::uint64_t cycle);
   std::size_t completions_size() const { return comp_tail_ - comp_head_; }
   Bank& bank_of(const Request& r) { return banks_[r.bank_index]; }
@@ -234,9 +249,9 @@ class DramController {
   explicit DramController(const DramControllerParams& p);
   const DramControllerParams& params() const { return p_; }
   const AddressMapping& mapping() const { return map_; }
-  void enqueue(std::uint64_t arrival, std::uint64_t line, bool write, std::uint64_t tag) {
+  void enqueue(std::uint64_t arrival, std::uint64_t line, bool write, std::uint64_t tag, std::uint32_t trace_line = 0) {
     const DramAddress a = map_.map(line);
-    channels_[a.channel].enqueue(arrival, a, write, tag);
+    channels_[a.channel].enqueue(arrival, a, write, tag, line, trace_line);
   }
   void reset_stats(std::uint64_t cycle) {
     for (auto& c : channels_) c.reset_stats(cycle);

@@ -35,7 +35,8 @@ void DramMemory::peek_line(LineAddr line, std::uint8_t* out) const {
 // Every decision of the cycles before the one holding SystemC's present is made.
 void DramMemory::catch_up(Tick t) { ctl_.advance_to((t + tck_ - 1) / tck_); }
 
-void DramMemory::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) {
+void DramMemory::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag,
+                           std::uint32_t trace_line) {
   ++reads_;
   peek_line(line, out);
   std::uint32_t slot;
@@ -49,16 +50,16 @@ void DramMemory::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaite
   }
   catch_up(sc_core::sc_time_stamp().value());
   t += frontend_;
-  ctl_.enqueue((t + tck_ - 1) / tck_, line, false, slot);
+  ctl_.enqueue((t + tck_ - 1) / tck_, line, false, slot, trace_line);
   reschedule();
 }
 
-void DramMemory::write_line(Tick t, LineAddr line, const std::uint8_t* in) {
+void DramMemory::write_line(Tick t, LineAddr line, const std::uint8_t* in, std::uint32_t trace_line) {
   ++writes_;
   std::memcpy(page(line, true), in, line_size_);
   catch_up(sc_core::sc_time_stamp().value());
   t += frontend_;
-  ctl_.enqueue((t + tck_ - 1) / tck_, line, true, 0);
+  ctl_.enqueue((t + tck_ - 1) / tck_, line, true, 0, trace_line);
   reschedule();
 }
 
@@ -137,7 +138,8 @@ Tick DramMemory::log_catch_up(Tick now, bool end) {
     DramChannel& ch = ctl_.channels()[i];
     for (const DramCommandRecord& c : ch.command_log())
       log_->dram(Tick(c.cycle) * tck_, log_agent_, unsigned(i), dram_cmd_name(c.cmd), c.auto_precharge, c.rank,
-                 c.bank_group, c.bank, c.row);
+                 c.bank_group, c.bank, c.row, c.line == kDramNoLine ? EventLog::kNoLogLine : Addr(c.line) * line_size_,
+                 c.trace_line);
     ch.clear_command_log();
     floor = std::min(floor, Tick(ch.now()) * tck_);
   }

@@ -29,8 +29,9 @@ class DramMemory final : public sc_core::sc_module, public MemoryLevel, private 
   // read's data leaves `backend` after its burst.
   DramMemory(sc_core::sc_module_name name, const DramControllerParams& p, unsigned line_size, Tick frontend = 0,
              Tick backend = 0);
-  void read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag) override;
-  void write_line(Tick t, LineAddr line, const std::uint8_t* in) override;
+  void read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* w, std::uint64_t tag,
+                 std::uint32_t trace_line) override;
+  void write_line(Tick t, LineAddr line, const std::uint8_t* in, std::uint32_t trace_line) override;
   void peek_line(LineAddr line, std::uint8_t* out) const override;
   void register_stats(Stats& s, const std::string& prefix) const;
   // The run ended at `end`: bring the engine (refresh) and the rates up to it (the rates

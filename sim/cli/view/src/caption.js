@@ -27,7 +27,8 @@ export function caption(r) {
     case "tlb_miss": return `${r.agent}'s access to virtual address ${r.addr} misses in the dTLB` + (r.stlb ? (r.stlb === "hit" ? " and finds the translation in the second-level TLB." : " and in the second-level TLB.") : ".");
     case "walk": return `${r.agent} walks the page table for ${r.addr}, starting at level ${r.level}` + (r.level ? " (the page-walk cache skipped the levels above)." : " (the root).");
     case "walk_end": return `${r.agent}'s walk for ${r.addr} ends after ${r.core_cycles} cycles: ` + (r.fault ? "the page is not mapped, a page fault." : `physical address ${r.pa}.`);
-    case "dram": return `${r.agent} channel ${r.channel}: ${r.cmd}` + ({ACT: ` opens row ${r.row} of bank ${r.bank} (group ${r.bank_group})`, PRE: ` closes bank ${r.bank} (group ${r.bank_group})` + (r.auto_precharge ? " (auto-precharge)" : ""), RD: ` reads a burst from open row ${r.row} of bank ${r.bank}`, WR: ` writes a burst to open row ${r.row} of bank ${r.bank}`, REF: ` refreshes rank ${r.rank}`}[r.cmd] || "") + ".";
+    case "dram": return `${r.agent} channel ${r.channel}: ${r.cmd}` + ({ACT: ` opens row ${r.row} of bank ${r.bank} (group ${r.bank_group})`, PRE: ` closes bank ${r.bank} (group ${r.bank_group})` + (r.auto_precharge ? " (auto-precharge)" : ""), RD: ` reads a burst from open row ${r.row} of bank ${r.bank}`, WR: ` writes a burst to open row ${r.row} of bank ${r.bank}`, REF: ` refreshes rank ${r.rank}`}[r.cmd] || "") +
+      (r.line ? ` for ${what(r)}` + (r.trace_line ? ` (trace line ${r.trace_line})` : r.cmd === "WR" ? " (a writeback: no access of the trace)" : "") : "") + ".";
   }
   return r.kind;
 }

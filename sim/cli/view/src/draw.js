@@ -21,7 +21,8 @@ export function draw(v) {
   $("flight").innerHTML = fl.length
     ? "<ul>" + fl.map(m => `<li>${m.msg} ${esc(what(m))}: ${who(m.src)} &rarr; ${who(m.dst || m.supplier || "")}</li>`).join("") + "</ul>" : "none";
   $("memory").innerHTML = (Object.entries(s.mem).map(([l, d]) => `<div class="mono">${esc(log.symOf[l] || l)}: ${fmtData(d)}</div>`).join("") || "initial values") +
-    (log.hasDram ? "<h3>DRAM open rows</h3>" + (Object.entries(s.rows).sort().map(([b, row]) => `<div class="mono" data-bank="${esc(b)}">${esc(b)}: row ${row}</div>`).join("") || "every bank closed") : "");
+    (log.hasDram ? "<h3>DRAM open rows</h3>" + (Object.entries(s.rows).sort().map(([b, o]) => `<div class="mono" data-bank="${esc(b)}">${esc(b)}: row ${o.row}` +
+      (o.line ? ` (opened for ${esc(o.symbol || o.line)}` + (o.trace_line ? `, trace line ${o.trace_line}` : "") + ")" : "") + "</div>").join("") || "every bank closed") : "");
   drawTable(log, s, r);
   $("msc").innerHTML = drawMsc(v);
 }
@@ -46,7 +47,7 @@ function drawCores(log, s) {
         `<td class="lqv mono">${e.bound ? e.value + (e.from === "store_buffer" ? " (forwarded)" : "") : "waiting"}</td></tr>`).join("") :
         `<tr><td colspan="4">empty</td></tr>`) + `</table></div>`;
     const regs = s.regs[c] || {};
-    h += `<div>loaded: <span class="regs mono">${Object.entries(regs).map(([k, val]) => esc(k) + ": " + val).join(", ") || "-"}</span></div></div>`;
+    h += `<div>registers: <span class="regs mono" data-core="${c}">${Object.entries(regs).map(([k, val]) => esc(k) + ": " + val).join(", ") || "-"}</span></div></div>`;
   }
   return h;
 }

@@ -17,6 +17,12 @@ export function readLog(text) {
     const l = "0x" + (Math.floor(parseInt(a, 16) / lineSize) * lineSize).toString(16);
     symOf[l] = symOf[l] ? symOf[l] + "," + n : n;
   }
+  // The register a trace line loads into (`load x -> r1`), by 1-based trace line: the
+  // "registers" list names it ("line N" where the line names none, or the text is absent).
+  const regOf = (header.trace_text || []).map(t => {
+    const m = /->\s*([A-Za-z_]\w*)/.exec(t.split("#")[0]);
+    return m ? m[1] : null;
+  });
   // The core clock counts "cycles" in the controls.
   const corePeriod = (agents.find(a => a.clock === "core") || agents[0] || {period_ps: 1}).period_ps;
   return {
@@ -29,6 +35,7 @@ export function readLog(text) {
     cores: agents.filter(a => a.kind === "core").map(a => a.name),
     lineSize,
     symOf,
+    regName: tl => (tl > 0 && regOf[tl - 1]) || "line " + tl,
     coreCycle: r => Math.floor(r.time_ps / corePeriod),
   };
 }

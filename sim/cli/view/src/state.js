@@ -103,7 +103,8 @@ function apply(log, s, r, i) {
       break;
     case "dram": {
       const b = `${r.agent} ch${r.channel} rank${r.rank} bg${r.bank_group} bank${r.bank}`;
-      if (r.cmd === "ACT") s.rows[b] = r.row;
+      // The row, and the request it was opened for (schema 4: its line, symbol, trace line).
+      if (r.cmd === "ACT") s.rows[b] = {row: r.row, line: r.line, symbol: r.symbol, trace_line: r.trace_line};
       else if (r.cmd === "PRE") delete s.rows[b];
       break;
     }
@@ -113,7 +114,7 @@ function apply(log, s, r, i) {
         if (e) { e.bound = true; e.value = r.value; e.from = r.from; }
       }
       s.regs[r.agent] = s.regs[r.agent] || {};
-      s.regs[r.agent]["line " + r.trace_line] = r.value;
+      s.regs[r.agent][log.regName(r.trace_line)] = r.value;
       s.tline[r.agent] = r.trace_line;
       if (r.kind === "rmw" && r.wrote) writeWord(s, log.lineSize, r.agent + ".", r.addr, r.written);
       break;
