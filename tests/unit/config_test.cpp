@@ -238,8 +238,8 @@ TEST(ConfigErrors, UnknownKeyNamesTheValidKeysAndTheNearest) {
                        "  assoc: 8\n"
                        "  sise: 64KiB\n"),
             "configs/x.yaml:7:3: unknown key 'sise' in l1d; valid keys: size, assoc, line_size, latency, "
-            "replacement, mshrs, prefetcher, prefetch_degree, prefetch_distance, ports, write_back, write_allocate "
-            "(did you mean 'size'?)");
+            "replacement, mshrs, prefetcher, prefetch_degree, prefetch_distance, ports, write_back, write_allocate, "
+            "wc_entries (did you mean 'size'?)");
 }
 
 TEST(ConfigErrors, UnknownTopLevelKey) {
