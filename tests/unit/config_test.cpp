@@ -312,7 +312,7 @@ TEST(ConfigErrors, WrongNodeType) {
             "configs/x.yaml:2:9: l1d.size: expected a size such as 32KiB, got a mapping");
   EXPECT_EQ(load_error("l1d: 32KiB\n"),
             "configs/x.yaml:1:6: l1d: expected a mapping of its keys (size, assoc, line_size, latency, replacement, "
-            "mshrs, prefetcher, prefetch_degree, prefetch_distance, ports, write_back, write_allocate), got a scalar "
+            "mshrs, prefetcher, prefetch_degree, prefetch_distance, ports, write_back, write_allocate, wc_entries), got a scalar "
             "'32KiB'");
   EXPECT_THAT(load_error("l2: [1]\n"), HasSubstr("or null, got a sequence"));
   EXPECT_EQ(load_error("- cores: 2\n"),
