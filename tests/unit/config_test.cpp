@@ -434,7 +434,7 @@ TEST(ConfigSet, RejectsWhatTheFileWouldReject) {
   EXPECT_EQ(error_of([&] { c.set("l1d.sise", "64KiB"); }),
             "--set l1d.sise=64KiB: unknown key 'l1d.sise' in l1d; valid keys: l1d.size, l1d.assoc, l1d.line_size, "
             "l1d.latency, l1d.replacement, l1d.mshrs, l1d.prefetcher, l1d.prefetch_degree, l1d.prefetch_distance, "
-            "l1d.ports, l1d.write_back, l1d.write_allocate (did you mean "
+            "l1d.ports, l1d.write_back, l1d.write_allocate, l1d.wc_entries (did you mean "
             "'l1d.size'?)");
   EXPECT_THAT(
       error_of([&] { c.set("l1.size", "64KiB"); }),
