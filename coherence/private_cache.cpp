@@ -64,6 +64,15 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
   } else if (p.l1i.geometry.size) {
     throw std::logic_error("an L1I needs a private L2 (config rule l1i)");
   }
+  if (p.l1_write_through) {
+    if (!upper_) throw std::logic_error("a write-through L1D needs a private L2 (config rule l1d.write_back)");
+    wt_ = true;
+    const std::size_t ls = p.l1.geometry.line_size;
+    wc_.assign(p.wc_entries, WcEntry{kNoLine, 0, std::vector<std::uint8_t>(ls, 0), std::vector<std::uint8_t>(ls, 0)});
+    wc_scratch_.assign(ls, 0);
+  } else if (p.wc_entries) {
+    throw std::logic_error("a write-combining buffer needs a write-through L1D (config rule l1d.write_back)");
+  }
   repl_pc_ = coh_->replacement_uses_pc() || (upper_ && upper_->replacement_uses_pc());
   // (Each ever-seen set starts with room for 4x its level's lines and grows beyond.)
   const auto lines = [](const LevelParams& lp) { return std::size_t(lp.geometry.size / lp.geometry.line_size); };
@@ -584,6 +593,10 @@ void PrivateCache::account(std::size_t s, Tick t) {
 }
 
 void PrivateCache::finish(Tick end) {
+  // The write-combining buffer empties at the end of the run, so the write-through
+  // counts carry every store.
+  for (std::size_t i = 0; i < wc_.size(); ++i)
+    if (wc_[i].line != kNoLine) wc_drain(int(i), WcEnd);
   for (std::size_t s = 1; s < lines_in_.size(); ++s) {
     account(s, end);
     occupancy_[s] = end > window_start_ ? double(line_ticks_[s]) / double(end - window_start_) : 0.0;
@@ -612,6 +625,8 @@ void PrivateCache::reset_stats(Tick t) {
   l2s_ = LevelStats{};
   l1is_ = LevelStats{};
   instr_invalidations_ = 0;
+  wt_messages_ = wt_bytes_ = wc_combined_ = 0;
+  std::fill(std::begin(wc_drains_), std::end(wc_drains_), 0);
   local_misses_ = remote_misses_ = local_miss_ticks_ = remote_miss_ticks_ = 0;
   set_full_ = invalidations_ = back_invalidated_ = clean_victims_ = mshr_full_ = upgrades_ = silent_upgrades_ = updates_ = updates_received_ = 0;
   std::fill(cells_.begin(), cells_.end(), 0);
@@ -908,7 +923,8 @@ Access PrivateCache::ifetch(Tick t, Addr a, bool count, std::uint32_t trace_line
   // Written here and not yet written back: the fetch would see the core's own store.
   const int uw = upper_->find(line);
   const int cw = coh_->find(line);
-  if ((uw >= 0 && upper_->dirty(line, unsigned(uw))) || (cw >= 0 && coh_->dirty(line, unsigned(cw))))
+  if ((uw >= 0 && upper_->dirty(line, unsigned(uw))) || (cw >= 0 && coh_->dirty(line, unsigned(cw))) ||
+      (wc_used_ && wc_find(line) >= 0))
     self_modifying(line, false, trace_line);
   const bool secondary = find_mshr(line) >= 0;
   const Access r = access_demand(t, a, false, count && !secondary, AccessKind::IFetch);
@@ -962,6 +978,7 @@ void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable, std::uint64_
     }
     int cw = coh_->find(line);
     upper_->fill(line, way, writable ? 2 : 1, coh_->data(line, unsigned(cw)), pc);
+    if (wc_used_) wc_overlay(line, upper_->data(line, way));  // the core's stores not yet at the L2
     if (line == pending_upper_mark_) {
       pfl1_.unused[std::size_t(upper_->set_of(line)) * upper_->ways() + way] = 1;
       pending_upper_mark_ = kNoLine;
@@ -974,6 +991,7 @@ void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable, std::uint64_
 
 void PrivateCache::recall_upper(LineAddr line, bool invalidate) {
   if (!upper_) return;
+  wc_drain_line(line);  // the L2 hands on or drops the line: the bytes still buffered join it first
   int w = upper_->find(line);
   if (w < 0) return;
   if (upper_->dirty(line, unsigned(w))) {
@@ -989,6 +1007,7 @@ void PrivateCache::recall_upper(LineAddr line, bool invalidate) {
 
 void PrivateCache::limit_upper(LineAddr line, Permission p) {
   if (!upper_) return;
+  if (p != Permission::Write) wc_drain_line(line);  // an entry lives only while the L2 may write the line
   int w = upper_->find(line);
   if (w < 0) return;
   if (p == Permission::None) recall_upper(line, true);
@@ -1009,6 +1028,11 @@ std::uint64_t PrivateCache::read(Tick t, Addr a, unsigned size) {
   if (!d) {
     Loc l = locate(line);
     d = coh_data(line, l);
+    if (wc_used_ && wc_find(line) >= 0) {  // the core's own stores still in the write-combining buffer
+      std::memcpy(wc_scratch_.data(), d, coh_->line_size());
+      wc_overlay(line, wc_scratch_.data());
+      d = wc_scratch_.data();
+    }
   }
   std::uint64_t v = read_value(d, off, size);
   if (checker_) checker_->load_performed(t, p_.name, a, size, v);
@@ -1023,7 +1047,14 @@ void PrivateCache::write(Tick t, Addr a, unsigned size, std::uint64_t v) {
     int w = upper_->find(line);
     if (w >= 0) {
       write_value(upper_->data(line, unsigned(w)), off, size, v);
-      upper_->dirty(line, unsigned(w)) = true;
+      if (!wt_) {
+        upper_->dirty(line, unsigned(w)) = true;
+        if (checker_) checker_->store_performed(t, p_.name, a, size, v);
+        return;
+      }
+    }
+    if (wt_) {  // the L1D's copy (if any) is never dirty: the store goes on to the L2
+      write_through(line, off, size, v);
       if (checker_) checker_->store_performed(t, p_.name, a, size, v);
       return;
     }
@@ -1032,6 +1063,70 @@ void PrivateCache::write(Tick t, Addr a, unsigned size, std::uint64_t v) {
   write_value(coh_data(line, l), off, size, v);
   if (l.kind == Loc::Array) coh_->dirty(line, unsigned(l.idx)) = true;
   if (checker_) checker_->store_performed(t, p_.name, a, size, v);
+}
+
+void PrivateCache::write_through(LineAddr line, unsigned off, unsigned size, std::uint64_t v) {
+  Loc l = locate(line);
+  if (!wc_.empty() && l.kind == Loc::Array && perm_[state_at(line, l)] == Permission::Write) {
+    int i = wc_find(line);
+    if (i >= 0) {
+      ++wc_combined_;
+    } else {
+      if (wc_used_ == wc_.size()) {  // full: the oldest entry drains
+        int oldest = 0;
+        for (std::size_t k = 1; k < wc_.size(); ++k)
+          if (wc_[k].order < wc_[std::size_t(oldest)].order) oldest = int(k);
+        wc_drain(oldest, WcFull);
+      }
+      for (std::size_t k = 0; k < wc_.size(); ++k)
+        if (wc_[k].line == kNoLine) i = int(k);
+      wc_[std::size_t(i)].line = line;
+      wc_[std::size_t(i)].order = wc_order_++;
+      ++wc_used_;
+    }
+    WcEntry& e = wc_[std::size_t(i)];
+    write_value(e.data.data(), off, size, v);
+    std::memset(e.mask.data() + off, 1, size);
+    return;
+  }
+  // No buffer, or the L2 holds the line without a stable write permission (a store
+  // granted while its transaction passes, a line in the writeback buffer): one
+  // write-through of the store's bytes. No entry can exist then (limit_upper drained it).
+  if (wc_used_ && wc_find(line) >= 0)
+    throw SimError(p_.name + ".l1d: write-combining entry for " + hex(line) + " without write permission\n" +
+                   dump_pending());
+  write_value(coh_data(line, l), off, size, v);
+  if (l.kind == Loc::Array) coh_->dirty(line, unsigned(l.idx)) = true;
+  ++wt_messages_;
+  wt_bytes_ += size;
+}
+
+void PrivateCache::wc_drain(int i, WcCause cause) {
+  WcEntry& e = wc_[std::size_t(i)];
+  // The L2 holds the line in its array: drains run before it leaves (recall_upper), or
+  // just after a downgrade changed its state (limit_upper).
+  Loc l = locate(e.line);
+  if (l.kind != Loc::Array)
+    throw SimError(p_.name + ".l1d: write-combining entry for " + hex(e.line) + " whose line the L2 does not hold\n" +
+                   dump_pending());
+  std::uint8_t* d = coh_->data(e.line, unsigned(l.idx));
+  unsigned bytes = 0;
+  for (unsigned b = 0; b < coh_->line_size(); ++b)
+    if (e.mask[b]) d[b] = e.data[b], e.mask[b] = 0, ++bytes;
+  coh_->dirty(e.line, unsigned(l.idx)) = true;
+  ++wt_messages_;
+  wt_bytes_ += bytes;
+  ++wc_drains_[cause];
+  e.line = kNoLine;
+  --wc_used_;
+}
+
+void PrivateCache::wc_overlay(LineAddr line, std::uint8_t* out) const {
+  const int i = wc_find(line);
+  if (i < 0) return;
+  const WcEntry& e = wc_[std::size_t(i)];
+  for (unsigned b = 0; b < coh_->line_size(); ++b)
+    if (e.mask[b]) out[b] = e.data[b];
 }
 
 Permission PrivateCache::permission(LineAddr line) const { return perm_[state_at(line, locate(line))]; }
@@ -1045,8 +1140,10 @@ bool PrivateCache::peek_line(LineAddr line, std::uint8_t* out) const {
     }
   }
   Loc l = locate(line);
-  if (l.kind == Loc::Array) std::memcpy(out, coh_->data(line, unsigned(l.idx)), coh_->line_size());
-  else if (l.kind == Loc::Wb) std::memcpy(out, wb_[l.idx].data.data(), coh_->line_size());
+  if (l.kind == Loc::Array) {
+    std::memcpy(out, coh_->data(line, unsigned(l.idx)), coh_->line_size());
+    if (wc_used_) wc_overlay(line, out);
+  } else if (l.kind == Loc::Wb) std::memcpy(out, wb_[l.idx].data.data(), coh_->line_size());
   else return false;
   return perm_[state_at(line, l)] == Permission::Write;  // only an owner's copy is newer than memory
 }
@@ -1288,6 +1385,10 @@ COHSIM_STAT(kStatUpdatesSent, "core*.l*.updates_sent", "count", "", "Dragon upda
 COHSIM_STAT(kStatUpdatesReceived, "core*.l*.updates_received", "count", "", "Dragon updates received from other caches");
 COHSIM_STAT(kStatOccupancy, "core*.l*.occupancy.*", "lines", "", "time-weighted mean number of lines in the protocol state named by the last part");
 COHSIM_STAT(kStatKindIfetch, "core*.l2.ifetch_{hits,misses,primary_misses,secondary_misses}", "count", "", "the L1I's misses at the private L2, by outcome (only with l1i.size > 0); counted in hits and misses");
+COHSIM_STAT(kStatWriteThroughs, "core*.l1d.write_throughs", "count", "", "write-through messages the L1D sent to the private L2 (only with l1d.write_back: false): one per store without a write-combining buffer, one per drained entry with one; a store the L2 holds without a stable write permission writes through alone");
+COHSIM_STAT(kStatWriteThroughBytes, "core*.l1d.write_through_bytes", "bytes", "", "data bytes those write-through messages carried: the store's size, or the distinct bytes a drained write-combining entry held");
+COHSIM_STAT(kStatWcCombined, "core*.l1d.wc_combined", "count", "", "stores merged into a write-combining entry already holding their line (only with l1d.wc_entries > 0): the write-throughs the buffer saved");
+COHSIM_STAT(kStatWcDrains, "core*.l1d.wc_drains.{full,coherence,end}", "count", "", "write-combining entries drained to the L2, by cause: full = a store to a new line found every entry in use (the oldest drains); coherence = the L2 had to hand on, downgrade or evict the line (snoop, forward, invalidation, update, back-invalidation, replacement); end = the end of the run");
 COHSIM_STAT(kStatL1iInvalidations, "core*.l1i.invalidations", "count", "", "L1I lines dropped because another core's request took the line from this core's L2 (cross-modifying code, or data sharing the line)");
 COHSIM_STAT(kStatKindPrefetch, "core*.l2.prefetch_{hits,misses,primary_misses}", "count", "", "requests of the L1D's prefetcher at a private L2, by outcome (only with l1d.prefetcher); counted in hits and misses");
 COHSIM_STAT(kStatPfIssued, "core*.l*.prefetches_issued", "count", "", "prefetches this level's prefetchers sent to the level below (only with a prefetcher at the level)");
@@ -1363,6 +1464,17 @@ void PrivateCache::register_stats(Stats& s) const {
     s.counter(kStatKindPrefetch, q + "_primary_misses", &l2s_.by[k][int(Outcome::Primary)]);
   }
   level(p_.name + ".l1d", l1s_);
+  if (wt_) {  // only with a write-through L1D: write-back runs print what they printed before
+    const std::string q = p_.name + ".l1d";
+    s.counter(kStatWriteThroughs, q + ".write_throughs", &wt_messages_);
+    s.counter(kStatWriteThroughBytes, q + ".write_through_bytes", &wt_bytes_);
+    if (!wc_.empty()) {
+      s.counter(kStatWcCombined, q + ".wc_combined", &wc_combined_);
+      s.counter(kStatWcDrains, q + ".wc_drains.full", &wc_drains_[WcFull]);
+      s.counter(kStatWcDrains, q + ".wc_drains.coherence", &wc_drains_[WcCoherence]);
+      s.counter(kStatWcDrains, q + ".wc_drains.end", &wc_drains_[WcEnd]);
+    }
+  }
   if (upper_) level(p_.name + ".l2", l2s_);
   if (instr_) {
     // The L1I's own counts (its accesses are all ifetches), and its misses at the L2.

@@ -59,6 +59,10 @@ struct PrivateCacheParams {
   // The L1 instruction cache (l1i.size; size 0: none, fetches are only counted). Only
   // above a private L2 (config rule `l1i`): its misses are reads of the L2.
   LevelParams l1i = LevelParams::declared_l1i(clock_period);
+  // A write-through L1D (l1d.write_back: false; only above a private L2, config rule
+  // `l1d.write_back`) and its write-combining buffer's entries (l1d.wc_entries; 0: none).
+  bool l1_write_through = !declared::flag("l1d.write_back");
+  unsigned wc_entries = declared::count("l1d.wc_entries");
   std::uint64_t seed = 0;  // the run's seed; this cache's random streams are number `index`
   unsigned index = 0;       // the core's number
   // On a directory: where each line's home is, and this cache's node.
@@ -283,6 +287,39 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   // An ifetch's line was written by this core and not written back, or a store's line
   // is in this core's L1I: self-modifying code, refused.
   [[noreturn]] void self_modifying(LineAddr line, bool store, std::uint32_t trace_line) const;
+  // The write-through L1D (docs/architecture.md, "Write-through L1D"). A store writes
+  // the L1D's copy (if it holds one) and goes on to the L2: into the write-combining
+  // buffer when the L2 holds the line writable in its array, else straight into the
+  // L2's copy. An entry holds the bytes not yet at the L2 (data and a byte mask), so
+  // the newest data of a line is the L2's copy overlaid with its entry. An entry
+  // exists only while the L2 holds its line writable: recall_upper() and
+  // limit_upper(), which every hand-on, downgrade and eviction of the L2 runs, drain
+  // it first.
+  enum WcCause : std::uint8_t { WcFull, WcCoherence, WcEnd, kWcCauses };
+  struct WcEntry {
+    LineAddr line;
+    std::uint64_t order;  // allocation order: the oldest drains first when the buffer is full
+    std::vector<std::uint8_t> data, mask;
+  };
+  void write_through(LineAddr line, unsigned off, unsigned size, std::uint64_t v);
+  int wc_find(LineAddr line) const {
+    for (std::size_t i = 0; i < wc_.size(); ++i)
+      if (wc_[i].line == line) return int(i);
+    return -1;
+  }
+  void wc_drain(int i, WcCause cause);
+  void wc_drain_line(LineAddr line) {
+    if (wc_used_ == 0) return;
+    const int i = wc_find(line);
+    if (i >= 0) wc_drain(i, WcCoherence);
+  }
+  void wc_overlay(LineAddr line, std::uint8_t* out) const;  // the entry's bytes over a copy of the L2's line
+  bool wt_ = false;
+  std::vector<WcEntry> wc_;  // l1d.wc_entries entries, allocated once; line kNoLine: free
+  unsigned wc_used_ = 0;
+  std::uint64_t wc_order_ = 0;
+  std::vector<std::uint8_t> wc_scratch_;  // read(): a line overlaid with its entry
+  std::uint64_t wt_messages_ = 0, wt_bytes_ = 0, wc_combined_ = 0, wc_drains_[kWcCauses] = {};
   // Lines leaving the arrays: a prefetched line never referenced counts as useless.
   void drop_coh(LineAddr line, unsigned way);
   void drop_upper(LineAddr line, unsigned way);

@@ -613,6 +613,31 @@ COHSIM_REGISTER(config_rules, "l1i", "an L1I has a power-of-two number of sets a
                 }},
                 -1);
 
+// A write-through L1D (l1d.write_back: false) sends its stores to a private L2, which
+// stays the coherence point (docs/architecture.md, "Write-through L1D"); the
+// write-combining buffer (l1d.wc_entries) exists only on that path.
+COHSIM_REGISTER(config_rules, "l1d.write_back",
+                "a write-through L1D needs a private L2; a write-combining buffer needs a write-through L1D",
+                ConfigRule{[](const Config& c, std::string& blame) {
+                  const bool through = !c.flag("l1d.write_back");
+                  if (through && (!c.has_level("l2") || c.flag("l2.shared"))) {
+                    blame = "l1d.write_back";
+                    return std::string("a write-through L1D (l1d.write_back: false) is modelled only above a "
+                                       "private L2, the coherence point its stores write through to; this "
+                                       "configuration has ") +
+                           (c.has_level("l2") ? "a shared L2" : "no L2") +
+                           ". Set l2.shared: false (with an l2 level), or l1d.write_back: true";
+                  }
+                  if (!through && c.integer("l1d.wc_entries") > 0) {
+                    blame = "l1d.wc_entries";
+                    return "l1d.wc_entries " + std::to_string(c.integer("l1d.wc_entries")) +
+                           ": a write-combining buffer sits on the write-through path only; set l1d.write_back: "
+                           "false, or l1d.wc_entries: 0";
+                  }
+                  return std::string();
+                }},
+                -1);
+
 COHSIM_REGISTER(config_rules, "cache.line_size", "every cache level has the L1D's line size",
                 ConfigRule{[](const Config& c, std::string& blame) {
                   const std::uint64_t l1_line = c.bytes("l1d.line_size");

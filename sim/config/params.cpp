@@ -223,17 +223,25 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
     p.push_back(param(key("ports"), ParamType::Int, "2", "accesses per cycle",
                       "Accesses the L1D accepts per cycle (loads, store-buffer drains, atomics).", int_range(1, 64)));
   if (level == "l1d") {
-    // The L1D takes part in a write-back invalidation protocol.
+    // Write-back (the default) or write-through above a private L2, with a write-combining
+    // buffer (coherence/private_cache.*, "Write-through L1D" in docs/architecture.md).
     p.push_back(param(key("write_back"), ParamType::Bool, "true", "",
-                      "The L1D is kept coherent by a write-back protocol; only true is valid.",
-                      {"true", [](const ParamValue& v) {
-                         return v.flag ? std::string() : std::string("a write-through L1D is not modelled");
-                       }}));
+                      "true: the L1D holds dirty lines and writes them back to the L2 on eviction. false: a "
+                      "write-through L1D: every store also sends its data to the private L2 (through the "
+                      "write-combining buffer, l1d.wc_entries), the L1D never holds dirty data and its evictions are "
+                      "silent; the L2 stays the coherence point (needs a private L2: l2.shared: false)."));
     p.push_back(param(key("write_allocate"), ParamType::Bool, "true", "",
                       "The L1D fetches the line on a store miss; only true is valid.",
                       {"true", [](const ParamValue& v) {
                          return v.flag ? std::string() : std::string("a no-write-allocate L1D is not modelled");
                        }}));
+    p.push_back(param(key("wc_entries"), ParamType::Int, "0", "lines",
+                      "Write-through L1D only (l1d.write_back: false): entries of the write-combining buffer, one "
+                      "line each. A store to a line already in the buffer merges into its entry; the oldest entry "
+                      "drains to the L2 when a new line finds the buffer full, and an entry drains when the L2 "
+                      "must hand on, downgrade or evict its line, and at the end of the run. 0 = no buffer: each "
+                      "store writes through alone.",
+                      int_range(0, 64)));
   } else {
     p.push_back(param(key("write_back"), ParamType::Bool, "true", "",
                       "Write back dirty lines on eviction (true) or write every store through to "

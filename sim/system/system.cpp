@@ -741,6 +741,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
                 cfg.latency("l1i.latency").to_ticks(m.core_period), cfg.choice("l1i.replacement"), 1};
     prefetch(pp.l1, "l1d");
     if (pp.has_l2) prefetch(pp.l2, "l2");
+    pp.l1_write_through = !cfg.flag("l1d.write_back");
+    pp.wc_entries = unsigned(cfg.integer("l1d.wc_entries"));
     pp.clock_period = m.core_period;
     pp.seed = seed;
     pp.index = i;

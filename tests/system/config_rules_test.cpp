@@ -37,6 +37,9 @@ const std::vector<RuleCase>& cases() {
       {"cache.sets", {{"l1d.size", "48KiB"}}, "l1d.size", "the number of sets must be a power of two"},
       {"cache.line_size", {{"l2.line_size", "128B"}}, "l2.line_size", "differs from l1d.line_size 64"},
       {"l1i", {{"l2.shared", "true"}, {"l1i.size", "32KiB"}}, "l1i.size", "modelled only above a private L2"},
+      {"l1d.write_back", {{"l2.shared", "true"}, {"l1d.write_back", "false"}}, "l1d.write_back",
+       "Set l2.shared: false (with an l2 level), or l1d.write_back: true"},
+      {"l1d.write_back", {{"l1d.wc_entries", "4"}}, "l1d.wc_entries", "set l1d.write_back: false, or l1d.wc_entries: 0"},
       {"l2.prefetcher", {{"l2.shared", "true"}, {"l2.prefetcher", "stream"}}, "l2.prefetcher",
        "prefetchers are modelled at the private levels only"},
       {"tlb.sets", {{"dtlb.entries", "48"}}, "dtlb.entries", "must give a power-of-two number of sets"},
@@ -163,6 +166,10 @@ TEST_P(ConfigRules, ConfigCheckRunAndSetRefuseItNamingTheKeysPlace) {
 INSTANTIATE_TEST_SUITE_P(EveryRule, ConfigRules, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<RuleCase>& i) {
                            std::string n = i.param.rule;
+                           // A rule with several cases: the later ones are numbered.
+                           int same = 0;
+                           for (std::size_t k = 0; k < i.index; ++k) same += n == cases()[k].rule;
+                           if (same) n += "_" + std::to_string(same + 1);
                            for (char& ch : n)
                              if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
                            return n;
