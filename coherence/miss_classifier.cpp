@@ -17,7 +17,6 @@ MissClassifier::MissClassifier(std::size_t lines, std::size_t reserve) {
   node_line_.assign(lines, kEmpty);
   prev_.assign(lines, kNone);
   next_.assign(lines, kNone);
-  node_slot_.assign(lines, 0);
   const std::size_t fa = pow2_at_least(2 * lines);  // at most half full
   fa_key_.assign(fa, kEmpty);
   fa_node_.assign(fa, kNone);
@@ -45,7 +44,6 @@ void MissClassifier::fa_erase(std::size_t hole) {
     if (((i - home) & fa_mask_) >= ((i - hole) & fa_mask_)) {
       fa_key_[hole] = fa_key_[i];
       fa_node_[hole] = fa_node_[i];
-      node_slot_[fa_node_[i]] = hole;
       hole = i;
     }
   }
@@ -84,13 +82,12 @@ bool MissClassifier::touch(LineAddr line) {
   } else {  // full: the least recently used line leaves
     n = tail_;
     unlink(n);
-    fa_erase(node_slot_[n]);  // (no probe for the leaving line: its node knows its slot)
+    fa_erase(fa_find(node_line_[n]));
     slot = fa_find(line);  // the erase may have moved entries of this probe run
   }
   node_line_[n] = line;
   fa_key_[slot] = line;
   fa_node_[slot] = n;
-  node_slot_[n] = slot;
   push_front(n);
   return false;
 }

@@ -15,7 +15,7 @@
 // Cost: O(1) per access and no allocation while running, except one insertion per
 // line never seen before. The fully associative LRU shadow is a fixed pool of
 // `lines` nodes in an intrusive doubly-linked list, indexed by an open-addressing
-// table sized at construction (each node knows its slot, so evicting needs no probe); the set of lines ever seen (for compulsory) is an
+// table sized at construction; the set of lines ever seen (for compulsory) is an
 // open-addressing table that grows with the footprint (reserved up front for
 // `reserve` lines, at least `lines`; doubling when half full, so the rare insertion
 // of a new line may rehash: amortised O(1)).
@@ -65,7 +65,6 @@ class MissClassifier {
 
   std::vector<LineAddr> node_line_;
   std::vector<std::uint32_t> prev_, next_;
-  std::vector<std::size_t> node_slot_;  // each node's slot in the index (kept as erases move entries)
   std::uint32_t head_ = kNone, tail_ = kNone, used_ = 0;
   std::vector<LineAddr> fa_key_;
   std::vector<std::uint32_t> fa_node_;
