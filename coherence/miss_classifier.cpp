@@ -27,7 +27,7 @@ MissClassifier::MissClassifier(std::size_t lines, std::size_t reserve) {
   seen_mask_ = seen - 1;
 }
 
-std::size_t MissClassifier::fa_find(LineAddr line) const {
+inline std::size_t MissClassifier::fa_find(LineAddr line) const {
   std::size_t i = hash(line) & fa_mask_;
   while (fa_key_[i] != line && fa_key_[i] != kEmpty) i = (i + 1) & fa_mask_;
   return i;
@@ -51,14 +51,14 @@ void MissClassifier::fa_erase(std::size_t hole) {
   fa_node_[hole] = kNone;
 }
 
-void MissClassifier::unlink(std::uint32_t n) {
+inline void MissClassifier::unlink(std::uint32_t n) {
   if (prev_[n] != kNone) next_[prev_[n]] = next_[n];
   else head_ = next_[n];
   if (next_[n] != kNone) prev_[next_[n]] = prev_[n];
   else tail_ = prev_[n];
 }
 
-void MissClassifier::push_front(std::uint32_t n) {
+inline void MissClassifier::push_front(std::uint32_t n) {
   prev_[n] = kNone;
   next_[n] = head_;
   if (head_ != kNone) prev_[head_] = n;
@@ -92,7 +92,7 @@ bool MissClassifier::touch(LineAddr line) {
   return false;
 }
 
-std::size_t MissClassifier::seen_slot(LineAddr line) const {
+inline std::size_t MissClassifier::seen_slot(LineAddr line) const {
   std::size_t i = hash(line) & seen_mask_;
   while (seen_key_[i] != line && seen_key_[i] != kEmpty) i = (i + 1) & seen_mask_;
   return i;

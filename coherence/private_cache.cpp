@@ -604,8 +604,10 @@ void PrivateCache::finish(Tick end) {
 }
 
 void PrivateCache::answer_waits(Tick t, LineAddr line) {
-  for (std::size_t i = 0; i < waits_.size();) {
-    const Wait w = waits_[i];
+  // (The loop reads each entry in place and keeps the count in a local: nothing it
+  // calls adds or removes waits.)
+  for (std::size_t i = 0, n = waits_.size(); i < n;) {
+    const Wait& w = waits_[i];
     if (w.line != line || !(w.instr ? instr_->find(line) >= 0 : line_usable(line, w.write))) {
       ++i;
       continue;
@@ -614,8 +616,9 @@ void PrivateCache::answer_waits(Tick t, LineAddr line) {
       if (w.upper_on) l1s_.answer(t > w.upper_at ? t - w.upper_at : 0);
       if (w.coh_on) (upper_ ? l2s_ : l1s_).answer(t > w.coh_at ? t - w.coh_at : 0);
     }
-    waits_[i] = waits_.back();
+    waits_[i] = waits_.back();  // (w is not used after this)
     waits_.pop_back();
+    --n;
   }
 }
 

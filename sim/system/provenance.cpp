@@ -21,11 +21,24 @@ FileDigest digest_file(const std::string& path) {
   std::vector<char> buf(1 << 16);
   while (f) {
     f.read(buf.data(), std::streamsize(buf.size()));
-    const std::streamsize n = f.gcount();
-    for (std::streamsize i = 0; i < n; ++i) {
-      d.fnv1a64 ^= std::uint64_t(static_cast<unsigned char>(buf[std::size_t(i)]));
-      d.fnv1a64 *= 0x100000001b3ULL;
+    const std::size_t n = std::size_t(f.gcount());
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(buf.data());
+    std::uint64_t h = d.fnv1a64;
+    constexpr std::uint64_t kPrime = 0x100000001b3ULL;
+    std::size_t i = 0;
+    // The same byte-serial hash, eight bytes per loop trip (fewer host instructions).
+    for (; i + 8 <= n; i += 8) {
+      h = (h ^ p[i]) * kPrime;
+      h = (h ^ p[i + 1]) * kPrime;
+      h = (h ^ p[i + 2]) * kPrime;
+      h = (h ^ p[i + 3]) * kPrime;
+      h = (h ^ p[i + 4]) * kPrime;
+      h = (h ^ p[i + 5]) * kPrime;
+      h = (h ^ p[i + 6]) * kPrime;
+      h = (h ^ p[i + 7]) * kPrime;
     }
+    for (; i < n; ++i) h = (h ^ p[i]) * kPrime;
+    d.fnv1a64 = h;
     d.bytes += std::uint64_t(n);
   }
   return d;
