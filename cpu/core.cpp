@@ -165,13 +165,17 @@ void Core::complete_waiting(Tick t, LineAddr line) {
 void Core::performed_store(Tick t, const StoreEntry& s) {
   --sb_lines_[(s.addr >> line_shift_) & (kSbFilter - 1)];  // it leaves the store buffer
   cache_->write(t, s.addr, s.size, s.value);
+  if (log_) log_->writers().wrote(s.addr, s.size, log_->writer(log_agent_, s.line));
   observe(AccessEvent::Store, t, s.line, s.order, s.addr, s.size, s.value);
 }
 
 void Core::bind_load(Tick t, LoadEntry& e, Tick ready) {
   const std::uint64_t v = cache_->read(t, e.addr, e.size);
-  if (observer_ || log_)
-    observe_load(e.seq, {AccessEvent::Load, id_, e.line, e.order, e.addr, e.size, v, 0, false, false, t, e.seq});
+  if (observer_ || log_) {
+    AccessEvent ev{AccessEvent::Load, id_, e.line, e.order, e.addr, e.size, v, 0, false, false, t, e.seq};
+    if (log_) log_->writers().read(e.addr, e.size, ev.rf);
+    observe_load(e.seq, ev);
+  }
   e.bound = true;
   e.done_at = std::max(ready, t);
   if (!prog_) {
@@ -728,9 +732,12 @@ bool Core::issue(Tick t, Tick& next) {
           if (op_.reg >= 0) write_reg(op_.reg, v & mask, t);
           if (prog_ && op_.kind == OpKind::Wait)
             wait_val_ = v & mask, wait_bound_ = true, wait_ready_ = t, ++wait_reads_;
-          if (observer_ || log_)
-            observe_load(next_seq_, {AccessEvent::Load, id_, op_.line, op_.order, op_.addr, op_.size, v & mask, 0,
-                                     false, true, t});
+          if (observer_ || log_) {
+            AccessEvent ev{AccessEvent::Load, id_, op_.line, op_.order, op_.addr, op_.size, v & mask, 0, false, true, t};
+            if (log_)
+              for (unsigned k = 0; k < op_.size; ++k) ev.rf[k] = log_->writer(log_agent_, s.line);
+            observe_load(next_seq_, ev);
+          }
           ++forwarded_, ++loads_;
           load_latency_.add(1);
           stall_end(t, forward_stall_);
@@ -941,6 +948,7 @@ bool Core::issue_exclusive_store(Tick t, Tick& next) {
   } else {
     const std::uint64_t mask = op_.size == 8 ? ~0ull : ((1ull << (8 * op_.size)) - 1);
     cache_->write(t, op_.addr, op_.size, rmw_result(excl_old_) & mask);
+    if (log_) log_->writers().wrote(op_.addr, op_.size, log_->writer(log_agent_, op_.line));
     observe(AccessEvent::Rmw, t, op_.line, op_.order, op_.addr, op_.size, excl_old_, rmw_result(excl_old_) & mask,
             true);
     ++rmws_;
@@ -1045,7 +1053,10 @@ void Core::perform_rmw(Tick t, Tick ready) {
   const std::uint64_t neu = rmw_result(old) & mask;
   const bool writes = !((op_.kind == OpKind::CompareExchange || op_.kind == OpKind::CompareExchangeWeak) &&
                         old != (op_.expected & mask));
-  if (writes) cache_->write(t, op_.addr, op_.size, neu);
+  if (writes) {
+    cache_->write(t, op_.addr, op_.size, neu);
+    if (log_) log_->writers().wrote(op_.addr, op_.size, log_->writer(log_agent_, op_.line));
+  }
   observe(AccessEvent::Rmw, t, op_.line, writes || !is_rmw(op_.kind) ? op_.order : op_.fail_order, op_.addr, op_.size,
           old, neu, writes);
   if (op_.reg >= 0) write_reg(op_.reg, old, std::max(ready, t));
@@ -1195,7 +1206,7 @@ void Core::set_log(EventLog* log) {
 void Core::log_access(const AccessEvent& e) {
   switch (e.kind) {
     case AccessEvent::Load:
-      log_->load(e.tick, log_agent_, e.addr, e.size, e.value, e.forwarded, e.line, e.seq);
+      log_->load(e.tick, log_agent_, e.addr, e.size, e.value, e.forwarded, e.line, e.seq, e.rf);
       break;
     case AccessEvent::Store: log_->store(e.tick, log_agent_, true, e.addr, e.size, e.value, e.line); break;
     case AccessEvent::Rmw:

@@ -39,6 +39,7 @@ void EventLog::open(const std::string& path) {
   if (!file_) throw UserError(path + ": cannot write the event log: " + std::strerror(errno));
   path_ = path;
   recs_.reserve(kWindow);
+  writers_.start();
 }
 
 int EventLog::add_agent(const std::string& name, const std::string& kind, const char* clock, Tick period) {
@@ -65,7 +66,7 @@ void EventLog::add_symbol(const std::string& name, Addr a) {
 
 void EventLog::write_header(const nlohmann::json& extra) {
   nlohmann::json h = nlohmann::json::object();
-  h["schema"] = 4;
+  h["schema"] = 5;
   h["kind"] = "header";
   h["time_unit"] = "ps";
   h["line_size"] = line_size_;
@@ -213,6 +214,14 @@ void EventLog::write(const Rec& r) {
     key("trace_line"), put_u(r.tline);
   };
   auto name_field = [&](const std::string& q) { str(q), room(512); };
+  // The store a load read: {"agent":"core0","trace_line":N}, or "initial" (none wrote it).
+  auto rf_field = [&](LastWriters::Writer w) {
+    if (w == LastWriters::kInitial) return lit("\"initial\"");
+    lit("{\"agent\":");
+    str(quoted_agent(LastWriters::agent_of(w))), room(512);
+    key("trace_line"), put_u(LastWriters::line_of(w));
+    *out_w_++ = '}';
+  };
   switch (r.kind) {
     case Kind::Cell:
       lit(",\"kind\":\"cell\"");
@@ -266,6 +275,26 @@ void EventLog::write(const Rec& r) {
       key("from");
       r.flag ? lit("\"store_buffer\"") : lit("\"cache\"");
       if (r.value2 != kNoSeq) key("seq"), put_u(r.value2);
+      key("rf");
+      if (r.data < 0) {
+        rf_field(r.rf);
+      } else {  // several stores' bytes: each run of bytes of one writer
+        const LastWriters::Writer* w = rf_pool_.data() + r.data;
+        *out_w_++ = '[';
+        for (unsigned i = 0; i < r.size;) {
+          unsigned j = i + 1;
+          while (j < r.size && w[j] == w[i]) ++j;
+          room(64);
+          if (i) *out_w_++ = ',';
+          lit("{\"offset\":");
+          put_u(i);
+          key("size"), put_u(j - i);
+          key("rf"), rf_field(w[i]);
+          *out_w_++ = '}';
+          i = j;
+        }
+        *out_w_++ = ']';
+      }
       break;
     case Kind::LoadIssue:
     case Kind::LoadRetire:
@@ -388,9 +417,14 @@ void EventLog::flush(bool all) {
   kept_.clear();
   kept_.reserve(recs_.capacity());
   std::vector<std::uint8_t> kept_pool;
+  std::vector<LastWriters::Writer> kept_rf;
   for (std::size_t k = n; k < order_.size(); ++k) {
     Rec r = recs_[order_[k].index];
-    if (r.data >= 0) {
+    if (r.data >= 0 && r.kind == Kind::Load) {
+      const std::int64_t at = std::int64_t(kept_rf.size());
+      kept_rf.insert(kept_rf.end(), rf_pool_.begin() + r.data, rf_pool_.begin() + r.data + r.size);
+      r.data = at;
+    } else if (r.data >= 0) {
       const std::int64_t at = std::int64_t(kept_pool.size());
       kept_pool.insert(kept_pool.end(), pool_.begin() + r.data, pool_.begin() + r.data + line_size_);
       r.data = at;
@@ -399,6 +433,7 @@ void EventLog::flush(bool all) {
   }
   recs_.swap(kept_);
   pool_.swap(kept_pool);
+  rf_pool_.swap(kept_rf);
   window_ = recs_.size() + kWindow;  // what is stamped in the future waits for the next window
 }
 

@@ -1,6 +1,7 @@
-// The event log (`--events FILE.jsonl`, schema 4, docs/event-log.md): one JSON line per
+// The event log (`--events FILE.jsonl`, schema 5, docs/event-log.md): one JSON line per
 // thing that happened in a run, in simulated-time order. Records: every table cell a
-// controller executes, every bus phase and network message, loads binding their values,
+// controller executes, every bus phase and network message, loads binding their values
+// (and the store each read),
 // stores entering and leaving the store buffer, read-modify-writes and fences, and at
 // the end each controller's lines and each core's registers.
 //
@@ -19,6 +20,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "sim/base/last_writers.hpp"
 #include "sim/base/types.hpp"
 
 namespace cohsim {
@@ -40,7 +42,7 @@ class EventLog {
   void map_net_endpoint(int endpoint, int agent);
   void set_line_size(unsigned bytes) { line_size_ = bytes; }
   void add_symbol(const std::string& name, Addr a);
-  // Writes the header line: {"schema": 4, "kind": "header", "agents": [...], ...extra}.
+  // Writes the header line: {"schema": 5, "kind": "header", "agents": [...], ...extra}.
   void write_header(const nlohmann::json& extra);
   // Writes every record still buffered (the end of the run).
   void finish();
@@ -78,11 +80,34 @@ class EventLog {
   }
   // A load binds its value, from the cache or by forwarding from the store buffer.
   // `seq`: the load's number in its core's load queue (kNoSeq: forwarded at issue, it
-  // never entered the queue).
+  // never entered the queue). `rf`: the writer of each of its `size` bytes (the store
+  // it read, writers().read() when it bound from the cache).
   void load(Tick t, int agent, Addr a, unsigned size, std::uint64_t v, bool forwarded, std::uint32_t trace_line,
-            std::uint64_t seq) {
+            std::uint64_t seq, const LastWriters::Writer* rf) {
     Rec& r = push(t, Kind::Load, agent);
     r.addr = a, r.size = size, r.value = v, r.flag = forwarded, r.tline = trace_line, r.value2 = seq;
+    r.rf = rf[0];
+    for (unsigned i = 1; i < size; ++i)
+      if (rf[i] != rf[0]) {  // bytes of several stores: every byte's writer
+        r.data = std::int64_t(rf_pool_.size());
+        rf_pool_.insert(rf_pool_.end(), rf, rf + size);
+        break;
+      }
+  }
+  // The last store to write each byte (kept only when the log is on): the cores update
+  // it when a store performs and read it when a load binds from the cache.
+  LastWriters& writers() { return writers_; }
+  // The writer a store of `agent` at `trace_line` is recorded as: kInitial for the lines
+  // that make the initial state (set_initial_lines: a litmus replay's preamble).
+  LastWriters::Writer writer(int agent, std::uint32_t trace_line) const {
+    return trace_line < initial_line_.size() && initial_line_[trace_line] ? LastWriters::kInitial
+                                                                          : LastWriters::writer(agent, trace_line);
+  }
+  void set_initial_lines(const std::vector<std::uint32_t>& lines) {
+    for (std::uint32_t l : lines) {
+      if (l >= initial_line_.size()) initial_line_.resize(std::size_t(l) + 1, false);
+      initial_line_[l] = true;
+    }
   }
   static constexpr std::uint64_t kNoSeq = ~std::uint64_t(0);
   // A load enters the load queue (Issue), leaves it once bound and its data is in the
@@ -169,7 +194,8 @@ class EventLog {
     Addr addr;
     std::uint64_t value, value2;
     std::uint32_t tline, size;
-    std::int64_t data;  // offset into pool_, or -1
+    std::int64_t data;  // offset into pool_ (a Load: into rf_pool_), or -1
+    LastWriters::Writer rf;  // a Load: the writer of its first byte
   };
   Rec& push(Tick t, Kind k, int agent) {
     if (recs_.size() >= window_ && !flushing_) flush(false);
@@ -228,6 +254,9 @@ class EventLog {
   std::vector<Rec> recs_;
   std::size_t window_ = kWindow;
   std::vector<std::uint8_t> pool_;
+  std::vector<LastWriters::Writer> rf_pool_;  // the bytes' writers of loads that read several stores
+  LastWriters writers_;
+  std::vector<bool> initial_line_;  // by trace line: its writes are the initial state
   std::uint64_t seq_ = 0;
   Tick written_until_ = 0;
   struct Agent {

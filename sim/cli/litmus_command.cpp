@@ -29,7 +29,7 @@ const char* kSynopsis =
     "cohsim litmus FILE... [--isa ISA[,ISA...]|all] [--lse] [--runs N] [--seed S] [--jobs J] [--json]\n"
     "                      [--expect allowed|forbidden] [--unseen-ok] [--summary FILE.md] [--full-caches]\n"
     "                      [--config CONFIG] [--set KEY=VALUE]... [--no-check]\n"
-    "       cohsim litmus FILE --replay K [--view PAGE.html] [same options, one ISA]";
+    "       cohsim litmus FILE --replay K [--view PAGE.html] [--events FILE.jsonl] [same options, one ISA]";
 
 // The ISA variants --isa names: x86, arm, arm+lse (AArch64 with the LSE atomics), riscv.
 const std::vector<std::string> kVariants{"x86", "arm", "arm+lse", "riscv"};
@@ -172,7 +172,10 @@ int run_litmus_command(const std::vector<std::string>& args) {
       "(`--json` gives first_condition_run, the first run that showed the condition)")(
       "view", po::value<std::string>(),
       "with --replay K: run it and write its classroom view (one HTML page: store buffers, load bindings, "
-      "caches, messages) instead of printing the trace");
+      "caches, messages) instead of printing the trace")(
+      "events", po::value<std::string>(),
+      "with --replay K: run it and write its event log (docs/event-log.md; the preamble's writes are the "
+      "initial values: a load of them reads \"initial\") instead of printing the trace");
   cl.add_set();
   cl.add_json("print one JSON object per test and ISA, one per line");
   cl.positional("file", true, true);
@@ -206,28 +209,43 @@ int run_litmus_command(const std::vector<std::string>& args) {
     std::string config_arg = cl.has("config") ? cl.str("config")
                                               : "configs/default.yaml --set memory.model=" + cfg.choice("memory.model");
     for (auto& a : cl.sets()) config_arg += " --set " + a;
-    if (!cl.has("view")) {
+    if (!cl.has("view") && !cl.has("events")) {
       std::cout << litmus_replay(tests[0], cfg, o, cl.count("replay"), config_arg);
       return 0;
     }
-    // The replayed trace and its event log go to private temporary files; only the page
-    // the user named is written.
+    // The replayed trace goes to a private temporary file, and so does the event log
+    // without --events; only the files the user named are written.
     Config run_cfg = cfg;  // replaced by the run's configuration
     const std::string text = litmus_replay(tests[0], cfg, o, cl.count("replay"), config_arg, &run_cfg);
-    const TempFile trace("--view: the replayed trace", ".trace"), log("--view: the event log", ".jsonl");
+    const char* what = cl.has("view") ? "--view" : "--events";
+    const TempFile trace(std::string(what) + ": the replayed trace", ".trace"),
+        log(std::string(what) + ": the event log", ".jsonl");
     {
       std::ofstream f(trace.path());
       f << text;
-      if (!f) throw UserError("--view: cannot write the temporary file " + trace.path());
+      if (!f) throw UserError(std::string(what) + ": cannot write the temporary file " + trace.path());
     }
     RunOptions ro;
     ro.trace = trace.path();
-    ro.events_path = log.path();
+    ro.events_path = cl.has("events") ? cl.str("events") : log.path();
+    // The runner's preamble (litmus line 0: initial stores, warm-up accesses) makes the
+    // initial state: what it writes, a load reads as "initial".
+    {
+      std::istringstream in(text);
+      std::string l;
+      for (std::uint32_t n = 1; std::getline(in, l); ++n) {
+        static const std::string kPreamble = "# litmus line 0";
+        if (l.size() >= kPreamble.size() && l.compare(l.size() - kPreamble.size(), kPreamble.size(), kPreamble) == 0)
+          ro.initial_lines.push_back(n);
+      }
+    }
     System sys(run_cfg, ro);
     sys.run();
-    write_view_page(log.path(), cl.str("view"));
+    std::string wrote;
+    if (cl.has("view")) write_view_page(ro.events_path, cl.str("view")), wrote = cl.str("view");
+    if (cl.has("events")) wrote += (wrote.empty() ? "" : " and ") + cl.str("events");
     std::cout << tests[0].name << ", run " << cl.count("replay") << " of seed " << o.seed << " on " << o.isa
-              << (o.lse ? "+lse" : "") << ": wrote " << cl.str("view") << "\n"
+              << (o.lse ? "+lse" : "") << ": wrote " << wrote << "\n"
               << sys.summary();
     // The outcome this run produced: the threads' final registers (what the litmus
     // condition reads), which the summary leaves to --stats.
@@ -240,6 +258,7 @@ int run_litmus_command(const std::vector<std::string>& args) {
     return 0;
   }
   if (cl.has("view")) throw UsageError("--view needs --replay K: the page shows one run");
+  if (cl.has("events")) throw UsageError("--events needs --replay K: the log records one run");
   std::ofstream summary;
   if (cl.has("summary")) {
     summary.open(cl.str("summary"));

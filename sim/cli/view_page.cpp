@@ -22,8 +22,8 @@ std::string view_page(const std::string& events_path) {
                     "`cohsim run CONFIG --events FILE.jsonl`");
   }
   if (!h.is_object() || h.value("kind", "") != "header" || !h.contains("schema") ||
-      (h["schema"] != 4 && h["schema"] != 3 && h["schema"] != 2))
-    throw UserError(events_path + ":1: not a schema 4 (or 3, 2) cohsim event log (the header line {\"schema\": 4, \"kind\": "
+      (h["schema"] != 5 && h["schema"] != 4 && h["schema"] != 3 && h["schema"] != 2))
+    throw UserError(events_path + ":1: not a schema 5 (or 4, 3, 2) cohsim event log (the header line {\"schema\": 5, \"kind\": "
                     "\"header\", ...} is missing); write one with `cohsim run CONFIG --events FILE.jsonl`");
   std::ostringstream body;
   body << first << '\n' << f.rdbuf();

@@ -613,6 +613,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   if (!opts.events_path.empty()) {
     m.log.open(opts.events_path);
     m.log.set_line_size(line);
+    m.log.set_initial_lines(opts.initial_lines);
     for (const auto& [name, addr] : m.trace->symbols()) m.log.add_symbol(name, addr);
   }
   if (opts.events_dram && memory_models().value(cfg.choice("memory.model")) != MemoryModel::Dram)

@@ -31,6 +31,9 @@ struct RunOptions {
   std::shared_ptr<Trace> trace_object;  // a trace made in memory (the stress tester); wins over `trace`
   std::string events_path;              // "" = no event log
   bool events_dram = false;             // the event log also records every DRAM command (--events-dram)
+  // Trace lines whose writes make the initial state (a litmus replay's preamble): the
+  // event log's loads say they read "initial" rather than naming them (docs/event-log.md).
+  std::vector<std::uint32_t> initial_lines;
   std::uint64_t max_cycles = 0;         // 0 = the config's max_cycles (0 = unlimited)
   bool progress = false;                // progress lines on stderr
   AccessObserver* observer = nullptr;   // told of every memory access as it performs

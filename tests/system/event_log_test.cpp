@@ -1,9 +1,10 @@
-// The event log's MMU, DRAM and load-queue records (docs/event-log.md, schema 4) against
+// The event log's MMU, DRAM and load-queue records (docs/event-log.md, schema 5) against
 // hand counts and against the run's own statistics: N distinct pages touched give N dTLB
 // misses and 2N walks (each first touch faults, then walks again); the DRAM commands of
 // `--events-dram` are as many as the controller's ACT/PRE/RD/WR/REF counts; every load
-// enters the load queue, binds and leaves it, in that order; and logging changes no
-// statistic.
+// enters the load queue, binds and leaves it, in that order; logging changes no
+// statistic; and every load names the store it read (`rf`): by hand on a small trace,
+// and on random traces against the values of the stores it names.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -16,6 +17,7 @@
 
 #include "run_cohsim.hpp"
 
+using cohsim::test::run_cli;
 using cohsim::test::RunResult;
 using cohsim::test::simulate;
 using cohsim::test::temp_dir;
@@ -32,7 +34,7 @@ std::vector<json> records(const std::string& path) {
   std::vector<json> out;
   EXPECT_TRUE(std::getline(f, line)) << path;
   const json h = json::parse(line);
-  EXPECT_EQ(h["schema"], 4);
+  EXPECT_EQ(h["schema"], 5);
   double last = -1;
   while (std::getline(f, line)) {
     out.push_back(json::parse(line));
@@ -340,5 +342,172 @@ TEST(EventLogLoadQueue, EveryLoadEntersBindsAndLeavesInOrder) {
     EXPECT_EQ(ks, (std::vector<std::string>{"load_issue", "load", "load_retire"})) << "load " << seq;
   EXPECT_EQ(r.at("core0.loads"), 4);
 }
+
+// Which store each load read (`rf`), known by hand: core0 stores x (line 2) and reads it
+// back from its own store buffer (line 3), reads z, which no store writes (line 4), and
+// stores 4 bytes at w (line 5); core1, long after, reads x from the cache (core0's
+// store, line 2) and 8 bytes at w (4 of core0's store at line 5, 4 initial).
+class EventLogReadsFrom : public testing::TestWithParam<const char*> {};
+
+TEST_P(EventLogReadsFrom, EachLoadNamesTheStoreItRead) {
+  const std::string dir = temp_dir(), log = dir + "/rf.jsonl";
+  const RunResult r = simulate(std::string("cores: 2\n") + GetParam(),
+                               "thread 0\n"          // 1
+                               "store x 1\n"         // 2
+                               "load x -> r0\n"      // 3
+                               "load z -> r1\n"      // 4
+                               "store.4 w 5\n"       // 5
+                               "thread 1\n"          // 6
+                               "compute 5000\n"      // 7
+                               "load x -> r0\n"      // 8
+                               "load.8 w -> r1\n",   // 9
+                               {"--events", log});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::map<unsigned, json> loads;  // by trace line
+  for (const json& e : of_kind(records(log), "load")) loads[e["trace_line"].get<unsigned>()] = e;
+  ASSERT_EQ(loads.size(), 4u);
+  const json core0_x = {{"agent", "core0"}, {"trace_line", 2}};
+  EXPECT_EQ(loads[3]["from"], "store_buffer");
+  EXPECT_EQ(loads[3]["value"], 1);
+  EXPECT_EQ(loads[3]["rf"], core0_x) << loads[3];
+  EXPECT_EQ(loads[4]["from"], "cache");
+  EXPECT_EQ(loads[4]["rf"], "initial") << loads[4];
+  EXPECT_EQ(loads[8]["agent"], "core1");
+  EXPECT_EQ(loads[8]["from"], "cache");
+  EXPECT_EQ(loads[8]["value"], 1);
+  EXPECT_EQ(loads[8]["rf"], core0_x) << loads[8];
+  EXPECT_EQ(loads[9]["value"], 5);
+  EXPECT_EQ(loads[9]["rf"], json::parse(R"([{"offset": 0, "size": 4, "rf": {"agent": "core0", "trace_line": 5}},
+                                            {"offset": 4, "size": 4, "rf": "initial"}])"))
+      << loads[9];
+}
+
+INSTANTIATE_TEST_SUITE_P(Fabrics, EventLogReadsFrom,
+                         testing::Values("coherence: {protocol: msi, fabric: bus}\n",
+                                         "coherence: {protocol: mesi, fabric: directory}\n"));
+
+// Random mixed-size loads, stores and RMWs of 4 cores over two lines: every byte a load
+// read equals that byte of the store its `rf` names (the stores' values from their own
+// records), or 0 for "initial". Every trace line runs once, so a writer names one store.
+class EventLogReadsFromRandom : public testing::TestWithParam<const char*> {};
+
+TEST_P(EventLogReadsFromRandom, EveryLoadReadsTheBytesOfTheStoresItNames) {
+  std::ostringstream t;
+  std::uint64_t rng = 12345;
+  auto next = [&rng](unsigned n) {
+    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+    return unsigned((rng >> 33) % n);
+  };
+  unsigned line = 0;
+  for (unsigned th = 0; th < 4; ++th) {
+    t << "thread " << th << "\n", ++line;
+    for (unsigned k = 0; k < 150; ++k, ++line) {
+      const unsigned size = 1u << next(4), addr = 0x10000 + next(128 / size) * size, op = next(10);
+      if (op < 5) t << "load." << size << " 0x" << std::hex << addr << std::dec << " -> r" << (k % 4) << "\n";
+      else if (op < 9) t << "store." << size << " 0x" << std::hex << addr << std::dec << " " << (line % 250 + 1) << "\n";
+      else t << "fetch_add." << size << " 0x" << std::hex << addr << std::dec << " 1 Relaxed -> r0\n";
+    }
+  }
+  const std::string dir = temp_dir(), log = dir + "/rfr.jsonl";
+  const RunResult r = simulate(std::string("cores: 4\n") + GetParam(), t.str(), {"--events", log});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // (agent, trace line) -> the bytes it wrote (address -> byte).
+  std::map<std::pair<std::string, unsigned>, std::map<std::uint64_t, unsigned>> wrote;
+  auto bytes = [](const json& e, std::uint64_t v) {
+    std::map<std::uint64_t, unsigned> b;
+    const std::uint64_t a = std::stoull(e["addr"].get<std::string>(), nullptr, 16);
+    for (unsigned i = 0; i < e["size"].get<unsigned>(); ++i) b[a + i] = unsigned(v >> (8 * i)) & 0xff;
+    return b;
+  };
+  auto writer = [](const json& e) { return std::make_pair(e["agent"].get<std::string>(), e["trace_line"].get<unsigned>()); };
+  const std::vector<json> rs = records(log);
+  for (const json& e : rs) {
+    if (e["kind"] == "store_enter") wrote[writer(e)] = bytes(e, e["value"].get<std::uint64_t>());
+    if (e["kind"] == "rmw" && e["wrote"] == true) wrote[writer(e)] = bytes(e, e["written"].get<std::uint64_t>());
+  }
+  unsigned checked = 0, from_other = 0, initial = 0, mixed = 0, forwarded = 0;
+  for (const json& e : of_kind(rs, "load")) {
+    const std::uint64_t a = std::stoull(e["addr"].get<std::string>(), nullptr, 16), v = e["value"].get<std::uint64_t>();
+    const unsigned size = e["size"].get<unsigned>();
+    std::vector<json> per_byte(size, e["rf"]);
+    if (e["rf"].is_array()) {
+      ++mixed;
+      unsigned covered = 0;
+      for (const json& p : e["rf"]) {
+        for (unsigned i = 0; i < p["size"].get<unsigned>(); ++i) per_byte.at(p["offset"].get<unsigned>() + i) = p["rf"];
+        covered += p["size"].get<unsigned>();
+      }
+      ASSERT_EQ(covered, size) << e;
+    }
+    forwarded += e["from"] == "store_buffer";
+    for (unsigned i = 0; i < size; ++i) {
+      const unsigned byte = unsigned(v >> (8 * i)) & 0xff;
+      if (per_byte[i] == "initial") {
+        EXPECT_EQ(byte, 0u) << e;
+        ++initial;
+        continue;
+      }
+      ASSERT_TRUE(per_byte[i].is_object()) << e;
+      const auto w = wrote.find(writer(per_byte[i]));
+      ASSERT_NE(w, wrote.end()) << "no store at " << per_byte[i] << " for " << e;
+      const auto b = w->second.find(a + i);
+      ASSERT_NE(b, w->second.end()) << per_byte[i] << " did not write byte " << i << " of " << e;
+      EXPECT_EQ(b->second, byte) << "byte " << i << " of " << e;
+      from_other += per_byte[i]["agent"] != e["agent"];
+      ++checked;
+    }
+  }
+  // The trace exercises every case.
+  EXPECT_GT(checked, 500u);
+  EXPECT_GT(from_other, 50u);
+  EXPECT_GT(initial, 10u);
+  EXPECT_GT(mixed, 10u);
+  EXPECT_GT(forwarded, 5u);
+}
+
+// MP+rlx on arm: a run that shows the relaxed outcome (r0 = 1, r1 = 0), replayed with
+// its event log. Core1's load of y reads core0's store of y; its load of x reads the
+// initial value (the runner's preamble, whose warm-up RMWs write x, is the initial state).
+TEST(EventLogReadsFromLitmus, TheRelaxedOutcomeReadsTheInitialX) {
+  const std::string test = COHSIM_SOURCE_DIR "/traces/litmus/MP+rlx.litmus";
+  const RunResult runs = run_cli({"litmus", test, "--isa", "arm", "--runs", "200", "--jobs", "1", "--json"});
+  ASSERT_EQ(runs.exit_code, 0) << runs.err;
+  const json summary = json::parse(runs.out);
+  ASSERT_TRUE(summary.contains("first_condition_run")) << runs.out;
+  const std::string k = std::to_string(summary["first_condition_run"].get<unsigned>());
+  const std::string dir = temp_dir(), log = dir + "/mp.jsonl";
+  const RunResult r = run_cli({"litmus", test, "--isa", "arm", "--replay", k, "--events", log});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("core1:r0=1 core1:r1=0"));
+  std::ifstream f(log);
+  std::string first;
+  ASSERT_TRUE(std::getline(f, first));
+  const json header = json::parse(first);
+  const std::vector<json> loads = of_kind(records(log), "load");
+  unsigned x = 0, y = 0;
+  for (const json& e : loads) {
+    if (e["agent"] != "core1") continue;
+    if (e.value("symbol", "") == "y" && e["value"] == 1) {
+      ++y;
+      ASSERT_TRUE(e["rf"].is_object()) << e;
+      EXPECT_EQ(e["rf"]["agent"], "core0") << e;
+      const std::string store = header["trace_text"][e["rf"]["trace_line"].get<unsigned>() - 1];
+      EXPECT_THAT(store, HasSubstr("store y 1 Relaxed")) << e;
+    }
+    if (e.value("symbol", "") == "x") {
+      ++x;
+      EXPECT_EQ(e["value"], 0) << e;
+      EXPECT_EQ(e["rf"], "initial") << e;
+    }
+  }
+  EXPECT_EQ(x, 1u);
+  EXPECT_EQ(y, 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Protocols, EventLogReadsFromRandom,
+                         testing::Values("coherence: {protocol: msi, fabric: bus}\n",
+                                         "coherence: {protocol: moesi, fabric: bus}\nbus: {transactions: atomic}\n",
+                                         "coherence: {protocol: dragon, fabric: bus}\n",
+                                         "coherence: {protocol: mesi, fabric: directory}\nisa: arm\n"));
 
 }  // namespace

@@ -29,7 +29,7 @@ def replay(path):
     with open(path) as f:
         lines = f.read().splitlines()
     header = json.loads(lines[0])
-    assert header["schema"] == 4 and header["kind"] == "header", "first line is the schema 4 header"
+    assert header["schema"] == 5 and header["kind"] == "header", "first line is the schema 5 header"
     tables = {}
     for role, t in header["tables"].items():
         tables[role] = {(c["state"], c["event"]): c for c in t["cells"]}
@@ -64,7 +64,23 @@ def replay(path):
             q = lq.setdefault(r["agent"], {})
             assert r["seq"] not in q, f"{path}:{n}: load {r['seq']} enters {r['agent']}'s load queue twice"
             q[r["seq"]] = False
-        elif k == "load" and "seq" in r:
+        if k == "load":
+            # The store it read (schema 5): "initial", or a core's store, RMW or store-exclusive
+            # at a trace line that has one (per run of bytes when it read several).
+            parts = [p["rf"] for p in r["rf"]] if isinstance(r["rf"], list) else [r["rf"]]
+            if isinstance(r["rf"], list):
+                assert sum(p["size"] for p in r["rf"]) == r["size"], f"{path}:{n}: rf does not cover the load"
+            for w in parts:
+                if w == "initial":
+                    continue
+                assert kind_of.get(w["agent"]) == "core", f"{path}:{n}: rf names {w['agent']}, not a core"
+                text_lines = header.get("trace_text") or []
+                if not text_lines:
+                    continue
+                op = text_lines[w["trace_line"] - 1].split("#")[0]
+                assert any(s in op for s in ("store", "fetch_", "swap", "compare_exchange")), \
+                    f"{path}:{n}: rf names trace line {w['trace_line']}, which is no store: {op}"
+        if k == "load" and "seq" in r:
             q = lq.get(r["agent"], {})
             assert q.get(r["seq"]) is False, f"{path}:{n}: load {r['seq']} binds but is not waiting in the load queue"
             q[r["seq"]] = True

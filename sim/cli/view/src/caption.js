@@ -3,6 +3,15 @@
 export function who(name) { return name === undefined ? "?" : name.replace(".l1d", "").replace(".l2", ""); }
 export function what(r) { return r.symbol || r.line_symbol || r.line || r.addr; }
 
+// The store a load read (schema 5's `rf`): ", written by core0's store at trace line 3",
+// ", the initial value", or per run of bytes when it read several.
+export function readFrom(rf) {
+  const one = (w) => w === "initial" ? "the initial value" : `written by ${w.agent}'s store at trace line ${w.trace_line}`;
+  if (rf === undefined) return "";
+  if (!Array.isArray(rf)) return ", " + one(rf);
+  return ", " + rf.map((p) => `bytes ${p.offset}-${p.offset + p.size - 1} ${one(p.rf)}`).join("; ");
+}
+
 export function caption(r) {
   if (!r) return "The start: every line is Invalid, every store buffer is empty.";
   switch (r.kind) {
@@ -16,7 +25,7 @@ export function caption(r) {
     case "net":
       return r.phase === "send" ? `${who(r.src)} sends ${r.msg} for ${what(r)} to ${who(r.dst)} on the ${r.vnet} network` + (r.acks ? ` (${r.acks} acks to await)` : "") + "."
         : `${r.msg} for ${what(r)} reaches ${who(r.dst)} from ${who(r.src)}.`;
-    case "load": return `${r.agent} loads ${what(r)} (trace line ${r.trace_line}): reads ${r.value} from ${r.from === "cache" ? "its cache" : "its own store buffer (forwarding)"}.`;
+    case "load": return `${r.agent} loads ${what(r)} (trace line ${r.trace_line}): reads ${r.value} from ${r.from === "cache" ? "its cache" : "its own store buffer (forwarding)"}` + readFrom(r.rf) + ".";
     case "store_enter": return `${r.agent} stores ${r.value} to ${what(r)} (trace line ${r.trace_line}): the store enters the store buffer.`;
     case "store_leave": return `${r.agent}'s store of ${r.value} to ${what(r)} leaves the store buffer and writes the cache.`;
     case "rmw": return `${r.agent} read-modify-writes ${what(r)}: reads ${r.value}` + (r.wrote ? `, writes ${r.written}.` : ", writes nothing.");
