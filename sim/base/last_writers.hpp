@@ -38,12 +38,17 @@ class LastWriters {
   // A store of `size` bytes at `a` performs.
   void wrote(Addr a, unsigned size, Writer w) {
     start();
-    for (unsigned i = 0; i < size; ++i) slot(a + i)->by[(a + i) & 7] = w;
+    Slot* s = nullptr;
+    for (unsigned i = 0; i < size; ++i) {  // one look-up per 8-byte word
+      if (!s || ((a + i) & 7) == 0) s = slot(a + i);
+      s->by[(a + i) & 7] = w;
+    }
   }
   // The writers of the `size` bytes at `a` (out[0..size)).
   void read(Addr a, unsigned size, Writer* out) const {
+    const Slot* s = nullptr;
     for (unsigned i = 0; i < size; ++i) {
-      const Slot* s = slots_.empty() ? nullptr : find(a + i);
+      if (i == 0 || ((a + i) & 7) == 0) s = slots_.empty() ? nullptr : find(a + i);
       out[i] = s ? s->by[(a + i) & 7] : kInitial;
     }
   }
