@@ -23,8 +23,9 @@ struct AccessEvent {
   bool forwarded;         // Load: from this thread's own store buffer
   Tick tick;
   std::uint64_t seq = ~std::uint64_t(0);  // Load: its number in the core's load queue (~0: forwarded at issue)
-  // Load, with the event log on: the store each byte was read from (LastWriters::Writer,
-  // 0: the initial value), taken when it bound.
+  // Load and Rmw, with the event log on: the store each byte was read from
+  // (LastWriters::Writer, 0: the initial value), taken when it bound (an LL/SC loop's
+  // Rmw: when its load-exclusive read).
   std::uint64_t rf[8] = {};
 };
 

@@ -833,7 +833,7 @@ bool Core::issue(Tick t, Tick& next) {
       if (in.branch == BranchKind::ExitIfNotEqual) {
         const std::uint64_t mask = op_.size == 8 ? ~0ull : ((1ull << (8 * op_.size)) - 1);
         if (excl_old_ != (op_.expected & mask)) {
-          observe(AccessEvent::Rmw, t, op_.line, op_.fail_order, op_.addr, op_.size, excl_old_, excl_old_, false);
+          observe_rmw(t, op_.fail_order, excl_old_, excl_old_, false);
           jump_fail_path();
           return true;
         }
@@ -893,6 +893,10 @@ bool Core::issue_exclusive_load(Tick t, Tick& next) {
   Access a;
   if (!atomic_access(t, false, next, a)) return false;
   excl_old_ = cache_->read(t, op_.addr, op_.size);
+  if (log_) {  // the store it read, for its own record and the RMW record of its loop
+    log_->writers().read(op_.addr, op_.size, rmw_rf_);
+    log_->load(t, log_agent_, op_.addr, op_.size, excl_old_, false, op_.line, EventLog::kNoSeq, rmw_rf_, true);
+  }
   if (op_.reg >= 0) write_reg(op_.reg, excl_old_, std::max(a.ready, t));
   reservation_ = op_.addr >> ls;
   hold_line(t, reservation_);
@@ -949,8 +953,7 @@ bool Core::issue_exclusive_store(Tick t, Tick& next) {
     const std::uint64_t mask = op_.size == 8 ? ~0ull : ((1ull << (8 * op_.size)) - 1);
     cache_->write(t, op_.addr, op_.size, rmw_result(excl_old_) & mask);
     if (log_) log_->writers().wrote(op_.addr, op_.size, log_->writer(log_agent_, op_.line));
-    observe(AccessEvent::Rmw, t, op_.line, op_.order, op_.addr, op_.size, excl_old_, rmw_result(excl_old_) & mask,
-            true);
+    observe_rmw(t, op_.order, excl_old_, rmw_result(excl_old_) & mask, true);
     ++rmws_;
     if (in.sem & kRelease) ++releases_;
   }
@@ -1050,6 +1053,7 @@ void Core::perform_rmw(Tick t, Tick ready) {
   // writable, so no other cache can intervene.
   const std::uint64_t mask = op_.size == 8 ? ~0ull : ((1ull << (8 * op_.size)) - 1);
   const std::uint64_t old = cache_->read(t, op_.addr, op_.size);
+  if (log_) log_->writers().read(op_.addr, op_.size, rmw_rf_);  // before its own write
   const std::uint64_t neu = rmw_result(old) & mask;
   const bool writes = !((op_.kind == OpKind::CompareExchange || op_.kind == OpKind::CompareExchangeWeak) &&
                         old != (op_.expected & mask));
@@ -1057,8 +1061,7 @@ void Core::perform_rmw(Tick t, Tick ready) {
     cache_->write(t, op_.addr, op_.size, neu);
     if (log_) log_->writers().wrote(op_.addr, op_.size, log_->writer(log_agent_, op_.line));
   }
-  observe(AccessEvent::Rmw, t, op_.line, writes || !is_rmw(op_.kind) ? op_.order : op_.fail_order, op_.addr, op_.size,
-          old, neu, writes);
+  observe_rmw(t, writes || !is_rmw(op_.kind) ? op_.order : op_.fail_order, old, neu, writes);
   if (op_.reg >= 0) write_reg(op_.reg, old, std::max(ready, t));
   busy_until_ = std::max(ready, t);
   ++rmws_;
@@ -1210,7 +1213,7 @@ void Core::log_access(const AccessEvent& e) {
       break;
     case AccessEvent::Store: log_->store(e.tick, log_agent_, true, e.addr, e.size, e.value, e.line); break;
     case AccessEvent::Rmw:
-      log_->rmw(e.tick, log_agent_, e.addr, e.size, e.value, e.written, e.wrote, e.line);
+      log_->rmw(e.tick, log_agent_, e.addr, e.size, e.value, e.written, e.wrote, e.line, e.rf);
       break;
     case AccessEvent::Fence: break;  // count_fence logs every barrier, the trace's fences among them
   }

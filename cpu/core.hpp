@@ -12,6 +12,7 @@
 // cycle, it runs that cycle at once instead of returning to the kernel (what it
 // does then touches only its own private state, so the result is the same).
 #pragma once
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <string>
@@ -217,6 +218,14 @@ class Core : public sc_core::sc_module, public CacheListener {
     if (observer_) observer_->on_access({k, id_, line, o, a, size, value, written, wrote, forwarded, t});
     if (log_) log_access({k, id_, line, o, a, size, value, written, wrote, forwarded, t});
   }
+  // The current atomic performs: it read `old` (from the stores rmw_rf_ names) and
+  // wrote `neu` unless !wrote.
+  void observe_rmw(Tick t, Ordering o, std::uint64_t old, std::uint64_t neu, bool wrote) {
+    if (!observer_ && !log_) return;
+    AccessEvent ev{AccessEvent::Rmw, id_, op_.line, o, op_.addr, op_.size, old, neu, wrote, false, t};
+    if (log_) std::copy(rmw_rf_, rmw_rf_ + op_.size, ev.rf);
+    report(ev);
+  }
   void stall_begin(Tick t) {
     if (stall_since_ == kNever) stall_since_ = t;
   }
@@ -341,6 +350,9 @@ class Core : public sc_core::sc_module, public CacheListener {
     if (hold_line_ != kNoReservation) hold_until_ = std::min(hold_until_, t);
   }
   std::uint64_t excl_old_ = 0;             // the value the load-exclusive read
+  // With the event log on: the store each byte of the current atomic read came from
+  // (LastWriters::Writer): its load-exclusive's (an LL/SC loop) or its own read.
+  std::uint64_t rmw_rf_[8] = {};
   bool excl_failed_ = false;               // the last store-exclusive failed
   Tick stall_since_ = kNever;
   Tick busy_until_ = 0;

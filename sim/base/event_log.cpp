@@ -66,7 +66,7 @@ void EventLog::add_symbol(const std::string& name, Addr a) {
 
 void EventLog::write_header(const nlohmann::json& extra) {
   nlohmann::json h = nlohmann::json::object();
-  h["schema"] = 5;
+  h["schema"] = 6;
   h["kind"] = "header";
   h["time_unit"] = "ps";
   h["line_size"] = line_size_;
@@ -214,13 +214,34 @@ void EventLog::write(const Rec& r) {
     key("trace_line"), put_u(r.tline);
   };
   auto name_field = [&](const std::string& q) { str(q), room(512); };
-  // The store a load read: {"agent":"core0","trace_line":N}, or "initial" (none wrote it).
+  // The store a load or RMW read: {"agent":"core0","trace_line":N}, or "initial" (none wrote it).
   auto rf_field = [&](LastWriters::Writer w) {
     if (w == LastWriters::kInitial) return lit("\"initial\"");
     lit("{\"agent\":");
     str(quoted_agent(LastWriters::agent_of(w))), room(512);
     key("trace_line"), put_u(LastWriters::line_of(w));
     *out_w_++ = '}';
+  };
+  // A load's or RMW's "rf": one writer, or (bytes of several stores) each run of bytes
+  // of one writer.
+  auto rf_fields = [&] {
+    key("rf");
+    if (r.data < 0) return rf_field(r.rf);
+    const LastWriters::Writer* w = rf_pool_.data() + r.data;
+    *out_w_++ = '[';
+    for (unsigned i = 0; i < r.size;) {
+      unsigned j = i + 1;
+      while (j < r.size && w[j] == w[i]) ++j;
+      room(64);
+      if (i) *out_w_++ = ',';
+      lit("{\"offset\":");
+      put_u(i);
+      key("size"), put_u(j - i);
+      key("rf"), rf_field(w[i]);
+      *out_w_++ = '}';
+      i = j;
+    }
+    *out_w_++ = ']';
   };
   switch (r.kind) {
     case Kind::Cell:
@@ -274,27 +295,9 @@ void EventLog::write(const Rec& r) {
       key("value"), put_u(r.value);
       key("from");
       r.flag ? lit("\"store_buffer\"") : lit("\"cache\"");
+      if (r.other) key("exclusive"), lit("true");
       if (r.value2 != kNoSeq) key("seq"), put_u(r.value2);
-      key("rf");
-      if (r.data < 0) {
-        rf_field(r.rf);
-      } else {  // several stores' bytes: each run of bytes of one writer
-        const LastWriters::Writer* w = rf_pool_.data() + r.data;
-        *out_w_++ = '[';
-        for (unsigned i = 0; i < r.size;) {
-          unsigned j = i + 1;
-          while (j < r.size && w[j] == w[i]) ++j;
-          room(64);
-          if (i) *out_w_++ = ',';
-          lit("{\"offset\":");
-          put_u(i);
-          key("size"), put_u(j - i);
-          key("rf"), rf_field(w[i]);
-          *out_w_++ = '}';
-          i = j;
-        }
-        *out_w_++ = ']';
-      }
+      rf_fields();
       break;
     case Kind::LoadIssue:
     case Kind::LoadRetire:
@@ -318,6 +321,7 @@ void EventLog::write(const Rec& r) {
       key("written"), put_u(r.value2);
       key("wrote");
       r.flag ? lit("true") : lit("false");
+      rf_fields();
       break;
     case Kind::Fence:
       lit(",\"kind\":\"fence\"");
@@ -420,7 +424,7 @@ void EventLog::flush(bool all) {
   std::vector<LastWriters::Writer> kept_rf;
   for (std::size_t k = n; k < order_.size(); ++k) {
     Rec r = recs_[order_[k].index];
-    if (r.data >= 0 && r.kind == Kind::Load) {
+    if (r.data >= 0 && has_rf(r.kind)) {
       const std::int64_t at = std::int64_t(kept_rf.size());
       kept_rf.insert(kept_rf.end(), rf_pool_.begin() + r.data, rf_pool_.begin() + r.data + r.size);
       r.data = at;

@@ -1,8 +1,9 @@
-// The event log (`--events FILE.jsonl`, schema 5, docs/event-log.md): one JSON line per
+// The event log (`--events FILE.jsonl`, schema 6, docs/event-log.md): one JSON line per
 // thing that happened in a run, in simulated-time order. Records: every table cell a
-// controller executes, every bus phase and network message, loads binding their values
-// (and the store each read),
-// stores entering and leaving the store buffer, read-modify-writes and fences, and at
+// controller executes, every bus phase and network message, loads (load-exclusives
+// among them) binding their values (and the store each read),
+// stores entering and leaving the store buffer, read-modify-writes (and the store each
+// read) and fences, and at
 // the end each controller's lines and each core's registers.
 //
 // Off unless a file is given: every call site is one branch on a null pointer (the
@@ -42,7 +43,7 @@ class EventLog {
   void map_net_endpoint(int endpoint, int agent);
   void set_line_size(unsigned bytes) { line_size_ = bytes; }
   void add_symbol(const std::string& name, Addr a);
-  // Writes the header line: {"schema": 5, "kind": "header", "agents": [...], ...extra}.
+  // Writes the header line: {"schema": 6, "kind": "header", "agents": [...], ...extra}.
   void write_header(const nlohmann::json& extra);
   // Writes every record still buffered (the end of the run).
   void finish();
@@ -79,20 +80,16 @@ class EventLog {
     r.value = std::uint64_t(acks);
   }
   // A load binds its value, from the cache or by forwarding from the store buffer.
-  // `seq`: the load's number in its core's load queue (kNoSeq: forwarded at issue, it
-  // never entered the queue). `rf`: the writer of each of its `size` bytes (the store
-  // it read, writers().read() when it bound from the cache).
+  // `seq`: the load's number in its core's load queue (kNoSeq: forwarded at issue, or a
+  // load-exclusive: it never entered the queue). `rf`: the writer of each of its `size`
+  // bytes (the store it read, writers().read() when it bound from the cache).
+  // `exclusive`: a load-exclusive (ldxr, ldaxr, lr.d), the first half of an LL/SC loop.
   void load(Tick t, int agent, Addr a, unsigned size, std::uint64_t v, bool forwarded, std::uint32_t trace_line,
-            std::uint64_t seq, const LastWriters::Writer* rf) {
+            std::uint64_t seq, const LastWriters::Writer* rf, bool exclusive = false) {
     Rec& r = push(t, Kind::Load, agent);
     r.addr = a, r.size = size, r.value = v, r.flag = forwarded, r.tline = trace_line, r.value2 = seq;
-    r.rf = rf[0];
-    for (unsigned i = 1; i < size; ++i)
-      if (rf[i] != rf[0]) {  // bytes of several stores: every byte's writer
-        r.data = std::int64_t(rf_pool_.size());
-        rf_pool_.insert(rf_pool_.end(), rf, rf + size);
-        break;
-      }
+    r.other = exclusive;
+    keep_rf(r, rf);
   }
   // The last store to write each byte (kept only when the log is on): the cores update
   // it when a store performs and read it when a load binds from the cache.
@@ -157,10 +154,13 @@ class EventLog {
     Rec& r = push(t, leave ? Kind::StoreLeave : Kind::StoreEnter, agent);
     r.addr = a, r.size = size, r.value = v, r.tline = trace_line;
   }
+  // A read-modify-write performs: it read `old` (from the stores `rf` names, per byte:
+  // its own read, or its load-exclusive's), and wrote `written` unless !wrote.
   void rmw(Tick t, int agent, Addr a, unsigned size, std::uint64_t old, std::uint64_t written, bool wrote,
-           std::uint32_t trace_line) {
+           std::uint32_t trace_line, const LastWriters::Writer* rf) {
     Rec& r = push(t, Kind::Rmw, agent);
     r.addr = a, r.size = size, r.value = old, r.value2 = written, r.flag = wrote, r.tline = trace_line;
+    keep_rf(r, rf);
   }
   void fence(Tick t, int agent, const char* what, std::uint32_t trace_line) {
     Rec& r = push(t, Kind::Fence, agent);
@@ -194,9 +194,20 @@ class EventLog {
     Addr addr;
     std::uint64_t value, value2;
     std::uint32_t tline, size;
-    std::int64_t data;  // offset into pool_ (a Load: into rf_pool_), or -1
-    LastWriters::Writer rf;  // a Load: the writer of its first byte
+    std::int64_t data;  // offset into pool_ (a Load or Rmw: into rf_pool_), or -1
+    LastWriters::Writer rf;  // a Load or Rmw: the writer of its first byte
   };
+  static bool has_rf(Kind k) { return k == Kind::Load || k == Kind::Rmw; }
+  // A Load's or Rmw's writers: one, or (bytes of several stores) every byte's, in rf_pool_.
+  void keep_rf(Rec& r, const LastWriters::Writer* rf) {
+    r.rf = rf[0];
+    for (unsigned i = 1; i < r.size; ++i)
+      if (rf[i] != rf[0]) {
+        r.data = std::int64_t(rf_pool_.size());
+        rf_pool_.insert(rf_pool_.end(), rf, rf + r.size);
+        break;
+      }
+  }
   Rec& push(Tick t, Kind k, int agent) {
     if (recs_.size() >= window_ && !flushing_) flush(false);
     recs_.emplace_back();

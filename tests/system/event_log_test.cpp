@@ -1,10 +1,10 @@
-// The event log's MMU, DRAM and load-queue records (docs/event-log.md, schema 5) against
+// The event log's MMU, DRAM and load-queue records (docs/event-log.md, schema 6) against
 // hand counts and against the run's own statistics: N distinct pages touched give N dTLB
 // misses and 2N walks (each first touch faults, then walks again); the DRAM commands of
 // `--events-dram` are as many as the controller's ACT/PRE/RD/WR/REF counts; every load
 // enters the load queue, binds and leaves it, in that order; logging changes no
-// statistic; and every load names the store it read (`rf`): by hand on a small trace,
-// and on random traces against the values of the stores it names.
+// statistic; and every load, load-exclusive and RMW names the store it read (`rf`): by
+// hand on small traces, and on random traces against the values of the stores it names.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -34,7 +34,7 @@ std::vector<json> records(const std::string& path) {
   std::vector<json> out;
   EXPECT_TRUE(std::getline(f, line)) << path;
   const json h = json::parse(line);
-  EXPECT_EQ(h["schema"], 5);
+  EXPECT_EQ(h["schema"], 6);
   double last = -1;
   while (std::getline(f, line)) {
     out.push_back(json::parse(line));
@@ -386,9 +386,165 @@ INSTANTIATE_TEST_SUITE_P(Fabrics, EventLogReadsFrom,
                          testing::Values("coherence: {protocol: msi, fabric: bus}\n",
                                          "coherence: {protocol: mesi, fabric: directory}\n"));
 
-// Random mixed-size loads, stores and RMWs of 4 cores over two lines: every byte a load
-// read equals that byte of the store its `rf` names (the stores' values from their own
-// records), or 0 for "initial". Every trace line runs once, so a writer names one store.
+// Which store each RMW read, known by hand: core0 stores x (line 2) and fetch_adds y,
+// which no store wrote (line 3: reads initial 0, writes 2); core1, later, fetch_adds x
+// (line 6: reads core0's store, 1 -> 11), then swaps x (line 7: reads its own RMW of
+// line 6, 11 -> 7); core2, later still, compare-exchanges x from 7 to 9 (line 10: reads
+// core1's swap: another core's RMW) and y from 5 to 1 (line 11: reads core0's RMW, 2,
+// and fails, writing nothing), then loads x (line 12: reads the RMW of line 10).
+// On every ISA lowering: x86's locked instructions, AArch64's LL/SC loops and LSE
+// atomics, RISC-V's AMOs (and its lr.d/sc.d loop for compare_exchange). Each load-
+// exclusive makes a load record (exclusive: true) at its RMW's trace line, naming the
+// same store and value as the RMW record of its loop.
+class EventLogReadsFromRmw : public testing::TestWithParam<std::tuple<const char*, const char*, int>> {};
+
+TEST_P(EventLogReadsFromRmw, EachRmwNamesTheStoreItRead) {
+  const auto [fabric, isa, ll_sc_lines] = GetParam();
+  const std::string dir = temp_dir(), log = dir + "/rmw.jsonl";
+  const RunResult r = simulate(std::string("cores: 3\n") + fabric + isa,
+                               "thread 0\n"                                           // 1
+                               "store x 1\n"                                          // 2
+                               "fetch_add y 2 Relaxed -> r0\n"                        // 3
+                               "thread 1\n"                                           // 4
+                               "compute 3000\n"                                       // 5
+                               "fetch_add x 10 Relaxed -> r0\n"                       // 6
+                               "swap x 7 Relaxed -> r1\n"                             // 7
+                               "thread 2\n"                                           // 8
+                               "compute 6000\n"                                       // 9
+                               "compare_exchange x 7 9 Relaxed Relaxed -> r0\n"       // 10
+                               "compare_exchange y 5 1 Relaxed Relaxed -> r1\n"       // 11
+                               "load x -> r2\n",                                      // 12
+                               {"--events", log});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<json> rs = records(log);
+  std::map<unsigned, json> rmws, loads, lls;  // by trace line
+  for (const json& e : of_kind(rs, "rmw")) {
+    EXPECT_EQ(rmws.count(e["trace_line"].get<unsigned>()), 0u) << "two RMW records for one line: " << e;
+    rmws[e["trace_line"].get<unsigned>()] = e;
+  }
+  unsigned exclusive = 0;
+  for (const json& e : of_kind(rs, "load")) {
+    const unsigned l = e["trace_line"].get<unsigned>();
+    if (e.value("exclusive", false)) {
+      ++exclusive;
+      EXPECT_EQ(e["from"], "cache") << e;
+      EXPECT_FALSE(e.contains("seq")) << "a load-exclusive does not enter the load queue: " << e;
+      lls[l] = e;  // the last one of the line's loop (none retries here)
+    } else {
+      loads[l] = e;
+    }
+  }
+  ASSERT_EQ(rmws.size(), 5u);
+  const json core0_x = {{"agent", "core0"}, {"trace_line", 2}};
+  const json core0_y = {{"agent", "core0"}, {"trace_line", 3}};
+  const json core1_add = {{"agent", "core1"}, {"trace_line", 6}};
+  const json core1_swap = {{"agent", "core1"}, {"trace_line", 7}};
+  const json core2_cas = {{"agent", "core2"}, {"trace_line", 10}};
+  const std::map<unsigned, std::tuple<json, unsigned, unsigned, bool>> want{
+      // trace line: rf, value read, value written, wrote
+      {3, {"initial", 0, 2, true}},   {6, {core0_x, 1, 11, true}}, {7, {core1_add, 11, 7, true}},
+      {10, {core1_swap, 7, 9, true}}, {11, {core0_y, 2, 2, false}}};
+  for (const auto& [line, w] : want) {
+    const auto& [rf, value, written, wrote] = w;
+    const json& e = rmws[line];
+    EXPECT_EQ(e["rf"], rf) << e;
+    EXPECT_EQ(e["value"], value) << e;
+    EXPECT_EQ(e["wrote"], wrote) << e;
+    if (wrote) EXPECT_EQ(e["written"], written) << e;
+  }
+  // The RMW's own write is the last writer of its bytes: the load of line 12 reads it.
+  ASSERT_EQ(loads.count(12), 1u);
+  EXPECT_EQ(loads[12]["value"], 9);
+  EXPECT_EQ(loads[12]["rf"], core2_cas) << loads[12];
+  // The load-exclusives: one per RMW lowered to an LL/SC loop, naming what the RMW read.
+  EXPECT_EQ(exclusive, unsigned(ll_sc_lines));
+  EXPECT_EQ(lls.size(), unsigned(ll_sc_lines));
+  for (const auto& [line, ll] : lls) {
+    ASSERT_EQ(rmws.count(line), 1u) << "a load-exclusive with no RMW: " << ll;
+    EXPECT_EQ(ll["rf"], rmws[line]["rf"]) << ll;
+    EXPECT_EQ(ll["value"], rmws[line]["value"]) << ll;
+    EXPECT_EQ(ll["agent"], rmws[line]["agent"]) << ll;
+    EXPECT_LE(ll["time_ps"].get<double>(), rmws[line]["time_ps"].get<double>()) << ll;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Isas, EventLogReadsFromRmw,
+    testing::Values(std::make_tuple("coherence: {protocol: msi, fabric: bus}\n", "isa: x86\n", 0),
+                    std::make_tuple("coherence: {protocol: mesi, fabric: directory}\n", "isa: x86\n", 0),
+                    std::make_tuple("coherence: {protocol: msi, fabric: bus}\n", "isa: arm\n", 5),
+                    std::make_tuple("coherence: {protocol: mesi, fabric: directory}\n", "isa: arm\n", 5),
+                    std::make_tuple("coherence: {protocol: msi, fabric: bus}\n", "isa: arm\nlse: true\n", 0),
+                    std::make_tuple("coherence: {protocol: moesi, fabric: bus}\n", "isa: riscv\n", 2),
+                    std::make_tuple("coherence: {protocol: mesi, fabric: directory}\n", "isa: riscv\n", 2)),
+    cohsim::test::ParamName{});
+
+// LL/SC loops under contention: two cores fetch_add x 20 times each on AArch64 (ldxr;
+// add; stxr; cbnz), or compare-exchange it from k to k + 1 for k = 0..19 each on RISC-V
+// (lr.d; bne; sc.d; bnez: fetch_add is an AMO there). Every load-exclusive's record
+// names an RMW performed before it whose written value is the value it read (or
+// "initial" and 0); each RMW record names what its loop's last load-exclusive read.
+class EventLogReadsFromLlSc : public testing::TestWithParam<std::tuple<const char*, const char*>> {};
+
+TEST_P(EventLogReadsFromLlSc, EachLoadExclusiveNamesTheStoreItRead) {
+  const auto [fabric, isa] = GetParam();
+  const bool riscv = std::string(isa).find("riscv") != std::string::npos;
+  std::ostringstream t;
+  for (unsigned th = 0; th < 2; ++th) {
+    t << "thread " << th << "\n";
+    for (unsigned k = 0; k < 20; ++k) {
+      if (riscv) t << "compare_exchange x " << k << " " << (k + 1) << " Relaxed Relaxed -> r0\n";
+      else t << "fetch_add x 1 Relaxed -> r0\n";
+    }
+  }
+  const std::string dir = temp_dir(), log = dir + "/llsc.jsonl";
+  const RunResult r = simulate(std::string("cores: 2\n") + fabric + isa, t.str(), {"--events", log});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<json> rs = records(log);
+  std::map<std::pair<std::string, unsigned>, std::uint64_t> wrote;  // (agent, trace line) -> value written
+  std::map<std::pair<std::string, unsigned>, json> last_ll;         // -> its latest load-exclusive
+  auto at = [](const json& w) { return std::make_pair(w["agent"].get<std::string>(), w["trace_line"].get<unsigned>()); };
+  unsigned lls = 0, rmws = 0, from_other = 0;
+  for (const json& e : rs) {
+    if (e["kind"] == "load" && e.value("exclusive", false)) {
+      ++lls;
+      const std::uint64_t v = e["value"].get<std::uint64_t>();
+      if (e["rf"] == "initial") {
+        EXPECT_EQ(v, 0u) << e;
+      } else {
+        ASSERT_TRUE(e["rf"].is_object()) << e;
+        const auto w = wrote.find(at(e["rf"]));
+        ASSERT_NE(w, wrote.end()) << "the load-exclusive names no RMW performed before it: " << e;
+        EXPECT_EQ(w->second, v) << e;
+        from_other += e["rf"]["agent"] != e["agent"];
+      }
+      last_ll[at(e)] = e;
+    } else if (e["kind"] == "rmw") {
+      ++rmws;
+      const auto ll = last_ll.find(at(e));
+      ASSERT_NE(ll, last_ll.end()) << "an RMW with no load-exclusive: " << e;
+      EXPECT_EQ(e["rf"], ll->second["rf"]) << e;
+      EXPECT_EQ(e["value"], ll->second["value"]) << e;
+      if (e["wrote"] == true) wrote[at(e)] = e["written"].get<std::uint64_t>();
+    }
+  }
+  EXPECT_EQ(rmws, 40u);
+  EXPECT_GE(lls, rmws);
+  EXPECT_GT(from_other, 5u);  // the two cores' RMWs interleave
+  if (!riscv) EXPECT_EQ(wrote.size(), 40u);  // every fetch_add writes
+  if (riscv) EXPECT_EQ(wrote.size(), 20u);   // one compare-exchange of each k succeeds
+}
+
+INSTANTIATE_TEST_SUITE_P(Isas, EventLogReadsFromLlSc,
+                         testing::Combine(testing::Values("coherence: {protocol: msi, fabric: bus}\n",
+                                                          "coherence: {protocol: mesi, fabric: directory}\n"),
+                                          testing::Values("isa: arm\n", "isa: riscv\n")),
+                         cohsim::test::ParamName{});
+
+// Random mixed-size loads, stores and RMWs (fetch_add, compare_exchange) of 4 cores over
+// two lines: every byte a load, load-exclusive or RMW read equals that byte of the store
+// its `rf` names (the stores' values from their own records), or 0 for "initial". Every
+// trace line runs once, so a writer names one store.
 class EventLogReadsFromRandom : public testing::TestWithParam<const char*> {};
 
 TEST_P(EventLogReadsFromRandom, EveryLoadReadsTheBytesOfTheStoresItNames) {
@@ -402,10 +558,13 @@ TEST_P(EventLogReadsFromRandom, EveryLoadReadsTheBytesOfTheStoresItNames) {
   for (unsigned th = 0; th < 4; ++th) {
     t << "thread " << th << "\n", ++line;
     for (unsigned k = 0; k < 150; ++k, ++line) {
-      const unsigned size = 1u << next(4), addr = 0x10000 + next(128 / size) * size, op = next(10);
-      if (op < 5) t << "load." << size << " 0x" << std::hex << addr << std::dec << " -> r" << (k % 4) << "\n";
-      else if (op < 9) t << "store." << size << " 0x" << std::hex << addr << std::dec << " " << (line % 250 + 1) << "\n";
-      else t << "fetch_add." << size << " 0x" << std::hex << addr << std::dec << " 1 Relaxed -> r0\n";
+      const unsigned size = 1u << next(4), addr = 0x10000 + next(128 / size) * size, op = next(40);
+      if (op < 20) t << "load." << size << " 0x" << std::hex << addr << std::dec << " -> r" << (k % 4) << "\n";
+      else if (op < 36) t << "store." << size << " 0x" << std::hex << addr << std::dec << " " << (line % 250 + 1) << "\n";
+      else if (op < 38) t << "fetch_add." << size << " 0x" << std::hex << addr << std::dec << " 1 Relaxed -> r0\n";
+      else  // expects 0 (initial bytes: it writes) or 1..4 (a store's value: it may)
+        t << "compare_exchange." << size << " 0x" << std::hex << addr << std::dec << " " << next(5) << " "
+          << (line % 250 + 1) << " Relaxed Relaxed -> r1\n";
     }
   }
   const std::string dir = temp_dir(), log = dir + "/rfr.jsonl";
@@ -425,8 +584,11 @@ TEST_P(EventLogReadsFromRandom, EveryLoadReadsTheBytesOfTheStoresItNames) {
     if (e["kind"] == "store_enter") wrote[writer(e)] = bytes(e, e["value"].get<std::uint64_t>());
     if (e["kind"] == "rmw" && e["wrote"] == true) wrote[writer(e)] = bytes(e, e["written"].get<std::uint64_t>());
   }
-  unsigned checked = 0, from_other = 0, initial = 0, mixed = 0, forwarded = 0;
-  for (const json& e : of_kind(rs, "load")) {
+  unsigned checked = 0, from_other = 0, initial = 0, mixed = 0, forwarded = 0, rmws = 0, exclusive = 0;
+  for (const json& e : rs) {
+    if (e["kind"] != "load" && e["kind"] != "rmw") continue;
+    rmws += e["kind"] == "rmw";
+    exclusive += e.value("exclusive", false);
     const std::uint64_t a = std::stoull(e["addr"].get<std::string>(), nullptr, 16), v = e["value"].get<std::uint64_t>();
     const unsigned size = e["size"].get<unsigned>();
     std::vector<json> per_byte(size, e["rf"]);
@@ -439,7 +601,7 @@ TEST_P(EventLogReadsFromRandom, EveryLoadReadsTheBytesOfTheStoresItNames) {
       }
       ASSERT_EQ(covered, size) << e;
     }
-    forwarded += e["from"] == "store_buffer";
+    forwarded += e.value("from", "") == "store_buffer";
     for (unsigned i = 0; i < size; ++i) {
       const unsigned byte = unsigned(v >> (8 * i)) & 0xff;
       if (per_byte[i] == "initial") {
@@ -463,6 +625,12 @@ TEST_P(EventLogReadsFromRandom, EveryLoadReadsTheBytesOfTheStoresItNames) {
   EXPECT_GT(initial, 10u);
   EXPECT_GT(mixed, 10u);
   EXPECT_GT(forwarded, 5u);
+  EXPECT_GT(rmws, 40u);
+  // AArch64 without LSE lowers every RMW to an LL/SC loop, RISC-V its compare_exchange.
+  const std::string cfg = GetParam();
+  if (cfg.find("isa: arm") != std::string::npos) EXPECT_GE(exclusive, rmws);
+  else if (cfg.find("isa: riscv") != std::string::npos) EXPECT_GT(exclusive, 20u);
+  else EXPECT_EQ(exclusive, 0u);
 }
 
 // MP+rlx on arm: a run that shows the relaxed outcome (r0 = 1, r1 = 0), replayed with
@@ -484,8 +652,15 @@ TEST(EventLogReadsFromLitmus, TheRelaxedOutcomeReadsTheInitialX) {
   ASSERT_TRUE(std::getline(f, first));
   const json header = json::parse(first);
   const std::vector<json> loads = of_kind(records(log), "load");
-  unsigned x = 0, y = 0;
+  unsigned x = 0, y = 0, warm_up = 0;
   for (const json& e : loads) {
+    if (e.value("exclusive", false)) {  // the preamble's warm-up RMWs (LL/SC on arm): the initial state
+      EXPECT_EQ(e["rf"], "initial") << e;
+      EXPECT_THAT(header["trace_text"][e["trace_line"].get<unsigned>() - 1].get<std::string>(),
+                  HasSubstr("# litmus line 0")) << e;
+      ++warm_up;
+      continue;
+    }
     if (e["agent"] != "core1") continue;
     if (e.value("symbol", "") == "y" && e["value"] == 1) {
       ++y;
@@ -502,12 +677,14 @@ TEST(EventLogReadsFromLitmus, TheRelaxedOutcomeReadsTheInitialX) {
   }
   EXPECT_EQ(x, 1u);
   EXPECT_EQ(y, 1u);
+  EXPECT_GE(warm_up, 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Protocols, EventLogReadsFromRandom,
                          testing::Values("coherence: {protocol: msi, fabric: bus}\n",
                                          "coherence: {protocol: moesi, fabric: bus}\nbus: {transactions: atomic}\n",
                                          "coherence: {protocol: dragon, fabric: bus}\n",
-                                         "coherence: {protocol: mesi, fabric: directory}\nisa: arm\n"));
+                                         "coherence: {protocol: mesi, fabric: directory}\nisa: arm\n",
+                                         "coherence: {protocol: mesi, fabric: bus}\nisa: riscv\n"));
 
 }  // namespace
