@@ -77,7 +77,7 @@ def run(cfg=None, trace=None, seed=None, *, max_cycles=None, events=None, timeou
     - ``seed``: the run's seed, as ``cohsim run --seed N``; None: the config's ``seed``
       (0 unless set).
     - ``max_cycles``: stop after this many core cycles (``--max-cycles``).
-    - ``events``: write the event log (docs/event-log.md, schema 5: JSON lines) to this file.
+    - ``events``: write the event log (docs/event-log.md, schema 6: JSON lines) to this file.
     - ``events_dram``: the event log also records every DRAM command (``--events-dram``;
       needs ``events`` and ``memory.model: dram``, else ValueError / ConfigError).
     - ``timeout``: seconds before the run is stopped (SimulationError).

@@ -38,7 +38,7 @@ def main():
         r = cohsim.run(cfg, trace, events=events)
         with open(events) as f:
             records = [json.loads(line) for line in f]
-    # The event log (docs/event-log.md, schema 5): the table cells that changed a state.
+    # The event log (docs/event-log.md, schema 6): the table cells that changed a state.
     changes = [e for e in records if e.get("kind") == "cell" and not e.get("stall") and e["next"] != e["state"]]
 
     print("Every state change of the line, in order (core cycles of the cache's core):\n")

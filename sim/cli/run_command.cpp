@@ -58,7 +58,7 @@ int run_run(const std::vector<std::string>& args) {
       "rerun the run that wrote this --stats file, from its \"_provenance\" alone (configuration, seed, trace, "
       "max cycles); refused if the trace's size or hash changed")(
       "events", boost::program_options::value<std::string>(),
-      "write the event log (docs/event-log.md: JSON lines, schema 5) to this file")(
+      "write the event log (docs/event-log.md: JSON lines, schema 6) to this file")(
       "events-dram",
       "with --events or --view: the log also records every DRAM command (ACT, PRE, RD, WR, REF; memory.model: dram)")(
       "view", boost::program_options::value<std::string>(),

@@ -21,10 +21,16 @@ std::string view_page(const std::string& events_path) {
     throw UserError(events_path + ":1: not a cohsim event log (the first line is not JSON); write one with "
                     "`cohsim run CONFIG --events FILE.jsonl`");
   }
-  if (!h.is_object() || h.value("kind", "") != "header" || !h.contains("schema") ||
-      (h["schema"] != 5 && h["schema"] != 4 && h["schema"] != 3 && h["schema"] != 2))
-    throw UserError(events_path + ":1: not a schema 5 (or 4, 3, 2) cohsim event log (the header line {\"schema\": 5, \"kind\": "
+  if (!h.is_object() || h.value("kind", "") != "header" || !h.contains("schema"))
+    throw UserError(events_path + ":1: not a cohsim event log of schema 2 to 6 (the header line {\"schema\": 6, \"kind\": "
                     "\"header\", ...} is missing); write one with `cohsim run CONFIG --events FILE.jsonl`");
+  // Schemas 2 to 6 (docs/event-log.md): each added records or fields the page shows when
+  // present (6: rf on rmw records, load-exclusives' load records).
+  const nlohmann::json& schema = h["schema"];
+  if (!schema.is_number_integer() || schema.get<long long>() < 2 || schema.get<long long>() > 6)
+    throw UserError(events_path + ":1: event log schema " + schema.dump() +
+                    " is not one this cohsim reads (valid: 2, 3, 4, 5, 6; docs/event-log.md); write the log again "
+                    "with this cohsim's `cohsim run CONFIG --events FILE.jsonl`");
   std::ostringstream body;
   body << first << '\n' << f.rdbuf();
   std::string log = body.str();

@@ -93,7 +93,7 @@ def test_max_cycles_and_events(small_trace, tmp_path):
     assert not r.completed and r.cycles <= 210
     lines = events.read_text().splitlines()
     header, first = json.loads(lines[0]), json.loads(lines[1])
-    assert header["schema"] == 5 and header["kind"] == "header"
+    assert header["schema"] == 6 and header["kind"] == "header"
     assert {"time_ps", "kind"} <= first.keys()
 
 

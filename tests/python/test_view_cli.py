@@ -18,7 +18,7 @@ def test_view_without_events_writes_only_the_page(tmp_path):
     assert sorted(os.listdir(work)) == ["page.html"]
     assert os.listdir(tmp) == []  # the temporary event log is gone
     page = (work / "page.html").read_text()
-    assert page.lstrip().lower().startswith("<!doctype html") and '"schema":5' in page.replace(" ", "")
+    assert page.lstrip().lower().startswith("<!doctype html") and '"schema":6' in page.replace(" ", "")
 
 
 def test_view_with_events_keeps_the_log(tmp_path):
