@@ -189,6 +189,28 @@ function check(records, n, view, label) {
   const wantRow = `row ${dramRecs[rd].row} (opened for ${dramRecs[rd].symbol}, trace line ${dramRecs[rd].trace_line})`;
   if (!dv.rows.some(t => t.includes(wantRow))) fail(`the open rows ${JSON.stringify(dv.rows)} do not show "${wantRow}"`);
 
+  // What an RMW and a load-exclusive read (schema 6's rf on rmw records, and the load
+  // record of each ldxr): on AArch64 mp.trace's fetch_add and compare_exchange are LL/SC
+  // loops; each caption names the store its record's rf names.
+  const armEvents = path.join(out, "arm.events.jsonl"), armHtml = path.join(out, "arm.html");
+  execFileSync(cohsim, ["run", path.join(root, "configs/classroom-msi.yaml"), "--trace", path.join(root, "traces/mp.trace"),
+    "--set", "isa=arm", "--quiet", "--events", armEvents, "--view", armHtml]);
+  const armRecs = fs.readFileSync(armEvents, "utf8").trim().split("\n").slice(1).map(JSON.parse).filter(r => r.kind !== "final" && r.kind !== "final_registers");
+  const readWords = w => w === "initial" ? "the initial value" : `written by ${w.agent}'s store at trace line ${w.trace_line}`;
+  await page.goto("file://" + armHtml);
+  let rfCaptions = 0;
+  for (const [i, r] of armRecs.entries()) {
+    if (r.kind !== "rmw" && !(r.kind === "load" && r.exclusive)) continue;
+    if (!r.rf || Array.isArray(r.rf)) fail(`record ${i} has no single rf: ${JSON.stringify(r)}`);
+    await page.evaluate(k => window.cohsimView.goto(k), i + 1);
+    const cap = await page.evaluate(() => document.getElementById("caption").textContent);
+    const want = (r.kind === "rmw" ? "read-modify-writes" : "load-exclusives") + ` ${r.symbol}`;
+    if (!cap.includes(want) || !cap.includes(`reads ${r.value}`) || !cap.includes(readWords(r.rf)))
+      fail(`the caption "${cap}" of ${JSON.stringify(r)} does not say "${want}" and what it read`);
+    ++rfCaptions;
+  }
+  if (rfCaptions < 4) fail(`only ${rfCaptions} rmw and load-exclusive records in the arm log of mp.trace`);
+
   // Responsiveness: a 100,000-event page.
   const bigTrace = path.join(out, "big.trace");
   let t = "";
@@ -208,7 +230,7 @@ function check(records, n, view, label) {
   for (const n of [count / 2, count - 1, 17, count / 3]) await page.evaluate(k => window.cohsimView.goto(Math.floor(k)), n);
   for (let i = 0; i < 20; i++) await page.keyboard.press("ArrowLeft");
   const stepMs = (Date.now() - t1) / 24;
-  console.log(`ok: dragon page ${size} bytes, ${records.length} events, checked at ${N}, end, end-5; load queue at ${lqAt}, ${lqBound}, ${lqNext}, ${lqPrev}; ` +
+  console.log(`ok: dragon page ${size} bytes, ${records.length} events, checked at ${N}, end, end-5; load queue at ${lqAt}, ${lqBound}, ${lqNext}, ${lqPrev}; ${rfCaptions} rmw/LL captions; ` +
               `${count}-event page loads in ${load} ms, ${stepMs.toFixed(1)} ms per jump/step`);
   if (stepMs > 500) fail(`stepping takes ${stepMs} ms on ${count} events`);
   await browser.close();

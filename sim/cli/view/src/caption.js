@@ -3,7 +3,8 @@
 export function who(name) { return name === undefined ? "?" : name.replace(".l1d", "").replace(".l2", ""); }
 export function what(r) { return r.symbol || r.line_symbol || r.line || r.addr; }
 
-// The store a load read (schema 5's `rf`): ", written by core0's store at trace line 3",
+// The store a load or RMW read (`rf`: loads since schema 5, RMWs and load-exclusives since
+// schema 6): ", written by core0's store at trace line 3",
 // ", the initial value", or per run of bytes when it read several.
 export function readFrom(rf) {
   const one = (w) => w === "initial" ? "the initial value" : `written by ${w.agent}'s store at trace line ${w.trace_line}`;
@@ -25,10 +26,10 @@ export function caption(r) {
     case "net":
       return r.phase === "send" ? `${who(r.src)} sends ${r.msg} for ${what(r)} to ${who(r.dst)} on the ${r.vnet} network` + (r.acks ? ` (${r.acks} acks to await)` : "") + "."
         : `${r.msg} for ${what(r)} reaches ${who(r.dst)} from ${who(r.src)}.`;
-    case "load": return `${r.agent} loads ${what(r)} (trace line ${r.trace_line}): reads ${r.value} from ${r.from === "cache" ? "its cache" : "its own store buffer (forwarding)"}` + readFrom(r.rf) + ".";
+    case "load": return `${r.agent} ${r.exclusive ? "load-exclusives" : "loads"} ${what(r)} (trace line ${r.trace_line}${r.exclusive ? ", the start of its LL/SC loop" : ""}): reads ${r.value} from ${r.from === "cache" ? "its cache" : "its own store buffer (forwarding)"}` + readFrom(r.rf) + ".";
     case "store_enter": return `${r.agent} stores ${r.value} to ${what(r)} (trace line ${r.trace_line}): the store enters the store buffer.`;
     case "store_leave": return `${r.agent}'s store of ${r.value} to ${what(r)} leaves the store buffer and writes the cache.`;
-    case "rmw": return `${r.agent} read-modify-writes ${what(r)}: reads ${r.value}` + (r.wrote ? `, writes ${r.written}.` : ", writes nothing.");
+    case "rmw": return `${r.agent} read-modify-writes ${what(r)} (trace line ${r.trace_line}): reads ${r.value}` + readFrom(r.rf) + (r.wrote ? `; writes ${r.written}.` : "; writes nothing.");
     case "fence": return `${r.agent} executes ${r.what} (trace line ${r.trace_line}).`;
     case "load_issue": return `${r.agent} issues the load of ${what(r)} (trace line ${r.trace_line}): it enters the load queue and starts its cache access.`;
     case "load_retire": return `${r.agent}'s load of ${what(r)} (trace line ${r.trace_line}) has its value in the register: it leaves the load queue.`;
