@@ -12,6 +12,8 @@ system, of the child: steadier than wall time on a shared machine); each form ru
   tests/bench/event_log_overhead.py                      # full form: ~1 M records
   tests/bench/event_log_overhead.py --ops 20000 --repeat 1 --max-ratio 0   # the CI form: runs, reports
   tests/bench/event_log_overhead.py --max-ratio 2        # fail when the log costs more than 2x
+  tests/bench/event_log_overhead.py --rmw 0.1 --isa arm  # 10% fetch_adds, as LL/SC loops (rf on rmw
+                                                         # records, a load record per load-exclusive)
 """
 import argparse
 import os
@@ -25,7 +27,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def gen(path, ops, threads=4, seed=17):
+def gen(path, ops, threads=4, seed=17, rmw=0.0):
     rnd = random.Random(seed)
     per = ops // threads
     with open(path, "w") as f:
@@ -34,7 +36,10 @@ def gen(path, ops, threads=4, seed=17):
             out = []
             for i in range(per):
                 a = 0x100000 + rnd.randrange(0, 65536 // 8) * 8
-                out.append(f"store {a} {i}\n" if rnd.random() < 0.3 else f"load {a} -> r{i % 4}\n")
+                if rmw and rnd.random() < rmw:  # (no draw without RMWs: the same workload as before)
+                    out.append(f"fetch_add {a} 1 Relaxed -> r{i % 4}\n")
+                else:
+                    out.append(f"store {a} {i}\n" if rnd.random() < 0.3 else f"load {a} -> r{i % 4}\n")
             f.writelines(out)
 
 
@@ -58,15 +63,17 @@ def main():
     ap.add_argument("--ops", type=int, default=160000, help="memory operations in all (default: ~1 M records)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--max-ratio", type=float, default=0, help="fail above this ratio (0: only report)")
+    ap.add_argument("--rmw", type=float, default=0.0, help="the fraction of operations that are fetch_adds (default 0)")
+    ap.add_argument("--isa", default=None, help="--set isa=ISA (arm: RMWs as LL/SC loops)")
     a = ap.parse_args()
     os.environ.setdefault("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1")
     with tempfile.TemporaryDirectory() as d:
         text = os.path.join(d, "w.trace")
-        gen(text, a.ops)
+        gen(text, a.ops, rmw=a.rmw)
         trace = os.path.join(d, "w.bin")
         subprocess.run([a.cohsim, "trace", "convert", text, trace], check=True, capture_output=True)
         log = os.path.join(d, "run.events.jsonl")
-        base = [a.cohsim, "run", a.config, "--trace", trace, "--quiet"]
+        base = [a.cohsim, "run", a.config, "--trace", trace, "--quiet"] + (["--set", "isa=" + a.isa] if a.isa else [])
         off, on = [], []
         for _ in range(a.repeat):
             off.append(timed(base))
@@ -78,7 +85,7 @@ def main():
         size = os.path.getsize(log)
     best = lambda runs, k: min(r[k] for r in runs)
     ratio = best(on, 0) / best(off, 0) if best(off, 0) > 0 else float("inf")
-    print(f"event log: {a.ops} ops, {records} records ({size / 1e6:.0f} MB, {size / max(records, 1):.0f} B a record); "
+    print(f"event log: {a.ops} ops{f', {a.rmw:.0%} fetch_add' if a.rmw else ''}{', isa ' + a.isa if a.isa else ''}, {records} records ({size / 1e6:.0f} MB, {size / max(records, 1):.0f} B a record); "
           f"CPU (user+sys) without {best(off, 0):.2f} s, with {best(on, 0):.2f} s: {ratio:.2f}x; "
           f"user alone {best(off, 1):.2f} s / {best(on, 1):.2f} s: {best(on, 1) / max(best(off, 1), 1e-9):.2f}x; "
           f"wall {best(off, 2):.2f} s / {best(on, 2):.2f} s (fastest of {a.repeat} each)")
