@@ -357,7 +357,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
             !hit ? PrefetchTrigger::Miss : used ? PrefetchTrigger::PrefetchedHit : PrefetchTrigger::Hit);
     }
   }
-  execute(lookup + coh_latency_, line, loc, e, nullptr);
+  execute(lookup + coh_latency_, line, loc, e, nullptr, t);
   if (instr && needs_mshr) {
     const int m = find_mshr(line);
     if (m >= 0) mshr_[std::size_t(m)].instr = true;
@@ -380,12 +380,12 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   return ready_at(lookup + coh_latency_, line);
 }
 
-const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r) {
+const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r, Tick logged_at) {
   const std::uint8_t s = state_at(line, l);
   const Cell& c = table_.cell(s, e);
   if (c.kind == CellKind::Impossible) impossible(line, s, e);
   ++cells_[std::size_t(s) * kNumEvents + int(e)];
-  if (log_) log_cell(t, line, s, e);
+  if (log_) log_cell(logged_at == kNoLogTime ? t : logged_at, line, s, e);
   if (c.kind == CellKind::Stall) return c;
   // Another core's request (a snooped one, or a forward or invalidation from the
   // home): a copy it takes away makes the next miss to the line a coherence miss.

@@ -325,8 +325,11 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   void drop_upper(LineAddr line, unsigned way);
   std::uint8_t state_at(LineAddr line, const Loc& l) const;
   void set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, Event cause);
-  // Runs the table for (line, event); returns the cell executed.
-  const Cell& execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r);
+  // Runs the table for (line, event); returns the cell executed. `logged_at`: the time
+  // the state changes, when the actions take effect later (a demand access runs its
+  // cell at once and sends its request after the lookup): the event log's record.
+  const Cell& execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r, Tick logged_at = kNoLogTime);
+  static constexpr Tick kNoLogTime = ~Tick(0);
   [[noreturn]] void impossible(LineAddr line, std::uint8_t s, Event e) const;
   int free_mshr() const;
   bool replaceable_state(std::uint8_t s) const;
