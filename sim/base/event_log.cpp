@@ -31,7 +31,32 @@ EventLog::~EventLog() {
     finish();
   } catch (...) {
   }
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    stop_ = true;
+    cv_.notify_all();
+  }
+  if (writer_.joinable()) writer_.join();
   std::fclose(file_);
+}
+
+void EventLog::writer_loop() {
+  std::unique_lock<std::mutex> g(mu_);
+  for (;;) {
+    cv_.wait(g, [this] { return batch_out_ || stop_; });
+    if (!batch_out_) return;  // stopped
+    g.unlock();
+    wpool_ = batch_.pool.data(), wrf_ = batch_.rf_pool.data();
+    for (std::size_t i = 0; i < batch_.n; ++i) write(batch_.recs[batch_.order[i].index]);
+    g.lock();
+    batch_out_ = false;
+    cv_.notify_all();
+  }
+}
+
+void EventLog::wait_writer() {
+  std::unique_lock<std::mutex> g(mu_);
+  cv_.wait(g, [this] { return !batch_out_; });
 }
 
 void EventLog::open(const std::string& path) {
@@ -40,6 +65,7 @@ void EventLog::open(const std::string& path) {
   path_ = path;
   recs_.reserve(kWindow);
   writers_.start();
+  writer_ = std::thread([this] { writer_loop(); });
 }
 
 int EventLog::add_agent(const std::string& name, const std::string& kind, const char* clock, Tick period) {
@@ -85,6 +111,7 @@ void EventLog::write_header(const nlohmann::json& extra) {
 
 void EventLog::final_registers(Tick t, int agent, const std::vector<std::string>& names,
                                const std::vector<std::uint64_t>& v) {
+  wait_writer();  // a batch being written may read regs_text_
   nlohmann::json regs = nlohmann::json::object();
   for (std::size_t i = 0; i < names.size() && i < v.size(); ++i) regs[names[i]] = v[i];
   regs_text_.push_back(regs.dump());
@@ -183,7 +210,7 @@ void EventLog::write(const Rec& r) {
     *out_w_++ = '[';
     for (unsigned k = 0; k + 8 <= line_size_; k += 8) {
       std::uint64_t w;
-      std::memcpy(&w, pool_.data() + r.data + k, 8);
+      std::memcpy(&w, wpool_ + r.data + k, 8);
       if (k) *out_w_++ = ',';
       put_u(w);
     }
@@ -227,7 +254,7 @@ void EventLog::write(const Rec& r) {
   auto rf_fields = [&] {
     key("rf");
     if (r.data < 0) return rf_field(r.rf);
-    const LastWriters::Writer* w = rf_pool_.data() + r.data;
+    const LastWriters::Writer* w = wrf_ + r.data;
     *out_w_++ = '[';
     for (unsigned i = 0; i < r.size;) {
       unsigned j = i + 1;
@@ -402,6 +429,7 @@ void EventLog::flush(bool all) {
     if (!all) now = std::min(now, floor);
   }
   flushing_ = false;
+  wait_writer();  // the previous window is written: its vectors are free
   // Sort small keys, not the records.
   order_.clear();
   auto before = [](const Order& x, const Order& y) { return x.t != y.t ? x.t < y.t : x.seq < y.seq; };
@@ -412,38 +440,43 @@ void EventLog::flush(bool all) {
   }
   if (!sorted) std::sort(order_.begin(), order_.end(), before);
   std::size_t n = 0;
-  while (n < order_.size() && order_[n].t < now) {
-    write(recs_[order_[n].index]);
-    written_until_ = order_[n].t;
-    ++n;
-  }
+  while (n < order_.size() && order_[n].t < now) ++n;
+  if (n) written_until_ = order_[n - 1].t;
   // The records still buffered (stamped at or after `now`), with their data.
-  kept_.clear();
+  kept_.clear(), kept_pool_.clear(), kept_rf_.clear();
   kept_.reserve(recs_.capacity());
-  std::vector<std::uint8_t> kept_pool;
-  std::vector<LastWriters::Writer> kept_rf;
   for (std::size_t k = n; k < order_.size(); ++k) {
     Rec r = recs_[order_[k].index];
     if (r.data >= 0 && has_rf(r.kind)) {
-      const std::int64_t at = std::int64_t(kept_rf.size());
-      kept_rf.insert(kept_rf.end(), rf_pool_.begin() + r.data, rf_pool_.begin() + r.data + r.size);
+      const std::int64_t at = std::int64_t(kept_rf_.size());
+      kept_rf_.insert(kept_rf_.end(), rf_pool_.begin() + r.data, rf_pool_.begin() + r.data + r.size);
       r.data = at;
     } else if (r.data >= 0) {
-      const std::int64_t at = std::int64_t(kept_pool.size());
-      kept_pool.insert(kept_pool.end(), pool_.begin() + r.data, pool_.begin() + r.data + line_size_);
+      const std::int64_t at = std::int64_t(kept_pool_.size());
+      kept_pool_.insert(kept_pool_.end(), pool_.begin() + r.data, pool_.begin() + r.data + line_size_);
       r.data = at;
     }
     kept_.push_back(r);
   }
-  recs_.swap(kept_);
-  pool_.swap(kept_pool);
-  rf_pool_.swap(kept_rf);
+  // Hand this window to the writer (order_[0, n) of its records); go on with the kept
+  // ones, in the vectors the writer gave back.
+  std::swap(batch_.recs, recs_), std::swap(recs_, kept_);
+  std::swap(batch_.pool, pool_), std::swap(pool_, kept_pool_);
+  std::swap(batch_.rf_pool, rf_pool_), std::swap(rf_pool_, kept_rf_);
+  std::swap(batch_.order, order_);
+  batch_.n = n;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    batch_out_ = true;
+    cv_.notify_all();
+  }
   window_ = recs_.size() + kWindow;  // what is stamped in the future waits for the next window
 }
 
 void EventLog::finish() {
   if (!file_) return;
   flush(true);
+  wait_writer();
   drain(0);
   std::fflush(file_);
 }

@@ -9,13 +9,18 @@
 // Off unless a file is given: every call site is one branch on a null pointer (the
 // components hold a null log when it is off). When on, a call copies a few words into
 // a record buffer (names are pointers to the tables' own strings; nothing is formatted);
-// the buffer is sorted by time and written through nlohmann-json when it fills, up to
-// the current simulated time (a later call never records an earlier time), and at the end.
+// the buffer is sorted by time when it fills, and what is stamped before the current
+// simulated time (a later call never records an earlier time) is handed to a writer
+// thread, which formats it (names escaped by nlohmann-json) and writes it while the
+// simulation goes on; the rest at the end.
 #pragma once
 #include <cstdint>
 #include <cstdio>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -296,7 +301,31 @@ class EventLog {
     std::uint32_t index;  // in recs_
   };
   std::vector<Order> order_;
+  // flush(): the records stamped at or after its limit (and their data), kept for the
+  // next window; the vectors rotate with the batch's, so nothing is allocated per window.
   std::vector<Rec> kept_;
+  std::vector<std::uint8_t> kept_pool_;
+  std::vector<LastWriters::Writer> kept_rf_;
+  // The writer thread: it formats and writes one window's records (batch_.order[0, n))
+  // while the simulation fills the next; flush() waits for it before handing it another.
+  // Only the writer touches the output buffer, the name caches and wpool_/wrf_ while a
+  // batch is out.
+  struct Batch {
+    std::vector<Rec> recs;
+    std::vector<std::uint8_t> pool;
+    std::vector<LastWriters::Writer> rf_pool;
+    std::vector<Order> order;
+    std::size_t n = 0;
+  };
+  Batch batch_;
+  bool batch_out_ = false, stop_ = false;  // guarded by mu_
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::thread writer_;
+  const std::uint8_t* wpool_ = nullptr;         // the batch being written: its line data
+  const LastWriters::Writer* wrf_ = nullptr;    // ... and its loads' writers
+  void writer_loop();
+  void wait_writer();  // until the writer has written the batch handed to it
   std::vector<std::string> regs_text_;                  // final_registers: the JSON object, made at the end
   int fabric_agent_ = -1;
   std::vector<Laggard*> laggards_;
