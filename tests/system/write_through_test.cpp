@@ -2,7 +2,8 @@
 // (l1d.wc_entries): hand counts of write-throughs, combined stores and drains on traces
 // a student can list, a drain forced by another core's read, the core reading its own
 // buffered store after the L1D dropped the line, and the random tester with the
-// checker on every protocol and fabric. docs/architecture.md, "Write-through L1D".
+// checker on every protocol and fabric; the write path's timing (cycles and stalls of
+// short bursts, by hand) and no-write-allocate. docs/architecture.md, "Write-through L1D".
 #include <gtest/gtest.h>
 
 #include <string>
