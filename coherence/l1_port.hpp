@@ -67,6 +67,16 @@ class L1Port {
     (void)a, (void)count, (void)trace_line;
     return {Access::Ready, t};
   }
+  // A write-through L1D's write buffer (coherence/private_cache.hpp): whether it can
+  // hold stores back (a field: no call when it cannot), and the tick from which it
+  // has room for a store to `a` that access() answered Ready (t: at once). The core
+  // asks before it writes a store or an atomic's write; a later tick means the store
+  // stays in the store buffer until then. May start a drain that makes the room.
+  bool holds_back_stores() const { return holds_back_stores_; }
+  virtual Tick store_room(Tick t, Addr a) {
+    (void)a;
+    return t;
+  }
   // Requests under way, for a deadlock report.
   virtual std::string dump_pending() const = 0;
   // The event log: the trace line of the access the core is about to make (called only
@@ -80,6 +90,9 @@ class L1Port {
   // and replacement policies. A field, not a call: no cost when nothing reads it.
   void set_access_pc(Addr pc) { access_pc_ = pc; }
   Addr access_pc() const { return access_pc_; }
+
+ protected:
+  bool holds_back_stores_ = false;
 
  private:
   Addr access_pc_ = 0;

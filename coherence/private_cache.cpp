@@ -67,11 +67,18 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
   if (p.l1_write_through) {
     if (!upper_) throw std::logic_error("a write-through L1D needs a private L2 (config rule l1d.write_back)");
     wt_ = true;
+    wna_ = !p.l1_write_allocate;
+    holds_back_stores_ = true;
     const std::size_t ls = p.l1.geometry.line_size;
-    wc_.assign(p.wc_entries, WcEntry{kNoLine, 0, std::vector<std::uint8_t>(ls, 0), std::vector<std::uint8_t>(ls, 0)});
+    wc_.assign(p.wc_entries, WcEntry{kNoLine, 0, std::vector<std::uint8_t>(ls, 0), std::vector<std::uint8_t>(ls, 0), 0});
     wc_scratch_.assign(ls, 0);
+    if (wc_.empty()) wt_fifo_.assign(std::max(1u, p.write_buffer), Tick(0));
+    wt_width_ = std::max(1u, p.write_path_width);
+    wt_accept_ = std::max(1u, p.l2_write_cycles);
   } else if (p.wc_entries) {
     throw std::logic_error("a write-combining buffer needs a write-through L1D (config rule l1d.write_back)");
+  } else if (!p.l1_write_allocate) {
+    throw std::logic_error("no-write-allocate needs a write-through L1D (config rule l1d.write_back)");
   }
   repl_pc_ = coh_->replacement_uses_pc() || (upper_ && upper_->replacement_uses_pc());
   // (Each ever-seen set starts with room for 4x its level's lines and grows beyond.)
@@ -248,6 +255,9 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   // already under way.
   int top_outcome = -1;
   const bool instr = kind == AccessKind::IFetch;  // an L1I miss (ifetch() counted it there)
+  // No-write-allocate (l1d.write_allocate: false): a store that misses the L1D leaves it
+  // unfilled; its data goes to the L2 (write_through()).
+  bool no_fill = false;
   if (instr) lookup += instr_latency_;
   else if (upper_) {
     int w = upper_->find(line);
@@ -261,6 +271,12 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
       }
       if (count) l1s_.answer(upper_latency_);
       return ready_at(t + upper_latency_, line);
+    }
+    if (wna_) {
+      no_fill = write && w < 0;
+      // A load waiting on a no-write-allocate store's miss wants the line in the L1D.
+      const int m = write ? -1 : find_mshr(line);
+      if (m >= 0) mshr_[std::size_t(m)].no_fill = false;
     }
     if (count) {
       const Outcome o = find_mshr(line) >= 0 ? Outcome::Secondary : w >= 0 ? Outcome::Upgrade : Outcome::Primary;
@@ -305,7 +321,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
                                                                       : PrefetchTrigger::Hit);
     }
     if (instr) fill_instr(line);
-    else if (upper_) fill_upper(t, line, fast_write_[s], cur_pc_);
+    else if (upper_ && !no_fill) fill_upper(t, line, fast_write_[s], cur_pc_);
     answer_now();
     return ready_at(lookup + coh_latency_, line);
   }
@@ -362,6 +378,10 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
     const int m = find_mshr(line);
     if (m >= 0) mshr_[std::size_t(m)].instr = true;
   }
+  if (no_fill && needs_mshr) {
+    const int m = find_mshr(line);
+    if (m >= 0) mshr_[std::size_t(m)].no_fill = true;
+  }
   if (sharing_ && cause == int(MissCause::Coherence)) {
     const int m = find_mshr(line);
     if (m >= 0) mshr_[std::size_t(m)].coh_since = t;
@@ -373,7 +393,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   // A hit that changed state (a silent upgrade) or a hit in the writeback buffer.
   if (instr) {
     if (perm_[state_at(line, loc)] != Permission::None && coh_->find(line) >= 0) fill_instr(line);
-  } else if (upper_ && loc.kind == Loc::Array) {
+  } else if (upper_ && loc.kind == Loc::Array && !no_fill) {
     fill_upper(t, line, perm_[state_at(line, loc)] == Permission::Write, cur_pc_);
   }
   answer_now();
@@ -418,6 +438,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
           ms.late = false;
           ms.pc = cur_pc_;
           ms.instr = false;
+          ms.no_fill = false;
           ms.coh_since = kNoCoh;
           if (l.kind != Loc::Array) l = {Loc::Mshr, m};
         }
@@ -443,7 +464,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
       case Action::IssuePutE:
       case Action::IssuePutO: {
         // The victim leaves the array for the writeback buffer.
-        recall_upper(line, true);
+        recall_upper(t, line, true);
         int slot = -1;
         for (std::size_t k = 0; k < wb_.size(); ++k)
           if (!wb_[k].valid) slot = int(k);
@@ -484,7 +505,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
       }
       case Action::SendDataToReq:
         if (bus_ && !r) {  // split bus, our data arrived: answer the requests we deferred
-          recall_upper(line, false);
+          recall_upper(t, line, false);
           const int m = find_mshr(line);
           if (m < 0) throw SimError(coh_name_ + ": deferred data with no request\n" + dump_pending());
           for (int to : mshr_[std::size_t(m)].defer_to) bus_->send_data(t + coh_latency_, to, line, coh_data(line, l));
@@ -492,14 +513,14 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
           break;
         }
         if (net_) {
-          recall_upper(line, false);
+          recall_upper(t, line, false);
           net_send(t + coh_latency_, NetMsgType::Data, line, in_msg_->requester, coh_data(line, l), in_msg_->trace_line,
                    in_msg_->acks);
           break;
         }
         [[fallthrough]];
       case Action::SendDataToMem: {
-        recall_upper(line, false);
+        recall_upper(t, line, false);
         if (bus_ && !r) {  // split bus, our data arrived: memory waited for it
           const int m = find_mshr(line);
           if (m < 0 || !mshr_[std::size_t(m)].defer_mem)
@@ -527,7 +548,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
           ++updates_received_;
           break;
         }
-        recall_upper(line, true);
+        recall_upper(t, line, true);
         std::memcpy(coh_data(line, l), r->buf, coh_->line_size());
         ++updates_received_;
         updated = true;
@@ -539,7 +560,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         break;
       case Action::OwnDataSuffices: r->no_data = true; break;
       case Action::SendDataToDir:
-        recall_upper(line, false);
+        recall_upper(t, line, false);
         net_send(t + coh_latency_, NetMsgType::Data, line, home_of(line), coh_data(line, l),
                  in_msg_ ? in_msg_->trace_line : 0, 0, true);
         if (l.kind == Loc::Array) coh_->dirty(line, unsigned(l.idx)) = false;  // memory has it now
@@ -596,7 +617,7 @@ void PrivateCache::finish(Tick end) {
   // The write-combining buffer empties at the end of the run, so the write-through
   // counts carry every store.
   for (std::size_t i = 0; i < wc_.size(); ++i)
-    if (wc_[i].line != kNoLine) wc_drain(int(i), WcEnd);
+    if (wc_[i].line != kNoLine) wc_drain(int(i), WcEnd, end);
   for (std::size_t s = 1; s < lines_in_.size(); ++s) {
     account(s, end);
     occupancy_[s] = end > window_start_ ? double(line_ticks_[s]) / double(end - window_start_) : 0.0;
@@ -629,6 +650,7 @@ void PrivateCache::reset_stats(Tick t) {
   l1is_ = LevelStats{};
   instr_invalidations_ = 0;
   wt_messages_ = wt_bytes_ = wc_combined_ = 0;
+  wt_busy_cycles_ = wt_stalls_ = wt_stall_cycles_ = 0;
   std::fill(std::begin(wc_drains_), std::end(wc_drains_), 0);
   local_misses_ = remote_misses_ = local_miss_ticks_ = remote_miss_ticks_ = 0;
   set_full_ = invalidations_ = back_invalidated_ = clean_victims_ = mshr_full_ = upgrades_ = silent_upgrades_ = updates_ = updates_received_ = 0;
@@ -660,21 +682,21 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
     case Loc::Array: {
       const unsigned way = unsigned(l.idx);
       if (next == I) {
-        recall_upper(line, true);
+        recall_upper(t, line, true);
         drop_coh(line, way);
         l = {};
       } else if (perm_[next] == Permission::None) {
         // The copy is gone but a request is outstanding: the state moves to its MSHR.
         int m = find_mshr(line);
         if (m < 0) throw SimError(coh_name_ + ": state " + table_.states()[next].name + " without an MSHR");
-        recall_upper(line, true);
+        recall_upper(t, line, true);
         drop_coh(line, way);
         mshr_[m].in_array = false;
         mshr_[m].state = next;
         l = {Loc::Mshr, m};
       } else {
         coh_->state(line, way) = next;
-        limit_upper(line, fast_write_[next] ? Permission::Write : perm_[next]);
+        limit_upper(t, line, fast_write_[next] ? Permission::Write : perm_[next]);
         if (table_.states()[next].stable) {  // an upgrade or update finished
           int m = find_mshr(line);
           if (m >= 0) release_mshr(m);
@@ -805,7 +827,7 @@ bool PrivateCache::back_invalidate(Tick t, LineAddr line, std::uint8_t* data, st
   const bool upper_held = upper_ && upper_->find(line) >= 0;
   ready = std::max(ready, t + coh_latency_ + (upper_held ? upper_latency_ : 0));
   const std::uint8_t old = state_at(line, l), I = table_.invalid();
-  recall_upper(line, true);  // dirty L1D data joins the coherent level's copy; the L1D's leaves
+  recall_upper(t, line, true);  // dirty L1D data joins the coherent level's copy; the L1D's leaves
   // The copy is newer than the level below's when its state is one whose eviction
   // writes the line back (M, O, Dragon's Sm: the owner's); the other stable states
   // hold what the memory side holds.
@@ -992,9 +1014,9 @@ void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable, std::uint64_
   }
 }
 
-void PrivateCache::recall_upper(LineAddr line, bool invalidate) {
+void PrivateCache::recall_upper(Tick t, LineAddr line, bool invalidate) {
   if (!upper_) return;
-  wc_drain_line(line);  // the L2 hands on or drops the line: the bytes still buffered join it first
+  wc_drain_line(line, t);  // the L2 hands on or drops the line: the bytes still buffered join it first
   int w = upper_->find(line);
   if (w < 0) return;
   if (upper_->dirty(line, unsigned(w))) {
@@ -1008,14 +1030,14 @@ void PrivateCache::recall_upper(LineAddr line, bool invalidate) {
   }
 }
 
-void PrivateCache::limit_upper(LineAddr line, Permission p) {
+void PrivateCache::limit_upper(Tick t, LineAddr line, Permission p) {
   if (!upper_) return;
-  if (p != Permission::Write) wc_drain_line(line);  // an entry lives only while the L2 may write the line
+  if (p != Permission::Write) wc_drain_line(line, t);  // an entry lives only while the L2 may write the line
   int w = upper_->find(line);
   if (w < 0) return;
-  if (p == Permission::None) recall_upper(line, true);
+  if (p == Permission::None) recall_upper(t, line, true);
   else if (p == Permission::Read && upper_->state(line, unsigned(w)) == 2) {
-    recall_upper(line, false);
+    recall_upper(t, line, false);
     upper_->state(line, unsigned(w)) = 1;
   }
 }
@@ -1057,7 +1079,7 @@ void PrivateCache::write(Tick t, Addr a, unsigned size, std::uint64_t v) {
       }
     }
     if (wt_) {  // the L1D's copy (if any) is never dirty: the store goes on to the L2
-      write_through(line, off, size, v);
+      write_through(t, line, off, size, v);
       if (checker_) checker_->store_performed(t, p_.name, a, size, v);
       return;
     }
@@ -1068,21 +1090,61 @@ void PrivateCache::write(Tick t, Addr a, unsigned size, std::uint64_t v) {
   if (checker_) checker_->store_performed(t, p_.name, a, size, v);
 }
 
-void PrivateCache::write_through(LineAddr line, unsigned off, unsigned size, std::uint64_t v) {
+Tick PrivateCache::wt_send(Tick t, unsigned bytes) {
+  const std::uint64_t cycles = std::max<std::uint64_t>(wt_accept_, (bytes + wt_width_ - 1) / wt_width_);
+  const Tick per = p_.clock_period;  // a message starts at a core clock edge
+  path_free_ = std::max((t + per - 1) / per * per, path_free_) + cycles * per;
+  ++wt_messages_;
+  wt_bytes_ += bytes;
+  wt_busy_cycles_ += cycles;
+  return path_free_;
+}
+
+Tick PrivateCache::store_room(Tick t, Addr a) {
+  Tick at = t;
+  if (wc_.empty()) {
+    at = std::max(t, wt_fifo_[wt_fifo_head_]);  // the oldest entry's store has reached the L2
+  } else {
+    const LineAddr line = coh_->line_of(a);
+    if (wc_used_ && wc_find(line) >= 0) return t;  // merges into its entry
+    if (wc_idle(t) >= 0) return t;
+    // A store to a new line (or one that cannot combine) finds no free entry: it
+    // waits for the entry whose message reaches the L2 first; when none is on its
+    // way, the oldest entry drains now (wc_drains.full).
+    at = ~Tick(0);
+    for (const WcEntry& e : wc_)
+      if (e.line == kNoLine) at = std::min(at, e.busy_until);
+    if (at == ~Tick(0)) {
+      const int oldest = wc_oldest();
+      wc_drain(oldest, WcFull, t);
+      at = wc_[std::size_t(oldest)].busy_until;
+    }
+  }
+  if (at > t) {  // the store waits: count the cycles not already counted for an earlier one
+    const Tick from = std::max(t, held_until_);
+    if (t >= held_until_) ++wt_stalls_;
+    if (at > from) wt_stall_cycles_ += (at - from + p_.clock_period - 1) / p_.clock_period;
+    held_until_ = std::max(held_until_, at);
+  }
+  return at;
+}
+
+void PrivateCache::write_through(Tick t, LineAddr line, unsigned off, unsigned size, std::uint64_t v) {
   Loc l = locate(line);
-  if (!wc_.empty() && l.kind == Loc::Array && perm_[state_at(line, l)] == Permission::Write) {
+  if (!wc_.empty() && wc_combinable(line, l)) {
     int i = wc_find(line);
     if (i >= 0) {
       ++wc_combined_;
     } else {
-      if (wc_used_ == wc_.size()) {  // full: the oldest entry drains
-        int oldest = 0;
-        for (std::size_t k = 1; k < wc_.size(); ++k)
-          if (wc_[k].order < wc_[std::size_t(oldest)].order) oldest = int(k);
-        wc_drain(oldest, WcFull);
-      }
-      for (std::size_t k = 0; k < wc_.size(); ++k)
+      // A free entry (store_room made one for a store of the core); a write the core
+      // did not ask room for (the page walker's) takes a draining entry, or drains the oldest.
+      i = wc_idle(t);
+      for (std::size_t k = 0; k < wc_.size() && i < 0; ++k)
         if (wc_[k].line == kNoLine) i = int(k);
+      if (i < 0) {
+        i = wc_oldest();
+        wc_drain(i, WcFull, t);
+      }
       wc_[std::size_t(i)].line = line;
       wc_[std::size_t(i)].order = wc_order_++;
       ++wc_used_;
@@ -1100,11 +1162,17 @@ void PrivateCache::write_through(LineAddr line, unsigned off, unsigned size, std
                    dump_pending());
   write_value(coh_data(line, l), off, size, v);
   if (l.kind == Loc::Array) coh_->dirty(line, unsigned(l.idx)) = true;
-  ++wt_messages_;
-  wt_bytes_ += size;
+  const Tick arrives = wt_send(t, size);
+  if (wc_.empty()) {  // it holds the write buffer's oldest entry until it reaches the L2
+    wt_fifo_[wt_fifo_head_] = arrives;
+    wt_fifo_head_ = (wt_fifo_head_ + 1) % wt_fifo_.size();
+  } else {
+    const int i = wc_idle(t);  // an entry for its one message (none free: the page walker's write)
+    if (i >= 0) wc_[std::size_t(i)].busy_until = arrives;
+  }
 }
 
-void PrivateCache::wc_drain(int i, WcCause cause) {
+void PrivateCache::wc_drain(int i, WcCause cause, Tick t) {
   WcEntry& e = wc_[std::size_t(i)];
   // The L2 holds the line in its array: drains run before it leaves (recall_upper), or
   // just after a downgrade changed its state (limit_upper).
@@ -1117,8 +1185,7 @@ void PrivateCache::wc_drain(int i, WcCause cause) {
   for (unsigned b = 0; b < coh_->line_size(); ++b)
     if (e.mask[b]) d[b] = e.data[b], e.mask[b] = 0, ++bytes;
   coh_->dirty(e.line, unsigned(l.idx)) = true;
-  ++wt_messages_;
-  wt_bytes_ += bytes;
+  e.busy_until = wt_send(t, bytes);
   ++wc_drains_[cause];
   e.line = kNoLine;
   --wc_used_;
@@ -1390,6 +1457,9 @@ COHSIM_STAT(kStatOccupancy, "core*.l*.occupancy.*", "lines", "", "time-weighted 
 COHSIM_STAT(kStatKindIfetch, "core*.l2.ifetch_{hits,misses,primary_misses,secondary_misses}", "count", "", "the L1I's misses at the private L2, by outcome (only with l1i.size > 0); counted in hits and misses");
 COHSIM_STAT(kStatWriteThroughs, "core*.l1d.write_throughs", "count", "", "write-through messages the L1D sent to the private L2 (only with l1d.write_back: false): one per store without a write-combining buffer, one per drained entry with one; a store the L2 holds without a stable write permission writes through alone");
 COHSIM_STAT(kStatWriteThroughBytes, "core*.l1d.write_through_bytes", "bytes", "", "data bytes those write-through messages carried: the store's size, or the distinct bytes a drained write-combining entry held");
+COHSIM_STAT(kStatWtBusy, "core*.l1d.write_through_busy_cycles", "cycles", "core", "cycles the path from the L1D to the private L2 carried write-through messages (only with l1d.write_back: false): each message holds it max(l2.write_cycles, ceil(bytes / l1d.write_path_width)) cycles");
+COHSIM_STAT(kStatWtStalls, "core*.l1d.write_buffer_stalls", "count", "", "times stores (or atomics' writes) began to wait at a write-through L1D because its write buffer had no room: l1d.write_buffer entries all on their way to the L2, or, with l1d.wc_entries, no free write-combining entry for a new line (only with l1d.write_back: false)");
+COHSIM_STAT(kStatWtStallCycles, "core*.l1d.write_buffer_stall_cycles", "cycles", "core", "cycles in which some store waited at the L1D for room in the write buffer (the store buffer's drain stalled; only with l1d.write_back: false)");
 COHSIM_STAT(kStatWcCombined, "core*.l1d.wc_combined", "count", "", "stores merged into a write-combining entry already holding their line (only with l1d.wc_entries > 0): the write-throughs the buffer saved");
 COHSIM_STAT(kStatWcDrains, "core*.l1d.wc_drains.{full,coherence,end}", "count", "", "write-combining entries drained to the L2, by cause: full = a store to a new line found every entry in use (the oldest drains); coherence = the L2 had to hand on, downgrade or evict the line (snoop, forward, invalidation, update, back-invalidation, replacement); end = the end of the run");
 COHSIM_STAT(kStatL1iInvalidations, "core*.l1i.invalidations", "count", "", "L1I lines dropped because another core's request took the line from this core's L2 (cross-modifying code, or data sharing the line)");
@@ -1471,6 +1541,9 @@ void PrivateCache::register_stats(Stats& s) const {
     const std::string q = p_.name + ".l1d";
     s.counter(kStatWriteThroughs, q + ".write_throughs", &wt_messages_);
     s.counter(kStatWriteThroughBytes, q + ".write_through_bytes", &wt_bytes_);
+    s.counter(kStatWtBusy, q + ".write_through_busy_cycles", &wt_busy_cycles_);
+    s.counter(kStatWtStalls, q + ".write_buffer_stalls", &wt_stalls_);
+    s.counter(kStatWtStallCycles, q + ".write_buffer_stall_cycles", &wt_stall_cycles_);
     if (!wc_.empty()) {
       s.counter(kStatWcCombined, q + ".wc_combined", &wc_combined_);
       s.counter(kStatWcDrains, q + ".wc_drains.full", &wc_drains_[WcFull]);

@@ -63,6 +63,13 @@ struct PrivateCacheParams {
   // `l1d.write_back`) and its write-combining buffer's entries (l1d.wc_entries; 0: none).
   bool l1_write_through = !declared::flag("l1d.write_back");
   unsigned wc_entries = declared::count("l1d.wc_entries");
+  // Its write path to the L2: the FIFO of one-store entries used without a
+  // write-combining buffer (l1d.write_buffer), the path's bytes per core cycle
+  // (l1d.write_path_width), and no-write-allocate (l1d.write_allocate: false).
+  unsigned write_buffer = declared::count("l1d.write_buffer");
+  unsigned write_path_width = declared::count("l1d.write_path_width");
+  unsigned l2_write_cycles = declared::count("l2.write_cycles");  // the L2's time to accept one message
+  bool l1_write_allocate = declared::flag("l1d.write_allocate");
   std::uint64_t seed = 0;  // the run's seed; this cache's random streams are number `index`
   unsigned index = 0;       // the core's number
   // On a directory: where each line's home is, and this cache's node.
@@ -88,6 +95,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   Access access(Tick t, Addr a, bool write, bool count, AccessKind kind) override;
   using L1Port::access;
   bool l1_has(Addr a, bool write) const override { return line_usable((upper_ ? *upper_ : *coh_).line_of(a), write); }
+  Tick store_room(Tick t, Addr a) override;
   std::uint64_t read(Tick t, Addr a, unsigned size) override;
   void write(Tick t, Addr a, unsigned size, std::uint64_t v) override;
 
@@ -178,6 +186,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
     bool late = false;
     std::uint64_t pc = 0;  // the PC of the access that started it (0: none, or no policy reads it)
     bool instr = false;    // an L1I miss started it: its fill goes to the L1I, not the L1D
+    bool no_fill = false;  // a no-write-allocate store miss started it: the L1D is not filled
     Tick coh_since = kNoCoh;  // a coherence miss's access tick, for the sharing advisor (kNoCoh: none)
   };
   static constexpr Tick kNoCoh = ~Tick(0);
@@ -207,7 +216,12 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
     if (write && line == store_grant_) return true;  // the coherent level holds it
     if (!write && line == read_grant_) return true;  // split bus: a line passing through on its way out
     int w = arr.find(line);
-    if (w < 0) return false;
+    if (w < 0) {
+      // No-write-allocate: a store may write through when the L2 holds the line writable.
+      if (!write || !wna_) return false;
+      w = coh_->find(line);
+      return w >= 0 && fast_write_[coh_->state(line, unsigned(w))];
+    }
     std::uint8_t s = const_cast<CacheArray&>(arr).state(line, unsigned(w));
     return upper_ ? s >= (write ? 2 : 1) : (write ? fast_write_[s] : fast_read_[s]);
   }
@@ -264,19 +278,21 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
     bool fill = false;
     std::uint64_t pc = 0;
     bool instr = false;
+    bool no_fill = false;
   };
   FillInfo fill_info(LineAddr line) const {
-    const int m = pf_on_ || repl_pc_ || instr_ ? find_mshr(line) : -1;
+    const int m = pf_on_ || repl_pc_ || instr_ || wna_ ? find_mshr(line) : -1;
     if (m < 0) return {};
     const Mshr& ms = mshr_[std::size_t(m)];
-    return {ms.prefetch, ms.late, !ms.in_array, ms.pc, ms.instr};
+    return {ms.prefetch, ms.late, !ms.in_array, ms.pc, ms.instr, ms.no_fill};
   }
   // After a fill of the coherent level: the prefetchers hear of it, a prefetched line is marked unused.
   void prefetch_filled(LineAddr line, const FillInfo& f);
   // Whether a fill goes on to the L1D above a private L2 (not an L2 prefetch no demand waits for).
   // Nor an L1I miss's: its line goes to the L1I (fill_instr); a data access that waited
   // on it finds the line in the L2 when it tries again.
-  bool fills_upper(const FillInfo& f) const { return !(f.fill && f.prefetch == 2 && !f.late) && !f.instr; }
+  // Nor a no-write-allocate store miss's (l1d.write_allocate: false).
+  bool fills_upper(const FillInfo& f) const { return !(f.fill && f.prefetch == 2 && !f.late) && !f.instr && !f.no_fill; }
   // The L1I: a line the L2 now holds readable is copied in (an eviction is silent:
   // instruction lines are never dirty); a line leaving the L2 leaves it (drop_coh).
   void fill_instr(LineAddr line);
@@ -295,31 +311,68 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   // exists only while the L2 holds its line writable: recall_upper() and
   // limit_upper(), which every hand-on, downgrade and eviction of the L2 runs, drain
   // it first.
+  //
+  // Timing (docs/architecture.md, "Write-through L1D"): every write-through message
+  // (a store, or a drained entry) goes on the one L1D-to-L2 path, which it holds for
+  // max(l2.write_cycles, ceil(bytes / l1d.write_path_width)) core cycles after the
+  // messages before it. An entry is busy until its message has reached the L2: a drained
+  // write-combining entry (line kNoLine, busy_until), or, without that buffer, one
+  // of the l1d.write_buffer FIFO entries (wt_fifo_: each one's arrival tick).
+  // store_room() says when a store can have an entry; the core holds it back until then.
   enum WcCause : std::uint8_t { WcFull, WcCoherence, WcEnd, kWcCauses };
   struct WcEntry {
     LineAddr line;
     std::uint64_t order;  // allocation order: the oldest drains first when the buffer is full
     std::vector<std::uint8_t> data, mask;
+    Tick busy_until = 0;  // a drained entry's message reaches the L2 then (free after)
   };
-  void write_through(LineAddr line, unsigned off, unsigned size, std::uint64_t v);
+  // Whether a store to `line` may go into the write-combining buffer: the L2 holds
+  // the line writable in its array.
+  bool wc_combinable(LineAddr line, const Loc& l) const {
+    return l.kind == Loc::Array && perm_[state_at(line, l)] == Permission::Write;
+  }
+  // A free write-combining entry at t (-1: none).
+  int wc_idle(Tick t) const {
+    for (std::size_t k = 0; k < wc_.size(); ++k)
+      if (wc_[k].line == kNoLine && wc_[k].busy_until <= t) return int(k);
+    return -1;
+  }
+  int wc_oldest() const {
+    int oldest = -1;
+    for (std::size_t k = 0; k < wc_.size(); ++k)
+      if (wc_[k].line != kNoLine && (oldest < 0 || wc_[k].order < wc_[std::size_t(oldest)].order)) oldest = int(k);
+    return oldest;
+  }
+  // Sends `bytes` on the path at t (after the messages before it); returns when it
+  // reaches the L2. Counts the message, its bytes and the path's busy cycles.
+  Tick wt_send(Tick t, unsigned bytes);
+  void write_through(Tick t, LineAddr line, unsigned off, unsigned size, std::uint64_t v);
   int wc_find(LineAddr line) const {
     for (std::size_t i = 0; i < wc_.size(); ++i)
       if (wc_[i].line == line) return int(i);
     return -1;
   }
-  void wc_drain(int i, WcCause cause);
-  void wc_drain_line(LineAddr line) {
+  void wc_drain(int i, WcCause cause, Tick t);
+  void wc_drain_line(LineAddr line, Tick t) {
     if (wc_used_ == 0) return;
     const int i = wc_find(line);
-    if (i >= 0) wc_drain(i, WcCoherence);
+    if (i >= 0) wc_drain(i, WcCoherence, t);
   }
   void wc_overlay(LineAddr line, std::uint8_t* out) const;  // the entry's bytes over a copy of the L2's line
   bool wt_ = false;
+  bool wna_ = false;  // no-write-allocate (l1d.write_allocate: false; write-through only)
   std::vector<WcEntry> wc_;  // l1d.wc_entries entries, allocated once; line kNoLine: free
   unsigned wc_used_ = 0;
   std::uint64_t wc_order_ = 0;
   std::vector<std::uint8_t> wc_scratch_;  // read(): a line overlaid with its entry
   std::uint64_t wt_messages_ = 0, wt_bytes_ = 0, wc_combined_ = 0, wc_drains_[kWcCauses] = {};
+  unsigned wt_width_ = 32;         // l1d.write_path_width: bytes per core cycle
+  unsigned wt_accept_ = 2;         // l2.write_cycles: the L2 takes a message this often
+  Tick path_free_ = 0;             // the path is free from this tick on
+  std::vector<Tick> wt_fifo_;      // without a write-combining buffer: the write buffer's entries, a ring
+  std::size_t wt_fifo_head_ = 0;   // its oldest entry (the next to be reused)
+  Tick held_until_ = 0;            // the latest tick a store was told to wait for (stall accounting)
+  std::uint64_t wt_busy_cycles_ = 0, wt_stalls_ = 0, wt_stall_cycles_ = 0;
   // Lines leaving the arrays: a prefetched line never referenced counts as useless.
   void drop_coh(LineAddr line, unsigned way);
   void drop_upper(LineAddr line, unsigned way);
@@ -341,8 +394,9 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   void evict_coh(Tick t, LineAddr victim, unsigned way);
   // L1 above a private L2.
   void fill_upper(Tick t, LineAddr line, bool writable, std::uint64_t pc);
-  void recall_upper(LineAddr line, bool invalidate);  // pull dirty data down; drop/downgrade
-  void limit_upper(LineAddr line, Permission p);
+  // (t: when, for a write-combining entry the L2's hand-on drains first.)
+  void recall_upper(Tick t, LineAddr line, bool invalidate);  // pull dirty data down; drop/downgrade
+  void limit_upper(Tick t, LineAddr line, Permission p);
   // On a directory.
   int home_of(LineAddr line) const { return p_.homes->home(line); }
   // trace_line: NetMsg::trace_line.

@@ -112,7 +112,8 @@ void Core::complete_waiting(Tick t, LineAddr line) {
   if (!in_order_loads_) {
     for (std::size_t i = 0; i < sb_.size(); ++i) {
       StoreEntry& s = sb_.at(i);
-      if (s.addr >> ls == line && s.not_before <= t && store_may_drain(i) && cache_->l1_has(s.addr, true)) {
+      if (s.addr >> ls == line && s.not_before <= t && store_may_drain(i) && cache_->l1_has(s.addr, true) &&
+          room_now(t, s.addr)) {
         performed_store(t, s);
         sb_.erase(i);
         break;
@@ -128,7 +129,7 @@ void Core::complete_waiting(Tick t, LineAddr line) {
     if (have_inst_ && rmw_waiting_ && op_.addr >> ls == line) {
       const Inst& in = seq_->insts[seq_pos_];
       Tick dummy = 0;
-      if (in.kind == InstKind::Rmw && cache_->l1_has(op_.addr, true)) {
+      if (in.kind == InstKind::Rmw && cache_->l1_has(op_.addr, true) && room_now(t, op_.addr)) {
         rmw_waiting_ = false;
         do_rmw(t, dummy);
       } else if (in.kind == InstKind::Load && (in.sem & kExclusive) && cache_->l1_has(op_.addr, false)) {
@@ -146,7 +147,7 @@ void Core::complete_waiting(Tick t, LineAddr line) {
     return;
   }
   if (!sb_.empty() && sb_.front().addr >> ls == line && sb_.front().not_before <= t && store_may_drain(0) &&
-      cache_->l1_has(sb_.front().addr, true)) {
+      cache_->l1_has(sb_.front().addr, true) && room_now(t, sb_.front().addr)) {
     StoreEntry& s = sb_.front();
     performed_store(t, s);
     sb_.pop();
@@ -158,7 +159,8 @@ void Core::complete_waiting(Tick t, LineAddr line) {
     break;  // only the oldest unbound load may bind
   }
   if (have_inst_ && seq_->insts[seq_pos_].kind == InstKind::Rmw && rmw_waiting_ && op_.addr >> ls == line &&
-      !atomic_waits(seq_->insts[seq_pos_], true, true, true) && cache_->l1_has(op_.addr, true))
+      !atomic_waits(seq_->insts[seq_pos_], true, true, true) && cache_->l1_has(op_.addr, true) &&
+      room_now(t, op_.addr))
     perform_rmw(t, t);
 }
 
@@ -419,6 +421,7 @@ bool Core::drain_weak(Tick t, Tick& next) {
       wait_for(s, a);
       continue;
     }
+    if (!store_room(t, s.addr, next)) continue;  // a write-through L1D's full write buffer
     performed_store(t, s);
     if (i > 0) ++out_of_order_drains_;
     sb_.erase(i);
@@ -453,6 +456,8 @@ bool Core::drain_store(Tick t, Tick& next) {
     wait_for(s, a);
     return false;
   }
+  // A write-through L1D whose write buffer is full holds the store back.
+  if (!store_room(t, s.addr, next)) return false;
   // The store performs when the L1 holds the line writable; the store buffer slot
   // frees at once (the L1 write pipeline takes one store per cycle).
   performed_store(t, s);
@@ -996,6 +1001,10 @@ bool Core::atomic_access(Tick t, bool write, Tick& next, Access& a) {
   // does): asking again would start another transaction.
   if (rmw_accessed_ && cache_->l1_has(op_.addr, write)) {
     a = {Access::Ready, t};
+    if (write && !store_room(t, op_.addr, next)) {  // a write-through L1D's full write buffer
+      stall_begin(t);
+      return false;
+    }
     return true;
   }
   if (ports_used_ >= p_.ports) {
@@ -1009,6 +1018,10 @@ bool Core::atomic_access(Tick t, bool write, Tick& next, Access& a) {
   if (a.kind != Access::Blocked) rmw_accessed_ = true;
   if (a.kind != Access::Ready) {
     rmw_waiting_ = true, rmw_gen_ = wake_gen_[kAnyLine];
+    stall_begin(t);
+    return false;
+  }
+  if (write && !store_room(t, op_.addr, next)) {  // a write-through L1D's full write buffer
     stall_begin(t);
     return false;
   }

@@ -248,6 +248,16 @@ class Core : public sc_core::sc_module, public CacheListener {
   bool still_waiting(bool waiting, std::uint64_t gen) const { return waiting && gen == wake_gen_[kAnyLine]; }
   std::uint64_t rmw_result(std::uint64_t old) const;
   Tick edge(Tick t) const { return per_cycle_(t + p_.period - 1) * p_.period; }
+  // A write-through L1D's write buffer (L1Port::store_room) has room now for a store
+  // to `a`; if not, `next` gets the cycle it will.
+  bool store_room(Tick t, Addr a, Tick& next) {
+    if (!cache_->holds_back_stores()) return true;
+    const Tick at = cache_->store_room(t, a);
+    if (at <= t) return true;
+    next = std::min(next, edge(at));
+    return false;
+  }
+  bool room_now(Tick t, Addr a) { return !cache_->holds_back_stores() || cache_->store_room(t, a) <= t; }
 
   static constexpr LineAddr kNoReservation = ~LineAddr(0);
   int id_;

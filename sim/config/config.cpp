@@ -617,7 +617,8 @@ COHSIM_REGISTER(config_rules, "l1i", "an L1I has a power-of-two number of sets a
 // stays the coherence point (docs/architecture.md, "Write-through L1D"); the
 // write-combining buffer (l1d.wc_entries) exists only on that path.
 COHSIM_REGISTER(config_rules, "l1d.write_back",
-                "a write-through L1D needs a private L2; a write-combining buffer needs a write-through L1D",
+                "a write-through L1D needs a private L2; a write-combining buffer and no-write-allocate need a "
+                "write-through L1D",
                 ConfigRule{[](const Config& c, std::string& blame) {
                   const bool through = !c.flag("l1d.write_back");
                   if (through && (!c.has_level("l2") || c.flag("l2.shared"))) {
@@ -627,6 +628,12 @@ COHSIM_REGISTER(config_rules, "l1d.write_back",
                                        "configuration has ") +
                            (c.has_level("l2") ? "a shared L2" : "no L2") +
                            ". Set l2.shared: false (with an l2 level), or l1d.write_back: true";
+                  }
+                  if (!through && !c.flag("l1d.write_allocate")) {
+                    blame = "l1d.write_allocate";
+                    return std::string("l1d.write_allocate: false (no-write-allocate) is modelled only with a "
+                                       "write-through L1D, whose stores reach the L2 without the L1D's line; "
+                                       "set l1d.write_back: false, or l1d.write_allocate: true");
                   }
                   if (!through && c.integer("l1d.wc_entries") > 0) {
                     blame = "l1d.wc_entries";

@@ -231,10 +231,9 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
                       "write-combining buffer, l1d.wc_entries), the L1D never holds dirty data and its evictions are "
                       "silent; the L2 stays the coherence point (needs a private L2: l2.shared: false)."));
     p.push_back(param(key("write_allocate"), ParamType::Bool, "true", "",
-                      "The L1D fetches the line on a store miss; only true is valid.",
-                      {"true", [](const ParamValue& v) {
-                         return v.flag ? std::string() : std::string("a no-write-allocate L1D is not modelled");
-                       }}));
+                      "true: a store that misses the L1D fetches its line into the L1D. false (no-write-allocate, "
+                      "write-through L1D only: l1d.write_back: false): the store's line is made writable at the "
+                      "private L2 and the store writes through to it without filling the L1D; a load still fills."));
     p.push_back(param(key("wc_entries"), ParamType::Int, "0", "lines",
                       "Write-through L1D only (l1d.write_back: false): entries of the write-combining buffer, one "
                       "line each. A store to a line already in the buffer merges into its entry; the oldest entry "
@@ -242,7 +241,26 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
                       "must hand on, downgrade or evict its line, and at the end of the run. 0 = no buffer: each "
                       "store writes through alone.",
                       int_range(0, 64)));
+    p.push_back(param(key("write_buffer"), ParamType::Int, "4", "stores",
+                      "Write-through L1D without a write-combining buffer (l1d.wc_entries: 0): entries of its "
+                      "write buffer, a FIFO of one store each on its way to the L2 (4: the MIPS R2000/R3000 "
+                      "and DECstation write buffers). A store that finds every entry in use waits in the store "
+                      "buffer until the oldest has reached the L2.",
+                      int_range(1, 64)));
+    p.push_back(param(key("write_path_width"), ParamType::Int, "32", "bytes per cycle",
+                      "Write-through L1D only: bytes per core cycle the path from the L1D to the private L2 "
+                      "carries. A write-through message of B bytes (one store, or a drained write-combining "
+                      "entry) holds it max(l2.write_cycles, ceil(B / this)) cycles; messages go one after "
+                      "another.",
+                      int_range(1, 4096)));
   } else {
+    if (level == "l2")
+      p.push_back(param(key("write_cycles"), ParamType::Int, "2", "core cycles",
+                        "Private L2 below a write-through L1D only (l1d.write_back: false): cycles the L2 takes to "
+                        "accept one write-through message (a write of its data array; 2: an L2 data RAM that "
+                        "takes an access every other cycle). Each message holds the L1D-to-L2 path "
+                        "max(this, ceil(bytes / l1d.write_path_width)) cycles.",
+                        int_range(1, 1024)));
     p.push_back(param(key("write_back"), ParamType::Bool, "true", "",
                       "Write back dirty lines on eviction (true) or write every store through to "
                       "the next level (false). A private L2 must be write-back."));

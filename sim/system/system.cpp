@@ -744,6 +744,10 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     if (pp.has_l2) prefetch(pp.l2, "l2");
     pp.l1_write_through = !cfg.flag("l1d.write_back");
     pp.wc_entries = unsigned(cfg.integer("l1d.wc_entries"));
+    pp.write_buffer = unsigned(cfg.integer("l1d.write_buffer"));
+    pp.write_path_width = unsigned(cfg.integer("l1d.write_path_width"));
+    if (pp.has_l2) pp.l2_write_cycles = unsigned(cfg.integer("l2.write_cycles"));
+    pp.l1_write_allocate = cfg.flag("l1d.write_allocate");
     pp.clock_period = m.core_period;
     pp.seed = seed;
     pp.index = i;

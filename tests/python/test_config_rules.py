@@ -33,6 +33,8 @@ CASES = [
      "Set l2.shared: false (with an l2 level), or l1d.write_back: true"),
     ("l1d.write_back", [("l1d.wc_entries", "4")], "l1d.wc_entries",
      "set l1d.write_back: false, or l1d.wc_entries: 0"),
+    ("l1d.write_back", [("l1d.write_allocate", "false")], "l1d.write_allocate",
+     "set l1d.write_back: false, or l1d.write_allocate: true"),
     ("numa.mesh_columns", [("coherence.fabric", "directory"), ("numa.nodes", "6"), ("numa.topology", "mesh"),
                            ("numa.mesh_columns", "4")], "numa.mesh_columns", "a divisor of numa.nodes (1, 2, 3, 6)"),
     ("lse", [("lse", "true")], "lse", "set isa: arm, or lse: false"),

@@ -40,6 +40,8 @@ const std::vector<RuleCase>& cases() {
       {"l1d.write_back", {{"l2.shared", "true"}, {"l1d.write_back", "false"}}, "l1d.write_back",
        "Set l2.shared: false (with an l2 level), or l1d.write_back: true"},
       {"l1d.write_back", {{"l1d.wc_entries", "4"}}, "l1d.wc_entries", "set l1d.write_back: false, or l1d.wc_entries: 0"},
+      {"l1d.write_back", {{"l1d.write_allocate", "false"}}, "l1d.write_allocate",
+       "set l1d.write_back: false, or l1d.write_allocate: true"},
       {"l2.prefetcher", {{"l2.shared", "true"}, {"l2.prefetcher", "stream"}}, "l2.prefetcher",
        "prefetchers are modelled at the private levels only"},
       {"tlb.sets", {{"dtlb.entries", "48"}}, "dtlb.entries", "must give a power-of-two number of sets"},

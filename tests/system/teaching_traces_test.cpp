@@ -1,5 +1,6 @@
 // The teaching traces in traces/protocols/ and traces/lessons/ state their expected counts in their
-// comments (`# expect PROTOCOL: STAT = VALUE`) and how to run them (`# run: ...`).
+// comments (`# expect PROTOCOL: STAT = VALUE`, or `# expect PROTOCOL with KEY=VALUE ...: STAT = VALUE`
+// for the run with those settings added) and how to run them (`# run: ...`).
 // This test runs each one under each protocol it names and checks every count.
 #include <gtest/gtest.h>
 
@@ -34,22 +35,34 @@ TEST_P(TeachingTrace, CountsInItsCommentsHold) {
   while (std::getline(f, line)) {
     if (line.rfind("# run: cohsim ", 0) == 0) run = line.substr(14);
     if (line.rfind("# expect ", 0) == 0) {
-      std::istringstream in(line.substr(9));
-      std::string protocol, stat, eq;
+      // `# expect PROTOCOL: STAT = V`, or `# expect PROTOCOL with KEY=VALUE ...: STAT = V`
+      // (the run line plus those --set's).
+      const std::size_t colon = line.find(':');
+      ASSERT_NE(colon, std::string::npos) << line;
+      std::istringstream in(line.substr(colon + 1));
+      std::string stat, eq;
       double value;
-      in >> protocol >> stat >> eq >> value;
+      in >> stat >> eq >> value;
       ASSERT_EQ(eq, "=") << line;
-      expect[protocol.substr(0, protocol.size() - 1)].emplace_back(stat, value);
+      expect[line.substr(9, colon - 9)].emplace_back(stat, value);
     }
   }
   ASSERT_FALSE(run.empty()) << "no '# run:' line";
   ASSERT_FALSE(expect.empty()) << "no '# expect' lines";
-  for (auto& [protocol, checks] : expect) {
+  int variant = 0;
+  for (auto& [key, checks] : expect) {
     std::istringstream in(run);
     std::vector<std::string> args;
     for (std::string w; in >> w;) args.push_back(w.find('/') != std::string::npos ? kRoot + "/" + w : w);
+    std::istringstream k(key);
+    std::string protocol, with;
+    k >> protocol;
+    if (k >> with) {
+      ASSERT_EQ(with, "with") << key;
+      for (std::string set; k >> set;) args.insert(args.end(), {"--set", set});
+    }
     const std::string stats = cohsim::test::temp_dir() + "/" + GetParam().substr(GetParam().find('/') + 1) + "." +
-                              protocol + ".json";
+                              protocol + "." + std::to_string(variant++) + ".json";
     args.insert(args.end(), {"--set", "coherence.protocol=" + protocol, "--set", "check=true", "--stats", stats, "-q"});
     auto r = run_cli(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -57,8 +70,8 @@ TEST_P(TeachingTrace, CountsInItsCommentsHold) {
     std::string json((std::istreambuf_iterator<char>(js)), {});
     for (auto& [stat, value] : checks) {
       auto p = json.find("\"" + stat + "\": ");
-      ASSERT_NE(p, std::string::npos) << protocol << ": no " << stat;
-      EXPECT_EQ(std::strtod(json.c_str() + p + stat.size() + 4, nullptr), value) << protocol << ": " << stat;
+      ASSERT_NE(p, std::string::npos) << key << ": no " << stat;
+      EXPECT_EQ(std::strtod(json.c_str() + p + stat.size() + 4, nullptr), value) << key << ": " << stat;
     }
   }
 }

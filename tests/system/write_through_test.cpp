@@ -2,7 +2,8 @@
 // (l1d.wc_entries): hand counts of write-throughs, combined stores and drains on traces
 // a student can list, a drain forced by another core's read, the core reading its own
 // buffered store after the L1D dropped the line, and the random tester with the
-// checker on every protocol and fabric. docs/architecture.md, "Write-through L1D".
+// checker on every protocol and fabric; the write path's timing (cycles and stalls of
+// short bursts, by hand) and no-write-allocate. docs/architecture.md, "Write-through L1D".
 #include <gtest/gtest.h>
 
 #include <string>
@@ -111,25 +112,152 @@ TEST(WriteThrough, TheCoreReadsItsBufferedStoreAfterTheL1dDroppedTheLine) {
   EXPECT_EQ(r.at("core0.l1d.wc_drains.end"), 1);
 }
 
+// The write path's timing (docs/architecture.md, "Write-through L1D"), by hand. Six
+// 8-byte stores to one line: the first misses (DRAM), the other five wait behind it
+// in the store buffer, so when the line arrives they are ready one per cycle (a
+// write-back L1D drains them in 5 cycles). With l2.write_cycles=10 each
+// write-through holds the path 10 cycles (max(10, ceil(8 / 32))).
+const std::string kSixStores =
+    "thread 0\n"
+    "  store 0x1000 1\n  store 0x1008 2\n  store 0x1010 3\n  store 0x1018 4\n  store 0x1020 5\n  store 0x1028 6\n";
+
+TEST(WriteThroughTiming, AOneEntryWriteBufferHoldsEachStoreUntilThePreviousReachesTheL2) {
+  auto wb = simulate(kOneCore, kSixStores);
+  ASSERT_EQ(wb.exit_code, 0) << wb.err;
+  auto wt = simulate(kOneCore, kSixStores,
+                     {"--set", "l1d.write_back=false", "--set", "l1d.write_buffer=1", "--set", "l2.write_cycles=10"});
+  ASSERT_EQ(wt.exit_code, 0) << wt.err;
+  // Store 1 performs as its line arrives; its message holds the path from the next
+  // edge E for 10 cycles. Store 2, ready at E, waits until E+10; store k enters at
+  // E+10(k-1), the 6th at E+50, where the write-back L1D took the 6th at E+4.
+  EXPECT_EQ(wt.at("core0.cycles") - wb.at("core0.cycles"), 50 - 4);
+  EXPECT_EQ(wt.at("core0.l1d.write_throughs"), 6);
+  EXPECT_EQ(wt.at("core0.l1d.write_through_busy_cycles"), 6 * 10);
+  // Stores 2..6 each wait: store 2 the 10 cycles from E, each later one the 9 cycles
+  // from the cycle after its predecessor entered.
+  EXPECT_EQ(wt.at("core0.l1d.write_buffer_stalls"), 5);
+  EXPECT_EQ(wt.at("core0.l1d.write_buffer_stall_cycles"), 10 + 4 * 9);
+}
+
+TEST(WriteThroughTiming, TwoEntriesLetOneStoreThroughAtOnce) {
+  auto wb = simulate(kOneCore, kSixStores);
+  auto wt = simulate(kOneCore, kSixStores,
+                     {"--set", "l1d.write_back=false", "--set", "l1d.write_buffer=2", "--set", "l2.write_cycles=10"});
+  ASSERT_EQ(wt.exit_code, 0) << wt.err;
+  // Store 2 takes the second entry at E (its message follows store 1's: E+10..E+20).
+  // Store 3, ready at E+1, waits for store 1's entry (E+10); store 4, ready at E+11,
+  // for store 2's (E+20); ... store 6 enters at E+40: 4 stalls of 9 cycles.
+  EXPECT_EQ(wt.at("core0.cycles") - wb.at("core0.cycles"), 40 - 4);
+  EXPECT_EQ(wt.at("core0.l1d.write_buffer_stalls"), 4);
+  EXPECT_EQ(wt.at("core0.l1d.write_buffer_stall_cycles"), 4 * 9);
+  // A wider path does not help: the L2 takes a write every 10 cycles.
+  auto wide = simulate(kOneCore, kSixStores,
+                       {"--set", "l1d.write_back=false", "--set", "l1d.write_buffer=2", "--set", "l2.write_cycles=10",
+                        "--set", "l1d.write_path_width=4096"});
+  EXPECT_EQ(wide.at("core0.cycles"), wt.at("core0.cycles"));
+  // A narrow path does: 8 bytes at 1 byte a cycle hold it 8 cycles, more than the L2's 2.
+  auto narrow = simulate(kOneCore, kSixStores,
+                         {"--set", "l1d.write_back=false", "--set", "l1d.write_buffer=1", "--set",
+                          "l1d.write_path_width=1"});
+  EXPECT_EQ(narrow.at("core0.l1d.write_through_busy_cycles"), 6 * 8);
+  EXPECT_EQ(narrow.at("core0.cycles") - wb.at("core0.cycles"), 5 * 8 - 4);
+}
+
+TEST(WriteThroughTiming, ACombiningEntryTakesTheWholeBurst) {
+  // One write-combining entry: the six stores merge, nothing waits, and the one
+  // message (48 bytes: max(10, ceil(48 / 32)) = 10 cycles) drains at the end.
+  auto wb = simulate(kOneCore, kSixStores);
+  auto wc = simulate(kOneCore, kSixStores,
+                     {"--set", "l1d.write_back=false", "--set", "l1d.wc_entries=1", "--set", "l2.write_cycles=10"});
+  ASSERT_EQ(wc.exit_code, 0) << wc.err;
+  EXPECT_EQ(wc.at("core0.cycles"), wb.at("core0.cycles"));
+  EXPECT_EQ(wc.at("core0.l1d.wc_combined"), 5);
+  EXPECT_EQ(wc.at("core0.l1d.write_through_bytes"), 48);
+  EXPECT_EQ(wc.at("core0.l1d.write_through_busy_cycles"), 10);
+  EXPECT_EQ(wc.at("core0.l1d.write_buffer_stalls"), 0);
+}
+
+TEST(WriteThroughTiming, ANewLineWaitsForTheOldestEntrysDrain) {
+  // Lines A and B alternate after both are in the L2 (the compute lets the misses
+  // finish). With one entry every store after the first finds it holding the other
+  // line: the entry drains (10 cycles) and the store waits for it. B's first store
+  // (its line arriving) and the four stores after the compute: 5 full drains, 5
+  // stalls of 10 cycles, the last entry at the end; 6 messages of 8 bytes.
+  const std::string trace =
+      "thread 0\n  store 0x1000 1\n  store 0x2000 2\n  compute 1000\n"
+      "  store 0x1008 3\n  store 0x2008 4\n  store 0x1010 5\n  store 0x2010 6\n";
+  auto one = simulate(kOneCore, trace,
+                      {"--set", "l1d.write_back=false", "--set", "l1d.wc_entries=1", "--set", "l2.write_cycles=10"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(one.at("core0.l1d.wc_drains.full"), 5);
+  EXPECT_EQ(one.at("core0.l1d.wc_drains.end"), 1);
+  EXPECT_EQ(one.at("core0.l1d.write_throughs"), 6);
+  EXPECT_EQ(one.at("core0.l1d.write_through_busy_cycles"), 60);
+  EXPECT_EQ(one.at("core0.l1d.write_buffer_stalls"), 5);
+  // Two entries hold both lines: 4 stores combined, no stall, 2 messages of 24 bytes at the end.
+  auto two = simulate(kOneCore, trace,
+                      {"--set", "l1d.write_back=false", "--set", "l1d.wc_entries=2", "--set", "l2.write_cycles=10"});
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  EXPECT_EQ(two.at("core0.l1d.wc_combined"), 4);
+  EXPECT_EQ(two.at("core0.l1d.wc_drains.full"), 0);
+  EXPECT_EQ(two.at("core0.l1d.write_through_bytes"), 48);
+  EXPECT_EQ(two.at("core0.l1d.write_buffer_stalls"), 0);
+  EXPECT_EQ(two.at("core0.l1d.write_buffer_stall_cycles"), 0);
+  EXPECT_LT(two.at("core0.cycles"), one.at("core0.cycles"));
+}
+
+// No-write-allocate (l1d.write_allocate: false), by hand: a store that misses the L1D
+// writes through without filling it; a load fills it.
+TEST(WriteThrough, NoWriteAllocateLeavesTheL1dUnfilledUntilALoad) {
+  // store A+0 (L1D and L2 miss), store A+8 (L1D miss again: the line is only in the
+  // L2, a hit there), load A+0 (L1D miss, L2 hit, fills the L1D), store A+16 (L1D hit).
+  const std::string trace =
+      "thread 0\n  store 0x1000 1\n  compute 1000\n  store 0x1008 2\n  compute 100\n  load 0x1000\n"
+      "  compute 100\n  store 0x1010 3\n";
+  auto r = simulate(kOneCore, trace, {"--set", "l1d.write_back=false", "--set", "l1d.write_allocate=false"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.at("core0.l1d.store_primary_misses"), 2);
+  EXPECT_EQ(r.at("core0.l1d.store_hits"), 1);
+  EXPECT_EQ(r.at("core0.l1d.load_primary_misses"), 1);
+  EXPECT_EQ(r.at("core0.l2.misses"), 1);
+  EXPECT_EQ(r.at("core0.l2.hits"), 2);
+  EXPECT_EQ(r.at("core0.l1d.write_throughs"), 3);
+  // Allocating: the first store fills the L1D, the rest hit it.
+  auto a = simulate(kOneCore, trace, {"--set", "l1d.write_back=false"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.at("core0.l1d.store_primary_misses"), 1);
+  EXPECT_EQ(a.at("core0.l1d.store_hits"), 2);
+  EXPECT_EQ(a.at("core0.l1d.load_hits"), 1);
+  EXPECT_EQ(a.at("core0.l2.hits"), 0);
+}
+
+TEST(WriteThrough, NoWriteAllocateNeedsAWriteThroughL1d) {
+  auto r = simulate(kOneCore, kNineStores, {"--set", "l1d.write_allocate=false"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("l1d.write_allocate"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("set l1d.write_back: false, or l1d.write_allocate: true"), std::string::npos) << r.err;
+}
+
 // The random tester with the checker (single writer, data values) on a tiny private
-// hierarchy, write-through with and without a buffer.
-using StressCase = std::tuple<const char*, const char*, const char*>;  // protocol, fabric, wc_entries
+// hierarchy, write-through with and without a buffer, allocating or not.
+using StressCase = std::tuple<const char*, const char*, const char*, const char*>;  // protocol, fabric, wc_entries, allocate
 class WriteThroughStress : public ::testing::TestWithParam<StressCase> {};
 
 TEST_P(WriteThroughStress, NoViolation) {
-  const auto [protocol, fabric, wc] = GetParam();
+  const auto [protocol, fabric, wc, allocate] = GetParam();
   auto r = run_cli({"stress", std::string(COHSIM_SOURCE_DIR) + "/configs/stress.yaml", "--set",
                     std::string("coherence.protocol=") + protocol, "--set", std::string("coherence.fabric=") + fabric,
                     "--set", "l2.size=512B", "--set", "l2.assoc=2", "--set", "l1d.size=128B", "--set",
-                    "l1d.write_back=false", "--set", std::string("l1d.wc_entries=") + wc, "--ops", "60000", "--seed",
-                    "5", "--json"});
+                    "l1d.write_back=false", "--set", std::string("l1d.wc_entries=") + wc, "--set",
+                    std::string("l1d.write_allocate=") + allocate, "--ops", "60000", "--seed", "5", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("\"violations\": 0,"), std::string::npos) << r.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Protocols, WriteThroughStress,
                          ::testing::Combine(::testing::Values("msi", "mesi", "moesi"),
-                                            ::testing::Values("bus", "directory"), ::testing::Values("0", "2")),
+                                            ::testing::Values("bus", "directory"), ::testing::Values("0", "2"),
+                                            ::testing::Values("true", "false")),
                          cohsim::test::ParamName());
 
 }  // namespace
