@@ -446,7 +446,16 @@ bool Directory::line_quiet(LineAddr line) const {
 
 void Directory::forget(LineAddr line) {
   auto it = entries_.find(line);
-  if (it != entries_.end()) it->second = Entry{};  // state 0 is I
+  if (it == entries_.end()) return;
+  const int way = it->second.way;
+  it->second = Entry{};  // state 0 is I, no sharers
+  if (!sparse()) return;
+  // A sparse directory's entry gives its way back (kept, the way would hold a line in I
+  // that a later recall would pick as its victim). A request parked for a way of this
+  // set takes it at the next message for the set: the recall or the transition it
+  // waits for still ends with one.
+  it->second.way = way;
+  release_if_invalid(line);
 }
 
 }  // namespace cohsim

@@ -174,6 +174,11 @@ TEST_P(InclusionStress, NoViolation) {
   } else if (policy == "inclusive_l2_l3") {
     set("l2.shared=true"), set("l2.size=512B"), set("l2.assoc=2"), set("l2.inclusion=inclusive");
     set("l3.size=1KiB"), set("l3.assoc=2"), set("l3.inclusion=inclusive");
+  } else if (policy == "inclusive_l3_sparse_directory") {
+    // The L3's back-invalidations return directory entries to I while the sparse
+    // directory recalls others to free its ways.
+    set("l3.size=512B"), set("l3.assoc=2"), set("l3.inclusion=inclusive");
+    set("directory.entries=8"), set("directory.assoc=2");
   } else if (policy == "exclusive_l3") {
     set("l2.shared=true"), set("l2.size=256B"), set("l2.assoc=2");
     set("l3.size=512B"), set("l3.assoc=2"), set("l3.inclusion=exclusive");
@@ -204,7 +209,8 @@ INSTANTIATE_TEST_SUITE_P(
     DirectoryPolicies, InclusionStress,
     ::testing::Combine(::testing::Values("msi", "mesi", "moesi"), ::testing::Values("directory"),
                        ::testing::Values("inclusive_l3", "inclusive_l3_private_l2", "inclusive_l2_l3",
-                                         "exclusive_l3", "exclusive_l3_private_l1d", "exclusive_l3_private_l2")),
+                                         "inclusive_l3_sparse_directory", "exclusive_l3", "exclusive_l3_private_l1d",
+                                         "exclusive_l3_private_l2")),
     ParamName());
 
 // What validation refuses: one message naming the file and line, the key and the valid
