@@ -28,17 +28,21 @@ class CoverageSteer {
   // `jitter`: set the split bus's response and request jitter for the next epoch, and
   // whose requests take the latter (a core, or -1: everyone's) (null: no split bus, or
   // the user chose bus.response_jitter or bus.request_jitter);
-  // `net_jitter`: the network's (null: no network, or the user chose network.jitter).
+  // `net_jitter`: the network's (null: no network, or the user chose network.jitter);
+  // `writeback`: set the split bus's writeback delay and whose writebacks take it (null:
+  // no split bus, or the user chose bus.writeback_delay).
   CoverageSteer(const ProtocolTable& t, const ProtocolTable* home, const Stats& s, unsigned lines, unsigned threads,
                 std::uint64_t seed,
-                std::function<void(unsigned, unsigned, int)> jitter, std::function<void(unsigned, unsigned, int)> net_jitter)
+                std::function<void(unsigned, unsigned, int)> jitter, std::function<void(unsigned, unsigned, int)> net_jitter,
+                std::function<void(unsigned, int)> writeback)
       : lines_(lines),
         threads_(threads),
         rng_(random_stream(seed, "stress.hot_line")),
         jitter_rng_(random_stream(seed, "stress.response_jitter")),
         slow_rng_(random_stream(seed, "stress.slow_client")),
         jitter_(std::move(jitter)),
-        net_jitter_(std::move(net_jitter)) {
+        net_jitter_(std::move(net_jitter)),
+        writeback_(std::move(writeback)) {
     add(t, s.counters_containing(".cells."), ".cells.", false);
     if (home) add(*home, s.counters_containing(".dircells."), ".dircells.", true);
   }
@@ -47,7 +51,8 @@ class CoverageSteer {
     ++checks_;
     std::array<std::uint64_t, kRandomPatterns> score{};
     std::size_t unhit = 0;
-    bool retry_unhit = false, stale_unhit = false, home_unhit = false;
+    bool retry_unhit = false, stale_unhit = false, home_unhit = false, stable_stale_unhit = false,
+         transient_stale_unhit = false;
     for (Cell& c : cells_) {
       if (c.hit) continue;
       std::uint64_t n = 0;
@@ -59,6 +64,8 @@ class CoverageSteer {
       ++unhit;
       retry_unhit |= c.own_access && c.transient;
       stale_unhit |= c.stale_put;
+      stable_stale_unhit |= c.stale_put && !c.transient;
+      transient_stale_unhit |= c.stale_put && c.transient;
       home_unhit |= c.slow_home;
       for (int k = 0; k < kRandomPatterns; ++k) score[std::size_t(k)] += c.want[std::size_t(k)];
     }
@@ -68,7 +75,9 @@ class CoverageSteer {
       st.solo = -1;
       st.slow = -1;
       st.drop_shared = false;
+      st.writeback = false;
       if (jitter_) jitter_(0, 0, -1);
+      if (writeback_) writeback_(0, -1);
       if (net_jitter_) net_jitter_(400, 0, -1);
       return;
     }
@@ -102,6 +111,9 @@ class CoverageSteer {
     // load it, evict it and come back.
     st.slow = -1;
     st.drop_shared = false;
+    st.writeback = false;
+    st.evict = false;
+    if (writeback_) writeback_(0, -1);
     if (stale_unhit && jitter_ && st.solo < 0 && slow_rng_.below(4) != 0) st.slow = int(slow_rng_.below(threads_));
     if (home_unhit && net_jitter_ && st.solo < 0 && slow_rng_.below(2) == 0) {
       static constexpr unsigned kHomeData[] = {1000, 3000, 8000};
@@ -117,6 +129,26 @@ class CoverageSteer {
       st.slow_cycles = kSlowRequest[slow_rng_.below(4)];
       st.slow_response = kSlowResponse[slow_rng_.below(3)];
       st.upgrade = slow_rng_.below(2) == 0;
+      // With bus.writeback_delay free, one slow epoch in two slows only the slow thread's
+      // writeback path, by a fixed delay drawn for the epoch, and the other threads place
+      // their accesses by signals (RandomSteering::writeback): the stale PutM then comes
+      // after the requests it must follow and, in part of the epochs, before the data they
+      // wait for. Upgrade: the PutM 10..2r+110 cycles after the eviction (r: the response
+      // jitter); Evict (while a stable state's Other-PutM is unhit, as MOESI's E: the line
+      // taken, evicted and read again first): 100..4r+300; neither: 10..r+90.
+      if (writeback_ && slow_rng_.below(2) == 0) {
+        const unsigned r = st.slow_response;
+        st.writeback = true;
+        st.evict = stable_stale_unhit && (!transient_stale_unhit || slow_rng_.below(2) == 0);
+        if (st.evict) st.upgrade = false;
+        st.slow_cycles = st.evict     ? 100 + unsigned(slow_rng_.below(4 * r + 201))
+                         : st.upgrade ? 10 + unsigned(slow_rng_.below(2 * r + 101))
+                                      : 10 + unsigned(slow_rng_.below(r + 81));
+        jitter_(r, 0, -1);
+        writeback_(st.slow_cycles, st.slow);
+        if (net_jitter_) net_jitter_(kNetwork[jitter_rng_.below(4)], 0, -1);
+        return;
+      }
       jitter_(st.slow_response, st.slow_cycles, st.slow);
       if (net_jitter_) net_jitter_(kNetwork[jitter_rng_.below(4)], 0, -1);
       return;
@@ -170,7 +202,13 @@ class CoverageSteer {
         c.own_access = !home && (e == Event::Load || e == Event::Store);
         // The split bus's *_D_* states (our data on its way, one or more later requests
         // ordered): only a stale PutM, held back on the bus, meets them.
-        if (!home && e == Event::OtherPutM && transient && t.states()[s].name.find("_D_") != std::string::npos) {
+        // On the split bus, a stable state's Other-PutM (but I's) that is still unhit (MOESI's E:
+        // a new owner took the line and evicted it, and a reader got it exclusive, before
+        // the stale PutM) asks for the same, in its Evict form.
+        const bool stable_stale = !home && e == Event::OtherPutM && !transient && t.fabric() == kSplitBusFabric &&
+                                  t.states()[s].name != "I";
+        if (stable_stale ||
+            (!home && e == Event::OtherPutM && transient && t.states()[s].name.find("_D_") != std::string::npos)) {
           c.stale_put = true;
           c.want[std::size_t(RandomPattern::StalePut)] = 8;
         }
@@ -190,6 +228,7 @@ class CoverageSteer {
   Random slow_rng_;
   std::function<void(unsigned, unsigned, int)> jitter_;
   std::function<void(unsigned, unsigned, int)> net_jitter_;
+  std::function<void(unsigned, int)> writeback_;
   std::uint64_t full_ = 0, checks_ = 0;
 };
 
@@ -232,8 +271,11 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
     std::function<void(unsigned, unsigned, int)> net_jitter;
     if (!net_jitter_chosen && sys.set_network_jitter(400))
       net_jitter = [&sys](unsigned c, unsigned home_data, int slow) { sys.set_network_jitter(c, home_data, slow); };
+    std::function<void(unsigned, int)> writeback;
+    if (jitter && cfg.integer("bus.writeback_delay") == 0 && sys.set_writeback_delay(0, -1))
+      writeback = [&sys](unsigned cycles, int core) { sys.set_writeback_delay(cycles, core); };
     steer = std::make_shared<CoverageSteer>(table, home_table, sys.stats(), rp.lines, rp.threads, opts.seed, std::move(jitter),
-                                            std::move(net_jitter));
+                                            std::move(net_jitter), std::move(writeback));
     rp.steering->update = [steer](RandomSteering& st) { (*steer)(st); };
   }
   StressResult r;
