@@ -399,9 +399,9 @@ class RandomStream final : public ThreadStream {
         } else if (step == 1) {
           access(op, line_, word_, 0);
         } else if (step == 2) {
-          if (waited(op, st_->signals, signal_seen_, signal_waits_)) gap(op, 12 + unsigned(bits_ % 40));
+          if (waited(op, st_->signals, signal_seen_, signal_waits_)) gap(op, 8 + unsigned(bits_ % 24));
         } else {
-          access(op, line_, other_word_, (bits_ >> 12) % 4 ? 1u : 0u);
+          access(op, line_, other_word_, 1);
         }
       } else {
         if (step == 0) {

@@ -129,14 +129,14 @@ class CoverageSteer {
       st.slow_cycles = kSlowRequest[slow_rng_.below(4)];
       st.slow_response = kSlowResponse[slow_rng_.below(3)];
       st.upgrade = slow_rng_.below(2) == 0;
-      // With bus.writeback_delay free, one slow epoch in two slows only the slow thread's
+      // With bus.writeback_delay free, three slow epochs in four slow only the slow thread's
       // writeback path, by a fixed delay drawn for the epoch, and the other threads place
       // their accesses by signals (RandomSteering::writeback): the stale PutM then comes
       // after the requests it must follow and, in part of the epochs, before the data they
       // wait for. Upgrade: the PutM 10..2r+110 cycles after the eviction (r: the response
       // jitter); Evict (while a stable state's Other-PutM is unhit, as MOESI's E: the line
       // taken, evicted and read again first): 100..4r+300; neither: 10..r+90.
-      if (writeback_ && slow_rng_.below(2) == 0) {
+      if (writeback_ && slow_rng_.below(4) != 0) {
         const unsigned r = st.slow_response;
         st.writeback = true;
         st.evict = stable_stale_unhit && (!transient_stale_unhit || slow_rng_.below(2) == 0);
