@@ -372,6 +372,15 @@ class RandomStream final : public ThreadStream {
         } else {
           access(op, line_, word_, 0);
         }
+      } else if ((bits_ >> 14) % 2 && step == 0) {
+        // The third, in half of these: waits, then loads the line once the first may
+        // hold it (MOESI: M becomes O, and its eviction waits in OI_A).
+        if (waited(op, st_->evictions, seen_, waits_)) {
+          gap(op, 10 + unsigned(bits_ % 30));
+          ++pending_;  // then the load
+        }
+      } else if ((bits_ >> 14) % 2) {
+        access(op, line_, other_word_, 0);
       } else {
         gap(op, 20 + unsigned(bits_ % 40));  // the third keeps off the line
       }

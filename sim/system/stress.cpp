@@ -52,7 +52,7 @@ class CoverageSteer {
     std::array<std::uint64_t, kRandomPatterns> score{};
     std::size_t unhit = 0;
     bool retry_unhit = false, stale_unhit = false, home_unhit = false, stable_stale_unhit = false,
-         transient_stale_unhit = false;
+         transient_stale_unhit = false, buffer_stale_unhit = false;
     for (Cell& c : cells_) {
       if (c.hit) continue;
       std::uint64_t n = 0;
@@ -64,8 +64,9 @@ class CoverageSteer {
       ++unhit;
       retry_unhit |= c.own_access && c.transient;
       stale_unhit |= c.stale_put;
-      stable_stale_unhit |= c.stale_put && !c.transient;
-      transient_stale_unhit |= c.stale_put && c.transient;
+      stable_stale_unhit |= c.stale_put && c.evict;
+      transient_stale_unhit |= c.stale_put && !c.evict;
+      buffer_stale_unhit |= c.stale_put && c.evict && c.transient;
       home_unhit |= c.slow_home;
       for (int k = 0; k < kRandomPatterns; ++k) score[std::size_t(k)] += c.want[std::size_t(k)];
     }
@@ -141,11 +142,15 @@ class CoverageSteer {
         st.writeback = true;
         st.evict = stable_stale_unhit && (!transient_stale_unhit || slow_rng_.below(2) == 0);
         if (st.evict) st.upgrade = false;
+        // (Evict, while a writeback buffer's Other-PutM is unhit, as MOESI's OI_A: in one
+        // epoch in two every core's writebacks are slow, so the first thread's own PutM
+        // is still queued when the stale one is ordered.)
+        const bool everyone = st.evict && buffer_stale_unhit && slow_rng_.below(2) == 0;
         st.slow_cycles = st.evict     ? 100 + unsigned(slow_rng_.below(4 * r + 201))
                          : st.upgrade ? 10 + unsigned(slow_rng_.below(2 * r + 101))
                                       : 10 + unsigned(slow_rng_.below(r + 81));
         jitter_(r, 0, -1);
-        writeback_(st.slow_cycles, st.slow);
+        writeback_(st.slow_cycles, everyone ? -1 : st.slow);
         if (net_jitter_) net_jitter_(kNetwork[jitter_rng_.below(4)], 0, -1);
         return;
       }
@@ -177,6 +182,7 @@ class CoverageSteer {
     std::array<std::uint8_t, kRandomPatterns> want{};  // PairSameLine, MissBurst, SetThrash, HotLine, LongGap, Retry,
                                                        // StalePut
     bool hit = false;
+    bool evict = false;      // ... in a stable state or a writeback buffer's (the Evict variant reaches it)
     bool stale_put = false;  // a PutM meeting a line whose data is on its way after a later request (split bus)
     bool slow_home = false;  // the sparse home's I_D, and S_D's last PutS that leads there
     bool own_access = false, transient = false;  // a Load or Store event; a transient state
@@ -205,8 +211,12 @@ class CoverageSteer {
         // On the split bus, a stable state's Other-PutM (but I's) that is still unhit (MOESI's E:
         // a new owner took the line and evicted it, and a reader got it exclusive, before
         // the stale PutM) asks for the same, in its Evict form.
-        const bool stable_stale = !home && e == Event::OtherPutM && !transient && t.fabric() == kSplitBusFabric &&
-                                  t.states()[s].name != "I";
+        // So does a writeback buffer's (MI_A, OI_A, ...: a PutM of ours still queued).
+        const std::string& sn = t.states()[s].name;
+        const bool buffer = sn.size() > 2 && sn.compare(sn.size() - 2, 2, "_A") == 0;
+        const bool stable_stale = !home && e == Event::OtherPutM && (!transient || buffer) &&
+                                  t.fabric() == kSplitBusFabric && sn != "I";
+        c.evict = stable_stale;
         if (stable_stale ||
             (!home && e == Event::OtherPutM && transient && t.states()[s].name.find("_D_") != std::string::npos)) {
           c.stale_put = true;
