@@ -163,6 +163,8 @@ class RandomStream final : public ThreadStream {
         waits_ = 0;
         signal_waits_ = 0;
         pending_ = drop_ ? 5 : putter_ ? 5 : (role_ - 1) % 3 == 0 ? 3 : 2;
+        home_put_ = drop_ && st.home_put;
+        if (home_put_) pending_ = putter_ ? 6 : role_ == 1 ? 7 : (role_ == 2 || (bits_ >> 14) % 2) ? 6 : 1;
         if (writeback_ && !putter_) {
           const unsigned role = (role_ - 1) % 3;
           pending_ = evict_ ? (role == 0 ? 6 : role == 1 ? 3 : 1) : upgrade_ ? (role == 0 ? 4 : role == 1 ? 4 : 2) : 2;
@@ -245,7 +247,9 @@ class RandomStream final : public ThreadStream {
       case RandomPattern::StalePut:
         // The putter: store to the hot line, then load two cold lines of its set (line
         // number mod 4: see addr_of), so the modified hot line is the victim.
-        if (drop_ && putter_) {
+        if (home_put_) {
+          stale_home(op, step);
+        } else if (drop_ && putter_) {
           // The slow thread: a load or a store of the hot line, then stores to two lines
           // of its set (a PutS or PutM that reaches the home late), then a compute gap.
           if (step == 0) access(op, line_, word_, unsigned((bits_ >> 40) % 2));
@@ -339,6 +343,56 @@ class RandomStream final : public ThreadStream {
     gap(op, 10);
     ++pending_, --step_;
     return false;
+  }
+
+  // StalePut's directory form with a slow Put path (RandomSteering::home_put).
+  void stale_home(Op& op, unsigned step) {
+    const unsigned evict_line = p_.lines + (line_ % 4) + 4 * ((step + unsigned(bits_ >> 6)) % 4);
+    if (putter_) {
+      // The slow thread: a load or a store of the hot line, then (once it is done) two
+      // stores to lines of its set: its PutS or PutM is the late one.
+      if (step == 0) access(op, line_, word_, unsigned((bits_ >> 40) % 2));
+      else if (step == 1 || step == 4) fence(op);
+      else if (step < 4) access(op, evict_line, 0, 1);
+      else {
+        ++st_->evictions;
+        gap(op, 1);
+      }
+      return;
+    }
+    if (role_ == 1) {
+      // The first: stores the hot line (GetM) once the slow thread has left it, then
+      // gives the second a while to read it (the home waits for this one's data: S_D),
+      // then evicts it.
+      if (step == 0) {
+        if (waited(op, st_->evictions, seen_, waits_)) gap(op, 1 + unsigned(bits_ % 8));
+      } else if (step == 1) {
+        access(op, line_, word_, 1);
+      } else if (step == 2) {
+        fence(op);
+      } else if (step == 3) {
+        ++st_->signals;
+        gap(op, 40 + unsigned(bits_ % 160));
+      } else if (step < 6) {
+        access(op, evict_line, 0, 0);
+      } else {
+        gap(op, 1);
+      }
+      return;
+    }
+    // The others (the third in half of these): once the first has stored, load the hot
+    // line (the third a little later), wait a little, evict it.
+    if (step == 0) {
+      if (waited(op, st_->signals, signal_seen_, signal_waits_)) gap(op, 1 + unsigned(bits_ % 16) + (role_ == 2 ? 0 : 30));
+    } else if (step == 1) {
+      access(op, line_, other_word_, 0);
+    } else if (step == 2) {
+      fence(op);
+    } else if (step == 3) {
+      gap(op, 20 + unsigned(bits_ % 80));
+    } else {
+      access(op, evict_line, 0, 0);
+    }
   }
 
   // StalePut with a slow writeback path, the threads other than the slow one (whose
@@ -444,6 +498,7 @@ class RandomStream final : public ThreadStream {
   bool drop_ = false;    // StalePut's directory form
   bool upgrade_ = false;
   bool writeback_ = false, evict_ = false;  // StalePut with a slow writeback path
+  bool home_put_ = false;                   // its directory form with a slow Put path
   unsigned role_ = 1, waits_ = 0, signal_waits_ = 0;
   std::uint64_t seen_ = 0, signal_seen_ = 0;
   std::uint64_t bits_ = 0;

@@ -70,7 +70,13 @@ struct RandomSteering {
   // the second loads, the third stores: IM_D_S, IM_D_SI, ...).
   bool writeback = false;
   bool evict = false;          // the Evict variant (`upgrade` is the Upgrade variant)
-  std::uint64_t signals = 0;   // the first thread's store (Upgrade) or eviction (Evict) generated
+  std::uint64_t signals = 0;
+  // StalePut's directory form with a slow Put path (only the slow thread's Puts are
+  // late, by a fixed delay): the slow thread reads or writes the hot line and evicts
+  // it; then the first stores it, the second loads it (the home waits for the first
+  // one's data: S_D), and both evict it (I_D, or MOESI's S after the owner's PutO),
+  // before the slow thread's Put arrives.
+  bool home_put = false;   // the first thread's store (Upgrade) or eviction (Evict) generated
   std::function<void(RandomSteering&)> update;
 };
 

@@ -34,7 +34,7 @@ class CoverageSteer {
   CoverageSteer(const ProtocolTable& t, const ProtocolTable* home, const Stats& s, unsigned lines, unsigned threads,
                 std::uint64_t seed,
                 std::function<void(unsigned, unsigned, int)> jitter, std::function<void(unsigned, unsigned, int)> net_jitter,
-                std::function<void(unsigned, int)> writeback)
+                std::function<void(unsigned, int)> writeback, std::function<void(unsigned, int)> put_delay)
       : lines_(lines),
         threads_(threads),
         rng_(random_stream(seed, "stress.hot_line")),
@@ -42,7 +42,8 @@ class CoverageSteer {
         slow_rng_(random_stream(seed, "stress.slow_client")),
         jitter_(std::move(jitter)),
         net_jitter_(std::move(net_jitter)),
-        writeback_(std::move(writeback)) {
+        writeback_(std::move(writeback)),
+        put_delay_(std::move(put_delay)) {
     add(t, s.counters_containing(".cells."), ".cells.", false);
     if (home) add(*home, s.counters_containing(".dircells."), ".dircells.", true);
   }
@@ -52,7 +53,7 @@ class CoverageSteer {
     std::array<std::uint64_t, kRandomPatterns> score{};
     std::size_t unhit = 0;
     bool retry_unhit = false, stale_unhit = false, home_unhit = false, stable_stale_unhit = false,
-         transient_stale_unhit = false, buffer_stale_unhit = false;
+         transient_stale_unhit = false, buffer_stale_unhit = false, stale_home_unhit = false;
     for (Cell& c : cells_) {
       if (c.hit) continue;
       std::uint64_t n = 0;
@@ -68,6 +69,7 @@ class CoverageSteer {
       transient_stale_unhit |= c.stale_put && !c.evict;
       buffer_stale_unhit |= c.stale_put && c.evict && c.transient;
       home_unhit |= c.slow_home;
+      stale_home_unhit |= c.stale_home;
       for (int k = 0; k < kRandomPatterns; ++k) score[std::size_t(k)] += c.want[std::size_t(k)];
     }
     if (unhit == 0) {
@@ -79,6 +81,7 @@ class CoverageSteer {
       st.writeback = false;
       if (jitter_) jitter_(0, 0, -1);
       if (writeback_) writeback_(0, -1);
+      if (put_delay_) put_delay_(0, -1);
       if (net_jitter_) net_jitter_(400, 0, -1);
       return;
     }
@@ -115,12 +118,25 @@ class CoverageSteer {
     st.writeback = false;
     st.evict = false;
     if (writeback_) writeback_(0, -1);
+    if (put_delay_) put_delay_(0, -1);
+    st.home_put = false;
     if (stale_unhit && jitter_ && st.solo < 0 && slow_rng_.below(4) != 0) st.slow = int(slow_rng_.below(threads_));
     if (home_unhit && net_jitter_ && st.solo < 0 && slow_rng_.below(2) == 0) {
       static constexpr unsigned kHomeData[] = {1000, 3000, 8000};
       st.slow = int(slow_rng_.below(threads_));
       st.drop_shared = true;
       st.slow_cycles = kHomeData[slow_rng_.below(3)];
+      // While a stale Put's cell of a sparse home is unhit (I_D's PutS-NotLast and
+      // Put-NonOwner, MOESI's S, Put-NonOwner: a Put that crossed a GetM, a GetS and
+      // the sharers' Puts), one such epoch in two delays only the slow thread's Puts, by a
+      // fixed 200..200+N cycles, the old owner's data by 0..N, and the threads take turns
+      // by signals (RandomSteering::home_put).
+      if (put_delay_ && stale_home_unhit && slow_rng_.below(2) == 0) {
+        st.home_put = true;
+        put_delay_(200 + unsigned(slow_rng_.below(st.slow_cycles + 1)), st.slow);
+        net_jitter_(100, st.slow_cycles, -1);
+        return;
+      }
       net_jitter_(kNetwork[jitter_rng_.below(4)], st.slow_cycles, st.slow);
       return;
     }
@@ -184,6 +200,7 @@ class CoverageSteer {
     bool hit = false;
     bool evict = false;      // ... in a stable state or a writeback buffer's (the Evict variant reaches it)
     bool stale_put = false;  // a PutM meeting a line whose data is on its way after a later request (split bus)
+    bool stale_home = false;  // a sparse home's cell only a late Put reaches
     bool slow_home = false;  // the sparse home's I_D, and S_D's last PutS that leads there
     bool own_access = false, transient = false;  // a Load or Store event; a transient state
   };
@@ -197,7 +214,11 @@ class CoverageSteer {
         const bool transient = !t.states()[s].stable;
         using W = std::array<std::uint8_t, kRandomPatterns>;
         if (home) c.want = {0, 1, 2, 2, 1, 1};
-        if (home && (t.states()[s].name == "I_D" || (t.states()[s].name == "S_D" && e == Event::PutSLast))) {
+        const bool late_put = home && t.fabric() == kSparseHomeFabric &&
+                              ((t.states()[s].name == "I_D" && (e == Event::PutSNotLast || e == Event::PutNonOwner)) ||
+                               (t.states()[s].name == "S" && e == Event::PutNonOwner));
+        c.stale_home = late_put;
+        if (late_put || (home && (t.states()[s].name == "I_D" || (t.states()[s].name == "S_D" && e == Event::PutSLast)))) {
           c.slow_home = true;
           c.want[std::size_t(RandomPattern::StalePut)] = 8;
         }
@@ -239,6 +260,7 @@ class CoverageSteer {
   std::function<void(unsigned, unsigned, int)> jitter_;
   std::function<void(unsigned, unsigned, int)> net_jitter_;
   std::function<void(unsigned, int)> writeback_;
+  std::function<void(unsigned, int)> put_delay_;
   std::uint64_t full_ = 0, checks_ = 0;
 };
 
@@ -284,8 +306,11 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
     std::function<void(unsigned, int)> writeback;
     if (jitter && cfg.integer("bus.writeback_delay") == 0 && sys.set_writeback_delay(0, -1))
       writeback = [&sys](unsigned cycles, int core) { sys.set_writeback_delay(cycles, core); };
+    std::function<void(unsigned, int)> put_delay;
+    if (net_jitter && home_table && sys.set_network_put_delay(0, -1))
+      put_delay = [&sys](unsigned cycles, int core) { sys.set_network_put_delay(cycles, core); };
     steer = std::make_shared<CoverageSteer>(table, home_table, sys.stats(), rp.lines, rp.threads, opts.seed, std::move(jitter),
-                                            std::move(net_jitter), std::move(writeback));
+                                            std::move(net_jitter), std::move(writeback), std::move(put_delay));
     rp.steering->update = [steer](RandomSteering& st) { (*steer)(st); };
   }
   StressResult r;

@@ -1208,6 +1208,14 @@ bool System::set_network_jitter(unsigned cycles, unsigned home_data_cycles, int 
   return true;
 }
 
+bool System::set_network_put_delay(unsigned cycles, int core) {
+  if (!impl_->net) return false;
+  const int ep =
+      core >= 0 && std::size_t(core) < impl_->caches.size() ? impl_->caches[std::size_t(core)]->net_endpoint() : -1;
+  impl_->net->set_put_delay(cycles, ep);
+  return true;
+}
+
 bool System::set_bus_jitter(unsigned response_cycles, unsigned request_cycles, int slow_core) {
   if (!impl_->bus || !impl_->bus->split()) return false;
   const int slow = slow_core >= 0 && std::size_t(slow_core) < impl_->caches.size()

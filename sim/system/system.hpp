@@ -75,6 +75,9 @@ class System {
   // network.jitter changed while the run goes (the same steering); false without a network.
   // home_data_cycles, slow_core: Network::set_jitter's (a core's coherent cache's endpoint).
   bool set_network_jitter(unsigned cycles, unsigned home_data_cycles = 0, int slow_core = -1);
+  // Network::set_put_delay for that core's coherent cache (the same steering); false
+  // without a network.
+  bool set_network_put_delay(unsigned cycles, int core);
   std::string summary() const;  // the human table
   // The --stats JSON: every statistic (Stats::to_json_object), with `schema` "_meta", and
   // "_provenance" (sim/system/provenance.hpp) last.
