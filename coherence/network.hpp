@@ -184,6 +184,13 @@ class Network : public sc_core::sc_module {
     home_data_jitter_ = home_data_cycles;
     slow_endpoint_ = slow_endpoint;
   }
+  // A slow writeback path (the stress tester's steering): every Put (PutS, PutM, PutE,
+  // PutO) of `endpoint` takes `cycles` extra cycles, no random draw (0: off). Messages
+  // between two endpoints keep their order, so its later requests to that home wait too.
+  void set_put_delay(unsigned cycles, int endpoint) {
+    put_delay_ = cycles;
+    put_endpoint_ = endpoint;
+  }
   std::string dump() const;
   // Finite buffers: an endpoint whose protocol table stalls the message being
   // delivered keeps it in its input buffer (keep(), during receive()), and says when
@@ -275,8 +282,13 @@ class Network : public sc_core::sc_module {
   Tick home_data_delay(const NetMsg& m) {
     const bool slow = (m.type == NetMsgType::Data && m.to_home) ||
                       (m.src == slow_endpoint_ && vnet_of(m.type) == VNet::Request);
-    return home_data_jitter_ && slow ? Tick(home_rng_.below(home_data_jitter_ + 1)) * p_.period : 0;
+    const bool put = m.type == NetMsgType::PutS || m.type == NetMsgType::PutM || m.type == NetMsgType::PutE ||
+                     m.type == NetMsgType::PutO;
+    const Tick wb = put_delay_ && put && m.src == put_endpoint_ ? Tick(put_delay_) * p_.period : 0;
+    return wb + (home_data_jitter_ && slow ? Tick(home_rng_.below(home_data_jitter_ + 1)) * p_.period : 0);
   }
+  unsigned put_delay_ = 0;  // set_put_delay
+  int put_endpoint_ = -1;
   std::vector<Tick> last_delivery_;  // (src * n + dst) * vnets + vnet: point-to-point order under jitter
   sc_core::sc_event wake_;
   EventLog* log_ = nullptr;  // null when the event log is off

@@ -55,6 +55,9 @@ void SnoopBus::request(Tick t, int client, BusMsg m, LineAddr line, std::uint32_
     t = std::max(t, last_request_[std::size_t(client)]);
     last_request_[std::size_t(client)] = t;
   }
+  // A slow writeback path: the PutM arrives late, and later requests may overtake it.
+  if (p_.split && p_.writeback_delay && m == BusMsg::PutM && (p_.writeback_client < 0 || client == p_.writeback_client))
+    t += Tick(p_.writeback_delay) * p_.period;
   queue_.push_back({t, client, m, line, false, trace_line});
   if (p_.split) schedule(std::max(edge(t), addr_free_));
   else if (!busy_) schedule(edge(t));

@@ -43,6 +43,12 @@ struct BusParams {
   // is made, in its client's order (bus.request_jitter).
   unsigned response_jitter = 0;
   unsigned request_jitter = 0;
+  // Split, a slow writeback path (bus.writeback_delay, 0 = off): each PutM of
+  // `writeback_client` (-1: of every client) reaches the arbiter writeback_delay cycles
+  // after it is made, after its request jitter; the client's later requests do not
+  // wait for it (the writeback buffer drains on its own path). No random draw.
+  unsigned writeback_delay = 0;
+  int writeback_client = -1;
   std::uint64_t seed = 0;
 };
 
@@ -84,6 +90,12 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
     p_.response_jitter = response_cycles;
     p_.request_jitter = request_cycles;
     slow_client_ = slow_client;
+  }
+  // BusParams::writeback_delay and writeback_client from now on (the stress tester's
+  // steering: one slow writer per epoch); writebacks already queued keep their time.
+  void set_writeback_delay(unsigned cycles, int client) {
+    p_.writeback_delay = cycles;
+    p_.writeback_client = client;
   }
   // Split transactions: a cache that deferred its answer (DeferDataToReq) sends the
   // line to the requester `to` (ready at tick t), and (DeferDataToMem) to memory.

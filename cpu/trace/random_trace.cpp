@@ -157,8 +157,18 @@ class RandomStream final : public ThreadStream {
         role_ = st.slow >= 0 ? (thread_ + p_.threads - unsigned(st.slow)) % p_.threads : 1;
         seen_ = st.evictions;
         upgrade_ = st.upgrade;
+        writeback_ = st.writeback && !drop_;
+        evict_ = st.evict;
+        signal_seen_ = st.signals;
         waits_ = 0;
+        signal_waits_ = 0;
         pending_ = drop_ ? 5 : putter_ ? 5 : (role_ - 1) % 3 == 0 ? 3 : 2;
+        home_put_ = drop_ && st.home_put;
+        if (home_put_) pending_ = putter_ ? 6 : role_ == 1 ? 7 : (role_ == 2 || (bits_ >> 14) % 2) ? 6 : 1;
+        if (writeback_ && !putter_) {
+          const unsigned role = (role_ - 1) % 3;
+          pending_ = evict_ ? (role == 0 ? 6 : role == 1 ? 3 : 1) : upgrade_ ? (role == 0 ? 4 : role == 1 ? 4 : 2) : 2;
+        }
         break;
       default: pending_ = 0;
     }
@@ -237,7 +247,9 @@ class RandomStream final : public ThreadStream {
       case RandomPattern::StalePut:
         // The putter: store to the hot line, then load two cold lines of its set (line
         // number mod 4: see addr_of), so the modified hot line is the victim.
-        if (drop_ && putter_) {
+        if (home_put_) {
+          stale_home(op, step);
+        } else if (drop_ && putter_) {
           // The slow thread: a load or a store of the hot line, then stores to two lines
           // of its set (a PutS or PutM that reaches the home late), then a compute gap.
           if (step == 0) access(op, line_, word_, unsigned((bits_ >> 40) % 2));
@@ -279,6 +291,8 @@ class RandomStream final : public ThreadStream {
             op.value = 1;
             op.line = unsigned(done_);
           }
+        } else if (writeback_) {
+          stale_writeback(op, step);
         } else if (step == 0) {
           // Wait (a bounded while) for the slow thread's writeback, then a gap by role:
           // the first after it at once, the second a little later, the third later still.
@@ -308,6 +322,169 @@ class RandomStream final : public ThreadStream {
     }
   }
 
+  // A compute gap of `cycles`.
+  void gap(Op& op, unsigned cycles) {
+    op = Op{};
+    op.kind = OpKind::Compute;
+    op.value = cycles;
+    op.line = unsigned(done_);
+  }
+  void fence(Op& op) {
+    op = Op{};
+    op.kind = OpKind::Fence;
+    op.order = Ordering::SeqCst;
+    op.line = unsigned(done_);
+  }
+  // Waits (a bounded while, 10 cycles at a time) until `counter` moves past `seen`;
+  // false while it waits (op is the wait's gap, and this step runs again).
+  bool waited(Op& op, std::uint64_t counter, std::uint64_t seen, unsigned& waits) {
+    if (counter != seen || waits >= 128) return true;
+    ++waits;
+    gap(op, 10);
+    ++pending_, --step_;
+    return false;
+  }
+
+  // StalePut's directory form with a slow Put path (RandomSteering::home_put).
+  void stale_home(Op& op, unsigned step) {
+    const unsigned evict_line = p_.lines + (line_ % 4) + 4 * ((step + unsigned(bits_ >> 6)) % 4);
+    if (putter_) {
+      // The slow thread: a load or a store of the hot line, then (once it is done) two
+      // stores to lines of its set: its PutS or PutM is the late one.
+      if (step == 0) access(op, line_, word_, unsigned((bits_ >> 40) % 2));
+      else if (step == 1 || step == 4) fence(op);
+      else if (step < 4) access(op, evict_line, 0, 1);
+      else {
+        ++st_->evictions;
+        gap(op, 1);
+      }
+      return;
+    }
+    if (role_ == 1) {
+      // The first: stores the hot line (GetM) once the slow thread has left it, then
+      // gives the second a while to read it (the home waits for this one's data: S_D),
+      // then evicts it.
+      if (step == 0) {
+        if (waited(op, st_->evictions, seen_, waits_)) gap(op, 1 + unsigned(bits_ % 8));
+      } else if (step == 1) {
+        access(op, line_, word_, 1);
+      } else if (step == 2) {
+        fence(op);
+      } else if (step == 3) {
+        ++st_->signals;
+        gap(op, 40 + unsigned(bits_ % 160));
+      } else if (step < 6) {
+        access(op, evict_line, 0, 0);
+      } else {
+        gap(op, 1);
+      }
+      return;
+    }
+    // The others (the third in half of these): once the first has stored, load the hot
+    // line (the third a little later), wait a little, evict it.
+    if (step == 0) {
+      if (waited(op, st_->signals, signal_seen_, signal_waits_)) gap(op, 1 + unsigned(bits_ % 16) + (role_ == 2 ? 0 : 30));
+    } else if (step == 1) {
+      access(op, line_, other_word_, 0);
+    } else if (step == 2) {
+      fence(op);
+    } else if (step == 3) {
+      gap(op, 20 + unsigned(bits_ % 80));
+    } else {
+      access(op, evict_line, 0, 0);
+    }
+  }
+
+  // StalePut with a slow writeback path, the threads other than the slow one (whose
+  // PutM reaches the bus slow_cycles after its eviction). Each first waits until the
+  // slow thread has evicted the hot line; the first thread's signal (its upgrading
+  // store made, or its own eviction done) places the later accesses.
+  void stale_writeback(Op& op, unsigned step) {
+    const unsigned role = (role_ - 1) % 3;
+    if (evict_) {
+      // Evict (MOESI's E, Other-PutM): the first takes the line (GetM, from the slow
+      // thread's writeback buffer) and evicts it (its own PutM is not slowed); then the
+      // second loads it: no other copy, exclusive from memory, before the stale PutM.
+      if (role == 0) {
+        if (step == 0) {
+          if (waited(op, st_->evictions, seen_, waits_)) gap(op, 1 + unsigned(bits_ % 8));
+        } else if (step == 1) {
+          access(op, line_, word_, 1);
+        } else if (step < 4) {
+          access(op, p_.lines + (line_ % 4) + 4 * ((step + unsigned(bits_ >> 6)) % 4), 0, 1);
+        } else if (step == 4) {
+          fence(op);
+        } else {
+          ++st_->signals;
+          gap(op, 1);
+        }
+      } else if (role == 1) {
+        if (step == 0) {
+          if (waited(op, st_->evictions, seen_, waits_)) gap(op, 1);
+        } else if (step == 1) {
+          if (waited(op, st_->signals, signal_seen_, signal_waits_)) gap(op, 1 + unsigned(bits_ % 16));
+        } else {
+          access(op, line_, word_, 0);
+        }
+      } else if ((bits_ >> 14) % 2 && step == 0) {
+        // The third, in half of these: waits, then loads the line once the first may
+        // hold it (MOESI: M becomes O, and its eviction waits in OI_A).
+        if (waited(op, st_->evictions, seen_, waits_)) {
+          gap(op, 10 + unsigned(bits_ % 30));
+          ++pending_;  // then the load
+        }
+      } else if ((bits_ >> 14) % 2) {
+        access(op, line_, other_word_, 0);
+      } else {
+        gap(op, 20 + unsigned(bits_ % 40));  // the third keeps off the line
+      }
+      return;
+    }
+    if (upgrade_) {
+      // Upgrade (SM_D_S, SM_D_SI): the first loads (from the writeback buffer), the
+      // second loads at once (the first then holds S, not E), the first stores once its
+      // load is done (an upgrade whose data comes from memory); on that signal the third
+      // loads (SM_D_S) and a little later the second stores (SM_D_SI).
+      if (role == 0) {
+        if (step == 0) {
+          if (waited(op, st_->evictions, seen_, waits_)) gap(op, 1);
+        } else if (step == 1) {
+          access(op, line_, word_, 0);
+        } else if (step == 2) {
+          fence(op);
+        } else {
+          ++st_->signals;
+          access(op, line_, other_word_, 1);
+        }
+      } else if (role == 1) {
+        if (step == 0) {
+          if (waited(op, st_->evictions, seen_, waits_)) gap(op, 4 + unsigned(bits_ % 12));
+        } else if (step == 1) {
+          access(op, line_, word_, 0);
+        } else if (step == 2) {
+          if (waited(op, st_->signals, signal_seen_, signal_waits_)) gap(op, 8 + unsigned(bits_ % 24));
+        } else {
+          access(op, line_, other_word_, 1);
+        }
+      } else {
+        if (step == 0) {
+          if (waited(op, st_->signals, signal_seen_, signal_waits_)) gap(op, 1 + unsigned(bits_ % 12));
+        } else {
+          access(op, line_, word_, 0);
+        }
+      }
+      return;
+    }
+    // Neither (IM_D_S, IM_D_SI, ...): the first stores at once, the second loads, the
+    // third stores, each a little later, while the first one's data is on its way.
+    if (step == 0) {
+      if (waited(op, st_->evictions, seen_, waits_))
+        gap(op, role == 0 ? 1 + unsigned(bits_ % 8) : role == 1 ? 6 + unsigned(bits_ % 24) : 20 + unsigned(bits_ % 60));
+    } else {
+      access(op, line_, word_, role == 1 ? 0u : 1u);
+    }
+  }
+
   RandomTraceParams p_;
   RandomSteering* st_ = nullptr;
   Random rng_;
@@ -320,8 +497,10 @@ class RandomStream final : public ThreadStream {
   bool putter_ = false;  // StalePut: this thread is the epoch's slow one
   bool drop_ = false;    // StalePut's directory form
   bool upgrade_ = false;
-  unsigned role_ = 1, waits_ = 0;
-  std::uint64_t seen_ = 0;
+  bool writeback_ = false, evict_ = false;  // StalePut with a slow writeback path
+  bool home_put_ = false;                   // its directory form with a slow Put path
+  unsigned role_ = 1, waits_ = 0, signal_waits_ = 0;
+  std::uint64_t seen_ = 0, signal_seen_ = 0;
   std::uint64_t bits_ = 0;
 };
 

@@ -61,6 +61,22 @@ struct RandomSteering {
   bool upgrade = false;        // StalePut on the bus: the first after the slow thread loads, then
                                // stores (an upgrade), and the others wait for its data too
   std::uint64_t evictions = 0; // StalePut: the slow thread's evicting stores generated so far
+  // StalePut with a slow writeback path (bus.writeback_delay on the slow thread's core,
+  // `slow_cycles` uncore cycles): the others' accesses are placed by signals instead of
+  // gaps (below), in one of three variants: Upgrade (the first loads, the second loads
+  // too so that the first holds S, the first stores: an upgrade waiting for its data,
+  // then the third loads and the second stores), Evict (the first stores and evicts the
+  // line, the second then loads it: exclusive from memory) or neither (the first stores,
+  // the second loads, the third stores: IM_D_S, IM_D_SI, ...).
+  bool writeback = false;
+  bool evict = false;          // the Evict variant (`upgrade` is the Upgrade variant)
+  std::uint64_t signals = 0;
+  // StalePut's directory form with a slow Put path (only the slow thread's Puts are
+  // late, by a fixed delay): the slow thread reads or writes the hot line and evicts
+  // it; then the first stores it, the second loads it (the home waits for the first
+  // one's data: S_D), and both evict it (I_D, or MOESI's S after the owner's PutO),
+  // before the slow thread's Put arrives.
+  bool home_put = false;   // the first thread's store (Upgrade) or eviction (Evict) generated
   std::function<void(RandomSteering&)> update;
 };
 

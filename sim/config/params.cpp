@@ -498,6 +498,17 @@ std::vector<ParamSpec> declare_params() {
                     "before the same cache's earlier requests; so a writeback can be ordered after "
                     "the data of a request that took its line. `cohsim stress` varies it; 0 = off.",
                     int_range(0, 100000)));
+  p.push_back(param("bus.writeback_delay", ParamType::Int, "0", "uncore cycles",
+                    "A slow writeback path on the split bus (bus.transactions: split): each PutM "
+                    "(MOESI's writeback from O too) reaches the address bus's arbiter this many cycles "
+                    "after its cache makes it, while the cache's later requests go ahead of it (the "
+                    "writeback buffer drains on its own path); so a writeback is ordered after "
+                    "requests that took its line, and after their data. Only the core "
+                    "bus.writeback_delay_core names, or every core. `cohsim stress` varies it; 0 = off.",
+                    int_range(0, 100000)));
+  p.push_back(param("bus.writeback_delay_core", ParamType::Int, "-1", "",
+                    "The core whose writebacks bus.writeback_delay slows (0 .. cores-1), or -1: every core's.",
+                    int_range(-1, 255)));
   p.push_back(choice("bus.arbitration", "round_robin", "arbitration policy", "bus.arbitration",
                      "Who gets the bus next: round_robin over the requesters, or fifo (oldest "
                      "request first)."));

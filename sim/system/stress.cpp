@@ -28,17 +28,22 @@ class CoverageSteer {
   // `jitter`: set the split bus's response and request jitter for the next epoch, and
   // whose requests take the latter (a core, or -1: everyone's) (null: no split bus, or
   // the user chose bus.response_jitter or bus.request_jitter);
-  // `net_jitter`: the network's (null: no network, or the user chose network.jitter).
+  // `net_jitter`: the network's (null: no network, or the user chose network.jitter);
+  // `writeback`: set the split bus's writeback delay and whose writebacks take it (null:
+  // no split bus, or the user chose bus.writeback_delay).
   CoverageSteer(const ProtocolTable& t, const ProtocolTable* home, const Stats& s, unsigned lines, unsigned threads,
                 std::uint64_t seed,
-                std::function<void(unsigned, unsigned, int)> jitter, std::function<void(unsigned, unsigned, int)> net_jitter)
+                std::function<void(unsigned, unsigned, int)> jitter, std::function<void(unsigned, unsigned, int)> net_jitter,
+                std::function<void(unsigned, int)> writeback, std::function<void(unsigned, int)> put_delay)
       : lines_(lines),
         threads_(threads),
         rng_(random_stream(seed, "stress.hot_line")),
         jitter_rng_(random_stream(seed, "stress.response_jitter")),
         slow_rng_(random_stream(seed, "stress.slow_client")),
         jitter_(std::move(jitter)),
-        net_jitter_(std::move(net_jitter)) {
+        net_jitter_(std::move(net_jitter)),
+        writeback_(std::move(writeback)),
+        put_delay_(std::move(put_delay)) {
     add(t, s.counters_containing(".cells."), ".cells.", false);
     if (home) add(*home, s.counters_containing(".dircells."), ".dircells.", true);
   }
@@ -47,7 +52,8 @@ class CoverageSteer {
     ++checks_;
     std::array<std::uint64_t, kRandomPatterns> score{};
     std::size_t unhit = 0;
-    bool retry_unhit = false, stale_unhit = false, home_unhit = false;
+    bool retry_unhit = false, stale_unhit = false, home_unhit = false, stable_stale_unhit = false,
+         transient_stale_unhit = false, buffer_stale_unhit = false, stale_home_unhit = false;
     for (Cell& c : cells_) {
       if (c.hit) continue;
       std::uint64_t n = 0;
@@ -59,7 +65,11 @@ class CoverageSteer {
       ++unhit;
       retry_unhit |= c.own_access && c.transient;
       stale_unhit |= c.stale_put;
+      stable_stale_unhit |= c.stale_put && c.evict;
+      transient_stale_unhit |= c.stale_put && !c.evict;
+      buffer_stale_unhit |= c.stale_put && c.evict && c.transient;
       home_unhit |= c.slow_home;
+      stale_home_unhit |= c.stale_home;
       for (int k = 0; k < kRandomPatterns; ++k) score[std::size_t(k)] += c.want[std::size_t(k)];
     }
     if (unhit == 0) {
@@ -68,7 +78,10 @@ class CoverageSteer {
       st.solo = -1;
       st.slow = -1;
       st.drop_shared = false;
+      st.writeback = false;
       if (jitter_) jitter_(0, 0, -1);
+      if (writeback_) writeback_(0, -1);
+      if (put_delay_) put_delay_(0, -1);
       if (net_jitter_) net_jitter_(400, 0, -1);
       return;
     }
@@ -102,12 +115,28 @@ class CoverageSteer {
     // load it, evict it and come back.
     st.slow = -1;
     st.drop_shared = false;
+    st.writeback = false;
+    st.evict = false;
+    if (writeback_) writeback_(0, -1);
+    if (put_delay_) put_delay_(0, -1);
+    st.home_put = false;
     if (stale_unhit && jitter_ && st.solo < 0 && slow_rng_.below(4) != 0) st.slow = int(slow_rng_.below(threads_));
     if (home_unhit && net_jitter_ && st.solo < 0 && slow_rng_.below(2) == 0) {
       static constexpr unsigned kHomeData[] = {1000, 3000, 8000};
       st.slow = int(slow_rng_.below(threads_));
       st.drop_shared = true;
       st.slow_cycles = kHomeData[slow_rng_.below(3)];
+      // While a stale Put's cell of a sparse home is unhit (I_D's PutS-NotLast and
+      // Put-NonOwner, MOESI's S, Put-NonOwner: a Put that crossed a GetM, a GetS and
+      // the sharers' Puts), one such epoch in two delays only the slow thread's Puts, by a
+      // fixed 200..200+N cycles, the old owner's data by 0..N, and the threads take turns
+      // by signals (RandomSteering::home_put).
+      if (put_delay_ && stale_home_unhit && slow_rng_.below(2) == 0) {
+        st.home_put = true;
+        put_delay_(200 + unsigned(slow_rng_.below(st.slow_cycles + 1)), st.slow);
+        net_jitter_(100, st.slow_cycles, -1);
+        return;
+      }
       net_jitter_(kNetwork[jitter_rng_.below(4)], st.slow_cycles, st.slow);
       return;
     }
@@ -117,6 +146,30 @@ class CoverageSteer {
       st.slow_cycles = kSlowRequest[slow_rng_.below(4)];
       st.slow_response = kSlowResponse[slow_rng_.below(3)];
       st.upgrade = slow_rng_.below(2) == 0;
+      // With bus.writeback_delay free, three slow epochs in four slow only the slow thread's
+      // writeback path, by a fixed delay drawn for the epoch, and the other threads place
+      // their accesses by signals (RandomSteering::writeback): the stale PutM then comes
+      // after the requests it must follow and, in part of the epochs, before the data they
+      // wait for. Upgrade: the PutM 10..2r+110 cycles after the eviction (r: the response
+      // jitter); Evict (while a stable state's Other-PutM is unhit, as MOESI's E: the line
+      // taken, evicted and read again first): 100..4r+300; neither: 10..r+90.
+      if (writeback_ && slow_rng_.below(4) != 0) {
+        const unsigned r = st.slow_response;
+        st.writeback = true;
+        st.evict = stable_stale_unhit && (!transient_stale_unhit || slow_rng_.below(2) == 0);
+        if (st.evict) st.upgrade = false;
+        // (Evict, while a writeback buffer's Other-PutM is unhit, as MOESI's OI_A: in one
+        // epoch in two every core's writebacks are slow, so the first thread's own PutM
+        // is still queued when the stale one is ordered.)
+        const bool everyone = st.evict && buffer_stale_unhit && slow_rng_.below(2) == 0;
+        st.slow_cycles = st.evict     ? 100 + unsigned(slow_rng_.below(4 * r + 201))
+                         : st.upgrade ? 10 + unsigned(slow_rng_.below(2 * r + 101))
+                                      : 10 + unsigned(slow_rng_.below(r + 81));
+        jitter_(r, 0, -1);
+        writeback_(st.slow_cycles, everyone ? -1 : st.slow);
+        if (net_jitter_) net_jitter_(kNetwork[jitter_rng_.below(4)], 0, -1);
+        return;
+      }
       jitter_(st.slow_response, st.slow_cycles, st.slow);
       if (net_jitter_) net_jitter_(kNetwork[jitter_rng_.below(4)], 0, -1);
       return;
@@ -145,7 +198,9 @@ class CoverageSteer {
     std::array<std::uint8_t, kRandomPatterns> want{};  // PairSameLine, MissBurst, SetThrash, HotLine, LongGap, Retry,
                                                        // StalePut
     bool hit = false;
+    bool evict = false;      // ... in a stable state or a writeback buffer's (the Evict variant reaches it)
     bool stale_put = false;  // a PutM meeting a line whose data is on its way after a later request (split bus)
+    bool stale_home = false;  // a sparse home's cell only a late Put reaches
     bool slow_home = false;  // the sparse home's I_D, and S_D's last PutS that leads there
     bool own_access = false, transient = false;  // a Load or Store event; a transient state
   };
@@ -159,7 +214,11 @@ class CoverageSteer {
         const bool transient = !t.states()[s].stable;
         using W = std::array<std::uint8_t, kRandomPatterns>;
         if (home) c.want = {0, 1, 2, 2, 1, 1};
-        if (home && (t.states()[s].name == "I_D" || (t.states()[s].name == "S_D" && e == Event::PutSLast))) {
+        const bool late_put = home && t.fabric() == kSparseHomeFabric &&
+                              ((t.states()[s].name == "I_D" && (e == Event::PutSNotLast || e == Event::PutNonOwner)) ||
+                               (t.states()[s].name == "S" && e == Event::PutNonOwner));
+        c.stale_home = late_put;
+        if (late_put || (home && (t.states()[s].name == "I_D" || (t.states()[s].name == "S_D" && e == Event::PutSLast)))) {
           c.slow_home = true;
           c.want[std::size_t(RandomPattern::StalePut)] = 8;
         }
@@ -170,7 +229,17 @@ class CoverageSteer {
         c.own_access = !home && (e == Event::Load || e == Event::Store);
         // The split bus's *_D_* states (our data on its way, one or more later requests
         // ordered): only a stale PutM, held back on the bus, meets them.
-        if (!home && e == Event::OtherPutM && transient && t.states()[s].name.find("_D_") != std::string::npos) {
+        // On the split bus, a stable state's Other-PutM (but I's) that is still unhit (MOESI's E:
+        // a new owner took the line and evicted it, and a reader got it exclusive, before
+        // the stale PutM) asks for the same, in its Evict form.
+        // So does a writeback buffer's (MI_A, OI_A, ...: a PutM of ours still queued).
+        const std::string& sn = t.states()[s].name;
+        const bool buffer = sn.size() > 2 && sn.compare(sn.size() - 2, 2, "_A") == 0;
+        const bool stable_stale = !home && e == Event::OtherPutM && (!transient || buffer) &&
+                                  t.fabric() == kSplitBusFabric && sn != "I";
+        c.evict = stable_stale;
+        if (stable_stale ||
+            (!home && e == Event::OtherPutM && transient && t.states()[s].name.find("_D_") != std::string::npos)) {
           c.stale_put = true;
           c.want[std::size_t(RandomPattern::StalePut)] = 8;
         }
@@ -190,6 +259,8 @@ class CoverageSteer {
   Random slow_rng_;
   std::function<void(unsigned, unsigned, int)> jitter_;
   std::function<void(unsigned, unsigned, int)> net_jitter_;
+  std::function<void(unsigned, int)> writeback_;
+  std::function<void(unsigned, int)> put_delay_;
   std::uint64_t full_ = 0, checks_ = 0;
 };
 
@@ -232,8 +303,14 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
     std::function<void(unsigned, unsigned, int)> net_jitter;
     if (!net_jitter_chosen && sys.set_network_jitter(400))
       net_jitter = [&sys](unsigned c, unsigned home_data, int slow) { sys.set_network_jitter(c, home_data, slow); };
+    std::function<void(unsigned, int)> writeback;
+    if (jitter && cfg.integer("bus.writeback_delay") == 0 && sys.set_writeback_delay(0, -1))
+      writeback = [&sys](unsigned cycles, int core) { sys.set_writeback_delay(cycles, core); };
+    std::function<void(unsigned, int)> put_delay;
+    if (net_jitter && home_table && sys.set_network_put_delay(0, -1))
+      put_delay = [&sys](unsigned cycles, int core) { sys.set_network_put_delay(cycles, core); };
     steer = std::make_shared<CoverageSteer>(table, home_table, sys.stats(), rp.lines, rp.threads, opts.seed, std::move(jitter),
-                                            std::move(net_jitter));
+                                            std::move(net_jitter), std::move(writeback), std::move(put_delay));
     rp.steering->update = [steer](RandomSteering& st) { (*steer)(st); };
   }
   StressResult r;

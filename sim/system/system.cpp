@@ -227,6 +227,27 @@ COHSIM_REGISTER(config_rules, "bus.response_jitter", "bus.response_jitter and bu
                   return std::string();
                 }});
 
+COHSIM_REGISTER(config_rules, "bus.writeback_delay",
+                "bus.writeback_delay needs the split bus, and bus.writeback_delay_core names a core",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  const bool bus = fabrics().value(cfg.choice("coherence.fabric")) == Fabric::Bus;
+                  const std::int64_t delay = cfg.integer("bus.writeback_delay");
+                  if (delay != 0 && !(bus && bus_transactions().value(cfg.choice("bus.transactions")))) {
+                    blame = cfg.blame({"bus.writeback_delay", bus ? "bus.transactions" : "coherence.fabric"});
+                    return "bus.writeback_delay: " + std::to_string(delay) + " slows the split bus's writebacks, and " +
+                           (bus ? "bus.transactions is atomic (" + cfg.where("bus.transactions") +
+                                      "): set bus.transactions: split, or bus.writeback_delay: 0"
+                                : "coherence.fabric is " + cfg.choice("coherence.fabric") + " (" +
+                                      cfg.where("coherence.fabric") + "): set bus.writeback_delay: 0");
+                  }
+                  const std::int64_t core = cfg.integer("bus.writeback_delay_core"), cores = cfg.integer("cores");
+                  if (core < cores) return std::string();
+                  blame = cfg.blame({"bus.writeback_delay_core", "cores"});
+                  return "bus.writeback_delay_core: " + std::to_string(core) + " names no core: cores is " +
+                         std::to_string(cores) + " (" + cfg.where("cores") + "): choose 0.." + std::to_string(cores - 1) +
+                         ", or -1 for every core";
+                }});
+
 // network.buffer_entries: 0 for unlimited.
 unsigned network_buffer_entries(const Config& cfg) {
   const std::string& v = cfg.text("network.buffer_entries");
@@ -682,6 +703,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   bp.address_cycles = unsigned(cfg.integer("bus.address_cycles"));
   bp.response_jitter = unsigned(cfg.integer("bus.response_jitter"));
   bp.request_jitter = unsigned(cfg.integer("bus.request_jitter"));
+  bp.writeback_delay = unsigned(cfg.integer("bus.writeback_delay"));
   bp.seed = seed;
   if (directory) {
     NetworkParams np;
@@ -884,6 +906,13 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
   if (opts.warmup) {
     m.warmup_pending = m.trace->threads();
     register_window_stats();
+  }
+
+  // bus.writeback_delay_core names a core; the bus knows its cache as a client.
+  if (m.bus && cfg.integer("bus.writeback_delay") != 0) {
+    const std::int64_t core = cfg.integer("bus.writeback_delay_core");
+    m.bus->set_writeback_delay(unsigned(cfg.integer("bus.writeback_delay")),
+                               core >= 0 ? m.caches[std::size_t(core)]->bus_client() : -1);
   }
 
   // Statistics.
@@ -1183,12 +1212,28 @@ bool System::set_network_jitter(unsigned cycles, unsigned home_data_cycles, int 
   return true;
 }
 
+bool System::set_network_put_delay(unsigned cycles, int core) {
+  if (!impl_->net) return false;
+  const int ep =
+      core >= 0 && std::size_t(core) < impl_->caches.size() ? impl_->caches[std::size_t(core)]->net_endpoint() : -1;
+  impl_->net->set_put_delay(cycles, ep);
+  return true;
+}
+
 bool System::set_bus_jitter(unsigned response_cycles, unsigned request_cycles, int slow_core) {
   if (!impl_->bus || !impl_->bus->split()) return false;
   const int slow = slow_core >= 0 && std::size_t(slow_core) < impl_->caches.size()
                        ? impl_->caches[std::size_t(slow_core)]->bus_client()
                        : -1;
   impl_->bus->set_jitter(response_cycles, request_cycles, slow);
+  return true;
+}
+
+bool System::set_writeback_delay(unsigned cycles, int core) {
+  if (!impl_->bus || !impl_->bus->split()) return false;
+  const int client =
+      core >= 0 && std::size_t(core) < impl_->caches.size() ? impl_->caches[std::size_t(core)]->bus_client() : -1;
+  impl_->bus->set_writeback_delay(cycles, client);
   return true;
 }
 

@@ -69,9 +69,15 @@ class System {
   // without a split bus.
   // slow_core >= 0: only that core's coherent cache's requests take the request jitter.
   bool set_bus_jitter(unsigned response_cycles, unsigned request_cycles, int slow_core = -1);
+  // bus.writeback_delay and bus.writeback_delay_core (-1: every core) changed while the
+  // run goes (the stress tester's steering); false when there is no split bus.
+  bool set_writeback_delay(unsigned cycles, int core = -1);
   // network.jitter changed while the run goes (the same steering); false without a network.
   // home_data_cycles, slow_core: Network::set_jitter's (a core's coherent cache's endpoint).
   bool set_network_jitter(unsigned cycles, unsigned home_data_cycles = 0, int slow_core = -1);
+  // Network::set_put_delay for that core's coherent cache (the same steering); false
+  // without a network.
+  bool set_network_put_delay(unsigned cycles, int core);
   std::string summary() const;  // the human table
   // The --stats JSON: every statistic (Stats::to_json_object), with `schema` "_meta", and
   // "_provenance" (sim/system/provenance.hpp) last.

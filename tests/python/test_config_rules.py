@@ -52,6 +52,10 @@ CASES = [
      "set coherence.fabric: directory, or network.buffer_entries: unlimited"),
     ("bus.response_jitter", [("bus.transactions", "atomic"), ("bus.request_jitter", "16")], "bus.request_jitter",
      "set bus.transactions: split, or bus.request_jitter: 0"),
+    ("bus.writeback_delay", [("bus.transactions", "atomic"), ("bus.writeback_delay", "100")], "bus.writeback_delay",
+     "set bus.transactions: split, or bus.writeback_delay: 0"),
+    ("bus.writeback_delay", [("cores", "4"), ("bus.writeback_delay_core", "4")], "bus.writeback_delay_core",
+     "choose 0..3, or -1 for every core"),
 ]
 
 

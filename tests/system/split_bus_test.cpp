@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <tuple>
 
 #include "coherence/protocol.hpp"
 #include "run_cohsim.hpp"
@@ -228,5 +229,160 @@ TEST(SplitBus, ProtocolShowPrintsTheSplitTable) {
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.err.find("valid: atomic, split"), std::string::npos) << bad.err;
 }
+
+}  // namespace
+
+namespace {
+
+// bus.writeback_delay: directed traces for the cells a stale PutM reaches only when
+// the writeback waits on the bus past several requests for its line and their data.
+// Core 0 stores line A (0x1000) and evicts it (0x2000 and 0x3000 fill its set of the
+// 2-set L1): its PutM is made at uncore cycle 420 and, slowed by the delay on core 0
+// only, ordered `delay` cycles later. Memory takes 100 ns (200 uncore cycles), so a
+// line's data from memory is on its way for about 210 cycles. The other cores' gaps
+// (core cycles at 3 GHz, 1.5 to an uncore cycle at 2 GHz) place their requests; the
+// event log of each case shows the order the comments give. With no delay the PutM
+// is ordered at 420 before any of them, and every other cache meets it in I.
+const std::string kStaleYaml =
+    "cores: 4\nl1d: {size: 256B, assoc: 2, mshrs: 4, latency: 1cycle}\nl2: null\nl3: null\n"
+    "memory: {model: fixed, latency: 100ns}\ncheck: true\n";
+
+// The upgrade: core 2 loads A at 441 (from core 0's writeback buffer), core 1 loads it
+// at 471 (core 2 now shares it: S), core 2 stores at 576 (an upgrade: GetM, data from
+// memory at about 786: SM_D), core 3 loads at 601 (SM_D_S), core 1 stores at 680
+// (SM_D_SI). The PutM at 640 (delay 220) or 720 (300) meets core 2 in SM_D_S or
+// SM_D_SI. (MESIF: core 1 reads A from core 2's E copy at once and upgrades first, at
+// 476; core 2 waits longer, 310, and stores at 650; core 1 meets the PutM at 640 or
+// 660 in SM_D_S or SM_D_SI.)
+std::string stale_upgrade_trace(int core2_gap) {
+  return "thread 0\n  store 0x1000 1\n  load 0x2000 -> r0\n  load 0x3000 -> r1\n"
+         "thread 1\n  compute 705\n  load 0x1000 -> r0\n  store 0x1000 2\n"
+         "thread 2\n  compute 660\n  load 0x1000 -> r0\n  compute " +
+         std::to_string(core2_gap) +
+         "\n  store 0x1000 4\n"
+         "thread 3\n  compute 900\n  load 0x1000 -> r0\n";
+}
+
+struct StaleCase {
+  const char* protocol;
+  int core2_gap;
+  int delay;
+  const char* cell;  // the cell the PutM meets, "coreN.l1d.cells.STATE.Other-PutM"
+};
+
+class StalePutM : public ::testing::TestWithParam<StaleCase> {};
+
+TEST_P(StalePutM, DelayedWritebackMeetsTheUpgradeWaitingForData) {
+  const StaleCase c = GetParam();
+  const std::string trace = stale_upgrade_trace(c.core2_gap);
+  auto run = [&](int delay) {
+    return simulate(kStaleYaml + "coherence: {protocol: " + c.protocol + "}\n", trace,
+                    {"--set", "bus.writeback_delay=" + std::to_string(delay), "--set", "bus.writeback_delay_core=0"});
+  };
+  auto r = run(c.delay);
+  ASSERT_EQ(r.exit_code, 0) << r.err;  // the checker (check: true) found nothing
+  EXPECT_EQ(r.at(c.cell), 1) << c.cell;
+  EXPECT_EQ(r.at("bus.msgs.PutM"), 1);
+  // The same trace without the delay: the PutM comes first, every cache is in I.
+  auto plain = run(0);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.at(c.cell), 0) << c.cell;
+  for (int core = 1; core < 4; ++core)
+    EXPECT_EQ(plain.at("core" + std::to_string(core) + ".l1d.cells.I.Other-PutM"), 1) << core;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cells, StalePutM,
+    ::testing::Values(StaleCase{"msi", 200, 220, "core2.l1d.cells.SM_D_S.Other-PutM"},
+                      StaleCase{"msi", 200, 300, "core2.l1d.cells.SM_D_SI.Other-PutM"},
+                      StaleCase{"mesi", 200, 220, "core2.l1d.cells.SM_D_S.Other-PutM"},
+                      StaleCase{"mesi", 200, 300, "core2.l1d.cells.SM_D_SI.Other-PutM"},
+                      StaleCase{"mesif", 310, 220, "core1.l1d.cells.SM_D_S.Other-PutM"},
+                      StaleCase{"mesif", 310, 240, "core1.l1d.cells.SM_D_SI.Other-PutM"}),
+    [](const ::testing::TestParamInfo<StaleCase>& i) {
+      std::string n = std::string(i.param.protocol) + "_" + std::to_string(i.param.delay);
+      return n;
+    });
+
+// MOESI's (E, Other-PutM): core 1 takes A with a GetM at 442 (from core 0's
+// writeback buffer: core 0 goes to II_A), evicts it at 656 (its own PutM, not
+// delayed), core 2 loads A at 934 and gets it exclusive from memory at 1142; core 0's
+// stale PutM, ordered at 1320 (delay 900), meets core 2 in E. Core 0 itself meets it
+// in II_A (its Own-PutM) and counts no other cell for it.
+TEST(StalePutM, MoesiExclusiveMeetsAPutMOfAnEarlierOwner) {
+  const std::string trace =
+      "thread 0\n  store 0x1000 1\n  load 0x2000 -> r0\n  load 0x3000 -> r1\n"
+      "thread 1\n  compute 660\n  store 0x1000 2\n  load 0x4000 -> r0\n  load 0x5000 -> r1\n"
+      "thread 2\n  compute 1400\n  load 0x1000 -> r0\n";
+  auto run = [&](int delay) {
+    return simulate(kStaleYaml + "coherence: {protocol: moesi}\n", trace,
+                    {"--set", "bus.writeback_delay=" + std::to_string(delay), "--set", "bus.writeback_delay_core=0"});
+  };
+  auto r = run(900);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.at("core2.l1d.cells.E.Other-PutM"), 1);
+  EXPECT_EQ(r.at("core0.l1d.cells.II_A.Own-PutM"), 1);
+  EXPECT_EQ(r.at("bus.msgs.PutM"), 2);  // core 1's, then core 0's stale one
+  EXPECT_EQ(r.at("core1.l1d.cells.I.Other-PutM"), 1);
+  auto plain = run(0);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.at("core2.l1d.cells.E.Other-PutM"), 0);
+  EXPECT_EQ(plain.at("core0.l1d.cells.MI_A.Own-PutM"), 1);  // ordered before core 1's GetM
+}
+
+// The delay slows only the named core's writebacks: on core 1 instead, core 0's PutM
+// is ordered at once (420) and nothing meets it in a transient state.
+TEST(StalePutM, OnlyTheNamedCoresWritebacksWait) {
+  auto r = simulate(kStaleYaml + "coherence: {protocol: mesi}\n", stale_upgrade_trace(200),
+                    {"--set", "bus.writeback_delay=300", "--set", "bus.writeback_delay_core=1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.at("core2.l1d.cells.SM_D_SI.Other-PutM"), 0);
+  EXPECT_EQ(r.at("core0.l1d.cells.MI_A.Own-PutM"), 1);
+  for (int core = 1; core < 4; ++core) EXPECT_EQ(r.at("core" + std::to_string(core) + ".l1d.cells.I.Other-PutM"), 1);
+}
+
+}  // namespace
+
+namespace {
+
+// The full split tables within a million steered operations (before the slow
+// writeback path, MSI's SM_D_SI, MESI's SM_D_S and SM_D_SI, MESIF's SM_D_S and
+// MOESI's E, IM_D_OI and SM_D_OI Other-PutM stayed unhit at these seeds).
+using CoverCase = std::tuple<const char*, const char*>;  // protocol, seed
+class SplitStressCoverage : public ::testing::TestWithParam<CoverCase> {};
+
+TEST_P(SplitStressCoverage, AMillionSteeredOperationsHitEveryReachableCell) {
+  const auto [protocol, seed] = GetParam();
+  auto r = run_cli({"stress", kStressConfig, "--set", std::string("coherence.protocol=") + protocol, "--ops", "1000000",
+                    "--seed", seed, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"violations\": 0,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"cells_never_hit\": []"), std::string::npos) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, SplitStressCoverage,
+                         ::testing::Combine(::testing::Values("msi", "mesi", "mesif", "moesi", "dragon"),
+                                            ::testing::Values("2027", "31337")),
+                         cohsim::test::ParamName());
+
+}  // namespace
+
+namespace {
+
+// The sparse directory (4 entries, 2-way): MOESI's home table in full within a million
+// steered operations (its S, Put-NonOwner, an old owner's PutM that reaches the home
+// after the new owner has left, needs the steering's slow Put path).
+class SparseStressCoverage : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(SparseStressCoverage, MoesiHomeTableInAMillionOperations) {
+  auto r = run_cli({"stress", kStressConfig, "--set", "coherence.protocol=moesi", "--set", "coherence.fabric=directory",
+                    "--set", "directory.entries=4", "--set", "directory.assoc=2", "--ops", "1000000", "--seed",
+                    GetParam(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"violations\": 0,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"cells_never_hit\": []"), std::string::npos) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, SparseStressCoverage, ::testing::Values("2027", "31337"), cohsim::test::ParamName());
 
 }  // namespace
