@@ -235,7 +235,7 @@ void Core::start_youngest_load(Tick t, Tick& next) {
   if (tell_line_) cache_->set_trace_line(e.line);
   cache_->set_access_pc(e.pc);
   const Access a = cache_->access(t, e.addr, false, true);
-  if (a.kind != Access::Blocked) e.accessed = true;
+  if (a.kind != Access::Blocked) mark_accessed(e);
   if (a.kind == Access::Ready && in_order) {
     bind_load(t, e, a.ready);
     if (e.done_at > t) next = std::min(next, edge(e.done_at));
@@ -251,6 +251,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
       const LoadEntry& e = lq_.front();
       log_->load_queue(t, log_agent_, EventLog::LqStep::Retire, e.addr, e.size, e.seq, e.line);
     }
+    lq_unaccessed_ -= !lq_.front().accessed;  // (a load bound by its line's arrival may never have asked)
     lq_.pop();
     progress = true;
   }
@@ -277,7 +278,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
       if (tell_line_) cache_->set_trace_line(e.line);
       cache_->set_access_pc(e.pc);
       const Access a = cache_->access(t, e.addr, false, !e.accessed);
-      if (a.kind != Access::Blocked) e.accessed = true;
+      if (a.kind != Access::Blocked) mark_accessed(e);
       if (a.kind == Access::Ready && may) {
         bind_load(t, e, a.ready);
         if (e.done_at > t) next = std::min(next, edge(e.done_at));
@@ -297,6 +298,10 @@ bool Core::perform_loads(Tick t, Tick& next) {
       if (e.done_at > t) next = std::min(next, edge(e.done_at));
       continue;
     }
+    // The bound loads are the oldest (loads bind in order). Past the oldest unbound
+    // one, a load has something to do only if it has an issue delay or its access has
+    // not started: with neither, the rest of the queue is left alone.
+    if (!in_order && lq_unaccessed_ == 0 && p_.load_jitter == 0) break;
     if (e.not_before > t) {  // its issue delay (CoreParams::load_jitter): younger loads do not bind
       next = std::min(next, edge(e.not_before));
       in_order = false;
@@ -315,7 +320,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
     if (tell_line_) cache_->set_trace_line(e.line);
     cache_->set_access_pc(e.pc);
     const Access a = cache_->access(t, e.addr, false, !e.accessed);
-    if (a.kind != Access::Blocked) e.accessed = true;
+    if (a.kind != Access::Blocked) mark_accessed(e);
     if (a.kind == Access::Ready && in_order) {
       bind_load(t, e, a.ready);
       if (e.done_at > t) next = std::min(next, edge(e.done_at));
@@ -595,6 +600,7 @@ bool Core::resolve_branch(Tick t, Tick& next) {
       const LoadEntry& e = lq_.at(lq_.size() - 1);
       log_->load_queue(t, log_agent_, EventLog::LqStep::Squash, e.addr, e.size, e.seq, e.line);
     }
+    lq_unaccessed_ -= !lq_.at(lq_.size() - 1).accessed;
     lq_.pop_back(), ++squashed_loads_;
   }
   while (!sb_.empty() && sb_.at(sb_.size() - 1).seq >= spec_seq_) {
@@ -769,6 +775,7 @@ bool Core::issue(Tick t, Tick& next) {
                     cls(in),
                     op_.pc,
                     p_.load_jitter ? jittered(t, p_.load_jitter) : 0};
+      ++lq_unaccessed_;
       if (log_) log_->load_queue(t, log_agent_, EventLog::LqStep::Issue, e.addr, e.size, e.seq, e.line);
       if (e.acquire) acquire_pending_ = true, ++acquires_;
       if (prog_) {

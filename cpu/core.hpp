@@ -270,6 +270,11 @@ class Core : public sc_core::sc_module, public CacheListener {
   sc_core::sc_event wake_;
   Ring<LoadEntry> lq_;
   std::uint64_t loads_not_at_cache() const;  // loads in lq_ whose cache access has not started
+  std::size_t lq_unaccessed_ = 0;            // the same count, kept as entries come, start and go
+  void mark_accessed(LoadEntry& e) {
+    lq_unaccessed_ -= !e.accessed;
+    e.accessed = true;
+  }
   Ring<StoreEntry> sb_;
   std::vector<std::uint64_t> regs_;
 
