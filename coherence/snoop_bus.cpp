@@ -40,7 +40,7 @@ void SnoopBus::schedule(Tick at) {
   }
   // A notification pending no later already wakes the bus: SystemC would ignore this one.
   if (at >= pending_at_) return;
-  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick now = sim_now();
   pending_at_ = std::max(at, now);
   wake_at(wake_, at, now);
 }
@@ -66,7 +66,7 @@ void SnoopBus::tick() {
 }
 
 void SnoopBus::step() {
-  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick now = sim_now();
   if (busy_) {
     if (awaiting_memory_) return;  // memory_ready() schedules the end
     if (now < busy_until_) {       // an early wake-up (it replaced the later one)
@@ -365,7 +365,7 @@ bool SnoopBus::deliverable(std::size_t i) const {
 }
 
 void SnoopBus::run_split() {
-  const Tick sc_now = sc_core::sc_time_stamp().value();
+  const Tick sc_now = sim_now();
   Tick now = sc_now, horizon = 0;
   std::uint64_t epoch = wake_epoch - 1;
   for (;;) {
@@ -582,7 +582,7 @@ void SnoopBus::send_data(Tick t, int to, LineAddr line, const std::uint8_t* data
   std::memcpy(x.buf.data(), data, p_.line_size);
   make_ready(best, jittered(t));
   ++c2c_;
-  schedule(std::max<Tick>(edge(x.ready), in_step_ ? step_now_ : Tick(sc_core::sc_time_stamp().value())));
+  schedule(std::max<Tick>(edge(x.ready), in_step_ ? step_now_ : sim_now()));
 }
 
 void SnoopBus::send_to_memory(Tick t, int from, LineAddr line, const std::uint8_t* data) {

@@ -68,7 +68,7 @@ void Core::line_ready(Tick t, LineAddr line) {
   if (done_) return;
   if (mmu_) mmu_->line_ready(t, line);
   complete_waiting(t, line);
-  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick now = sim_now();
   const Tick at = std::max(edge(t), now);
   wake_at(wake_, at, now);
 }
@@ -81,7 +81,7 @@ void Core::tick() {
 
 void Core::run_cycles() {
   if (done_) return;
-  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick now = sim_now();
   Tick t = edge(std::max(now, p_.start));
   if (t != now) {
     wake_at(wake_, t, now);

@@ -6,6 +6,10 @@
 
 namespace cohsim {
 
+// SystemC's present tick: sc_time_stamp().value(), inlined (the components ask for
+// it at every activation and every wake-up they schedule).
+inline Tick sim_now() { return sc_core::sc_get_curr_simcontext()->time_stamp().value(); }
+
 // Bumped by every wake-up a component schedules. A core that runs several of its
 // cycles in one activation asks SystemC for the next pending activity again only
 // when this has changed: nothing else can bring that activity closer.
