@@ -367,7 +367,7 @@ bool SnoopBus::deliverable(std::size_t i) const {
 void SnoopBus::run_split() {
   const Tick sc_now = sim_now();
   Tick now = sc_now, horizon = 0;
-  std::uint64_t epoch = wake_epoch - 1;
+  std::uint64_t epoch = kNoHorizon;
   for (;;) {
     in_step_ = true;
     step_now_ = now;

@@ -88,7 +88,7 @@ void Core::run_cycles() {
     return;
   }
   Tick horizon = 0;
-  std::uint64_t epoch = wake_epoch - 1;
+  std::uint64_t epoch = kNoHorizon;
   for (;;) {
     Tick next = cycle(t);
     if (done_ || next == kNever) return;

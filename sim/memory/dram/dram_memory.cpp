@@ -79,7 +79,7 @@ void DramMemory::step() {
   const Tick now = sim_now();
   std::uint64_t c = now / tck_;
   Tick horizon = 0;
-  std::uint64_t epoch = wake_epoch - 1;
+  std::uint64_t epoch = kNoHorizon;
   for (;;) {
     ctl_.advance_to(c + 1);
     for (auto& ch : ctl_.channels())
