@@ -359,6 +359,7 @@ bool SnoopBus::deliverable(std::size_t i) const {
   const Txn& x = txns_[i];
   if (x.kind != Txn::Ready) return false;
   if (!x.deliver) return true;
+  if (responses_of_[x.line & (kResponseFilter - 1)] == 1) return true;  // its own is the only one
   for (const Txn& y : txns_)
     if (y.kind != Txn::Free && y.deliver && y.line == x.line && y.seq < x.seq) return false;
   return true;
@@ -453,6 +454,7 @@ void SnoopBus::finish_transfer(Tick now) {
     log_->bus_data(now, x.deliver ? x.client : x.msg == BusMsg::Upd ? EventLog::kSharers : EventLog::kMemory,
                    cohsim::name(x.msg), x.line * p_.line_size, x.buf.data(), x.supplier, x.exclusive, x.seq + 1);
   if (!x.deliver) return;
+  --responses_of_[x.line & (kResponseFilter - 1)];
   --outstanding_;
   const int client = x.client;
   const LineAddr line = x.line;
@@ -535,6 +537,7 @@ void SnoopBus::grant_split(Tick t) {
       break;
     default: {
       x.deliver = true;
+      ++responses_of_[cur.line & (kResponseFilter - 1)];
       x.exclusive = cur.msg == BusMsg::GetS && !r.shared;
       x.beats = data_phase;
       if (r.no_data) {  // an owner's upgrade: its own copy is current
