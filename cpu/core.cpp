@@ -163,7 +163,7 @@ void Core::complete_waiting(Tick t, LineAddr line) {
 }
 
 void Core::performed_store(Tick t, const StoreEntry& s) {
-  --sb_lines_[(s.addr >> line_shift_) & (kSbFilter - 1)];  // it leaves the store buffer
+  count_sb_words(s.addr, s.size, -1);  // it leaves the store buffer
   cache_->write(t, s.addr, s.size, s.value);
   if (log_) log_->writers().wrote(s.addr, s.size, log_->writer(log_agent_, s.line));
   observe(AccessEvent::Store, t, s.line, s.order, s.addr, s.size, s.value);
@@ -604,7 +604,7 @@ bool Core::resolve_branch(Tick t, Tick& next) {
     lq_.pop_back(), ++squashed_loads_;
   }
   while (!sb_.empty() && sb_.at(sb_.size() - 1).seq >= spec_seq_) {
-    --sb_lines_[(sb_.at(sb_.size() - 1).addr >> line_shift_) & (kSbFilter - 1)];
+    count_sb_words(sb_.at(sb_.size() - 1).addr, sb_.at(sb_.size() - 1).size, -1);
     sb_.pop_back(), ++squashed_stores_;
   }
   std::copy(ck_regs_.begin(), ck_regs_.end(), regs_.begin());
@@ -718,9 +718,8 @@ bool Core::issue(Tick t, Tick& next) {
       return true;
     case InstKind::Load: {
       // Store-to-load forwarding from the youngest older store to the same bytes
-      // (accesses never cross a line, so no store to the load's line: no search).
-      const bool sb_has_line = sb_lines_[(op_.addr >> line_shift_) & (kSbFilter - 1)] != 0;
-      for (std::size_t i = sb_has_line ? sb_.size() : 0; i-- > 0;) {
+      // (none when no store in the buffer writes an 8-byte word of the load).
+      for (std::size_t i = sb_may_overlap(op_.addr, op_.size) ? sb_.size() : 0; i-- > 0;) {
         StoreEntry& s = sb_.at(i);
         if (s.addr + s.size <= op_.addr || op_.addr + op_.size <= s.addr) continue;
         if (s.addr <= op_.addr && op_.addr + op_.size <= s.addr + s.size) {
@@ -794,7 +793,7 @@ bool Core::issue(Tick t, Tick& next) {
         ++sb_full_;
         return false;
       }
-      ++sb_lines_[(op_.addr >> line_shift_) & (kSbFilter - 1)];
+      count_sb_words(op_.addr, op_.size, 1);
       StoreEntry& s = sb_.push();
       s = StoreEntry{
           next_seq_++, op_.addr,  op_.value, 0, op_.size, op_.line, op_.order, false, false, bool(in.sem & kRelease), 0,
