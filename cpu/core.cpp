@@ -489,7 +489,8 @@ bool Core::fetch_inst() {
       continue;
     }
     unresolved_ = op_.reads_registers();
-    if (!unresolved_ && is_memory(op_.kind) && (op_.addr & (cache_->line_size() - 1)) + op_.size > cache_->line_size())
+    const Addr line_bytes = Addr(1) << line_shift_;  // the L1's line size
+    if (!unresolved_ && is_memory(op_.kind) && (op_.addr & (line_bytes - 1)) + op_.size > line_bytes)
       throw UserError("trace line " + std::to_string(op_.line) + ": access crosses a cache line");
     have_inst_ = true;
   }
