@@ -93,9 +93,10 @@ void SharedCache::issue(unsigned m, Tick at, LineAddr line, std::uint8_t* out, s
   x.alloc = at;
   mshr_line_[m] = line;
   mshr_until_[m] = ~Tick(0);
+  mshrs_used_ = std::max(mshrs_used_, std::size_t(m) + 1);
   ++in_flight_;
   std::uint64_t in_use = 0;  // busy, and not answered by `at`
-  for (const Tick u : mshr_until_) in_use += u > at;
+  for (std::size_t i = 0; i < mshrs_used_; ++i) in_use += mshr_until_[i] > at;
   mshr_max_in_use_ = std::max(mshr_max_in_use_, in_use);
   below_->read_line(at, line, out, this, m, trace_line);  // may answer at once
 }
@@ -143,7 +144,7 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
   if (!mshrs_.empty()) {
     // A secondary miss: the line's primary miss has not brought its data yet.
     bool merge = false;
-    const std::size_t searched = mshr_filter_[line & (kMshrFilter - 1)] ? mshrs_.size() : 0;
+    const std::size_t searched = mshr_filter_[line & (kMshrFilter - 1)] ? mshrs_used_ : 0;
     for (std::size_t i = 0; i < searched; ++i)
       if (mshr_line_[i] == line && mshr_until_[i] > done) {  // busy, its data not there by `done`
         Mshr& m = mshrs_[i];
