@@ -220,8 +220,9 @@ Tick Core::cycle(Tick t) {
 // has its value.
 void Core::start_youngest_load(Tick t, Tick& next) {
   const std::size_t i = lq_.size() - 1;
-  bool in_order = true;
-  for (std::size_t k = 0; k < i && in_order; ++k) in_order = lq_.at(k).bound;
+  // Loads bind in order, so the bound ones are the oldest: every older load is bound
+  // when the one just before it is.
+  const bool in_order = i == 0 || lq_.at(i - 1).bound;
   LoadEntry& e = lq_.at(i);
   if (e.not_before > t) {
     next = std::min(next, edge(e.not_before));
