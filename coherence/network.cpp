@@ -198,7 +198,7 @@ void Network::send(Tick t, const NetMsg& m, const std::uint8_t* data) {
   msgs_[slot] = m;
   has_data_[slot] = data != nullptr;
   if (data) std::copy(data, data + p_.line_size, data_.begin() + std::ptrdiff_t(slot) * p_.line_size);
-  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick now = sim_now();
   if (t > now) {  // it enters the network later: reserve the links then
     heap_.push({t, seq_++, slot, Ev::Inject});
     wake_at(t);
@@ -211,7 +211,7 @@ void Network::send(Tick t, const NetMsg& m, const std::uint8_t* data) {
 
 void Network::wake_at(Tick at) {
   if (heap_.top().at != at) return;  // something earlier is already scheduled
-  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick now = sim_now();
   cohsim::wake_at(wake_, at, now);
 }
 
@@ -266,7 +266,7 @@ void Network::deliver() {
 }
 
 void Network::step() {
-  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick now = sim_now();
   if (cap_) return step_finite(now);
   while (!heap_.empty() && heap_.top().at <= now) {
     const std::uint32_t slot = heap_.top().slot;
@@ -319,7 +319,7 @@ void Network::enqueue_finite(Tick t, std::uint32_t slot) {
   if (log_)
     log_->net(t, false, cohsim::name(m.type), m.src, m.dst, cohsim::name(vnet_of(m.type)), m.line * p_.line_size,
               has_data_[slot] ? data_.data() + std::ptrdiff_t(slot) * p_.line_size : nullptr, m.acks);
-  if (!in_step_) cohsim::wake_at(wake_, t, sc_core::sc_time_stamp().value());
+  if (!in_step_) cohsim::wake_at(wake_, t, sim_now());
 }
 
 void Network::occupancy_change(std::uint32_t buf, int delta, Tick now) {
@@ -331,7 +331,7 @@ void Network::occupancy_change(std::uint32_t buf, int delta, Tick now) {
 }
 
 void Network::return_credit(std::uint32_t buf, Tick at) {
-  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick now = sim_now();
   if (at <= now && in_step_) {
     occupancy_change(buf, -1, now);
     return;
@@ -351,7 +351,7 @@ void Network::consumed_finite(Tick t, const NetMsg& m) {
     if (k[i].type == m.type && k[i].src == m.src && k[i].line == m.line && k[i].requester == m.requester) {
       k.erase(k.begin() + std::ptrdiff_t(i));
       const std::uint32_t last = std::uint32_t(ends_.size() + std::size_t(m.dst));  // the link into the endpoint
-      return_credit(last * vns_ + vn_of(m.type), std::max<Tick>(t, sc_core::sc_time_stamp().value()) + links_[last].latency);
+      return_credit(last * vns_ + vn_of(m.type), std::max<Tick>(t, sim_now()) + links_[last].latency);
       return;
     }
   throw SimError("network: endpoint " + end_names_[std::size_t(m.dst)] + " took a " + cohsim::name(m.type) +
@@ -620,11 +620,11 @@ void Network::register_stats(Stats& s) const {
     const std::string k = "network.link." + links_[i].name;
     s.counter(kStatLinkBytes, k + ".bytes", &links_[i].bytes);
     s.derived(kStatLinkUtil, k + ".utilization", [=] {
-      const double now = double(sc_core::sc_time_stamp().value() - std::min(*start, Tick(sc_core::sc_time_stamp().value())));
+      const double now = double(sim_now() - std::min(*start, sim_now()));
       return now > 0 ? double((*links)[i].busy_ticks) / now : 0.0;
     });
     s.derived(kStatLinkBandwidth, k + ".bandwidth_GBps", [=] {  // ticks are fs: bytes / (ticks * 1e-15) / 1e9
-      const double now = double(sc_core::sc_time_stamp().value() - std::min(*start, Tick(sc_core::sc_time_stamp().value())));
+      const double now = double(sim_now() - std::min(*start, sim_now()));
       return now > 0 ? double((*links)[i].bytes) * 1e6 / now : 0.0;
     });
   }
@@ -643,7 +643,7 @@ void Network::register_stats(Stats& s) const {
                   [=] { return double((*stall)[b]) / double(period); });
         s.counter(kStatLinkPeakOcc, k + ".peak_occupancy", &peak_[b]);
         s.derived(kStatLinkMeanOcc, k + ".mean_occupancy", [=] {
-          const Tick now = sc_core::sc_time_stamp().value();
+          const Tick now = sim_now();
           const double span = double(now - std::min(*start, now));
           const double a = (*area)[b] + double(cap - (*credits)[b]) * double(now - std::min(now, (*changed)[b]));
           return span > 0 ? a / span : 0.0;
@@ -651,7 +651,7 @@ void Network::register_stats(Stats& s) const {
       }
   }
   s.derived(kStatMaxLinkUtil, "network.max_link_utilization", [=] {
-    const double now = double(sc_core::sc_time_stamp().value() - std::min(*start, Tick(sc_core::sc_time_stamp().value())));
+    const double now = double(sim_now() - std::min(*start, sim_now()));
     double m = 0;
     for (auto& l : *links) m = std::max(m, now > 0 ? double(l.busy_ticks) / now : 0.0);
     return m;

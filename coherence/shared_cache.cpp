@@ -18,6 +18,9 @@ SharedCache::SharedCache(const CacheGeometry& g, const std::string& replacement,
       bank_free_(res.banks, 0),
       bank_busy_ticks_(res.banks, 0),
       mshrs_(res.mshrs),
+      mshr_until_(res.mshrs, 0),
+      mshr_line_(res.mshrs, 0),
+      mshr_filter_(res.mshrs ? kMshrFilter : 0, 0),
       classifier_(std::size_t(g.size / g.line_size)) {
   for (Mshr& m : mshrs_) {
     m.targets.reserve(8);
@@ -82,13 +85,18 @@ void SharedCache::count_full(Tick from, Tick to) {
 // MSHR m asks the level below for `line` at `at` (its primary target is already set).
 void SharedCache::issue(unsigned m, Tick at, LineAddr line, std::uint8_t* out, std::uint32_t trace_line) {
   Mshr& x = mshrs_[m];
+  if (x.busy) --mshr_filter_[x.line & (kMshrFilter - 1)];
+  ++mshr_filter_[line & (kMshrFilter - 1)];
   x.line = line;
   x.busy = true;
   x.known = false;
   x.alloc = at;
+  mshr_line_[m] = line;
+  mshr_until_[m] = ~Tick(0);
+  mshrs_used_ = std::max(mshrs_used_, std::size_t(m) + 1);
   ++in_flight_;
-  std::uint64_t in_use = 0;
-  for (const Mshr& y : mshrs_) in_use += y.busy && (!y.known || y.ready > at);
+  std::uint64_t in_use = 0;  // busy, and not answered by `at`
+  for (std::size_t i = 0; i < mshrs_used_; ++i) in_use += mshr_until_[i] > at;
   mshr_max_in_use_ = std::max(mshr_max_in_use_, in_use);
   below_->read_line(at, line, out, this, m, trace_line);  // may answer at once
 }
@@ -105,6 +113,7 @@ void SharedCache::memory_ready(std::uint64_t tag, Tick tick) {
   Mshr& x = mshrs_[std::size_t(tag)];
   x.known = true;
   x.ready = tick;
+  mshr_until_[std::size_t(tag)] = tick;
   --in_flight_;
   mshr_ticks_ += tick - x.alloc;
   for (std::size_t i = 0; i < x.targets.size(); ++i) {
@@ -135,8 +144,10 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
   if (!mshrs_.empty()) {
     // A secondary miss: the line's primary miss has not brought its data yet.
     bool merge = false;
-    for (Mshr& m : mshrs_)
-      if (m.busy && m.line == line && (!m.known || m.ready > done)) {
+    const std::size_t searched = mshr_filter_[line & (kMshrFilter - 1)] ? mshrs_used_ : 0;
+    for (std::size_t i = 0; i < searched; ++i)
+      if (mshr_line_[i] == line && mshr_until_[i] > done) {  // busy, its data not there by `done`
+        Mshr& m = mshrs_[i];
         ++mshr_merges_, ++read_misses_, ++misses_;
         peek_line(line, out);
         if (inclusion_ == Inclusion::Exclusive) move_up(line);

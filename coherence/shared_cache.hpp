@@ -142,6 +142,16 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   std::vector<Tick> bank_free_;
   std::vector<Tick> bank_busy_ticks_;
   std::vector<Mshr> mshrs_;
+  // Per MSHR, compact for the searches: until when it counts as in use (~0 until the
+  // level below has said when its data arrives, 0 when never used), and its line.
+  std::vector<Tick> mshr_until_;
+  std::vector<LineAddr> mshr_line_;
+  // MSHRs from mshrs_used_ on have never been used (a miss takes the first free one):
+  // the searches stop there.
+  std::size_t mshrs_used_ = 0;
+  // Busy MSHRs per line (hashed): a read whose line has none skips the secondary-miss search.
+  static constexpr std::size_t kMshrFilter = 1024;
+  std::vector<std::uint16_t> mshr_filter_;
   std::vector<Waiting> waiting_;
   std::vector<Merged> merged_;
   unsigned in_flight_ = 0;  // MSHRs allocated whose answer has not come

@@ -40,7 +40,7 @@ void SnoopBus::schedule(Tick at) {
   }
   // A notification pending no later already wakes the bus: SystemC would ignore this one.
   if (at >= pending_at_) return;
-  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick now = sim_now();
   pending_at_ = std::max(at, now);
   wake_at(wake_, at, now);
 }
@@ -69,7 +69,7 @@ void SnoopBus::tick() {
 }
 
 void SnoopBus::step() {
-  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick now = sim_now();
   if (busy_) {
     if (awaiting_memory_) return;  // memory_ready() schedules the end
     if (now < busy_until_) {       // an early wake-up (it replaced the later one)
@@ -362,15 +362,16 @@ bool SnoopBus::deliverable(std::size_t i) const {
   const Txn& x = txns_[i];
   if (x.kind != Txn::Ready) return false;
   if (!x.deliver) return true;
+  if (responses_of_[x.line & (kResponseFilter - 1)] == 1) return true;  // its own is the only one
   for (const Txn& y : txns_)
     if (y.kind != Txn::Free && y.deliver && y.line == x.line && y.seq < x.seq) return false;
   return true;
 }
 
 void SnoopBus::run_split() {
-  const Tick sc_now = sc_core::sc_time_stamp().value();
+  const Tick sc_now = sim_now();
   Tick now = sc_now, horizon = 0;
-  std::uint64_t epoch = wake_epoch - 1;
+  std::uint64_t epoch = kNoHorizon;
   for (;;) {
     in_step_ = true;
     step_now_ = now;
@@ -456,6 +457,7 @@ void SnoopBus::finish_transfer(Tick now) {
     log_->bus_data(now, x.deliver ? x.client : x.msg == BusMsg::Upd ? EventLog::kSharers : EventLog::kMemory,
                    cohsim::name(x.msg), x.line * p_.line_size, x.buf.data(), x.supplier, x.exclusive, x.seq + 1);
   if (!x.deliver) return;
+  --responses_of_[x.line & (kResponseFilter - 1)];
   --outstanding_;
   const int client = x.client;
   const LineAddr line = x.line;
@@ -538,6 +540,7 @@ void SnoopBus::grant_split(Tick t) {
       break;
     default: {
       x.deliver = true;
+      ++responses_of_[cur.line & (kResponseFilter - 1)];
       x.exclusive = cur.msg == BusMsg::GetS && !r.shared;
       x.beats = data_phase;
       if (r.no_data) {  // an owner's upgrade: its own copy is current
@@ -585,7 +588,7 @@ void SnoopBus::send_data(Tick t, int to, LineAddr line, const std::uint8_t* data
   std::memcpy(x.buf.data(), data, p_.line_size);
   make_ready(best, jittered(t));
   ++c2c_;
-  schedule(std::max<Tick>(edge(x.ready), in_step_ ? step_now_ : Tick(sc_core::sc_time_stamp().value())));
+  schedule(std::max<Tick>(edge(x.ready), in_step_ ? step_now_ : sim_now()));
 }
 
 void SnoopBus::send_to_memory(Tick t, int from, LineAddr line, const std::uint8_t* data) {

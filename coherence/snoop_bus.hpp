@@ -18,6 +18,7 @@
 //   a load that the bus order places before another core's store also completes
 //   before it in time.
 #pragma once
+#include <array>
 #include <string>
 #include <systemc>
 #include <vector>
@@ -162,6 +163,10 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   Tick step_now_ = 0, wake_min_ = ~Tick(0);
   std::vector<std::uint32_t> ready_;  // the Ready transactions, in no order (the data bus's candidates)
   std::vector<Txn> txns_;  // grows to its high-water mark, then never allocates
+  // Responses to deliver (transactions not Free, `deliver` set) per line (hashed): a
+  // response alone in its bucket has no older one for its line to wait for.
+  static constexpr std::size_t kResponseFilter = 256;
+  std::array<std::uint16_t, kResponseFilter> responses_of_{};
   std::uint64_t next_seq_ = 0;
   Tick addr_free_ = 0, data_free_ = 0;
   int transferring_ = -1;

@@ -68,7 +68,7 @@ void Core::line_ready(Tick t, LineAddr line) {
   if (done_) return;
   if (mmu_) mmu_->line_ready(t, line);
   complete_waiting(t, line);
-  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick now = sim_now();
   const Tick at = std::max(edge(t), now);
   wake_at(wake_, at, now);
 }
@@ -81,14 +81,14 @@ void Core::tick() {
 
 void Core::run_cycles() {
   if (done_) return;
-  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick now = sim_now();
   Tick t = edge(std::max(now, p_.start));
   if (t != now) {
     wake_at(wake_, t, now);
     return;
   }
   Tick horizon = 0;
-  std::uint64_t epoch = wake_epoch - 1;
+  std::uint64_t epoch = kNoHorizon;
   for (;;) {
     Tick next = cycle(t);
     if (done_ || next == kNever) return;
@@ -165,7 +165,7 @@ void Core::complete_waiting(Tick t, LineAddr line) {
 }
 
 void Core::performed_store(Tick t, const StoreEntry& s) {
-  --sb_lines_[(s.addr >> line_shift_) & (kSbFilter - 1)];  // it leaves the store buffer
+  count_sb_words(s.addr, s.size, -1);  // it leaves the store buffer
   cache_->write(t, s.addr, s.size, s.value);
   if (log_) log_->writers().wrote(s.addr, s.size, log_->writer(log_agent_, s.line));
   observe(AccessEvent::Store, t, s.line, s.order, s.addr, s.size, s.value);
@@ -222,8 +222,9 @@ Tick Core::cycle(Tick t) {
 // has its value.
 void Core::start_youngest_load(Tick t, Tick& next) {
   const std::size_t i = lq_.size() - 1;
-  bool in_order = true;
-  for (std::size_t k = 0; k < i && in_order; ++k) in_order = lq_.at(k).bound;
+  // Loads bind in order, so the bound ones are the oldest: every older load is bound
+  // when the one just before it is.
+  const bool in_order = i == 0 || lq_.at(i - 1).bound;
   LoadEntry& e = lq_.at(i);
   if (e.not_before > t) {
     next = std::min(next, edge(e.not_before));
@@ -237,7 +238,7 @@ void Core::start_youngest_load(Tick t, Tick& next) {
   if (tell_line_) cache_->set_trace_line(e.line);
   cache_->set_access_pc(e.pc);
   const Access a = cache_->access(t, e.addr, false, true);
-  if (a.kind != Access::Blocked) e.accessed = true;
+  if (a.kind != Access::Blocked) mark_accessed(e);
   if (a.kind == Access::Ready && in_order) {
     bind_load(t, e, a.ready);
     if (e.done_at > t) next = std::min(next, edge(e.done_at));
@@ -253,6 +254,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
       const LoadEntry& e = lq_.front();
       log_->load_queue(t, log_agent_, EventLog::LqStep::Retire, e.addr, e.size, e.seq, e.line);
     }
+    lq_unaccessed_ -= !lq_.front().accessed;  // (a load bound by its line's arrival may never have asked)
     lq_.pop();
     progress = true;
   }
@@ -279,7 +281,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
       if (tell_line_) cache_->set_trace_line(e.line);
       cache_->set_access_pc(e.pc);
       const Access a = cache_->access(t, e.addr, false, !e.accessed);
-      if (a.kind != Access::Blocked) e.accessed = true;
+      if (a.kind != Access::Blocked) mark_accessed(e);
       if (a.kind == Access::Ready && may) {
         bind_load(t, e, a.ready);
         if (e.done_at > t) next = std::min(next, edge(e.done_at));
@@ -299,6 +301,10 @@ bool Core::perform_loads(Tick t, Tick& next) {
       if (e.done_at > t) next = std::min(next, edge(e.done_at));
       continue;
     }
+    // The bound loads are the oldest (loads bind in order). Past the oldest unbound
+    // one, a load has something to do only if it has an issue delay or its access has
+    // not started: with neither, the rest of the queue is left alone.
+    if (!in_order && lq_unaccessed_ == 0 && p_.load_jitter == 0) break;
     if (e.not_before > t) {  // its issue delay (CoreParams::load_jitter): younger loads do not bind
       next = std::min(next, edge(e.not_before));
       in_order = false;
@@ -317,7 +323,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
     if (tell_line_) cache_->set_trace_line(e.line);
     cache_->set_access_pc(e.pc);
     const Access a = cache_->access(t, e.addr, false, !e.accessed);
-    if (a.kind != Access::Blocked) e.accessed = true;
+    if (a.kind != Access::Blocked) mark_accessed(e);
     if (a.kind == Access::Ready && in_order) {
       bind_load(t, e, a.ready);
       if (e.done_at > t) next = std::min(next, edge(e.done_at));
@@ -489,7 +495,8 @@ bool Core::fetch_inst() {
       continue;
     }
     unresolved_ = op_.reads_registers();
-    if (!unresolved_ && is_memory(op_.kind) && (op_.addr & (cache_->line_size() - 1)) + op_.size > cache_->line_size())
+    const Addr line_bytes = Addr(1) << line_shift_;  // the L1's line size
+    if (!unresolved_ && is_memory(op_.kind) && (op_.addr & (line_bytes - 1)) + op_.size > line_bytes)
       throw UserError("trace line " + std::to_string(op_.line) + ": access crosses a cache line");
     have_inst_ = true;
   }
@@ -600,10 +607,11 @@ bool Core::resolve_branch(Tick t, Tick& next) {
       const LoadEntry& e = lq_.at(lq_.size() - 1);
       log_->load_queue(t, log_agent_, EventLog::LqStep::Squash, e.addr, e.size, e.seq, e.line);
     }
+    lq_unaccessed_ -= !lq_.at(lq_.size() - 1).accessed;
     lq_.pop_back(), ++squashed_loads_;
   }
   while (!sb_.empty() && sb_.at(sb_.size() - 1).seq >= spec_seq_) {
-    --sb_lines_[(sb_.at(sb_.size() - 1).addr >> line_shift_) & (kSbFilter - 1)];
+    count_sb_words(sb_.at(sb_.size() - 1).addr, sb_.at(sb_.size() - 1).size, -1);
     sb_.pop_back(), ++squashed_stores_;
   }
   std::copy(ck_regs_.begin(), ck_regs_.end(), regs_.begin());
@@ -717,9 +725,8 @@ bool Core::issue(Tick t, Tick& next) {
       return true;
     case InstKind::Load: {
       // Store-to-load forwarding from the youngest older store to the same bytes
-      // (accesses never cross a line, so no store to the load's line: no search).
-      const bool sb_has_line = sb_lines_[(op_.addr >> line_shift_) & (kSbFilter - 1)] != 0;
-      for (std::size_t i = sb_has_line ? sb_.size() : 0; i-- > 0;) {
+      // (none when no store in the buffer writes an 8-byte word of the load).
+      for (std::size_t i = sb_may_overlap(op_.addr, op_.size) ? sb_.size() : 0; i-- > 0;) {
         StoreEntry& s = sb_.at(i);
         if (s.addr + s.size <= op_.addr || op_.addr + op_.size <= s.addr) continue;
         if (s.addr <= op_.addr && op_.addr + op_.size <= s.addr + s.size) {
@@ -774,6 +781,7 @@ bool Core::issue(Tick t, Tick& next) {
                     cls(in),
                     op_.pc,
                     p_.load_jitter ? jittered(t, p_.load_jitter) : 0};
+      ++lq_unaccessed_;
       if (log_) log_->load_queue(t, log_agent_, EventLog::LqStep::Issue, e.addr, e.size, e.seq, e.line);
       if (e.acquire) acquire_pending_ = true, ++acquires_;
       if (prog_) {
@@ -792,7 +800,7 @@ bool Core::issue(Tick t, Tick& next) {
         ++sb_full_;
         return false;
       }
-      ++sb_lines_[(op_.addr >> line_shift_) & (kSbFilter - 1)];
+      count_sb_words(op_.addr, op_.size, 1);
       StoreEntry& s = sb_.push();
       s = StoreEntry{
           next_seq_++, op_.addr,  op_.value, 0, op_.size, op_.line, op_.order, false, false, bool(in.sem & kRelease), 0,

@@ -282,13 +282,26 @@ class Core : public sc_core::sc_module, public CacheListener {
   const Lowering& isa_;
   L1Port* cache_;
   unsigned line_shift_;  // log2 of the line size
-  // Store-buffer entries per line (hashed): a load whose line has none skips the
-  // forwarding search.
-  static constexpr unsigned kSbFilter = 64;
-  std::array<std::uint16_t, kSbFilter> sb_lines_{};
+  // Store-buffer entries per 8-byte word they write (hashed): a load none of whose
+  // words has one overlaps no store in the buffer and skips the forwarding search.
+  static constexpr unsigned kSbFilter = 256;
+  std::array<std::uint16_t, kSbFilter> sb_words_{};
+  void count_sb_words(Addr a, unsigned size, int d) {
+    for (Addr w = a >> 3; w <= (a + size - 1) >> 3; ++w) sb_words_[w & (kSbFilter - 1)] += std::uint16_t(d);
+  }
+  bool sb_may_overlap(Addr a, unsigned size) const {
+    for (Addr w = a >> 3; w <= (a + size - 1) >> 3; ++w)
+      if (sb_words_[w & (kSbFilter - 1)]) return true;
+    return false;
+  }
   sc_core::sc_event wake_;
   Ring<LoadEntry> lq_;
   std::uint64_t loads_not_at_cache() const;  // loads in lq_ whose cache access has not started
+  std::size_t lq_unaccessed_ = 0;            // the same count, kept as entries come, start and go
+  void mark_accessed(LoadEntry& e) {
+    lq_unaccessed_ -= !e.accessed;
+    e.accessed = true;
+  }
   Ring<StoreEntry> sb_;
   std::vector<std::uint64_t> regs_;
 

@@ -48,7 +48,7 @@ void DramMemory::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaite
     free_.pop_back();
     waiting_[slot] = {w, tag};
   }
-  catch_up(sc_core::sc_time_stamp().value());
+  catch_up(sim_now());
   t += frontend_;
   ctl_.enqueue((t + tck_ - 1) / tck_, line, false, slot, trace_line);
   reschedule();
@@ -57,7 +57,7 @@ void DramMemory::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaite
 void DramMemory::write_line(Tick t, LineAddr line, const std::uint8_t* in, std::uint32_t trace_line) {
   ++writes_;
   std::memcpy(page(line, true), in, line_size_);
-  catch_up(sc_core::sc_time_stamp().value());
+  catch_up(sim_now());
   t += frontend_;
   ctl_.enqueue((t + tck_ - 1) / tck_, line, true, 0, trace_line);
   reschedule();
@@ -66,7 +66,7 @@ void DramMemory::write_line(Tick t, LineAddr line, const std::uint8_t* in, std::
 void DramMemory::reschedule() {
   const std::uint64_t w = ctl_.next_wake();
   if (w == kDramNever) return;
-  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick now = sim_now();
   const Tick at = w * tck_;
   wake_at(wake_, at, now);
 }
@@ -76,10 +76,10 @@ void DramMemory::wake() {
 }
 
 void DramMemory::step() {
-  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick now = sim_now();
   std::uint64_t c = now / tck_;
   Tick horizon = 0;
-  std::uint64_t epoch = wake_epoch - 1;
+  std::uint64_t epoch = kNoHorizon;
   for (;;) {
     ctl_.advance_to(c + 1);
     for (auto& ch : ctl_.channels())
@@ -108,7 +108,7 @@ void DramMemory::finish(Tick end) {
 }
 
 void DramMemory::reset_stats() {
-  const Tick now = sc_core::sc_time_stamp().value();
+  const Tick now = sim_now();
   catch_up(now);
   start_cycle_ = (now + tck_ - 1) / tck_;
   reads_ = writes_ = 0;
