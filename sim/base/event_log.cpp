@@ -47,7 +47,10 @@ void EventLog::writer_loop() {
     if (!batch_out_) return;  // stopped
     g.unlock();
     wpool_ = batch_.pool.data(), wrf_ = batch_.rf_pool.data();
-    for (std::size_t i = 0; i < batch_.n; ++i) write(batch_.recs[batch_.order[i].index]);
+    std::vector<Order>& order = batch_.order;
+    auto before = [](const Order& x, const Order& y) { return x.t != y.t ? x.t < y.t : x.seq < y.seq; };
+    if (!std::is_sorted(order.begin(), order.end(), before)) std::sort(order.begin(), order.end(), before);
+    for (std::size_t i = 0; i < batch_.n; ++i) write(batch_.recs[order[i].index]);
     g.lock();
     batch_out_ = false;
     cv_.notify_all();
@@ -430,23 +433,18 @@ void EventLog::flush(bool all) {
   }
   flushing_ = false;
   wait_writer();  // the previous window is written: its vectors are free
-  // Sort small keys, not the records.
+  // The records stamped before `now` go to the writer, which sorts their small keys
+  // (every later record is stamped at or after `now`, so sorting within the window
+  // orders the whole log); the others stay buffered, with their data.
   order_.clear();
-  auto before = [](const Order& x, const Order& y) { return x.t != y.t ? x.t < y.t : x.seq < y.seq; };
-  bool sorted = true;
-  for (std::size_t i = 0; i < recs_.size(); ++i) {
-    order_.push_back({recs_[i].t, recs_[i].seq, std::uint32_t(i)});
-    if (i && sorted && before(order_[i], order_[i - 1])) sorted = false;
-  }
-  if (!sorted) std::sort(order_.begin(), order_.end(), before);
-  std::size_t n = 0;
-  while (n < order_.size() && order_[n].t < now) ++n;
-  if (n) written_until_ = order_[n - 1].t;
-  // The records still buffered (stamped at or after `now`), with their data.
   kept_.clear(), kept_pool_.clear(), kept_rf_.clear();
   kept_.reserve(recs_.capacity());
-  for (std::size_t k = n; k < order_.size(); ++k) {
-    Rec r = recs_[order_[k].index];
+  for (std::size_t i = 0; i < recs_.size(); ++i) {
+    if (recs_[i].t < now) {
+      order_.push_back({recs_[i].t, recs_[i].seq, std::uint32_t(i)});
+      continue;
+    }
+    Rec r = recs_[i];
     if (r.data >= 0 && has_rf(r.kind)) {
       const std::int64_t at = std::int64_t(kept_rf_.size());
       kept_rf_.insert(kept_rf_.end(), rf_pool_.begin() + r.data, rf_pool_.begin() + r.data + r.size);
@@ -458,6 +456,7 @@ void EventLog::flush(bool all) {
     }
     kept_.push_back(r);
   }
+  const std::size_t n = order_.size();
   // Hand this window to the writer (order_[0, n) of its records); go on with the kept
   // ones, in the vectors the writer gave back.
   std::swap(batch_.recs, recs_), std::swap(recs_, kept_);

@@ -274,7 +274,6 @@ class EventLog {
   LastWriters writers_;
   std::vector<bool> initial_line_;  // by trace line: its writes are the initial state
   std::uint64_t seq_ = 0;
-  Tick written_until_ = 0;
   struct Agent {
     std::string name, kind;
     const char* clock;
