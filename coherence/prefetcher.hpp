@@ -4,8 +4,9 @@
 // whose line is present or already in flight, or when no MSHR is free, and sends the
 // rest through the protocol as Prefetch requests. A new prefetcher is one file in
 // coherence/prefetch/ that registers itself with COHSIM_REGISTER(prefetcher_registry,
-// ...); the configuration's `l1d.prefetcher` / `l2.prefetcher` lists take their
-// names from that registry.
+// ...); the configuration's `l1d.prefetcher` / `l2.prefetcher` / `l3.prefetcher` lists
+// take their names from that registry (the L3's controller is shared_cache.cpp: it
+// reads a proposal from memory into a free MSHR, keeping one for demand).
 #pragma once
 #include <cstdint>
 #include <functional>

@@ -5,6 +5,8 @@
 #include <limits>
 #include <sstream>
 
+#include "sim/base/error.hpp"
+
 namespace cohsim {
 
 SharedCache::SharedCache(const CacheGeometry& g, const std::string& replacement, std::uint64_t seed, Tick latency,
@@ -58,6 +60,7 @@ unsigned SharedCache::allocate(Tick t, LineAddr line) {
       ++writebacks_;
       below_->write_line(t, victim, data, 0);  // a victim: no access's
     }
+    leaving(victim, way);
     array_.invalidate(victim, way);
   }
   return way;
@@ -90,6 +93,7 @@ void SharedCache::issue(unsigned m, Tick at, LineAddr line, std::uint8_t* out, s
   x.line = line;
   x.busy = true;
   x.known = false;
+  x.prefetch = x.late = false;
   x.alloc = at;
   mshr_line_[m] = line;
   mshr_until_[m] = ~Tick(0);
@@ -151,10 +155,18 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
         ++mshr_merges_, ++read_misses_, ++misses_;
         peek_line(line, out);
         if (inclusion_ == Inclusion::Exclusive) move_up(line);
+        if (m.prefetch && !m.late) {  // a late prefetch: the line is no longer unused
+          m.late = true;
+          ++pf_late_;
+          const int pw = array_.find(line);
+          if (pw >= 0 && !pf_unused_.empty())
+            pf_unused_[std::size_t(array_.set_of(line)) * array_.ways() + unsigned(pw)] = 0;
+        }
         if (m.known) {
           answered({waiter, tag, done, t, epoch_}, m.ready);
           waiter->memory_ready(tag, m.ready);
         } else m.targets.push_back({waiter, tag, done, t, epoch_});
+        if (!pf_.empty()) run_prefetchers(done, line, PrefetchTrigger::Miss);
         return;
       }
     for (const Waiting& w : waiting_) merge |= w.line == line;
@@ -163,6 +175,7 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
       peek_line(line, out);
       if (inclusion_ == Inclusion::Exclusive) move_up(line);
       merged_.push_back({line, {waiter, tag, done, t, epoch_}});
+      if (!pf_.empty()) run_prefetchers(done, line, PrefetchTrigger::Miss);
       return;
     }
   }
@@ -172,9 +185,16 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
     classifier_.reference(line);
     array_.touch(line, unsigned(way));
     std::memcpy(out, array_.data(line, unsigned(way)), array_.line_size());
+    bool first = false;  // the first demand read of a prefetched line
+    if (!pf_.empty()) {
+      std::uint8_t& u = pf_unused_[std::size_t(array_.set_of(line)) * array_.ways() + unsigned(way)];
+      first = u;
+      if (first) ++pf_useful_, u = 0;
+    }
     answered({waiter, tag, done, t, epoch_}, done);
     if (inclusion_ == Inclusion::Exclusive) move_up(line);
     waiter->memory_ready(tag, done);
+    if (!pf_.empty()) run_prefetchers(done, line, first ? PrefetchTrigger::PrefetchedHit : PrefetchTrigger::Hit);
     return;
   }
   ++read_misses_, ++misses_;
@@ -224,6 +244,61 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
     if (write_back_) array_.dirty(line, w) = true;
     else below_->write_line(s, line, out, trace_line);
   }
+  if (!pf_.empty()) {
+    for (auto& p : pf_) p->on_fill(line, false);
+    run_prefetchers(done, line, PrefetchTrigger::Miss);
+  }
+}
+
+void SharedCache::set_prefetchers(const std::string& list, const PrefetcherParams& p) {
+  pf_ = make_prefetchers(list, p);
+  if (pf_.empty()) return;
+  if (mshrs_.empty() || inclusion_ == Inclusion::Exclusive)
+    throw SimError("a shared level's prefetcher needs MSHRs and a non-exclusive level (config rule l3.prefetcher)");
+  pf_unused_.assign(std::size_t(array_.sets()) * array_.ways(), 0);
+}
+
+// The demand read of `line` ended its lookup at `t`: the prefetchers hear of it and
+// their proposals issue at `t`.
+void SharedCache::run_prefetchers(Tick t, LineAddr line, PrefetchTrigger trigger) {
+  pf_cand_.n = 0;
+  // The L3 sees no PC (the fabric's requests do not carry one): 0 for every access
+  // (ip_stride is refused at this level: config rule l3.prefetcher).
+  for (auto& p : pf_) p->on_access(line, 0, trigger, pf_cand_);
+  for (unsigned i = 0; i < pf_cand_.n; ++i) issue_prefetch(t, pf_cand_.line[i]);
+}
+
+// A prefetch of `line` at `t`: dropped when the line is present (a line in flight is
+// present too: the fill's values move at the request) or has an MSHR, when misses wait
+// for an MSHR, or when fewer than two MSHRs are free (one stays for demand); else a read
+// of the level below into a free MSHR with no target, its line filled at once (values
+// move at the call; the data's arrival only frees the MSHR, so the fill never overwrites
+// a write that arrives before it: a writeback hits the filled line).
+void SharedCache::issue_prefetch(Tick t, LineAddr line) {
+  bool drop = array_.find(line) >= 0 || !waiting_.empty();
+  if (!drop && mshr_filter_[line & (kMshrFilter - 1)])
+    for (std::size_t i = 0; i < mshrs_used_ && !drop; ++i) drop = mshr_line_[i] == line && mshr_until_[i] > t;
+  std::size_t pick = mshrs_.size();
+  unsigned free = 0;
+  for (std::size_t i = 0; i < mshrs_.size() && !drop && free < 2; ++i) {
+    const Mshr& m = mshrs_[i];
+    if (!m.busy || (m.known && m.ready <= t)) {
+      if (!free) pick = i;
+      ++free;
+    }
+  }
+  if (drop || free < 2) {
+    ++pf_dropped_;
+    return;
+  }
+  ++pf_issued_;
+  Mshr& x = mshrs_[pick];
+  issue(unsigned(pick), t, line, x.scratch.data(), 0);  // may answer at once
+  x.prefetch = true;
+  const unsigned w = allocate(t, line);
+  array_.fill(line, w, 1, mshrs_[pick].scratch.data());
+  pf_unused_[std::size_t(array_.set_of(line)) * array_.ways() + w] = 1;
+  for (auto& p : pf_) p->on_fill(line, true);
 }
 
 void SharedCache::insert_victim(Tick t, LineAddr line, const std::uint8_t* data, bool dirty) {
@@ -256,12 +331,13 @@ void SharedCache::move_up(LineAddr line) {
   }
   ++moved_up_;
   moved_dirty_ = array_.dirty(line, unsigned(way));
+  leaving(line, unsigned(way));
   array_.invalidate(line, unsigned(way));
 }
 
 void SharedCache::discard(LineAddr line) {
   const int way = array_.find(line);
-  if (way >= 0) array_.invalidate(line, unsigned(way));
+  if (way >= 0) leaving(line, unsigned(way)), array_.invalidate(line, unsigned(way));
 }
 
 bool SharedCache::can_back_invalidate(LineAddr line) const { return !upper_ || upper_->can_back_invalidate(line); }
@@ -278,6 +354,7 @@ bool SharedCache::back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std
       newer = true;
     }
     ++copies;
+    leaving(line, unsigned(way));
     array_.invalidate(line, unsigned(way));
   }
   if (upper_ && upper_->back_invalidate(looked, line, data, copies, ready)) newer = true;
@@ -324,6 +401,7 @@ void SharedCache::reset_stats(Tick t) {
   bank_wait_ticks_ = mshr_ticks_ = mshr_wait_ticks_ = mshr_full_ticks_ = 0;
   std::fill(bank_busy_ticks_.begin(), bank_busy_ticks_.end(), 0);
   reads_answered_ = 0, read_ticks_ = 0;
+  pf_issued_ = pf_useful_ = pf_late_ = pf_useless_ = pf_dropped_ = 0;
   waiting_at_start_ = waiting_.size();
   ++epoch_;  // a read under way now is answered in the window it arrived in: no sample here
   start_ = t;
@@ -414,8 +492,38 @@ COHSIM_STAT(kStatMovedUp, "[node*.]l3.moved_up", "count", "",
 COHSIM_STAT(kStatCopiedUpDirty, "[node*.]l3.copied_up_dirty", "count", "",
             "exclusive L3 under private caches: read hits on a dirty line, copied up clean (the private protocols "
             "take a read's line clean) and kept here dirty, this level still owing its writeback; not in moved_up");
+COHSIM_STAT(kStatPfIssued, "[node*.]l3.prefetches_issued", "count", "",
+            "prefetches the L3's prefetchers (l3.prefetcher) sent to memory (only with a prefetcher there)");
+COHSIM_STAT(kStatPfUseful, "[node*.]l3.prefetches_useful", "count", "",
+            "prefetched lines a demand read referenced before they left the L3");
+COHSIM_STAT(kStatPfLate, "[node*.]l3.prefetches_late", "count", "",
+            "prefetches a demand read caught while still in flight (merged into the prefetch's MSHR: counted in "
+            "read_misses and mshr_merges too)");
+COHSIM_STAT(kStatPfUseless, "[node*.]l3.prefetches_useless", "count", "",
+            "prefetched lines that left the L3 (evicted, back-invalidated) without a demand read");
+COHSIM_STAT(kStatPfDropped, "[node*.]l3.prefetches_dropped", "count", "",
+            "proposals dropped: the line present or in flight, misses waiting for an MSHR, or no MSHR free beyond "
+            "the one kept for demand");
+COHSIM_STAT(kStatPfAccuracy, "[node*.]l3.prefetch_accuracy", "ratio", "", "(useful + late) / issued; 0 without prefetches");
+COHSIM_STAT(kStatPfCoverage, "[node*.]l3.prefetch_coverage", "ratio", "",
+            "(useful + late) / (useful + late + demand primary read misses (read_misses - mshr_merges)): the share "
+            "of would-be misses prefetching covered");
 
 void SharedCache::register_stats(Stats& s, const std::string& p) const {
+  if (!pf_.empty()) {
+    s.counter(kStatPfIssued, p + ".prefetches_issued", &pf_issued_);
+    s.counter(kStatPfUseful, p + ".prefetches_useful", &pf_useful_);
+    s.counter(kStatPfLate, p + ".prefetches_late", &pf_late_);
+    s.counter(kStatPfUseless, p + ".prefetches_useless", &pf_useless_);
+    s.counter(kStatPfDropped, p + ".prefetches_dropped", &pf_dropped_);
+    s.derived(kStatPfAccuracy, p + ".prefetch_accuracy",
+              [this] { return pf_issued_ ? double(pf_useful_ + pf_late_) / double(pf_issued_) : 0.0; });
+    s.derived(kStatPfCoverage, p + ".prefetch_coverage", [this] {
+      const double covered = double(pf_useful_ + pf_late_);
+      const double demand = double(read_misses_ - mshr_merges_);
+      return covered + demand > 0 ? covered / (covered + demand) : 0.0;
+    });
+  }
   if (inclusion_ == Inclusion::Inclusive) {
     s.counter(kStatBackInv, p + ".back_invalidations", &back_invalidations_);
     s.counter(kStatBackInvCopies, p + ".back_invalidated_copies", &back_invalidated_copies_);

@@ -9,6 +9,7 @@
 #include "coherence/cache_array.hpp"
 #include "coherence/inclusion.hpp"
 #include "coherence/miss_classifier.hpp"
+#include "coherence/prefetcher.hpp"
 #include "sim/base/stats.hpp"
 #include "sim/memory/memory_level.hpp"
 
@@ -71,6 +72,12 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   // UpperCopies: this level as the one above the L3 (its copy, then the fabric's).
   bool can_back_invalidate(LineAddr line) const override;
   bool back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies, Tick& ready) override;
+  // Prefetching (the L3's `l3.prefetcher`; "Prefetchers" in docs/architecture.md): the
+  // prefetchers named in `list` train on this level's demand reads (misses, hits, the
+  // first hit on a prefetched line) and read lines from the level below into it. Needs
+  // MSHRs (a prefetch takes one only while another stays free for demand) and a
+  // non-exclusive level (the configuration rule l3.prefetcher refuses the others).
+  void set_prefetchers(const std::string& list, const PrefetcherParams& p);
   void register_stats(Stats& s, const std::string& prefix) const;
   // The run (or the measured window) ended at `end`: the occupancy averages divide by
   // the window's length.
@@ -107,6 +114,8 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
     LineAddr line = 0;
     bool busy = false;   // allocated
     bool known = false;  // the level below has said when the data arrives
+    bool prefetch = false;  // issued by this level's prefetcher (no target of its own)
+    bool late = false;      // a demand read has merged into that prefetch
     Tick alloc = 0, ready = 0;
     std::vector<Target> targets;
     std::vector<std::uint8_t> scratch;  // for a request issued late: its values moved at the call
@@ -128,6 +137,14 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   void memory_ready(std::uint64_t tag, Tick tick) override;
   void issue(unsigned m, Tick at, LineAddr line, std::uint8_t* out, std::uint32_t trace_line);
   void count_full(Tick from, Tick to);
+  void run_prefetchers(Tick t, LineAddr line, PrefetchTrigger trigger);
+  void issue_prefetch(Tick t, LineAddr line);
+  // The line at `way` leaves the array: a prefetched line never read counts as useless.
+  void leaving(LineAddr line, unsigned way) {
+    if (pf_unused_.empty()) return;
+    std::uint8_t& u = pf_unused_[std::size_t(array_.set_of(line)) * array_.ways() + way];
+    if (u) ++pf_useless_, u = 0;
+  }
 
   CacheArray array_;
   Inclusion inclusion_ = Inclusion::Nine;
@@ -177,6 +194,12 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   // Every miss here is primary; its cause (no coherence misses: nothing above the
   // fabric takes lines from a memory-side level).
   MissClassifier classifier_;
+  // Prefetching: the prefetchers, which (set, way) hold a prefetched line no demand read
+  // has referenced yet, the proposals of one access, and the counts.
+  std::vector<std::unique_ptr<Prefetcher>> pf_;
+  std::vector<std::uint8_t> pf_unused_;
+  PrefetchCandidates pf_cand_;
+  std::uint64_t pf_issued_ = 0, pf_useful_ = 0, pf_late_ = 0, pf_useless_ = 0, pf_dropped_ = 0;
   std::uint64_t cause_[kMissCauses] = {};
 };
 

@@ -582,6 +582,31 @@ COHSIM_REGISTER(config_rules, "l2.prefetcher", "a prefetcher needs a private L2"
                 }},
                 -1);
 
+// The L3's prefetchers (coherence/shared_cache.*): the L3 sees no PC (ip_stride would
+// train on nothing), and an exclusive L3 holds only victims of the levels above.
+COHSIM_REGISTER(config_rules, "l3.prefetcher", "the L3's prefetchers need no PC and a non-exclusive L3",
+                ConfigRule{[](const Config& c, std::string& blame) {
+                  if (!c.has_level("l3") || c.choice("l3.prefetcher") == "none") return std::string();
+                  std::istringstream names(c.choice("l3.prefetcher"));
+                  for (std::string n; std::getline(names, n, ',');)
+                    if (n.find("ip_stride") != std::string::npos) {
+                      blame = "l3.prefetcher";
+                      return std::string("l3.prefetcher '") + c.choice("l3.prefetcher") +
+                             "': ip_stride needs the PC of each access, which the L3 does not see (the fabric's "
+                             "requests carry none); use next_line, stream or best_offset at the L3, or ip_stride "
+                             "at l1d.prefetcher / l2.prefetcher";
+                    }
+                  if (c.choice("l3.inclusion") == "exclusive") {
+                    blame = c.blame({"l3.prefetcher", "l3.inclusion"});
+                    return std::string("l3.prefetcher '") + c.choice("l3.prefetcher") +
+                           "' on an exclusive L3 (l3.inclusion: exclusive): an exclusive L3 holds only the victims "
+                           "of the levels above, so prefetching into it is not modelled; set l3.prefetcher: none or "
+                           "l3.inclusion to one of: nine, inclusive";
+                  }
+                  return std::string();
+                }},
+                -1);
+
 // The L1I (l1i.size > 0): a power-of-two number of sets, above a private L2 (its misses
 // read the L2; the L1I is kept a subset of it), and addresses that are physical (an
 // ifetch is not translated).

@@ -193,16 +193,22 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
                       level == "l1d" ? "Miss status holding registers: misses to distinct lines in flight at once."
                                      : "Miss status holding registers of a private L2 (unused when shared).",
                       int_range(1, 4096)));
-  if (level != "l3") {
+  {
     // Prefetchers (coherence/prefetcher.hpp): the names are the registered plug-ins.
     ParamSpec pf = param(key("prefetcher"), ParamType::Choice, "none", "",
                          level == "l1d"
                              ? "Prefetchers of each core's L1D, one name or a list combined ([next_line, stream]): "
                                "they watch the L1D's demand accesses and fetch lines into it (above a private L2, "
                                "through it). `none`: no prefetching."
-                             : "Prefetchers of each core's private L2, one name or a list: they watch the demand "
+                         : level == "l2"
+                             ? "Prefetchers of each core's private L2, one name or a list: they watch the demand "
                                "accesses that reach the L2 and fetch lines into it. Not modelled for a shared L2 "
-                               "(must be `none` then).");
+                               "(must be `none` then)."
+                             : "Prefetchers of the shared L3 (each node's), one name or a list: they watch the demand "
+                               "line reads that reach the L3 (misses and hits; not writebacks) and read lines from "
+                               "memory into it, each taking an L3 MSHR only while another stays free for demand. "
+                               "The L3 sees no PC, so ip_stride is refused here; an exclusive L3 (l3.inclusion: "
+                               "exclusive) takes no prefetcher.");
     pf.choices = [] {
       std::vector<std::string> v = plugin_names("prefetcher");
       v.insert(v.begin(), "none");

@@ -901,6 +901,17 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     }
   }
 
+  // The L3's prefetchers (l3.prefetcher; after the inclusion policy is set).
+  if (cfg.has_level("l3"))
+    for (unsigned n = 0; n < nnodes; ++n) {
+      PrefetcherParams pp;
+      pp.line_shift = unsigned(__builtin_ctzll(line));
+      pp.degree = unsigned(cfg.integer("l3.prefetch_degree"));
+      pp.distance = unsigned(cfg.integer("l3.prefetch_distance"));
+      pp.seed = stream_state(seed, "l3.prefetcher", n);
+      m.nodes[n].l3->set_prefetchers(cfg.choice("l3.prefetcher"), pp);
+    }
+
   if (m.log.enabled()) write_log_header(protocol, fabric, trace_path);
   m.window.sys = this;
   if (opts.warmup) {

@@ -133,6 +133,69 @@ TEST(Prefetch, BadNamesAreRefusedWithTheChoices) {
   EXPECT_NE(s.err.find("shared L2"), std::string::npos) << s.err;
 }
 
+TEST(Prefetch, NextLineAtTheL3LeavesOneL3DemandMissPerPage) {
+  // The same 16 KiB loop with the prefetcher at the shared L3 only: each of the 256
+  // lines reaches the L3 once (the private levels miss on it). Without a prefetcher
+  // 256 L3 read misses; with next_line the first line of each page is a primary miss
+  // and each other line was prefetched by the L3 read of the line before it (4 x 63 =
+  // 252 prefetches, none across a page): a demand read of it hits (useful) or merges
+  // into the prefetch's MSHR (late). Memory reads stay 256: every line once.
+  const std::string trace = loop_trace(8, 16384);
+  auto off = simulate(kOneCore, trace);
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_EQ(off.at("l3.read_misses"), 256);
+  EXPECT_EQ(off.at("memory.reads"), 256);
+  EXPECT_EQ(off.stats.count("l3.prefetches_issued"), 0u);
+  auto on = simulate(kOneCore, trace, {"--set", "l3.prefetcher=next_line"});
+  ASSERT_EQ(on.exit_code, 0) << on.err;
+  EXPECT_EQ(on.at("l3.read_misses") - on.at("l3.mshr_merges"), 4);
+  EXPECT_EQ(on.at("l3.prefetches_issued"), 252);
+  EXPECT_EQ(on.at("l3.prefetches_useful") + on.at("l3.prefetches_late"), 252);
+  EXPECT_EQ(on.at("l3.prefetches_late"), on.at("l3.mshr_merges"));
+  EXPECT_EQ(on.at("l3.read_hits"), on.at("l3.prefetches_useful"));
+  EXPECT_EQ(on.at("l3.prefetches_useless"), 0);
+  EXPECT_EQ(on.at("memory.reads"), 256);
+  EXPECT_EQ(on.at("l3.prefetch_accuracy"), 1.0);
+  EXPECT_DOUBLE_EQ(on.at("l3.prefetch_coverage"), 252.0 / 256.0);
+  EXPECT_LT(on.at("cycles"), off.at("cycles"));
+}
+
+TEST(Prefetch, TheL3RefusesIpStrideAndAnExclusiveL3) {
+  auto r = simulate(kOneCore, loop_trace(8, 64), {"--set", "l3.prefetcher=[stream, ip_stride]"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("ip_stride needs the PC of each access, which the L3 does not see"), std::string::npos)
+      << r.err;
+  auto x = simulate(kOneCore, loop_trace(8, 64), {"--set", "l3.prefetcher=stream", "--set", "l3.inclusion=exclusive"});
+  EXPECT_NE(x.exit_code, 0);
+  EXPECT_NE(x.err.find("on an exclusive L3"), std::string::npos) << x.err;
+}
+
+// The random tester with a small L3 whose prefetchers (next_line, stream) read lines
+// from memory while the fabric reads and writes them back: every value a load returns
+// is still the one the checker expects (a prefetch fill never replaces a writeback).
+using L3StressParam = std::tuple<std::string, std::string, std::string>;  // protocol, fabric, l3.inclusion
+class L3PrefetchStress : public ::testing::TestWithParam<L3StressParam> {};
+
+TEST_P(L3PrefetchStress, NoViolation) {
+  const auto& [protocol, fabric, inclusion] = GetParam();
+  auto r = run_cli({"stress", std::string(COHSIM_SOURCE_DIR) + "/configs/stress.yaml", "--set",
+                    "coherence.protocol=" + protocol, "--set", "coherence.fabric=" + fabric, "--ops", "40000",
+                    "--lines", "24", "--set", "l3.size=1KiB", "--set", "l3.assoc=2", "--set", "l3.mshrs=6", "--set",
+                    "l3.inclusion=" + inclusion, "--set", "l3.prefetcher=next_line,stream", "--set",
+                    "l3.prefetch_distance=2", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"violations\": 0,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"prefetches\": "), std::string::npos) << r.out;  // the L3's: no private prefetcher
+}
+
+INSTANTIATE_TEST_SUITE_P(ProtocolsAndFabrics, L3PrefetchStress,
+                         ::testing::Values(L3StressParam{"msi", "bus", "nine"}, L3StressParam{"mesi", "bus", "nine"},
+                                           L3StressParam{"moesi", "bus", "inclusive"},
+                                           L3StressParam{"msi", "directory", "inclusive"},
+                                           L3StressParam{"mesi", "directory", "nine"},
+                                           L3StressParam{"moesi", "directory", "nine"}),
+                         cohsim::test::ParamName());
+
 // The random tester with every prefetcher on both private levels: their requests
 // race with the cores' on the contended lines, and every value a load returns is
 // still the one the checker expects.
