@@ -1370,13 +1370,14 @@ std::vector<System::Saturated> System::saturated() const {
   if (m.net) {
     // The network's links (network.link.A-B.utilization), busiest first: an endpoint's
     // port on its node's router is as wide as network.link_width, a link between
-    // nodes as numa.link_width. A few are named; the rest are counted in one line.
+    // nodes as numa.link_width. The busiest are named; the rest are counted in one line.
     std::vector<Network::LinkLoad> hot;
     for (auto& l : m.net->link_loads())
       if (l.utilization > 0.9) hot.push_back(l);
     std::stable_sort(hot.begin(), hot.end(), [](const auto& a, const auto& b) { return a.utilization > b.utilization; });
-    constexpr std::size_t kNamedLinks = 3;
-    for (std::size_t i = 0; i < hot.size() && i < kNamedLinks; ++i) {
+    // Three named, or all four: a line for the rest names as much as one for the fourth.
+    const std::size_t named = hot.size() <= 4 ? hot.size() : 3;
+    for (std::size_t i = 0; i < named; ++i) {
       const Network::LinkLoad& l = hot[i];
       const std::size_t dash = l.name.find('-');
       const std::string a = l.name.substr(0, dash), b = l.name.substr(dash + 1);
@@ -1391,11 +1392,12 @@ std::vector<System::Saturated> System::saturated() const {
       out.push_back({what, l.utilization,
                      l.internode ? "numa.link_width" : "network.link_width"});
     }
-    if (hot.size() > kNamedLinks) {
+    if (hot.size() > named) {
       bool numa = false, port = false;
-      for (std::size_t i = kNamedLinks; i < hot.size(); ++i) (hot[i].internode ? numa : port) = true;
-      out.push_back({std::to_string(hot.size() - kNamedLinks) + " more network links (network.link.*.utilization)",
-                     hot[kNamedLinks].utilization,
+      for (std::size_t i = named; i < hot.size(); ++i) (hot[i].internode ? numa : port) = true;
+      out.push_back({"the busiest of " + std::to_string(hot.size() - named) +
+                         " more network links over 90% (network.link.*.utilization)",
+                     hot[named].utilization,
                      numa && port ? "network.link_width, numa.link_width"
                                   : numa ? "numa.link_width" : "network.link_width"});
     }

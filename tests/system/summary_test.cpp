@@ -210,6 +210,26 @@ TEST(Summary, ASaturatedNetworkLinkIsNamedWithItsKnob) {
   EXPECT_EQ(numa_run.out.find("warning"), std::string::npos) << numa_run.out;
 }
 
+// Four NUMA nodes, each directory's port on its router 1 byte wide and busy: the four
+// are all named (the summary names three and counts the rest only beyond four).
+TEST(Summary, FourSaturatedLinksAreAllNamed) {
+  auto r = run_cli({"run", kSrc + "/configs/default.yaml", "--trace",
+                    cohsim::test::write_temp("four.trace", streams(8, 200)), "--set", "cores=8", "--set",
+                    "coherence.fabric=directory", "--set", "numa.nodes=4", "--set", "numa.link_width=1B", "--set",
+                    "numa.interleave=64B", "--set", "memory.model=fixed", "--set", "memory.latency=1ns", "--set",
+                    "memory.bandwidth=1TB/s", "--set", "core.load_queue=32", "--set", "l1d.mshrs=32", "--set",
+                    "l2.mshrs=32", "--set", "network.link_width=1B"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (int n = 0; n < 4; ++n) {
+    const std::string d = "node" + std::to_string(n) + "_directory";
+    EXPECT_NE(r.out.find("warning        the network link " + d + "-n" + std::to_string(n) + " (" + d +
+                         "'s port into router n" + std::to_string(n) + ") was "),
+              std::string::npos)
+        << r.out;
+  }
+  EXPECT_EQ(r.out.find("more network links"), std::string::npos) << r.out;
+}
+
 // A link between NUMA nodes is named as such, with numa.link_width: core0 (node 0)
 // loads 256 lines homed on node 1, each coming back as Data over n1-n0, 1 byte wide.
 TEST(Summary, ASaturatedNumaLinkIsNamedWithItsKnob) {
