@@ -579,7 +579,7 @@ COHSIM_STAT(kStatAvgQueue, "network.avg_queue_uncore_cycles", "cycles", "uncore"
 COHSIM_STAT(kStatHops, "network.hops", "count", "", "inter-node link traversals (NUMA)");
 COHSIM_STAT(kStatInternode, "network.internode_messages", "count", "", "messages between NUMA nodes");
 COHSIM_STAT(kStatLinkUtil, "network.link.*.utilization", "ratio", "",
-            "share of the window the link A-B (one direction, from A to B) was busy serialising messages (bytes / width cycles each): an inter-node link nA-nB (a crossbar's nA-switch, switch-nB), an endpoint's router ports ENDPOINT-nN (into node N's router) and nN-ENDPOINT (out of it)");
+            "share of the window (to the run's end) the link A-B (one direction, from A to B) was busy serialising messages (bytes / width cycles each): an inter-node link nA-nB (a crossbar's nA-switch, switch-nB), an endpoint's router ports ENDPOINT-nN (into node N's router) and nN-ENDPOINT (out of it)");
 COHSIM_STAT(kStatLinkBytes, "network.link.*.bytes", "bytes", "", "bytes (headers and data) of the messages that crossed the link A-B in the window");
 COHSIM_STAT(kStatLinkBandwidth, "network.link.*.bandwidth_GBps", "GBps", "",
             "the link's bytes over the window's simulated time (10^9 bytes per second)");
@@ -619,13 +619,10 @@ void Network::register_stats(Stats& s) const {
   for (std::size_t i = 0; i < links_.size(); ++i) {
     const std::string k = "network.link." + links_[i].name;
     s.counter(kStatLinkBytes, k + ".bytes", &links_[i].bytes);
-    s.derived(kStatLinkUtil, k + ".utilization", [=] {
-      const double now = double(sim_now() - std::min(*start, sim_now()));
-      return now > 0 ? double((*links)[i].busy_ticks) / now : 0.0;
-    });
-    s.derived(kStatLinkBandwidth, k + ".bandwidth_GBps", [=] {  // ticks are fs: bytes / (ticks * 1e-15) / 1e9
-      const double now = double(sim_now() - std::min(*start, sim_now()));
-      return now > 0 ? double((*links)[i].bytes) * 1e6 / now : 0.0;
+    s.derived(kStatLinkUtil, k + ".utilization", [this, i] { return link_utilization(i); });
+    s.derived(kStatLinkBandwidth, k + ".bandwidth_GBps", [this, links, i] {  // ticks are fs: bytes / (ticks * 1e-15) / 1e9
+      const double span = double(window_span());
+      return span > 0 ? double((*links)[i].bytes) * 1e6 / span : 0.0;
     });
   }
   if (cap_) {  // finite buffers: per link and virtual network
@@ -643,19 +640,44 @@ void Network::register_stats(Stats& s) const {
                   [=] { return double((*stall)[b]) / double(period); });
         s.counter(kStatLinkPeakOcc, k + ".peak_occupancy", &peak_[b]);
         s.derived(kStatLinkMeanOcc, k + ".mean_occupancy", [=] {
-          const Tick now = sim_now();
+          const Tick now = window_end_ ? window_end_ : sim_now();
           const double span = double(now - std::min(*start, now));
           const double a = (*area)[b] + double(cap - (*credits)[b]) * double(now - std::min(now, (*changed)[b]));
           return span > 0 ? a / span : 0.0;
         });
       }
   }
-  s.derived(kStatMaxLinkUtil, "network.max_link_utilization", [=] {
-    const double now = double(sim_now() - std::min(*start, sim_now()));
+  s.derived(kStatMaxLinkUtil, "network.max_link_utilization", [this] {
     double m = 0;
-    for (auto& l : *links) m = std::max(m, now > 0 ? double(l.busy_ticks) / now : 0.0);
+    for (std::size_t i = 0; i < links_.size(); ++i) m = std::max(m, link_utilization(i));
     return m;
   });
+}
+
+Tick Network::window_span() const {
+  const Tick end = window_end_ ? window_end_ : sim_now();
+  return end - std::min(window_start_, end);
+}
+
+// A link's busy time over the window. A transfer is counted whole when it starts, so
+// the part of the last one still under way at the window's end (its free_at beyond
+// the end) is taken off, as reset_stats counts only a transfer's part after the start.
+double Network::link_utilization(std::size_t i) const {
+  const Tick span = window_span();
+  if (span == 0) return 0.0;
+  const Tick end = window_end_ ? window_end_ : sim_now();
+  const Link& l = links_[i];
+  const Tick over = l.free_at > end ? l.free_at - end : 0;
+  return std::min(1.0, double(l.busy_ticks - std::min(over, l.busy_ticks)) / double(span));
+}
+
+std::vector<Network::LinkLoad> Network::link_loads() const {
+  std::vector<LinkLoad> out;
+  out.reserve(links_.size());
+  // build(): each endpoint's input port, then its output port, then the links between nodes.
+  for (std::size_t i = 0; i < links_.size(); ++i)
+    out.push_back({links_[i].name, i >= 2 * ends_.size(), link_utilization(i)});
+  return out;
 }
 
 void Network::reset_stats(Tick t) {
@@ -664,6 +686,7 @@ void Network::reset_stats(Tick t) {
   bytes_ = latency_ticks_ = queue_ticks_ = hops_ = remote_msgs_ = 0;
   for (Link& l : links_) l.busy_ticks = l.free_at > t ? l.free_at - t : 0, l.bytes = 0;
   window_start_ = t;
+  window_end_ = 0;
   for (std::size_t b = 0; b < stall_ticks_.size(); ++b) {
     stall_ticks_[b] = 0;
     peak_[b] = cap_ - credits_[b];

@@ -171,6 +171,19 @@ class Network : public sc_core::sc_module {
   // Warm-up / region of interest: zeroes the statistics at `t`; a link's utilisation is
   // then over the time since `t` (a transfer under way counts its part after `t`).
   void reset_stats(Tick t);
+  // The end of the measured window (System::finalize_stats): a link's utilisation and
+  // bandwidth are over [window start, end], not up to wherever the simulation kernel's
+  // clock stopped. Until it is set (statistics read during the run), the current time.
+  void set_window_end(Tick end) { window_end_ = end; }
+  // Every link, for the saturation advice: its statistics name ("A-B"), whether it
+  // runs between nodes (numa.link_width) or is an endpoint's port on its router
+  // (network.link_width), and its utilisation over the window.
+  struct LinkLoad {
+    std::string name;
+    bool internode;
+    double utilization;
+  };
+  std::vector<LinkLoad> link_loads() const;
   void set_log(EventLog* log);  // the event log: every message sent and delivered
   // NetworkParams::jitter from now on (the stress tester's steering varies it).
   // `home_data_cycles` > 0: besides, an old owner's copy of the line to the directory
@@ -297,6 +310,9 @@ class Network : public sc_core::sc_module {
   std::uint64_t vnet_sent_[kNumVNets] = {};
   std::uint64_t bytes_ = 0, latency_ticks_ = 0, queue_ticks_ = 0, hops_ = 0, remote_msgs_ = 0;
   Tick window_start_ = 0;  // the statistics' start (reset_stats)
+  Tick window_end_ = 0;    // its end (set_window_end); 0: the current time
+  Tick window_span() const;
+  double link_utilization(std::size_t i) const;
   // Finite buffers: per buffer (link * vns + vn: the link's downstream end; for a
   // router-to-endpoint link, the endpoint's input buffer) its credits at the upstream
   // side; FIFO queues for router input buffers and (after them) each endpoint's

@@ -160,7 +160,11 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
 
     ``df.attrs["provenance"]`` holds, per row in row order, the run's provenance (the
     ``"_provenance"`` of its statistics JSON: version, commit, resolved configuration,
-    seed, trace path, size and hash, host time; None for a failed run).
+    seed, trace path, size and hash, host time; None for a failed run), and
+    ``df.attrs["wall_seconds"]`` the host seconds each run's simulation took
+    (``Result.wall_seconds``: the simulation loop, reading the trace included, not
+    starting the process or building the system; None for a failed run). Runs that
+    share the CPUs (``jobs`` > 1) slow each other: time with ``jobs=1`` to compare.
     """
     import concurrent.futures as cf
     import warnings
@@ -241,6 +245,7 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
 
     stat_names = {}
     provenance = [None] * len(rows)
+    wall = [None] * len(rows)
     for i, row in enumerate(rows):
         reply = replies.get(i)
         if reply is None:
@@ -251,6 +256,7 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
             row["seed"] = reply["point"]["seed"]
             stats = json.loads(reply["stats_json"])
             provenance[i] = stats.pop("_provenance", None)
+            wall[i] = float(reply["wall_seconds"])
             stats.pop("_advice", None)  # not a statistic (Result.advice has it)
             stats = flatten_stats(stats)
             for k in stats:
@@ -266,6 +272,7 @@ def sweep(cfg=None, grid=None, traces=None, seeds=None, *, jobs=None, executor=N
     integer_columns(df, rows)
     df.attrs["grid"] = keys
     df.attrs["provenance"] = provenance  # per row (row order): what produced it; None where the run failed
+    df.attrs["wall_seconds"] = wall  # per row: the simulation's host seconds; None where the run failed
     failed = sum(r["error"] is not None for r in rows)
     if failed:
         warnings.warn(f"cohsim.sweep: {failed} of {len(rows)} runs failed; see the 'error' column",

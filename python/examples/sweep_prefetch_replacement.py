@@ -27,6 +27,12 @@ run, with `replacement`, `l1d.prefetcher` and `trace` columns) and
 DIR/prefetch_replacement.png: core cycles and L2 misses per 1000 references, one
 panel per stream, one bar per prefetcher.
 
+The speed cost of each policy: `host_seconds` is each run's host time (the simulation
+loop, reading the trace included, not the child's start-up: `df.attrs["wall_seconds"]`
+of cohsim.sweep) and `host_ns_per_ref` that over the stream's references; a table of it
+per replacement policy and prefetcher is printed per stream. Runs at once share the
+CPUs, so time with --jobs 1 (and an otherwise idle machine) to compare policies.
+
 The mix stream is din and carries no program counters, so there SHiP's signatures are
 the trace lines at the L1D and L2 (every reference its own "instruction") and memory
 regions at the L3 (docs/architecture.md, "Replacement policies").
@@ -106,10 +112,12 @@ def main():
             c.set(f"{level}.replacement", policy)
         df = cohsim.sweep(c, grid={"l1d.prefetcher": prefetchers}, traces=[mix, loop], jobs=args.jobs)
         df.insert(0, "replacement", policy)
+        df["host_seconds"] = df.attrs["wall_seconds"]
         frames.append(df)
     df = pd.concat(frames, ignore_index=True)
     df["trace"] = df["trace"].map(lambda t: names.get(t, t))
     df["l2.mpki"] = 1000 * df["core0.l2.misses"] / refs
+    df["host_ns_per_ref"] = 1e9 * df["host_seconds"].astype(float) / refs
     csv = os.path.join(args.out, "prefetch_replacement.csv")
     df.to_csv(csv, index=False)
 
@@ -133,6 +141,10 @@ def main():
         table = df[df["trace"] == stream].pivot_table(index="replacement", columns="l1d.prefetcher",
                                                       values="l2.mpki", sort=False)
         print(f"{stream}: L2 misses per 1000 references\n" + table.round(2).to_string() + "\n")
+        speed = df[df["trace"] == stream].pivot_table(index="replacement", columns="l1d.prefetcher",
+                                                      values="host_ns_per_ref", sort=False)
+        print(f"{stream}: host time per reference (ns; --jobs {args.jobs or os.cpu_count()} at once)\n"
+              + speed.round(0).to_string() + "\n")
     failed = df["error"].notna().sum()
     print(f"{len(df)} runs ({failed} failed) -> {csv}, {png}")
 

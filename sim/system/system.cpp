@@ -1,6 +1,7 @@
 #include "sim/system/system.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 #include <chrono>
 #include <fstream>
@@ -1107,6 +1108,7 @@ void System::finalize_stats(Tick end) {
   Impl& m = *impl_;
   const Tick from = std::min(m.window_start, end);
   for (auto& c : m.caches) c->finish(end);
+  if (m.net) m.net->set_window_end(end);
   for (auto& nm : m.nodes) {
     if (nm.dram) nm.dram->finish(end);
     if (nm.l2) nm.l2->finish(end);
@@ -1376,6 +1378,41 @@ std::vector<System::Saturated> System::saturated() const {
   for (auto& d : m.directories)
     busy(get(d->stat_name() + ".utilization"), "the directory (" + d->stat_name() + ")",
          "uncore.frequency, or more numa.nodes to spread the homes");
+  if (m.net) {
+    // The network's links (network.link.A-B.utilization), busiest first: an endpoint's
+    // port on its node's router is as wide as network.link_width, a link between
+    // nodes as numa.link_width. The busiest are named; the rest are counted in one line.
+    std::vector<Network::LinkLoad> hot;
+    for (auto& l : m.net->link_loads())
+      if (l.utilization > 0.9) hot.push_back(l);
+    std::stable_sort(hot.begin(), hot.end(), [](const auto& a, const auto& b) { return a.utilization > b.utilization; });
+    // Three named, or all four: a line for the rest names as much as one for the fourth.
+    const std::size_t named = hot.size() <= 4 ? hot.size() : 3;
+    for (std::size_t i = 0; i < named; ++i) {
+      const Network::LinkLoad& l = hot[i];
+      const std::size_t dash = l.name.find('-');
+      const std::string a = l.name.substr(0, dash), b = l.name.substr(dash + 1);
+      auto node = [](const std::string& x) { return x == "switch" ? std::string("the crossbar switch") : "node " + x.substr(1); };
+      std::string what;
+      if (l.internode)
+        what = "the NUMA link " + l.name + " (" + node(a) + " to " + node(b) + ")";
+      else if (a.size() > 1 && a[0] == 'n' && std::isdigit(static_cast<unsigned char>(a[1])))
+        what = "the network link " + l.name + " (router " + a + "'s port to " + b + ")";
+      else
+        what = "the network link " + l.name + " (" + a + "'s port into router " + b + ")";
+      out.push_back({what, l.utilization,
+                     l.internode ? "numa.link_width" : "network.link_width"});
+    }
+    if (hot.size() > named) {
+      bool numa = false, port = false;
+      for (std::size_t i = named; i < hot.size(); ++i) (hot[i].internode ? numa : port) = true;
+      out.push_back({"the busiest of " + std::to_string(hot.size() - named) +
+                         " more network links over 90% (network.link.*.utilization)",
+                     hot[named].utilization,
+                     numa && port ? "network.link_width, numa.link_width"
+                                  : numa ? "numa.link_width" : "network.link_width"});
+    }
+  }
   return out;
 }
 

@@ -191,3 +191,6 @@ def test_sweep_keeps_each_rows_provenance(small_trace):
         assert os.path.samefile(p["trace"]["path"], small_trace) and len(p["trace"]["fnv1a64"]) == 16
         assert p["seed"] == df["seed"][i] and p["host_time"].endswith("Z")
         assert "cycles" not in p and "_provenance" not in df.columns
+    # and the host time each simulation took
+    wall = df.attrs["wall_seconds"]
+    assert len(wall) == len(df) and all(isinstance(w, float) and 0 < w < 60 for w in wall)

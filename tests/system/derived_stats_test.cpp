@@ -283,6 +283,9 @@ TEST(Bandwidth, PerNetworkLinkIsItsBytesOverTheTime) {
   }
   EXPECT_EQ(total, 2 * r.at("network.bytes"));  // every message crosses two ports
   EXPECT_NEAR(r.at("network.max_link_utilization"), r.at("network.link.directory-n0.utilization"), 1e-12);
+  // and a link's utilisation is its busy time over the run (time_ps), not over wherever
+  // the simulation kernel's clock stopped: directory-n0 was busy 10 uncore cycles of 500 ps.
+  EXPECT_NEAR(r.at("network.link.directory-n0.utilization"), 10 * 500.0 / r.at("time_ps"), 1e-5);
 }
 
 // Between NUMA nodes each direction is its own link: core0 (node 0) loads a line whose

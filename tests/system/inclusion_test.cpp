@@ -158,6 +158,46 @@ INSTANTIATE_TEST_SUITE_P(
 const std::string kStressConfig = std::string(COHSIM_SOURCE_DIR) + "/configs/stress.yaml";
 
 class InclusionStress : public ::testing::TestWithParam<std::tuple<std::string, std::string, std::string>> {};
+// The protocol-table cells each run hit when recorded (cohsim::test::expect_stress_coverage).
+const std::map<std::string, int> kInclusionCoverage = {
+    {"msi/bus/inclusive_l3", 67}, {"msi/bus/inclusive_l3_private_l2", 71}, {"msi/bus/inclusive_l2_l3", 62},
+    {"msi/bus/exclusive_l3", 74}, {"msi/bus/exclusive_l3_private_l1d", 71}, {"msi/bus/exclusive_l3_private_l2", 68},
+    {"msi/atomic/inclusive_l3", 50}, {"msi/atomic/inclusive_l3_private_l2", 45}, {"msi/atomic/inclusive_l2_l3", 49},
+    {"msi/atomic/exclusive_l3", 52}, {"msi/atomic/exclusive_l3_private_l1d", 52},
+    {"msi/atomic/exclusive_l3_private_l2", 47}, {"mesi/bus/inclusive_l3", 75},
+    {"mesi/bus/inclusive_l3_private_l2", 78}, {"mesi/bus/inclusive_l2_l3", 76}, {"mesi/bus/exclusive_l3", 80},
+    {"mesi/bus/exclusive_l3_private_l1d", 78}, {"mesi/bus/exclusive_l3_private_l2", 78},
+    {"mesi/atomic/inclusive_l3", 54}, {"mesi/atomic/inclusive_l3_private_l2", 51},
+    {"mesi/atomic/inclusive_l2_l3", 52}, {"mesi/atomic/exclusive_l3", 57},
+    {"mesi/atomic/exclusive_l3_private_l1d", 56}, {"mesi/atomic/exclusive_l3_private_l2", 53},
+    {"moesi/bus/inclusive_l3", 83}, {"moesi/bus/inclusive_l3_private_l2", 96}, {"moesi/bus/inclusive_l2_l3", 84},
+    {"moesi/bus/exclusive_l3", 89}, {"moesi/bus/exclusive_l3_private_l1d", 85},
+    {"moesi/bus/exclusive_l3_private_l2", 86}, {"moesi/atomic/inclusive_l3", 68},
+    {"moesi/atomic/inclusive_l3_private_l2", 69}, {"moesi/atomic/inclusive_l2_l3", 68},
+    {"moesi/atomic/exclusive_l3", 72}, {"moesi/atomic/exclusive_l3_private_l1d", 72},
+    {"moesi/atomic/exclusive_l3_private_l2", 65}, {"mesif/bus/inclusive_l3", 81},
+    {"mesif/bus/inclusive_l3_private_l2", 81}, {"mesif/bus/inclusive_l2_l3", 85}, {"mesif/bus/exclusive_l3", 84},
+    {"mesif/bus/exclusive_l3_private_l1d", 87}, {"mesif/bus/exclusive_l3_private_l2", 80},
+    {"mesif/atomic/inclusive_l3", 61}, {"mesif/atomic/inclusive_l3_private_l2", 58},
+    {"mesif/atomic/inclusive_l2_l3", 60}, {"mesif/atomic/exclusive_l3", 65},
+    {"mesif/atomic/exclusive_l3_private_l1d", 65}, {"mesif/atomic/exclusive_l3_private_l2", 58},
+    {"dragon/bus/inclusive_l3", 77}, {"dragon/bus/inclusive_l3_private_l2", 77}, {"dragon/bus/inclusive_l2_l3", 75},
+    {"dragon/bus/exclusive_l3", 77}, {"dragon/bus/exclusive_l3_private_l1d", 76},
+    {"dragon/bus/exclusive_l3_private_l2", 79}, {"dragon/atomic/inclusive_l3", 68},
+    {"dragon/atomic/inclusive_l3_private_l2", 68}, {"dragon/atomic/inclusive_l2_l3", 65},
+    {"dragon/atomic/exclusive_l3", 69}, {"dragon/atomic/exclusive_l3_private_l1d", 69},
+    {"dragon/atomic/exclusive_l3_private_l2", 66}, {"msi/directory/inclusive_l3", 67},
+    {"msi/directory/inclusive_l3_private_l2", 65}, {"msi/directory/inclusive_l2_l3", 69},
+    {"msi/directory/inclusive_l3_sparse_directory", 76}, {"msi/directory/exclusive_l3", 68},
+    {"msi/directory/exclusive_l3_private_l1d", 69}, {"msi/directory/exclusive_l3_private_l2", 69},
+    {"mesi/directory/inclusive_l3", 81}, {"mesi/directory/inclusive_l3_private_l2", 76},
+    {"mesi/directory/inclusive_l2_l3", 80}, {"mesi/directory/inclusive_l3_sparse_directory", 87},
+    {"mesi/directory/exclusive_l3", 81}, {"mesi/directory/exclusive_l3_private_l1d", 85},
+    {"mesi/directory/exclusive_l3_private_l2", 80}, {"moesi/directory/inclusive_l3", 105},
+    {"moesi/directory/inclusive_l3_private_l2", 103}, {"moesi/directory/inclusive_l2_l3", 102},
+    {"moesi/directory/inclusive_l3_sparse_directory", 111}, {"moesi/directory/exclusive_l3", 102},
+    {"moesi/directory/exclusive_l3_private_l1d", 105}, {"moesi/directory/exclusive_l3_private_l2", 97}
+};
 
 TEST_P(InclusionStress, NoViolation) {
   const auto& [protocol, fabric, policy] = GetParam();
@@ -197,6 +237,7 @@ TEST_P(InclusionStress, NoViolation) {
   const std::size_t at = r.out.find(figure);
   ASSERT_NE(at, std::string::npos) << r.out;
   EXPECT_GT(std::stoull(r.out.substr(at + figure.size())), 100u) << r.out;
+  cohsim::test::expect_stress_coverage(r.out, kInclusionCoverage, protocol + "/" + fabric + "/" + policy);
 }
 
 INSTANTIATE_TEST_SUITE_P(

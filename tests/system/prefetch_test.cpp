@@ -201,6 +201,13 @@ INSTANTIATE_TEST_SUITE_P(ProtocolsAndFabrics, L3PrefetchStress,
 // still the one the checker expects.
 using StressParam = std::tuple<std::string, std::string>;  // protocol, fabric
 class PrefetchStress : public ::testing::TestWithParam<StressParam> {};
+// The protocol-table cells each run hit when recorded (cohsim::test::expect_stress_coverage).
+const std::map<std::string, int> kPrefetchCoverage = {
+    {"msi/split", 83}, {"msi/atomic", 54}, {"msi/directory", 73}, {"mesi/split", 95}, {"mesi/atomic", 59},
+    {"mesi/directory", 87}, {"moesi/split", 109}, {"moesi/atomic", 78}, {"moesi/directory", 115},
+    {"mesif/split", 101}, {"mesif/atomic", 66}, {"dragon/split", 81}, {"dragon/atomic", 70}, {"msi/l2-bus", 85},
+    {"moesi/l2-directory", 112}
+};
 
 TEST_P(PrefetchStress, NoViolation) {
   const auto& [protocol, fabric] = GetParam();
@@ -216,6 +223,7 @@ TEST_P(PrefetchStress, NoViolation) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("\"violations\": 0,"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"prefetches\": "), std::string::npos) << r.out;
+  cohsim::test::expect_stress_coverage(r.out, kPrefetchCoverage, protocol + "/" + fabric);
 }
 
 INSTANTIATE_TEST_SUITE_P(ProtocolsAndFabrics, PrefetchStress,
@@ -224,7 +232,8 @@ INSTANTIATE_TEST_SUITE_P(ProtocolsAndFabrics, PrefetchStress,
                                            StressParam{"mesi", "atomic"}, StressParam{"mesi", "directory"},
                                            StressParam{"moesi", "split"}, StressParam{"moesi", "atomic"},
                                            StressParam{"moesi", "directory"}, StressParam{"mesif", "split"},
-                                           StressParam{"mesif", "atomic"}, StressParam{"msi", "l2-bus"},
+                                           StressParam{"mesif", "atomic"}, StressParam{"dragon", "split"},
+                                           StressParam{"dragon", "atomic"}, StressParam{"msi", "l2-bus"},
                                            StressParam{"moesi", "l2-directory"}),
                          cohsim::test::ParamName());
 

@@ -127,6 +127,27 @@ TEST(RripReplacement, ShipLearnsFromTheProgramCounterTheMshrCarries) {
 // memory-region signatures).
 using StressParam = std::tuple<const char*, const char*>;  // protocol, fabric
 class RripStress : public ::testing::TestWithParam<StressParam> {};
+// The protocol-table cells each run hit when recorded (cohsim::test::expect_stress_coverage).
+const std::map<std::string, int> kRripCoverage = {
+    {"msi/split/srrip", 72}, {"msi/split/brrip", 71}, {"msi/split/drrip", 72}, {"msi/split/ship", 74},
+    {"msi/atomic/srrip", 53}, {"msi/atomic/brrip", 54}, {"msi/atomic/drrip", 53}, {"msi/atomic/ship", 52},
+    {"msi/directory/srrip", 72}, {"msi/directory/brrip", 72}, {"msi/directory/drrip", 71},
+    {"msi/directory/ship", 72}, {"mesi/split/srrip", 85}, {"mesi/split/brrip", 84}, {"mesi/split/drrip", 87},
+    {"mesi/split/ship", 86}, {"mesi/atomic/srrip", 59}, {"mesi/atomic/brrip", 59}, {"mesi/atomic/drrip", 58},
+    {"mesi/atomic/ship", 59}, {"mesi/directory/srrip", 86}, {"mesi/directory/brrip", 84},
+    {"mesi/directory/drrip", 87}, {"mesi/directory/ship", 85}, {"moesi/split/srrip", 92}, {"moesi/split/brrip", 91},
+    {"moesi/split/drrip", 104}, {"moesi/split/ship", 92}, {"moesi/atomic/srrip", 74}, {"moesi/atomic/brrip", 75},
+    {"moesi/atomic/drrip", 73}, {"moesi/atomic/ship", 75}, {"moesi/directory/srrip", 109},
+    {"moesi/directory/brrip", 112}, {"moesi/directory/drrip", 109}, {"moesi/directory/ship", 108},
+    {"mesif/split/srrip", 94}, {"mesif/split/brrip", 91}, {"mesif/split/drrip", 90}, {"mesif/split/ship", 89},
+    {"mesif/atomic/srrip", 66}, {"mesif/atomic/brrip", 64}, {"mesif/atomic/drrip", 65}, {"mesif/atomic/ship", 64},
+    {"dragon/split/srrip", 78}, {"dragon/split/brrip", 80}, {"dragon/split/drrip", 76}, {"dragon/split/ship", 83},
+    {"dragon/atomic/srrip", 70}, {"dragon/atomic/brrip", 71}, {"dragon/atomic/drrip", 71},
+    {"dragon/atomic/ship", 70}, {"msi/l2-bus/srrip", 76}, {"msi/l2-bus/brrip", 76}, {"msi/l2-bus/drrip", 72},
+    {"msi/l2-bus/ship", 72}, {"moesi/l2-directory/srrip", 109}, {"moesi/l2-directory/brrip", 109},
+    {"moesi/l2-directory/drrip", 110}, {"moesi/l2-directory/ship", 110}, {"mesi/l2-shared/srrip", 79},
+    {"mesi/l2-shared/brrip", 84}, {"mesi/l2-shared/drrip", 80}, {"mesi/l2-shared/ship", 80}
+};
 
 TEST_P(RripStress, NoViolationWithEachPolicy) {
   const auto [protocol, fabric] = GetParam();
@@ -148,6 +169,7 @@ TEST_P(RripStress, NoViolationWithEachPolicy) {
     auto r = run_cli(args);
     ASSERT_EQ(r.exit_code, 0) << policy << "\n" << r.out << r.err;
     EXPECT_NE(r.out.find("\"violations\": 0,"), std::string::npos) << policy << "\n" << r.out;
+    cohsim::test::expect_stress_coverage(r.out, kRripCoverage, std::string(protocol) + "/" + f + "/" + policy);
   }
 }
 

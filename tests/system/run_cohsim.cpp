@@ -116,4 +116,20 @@ RunResult simulate(const std::string& yaml, const std::string& trace, const std:
   return r;
 }
 
+void expect_stress_coverage(const std::string& stress_json, const std::map<std::string, int>& floors,
+                            const std::string& key) {
+  const std::string field = "\"cells_hit\": ";
+  const std::size_t at = stress_json.find(field);
+  ASSERT_NE(at, std::string::npos) << stress_json;
+  const int hit = std::stoi(stress_json.substr(at + field.size()));
+  const auto it = floors.find(key);
+  if (it == floors.end()) {
+    ADD_FAILURE() << "no coverage floor for " << key << ": this run hit " << hit << " cells";
+    return;
+  }
+  const std::size_t never = stress_json.find("\"cells_never_hit\"");
+  EXPECT_GE(hit, it->second) << key << ": the run hit fewer protocol-table cells than when its floor was recorded\n"
+                             << (never == std::string::npos ? stress_json : stress_json.substr(never, 600));
+}
+
 }  // namespace cohsim::test

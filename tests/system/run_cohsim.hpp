@@ -32,6 +32,16 @@ RunResult run_cli(const std::vector<std::string>& args);
 // `cohsim run CONFIG --trace TRACE --stats JSON EXTRA...` from texts.
 RunResult simulate(const std::string& yaml, const std::string& trace, const std::vector<std::string>& extra = {});
 
+// `cohsim stress --json`'s coverage against a floor: the protocol-table cells
+// ("cells_hit") the run with a policy on hit must be at least what the same run (same
+// settings, ops and seed: the tester is deterministic) hit when the floor was recorded,
+// floors[key]. The policies add no cells of their own (a prefetch takes a default rule,
+// replacement and inclusion change only which lines leave), so what they must keep is
+// the protocol's exercise. A deliberate timing change that moves a count lowers its
+// floor after a look at "cells_never_hit"; a missing key fails with the count reached.
+void expect_stress_coverage(const std::string& stress_json, const std::map<std::string, int>& floors,
+                            const std::string& key);
+
 // A stable test-name suffix for a parameter of strings and numbers (a tuple, or one
 // value): "msi_bus_x86". gtest would print C strings in a tuple as addresses, which
 // differ between the process that lists the tests and the one that runs one.

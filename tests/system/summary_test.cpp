@@ -164,6 +164,94 @@ TEST(Summary, ABusyDirectoryIsNamedWithItsKnob) {
   EXPECT_LT(calm.at("directory.utilization"), 0.5);
 }
 
+// A network link busy more than 90% of the run is named with its endpoints and the
+// width knob that relieves it, in the summary and in --stats' "_advice"."saturated".
+TEST(Summary, ASaturatedNetworkLinkIsNamedWithItsKnob) {
+  // Eight cores stream over a directory with fast memory: every line comes back as Data
+  // (8 + 64 bytes) through the directory's port on the router. On a 1-byte-wide link
+  // that is 72 uncore cycles a line, 1600 lines, nearly the whole run.
+  const std::vector<std::string> fast = {"--set", "cores=8", "--set", "coherence.fabric=directory", "--set",
+                                         "l3.latency=1cycles", "--set", "memory.model=fixed", "--set",
+                                         "memory.latency=1ns", "--set", "memory.bandwidth=1TB/s", "--set",
+                                         "core.load_queue=32", "--set", "l1d.mshrs=32", "--set", "l2.mshrs=32"};
+  std::vector<std::string> narrow = fast;
+  narrow.insert(narrow.end(), {"--set", "network.link_width=1B"});
+  auto r = simulate(default_yaml(), streams(8, 200), narrow);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.at("network.link.directory-n0.bytes"), 1600 * 72);
+  // busy 1600 x 72 uncore cycles of 500 ps over the run
+  EXPECT_NEAR(r.at("network.link.directory-n0.utilization"), 1600 * 72 * 500.0 / r.at("time_ps"), 1e-3);
+  EXPECT_GT(r.at("network.link.directory-n0.utilization"), 0.9);
+  EXPECT_LT(r.at("network.link.n0-core0.utilization"), 0.9);
+  const std::string out = summary(default_yaml(), streams(8, 200), narrow);
+  EXPECT_NE(out.find("warning        the network link directory-n0 (directory's port into router n0) was "),
+            std::string::npos) << out;
+  EXPECT_NE(out.find("busy: the run is limited by it (network.link_width)\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("n0-core0"), std::string::npos) << "only the saturated link is named\n" << out;
+  // --stats carries it as the other saturation warnings
+  const std::string json = cohsim::test::write_temp("summary-link.json", "");
+  std::vector<std::string> args{"run", cohsim::test::write_temp("summary-link.yaml", default_yaml()), "--trace",
+                                cohsim::test::write_temp("summary-link.trace", streams(8, 200)), "--stats", json,
+                                "--quiet"};
+  args.insert(args.end(), narrow.begin(), narrow.end());
+  auto cli = run_cli(args);
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  std::ifstream f(json);
+  std::stringstream text;
+  text << f.rdbuf();
+  EXPECT_NE(text.str().find("\"resource\": \"the network link directory-n0 (directory's port into router n0)\""),
+            std::string::npos) << text.str().substr(0, 2000);
+  EXPECT_NE(text.str().find("\"relieve\": \"network.link_width\""), std::string::npos);
+  // A directory run on the default links names no link, nor does the NUMA example.
+  const std::string calm = summary(default_yaml(), streams(2, 100), {"--set", "coherence.fabric=directory"});
+  EXPECT_EQ(calm.find("warning"), std::string::npos) << calm;
+  auto numa_run = run_cli({"run", kSrc + "/configs/numa-2socket.yaml"});
+  ASSERT_EQ(numa_run.exit_code, 0) << numa_run.err;
+  EXPECT_EQ(numa_run.out.find("warning"), std::string::npos) << numa_run.out;
+}
+
+// Four NUMA nodes, each directory's port on its router 1 byte wide and busy: the four
+// are all named (the summary names three and counts the rest only beyond four).
+TEST(Summary, FourSaturatedLinksAreAllNamed) {
+  auto r = run_cli({"run", kSrc + "/configs/default.yaml", "--trace",
+                    cohsim::test::write_temp("four.trace", streams(8, 200)), "--set", "cores=8", "--set",
+                    "coherence.fabric=directory", "--set", "numa.nodes=4", "--set", "numa.link_width=1B", "--set",
+                    "numa.interleave=64B", "--set", "memory.model=fixed", "--set", "memory.latency=1ns", "--set",
+                    "memory.bandwidth=1TB/s", "--set", "core.load_queue=32", "--set", "l1d.mshrs=32", "--set",
+                    "l2.mshrs=32", "--set", "network.link_width=1B"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (int n = 0; n < 4; ++n) {
+    const std::string d = "node" + std::to_string(n) + "_directory";
+    EXPECT_NE(r.out.find("warning        the network link " + d + "-n" + std::to_string(n) + " (" + d +
+                         "'s port into router n" + std::to_string(n) + ") was "),
+              std::string::npos)
+        << r.out;
+  }
+  EXPECT_EQ(r.out.find("more network links"), std::string::npos) << r.out;
+}
+
+// A link between NUMA nodes is named as such, with numa.link_width: core0 (node 0)
+// loads 256 lines homed on node 1, each coming back as Data over n1-n0, 1 byte wide.
+TEST(Summary, ASaturatedNumaLinkIsNamedWithItsKnob) {
+  std::ostringstream t;
+  t << "thread 0\n";
+  for (int i = 0; i < 256; ++i) t << "  load " << (2 * (i / 64) + 1) * 4096 + 64 * (i % 64) << " -> r" << i % 4 << "\n";
+  t << "thread 1\n  compute 10\n";
+  const std::string yaml =
+      "cores: 2\nl2: null\nmemory: {model: fixed, latency: 1ns, bandwidth: 1TB/s}\n"
+      "coherence: {protocol: msi, fabric: directory}\nnuma: {nodes: 2, link_width: 1B, interleave: 4KiB}\n"
+      "core: {load_queue: 32}\nl1d: {mshrs: 32}\n";
+  auto r = simulate(yaml, t.str());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.at("network.link.n1-n0.bytes"), 256 * 72);
+  EXPECT_GT(r.at("network.link.n1-n0.utilization"), 0.9);
+  EXPECT_LT(r.at("network.link.n0-n1.utilization"), 0.9);
+  const std::string out = summary(yaml, t.str());
+  EXPECT_NE(out.find("warning        the NUMA link n1-n0 (node 1 to node 0) was "), std::string::npos) << out;
+  EXPECT_NE(out.find("(numa.link_width)\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("n0-n1"), std::string::npos) << out;
+}
+
 TEST(L3Mshrs, ASecondReadOfALineInFlightMerges) {
   // Two cores load the same line at once: one request to memory, the second read
   // waits for the first one's data (it does not hit a line that has not arrived).

@@ -242,6 +242,16 @@ TEST(WriteThrough, NoWriteAllocateNeedsAWriteThroughL1d) {
 // hierarchy, write-through with and without a buffer, allocating or not.
 using StressCase = std::tuple<const char*, const char*, const char*, const char*>;  // protocol, fabric, wc_entries, allocate
 class WriteThroughStress : public ::testing::TestWithParam<StressCase> {};
+// The protocol-table cells each run hit when recorded (cohsim::test::expect_stress_coverage).
+const std::map<std::string, int> kWriteThroughCoverage = {
+    {"msi/bus/0/true", 75}, {"msi/bus/0/false", 75}, {"msi/bus/2/true", 73}, {"msi/bus/2/false", 76},
+    {"msi/directory/0/true", 49}, {"msi/directory/0/false", 49}, {"msi/directory/2/true", 49},
+    {"msi/directory/2/false", 49}, {"mesi/bus/0/true", 84}, {"mesi/bus/0/false", 84}, {"mesi/bus/2/true", 83},
+    {"mesi/bus/2/false", 83}, {"mesi/directory/0/true", 53}, {"mesi/directory/0/false", 51},
+    {"mesi/directory/2/true", 52}, {"mesi/directory/2/false", 52}, {"moesi/bus/0/true", 89},
+    {"moesi/bus/0/false", 87}, {"moesi/bus/2/true", 89}, {"moesi/bus/2/false", 87}, {"moesi/directory/0/true", 68},
+    {"moesi/directory/0/false", 69}, {"moesi/directory/2/true", 68}, {"moesi/directory/2/false", 68}
+};
 
 TEST_P(WriteThroughStress, NoViolation) {
   const auto [protocol, fabric, wc, allocate] = GetParam();
@@ -252,6 +262,8 @@ TEST_P(WriteThroughStress, NoViolation) {
                     std::string("l1d.write_allocate=") + allocate, "--ops", "60000", "--seed", "5", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("\"violations\": 0,"), std::string::npos) << r.out;
+  cohsim::test::expect_stress_coverage(r.out, kWriteThroughCoverage,
+                                       std::string(protocol) + "/" + fabric + "/" + wc + "/" + allocate);
 }
 
 INSTANTIATE_TEST_SUITE_P(Protocols, WriteThroughStress,
