@@ -77,6 +77,7 @@ class CoverageSteer {
       st.weight = {};  // every cell hit: the plain mix for the rest of the run
       st.solo = -1;
       st.slow = -1;
+      st.group = 0;
       st.drop_shared = false;
       st.writeback = false;
       if (jitter_) jitter_(0, 0, -1);
@@ -114,6 +115,7 @@ class CoverageSteer {
     // line and evicts it (its Put arrives late: stale, in I_D), the others store or
     // load it, evict it and come back.
     st.slow = -1;
+    st.group = 0;
     st.drop_shared = false;
     st.writeback = false;
     st.evict = false;
@@ -142,6 +144,12 @@ class CoverageSteer {
     }
     if (st.slow < 0) st.weight[kStalePut] = 0;
     if (st.slow >= 0) {
+      // With more than 8 threads, only a group of four (the slow thread and the three
+      // after it) runs in a slow epoch; the others compute, off the bus.
+      if (threads_ > 8) {
+        st.group = 4;
+        st.idle = 200;
+      }
       static constexpr unsigned kSlowResponse[] = {60, 200, 600}, kSlowRequest[] = {200, 400, 800, 1600};
       st.slow_cycles = kSlowRequest[slow_rng_.below(4)];
       st.slow_response = kSlowResponse[slow_rng_.below(3)];
