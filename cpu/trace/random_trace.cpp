@@ -42,8 +42,7 @@ class RandomStream final : public ThreadStream {
         return true;
       }
       // A grouped slow epoch: the threads outside the group compute.
-      if (st->group && st->slow >= 0 && pending_ == 0 &&
-          (thread_ + p_.threads - unsigned(st->slow)) % p_.threads >= st->group) {
+      if (st->group && pending_ == 0 && (thread_ + p_.threads - st->lead % p_.threads) % p_.threads >= st->group) {
         op = Op{};
         op.kind = OpKind::Compute;
         op.value = st->idle;
