@@ -41,6 +41,14 @@ class RandomStream final : public ThreadStream {
         op.line = unsigned(done_);
         return true;
       }
+      // A grouped slow epoch: the threads outside the group compute.
+      if (st->group && pending_ == 0 && (thread_ + p_.threads - st->lead % p_.threads) % p_.threads >= st->group) {
+        op = Op{};
+        op.kind = OpKind::Compute;
+        op.value = st->idle;
+        op.line = unsigned(done_);
+        return true;
+      }
       if (pending_ == 0 && st->ops >= st->start) choose_pattern(*st);
       if (pending_ > 0) {
         patterned(op);

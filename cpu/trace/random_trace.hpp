@@ -76,6 +76,13 @@ struct RandomSteering {
   // it; then the first stores it, the second loads it (the home waits for the first
   // one's data: S_D), and both evict it (I_D, or MOESI's S after the owner's PutO),
   // before the slow thread's Put arrives.
+  // > 0 (only with more than 8 threads): this epoch only thread `lead` (the slow thread,
+  // in an epoch with one) and the `group` - 1 threads after it run; the others compute
+  // (`idle` cycles at a time) and stay off the bus, so that the many cores' traffic does
+  // not drown a pattern's timed sequence. 0: every thread runs.
+  unsigned group = 0;
+  unsigned lead = 0;
+  unsigned idle = 0;
   bool home_put = false;   // the first thread's store (Upgrade) or eviction (Evict) generated
   std::function<void(RandomSteering&)> update;
 };

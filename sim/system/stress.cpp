@@ -40,6 +40,7 @@ class CoverageSteer {
         rng_(random_stream(seed, "stress.hot_line")),
         jitter_rng_(random_stream(seed, "stress.response_jitter")),
         slow_rng_(random_stream(seed, "stress.slow_client")),
+        group_rng_(random_stream(seed, "stress.group")),
         jitter_(std::move(jitter)),
         net_jitter_(std::move(net_jitter)),
         writeback_(std::move(writeback)),
@@ -77,6 +78,7 @@ class CoverageSteer {
       st.weight = {};  // every cell hit: the plain mix for the rest of the run
       st.solo = -1;
       st.slow = -1;
+      st.group = 0;
       st.drop_shared = false;
       st.writeback = false;
       if (jitter_) jitter_(0, 0, -1);
@@ -114,6 +116,7 @@ class CoverageSteer {
     // line and evicts it (its Put arrives late: stale, in I_D), the others store or
     // load it, evict it and come back.
     st.slow = -1;
+    st.group = 0;
     st.drop_shared = false;
     st.writeback = false;
     st.evict = false;
@@ -141,7 +144,17 @@ class CoverageSteer {
       return;
     }
     if (st.slow < 0) st.weight[kStalePut] = 0;
+    // (A grouped epoch's idle threads compute this long at a time: they use few of the
+    // epoch's operations, so the group makes most of them.)
+    constexpr unsigned kIdle = 4000;
     if (st.slow >= 0) {
+      // With more than 8 threads, only a group of four (the slow thread and the three
+      // after it) runs in a slow epoch; the others compute, off the bus.
+      if (threads_ > 8) {
+        st.group = 4;
+        st.lead = unsigned(st.slow);
+        st.idle = kIdle;
+      }
       static constexpr unsigned kSlowResponse[] = {60, 200, 600}, kSlowRequest[] = {200, 400, 800, 1600};
       st.slow_cycles = kSlowRequest[slow_rng_.below(4)];
       st.slow_response = kSlowResponse[slow_rng_.below(3)];
@@ -186,6 +199,14 @@ class CoverageSteer {
     // 6400 each epoch: a slow owner's data to the home keeps a sparse directory's
     // line in I_D while sharers' Puts and new requests arrive.
     static constexpr unsigned kResponse[] = {0, 20, 60, 200}, kRequest[] = {0, 16, 64, 400};
+    // With more than 8 threads on the split bus, one such epoch in two is a group's too (four threads from
+    // a random one run; the others compute): an upgrade or a retry meets only a few
+    // other cores' requests for its line.
+    if (threads_ > 8 && jitter_ && group_rng_.below(2) == 0) {
+      st.group = 4;
+      st.lead = unsigned(group_rng_.below(threads_));
+      st.idle = kIdle;
+    }
     if (jitter_) jitter_(kResponse[jitter_rng_.below(4)], kRequest[jitter_rng_.below(4)], -1);
     if (net_jitter_) net_jitter_(kNetwork[jitter_rng_.below(4)], 0, -1);
   }
@@ -257,6 +278,7 @@ class CoverageSteer {
   Random rng_;
   Random jitter_rng_;
   Random slow_rng_;
+  Random group_rng_;  // the grouped epochs' draws (more than 8 threads)
   std::function<void(unsigned, unsigned, int)> jitter_;
   std::function<void(unsigned, unsigned, int)> net_jitter_;
   std::function<void(unsigned, int)> writeback_;

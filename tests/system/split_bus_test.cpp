@@ -365,6 +365,24 @@ INSTANTIATE_TEST_SUITE_P(Seeds, SplitStressCoverage,
                                             ::testing::Values("2027", "31337")),
                          cohsim::test::ParamName());
 
+// 32 cores on the split bus: the steering's grouped epochs (four threads run, the others
+// compute) still reach every cell within a million operations.
+class SplitStressCoverageManyCores : public ::testing::TestWithParam<CoverCase> {};
+
+TEST_P(SplitStressCoverageManyCores, ThirtyTwoCoresHitEveryReachableCell) {
+  const auto [protocol, seed] = GetParam();
+  auto r = run_cli({"stress", kStressConfig, "--set", "cores=32", "--set", std::string("coherence.protocol=") + protocol,
+                    "--ops", "1000000", "--seed", seed, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"cores\": 32,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"violations\": 0,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"cells_never_hit\": []"), std::string::npos) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, SplitStressCoverageManyCores,
+                         ::testing::Values(CoverCase{"msi", "2027"}, CoverCase{"moesi", "31337"}),
+                         cohsim::test::ParamName());
+
 }  // namespace
 
 namespace {
