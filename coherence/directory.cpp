@@ -167,7 +167,8 @@ void Directory::receive(Tick t, const NetMsg& m, const std::uint8_t* data) {
       return;
     }
     if (!execute(t, m, data)) {
-      if (data) throw SimError(p_.name + ": a message with data cannot wait\n" + dump_pending());
+      if (data && !m.clean_data) throw SimError(p_.name + ": a message with data cannot wait\n" + dump_pending());
+      clean_victims_dropped_ += m.clean_data;  // it waits without its clean line
       parked_.push_back(m);
       net_.keep(m);  // finite buffers: it keeps its entry in the input buffer
       ++stalls_;
@@ -178,7 +179,8 @@ void Directory::receive(Tick t, const NetMsg& m, const std::uint8_t* data) {
     return;
   }
   if (!execute(t, m, data)) {
-    if (data) throw SimError(p_.name + ": a message with data cannot wait\n" + dump_pending());
+    if (data && !m.clean_data) throw SimError(p_.name + ": a message with data cannot wait\n" + dump_pending());
+    clean_victims_dropped_ += m.clean_data;  // it waits without its clean line
     parked_.push_back(m);
     net_.keep(m);  // finite buffers: it keeps its entry in the input buffer
     ++stalls_;
@@ -234,6 +236,16 @@ bool Directory::execute(Tick t, const NetMsg& m, const std::uint8_t* data, Event
   next_start_ = start + p_.period;
   const Tick out = start + p_.latency;
   const int r = m.src;
+  // A clean victim's Put (an exclusive L3 below): the line goes to the L3 as the home
+  // takes the Put, if the home still lists its cache (else the Put is stale: dropped).
+  if (m.clean_data && data && victim_sink_) {
+    if (e.has(r) || (m.type == NetMsgType::PutE && e.owner == r)) {
+      ++clean_victims_;
+      victim_sink_->clean_victim(out, m.line, data);
+    } else {
+      ++clean_victims_dropped_;
+    }
+  }
   auto acks_for = [&] { return int(e.count()) - (e.has(r) ? 1 : 0); };
   for (int i = 0; i < c.num_actions; ++i) {
     NetMsg o;
@@ -388,6 +400,14 @@ COHSIM_STAT(kStatRecallInvs, "[node*.]directory.recall_invalidations", "count", 
 COHSIM_STAT(kStatRecallWritebacks, "[node*.]directory.recall_writebacks", "count", "", "owners' copies written back to memory by recalls");
 COHSIM_STAT(kStatEntryWaits, "[node*.]directory.entry_waits", "count", "", "requests that waited for a free sparse directory entry");
 COHSIM_STAT(kStatEntriesPeak, "[node*.]directory.entries_peak", "entries", "", "most sparse directory entries in use at once (since the start of the run)");
+COHSIM_STAT(kStatCleanVictims, "[node*.]directory.clean_victims", "count", "",
+            "exclusive L3 under private caches (l3.inclusion): PutS/PutE messages carrying their cache's clean line "
+            "that the home took while it still listed that cache, handing the line to its L3 (in l3.victim_fills)");
+COHSIM_STAT(kStatCleanVictimsDropped, "[node*.]directory.clean_victims_dropped", "count", "",
+            "exclusive L3 under private caches: clean lines whose Put arrived stale (the cache no longer listed: "
+            "invalidated or forwarded to while the Put travelled) or had to wait at the home; the L3 does not take "
+            "them (the level below holds the current value). clean_victims + clean_victims_dropped = the caches' "
+            "clean_victims once no Put is in flight");
 COHSIM_STAT(kStatDirCells, "[node*.]directory.dircells.*.*", "count", "", "times the home table's cell (STATE, EVENT) ran");
 
 void Directory::reset_stats() {
@@ -395,6 +415,7 @@ void Directory::reset_stats() {
   local_requests_ = remote_requests_ = requests_ = stalls_ = memory_reads_ = memory_writes_ = invalidations_ =
       forwards_ = 0;
   recalls_ = recall_invalidations_ = recall_writebacks_ = entry_waits_ = 0;
+  clean_victims_ = clean_victims_dropped_ = 0;
 }
 
 void Directory::register_stats(Stats& s) const {
@@ -407,6 +428,10 @@ void Directory::register_stats(Stats& s) const {
   s.counter(kStatMemoryWrites, n + ".memory_writes", &memory_writes_);
   s.counter(kStatInvalidations, n + ".invalidations_sent", &invalidations_);
   s.counter(kStatForwards, n + ".forwards", &forwards_);
+  if (victim_sink_) {
+    s.counter(kStatCleanVictims, n + ".clean_victims", &clean_victims_);
+    s.counter(kStatCleanVictimsDropped, n + ".clean_victims_dropped", &clean_victims_dropped_);
+  }
   if (sparse()) {  // a full map has none of these: its statistics stay as they were
     s.counter(kStatRecalls, n + ".recalls", &recalls_);
     s.counter(kStatRecallInvs, n + ".recall_invalidations", &recall_invalidations_);

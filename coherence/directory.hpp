@@ -27,6 +27,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "coherence/inclusion.hpp"
 #include "coherence/network.hpp"
 #include "coherence/protocol.hpp"
 #include "sim/base/event_log.hpp"
@@ -72,6 +73,14 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
   // level below has back-invalidated every copy, the entry returns to I with no sharers.
   bool line_quiet(LineAddr line) const;
   void forget(LineAddr line);
+  // An exclusive L3 below under private caches (coherence/inclusion.hpp): a PutS or
+  // PutE that carries its cache's clean line (NetMsg::clean_data) hands it to `sink`
+  // when the home takes the Put while it still lists that cache as a sharer or the
+  // owner (nobody can have written the line since the cache got it: a GetM removes
+  // every other holder); a stale Put (the cache was invalidated or forwarded to while
+  // its Put travelled) or one that must wait at the home drops the line, which is clean:
+  // the level below holds the current value.
+  void set_clean_victim_sink(CleanVictimSink* sink) { victim_sink_ = sink; }
 
  private:
   static constexpr unsigned kWords = kMaxCaches / 64;
@@ -138,6 +147,8 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
   std::uint64_t use_clock_ = 0;
   std::uint64_t recalls_ = 0, recall_invalidations_ = 0, recall_writebacks_ = 0, entry_waits_ = 0;
   std::uint64_t entries_used_ = 0, entries_peak_ = 0;
+  CleanVictimSink* victim_sink_ = nullptr;
+  std::uint64_t clean_victims_ = 0, clean_victims_dropped_ = 0;
 };
 
 }  // namespace cohsim

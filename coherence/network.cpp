@@ -217,7 +217,7 @@ void Network::wake_at(Tick at) {
 
 void Network::inject(Tick t, std::uint32_t slot) {
   const NetMsg& m = msgs_[slot];
-  const unsigned b = bytes(m.type);
+  const unsigned b = bytes(m);
   Tick head = t, idle = 0, f = 0;  // f: the slowest link's serialisation (the tail follows it)
   const std::size_t route = std::size_t(m.src) * ends_.size() + std::size_t(m.dst);
   for (std::uint32_t id : routes_[route]) {
@@ -301,7 +301,7 @@ void Network::enqueue_finite(Tick t, std::uint32_t slot) {
   h.ready = t;
   h.sent = t;
   h.idle = h.tail = 0;
-  const unsigned b = bytes(m.type);
+  const unsigned b = bytes(m);
   for (std::uint32_t id : routes_[std::size_t(m.src) * ends_.size() + std::size_t(m.dst)]) {
     const Link& l = links_[id];
     h.idle += l.latency;
@@ -425,7 +425,7 @@ void Network::advance(Tick now) {
         continue;
       }
       occupancy_change(buf, +1, now);
-      const unsigned b = bytes(m.type);
+      const unsigned b = bytes(m);
       const Tick fl = Tick((b + l.width - 1) / l.width) * p_.period;
       l.free_at = now + fl;
       l.busy_ticks += fl;

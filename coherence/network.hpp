@@ -102,7 +102,7 @@ const char* name(VNet v);
 inline VNet vnet_of(NetMsgType t) {
   return t <= NetMsgType::PutO ? VNet::Request : t <= NetMsgType::AckCount ? VNet::Forward : VNet::Response;
 }
-// Whether the message carries a line of data.
+// Whether a message of this type always the message carries a line of data.
 inline bool carries_data(NetMsgType t) {
   return t == NetMsgType::PutM || t == NetMsgType::PutO || t == NetMsgType::Data;
 }
@@ -115,6 +115,9 @@ struct NetMsg {
   int acks = 0;            // Data, Fwd-GetM, AckCount: how many Inv-Acks the requester awaits
   bool exclusive = false;  // Data: no other cache holds the line
   bool to_home = false;    // Data: the copy an old owner sends the directory
+  // PutS, PutE: the evicting cache's clean line goes with it, for an exclusive L3
+  // below the home (l3.inclusion: exclusive under private caches): a data message.
+  bool clean_data = false;
   // The trace line of the access whose GetS/GetM this message is or serves (0: none, a
   // Put, a recall): it goes with the memory read or update the request causes, for the
   // event log's DRAM commands (MemoryLevel). No timing depends on it.
@@ -251,7 +254,9 @@ class Network : public sc_core::sc_module {
   static constexpr Tick kNever = ~Tick(0);
   void deliver();
   void step();
-  unsigned bytes(NetMsgType t) const { return p_.header_bytes + (carries_data(t) ? p_.line_size : 0); }
+  unsigned bytes(const NetMsg& m) const {
+    return p_.header_bytes + (carries_data(m.type) || m.clean_data ? p_.line_size : 0);
+  }
   std::vector<std::uint32_t> node_path(unsigned a, unsigned b);  // inter-node link ids
   std::uint32_t link_between(unsigned a, unsigned b);
   std::uint32_t take_slot();

@@ -70,7 +70,8 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
     wna_ = !p.l1_write_allocate;
     holds_back_stores_ = true;
     const std::size_t ls = p.l1.geometry.line_size;
-    wc_.assign(p.wc_entries, WcEntry{kNoLine, 0, std::vector<std::uint8_t>(ls, 0), std::vector<std::uint8_t>(ls, 0), 0});
+    wc_.assign(p.wc_entries, WcEntry{kNoLine, 0, std::vector<std::uint8_t>(ls, 0), std::vector<std::uint8_t>(ls, 0), 0, 0});
+    wc_idle_ = Tick(p.wc_drain_cycles) * p.clock_period;
     wc_scratch_.assign(ls, 0);
     if (wc_.empty()) wt_fifo_.assign(std::max(1u, p.write_buffer), Tick(0));
     wt_width_ = std::max(1u, p.write_path_width);
@@ -490,7 +491,11 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
                                   : a == Action::IssuePutO ? NetMsgType::PutO
                                   : a == Action::IssuePutE ? NetMsgType::PutE
                                                            : NetMsgType::PutS;
-          net_send(t, type, line, home_of(line), carries_data(type) ? wb.data.data() : nullptr, 0);
+          // A clean victim for the exclusive L3 below: its PutS/PutE carries the line.
+          const bool clean = clean_victims_down_ && (type == NetMsgType::PutS || type == NetMsgType::PutE) &&
+                             e == Event::Replacement;
+          net_send(t, type, line, home_of(line), carries_data(type) || clean ? wb.data.data() : nullptr, 0, 0, false,
+                   clean);
         }
         break;
       }
@@ -616,6 +621,7 @@ void PrivateCache::account(std::size_t s, Tick t) {
 void PrivateCache::finish(Tick end) {
   // The write-combining buffer empties at the end of the run, so the write-through
   // counts carry every store.
+  wc_expire(end);  // entries idle long enough drained before the end
   for (std::size_t i = 0; i < wc_.size(); ++i)
     if (wc_[i].line != kNoLine) wc_drain(int(i), WcEnd, end);
   for (std::size_t s = 1; s < lines_in_.size(); ++s) {
@@ -776,19 +782,24 @@ void PrivateCache::evict_coh(Tick t, LineAddr victim, unsigned way) {
   // An exclusive L3 below (l3.inclusion: exclusive under private caches): a victim
   // whose eviction writes nothing back (a clean copy with data) moves down into it; a
   // dirty one gets there through the fabric's writeback.
+  // On the bus it is a transaction of its own (a silent eviction otherwise); on a
+  // directory the eviction's PutS or PutE carries the line (IssuePutS/IssuePutE).
   bool clean_victim = false;
-  if (victim_sink_) {
+  if (clean_victims_down_) {
     const std::uint8_t old = state_at(victim, l);
     const Cell& evict = table_.cell(old, Event::Replacement);
     clean_victim = perm_[old] != Permission::None && !has_action(evict, Action::IssuePutM) &&
                    !has_action(evict, Action::IssuePutO);
-    if (clean_victim) std::memcpy(victim_data_.data(), coh_->data(victim, way), coh_->line_size());
+    if (clean_victim && bus_) std::memcpy(victim_data_.data(), coh_->data(victim, way), coh_->line_size());
   }
   const Cell& c = execute(t, victim, l, Event::Replacement, nullptr);
   if (c.kind == CellKind::Stall)
     throw SimError(coh_name_ + ": victim " + hex(victim) + " cannot be replaced now\n" + dump_pending());
   if (l.kind == Loc::Array) throw SimError(coh_name_ + ": victim " + hex(victim) + " did not leave the array");
-  if (clean_victim) ++clean_victims_, victim_sink_->clean_victim(t, victim, victim_data_.data());
+  if (clean_victim) {
+    ++clean_victims_;
+    if (bus_) bus_->clean_victim(t, bus_id_, victim, victim_data_.data());
+  }
 }
 
 void PrivateCache::bus_own(Tick t, BusMsg m, LineAddr line, SnoopReply& r) {
@@ -1106,6 +1117,7 @@ Tick PrivateCache::store_room(Tick t, Addr a) {
     at = std::max(t, wt_fifo_[wt_fifo_head_]);  // the oldest entry's store has reached the L2
   } else {
     const LineAddr line = coh_->line_of(a);
+    wc_expire(t);
     if (wc_used_ && wc_find(line) >= 0) return t;  // merges into its entry
     if (wc_idle(t) >= 0) return t;
     // A store to a new line (or one that cannot combine) finds no free entry: it
@@ -1131,6 +1143,7 @@ Tick PrivateCache::store_room(Tick t, Addr a) {
 
 void PrivateCache::write_through(Tick t, LineAddr line, unsigned off, unsigned size, std::uint64_t v) {
   Loc l = locate(line);
+  if (!wc_.empty()) wc_expire(t);
   if (!wc_.empty() && wc_combinable(line, l)) {
     int i = wc_find(line);
     if (i >= 0) {
@@ -1152,6 +1165,7 @@ void PrivateCache::write_through(Tick t, LineAddr line, unsigned off, unsigned s
     WcEntry& e = wc_[std::size_t(i)];
     write_value(e.data.data(), off, size, v);
     std::memset(e.mask.data() + off, 1, size);
+    e.written = t;
     return;
   }
   // No buffer, or the L2 holds the line without a stable write permission (a store
@@ -1260,8 +1274,9 @@ std::string PrivateCache::dump_pending() const {
 std::string PrivateCache::fabric_dump() const { return bus_ ? bus_->dump() : net_->dump(); }
 
 void PrivateCache::net_send(Tick t, NetMsgType type, LineAddr line, int dst, const std::uint8_t* data,
-                            std::uint32_t trace_line, int acks, bool to_home) {
+                            std::uint32_t trace_line, int acks, bool to_home, bool clean_data) {
   NetMsg m;
+  m.clean_data = clean_data;
   m.type = type;
   m.src = net_id_;
   m.dst = dst;
@@ -1461,7 +1476,7 @@ COHSIM_STAT(kStatWtBusy, "core*.l1d.write_through_busy_cycles", "cycles", "core"
 COHSIM_STAT(kStatWtStalls, "core*.l1d.write_buffer_stalls", "count", "", "times stores (or atomics' writes) began to wait at a write-through L1D because its write buffer had no room: l1d.write_buffer entries all on their way to the L2, or, with l1d.wc_entries, no free write-combining entry for a new line (only with l1d.write_back: false)");
 COHSIM_STAT(kStatWtStallCycles, "core*.l1d.write_buffer_stall_cycles", "cycles", "core", "cycles in which some store waited at the L1D for room in the write buffer (the store buffer's drain stalled; only with l1d.write_back: false)");
 COHSIM_STAT(kStatWcCombined, "core*.l1d.wc_combined", "count", "", "stores merged into a write-combining entry already holding their line (only with l1d.wc_entries > 0): the write-throughs the buffer saved");
-COHSIM_STAT(kStatWcDrains, "core*.l1d.wc_drains.{full,coherence,end}", "count", "", "write-combining entries drained to the L2, by cause: full = a store to a new line found every entry in use (the oldest drains); coherence = the L2 had to hand on, downgrade or evict the line (snoop, forward, invalidation, update, back-invalidation, replacement); end = the end of the run");
+COHSIM_STAT(kStatWcDrains, "core*.l1d.wc_drains.{full,coherence,end,idle}", "count", "", "write-combining entries drained to the L2, by cause: full = a store to a new line found every entry in use (the oldest drains); coherence = the L2 had to hand on, downgrade or evict the line (snoop, forward, invalidation, update, back-invalidation, replacement); end = the end of the run; idle = no store wrote the entry for l1d.wc_drain_cycles");
 COHSIM_STAT(kStatL1iInvalidations, "core*.l1i.invalidations", "count", "", "L1I lines dropped because another core's request took the line from this core's L2 (cross-modifying code, or data sharing the line)");
 COHSIM_STAT(kStatKindPrefetch, "core*.l2.prefetch_{hits,misses,primary_misses}", "count", "", "requests of the L1D's prefetcher at a private L2, by outcome (only with l1d.prefetcher); counted in hits and misses");
 COHSIM_STAT(kStatPfIssued, "core*.l*.prefetches_issued", "count", "", "prefetches this level's prefetchers sent to the level below (only with a prefetcher at the level)");
@@ -1549,6 +1564,7 @@ void PrivateCache::register_stats(Stats& s) const {
       s.counter(kStatWcDrains, q + ".wc_drains.full", &wc_drains_[WcFull]);
       s.counter(kStatWcDrains, q + ".wc_drains.coherence", &wc_drains_[WcCoherence]);
       s.counter(kStatWcDrains, q + ".wc_drains.end", &wc_drains_[WcEnd]);
+      if (wc_idle_) s.counter(kStatWcDrains, q + ".wc_drains.idle", &wc_drains_[WcIdle]);
     }
   }
   if (upper_) level(p_.name + ".l2", l2s_);
@@ -1584,7 +1600,7 @@ void PrivateCache::register_stats(Stats& s) const {
   }
   s.counter(kStatInvalidations, coh_name_ + ".invalidations", &invalidations_);
   if (counts_back_invalidations_) s.counter(kStatBackInvalidated, coh_name_ + ".back_invalidated", &back_invalidated_);
-  if (victim_sink_) s.counter(kStatCleanVictims, coh_name_ + ".clean_victims", &clean_victims_);
+  if (clean_victims_down_) s.counter(kStatCleanVictims, coh_name_ + ".clean_victims", &clean_victims_);
   s.counter(kStatUpgrades, coh_name_ + ".upgrades", &upgrades_);
   s.counter(kStatMshrFull, coh_name_ + ".mshr_full", &mshr_full_);
   s.counter(kStatSetFull, coh_name_ + ".set_full", &set_full_);

@@ -63,6 +63,7 @@ struct PrivateCacheParams {
   // `l1d.write_back`) and its write-combining buffer's entries (l1d.wc_entries; 0: none).
   bool l1_write_through = !declared::flag("l1d.write_back");
   unsigned wc_entries = declared::count("l1d.wc_entries");
+  unsigned wc_drain_cycles = declared::count("l1d.wc_drain_cycles");  // an idle entry drains after (0: never)
   // Its write path to the L2: the FIFO of one-store entries used without a
   // write-combining buffer (l1d.write_buffer), the path's bytes per core cycle
   // (l1d.write_path_width), and no-write-allocate (l1d.write_allocate: false).
@@ -116,9 +117,11 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   // A level below is inclusive: the back-invalidation count is a statistic.
   void count_back_invalidations() { counts_back_invalidations_ = true; }
   // An exclusive L3 below these private caches (coherence/inclusion.hpp): the coherent
-  // level's clean victims move down into it through `sink`.
-  void set_clean_victim_sink(CleanVictimSink* sink) {
-    victim_sink_ = sink;
+  // level's clean victims go down to it over the fabric: on the bus as a clean-victim
+  // transaction (SnoopBus::clean_victim), on a directory's network with their PutS or
+  // PutE, which then carries the line (NetMsg::clean_data).
+  void set_clean_victims_down() {
+    clean_victims_down_ = true;
     victim_data_.resize(coh_->line_size());
   }
 
@@ -319,13 +322,30 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   // write-combining entry (line kNoLine, busy_until), or, without that buffer, one
   // of the l1d.write_buffer FIFO entries (wt_fifo_: each one's arrival tick).
   // store_room() says when a store can have an entry; the core holds it back until then.
-  enum WcCause : std::uint8_t { WcFull, WcCoherence, WcEnd, kWcCauses };
+  enum WcCause : std::uint8_t { WcFull, WcCoherence, WcEnd, WcIdle, kWcCauses };
   struct WcEntry {
     LineAddr line;
     std::uint64_t order;  // allocation order: the oldest drains first when the buffer is full
     std::vector<std::uint8_t> data, mask;
     Tick busy_until = 0;  // a drained entry's message reaches the L2 then (free after)
+    Tick written = 0;     // its last store (l1d.wc_drain_cycles counts from it)
   };
+  // l1d.wc_drain_cycles: every entry no store has written for wc_idle_ ticks by t
+  // drains, in the order of those deadlines, each timed at its deadline. Run before any
+  // use of the buffer (a store's room, a store, a hand-on's drain, the end of the run),
+  // so every message reaches the path in time order as if a timer had fired.
+  void wc_expire(Tick t) {
+    if (wc_idle_ == 0 || wc_used_ == 0) return;
+    for (;;) {
+      int first = -1;
+      for (std::size_t k = 0; k < wc_.size(); ++k)
+        if (wc_[k].line != kNoLine && wc_[k].written + wc_idle_ <= t &&
+            (first < 0 || wc_[k].written < wc_[std::size_t(first)].written))
+          first = int(k);
+      if (first < 0) return;
+      wc_drain(first, WcIdle, wc_[std::size_t(first)].written + wc_idle_);
+    }
+  }
   // Whether a store to `line` may go into the write-combining buffer: the L2 holds
   // the line writable in its array.
   bool wc_combinable(LineAddr line, const Loc& l) const {
@@ -355,6 +375,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   void wc_drain(int i, WcCause cause, Tick t);
   void wc_drain_line(LineAddr line, Tick t) {
     if (wc_used_ == 0) return;
+    wc_expire(t);
     const int i = wc_find(line);
     if (i >= 0) wc_drain(i, WcCoherence, t);
   }
@@ -363,6 +384,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   bool wna_ = false;  // no-write-allocate (l1d.write_allocate: false; write-through only)
   std::vector<WcEntry> wc_;  // l1d.wc_entries entries, allocated once; line kNoLine: free
   unsigned wc_used_ = 0;
+  Tick wc_idle_ = 0;  // l1d.wc_drain_cycles in ticks (0: entries never drain for being idle)
   std::uint64_t wc_order_ = 0;
   std::vector<std::uint8_t> wc_scratch_;  // read(): a line overlaid with its entry
   std::uint64_t wt_messages_ = 0, wt_bytes_ = 0, wc_combined_ = 0, wc_drains_[kWcCauses] = {};
@@ -402,7 +424,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   // trace_line: NetMsg::trace_line.
   void net_send(Tick t, NetMsgType type, LineAddr line, int dst, const std::uint8_t* data, std::uint32_t trace_line,
                 int acks = 0,
-                bool to_home = false);
+                bool to_home = false, bool clean_data = false);
   bool deliver(Tick t, const NetMsg& m, const std::uint8_t* data);  // false: the table stalls it
   void deliver_parked(Tick t, LineAddr line);                        // what waited on the line, oldest first
   std::string fabric_dump() const;
@@ -495,9 +517,9 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   std::uint64_t instr_invalidations_ = 0;  // L1I lines another core's request took
   std::uint64_t back_invalidated_ = 0;  // lines an inclusive level below took back
   bool counts_back_invalidations_ = false;
-  CleanVictimSink* victim_sink_ = nullptr;   // an exclusive L3 below (null: none)
+  bool clean_victims_down_ = false;          // an exclusive L3 below takes the clean victims
   std::vector<std::uint8_t> victim_data_;    // a clean victim's data while it leaves
-  std::uint64_t clean_victims_ = 0;          // clean victims handed to it  // requests that waited because every way of the set was spoken for
+  std::uint64_t clean_victims_ = 0;          // clean victims sent down to it
   std::uint64_t invalidations_ = 0, mshr_full_ = 0, upgrades_ = 0, silent_upgrades_ = 0, updates_ = 0,
                 updates_received_ = 0;
   static constexpr LineAddr kNoLine = ~LineAddr(0);

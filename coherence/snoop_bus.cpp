@@ -46,6 +46,10 @@ void SnoopBus::schedule(Tick at) {
 }
 
 void SnoopBus::request(Tick t, int client, BusMsg m, LineAddr line, std::uint32_t trace_line) {
+  enqueue(t, client, m, line, trace_line, -1);
+}
+
+void SnoopBus::enqueue(Tick t, int client, BusMsg m, LineAddr line, std::uint32_t trace_line, std::int32_t victim) {
   if (p_.split && p_.request_jitter) {
     // The request reaches the arbiter 0..request_jitter cycles later (only the slow
     // client's, when set_jitter named one), never before the client's earlier requests
@@ -58,9 +62,42 @@ void SnoopBus::request(Tick t, int client, BusMsg m, LineAddr line, std::uint32_
   // A slow writeback path: the PutM arrives late, and later requests may overtake it.
   if (p_.split && p_.writeback_delay && m == BusMsg::PutM && (p_.writeback_client < 0 || client == p_.writeback_client))
     t += Tick(p_.writeback_delay) * p_.period;
-  queue_.push_back({t, client, m, line, false, trace_line});
+  queue_.push_back({t, client, m, line, false, trace_line, victim});
   if (p_.split) schedule(std::max(edge(t), addr_free_));
   else if (!busy_) schedule(edge(t));
+}
+
+void SnoopBus::clean_victim(Tick t, int client, LineAddr line, const std::uint8_t* data) {
+  if (!victim_sink_) throw SimError("bus: a clean victim with no exclusive L3 below\n" + dump());
+  std::int32_t slot;
+  if (!victim_free_.empty()) {
+    slot = victim_free_.back();
+    victim_free_.pop_back();
+  } else {
+    slot = std::int32_t(victim_data_.size() / p_.line_size);
+    victim_data_.resize(victim_data_.size() + p_.line_size);
+  }
+  std::memcpy(victim_data_.data() + std::size_t(slot) * p_.line_size, data, p_.line_size);
+  ++victims_queued_;
+  enqueue(t, client, BusMsg::PutM, line, 0, slot);  // a writeback: bus.writeback_delay applies
+}
+
+void SnoopBus::drop_victims(LineAddr line) {
+  for (std::size_t i = 0; i < queue_.size();)
+    if (queue_[i].victim >= 0 && queue_[i].line == line) {
+      victim_free_.push_back(queue_[i].victim);
+      --victims_queued_;
+      if (!queue_[i].carried) ++clean_victims_dropped_;
+      queue_.erase(queue_.begin() + std::ptrdiff_t(i));
+    } else ++i;
+}
+
+void SnoopBus::take_victim(const Pending& v, Tick at, std::uint8_t* buf) {
+  const std::uint8_t* d = victim_data_.data() + std::size_t(v.victim) * p_.line_size;
+  std::memcpy(buf, d, p_.line_size);  // for the event log's data record
+  victim_free_.push_back(v.victim);
+  --victims_queued_;
+  victim_sink_->clean_victim(at, v.line, buf);
 }
 
 void SnoopBus::tick() {
@@ -122,6 +159,26 @@ void SnoopBus::grant(Tick t) {
   queue_.erase(queue_.begin() + std::ptrdiff_t(pick));
   last_granted_ = current_.client;
   count_grant(t, current_);
+  const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
+  if (current_.victim >= 0) {  // a clean victim: address phase, data phase, into the L3
+    const Tick address_done = t + p_.address_cycles * p_.period, end = address_done + data_phase;
+    if (log_) {
+      log_->bus_address(t, current_.client, "CleanVictim", current_.line * p_.line_size, current_.client, false,
+                        transactions_, log_->mark());
+      log_->bus_data(address_done, EventLog::kMemory, "CleanVictim", current_.line * p_.line_size,
+                     victim_data_.data() + std::size_t(current_.victim) * p_.line_size, current_.client, false,
+                     transactions_);
+    }
+    data_bytes_ += p_.line_size;
+    take_victim(current_, end, buf_.data());
+    deliver_ = exclusive_ = false;
+    busy_ = true;
+    busy_until_ = end;
+    busy_ticks_ += end - t;
+    schedule(end);
+    return;
+  }
+  if (victims_queued_) drop_victims(current_.line);
 
   const std::uint64_t mark = log_ ? log_->mark() : 0;
   SnoopReply r;
@@ -145,7 +202,6 @@ void SnoopBus::grant(Tick t) {
   }
 
   const Tick address_done = t + p_.address_cycles * p_.period;
-  const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
   if (log_) {
     supplier_ = supplier_of(r, current_.client, current_.msg);
     log_->bus_address(t, current_.client, cohsim::name(current_.msg), current_.line * p_.line_size, supplier_, r.shared,
@@ -253,6 +309,13 @@ COHSIM_STAT(kStatDeferred, "bus.deferred_responses", "count", "",
             "split bus: responses deferred by an owner-to-be still awaiting its own data, or held for memory's copy");
 COHSIM_STAT(kStatDataBytes, "bus.data_bytes", "bytes", "",
             "bytes the data phases moved: a line per transfer (from memory, from a cache, or a writeback; one transfer that memory also takes counts once), one beat (min(bus.width, line)) per update; counted when the data phase starts");
+COHSIM_STAT(kStatCleanVictims, "bus.clean_victims", "count", "",
+            "exclusive L3 under private caches (l3.inclusion): clean-victim transactions granted (an address phase and "
+            "a line on the data bus each, in transactions, data_bytes and the busy cycles; not in msgs.*: "
+            "transactions = the sum of msgs.* + clean_victims); the L3 takes each line (l3.victim_fills)");
+COHSIM_STAT(kStatCleanVictimsDropped, "bus.clean_victims_dropped", "count", "",
+            "exclusive L3 under private caches: clean victims withdrawn unsent because another transaction for their "
+            "line was granted first (the line is clean: the level below holds the current value)");
 COHSIM_STAT(kStatMaxOutstanding, "bus.max_outstanding", "count", "", "split bus: most data responses outstanding at once");
 
 void SnoopBus::register_stats(Stats& s) const {
@@ -262,6 +325,10 @@ void SnoopBus::register_stats(Stats& s) const {
   s.counter(kStatMemWritebacks, "bus.memory_writebacks", &mem_writebacks_);
   s.counter(kStatMemReads, "bus.memory_reads", &mem_reads_);
   s.counter(kStatDataBytes, "bus.data_bytes", &data_bytes_);
+  if (victim_sink_) {
+    s.counter(kStatCleanVictims, "bus.clean_victims", &clean_victims_);
+    s.counter(kStatCleanVictimsDropped, "bus.clean_victims_dropped", &clean_victims_dropped_);
+  }
   const Tick period = p_.period;
   const auto* b = &busy_ticks_;
   const auto* w = &wait_ticks_;
@@ -284,7 +351,7 @@ void SnoopBus::count_grant(Tick t, const Pending& p) {
   if (p.carried) return;
   wait_ticks_ += t - p.t;
   ++transactions_;
-  ++msgs_[int(p.msg)];
+  ++(p.victim >= 0 ? clean_victims_ : msgs_[int(p.msg)]);
 }
 
 // The window's end (`roi end`): a request still queued was made in the window, as its
@@ -294,14 +361,14 @@ void SnoopBus::count_queued(Tick t) {
     if (!p.carried) {
       wait_ticks_ += t > p.t ? t - p.t : 0;
       ++transactions_;
-      ++msgs_[int(p.msg)];
+      ++(p.victim >= 0 ? clean_victims_ : msgs_[int(p.msg)]);
     }
 }
 
 void SnoopBus::reset_stats(Tick t) {
   // A request still queued was made (and counted by its cache) before the window.
   for (Pending& p : queue_) p.carried = true;
-  transactions_ = wait_ticks_ = c2c_ = mem_writebacks_ = mem_reads_ = 0;
+  transactions_ = wait_ticks_ = c2c_ = mem_writebacks_ = mem_reads_ = clean_victims_ = clean_victims_dropped_ = 0;
   std::fill(std::begin(msgs_), std::end(msgs_), 0);
   responses_ = response_ticks_ = deferred_ = 0;
   busy_ticks_ = data_busy_ticks_ = data_bytes_ = 0;
@@ -337,7 +404,7 @@ std::string SnoopBus::dump() const {
   for (std::size_t c = 0; c < held_.size(); ++c)
     if (held_[c] != kNotHeld) o << "\n  client " << c << " holds line 0x" << std::hex << held_[c] << std::dec;
   for (auto& q : queue_)
-    o << "\n  client " << q.client << " " << cohsim::name(q.msg) << " line 0x" << std::hex << q.line << std::dec;
+    o << "\n  client " << q.client << " " << (q.victim >= 0 ? "CleanVictim" : cohsim::name(q.msg)) << " line 0x" << std::hex << q.line << std::dec;
   for (auto* c : clients_) o << "\n" << c->dump_pending();
   return o.str();
 }
@@ -455,7 +522,7 @@ void SnoopBus::finish_transfer(Tick now) {
   x.kind = Txn::Free;
   if (log_ && !x.no_data)
     log_->bus_data(now, x.deliver ? x.client : x.msg == BusMsg::Upd ? EventLog::kSharers : EventLog::kMemory,
-                   cohsim::name(x.msg), x.line * p_.line_size, x.buf.data(), x.supplier, x.exclusive, x.seq + 1);
+                   x.victim ? "CleanVictim" : cohsim::name(x.msg), x.line * p_.line_size, x.buf.data(), x.supplier, x.exclusive, x.seq + 1);
   if (!x.deliver) return;
   --responses_of_[x.line & (kResponseFilter - 1)];
   --outstanding_;
@@ -490,6 +557,18 @@ void SnoopBus::grant_split(Tick t) {
   const Tick address_done = t + p_.address_cycles * p_.period;
   x.ordered = address_done;
   const Tick data_phase = Tick((p_.line_size + p_.width - 1) / p_.width) * p_.period;
+  x.victim = cur.victim >= 0;
+  if (x.victim) {  // a clean victim: the L3 takes it as a PutM's data reaches memory; its data phase follows
+    if (log_) {
+      x.supplier = cur.client;
+      log_->bus_address(t, cur.client, "CleanVictim", cur.line * p_.line_size, x.supplier, false, x.seq + 1, log_->mark());
+    }
+    take_victim(cur, address_done, x.buf.data());
+    x.beats = data_phase;
+    make_ready(std::size_t(ti), address_done);
+    return;
+  }
+  if (victims_queued_) drop_victims(cur.line);
 
   const std::uint64_t mark = log_ ? log_->mark() : 0;
   SnoopReply r;

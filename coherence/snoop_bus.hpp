@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "coherence/bus_types.hpp"
+#include "coherence/inclusion.hpp"
 #include "sim/memory/memory_level.hpp"
 #include "sim/base/event_log.hpp"
 #include "sim/base/random.hpp"
@@ -105,6 +106,18 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   // Inclusion (coherence/inclusion.hpp): no request for the line is queued, under way
   // or held, and memory awaits no owner's data for it.
   bool line_quiet(LineAddr line) const;
+  // An exclusive L3 under private caches (coherence/inclusion.hpp): `client` evicted
+  // `line` clean at t (a stable state with data whose eviction issues no PutM). The
+  // line is a writeback of its own, a clean victim (as Intel's and AMD's clean-eviction
+  // writebacks): it queues for the address bus like a request, takes an address phase
+  // (the L3 must learn the address; the bus orders it) and a data phase, and the L3
+  // takes the line (`sink`) as a PutM's data reaches memory. No cache snoops it. Until
+  // it is granted it waits in its cache's writeback buffer, which snoops the bus: any
+  // other transaction for its line granted first withdraws it (dropped, unsent: the
+  // line is clean, the level below holds the current value), so the data the L3 takes
+  // is never older than a write ordered before it.
+  void clean_victim(Tick t, int client, LineAddr line, const std::uint8_t* data);
+  void set_clean_victim_sink(CleanVictimSink* sink) { victim_sink_ = sink; }
 
  private:
   struct Pending {
@@ -114,7 +127,19 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
     LineAddr line;
     bool carried = false;  // requested before the last statistics reset: counted in the window before
     std::uint32_t trace_line = 0;  // request()'s
+    std::int32_t victim = -1;      // a clean victim (msg PutM): its line's slot in victim_data_
   };
+  void enqueue(Tick t, int client, BusMsg m, LineAddr line, std::uint32_t trace_line, std::int32_t victim);
+  // Clean victims (clean_victim): their lines while they wait, in line-sized slots.
+  CleanVictimSink* victim_sink_ = nullptr;
+  std::vector<std::uint8_t> victim_data_;
+  std::vector<std::int32_t> victim_free_;
+  unsigned victims_queued_ = 0;
+  std::uint64_t clean_victims_ = 0, clean_victims_dropped_ = 0;
+  // A transaction for `line` is granted: the clean victims queued for it are withdrawn.
+  void drop_victims(LineAddr line);
+  // The clean victim `v` is granted at t; its line reaches the L3 at `at`.
+  void take_victim(const Pending& v, Tick at, std::uint8_t* buf);
   // A grant's statistics: the transaction and its wait count in the window it was requested in.
   void count_grant(Tick t, const Pending& p);
   void tick();
@@ -132,6 +157,7 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
     bool deliver = false;    // a response to `client` (else a writeback or an update using the data bus)
     bool exclusive = false;  // no other cache holds the line
     bool no_data = false;    // an acknowledgement: the requester's own copy suffices, no data bus cycles
+    bool victim = false;     // a clean victim's data phase (msg PutM)
     BusMsg msg = BusMsg::GetS;
     std::uint32_t trace_line = 0;    // the request's (Pending::trace_line)
     int supplier = EventLog::kNone;  // for the event log: a client, EventLog::kMemory or kNone

@@ -244,9 +244,16 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
                       "Write-through L1D only (l1d.write_back: false): entries of the write-combining buffer, one "
                       "line each. A store to a line already in the buffer merges into its entry; the oldest entry "
                       "drains to the L2 when a new line finds the buffer full, and an entry drains when the L2 "
-                      "must hand on, downgrade or evict its line, and at the end of the run. 0 = no buffer: each "
-                      "store writes through alone.",
+                      "must hand on, downgrade or evict its line, when no store has written it for "
+                      "l1d.wc_drain_cycles, and at the end of the run. 0 = no buffer: each store writes through "
+                      "alone.",
                       int_range(0, 64)));
+    p.push_back(param(key("wc_drain_cycles"), ParamType::Int, "1024", "core cycles",
+                      "Write-through L1D with a write-combining buffer only: an entry no store has written for this "
+                      "many cycles drains to the L2 on its own (wc_drains.idle), as the Alpha 21264/EV67 closes its "
+                      "I/O write buffer's merge window after 1024 cycles without a store. 0 = never: entries drain "
+                      "only on demand (the buffer full, a hand-on of the line, the end of the run).",
+                      int_range(0, 1 << 24)));
     p.push_back(param(key("write_buffer"), ParamType::Int, "4", "stores",
                       "Write-through L1D without a write-combining buffer (l1d.wc_entries: 0): entries of its "
                       "write buffer, a FIFO of one store each on its way to the L2 (4: the MIPS R2000/R3000 "
@@ -506,7 +513,7 @@ std::vector<ParamSpec> declare_params() {
                     int_range(0, 100000)));
   p.push_back(param("bus.writeback_delay", ParamType::Int, "0", "uncore cycles",
                     "A slow writeback path on the split bus (bus.transactions: split): each PutM "
-                    "(MOESI's writeback from O too) reaches the address bus's arbiter this many cycles "
+                    "(MOESI's writeback from O too, and a clean victim for an exclusive L3) reaches the address bus's arbiter this many cycles "
                     "after its cache makes it, while the cache's later requests go ahead of it (the "
                     "writeback buffer drains on its own path); so a writeback is ordered after "
                     "requests that took its line, and after their data. Only the core "

@@ -553,7 +553,8 @@ struct System::Impl {
   std::vector<NodeMemory> nodes;
   HomeMap homes;
   // An exclusive L3 under private caches: where their clean victims go (the L3 of the
-  // line's home node).
+  // line's home node) when the fabric delivers them (the bus's clean-victim transaction,
+  // the home taking a PutS/PutE that carries the line).
   struct L3VictimSink final : CleanVictimSink {
     L3VictimSink(const HomeMap& h, std::vector<SharedCache*> l3s) : homes(h), l3(std::move(l3s)) {}
     void clean_victim(Tick t, LineAddr line, const std::uint8_t* data) override {
@@ -767,6 +768,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     if (pp.has_l2) prefetch(pp.l2, "l2");
     pp.l1_write_through = !cfg.flag("l1d.write_back");
     pp.wc_entries = unsigned(cfg.integer("l1d.wc_entries"));
+    pp.wc_drain_cycles = unsigned(cfg.integer("l1d.wc_drain_cycles"));
     pp.write_buffer = unsigned(cfg.integer("l1d.write_buffer"));
     pp.write_path_width = unsigned(cfg.integer("l1d.write_path_width"));
     if (pp.has_l2) pp.l2_write_cycles = unsigned(cfg.integer("l2.write_cycles"));
@@ -898,7 +900,9 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
         l3s.push_back(nm.l3.get());
       }
       m.victim_sink = std::make_unique<Impl::L3VictimSink>(m.homes, std::move(l3s));
-      for (auto& c : m.caches) c->set_clean_victim_sink(m.victim_sink.get());
+      for (auto& c : m.caches) c->set_clean_victims_down();
+      if (m.bus) m.bus->set_clean_victim_sink(m.victim_sink.get());
+      for (auto& d : m.directories) d->set_clean_victim_sink(m.victim_sink.get());
     }
   }
 

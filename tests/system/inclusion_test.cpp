@@ -135,6 +135,27 @@ TEST_P(ExclusiveL3, CountsMatchTheHandCount) {
   EXPECT_EQ(r.at(coh + ".clean_victims"), 5);
   EXPECT_EQ(r.at(coh + ".misses"), 8);
   EXPECT_EQ(r.stats.count("l3.back_invalidations"), 0u);
+  // The 5 clean victims travel over the fabric (one core: none is dropped).
+  if (fabric == "directory") {
+    EXPECT_EQ(r.at("directory.clean_victims"), 5);
+    EXPECT_EQ(r.at("directory.clean_victims_dropped"), 0);
+    // 8 requests (7 GetS, the GetM of D), 8 data responses, 6 Puts (5 clean PutS/PutE
+    // carrying their line, D's PutM) and 6 Put-Acks: 28 messages of an 8-byte header,
+    // 14 of them with a 64-byte line (without the clean victims' lines: 9).
+    EXPECT_EQ(r.at("network.messages"), 28);
+    EXPECT_EQ(r.at("network.bytes"), 28 * 8 + 14 * 64);
+  } else {
+    EXPECT_EQ(r.at("bus.clean_victims"), 5);
+    EXPECT_EQ(r.at("bus.clean_victims_dropped"), 0);
+    // 8 requests, D's PutM, 5 clean victims; each moves a line on the data bus.
+    EXPECT_EQ(r.at("bus.transactions"), 14);
+    EXPECT_EQ(r.at("bus.msgs.GetS") + r.at("bus.msgs.GetM") + r.at("bus.msgs.PutM"), 9);
+    EXPECT_EQ(r.at("bus.data_bytes"), 14 * 64);
+    if (fabric == "bus") {  // split: one address cycle each, 64 bytes at 32 a cycle on the data bus
+      EXPECT_EQ(r.at("bus.busy_uncore_cycles"), 14);
+      EXPECT_EQ(r.at("bus.data_busy_uncore_cycles"), 14 * 2);
+    }
+  }
   // The summary says the same.
   auto shown = run_cli({"run", write_temp("c.yaml", yaml), "--trace", write_temp("t.txt", kExclusiveTrace)});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
@@ -151,6 +172,68 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Combine(::testing::Values("msi", "mesi", "moesi"), ::testing::Values("directory"),
                        ::testing::Values("l1d", "private_l2")),
     ParamName());
+
+// A clean victim's cost on the bus, hand-counted as the difference it makes: one core,
+// no L2, loads of A then B; with a one-line L1D, B's fill evicts A clean and A goes to
+// the exclusive L3 as a transaction of its own; with a two-line L1D nothing is evicted.
+// The atomic bus is held for its address phase (1 cycle) and data phase (64 bytes at 32
+// a cycle: 2): 3 cycles more; the split bus's address bus 1 cycle more and its data bus
+// 2. The L3 takes the line (one bank access, one victim fill). Everything else is the
+// same: both loads miss the L3 and read memory.
+TEST(ExclusiveL3, ACleanVictimTakesAnAddressAndADataPhase) {
+  for (const char* bus : {"atomic", "split"}) {
+    SCOPED_TRACE(bus);
+    auto run = [&](const char* l1d_size) {
+      return simulate(std::string("cores: 1\ncheck: true\nl2: null\nl1d: {size: ") + l1d_size +
+                          ", assoc: 1}\nl3: {size: 256B, assoc: 4, inclusion: exclusive}\nbus: {transactions: " + bus +
+                          "}\n",
+                      "thread 0\n  load 0x1000\n  fence SeqCst\n  load 0x1040\n");
+    };
+    auto one = run("64B"), two = run("128B");
+    ASSERT_EQ(one.exit_code, 0) << one.err;
+    ASSERT_EQ(two.exit_code, 0) << two.err;
+    EXPECT_EQ(one.at("core0.l1d.clean_victims"), 1);
+    EXPECT_EQ(two.at("core0.l1d.clean_victims"), 0);
+    EXPECT_EQ(one.at("bus.clean_victims"), 1);
+    EXPECT_EQ(one.at("bus.transactions") - two.at("bus.transactions"), 1);
+    EXPECT_EQ(one.at("bus.data_bytes") - two.at("bus.data_bytes"), 64);
+    EXPECT_EQ(one.at("l3.victim_fills"), 1);
+    EXPECT_EQ(one.at("l3.bank_accesses") - two.at("l3.bank_accesses"), 1);
+    EXPECT_EQ(one.at("memory.reads"), 2);
+    if (std::string(bus) == "atomic") {
+      EXPECT_EQ(one.at("bus.busy_uncore_cycles") - two.at("bus.busy_uncore_cycles"), 3);
+    } else {
+      EXPECT_EQ(one.at("bus.busy_uncore_cycles") - two.at("bus.busy_uncore_cycles"), 1);
+      EXPECT_EQ(one.at("bus.data_busy_uncore_cycles") - two.at("bus.data_busy_uncore_cycles"), 2);
+    }
+  }
+}
+
+// The race a clean victim in flight opens: core 0 evicts A clean (its third line in a
+// two-line L1D, at uncore cycle ~515) and its victim waits 2000 cycles on a slow
+// writeback path (bus.writeback_delay for core 0); meanwhile (~1000) core 1 stores 7
+// to A and evicts it dirty, so the L3 holds A = 7, dirty. Core 1's GetM for A is granted
+// before the victim: the victim is withdrawn (bus.clean_victims_dropped). Taken, its
+// stale 0 would overwrite the L3's 7 and core 0's reload of A would read 0: the checker
+// stops the run (tried: "data-value invariant violated: core0 loaded 0 from 0x1000").
+// Core 0's reload then evicts B clean, whose victim is taken (bus.clean_victims).
+TEST(ExclusiveL3, ACleanVictimOvertakenByAStoreIsDropped) {
+  const std::string yaml =
+      "cores: 2\ncheck: true\ncoherence: {protocol: mesi}\nl2: null\nl1d: {size: 128B, assoc: 2}\n"
+      "l3: {size: 256B, assoc: 4, inclusion: exclusive}\nbus: {writeback_delay: 2000, writeback_delay_core: 0}\n";
+  const std::string trace =
+      "thread 0\n  load 0x1000\n  fence SeqCst\n  load 0x1040\n  fence SeqCst\n  load 0x1080\n  fence SeqCst\n"
+      "  compute 8000\n  load 0x1000 -> r0\n"
+      "thread 1\n  compute 1500\n  store 0x1000 7\n  fence SeqCst\n  load 0x2040\n  fence SeqCst\n"
+      "  load 0x2080\n  fence SeqCst\n";
+  auto r = simulate(yaml, trace);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.at("core0.regs.r0"), 7);
+  EXPECT_EQ(r.at("bus.clean_victims_dropped"), 1);
+  EXPECT_EQ(r.at("core0.l1d.clean_victims"), 2);
+  EXPECT_EQ(r.at("bus.clean_victims"), 1);
+  EXPECT_EQ(r.at("l3.victim_fills"), 2);  // B's clean victim, A's writeback from core 1
+}
 
 // The random tester with each policy: small shared levels so that they evict all the
 // time, every protocol on each fabric it runs on; no violation of the checker's

@@ -79,14 +79,15 @@ TEST(WriteThrough, AnotherCoresReadDrainsTheEntryFirst) {
   // Core 0's store waits in its buffer; core 1's load takes the line (the L2 goes M ->
   // S): the entry drains before the data leaves, and core 1 reads 1 (the checker
   // compares every load with the last store). Core 0's second store upgrades again
-  // and drains at the end.
+  // and drains at the end. (The idle timer is off: l1d.wc_drain_cycles' default would
+  // drain the entry during the compute.)
   const std::string trace =
       "thread 0\n  store 0x1000 1\n  compute 5000\n  store 0x1008 2\n"
       "thread 1\n  compute 2500\n  load 0x1000\n";
   for (const char* fabric : {"bus", "directory"}) {
     auto r = simulate(kTwoCores, trace,
                       {"--set", "l1d.write_back=false", "--set", "l1d.wc_entries=4", "--set",
-                       std::string("coherence.fabric=") + fabric});
+                       std::string("coherence.fabric=") + fabric, "--set", "l1d.wc_drain_cycles=0"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.at("core0.l1d.wc_drains.coherence"), 1) << fabric;
     EXPECT_EQ(r.at("core0.l1d.wc_drains.end"), 1) << fabric;
@@ -99,12 +100,12 @@ TEST(WriteThrough, TheCoreReadsItsBufferedStoreAfterTheL1dDroppedTheLine) {
   // A direct-mapped 2-line L1D: the load of 0x1080 (same set) evicts 0x1000 silently
   // while its store is still in the buffer; the next load of 0x1000 refills the L1D
   // from the L2 and must see 7 (the buffered bytes overlay the L2's copy). The checker
-  // fails the run on a stale value.
+  // fails the run on a stale value. (The idle timer is off, so the store stays buffered.)
   const std::string trace =
       "thread 0\n  store 0x1000 7\n  compute 2000\n  load 0x1080\n  compute 2000\n  load 0x1000\n";
   auto r = simulate(kOneCore, trace,
                     {"--set", "l1d.write_back=false", "--set", "l1d.wc_entries=2", "--set", "l1d.size=128B", "--set",
-                     "l1d.assoc=1"});
+                     "l1d.assoc=1", "--set", "l1d.wc_drain_cycles=0"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.at("core0.l1d.evictions"), 2);  // 0x1000 for 0x1080, then 0x1080 for 0x1000
   EXPECT_EQ(r.at("core0.l1d.writebacks"), 0);
@@ -204,6 +205,62 @@ TEST(WriteThroughTiming, ANewLineWaitsForTheOldestEntrysDrain) {
   EXPECT_EQ(two.at("core0.l1d.write_buffer_stalls"), 0);
   EXPECT_EQ(two.at("core0.l1d.write_buffer_stall_cycles"), 0);
   EXPECT_LT(two.at("core0.cycles"), one.at("core0.cycles"));
+}
+
+// l1d.wc_drain_cycles: an entry no store has written for that many cycles drains on
+// its own. One entry, line A then B:
+//   store A+0                 -> entry A
+//   compute 3000              -> A idle from its store: drains 1000 cycles later (idle)
+//   store A+8                 -> a new entry A (the old one gone)
+//   compute 600               -> A idle 600 < 1000 cycles: stays
+//   store B+0                 -> full: A drains, the store waits for it; entry B
+//   end of run                -> B drains (end)
+// 3 messages of 8 bytes, 1 stall. With the timer off (0) A's two stores combine: one
+// full drain of 16 bytes and the end's, 2 messages. The timer counts from an entry's
+// last store: with `compute 600` first and `compute 3000` second, A+8 merges (600 <
+// 1000) and the drain when B comes is an idle one (A untouched for 3000): 2 messages, no
+// full drain, no stall.
+TEST(WriteThroughTiming, AnEntryIdleForWcDrainCyclesDrainsOnItsOwn) {
+  auto run = [](const std::string& first, const std::string& second, const char* cycles) {
+    return simulate(kOneCore,
+                    "thread 0\n  store 0x1000 1\n  compute " + first + "\n  store 0x1008 2\n  compute " + second +
+                        "\n  store 0x2000 3\n",
+                    {"--set", "l1d.write_back=false", "--set", "l1d.wc_entries=1", "--set", "l2.write_cycles=10",
+                     "--set", std::string("l1d.wc_drain_cycles=") + cycles});
+  };
+  auto timer = run("3000", "600", "1000");
+  ASSERT_EQ(timer.exit_code, 0) << timer.err;
+  EXPECT_EQ(timer.at("core0.l1d.wc_drains.idle"), 1);
+  EXPECT_EQ(timer.at("core0.l1d.wc_drains.full"), 1);
+  EXPECT_EQ(timer.at("core0.l1d.wc_drains.end"), 1);
+  EXPECT_EQ(timer.at("core0.l1d.wc_combined"), 0);
+  EXPECT_EQ(timer.at("core0.l1d.write_throughs"), 3);
+  EXPECT_EQ(timer.at("core0.l1d.write_through_bytes"), 24);
+  EXPECT_EQ(timer.at("core0.l1d.write_buffer_stalls"), 1);
+  auto off = run("3000", "600", "0");
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_EQ(off.stats.count("core0.l1d.wc_drains.idle"), 0u);  // no timer, no statistic
+  EXPECT_EQ(off.at("core0.l1d.wc_drains.full"), 1);
+  EXPECT_EQ(off.at("core0.l1d.wc_drains.end"), 1);
+  EXPECT_EQ(off.at("core0.l1d.wc_combined"), 1);
+  EXPECT_EQ(off.at("core0.l1d.write_throughs"), 2);
+  EXPECT_EQ(off.at("core0.l1d.write_through_bytes"), 24);
+  auto reset = run("600", "3000", "1000");
+  ASSERT_EQ(reset.exit_code, 0) << reset.err;
+  EXPECT_EQ(reset.at("core0.l1d.wc_combined"), 1);
+  EXPECT_EQ(reset.at("core0.l1d.wc_drains.idle"), 1);
+  EXPECT_EQ(reset.at("core0.l1d.wc_drains.full"), 0);
+  EXPECT_EQ(reset.at("core0.l1d.wc_drains.end"), 1);
+  EXPECT_EQ(reset.at("core0.l1d.write_throughs"), 2);
+  EXPECT_EQ(reset.at("core0.l1d.write_buffer_stalls"), 0);
+  // The idle drain saves the store to B its wait: on the same trace with the timer off,
+  // B's store finds A's entry and waits 10 cycles (l2.write_cycles) for its message.
+  auto off2 = run("600", "3000", "0");
+  ASSERT_EQ(off2.exit_code, 0) << off2.err;
+  EXPECT_EQ(off2.at("core0.l1d.wc_drains.full"), 1);
+  EXPECT_EQ(off2.at("core0.l1d.write_buffer_stalls"), 1);
+  EXPECT_EQ(reset.at("core0.l1d.write_buffer_stall_cycles"), 0);
+  EXPECT_EQ(off2.at("core0.cycles") - reset.at("core0.cycles"), 10);
 }
 
 // No-write-allocate (l1d.write_allocate: false), by hand: a store that misses the L1D
