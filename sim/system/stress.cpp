@@ -368,6 +368,11 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   for (const auto& [k, p] : sys.stats().counters_containing(".victim_fills")) r.victim_fills += *p;
   for (const auto& [k, p] : sys.stats().counters_containing(".moved_up"))
     if (ends(k, ".moved_up")) r.moved_up += *p;
+  for (const auto& [k, p] : sys.stats().counters_containing(".clean_victims")) {
+    if (k.rfind("core", 0) == 0) continue;  // the caches' count: sent, not delivered
+    if (ends(k, ".clean_victims")) r.clean_victims += *p;
+    if (ends(k, ".clean_victims_dropped")) r.clean_victims_dropped += *p;
+  }
   if (rp.code_lines) {
     for (unsigned i = 0; i < rp.threads; ++i) {
       const std::string c = "core" + std::to_string(i);
@@ -398,6 +403,8 @@ std::string StressResult::to_json() const {
     o << ", \"back_invalidations\": " << back_invalidations
       << ", \"back_invalidations_skipped\": " << back_invalidations_skipped;
   if (victim_fills) o << ", \"victim_fills\": " << victim_fills << ", \"moved_up\": " << moved_up;
+  if (clean_victims || clean_victims_dropped)
+    o << ", \"clean_victims\": " << clean_victims << ", \"clean_victims_dropped\": " << clean_victims_dropped;
   if (ifetches)
     o << ", \"ifetches\": " << ifetches << ", \"l1i_misses\": " << l1i_misses
       << ", \"l1i_invalidations\": " << l1i_invalidations;
@@ -415,7 +422,13 @@ std::string StressResult::to_text() const {
   if (back_invalidations || back_invalidations_skipped)
     o << "back-invalidations: " << back_invalidations << " (" << back_invalidations_skipped
       << " left: the line was in a transition above)\n";
-  if (victim_fills) o << "exclusive L3: " << victim_fills << " lines moved down, " << moved_up << " moved up\n";
+  if (victim_fills) {
+    o << "exclusive L3: " << victim_fills << " lines moved down, " << moved_up << " moved up";
+    if (clean_victims || clean_victims_dropped)
+      o << "; clean victims over the fabric: " << clean_victims << " delivered, " << clean_victims_dropped
+        << " dropped (overtaken or stale)";
+    o << "\n";
+  }
   if (ifetches)
     o << "instruction fetches: " << ifetches << " (L1I misses " << l1i_misses << ", L1I lines invalidated "
       << l1i_invalidations << ")\n";

@@ -33,6 +33,9 @@ struct StressResult {
   // those left because the line was in a transition above, and the lines an exclusive
   // L3 took from the shared L2 and gave back.
   std::uint64_t back_invalidations = 0, back_invalidations_skipped = 0, victim_fills = 0, moved_up = 0;
+  // An exclusive L3 under private caches: clean victims the fabric delivered to it, and
+  // those it dropped (overtaken by another request for the line, or a stale Put).
+  std::uint64_t clean_victims = 0, clean_victims_dropped = 0;
   // With an L1I (l1i.size > 0): the instruction fetches of code lines the cores made,
   // the L1Is' misses, and the L1I lines dropped because their line left the L2.
   std::uint64_t ifetches = 0, l1i_misses = 0, l1i_invalidations = 0;
