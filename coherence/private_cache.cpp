@@ -70,7 +70,8 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
     wna_ = !p.l1_write_allocate;
     holds_back_stores_ = true;
     const std::size_t ls = p.l1.geometry.line_size;
-    wc_.assign(p.wc_entries, WcEntry{kNoLine, 0, std::vector<std::uint8_t>(ls, 0), std::vector<std::uint8_t>(ls, 0), 0, 0});
+    wc_.assign(p.wc_entries,
+               WcEntry{kNoLine, 0, std::vector<std::uint8_t>(ls, 0), std::vector<std::uint8_t>(ls, 0), 0, 0});
     wc_idle_ = Tick(p.wc_drain_cycles) * p.clock_period;
     wc_scratch_.assign(ls, 0);
     if (wc_.empty()) wt_fifo_.assign(std::max(1u, p.write_buffer), Tick(0));

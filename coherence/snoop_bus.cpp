@@ -294,7 +294,8 @@ void SnoopBus::release(int client, Tick t) {
 
 // Statistics (docs/stats.md), registered with coherence.fabric: bus.
 COHSIM_STAT(kStatTransactions, "bus.transactions", "count", "", "transactions granted the bus (address phases); with a measured window (--warmup, roi markers), those requested in it");
-COHSIM_STAT(kStatMsgs, "bus.msgs.*", "count", "", "transactions by message (GetS, GetM, PutM, Upd)");
+COHSIM_STAT(kStatMsgs, "bus.msgs.*", "count", "",
+            "transactions by message (GetS, GetM, PutM, Upd; an exclusive L3's clean victims are bus.clean_victims)");
 COHSIM_STAT(kStatC2c, "bus.cache_to_cache", "count", "", "transactions whose data came from another cache");
 COHSIM_STAT(kStatMemWritebacks, "bus.memory_writebacks", "count", "", "dirty lines written to the level below the bus");
 COHSIM_STAT(kStatMemReads, "bus.memory_reads", "count", "", "lines read from the level below the bus (transactions no cache supplied)");
@@ -404,7 +405,8 @@ std::string SnoopBus::dump() const {
   for (std::size_t c = 0; c < held_.size(); ++c)
     if (held_[c] != kNotHeld) o << "\n  client " << c << " holds line 0x" << std::hex << held_[c] << std::dec;
   for (auto& q : queue_)
-    o << "\n  client " << q.client << " " << (q.victim >= 0 ? "CleanVictim" : cohsim::name(q.msg)) << " line 0x" << std::hex << q.line << std::dec;
+    o << "\n  client " << q.client << " " << (q.victim >= 0 ? "CleanVictim" : cohsim::name(q.msg))
+      << " line 0x" << std::hex << q.line << std::dec;
   for (auto* c : clients_) o << "\n" << c->dump_pending();
   return o.str();
 }
@@ -522,7 +524,8 @@ void SnoopBus::finish_transfer(Tick now) {
   x.kind = Txn::Free;
   if (log_ && !x.no_data)
     log_->bus_data(now, x.deliver ? x.client : x.msg == BusMsg::Upd ? EventLog::kSharers : EventLog::kMemory,
-                   x.victim ? "CleanVictim" : cohsim::name(x.msg), x.line * p_.line_size, x.buf.data(), x.supplier, x.exclusive, x.seq + 1);
+                   x.victim ? "CleanVictim" : cohsim::name(x.msg), x.line * p_.line_size, x.buf.data(), x.supplier,
+                   x.exclusive, x.seq + 1);
   if (!x.deliver) return;
   --responses_of_[x.line & (kResponseFilter - 1)];
   --outstanding_;
@@ -561,7 +564,8 @@ void SnoopBus::grant_split(Tick t) {
   if (x.victim) {  // a clean victim: the L3 takes it as a PutM's data reaches memory; its data phase follows
     if (log_) {
       x.supplier = cur.client;
-      log_->bus_address(t, cur.client, "CleanVictim", cur.line * p_.line_size, x.supplier, false, x.seq + 1, log_->mark());
+      log_->bus_address(t, cur.client, "CleanVictim", cur.line * p_.line_size, x.supplier, false, x.seq + 1,
+                        log_->mark());
     }
     take_victim(cur, address_done, x.buf.data());
     x.beats = data_phase;

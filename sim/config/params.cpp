@@ -513,8 +513,8 @@ std::vector<ParamSpec> declare_params() {
                     int_range(0, 100000)));
   p.push_back(param("bus.writeback_delay", ParamType::Int, "0", "uncore cycles",
                     "A slow writeback path on the split bus (bus.transactions: split): each PutM "
-                    "(MOESI's writeback from O too, and a clean victim for an exclusive L3) reaches the address bus's arbiter this many cycles "
-                    "after its cache makes it, while the cache's later requests go ahead of it (the "
+                    "(MOESI's writeback from O too, and a clean victim for an exclusive L3) reaches the "
+                    "address bus's arbiter this many cycles after its cache makes it, while the cache's later requests go ahead of it (the "
                     "writeback buffer drains on its own path); so a writeback is ordered after "
                     "requests that took its line, and after their data. Only the core "
                     "bus.writeback_delay_core names, or every core. `cohsim stress` varies it; 0 = off.",

@@ -239,7 +239,7 @@ TEST(ConfigErrors, UnknownKeyNamesTheValidKeysAndTheNearest) {
                        "  sise: 64KiB\n"),
             "configs/x.yaml:7:3: unknown key 'sise' in l1d; valid keys: size, assoc, line_size, latency, "
             "replacement, mshrs, prefetcher, prefetch_degree, prefetch_distance, ports, write_back, write_allocate, "
-            "wc_entries, write_buffer, write_path_width (did you mean 'size'?)");
+            "wc_entries, wc_drain_cycles, write_buffer, write_path_width (did you mean 'size'?)");
 }
 
 TEST(ConfigErrors, UnknownTopLevelKey) {
@@ -312,7 +312,8 @@ TEST(ConfigErrors, WrongNodeType) {
             "configs/x.yaml:2:9: l1d.size: expected a size such as 32KiB, got a mapping");
   EXPECT_EQ(load_error("l1d: 32KiB\n"),
             "configs/x.yaml:1:6: l1d: expected a mapping of its keys (size, assoc, line_size, latency, replacement, "
-            "mshrs, prefetcher, prefetch_degree, prefetch_distance, ports, write_back, write_allocate, wc_entries, write_buffer, "
+            "mshrs, prefetcher, prefetch_degree, prefetch_distance, ports, write_back, write_allocate, wc_entries, "
+            "wc_drain_cycles, write_buffer, "
             "write_path_width), got a scalar "
             "'32KiB'");
   EXPECT_THAT(load_error("l2: [1]\n"), HasSubstr("or null, got a sequence"));
@@ -435,7 +436,8 @@ TEST(ConfigSet, RejectsWhatTheFileWouldReject) {
   EXPECT_EQ(error_of([&] { c.set("l1d.sise", "64KiB"); }),
             "--set l1d.sise=64KiB: unknown key 'l1d.sise' in l1d; valid keys: l1d.size, l1d.assoc, l1d.line_size, "
             "l1d.latency, l1d.replacement, l1d.mshrs, l1d.prefetcher, l1d.prefetch_degree, l1d.prefetch_distance, "
-            "l1d.ports, l1d.write_back, l1d.write_allocate, l1d.wc_entries, l1d.write_buffer, l1d.write_path_width "
+            "l1d.ports, l1d.write_back, l1d.write_allocate, l1d.wc_entries, "
+            "l1d.wc_drain_cycles, l1d.write_buffer, l1d.write_path_width "
             "(did you mean "
             "'l1d.size'?)");
   EXPECT_THAT(
