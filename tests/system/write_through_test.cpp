@@ -299,10 +299,11 @@ TEST(WriteThrough, NoWriteAllocateNeedsAWriteThroughL1d) {
 // hierarchy, write-through with and without a buffer, allocating or not.
 using StressCase = std::tuple<const char*, const char*, const char*, const char*>;  // protocol, fabric, wc_entries, allocate
 class WriteThroughStress : public ::testing::TestWithParam<StressCase> {};
-// The protocol-table cells each run hit when recorded (cohsim::test::expect_stress_coverage).
+// The protocol-table cells each run hit when recorded (cohsim::test::expect_stress_coverage;
+// msi/directory/2/true re-recorded with l1d.wc_drain_cycles' idle drains).
 const std::map<std::string, int> kWriteThroughCoverage = {
     {"msi/bus/0/true", 75}, {"msi/bus/0/false", 75}, {"msi/bus/2/true", 73}, {"msi/bus/2/false", 76},
-    {"msi/directory/0/true", 49}, {"msi/directory/0/false", 49}, {"msi/directory/2/true", 49},
+    {"msi/directory/0/true", 49}, {"msi/directory/0/false", 49}, {"msi/directory/2/true", 48},
     {"msi/directory/2/false", 49}, {"mesi/bus/0/true", 84}, {"mesi/bus/0/false", 84}, {"mesi/bus/2/true", 83},
     {"mesi/bus/2/false", 83}, {"mesi/directory/0/true", 53}, {"mesi/directory/0/false", 51},
     {"mesi/directory/2/true", 52}, {"mesi/directory/2/false", 52}, {"moesi/bus/0/true", 89},
