@@ -102,7 +102,8 @@ const char* name(VNet v);
 inline VNet vnet_of(NetMsgType t) {
   return t <= NetMsgType::PutO ? VNet::Request : t <= NetMsgType::AckCount ? VNet::Forward : VNet::Response;
 }
-// Whether a message of this type always the message carries a line of data.
+// Whether every message of this type carries a line of data (a PutS or PutE may too:
+// NetMsg::clean_data).
 inline bool carries_data(NetMsgType t) {
   return t == NetMsgType::PutM || t == NetMsgType::PutO || t == NetMsgType::Data;
 }

@@ -781,9 +781,8 @@ void PrivateCache::evict_coh(Tick t, LineAddr victim, unsigned way) {
   ++(upper_ ? l2s_ : l1s_).evictions;
   Loc l{Loc::Array, int(way)};
   // An exclusive L3 below (l3.inclusion: exclusive under private caches): a victim
-  // whose eviction writes nothing back (a clean copy with data) moves down into it; a
-  // dirty one gets there through the fabric's writeback.
-  // On the bus it is a transaction of its own (a silent eviction otherwise); on a
+  // whose eviction writes nothing back (a clean copy with data) is sent down to it; a
+  // dirty one gets there through the fabric's writeback. On the bus it is a transaction of its own (a silent eviction otherwise); on a
   // directory the eviction's PutS or PutE carries the line (IssuePutS/IssuePutE).
   bool clean_victim = false;
   if (clean_victims_down_) {
@@ -1462,7 +1461,7 @@ COHSIM_STAT(kStatLocalMissTicks, "core*.l*.local_miss_time_fs", "fs", "", "total
 COHSIM_STAT(kStatRemoteMissTicks, "core*.l*.remote_miss_time_fs", "fs", "", "total request-to-data time of the remote misses");
 COHSIM_STAT(kStatInvalidations, "core*.l*.invalidations", "count", "", "lines this coherent level lost to another core's request");
 COHSIM_STAT(kStatBackInvalidated, "core*.l*.back_invalidated", "count", "", "lines this core's coherent level (and its L1D above a private L2) lost to an inclusive shared level's eviction (l2.inclusion, l3.inclusion: inclusive)");
-COHSIM_STAT(kStatCleanVictims, "core*.l*.clean_victims", "count", "", "lines this core's coherent level evicted clean (no writeback) and handed to the exclusive L3 below (l3.inclusion: exclusive under private caches); its dirty victims reach the L3 as writebacks");
+COHSIM_STAT(kStatCleanVictims, "core*.l*.clean_victims", "count", "", "lines this core's coherent level evicted clean (no writeback) and sent to the exclusive L3 below over the fabric (l3.inclusion: exclusive under private caches; bus.clean_victims or directory.clean_victims count those delivered, *.clean_victims_dropped those dropped); its dirty victims reach the L3 as writebacks");
 COHSIM_STAT(kStatUpgrades, "core*.l*.upgrades", "count", "", "GetM requests sent for a line present in the cache (S->M, O->M)");
 COHSIM_STAT(kStatMshrFull, "core*.l*.mshr_full", "count", "", "access attempts refused (retried later) because every MSHR was busy");
 COHSIM_STAT(kStatSetFull, "core*.l*.set_full", "count", "", "access attempts held because every way of the set was taken by a transient line or an incoming fill");
