@@ -1446,7 +1446,7 @@ COHSIM_STAT(kStatLocalMissTicks, "core*.l*.local_miss_time_fs", "fs", "", "total
 COHSIM_STAT(kStatRemoteMissTicks, "core*.l*.remote_miss_time_fs", "fs", "", "total request-to-data time of the remote misses");
 COHSIM_STAT(kStatInvalidations, "core*.l*.invalidations", "count", "", "lines this coherent level lost to another core's request");
 COHSIM_STAT(kStatBackInvalidated, "core*.l*.back_invalidated", "count", "", "lines this core's coherent level (and its L1D above a private L2) lost to an inclusive shared level's eviction (l2.inclusion, l3.inclusion: inclusive)");
-COHSIM_STAT(kStatCleanVictims, "core*.l*.clean_victims", "count", "", "lines this core's coherent level evicted clean (no writeback) and handed to the exclusive L3 below (l3.inclusion: exclusive under private caches); its dirty victims reach the L3 as writebacks");
+COHSIM_STAT(kStatCleanVictims, "core*.l*.clean_victims", "count", "", "lines this core's coherent level evicted clean (no writeback) and handed to the exclusive level below (an exclusive shared L2, l2.inclusion: exclusive; or l3.inclusion: exclusive under private caches); its dirty victims reach that level as writebacks");
 COHSIM_STAT(kStatUpgrades, "core*.l*.upgrades", "count", "", "GetM requests sent for a line present in the cache (S->M, O->M)");
 COHSIM_STAT(kStatMshrFull, "core*.l*.mshr_full", "count", "", "access attempts refused (retried later) because every MSHR was busy");
 COHSIM_STAT(kStatSetFull, "core*.l*.set_full", "count", "", "access attempts held because every way of the set was taken by a transient line or an incoming fill");

@@ -115,7 +115,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   bool back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies, Tick& ready) override;
   // A level below is inclusive: the back-invalidation count is a statistic.
   void count_back_invalidations() { counts_back_invalidations_ = true; }
-  // An exclusive L3 below these private caches (coherence/inclusion.hpp): the coherent
+  // An exclusive level below these private caches (a shared L2 or the L3; coherence/inclusion.hpp): the coherent
   // level's clean victims move down into it through `sink`.
   void set_clean_victim_sink(CleanVictimSink* sink) {
     victim_sink_ = sink;
@@ -495,7 +495,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   std::uint64_t instr_invalidations_ = 0;  // L1I lines another core's request took
   std::uint64_t back_invalidated_ = 0;  // lines an inclusive level below took back
   bool counts_back_invalidations_ = false;
-  CleanVictimSink* victim_sink_ = nullptr;   // an exclusive L3 below (null: none)
+  CleanVictimSink* victim_sink_ = nullptr;   // an exclusive level below (null: none)
   std::vector<std::uint8_t> victim_data_;    // a clean victim's data while it leaves
   std::uint64_t clean_victims_ = 0;          // clean victims handed to it  // requests that waited because every way of the set was spoken for
   std::uint64_t invalidations_ = 0, mshr_full_ = 0, upgrades_ = 0, silent_upgrades_ = 0, updates_ = 0,

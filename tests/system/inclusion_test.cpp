@@ -114,27 +114,40 @@ class ExclusiveL3 : public ::testing::TestWithParam<std::tuple<std::string, std:
 
 TEST_P(ExclusiveL3, CountsMatchTheHandCount) {
   const auto& [protocol, fabric, shape] = GetParam();
-  // shape: the coherent level is the L1D (no L2) or a private L2 (the L1D above it larger).
+  // shape: the coherent level is the L1D (no L2) or a private L2 (the L1D above it larger);
+  // or the exclusive level is a shared L2 under the L1Ds (l2.inclusion: exclusive) with
+  // no L3, or a nine L3 below it: the same mechanism, the same counts at the L2.
   const std::string two_lines = "{size: 128B, assoc: 2}";
-  std::string levels = "l2: null\nl1d: " + two_lines + "\n", coh = "core0.l1d";
-  if (shape == "private_l2") levels = "l2: " + two_lines + "\n", coh = "core0.l2";
+  const std::string victim_level = "{size: 256B, assoc: 4, inclusion: exclusive}";
+  std::string levels = "l2: null\nl1d: " + two_lines + "\nl3: " + victim_level + "\n", coh = "core0.l1d", x = "l3";
+  if (shape == "private_l2") levels = "l2: " + two_lines + "\nl3: " + victim_level + "\n", coh = "core0.l2";
+  if (shape.rfind("shared_l2", 0) == 0) {
+    levels = "l1d: " + two_lines + "\nl2: {shared: true, size: 256B, assoc: 4, inclusion: exclusive}\n", x = "l2";
+    levels += shape == "shared_l2" ? "l3: null\n" : "l3: {inclusion: nine}\n";
+  }
   std::string yaml = "cores: 1\ncheck: true\ncoherence: {protocol: " + protocol + ", fabric: " +
-                     (fabric == "directory" ? "directory" : "bus") + "}\n" + levels +
-                     "l3: {size: 256B, assoc: 4, inclusion: exclusive}\n";
+                     (fabric == "directory" ? "directory" : "bus") + "}\n" + levels;
   if (fabric == "atomic") yaml += "bus: {transactions: atomic}\n";
   auto r = simulate(yaml, kExclusiveTrace);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.at("l3.read_hits"), 3);
-  EXPECT_EQ(r.at("l3.read_misses"), 5);
-  EXPECT_EQ(r.at("l3.victim_fills"), 6);
-  EXPECT_EQ(r.at("l3.write_misses") + r.at("l3.write_hits"), 1);  // the writeback of D
-  EXPECT_EQ(r.at("l3.moved_up"), 2);
-  EXPECT_EQ(r.at("l3.copied_up_dirty"), 1);
-  EXPECT_EQ(r.at("l3.writebacks"), 0);
+  EXPECT_EQ(r.at(x + ".read_hits"), 3);
+  EXPECT_EQ(r.at(x + ".read_misses"), 5);
+  EXPECT_EQ(r.at(x + ".victim_fills"), 6);
+  EXPECT_EQ(r.at(x + ".write_misses") + r.at(x + ".write_hits"), 1);  // the writeback of D
+  EXPECT_EQ(r.at(x + ".moved_up"), 2);
+  EXPECT_EQ(r.at(x + ".copied_up_dirty"), 1);
+  EXPECT_EQ(r.at(x + ".writebacks"), 0);
   EXPECT_EQ(r.at("memory.writes"), 0);
   EXPECT_EQ(r.at(coh + ".clean_victims"), 5);
   EXPECT_EQ(r.at(coh + ".misses"), 8);
-  EXPECT_EQ(r.stats.count("l3.back_invalidations"), 0u);
+  EXPECT_EQ(r.stats.count(x + ".back_invalidations"), 0u);
+  if (shape == "shared_l2_l3") {
+    // The nine L3 below fills what the exclusive L2's misses read (5 distinct lines,
+    // each once) and receives nothing else: the L2 wrote nothing back.
+    EXPECT_EQ(r.at("l3.read_misses"), 5);
+    EXPECT_EQ(r.at("l3.read_hits"), 0);
+    EXPECT_EQ(r.at("l3.write_hits") + r.at("l3.write_misses"), 0);
+  }
   // The summary says the same.
   auto shown = run_cli({"run", write_temp("c.yaml", yaml), "--trace", write_temp("t.txt", kExclusiveTrace)});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
@@ -144,12 +157,12 @@ TEST_P(ExclusiveL3, CountsMatchTheHandCount) {
 INSTANTIATE_TEST_SUITE_P(
     Protocols, ExclusiveL3,
     ::testing::Combine(::testing::Values("msi", "mesi", "moesi", "mesif"), ::testing::Values("bus", "atomic"),
-                       ::testing::Values("l1d", "private_l2")),
+                       ::testing::Values("l1d", "private_l2", "shared_l2", "shared_l2_l3")),
     ParamName());
 INSTANTIATE_TEST_SUITE_P(
     DirectoryProtocols, ExclusiveL3,
     ::testing::Combine(::testing::Values("msi", "mesi", "moesi"), ::testing::Values("directory"),
-                       ::testing::Values("l1d", "private_l2")),
+                       ::testing::Values("l1d", "private_l2", "shared_l2", "shared_l2_l3")),
     ParamName());
 
 // The random tester with each policy: small shared levels so that they evict all the
@@ -224,6 +237,10 @@ TEST_P(InclusionStress, NoViolation) {
     set("l3.size=512B"), set("l3.assoc=2"), set("l3.inclusion=exclusive");
   } else if (policy == "exclusive_l3_private_l1d") {
     set("l3.size=512B"), set("l3.assoc=2"), set("l3.inclusion=exclusive");
+  } else if (policy == "exclusive_l2") {
+    // The shared L2 is the L1Ds' victim cache (few MSHRs: misses wait for one), a nine L3 below.
+    set("l2.shared=true"), set("l2.size=256B"), set("l2.assoc=2"), set("l2.inclusion=exclusive"), set("l2.mshrs=2");
+    set("l3.size=512B"), set("l3.assoc=2");
   } else if (policy == "exclusive_l3_private_l2") {
     set("l2.size=256B"), set("l2.assoc=2");
     set("l3.size=512B"), set("l3.assoc=2"), set("l3.inclusion=exclusive");
@@ -244,14 +261,15 @@ INSTANTIATE_TEST_SUITE_P(
     Policies, InclusionStress,
     ::testing::Combine(::testing::Values("msi", "mesi", "moesi", "mesif", "dragon"), ::testing::Values("bus", "atomic"),
                        ::testing::Values("inclusive_l3", "inclusive_l3_private_l2", "inclusive_l2_l3",
-                                         "exclusive_l3", "exclusive_l3_private_l1d", "exclusive_l3_private_l2")),
+                                         "exclusive_l3", "exclusive_l3_private_l1d", "exclusive_l3_private_l2",
+                                         "exclusive_l2")),
     ParamName());
 INSTANTIATE_TEST_SUITE_P(
     DirectoryPolicies, InclusionStress,
     ::testing::Combine(::testing::Values("msi", "mesi", "moesi"), ::testing::Values("directory"),
                        ::testing::Values("inclusive_l3", "inclusive_l3_private_l2", "inclusive_l2_l3",
                                          "inclusive_l3_sparse_directory", "exclusive_l3", "exclusive_l3_private_l1d",
-                                         "exclusive_l3_private_l2")),
+                                         "exclusive_l3_private_l2", "exclusive_l2")),
     ParamName());
 
 // What validation refuses: one message naming the file and line, the key and the valid
