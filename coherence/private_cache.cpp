@@ -766,7 +766,14 @@ void PrivateCache::fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std
                      " waits for a transaction; no victim for " + hex(line) + "\n" + dump_pending());
     way = w;
   }
-  if (coh_->state_at(set, way) != CacheArray::kInvalid) evict_coh(t, coh_->tag_at(set, way), way);
+  if (coh_->state_at(set, way) != CacheArray::kInvalid) {
+    // The victim's eviction may reach a shared level that evicts and back-invalidates in
+    // turn (a clean victim into an exclusive L2 whose own victim makes an inclusive L3
+    // evict): `line`, between its transaction's end and this fill, is not taken back.
+    filling_ = line;
+    evict_coh(t, coh_->tag_at(set, way), way);
+    filling_ = kNoLine;
+  }
   coh_->fill(line, way, state, data, pc);
 }
 
@@ -810,7 +817,7 @@ void PrivateCache::bus_snoop(Tick t, BusMsg m, LineAddr line, SnoopReply& r) {
 }
 
 bool PrivateCache::can_back_invalidate(LineAddr line) const {
-  if (line == held_ || line == store_grant_ || line == read_grant_) return false;
+  if (line == held_ || line == store_grant_ || line == read_grant_ || line == filling_) return false;
   for (const NetMsg& m : parked_)
     if (m.line == line) return false;
   if (find_mshr(line) >= 0) return false;

@@ -510,6 +510,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   std::vector<bool> pins_;
   void bus_data_split(Tick t, LineAddr line, const std::uint8_t* data, bool exclusive);
   LineAddr held_ = kNoLine;           // the line held for a store-exclusive (see hold())
+  LineAddr filling_ = kNoLine;        // the line fill_coh is making room for (not back-invalidated)
   bool granted_store_ = false;        // the store granted by our update wrote (see bus_own)
   std::vector<std::uint64_t> cells_;  // state * kNumEvents + event
   // State occupancy: lines in each state now, and lines x ticks accumulated.
