@@ -24,12 +24,14 @@ SharedCache::SharedCache(const CacheGeometry& g, const std::string& replacement,
       mshr_line_(res.mshrs, 0),
       mshr_filter_(res.mshrs ? kMshrFilter : 0, 0),
       classifier_(std::size_t(g.size / g.line_size)) {
+  if (g.line_size > kMaxLine) throw SimError("a shared level's line size is at most 4096 bytes (l*.line_size)");
   for (Mshr& m : mshrs_) {
     m.targets.reserve(8);
     m.scratch.resize(g.line_size);
   }
   waiting_.reserve(64);
   merged_.reserve(64);
+  moved_dirty_.reserve(8);
   if (mshrs_.empty()) pass_.reserve(64), free_pass_.reserve(64);
 }
 
@@ -138,8 +140,12 @@ void SharedCache::memory_ready(std::uint64_t tag, Tick tick) {
       x.targets.push_back(merged_[i].target);
       merged_.erase(merged_.begin() + std::ptrdiff_t(i));
     } else ++i;
-  issue(unsigned(tag), at, w.line, x.scratch.data(), w.trace_line);
-  if (victim_cache_ && victim_cache_->take_moved_dirty()) took_dirty_late(at, w.line, x.scratch.data());
+  // The line was filled at the miss; the read's values land in `late`, not in the MSHR's
+  // scratch: the level below may answer at once, and this MSHR then issue the next
+  // waiting miss into its scratch before the call returns.
+  alignas(64) std::uint8_t late[kMaxLine];
+  issue(unsigned(tag), at, w.line, late, w.trace_line);
+  if (victim_cache_ && victim_cache_->take_moved_dirty(w.line)) took_dirty_late(at, w.line, late);
 }
 
 // An exclusive level below gave up its dirty copy of `line` to a read this level issued
@@ -248,7 +254,7 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
     }
   }
   if (inclusion_ == Inclusion::Exclusive) return;  // filled into the level above only
-  const bool moved_dirty = victim_cache_ && victim_cache_->take_moved_dirty();
+  const bool moved_dirty = victim_cache_ && victim_cache_->take_moved_dirty(line);
   unsigned w = allocate(s, line);
   array_.fill(line, w, 1, out);
   if (moved_dirty) {  // the exclusive level below held it dirty: the newest data is here now
@@ -309,7 +315,7 @@ void SharedCache::issue_prefetch(Tick t, LineAddr line) {
   issue(unsigned(pick), t, line, x.scratch.data(), 0);  // may answer at once
   x.prefetch = true;
   // An exclusive level below moved the line up: its dirtiness comes with it.
-  const bool moved_dirty = victim_cache_ && victim_cache_->take_moved_dirty();
+  const bool moved_dirty = victim_cache_ && victim_cache_->take_moved_dirty(line);
   const unsigned w = allocate(t, line);
   array_.fill(line, w, 1, mshrs_[pick].scratch.data());
   if (moved_dirty) array_.dirty(line, w) = true;  // write-back (rule l3.inclusion)
@@ -346,7 +352,7 @@ void SharedCache::move_up(LineAddr line) {
     return;
   }
   ++moved_up_;
-  moved_dirty_ = array_.dirty(line, unsigned(way));
+  if (array_.dirty(line, unsigned(way))) moved_dirty_.push_back(line);
   leaving(line, unsigned(way));
   array_.invalidate(line, unsigned(way));
 }

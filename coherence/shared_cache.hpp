@@ -62,11 +62,18 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   // An exclusive level: the level above is about to hold `line` with data of its own
   // (a whole-line write): this level's copy is dropped without a writeback.
   void discard(LineAddr line);
-  // An exclusive level: whether the line the last read hit moved up dirty (once).
-  bool take_moved_dirty() {
-    const bool d = moved_dirty_;
-    moved_dirty_ = false;
-    return d;
+  // An exclusive level: whether the read of `line` moved it up dirty (once).
+  // A line moves up dirty while the read that moved it may, before it returns, answer
+  // the level above, which issues other reads (a miss waiting for an MSHR): each such
+  // line is kept until its reader takes it.
+  bool take_moved_dirty(LineAddr line) {
+    for (std::size_t i = 0; i < moved_dirty_.size(); ++i)
+      if (moved_dirty_[i] == line) {
+        moved_dirty_[i] = moved_dirty_.back();
+        moved_dirty_.pop_back();
+        return true;
+      }
+    return false;
   }
   // Whether the level holds `line` (tests: the contents of the hierarchy).
   bool holds(LineAddr line) const { return array_.find(line) >= 0; }
@@ -105,6 +112,7 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   // level, which passes the answer on and times it. Slots are reused (no allocation
   // per access once grown).
   static constexpr std::uint64_t kPassTag = std::uint64_t(1) << 63;
+  static constexpr std::size_t kMaxLine = 4096;  // the largest line_size
   std::vector<Target> pass_;
   std::vector<std::uint32_t> free_pass_;
   // The read of `target` is answered at `at`: its AMAT sample, if it arrived in this window.
@@ -152,7 +160,7 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   Inclusion inclusion_ = Inclusion::Nine;
   UpperCopies* upper_ = nullptr;
   SharedCache* victim_cache_ = nullptr;
-  bool moved_dirty_ = false;
+  std::vector<LineAddr> moved_dirty_;  // lines moved up dirty, not yet taken by their reader
   bool private_above_ = false;
   Tick latency_;
   bool write_back_, write_allocate_;

@@ -168,7 +168,8 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
                              "of the L3. Above it a shared L2, or the private caches (the Zen/Skylake-SP style "
                              "victim L3: their clean victims and the fabric's writebacks move in, a hit moves up "
                              "even a line other cores share; a dirty one is copied up and kept); "
-                             "counted in l3.victim_fills and l3.moved_up)."));
+                             "counted in l3.victim_fills and l3.moved_up; not below an exclusive shared L2, which is already the "
+                             "L1Ds' victim cache: nine or inclusive there)."));
   // A shared L2 sits behind the fabric with MSHRs (l2.mshrs, below) and no banks; the
   // L3 has both.
   if (level == "l3") {

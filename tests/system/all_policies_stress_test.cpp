@@ -45,12 +45,14 @@ TEST_P(AllPoliciesStress, NoViolation) {
   if (l3 == "shared_l2") {
     // A shared L2 with prefetchers and few MSHRs (misses and prefetches wait for them)
     // above an exclusive L3: its prefetches move lines up out of the L3, dirty ones too.
+    // DRAM answers later than the call: misses wait for an L2 MSHR, and a waiting miss's
+    // read, issued when an MSHR frees, moves a dirty line up out of the L3.
     set("l2.shared=true"), set("l2.mshrs=3"), set("l2.prefetcher=[next_line,stream]");
-    set("l3.inclusion=exclusive");
+    set("l3.inclusion=exclusive"), set("memory.model=dram");
   } else if (l3 == "exclusive_l2") {
     // An exclusive shared L2 (the L1Ds' victim cache) above an inclusive L3 with a prefetcher.
     set("l2.shared=true"), set("l2.mshrs=3"), set("l2.inclusion=exclusive");
-    set("l3.inclusion=inclusive"), set("l3.prefetcher=next_line");
+    set("l3.inclusion=inclusive"), set("l3.prefetcher=next_line"), set("memory.model=dram");
   } else {
     // A write-through L1D above a private L2 with a prefetcher.
     set("l1d.write_back=false"), set("l1d.wc_entries=2");
