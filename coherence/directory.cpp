@@ -236,7 +236,7 @@ bool Directory::execute(Tick t, const NetMsg& m, const std::uint8_t* data, Event
   next_start_ = start + p_.period;
   const Tick out = start + p_.latency;
   const int r = m.src;
-  // A clean victim's Put (an exclusive L3 below): the line goes to the L3 as the home
+  // A clean victim's Put (an exclusive L2 or L3 below): the line goes to that level as the home
   // takes the Put, if the home still lists its cache (else the Put is stale: dropped).
   if (m.clean_data && data && victim_sink_) {
     if (e.has(r) || (m.type == NetMsgType::PutE && e.owner == r)) {
@@ -401,11 +401,12 @@ COHSIM_STAT(kStatRecallWritebacks, "[node*.]directory.recall_writebacks", "count
 COHSIM_STAT(kStatEntryWaits, "[node*.]directory.entry_waits", "count", "", "requests that waited for a free sparse directory entry");
 COHSIM_STAT(kStatEntriesPeak, "[node*.]directory.entries_peak", "entries", "", "most sparse directory entries in use at once (since the start of the run)");
 COHSIM_STAT(kStatCleanVictims, "[node*.]directory.clean_victims", "count", "",
-            "exclusive L3 under private caches (l3.inclusion): PutS/PutE messages carrying their cache's clean line "
-            "that the home took while it still listed that cache, handing the line to its L3 (in l3.victim_fills)");
+            "exclusive L2 or L3 under private caches (l2.inclusion, l3.inclusion): PutS/PutE messages carrying their "
+            "cache's clean line that the home took while it still listed that cache, handing the line to that level "
+            "(in l2.victim_fills or l3.victim_fills)");
 COHSIM_STAT(kStatCleanVictimsDropped, "[node*.]directory.clean_victims_dropped", "count", "",
-            "exclusive L3 under private caches: clean lines whose Put arrived stale (the cache no longer listed: "
-            "invalidated or forwarded to while the Put travelled) or had to wait at the home; the L3 does not take "
+            "exclusive L2 or L3 under private caches: clean lines whose Put arrived stale (the cache no longer listed: "
+            "invalidated or forwarded to while the Put travelled) or had to wait at the home; that level does not take "
             "them (the level below holds the current value). clean_victims + clean_victims_dropped = the caches' "
             "clean_victims once no Put is in flight");
 COHSIM_STAT(kStatDirCells, "[node*.]directory.dircells.*.*", "count", "", "times the home table's cell (STATE, EVENT) ran");

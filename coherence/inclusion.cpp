@@ -11,8 +11,8 @@ const Choices<Inclusion>& inclusion_policies() {
        {"inclusive", Inclusion::Inclusive,
         "holds every line held above; an eviction back-invalidates the copies above"},
        {"exclusive", Inclusion::Exclusive,
-        "a victim cache of the level above (the L3 below a shared L2 or the private caches): lines move down on "
-        "eviction, up on a hit"}});
+        "a victim cache of the level above (the L3 below a shared L2 or the private caches, a shared L2 below the "
+        "L1Ds): lines move down on eviction, up on a hit"}});
   return c;
 }
 COHSIM_REGISTER_CHOICES(inclusion_policies);

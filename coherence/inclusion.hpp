@@ -12,7 +12,8 @@
 //   down into this one; a hit here moves the line up and removes it here.
 //   * Below a shared L2 (the L3 only): no line is in both.
 //   * Below private caches (the L3 with private L2s or L1Ds only, the Zen/Skylake-SP
-//     style victim L3): each core's coherent level sends the L3 its clean victims over
+//     style victim L3; or a shared L2 under the L1Ds, l2.inclusion: exclusive, above a
+//     nine or inclusive L3): each core's coherent level sends that level its clean victims over
 //     the fabric (CleanVictimSink) and its dirty ones through the fabric's writebacks. A read hit
 //     moves the line up and out of the L3 whoever else holds it (the L3 sits below the
 //     fabric and does not see the sharers: the named choice "move up even when
@@ -61,13 +62,14 @@ class UpperCopies {
 
 class PrivateCache;
 
-// An exclusive L3 under private caches (l3.inclusion: exclusive without a shared L2):
+// An exclusive level under private caches (l3.inclusion: exclusive without a shared L2,
+// or l2.inclusion: exclusive at a shared L2):
 // a private cache's coherent level evicts a line whose eviction writes nothing back (a
 // clean copy in S, E, F, Dragon's Sc...) and sends it over the fabric (the bus's
 // clean-victim transaction, SnoopBus::clean_victim; on a directory its PutS/PutE with
 // the line). The fabric calls the sink when the transfer is delivered and not dropped
 // (overtaken by another request for the line, or a stale Put); the data moves at the
-// call and takes the L3's bank at tick t.
+// call and takes that level's bank at tick t.
 class CleanVictimSink {
  public:
   virtual ~CleanVictimSink() = default;

@@ -773,7 +773,14 @@ void PrivateCache::fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std
                      " waits for a transaction; no victim for " + hex(line) + "\n" + dump_pending());
     way = w;
   }
-  if (coh_->state_at(set, way) != CacheArray::kInvalid) evict_coh(t, coh_->tag_at(set, way), way);
+  if (coh_->state_at(set, way) != CacheArray::kInvalid) {
+    // The victim's eviction may reach a shared level that evicts and back-invalidates in
+    // turn (a clean victim into an exclusive L2 whose own victim makes an inclusive L3
+    // evict): `line`, between its transaction's end and this fill, is not taken back.
+    filling_ = line;
+    evict_coh(t, coh_->tag_at(set, way), way);
+    filling_ = kNoLine;
+  }
   coh_->fill(line, way, state, data, pc);
 }
 
@@ -821,7 +828,7 @@ void PrivateCache::bus_snoop(Tick t, BusMsg m, LineAddr line, SnoopReply& r) {
 }
 
 bool PrivateCache::can_back_invalidate(LineAddr line) const {
-  if (line == held_ || line == store_grant_ || line == read_grant_) return false;
+  if (line == held_ || line == store_grant_ || line == read_grant_ || line == filling_) return false;
   for (const NetMsg& m : parked_)
     if (m.line == line) return false;
   if (find_mshr(line) >= 0) return false;
@@ -1461,7 +1468,7 @@ COHSIM_STAT(kStatLocalMissTicks, "core*.l*.local_miss_time_fs", "fs", "", "total
 COHSIM_STAT(kStatRemoteMissTicks, "core*.l*.remote_miss_time_fs", "fs", "", "total request-to-data time of the remote misses");
 COHSIM_STAT(kStatInvalidations, "core*.l*.invalidations", "count", "", "lines this coherent level lost to another core's request");
 COHSIM_STAT(kStatBackInvalidated, "core*.l*.back_invalidated", "count", "", "lines this core's coherent level (and its L1D above a private L2) lost to an inclusive shared level's eviction (l2.inclusion, l3.inclusion: inclusive)");
-COHSIM_STAT(kStatCleanVictims, "core*.l*.clean_victims", "count", "", "lines this core's coherent level evicted clean (no writeback) and sent to the exclusive L3 below over the fabric (l3.inclusion: exclusive under private caches; bus.clean_victims or directory.clean_victims count those delivered, *.clean_victims_dropped those dropped); its dirty victims reach the L3 as writebacks");
+COHSIM_STAT(kStatCleanVictims, "core*.l*.clean_victims", "count", "", "lines this core's coherent level evicted clean (no writeback) and sent to the exclusive level below over the fabric (an exclusive shared L2, l2.inclusion: exclusive; or l3.inclusion: exclusive under private caches; bus.clean_victims or directory.clean_victims count those delivered, *.clean_victims_dropped those dropped); its dirty victims reach that level as writebacks");
 COHSIM_STAT(kStatUpgrades, "core*.l*.upgrades", "count", "", "GetM requests sent for a line present in the cache (S->M, O->M)");
 COHSIM_STAT(kStatMshrFull, "core*.l*.mshr_full", "count", "", "access attempts refused (retried later) because every MSHR was busy");
 COHSIM_STAT(kStatSetFull, "core*.l*.set_full", "count", "", "access attempts held because every way of the set was taken by a transient line or an incoming fill");

@@ -116,7 +116,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   bool back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies, Tick& ready) override;
   // A level below is inclusive: the back-invalidation count is a statistic.
   void count_back_invalidations() { counts_back_invalidations_ = true; }
-  // An exclusive L3 below these private caches (coherence/inclusion.hpp): the coherent
+  // An exclusive level below these private caches (a shared L2 or the L3) (coherence/inclusion.hpp): the coherent
   // level's clean victims go down to it over the fabric: on the bus as a clean-victim
   // transaction (SnoopBus::clean_victim), on a directory's network with their PutS or
   // PutE, which then carries the line (NetMsg::clean_data).
@@ -532,6 +532,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   std::vector<bool> pins_;
   void bus_data_split(Tick t, LineAddr line, const std::uint8_t* data, bool exclusive);
   LineAddr held_ = kNoLine;           // the line held for a store-exclusive (see hold())
+  LineAddr filling_ = kNoLine;        // the line fill_coh is making room for (not back-invalidated)
   bool granted_store_ = false;        // the store granted by our update wrote (see bus_own)
   std::vector<std::uint64_t> cells_;  // state * kNumEvents + event
   // State occupancy: lines in each state now, and lines x ticks accumulated.

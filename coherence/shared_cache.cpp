@@ -24,12 +24,14 @@ SharedCache::SharedCache(const CacheGeometry& g, const std::string& replacement,
       mshr_line_(res.mshrs, 0),
       mshr_filter_(res.mshrs ? kMshrFilter : 0, 0),
       classifier_(std::size_t(g.size / g.line_size)) {
+  if (g.line_size > kMaxLine) throw SimError("a shared level's line size is at most 4096 bytes (l*.line_size)");
   for (Mshr& m : mshrs_) {
     m.targets.reserve(8);
     m.scratch.resize(g.line_size);
   }
   waiting_.reserve(64);
   merged_.reserve(64);
+  moved_dirty_.reserve(8);
   if (mshrs_.empty()) pass_.reserve(64), free_pass_.reserve(64);
 }
 
@@ -138,7 +140,22 @@ void SharedCache::memory_ready(std::uint64_t tag, Tick tick) {
       x.targets.push_back(merged_[i].target);
       merged_.erase(merged_.begin() + std::ptrdiff_t(i));
     } else ++i;
-  issue(unsigned(tag), at, w.line, x.scratch.data(), w.trace_line);
+  // The line was filled at the miss; the read's values land in `late`, not in the MSHR's
+  // scratch: the level below may answer at once, and this MSHR then issue the next
+  // waiting miss into its scratch before the call returns.
+  alignas(64) std::uint8_t late[kMaxLine];
+  issue(unsigned(tag), at, w.line, late, w.trace_line);
+  if (victim_cache_ && victim_cache_->take_moved_dirty(w.line)) took_dirty_late(at, w.line, late);
+}
+
+// An exclusive level below gave up its dirty copy of `line` to a read this level issued
+// after filling the line (a miss that waited for an MSHR: values moved at the miss).
+// The line stays dirty here; if this level has let it go since (its eviction moved it
+// down, and the read moved it up again), it goes back down, dirty, as a victim.
+void SharedCache::took_dirty_late(Tick t, LineAddr line, const std::uint8_t* data) {
+  const int way = array_.find(line);
+  if (way >= 0) array_.dirty(line, unsigned(way)) = true;  // write-back (rule l3.inclusion)
+  else victim_cache_->insert_victim(t, line, data, true);
 }
 
 void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWaiter* waiter, std::uint64_t tag,
@@ -237,7 +254,7 @@ void SharedCache::read_line(Tick t, LineAddr line, std::uint8_t* out, MemoryWait
     }
   }
   if (inclusion_ == Inclusion::Exclusive) return;  // filled into the level above only
-  const bool moved_dirty = victim_cache_ && victim_cache_->take_moved_dirty();
+  const bool moved_dirty = victim_cache_ && victim_cache_->take_moved_dirty(line);
   unsigned w = allocate(s, line);
   array_.fill(line, w, 1, out);
   if (moved_dirty) {  // the exclusive level below held it dirty: the newest data is here now
@@ -254,7 +271,9 @@ void SharedCache::set_prefetchers(const std::string& list, const PrefetcherParam
   pf_ = make_prefetchers(list, p);
   if (pf_.empty()) return;
   if (mshrs_.empty() || inclusion_ == Inclusion::Exclusive)
-    throw SimError("a shared level's prefetcher needs MSHRs and a non-exclusive level (config rule l3.prefetcher)");
+    throw SimError(
+        "a shared level's prefetcher needs MSHRs and a non-exclusive level (config rules l2.prefetcher, "
+        "l3.prefetcher)");
   pf_unused_.assign(std::size_t(array_.sets()) * array_.ways(), 0);
 }
 
@@ -262,8 +281,8 @@ void SharedCache::set_prefetchers(const std::string& list, const PrefetcherParam
 // their proposals issue at `t`.
 void SharedCache::run_prefetchers(Tick t, LineAddr line, PrefetchTrigger trigger) {
   pf_cand_.n = 0;
-  // The L3 sees no PC (the fabric's requests do not carry one): 0 for every access
-  // (ip_stride is refused at this level: config rule l3.prefetcher).
+  // A shared level sees no PC (the fabric's requests do not carry one): 0 for every
+  // access (ip_stride is refused there: config rules l2.prefetcher, l3.prefetcher).
   for (auto& p : pf_) p->on_access(line, 0, trigger, pf_cand_);
   for (unsigned i = 0; i < pf_cand_.n; ++i) issue_prefetch(t, pf_cand_.line[i]);
 }
@@ -295,8 +314,11 @@ void SharedCache::issue_prefetch(Tick t, LineAddr line) {
   Mshr& x = mshrs_[pick];
   issue(unsigned(pick), t, line, x.scratch.data(), 0);  // may answer at once
   x.prefetch = true;
+  // An exclusive level below moved the line up: its dirtiness comes with it.
+  const bool moved_dirty = victim_cache_ && victim_cache_->take_moved_dirty(line);
   const unsigned w = allocate(t, line);
   array_.fill(line, w, 1, mshrs_[pick].scratch.data());
+  if (moved_dirty) array_.dirty(line, w) = true;  // write-back (rule l3.inclusion)
   pf_unused_[std::size_t(array_.set_of(line)) * array_.ways() + w] = 1;
   for (auto& p : pf_) p->on_fill(line, true);
 }
@@ -330,7 +352,7 @@ void SharedCache::move_up(LineAddr line) {
     return;
   }
   ++moved_up_;
-  moved_dirty_ = array_.dirty(line, unsigned(way));
+  if (array_.dirty(line, unsigned(way))) moved_dirty_.push_back(line);
   leaving(line, unsigned(way));
   array_.invalidate(line, unsigned(way));
 }
@@ -448,20 +470,20 @@ COHSIM_STAT(kStatBankWait, "[node*.]l3.bank_wait_uncore_cycles", "cycles", "unco
             "summed over the accesses: time each waited for its bank (l3.banks, l3.bank_cycles)");
 COHSIM_STAT(kStatBankUtil, "[node*.]l3.bank_utilization", "ratio", "",
             "share of the run the busiest bank was held");
-COHSIM_STAT(kStatMshrMerges, "[node*.]l3.mshr_merges", "count", "",
+COHSIM_STAT(kStatMshrMerges, "[node*.]l*.mshr_merges", "count", "",
             "secondary misses: reads of a line whose miss was outstanding, merged into its MSHR");
-COHSIM_STAT(kStatMshrMax, "[node*.]l3.mshr_max_in_use", "count", "", "most MSHRs in use at once (of l3.mshrs)");
-COHSIM_STAT(kStatMshrAvg, "[node*.]l3.mshr_avg_in_use", "lines", "",
+COHSIM_STAT(kStatMshrMax, "[node*.]l*.mshr_max_in_use", "count", "", "most MSHRs in use at once (of l2.mshrs at a shared L2, l3.mshrs)");
+COHSIM_STAT(kStatMshrAvg, "[node*.]l*.mshr_avg_in_use", "lines", "",
             "MSHRs in use on average over the run (each from its request below to its data)");
-COHSIM_STAT(kStatMshrFullMisses, "[node*.]l3.mshr_full_misses", "count", "",
+COHSIM_STAT(kStatMshrFullMisses, "[node*.]l*.mshr_full_misses", "count", "",
             "misses that found every MSHR in use and waited for one");
-COHSIM_STAT(kStatMshrFullCycles, "[node*.]l3.mshr_full_uncore_cycles", "cycles", "uncore",
+COHSIM_STAT(kStatMshrFullCycles, "[node*.]l*.mshr_full_uncore_cycles", "cycles", "uncore",
             "time at least one miss waited for an MSHR (every MSHR in use)");
-COHSIM_STAT(kStatWaitingStart, "[node*.]l3.mshr_waiting_at_start", "count", "",
+COHSIM_STAT(kStatWaitingStart, "[node*.]l*.mshr_waiting_at_start", "count", "",
             "primary misses counted before the window (a warm-up, ROI begin) still waiting for an MSHR at its start: their reads below fall in the window. Reads sent below in the window = read_misses - mshr_merges + mshr_waiting_at_start - mshr_waiting_at_end");
-COHSIM_STAT(kStatWaitingEnd, "[node*.]l3.mshr_waiting_at_end", "count", "",
+COHSIM_STAT(kStatWaitingEnd, "[node*.]l*.mshr_waiting_at_end", "count", "",
             "primary misses counted in the window still waiting for an MSHR at its end (ROI end, max_cycles): their reads below fall after it");
-COHSIM_STAT(kStatMshrWait, "[node*.]l3.mshr_wait_uncore_cycles", "cycles", "uncore",
+COHSIM_STAT(kStatMshrWait, "[node*.]l*.mshr_wait_uncore_cycles", "cycles", "uncore",
             "summed over the misses that waited: time each waited for an MSHR");
 
 COHSIM_STAT(kStatBackInv, "[node*.]l*.back_invalidations", "count", "",
@@ -481,31 +503,33 @@ COHSIM_STAT(kStatBackInvTime, "[node*.]l*.back_invalidation_uncore_cycles", "cyc
 COHSIM_STAT(kStatBackInvSkipped, "[node*.]l*.back_invalidations_skipped", "count", "",
             "inclusive level: evictions whose line was in a transition above (a request in flight): not "
             "back-invalidated, the line stays above");
-COHSIM_STAT(kStatVictimFills, "[node*.]l3.victim_fills", "count", "",
-            "exclusive L3 (l3.inclusion): victims received from above, clean or dirty: the shared L2's evictions, "
-            "or under private caches their clean victims (core*.l*.clean_victims) plus every line the fabric "
+COHSIM_STAT(kStatVictimFills, "[node*.]l*.victim_fills", "count", "",
+            "exclusive level (l2.inclusion, l3.inclusion): victims received from above, clean or dirty: at an L3 "
+            "below a shared L2 the L2's evictions; under private caches (an exclusive shared L2, or an exclusive "
+            "L3 without one) their clean victims (core*.l*.clean_victims) plus every line the fabric "
             "writes back (dirty victims, and an MSI owner's flush on a downgrade: counted in write_hits and "
             "write_misses too)");
-COHSIM_STAT(kStatMovedUp, "[node*.]l3.moved_up", "count", "",
-            "exclusive L3: read hits (and reads merged into a miss on a line a victim then brought in), each "
-            "moving its line up into the level above and out of the L3");
-COHSIM_STAT(kStatCopiedUpDirty, "[node*.]l3.copied_up_dirty", "count", "",
-            "exclusive L3 under private caches: read hits on a dirty line, copied up clean (the private protocols "
+COHSIM_STAT(kStatMovedUp, "[node*.]l*.moved_up", "count", "",
+            "exclusive level: read hits (and reads merged into a miss on a line a victim then brought in), each "
+            "moving its line up into the level above and out of this one");
+COHSIM_STAT(kStatCopiedUpDirty, "[node*.]l*.copied_up_dirty", "count", "",
+            "exclusive level under private caches: read hits on a dirty line, copied up clean (the private protocols "
             "take a read's line clean) and kept here dirty, this level still owing its writeback; not in moved_up");
-COHSIM_STAT(kStatPfIssued, "[node*.]l3.prefetches_issued", "count", "",
-            "prefetches the L3's prefetchers (l3.prefetcher) sent to memory (only with a prefetcher there)");
-COHSIM_STAT(kStatPfUseful, "[node*.]l3.prefetches_useful", "count", "",
-            "prefetched lines a demand read referenced before they left the L3");
-COHSIM_STAT(kStatPfLate, "[node*.]l3.prefetches_late", "count", "",
+COHSIM_STAT(kStatPfIssued, "[node*.]l*.prefetches_issued", "count", "",
+            "prefetches this shared level's prefetchers (l2.prefetcher at a shared L2, l3.prefetcher) sent to the "
+            "level below (only with a prefetcher there)");
+COHSIM_STAT(kStatPfUseful, "[node*.]l*.prefetches_useful", "count", "",
+            "prefetched lines a demand read referenced before they left the level");
+COHSIM_STAT(kStatPfLate, "[node*.]l*.prefetches_late", "count", "",
             "prefetches a demand read caught while still in flight (merged into the prefetch's MSHR: counted in "
             "read_misses and mshr_merges too)");
-COHSIM_STAT(kStatPfUseless, "[node*.]l3.prefetches_useless", "count", "",
-            "prefetched lines that left the L3 (evicted, back-invalidated) without a demand read");
-COHSIM_STAT(kStatPfDropped, "[node*.]l3.prefetches_dropped", "count", "",
+COHSIM_STAT(kStatPfUseless, "[node*.]l*.prefetches_useless", "count", "",
+            "prefetched lines that left the level (evicted, back-invalidated) without a demand read");
+COHSIM_STAT(kStatPfDropped, "[node*.]l*.prefetches_dropped", "count", "",
             "proposals dropped: the line present or in flight, misses waiting for an MSHR, or no MSHR free beyond "
             "the one kept for demand");
-COHSIM_STAT(kStatPfAccuracy, "[node*.]l3.prefetch_accuracy", "ratio", "", "(useful + late) / issued; 0 without prefetches");
-COHSIM_STAT(kStatPfCoverage, "[node*.]l3.prefetch_coverage", "ratio", "",
+COHSIM_STAT(kStatPfAccuracy, "[node*.]l*.prefetch_accuracy", "ratio", "", "(useful + late) / issued; 0 without prefetches");
+COHSIM_STAT(kStatPfCoverage, "[node*.]l*.prefetch_coverage", "ratio", "",
             "(useful + late) / (useful + late + demand primary read misses (read_misses - mshr_merges)): the share "
             "of would-be misses prefetching covered");
 

@@ -16,8 +16,8 @@
 namespace cohsim {
 
 // What a shared level holds besides its array (the L3: l3.banks, l3.bank_cycles,
-// l3.mshrs). banks == 0 or mshrs == 0: that resource is not modelled (any number of
-// accesses at once; the shared L2 runs so).
+// l3.mshrs; a shared L2: l2.mshrs, no banks). banks == 0 or mshrs == 0: that resource
+// is not modelled (any number of accesses at once; unit tests build levels so).
 struct SharedCacheResources {
   unsigned banks = 0;   // line-interleaved banks (a power of two)
   Tick bank_busy = 0;   // how long one access holds its bank
@@ -52,7 +52,8 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   // The exclusive level below (the L3 below a shared L2): this level's victims, clean
   // or dirty, move into it, and a line it holds leaves it when this level takes it.
   void set_victim_cache(SharedCache* below) { victim_cache_ = below; }
-  // An exclusive level under private caches (the L3 without a shared L2): the fabric's
+  // An exclusive level under private caches (an exclusive shared L2, or the L3 without a
+  // shared L2): the fabric's
   // writebacks are victims too, and a dirty line moving up is written below as it
   // leaves (coherence/inclusion.hpp).
   void set_private_above() { private_above_ = true; }
@@ -61,22 +62,29 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   // An exclusive level: the level above is about to hold `line` with data of its own
   // (a whole-line write): this level's copy is dropped without a writeback.
   void discard(LineAddr line);
-  // An exclusive level: whether the line the last read hit moved up dirty (once).
-  bool take_moved_dirty() {
-    const bool d = moved_dirty_;
-    moved_dirty_ = false;
-    return d;
+  // An exclusive level: whether the read of `line` moved it up dirty (once).
+  // A line moves up dirty while the read that moved it may, before it returns, answer
+  // the level above, which issues other reads (a miss waiting for an MSHR): each such
+  // line is kept until its reader takes it.
+  bool take_moved_dirty(LineAddr line) {
+    for (std::size_t i = 0; i < moved_dirty_.size(); ++i)
+      if (moved_dirty_[i] == line) {
+        moved_dirty_[i] = moved_dirty_.back();
+        moved_dirty_.pop_back();
+        return true;
+      }
+    return false;
   }
   // Whether the level holds `line` (tests: the contents of the hierarchy).
   bool holds(LineAddr line) const { return array_.find(line) >= 0; }
   // UpperCopies: this level as the one above the L3 (its copy, then the fabric's).
   bool can_back_invalidate(LineAddr line) const override;
   bool back_invalidate(Tick t, LineAddr line, std::uint8_t* data, std::uint64_t& copies, Tick& ready) override;
-  // Prefetching (the L3's `l3.prefetcher`; "Prefetchers" in docs/architecture.md): the
+  // Prefetching (`l3.prefetcher`, a shared L2's `l2.prefetcher`; "Prefetchers" in docs/architecture.md): the
   // prefetchers named in `list` train on this level's demand reads (misses, hits, the
   // first hit on a prefetched line) and read lines from the level below into it. Needs
   // MSHRs (a prefetch takes one only while another stays free for demand) and a
-  // non-exclusive level (the configuration rule l3.prefetcher refuses the others).
+  // non-exclusive level (the configuration rules l2.prefetcher, l3.prefetcher refuse the others).
   void set_prefetchers(const std::string& list, const PrefetcherParams& p);
   void register_stats(Stats& s, const std::string& prefix) const;
   // The run (or the measured window) ended at `end`: the occupancy averages divide by
@@ -104,6 +112,7 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   // level, which passes the answer on and times it. Slots are reused (no allocation
   // per access once grown).
   static constexpr std::uint64_t kPassTag = std::uint64_t(1) << 63;
+  static constexpr std::size_t kMaxLine = 4096;  // the largest line_size
   std::vector<Target> pass_;
   std::vector<std::uint32_t> free_pass_;
   // The read of `target` is answered at `at`: its AMAT sample, if it arrived in this window.
@@ -136,6 +145,7 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   Tick bank_start(Tick t, LineAddr line);
   void memory_ready(std::uint64_t tag, Tick tick) override;
   void issue(unsigned m, Tick at, LineAddr line, std::uint8_t* out, std::uint32_t trace_line);
+  void took_dirty_late(Tick t, LineAddr line, const std::uint8_t* data);
   void count_full(Tick from, Tick to);
   void run_prefetchers(Tick t, LineAddr line, PrefetchTrigger trigger);
   void issue_prefetch(Tick t, LineAddr line);
@@ -150,7 +160,7 @@ class SharedCache final : public MemoryLevel, public UpperCopies, private Memory
   Inclusion inclusion_ = Inclusion::Nine;
   UpperCopies* upper_ = nullptr;
   SharedCache* victim_cache_ = nullptr;
-  bool moved_dirty_ = false;
+  std::vector<LineAddr> moved_dirty_;  // lines moved up dirty, not yet taken by their reader
   bool private_above_ = false;
   Tick latency_;
   bool write_back_, write_allocate_;

@@ -68,7 +68,7 @@ void SnoopBus::enqueue(Tick t, int client, BusMsg m, LineAddr line, std::uint32_
 }
 
 void SnoopBus::clean_victim(Tick t, int client, LineAddr line, const std::uint8_t* data) {
-  if (!victim_sink_) throw SimError("bus: a clean victim with no exclusive L3 below\n" + dump());
+  if (!victim_sink_) throw SimError("bus: a clean victim with no exclusive level (shared L2 or L3) below\n" + dump());
   std::int32_t slot;
   if (!victim_free_.empty()) {
     slot = victim_free_.back();
@@ -295,7 +295,7 @@ void SnoopBus::release(int client, Tick t) {
 // Statistics (docs/stats.md), registered with coherence.fabric: bus.
 COHSIM_STAT(kStatTransactions, "bus.transactions", "count", "", "transactions granted the bus (address phases); with a measured window (--warmup, roi markers), those requested in it");
 COHSIM_STAT(kStatMsgs, "bus.msgs.*", "count", "",
-            "transactions by message (GetS, GetM, PutM, Upd; an exclusive L3's clean victims are bus.clean_victims)");
+            "transactions by message (GetS, GetM, PutM, Upd; an exclusive L2's or L3's clean victims are bus.clean_victims)");
 COHSIM_STAT(kStatC2c, "bus.cache_to_cache", "count", "", "transactions whose data came from another cache");
 COHSIM_STAT(kStatMemWritebacks, "bus.memory_writebacks", "count", "", "dirty lines written to the level below the bus");
 COHSIM_STAT(kStatMemReads, "bus.memory_reads", "count", "", "lines read from the level below the bus (transactions no cache supplied)");
@@ -311,11 +311,11 @@ COHSIM_STAT(kStatDeferred, "bus.deferred_responses", "count", "",
 COHSIM_STAT(kStatDataBytes, "bus.data_bytes", "bytes", "",
             "bytes the data phases moved: a line per transfer (from memory, from a cache, or a writeback; one transfer that memory also takes counts once), one beat (min(bus.width, line)) per update; counted when the data phase starts");
 COHSIM_STAT(kStatCleanVictims, "bus.clean_victims", "count", "",
-            "exclusive L3 under private caches (l3.inclusion): clean-victim transactions granted (an address phase and "
+            "exclusive L2 or L3 under private caches (l2.inclusion, l3.inclusion): clean-victim transactions granted (an address phase and "
             "a line on the data bus each, in transactions, data_bytes and the busy cycles; not in msgs.*: "
-            "transactions = the sum of msgs.* + clean_victims); the L3 takes each line (l3.victim_fills)");
+            "transactions = the sum of msgs.* + clean_victims); the exclusive level takes each line (l2.victim_fills or l3.victim_fills)");
 COHSIM_STAT(kStatCleanVictimsDropped, "bus.clean_victims_dropped", "count", "",
-            "exclusive L3 under private caches: clean victims withdrawn unsent because another transaction for their "
+            "exclusive L2 or L3 under private caches: clean victims withdrawn unsent because another transaction for their "
             "line was granted first (the line is clean: the level below holds the current value)");
 COHSIM_STAT(kStatMaxOutstanding, "bus.max_outstanding", "count", "", "split bus: most data responses outstanding at once");
 

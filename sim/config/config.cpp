@@ -571,40 +571,37 @@ std::string cache_geometry_problem(const Config& c, std::string& blame) {
 COHSIM_REGISTER(config_rules, "cache.sets", "each cache level has a power-of-two number of sets",
                 ConfigRule{cache_geometry_problem}, -2);
 
-COHSIM_REGISTER(config_rules, "l2.prefetcher", "a prefetcher needs a private L2",
-                ConfigRule{[](const Config& c, std::string& blame) {
-                  if (!c.has_level("l2") || c.choice("l2.prefetcher") == "none" || !c.flag("l2.shared"))
-                    return std::string();
-                  blame = "l2.prefetcher";
-                  return std::string("l2.prefetcher '") + c.choice("l2.prefetcher") +
-                         "' on a shared L2: prefetchers are modelled at the private levels only (l1d, or l2 with "
-                         "l2.shared: false); set l2.prefetcher: none or l1d.prefetcher instead";
-                }},
+// The prefetchers of a shared level (coherence/shared_cache.*: a shared L2, the L3): it
+// sees no PC (ip_stride would train on nothing), and an exclusive one holds only the
+// victims of the levels above. A private L2's prefetchers take every choice.
+std::string shared_prefetcher_problem(const Config& c, std::string& blame, const std::string& level) {
+  const std::string key = level + ".prefetcher";
+  const std::string name = level == "l2" ? "a shared L2" : "the L3";
+  const std::string upper = level == "l2" ? "L2" : "L3";
+  if (!c.has_level(level) || c.choice(key) == "none") return std::string();
+  if (level == "l2" && !c.flag("l2.shared")) return std::string();
+  std::istringstream names(c.choice(key));
+  for (std::string n; std::getline(names, n, ',');)
+    if (n.find("ip_stride") != std::string::npos) {
+      blame = level == "l2" ? c.blame({key, "l2.shared"}) : key;
+      return key + " '" + c.choice(key) + "': ip_stride needs the PC of each access, which " + name +
+             " does not see (the fabric's requests carry none); use next_line, stream or best_offset at " + name +
+             ", or ip_stride at l1d.prefetcher" + (level == "l2" ? " or a private L2 (l2.shared: false)" : " / l2.prefetcher");
+    }
+  if (c.choice(level + ".inclusion") == "exclusive") {
+    blame = c.blame({key, level + ".inclusion"});
+    return key + " '" + c.choice(key) + "' on an exclusive " + upper + " (" + level +
+           ".inclusion: exclusive): an exclusive " + upper +
+           " holds only the victims of the levels above, so prefetching into it is not modelled; set " + key +
+           ": none or " + level + ".inclusion to one of: nine, inclusive";
+  }
+  return std::string();
+}
+COHSIM_REGISTER(config_rules, "l2.prefetcher", "a shared L2's prefetchers need no PC and a non-exclusive L2",
+                ConfigRule{[](const Config& c, std::string& blame) { return shared_prefetcher_problem(c, blame, "l2"); }},
                 -1);
-
-// The L3's prefetchers (coherence/shared_cache.*): the L3 sees no PC (ip_stride would
-// train on nothing), and an exclusive L3 holds only victims of the levels above.
 COHSIM_REGISTER(config_rules, "l3.prefetcher", "the L3's prefetchers need no PC and a non-exclusive L3",
-                ConfigRule{[](const Config& c, std::string& blame) {
-                  if (!c.has_level("l3") || c.choice("l3.prefetcher") == "none") return std::string();
-                  std::istringstream names(c.choice("l3.prefetcher"));
-                  for (std::string n; std::getline(names, n, ',');)
-                    if (n.find("ip_stride") != std::string::npos) {
-                      blame = "l3.prefetcher";
-                      return std::string("l3.prefetcher '") + c.choice("l3.prefetcher") +
-                             "': ip_stride needs the PC of each access, which the L3 does not see (the fabric's "
-                             "requests carry none); use next_line, stream or best_offset at the L3, or ip_stride "
-                             "at l1d.prefetcher / l2.prefetcher";
-                    }
-                  if (c.choice("l3.inclusion") == "exclusive") {
-                    blame = c.blame({"l3.prefetcher", "l3.inclusion"});
-                    return std::string("l3.prefetcher '") + c.choice("l3.prefetcher") +
-                           "' on an exclusive L3 (l3.inclusion: exclusive): an exclusive L3 holds only the victims "
-                           "of the levels above, so prefetching into it is not modelled; set l3.prefetcher: none or "
-                           "l3.inclusion to one of: nine, inclusive";
-                  }
-                  return std::string();
-                }},
+                ConfigRule{[](const Config& c, std::string& blame) { return shared_prefetcher_problem(c, blame, "l3"); }},
                 -1);
 
 // The L1I (l1i.size > 0): a power-of-two number of sets, above a private L2 (its misses

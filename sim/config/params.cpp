@@ -148,12 +148,16 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
     p.push_back(choice(key("inclusion"), "nine", "inclusion policy", "inclusion",
                        level == "l2"
                            ? "Inclusion policy of a shared L2 (l2.shared: true) towards the private L1Ds above it: "
-                             "`nine` (non-inclusive non-exclusive: fills and evicts without regard to them) or "
+                             "`nine` (non-inclusive non-exclusive: fills and evicts without regard to them), "
                              "`inclusive` (holds every line they hold; its eviction back-invalidates their copies, "
-                             "counted in l2.back_invalidations; each takes the lookups of the copies above). A "
-                             "private L2 always keeps its L1D a subset of it (it is inclusive whatever this says; "
-                             "the key is unused then: the private L2 is the core's coherence point); `exclusive` is "
-                             "not modelled for an L2 (coherence/inclusion.hpp)."
+                             "counted in l2.back_invalidations; each takes the lookups of the copies above) or "
+                             "`exclusive` (the L1Ds' victim cache, as an exclusive L3 under private caches is: "
+                             "lines read from below go into the L1D only, the L1Ds' clean victims and the fabric's "
+                             "writebacks move in, a hit moves the line up and out of the L2, a dirty one is copied "
+                             "up and kept; counted in l2.victim_fills, l2.moved_up, l2.copied_up_dirty; the L3 "
+                             "below it must then be nine or inclusive of the levels above). A private L2 always "
+                             "keeps its L1D a subset of it (it is inclusive whatever this says; the key is unused "
+                             "then: the private L2 is the core's coherence point; coherence/inclusion.hpp)."
                            : "Inclusion policy of the L3 towards the levels above it: `nine` (non-inclusive "
                              "non-exclusive: fills and evicts without regard to them), `inclusive` (holds every "
                              "line held above; its eviction back-invalidates the shared L2's copy and every "
@@ -164,9 +168,10 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
                              "of the L3. Above it a shared L2, or the private caches (the Zen/Skylake-SP style "
                              "victim L3: their clean victims and the fabric's writebacks move in, a hit moves up "
                              "even a line other cores share; a dirty one is copied up and kept); "
-                             "counted in l3.victim_fills and l3.moved_up)."));
-  // A shared L2 sits behind the fabric with no banks or MSHRs of its own to configure;
-  // the L3 has both (below).
+                             "counted in l3.victim_fills and l3.moved_up; not below an exclusive shared L2, which is already the "
+                             "L1Ds' victim cache: nine or inclusive there)."));
+  // A shared L2 sits behind the fabric with MSHRs (l2.mshrs, below) and no banks; the
+  // L3 has both.
   if (level == "l3") {
     p.push_back(param(key("banks"), ParamType::Int, "8", "banks",
                       "Banks of the L3, line-interleaved (line address mod banks); a power of two. "
@@ -191,7 +196,11 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
   if (level != "l3")
     p.push_back(param(key("mshrs"), ParamType::Int, "8", "misses",
                       level == "l1d" ? "Miss status holding registers: misses to distinct lines in flight at once."
-                                     : "Miss status holding registers of a private L2 (unused when shared).",
+                                     : "Miss status holding registers of the L2: misses to distinct lines in flight "
+                                       "at once, each core's when private, the one L2's (all cores together) when "
+                                       "shared. At a shared L2, as at the L3 (l3.mshrs), a read of a line whose miss "
+                                       "is outstanding merges into its MSHR and a miss that finds them all in use "
+                                       "waits for one; counted in l2.mshr_*.",
                       int_range(1, 4096)));
   {
     // Prefetchers (coherence/prefetcher.hpp): the names are the registered plug-ins.
@@ -201,9 +210,13 @@ void declare_cache_level(std::vector<ParamSpec>& p, const std::string& level, co
                                "they watch the L1D's demand accesses and fetch lines into it (above a private L2, "
                                "through it). `none`: no prefetching."
                          : level == "l2"
-                             ? "Prefetchers of each core's private L2, one name or a list: they watch the demand "
-                               "accesses that reach the L2 and fetch lines into it. Not modelled for a shared L2 "
-                               "(must be `none` then)."
+                             ? "Prefetchers of the L2, one name or a list. A private L2's (each core's) watch the "
+                               "demand accesses that reach the L2 and fetch lines into it. A shared L2's (each "
+                               "node's) work as the L3's: they watch the demand line reads that reach it (misses "
+                               "and hits; not writebacks) and read lines from the level below into it, each taking "
+                               "an L2 MSHR (l2.mshrs) only while another stays free for demand; the shared L2 sees "
+                               "no PC, so ip_stride is refused there, and an exclusive shared L2 (l2.inclusion: "
+                               "exclusive) takes no prefetcher."
                              : "Prefetchers of the shared L3 (each node's), one name or a list: they watch the demand "
                                "line reads that reach the L3 (misses and hits; not writebacks) and read lines from "
                                "memory into it, each taking an L3 MSHR only while another stays free for demand. "

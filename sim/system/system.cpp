@@ -331,7 +331,7 @@ COHSIM_REGISTER(config_rules, "l2.write_back", "a private L2 is write-back and w
                 }});
 
 // Inclusion (coherence/inclusion.hpp): which level may take which policy.
-COHSIM_REGISTER(config_rules, "l2.inclusion", "an L2 is never exclusive",
+COHSIM_REGISTER(config_rules, "l2.inclusion", "only a shared, write-allocate L2 is exclusive",
                 ConfigRule{[](const Config& cfg, std::string& blame) {
                   if (!cfg.has_level("l2") ||
                       inclusion_policies().value(cfg.choice("l2.inclusion")) != Inclusion::Exclusive)
@@ -344,12 +344,17 @@ COHSIM_REGISTER(config_rules, "l2.inclusion", "an L2 is never exclusive",
                         "forwards look up the L2 only, reaching the L1D through inclusion: "
                         "coherence/private_cache.hpp), so a line held in the L1D alone would be invisible to "
                         "the other cores; a private L2 always keeps its L1D a subset of it (the key chooses a "
-                        "shared L2's policy); valid: nine, inclusive (for a victim cache under private L2s use "
-                        "l3.inclusion: exclusive)");
-                  return std::string(
-                      "l2.inclusion: exclusive is not modelled: the private caches above a shared L2 drop clean "
-                      "lines without handing them down, so a victim cache there would lose them; valid: nine, "
-                      "inclusive (an exclusive L3 below a shared L2 is: l3.inclusion: exclusive)");
+                        "shared L2's policy); valid: nine, inclusive (for a victim cache under private caches use "
+                        "l2.shared: true, or l3.inclusion: exclusive)");
+                  // A shared L2 under the private L1Ds: their victims, clean or dirty, are allocated here.
+                  if (!cfg.flag("l2.write_allocate")) {
+                    blame = cfg.blame({"l2.write_allocate", "l2.inclusion"});
+                    return std::string(
+                        "l2.write_allocate: an exclusive shared L2 takes the L1Ds' dirty victims in as the fabric "
+                        "writes them back, so it must be true (else they would bypass it); set it to true, or "
+                        "l2.inclusion to one of: nine, inclusive");
+                  }
+                  return std::string();
                 }});
 
 COHSIM_REGISTER(config_rules, "l3.inclusion", "an exclusive L3 is the victim cache of a write-back level above",
@@ -365,6 +370,14 @@ COHSIM_REGISTER(config_rules, "l3.inclusion", "an exclusive L3 is the victim cac
                         "l3.write_allocate: an exclusive L3 under private caches takes their dirty victims in "
                         "as the fabric writes them back, so it must be true (else they would bypass it); set it "
                         "to true, or l3.inclusion to one of: nine, inclusive");
+                  }
+                  if (inclusion_policies().value(cfg.choice("l2.inclusion")) == Inclusion::Exclusive) {
+                    blame = cfg.blame({"l3.inclusion", "l2.inclusion"});
+                    return std::string(
+                        "l3.inclusion: exclusive below an exclusive shared L2 (l2.inclusion: exclusive) is not "
+                        "modelled: the L2 is already the L1Ds' victim cache, and a chain of two would need the "
+                        "L3's hits to move up past the L2 with their dirtiness; set l3.inclusion to one of: "
+                        "nine, inclusive (or l2.inclusion to one of: nine, inclusive)");
                   }
                   for (const char* k : {"l2.write_back", "l2.write_allocate", "l3.write_allocate"})
                     if (!cfg.flag(k)) {
@@ -552,18 +565,19 @@ struct System::Impl {
   };
   std::vector<NodeMemory> nodes;
   HomeMap homes;
-  // An exclusive L3 under private caches: where their clean victims go (the L3 of the
-  // line's home node) when the fabric delivers them (the bus's clean-victim transaction,
-  // the home taking a PutS/PutE that carries the line).
-  struct L3VictimSink final : CleanVictimSink {
-    L3VictimSink(const HomeMap& h, std::vector<SharedCache*> l3s) : homes(h), l3(std::move(l3s)) {}
+  // An exclusive level under private caches (a shared L2, or the L3 without one): where
+  // their clean victims go (that level of the line's home node) when the fabric delivers
+  // them (the bus's clean-victim transaction, the home taking a PutS/PutE that carries
+  // the line).
+  struct VictimSink final : CleanVictimSink {
+    VictimSink(const HomeMap& h, std::vector<SharedCache*> ls) : homes(h), levels(std::move(ls)) {}
     void clean_victim(Tick t, LineAddr line, const std::uint8_t* data) override {
-      l3[homes.node(line)]->insert_victim(t, line, data, false);
+      levels[homes.node(line)]->insert_victim(t, line, data, false);
     }
     const HomeMap& homes;
-    std::vector<SharedCache*> l3;
+    std::vector<SharedCache*> levels;
   };
-  std::unique_ptr<L3VictimSink> victim_sink;
+  std::unique_ptr<VictimSink> victim_sink;
   std::vector<unsigned> core_node;
   std::unique_ptr<SnoopBus> bus;                        // coherence.fabric: bus
   std::unique_ptr<Network> net;                         // coherence.fabric: directory
@@ -681,7 +695,8 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
       nm.l2 = std::make_unique<SharedCache>(geometry(cfg, "l2"), cfg.choice("l2.replacement"), stream_state(seed, "l2.replacement", n),
                                             cfg.latency("l2.latency").to_ticks(m.uncore_period),
                                             cfg.flag("l2.write_back"), cfg.flag("l2.write_allocate"), nm.top,
-                                            SharedCacheResources{0, 0, 0, m.uncore_period});
+                                            SharedCacheResources{0, 0, unsigned(cfg.integer("l2.mshrs")),
+                                                                 m.uncore_period});
       nm.top = nm.l2.get();
     }
   }
@@ -890,31 +905,39 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
         nm.l3->set_inclusion(Inclusion::Exclusive, nullptr);
         nm.l2->set_victim_cache(nm.l3.get());
       }
-    if (l3_incl == Inclusion::Exclusive && !l2_shared) {
-      // Under private caches: each core's clean victims go to the L3 of the line's home
-      // node (its dirty ones reach that L3 through the fabric's writebacks).
-      std::vector<SharedCache*> l3s;
+    if ((l3_incl == Inclusion::Exclusive && !l2_shared) || l2_incl == Inclusion::Exclusive) {
+      // Under private caches: each core's clean victims go to the exclusive level (the
+      // shared L2, else the L3) of the line's home node (its dirty ones reach that level
+      // through the fabric's writebacks). Below an exclusive L2 the L3 is nine or
+      // inclusive (rule l3.inclusion): an inclusive one's back-invalidations pass the L2
+      // on their way to the private caches (its UpperCopies, set above).
+      std::vector<SharedCache*> levels;
       for (Impl::NodeMemory& nm : m.nodes) {
-        nm.l3->set_inclusion(Inclusion::Exclusive, nullptr);
-        nm.l3->set_private_above();
-        l3s.push_back(nm.l3.get());
+        SharedCache* x = l2_incl == Inclusion::Exclusive ? nm.l2.get() : nm.l3.get();
+        if (!nm.fabric_copies) x->set_inclusion(Inclusion::Exclusive, nullptr);
+        x->set_private_above();
+        levels.push_back(x);
       }
-      m.victim_sink = std::make_unique<Impl::L3VictimSink>(m.homes, std::move(l3s));
+      m.victim_sink = std::make_unique<Impl::VictimSink>(m.homes, std::move(levels));
       for (auto& c : m.caches) c->set_clean_victims_down();
       if (m.bus) m.bus->set_clean_victim_sink(m.victim_sink.get());
       for (auto& d : m.directories) d->set_clean_victim_sink(m.victim_sink.get());
     }
   }
 
-  // The L3's prefetchers (l3.prefetcher; after the inclusion policy is set).
-  if (cfg.has_level("l3"))
+  // The shared levels' prefetchers (l2.prefetcher at a shared L2, l3.prefetcher; after
+  // the inclusion policy is set).
+  for (const char* level : {"l2", "l3"})
     for (unsigned n = 0; n < nnodes; ++n) {
+      SharedCache* x = level[1] == '2' ? m.nodes[n].l2.get() : m.nodes[n].l3.get();
+      if (!x) continue;
+      const std::string k(level);
       PrefetcherParams pp;
       pp.line_shift = unsigned(__builtin_ctzll(line));
-      pp.degree = unsigned(cfg.integer("l3.prefetch_degree"));
-      pp.distance = unsigned(cfg.integer("l3.prefetch_distance"));
-      pp.seed = stream_state(seed, "l3.prefetcher", n);
-      m.nodes[n].l3->set_prefetchers(cfg.choice("l3.prefetcher"), pp);
+      pp.degree = unsigned(cfg.integer(k + ".prefetch_degree"));
+      pp.distance = unsigned(cfg.integer(k + ".prefetch_distance"));
+      pp.seed = stream_state(seed, k + ".prefetcher", n);
+      x->set_prefetchers(cfg.choice(k + ".prefetcher"), pp);
     }
 
   if (m.log.enabled()) write_log_header(protocol, fabric, trace_path);
@@ -1297,6 +1320,7 @@ std::string System::dump() const {
   if (impl_->net) o << impl_->net->dump();
   for (auto& nm : impl_->nodes) {
     if (nm.dram) o << "\n" << nm.prefix << nm.dram->dump();
+    if (nm.l2) o << "\n" << nm.prefix << "l2: " << nm.l2->dump();
     if (nm.l3) o << "\n" << nm.prefix << "l3: " << nm.l3->dump();
   }
   return o.str();
@@ -1371,6 +1395,7 @@ std::vector<System::Saturated> System::saturated() const {
   } else if (m.bus)
     busy(get("bus.utilization"), "the bus", "bus.transactions: split, or bus.width");
   for (auto& nm : m.nodes) {
+    if (nm.l2) busy(nm.l2->mshr_share(), nm.prefix + "shared L2's MSHRs (on average)", "l2.mshrs");
     if (nm.l3) {
       busy(nm.l3->busiest_bank_share(), nm.prefix + "L3's busiest bank", "l3.banks, or a smaller l3.bank_cycles");
       busy(nm.l3->mshr_share(), nm.prefix + "L3's MSHRs (on average)", "l3.mshrs");

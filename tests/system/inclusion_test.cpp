@@ -114,27 +114,33 @@ class ExclusiveL3 : public ::testing::TestWithParam<std::tuple<std::string, std:
 
 TEST_P(ExclusiveL3, CountsMatchTheHandCount) {
   const auto& [protocol, fabric, shape] = GetParam();
-  // shape: the coherent level is the L1D (no L2) or a private L2 (the L1D above it larger).
+  // shape: the coherent level is the L1D (no L2) or a private L2 (the L1D above it larger);
+  // or the exclusive level is a shared L2 under the L1Ds (l2.inclusion: exclusive) with
+  // no L3, or a nine L3 below it: the same mechanism, the same counts at the L2.
   const std::string two_lines = "{size: 128B, assoc: 2}";
-  std::string levels = "l2: null\nl1d: " + two_lines + "\n", coh = "core0.l1d";
-  if (shape == "private_l2") levels = "l2: " + two_lines + "\n", coh = "core0.l2";
+  const std::string victim_level = "{size: 256B, assoc: 4, inclusion: exclusive}";
+  std::string levels = "l2: null\nl1d: " + two_lines + "\nl3: " + victim_level + "\n", coh = "core0.l1d", x = "l3";
+  if (shape == "private_l2") levels = "l2: " + two_lines + "\nl3: " + victim_level + "\n", coh = "core0.l2";
+  if (shape.rfind("shared_l2", 0) == 0) {
+    levels = "l1d: " + two_lines + "\nl2: {shared: true, size: 256B, assoc: 4, inclusion: exclusive}\n", x = "l2";
+    levels += shape == "shared_l2" ? "l3: null\n" : "l3: {inclusion: nine}\n";
+  }
   std::string yaml = "cores: 1\ncheck: true\ncoherence: {protocol: " + protocol + ", fabric: " +
-                     (fabric == "directory" ? "directory" : "bus") + "}\n" + levels +
-                     "l3: {size: 256B, assoc: 4, inclusion: exclusive}\n";
+                     (fabric == "directory" ? "directory" : "bus") + "}\n" + levels;
   if (fabric == "atomic") yaml += "bus: {transactions: atomic}\n";
   auto r = simulate(yaml, kExclusiveTrace);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.at("l3.read_hits"), 3);
-  EXPECT_EQ(r.at("l3.read_misses"), 5);
-  EXPECT_EQ(r.at("l3.victim_fills"), 6);
-  EXPECT_EQ(r.at("l3.write_misses") + r.at("l3.write_hits"), 1);  // the writeback of D
-  EXPECT_EQ(r.at("l3.moved_up"), 2);
-  EXPECT_EQ(r.at("l3.copied_up_dirty"), 1);
-  EXPECT_EQ(r.at("l3.writebacks"), 0);
+  EXPECT_EQ(r.at(x + ".read_hits"), 3);
+  EXPECT_EQ(r.at(x + ".read_misses"), 5);
+  EXPECT_EQ(r.at(x + ".victim_fills"), 6);
+  EXPECT_EQ(r.at(x + ".write_misses") + r.at(x + ".write_hits"), 1);  // the writeback of D
+  EXPECT_EQ(r.at(x + ".moved_up"), 2);
+  EXPECT_EQ(r.at(x + ".copied_up_dirty"), 1);
+  EXPECT_EQ(r.at(x + ".writebacks"), 0);
   EXPECT_EQ(r.at("memory.writes"), 0);
   EXPECT_EQ(r.at(coh + ".clean_victims"), 5);
   EXPECT_EQ(r.at(coh + ".misses"), 8);
-  EXPECT_EQ(r.stats.count("l3.back_invalidations"), 0u);
+  EXPECT_EQ(r.stats.count(x + ".back_invalidations"), 0u);
   // The 5 clean victims travel over the fabric (one core: none is dropped).
   if (fabric == "directory") {
     EXPECT_EQ(r.at("directory.clean_victims"), 5);
@@ -156,6 +162,13 @@ TEST_P(ExclusiveL3, CountsMatchTheHandCount) {
       EXPECT_EQ(r.at("bus.data_busy_uncore_cycles"), 14 * 2);
     }
   }
+  if (shape == "shared_l2_l3") {
+    // The nine L3 below fills what the exclusive L2's misses read (5 distinct lines,
+    // each once) and receives nothing else: the L2 wrote nothing back.
+    EXPECT_EQ(r.at("l3.read_misses"), 5);
+    EXPECT_EQ(r.at("l3.read_hits"), 0);
+    EXPECT_EQ(r.at("l3.write_hits") + r.at("l3.write_misses"), 0);
+  }
   // The summary says the same.
   auto shown = run_cli({"run", write_temp("c.yaml", yaml), "--trace", write_temp("t.txt", kExclusiveTrace)});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
@@ -165,12 +178,12 @@ TEST_P(ExclusiveL3, CountsMatchTheHandCount) {
 INSTANTIATE_TEST_SUITE_P(
     Protocols, ExclusiveL3,
     ::testing::Combine(::testing::Values("msi", "mesi", "moesi", "mesif"), ::testing::Values("bus", "atomic"),
-                       ::testing::Values("l1d", "private_l2")),
+                       ::testing::Values("l1d", "private_l2", "shared_l2", "shared_l2_l3")),
     ParamName());
 INSTANTIATE_TEST_SUITE_P(
     DirectoryProtocols, ExclusiveL3,
     ::testing::Combine(::testing::Values("msi", "mesi", "moesi"), ::testing::Values("directory"),
-                       ::testing::Values("l1d", "private_l2")),
+                       ::testing::Values("l1d", "private_l2", "shared_l2", "shared_l2_l3")),
     ParamName());
 
 // A clean victim's cost on the bus, hand-counted as the difference it makes: one core,
@@ -243,31 +256,31 @@ const std::string kStressConfig = std::string(COHSIM_SOURCE_DIR) + "/configs/str
 class InclusionStress : public ::testing::TestWithParam<std::tuple<std::string, std::string, std::string>> {};
 // The protocol-table cells each run hit when recorded (cohsim::test::expect_stress_coverage;
 // the exclusive L3s under private caches re-recorded when their clean victims began to
-// travel over the fabric, which changes every run's timing).
+// travel over the fabric, which changes every run's timing; the exclusive shared L2s too).
 const std::map<std::string, int> kInclusionCoverage = {
     {"msi/bus/inclusive_l3", 67}, {"msi/bus/inclusive_l3_private_l2", 71}, {"msi/bus/inclusive_l2_l3", 62},
-    {"msi/bus/exclusive_l3", 74}, {"msi/bus/exclusive_l3_private_l1d", 64}, {"msi/bus/exclusive_l3_private_l2", 67},
+    {"msi/bus/exclusive_l3", 70}, {"msi/bus/exclusive_l3_private_l1d", 64}, {"msi/bus/exclusive_l3_private_l2", 67},
     {"msi/atomic/inclusive_l3", 50}, {"msi/atomic/inclusive_l3_private_l2", 45}, {"msi/atomic/inclusive_l2_l3", 49},
     {"msi/atomic/exclusive_l3", 52}, {"msi/atomic/exclusive_l3_private_l1d", 52},
     {"msi/atomic/exclusive_l3_private_l2", 47}, {"mesi/bus/inclusive_l3", 75},
-    {"mesi/bus/inclusive_l3_private_l2", 78}, {"mesi/bus/inclusive_l2_l3", 76}, {"mesi/bus/exclusive_l3", 80},
+    {"mesi/bus/inclusive_l3_private_l2", 78}, {"mesi/bus/inclusive_l2_l3", 75}, {"mesi/bus/exclusive_l3", 80},
     {"mesi/bus/exclusive_l3_private_l1d", 78}, {"mesi/bus/exclusive_l3_private_l2", 76},
     {"mesi/atomic/inclusive_l3", 54}, {"mesi/atomic/inclusive_l3_private_l2", 51},
     {"mesi/atomic/inclusive_l2_l3", 52}, {"mesi/atomic/exclusive_l3", 57},
     {"mesi/atomic/exclusive_l3_private_l1d", 56}, {"mesi/atomic/exclusive_l3_private_l2", 51},
     {"moesi/bus/inclusive_l3", 83}, {"moesi/bus/inclusive_l3_private_l2", 96}, {"moesi/bus/inclusive_l2_l3", 84},
-    {"moesi/bus/exclusive_l3", 89}, {"moesi/bus/exclusive_l3_private_l1d", 82},
+    {"moesi/bus/exclusive_l3", 86}, {"moesi/bus/exclusive_l3_private_l1d", 82},
     {"moesi/bus/exclusive_l3_private_l2", 86}, {"moesi/atomic/inclusive_l3", 68},
     {"moesi/atomic/inclusive_l3_private_l2", 69}, {"moesi/atomic/inclusive_l2_l3", 68},
     {"moesi/atomic/exclusive_l3", 72}, {"moesi/atomic/exclusive_l3_private_l1d", 72},
     {"moesi/atomic/exclusive_l3_private_l2", 65}, {"mesif/bus/inclusive_l3", 81},
-    {"mesif/bus/inclusive_l3_private_l2", 81}, {"mesif/bus/inclusive_l2_l3", 85}, {"mesif/bus/exclusive_l3", 84},
+    {"mesif/bus/inclusive_l3_private_l2", 81}, {"mesif/bus/inclusive_l2_l3", 79}, {"mesif/bus/exclusive_l3", 83},
     {"mesif/bus/exclusive_l3_private_l1d", 87}, {"mesif/bus/exclusive_l3_private_l2", 79},
     {"mesif/atomic/inclusive_l3", 61}, {"mesif/atomic/inclusive_l3_private_l2", 58},
     {"mesif/atomic/inclusive_l2_l3", 60}, {"mesif/atomic/exclusive_l3", 65},
     {"mesif/atomic/exclusive_l3_private_l1d", 63}, {"mesif/atomic/exclusive_l3_private_l2", 57},
-    {"dragon/bus/inclusive_l3", 77}, {"dragon/bus/inclusive_l3_private_l2", 77}, {"dragon/bus/inclusive_l2_l3", 75},
-    {"dragon/bus/exclusive_l3", 77}, {"dragon/bus/exclusive_l3_private_l1d", 76},
+    {"dragon/bus/inclusive_l3", 77}, {"dragon/bus/inclusive_l3_private_l2", 77}, {"dragon/bus/inclusive_l2_l3", 73},
+    {"dragon/bus/exclusive_l3", 76}, {"dragon/bus/exclusive_l3_private_l1d", 76},
     {"dragon/bus/exclusive_l3_private_l2", 79}, {"dragon/atomic/inclusive_l3", 68},
     {"dragon/atomic/inclusive_l3_private_l2", 68}, {"dragon/atomic/inclusive_l2_l3", 65},
     {"dragon/atomic/exclusive_l3", 69}, {"dragon/atomic/exclusive_l3_private_l1d", 67},
@@ -281,7 +294,12 @@ const std::map<std::string, int> kInclusionCoverage = {
     {"mesi/directory/exclusive_l3_private_l2", 80}, {"moesi/directory/inclusive_l3", 105},
     {"moesi/directory/inclusive_l3_private_l2", 103}, {"moesi/directory/inclusive_l2_l3", 102},
     {"moesi/directory/inclusive_l3_sparse_directory", 111}, {"moesi/directory/exclusive_l3", 102},
-    {"moesi/directory/exclusive_l3_private_l1d", 105}, {"moesi/directory/exclusive_l3_private_l2", 97}
+    {"moesi/directory/exclusive_l3_private_l1d", 105}, {"moesi/directory/exclusive_l3_private_l2", 97},
+    {"msi/bus/exclusive_l2", 69}, {"msi/atomic/exclusive_l2", 52},
+    {"mesi/bus/exclusive_l2", 73}, {"mesi/atomic/exclusive_l2", 58}, {"moesi/bus/exclusive_l2", 85},
+    {"moesi/atomic/exclusive_l2", 72}, {"mesif/bus/exclusive_l2", 80}, {"mesif/atomic/exclusive_l2", 63},
+    {"dragon/bus/exclusive_l2", 76}, {"dragon/atomic/exclusive_l2", 68}, {"msi/directory/exclusive_l2", 67},
+    {"mesi/directory/exclusive_l2", 82}, {"moesi/directory/exclusive_l2", 102}
 };
 
 TEST_P(InclusionStress, NoViolation) {
@@ -309,6 +327,10 @@ TEST_P(InclusionStress, NoViolation) {
     set("l3.size=512B"), set("l3.assoc=2"), set("l3.inclusion=exclusive");
   } else if (policy == "exclusive_l3_private_l1d") {
     set("l3.size=512B"), set("l3.assoc=2"), set("l3.inclusion=exclusive");
+  } else if (policy == "exclusive_l2") {
+    // The shared L2 is the L1Ds' victim cache (few MSHRs: misses wait for one), a nine L3 below.
+    set("l2.shared=true"), set("l2.size=256B"), set("l2.assoc=2"), set("l2.inclusion=exclusive"), set("l2.mshrs=2");
+    set("l3.size=512B"), set("l3.assoc=2");
   } else if (policy == "exclusive_l3_private_l2") {
     set("l2.size=256B"), set("l2.assoc=2");
     set("l3.size=512B"), set("l3.assoc=2"), set("l3.inclusion=exclusive");
@@ -329,14 +351,15 @@ INSTANTIATE_TEST_SUITE_P(
     Policies, InclusionStress,
     ::testing::Combine(::testing::Values("msi", "mesi", "moesi", "mesif", "dragon"), ::testing::Values("bus", "atomic"),
                        ::testing::Values("inclusive_l3", "inclusive_l3_private_l2", "inclusive_l2_l3",
-                                         "exclusive_l3", "exclusive_l3_private_l1d", "exclusive_l3_private_l2")),
+                                         "exclusive_l3", "exclusive_l3_private_l1d", "exclusive_l3_private_l2",
+                                         "exclusive_l2")),
     ParamName());
 INSTANTIATE_TEST_SUITE_P(
     DirectoryPolicies, InclusionStress,
     ::testing::Combine(::testing::Values("msi", "mesi", "moesi"), ::testing::Values("directory"),
                        ::testing::Values("inclusive_l3", "inclusive_l3_private_l2", "inclusive_l2_l3",
                                          "inclusive_l3_sparse_directory", "exclusive_l3", "exclusive_l3_private_l1d",
-                                         "exclusive_l3_private_l2")),
+                                         "exclusive_l3_private_l2", "exclusive_l2")),
     ParamName());
 
 // What validation refuses: one message naming the file and line, the key and the valid
@@ -349,7 +372,9 @@ TEST(InclusionConfig, UnsupportedCombinationsAreRefusedWithTheValidChoices) {
   const Case cases[] = {
       {"l2: null\nl3:\n  inclusion: exclusive\n  write_allocate: false\n", ":4:", "l3.write_allocate"},
       {"l2:\n  inclusion: exclusive\n", ":2:", "a private L2 always keeps its L1D a subset of it"},
-      {"l2:\n  shared: true\n  inclusion: exclusive\n", ":3:", "valid: nine, inclusive"},
+      {"l2:\n  shared: true\n  inclusion: exclusive\n  write_allocate: false\n", ":4:", "l2.write_allocate"},
+      {"l2:\n  shared: true\n  inclusion: exclusive\nl3:\n  inclusion: exclusive\n", ":5:",
+       "set l3.inclusion to one of: nine, inclusive"},
       {"l2:\n  shared: true\n  write_back: false\nl3:\n  inclusion: exclusive\n", ":3:", "l2.write_back"},
       {"l3:\n  inclusion: partial\n", ":2:", "exclusive"},
   };
