@@ -123,7 +123,12 @@ void Directory::retry_set(Tick t, std::size_t set) {
         continue;
       }
       const Entry& e = entries_[m.line];
-      if (table_.cell(e.state, classify(m, e)).kind == CellKind::Stall || !room(m)) {
+      if (table_.cell(e.state, classify(m, e)).kind == CellKind::Stall) {
+        blocked_.push_back(m.line);
+        continue;
+      }
+      if (!room(m)) {  // finite injection queues: it waits for room, and gives back a way it just took
+        release_if_invalid(m.line);
         blocked_.push_back(m.line);
         continue;
       }
@@ -416,7 +421,6 @@ void Directory::send_from_memory(Tick t, NetMsg m) {
   }
   reads_[slot].msg = m;
   reads_[slot].used = true;
-  reads_[slot].reserved = net_.reserve(id_, VNet::Response);  // finite injection queues: its entry, now
   ++memory_reads_;
   below_->read_line(t, m.line, reads_[slot].data.data(), this, slot, m.trace_line);
 }
@@ -425,7 +429,9 @@ void Directory::memory_ready(std::uint64_t tag, Tick tick) {
   PendingRead& pr = reads_[tag];
   pr.used = false;
   free_reads_.push_back(std::uint32_t(tag));
-  net_.send(tick, pr.msg, pr.data.data(), pr.reserved);
+  // Finite injection queues: with no entry free the data waits in the home (its read
+  // buffer) for one; the queue counts as full meanwhile, so no new request is taken.
+  net_.send(tick, pr.msg, pr.data.data());
 }
 
 std::string Directory::dump_pending() const {

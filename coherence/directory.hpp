@@ -92,7 +92,6 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
     NetMsg msg;
     std::vector<std::uint8_t> data;
     bool used = false;
-    bool reserved = false;  // it holds an injection-queue entry (Network::reserve)
   };
   // Finite injection queues: a request that arrived when the home could not send what
   // it causes, kept in its input buffer (with its data, a Put's line) until there is room.

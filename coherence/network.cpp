@@ -203,7 +203,7 @@ std::uint32_t Network::take_slot() {
   return std::uint32_t(msgs_.size() - 1);
 }
 
-void Network::send(Tick t, const NetMsg& m, const std::uint8_t* data, bool reserved) {
+void Network::send(Tick t, const NetMsg& m, const std::uint8_t* data) {
   if (m.dst < 0 || std::size_t(m.dst) >= ends_.size() || m.src < 0 || std::size_t(m.src) >= ends_.size())
     throw SimError("network: message " + std::string(cohsim::name(m.type)) + " from " + std::to_string(m.src) + " to " +
                    std::to_string(m.dst) + ": no such endpoint");
@@ -214,14 +214,12 @@ void Network::send(Tick t, const NetMsg& m, const std::uint8_t* data, bool reser
   const Tick now = sim_now();
   if (inj_cap_) {  // a finite injection queue: an entry, or wait in the controller
     const std::size_t q = std::size_t(m.src) * vns_ + vn_of(m.type);
-    if (!reserved) {
-      if (!inj_held_[q].empty() || inj_used_[q] >= inj_cap_) {
-        inj_held_[q].push_back({slot, t});
-        inj_held_peak_[q] = std::max<std::uint64_t>(inj_held_peak_[q], inj_held_[q].size());
-        return;
-      }
-      inj_take(q, now);
+    if (!inj_held_[q].empty() || inj_used_[q] >= inj_cap_) {
+      inj_held_[q].push_back({slot, t});
+      inj_held_peak_[q] = std::max<std::uint64_t>(inj_held_peak_[q], inj_held_[q].size());
+      return;
     }
+    inj_take(q, now);
     inj_last_[q] = std::max(inj_last_[q], t);
   }
   if (t > now) {  // it enters the network later: reserve the links then
@@ -474,13 +472,6 @@ bool Network::has_room(int e, VNet c) const {
   return inj_held_[q].empty() && inj_used_[q] < inj_cap_;
 }
 
-bool Network::reserve(int e, VNet c) {
-  if (!inj_cap_ || !has_room(e, c)) return false;
-  const std::size_t q = std::size_t(e) * vns_ + vn_of_class(c);
-  inj_take(q, sim_now());
-  return true;
-}
-
 void Network::deliver_finite(Tick now, std::uint32_t slot) {
   const NetMsg m = msgs_[slot];
   const bool d = has_data_[slot];
@@ -727,8 +718,8 @@ COHSIM_STAT(kStatLinkMeanOcc, "network.link.*.*.mean_occupancy", "entries", "",
 COHSIM_STAT(kStatInjPeak, "network.inject.*.*.peak_occupancy", "entries", "",
             "network.injection_entries and network.buffer_entries finite: the most entries of endpoint E's injection "
             "queue taken at once on virtual network V (request, forward, response; all with "
-            "network.virtual_networks: 1); an entry is taken from the send (or a memory reply's reservation) until "
-            "the message's tail has left for the router");
+            "network.virtual_networks: 1); an entry is taken from the send until the message's tail has left for "
+            "the router");
 COHSIM_STAT(kStatInjMean, "network.inject.*.*.mean_occupancy", "entries", "",
             "the time-weighted mean of the entries taken in that injection queue over the window");
 COHSIM_STAT(kStatInjBlocked, "network.inject.*.*.blocked_uncore_cycles", "cycles", "uncore",

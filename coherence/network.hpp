@@ -48,8 +48,8 @@
 //
 // Injection queues (network.injection_entries N, with finite buffers). Each
 // endpoint's network interface has an injection queue of N entries per virtual
-// network: a message takes an entry when its controller sends it (or, for a reply
-// that waits for memory, when the controller commits to it: reserve()), and frees it
+// network: a message takes an entry when its controller sends it (a message sent for a
+// later tick, such as after the controller's latency, holds it from the send) and frees it
 // when its tail has left for the endpoint's port into the router. A controller asks
 // room_for() before it takes an incoming message or issues a miss: when a virtual
 // network it would send on has no room, the message stays in its input buffer
@@ -186,8 +186,7 @@ class Network : public sc_core::sc_module {
   // "directory", "node1_directory") names its router ports in the statistics.
   int attach(NetEndpoint* e, const std::string& name = "");
   // Sends at tick t (>= the current SystemC time); `data` (a line) is copied.
-  // `reserved`: the message takes the injection-queue entry reserve() returned true for.
-  void send(Tick t, const NetMsg& m, const std::uint8_t* data, bool reserved = false);
+  void send(Tick t, const NetMsg& m, const std::uint8_t* data);
   // Finite injection queues (network.injection_entries, with finite buffers; else
   // every answer is yes). The messages `need` (per message class, VNet order) can be
   // sent by endpoint e now: each virtual network has room for them (or is empty, if
@@ -202,9 +201,6 @@ class Network : public sc_core::sc_module {
   // Whether e could send one message of class c now (no blocking counted: a prefetch
   // that is simply dropped).
   bool has_room(int e, VNet c) const;
-  // Takes an entry now for a message sent later (a reply waiting for memory); false
-  // when none is free (the message then waits in the controller when sent).
-  bool reserve(int e, VNet c);
   bool finite_injection() const { return cap_ && inj_cap_; }
   // Builds the routes once every endpoint is attached; node_of[e] is endpoint e's
   // node (all 0: a single crossbar).
