@@ -429,9 +429,10 @@ void Directory::memory_ready(std::uint64_t tag, Tick tick) {
   PendingRead& pr = reads_[tag];
   pr.used = false;
   free_reads_.push_back(std::uint32_t(tag));
-  // Finite injection queues: with no entry free the data waits in the home (its read
-  // buffer) for one; the queue counts as full meanwhile, so no new request is taken.
-  net_.send(tick, pr.msg, pr.data.data());
+  // Finite injection queues: the data takes its entry when it comes back from memory;
+  // with none free it waits in the home (its read buffer) for one, and the queue counts
+  // as full meanwhile, so no new request is taken.
+  net_.send(tick, pr.msg, pr.data.data(), true);
 }
 
 std::string Directory::dump_pending() const {

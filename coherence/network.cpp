@@ -203,7 +203,7 @@ std::uint32_t Network::take_slot() {
   return std::uint32_t(msgs_.size() - 1);
 }
 
-void Network::send(Tick t, const NetMsg& m, const std::uint8_t* data) {
+void Network::send(Tick t, const NetMsg& m, const std::uint8_t* data, bool from_memory) {
   if (m.dst < 0 || std::size_t(m.dst) >= ends_.size() || m.src < 0 || std::size_t(m.src) >= ends_.size())
     throw SimError("network: message " + std::string(cohsim::name(m.type)) + " from " + std::to_string(m.src) + " to " +
                    std::to_string(m.dst) + ": no such endpoint");
@@ -212,7 +212,10 @@ void Network::send(Tick t, const NetMsg& m, const std::uint8_t* data) {
   has_data_[slot] = data != nullptr;
   if (data) std::copy(data, data + p_.line_size, data_.begin() + std::ptrdiff_t(slot) * p_.line_size);
   const Tick now = sim_now();
-  if (inj_cap_) {  // a finite injection queue: an entry, or wait in the controller
+  if (inj_cap_ && from_memory && t > now) {  // it takes its entry when it comes back (step_finite)
+    if (take_at_inject_.size() <= slot) take_at_inject_.resize(msgs_.size(), false);
+    take_at_inject_[slot] = true;
+  } else if (inj_cap_) {  // a finite injection queue: an entry, or wait in the controller
     const std::size_t q = std::size_t(m.src) * vns_ + vn_of(m.type);
     if (!inj_held_[q].empty() || inj_used_[q] >= inj_cap_) {
       inj_held_[q].push_back({slot, t});
@@ -387,7 +390,21 @@ void Network::step_finite(Tick now) {
     const InFlight f = heap_.top();
     heap_.pop();
     switch (f.kind) {
-      case Ev::Inject: enqueue_finite(now, f.slot); break;
+      case Ev::Inject:
+        if (inj_cap_ && f.slot < take_at_inject_.size() && take_at_inject_[f.slot]) {  // data back from memory
+          take_at_inject_[f.slot] = false;
+          const NetMsg& m = msgs_[f.slot];
+          const std::size_t q = std::size_t(m.src) * vns_ + vn_of(m.type);
+          inj_last_[q] = std::max(inj_last_[q], now);
+          if (!inj_held_[q].empty() || inj_used_[q] >= inj_cap_) {  // no entry: it waits in the home
+            inj_held_[q].push_back({f.slot, now});
+            inj_held_peak_[q] = std::max<std::uint64_t>(inj_held_peak_[q], inj_held_[q].size());
+            break;
+          }
+          inj_take(q, now);
+        }
+        enqueue_finite(now, f.slot);
+        break;
       case Ev::Credit: credit_back(f.slot, now); break;
       case Ev::Deliver: deliver_finite(now, f.slot); break;
     }
@@ -436,7 +453,7 @@ void Network::inj_release(std::size_t q, Tick now) {
     return;
   }
   if (inj_refused_[q] == kNever) return;
-  inj_blocked_[q] += now - inj_refused_[q];
+  inj_blocked_[q] += now > inj_refused_[q] ? now - inj_refused_[q] : 0;
   inj_refused_[q] = kNever;
   const int e = int(q / vns_);
   if (std::find(inj_notify_.begin(), inj_notify_.end(), e) == inj_notify_.end()) inj_notify_.push_back(e);
@@ -450,7 +467,7 @@ void Network::notify_ready(Tick now) {
   if (inj_notify_.empty()) ready.swap(inj_notify_), inj_notify_.clear();  // keep the storage
 }
 
-bool Network::room_for(int e, const unsigned (&need)[kNumVNets]) {
+bool Network::room_for(int e, const unsigned (&need)[kNumVNets], Tick at) {
   if (!inj_cap_) return true;
   unsigned per[kNumVNets] = {};
   for (int c = 0; c < kNumVNets; ++c) per[vns_ == 1 ? 0 : c] += need[c];
@@ -461,7 +478,7 @@ bool Network::room_for(int e, const unsigned (&need)[kNumVNets]) {
     const unsigned free = inj_held_[q].empty() ? inj_cap_ - inj_used_[q] : 0;
     if (free >= std::min(per[v], inj_cap_)) continue;
     ok = false;
-    if (inj_refused_[q] == kNever) inj_refused_[q] = sim_now();
+    if (inj_refused_[q] == kNever) inj_refused_[q] = std::max(at, sim_now());
   }
   return ok;
 }
@@ -622,7 +639,8 @@ std::string Network::buffer_report() const {
       }
       if (waits[q] >= 0) continue;
       // A stalled message waits for a message about its line to reach the endpoint;
-      // else for any message about its line still in the network.
+      // else for any message about its line still in the network; else for one an
+      // endpoint has yet to send.
       for (const NetMsg& s : k) {
         for (int pass = 0; pass < 2 && waits[q] < 0; ++pass)
           for (std::uint32_t r = 0; r < queue_.size() && waits[q] < 0; ++r)
@@ -635,6 +653,17 @@ std::string Network::buffer_report() const {
                 break;
               }
             }
+        // Else for what another endpoint answers to a message about the line it keeps
+        // in its input buffer (a forward its controller has not taken yet).
+        for (std::size_t e2 = 0; e2 < n && waits[q] < 0; ++e2)
+          for (unsigned v2 = 0; e2 != e && v2 < vns_ && waits[q] < 0; ++v2)
+            for (const NetMsg& x : kept_[e2 * vns_ + v2])
+              if (x.line == s.line) {
+                waits[q] = std::int64_t((n + e2) * vns_ + v2);
+                why[q] = "full " + fill(q) + ": " + describe(s) + " stalls (protocol) and waits for the answer to " +
+                         describe(x) + ", kept in " + buffer_name(std::uint32_t(waits[q]));
+                break;
+              }
         if (waits[q] >= 0) break;
       }
       if (waits[q] < 0) {

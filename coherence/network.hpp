@@ -48,9 +48,10 @@
 //
 // Injection queues (network.injection_entries N, with finite buffers). Each
 // endpoint's network interface has an injection queue of N entries per virtual
-// network: a message takes an entry when its controller sends it (a message sent for a
-// later tick, such as after the controller's latency, holds it from the send) and frees it
-// when its tail has left for the endpoint's port into the router. A controller asks
+// network: a message takes an entry when its controller sends it (one sent for a later
+// tick, after the controller's few cycles of latency, holds it from the send; data from
+// memory takes it when it comes back) and frees it when its tail has left for the
+// endpoint's port into the router. A controller asks
 // room_for() before it takes an incoming message or issues a miss: when a virtual
 // network it would send on has no room, the message stays in its input buffer
 // (keeping its credit, so back-pressure goes on upstream hop by hop) or the miss
@@ -186,18 +187,16 @@ class Network : public sc_core::sc_module {
   // "directory", "node1_directory") names its router ports in the statistics.
   int attach(NetEndpoint* e, const std::string& name = "");
   // Sends at tick t (>= the current SystemC time); `data` (a line) is copied.
-  void send(Tick t, const NetMsg& m, const std::uint8_t* data);
+  // `from_memory`: data the memory side returns at t (Directory::memory_ready): it takes
+  // its injection-queue entry when it comes back, not at the call.
+  void send(Tick t, const NetMsg& m, const std::uint8_t* data, bool from_memory = false);
   // Finite injection queues (network.injection_entries, with finite buffers; else
   // every answer is yes). The messages `need` (per message class, VNet order) can be
   // sent by endpoint e now: each virtual network has room for them (or is empty, if
   // they are more than it holds). No: the endpoint is counted blocked on the full
-  // virtual network(s) until an entry frees, when it hears injection_ready().
-  bool room_for(int e, const unsigned (&need)[kNumVNets]);
-  bool room_for(int e, VNet c) {
-    unsigned need[kNumVNets] = {};
-    need[int(c)] = 1;
-    return room_for(e, need);
-  }
+  // virtual network(s) from `at` (the controller's tick, or the current time if later)
+  // until an entry frees, when it hears injection_ready().
+  bool room_for(int e, const unsigned (&need)[kNumVNets], Tick at = 0);
   // Whether e could send one message of class c now (no blocking counted: a prefetch
   // that is simply dropped).
   bool has_room(int e, VNet c) const;
@@ -376,6 +375,7 @@ class Network : public sc_core::sc_module {
   std::vector<std::uint64_t> stall_ticks_, peak_;
   std::vector<double> area_;
   std::vector<Tick> changed_;
+  std::vector<bool> take_at_inject_;  // per slot: data from memory, its entry taken when it comes back
   // Finite injection queues, per endpoint * vns + vn: entries taken (queued, in flight
   // to the queue, or reserved), the sends waiting in the controller (slot, tick), the
   // latest tick a message was committed for (they enter in order), since when the

@@ -350,7 +350,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   }
   // Finite injection queues: a request the request network's queue has no room for
   // waits (its MSHR is not taken; the core stalls and retries as on a full MSHR file).
-  if (!room_for_cell(c)) {
+  if (!room_for_cell(c, t)) {
     miss_refused_ = true;
     return {Access::Blocked, 0};
   }
@@ -1339,7 +1339,7 @@ void PrivateCache::deliver_parked(Tick t, LineAddr line) {
   }
 }
 
-bool PrivateCache::room_for_cell(const Cell& c) {
+bool PrivateCache::room_for_cell(const Cell& c, Tick t) {
   if (!net_ || !net_->finite_injection() || c.kind != CellKind::Do) return true;
   unsigned need[kNumVNets] = {};
   for (int i = 0; i < c.num_actions; ++i) switch (c.actions[i]) {
@@ -1354,7 +1354,7 @@ bool PrivateCache::room_for_cell(const Cell& c) {
       case Action::SendInvAck: ++need[int(VNet::Response)]; break;
       default: break;
     }
-  return net_->room_for(net_id_, need);
+  return net_->room_for(net_id_, need, t);
 }
 
 bool PrivateCache::room_for_forward(const NetMsg& m) {

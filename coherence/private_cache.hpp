@@ -409,7 +409,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   // Finite injection queues: whether the cache can send what the cell would (the
   // messages per class it sends); no: refused (Network::room_for), retried on
   // injection_ready(). A stalled cell sends nothing: yes.
-  bool room_for_cell(const Cell& c);
+  bool room_for_cell(const Cell& c, Tick t = 0);
   bool room_for_forward(const NetMsg& m);
   bool miss_refused_ = false;  // an access was Blocked for want of request-network room
   std::vector<LineAddr> retry_lines_;  // scratch: injection_ready()'s lines
