@@ -754,9 +754,9 @@ COHSIM_STAT(kStatInjMean, "network.inject.*.*.mean_occupancy", "entries", "",
 COHSIM_STAT(kStatInjBlocked, "network.inject.*.*.blocked_uncore_cycles", "cycles", "uncore",
             "cycles endpoint E's controller was blocked by that full injection queue: from its first refused "
             "message or miss until an entry freed for it");
-COHSIM_STAT(kStatInjHeld, "network.inject.*.*.peak_held", "messages", "",
+COHSIM_STAT(kStatInjHeld, "network.inject.*.*.peak_held", "count", "",
             "the most sends of that virtual network waiting at once in the controller's own storage for an entry "
-            "(a fan-out's rest, a fill's victim Put, a deferred reply, memory data without a reservation)");
+            "(a fan-out's rest, a fill's victim Put, memory data that came back to a full queue)");
 COHSIM_STAT(kStatMaxLinkUtil, "network.max_link_utilization", "ratio", "", "the busiest link's utilization (router ports included)");
 
 void Network::register_stats(Stats& s) const {

@@ -60,9 +60,10 @@
 // each virtual network, or an empty queue when that is more than N (a directory's
 // fan-out of Invs): what does not fit then waits, in order, in the controller's own
 // storage (the home's walk of its sharer list) and goes as entries free; so do the
-// sends a controller cannot refuse, each held by a structure of bounded number (a
-// fill's victim Put in the writeback buffer, a deferred forward's reply in its MSHR,
-// a memory read's data in the home's read buffer, the replies a response causes).
+// sends a controller cannot put off, each held by a structure of its own (a fill's
+// victim Put in the writeback buffer, a memory read's data in the home's read buffer,
+// whatever taking a response sends). A forward a cache's MSHR absorbed is replayed
+// only when there is room, like any other.
 // While such sends wait the queue counts as full, so nothing new is taken. Responses
 // are always taken (their sends never wait for room), so the request -> forward ->
 // response dependencies end in a sink and three virtual networks stay free of
@@ -376,8 +377,8 @@ class Network : public sc_core::sc_module {
   std::vector<double> area_;
   std::vector<Tick> changed_;
   std::vector<bool> take_at_inject_;  // per slot: data from memory, its entry taken when it comes back
-  // Finite injection queues, per endpoint * vns + vn: entries taken (queued, in flight
-  // to the queue, or reserved), the sends waiting in the controller (slot, tick), the
+  // Finite injection queues, per endpoint * vns + vn: entries taken (queued, or sent
+  // for a later tick and not yet in the queue), the sends waiting in the controller (slot, tick), the
   // latest tick a message was committed for (they enter in order), since when the
   // endpoint is refused (kNever: not), the endpoints to tell; statistics.
   struct Held {

@@ -273,13 +273,19 @@ COHSIM_REGISTER(config_rules, "network.buffer_entries",
                          (entries ? "unlimited" : "3");
                 }});
 
-// An injection queue given without finite buffers would shape nothing: say so.
+// An injection-queue size other than the default without finite buffers would shape
+// nothing: say so. (The default is allowed: a configuration written out in full, as
+// `config show` and a run's provenance do, names it.)
 COHSIM_REGISTER(config_rules, "network.injection_entries",
-                "finite injection queues need finite network buffers",
+                "injection queues other than the default need finite network buffers",
                 ConfigRule{[](const Config& cfg, std::string& blame) {
-                  if (!cfg.given("network.injection_entries") || network_buffer_entries(cfg) ||
-                      cfg.text("network.injection_entries") == "unlimited")
+                  static const std::string declared_default = [] {  // not declared::: the defaults run the rules
+                    for (const ParamSpec& p : config_params())
+                      if (p.key == "network.injection_entries") return p.default_text;
                     return std::string();
+                  }();
+                  const std::string& v = cfg.text("network.injection_entries");
+                  if (network_buffer_entries(cfg) || v == "unlimited" || v == declared_default) return std::string();
                   blame = cfg.blame({"network.injection_entries", "network.buffer_entries"});
                   return "network.injection_entries: " + cfg.text("network.injection_entries") +
                          " sizes the injection queues of the finite-buffer network, and network.buffer_entries is "
