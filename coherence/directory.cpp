@@ -86,6 +86,12 @@ bool Directory::ensure_way(Tick t, LineAddr line) {
   NetMsg r;
   r.src = r.dst = r.requester = id_;
   r.line = way_line_[victim];
+  if (net_.finite_injection()) {  // the recall's Invs and Fwd-GetM need room (else the request waits)
+    const Entry& v = entries_.find(r.line)->second;
+    unsigned need[kNumVNets] = {};
+    count_sends(table_.cell(v.state, Event::Recall), r, v, need);
+    if (!net_.room_for(id_, need)) return false;
+  }
   entries_.find(r.line)->second.recalling = true;
   set_recalling_[set] = 1;
   ++recalls_;
@@ -118,6 +124,11 @@ void Directory::retry_set(Tick t, std::size_t set) {
       }
       const Entry& e = entries_[m.line];
       if (table_.cell(e.state, classify(m, e)).kind == CellKind::Stall) {
+        blocked_.push_back(m.line);
+        continue;
+      }
+      if (!room(m)) {  // finite injection queues: it waits for room, and gives back a way it just took
+        release_if_invalid(m.line);
         blocked_.push_back(m.line);
         continue;
       }
@@ -159,10 +170,26 @@ Event Directory::classify(const NetMsg& m, const Entry& e) const {
 }
 
 void Directory::receive(Tick t, const NetMsg& m, const std::uint8_t* data) {
+  // Finite injection queues: a request (or Put) the home cannot answer for want of
+  // room waits in its input buffer, and so do the ones that arrive after it (they keep
+  // their order). Responses are always taken: their sends, if any, wait in the home.
+  if (net_.finite_injection() && vnet_of(m.type) != VNet::Response && (held_count_ || !room(m))) {
+    if (held_count_ == held_.size()) held_.push_back(Held{{}, std::vector<std::uint8_t>(p_.line_size), false});
+    Held& h = held_[held_count_++];
+    h.msg = m;
+    h.has_data = data != nullptr;
+    if (data) std::copy_n(data, p_.line_size, h.data.begin());
+    net_.keep(m);
+    return;
+  }
+  take(t, m, data, false);
+}
+
+void Directory::take(Tick t, const NetMsg& m, const std::uint8_t* data, bool kept) {
   if (sparse()) {
     if (needs_entry(m) && !ensure_way(t, m.line)) {  // waits for a way (a recall frees one)
       parked_.push_back(m);
-      net_.keep(m);  // finite buffers: it keeps its entry in the input buffer
+      if (!kept) net_.keep(m);  // finite buffers: it keeps its entry in the input buffer
       ++entry_waits_;
       return;
     }
@@ -170,10 +197,11 @@ void Directory::receive(Tick t, const NetMsg& m, const std::uint8_t* data) {
       if (data && !m.clean_data) throw SimError(p_.name + ": a message with data cannot wait\n" + dump_pending());
       clean_victims_dropped_ += m.clean_data;  // it waits without its clean line
       parked_.push_back(m);
-      net_.keep(m);  // finite buffers: it keeps its entry in the input buffer
+      if (!kept) net_.keep(m);  // finite buffers: it keeps its entry in the input buffer
       ++stalls_;
       return;
     }
+    if (kept) net_.consumed(t, m);
     release_if_invalid(m.line);
     retry_set(t, set_of(m.line));
     return;
@@ -182,11 +210,67 @@ void Directory::receive(Tick t, const NetMsg& m, const std::uint8_t* data) {
     if (data && !m.clean_data) throw SimError(p_.name + ": a message with data cannot wait\n" + dump_pending());
     clean_victims_dropped_ += m.clean_data;  // it waits without its clean line
     parked_.push_back(m);
-    net_.keep(m);  // finite buffers: it keeps its entry in the input buffer
+    if (!kept) net_.keep(m);  // finite buffers: it keeps its entry in the input buffer
     ++stalls_;
     return;
   }
+  if (kept) net_.consumed(t, m);
   retry_parked(t, m.line);
+}
+
+void Directory::count_sends(const Cell& c, const NetMsg& m, const Entry& e, unsigned (&need)[kNumVNets]) const {
+  for (int i = 0; i < c.num_actions; ++i) switch (c.actions[i]) {
+      case Action::DirSendData:
+      case Action::DirSendExclusive: ++need[int(VNet::Response)]; break;
+      case Action::FwdGetSToOwner:
+      case Action::FwdGetMToOwner:
+      case Action::SendAckCount:
+      case Action::SendPutAck:
+      case Action::RecallOwner: ++need[int(VNet::Forward)]; break;
+      case Action::InvToSharers: need[int(VNet::Forward)] += e.count() - (e.has(m.src) ? 1 : 0); break;
+      case Action::RecallSharers: need[int(VNet::Forward)] += e.count(); break;
+      default: break;
+    }
+}
+
+bool Directory::room(const NetMsg& m) {
+  if (!net_.finite_injection()) return true;
+  static const Entry kNone{};
+  auto it = entries_.find(m.line);
+  const Entry& e = it == entries_.end() ? kNone : it->second;
+  const Cell& c = table_.cell(e.state, classify(m, e));
+  if (c.kind != CellKind::Do) return true;  // a stall sends nothing (and an impossible cell is reported when taken)
+  unsigned need[kNumVNets] = {};
+  count_sends(c, m, e, need);
+  return net_.room_for(id_, need);
+}
+
+void Directory::injection_ready(Tick t) {
+  // The parked requests first (older), each line's in order, then the held ones, oldest first.
+  retry_lines_.clear();
+  for (const NetMsg& m : parked_)
+    if (std::find(retry_lines_.begin(), retry_lines_.end(), m.line) == retry_lines_.end())
+      retry_lines_.push_back(m.line);
+  for (std::size_t i = 0; i < retry_lines_.size(); ++i) {
+    if (sparse()) {
+      const std::size_t set = set_of(retry_lines_[i]);
+      bool seen = false;
+      for (std::size_t j = 0; j < i; ++j) seen |= set_of(retry_lines_[j]) == set;
+      if (!seen) retry_set(t, set);
+    } else {
+      retry_parked(t, retry_lines_[i]);
+    }
+  }
+  held_data_.resize(p_.line_size);
+  while (held_count_) {
+    const NetMsg m = held_[0].msg;
+    if (!room(m)) break;
+    const bool d = held_[0].has_data;
+    if (d) std::copy_n(held_[0].data.begin(), p_.line_size, held_data_.begin());
+    std::rotate(held_.begin(), held_.begin() + 1, held_.begin() + std::ptrdiff_t(held_count_));  // keeps the storage
+    --held_count_;
+    take(t, m, d ? held_data_.data() : nullptr, true);
+  }
 }
 
 void Directory::retry_parked(Tick t, LineAddr line) {
@@ -198,6 +282,7 @@ void Directory::retry_parked(Tick t, LineAddr line) {
       const NetMsg m = parked_[i];
       const Entry& e = entries_[line];
       if (table_.cell(e.state, classify(m, e)).kind == CellKind::Stall) break;  // keep per-line order
+      if (!room(m)) break;  // finite injection queues: it waits for room (injection_ready)
       parked_.erase(parked_.begin() + std::ptrdiff_t(i));
       net_.consumed(t, m);
       execute(t, m, nullptr);
@@ -356,12 +441,16 @@ void Directory::memory_ready(std::uint64_t tag, Tick tick) {
   PendingRead& pr = reads_[tag];
   pr.used = false;
   free_reads_.push_back(std::uint32_t(tag));
-  net_.send(tick, pr.msg, pr.data.data());
+  // Finite injection queues: the data takes its entry when it comes back from memory;
+  // with none free it waits in the home (its read buffer) for one, and the queue counts
+  // as full meanwhile, so no new request is taken.
+  net_.send(tick, pr.msg, pr.data.data(), true);
 }
 
 std::string Directory::dump_pending() const {
   std::ostringstream o;
   o << p_.name << ": " << parked_.size() << " waiting request(s)";
+  if (held_count_) o << ", " << held_count_ << " waiting for injection room";
   if (sparse())
     o << " (sparse: " << entries_used_ << " of " << way_line_.size() << " entries in use, " << sets_ << " set(s) of "
       << assoc_ << " ways)";

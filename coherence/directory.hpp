@@ -64,6 +64,7 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
   const std::string& stat_name() const { return p_.name; }
   void receive(Tick t, const NetMsg& m, const std::uint8_t* data) override;
   std::string dump_pending() const override;
+  void injection_ready(Tick t) override;
   void register_stats(Stats& s) const;
   // Warm-up / region of interest: zeroes the statistics (the directory's entries stay).
   void reset_stats();
@@ -101,6 +102,20 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
     std::vector<std::uint8_t> data;
     bool used = false;
   };
+  // Finite injection queues: a request that arrived when the home could not send what
+  // it causes, kept in its input buffer (with its data, a Put's line) until there is room.
+  struct Held {
+    NetMsg msg;
+    std::vector<std::uint8_t> data;
+    bool has_data = false;
+  };
+  // The messages the cell sends, per class (a fan-out counts each Inv).
+  void count_sends(const Cell& c, const NetMsg& m, const Entry& e, unsigned (&need)[kNumVNets]) const;
+  // Finite injection queues: whether the home can send what taking `m` now causes (a
+  // stalled cell sends nothing: yes); no: refused (the network counts the wait).
+  bool room(const NetMsg& m);
+  // Takes a message (just arrived, or, `kept`, one that waited in its input buffer).
+  void take(Tick t, const NetMsg& m, const std::uint8_t* data, bool kept);
   Event classify(const NetMsg& m, const Entry& e) const;
   static Event sharer_leaves(const Entry& e);  // a listed sharer's Put: PutS-Last or PutS-NotLast
   // Runs the table; false if the cell stalls. `forced`: the event, when it is not the
@@ -128,6 +143,10 @@ class Directory final : public NetEndpoint, private MemoryWaiter {
   int id_;
   std::unordered_map<LineAddr, Entry> entries_;
   std::vector<NetMsg> parked_;  // requests waiting for their line to leave a transient state
+  std::vector<Held> held_;      // requests waiting for injection room, oldest first (held_count_ of them)
+  std::size_t held_count_ = 0;
+  std::vector<std::uint8_t> held_data_;  // scratch: a held request's line while it is taken
+  std::vector<LineAddr> retry_lines_;    // scratch: injection_ready()'s lines to retry
   std::vector<PendingRead> reads_;
   std::vector<std::uint32_t> free_reads_;
   Tick next_start_ = 0;

@@ -29,7 +29,8 @@ Network::Network(sc_core::sc_module_name name, const NetworkParams& p)
       rng_(random_stream(p.seed, "network.jitter")),
       home_rng_(random_stream(p.seed, "network.home_data_jitter")),
       cap_(p.buffer_entries),
-      vns_(p.virtual_networks == 1 ? 1 : 3) {
+      vns_(p.virtual_networks == 1 ? 1 : 3),
+      inj_cap_(p.buffer_entries ? p.injection_entries : 0) {
   SC_HAS_PROCESS(Network);
   SC_METHOD(deliver);
   sensitive << wake_;
@@ -158,6 +159,18 @@ void Network::build(const std::vector<unsigned>& node_of) {
     area_.assign(bufs, 0.0);
     changed_.assign(bufs, 0);
   }
+  if (cap_ && inj_cap_) {
+    inj_used_.assign(n * vns_, 0);
+    inj_held_.assign(n * vns_, {});
+    inj_last_.assign(n * vns_, 0);
+    inj_refused_.assign(n * vns_, kNever);
+    inj_peak_.assign(n * vns_, 0);
+    inj_held_peak_.assign(n * vns_, 0);
+    inj_blocked_.assign(n * vns_, 0);
+    inj_area_.assign(n * vns_, 0.0);
+    inj_changed_.assign(n * vns_, 0);
+    inj_notify_.reserve(n);
+  }
 }
 
 unsigned Network::hops(unsigned a, unsigned b) const {
@@ -190,7 +203,7 @@ std::uint32_t Network::take_slot() {
   return std::uint32_t(msgs_.size() - 1);
 }
 
-void Network::send(Tick t, const NetMsg& m, const std::uint8_t* data) {
+void Network::send(Tick t, const NetMsg& m, const std::uint8_t* data, bool from_memory) {
   if (m.dst < 0 || std::size_t(m.dst) >= ends_.size() || m.src < 0 || std::size_t(m.src) >= ends_.size())
     throw SimError("network: message " + std::string(cohsim::name(m.type)) + " from " + std::to_string(m.src) + " to " +
                    std::to_string(m.dst) + ": no such endpoint");
@@ -199,6 +212,19 @@ void Network::send(Tick t, const NetMsg& m, const std::uint8_t* data) {
   has_data_[slot] = data != nullptr;
   if (data) std::copy(data, data + p_.line_size, data_.begin() + std::ptrdiff_t(slot) * p_.line_size);
   const Tick now = sim_now();
+  if (inj_cap_ && from_memory && t > now) {  // it takes its entry when it comes back (step_finite)
+    if (take_at_inject_.size() <= slot) take_at_inject_.resize(msgs_.size(), false);
+    take_at_inject_[slot] = true;
+  } else if (inj_cap_) {  // a finite injection queue: an entry, or wait in the controller
+    const std::size_t q = std::size_t(m.src) * vns_ + vn_of(m.type);
+    if (!inj_held_[q].empty() || inj_used_[q] >= inj_cap_) {
+      inj_held_[q].push_back({slot, t});
+      inj_held_peak_[q] = std::max<std::uint64_t>(inj_held_peak_[q], inj_held_[q].size());
+      return;
+    }
+    inj_take(q, now);
+    inj_last_[q] = std::max(inj_last_[q], t);
+  }
   if (t > now) {  // it enters the network later: reserve the links then
     heap_.push({t, seq_++, slot, Ev::Inject});
     wake_at(t);
@@ -333,7 +359,7 @@ void Network::occupancy_change(std::uint32_t buf, int delta, Tick now) {
 void Network::return_credit(std::uint32_t buf, Tick at) {
   const Tick now = sim_now();
   if (at <= now && in_step_) {
-    occupancy_change(buf, -1, now);
+    credit_back(buf, now);
     return;
   }
   heap_.push({at, seq_++, buf, Ev::Credit});
@@ -364,13 +390,103 @@ void Network::step_finite(Tick now) {
     const InFlight f = heap_.top();
     heap_.pop();
     switch (f.kind) {
-      case Ev::Inject: enqueue_finite(now, f.slot); break;
-      case Ev::Credit: occupancy_change(f.slot, -1, now); break;
+      case Ev::Inject:
+        if (inj_cap_ && f.slot < take_at_inject_.size() && take_at_inject_[f.slot]) {  // data back from memory
+          take_at_inject_[f.slot] = false;
+          const NetMsg& m = msgs_[f.slot];
+          const std::size_t q = std::size_t(m.src) * vns_ + vn_of(m.type);
+          inj_last_[q] = std::max(inj_last_[q], now);
+          if (!inj_held_[q].empty() || inj_used_[q] >= inj_cap_) {  // no entry: it waits in the home
+            inj_held_[q].push_back({f.slot, now});
+            inj_held_peak_[q] = std::max<std::uint64_t>(inj_held_peak_[q], inj_held_[q].size());
+            break;
+          }
+          inj_take(q, now);
+        }
+        enqueue_finite(now, f.slot);
+        break;
+      case Ev::Credit: credit_back(f.slot, now); break;
       case Ev::Deliver: deliver_finite(now, f.slot); break;
     }
   }
   advance(now);
+  while (!inj_notify_.empty()) {  // endpoints that waited for room may send now
+    notify_ready(now);
+    advance(now);
+  }
   in_step_ = false;
+}
+
+void Network::credit_back(std::uint32_t idx, Tick now) {
+  const std::size_t bufs = links_.size() * vns_;
+  if (idx < bufs) occupancy_change(idx, -1, now);
+  else inj_release(idx - bufs, now);
+}
+
+// ---- Finite injection queues (network.injection_entries).
+
+void Network::inj_count(std::size_t q, Tick now) {
+  inj_area_[q] += double(inj_used_[q]) * double(now - std::min(now, inj_changed_[q]));
+  inj_changed_[q] = now;
+}
+
+void Network::inj_take(std::size_t q, Tick now) {
+  inj_count(q, now);
+  ++inj_used_[q];
+  inj_peak_[q] = std::max<std::uint64_t>(inj_peak_[q], inj_used_[q]);
+}
+
+void Network::inj_release(std::size_t q, Tick now) {
+  inj_count(q, now);
+  --inj_used_[q];
+  if (!inj_held_[q].empty()) {  // the oldest send waiting in the controller takes the entry
+    const Held h = inj_held_[q].front();
+    inj_held_[q].pop_front();
+    inj_take(q, now);
+    const Tick at = std::max({now, h.at, inj_last_[q]});  // after what was committed before it
+    inj_last_[q] = at;
+    if (at > now) {
+      heap_.push({at, seq_++, h.slot, Ev::Inject});
+    } else {
+      enqueue_finite(at, h.slot);
+    }
+    return;
+  }
+  if (inj_refused_[q] == kNever) return;
+  inj_blocked_[q] += now > inj_refused_[q] ? now - inj_refused_[q] : 0;
+  inj_refused_[q] = kNever;
+  const int e = int(q / vns_);
+  if (std::find(inj_notify_.begin(), inj_notify_.end(), e) == inj_notify_.end()) inj_notify_.push_back(e);
+}
+
+void Network::notify_ready(Tick now) {
+  // injection_ready() may refuse again and queue the endpoint anew: take the list first.
+  std::vector<int> ready;
+  ready.swap(inj_notify_);
+  for (int e : ready) ends_[std::size_t(e)]->injection_ready(now);
+  if (inj_notify_.empty()) ready.swap(inj_notify_), inj_notify_.clear();  // keep the storage
+}
+
+bool Network::room_for(int e, const unsigned (&need)[kNumVNets], Tick at) {
+  if (!inj_cap_) return true;
+  unsigned per[kNumVNets] = {};
+  for (int c = 0; c < kNumVNets; ++c) per[vns_ == 1 ? 0 : c] += need[c];
+  bool ok = true;
+  for (unsigned v = 0; v < vns_; ++v) {
+    if (!per[v]) continue;
+    const std::size_t q = std::size_t(e) * vns_ + v;
+    const unsigned free = inj_held_[q].empty() ? inj_cap_ - inj_used_[q] : 0;
+    if (free >= std::min(per[v], inj_cap_)) continue;
+    ok = false;
+    if (inj_refused_[q] == kNever) inj_refused_[q] = std::max(at, sim_now());
+  }
+  return ok;
+}
+
+bool Network::has_room(int e, VNet c) const {
+  if (!inj_cap_) return true;
+  const std::size_t q = std::size_t(e) * vns_ + vn_of_class(c);
+  return inj_held_[q].empty() && inj_used_[q] < inj_cap_;
 }
 
 void Network::deliver_finite(Tick now, std::uint32_t slot) {
@@ -432,10 +548,13 @@ void Network::advance(Tick now) {
       l.bytes += b;
       queue_[h.queue].pop_front();
       --queued_;
-      // The tail leaves the buffer it waited in; that buffer's credit travels back.
+      // The tail leaves the buffer it waited in; that buffer's credit travels back
+      // (an injection queue's entry frees when the tail has left).
       if (h.next > 0) {
         const std::uint32_t prev = route[h.next - 1];
         return_credit(prev * vns_ + v, now + fl + links_[prev].latency);
+      } else if (inj_cap_) {
+        return_credit(h.queue, now + fl);
       }
       progress = true;
       if (h.next + 1 < route.size()) {
@@ -493,7 +612,11 @@ std::string Network::buffer_report() const {
            end_names_[std::size_t(m.dst)] + " line " + hexline(m.line);
   };
   auto is_input = [&](std::uint32_t b) { return b < bufs && b / vns_ >= n && b / vns_ < 2 * n; };
-  auto fill = [&](std::uint32_t b) { return std::to_string(cap_ - credits_[b]) + "/" + std::to_string(cap_); };
+  auto fill = [&](std::uint32_t b) {
+    if (b >= bufs)  // an injection queue: its entries taken
+      return inj_cap_ ? std::to_string(inj_used_[b - bufs]) + "/" + std::to_string(inj_cap_) : std::string("unlimited");
+    return std::to_string(cap_ - credits_[b]) + "/" + std::to_string(cap_);
+  };
   // What each buffer waits for (one edge each), and why, in words.
   std::vector<std::int64_t> waits(queue_.size(), -1);
   std::vector<std::string> why(queue_.size());
@@ -502,8 +625,22 @@ std::string Network::buffer_report() const {
       const std::size_t e = q / vns_ - n;
       const auto& k = kept_[e * vns_ + q % vns_];
       if (credits_[q] != 0 || k.size() < cap_) continue;  // not full of stalled messages
+      // Its controller refused a message for want of room in an injection queue: the
+      // buffer waits for that queue (finite injection queues).
+      for (unsigned v = 0; inj_cap_ && v < vns_ && waits[q] < 0; ++v) {
+        const std::size_t iq = e * vns_ + v;
+        if (inj_refused_[iq] == kNever) continue;
+        waits[q] = std::int64_t(bufs + iq);
+        why[q] = "full " + fill(q) + ": " + describe(k.front()) + " and the rest wait for " + end_names_[e] +
+                 "'s controller, which waits for room in " + buffer_name(std::uint32_t(bufs + iq)) + " (full " +
+                 fill(std::uint32_t(bufs + iq)) +
+                 (inj_held_[iq].empty() ? "" : ", " + std::to_string(inj_held_[iq].size()) + " more held by the controller") +
+                 ")";
+      }
+      if (waits[q] >= 0) continue;
       // A stalled message waits for a message about its line to reach the endpoint;
-      // else for any message about its line still in the network.
+      // else for any message about its line still in the network; else for one an
+      // endpoint has yet to send.
       for (const NetMsg& s : k) {
         for (int pass = 0; pass < 2 && waits[q] < 0; ++pass)
           for (std::uint32_t r = 0; r < queue_.size() && waits[q] < 0; ++r)
@@ -516,6 +653,17 @@ std::string Network::buffer_report() const {
                 break;
               }
             }
+        // Else for what another endpoint answers to a message about the line it keeps
+        // in its input buffer (a forward its controller has not taken yet).
+        for (std::size_t e2 = 0; e2 < n && waits[q] < 0; ++e2)
+          for (unsigned v2 = 0; e2 != e && v2 < vns_ && waits[q] < 0; ++v2)
+            for (const NetMsg& x : kept_[e2 * vns_ + v2])
+              if (x.line == s.line) {
+                waits[q] = std::int64_t((n + e2) * vns_ + v2);
+                why[q] = "full " + fill(q) + ": " + describe(s) + " stalls (protocol) and waits for the answer to " +
+                         describe(x) + ", kept in " + buffer_name(std::uint32_t(waits[q]));
+                break;
+              }
         if (waits[q] >= 0) break;
       }
       if (waits[q] < 0) {
@@ -532,7 +680,7 @@ std::string Network::buffer_report() const {
     const std::uint32_t next = route[hop_[s].next] * vns_ + vn_of(m.type);
     if (credits_[next] != 0) continue;  // it moves once its link is free
     waits[q] = next;
-    why[q] = (q < bufs ? "holds " + fill(q) + ": head " : "head ") + describe(m) + " waits for a credit of " +
+    why[q] = (q < bufs || inj_cap_ ? "holds " + fill(q) + ": head " : "head ") + describe(m) + " waits for a credit of " +
              buffer_name(next) + " (full " + fill(next) + ")";
   }
   // A cycle of waits is a deadlock: name it.
@@ -553,7 +701,10 @@ std::string Network::buffer_report() const {
     for (std::uint32_t p : path) mark[p] = 2;
   }
   o << "network buffers: " << cap_ << " entr" << (cap_ == 1 ? "y" : "ies") << " per virtual network per link, "
-    << vns_ << " virtual network" << (vns_ == 1 ? "" : "s") << "; " << queued_ << " message(s) queued in routers";
+    << vns_ << " virtual network" << (vns_ == 1 ? "" : "s") << "; injection queues: ";
+  if (inj_cap_) o << inj_cap_ << " entr" << (inj_cap_ == 1 ? "y" : "ies") << " per virtual network per endpoint";
+  else o << "unlimited";
+  o << "; " << queued_ << " message(s) queued in routers";
   if (!cycle.empty()) {
     o << "\nnetwork deadlock: a cycle of " << cycle.size() << " waiting buffer(s):";
     for (std::uint32_t q : cycle) o << "\n  " << buffer_name(q) << " " << why[q];
@@ -593,6 +744,19 @@ COHSIM_STAT(kStatLinkPeakOcc, "network.link.*.*.peak_occupancy", "entries", "",
             "taken from the credit's use until it returns upstream)");
 COHSIM_STAT(kStatLinkMeanOcc, "network.link.*.*.mean_occupancy", "entries", "",
             "network.buffer_entries finite: the time-weighted mean of the entries taken in that buffer over the window");
+COHSIM_STAT(kStatInjPeak, "network.inject.*.*.peak_occupancy", "entries", "",
+            "network.injection_entries and network.buffer_entries finite: the most entries of endpoint E's injection "
+            "queue taken at once on virtual network V (request, forward, response; all with "
+            "network.virtual_networks: 1); an entry is taken from the send until the message's tail has left for "
+            "the router");
+COHSIM_STAT(kStatInjMean, "network.inject.*.*.mean_occupancy", "entries", "",
+            "the time-weighted mean of the entries taken in that injection queue over the window");
+COHSIM_STAT(kStatInjBlocked, "network.inject.*.*.blocked_uncore_cycles", "cycles", "uncore",
+            "cycles endpoint E's controller was blocked by that full injection queue: from its first refused "
+            "message or miss until an entry freed for it");
+COHSIM_STAT(kStatInjHeld, "network.inject.*.*.peak_held", "count", "",
+            "the most sends of that virtual network waiting at once in the controller's own storage for an entry "
+            "(a fan-out's rest, a fill's victim Put, memory data that came back to a full queue)");
 COHSIM_STAT(kStatMaxLinkUtil, "network.max_link_utilization", "ratio", "", "the busiest link's utilization (router ports included)");
 
 void Network::register_stats(Stats& s) const {
@@ -647,6 +811,27 @@ void Network::register_stats(Stats& s) const {
         });
       }
   }
+  if (cap_ && inj_cap_) {  // finite injection queues: per endpoint and virtual network
+    for (std::size_t e = 0; e < ends_.size(); ++e)
+      for (unsigned v = 0; v < vns_; ++v) {
+        const std::size_t q = e * vns_ + v;
+        const std::string k =
+            "network.inject." + end_names_[e] + "." + (vns_ == 1 ? std::string("all") : cohsim::name(VNet(v)));
+        s.counter(kStatInjPeak, k + ".peak_occupancy", &inj_peak_[q]);
+        s.derived(kStatInjMean, k + ".mean_occupancy", [this, start, q] {
+          const Tick now = window_end_ ? window_end_ : sim_now();
+          const double span = double(now - std::min(*start, now));
+          const double a = inj_area_[q] + double(inj_used_[q]) * double(now - std::min(now, inj_changed_[q]));
+          return span > 0 ? a / span : 0.0;
+        });
+        s.derived(kStatInjBlocked, k + ".blocked_uncore_cycles", [this, period, q] {
+          const Tick now = window_end_ ? window_end_ : sim_now();
+          const Tick open = inj_refused_[q] != kNever && now > inj_refused_[q] ? now - inj_refused_[q] : 0;
+          return double(inj_blocked_[q] + open) / double(period);
+        });
+        s.counter(kStatInjHeld, k + ".peak_held", &inj_held_peak_[q]);
+      }
+  }
   s.derived(kStatMaxLinkUtil, "network.max_link_utilization", [this] {
     double m = 0;
     for (std::size_t i = 0; i < links_.size(); ++i) m = std::max(m, link_utilization(i));
@@ -692,6 +877,14 @@ void Network::reset_stats(Tick t) {
     peak_[b] = cap_ - credits_[b];
     area_[b] = 0;
     changed_[b] = t;
+  }
+  for (std::size_t q = 0; q < inj_used_.size(); ++q) {
+    inj_peak_[q] = inj_used_[q];
+    inj_held_peak_[q] = inj_held_[q].size();
+    inj_blocked_[q] = 0;
+    if (inj_refused_[q] != kNever) inj_refused_[q] = t;
+    inj_area_[q] = 0;
+    inj_changed_[q] = t;
   }
 }
 

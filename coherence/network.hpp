@@ -46,10 +46,33 @@
 // holds up the data they wait for); the watchdog's dump names the cycle of waiting
 // buffers (dump()).
 //
-// Simplifications of the finite-buffer model, named: a controller never waits to
-// send (each endpoint's network interface has an unbounded injection queue per
-// virtual network, so back-pressure stops at the sender's interface, not its
-// controller); an endpoint frees a taken message's entry at once (not when its own
+// Injection queues (network.injection_entries N, with finite buffers). Each
+// endpoint's network interface has an injection queue of N entries per virtual
+// network: a message takes an entry when its controller sends it (one sent for a later
+// tick, after the controller's few cycles of latency, holds it from the send; data from
+// memory takes it when it comes back) and frees it when its tail has left for the
+// endpoint's port into the router. A controller asks
+// room_for() before it takes an incoming message or issues a miss: when a virtual
+// network it would send on has no room, the message stays in its input buffer
+// (keeping its credit, so back-pressure goes on upstream hop by hop) or the miss
+// waits (the core stalls as on a full MSHR file), and the endpoint hears
+// injection_ready() when an entry frees. A message needs room for all it sends on
+// each virtual network, or an empty queue when that is more than N (a directory's
+// fan-out of Invs): what does not fit then waits, in order, in the controller's own
+// storage (the home's walk of its sharer list) and goes as entries free; so do the
+// sends a controller cannot put off, each held by a structure of its own (a fill's
+// victim Put in the writeback buffer, a memory read's data in the home's read buffer,
+// whatever taking a response sends). A forward a cache's MSHR absorbed is replayed
+// only when there is room, like any other.
+// While such sends wait the queue counts as full, so nothing new is taken. Responses
+// are always taken (their sends never wait for room), so the request -> forward ->
+// response dependencies end in a sink and three virtual networks stay free of
+// deadlock. Unlimited (`network.injection_entries: unlimited`): the queue never
+// fills and controllers never wait to send.
+//
+// Simplifications of the finite-buffer model, named: the sends held in a
+// controller's own storage are not bounded by the injection queue (they are by the
+// structures that hold them); an endpoint frees a taken message's entry at once (not when its own
 // pipeline would have started it); one message per link per cycle is not a limit
 // beyond the link's bandwidth; and arbitration is oldest-first, not round-robin.
 //
@@ -131,6 +154,9 @@ class NetEndpoint {
   // A message arrives (at the current SystemC time, `t`); `data` is its line, or null.
   virtual void receive(Tick t, const NetMsg& m, const std::uint8_t* data) = 0;
   virtual std::string dump_pending() const = 0;
+  // Finite injection queues: an entry freed in a queue that refused this endpoint
+  // (Network::room_for): what waited for room may go on.
+  virtual void injection_ready(Tick t) { (void)t; }
 };
 
 enum class Topology : std::uint8_t { FullyConnected, Crossbar, Ring, Mesh };
@@ -151,6 +177,7 @@ struct NetworkParams {
   std::uint64_t seed = declared::count("seed");
   unsigned buffer_entries = 0;  // network.buffer_entries per virtual network per link: 0 = unlimited
   unsigned virtual_networks = 3;  // network.virtual_networks: 3 or 1 (every class in one set of buffers)
+  unsigned injection_entries = 0;  // network.injection_entries per virtual network per endpoint: 0 = unlimited
   // Between nodes.
   Topology topology = parse_topology(declared::choice("numa.topology"));
   unsigned mesh_columns = declared::count("numa.mesh_columns");  // 0: ceil(sqrt(nodes))
@@ -165,7 +192,20 @@ class Network : public sc_core::sc_module {
   // "directory", "node1_directory") names its router ports in the statistics.
   int attach(NetEndpoint* e, const std::string& name = "");
   // Sends at tick t (>= the current SystemC time); `data` (a line) is copied.
-  void send(Tick t, const NetMsg& m, const std::uint8_t* data);
+  // `from_memory`: data the memory side returns at t (Directory::memory_ready): it takes
+  // its injection-queue entry when it comes back, not at the call.
+  void send(Tick t, const NetMsg& m, const std::uint8_t* data, bool from_memory = false);
+  // Finite injection queues (network.injection_entries, with finite buffers; else
+  // every answer is yes). The messages `need` (per message class, VNet order) can be
+  // sent by endpoint e now: each virtual network has room for them (or is empty, if
+  // they are more than it holds). No: the endpoint is counted blocked on the full
+  // virtual network(s) from `at` (the controller's tick, or the current time if later)
+  // until an entry frees, when it hears injection_ready().
+  bool room_for(int e, const unsigned (&need)[kNumVNets], Tick at = 0);
+  // Whether e could send one message of class c now (no blocking counted: a prefetch
+  // that is simply dropped).
+  bool has_room(int e, VNet c) const;
+  bool finite_injection() const { return cap_ && inj_cap_; }
   // Builds the routes once every endpoint is attached; node_of[e] is endpoint e's
   // node (all 0: a single crossbar).
   void build(const std::vector<unsigned>& node_of);
@@ -222,6 +262,7 @@ class Network : public sc_core::sc_module {
   bool finite_buffers() const { return cap_ != 0; }
   // The virtual network (buffer set) a message takes: its class's, or 0 with one.
   unsigned vn_of(NetMsgType t) const { return vns_ == 1 ? 0 : unsigned(vnet_of(t)); }
+  unsigned vn_of_class(VNet c) const { return vns_ == 1 ? 0 : unsigned(c); }
 
  private:
   struct Link {
@@ -272,6 +313,12 @@ class Network : public sc_core::sc_module {
   void deliver_finite(Tick now, std::uint32_t slot);
   void return_credit(std::uint32_t buf, Tick at);
   void occupancy_change(std::uint32_t buf, int delta, Tick now);
+  // Finite injection queues: q = endpoint * vns + vn.
+  void inj_take(std::size_t q, Tick now);
+  void inj_release(std::size_t q, Tick now);
+  void inj_count(std::size_t q, Tick now);  // the occupancy's time-weighted area up to now
+  void credit_back(std::uint32_t idx, Tick now);  // a router buffer's credit, or (>= bufs) an injection entry
+  void notify_ready(Tick now);               // injection_ready() to the endpoints that may go on
   std::string buffer_name(std::uint32_t q) const;  // a buffer (link * vns + vn) or injection queue
   std::string buffer_report() const;              // the full buffers and a cycle of waits, if any
   std::uint32_t inject_queue(std::size_t e, unsigned vn) const {
@@ -335,6 +382,23 @@ class Network : public sc_core::sc_module {
   std::vector<std::uint64_t> stall_ticks_, peak_;
   std::vector<double> area_;
   std::vector<Tick> changed_;
+  std::vector<bool> take_at_inject_;  // per slot: data from memory, its entry taken when it comes back
+  // Finite injection queues, per endpoint * vns + vn: entries taken (queued, or sent
+  // for a later tick and not yet in the queue), the sends waiting in the controller (slot, tick), the
+  // latest tick a message was committed for (they enter in order), since when the
+  // endpoint is refused (kNever: not), the endpoints to tell; statistics.
+  struct Held {
+    std::uint32_t slot;
+    Tick at;
+  };
+  unsigned inj_cap_ = 0;
+  std::vector<unsigned> inj_used_;
+  std::vector<std::deque<Held>> inj_held_;
+  std::vector<Tick> inj_last_, inj_refused_;
+  std::vector<int> inj_notify_;
+  std::vector<std::uint64_t> inj_peak_, inj_held_peak_, inj_blocked_;
+  std::vector<double> inj_area_;
+  std::vector<Tick> inj_changed_;
 };
 
 }  // namespace cohsim

@@ -350,6 +350,12 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
     ++mshr_full_;
     return {Access::Blocked, 0};
   }
+  // Finite injection queues: a request the request network's queue has no room for
+  // waits (its MSHR is not taken; the core stalls and retries as on a full MSHR file).
+  if (!room_for_cell(c, t)) {
+    miss_refused_ = true;
+    return {Access::Blocked, 0};
+  }
   // A request that will need a way of the set (a fill, or an upgrade whose
   // transient state cannot be evicted) waits while every way is spoken for: by a
   // line in such a transient state or by a fill already on its way. Otherwise the
@@ -1314,14 +1320,17 @@ void PrivateCache::receive(Tick t, const NetMsg& m, const std::uint8_t* data) {
   // Another cache's request for a line we hold waits until we release it.
   const bool deferred = m.line == held_ && (m.type == NetMsgType::FwdGetS || m.type == NetMsgType::FwdGetM ||
                                             m.type == NetMsgType::Inv);
-  if ((forward && (waiting || deferred)) || !deliver(t, m, data)) {
+  // Finite injection queues: a forward the cache cannot answer for want of room in its
+  // response queue stays in its input buffer (parked and kept) until there is room.
+  const bool no_room = forward && !waiting && !deferred && !room_for_forward(m);
+  if ((forward && (waiting || deferred || no_room)) || !deliver(t, m, data)) {
     if (!forward)
       throw SimError(coh_name_ + ": a " + std::string(cohsim::name(m.type)) + " cannot wait\n" + dump_pending());
     // Finite network buffers: a forward the table stalls while this cache has a miss
     // outstanding for the line is absorbed by that miss's MSHR (one per MSHR, as real
     // controllers record a deferred forward), freeing its input-buffer entry; any other
     // stalled message keeps its entry until it is taken.
-    bool absorbed = find_mshr(m.line) >= 0;
+    bool absorbed = !no_room && find_mshr(m.line) >= 0;
     for (std::size_t i = 0; i < parked_.size(); ++i) absorbed &= !(parked_[i].line == m.line && !parked_kept_[i]);
     parked_.push_back(m);
     parked_kept_.push_back(!absorbed);
@@ -1341,6 +1350,7 @@ void PrivateCache::deliver_parked(Tick t, LineAddr line) {
     }
     const Loc l = locate(line);
     if (table_.cell(state_at(line, l), forward_event(parked_[i].type)).kind == CellKind::Stall) break;
+    if (!room_for_forward(parked_[i])) break;  // it waits for injection room (injection_ready)
     const NetMsg p = parked_[i];
     const bool kept = parked_kept_[i];
     parked_.erase(parked_.begin() + std::ptrdiff_t(i));
@@ -1348,6 +1358,44 @@ void PrivateCache::deliver_parked(Tick t, LineAddr line) {
     if (kept) net_->consumed(t, p);
     deliver(t, p, nullptr);
     i = 0;
+  }
+}
+
+bool PrivateCache::room_for_cell(const Cell& c, Tick t) {
+  if (!net_ || !net_->finite_injection() || c.kind != CellKind::Do) return true;
+  unsigned need[kNumVNets] = {};
+  for (int i = 0; i < c.num_actions; ++i) switch (c.actions[i]) {
+      case Action::IssueGetS:
+      case Action::IssueGetM:
+      case Action::IssuePutM:
+      case Action::IssuePutS:
+      case Action::IssuePutE:
+      case Action::IssuePutO: ++need[int(VNet::Request)]; break;
+      case Action::SendDataToReq:
+      case Action::SendDataToDir:
+      case Action::SendInvAck: ++need[int(VNet::Response)]; break;
+      default: break;
+    }
+  return net_->room_for(net_id_, need, t);
+}
+
+bool PrivateCache::room_for_forward(const NetMsg& m) {
+  if (!net_->finite_injection()) return true;
+  const Loc l = locate(m.line);
+  return room_for_cell(table_.cell(state_at(m.line, l), forward_event(m.type)));
+}
+
+void PrivateCache::injection_ready(Tick t) {
+  // The forwards that waited for room, each line's in order (deliver_parked keeps it).
+  retry_lines_.clear();
+  for (const NetMsg& m : parked_)
+    if (std::find(retry_lines_.begin(), retry_lines_.end(), m.line) == retry_lines_.end())
+      retry_lines_.push_back(m.line);
+  for (LineAddr line : retry_lines_) deliver_parked(t, line);
+  // A miss the core could not issue may go now (the core retries, as when an MSHR frees).
+  if (miss_refused_) {
+    miss_refused_ = false;
+    if (listener_) listener_->line_ready(t, kNoLine);
   }
 }
 
@@ -1743,6 +1791,7 @@ bool PrivateCache::issue_coh_prefetch(Tick t, LineAddr line, std::uint8_t level)
   unsigned free = 0;
   for (LineAddr k : mshr_key_) free += k == kNoLine;
   if (free < 2 || !way_free(line) || line == held_) return false;
+  if (net_ && !net_->has_room(net_id_, VNet::Request)) return false;  // no injection room: dropped
   if (table_.cell(table_.invalid(), Event::Prefetch).kind != CellKind::Do) return false;
   Loc l{};
   execute(t, line, l, Event::Prefetch, nullptr);

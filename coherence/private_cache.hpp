@@ -127,6 +127,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
 
   // NetEndpoint (on a directory)
   void receive(Tick t, const NetMsg& m, const std::uint8_t* data) override;
+  void injection_ready(Tick t) override;
 
   // Exclusive-monitor forward progress (L1Port::hold): on the bus other caches'
   // requests for a held line are not granted; on a directory their forwards park here.
@@ -427,6 +428,13 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
                 bool to_home = false, bool clean_data = false);
   bool deliver(Tick t, const NetMsg& m, const std::uint8_t* data);  // false: the table stalls it
   void deliver_parked(Tick t, LineAddr line);                        // what waited on the line, oldest first
+  // Finite injection queues: whether the cache can send what the cell would (the
+  // messages per class it sends); no: refused (Network::room_for), retried on
+  // injection_ready(). A stalled cell sends nothing: yes.
+  bool room_for_cell(const Cell& c, Tick t = 0);
+  bool room_for_forward(const NetMsg& m);
+  bool miss_refused_ = false;  // an access was Blocked for want of request-network room
+  std::vector<LineAddr> retry_lines_;  // scratch: injection_ready()'s lines
   std::string fabric_dump() const;
 
   PrivateCacheParams p_;

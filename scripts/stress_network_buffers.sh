@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The random tester on finite network buffers (network.buffer_entries 1 and 2) with
-# the three virtual networks, MSI, MESI and MOESI, on one node and on NUMA rings and
-# meshes: one line per run (no violation expected: the three virtual networks keep
+# The random tester on finite network buffers (network.buffer_entries 1 and 2) and
+# injection queues (network.injection_entries 1, 2 and 4) with the three virtual
+# networks, MSI, MESI and MOESI, on one node, on NUMA rings and meshes and on a sparse
+# directory: one line per run (no violation expected: the three virtual networks keep
 # the Primer's protocols free of deadlock). Then, with one virtual network
 # (network.virtual_networks: 1), the same runs deadlock: one line per run with the
 # cycle of waiting buffers the dump names.
@@ -14,11 +15,15 @@ export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 for seed in "${@:-1}"; do
   for p in msi mesi moesi; do
     for b in 1 2; do
-      for shape in "numa.nodes=1" "numa.nodes=2 --set numa.topology=ring" "numa.nodes=4 --set numa.topology=mesh"; do
-        # shellcheck disable=SC2086
-        out=$("$COHSIM" stress "$ROOT/configs/stress.yaml" --ops "$OPS" --seed "$seed" --set coherence.protocol="$p" \
-          --set coherence.fabric=directory --set network.buffer_entries="$b" --set $shape 2>&1)
-        echo "3 VNs seed=$seed $p buffer_entries=$b $shape rc=$?: $(echo "$out" | head -1)"
+      for i in 1 2 4; do
+        for shape in "numa.nodes=1" "numa.nodes=2 --set numa.topology=ring" "numa.nodes=4 --set numa.topology=mesh" \
+          "directory.entries=4 --set directory.assoc=2"; do
+          # shellcheck disable=SC2086
+          out=$("$COHSIM" stress "$ROOT/configs/stress.yaml" --ops "$OPS" --seed "$seed" --set coherence.protocol="$p" \
+            --set coherence.fabric=directory --set network.buffer_entries="$b" --set network.injection_entries="$i" \
+            --set $shape 2>&1)
+          echo "3 VNs seed=$seed $p buffer_entries=$b injection_entries=$i $shape rc=$?: $(echo "$out" | head -1)"
+        done
       done
     done
   done

@@ -447,6 +447,25 @@ std::vector<ParamSpec> declare_params() {
                        }
                        return n >= 1 && n <= 1024 ? "" : "must be unlimited or 1..1024, got " + v.text;
                      }}));
+  p.push_back(param("network.injection_entries", ParamType::String, "4", "messages per queue",
+                    "Entries of each endpoint's injection queue per virtual network, with finite "
+                    "network.buffer_entries (ignored with unlimited buffers): the messages a controller "
+                    "has sent that wait to start on its port into the router. A controller takes an "
+                    "incoming message or issues a miss only when the queues it would send on have room; "
+                    "else the message stays in its input buffer (keeping its credit) or the core stalls "
+                    "as on a full MSHR file. unlimited = controllers never wait to send (back-pressure "
+                    "stops at the network interface). 4 = one packet per virtual channel of a "
+                    "four-channel network interface.",
+                    {"unlimited or 1..1024", [](const ParamValue& v) -> std::string {
+                       if (v.text == "unlimited") return "";
+                       std::int64_t n = 0;
+                       try {
+                         n = parse_integer(v.text);
+                       } catch (const std::exception&) {
+                         return "must be unlimited or a number of entries (1..1024), got '" + v.text + "'";
+                       }
+                       return n >= 1 && n <= 1024 ? "" : "must be unlimited or 1..1024, got " + v.text;
+                     }}));
   p.push_back(param("network.virtual_networks", ParamType::Int, "3", "virtual networks",
                     "3 = requests, forwards and responses in separate buffers (deadlock-free with the "
                     "Primer's protocols); 1 = every message class in one set of buffers and one "

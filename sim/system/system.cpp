@@ -273,6 +273,27 @@ COHSIM_REGISTER(config_rules, "network.buffer_entries",
                          (entries ? "unlimited" : "3");
                 }});
 
+// An injection-queue size other than the default without finite buffers would shape
+// nothing: say so. (The default is allowed: a configuration written out in full, as
+// `config show` and a run's provenance do, names it.)
+COHSIM_REGISTER(config_rules, "network.injection_entries",
+                "injection queues other than the default need finite network buffers",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  static const std::string declared_default = [] {  // not declared::: the defaults run the rules
+                    for (const ParamSpec& p : config_params())
+                      if (p.key == "network.injection_entries") return p.default_text;
+                    return std::string();
+                  }();
+                  const std::string& v = cfg.text("network.injection_entries");
+                  if (network_buffer_entries(cfg) || v == "unlimited" || v == declared_default) return std::string();
+                  blame = cfg.blame({"network.injection_entries", "network.buffer_entries"});
+                  return "network.injection_entries: " + cfg.text("network.injection_entries") +
+                         " sizes the injection queues of the finite-buffer network, and network.buffer_entries is "
+                         "unlimited (" + cfg.where("network.buffer_entries") +
+                         "), which has none: set network.buffer_entries to a number, or drop "
+                         "network.injection_entries";
+                }});
+
 COHSIM_REGISTER(config_rules, "numa.nodes", "more than one NUMA node needs the directory",
                 ConfigRule{[](const Config& cfg, std::string& blame) {
                   const std::int64_t nodes = cfg.integer("numa.nodes");
@@ -735,6 +756,9 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     np.jitter = unsigned(cfg.integer("network.jitter"));
     np.buffer_entries = network_buffer_entries(cfg);
     np.virtual_networks = unsigned(cfg.integer("network.virtual_networks"));
+    np.injection_entries = cfg.text("network.injection_entries") == "unlimited"
+                               ? 0
+                               : unsigned(parse_integer(cfg.text("network.injection_entries")));
     np.seed = seed;
     m.net = std::make_unique<Network>("network", np);
     m.net->set_log(&m.log);

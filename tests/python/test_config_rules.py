@@ -59,6 +59,8 @@ CASES = [
      "l1d.replacement", "needs a power-of-two l1d.assoc, got 12; valid: l1d.assoc 8 or 16, or another l1d.replacement"),
     ("network.buffer_entries", [("network.buffer_entries", "2")], "network.buffer_entries",
      "set coherence.fabric: directory, or network.buffer_entries: unlimited"),
+    ("network.injection_entries", [("coherence.fabric", "directory"), ("network.injection_entries", "2")],
+     "network.injection_entries", "set network.buffer_entries to a number, or drop network.injection_entries"),
     ("bus.response_jitter", [("bus.transactions", "atomic"), ("bus.request_jitter", "16")], "bus.request_jitter",
      "set bus.transactions: split, or bus.request_jitter: 0"),
     ("bus.writeback_delay", [("bus.transactions", "atomic"), ("bus.writeback_delay", "100")], "bus.writeback_delay",
