@@ -423,7 +423,7 @@ std::string StressResult::to_text() const {
     o << "back-invalidations: " << back_invalidations << " (" << back_invalidations_skipped
       << " left: the line was in a transition above)\n";
   if (victim_fills) {
-    o << "exclusive L3: " << victim_fills << " lines moved down, " << moved_up << " moved up";
+    o << "exclusive levels (victim caches): " << victim_fills << " lines moved down, " << moved_up << " moved up";
     if (clean_victims || clean_victims_dropped)
       o << "; clean victims over the fabric: " << clean_victims << " delivered, " << clean_victims_dropped
         << " dropped (overtaken or stale)";
