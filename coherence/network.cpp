@@ -30,9 +30,7 @@ Network::Network(sc_core::sc_module_name name, const NetworkParams& p)
       home_rng_(random_stream(p.seed, "network.home_data_jitter")),
       cap_(p.buffer_entries),
       vns_(p.virtual_networks == 1 ? 1 : 3) {
-  SC_HAS_PROCESS(Network);
-  SC_METHOD(deliver);
-  sensitive << wake_;
+  wake_.bind([this] { deliver(); });
   dont_initialize();
 }
 
