@@ -30,7 +30,7 @@ Network::Network(sc_core::sc_module_name name, const NetworkParams& p)
       home_rng_(random_stream(p.seed, "network.home_data_jitter")),
       cap_(p.buffer_entries),
       vns_(p.virtual_networks == 1 ? 1 : 3) {
-  wake_.bind([this] { deliver(); });
+  wake_.bind<&Network::deliver>(this);
   dont_initialize();
 }
 

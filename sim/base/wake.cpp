@@ -2,20 +2,13 @@
 
 namespace cohsim {
 
-// A timed notification: the heap's entry (SystemC's sc_event_timed). `ev` is null once
-// cancelled by an earlier notification of its event; the entry stays in the heap until
-// it reaches the top.
-struct Wake::Timed {
-  Tick at;
-  Wake* ev;
-};
-
 Wake::~Wake() {
   if (bound_) sim_kernel.remove(this);
 }
 
-void Wake::bind(std::function<void()> body) {
-  body_ = std::move(body);
+void Wake::bind_raw(void (*body)(void*), void* obj) {
+  body_ = body;
+  obj_ = obj;
   if (!bound_) sim_kernel.add(this);
   bound_ = true;
 }
@@ -63,34 +56,13 @@ Wake::Timed* Kernel::heap_extract() {
   return top;
 }
 
-void Kernel::notify(Wake& w, Tick delay) {
-  if (w.type_ == Wake::kDelta) return;
-  if (delay == 0) {
-    if (w.type_ == Wake::kTimed) w.timed_->ev = nullptr, w.timed_ = nullptr;
-    deltas_.push_back(&w);
-    w.type_ = Wake::kDelta;
-    return;
-  }
-  const Tick at = now_ + delay;
-  if (w.type_ == Wake::kTimed) {
-    if (w.timed_->at <= at) return;
-    w.timed_->ev = nullptr;
-  }
-  Wake::Timed* e;
-  if (free_.empty()) {
-    e = new Wake::Timed;
-  } else {
-    e = free_.back();
-    free_.pop_back();
-  }
-  e->at = at;
-  e->ev = &w;
-  heap_insert(e);
-  w.timed_ = e;
-  w.type_ = Wake::kTimed;
+void Kernel::notify_delta(Wake& w) {
+  if (w.type_ == Wake::kTimed) w.timed_->ev = nullptr, w.timed_ = nullptr;
+  deltas_.push_back(&w);
+  w.type_ = Wake::kDelta;
 }
 
-bool Kernel::next_time(Tick& t) {
+bool Kernel::next_time_slow(Tick& t) {
   while (heap_.size() > 1) {
     Wake::Timed* top = heap_[1];
     if (top->ev) {
@@ -118,7 +90,7 @@ void Kernel::crunch(bool once) {
     while (run_head_ < runnable_.size()) {
       Wake* w = runnable_[run_head_++];
       w->runnable_ = false;
-      w->body_();
+      w->body_(w->obj_);
     }
     runnable_.clear();
     run_head_ = 0;

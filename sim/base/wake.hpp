@@ -24,7 +24,6 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 #include "sim/base/types.hpp"
@@ -40,17 +39,29 @@ class Wake {
   ~Wake();
   Wake(const Wake&) = delete;
   Wake& operator=(const Wake&) = delete;
-  // The process: `body` runs at the kernel's start and at every trigger of this event.
-  void bind(std::function<void()> body);
+  // The process: `obj->*F()` runs at the kernel's start and at every trigger of this
+  // event (e.g. `wake_.bind<&Core::tick>(this)`).
+  template <auto F, typename T>
+  void bind(T* obj) {
+    bind_raw([](void* o) { (static_cast<T*>(o)->*F)(); }, obj);
+  }
 
  private:
   friend class Kernel;
-  struct Timed;
+  // A timed notification: the heap's entry (SystemC's sc_event_timed). `ev` is null
+  // once cancelled by an earlier notification of its event; the entry stays in the
+  // heap until it reaches the top.
+  struct Timed {
+    Tick at;
+    Wake* ev;
+  };
+  void bind_raw(void (*body)(void*), void* obj);
   enum : std::uint8_t { kNone, kDelta, kTimed } type_ = kNone;
   bool runnable_ = false;  // in the runnable queue
   bool bound_ = false;
   Timed* timed_ = nullptr;  // its timed notification (kTimed)
-  std::function<void()> body_;
+  void (*body_)(void*) = nullptr;
+  void* obj_ = nullptr;
 };
 
 class Kernel {
@@ -61,7 +72,27 @@ class Kernel {
   Kernel& operator=(const Kernel&) = delete;
   Tick now() const { return now_; }
   // SystemC's sc_event::notify(delay) of `w` (a delay of 0: a delta notification).
-  void notify(Wake& w, Tick delay);
+  void notify(Wake& w, Tick delay) {
+    if (w.type_ == Wake::kDelta) return;
+    if (delay == 0) return notify_delta(w);
+    const Tick at = now_ + delay;
+    if (w.type_ == Wake::kTimed) {
+      if (w.timed_->at <= at) return;
+      w.timed_->ev = nullptr;
+    }
+    Wake::Timed* e;
+    if (free_.empty()) {
+      e = new Wake::Timed;
+    } else {
+      e = free_.back();
+      free_.pop_back();
+    }
+    e->at = at;
+    e->ev = &w;
+    heap_insert(e);
+    w.timed_ = e;
+    w.type_ = Wake::kTimed;
+  }
   // The tick of the next activity: now while a process is runnable or a delta
   // notification is pending, else the earliest timed notification (~0: none).
   // As sc_time_to_pending_activity(), it drops cancelled heap entries on top.
@@ -85,7 +116,16 @@ class Kernel {
  private:
   friend class Wake;
   struct Heap;
-  bool next_time(Tick& t);  // the earliest live timed notification, dropping cancelled ones on top
+  // The earliest live timed notification, dropping cancelled ones on top.
+  bool next_time(Tick& t) {
+    if (heap_.size() > 1 && heap_[1]->ev) {
+      t = heap_[1]->at;
+      return true;
+    }
+    return next_time_slow(t);
+  }
+  bool next_time_slow(Tick& t);
+  void notify_delta(Wake& w);
   void trigger(Wake* w);
   void crunch(bool once);
   void add(Wake* w) { procs_.push_back(w); }
