@@ -31,9 +31,7 @@ Network::Network(sc_core::sc_module_name name, const NetworkParams& p)
       cap_(p.buffer_entries),
       vns_(p.virtual_networks == 1 ? 1 : 3),
       inj_cap_(p.buffer_entries ? p.injection_entries : 0) {
-  SC_HAS_PROCESS(Network);
-  SC_METHOD(deliver);
-  sensitive << wake_;
+  wake_.bind<&Network::deliver>(this);
   dont_initialize();
 }
 

@@ -97,6 +97,7 @@
 #include "sim/base/stats.hpp"
 #include "sim/base/types.hpp"
 #include "sim/config/config.hpp"
+#include "sim/base/wake.hpp"
 
 namespace cohsim {
 
@@ -356,7 +357,7 @@ class Network : public sc_core::sc_module {
   unsigned put_delay_ = 0;  // set_put_delay
   int put_endpoint_ = -1;
   std::vector<Tick> last_delivery_;  // (src * n + dst) * vnets + vnet: point-to-point order under jitter
-  sc_core::sc_event wake_;
+  Wake wake_;
   EventLog* log_ = nullptr;  // null when the event log is off
   // statistics
   std::uint64_t sent_[kNumNetMsgTypes] = {};

@@ -19,9 +19,7 @@ SnoopBus::SnoopBus(sc_core::sc_module_name name, const BusParams& p, MemoryLevel
       p_(p),
       memory_(memory_side),
       buf_(p.line_size, 0) {
-  SC_HAS_PROCESS(SnoopBus);
-  SC_METHOD(tick);
-  sensitive << wake_;
+  wake_.bind<&SnoopBus::tick>(this);
   dont_initialize();
 }
 

@@ -29,6 +29,7 @@
 #include "sim/base/event_log.hpp"
 #include "sim/base/random.hpp"
 #include "sim/base/stats.hpp"
+#include "sim/base/wake.hpp"
 
 namespace cohsim {
 
@@ -223,7 +224,7 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   MemoryLevel* memory_;
   std::vector<BusClient*> clients_;
   std::vector<Pending> queue_;  // in arrival order; grows to its high-water mark, then never allocates
-  sc_core::sc_event wake_;
+  Wake wake_;
   bool busy_ = false;
   bool awaiting_memory_ = false;  // the current transaction waits for memory's data
   Tick busy_until_ = 0;

@@ -57,9 +57,7 @@ Core::Core(sc_core::sc_module_name name, int id, const CoreParams& p, std::uniqu
       for (int i = 0; i < seq.n; ++i)
         if (seq.insts[i].kind == InstKind::Fence) fence_names_[seq.insts[i].orders & 15] = seq.insts[i].mnemonic;
     }
-  SC_HAS_PROCESS(Core);
-  SC_METHOD(tick);  // runs once at time 0, then whenever woken
-  sensitive << wake_;
+  wake_.bind<&Core::tick>(this);  // runs once at time 0, then whenever woken
 }
 
 void Core::line_ready(Tick t, LineAddr line) {

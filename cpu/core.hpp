@@ -294,7 +294,7 @@ class Core : public sc_core::sc_module, public CacheListener {
       if (sb_words_[w & (kSbFilter - 1)]) return true;
     return false;
   }
-  sc_core::sc_event wake_;
+  Wake wake_;
   Ring<LoadEntry> lq_;
   std::uint64_t loads_not_at_cache() const;  // loads in lq_ whose cache access has not started
   std::size_t lq_unaccessed_ = 0;            // the same count, kept as entries come, start and go

@@ -8,6 +8,7 @@
 #include <systemc>
 
 #include "sim/base/error.hpp"
+#include "sim/base/wake.hpp"
 
 namespace cohsim {
 
@@ -425,10 +426,10 @@ void EventLog::write(const Rec& r) {
 void EventLog::flush(bool all) {
   // Every later record is stamped at or after the current time: what is older may go
   // (the laggards record what they can first, and may hold the limit back).
-  Tick now = all ? ~Tick(0) : Tick(sc_core::sc_time_stamp().value());
+  Tick now = all ? ~Tick(0) : sim_now();
   flushing_ = true;
   for (Laggard* l : laggards_) {
-    const Tick floor = l->log_catch_up(Tick(sc_core::sc_time_stamp().value()), all);
+    const Tick floor = l->log_catch_up(sim_now(), all);
     if (!all) now = std::min(now, floor);
   }
   flushing_ = false;

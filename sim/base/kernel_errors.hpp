@@ -4,7 +4,8 @@
 // original exception, so the user sees our message and the right exit status.
 #pragma once
 #include <exception>
-#include <systemc>
+
+#include "sim/base/wake.hpp"
 
 namespace cohsim {
 
@@ -16,7 +17,7 @@ inline std::exception_ptr& captured_exception() {
 // Call from a catch block inside a SystemC process.
 inline void capture_exception_and_stop() {
   if (!captured_exception()) captured_exception() = std::current_exception();
-  sc_core::sc_stop();
+  sim_kernel.stop();
 }
 
 inline void rethrow_captured_exception() {

@@ -1059,7 +1059,7 @@ RunOutcome System::run() {
     if (!intervals) throw UserError(m.opts.stats_interval_path + ": cannot write (--stats-interval-file)");
   }
   for (;;) {
-    const Tick now = sc_core::sc_time_stamp().value();
+    const Tick now = sim_now();
     bool all_done = true;
     for (auto& c : m.cores) all_done &= c->done();
     if (all_done) {
@@ -1067,11 +1067,11 @@ RunOutcome System::run() {
       break;
     }
     if (now >= limit) break;
-    if (sc_core::sc_get_status() != sc_core::SC_ELABORATION && !sc_core::sc_pending_activity())
+    if (sim_kernel.started() && !sim_kernel.pending_activity())
       throw SimError("deadlock: no component has anything to do but not every core finished\n" + dump());
     const Tick end = std::min({limit, now + slice, next_dump});
     Core::set_run_limit(end);
-    sc_core::sc_start(sc_core::sc_time::from_value(end - now));  // runs to `end`, idle or not
+    sim_kernel.run(end - now);  // runs to `end`, idle or not
     rethrow_captured_exception();
     // The watchdog: some core must retire an operation (or be computing) every
     // `watchdog` cycles, else the system is deadlocked or livelocked.
@@ -1116,7 +1116,7 @@ RunOutcome System::run() {
 
   Tick finish = 0;
   for (auto& c : m.cores) {
-    finish = std::max(finish, c->done() ? c->finish_tick() : Tick(sc_core::sc_time_stamp().value()));
+    finish = std::max(finish, c->done() ? c->finish_tick() : sim_now());
     out.ops += c->total_ops();
   }
   out.cycles = finish / m.core_period;
@@ -1338,7 +1338,7 @@ void System::write_log_header(const std::string& protocol, const std::string& fa
 
 std::string System::dump() const {
   std::ostringstream o;
-  o << "at t=" << sc_core::sc_time_stamp().to_string() << "\n";
+  o << "at t=" << sc_core::sc_time::from_value(sim_now()).to_string() << "\n";
   for (auto& c : impl_->cores) o << c->dump() << "\n";
   if (impl_->bus) o << impl_->bus->dump();
   if (impl_->net) o << impl_->net->dump();

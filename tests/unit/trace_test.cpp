@@ -368,6 +368,33 @@ TEST_F(TraceTest, TraceDinEverySpellingReadsTheSame) {
   EXPECT_HAS(error_of("0 10\n1 1ffffffffffffffff\n", "f.din"), "din address does not fit in 64 bits");
 }
 
+// Addresses of 8 to 15 digits take the eight-digits-at-once path: each must read as
+// strtoull reads it, and a byte that is no hex digit, at any of the eight places
+// (the neighbours of '0'-'9', 'a'-'f' and 'A'-'F' among them), stops it.
+TEST_F(TraceTest, TraceDinEightDigitsAtOnce) {
+  std::string din;
+  std::vector<std::uint64_t> want;
+  std::uint64_t x = 0x9E3779B97F4A7C15ull;
+  const char* hex = "0123456789abcdefABCDEF";
+  for (int i = 0; i < 400; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    const int n = 8 + i % 8;
+    std::string a;
+    for (int k = 0; k < n; ++k) a += hex[(x >> (3 * k)) % 22];
+    din += "0 " + a + "\n";
+    want.push_back(std::strtoull(a.c_str(), nullptr, 16) & ~std::uint64_t(3));
+  }
+  auto ops = drain(*Trace::open(write("e.din", din)))[0];
+  ASSERT_EQ(ops.size(), want.size());
+  for (std::size_t i = 0; i < ops.size(); ++i) EXPECT_EQ(ops[i].addr, want[i]) << i;
+  for (const char bad : {'/', ':', '@', 'G', '`', 'g', 'x', '\x7f', '\x80', '\xc6'})
+    for (int at = 0; at < 8; ++at) {
+      std::string a = "1234abCD";
+      a[std::size_t(at)] = bad;
+      EXPECT_HAS(error_of("0 10\n0 " + a + "\n", "f.din"), "f.din:2:3: bad din address") << int(bad) << " " << at;
+    }
+}
+
 TEST_F(TraceTest, TraceDinToTextKeepsSemantics) {
   std::string din = write("a.din", "2 400000\n0 1000\n1 7fff0003\n");
   std::string txt = path("a.trace");

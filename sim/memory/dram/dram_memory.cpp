@@ -14,9 +14,7 @@ using sc_core::sc_time;
 DramMemory::DramMemory(sc_core::sc_module_name name, const DramControllerParams& p, unsigned line_size, Tick frontend,
                        Tick backend)
     : sc_module(name), ctl_(p), line_size_(line_size), tck_(p.timing.tck_ticks()), frontend_(frontend), backend_(backend) {
-  SC_HAS_PROCESS(DramMemory);
-  SC_METHOD(wake);
-  sensitive << wake_;
+  wake_.bind<&DramMemory::wake>(this);
   dont_initialize();
   waiting_.reserve(256);
   free_.reserve(256);

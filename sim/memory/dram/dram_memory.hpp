@@ -19,6 +19,7 @@
 #include "sim/memory/memory_level.hpp"
 #include "sim/base/sparse_memory.hpp"
 #include "sim/base/stats.hpp"
+#include "sim/base/wake.hpp"
 
 namespace cohsim {
 
@@ -63,7 +64,7 @@ class DramMemory final : public sc_core::sc_module, public MemoryLevel, private 
   unsigned line_size_;
   Tick tck_;
   Tick frontend_, backend_;
-  sc_core::sc_event wake_;
+  Wake wake_;
   std::vector<Waiting> waiting_;     // by slot; the engine's tag is the slot
   std::vector<std::uint32_t> free_;  // free slots
   SparseMemory values_;
