@@ -32,7 +32,7 @@ Network::Network(sc_core::sc_module_name name, const NetworkParams& p)
       vns_(p.virtual_networks == 1 ? 1 : 3),
       inj_cap_(p.buffer_entries ? p.injection_entries : 0) {
   wake_.bind<&Network::deliver>(this);
-  dont_initialize();
+  wake_.dont_initialize();
 }
 
 int Network::attach(NetEndpoint* e, const std::string& name) {

@@ -20,7 +20,7 @@ SnoopBus::SnoopBus(sc_core::sc_module_name name, const BusParams& p, MemoryLevel
       memory_(memory_side),
       buf_(p.line_size, 0) {
   wake_.bind<&SnoopBus::tick>(this);
-  dont_initialize();
+  wake_.dont_initialize();
 }
 
 int SnoopBus::attach(BusClient* c) {

@@ -106,7 +106,8 @@ void Kernel::run(Tick duration) {
   if (stop_) return;
   if (!started_) {
     started_ = true;
-    for (Wake* w : procs_) w->runnable_ = true, runnable_.push_back(w);
+    for (Wake* w : procs_)
+      if (w->initialize_) w->runnable_ = true, runnable_.push_back(w);
     for (std::size_t i = deltas_.size(); i-- > 0;) trigger(deltas_[i]);
     deltas_.clear();
   }

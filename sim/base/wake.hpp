@@ -6,7 +6,8 @@
 // exactly that model, and runs it the way SystemC 2.3's reference kernel does, step for
 // step, so that a run is the same run (the same statistics and event log, byte for
 // byte) as under SystemC's sc_start():
-//   - every process runs once at the start, in the order the processes were bound;
+//   - every process runs once at the start, in the order the processes were bound,
+//     unless it asked not to (dont_initialize);
 //   - a notification with a delay goes to a binary heap of timed notifications, the
 //     same heap as SystemC's sc_ppq (the same insertions, extractions and sifting, so
 //     processes woken for the same tick run in the same order); one without a delay is a
@@ -45,6 +46,9 @@ class Wake {
   void bind(T* obj) {
     bind_raw([](void* o) { (static_cast<T*>(o)->*F)(); }, obj);
   }
+  // SystemC's dont_initialize(): the process does not run at the kernel's start, only
+  // when its event triggers.
+  void dont_initialize() { initialize_ = false; }
 
  private:
   friend class Kernel;
@@ -59,6 +63,7 @@ class Wake {
   enum : std::uint8_t { kNone, kDelta, kTimed } type_ = kNone;
   bool runnable_ = false;  // in the runnable queue
   bool bound_ = false;
+  bool initialize_ = true;  // runs at the kernel's start
   Timed* timed_ = nullptr;  // its timed notification (kTimed)
   void (*body_)(void*) = nullptr;
   void* obj_ = nullptr;

@@ -30,6 +30,7 @@
 #include "cpu/trace/trace.hpp"
 #include "sim/base/error.hpp"
 #include "sim/base/kernel_errors.hpp"
+#include "sim/base/kernel_process.hpp"
 #include "sim/base/random.hpp"
 #include "sim/base/registry.hpp"
 #include "sim/base/text.hpp"
@@ -600,6 +601,9 @@ struct System::Impl {
   };
   std::unique_ptr<VictimSink> victim_sink;
   std::vector<unsigned> core_node;
+  // The SystemC process that runs cohsim's kernel (the components' processes) inside
+  // each sc_start slice (sim/base/kernel_process.hpp).
+  std::unique_ptr<KernelProcess> kernel_process;
   std::unique_ptr<SnoopBus> bus;                        // coherence.fabric: bus
   std::unique_ptr<Network> net;                         // coherence.fabric: directory
   std::vector<std::unique_ptr<Directory>> directories;  // one per node
@@ -637,6 +641,7 @@ struct System::Impl {
 System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, opts)) {
   set_up_kernel_once();
   Impl& m = *impl_;
+  m.kernel_process = std::make_unique<KernelProcess>("kernel");
   m.core_period = cfg.period("core.frequency");
   m.uncore_period = cfg.period("uncore.frequency");
   const unsigned line = unsigned(cfg.bytes("l1d.line_size"));
@@ -1071,7 +1076,7 @@ RunOutcome System::run() {
       throw SimError("deadlock: no component has anything to do but not every core finished\n" + dump());
     const Tick end = std::min({limit, now + slice, next_dump});
     Core::set_run_limit(end);
-    sim_kernel.run(end - now);  // runs to `end`, idle or not
+    m.kernel_process->run(end - now);  // sc_start to `end`, idle or not
     rethrow_captured_exception();
     // The watchdog: some core must retire an operation (or be computing) every
     // `watchdog` cycles, else the system is deadlocked or livelocked.

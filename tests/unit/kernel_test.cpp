@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <systemc>
 #include <vector>
 
+#include "sim/base/kernel_process.hpp"
 #include "sim/base/wake.hpp"
 
 namespace cohsim {
@@ -49,7 +51,13 @@ void act(int p, Tick now, Script& sc, std::string& log, int& left, Notify notify
   (void)p;
 }
 
-std::string run_ours(std::uint64_t seed) {
+// The last process does not run at the start (dont_initialize) in every kernel.
+constexpr int kLateProc = kProcs - 1;
+
+// `in_systemc`: cohsim's kernel run inside SystemC by KernelProcess (as System::run
+// does), else directly.
+std::string run_ours(std::uint64_t seed, bool in_systemc = false) {
+  try {
   Script sc(seed);
   std::string log;
   int left = kActivations;
@@ -75,8 +83,21 @@ std::string run_ours(std::uint64_t seed) {
     p.id = i, p.sc = &sc, p.log = &log, p.left = &left, p.all = procs.data();
   }
   for (Proc& p : procs) p.w.bind<&Proc::tick>(&p);
-  for (bool first = true; left > 0 && (first || sim_kernel.pending_activity()); first = false) sim_kernel.run(kSlice);
+  procs[kLateProc].w.dont_initialize();
+  std::unique_ptr<KernelProcess> driver;
+  if (in_systemc) driver = std::make_unique<KernelProcess>("kernel");
+  for (bool first = true; left > 0 && (first || sim_kernel.pending_activity()); first = false) {
+    if (driver) {
+      driver->run(kSlice);
+      if (sc_core::sc_time_stamp().value() != sim_now()) return "SystemC's time and the kernel's differ";
+    } else {
+      sim_kernel.run(kSlice);
+    }
+  }
   return log;
+  } catch (const std::exception& e) {
+    return std::string("error: ") + e.what();
+  }
 }
 
 struct ScProcs : sc_core::sc_module {
@@ -90,6 +111,7 @@ struct ScProcs : sc_core::sc_module {
       sc_core::sc_spawn_options o;
       o.spawn_method();
       o.set_sensitivity(&ev[i]);
+      if (i == kLateProc) o.dont_initialize();
       sc_core::sc_spawn([this, i] { tick(i); }, sc_core::sc_gen_unique_name("p"), &o);
     }
   }
@@ -152,10 +174,69 @@ std::string in_child(F f) {
 TEST(Kernel, RunsProcessesInSystemCsOrder) {
   for (std::uint64_t seed : {1ull, 2ull, 3ull, 0x51ed2701ull}) {
     const std::string ours = in_child([seed] { return run_ours(seed); });
+    const std::string inside = in_child([seed] { return run_ours(seed, true); });
     const std::string theirs = in_child([seed] { return run_systemc(seed); });
     ASSERT_GT(theirs.size(), 1000u) << seed;
     EXPECT_EQ(ours, theirs) << "seed " << seed;
+    EXPECT_EQ(inside, theirs) << "seed " << seed << ": cohsim's kernel inside SystemC (KernelProcess)";
   }
+}
+
+// Temporal decoupling with another SystemC model in the design: a foreign SC_METHOD
+// woken at ticks of its own reads the components' time (sim_now) and finds it equal to
+// SystemC's, and no component process has run past it.
+struct Foreign : sc_core::sc_module {
+  sc_core::sc_event ev;
+  std::vector<Tick> at{50, 51, 400, 401, 1000};
+  std::size_t next = 0;
+  std::string* log;
+  Tick* latest;  // the latest tick a component process ran at
+  Foreign(sc_core::sc_module_name n, std::string* l, Tick* t) : sc_module(n), log(l), latest(t) {
+    SC_HAS_PROCESS(Foreign);
+    SC_METHOD(tick);
+    sensitive << ev;
+  }
+  void tick() {
+    const Tick now = sc_core::sc_time_stamp().value();
+    if (sim_now() != now) *log += "foreign at " + std::to_string(now) + " saw " + std::to_string(sim_now()) + "; ";
+    if (*latest > now) *log += "a component ran at " + std::to_string(*latest) + " before " + std::to_string(now) + "; ";
+    if (next < at.size()) ev.notify(sc_core::sc_time::from_value(at[next++] - now));
+  }
+};
+
+std::string run_with_foreign() {
+  try {
+    std::string errors;
+    Tick latest = 0;
+    int left = 3000;
+    struct Proc {
+      Wake w;
+      Tick* latest;
+      int* left;
+      std::uint64_t s;
+      void tick() {
+        *latest = std::max(*latest, sim_now());
+        s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+        if (--*left > 0) wake_at(w, sim_now() + 1 + s % 7, sim_now());
+      }
+    };
+    Proc a{{}, &latest, &left, 7}, b{{}, &latest, &left, 11};
+    a.w.bind<&Proc::tick>(&a);
+    b.w.bind<&Proc::tick>(&b);
+    KernelProcess driver("kernel");
+    Foreign f("foreign", &errors, &latest);
+    driver.run(2000);
+    if (sc_core::sc_time_stamp().value() != 2000 || sim_now() != 2000) errors += "the slice did not end at 2000; ";
+    if (f.next != f.at.size()) errors += "the foreign process ran " + std::to_string(f.next) + " times; ";
+    if (latest < 1900) errors += "the components stopped early at " + std::to_string(latest) + "; ";
+    return errors.empty() ? "ok" : errors;
+  } catch (const std::exception& e) {
+    return std::string("error: ") + e.what();
+  }
+}
+
+TEST(Kernel, InsideSystemCAnotherModelSeesTheSameTime) {
+  EXPECT_EQ(in_child([] { return run_with_foreign(); }), "ok");
 }
 
 }  // namespace

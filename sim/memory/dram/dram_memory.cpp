@@ -15,7 +15,7 @@ DramMemory::DramMemory(sc_core::sc_module_name name, const DramControllerParams&
                        Tick backend)
     : sc_module(name), ctl_(p), line_size_(line_size), tck_(p.timing.tck_ticks()), frontend_(frontend), backend_(backend) {
   wake_.bind<&DramMemory::wake>(this);
-  dont_initialize();
+  wake_.dont_initialize();
   waiting_.reserve(256);
   free_.reserve(256);
 }
