@@ -42,7 +42,8 @@ class RandomStream final : public ThreadStream {
         return true;
       }
       // A grouped slow epoch: the threads outside the group compute.
-      if (st->group && pending_ == 0 && (thread_ + p_.threads - st->lead % p_.threads) % p_.threads >= st->group) {
+      if (thread_ < st->left.size()) --st->left[thread_];
+      if (st->group && pending_ == 0 && thread_ < st->member.size() && st->member[thread_] < 0) {
         op = Op{};
         op.kind = OpKind::Compute;
         op.value = st->idle;
@@ -162,7 +163,9 @@ class RandomStream final : public ThreadStream {
         line_ = st.hot_line % p_.lines;
         putter_ = st.slow >= 0 && unsigned(st.slow) == thread_;
         drop_ = st.drop_shared;
-        role_ = st.slow >= 0 ? (thread_ + p_.threads - unsigned(st.slow)) % p_.threads : 1;
+        role_ = st.group && thread_ < st.member.size() && st.member[thread_] >= 0 ? unsigned(st.member[thread_])
+                : st.slow >= 0                                                    ? (thread_ + p_.threads - unsigned(st.slow)) % p_.threads
+                                                                                  : 1;
         seen_ = st.evictions;
         upgrade_ = st.upgrade;
         writeback_ = st.writeback && !drop_;
@@ -514,7 +517,12 @@ class RandomStream final : public ThreadStream {
 
 class RandomTrace final : public Trace {
  public:
-  explicit RandomTrace(const RandomTraceParams& p) : p_(p), regs_{"r0", "r1", "r2", "r3", "rmw"} {}
+  explicit RandomTrace(const RandomTraceParams& p) : p_(p), regs_{"r0", "r1", "r2", "r3", "rmw"} {
+    if (p_.steering) {
+      p_.steering->left.assign(p_.threads, p_.ops_per_thread);
+      p_.steering->member.assign(p_.threads, -1);
+    }
+  }
   const std::string& path() const override { return path_; }
   const char* format() const override { return "random"; }
   unsigned threads() const override { return p_.threads; }

@@ -144,16 +144,12 @@ class CoverageSteer {
       return;
     }
     if (st.slow < 0) st.weight[kStalePut] = 0;
-    // (A grouped epoch's idle threads compute this long at a time: they use few of the
-    // epoch's operations, so the group makes most of them.)
-    constexpr unsigned kIdle = 4000;
     if (st.slow >= 0) {
       // With more than 8 threads, only a group of four (the slow thread and the three
       // after it) runs in a slow epoch; the others compute, off the bus.
       if (threads_ > 8) {
-        st.group = 4;
-        st.lead = unsigned(st.slow);
-        st.idle = kIdle;
+        pick_group(st);
+        st.slow = int(st.lead);
       }
       static constexpr unsigned kSlowResponse[] = {60, 200, 600}, kSlowRequest[] = {200, 400, 800, 1600};
       st.slow_cycles = kSlowRequest[slow_rng_.below(4)];
@@ -202,14 +198,38 @@ class CoverageSteer {
     // With more than 8 threads on the split bus, one such epoch in two is a group's too (four threads from
     // a random one run; the others compute): an upgrade or a retry meets only a few
     // other cores' requests for its line.
-    if (threads_ > 8 && jitter_ && group_rng_.below(2) == 0) {
-      st.group = 4;
-      st.lead = unsigned(group_rng_.below(threads_));
-      st.idle = kIdle;
-    }
+    if (threads_ > 8 && jitter_ && group_rng_.below(2) == 0) pick_group(st);
     if (jitter_) jitter_(kResponse[jitter_rng_.below(4)], kRequest[jitter_rng_.below(4)], -1);
     if (net_jitter_) net_jitter_(kNetwork[jitter_rng_.below(4)], 0, -1);
   }
+  // A grouped epoch (more than 8 threads): the four threads with the most operations
+  // left (ties in a random order) run, in a random order of roles (the first leads: the
+  // slow thread, in an epoch with one); the others compute kIdle cycles at a time. (A
+  // group drawn without regard to what is left wore out the threads it drew often: at
+  // 32 cores the first finished its share at two thirds of the run, and later groups,
+  // a slow thread among them, ran short of members.)
+  static constexpr unsigned kIdle = 4000, kGroup = 4;
+  void pick_group(RandomSteering& st) {
+    order_.resize(threads_);
+    keys_.resize(threads_);
+    for (unsigned i = 0; i < threads_; ++i) {
+      order_[i] = i;
+      keys_[i] = group_rng_.next();
+    }
+    const auto left = [&st](unsigned t) { return t < st.left.size() ? st.left[t] : 0; };
+    std::sort(order_.begin(), order_.end(), [&](unsigned a, unsigned b) {
+      return left(a) != left(b) ? left(a) > left(b) : keys_[a] < keys_[b];
+    });
+    const unsigned n = std::min(kGroup, threads_);
+    std::sort(order_.begin(), order_.begin() + n, [&](unsigned a, unsigned b) { return keys_[a] < keys_[b]; });
+    st.member.assign(threads_, -1);
+    for (unsigned k = 0; k < n; ++k) st.member[order_[k]] = int(k);
+    st.group = kGroup;
+    st.lead = order_[0];
+    st.idle = kIdle;
+  }
+  std::vector<unsigned> order_;
+  std::vector<std::uint64_t> keys_;
   std::uint64_t full_coverage_ops() const { return full_; }
   std::uint64_t checks() const { return checks_; }
 
@@ -329,7 +349,7 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
     if (jitter && cfg.integer("bus.writeback_delay") == 0 && sys.set_writeback_delay(0, -1))
       writeback = [&sys](unsigned cycles, int core) { sys.set_writeback_delay(cycles, core); };
     std::function<void(unsigned, int)> put_delay;
-    if (net_jitter && home_table && sys.set_network_put_delay(0, -1))
+    if (net_jitter && home_table && cfg.integer("network.put_delay") == 0 && sys.set_network_put_delay(0, -1))
       put_delay = [&sys](unsigned cycles, int core) { sys.set_network_put_delay(cycles, core); };
     steer = std::make_shared<CoverageSteer>(table, home_table, sys.stats(), rp.lines, rp.threads, opts.seed, std::move(jitter),
                                             std::move(net_jitter), std::move(writeback), std::move(put_delay));
