@@ -208,6 +208,8 @@ class Network : public sc_core::sc_module {
     put_delay_ = cycles;
     put_endpoint_ = endpoint;
   }
+  // NetworkParams::owner_data_delay from now on (the stress tester's steering varies it).
+  void set_owner_data_delay(unsigned cycles) { p_.owner_data_delay = cycles; }
   std::string dump() const;
   // Finite buffers: an endpoint whose protocol table stalls the message being
   // delivered keeps it in its input buffer (keep(), during receive()), and says when

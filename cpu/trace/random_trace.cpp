@@ -351,7 +351,7 @@ class RandomStream final : public ThreadStream {
   bool waited(Op& op, std::uint64_t counter, std::uint64_t seen, unsigned& waits) {
     if (counter != seen || waits >= 128) return true;
     ++waits;
-    gap(op, 10);
+    gap(op, st_->poll);
     ++pending_, --step_;
     return false;
   }
@@ -360,9 +360,10 @@ class RandomStream final : public ThreadStream {
   void stale_home(Op& op, unsigned step) {
     const unsigned evict_line = p_.lines + (line_ % 4) + 4 * ((step + unsigned(bits_ >> 6)) % 4);
     if (putter_) {
-      // The slow thread: a load or a store of the hot line, then (once it is done) two
-      // stores to lines of its set: its PutS or PutM is the late one.
-      if (step == 0) access(op, line_, word_, unsigned((bits_ >> 40) % 2));
+      // The slow thread: a load or a store (RandomSteering::put_store: a store) of the hot
+      // line, then (once it is done) two stores to lines of its set: its PutS or PutM is
+      // the late one.
+      if (step == 0) access(op, line_, word_, st_->put_store ? 1u : unsigned((bits_ >> 40) % 2));
       else if (step == 1 || step == 4) fence(op);
       else if (step < 4) access(op, evict_line, 0, 1);
       else {
@@ -382,8 +383,10 @@ class RandomStream final : public ThreadStream {
       } else if (step == 2) {
         fence(op);
       } else if (step == 3) {
+        // (The others poll for this signal every st_->poll cycles: this one evicts the
+        // line only once they have had the time to read it.)
         ++st_->signals;
-        gap(op, 40 + unsigned(bits_ % 160));
+        gap(op, 40 + unsigned(bits_ % 160) + 2 * (st_->poll - 10));
       } else if (step < 6) {
         access(op, evict_line, 0, 0);
       } else {

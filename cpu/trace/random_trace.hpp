@@ -92,7 +92,14 @@ struct RandomSteering {
   // ran many groups would otherwise finish its share early, and later groups that name it
   // would run short of a member.
   std::vector<std::uint64_t> left;
-  bool home_put = false;   // the first thread's store (Upgrade) or eviction (Evict) generated
+  bool home_put = false;
+  bool put_store = false;  // ... the slow thread always stores the hot line (a PutM: its cells need one)
+  // A thread of a signalled pattern (StalePut with a slow writeback or Put path) polls
+  // for the signal it waits for every `poll` cycles, up to 128 times, then goes on
+  // without it: 10, and in a slow-Put epoch a 128th of three times the Put delay, so
+  // that a wait lasts through the slow thread's next round (whose first request waits
+  // behind its late Put) without spending the epoch's operations on polls.
+  unsigned poll = 10;
   std::function<void(RandomSteering&)> update;
 };
 

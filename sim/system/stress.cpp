@@ -34,7 +34,8 @@ class CoverageSteer {
   CoverageSteer(const ProtocolTable& t, const ProtocolTable* home, const Stats& s, unsigned lines, unsigned threads,
                 std::uint64_t seed,
                 std::function<void(unsigned, unsigned, int)> jitter, std::function<void(unsigned, unsigned, int)> net_jitter,
-                std::function<void(unsigned, int)> writeback, std::function<void(unsigned, int)> put_delay)
+                std::function<void(unsigned, int)> writeback, std::function<void(unsigned, int)> put_delay,
+                std::function<void(unsigned)> owner_delay)
       : lines_(lines),
         threads_(threads),
         rng_(random_stream(seed, "stress.hot_line")),
@@ -44,7 +45,8 @@ class CoverageSteer {
         jitter_(std::move(jitter)),
         net_jitter_(std::move(net_jitter)),
         writeback_(std::move(writeback)),
-        put_delay_(std::move(put_delay)) {
+        put_delay_(std::move(put_delay)),
+        owner_delay_(std::move(owner_delay)) {
     add(t, s.counters_containing(".cells."), ".cells.", false);
     if (home) add(*home, s.counters_containing(".dircells."), ".dircells.", true);
   }
@@ -54,7 +56,8 @@ class CoverageSteer {
     std::array<std::uint64_t, kRandomPatterns> score{};
     std::size_t unhit = 0;
     bool retry_unhit = false, stale_unhit = false, home_unhit = false, stable_stale_unhit = false,
-         transient_stale_unhit = false, buffer_stale_unhit = false, stale_home_unhit = false;
+         transient_stale_unhit = false, buffer_stale_unhit = false, stale_home_unhit = false, late_id_unhit = false,
+         late_s_unhit = false, late_puts_unhit = false;
     for (Cell& c : cells_) {
       if (c.hit) continue;
       std::uint64_t n = 0;
@@ -71,6 +74,9 @@ class CoverageSteer {
       buffer_stale_unhit |= c.stale_put && c.evict && c.transient;
       home_unhit |= c.slow_home;
       stale_home_unhit |= c.stale_home;
+      late_id_unhit |= c.stale_home && c.transient;  // I_D's
+      late_s_unhit |= c.stale_home && !c.transient;  // S, Put-NonOwner
+      late_puts_unhit |= c.stale_home && c.transient && !c.owner_put;  // I_D, PutS-NotLast
       for (int k = 0; k < kRandomPatterns; ++k) score[std::size_t(k)] += c.want[std::size_t(k)];
     }
     if (unhit == 0) {
@@ -84,6 +90,8 @@ class CoverageSteer {
       if (jitter_) jitter_(0, 0, -1);
       if (writeback_) writeback_(0, -1);
       if (put_delay_) put_delay_(0, -1);
+      if (owner_delay_) owner_delay_(0);
+      st.poll = 10;
       if (net_jitter_) net_jitter_(400, 0, -1);
       return;
     }
@@ -123,6 +131,9 @@ class CoverageSteer {
     if (writeback_) writeback_(0, -1);
     if (put_delay_) put_delay_(0, -1);
     st.home_put = false;
+    st.put_store = false;
+    st.poll = 10;
+    if (owner_delay_) owner_delay_(0);
     if (stale_unhit && jitter_ && st.solo < 0 && slow_rng_.below(4) != 0) st.slow = int(slow_rng_.below(threads_));
     if (home_unhit && net_jitter_ && st.solo < 0 && slow_rng_.below(2) == 0) {
       static constexpr unsigned kHomeData[] = {1000, 3000, 8000};
@@ -136,8 +147,26 @@ class CoverageSteer {
       // by signals (RandomSteering::home_put).
       if (put_delay_ && stale_home_unhit && slow_rng_.below(2) == 0) {
         st.home_put = true;
-        put_delay_(200 + unsigned(slow_rng_.below(st.slow_cycles + 1)), st.slow);
+        const unsigned delay = 200 + unsigned(slow_rng_.below(st.slow_cycles + 1));
+        put_delay_(delay, st.slow);
         net_jitter_(100, st.slow_cycles, -1);
+        // Every pattern of the epoch is StalePut, and a thread waits for its signal up
+        // to twice the Put delay (128 polls; 3 core cycles to 2 uncore ones at the
+        // default clocks): a round of the threads' turns takes about the Put delay, as
+        // the slow thread's next access waits behind its Put. While I_D's late-Put cells
+        // are unhit, in one such epoch in two (always, once S, Put-NonOwner is hit) the
+        // old owner's data to the home is late by the Put delay too (plus the jitter), so
+        // a round that empties S_D before the late Put comes finds I_D.
+        // (Before, a thread gave up after 1,280 cycles, the other patterns mixed in, and
+        // the owner's data was as likely early as late: the turns fell out of step
+        // whenever the delay was longer, and the late Put mostly found I; with a 4-entry
+        // directory MSI's and MESI's I_D, Put-NonOwner stayed unhit in most seeds.)
+        st.weight = {};
+        st.weight[kStalePut] = 1024;
+        st.poll = std::max(10u, 3 * delay / 128);
+        // (Only the cells of a late PutM left: the slow thread stores the line each round.)
+        st.put_store = !late_puts_unhit;
+        if (owner_delay_ && late_id_unhit && (!late_s_unhit || slow_rng_.below(2) == 0)) owner_delay_(delay);
         return;
       }
       net_jitter_(kNetwork[jitter_rng_.below(4)], st.slow_cycles, st.slow);
@@ -242,6 +271,7 @@ class CoverageSteer {
     bool evict = false;      // ... in a stable state or a writeback buffer's (the Evict variant reaches it)
     bool stale_put = false;  // a PutM meeting a line whose data is on its way after a later request (split bus)
     bool stale_home = false;  // a sparse home's cell only a late Put reaches
+    bool owner_put = false;   // ... a PutM's (or PutE's, PutO's) from a cache that is no longer the owner
     bool slow_home = false;  // the sparse home's I_D, and S_D's last PutS that leads there
     bool own_access = false, transient = false;  // a Load or Store event; a transient state
   };
@@ -259,6 +289,7 @@ class CoverageSteer {
                               ((t.states()[s].name == "I_D" && (e == Event::PutSNotLast || e == Event::PutNonOwner)) ||
                                (t.states()[s].name == "S" && e == Event::PutNonOwner));
         c.stale_home = late_put;
+        c.owner_put = e == Event::PutNonOwner;
         if (late_put || (home && (t.states()[s].name == "I_D" || (t.states()[s].name == "S_D" && e == Event::PutSLast)))) {
           c.slow_home = true;
           c.want[std::size_t(RandomPattern::StalePut)] = 8;
@@ -303,6 +334,7 @@ class CoverageSteer {
   std::function<void(unsigned, unsigned, int)> net_jitter_;
   std::function<void(unsigned, int)> writeback_;
   std::function<void(unsigned, int)> put_delay_;
+  std::function<void(unsigned)> owner_delay_;  // network.owner_data_delay (null: no sparse home, or the user's)
   std::uint64_t full_ = 0, checks_ = 0;
 };
 
@@ -351,8 +383,12 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
     std::function<void(unsigned, int)> put_delay;
     if (net_jitter && home_table && cfg.integer("network.put_delay") == 0 && sys.set_network_put_delay(0, -1))
       put_delay = [&sys](unsigned cycles, int core) { sys.set_network_put_delay(cycles, core); };
+    std::function<void(unsigned)> owner_delay;
+    if (put_delay && cfg.integer("network.owner_data_delay") == 0 && sys.set_network_owner_data_delay(0))
+      owner_delay = [&sys](unsigned cycles) { sys.set_network_owner_data_delay(cycles); };
     steer = std::make_shared<CoverageSteer>(table, home_table, sys.stats(), rp.lines, rp.threads, opts.seed, std::move(jitter),
-                                            std::move(net_jitter), std::move(writeback), std::move(put_delay));
+                                            std::move(net_jitter), std::move(writeback), std::move(put_delay),
+                                            std::move(owner_delay));
     rp.steering->update = [steer](RandomSteering& st) { (*steer)(st); };
   }
   StressResult r;

@@ -1263,6 +1263,12 @@ bool System::set_network_put_delay(unsigned cycles, int core) {
   return true;
 }
 
+bool System::set_network_owner_data_delay(unsigned cycles) {
+  if (!impl_->net) return false;
+  impl_->net->set_owner_data_delay(cycles);
+  return true;
+}
+
 bool System::set_bus_jitter(unsigned response_cycles, unsigned request_cycles, int slow_core) {
   if (!impl_->bus || !impl_->bus->split()) return false;
   const int slow = slow_core >= 0 && std::size_t(slow_core) < impl_->caches.size()
