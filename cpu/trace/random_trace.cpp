@@ -358,7 +358,12 @@ class RandomStream final : public ThreadStream {
 
   // StalePut's directory form with a slow Put path (RandomSteering::home_put).
   void stale_home(Op& op, unsigned step) {
-    const unsigned evict_line = p_.lines + (line_ % 4) + 4 * ((step + unsigned(bits_ >> 6)) % 4);
+    // Each role evicts the hot line with lines of its set that no other role touches (two
+    // of the eight cold lines of the set each): a cold line another thread holds would
+    // make its home wait for that thread's data (S_D, late as the hot line's owner data
+    // is) and the entries it holds could not be given to the lines the round needs.
+    const unsigned evict_line =
+        p_.lines + (line_ % 4) + 4 * (2 * (putter_ ? 0 : 1 + (role_ - 1) % 3) + (step + unsigned(bits_ >> 6)) % 2);
     if (putter_) {
       // The slow thread: a load or a store (RandomSteering::put_store: a store) of the hot
       // line, then (once it is done) two stores to lines of its set: its PutS or PutM is
