@@ -178,6 +178,7 @@ class RandomStream final : public ThreadStream {
         signal_waits_ = 0;
         pending_ = drop_ ? 5 : putter_ ? 5 : (role_ - 1) % 3 == 0 ? 3 : 2;
         home_put_ = drop_ && st.home_put;
+        own_lines_ = st.own_lines;
         if (home_put_) pending_ = putter_ ? 6 : role_ == 1 ? 7 : (role_ == 2 || (bits_ >> 14) % 2) ? 6 : 1;
         if (writeback_ && !putter_) {
           const unsigned role = (role_ - 1) % 3;
@@ -364,12 +365,15 @@ class RandomStream final : public ThreadStream {
 
   // StalePut's directory form with a slow Put path (RandomSteering::home_put).
   void stale_home(Op& op, unsigned step) {
-    // Each role evicts the hot line with lines of its set that no other role touches (two
-    // of the eight cold lines of the set each): a cold line another thread holds would
+    // With RandomSteering::own_lines each role evicts the hot line with lines of its set
+    // that no other role touches (two of the eight cold lines of the set each; else four
+    // lines shared by all): a cold line another thread holds would
     // make its home wait for that thread's data (S_D, late as the hot line's owner data
     // is) and the entries it holds could not be given to the lines the round needs.
     const unsigned evict_line =
-        p_.lines + (line_ % 4) + 4 * (2 * (putter_ ? 0 : 1 + (role_ - 1) % 3) + (step + unsigned(bits_ >> 6)) % 2);
+        own_lines_
+            ? p_.lines + (line_ % 4) + 4 * (2 * (putter_ ? 0 : 1 + (role_ - 1) % 3) + (step + unsigned(bits_ >> 6)) % 2)
+            : p_.lines + (line_ % 4) + 4 * ((step + unsigned(bits_ >> 6)) % 4);
     if (putter_) {
       // The slow thread: a load or a store (RandomSteering::put_store: a store) of the hot
       // line, then (once it is done) two stores to lines of its set: its PutS or PutM is
@@ -570,6 +574,7 @@ class RandomStream final : public ThreadStream {
   bool upgrade_ = false, reread_ = false;
   bool writeback_ = false, evict_ = false;  // StalePut with a slow writeback path
   bool home_put_ = false;                   // its directory form with a slow Put path
+  bool own_lines_ = false;                  // ... with cold lines of its own per role
   unsigned role_ = 1, waits_ = 0, signal_waits_ = 0;
   std::uint64_t seen_ = 0, signal_seen_ = 0, ready_seen_ = 0;
   unsigned ready_waits_ = 0;

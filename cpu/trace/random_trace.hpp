@@ -100,6 +100,7 @@ struct RandomSteering {
   std::vector<std::uint64_t> left;
   bool home_put = false;
   bool put_store = false;  // ... the slow thread always stores the hot line (a PutM: its cells need one)
+  bool own_lines = false;  // ... each role evicts the line with cold lines of its own (stale_home)
   // A thread of a signalled pattern (StalePut with a slow writeback or Put path) polls
   // for the signal it waits for every `poll` cycles, up to 128 times, then goes on
   // without it: 10, and in a slow-Put epoch a 128th of three times the Put delay, so
