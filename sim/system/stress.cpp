@@ -141,6 +141,11 @@ class CoverageSteer {
     if (home_unhit && net_jitter_ && st.solo < 0 && slow_rng_.below(2) == 0) {
       static constexpr unsigned kHomeData[] = {1000, 3000, 8000};
       st.slow = int(slow_rng_.below(threads_));
+      // (More than 8 threads: a group of four, as on the split bus, the slow thread its lead.)
+      if (threads_ > 8) {
+        pick_group(st);
+        st.slow = int(st.lead);
+      }
       st.drop_shared = true;
       st.slow_cycles = kHomeData[slow_rng_.below(3)];
       // While a stale Put's cell of a sparse home is unhit (I_D's PutS-NotLast and
