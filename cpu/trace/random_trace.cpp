@@ -418,7 +418,7 @@ class RandomStream final : public ThreadStream {
     } else if (step == 2) {
       fence(op);
     } else if (step == 3) {
-      gap(op, 20 + unsigned(bits_ % 80));
+      gap(op, 20 + unsigned(bits_ % 80) + st_->leave_after);
     } else {
       access(op, evict_line, 0, 0);
     }

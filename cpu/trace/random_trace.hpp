@@ -101,6 +101,10 @@ struct RandomSteering {
   bool home_put = false;
   bool put_store = false;  // ... the slow thread always stores the hot line (a PutM: its cells need one)
   bool own_lines = false;  // ... each role evicts the line with cold lines of its own (stale_home)
+  // ... the others (not the first) wait this many more cycles before they evict the line,
+  // so that the late Put finds it in S (MOESI: after the first's PutO), with a sharer
+  // still there.
+  unsigned leave_after = 0;
   // A thread of a signalled pattern (StalePut with a slow writeback or Put path) polls
   // for the signal it waits for every `poll` cycles, up to 128 times, then goes on
   // without it: 10, and in a slow-Put epoch a 128th of three times the Put delay, so

@@ -134,6 +134,7 @@ class CoverageSteer {
     st.home_put = false;
     st.put_store = false;
     st.own_lines = false;
+    st.leave_after = 0;
     st.reread = false;
     st.poll = 10;
     if (owner_delay_) owner_delay_(0);
@@ -179,8 +180,18 @@ class CoverageSteer {
           st.own_lines = true;
           // (Only the cells of a late PutM left: the slow thread stores the line each round.)
           st.put_store = !late_puts_unhit;
-          if (owner_delay_ && (!late_s_unhit || slow_rng_.below(2) == 0)) owner_delay_(delay);
+          if (owner_delay_ && (!late_s_unhit || slow_rng_.below(2) == 0)) {
+            owner_delay_(delay);
+            return;
+          }
         }
+        // Only S, Put-NonOwner unhit (MOESI's, or MSI's and MESI's once I_D's are hit):
+        // the others evict the line only about the Put delay after they read it, so the
+        // late Put finds S, the first gone (MOESI: its PutO made the line S) and a sharer
+        // left. (Before, they left 20..100 cycles after their load, and the late Put met
+        // S only when the Put delay fell in the tens of cycles between the two evictions:
+        // MOESI's cell stayed unhit at seed 2468.)
+        if (late_s_unhit && !late_id_unhit) st.leave_after = 3 * delay / 2;
         return;
       }
       net_jitter_(kNetwork[jitter_rng_.below(4)], st.slow_cycles, st.slow);
