@@ -168,12 +168,9 @@ class RandomStream final : public ThreadStream {
                                                                                   : 1;
         seen_ = st.evictions;
         upgrade_ = st.upgrade;
-        reread_ = st.reread;
         writeback_ = st.writeback && !drop_;
         evict_ = st.evict;
         signal_seen_ = st.signals;
-        ready_seen_ = st.ready;
-        ready_waits_ = 0;
         waits_ = 0;
         signal_waits_ = 0;
         pending_ = drop_ ? 5 : putter_ ? 5 : (role_ - 1) % 3 == 0 ? 3 : 2;
@@ -182,10 +179,7 @@ class RandomStream final : public ThreadStream {
         if (home_put_) pending_ = putter_ ? 6 : role_ == 1 ? 7 : (role_ == 2 || (bits_ >> 14) % 2) ? 6 : 1;
         if (writeback_ && !putter_) {
           const unsigned role = (role_ - 1) % 3;
-          pending_ = evict_     ? (role == 0 ? 6 : role == 1 ? 3 : 1)
-                     : reread_  ? (role == 0 ? 5 : role == 1 ? 3 : 6)
-                     : upgrade_ ? (role == 0 ? 4 : role == 1 ? 4 : 2)
-                                : 2;
+          pending_ = evict_ ? (role == 0 ? 6 : role == 1 ? 3 : 1) : upgrade_ ? (role == 0 ? 4 : role == 1 ? 4 : 2) : 2;
         }
         break;
       default: pending_ = 0;
@@ -469,52 +463,6 @@ class RandomStream final : public ThreadStream {
       }
       return;
     }
-    if (reread_) {
-      // Upgrade with a re-read: the first loads and the third loads (the first then holds
-      // S); once the third has its data (its signal, RandomSteering::ready) the first
-      // stores (the upgrade, data from memory), and on that signal the third loads again,
-      // the upgrade having invalidated its copy (a GetS ordered after the upgrade:
-      // SM_D_S), and the second stores a little later (SM_D_SI), with no load of its own
-      // to wait for.
-      if (role == 0) {
-        if (step == 0) {
-          if (waited(op, st_->evictions, seen_, waits_)) gap(op, 1);
-        } else if (step == 1) {
-          access(op, line_, word_, 0);
-        } else if (step == 2) {
-          fence(op);
-        } else if (step == 3) {
-          if (waited(op, st_->ready, ready_seen_, ready_waits_)) gap(op, 1);
-        } else {
-          ++st_->signals;
-          access(op, line_, other_word_, 1);
-        }
-      } else if (role == 1) {
-        if (step == 0) {
-          if (waited(op, st_->evictions, seen_, waits_)) gap(op, 1);
-        } else if (step == 1) {
-          if (waited(op, st_->signals, signal_seen_, signal_waits_)) gap(op, 30 + unsigned(bits_ % 30));
-        } else {
-          access(op, line_, other_word_, 1);
-        }
-      } else {
-        if (step == 0) {
-          if (waited(op, st_->evictions, seen_, waits_)) gap(op, 4 + unsigned(bits_ % 12));
-        } else if (step == 1) {
-          access(op, line_, word_, 0);
-        } else if (step == 2) {
-          fence(op);
-        } else if (step == 3) {
-          ++st_->ready;
-          gap(op, 1);
-        } else if (step == 4) {
-          if (waited(op, st_->signals, signal_seen_, signal_waits_)) gap(op, 12 + unsigned(bits_ % 20));
-        } else {
-          access(op, line_, other_word_, 0);
-        }
-      }
-      return;
-    }
     if (upgrade_) {
       // Upgrade (SM_D_S, SM_D_SI): the first loads (from the writeback buffer), the
       // second loads at once (the first then holds S, not E), the first stores once its
@@ -571,13 +519,12 @@ class RandomStream final : public ThreadStream {
   unsigned pending_ = 0, step_ = 0, line_ = 0, word_ = 0, other_word_ = 0;
   bool putter_ = false;  // StalePut: this thread is the epoch's slow one
   bool drop_ = false;    // StalePut's directory form
-  bool upgrade_ = false, reread_ = false;
+  bool upgrade_ = false;
   bool writeback_ = false, evict_ = false;  // StalePut with a slow writeback path
   bool home_put_ = false;                   // its directory form with a slow Put path
   bool own_lines_ = false;                  // ... with cold lines of its own per role
   unsigned role_ = 1, waits_ = 0, signal_waits_ = 0;
-  std::uint64_t seen_ = 0, signal_seen_ = 0, ready_seen_ = 0;
-  unsigned ready_waits_ = 0;
+  std::uint64_t seen_ = 0, signal_seen_ = 0;
   std::uint64_t bits_ = 0;
 };
 

@@ -71,12 +71,6 @@ struct RandomSteering {
   // the second loads, the third stores: IM_D_S, IM_D_SI, ...).
   bool writeback = false;
   bool evict = false;          // the Evict variant (`upgrade` is the Upgrade variant)
-  // Upgrade with a re-read: the third loads the line at once (so the first holds S) and
-  // again on the first's signal (its copy invalidated by the upgrade: SM_D_S), and the
-  // second only stores, on the signal (SM_D_SI): a store after a load of its own would
-  // wait for that load's data, which comes from memory about when the upgrade's does.
-  bool reread = false;
-  std::uint64_t ready = 0;  // ... the third's load done
   std::uint64_t signals = 0;
   // StalePut's directory form with a slow Put path (only the slow thread's Puts are
   // late, by a fixed delay): the slow thread reads or writes the hot line and evicts

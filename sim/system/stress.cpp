@@ -42,7 +42,6 @@ class CoverageSteer {
         jitter_rng_(random_stream(seed, "stress.response_jitter")),
         slow_rng_(random_stream(seed, "stress.slow_client")),
         group_rng_(random_stream(seed, "stress.group")),
-        reread_rng_(random_stream(seed, "stress.reread")),
         jitter_(std::move(jitter)),
         net_jitter_(std::move(net_jitter)),
         writeback_(std::move(writeback)),
@@ -135,7 +134,6 @@ class CoverageSteer {
     st.put_store = false;
     st.own_lines = false;
     st.leave_after = 0;
-    st.reread = false;
     st.poll = 10;
     if (owner_delay_) owner_delay_(0);
     if (stale_unhit && jitter_ && st.solo < 0 && slow_rng_.below(4) != 0) st.slow = int(slow_rng_.below(threads_));
@@ -220,9 +218,6 @@ class CoverageSteer {
         st.writeback = true;
         st.evict = stable_stale_unhit && (!transient_stale_unhit || slow_rng_.below(2) == 0);
         if (st.evict) st.upgrade = false;
-        // (Upgrade: in one epoch in two the third reads the line twice instead of the second
-        // once, RandomSteering::reread.)
-        st.reread = st.upgrade && reread_rng_.below(2) == 0;
         // (Evict, while a writeback buffer's Other-PutM is unhit, as MOESI's OI_A: in one
         // epoch in two every core's writebacks are slow, so the first thread's own PutM
         // is still queued when the stale one is ordered.)
@@ -357,7 +352,6 @@ class CoverageSteer {
   Random jitter_rng_;
   Random slow_rng_;
   Random group_rng_;  // the grouped epochs' draws (more than 8 threads)
-  Random reread_rng_;  // RandomSteering::reread's draws (apart, so the others' are as they were)
   std::function<void(unsigned, unsigned, int)> jitter_;
   std::function<void(unsigned, unsigned, int)> net_jitter_;
   std::function<void(unsigned, int)> writeback_;
