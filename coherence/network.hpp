@@ -175,6 +175,9 @@ struct NetworkParams {
   Tick link_latency = declared::ticks("network.link_latency", period);    // per link (a crossbar route is one link)
   unsigned header_bytes = 8;  // a control message; a data message adds the line
   unsigned jitter = declared::count("network.jitter");  // extra cycles, drawn per message (the random tester)
+  // network.owner_data_delay: an old owner's copy of a line to the home (Data to_home)
+  // takes this many extra cycles, no random draw (0: off).
+  unsigned owner_data_delay = declared::count("network.owner_data_delay");
   std::uint64_t seed = declared::count("seed");
   unsigned buffer_entries = 0;  // network.buffer_entries per virtual network per link: 0 = unlimited
   unsigned virtual_networks = 3;  // network.virtual_networks: 3 or 1 (every class in one set of buffers)
@@ -242,13 +245,16 @@ class Network : public sc_core::sc_module {
     home_data_jitter_ = home_data_cycles;
     slow_endpoint_ = slow_endpoint;
   }
-  // A slow writeback path (the stress tester's steering): every Put (PutS, PutM, PutE,
-  // PutO) of `endpoint` takes `cycles` extra cycles, no random draw (0: off). Messages
-  // between two endpoints keep their order, so its later requests to that home wait too.
+  // A slow writeback path (network.put_delay, and the stress tester's steering): every
+  // Put (PutS, PutM, PutE, PutO) of `endpoint` (-1: of every endpoint) takes `cycles`
+  // extra cycles, no random draw (0: off). Messages between two endpoints keep their
+  // order, so its later requests to that home wait too.
   void set_put_delay(unsigned cycles, int endpoint) {
     put_delay_ = cycles;
     put_endpoint_ = endpoint;
   }
+  // NetworkParams::owner_data_delay from now on (the stress tester's steering varies it).
+  void set_owner_data_delay(unsigned cycles) { p_.owner_data_delay = cycles; }
   std::string dump() const;
   // Finite buffers: an endpoint whose protocol table stalls the message being
   // delivered keeps it in its input buffer (keep(), during receive()), and says when
@@ -351,8 +357,12 @@ class Network : public sc_core::sc_module {
                       (m.src == slow_endpoint_ && vnet_of(m.type) == VNet::Request);
     const bool put = m.type == NetMsgType::PutS || m.type == NetMsgType::PutM || m.type == NetMsgType::PutE ||
                      m.type == NetMsgType::PutO;
-    const Tick wb = put_delay_ && put && m.src == put_endpoint_ ? Tick(put_delay_) * p_.period : 0;
-    return wb + (home_data_jitter_ && slow ? Tick(home_rng_.below(home_data_jitter_ + 1)) * p_.period : 0);
+    const Tick wb =
+        put_delay_ && put && (put_endpoint_ < 0 || m.src == put_endpoint_) ? Tick(put_delay_) * p_.period : 0;
+    const Tick owner = p_.owner_data_delay && m.type == NetMsgType::Data && m.to_home
+                           ? Tick(p_.owner_data_delay) * p_.period
+                           : 0;
+    return wb + owner + (home_data_jitter_ && slow ? Tick(home_rng_.below(home_data_jitter_ + 1)) * p_.period : 0);
   }
   unsigned put_delay_ = 0;  // set_put_delay
   int put_endpoint_ = -1;

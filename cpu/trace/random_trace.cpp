@@ -42,7 +42,8 @@ class RandomStream final : public ThreadStream {
         return true;
       }
       // A grouped slow epoch: the threads outside the group compute.
-      if (st->group && pending_ == 0 && (thread_ + p_.threads - st->lead % p_.threads) % p_.threads >= st->group) {
+      if (thread_ < st->left.size()) --st->left[thread_];
+      if (st->group && pending_ == 0 && thread_ < st->member.size() && st->member[thread_] < 0) {
         op = Op{};
         op.kind = OpKind::Compute;
         op.value = st->idle;
@@ -162,7 +163,9 @@ class RandomStream final : public ThreadStream {
         line_ = st.hot_line % p_.lines;
         putter_ = st.slow >= 0 && unsigned(st.slow) == thread_;
         drop_ = st.drop_shared;
-        role_ = st.slow >= 0 ? (thread_ + p_.threads - unsigned(st.slow)) % p_.threads : 1;
+        role_ = st.group && thread_ < st.member.size() && st.member[thread_] >= 0 ? unsigned(st.member[thread_])
+                : st.slow >= 0                                                    ? (thread_ + p_.threads - unsigned(st.slow)) % p_.threads
+                                                                                  : 1;
         seen_ = st.evictions;
         upgrade_ = st.upgrade;
         writeback_ = st.writeback && !drop_;
@@ -172,6 +175,7 @@ class RandomStream final : public ThreadStream {
         signal_waits_ = 0;
         pending_ = drop_ ? 5 : putter_ ? 5 : (role_ - 1) % 3 == 0 ? 3 : 2;
         home_put_ = drop_ && st.home_put;
+        own_lines_ = st.own_lines;
         if (home_put_) pending_ = putter_ ? 6 : role_ == 1 ? 7 : (role_ == 2 || (bits_ >> 14) % 2) ? 6 : 1;
         if (writeback_ && !putter_) {
           const unsigned role = (role_ - 1) % 3;
@@ -348,18 +352,27 @@ class RandomStream final : public ThreadStream {
   bool waited(Op& op, std::uint64_t counter, std::uint64_t seen, unsigned& waits) {
     if (counter != seen || waits >= 128) return true;
     ++waits;
-    gap(op, 10);
+    gap(op, st_->poll);
     ++pending_, --step_;
     return false;
   }
 
   // StalePut's directory form with a slow Put path (RandomSteering::home_put).
   void stale_home(Op& op, unsigned step) {
-    const unsigned evict_line = p_.lines + (line_ % 4) + 4 * ((step + unsigned(bits_ >> 6)) % 4);
+    // With RandomSteering::own_lines each role evicts the hot line with lines of its set
+    // that no other role touches (two of the eight cold lines of the set each; else four
+    // lines shared by all): a cold line another thread holds would
+    // make its home wait for that thread's data (S_D, late as the hot line's owner data
+    // is) and the entries it holds could not be given to the lines the round needs.
+    const unsigned evict_line =
+        own_lines_
+            ? p_.lines + (line_ % 4) + 4 * (2 * (putter_ ? 0 : 1 + (role_ - 1) % 3) + (step + unsigned(bits_ >> 6)) % 2)
+            : p_.lines + (line_ % 4) + 4 * ((step + unsigned(bits_ >> 6)) % 4);
     if (putter_) {
-      // The slow thread: a load or a store of the hot line, then (once it is done) two
-      // stores to lines of its set: its PutS or PutM is the late one.
-      if (step == 0) access(op, line_, word_, unsigned((bits_ >> 40) % 2));
+      // The slow thread: a load or a store (RandomSteering::put_store: a store) of the hot
+      // line, then (once it is done) two stores to lines of its set: its PutS or PutM is
+      // the late one.
+      if (step == 0) access(op, line_, word_, st_->put_store ? 1u : unsigned((bits_ >> 40) % 2));
       else if (step == 1 || step == 4) fence(op);
       else if (step < 4) access(op, evict_line, 0, 1);
       else {
@@ -379,8 +392,10 @@ class RandomStream final : public ThreadStream {
       } else if (step == 2) {
         fence(op);
       } else if (step == 3) {
+        // (The others poll for this signal every st_->poll cycles: this one evicts the
+        // line only once they have had the time to read it.)
         ++st_->signals;
-        gap(op, 40 + unsigned(bits_ % 160));
+        gap(op, 40 + unsigned(bits_ % 160) + 2 * (st_->poll - 10));
       } else if (step < 6) {
         access(op, evict_line, 0, 0);
       } else {
@@ -397,7 +412,7 @@ class RandomStream final : public ThreadStream {
     } else if (step == 2) {
       fence(op);
     } else if (step == 3) {
-      gap(op, 20 + unsigned(bits_ % 80));
+      gap(op, 20 + unsigned(bits_ % 80) + st_->leave_after);
     } else {
       access(op, evict_line, 0, 0);
     }
@@ -507,6 +522,7 @@ class RandomStream final : public ThreadStream {
   bool upgrade_ = false;
   bool writeback_ = false, evict_ = false;  // StalePut with a slow writeback path
   bool home_put_ = false;                   // its directory form with a slow Put path
+  bool own_lines_ = false;                  // ... with cold lines of its own per role
   unsigned role_ = 1, waits_ = 0, signal_waits_ = 0;
   std::uint64_t seen_ = 0, signal_seen_ = 0;
   std::uint64_t bits_ = 0;
@@ -514,7 +530,12 @@ class RandomStream final : public ThreadStream {
 
 class RandomTrace final : public Trace {
  public:
-  explicit RandomTrace(const RandomTraceParams& p) : p_(p), regs_{"r0", "r1", "r2", "r3", "rmw"} {}
+  explicit RandomTrace(const RandomTraceParams& p) : p_(p), regs_{"r0", "r1", "r2", "r3", "rmw"} {
+    if (p_.steering) {
+      p_.steering->left.assign(p_.threads, p_.ops_per_thread);
+      p_.steering->member.assign(p_.threads, -1);
+    }
+  }
   const std::string& path() const override { return path_; }
   const char* format() const override { return "random"; }
   unsigned threads() const override { return p_.threads; }

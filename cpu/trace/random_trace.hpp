@@ -13,6 +13,7 @@
 #include <array>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "cpu/trace/trace.hpp"
 
@@ -76,14 +77,34 @@ struct RandomSteering {
   // it; then the first stores it, the second loads it (the home waits for the first
   // one's data: S_D), and both evict it (I_D, or MOESI's S after the owner's PutO),
   // before the slow thread's Put arrives.
-  // > 0 (only with more than 8 threads): this epoch only thread `lead` (the slow thread,
-  // in an epoch with one) and the `group` - 1 threads after it run; the others compute
-  // (`idle` cycles at a time) and stay off the bus, so that the many cores' traffic does
-  // not drown a pattern's timed sequence. 0: every thread runs.
+  // > 0 (only with more than 8 threads): this epoch only the `group` threads that
+  // `member` names run (the slow thread, in an epoch with one, is `lead`); the others
+  // compute (`idle` cycles at a time) and stay off the bus, so that the many cores'
+  // traffic does not drown a pattern's timed sequence. 0: every thread runs.
   unsigned group = 0;
   unsigned lead = 0;
   unsigned idle = 0;
-  bool home_put = false;   // the first thread's store (Upgrade) or eviction (Evict) generated
+  // Per thread: its place in this epoch's group (0 = `lead`, then 1, 2, ...: StalePut's
+  // roles, as the distance from the slow thread is without a group), or -1: idle.
+  std::vector<int> member;
+  // Per thread: the operations it has still to generate (the streams count them down), so
+  // that the steering gives its groups to the threads with the most left: a thread that
+  // ran many groups would otherwise finish its share early, and later groups that name it
+  // would run short of a member.
+  std::vector<std::uint64_t> left;
+  bool home_put = false;
+  bool put_store = false;  // ... the slow thread always stores the hot line (a PutM: its cells need one)
+  bool own_lines = false;  // ... each role evicts the line with cold lines of its own (stale_home)
+  // ... the others (not the first) wait this many more cycles before they evict the line,
+  // so that the late Put finds it in S (MOESI: after the first's PutO), with a sharer
+  // still there.
+  unsigned leave_after = 0;
+  // A thread of a signalled pattern (StalePut with a slow writeback or Put path) polls
+  // for the signal it waits for every `poll` cycles, up to 128 times, then goes on
+  // without it: 10, and in a slow-Put epoch a 128th of three times the Put delay, so
+  // that a wait lasts through the slow thread's next round (whose first request waits
+  // behind its late Put) without spending the epoch's operations on polls.
+  unsigned poll = 10;
   std::function<void(RandomSteering&)> update;
 };
 

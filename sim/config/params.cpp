@@ -483,6 +483,22 @@ std::vector<ParamSpec> declare_params() {
                     "to shake out races; 0 for timing studies.",
                     int_range(0, 100000)));
 
+  p.push_back(param("network.put_delay", ParamType::Int, "0", "uncore cycles",
+                    "A slow writeback path on the directory's network: each Put (PutS, PutM, PutE, "
+                    "PutO) of the core network.put_delay_core names, or of every core, reaches the "
+                    "home this many cycles late (the messages behind it between the same two "
+                    "endpoints wait too); so a Put reaches the home after requests that took its "
+                    "line. `cohsim stress` varies it on a sparse directory; 0 = off.",
+                    int_range(0, 100000)));
+  p.push_back(param("network.put_delay_core", ParamType::Int, "-1", "",
+                    "The core whose Puts network.put_delay slows (0 .. cores-1), or -1: every core's.",
+                    int_range(-1, 255)));
+  p.push_back(param("network.owner_data_delay", ParamType::Int, "0", "uncore cycles",
+                    "An old owner's copy of a line to the home (the data a Fwd-GetS makes it send "
+                    "to memory) reaches the home this many cycles late, so the home waits that much "
+                    "longer in S_D (a sparse directory: in I_D once the sharers have left). 0 = off.",
+                    int_range(0, 100000)));
+
   p.push_back(param("numa.nodes", ParamType::Int, "1", "nodes",
                     "NUMA nodes (sockets). Each has its share of the cores (see numa.cores), a slice "
                     "of the L3 (l3.size is one slice), "

@@ -34,7 +34,8 @@ class CoverageSteer {
   CoverageSteer(const ProtocolTable& t, const ProtocolTable* home, const Stats& s, unsigned lines, unsigned threads,
                 std::uint64_t seed,
                 std::function<void(unsigned, unsigned, int)> jitter, std::function<void(unsigned, unsigned, int)> net_jitter,
-                std::function<void(unsigned, int)> writeback, std::function<void(unsigned, int)> put_delay)
+                std::function<void(unsigned, int)> writeback, std::function<void(unsigned, int)> put_delay,
+                std::function<void(unsigned)> owner_delay)
       : lines_(lines),
         threads_(threads),
         rng_(random_stream(seed, "stress.hot_line")),
@@ -44,7 +45,8 @@ class CoverageSteer {
         jitter_(std::move(jitter)),
         net_jitter_(std::move(net_jitter)),
         writeback_(std::move(writeback)),
-        put_delay_(std::move(put_delay)) {
+        put_delay_(std::move(put_delay)),
+        owner_delay_(std::move(owner_delay)) {
     add(t, s.counters_containing(".cells."), ".cells.", false);
     if (home) add(*home, s.counters_containing(".dircells."), ".dircells.", true);
   }
@@ -54,7 +56,8 @@ class CoverageSteer {
     std::array<std::uint64_t, kRandomPatterns> score{};
     std::size_t unhit = 0;
     bool retry_unhit = false, stale_unhit = false, home_unhit = false, stable_stale_unhit = false,
-         transient_stale_unhit = false, buffer_stale_unhit = false, stale_home_unhit = false;
+         transient_stale_unhit = false, buffer_stale_unhit = false, stale_home_unhit = false, late_id_unhit = false,
+         late_s_unhit = false, late_puts_unhit = false;
     for (Cell& c : cells_) {
       if (c.hit) continue;
       std::uint64_t n = 0;
@@ -71,6 +74,9 @@ class CoverageSteer {
       buffer_stale_unhit |= c.stale_put && c.evict && c.transient;
       home_unhit |= c.slow_home;
       stale_home_unhit |= c.stale_home;
+      late_id_unhit |= c.stale_home && c.transient;  // I_D's
+      late_s_unhit |= c.stale_home && !c.transient;  // S, Put-NonOwner
+      late_puts_unhit |= c.stale_home && c.transient && !c.owner_put;  // I_D, PutS-NotLast
       for (int k = 0; k < kRandomPatterns; ++k) score[std::size_t(k)] += c.want[std::size_t(k)];
     }
     if (unhit == 0) {
@@ -84,6 +90,8 @@ class CoverageSteer {
       if (jitter_) jitter_(0, 0, -1);
       if (writeback_) writeback_(0, -1);
       if (put_delay_) put_delay_(0, -1);
+      if (owner_delay_) owner_delay_(0);
+      st.poll = 10;
       if (net_jitter_) net_jitter_(400, 0, -1);
       return;
     }
@@ -123,10 +131,20 @@ class CoverageSteer {
     if (writeback_) writeback_(0, -1);
     if (put_delay_) put_delay_(0, -1);
     st.home_put = false;
+    st.put_store = false;
+    st.own_lines = false;
+    st.leave_after = 0;
+    st.poll = 10;
+    if (owner_delay_) owner_delay_(0);
     if (stale_unhit && jitter_ && st.solo < 0 && slow_rng_.below(4) != 0) st.slow = int(slow_rng_.below(threads_));
     if (home_unhit && net_jitter_ && st.solo < 0 && slow_rng_.below(2) == 0) {
       static constexpr unsigned kHomeData[] = {1000, 3000, 8000};
       st.slow = int(slow_rng_.below(threads_));
+      // (More than 8 threads: a group of four, as on the split bus, the slow thread its lead.)
+      if (threads_ > 8) {
+        pick_group(st);
+        st.slow = int(st.lead);
+      }
       st.drop_shared = true;
       st.slow_cycles = kHomeData[slow_rng_.below(3)];
       // While a stale Put's cell of a sparse home is unhit (I_D's PutS-NotLast and
@@ -136,24 +154,53 @@ class CoverageSteer {
       // by signals (RandomSteering::home_put).
       if (put_delay_ && stale_home_unhit && slow_rng_.below(2) == 0) {
         st.home_put = true;
-        put_delay_(200 + unsigned(slow_rng_.below(st.slow_cycles + 1)), st.slow);
+        const unsigned delay = 200 + unsigned(slow_rng_.below(st.slow_cycles + 1));
+        put_delay_(delay, st.slow);
         net_jitter_(100, st.slow_cycles, -1);
+        // Every pattern of the epoch is StalePut, and a thread waits for its signal up
+        // to twice the Put delay (128 polls; 3 core cycles to 2 uncore ones at the
+        // default clocks): a round of the threads' turns takes about the Put delay, as
+        // the slow thread's next access waits behind its Put. While I_D's late-Put cells
+        // are unhit, in one such epoch in two (always, once S, Put-NonOwner is hit) the
+        // old owner's data to the home is late by the Put delay too (plus the jitter), so
+        // a round that empties S_D before the late Put comes finds I_D.
+        // (Before, a thread gave up after 1,280 cycles, the other patterns mixed in, and
+        // the owner's data was as likely early as late: the turns fell out of step
+        // whenever the delay was longer, and the late Put mostly found I; with a 4-entry
+        // directory MSI's and MESI's I_D, Put-NonOwner stayed unhit in most seeds.)
+        // (All this only while I_D's cells are unhit: MOESI's table has no I_D, and with
+        // these turns its S, Put-NonOwner stayed unhit at seeds 5150 and 8675309.)
+        if (late_id_unhit) {
+          st.weight = {};
+          st.weight[kStalePut] = 1024;
+          st.poll = std::max(10u, 3 * delay / 128);
+          st.own_lines = true;
+          // (Only the cells of a late PutM left: the slow thread stores the line each round.)
+          st.put_store = !late_puts_unhit;
+          if (owner_delay_ && (!late_s_unhit || slow_rng_.below(2) == 0)) {
+            owner_delay_(delay);
+            return;
+          }
+        }
+        // Only S, Put-NonOwner unhit (MOESI's, or MSI's and MESI's once I_D's are hit):
+        // the others evict the line only about the Put delay after they read it, so the
+        // late Put finds S, the first gone (MOESI: its PutO made the line S) and a sharer
+        // left. (Before, they left 20..100 cycles after their load, and the late Put met
+        // S only when the Put delay fell in the tens of cycles between the two evictions:
+        // MOESI's cell stayed unhit at seed 2468.)
+        if (late_s_unhit && !late_id_unhit) st.leave_after = 3 * delay / 2;
         return;
       }
       net_jitter_(kNetwork[jitter_rng_.below(4)], st.slow_cycles, st.slow);
       return;
     }
     if (st.slow < 0) st.weight[kStalePut] = 0;
-    // (A grouped epoch's idle threads compute this long at a time: they use few of the
-    // epoch's operations, so the group makes most of them.)
-    constexpr unsigned kIdle = 4000;
     if (st.slow >= 0) {
-      // With more than 8 threads, only a group of four (the slow thread and the three
-      // after it) runs in a slow epoch; the others compute, off the bus.
+      // With more than 8 threads, only a group of four (pick_group: the slow thread is
+      // its lead) runs in a slow epoch; the others compute, off the bus.
       if (threads_ > 8) {
-        st.group = 4;
-        st.lead = unsigned(st.slow);
-        st.idle = kIdle;
+        pick_group(st);
+        st.slow = int(st.lead);
       }
       static constexpr unsigned kSlowResponse[] = {60, 200, 600}, kSlowRequest[] = {200, 400, 800, 1600};
       st.slow_cycles = kSlowRequest[slow_rng_.below(4)];
@@ -202,14 +249,38 @@ class CoverageSteer {
     // With more than 8 threads on the split bus, one such epoch in two is a group's too (four threads from
     // a random one run; the others compute): an upgrade or a retry meets only a few
     // other cores' requests for its line.
-    if (threads_ > 8 && jitter_ && group_rng_.below(2) == 0) {
-      st.group = 4;
-      st.lead = unsigned(group_rng_.below(threads_));
-      st.idle = kIdle;
-    }
+    if (threads_ > 8 && jitter_ && group_rng_.below(2) == 0) pick_group(st);
     if (jitter_) jitter_(kResponse[jitter_rng_.below(4)], kRequest[jitter_rng_.below(4)], -1);
     if (net_jitter_) net_jitter_(kNetwork[jitter_rng_.below(4)], 0, -1);
   }
+  // A grouped epoch (more than 8 threads): the four threads with the most operations
+  // left (ties in a random order) run, in a random order of roles (the first leads: the
+  // slow thread, in an epoch with one); the others compute kIdle cycles at a time. (A
+  // group drawn without regard to what is left wore out the threads it drew often: at
+  // 32 cores the first finished its share at two thirds of the run, and later groups,
+  // a slow thread among them, ran short of members.)
+  static constexpr unsigned kIdle = 4000, kGroup = 4;
+  void pick_group(RandomSteering& st) {
+    order_.resize(threads_);
+    keys_.resize(threads_);
+    for (unsigned i = 0; i < threads_; ++i) {
+      order_[i] = i;
+      keys_[i] = group_rng_.next();
+    }
+    const auto left = [&st](unsigned t) { return t < st.left.size() ? st.left[t] : 0; };
+    std::sort(order_.begin(), order_.end(), [&](unsigned a, unsigned b) {
+      return left(a) != left(b) ? left(a) > left(b) : keys_[a] < keys_[b];
+    });
+    const unsigned n = std::min(kGroup, threads_);
+    std::sort(order_.begin(), order_.begin() + n, [&](unsigned a, unsigned b) { return keys_[a] < keys_[b]; });
+    st.member.assign(threads_, -1);
+    for (unsigned k = 0; k < n; ++k) st.member[order_[k]] = int(k);
+    st.group = kGroup;
+    st.lead = order_[0];
+    st.idle = kIdle;
+  }
+  std::vector<unsigned> order_;
+  std::vector<std::uint64_t> keys_;
   std::uint64_t full_coverage_ops() const { return full_; }
   std::uint64_t checks() const { return checks_; }
 
@@ -222,6 +293,7 @@ class CoverageSteer {
     bool evict = false;      // ... in a stable state or a writeback buffer's (the Evict variant reaches it)
     bool stale_put = false;  // a PutM meeting a line whose data is on its way after a later request (split bus)
     bool stale_home = false;  // a sparse home's cell only a late Put reaches
+    bool owner_put = false;   // ... a PutM's (or PutE's, PutO's) from a cache that is no longer the owner
     bool slow_home = false;  // the sparse home's I_D, and S_D's last PutS that leads there
     bool own_access = false, transient = false;  // a Load or Store event; a transient state
   };
@@ -239,6 +311,7 @@ class CoverageSteer {
                               ((t.states()[s].name == "I_D" && (e == Event::PutSNotLast || e == Event::PutNonOwner)) ||
                                (t.states()[s].name == "S" && e == Event::PutNonOwner));
         c.stale_home = late_put;
+        c.owner_put = e == Event::PutNonOwner;
         if (late_put || (home && (t.states()[s].name == "I_D" || (t.states()[s].name == "S_D" && e == Event::PutSLast)))) {
           c.slow_home = true;
           c.want[std::size_t(RandomPattern::StalePut)] = 8;
@@ -283,6 +356,7 @@ class CoverageSteer {
   std::function<void(unsigned, unsigned, int)> net_jitter_;
   std::function<void(unsigned, int)> writeback_;
   std::function<void(unsigned, int)> put_delay_;
+  std::function<void(unsigned)> owner_delay_;  // network.owner_data_delay (null: no sparse home, or the user's)
   std::uint64_t full_ = 0, checks_ = 0;
 };
 
@@ -329,10 +403,14 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
     if (jitter && cfg.integer("bus.writeback_delay") == 0 && sys.set_writeback_delay(0, -1))
       writeback = [&sys](unsigned cycles, int core) { sys.set_writeback_delay(cycles, core); };
     std::function<void(unsigned, int)> put_delay;
-    if (net_jitter && home_table && sys.set_network_put_delay(0, -1))
+    if (net_jitter && home_table && cfg.integer("network.put_delay") == 0 && sys.set_network_put_delay(0, -1))
       put_delay = [&sys](unsigned cycles, int core) { sys.set_network_put_delay(cycles, core); };
+    std::function<void(unsigned)> owner_delay;
+    if (put_delay && cfg.integer("network.owner_data_delay") == 0 && sys.set_network_owner_data_delay(0))
+      owner_delay = [&sys](unsigned cycles) { sys.set_network_owner_data_delay(cycles); };
     steer = std::make_shared<CoverageSteer>(table, home_table, sys.stats(), rp.lines, rp.threads, opts.seed, std::move(jitter),
-                                            std::move(net_jitter), std::move(writeback), std::move(put_delay));
+                                            std::move(net_jitter), std::move(writeback), std::move(put_delay),
+                                            std::move(owner_delay));
     rp.steering->update = [steer](RandomSteering& st) { (*steer)(st); };
   }
   StressResult r;

@@ -250,6 +250,28 @@ COHSIM_REGISTER(config_rules, "bus.writeback_delay",
                          ", or -1 for every core";
                 }});
 
+COHSIM_REGISTER(config_rules, "network.put_delay",
+                "network.put_delay and network.owner_data_delay need the directory, and network.put_delay_core names "
+                "a core",
+                ConfigRule{[](const Config& cfg, std::string& blame) {
+                  const bool directory = fabrics().value(cfg.choice("coherence.fabric")) == Fabric::Directory;
+                  for (const char* key : {"network.put_delay", "network.owner_data_delay"}) {
+                    const std::int64_t delay = cfg.integer(key);
+                    if (delay == 0 || directory) continue;
+                    blame = cfg.blame({key, "coherence.fabric"});
+                    return std::string(key) + ": " + std::to_string(delay) +
+                           " slows messages on the directory's network, and coherence.fabric is " +
+                           cfg.choice("coherence.fabric") + " (" + cfg.where("coherence.fabric") +
+                           "): set coherence.fabric: directory, or " + key + ": 0";
+                  }
+                  const std::int64_t core = cfg.integer("network.put_delay_core"), cores = cfg.integer("cores");
+                  if (core < cores) return std::string();
+                  blame = cfg.blame({"network.put_delay_core", "cores"});
+                  return "network.put_delay_core: " + std::to_string(core) + " names no core: cores is " +
+                         std::to_string(cores) + " (" + cfg.where("cores") + "): choose 0.." + std::to_string(cores - 1) +
+                         ", or -1 for every core";
+                }});
+
 // network.buffer_entries: 0 for unlimited.
 unsigned network_buffer_entries(const Config& cfg) {
   const std::string& v = cfg.text("network.buffer_entries");
@@ -759,6 +781,7 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     np.link_width = unsigned(cfg.bytes("network.link_width"));
     np.link_latency = cfg.latency("network.link_latency").to_ticks(m.uncore_period);
     np.jitter = unsigned(cfg.integer("network.jitter"));
+    np.owner_data_delay = unsigned(cfg.integer("network.owner_data_delay"));
     np.buffer_entries = network_buffer_entries(cfg);
     np.virtual_networks = unsigned(cfg.integer("network.virtual_networks"));
     np.injection_entries = cfg.text("network.injection_entries") == "unlimited"
@@ -981,6 +1004,13 @@ System::System(const Config& cfg, const RunOptions& opts) : impl_(new Impl(cfg, 
     const std::int64_t core = cfg.integer("bus.writeback_delay_core");
     m.bus->set_writeback_delay(unsigned(cfg.integer("bus.writeback_delay")),
                                core >= 0 ? m.caches[std::size_t(core)]->bus_client() : -1);
+  }
+
+  // network.put_delay_core names a core; the network knows its cache as an endpoint.
+  if (m.net && cfg.integer("network.put_delay") != 0) {
+    const std::int64_t core = cfg.integer("network.put_delay_core");
+    m.net->set_put_delay(unsigned(cfg.integer("network.put_delay")),
+                         core >= 0 ? m.caches[std::size_t(core)]->net_endpoint() : -1);
   }
 
   // Statistics.
@@ -1286,6 +1316,12 @@ bool System::set_network_put_delay(unsigned cycles, int core) {
   const int ep =
       core >= 0 && std::size_t(core) < impl_->caches.size() ? impl_->caches[std::size_t(core)]->net_endpoint() : -1;
   impl_->net->set_put_delay(cycles, ep);
+  return true;
+}
+
+bool System::set_network_owner_data_delay(unsigned cycles) {
+  if (!impl_->net) return false;
+  impl_->net->set_owner_data_delay(cycles);
   return true;
 }
 

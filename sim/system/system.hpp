@@ -78,6 +78,9 @@ class System {
   // Network::set_put_delay for that core's coherent cache (the same steering); false
   // without a network.
   bool set_network_put_delay(unsigned cycles, int core);
+  // network.owner_data_delay changed while the run goes (the same steering); false
+  // without a network.
+  bool set_network_owner_data_delay(unsigned cycles);
   std::string summary() const;  // the human table
   // The --stats JSON: every statistic (Stats::to_json_object), with `schema` "_meta", and
   // "_provenance" (sim/system/provenance.hpp) last.

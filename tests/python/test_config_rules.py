@@ -67,6 +67,10 @@ CASES = [
      "set bus.transactions: split, or bus.writeback_delay: 0"),
     ("bus.writeback_delay", [("cores", "4"), ("bus.writeback_delay_core", "4")], "bus.writeback_delay_core",
      "choose 0..3, or -1 for every core"),
+    ("network.put_delay", [("coherence.fabric", "bus"), ("network.put_delay", "100")], "network.put_delay",
+     "set coherence.fabric: directory, or network.put_delay: 0"),
+    ("network.put_delay", [("coherence.fabric", "directory"), ("cores", "4"), ("network.put_delay_core", "4")],
+     "network.put_delay_core", "choose 0..3, or -1 for every core"),
 ]
 
 
