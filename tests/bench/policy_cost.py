@@ -2,7 +2,7 @@
 """The host cost of each replacement policy and prefetcher, in host instructions per reference.
 
     /usr/bin/python3 tests/bench/policy_cost.py [--cohsim build/cohsim] [--refs N] [--quick]
-        [--only NAME,...] [--keep DIR] [--json]
+        [--only NAME,...] [--keep DIR] [--json] [--check]
 
 Each policy runs alone against the baseline (configs/default.yaml, lru everywhere, no
 prefetcher) on one core: `cohsim run configs/default.yaml --set cores=1 --set KEY=VALUE...
@@ -24,7 +24,11 @@ each kind.
 Printed per policy: host instructions per reference, the ratio to the baseline's, and
 the simulated work that came with it (from a plain run's --stats: core0.l2.misses,
 l3.misses, memory.reads), so a prefetcher's extra host cost can be read against the
-extra simulated traffic it brings.
+extra simulated traffic it brings. --check (the ctest case runs `--quick --check`) exits
+1 unless every prefix run costs fewer instructions than its full run and every
+prefetcher that reads more lines from memory than the baseline also costs more host
+instructions per reference (with at least one prefetcher doing so); exit 77 (skipped)
+without valgrind.
 """
 import argparse
 import json
@@ -100,6 +104,9 @@ def main():
     ap.add_argument("--keep", default=None, metavar="DIR",
                     help="keep each full run's callgrind.out.NAME here (for callgrind_annotate)")
     ap.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 unless a prefetcher that reads more from memory also costs more host instructions "
+                         "per reference, and every prefix run costs less than its full run")
     a = ap.parse_args()
     refs = a.refs or (20_000 if a.quick else 200_000)
     prefix = refs // 10
@@ -108,7 +115,8 @@ def main():
     if not os.access(a.cohsim, os.X_OK):
         sys.exit(f"policy_cost.py: no cohsim binary at {a.cohsim}; build first (bash scripts/build.sh)")
     if shutil.which("valgrind") is None:
-        sys.exit("policy_cost.py: valgrind is not installed (apt-get install valgrind)")
+        print("policy_cost.py: valgrind is not installed (apt-get install valgrind); nothing measured")
+        sys.exit(77 if a.check else 1)
     todo = policies(a.quick)
     if a.only:
         want = set(a.only.split(","))
@@ -139,7 +147,35 @@ def main():
 
     if a.json:
         print(json.dumps({"refs": refs, "prefix": prefix, "rows": rows}, indent=1))
-        return
+    else:
+        table(rows, refs, prefix)
+    if a.check:
+        failed = check(rows)
+        for msg in failed:
+            print(f"policy_cost.py: check failed: {msg}", file=sys.stderr)
+        sys.exit(1 if failed else 0)
+
+
+def check(rows):
+    """What the measurement must show on any correct build: a prefix run costs less
+    than its full run; a prefetcher reads more lines from memory than the baseline
+    and spends more host instructions per reference doing so."""
+    failed, base, busier = [], rows[0], 0
+    for r in rows:
+        if not 0 < r["prefix_instructions"] < r["instructions"]:
+            failed.append(f"{r['policy']}: prefix {r['prefix_instructions']} not below full {r['instructions']}")
+        if ".prefetcher=" in r["policy"] and r["memory.reads"] > base["memory.reads"]:
+            busier += 1
+            if r["per_ref"] <= base["per_ref"]:
+                failed.append(f"{r['policy']}: {r['memory.reads']} memory reads against the baseline's "
+                              f"{base['memory.reads']}, but {r['per_ref']:.0f} instructions per reference "
+                              f"against {base['per_ref']:.0f}")
+    if any(".prefetcher=" in r["policy"] for r in rows) and busier == 0:
+        failed.append("no prefetcher read more lines from memory than the baseline")
+    return failed
+
+
+def table(rows, refs, prefix):
     print(f"mix stream, {refs} references (prefix {prefix}); host instructions by callgrind")
     print("| policy | host instructions per reference | ratio | core0.l2.misses | l3.misses | memory.reads |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
