@@ -30,8 +30,10 @@ panel per stream, one bar per prefetcher.
 The speed cost of each policy: `host_seconds` is each run's host time (the simulation
 loop, reading the trace included, not the child's start-up: `df.attrs["wall_seconds"]`
 of cohsim.sweep) and `host_ns_per_ref` that over the stream's references; a table of it
-per replacement policy and prefetcher is printed per stream. Runs at once share the
-CPUs, so time with --jobs 1 (and an otherwise idle machine) to compare policies.
+per replacement policy and prefetcher is printed per stream. These are wall times:
+runs at once share the CPUs, and even with --jobs 1 they vary by up to 3x between like
+runs on a loaded machine. To rank the policies' host cost use tests/bench/policy_cost.py
+(host instructions per reference by callgrind, the same from run to run; README).
 
 The mix stream is din and carries no program counters, so there SHiP's signatures are
 the trace lines at the L1D and L2 (every reference its own "instruction") and memory
@@ -143,7 +145,8 @@ def main():
         print(f"{stream}: L2 misses per 1000 references\n" + table.round(2).to_string() + "\n")
         speed = df[df["trace"] == stream].pivot_table(index="replacement", columns="l1d.prefetcher",
                                                       values="host_ns_per_ref", sort=False)
-        print(f"{stream}: host time per reference (ns; --jobs {args.jobs or os.cpu_count()} at once)\n"
+        print(f"{stream}: host wall time per reference (ns; --jobs {args.jobs or os.cpu_count()} at once; "
+              "noisy, tests/bench/policy_cost.py ranks by host instructions)\n"
               + speed.round(0).to_string() + "\n")
     failed = df["error"].notna().sum()
     print(f"{len(df)} runs ({failed} failed) -> {csv}, {png}")

@@ -140,7 +140,7 @@ def test_prefetch_replacement_sweep_example(tmp_path):
     # the host time of each run, and per reference (30000 per stream)
     assert (df["host_seconds"] > 0).all() and (df["host_ns_per_ref"] > 0).all()
     assert ((df["host_ns_per_ref"] - 1e9 * df["host_seconds"] / 30000).abs() < 1e-6).all()
-    assert "loop+scan: host time per reference (ns; --jobs 2 at once)" in out
+    assert "loop+scan: host wall time per reference (ns; --jobs 2 at once; noisy" in out
     # loop+scan, 30000 loads: passes of 8192 (a 3072-line array read twice, a 2048-line
     # scan); per L2 set 6 array lines and 4 scan lines, 8 ways. By hand: LRU loses the
     # array to every scan, so each pass's first read misses: 3 x (3072 + 2048) + 3072
