@@ -409,7 +409,10 @@ class RandomStream final : public ThreadStream {
         // (The others poll for this signal every st_->poll cycles: this one evicts the
         // line only once they have had the time to read it.)
         ++st_->signals;
-        gap(op, 40 + unsigned(bits_ % 160) + 2 * (st_->poll - 10));
+        // (RandomSteering::recall_after: later, the recall of the line its cold lines
+        // cause comes about when the slow thread's late PutM does.)
+        const unsigned recall = st_->recall_after, early = unsigned((bits_ >> 24) % (recall / 2 + 1));
+        gap(op, 40 + unsigned(bits_ % 160) + 2 * (st_->poll - 10) + (recall > early ? recall - early : 0));
       } else if (step < 6) {
         access(op, evict_line, 0, 0);
       } else {

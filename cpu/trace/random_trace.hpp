@@ -99,6 +99,10 @@ struct RandomSteering {
   // so that the late Put finds it in S (MOESI: after the first's PutO), with a sharer
   // still there.
   unsigned leave_after = 0;
+  // ... the first waits about this many more cycles (less up to half of it) before it
+  // evicts the line: its cold lines' requests take the hot line's directory entry (a
+  // recall, S_R) about when the slow thread's late PutM comes (S_R, Put-NonOwner).
+  unsigned recall_after = 0;
   // A thread of a signalled pattern (StalePut with a slow writeback or Put path) polls
   // for the signal it waits for every `poll` cycles, up to 128 times, then goes on
   // without it: 10, and in a slow-Put epoch a 128th of three times the Put delay, so
