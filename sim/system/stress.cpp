@@ -191,12 +191,13 @@ class CoverageSteer {
         // S only when the Put delay fell in the tens of cycles between the two evictions:
         // MOESI's cell stayed unhit at seed 2468.)
         if ((late_s_unhit || late_recall_unhit) && !late_id_unhit) st.leave_after = 3 * delay / 2;
-        // S_R, Put-NonOwner unhit (and I_D's hit): in one such epoch in two (always, once
-        // S, Put-NonOwner is hit) the first evicts the line (its cold lines take entries
+        // S_R, Put-NonOwner unhit (and I_D's hit): in one such epoch in two the first evicts the line (its cold lines take entries
         // of the hot line's directory set: a recall of the line, while the others still
         // share it) only about the Put delay after its store, so that the late PutM
-        // arrives while the home waits for the sharers' acknowledgements.
-        if (late_recall_unhit && !late_id_unhit && (!late_s_unhit || slow_rng_.below(2) == 0))
+        // arrives while the home waits for the sharers' acknowledgements. (In every such
+        // epoch once S, Put-NonOwner was hit, MSI's M, Put-NonOwner stayed unhit at seed
+        // 2468, 32 cores.)
+        if (late_recall_unhit && !late_id_unhit && slow_rng_.below(2) == 0)
           st.recall_after = 3 * delay / 2;
         return;
       }
