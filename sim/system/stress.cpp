@@ -191,13 +191,13 @@ class CoverageSteer {
         // S only when the Put delay fell in the tens of cycles between the two evictions:
         // MOESI's cell stayed unhit at seed 2468.)
         if ((late_s_unhit || late_recall_unhit) && !late_id_unhit) st.leave_after = 3 * delay / 2;
-        // S_R, Put-NonOwner unhit (and I_D's hit): in one such epoch in two the first evicts the line (its cold lines take entries
-        // of the hot line's directory set: a recall of the line, while the others still
-        // share it) only about the Put delay after its store, so that the late PutM
-        // arrives while the home waits for the sharers' acknowledgements. (In every such
-        // epoch once S, Put-NonOwner was hit, MSI's M, Put-NonOwner stayed unhit at seed
-        // 2468, 32 cores.)
-        if (late_recall_unhit && !late_id_unhit && slow_rng_.below(2) == 0)
+        // S_R, Put-NonOwner unhit (I_D's and S, Put-NonOwner hit): in one such epoch in
+        // two the first evicts the line (its cold lines take entries of the hot line's
+        // directory set: a recall of the line while the others still share it) only about
+        // the Put delay after its store, so that the late PutM arrives while the home
+        // waits for the sharers' acknowledgements. (In every such epoch, MSI's M,
+        // Put-NonOwner stayed unhit at seed 2468, 32 cores.)
+        if (late_recall_unhit && !late_id_unhit && !late_s_unhit && slow_rng_.below(2) == 0)
           st.recall_after = 3 * delay / 2;
         return;
       }
@@ -311,6 +311,11 @@ class CoverageSteer {
   void add(const ProtocolTable& t, const std::vector<std::pair<std::string, const std::uint64_t*>>& counters,
            const std::string& marker, bool home) {
     std::map<std::string, std::size_t> index;  // "STATE.EVENT" -> cell
+    // (S_R, Put-NonOwner is steered for only in a table with I_D, MSI's and MESI's: MOESI
+    // reached it unsteered, and its slow-Put epochs, run on until it was hit, left its
+    // SM_A, Load unhit at seeds 8675309 and 5150, 32 cores.)
+    bool has_id = false;
+    for (int s = 0; s < t.num_states(); ++s) has_id |= t.states()[s].name == "I_D";
     for (int s = 0; s < t.num_states(); ++s)
       for (Event e : t.events()) {
         if (t.cell(std::uint8_t(s), e).kind == CellKind::Impossible) continue;
@@ -321,7 +326,7 @@ class CoverageSteer {
         const bool late_put = home && t.fabric() == kSparseHomeFabric &&
                               ((t.states()[s].name == "I_D" && (e == Event::PutSNotLast || e == Event::PutNonOwner)) ||
                                (t.states()[s].name == "S" && e == Event::PutNonOwner) ||
-                               (t.states()[s].name == "S_R" && e == Event::PutNonOwner));
+                               (has_id && t.states()[s].name == "S_R" && e == Event::PutNonOwner));
         c.stale_home = late_put;
         c.recall = late_put && t.states()[s].name == "S_R";
         c.owner_put = e == Event::PutNonOwner;
