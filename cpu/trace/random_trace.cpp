@@ -181,8 +181,8 @@ class RandomStream final : public ThreadStream {
           const unsigned role = (role_ - 1) % 3;
           pending_ = evict_ ? (role == 0 ? 6 : role == 1 ? 3 : 1) : upgrade_ ? (role == 0 ? 4 : role == 1 ? 4 : 2) : 2;
           late_store_ = 0;
-          if (upgrade_ && role == 0 && (bits_ >> 18) % 2) {  // (1.5: core cycles per uncore one at the default clocks)
-            // In one Upgrade epoch in two the first stores only about the write-back
+          if (upgrade_ && st.late_store && role == 0 && (bits_ >> 18) % 2) {  // (1.5: core cycles per uncore one at the default clocks)
+            // While SM_D_SI, Other-PutM is unhit, in one Upgrade round in two the first stores only about the write-back
             // delay after the eviction (less 60..150 core cycles: its load and the
             // later requests' time): the second's own load, whose data comes from
             // memory, is then done, so the third's GetS and the second's GetM follow

@@ -71,6 +71,7 @@ struct RandomSteering {
   // the second loads, the third stores: IM_D_S, IM_D_SI, ...).
   bool writeback = false;
   bool evict = false;          // the Evict variant (`upgrade` is the Upgrade variant)
+  bool late_store = false;     // ... Upgrade: in half the rounds the first stores late (SM_D_SI)
   std::uint64_t signals = 0;
   // StalePut's directory form with a slow Put path (only the slow thread's Puts are
   // late, by a fixed delay): the slow thread reads or writes the hot line and evicts

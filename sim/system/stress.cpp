@@ -57,7 +57,7 @@ class CoverageSteer {
     std::size_t unhit = 0;
     bool retry_unhit = false, stale_unhit = false, home_unhit = false, stable_stale_unhit = false,
          transient_stale_unhit = false, buffer_stale_unhit = false, stale_home_unhit = false, late_id_unhit = false,
-         late_s_unhit = false, late_puts_unhit = false, late_recall_unhit = false;
+         late_s_unhit = false, late_puts_unhit = false, late_recall_unhit = false, upgrade_si_unhit = false;
     for (Cell& c : cells_) {
       if (c.hit) continue;
       std::uint64_t n = 0;
@@ -75,6 +75,7 @@ class CoverageSteer {
       home_unhit |= c.slow_home;
       stale_home_unhit |= c.stale_home;
       late_id_unhit |= c.stale_home && c.transient && !c.recall;  // I_D's
+      upgrade_si_unhit |= c.upgrade_si;
       late_recall_unhit |= c.recall;                              // S_R, Put-NonOwner
       late_s_unhit |= c.stale_home && !c.transient;  // S, Put-NonOwner
       late_puts_unhit |= c.stale_home && c.transient && !c.owner_put;  // I_D, PutS-NotLast
@@ -129,6 +130,7 @@ class CoverageSteer {
     st.drop_shared = false;
     st.writeback = false;
     st.evict = false;
+    st.late_store = false;
     if (writeback_) writeback_(0, -1);
     if (put_delay_) put_delay_(0, -1);
     st.home_put = false;
@@ -228,6 +230,9 @@ class CoverageSteer {
         st.writeback = true;
         st.evict = stable_stale_unhit && (!transient_stale_unhit || slow_rng_.below(2) == 0);
         if (st.evict) st.upgrade = false;
+        // (The late-store form only while SM_D_SI, Other-PutM is unhit: in every Upgrade
+        // epoch, MOESI's OM_A, Other-PutM stayed unhit at 32 cores, seed 31337.)
+        st.late_store = st.upgrade && upgrade_si_unhit;
         // (Evict, while a writeback buffer's Other-PutM is unhit, as MOESI's OI_A: in one
         // epoch in two every core's writebacks are slow, so the first thread's own PutM
         // is still queued when the stale one is ordered.)
@@ -304,6 +309,7 @@ class CoverageSteer {
     bool stale_put = false;  // a PutM meeting a line whose data is on its way after a later request (split bus)
     bool stale_home = false;  // a sparse home's cell only a late Put reaches
     bool owner_put = false;   // ... a PutM's (or PutE's, PutO's) from a cache that is no longer the owner
+    bool upgrade_si = false;  // SM_D_SI, Other-PutM (the Upgrade epochs' late-store form)
     bool recall = false;     // ... the sparse home's S_R, Put-NonOwner (a late PutM crossing a recall)
     bool slow_home = false;  // the sparse home's I_D, and S_D's last PutS that leads there
     bool own_access = false, transient = false;  // a Load or Store event; a transient state
@@ -353,6 +359,7 @@ class CoverageSteer {
         if (stable_stale ||
             (!home && e == Event::OtherPutM && transient && t.states()[s].name.find("_D_") != std::string::npos)) {
           c.stale_put = true;
+          c.upgrade_si = sn == "SM_D_SI";
           c.want[std::size_t(RandomPattern::StalePut)] = 8;
         }
         c.transient = transient;
