@@ -180,6 +180,20 @@ class RandomStream final : public ThreadStream {
         if (writeback_ && !putter_) {
           const unsigned role = (role_ - 1) % 3;
           pending_ = evict_ ? (role == 0 ? 6 : role == 1 ? 3 : 1) : upgrade_ ? (role == 0 ? 4 : role == 1 ? 4 : 2) : 2;
+          late_store_ = 0;
+          if (upgrade_ && st.late_store && role == 0 && (bits_ >> 18) % 2) {  // (1.5: core cycles per uncore one at the default clocks)
+            // While SM_D_SI, Other-PutM is unhit, in one Upgrade round in two the first stores only about the write-back
+            // delay after the eviction (less 60..150 core cycles: its load and the
+            // later requests' time): the second's own load, whose data comes from
+            // memory, is then done, so the third's GetS and the second's GetM follow
+            // the upgrade at once and the stale PutM comes after them while the
+            // upgrade's data is still on its way (SM_D_SI, Other-PutM). Storing at
+            // once, the second's GetM waited for its load's data, due about when the
+            // upgrade's was: SM_D_SI met the PutM about once in a hundred rounds.
+            const unsigned d = 3 * st_->slow_cycles / 2, lead = 60 + unsigned((bits_ >> 19) % 91);
+            late_store_ = d > lead + 1 ? d - lead : 1;
+            ++pending_;
+          }
         }
         break;
       default: pending_ = 0;
@@ -395,7 +409,10 @@ class RandomStream final : public ThreadStream {
         // (The others poll for this signal every st_->poll cycles: this one evicts the
         // line only once they have had the time to read it.)
         ++st_->signals;
-        gap(op, 40 + unsigned(bits_ % 160) + 2 * (st_->poll - 10));
+        // (RandomSteering::recall_after: later, the recall of the line its cold lines
+        // cause comes about when the slow thread's late PutM does.)
+        const unsigned recall = st_->recall_after, early = unsigned((bits_ >> 24) % (recall / 2 + 1));
+        gap(op, 40 + unsigned(bits_ % 160) + 2 * (st_->poll - 10) + (recall > early ? recall - early : 0));
       } else if (step < 6) {
         access(op, evict_line, 0, 0);
       } else {
@@ -475,6 +492,8 @@ class RandomStream final : public ThreadStream {
           access(op, line_, word_, 0);
         } else if (step == 2) {
           fence(op);
+        } else if (step == 3 && late_store_) {
+          gap(op, late_store_);
         } else {
           ++st_->signals;
           access(op, line_, other_word_, 1);
@@ -520,6 +539,7 @@ class RandomStream final : public ThreadStream {
   bool putter_ = false;  // StalePut: this thread is the epoch's slow one
   bool drop_ = false;    // StalePut's directory form
   bool upgrade_ = false;
+  unsigned late_store_ = 0;
   bool writeback_ = false, evict_ = false;  // StalePut with a slow writeback path
   bool home_put_ = false;                   // its directory form with a slow Put path
   bool own_lines_ = false;                  // ... with cold lines of its own per role

@@ -71,6 +71,7 @@ struct RandomSteering {
   // the second loads, the third stores: IM_D_S, IM_D_SI, ...).
   bool writeback = false;
   bool evict = false;          // the Evict variant (`upgrade` is the Upgrade variant)
+  bool late_store = false;     // ... Upgrade: in half the rounds the first stores late (SM_D_SI)
   std::uint64_t signals = 0;
   // StalePut's directory form with a slow Put path (only the slow thread's Puts are
   // late, by a fixed delay): the slow thread reads or writes the hot line and evicts
@@ -99,6 +100,10 @@ struct RandomSteering {
   // so that the late Put finds it in S (MOESI: after the first's PutO), with a sharer
   // still there.
   unsigned leave_after = 0;
+  // ... the first waits about this many more cycles (less up to half of it) before it
+  // evicts the line: its cold lines' requests take the hot line's directory entry (a
+  // recall, S_R) about when the slow thread's late PutM comes (S_R, Put-NonOwner).
+  unsigned recall_after = 0;
   // A thread of a signalled pattern (StalePut with a slow writeback or Put path) polls
   // for the signal it waits for every `poll` cycles, up to 128 times, then goes on
   // without it: 10, and in a slow-Put epoch a 128th of three times the Put delay, so

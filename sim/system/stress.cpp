@@ -57,7 +57,7 @@ class CoverageSteer {
     std::size_t unhit = 0;
     bool retry_unhit = false, stale_unhit = false, home_unhit = false, stable_stale_unhit = false,
          transient_stale_unhit = false, buffer_stale_unhit = false, stale_home_unhit = false, late_id_unhit = false,
-         late_s_unhit = false, late_puts_unhit = false;
+         late_s_unhit = false, late_puts_unhit = false, late_recall_unhit = false, upgrade_si_unhit = false;
     for (Cell& c : cells_) {
       if (c.hit) continue;
       std::uint64_t n = 0;
@@ -74,7 +74,9 @@ class CoverageSteer {
       buffer_stale_unhit |= c.stale_put && c.evict && c.transient;
       home_unhit |= c.slow_home;
       stale_home_unhit |= c.stale_home;
-      late_id_unhit |= c.stale_home && c.transient;  // I_D's
+      late_id_unhit |= c.stale_home && c.transient && !c.recall;  // I_D's
+      upgrade_si_unhit |= c.upgrade_si;
+      late_recall_unhit |= c.recall;                              // S_R, Put-NonOwner
       late_s_unhit |= c.stale_home && !c.transient;  // S, Put-NonOwner
       late_puts_unhit |= c.stale_home && c.transient && !c.owner_put;  // I_D, PutS-NotLast
       for (int k = 0; k < kRandomPatterns; ++k) score[std::size_t(k)] += c.want[std::size_t(k)];
@@ -128,12 +130,14 @@ class CoverageSteer {
     st.drop_shared = false;
     st.writeback = false;
     st.evict = false;
+    st.late_store = false;
     if (writeback_) writeback_(0, -1);
     if (put_delay_) put_delay_(0, -1);
     st.home_put = false;
     st.put_store = false;
     st.own_lines = false;
     st.leave_after = 0;
+    st.recall_after = 0;
     st.poll = 10;
     if (owner_delay_) owner_delay_(0);
     if (stale_unhit && jitter_ && st.solo < 0 && slow_rng_.below(4) != 0) st.slow = int(slow_rng_.below(threads_));
@@ -188,7 +192,15 @@ class CoverageSteer {
         // left. (Before, they left 20..100 cycles after their load, and the late Put met
         // S only when the Put delay fell in the tens of cycles between the two evictions:
         // MOESI's cell stayed unhit at seed 2468.)
-        if (late_s_unhit && !late_id_unhit) st.leave_after = 3 * delay / 2;
+        if ((late_s_unhit || late_recall_unhit) && !late_id_unhit) st.leave_after = 3 * delay / 2;
+        // S_R, Put-NonOwner unhit (I_D's and S, Put-NonOwner hit): in one such epoch in
+        // two the first evicts the line (its cold lines take entries of the hot line's
+        // directory set: a recall of the line while the others still share it) only about
+        // the Put delay after its store, so that the late PutM arrives while the home
+        // waits for the sharers' acknowledgements. (In every such epoch, MSI's M,
+        // Put-NonOwner stayed unhit at seed 2468, 32 cores.)
+        if (late_recall_unhit && !late_id_unhit && !late_s_unhit && slow_rng_.below(2) == 0)
+          st.recall_after = 3 * delay / 2;
         return;
       }
       net_jitter_(kNetwork[jitter_rng_.below(4)], st.slow_cycles, st.slow);
@@ -218,6 +230,9 @@ class CoverageSteer {
         st.writeback = true;
         st.evict = stable_stale_unhit && (!transient_stale_unhit || slow_rng_.below(2) == 0);
         if (st.evict) st.upgrade = false;
+        // (The late-store form only while SM_D_SI, Other-PutM is unhit: in every Upgrade
+        // epoch, MOESI's OM_A, Other-PutM stayed unhit at 32 cores, seed 31337.)
+        st.late_store = st.upgrade && upgrade_si_unhit;
         // (Evict, while a writeback buffer's Other-PutM is unhit, as MOESI's OI_A: in one
         // epoch in two every core's writebacks are slow, so the first thread's own PutM
         // is still queued when the stale one is ordered.)
@@ -294,12 +309,19 @@ class CoverageSteer {
     bool stale_put = false;  // a PutM meeting a line whose data is on its way after a later request (split bus)
     bool stale_home = false;  // a sparse home's cell only a late Put reaches
     bool owner_put = false;   // ... a PutM's (or PutE's, PutO's) from a cache that is no longer the owner
+    bool upgrade_si = false;  // SM_D_SI, Other-PutM (the Upgrade epochs' late-store form)
+    bool recall = false;     // ... the sparse home's S_R, Put-NonOwner (a late PutM crossing a recall)
     bool slow_home = false;  // the sparse home's I_D, and S_D's last PutS that leads there
     bool own_access = false, transient = false;  // a Load or Store event; a transient state
   };
   void add(const ProtocolTable& t, const std::vector<std::pair<std::string, const std::uint64_t*>>& counters,
            const std::string& marker, bool home) {
     std::map<std::string, std::size_t> index;  // "STATE.EVENT" -> cell
+    // (S_R, Put-NonOwner is steered for only in a table with I_D, MSI's and MESI's: MOESI
+    // reached it unsteered, and its slow-Put epochs, run on until it was hit, left its
+    // SM_A, Load unhit at seeds 8675309 and 5150, 32 cores.)
+    bool has_id = false;
+    for (int s = 0; s < t.num_states(); ++s) has_id |= t.states()[s].name == "I_D";
     for (int s = 0; s < t.num_states(); ++s)
       for (Event e : t.events()) {
         if (t.cell(std::uint8_t(s), e).kind == CellKind::Impossible) continue;
@@ -309,8 +331,10 @@ class CoverageSteer {
         if (home) c.want = {0, 1, 2, 2, 1, 1};
         const bool late_put = home && t.fabric() == kSparseHomeFabric &&
                               ((t.states()[s].name == "I_D" && (e == Event::PutSNotLast || e == Event::PutNonOwner)) ||
-                               (t.states()[s].name == "S" && e == Event::PutNonOwner));
+                               (t.states()[s].name == "S" && e == Event::PutNonOwner) ||
+                               (has_id && t.states()[s].name == "S_R" && e == Event::PutNonOwner));
         c.stale_home = late_put;
+        c.recall = late_put && t.states()[s].name == "S_R";
         c.owner_put = e == Event::PutNonOwner;
         if (late_put || (home && (t.states()[s].name == "I_D" || (t.states()[s].name == "S_D" && e == Event::PutSLast)))) {
           c.slow_home = true;
@@ -335,6 +359,7 @@ class CoverageSteer {
         if (stable_stale ||
             (!home && e == Event::OtherPutM && transient && t.states()[s].name.find("_D_") != std::string::npos)) {
           c.stale_put = true;
+          c.upgrade_si = sn == "SM_D_SI";
           c.want[std::size_t(RandomPattern::StalePut)] = 8;
         }
         c.transient = transient;
