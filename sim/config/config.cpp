@@ -1,7 +1,6 @@
 #include "sim/config/config.hpp"
 
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
 
 #include <algorithm>
 #include <cctype>
@@ -14,6 +13,7 @@
 #include <stdexcept>
 
 #include "sim/base/error.hpp"
+#include "sim/config/yaml_doc.hpp"
 
 namespace cohsim {
 
@@ -228,70 +228,19 @@ struct Pos {
   int line = 0, col = 0;
 };
 
-Pos pos_of(const YAML::Node& n, Pos fallback = {}) {
-  YAML::Mark m = n.Mark();
-  if (m.is_null() || m.line < 0) return fallback;
-  return {m.line + 1, m.column + 1};
+Pos pos_of(const yaml::Node& n, Pos fallback = {}) {
+  if (n.line < 0) return fallback;
+  return {n.line + 1, n.column + 1};
 }
 
-const char* node_kind(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Sequence: return "a sequence";
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Null: return "null";
-    case YAML::NodeType::Scalar: return "a scalar";
-    default: return "nothing";
+const char* node_kind(const yaml::Node& n) {
+  switch (n.kind) {
+    case yaml::Node::Kind::Sequence: return "a sequence";
+    case yaml::Node::Kind::Map: return "a mapping";
+    case yaml::Node::Kind::Null: return "null";
+    case yaml::Node::Kind::Scalar: return "a scalar";
   }
-}
-
-
-// Where each document of a YAML text starts, without building the documents.
-struct DocumentStarts final : YAML::EventHandler {
-  std::vector<YAML::Mark> starts, roots;  // each document's start and its root node's place
-  void OnDocumentStart(const YAML::Mark& m) override { starts.push_back(m); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
-  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
-  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { node(m); }
-  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    node(m);
-  }
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    node(m);
-  }
-  void OnMapEnd() override {}
-  void node(const YAML::Mark& m) {
-    if (roots.size() < starts.size()) roots.push_back(m);
-  }
-};
-
-// The text's one document (a null Node for an empty text). Never YAML::LoadAll:
-// yaml-cpp 0.7 (Debian 12) does not advance past a stray flow indicator at the
-// start of a document (a config of ",\n"), and LoadAll collects empty documents
-// forever. A document that starts where the one before it started means the parser
-// is stuck there: a syntax error at that place. UserError for that and for several
-// documents; YAML::Exception for the other syntax errors.
-YAML::Node load_one_document(const std::string& text, const std::string& origin) {
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  DocumentStarts docs;
-  // A third document is read only to tell a stuck parser from a second document.
-  while (docs.starts.size() < 3 && parser.HandleNextDocument(docs)) {
-    const std::size_t n = docs.starts.size();
-    if (n < 2 || docs.starts[n - 1].pos != docs.starts[n - 2].pos) continue;
-    const YAML::Mark& m = docs.starts[n - 1];
-    const std::size_t at = std::size_t(std::max(m.pos, 0));
-    const std::string what = at < text.size() ? "'" + excerpt(text.substr(at, 1)) + "'" : "the end";
-    throw UserError(located(origin, m.line + 1, m.column + 1,
-                            "YAML syntax error: cannot parse a document starting at " + what +
-                                " (a ',' '[' ']' '{' or '}' outside a flow collection?)"));
-  }
-  if (docs.starts.size() >= 2) {
-    const YAML::Mark& r = docs.roots.size() >= 2 && docs.roots[1].line >= 0 ? docs.roots[1] : docs.starts[1];
-    throw UserError(located(origin, r.line + 1, r.column + 1, "only one YAML document is allowed in a config file"));
-  }
-  return YAML::Load(text);
+  return "nothing";
 }
 }  // namespace
 
@@ -299,18 +248,22 @@ YAML::Node load_one_document(const std::string& text, const std::string& origin)
 struct ConfigBuilder {
   Config& c;
   const std::string& file;
+  const yaml::Document& doc;
 
   [[noreturn]] void fail(Pos at, const std::string& msg) { throw UserError(located(file, at.line, at.col, msg)); }
 
-  void set_value(const ParamSpec& p, const YAML::Node& value, Pos key_pos) {
+  void set_value(const ParamSpec& p, const yaml::Node& value, Pos key_pos) {
+    using Kind = yaml::Node::Kind;
     // yaml-cpp marks an empty value at the next token, so point at the key instead.
-    Pos at = value.IsNull() ? key_pos : pos_of(value, key_pos);
-    if (value.IsNull()) fail(at, p.key + ": missing value; expected " + expected(p));
-    if (p.list && value.IsSequence()) {  // [next_line, stream]
+    Pos at = value.kind == Kind::Null ? key_pos : pos_of(value, key_pos);
+    if (value.kind == Kind::Null) fail(at, p.key + ": missing value; expected " + expected(p));
+    if (p.list && value.kind == Kind::Sequence) {  // [next_line, stream]
       std::string joined;
-      for (const auto& item : value) {
-        if (!item.IsScalar()) fail(pos_of(item, at), p.key + ": expected " + expected(p) + ", got " + node_kind(item));
-        joined += (joined.empty() ? "" : ",") + item.Scalar();
+      for (const std::uint32_t i : value.items) {
+        const yaml::Node& item = doc.at(i);
+        if (item.kind != Kind::Scalar)
+          fail(pos_of(item, at), p.key + ": expected " + expected(p) + ", got " + node_kind(item));
+        joined += (joined.empty() ? "" : ",") + item.scalar;
       }
       try {
         c.slots_[p.key] = {parse_value(p, joined), {file, at.line, at.col}};
@@ -319,23 +272,24 @@ struct ConfigBuilder {
       }
       return;
     }
-    if (!value.IsScalar()) fail(at, p.key + ": expected " + expected(p) + ", got " + node_kind(value));
+    if (value.kind != Kind::Scalar) fail(at, p.key + ": expected " + expected(p) + ", got " + node_kind(value));
     try {
-      c.slots_[p.key] = {parse_value(p, value.Scalar()), {file, at.line, at.col}};
+      c.slots_[p.key] = {parse_value(p, value.scalar), {file, at.line, at.col}};
     } catch (const UserError& e) {
       fail(at, e.what());
     }
   }
 
   // The keys of `map`, which sits in `section` ("" for the top level).
-  void walk(const std::string& section, const YAML::Node& map) {
+  void walk(const std::string& section, const yaml::Node& map) {
     std::map<std::string, int> seen;  // key → line
-    for (const auto& kv : map) {
-      const YAML::Node key = kv.first;
-      const YAML::Node value = kv.second;
+    for (std::size_t k = 0; k + 1 < map.items.size(); k += 2) {
+      const yaml::Node& key = doc.at(map.items[k]);
+      const yaml::Node& value = doc.at(map.items[k + 1]);
       Pos kp = pos_of(key);
-      if (!key.IsScalar()) fail(kp, "a key " + where_text(section) + " must be a plain name, got " + node_kind(key));
-      const std::string name = key.Scalar();
+      if (key.kind != yaml::Node::Kind::Scalar)
+        fail(kp, "a key " + where_text(section) + " must be a plain name, got " + node_kind(key));
+      const std::string& name = key.scalar;
       if (auto [at, fresh] = seen.emplace(name, kp.line); !fresh)
         fail(kp, "duplicate key '" + name + "' " + where_text(section) + " (first given at line " +
                      std::to_string(at->second) + ")");
@@ -359,9 +313,10 @@ struct ConfigBuilder {
     }
   }
 
-  void walk_section(const SectionSpec& s, const YAML::Node& value, Pos key_pos) {
-    Pos at = value.IsNull() ? key_pos : pos_of(value, key_pos);
-    if (value.IsNull()) {
+  void walk_section(const SectionSpec& s, const yaml::Node& value, Pos key_pos) {
+    using Kind = yaml::Node::Kind;
+    Pos at = value.kind == Kind::Null ? key_pos : pos_of(value, key_pos);
+    if (value.kind == Kind::Null) {
       if (s.name == "l1d") fail(at, "l1d cannot be null: every core needs an L1 data cache");
       if (!s.nullable) return;  // an empty section: every key keeps its default
       c.present_[s.name] = false;
@@ -369,9 +324,9 @@ struct ConfigBuilder {
       c.reset_section(s.name);
       return;
     }
-    if (!value.IsMap()) {
+    if (value.kind != Kind::Map) {
       std::string got = node_kind(value);
-      if (value.IsScalar()) got += " '" + value.Scalar() + "'";
+      if (value.kind == Kind::Scalar) got += " '" + value.scalar + "'";
       fail(at, s.name + ": expected a mapping of its keys (" + join(names_in(s.name)) + ")" +
                    (s.nullable ? " or null" : "") + ", got " + got);
     }
@@ -409,28 +364,24 @@ Config Config::load(const std::string& path) {
 Config Config::from_yaml(const std::string& text, const std::string& origin) {
   Config c = defaults();
   c.origin_ = origin;
-  YAML::Node doc;
+  yaml::Document doc;
   try {
-    doc = load_one_document(text, origin);
+    doc = yaml::load_one_document(text, origin);
   } catch (const YAML::Exception& e) {
     Pos at = e.mark.is_null() ? Pos{} : Pos{e.mark.line + 1, e.mark.column + 1};
     throw UserError(located(origin, at.line, at.col, "YAML syntax error: " + e.msg + tab_hint(text, at.line)));
   }
-  ConfigBuilder b{c, c.origin_};
-  if (!doc || doc.IsNull()) {
+  ConfigBuilder b{c, c.origin_, doc};
+  const yaml::Node* root = doc.root();
+  if (!root || root->kind == yaml::Node::Kind::Null) {
     c.validate();
     return c;
   }
-  const YAML::Node& root = doc;
-  if (!root.IsMap())
-    b.fail(pos_of(root),
-           std::string("the top level must be a mapping of keys (cores: 4, l1d: {...}), got ") + node_kind(root));
-  try {
-    b.walk("", root);
-  } catch (const YAML::Exception& e) {  // e.g. a bad alias; reported, never thrown through
-    Pos at = e.mark.is_null() ? Pos{} : Pos{e.mark.line + 1, e.mark.column + 1};
-    throw UserError(located(origin, at.line, at.col, "YAML error: " + e.msg));
-  }
+  if (root->kind != yaml::Node::Kind::Map)
+    b.fail(pos_of(*root),
+           std::string("the top level must be a mapping of keys (cores: 4, l1d: {...}), got ") + node_kind(*root));
+  // (The tree is read through no yaml-cpp call: nothing here throws YAML::Exception.)
+  b.walk("", *root);
   c.validate();
   return c;
 }
