@@ -58,7 +58,7 @@ void split_access(Addr a, std::uint64_t size, Emit&& emit) {
 class OpQueue {
  public:
   bool pop(Op& op) {
-    if (head_ == ops_.size()) return false;
+    if (ops_.empty()) return false;  // (emptied when its last op is handed out)
     op = ops_[head_++];
     if (head_ == ops_.size()) ops_.clear(), head_ = 0;
     return true;
@@ -67,7 +67,7 @@ class OpQueue {
     ops_.emplace_back();
     return ops_.back();
   }
-  bool empty() const { return head_ == ops_.size(); }
+  bool empty() const { return ops_.empty(); }
 
  private:
   std::vector<Op> ops_;

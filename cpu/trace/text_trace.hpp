@@ -63,6 +63,17 @@ class LineReader {
   std::size_t max_line() const { return max_line_; }
   // File offset of the start of the next line.
   std::uint64_t tell() const { return file_pos_ - (end_ - pos_); }
+  // For a reader's own fast path: the buffered bytes not yet returned, [data, data + n)
+  // (n may be 0 with more of the file to read; next() reads it). skip(k): the caller took
+  // the first k of them, whole lines each ending in its '\n', as next() would have.
+  const char* unread(std::size_t& n) const {
+    n = end_ - pos_;
+    return buf_.data() + pos_;
+  }
+  void skip(std::size_t k) {
+    pos_ += k;
+    too_long_ = false;
+  }
 
  private:
   bool refill();

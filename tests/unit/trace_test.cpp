@@ -395,6 +395,60 @@ TEST_F(TraceTest, TraceDinEightDigitsAtOnce) {
     }
 }
 
+// Most lines of a long din file are read straight from the reader's buffer (the line
+// and its address found in one pass) and the others by the general parser; which one
+// reads a line depends on what follows it in the buffer. A long file of every spelling,
+// against a reference reading written here (split at '\n', drop one '\r', blanks
+// between fields, an optional 0x), and each malformed line, followed by many good
+// lines, gives the error it gives at the end of a short file.
+TEST_F(TraceTest, TraceDinBufferedLinesReadAsTheGeneralParserReadsThem) {
+  std::uint64_t x = 0x2545F4914F6CDD1Dull;
+  auto rnd = [&](std::uint64_t n) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return x % n;
+  };
+  const char* hex = "0123456789abcdefABCDEF";
+  std::string din;
+  struct Want {
+    OpKind kind;
+    Addr addr;
+    std::uint32_t line;
+  };
+  std::vector<Want> want;
+  for (std::uint32_t line = 1; line <= 3000; ++line) {
+    const int label = int(rnd(3));
+    std::string a;
+    const int n = 1 + int(rnd(16));  // 16 digits: still a 64-bit address
+    for (int k = 0; k < n; ++k) a += hex[rnd(22)];
+    if (n == 16) a[0] = char('1' + rnd(7));
+    const std::string ends[] = {"\n", "\r\n", " \n", "\t\r\n", " 4\n", "\r\r\n"};
+    const std::string& end = ends[rnd(8) < 5 ? 0 : rnd(6)];
+    switch (rnd(10)) {
+      case 0: din += "\n"; continue;  // a blank line
+      case 1: din += " \t" + std::to_string(label) + "  0x" + a + end; break;
+      default: din += std::to_string(label) + " " + a + end; break;
+    }
+    const OpKind kind = label == 0 ? OpKind::Load : label == 1 ? OpKind::Store : OpKind::IFetch;
+    want.push_back({kind, std::strtoull(a.c_str(), nullptr, 16) & ~Addr(3), line});
+  }
+  auto ops = drain(*Trace::open(write("long.din", din)))[0];
+  ASSERT_EQ(ops.size(), want.size());
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    EXPECT_EQ(ops[i].kind, want[i].kind) << i;
+    EXPECT_EQ(ops[i].addr, want[i].addr) << i;
+    EXPECT_EQ(ops[i].size, 4) << i;
+    EXPECT_EQ(ops[i].line, want[i].line) << i;
+  }
+  std::string tail;
+  for (int i = 0; i < 40; ++i) tail += "0 12345678\n";
+  for (const char* bad : {"0 12g4", "0 1234abcG", "9 20", "4 20", "3 20", "0 1ffffffffffffffff", "0 0x", "0",
+                          "00 10", "q 10", "r 10", "0 1234abcd\x01", "0\x80 10"}) {
+    const std::string at_end = error_of("0 10\n" + std::string(bad) + "\n", "f.din");
+    ASSERT_NE(at_end, "") << bad;
+    EXPECT_EQ(error_of("0 10\n" + std::string(bad) + "\n" + tail, "f.din"), at_end) << bad;
+  }
+}
+
 TEST_F(TraceTest, TraceDinToTextKeepsSemantics) {
   std::string din = write("a.din", "2 400000\n0 1000\n1 7fff0003\n");
   std::string txt = path("a.trace");
