@@ -4,6 +4,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
+#include <iterator>
 #include <sstream>
 
 #include "sim/base/error.hpp"
@@ -76,9 +78,96 @@ struct TreeBuilder final : YAML::EventHandler {
   }
 };
 
+// Whether line [b, e) of a config (its '\n' not included) surely opens nothing that
+// runs on into the next lines and in which a later line starting with '#' would be
+// text, not a comment: a block scalar (`|`, `>`) or a quoted scalar left open. Sure
+// when the line, up to a comment (a '#' at its start or after a blank, before any
+// quote), has no '|' or '>' and no quote; or when it is `KEY: "TEXT"` or `KEY: 'TEXT'`
+// (after `- `s; the key optional) with only blanks after the closing quote. Anything
+// else (an apostrophe in a plain value, a trailing comment after a quoted value) is
+// not sure, which only costs speed.
+bool opens_nothing(const char* b, const char* e) {
+  const char* cut = e;
+  bool quotes = false;
+  for (const char* p = b; p < e && !quotes; ++p) {
+    if (*p == '#' && (p == b || p[-1] == ' ' || p[-1] == '\t')) {
+      cut = p;
+      break;
+    }
+    quotes = *p == '"' || *p == '\'';
+  }
+  if (!quotes) return std::find_if(b, cut, [](char c) { return c == '|' || c == '>'; }) == cut;
+  const char* p = b;
+  auto blanks = [&] {
+    while (p < e && *p == ' ') ++p;
+  };
+  blanks();
+  while (e - p >= 2 && p[0] == '-' && p[1] == ' ') p += 2, blanks();
+  const char* k = p;
+  while (p < e && (std::isalnum(static_cast<unsigned char>(*p)) || *p == '_' || *p == '.' || *p == '-')) ++p;
+  if (p > k) {
+    if (e - p < 2 || p[0] != ':' || p[1] != ' ') return false;
+    ++p, blanks();
+  }
+  if (p == e || (*p != '"' && *p != '\'')) return false;
+  const char q = *p++;
+  while (p < e && *p != q && !(q == '"' && *p == '\\')) ++p;
+  if (p == e || *p != q) return false;
+  ++p;
+  while (p < e && (*p == ' ' || *p == '\r')) ++p;
+  return p == e;
+}
+
 }  // namespace
 
-Document load_one_document(const std::string& text, const std::string& origin) {
+Compacted drop_comment_bodies(const std::string& t) {
+  Compacted c;
+  bool plain = !t.empty() && static_cast<unsigned char>(t[0]) < 0x80;  // no byte-order mark: UTF-8, byte = char
+  for (const char ch : t)
+    if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') plain = false;
+  if (!plain) {
+    c.text = t;
+    return c;
+  }
+  c.text.reserve(t.size());
+  bool sure = true;  // every line so far leaves a following `#` line a comment
+  std::size_t removed = 0;
+  for (std::size_t b = 0; b < t.size();) {
+    const std::size_t nl = t.find('\n', b);
+    if (nl == std::string::npos) {  // the last line, unended: kept whole (a mark may be at its end)
+      c.text.append(t, b, std::string::npos);
+      break;
+    }
+    const std::size_t i = t.find_first_not_of(' ', b);  // <= nl
+    if (sure && t[i] == '#') {
+      // Keep the '#' and the line break ("\r\n" is one): yaml-cpp then reads the same
+      // comment, only shorter.
+      const std::size_t body_end = nl > i + 1 && t[nl - 1] == '\r' ? nl - 1 : nl;
+      c.text.append(t, b, i + 1 - b);
+      if (body_end > i + 1) {
+        removed += body_end - (i + 1);
+        c.cuts.emplace_back(c.text.size(), removed);
+      }
+      c.text.append(t, body_end, nl + 1 - body_end);
+    } else {
+      if (sure && !opens_nothing(t.data() + b, t.data() + nl)) sure = false;
+      c.text.append(t, b, nl + 1 - b);
+    }
+    b = nl + 1;
+  }
+  return c;
+}
+
+std::size_t Compacted::original_offset(std::size_t at) const {
+  // The last cut at or before `at`: every byte from there on is `removed` later.
+  auto it = std::upper_bound(cuts.begin(), cuts.end(), at,
+                             [](std::size_t v, const std::pair<std::size_t, std::size_t>& c) { return v < c.first; });
+  return it == cuts.begin() ? at : at + std::prev(it)->second;
+}
+
+Document load_one_document(const std::string& original, const std::string& origin) {
+  const Compacted compact = drop_comment_bodies(original);
+  const std::string& text = compact.text;
   std::istringstream in(text);
   YAML::Parser parser(in);
   Document doc;
@@ -88,8 +177,8 @@ Document load_one_document(const std::string& text, const std::string& origin) {
     const std::size_t n = b.starts.size();
     if (n < 2 || b.starts[n - 1].pos != b.starts[n - 2].pos) continue;
     const YAML::Mark& m = b.starts[n - 1];
-    const std::size_t at = std::size_t(std::max(m.pos, 0));
-    const std::string what = at < text.size() ? "'" + excerpt(text.substr(at, 1)) + "'" : "the end";
+    const std::size_t at = compact.original_offset(std::size_t(std::max(m.pos, 0)));
+    const std::string what = at < original.size() ? "'" + excerpt(original.substr(at, 1)) + "'" : "the end";
     throw UserError(located(origin, m.line + 1, m.column + 1,
                             "YAML syntax error: cannot parse a document starting at " + what +
                                 " (a ',' '[' ']' '{' or '}' outside a flow collection?)"));

@@ -6,6 +6,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -82,6 +83,48 @@ void expect_same(const yaml::Document& d, std::uint32_t i, const YAML::Node& n, 
   }
 }
 
+// The reader's document-count errors as the reader before it computed them, on the
+// text as given (no comment dropped): yaml-cpp's parser over up to three documents,
+// noting where each starts and where its first node is.
+struct Starts final : YAML::EventHandler {
+  std::vector<YAML::Mark> starts, roots;
+  void OnDocumentStart(const YAML::Mark& m) override { starts.push_back(m); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { node(m); }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnMapEnd() override {}
+  void node(const YAML::Mark& m) {
+    if (roots.size() < starts.size()) roots.push_back(m);
+  }
+};
+
+std::string reference_document_error(const std::string& text, const std::string& origin) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  Starts d;
+  while (d.starts.size() < 3 && parser.HandleNextDocument(d)) {
+    const std::size_t n = d.starts.size();
+    if (n < 2 || d.starts[n - 1].pos != d.starts[n - 2].pos) continue;
+    const YAML::Mark& m = d.starts[n - 1];
+    const std::size_t at = std::size_t(std::max(m.pos, 0));
+    return located(origin, m.line + 1, m.column + 1,
+                   "YAML syntax error: cannot parse a document starting at " +
+                       (at < text.size() ? "'" + excerpt(text.substr(at, 1)) + "'" : std::string("the end")) +
+                       " (a ',' '[' ']' '{' or '}' outside a flow collection?)");
+  }
+  if (d.starts.size() < 2) return "";
+  const YAML::Mark& r = d.roots.size() >= 2 && d.roots[1].line >= 0 ? d.roots[1] : d.starts[1];
+  return located(origin, r.line + 1, r.column + 1, "only one YAML document is allowed in a config file");
+}
+
 // The one-pass reader and YAML::Load agree on `text`: when YAML::Load throws, the
 // reader throws the same error (the first document is read first); when the reader
 // reads a document, YAML::Load reads the same tree. (The reader also refuses a second
@@ -101,10 +144,12 @@ void expect_same_as_load(const std::string& text, const std::string& name) {
   } catch (const YAML::Exception& e) {
     if (!ref_error.empty()) EXPECT_EQ(std::string(e.what()), ref_error);
     return;  // else an error in a later document
-  } catch (const UserError&) {
+  } catch (const UserError& e) {
     EXPECT_EQ(ref_error, "") << "YAML::Load failed on the first document, the reader on a later one";
+    EXPECT_EQ(std::string(e.what()), reference_document_error(text, name));
     return;  // several documents, or a stuck parser
   }
+  EXPECT_EQ(reference_document_error(text, name), "");
   ASSERT_EQ(ref_error, "") << "YAML::Load fails where the reader does not";
   if (!doc.root()) {
     EXPECT_TRUE(ref.IsNull());
@@ -174,6 +219,49 @@ TEST(YamlDoc, ShippedConfigsAndFuzzCorporaReadAsYamlCppReadsThem) {
     }
   }
   EXPECT_GE(n, 8);
+}
+
+// Texts put together from lines that stress the dropping of comment bodies: '#' lines
+// inside block scalars, quoted scalars left open, plain scalars running over several
+// lines, flow collections, tabs, "\r\n", an unended last line, several documents, a
+// stray ','. Each reads as YAML::Load reads it (tree, marks, errors).
+TEST(YamlDoc, CommentBodiesDroppedOnlyWhereTheyAreComments) {
+  const char* lines[] = {
+      "# a comment",  "  # an indented comment with it's quote", "#", "# \"open quote", "# a | pipe > and tab\t",
+      "cores: 2",     "l1d:",  "  size: 32KiB", "  assoc: 8 # trailing", "text: |", "text: >-", "  block line",
+      "  # hash in a block", "    # deeper hash", "a: \"open", "  # in quotes", "  closed\"", "b: 'single",
+      "  ' # after", "c: it's plain", "d: foo", "  bar", "e: [1,", "  # between", "  2]", "f: {x: 1,", "  y: 2}",
+      "\t# tab comment", "g: \"x\" # it's", "h: \"quoted\"", "- 'item'", "- a", "---", "...", ",", "k: v\r",
+      "# crlf comment\r", "",        "   ", "l:", "    # under an empty value", "  m: 1",
+  };
+  const int n = int(sizeof lines / sizeof *lines);
+  std::uint64_t x = 88172645463325252ull;
+  auto rnd = [&](int m) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return int(x % std::uint64_t(m));
+  };
+  for (int t = 0; t < 3000; ++t) {
+    std::string text;
+    const int count = 1 + rnd(10);
+    for (int i = 0; i < count; ++i) text += std::string(lines[rnd(n)]) + (i + 1 < count || rnd(4) ? "\n" : "");
+    expect_same_as_load(text, "generated " + std::to_string(t) + ": " + text);
+    if (::testing::Test::HasFailure()) break;
+  }
+}
+
+TEST(YamlDoc, DroppedBodiesKeepLinesColumnsAndOffsets) {
+  const yaml::Compacted c = yaml::drop_comment_bodies("# one\n  # two\r\na: 1 # three\n#\n# four");
+  EXPECT_EQ(c.text, "#\n  #\r\na: 1 # three\n#\n# four");
+  EXPECT_EQ(c.original_offset(0), 0u);
+  EXPECT_EQ(c.original_offset(1), 5u);   // the first '\n'
+  EXPECT_EQ(c.original_offset(5), 13u);  // the '\r'
+  EXPECT_EQ(c.original_offset(7), 15u);  // 'a'
+  EXPECT_EQ(yaml::drop_comment_bodies("text: |\n  # kept\n# kept\n").text, "text: |\n  # kept\n# kept\n");
+  EXPECT_EQ(yaml::drop_comment_bodies("# a\x01b\n").text, "# a\x01b\n");
+  EXPECT_THAT(error_text([] { yaml::load_one_document("# a long comment\n# another\n,\n", "f.yaml"); }),
+              ::testing::StartsWith("f.yaml:3:1: YAML syntax error: cannot parse a document starting at ','"));
+  EXPECT_THAT(error_text([] { yaml::load_one_document("# c\ncores: 2\n# c\n---\n# c\ncores: 3\n", "f.yaml"); }),
+              ::testing::StartsWith("f.yaml:6:1: only one YAML document is allowed"));
 }
 
 TEST(YamlDoc, SeveralDocumentsAndAStuckParser) {
