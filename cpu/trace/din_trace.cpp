@@ -86,7 +86,8 @@ inline bool fast_parse(const char* b, const char* e, std::uint32_t line, Op& op)
   return true;
 }
 
-// The bytes whole_line may look at: a line of up to 19 bytes and one more.
+// The buffered bytes whole_line needs: it reads at most 20 (the label, a space, 16
+// digits, '\r', '\n').
 constexpr std::size_t kWholeLineBytes = 24;
 
 // The common line read straight from the buffer `p` (at least kWholeLineBytes bytes):
