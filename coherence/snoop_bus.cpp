@@ -31,11 +31,7 @@ int SnoopBus::attach(BusClient* c) {
   return int(clients_.size()) - 1;
 }
 
-void SnoopBus::schedule(Tick at) {
-  if (in_step_) {  // run_split() notifies once, at the earliest tick asked for
-    wake_min_ = std::min(wake_min_, at);
-    return;
-  }
+void SnoopBus::notify(Tick at) {
   // A notification pending no later already wakes the bus: SystemC would ignore this one.
   if (at >= pending_at_) return;
   const Tick now = sim_now();

@@ -146,7 +146,15 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   void tick();
   void step();
   void grant(Tick t);
-  void schedule(Tick at);
+  // Wake the bus at `at` (inside run_split's step: keep the earliest tick asked for).
+  void schedule(Tick at) {
+    if (in_step_) {  // run_split() notifies once, at the earliest tick asked for
+      wake_min_ = std::min(wake_min_, at);
+      return;
+    }
+    notify(at);
+  }
+  void notify(Tick at);  // schedule() outside a step
   void memory_ready(std::uint64_t tag, Tick ready) override;
   std::size_t pick(Tick t) const;  // the queued request the arbitration grants at t
   // Split transactions.
