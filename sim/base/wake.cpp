@@ -27,18 +27,7 @@ void Kernel::remove(Wake* w) {
   if (w->timed_) w->timed_->ev = nullptr;
 }
 
-// sc_ppq_base::insert and extract_top, with sc_notify_time_compare's order: an earlier
-// tick has the higher priority; equal ticks are not reordered against each other.
-void Kernel::heap_insert(Wake::Timed* e) {
-  heap_.push_back(e);
-  std::size_t i = heap_.size() - 1;
-  while (i > 1 && heap_[i / 2]->at > e->at) {
-    heap_[i] = heap_[i / 2];
-    i /= 2;
-  }
-  heap_[i] = e;
-}
-
+// sc_ppq_base::extract_top, in the order of heap_insert.
 Wake::Timed* Kernel::heap_extract() {
   Wake::Timed* top = heap_[1];
   heap_[1] = heap_.back();
