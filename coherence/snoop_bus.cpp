@@ -132,6 +132,7 @@ std::size_t SnoopBus::pick(Tick t) const {
   // Choose: round robin over clients starting after the last one granted, or the
   // oldest request. Ties in arrival time go to the lower client id.
   std::size_t pick = queue_.size();
+  if (pick == 1) return eligible(queue_[0], t) ? 0 : 1;  // one request: no choice to make
   if (p_.round_robin) {
     int best_dist = 1 << 30;
     const int n = int(clients_.size());
