@@ -440,10 +440,18 @@ void SnoopBus::run_split() {
     in_step_ = true;
     step_now_ = now;
     wake_min_ = ~Tick(0);
-    step_split(now);
+    const Tick own = step_split(now);
     in_step_ = false;
-    if (wake_min_ == ~Tick(0)) return;
-    const Tick next = std::max(wake_min_, now);  // a tick passed means at once (a delta cycle)
+    Tick next = std::min(wake_min_, own);
+    if (next == ~Tick(0)) return;
+    next = std::max(next, now);  // a tick passed means at once (a delta cycle)
+    // A wake-up asked for during the step at its own tick (a request made and granted
+    // in it, a response already started) that the state left by the step does not
+    // need: the step it would run at once is one that does nothing and asks for `own`.
+    if (next == now && own > now && may_run_ahead(now, sc_now, horizon, epoch) && !acts_at(now)) {
+      if (own == ~Tick(0)) return;
+      next = own;
+    }
     // The step the notification would run, at once when nothing else can run before
     // it: the bus then sees the same requests and responses at the same ticks.
     if (may_run_ahead(next, sc_now, horizon, epoch)) {
@@ -455,7 +463,18 @@ void SnoopBus::run_split() {
   }
 }
 
-void SnoopBus::step_split(Tick now) {
+bool SnoopBus::acts_at(Tick now) const {
+  if (transferring_ >= 0 && now >= data_free_) return true;  // a transfer ends
+  if (now >= addr_free_)
+    for (const Pending& q : queue_)
+      if (eligible(q, now)) return true;  // a grant
+  if (transferring_ < 0)
+    for (const std::uint32_t i : ready_)
+      if (txns_[i].ready <= now && deliverable(i)) return true;  // a transfer starts
+  return false;
+}
+
+Tick SnoopBus::step_split(Tick now) {
   if (transferring_ >= 0 && now >= data_free_) finish_transfer(now);
   // The address phase: one request every address_cycles, in the arbitration's order.
   if (now >= addr_free_ && !queue_.empty()) {
@@ -510,7 +529,7 @@ void SnoopBus::step_split(Tick now) {
       const Tick at = edge(txns_[i].ready);
       if (at < next && deliverable(i)) next = at;
     }
-  if (next != ~Tick(0)) schedule(next);
+  return next;
 }
 
 void SnoopBus::finish_transfer(Tick now) {
