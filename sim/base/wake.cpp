@@ -28,7 +28,7 @@ void Kernel::remove(Wake* w) {
 }
 
 // sc_ppq_base::extract_top, in the order of heap_insert.
-Wake::Timed* Kernel::heap_extract() {
+inline Wake::Timed* Kernel::heap_extract() {
   Wake::Timed* top = heap_[1];
   heap_[1] = heap_.back();
   heap_.pop_back();
