@@ -31,11 +31,7 @@ int SnoopBus::attach(BusClient* c) {
   return int(clients_.size()) - 1;
 }
 
-void SnoopBus::schedule(Tick at) {
-  if (in_step_) {  // run_split() notifies once, at the earliest tick asked for
-    wake_min_ = std::min(wake_min_, at);
-    return;
-  }
+void SnoopBus::notify(Tick at) {
   // A notification pending no later already wakes the bus: SystemC would ignore this one.
   if (at >= pending_at_) return;
   const Tick now = sim_now();
@@ -136,6 +132,7 @@ std::size_t SnoopBus::pick(Tick t) const {
   // Choose: round robin over clients starting after the last one granted, or the
   // oldest request. Ties in arrival time go to the lower client id.
   std::size_t pick = queue_.size();
+  if (pick == 1) return eligible(queue_[0], t) ? 0 : 1;  // one request: no choice to make
   if (p_.round_robin) {
     int best_dist = 1 << 30;
     const int n = int(clients_.size());
@@ -443,10 +440,18 @@ void SnoopBus::run_split() {
     in_step_ = true;
     step_now_ = now;
     wake_min_ = ~Tick(0);
-    step_split(now);
+    const Tick own = step_split(now);
     in_step_ = false;
-    if (wake_min_ == ~Tick(0)) return;
-    const Tick next = std::max(wake_min_, now);  // a tick passed means at once (a delta cycle)
+    Tick next = std::min(wake_min_, own);
+    if (next == ~Tick(0)) return;
+    next = std::max(next, now);  // a tick passed means at once (a delta cycle)
+    // A wake-up asked for during the step at its own tick (a request made and granted
+    // in it, a response already started) that the state left by the step does not
+    // need: the step it would run at once is one that does nothing and asks for `own`.
+    if (next == now && own > now && may_run_ahead(now, sc_now, horizon, epoch) && !acts_at(now)) {
+      if (own == ~Tick(0)) return;
+      next = own;
+    }
     // The step the notification would run, at once when nothing else can run before
     // it: the bus then sees the same requests and responses at the same ticks.
     if (may_run_ahead(next, sc_now, horizon, epoch)) {
@@ -458,7 +463,18 @@ void SnoopBus::run_split() {
   }
 }
 
-void SnoopBus::step_split(Tick now) {
+bool SnoopBus::acts_at(Tick now) const {
+  if (transferring_ >= 0 && now >= data_free_) return true;  // a transfer ends
+  if (now >= addr_free_)
+    for (const Pending& q : queue_)
+      if (eligible(q, now)) return true;  // a grant
+  if (transferring_ < 0)
+    for (const std::uint32_t i : ready_)
+      if (txns_[i].ready <= now && deliverable(i)) return true;  // a transfer starts
+  return false;
+}
+
+Tick SnoopBus::step_split(Tick now) {
   if (transferring_ >= 0 && now >= data_free_) finish_transfer(now);
   // The address phase: one request every address_cycles, in the arbitration's order.
   if (now >= addr_free_ && !queue_.empty()) {
@@ -513,7 +529,7 @@ void SnoopBus::step_split(Tick now) {
       const Tick at = edge(txns_[i].ready);
       if (at < next && deliverable(i)) next = at;
     }
-  if (next != ~Tick(0)) schedule(next);
+  return next;
 }
 
 void SnoopBus::finish_transfer(Tick now) {

@@ -146,7 +146,15 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   void tick();
   void step();
   void grant(Tick t);
-  void schedule(Tick at);
+  // Wake the bus at `at` (inside run_split's step: keep the earliest tick asked for).
+  void schedule(Tick at) {
+    if (in_step_) {  // run_split() notifies once, at the earliest tick asked for
+      wake_min_ = std::min(wake_min_, at);
+      return;
+    }
+    notify(at);
+  }
+  void notify(Tick at);  // schedule() outside a step
   void memory_ready(std::uint64_t tag, Tick ready) override;
   std::size_t pick(Tick t) const;  // the queued request the arbitration grants at t
   // Split transactions.
@@ -170,8 +178,12 @@ class SnoopBus : public sc_core::sc_module, private MemoryWaiter {
   // Runs the split bus's steps from SystemC's present, and on at once while no other
   // component has anything to do before the next one (sim/base/wake.hpp).
   void run_split();
-  // One step at tick `now`; the tick of the next (or ~0) is left in wake_min_.
-  void step_split(Tick now);
+  // One step at tick `now`; returns the tick of the next one its state calls for (or
+  // ~0), the wake-ups asked for during it are left in wake_min_.
+  Tick step_split(Tick now);
+  // Whether a step at `now` would do anything (end a transfer, grant a request, start
+  // a transfer), as step_split decides it.
+  bool acts_at(Tick now) const;
   void grant_split(Tick t);
   int alloc_txn();
   void make_ready(std::size_t i, Tick ready);  // its data may go on the data bus from `ready`

@@ -27,19 +27,8 @@ void Kernel::remove(Wake* w) {
   if (w->timed_) w->timed_->ev = nullptr;
 }
 
-// sc_ppq_base::insert and extract_top, with sc_notify_time_compare's order: an earlier
-// tick has the higher priority; equal ticks are not reordered against each other.
-void Kernel::heap_insert(Wake::Timed* e) {
-  heap_.push_back(e);
-  std::size_t i = heap_.size() - 1;
-  while (i > 1 && heap_[i / 2]->at > e->at) {
-    heap_[i] = heap_[i / 2];
-    i /= 2;
-  }
-  heap_[i] = e;
-}
-
-Wake::Timed* Kernel::heap_extract() {
+// sc_ppq_base::extract_top, in the order of heap_insert.
+inline Wake::Timed* Kernel::heap_extract() {
   Wake::Timed* top = heap_[1];
   heap_[1] = heap_.back();
   heap_.pop_back();
@@ -121,16 +110,36 @@ void Kernel::run(Tick duration) {
     crunch(false);
     if (stop_) return;
     t = now_;
-    do {
+    for (;;) {
       if (!next_time(t) || t > until) goto exit_time;
       if (t > now_) now_ = t;
-      do {
-        Wake::Timed* e = heap_extract();
-        Wake* w = e->ev;
-        free_.push_back(e);
-        if (w) trigger(w);
-      } while (heap_.size() > 1 && heap_[1]->at == t);
-    } while (run_head_ == runnable_.size());
+      Wake::Timed* e = heap_extract();
+      Wake* w = e->ev;  // live: next_time() dropped the cancelled entries on top
+      free_.push_back(e);
+      if (t == until || (heap_.size() > 1 && heap_[1]->at == t)) {
+        // More notifications for t (live or cancelled): trigger them all, in the
+        // heap's order, then evaluate (at the slice's end: the next run() does).
+        trigger(w);
+        while (heap_.size() > 1 && heap_[1]->at == t) {
+          e = heap_extract();
+          w = e->ev;
+          free_.push_back(e);
+          if (w) trigger(w);
+        }
+        break;
+      }
+      // The only notification for t: its process is the whole evaluation, run here
+      // without the runnable queue (what crunch() would do with it alone in the queue).
+      w->type_ = Wake::kNone;
+      w->timed_ = nullptr;
+      w->body_(w->obj_);
+      if (stop_) return;
+      if (!deltas_.empty()) {  // the delta cycles that follow: crunch() runs them
+        for (std::size_t i = deltas_.size(); i-- > 0;) trigger(deltas_[i]);
+        deltas_.clear();
+        break;
+      }
+    }
   } while (t < until);
 exit_time:
   now_ = until;

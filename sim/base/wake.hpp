@@ -135,7 +135,17 @@ class Kernel {
   void crunch(bool once);
   void add(Wake* w) { procs_.push_back(w); }
   void remove(Wake* w);
-  void heap_insert(Wake::Timed* e);
+  // sc_ppq_base::insert, with sc_notify_time_compare's order: an earlier tick has the
+  // higher priority; equal ticks are not reordered against each other.
+  void heap_insert(Wake::Timed* e) {
+    heap_.push_back(e);
+    std::size_t i = heap_.size() - 1;
+    while (i > 1 && heap_[i / 2]->at > e->at) {
+      heap_[i] = heap_[i / 2];
+      i /= 2;
+    }
+    heap_[i] = e;
+  }
   Wake::Timed* heap_extract();
 
   Tick now_ = 0;

@@ -94,10 +94,12 @@ void DramMemory::step() {
     // command) is made at once when no request can arrive before it.
     const std::uint64_t next = ctl_.next_wake();
     if (next == kDramNever) return;
-    if (!may_run_ahead(next * tck_, now, horizon, epoch)) break;
+    if (!may_run_ahead(next * tck_, now, horizon, epoch)) {
+      wake_at(wake_, next * tck_, now);  // reschedule(), its next_wake() known
+      return;
+    }
     c = next;
   }
-  reschedule();
 }
 
 void DramMemory::finish(Tick end) {
