@@ -181,13 +181,13 @@ class RandomStream final : public ThreadStream {
         // (A sparse directory of two or more sets: the cold lines of the hot line's cache
         // set that share its directory set, and those that do not.)
         near_n_ = far_n_ = 0;
-        if (home_put_ && st.home_set.size() >= p_.lines + 32)
+        if (home_put_ && own_lines_ && st.home_set.size() >= p_.lines + 32)
           for (unsigned k = 0; k < 8; ++k) {
             const unsigned c = p_.lines + line_ % 4 + 4 * k;
             if (st.home_set[c] == st.home_set[line_]) near_[near_n_++] = c;
             else far_[far_n_++] = c;
           }
-        if (home_put_) pending_ = putter_ ? 7 : role_ == 1 ? 8 : (role_ == 2 || (bits_ >> 14) % 2) ? 6 : 1;
+        if (home_put_) pending_ = putter_ ? (own_lines_ ? 7 : 6) : role_ == 1 ? (own_lines_ ? 8 : 7) : (role_ == 2 || (bits_ >> 14) % 2) ? 6 : 1;
         if (writeback_ && !putter_) {
           const unsigned role = (role_ - 1) % 3;
           pending_ = evict_ ? (role == 0 ? 6 : role == 1 ? 3 : 1) : upgrade_ ? (role == 0 ? 4 : role == 1 ? 4 : 2) : 2;
@@ -384,6 +384,8 @@ class RandomStream final : public ThreadStream {
 
   // StalePut's directory form with a slow Put path (RandomSteering::home_put).
   void stale_home(Op& op, unsigned step) {
+    // (Without RandomSteering::own_lines, MOESI's turns: the slow thread's start at once.)
+    if (putter_ && !own_lines_) ++step;
     // With RandomSteering::own_lines each role evicts the hot line with lines of its set
     // that no other role touches (two of the eight cold lines of the set each; else four
     // lines shared by all): a cold line another thread holds would
@@ -462,8 +464,10 @@ class RandomStream final : public ThreadStream {
         }
       } else if (step < 6) {
         access(op, evict_line, 0, 0);
-      } else if (step == 6) {
+      } else if (step == 6 && own_lines_) {
         fence(op);
+      } else if (!own_lines_) {
+        gap(op, 1);
       } else {
         // (Once its loads are done, and a recall they caused with them: the slow thread's
         // next turn may start. Signalled as they issued, that turn's store met the recall,
