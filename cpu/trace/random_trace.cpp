@@ -187,7 +187,11 @@ class RandomStream final : public ThreadStream {
             if (st.home_set[c] == st.home_set[line_]) near_[near_n_++] = c;
             else far_[far_n_++] = c;
           }
-        if (home_put_) pending_ = putter_ ? (own_lines_ ? 7 : 6) : role_ == 1 ? (own_lines_ ? 8 : 7) : (role_ == 2 || (bits_ >> 14) % 2) ? 6 : 1;
+        // (The slow thread's start: after the first's last turn in a recall turn; else at once
+        // or, in half of the turns, after the first's store, below.)
+        wait_turn_ = !own_lines_ ? 0u : st.recall ? 2u : (bits_ >> 30) % 2 ? 1u : 0u;
+        keep_owner_ = own_lines_ && st.keep_owner;
+        if (home_put_) pending_ = putter_ ? (wait_turn_ ? 7 : 6) : role_ == 1 ? (own_lines_ ? 8 : 7) : (role_ == 2 || (bits_ >> 14) % 2) ? 6 : 1;
         if (writeback_ && !putter_) {
           const unsigned role = (role_ - 1) % 3;
           pending_ = evict_ ? (role == 0 ? 6 : role == 1 ? 3 : 1) : upgrade_ ? (role == 0 ? 4 : role == 1 ? 4 : 2) : 2;
@@ -384,8 +388,8 @@ class RandomStream final : public ThreadStream {
 
   // StalePut's directory form with a slow Put path (RandomSteering::home_put).
   void stale_home(Op& op, unsigned step) {
-    // (Without RandomSteering::own_lines, MOESI's turns: the slow thread's start at once.)
-    if (putter_ && !own_lines_) ++step;
+    // (The slow thread starts a turn at once but in a turn that recalls the line: below.)
+    if (putter_ && !wait_turn_) ++step;
     // With RandomSteering::own_lines each role evicts the hot line with lines of its set
     // that no other role touches (two of the eight cold lines of the set each; else four
     // lines shared by all): a cold line another thread holds would
@@ -414,16 +418,18 @@ class RandomStream final : public ThreadStream {
       // line, then (once it is done) two stores to lines of its set: its PutS or PutM is
       // the late one. (The second store's fill evicts the hot line: the fence after it,
       // and the signal, come as the late Put leaves.)
-      // It starts a turn once the first has stored the line in the last one (its signal),
-      // or, in a turn that recalls it (RandomSteering::recall), once the first has finished
-      // (RandomSteering::turns). (Started at once, its request for the line raced the first
-      // one's, still reacting to its last signal, and it often lost the line before it could
-      // evict it; started on the first's signal in a recall turn, it lost it to the recall.)
-      // Its store then meets its own late Put still on its way (II_A, Store, when the first
-      // took the line).
+      // In a turn that recalls the line (RandomSteering::recall) it starts once the first
+      // has finished the last one (RandomSteering::turns): started at once, its request for
+      // the line raced the first one's, still reacting to its last signal, or met the recall
+      // the first's last loads caused, and it lost the line before it could evict it (no
+      // late Put). In the other turns it starts at once (its access meets its own late Put
+      // still on its way, before the first's request: MI_A, EI_A, Load, Store) or, in half
+      // of them, once the first has stored the line (after it: II_A, Load, Store). (Always
+      // at once, MESI's II_A, Load or Store stayed unhit at 32 and 64 cores, seed 8675309;
+      // always after the first's store, EI_A, Store at 64 cores, seeds 5150 and 8675309.)
       if (step == 0) {
-        if (st_->recall ? waited(op, st_->turns, turns_seen_, turn_waits_)
-                        : waited(op, st_->signals, signal_seen_, turn_waits_))
+        if (wait_turn_ == 2 ? waited(op, st_->turns, turns_seen_, turn_waits_)
+                            : waited(op, st_->signals, signal_seen_, turn_waits_))
           gap(op, 1);
       } else if (step == 1) {
         access(op, line_, word_, st_->put_store ? 1u : unsigned((bits_ >> 40) % 2));
@@ -436,6 +442,11 @@ class RandomStream final : public ThreadStream {
         if (st_->now) st_->put_sent = st_->now();
         gap(op, 1);
       }
+      return;
+    }
+    // (RandomSteering::keep_owner: the first does not evict the line, the others stay off it.)
+    if (keep_owner_ && ((role_ == 1 && (step == 4 || step == 5)) || (role_ != 1 && step > 0))) {
+      gap(op, 1);
       return;
     }
     if (role_ == 1) {
@@ -606,6 +617,8 @@ class RandomStream final : public ThreadStream {
   unsigned near_n_ = 0, far_n_ = 0;
   std::uint64_t recall_turns_ = 0;
   std::uint64_t turns_seen_ = 0;  // RandomSteering::turns when this pattern began
+  unsigned wait_turn_ = 0;        // the slow thread waits: 0 no, 1 for the first's store, 2 for its last turn
+  bool keep_owner_ = false;       // RandomSteering::keep_owner
   unsigned turn_waits_ = 0;  // the turns this thread recalled the hot line in
   unsigned role_ = 1, waits_ = 0, signal_waits_ = 0;
   std::uint64_t seen_ = 0, signal_seen_ = 0;

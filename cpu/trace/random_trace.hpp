@@ -110,6 +110,9 @@ struct RandomSteering {
   // recall (S_R) then waits for the sharers' acknowledgements when the late PutM comes
   // (S_R, Put-NonOwner).
   bool recall = false;
+  // ... the first keeps the line it stored (no eviction) and the others stay off it: the
+  // late PutM finds another cache owning it (E, M, Put-NonOwner).
+  bool keep_owner = false;
   std::uint64_t put_ticks = 0, recall_lead = 0;
   std::uint64_t core_period = 1, uncore_period = 1;  // ticks
   // On a sparse directory of two or more sets: per line number of the trace (its contended

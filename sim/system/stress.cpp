@@ -6,15 +6,13 @@
 #include <map>
 #include <memory>
 #include <sstream>
-#include <cstdio>
-#include <cstdlib>  // DEBUG
 
 #include "coherence/directory.hpp"
 #include "cpu/trace/random_trace.hpp"
 #include "sim/base/error.hpp"
 #include "sim/base/random.hpp"
-#include "sim/system/system.hpp"
 #include "sim/base/wake.hpp"
+#include "sim/system/system.hpp"
 
 namespace cohsim {
 
@@ -57,26 +55,12 @@ class CoverageSteer {
 
   void operator()(RandomSteering& st) {
     ++checks_;
-    if (std::getenv("COHSIM_STEER_DEBUG")) {  // DEBUG
-      std::fprintf(stderr, "ops %llu recall %u home_put %d poll %u own %d ev %llu sig %llu:", (unsigned long long)st.ops, unsigned(st.recall), int(st.home_put), st.poll, int(st.own_lines), (unsigned long long)(st.evictions - dbg_ev_), (unsigned long long)(st.signals - dbg_sig_));
-      dbg_ev_ = st.evictions; dbg_sig_ = st.signals;
-      for (Cell& c : cells_) {
-        if (c.dname.rfind("H:", 0) != 0 || c.dname.find("Put") == std::string::npos) continue;
-        std::uint64_t n = 0;
-        for (const std::uint64_t* p : c.counts) n += *p;
-        if (n != c.last) std::fprintf(stderr, " %s+%llu", c.dname.c_str(), (unsigned long long)(n - c.last));
-        c.last = n;
-      }
-      std::fprintf(stderr, "\n");
-      if (const char* stop = std::getenv("COHSIM_STEER_STOP"))
-        if (st.ops >= std::strtoull(stop, nullptr, 10)) throw SimError("debug stop");
-    }
     std::array<std::uint64_t, kRandomPatterns> score{};
     std::size_t unhit = 0;
     bool retry_unhit = false, stale_unhit = false, home_unhit = false, stable_stale_unhit = false,
          transient_stale_unhit = false, buffer_stale_unhit = false, stale_home_unhit = false, late_id_unhit = false,
          late_s_unhit = false, late_puts_unhit = false, late_recall_unhit = false, upgrade_si_unhit = false,
-         late_sd_unhit = false;
+         late_sd_unhit = false, late_owner_unhit = false;
     for (Cell& c : cells_) {
       if (c.hit) continue;
       std::uint64_t n = 0;
@@ -97,10 +81,10 @@ class CoverageSteer {
       late_sd_unhit |= c.owner_wait;                                               // S_D, Put-NonOwner
       upgrade_si_unhit |= c.upgrade_si;
       late_recall_unhit |= c.recall;                              // S_R, Put-NonOwner
-      late_s_unhit |= c.stale_home && !c.transient;  // S, Put-NonOwner
+      late_s_unhit |= c.stale_home && !c.transient && !c.owner_held;  // S, Put-NonOwner
+      late_owner_unhit |= c.owner_held;                               // E's or M's
       late_puts_unhit |= c.stale_home && c.transient && !c.owner_put;  // I_D, PutS-NotLast
       for (int k = 0; k < kRandomPatterns; ++k) score[std::size_t(k)] += c.want[std::size_t(k)];
-      if (std::getenv("COHSIM_STEER_DEBUG")) std::fprintf(stderr, "  unhit %s\n", c.dname.c_str());  // DEBUG
     }
     if (unhit == 0) {
       if (!full_) full_ = st.ops;
@@ -159,6 +143,7 @@ class CoverageSteer {
     st.own_lines = false;
     st.leave_after = 0;
     st.recall = false;
+    st.keep_owner = false;
     st.poll = 10;
     if (owner_delay_) owner_delay_(0);
     if (stale_unhit && jitter_ && st.solo < 0 && slow_rng_.below(4) != 0) st.slow = int(slow_rng_.below(threads_));
@@ -206,8 +191,9 @@ class CoverageSteer {
           // While S_D, Put-NonOwner is unhit (MSI, MESI: the late PutM while the home waits
           // for the old owner's data), in one such epoch in two (every one once I_D's are
           // hit) the others stay as below, and the owner's data is late: the late PutM finds
-          // S_D with its sharers. (Before, it came only from recalls of the line mid-turn:
-          // unhit at 32 cores, MESI, seed 5150, until 836k operations.)
+          // S_D with its sharers. (Without this, it came only from recalls of the line
+          // mid-turn: with the turns' lines kept out of its directory set, unhit at 32 cores,
+          // MESI, seed 5150, until 836k operations.)
           if (late_sd_unhit && (!late_id_unhit || slow_rng_.below(2) == 0)) {
             st.leave_after = 3 * delay / 2;
             if (owner_delay_) owner_delay_(delay);
@@ -218,14 +204,20 @@ class CoverageSteer {
         }
         // Only S, Put-NonOwner or S_R, Put-NonOwner unhit (MOESI's S: its table has no I_D;
         // MSI's and MESI's once I_D's are hit): the old owner's data comes at once, and
-        // (MSI, MESI) the threads take turns as above, the slow thread storing the line.
-        // (The turns only in a table with I_D: with them MOESI's S, Put-NonOwner stayed
-        // unhit at seeds 5150 and 8675309. MSI's and MESI's, with the other patterns mixed
-        // in and the old owner's data late by up to the epoch's jitter, came only from
-        // recalls of the line mid-turn, which lines of its directory set caused: with those
-        // lines kept out of its set, they stayed unhit.)
+        // (MSI, MESI) the threads take turns as above.
+        // (The turns only in a table with I_D. With them, in every such epoch or in one in
+        // two, MOESI hit its S, Put-NonOwner at once, but at 32 cores (seeds 2468, 5150,
+        // 8675309, 2027) one to five cells that its mixed slow-Put epochs had hit before
+        // stayed unhit (E, PutO-Owner, O, PutM-Owner, SM_A, Load, SI_A, Store, ...). MSI's
+        // and MESI's S, with the other patterns mixed in and the old owner's data late by up
+        // to the epoch's jitter, came only from recalls of the line mid-turn, which the
+        // lines of its directory set caused: with those lines kept out of its set, it stayed
+        // unhit.)
         net_jitter_(100, turns ? 0 : st.slow_cycles, -1);
-        st.put_store = turns;
+        // (In one such epoch in two the slow thread stores the line every turn, else it loads
+        // or stores it: always storing, MESI's EI_A, Store stayed unhit at 64 cores, seed
+        // 8675309.)
+        st.put_store = turns && slow_rng_.below(2) == 0;
         // The others evict the line only about the Put delay after they read it, so the
         // late Put finds S, the first gone (MOESI: its PutO made the line S) and a sharer
         // left. (Before, they left 20..100 cycles after their load, and the late Put met
@@ -239,6 +231,14 @@ class CoverageSteer {
         // of the Put delay met the late PutM at 32 cores in too few epochs: MESI's cell
         // stayed unhit at seeds 5150 and 2027.) (In every such epoch, MSI's M,
         // Put-NonOwner stayed unhit at seed 2468, 32 cores.)
+        // E's or M's Put-NonOwner unhit (MSI, MESI: the late PutM while another cache owns
+        // the line), in one such epoch in two (every one when no S or S_R cell is left) the
+        // first keeps the line it stored and the others stay off it. (Before, it came from
+        // turns out of step: unhit at 64 cores, MESI, seed 8675309.)
+        if (late_owner_unhit && turns && (!(late_s_unhit || late_recall_unhit) || slow_rng_.below(2) == 0)) {
+          st.keep_owner = true;
+          return;
+        }
         if (late_recall_unhit && !late_s_unhit && turns && slow_rng_.below(2) == 0) {
           st.recall = true;
           st.put_ticks = std::uint64_t(delay) * st.uncore_period;
@@ -348,7 +348,6 @@ class CoverageSteer {
     std::array<std::uint8_t, kRandomPatterns> want{};  // PairSameLine, MissBurst, SetThrash, HotLine, LongGap, Retry,
                                                        // StalePut
     bool hit = false;
-    std::string dname; std::uint64_t last = 0;  // DEBUG
     bool evict = false;      // ... in a stable state or a writeback buffer's (the Evict variant reaches it)
     bool stale_put = false;  // a PutM meeting a line whose data is on its way after a later request (split bus)
     bool stale_home = false;  // a sparse home's cell only a late Put reaches
@@ -356,6 +355,7 @@ class CoverageSteer {
     bool upgrade_si = false;  // SM_D_SI, Other-PutM (the Upgrade epochs' late-store form)
     bool recall = false;     // ... the sparse home's S_R, Put-NonOwner (a late PutM crossing a recall)
     bool owner_wait = false;  // ... its S_D, Put-NonOwner (a late PutM while the old owner's data is on its way)
+    bool owner_held = false;  // ... its E, Put-NonOwner or M's (a late PutM while another cache owns the line)
     bool slow_home = false;  // the sparse home's I_D, and S_D's last PutS that leads there
     bool own_access = false, transient = false;  // a Load or Store event; a transient state
   };
@@ -378,11 +378,14 @@ class CoverageSteer {
         const bool late_put = home && t.fabric() == kSparseHomeFabric &&
                               ((t.states()[s].name == "I_D" && (e == Event::PutSNotLast || e == Event::PutNonOwner)) ||
                                (t.states()[s].name == "S" && e == Event::PutNonOwner) ||
-                               (has_id && (t.states()[s].name == "S_R" || t.states()[s].name == "S_D") &&
+                               (has_id &&
+                                (t.states()[s].name == "S_R" || t.states()[s].name == "S_D" ||
+                                 t.states()[s].name == "E" || t.states()[s].name == "M") &&
                                 e == Event::PutNonOwner));
         c.stale_home = late_put;
         c.recall = late_put && t.states()[s].name == "S_R";
         c.owner_wait = late_put && t.states()[s].name == "S_D";
+        c.owner_held = late_put && (t.states()[s].name == "E" || t.states()[s].name == "M");
         c.owner_put = e == Event::PutNonOwner;
         if (late_put || (home && (t.states()[s].name == "I_D" || (t.states()[s].name == "S_D" && e == Event::PutSLast)))) {
           c.slow_home = true;
@@ -411,7 +414,6 @@ class CoverageSteer {
           c.want[std::size_t(RandomPattern::StalePut)] = 8;
         }
         c.transient = transient;
-        c.dname = (home ? "H:" : "") + t.states()[s].name + "," + name(e);  // DEBUG
         index[t.states()[s].name + "." + name(e)] = cells_.size();
         cells_.push_back(c);
       }
@@ -433,7 +435,6 @@ class CoverageSteer {
   std::function<void(unsigned)> owner_delay_;  // network.owner_data_delay (null: no sparse home, or the user's)
   std::uint64_t full_ = 0, checks_ = 0;
   bool has_id_ = false;  // the home's table has I_D (MSI's, MESI's sparse table)
-  std::uint64_t dbg_ev_ = 0, dbg_sig_ = 0;  // DEBUG
 };
 
 }  // namespace
@@ -474,7 +475,6 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   }
   RunOptions ro;
   ro.trace_object = make_random_trace(rp);
-  if (const char* ev = std::getenv("COHSIM_STRESS_EVENTS")) ro.events_path = ev;  // DEBUG
   System sys(cfg, ro);
   const ProtocolTable& table = sys.protocol();  // the executed table (on the split bus, its split table)
   const ProtocolTable* home_table = sys.home_protocol();  // the sparse one with directory.entries
