@@ -395,10 +395,11 @@ class RandomStream final : public ThreadStream {
     // lines shared by all): a cold line another thread holds would
     // make its home wait for that thread's data (S_D, late as the hot line's owner data
     // is) and the entries it holds could not be given to the lines the round needs.
-    const unsigned pick = (step + unsigned(bits_ >> 6)) % 2;
-    unsigned evict_line =
-        own_lines_ ? p_.lines + (line_ % 4) + 4 * (2 * (putter_ ? 0 : 1 + (role_ - 1) % 3) + pick)
-                   : p_.lines + (line_ % 4) + 4 * ((step + unsigned(bits_ >> 6)) % 4);
+    // (`es`: without own lines, MOESI's turns, the step as the slow thread's were numbered
+    // before a wait step came first: the same lines as before.)
+    const unsigned es = putter_ && !own_lines_ ? step - 1 : step, pick = (es + unsigned(bits_ >> 6)) % 2;
+    unsigned evict_line = own_lines_ ? p_.lines + (line_ % 4) + 4 * (2 * (putter_ ? 0 : 1 + (role_ - 1) % 3) + pick)
+                                     : p_.lines + (line_ % 4) + 4 * ((es + unsigned(bits_ >> 6)) % 4);
     // On a sparse directory of two or more sets (RandomSteering::home_set) the turns evict
     // the hot line with cold lines of another directory set, so that their requests never
     // recall it mid-turn (the slow thread, whose lines become modified, with two of its
@@ -411,7 +412,7 @@ class RandomStream final : public ThreadStream {
     } else if (far_n_ >= 2) {
       const unsigned others = far_n_ >= 4 ? 2 : 0;
       evict_line = putter_ && others ? far_[pick]
-                                     : far_[others + (step + unsigned(bits_ >> 6) + 2 * role_) % (far_n_ - others)];
+                                     : far_[others + (es + unsigned(bits_ >> 6) + 2 * role_) % (far_n_ - others)];
     }
     if (putter_) {
       // The slow thread: a load or a store (RandomSteering::put_store: a store) of the hot

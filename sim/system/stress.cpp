@@ -56,7 +56,7 @@ class CoverageSteer {
   void operator()(RandomSteering& st) {
     ++checks_;
     std::array<std::uint64_t, kRandomPatterns> score{};
-    std::size_t unhit = 0;
+    std::size_t unhit = 0, stale_home_count = 0;
     bool retry_unhit = false, stale_unhit = false, home_unhit = false, stable_stale_unhit = false,
          transient_stale_unhit = false, buffer_stale_unhit = false, stale_home_unhit = false, late_id_unhit = false,
          late_s_unhit = false, late_puts_unhit = false, late_recall_unhit = false, upgrade_si_unhit = false,
@@ -77,6 +77,7 @@ class CoverageSteer {
       buffer_stale_unhit |= c.stale_put && c.evict && c.transient;
       home_unhit |= c.slow_home;
       stale_home_unhit |= c.stale_home;
+      stale_home_count += c.stale_home;
       late_id_unhit |= c.stale_home && c.transient && !c.recall && !c.owner_wait;  // I_D's
       late_sd_unhit |= c.owner_wait;                                               // S_D, Put-NonOwner
       upgrade_si_unhit |= c.upgrade_si;
@@ -177,7 +178,8 @@ class CoverageSteer {
         // the owner's data was as likely early as late: the turns fell out of step
         // whenever the delay was longer, and the late Put mostly found I; with a 4-entry
         // directory MSI's and MESI's I_D, Put-NonOwner stayed unhit in most seeds.)
-        const bool owner_late = late_id_unhit || late_sd_unhit, turns = owner_late || has_id_;
+        const bool owner_late = late_id_unhit || late_sd_unhit,
+                   turns = owner_late || has_id_ || unhit == stale_home_count;
         if (turns) {
           st.weight = {};
           st.weight[kStalePut] = 1024;
@@ -205,14 +207,16 @@ class CoverageSteer {
         // Only S, Put-NonOwner or S_R, Put-NonOwner unhit (MOESI's S: its table has no I_D;
         // MSI's and MESI's once I_D's are hit): the old owner's data comes at once, and
         // (MSI, MESI) the threads take turns as above.
-        // (The turns only in a table with I_D. With them, in every such epoch or in one in
-        // two, MOESI hit its S, Put-NonOwner at once, but at 32 cores (seeds 2468, 5150,
-        // 8675309, 2027) one to five cells that its mixed slow-Put epochs had hit before
-        // stayed unhit (E, PutO-Owner, O, PutM-Owner, SM_A, Load, SI_A, Store, ...). MSI's
-        // and MESI's S, with the other patterns mixed in and the old owner's data late by up
-        // to the epoch's jitter, came only from recalls of the line mid-turn, which the
-        // lines of its directory set caused: with those lines kept out of its set, it stayed
-        // unhit.)
+        // (The turns in a table with I_D, and in MOESI's once its S, Put-NonOwner is the
+        // only cell left. With them while other cells were unhit too, in every such epoch or
+        // in one in two, MOESI hit S, Put-NonOwner at once, but at 32 cores (seeds 2468,
+        // 5150, 8675309, 2027) one to five cells that its mixed slow-Put epochs had hit
+        // before stayed unhit (E, PutO-Owner, O, PutM-Owner, SM_A, Load, SI_A, Store, ...);
+        // without them S, Put-NonOwner stayed unhit at seed 2468 and came at 999k
+        // operations at 8675309.) (MSI's and MESI's S, with the other patterns mixed in and
+        // the old owner's data late by up to the epoch's jitter, came only from recalls of
+        // the line mid-turn, which the lines of its directory set caused: with those lines
+        // kept out of its set, it stayed unhit.)
         net_jitter_(100, turns ? 0 : st.slow_cycles, -1);
         // (In one such epoch in two the slow thread stores the line every turn, else it loads
         // or stores it: always storing, MESI's EI_A, Store stayed unhit at 64 cores, seed
