@@ -73,8 +73,8 @@ struct RandomSteering {
   bool evict = false;          // the Evict variant (`upgrade` is the Upgrade variant)
   bool late_store = false;     // ... Upgrade: in half the rounds the first stores late (SM_D_SI)
   std::uint64_t signals = 0;
-  // Slow-Put turns (below) finished by the first thread: the slow thread starts its next
-  // turn after the first has finished the last.
+  // Slow-Put turns (below) finished by the first thread (its loads done): in a turn that
+  // recalls the line the slow thread starts its next turn once the first has finished.
   std::uint64_t turns = 0;
   // StalePut's directory form with a slow Put path (only the slow thread's Puts are
   // late, by a fixed delay): the slow thread reads or writes the hot line and evicts
@@ -122,8 +122,9 @@ struct RandomSteering {
   // not recall the hot line mid-turn (its entry is recalled only when a turn means it to
   // be: RandomSteering::recall).
   std::vector<std::uint8_t> home_set;
-  // The present simulated tick (null: unknown), and the tick the slow thread's evicting
-  // access of this slow-Put turn issued (its late Put left then).
+  // The present simulated tick (null: unknown), and the tick the slow thread's eviction
+  // of this slow-Put turn was done (the fence after its second evicting store, whose fill
+  // evicts the line: its late Put left then).
   std::function<std::uint64_t()> now;
   std::uint64_t put_sent = 0;
   // A thread of a signalled pattern (StalePut with a slow writeback or Put path) polls
