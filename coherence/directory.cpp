@@ -50,14 +50,13 @@ Directory::Directory(const DirectoryParams& p, const ProtocolTable& table, Netwo
   }
 }
 
-std::size_t Directory::set_of(LineAddr line) const {
-  if (sets_ == 1) return 0;
-  // The line address XOR-folded to the set bits: lines a NUMA interleave sends to
-  // this home (every other line, say) still spread over every set.
-  std::size_t s = 0;
-  for (LineAddr x = line; x; x >>= set_bits_) s ^= std::size_t(x) & (sets_ - 1);
-  return s;
+std::size_t sparse_directory_set(LineAddr line, std::size_t sets) {
+  unsigned bits = 0;
+  while ((std::size_t(1) << bits) < sets) ++bits;
+  return fold_set(line, sets, bits);
 }
+
+std::size_t Directory::set_of(LineAddr line) const { return fold_set(line, sets_, set_bits_); }
 
 bool Directory::ensure_way(Tick t, LineAddr line) {
   auto it = entries_.find(line);

@@ -52,6 +52,18 @@ struct DirectoryParams {
 
 // directory.entries: 0 for unlimited (a full map), else the entries of each home.
 unsigned directory_entries(const Config& cfg);
+// The set of a sparse directory of `sets` sets (a power of two) that `line` takes: its
+// line address XOR-folded to the set bits (the stress tester's steering uses it to
+// choose lines that do or do not share a hot line's set).
+std::size_t sparse_directory_set(LineAddr line, std::size_t sets);
+// (The same, `bits` being log2(sets).) The line address XOR-folded to the set bits: lines
+// a NUMA interleave sends to one home (every other line, say) still spread over every set.
+inline std::size_t fold_set(LineAddr line, std::size_t sets, unsigned bits) {
+  if (sets <= 1) return 0;
+  std::size_t s = 0;
+  for (LineAddr x = line; x; x >>= bits) s ^= std::size_t(x) & (sets - 1);
+  return s;
+}
 
 class Directory final : public NetEndpoint, private MemoryWaiter {
  public:

@@ -173,10 +173,25 @@ class RandomStream final : public ThreadStream {
         signal_seen_ = st.signals;
         waits_ = 0;
         signal_waits_ = 0;
+        turns_seen_ = st.turns;
+        turn_waits_ = 0;
         pending_ = drop_ ? 5 : putter_ ? 5 : (role_ - 1) % 3 == 0 ? 3 : 2;
         home_put_ = drop_ && st.home_put;
         own_lines_ = st.own_lines;
-        if (home_put_) pending_ = putter_ ? 6 : role_ == 1 ? 7 : (role_ == 2 || (bits_ >> 14) % 2) ? 6 : 1;
+        // (A sparse directory of two or more sets: the cold lines of the hot line's cache
+        // set that share its directory set, and those that do not.)
+        near_n_ = far_n_ = 0;
+        if (home_put_ && own_lines_ && st.home_set.size() >= p_.lines + 32)
+          for (unsigned k = 0; k < 8; ++k) {
+            const unsigned c = p_.lines + line_ % 4 + 4 * k;
+            if (st.home_set[c] == st.home_set[line_]) near_[near_n_++] = c;
+            else far_[far_n_++] = c;
+          }
+        // (The slow thread's start: after the first's last turn in a recall turn; else at once
+        // or, in half of the turns, after the first's store, below.)
+        wait_turn_ = !own_lines_ ? 0u : st.recall ? 2u : (bits_ >> 30) % 2 ? 1u : 0u;
+        keep_owner_ = own_lines_ && st.keep_owner;
+        if (home_put_) pending_ = putter_ ? (wait_turn_ ? 7 : 6) : role_ == 1 ? (own_lines_ ? 8 : 7) : (role_ == 2 || (bits_ >> 14) % 2) ? 6 : 1;
         if (writeback_ && !putter_) {
           const unsigned role = (role_ - 1) % 3;
           pending_ = evict_ ? (role == 0 ? 6 : role == 1 ? 3 : 1) : upgrade_ ? (role == 0 ? 4 : role == 1 ? 4 : 2) : 2;
@@ -373,26 +388,66 @@ class RandomStream final : public ThreadStream {
 
   // StalePut's directory form with a slow Put path (RandomSteering::home_put).
   void stale_home(Op& op, unsigned step) {
+    // (The slow thread starts a turn at once but in a turn that recalls the line: below.)
+    if (putter_ && !wait_turn_) ++step;
     // With RandomSteering::own_lines each role evicts the hot line with lines of its set
     // that no other role touches (two of the eight cold lines of the set each; else four
     // lines shared by all): a cold line another thread holds would
     // make its home wait for that thread's data (S_D, late as the hot line's owner data
     // is) and the entries it holds could not be given to the lines the round needs.
-    const unsigned evict_line =
-        own_lines_
-            ? p_.lines + (line_ % 4) + 4 * (2 * (putter_ ? 0 : 1 + (role_ - 1) % 3) + (step + unsigned(bits_ >> 6)) % 2)
-            : p_.lines + (line_ % 4) + 4 * ((step + unsigned(bits_ >> 6)) % 4);
+    // (`es`: without own lines, MOESI's turns, the step as the slow thread's were numbered
+    // before a wait step came first: the same lines as before.)
+    const unsigned es = putter_ && !own_lines_ ? step - 1 : step, pick = (es + unsigned(bits_ >> 6)) % 2;
+    unsigned evict_line = own_lines_ ? p_.lines + (line_ % 4) + 4 * (2 * (putter_ ? 0 : 1 + (role_ - 1) % 3) + pick)
+                                     : p_.lines + (line_ % 4) + 4 * ((es + unsigned(bits_ >> 6)) % 4);
+    // On a sparse directory of two or more sets (RandomSteering::home_set) the turns evict
+    // the hot line with cold lines of another directory set, so that their requests never
+    // recall it mid-turn (the slow thread, whose lines become modified, with two of its
+    // own when there are four or more, the others with the rest); the first, in a turn
+    // meant to recall it (RandomSteering::recall), with two lines of its set that it did
+    // not use in its last such turn (when there are four: lines it still holds would be hits,
+    // or be recalled before the hot line, whose last request is newer).
+    if (!putter_ && role_ == 1 && st_->recall && near_n_ >= 2) {
+      evict_line = near_[(near_n_ >= 4 ? 2 * (recall_turns_ % 2) : 0) + pick];
+    } else if (far_n_ >= 2) {
+      const unsigned others = far_n_ >= 4 ? 2 : 0;
+      evict_line = putter_ && others ? far_[pick]
+                                     : far_[others + (es + unsigned(bits_ >> 6) + 2 * role_) % (far_n_ - others)];
+    }
     if (putter_) {
       // The slow thread: a load or a store (RandomSteering::put_store: a store) of the hot
       // line, then (once it is done) two stores to lines of its set: its PutS or PutM is
-      // the late one.
-      if (step == 0) access(op, line_, word_, st_->put_store ? 1u : unsigned((bits_ >> 40) % 2));
-      else if (step == 1 || step == 4) fence(op);
-      else if (step < 4) access(op, evict_line, 0, 1);
-      else {
+      // the late one. (The second store's fill evicts the hot line: the fence after it,
+      // and the signal, come as the late Put leaves.)
+      // In a turn that recalls the line (RandomSteering::recall) it starts once the first
+      // has finished the last one (RandomSteering::turns): started at once, its request for
+      // the line raced the first one's, still reacting to its last signal, or met the recall
+      // the first's last loads caused, and it lost the line before it could evict it (no
+      // late Put). In the other turns it starts at once (its access meets its own late Put
+      // still on its way, before the first's request: MI_A, EI_A, Load, Store) or, in half
+      // of them, once the first has stored the line (after it: II_A, Load, Store). (Always
+      // at once, MESI's II_A, Load or Store stayed unhit at 32 and 64 cores, seed 8675309;
+      // always after the first's store, EI_A, Store at 64 cores, seeds 5150 and 8675309.)
+      if (step == 0) {
+        if (wait_turn_ == 2 ? waited(op, st_->turns, turns_seen_, turn_waits_)
+                            : waited(op, st_->signals, signal_seen_, turn_waits_))
+          gap(op, 1);
+      } else if (step == 1) {
+        access(op, line_, word_, st_->put_store ? 1u : unsigned((bits_ >> 40) % 2));
+      } else if (step == 2 || step == 5) {
+        fence(op);
+      } else if (step < 5) {
+        access(op, evict_line, 0, 1);
+      } else {
         ++st_->evictions;
+        if (st_->now) st_->put_sent = st_->now();
         gap(op, 1);
       }
+      return;
+    }
+    // (RandomSteering::keep_owner: the first does not evict the line, the others stay off it.)
+    if (keep_owner_ && ((role_ == 1 && (step == 4 || step == 5)) || (role_ != 1 && step > 0))) {
+      gap(op, 1);
       return;
     }
     if (role_ == 1) {
@@ -409,13 +464,27 @@ class RandomStream final : public ThreadStream {
         // (The others poll for this signal every st_->poll cycles: this one evicts the
         // line only once they have had the time to read it.)
         ++st_->signals;
-        // (RandomSteering::recall_after: later, the recall of the line its cold lines
-        // cause comes about when the slow thread's late PutM does.)
-        const unsigned recall = st_->recall_after, early = unsigned((bits_ >> 24) % (recall / 2 + 1));
-        gap(op, 40 + unsigned(bits_ % 160) + 2 * (st_->poll - 10) + (recall > early ? recall - early : 0));
+        // (RandomSteering::recall: its requests reach the home when the recall they cause
+        // will meet the slow thread's late PutM.)
+        if (st_->recall && st_->now) {
+          ++recall_turns_;
+          const std::uint64_t now = st_->now(), lead = st_->recall_lead * ((bits_ >> 24) % 256) / 255,
+                              at = st_->put_sent + st_->put_ticks;
+          gap(op, 1 + unsigned(at > now + lead ? (at - now - lead) / st_->core_period : 0));
+        } else {
+          gap(op, 40 + unsigned(bits_ % 160) + 2 * (st_->poll - 10));
+        }
       } else if (step < 6) {
         access(op, evict_line, 0, 0);
+      } else if (step == 6 && own_lines_) {
+        fence(op);
+      } else if (!own_lines_) {
+        gap(op, 1);
       } else {
+        // (Once its loads are done, and a recall they caused with them: the slow thread's
+        // next turn may start. Signalled as they issued, that turn's store met the recall,
+        // lost the line to it, and had no late Put.)
+        ++st_->turns;
         gap(op, 1);
       }
       return;
@@ -543,6 +612,15 @@ class RandomStream final : public ThreadStream {
   bool writeback_ = false, evict_ = false;  // StalePut with a slow writeback path
   bool home_put_ = false;                   // its directory form with a slow Put path
   bool own_lines_ = false;                  // ... with cold lines of its own per role
+  // ... the cold lines of the hot line's cache set in its directory set, and in another
+  // (RandomSteering::home_set)
+  std::array<unsigned, 8> near_{}, far_{};
+  unsigned near_n_ = 0, far_n_ = 0;
+  std::uint64_t recall_turns_ = 0;
+  std::uint64_t turns_seen_ = 0;  // RandomSteering::turns when this pattern began
+  unsigned wait_turn_ = 0;        // the slow thread waits: 0 no, 1 for the first's store, 2 for its last turn
+  bool keep_owner_ = false;       // RandomSteering::keep_owner
+  unsigned turn_waits_ = 0;  // the turns this thread recalled the hot line in
   unsigned role_ = 1, waits_ = 0, signal_waits_ = 0;
   std::uint64_t seen_ = 0, signal_seen_ = 0;
   std::uint64_t bits_ = 0;
@@ -573,6 +651,7 @@ class RandomTrace final : public Trace {
 }  // namespace
 
 Addr random_trace_code_addr(const RandomTraceParams& p, unsigned k) { return line_addr(p, code_line0(p) + k, 0); }
+Addr random_trace_line_addr(const RandomTraceParams& p, unsigned line) { return line_addr(p, line, 0); }
 
 std::unique_ptr<Trace> make_random_trace(const RandomTraceParams& p) { return std::make_unique<RandomTrace>(p); }
 

@@ -73,6 +73,9 @@ struct RandomSteering {
   bool evict = false;          // the Evict variant (`upgrade` is the Upgrade variant)
   bool late_store = false;     // ... Upgrade: in half the rounds the first stores late (SM_D_SI)
   std::uint64_t signals = 0;
+  // Slow-Put turns (below) finished by the first thread (its loads done): in a turn that
+  // recalls the line the slow thread starts its next turn once the first has finished.
+  std::uint64_t turns = 0;
   // StalePut's directory form with a slow Put path (only the slow thread's Puts are
   // late, by a fixed delay): the slow thread reads or writes the hot line and evicts
   // it; then the first stores it, the second loads it (the home waits for the first
@@ -100,10 +103,30 @@ struct RandomSteering {
   // so that the late Put finds it in S (MOESI: after the first's PutO), with a sharer
   // still there.
   unsigned leave_after = 0;
-  // ... the first waits about this many more cycles (less up to half of it) before it
-  // evicts the line: its cold lines' requests take the hot line's directory entry (a
-  // recall, S_R) about when the slow thread's late PutM comes (S_R, Put-NonOwner).
-  unsigned recall_after = 0;
+  // ... the first evicts the line with two cold lines of its directory set (home_set), so
+  // that their requests recall it from the others, and at a time set by the late Put:
+  // its second request reaches the home about `put_ticks` (the Put delay) after the
+  // slow thread's Put left (put_sent), less a lead drawn up to `recall_lead` ticks; the
+  // recall (S_R) then waits for the sharers' acknowledgements when the late PutM comes
+  // (S_R, Put-NonOwner).
+  bool recall = false;
+  // ... the first keeps the line it stored (no eviction) and the others stay off it: the
+  // late PutM finds another cache owning it (E, M, Put-NonOwner).
+  bool keep_owner = false;
+  std::uint64_t put_ticks = 0, recall_lead = 0;
+  std::uint64_t core_period = 1, uncore_period = 1;  // ticks
+  // On a sparse directory of two or more sets: per line number of the trace (its contended
+  // lines and the patterns' cold lines, below lines + 32), the directory set its line
+  // takes (coherence/directory.hpp, sparse_directory_set); empty otherwise. The slow-Put
+  // turns evict the hot line with cold lines of another set, so that their requests do
+  // not recall the hot line mid-turn (its entry is recalled only when a turn means it to
+  // be: RandomSteering::recall).
+  std::vector<std::uint8_t> home_set;
+  // The present simulated tick (null: unknown), and the tick the slow thread's eviction
+  // of this slow-Put turn was done (the fence after its second evicting store, whose fill
+  // evicts the line: its late Put left then).
+  std::function<std::uint64_t()> now;
+  std::uint64_t put_sent = 0;
   // A thread of a signalled pattern (StalePut with a slow writeback or Put path) polls
   // for the signal it waits for every `poll` cycles, up to 128 times, then goes on
   // without it: 10, and in a slow-Put epoch a 128th of three times the Put delay, so
@@ -132,6 +155,8 @@ struct RandomTraceParams {
 
 // The address of code line `k` of a random trace with these parameters.
 Addr random_trace_code_addr(const RandomTraceParams& p, unsigned k);
+// The address of line number `line` (a contended line below p.lines, a cold line above).
+Addr random_trace_line_addr(const RandomTraceParams& p, unsigned line);
 
 std::unique_ptr<Trace> make_random_trace(const RandomTraceParams& p);
 

@@ -7,9 +7,11 @@
 #include <memory>
 #include <sstream>
 
+#include "coherence/directory.hpp"
 #include "cpu/trace/random_trace.hpp"
 #include "sim/base/error.hpp"
 #include "sim/base/random.hpp"
+#include "sim/base/wake.hpp"
 #include "sim/system/system.hpp"
 
 namespace cohsim {
@@ -54,10 +56,11 @@ class CoverageSteer {
   void operator()(RandomSteering& st) {
     ++checks_;
     std::array<std::uint64_t, kRandomPatterns> score{};
-    std::size_t unhit = 0;
+    std::size_t unhit = 0, stale_home_count = 0;
     bool retry_unhit = false, stale_unhit = false, home_unhit = false, stable_stale_unhit = false,
          transient_stale_unhit = false, buffer_stale_unhit = false, stale_home_unhit = false, late_id_unhit = false,
-         late_s_unhit = false, late_puts_unhit = false, late_recall_unhit = false, upgrade_si_unhit = false;
+         late_s_unhit = false, late_puts_unhit = false, late_recall_unhit = false, upgrade_si_unhit = false,
+         late_sd_unhit = false, late_owner_unhit = false;
     for (Cell& c : cells_) {
       if (c.hit) continue;
       std::uint64_t n = 0;
@@ -74,10 +77,13 @@ class CoverageSteer {
       buffer_stale_unhit |= c.stale_put && c.evict && c.transient;
       home_unhit |= c.slow_home;
       stale_home_unhit |= c.stale_home;
-      late_id_unhit |= c.stale_home && c.transient && !c.recall;  // I_D's
+      stale_home_count += c.stale_home;
+      late_id_unhit |= c.stale_home && c.transient && !c.recall && !c.owner_wait;  // I_D's
+      late_sd_unhit |= c.owner_wait;                                               // S_D, Put-NonOwner
       upgrade_si_unhit |= c.upgrade_si;
       late_recall_unhit |= c.recall;                              // S_R, Put-NonOwner
-      late_s_unhit |= c.stale_home && !c.transient;  // S, Put-NonOwner
+      late_s_unhit |= c.stale_home && !c.transient && !c.owner_held;  // S, Put-NonOwner
+      late_owner_unhit |= c.owner_held;                               // E's or M's
       late_puts_unhit |= c.stale_home && c.transient && !c.owner_put;  // I_D, PutS-NotLast
       for (int k = 0; k < kRandomPatterns; ++k) score[std::size_t(k)] += c.want[std::size_t(k)];
     }
@@ -137,7 +143,8 @@ class CoverageSteer {
     st.put_store = false;
     st.own_lines = false;
     st.leave_after = 0;
-    st.recall_after = 0;
+    st.recall = false;
+    st.keep_owner = false;
     st.poll = 10;
     if (owner_delay_) owner_delay_(0);
     if (stale_unhit && jitter_ && st.solo < 0 && slow_rng_.below(4) != 0) st.slow = int(slow_rng_.below(threads_));
@@ -160,7 +167,6 @@ class CoverageSteer {
         st.home_put = true;
         const unsigned delay = 200 + unsigned(slow_rng_.below(st.slow_cycles + 1));
         put_delay_(delay, st.slow);
-        net_jitter_(100, st.slow_cycles, -1);
         // Every pattern of the epoch is StalePut, and a thread waits for its signal up
         // to twice the Put delay (128 polls; 3 core cycles to 2 uncore ones at the
         // default clocks): a round of the threads' turns takes about the Put delay, as
@@ -172,35 +178,76 @@ class CoverageSteer {
         // the owner's data was as likely early as late: the turns fell out of step
         // whenever the delay was longer, and the late Put mostly found I; with a 4-entry
         // directory MSI's and MESI's I_D, Put-NonOwner stayed unhit in most seeds.)
-        // (All this only while I_D's cells are unhit: MOESI's table has no I_D, and with
-        // these turns its S, Put-NonOwner stayed unhit at seeds 5150 and 8675309.)
-        if (late_id_unhit) {
+        const bool owner_late = late_id_unhit || late_sd_unhit,
+                   turns = owner_late || has_id_ || unhit == stale_home_count;
+        if (turns) {
           st.weight = {};
           st.weight[kStalePut] = 1024;
           st.poll = std::max(10u, 3 * delay / 128);
           st.own_lines = true;
+        }
+        if (owner_late) {
+          net_jitter_(100, st.slow_cycles, -1);
           // (Only the cells of a late PutM left: the slow thread stores the line each round.)
           st.put_store = !late_puts_unhit;
-          if (owner_delay_ && (!late_s_unhit || slow_rng_.below(2) == 0)) {
-            owner_delay_(delay);
+          // While S_D, Put-NonOwner is unhit (MSI, MESI: the late PutM while the home waits
+          // for the old owner's data), in one such epoch in two (every one once I_D's are
+          // hit) the others stay as below, and the owner's data is late: the late PutM finds
+          // S_D with its sharers. (Without this, it came only from recalls of the line
+          // mid-turn: with the turns' lines kept out of its directory set, unhit at 32 cores,
+          // MESI, seed 5150, until 836k operations.)
+          if (late_sd_unhit && (!late_id_unhit || slow_rng_.below(2) == 0)) {
+            st.leave_after = 3 * delay / 2;
+            if (owner_delay_) owner_delay_(delay);
             return;
           }
+          if (owner_delay_ && (!late_s_unhit || slow_rng_.below(2) == 0)) owner_delay_(delay);
+          return;
         }
-        // Only S, Put-NonOwner unhit (MOESI's, or MSI's and MESI's once I_D's are hit):
-        // the others evict the line only about the Put delay after they read it, so the
+        // Only S, Put-NonOwner or S_R, Put-NonOwner unhit (MOESI's S: its table has no I_D;
+        // MSI's and MESI's once I_D's are hit): the old owner's data comes at once, and
+        // (MSI, MESI) the threads take turns as above.
+        // (The turns in a table with I_D, and in MOESI's once its S, Put-NonOwner is the
+        // only cell left. With them while other cells were unhit too, in every such epoch or
+        // in one in two, MOESI hit S, Put-NonOwner at once, but at 32 cores (seeds 2468,
+        // 5150, 8675309, 2027) one to five cells that its mixed slow-Put epochs had hit
+        // before stayed unhit (E, PutO-Owner, O, PutM-Owner, SM_A, Load, SI_A, Store, ...);
+        // without them S, Put-NonOwner stayed unhit at seed 2468 and came at 999k
+        // operations at 8675309.) (MSI's and MESI's S, with the other patterns mixed in and
+        // the old owner's data late by up to the epoch's jitter, came only from recalls of
+        // the line mid-turn, which the lines of its directory set caused: with those lines
+        // kept out of its set, it stayed unhit.)
+        net_jitter_(100, turns ? 0 : st.slow_cycles, -1);
+        // (In one such epoch in two the slow thread stores the line every turn, else it loads
+        // or stores it: always storing, MESI's EI_A, Store stayed unhit at 64 cores, seed
+        // 8675309.)
+        st.put_store = turns && slow_rng_.below(2) == 0;
+        // The others evict the line only about the Put delay after they read it, so the
         // late Put finds S, the first gone (MOESI: its PutO made the line S) and a sharer
         // left. (Before, they left 20..100 cycles after their load, and the late Put met
         // S only when the Put delay fell in the tens of cycles between the two evictions:
         // MOESI's cell stayed unhit at seed 2468.)
-        if ((late_s_unhit || late_recall_unhit) && !late_id_unhit) st.leave_after = 3 * delay / 2;
+        st.leave_after = 3 * delay / 2;
         // S_R, Put-NonOwner unhit (I_D's and S, Put-NonOwner hit): in one such epoch in
-        // two the first evicts the line (its cold lines take entries of the hot line's
-        // directory set: a recall of the line while the others still share it) only about
-        // the Put delay after its store, so that the late PutM arrives while the home
-        // waits for the sharers' acknowledgements. (In every such epoch, MSI's M,
+        // two the first evicts the line with lines of its directory set, timed to recall
+        // it just before the late PutM reaches the home (RandomSteering::recall; the
+        // others leave later still). (The recall drawn instead anywhere in the last half
+        // of the Put delay met the late PutM at 32 cores in too few epochs: MESI's cell
+        // stayed unhit at seeds 5150 and 2027.) (In every such epoch, MSI's M,
         // Put-NonOwner stayed unhit at seed 2468, 32 cores.)
-        if (late_recall_unhit && !late_id_unhit && !late_s_unhit && slow_rng_.below(2) == 0)
-          st.recall_after = 3 * delay / 2;
+        // E's or M's Put-NonOwner unhit (MSI, MESI: the late PutM while another cache owns
+        // the line), in one such epoch in two (every one when no S or S_R cell is left) the
+        // first keeps the line it stored and the others stay off it. (Before, it came from
+        // turns out of step: unhit at 64 cores, MESI, seed 8675309.)
+        if (late_owner_unhit && turns && (!(late_s_unhit || late_recall_unhit) || slow_rng_.below(2) == 0)) {
+          st.keep_owner = true;
+          return;
+        }
+        if (late_recall_unhit && !late_s_unhit && turns && slow_rng_.below(2) == 0) {
+          st.recall = true;
+          st.put_ticks = std::uint64_t(delay) * st.uncore_period;
+          st.leave_after = 3 * delay;
+        }
         return;
       }
       net_jitter_(kNetwork[jitter_rng_.below(4)], st.slow_cycles, st.slow);
@@ -311,6 +358,8 @@ class CoverageSteer {
     bool owner_put = false;   // ... a PutM's (or PutE's, PutO's) from a cache that is no longer the owner
     bool upgrade_si = false;  // SM_D_SI, Other-PutM (the Upgrade epochs' late-store form)
     bool recall = false;     // ... the sparse home's S_R, Put-NonOwner (a late PutM crossing a recall)
+    bool owner_wait = false;  // ... its S_D, Put-NonOwner (a late PutM while the old owner's data is on its way)
+    bool owner_held = false;  // ... its E, Put-NonOwner or M's (a late PutM while another cache owns the line)
     bool slow_home = false;  // the sparse home's I_D, and S_D's last PutS that leads there
     bool own_access = false, transient = false;  // a Load or Store event; a transient state
   };
@@ -322,6 +371,7 @@ class CoverageSteer {
     // SM_A, Load unhit at seeds 8675309 and 5150, 32 cores.)
     bool has_id = false;
     for (int s = 0; s < t.num_states(); ++s) has_id |= t.states()[s].name == "I_D";
+    if (home) has_id_ = has_id;
     for (int s = 0; s < t.num_states(); ++s)
       for (Event e : t.events()) {
         if (t.cell(std::uint8_t(s), e).kind == CellKind::Impossible) continue;
@@ -332,9 +382,14 @@ class CoverageSteer {
         const bool late_put = home && t.fabric() == kSparseHomeFabric &&
                               ((t.states()[s].name == "I_D" && (e == Event::PutSNotLast || e == Event::PutNonOwner)) ||
                                (t.states()[s].name == "S" && e == Event::PutNonOwner) ||
-                               (has_id && t.states()[s].name == "S_R" && e == Event::PutNonOwner));
+                               (has_id &&
+                                (t.states()[s].name == "S_R" || t.states()[s].name == "S_D" ||
+                                 t.states()[s].name == "E" || t.states()[s].name == "M") &&
+                                e == Event::PutNonOwner));
         c.stale_home = late_put;
         c.recall = late_put && t.states()[s].name == "S_R";
+        c.owner_wait = late_put && t.states()[s].name == "S_D";
+        c.owner_held = late_put && (t.states()[s].name == "E" || t.states()[s].name == "M");
         c.owner_put = e == Event::PutNonOwner;
         if (late_put || (home && (t.states()[s].name == "I_D" || (t.states()[s].name == "S_D" && e == Event::PutSLast)))) {
           c.slow_home = true;
@@ -383,6 +438,7 @@ class CoverageSteer {
   std::function<void(unsigned, int)> put_delay_;
   std::function<void(unsigned)> owner_delay_;  // network.owner_data_delay (null: no sparse home, or the user's)
   std::uint64_t full_ = 0, checks_ = 0;
+  bool has_id_ = false;  // the home's table has I_D (MSI's, MESI's sparse table)
 };
 
 }  // namespace
@@ -409,6 +465,18 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
   // With an L1I, instruction fetches from code lines of their own (never stored to).
   if (cfg.bytes("l1i.size") > 0) rp.code_lines = rp.lines;
   if (opts.steer) rp.steering = std::make_shared<RandomSteering>();
+  // A sparse directory of two or more sets: the directory set of each of the trace's lines.
+  if (rp.steering && fabrics().value(cfg.choice("coherence.fabric")) == Fabric::Directory) {
+    const unsigned entries = directory_entries(cfg);
+    const std::int64_t assoc = cfg.integer("directory.assoc");
+    const std::size_t sets = entries ? entries / std::size_t(assoc > 0 ? assoc : entries) : 0;
+    if (sets >= 2) {
+      const unsigned shift = unsigned(__builtin_ctz(rp.line_size));
+      for (unsigned n = 0; n < rp.lines + 32; ++n)
+        rp.steering->home_set.push_back(
+            std::uint8_t(sparse_directory_set(random_trace_line_addr(rp, n) >> shift, sets)));
+    }
+  }
   RunOptions ro;
   ro.trace_object = make_random_trace(rp);
   System sys(cfg, ro);
@@ -437,6 +505,11 @@ StressResult run_stress(Config cfg, const StressOptions& opts) {
                                             std::move(net_jitter), std::move(writeback), std::move(put_delay),
                                             std::move(owner_delay));
     rp.steering->update = [steer](RandomSteering& st) { (*steer)(st); };
+    // The slow-Put turns that time a recall (RandomSteering::recall) read the clock.
+    rp.steering->now = [] { return std::uint64_t(sim_now()); };
+    rp.steering->core_period = cfg.period("core.frequency");
+    rp.steering->uncore_period = cfg.period("uncore.frequency");
+    rp.steering->recall_lead = 300 * rp.steering->uncore_period;
   }
   StressResult r;
   try {

@@ -415,4 +415,28 @@ INSTANTIATE_TEST_SUITE_P(Seeds, SparseStressCoverage,
                                            CoverCase{"mesi", "4242"}),
                          cohsim::test::ParamName());
 
+// 32 cores on the sparse directory: the slow-Put turns (four threads run) reach every
+// cell of MSI's and MESI's home tables within a million operations. Before the turns
+// kept the hot line's directory set to themselves, the slow thread waited for the
+// first's turn and the recall was timed off the late Put's departure, MESI missed
+// S_R, Put-NonOwner (a late PutM crossing a recall) at seeds 5150 and 2027, and
+// I_D, Put-NonOwner at 5150.
+class SparseStressCoverageManyCores : public ::testing::TestWithParam<CoverCase> {};
+
+TEST_P(SparseStressCoverageManyCores, ThirtyTwoCoresHitEveryReachableCell) {
+  const auto [protocol, seed] = GetParam();
+  auto r = run_cli({"stress", kStressConfig, "--set", "cores=32", "--set", std::string("coherence.protocol=") + protocol,
+                    "--set", "coherence.fabric=directory", "--set", "directory.entries=4", "--set",
+                    "directory.assoc=2", "--ops", "1000000", "--seed", seed, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"cores\": 32,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"violations\": 0,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"cells_never_hit\": []"), std::string::npos) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, SparseStressCoverageManyCores,
+                         ::testing::Values(CoverCase{"mesi", "5150"}, CoverCase{"mesi", "2027"},
+                                           CoverCase{"msi", "5150"}),
+                         cohsim::test::ParamName());
+
 }  // namespace
