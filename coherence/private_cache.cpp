@@ -164,6 +164,7 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
     else log_->map_net_endpoint(net_id_, log_agent_);
   }
   if (checker_) checker_->attach(this);
+  plain_access_ = !instr_ && !pf_on_ && !repl_pc_;
 }
 
 PrivateCache::Loc PrivateCache::locate(LineAddr line) const {
@@ -212,7 +213,7 @@ int PrivateCache::find_mshr(LineAddr line) const {
   return -1;
 }
 
-Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind kind) {
+Access PrivateCache::access_full(Tick t, Addr a, bool write, bool count, AccessKind kind) {
   if (instr_ && write && instr_->find(coh_->line_of(a)) >= 0) self_modifying(coh_->line_of(a), true, trace_line_);
   if (!pf_on_ && !repl_pc_) return access_demand(t, a, write, count, kind);
   // A replacement policy that reads PCs (SHiP) gets the access's for the fills it
@@ -618,13 +619,6 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
   return c;
 }
 
-// Line-ticks spent in state s, brought up to date when its count changes.
-void PrivateCache::account(std::size_t s, Tick t) {
-  if (t <= occupancy_since_[s]) return;
-  line_ticks_[s] += __int128(lines_in_[s]) * __int128(t - occupancy_since_[s]);
-  occupancy_since_[s] = t;
-}
-
 void PrivateCache::finish(Tick end) {
   // The write-combining buffer empties at the end of the run, so the write-through
   // counts carry every store.
@@ -637,10 +631,10 @@ void PrivateCache::finish(Tick end) {
   }
 }
 
-void PrivateCache::answer_waits(Tick t, LineAddr line) {
+void PrivateCache::answer_waits_from(Tick t, LineAddr line, std::size_t i) {
   // (The loop reads each entry in place and keeps the count in a local: nothing it
   // calls adds or removes waits.)
-  for (std::size_t i = 0, n = waits_.size(); i < n;) {
+  for (std::size_t n = waits_.size(); i < n;) {
     const Wait& w = waits_[i];
     if (w.line != line || !(w.instr ? instr_->find(line) >= 0 : line_usable(line, w.write))) {
       ++i;

@@ -92,8 +92,13 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   PrivateCache(const PrivateCacheParams& p, const ProtocolTable& table, SnoopBus* bus, Network* net,
                CacheListener* listener, EventLog* log, Checker* checker);
 
-  // L1Port (coherence/l1_port.hpp)
-  Access access(Tick t, Addr a, bool write, bool count, AccessKind kind) override;
+  // L1Port (coherence/l1_port.hpp). Without an L1I, prefetchers or a PC-reading
+  // replacement policy an access is the demand path alone (plain_access_): a test
+  // and a jump; the rest is in access_full().
+  Access access(Tick t, Addr a, bool write, bool count, AccessKind kind) override {
+    if (plain_access_) return access_demand(t, a, write, count, kind);
+    return access_full(t, a, write, count, kind);
+  }
   using L1Port::access;
   bool l1_has(Addr a, bool write) const override { return line_usable((upper_ ? *upper_ : *coh_).line_of(a), write); }
   Tick store_room(Tick t, Addr a) override;
@@ -230,13 +235,23 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
     return upper_ ? s >= (write ? 2 : 1) : (write ? fast_write_[s] : fast_read_[s]);
   }
   // The listener hears that `line` is ready; the demand accesses waiting on it that can
-  // now go on are answered first (the levels' AMAT samples).
-  void answer_waits(Tick t, LineAddr line);
+  // now go on are answered first (the levels' AMAT samples). Most calls find no wait
+  // on the line (an L1D hit calls it through ready_at()): the scan for the first one
+  // is inline, the rest of the work (answer_waits_from) out of line.
+  void answer_waits(Tick t, LineAddr line) {
+    for (std::size_t i = 0, n = waits_.size(); i < n; ++i)
+      if (waits_[i].line == line) {
+        answer_waits_from(t, line, i);
+        return;
+      }
+  }
+  // The waits from index i on (i: the first on `line`).
+  void answer_waits_from(Tick t, LineAddr line, std::size_t i);
   // An access (a retry, or another access to the line) got the line at `when`: the
   // earlier accesses waiting on it that the core can now serve are answered then (a
   // line can become usable without a line_ready(): an E->M store on a retry).
   Access ready_at(Tick when, LineAddr line) {
-    if (!waits_.empty()) answer_waits(when, line);
+    answer_waits(when, line);
     return {Access::Ready, when};
   }
   void line_ready(Tick t, LineAddr line) {
@@ -244,6 +259,8 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
     if (listener_) listener_->line_ready(t, line);
   }
   Access access_demand(Tick t, Addr a, bool write, bool count, AccessKind kind);
+  Access access_full(Tick t, Addr a, bool write, bool count, AccessKind kind);
+  bool plain_access_ = false;  // !instr_ && !pf_on_ && !repl_pc_ (set at the end of the constructor)
   // Prefetching (coherence/prefetcher.hpp). Each level with prefetchers: them, which
   // of its (set, way) hold a prefetched line no demand access has referenced yet, and
   // its counts.
@@ -550,7 +567,13 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   std::vector<Tick> occupancy_since_;
   Tick window_start_ = 0;  // the statistics' start (reset_stats)
   std::vector<double> occupancy_;  // average lines in each state over the run (set by finish)
-  void account(std::size_t s, Tick t);
+  // Line-ticks spent in state s, brought up to date when its count changes (inline:
+  // every state change runs it twice).
+  void account(std::size_t s, Tick t) {
+    if (t <= occupancy_since_[s]) return;
+    line_ticks_[s] += __int128(lines_in_[s]) * __int128(t - occupancy_since_[s]);
+    occupancy_since_[s] = t;
+  }
 };
 
 }  // namespace cohsim
