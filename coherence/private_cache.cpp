@@ -167,12 +167,20 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
   plain_access_ = !instr_ && !pf_on_ && !repl_pc_;
 }
 
-PrivateCache::Loc PrivateCache::locate(LineAddr line) const {
+PrivateCache::Loc PrivateCache::locate(LineAddr line, int& mshr) const {
   int w = coh_->find(line);
-  if (w >= 0) return {Loc::Array, w};
+  if (w >= 0) {
+    mshr = kMshrUnknown;
+    return {Loc::Array, w};
+  }
+  mshr = -1;
   if (outstanding_ == 0) return {};  // no MSHR or writeback entry in use
   for (std::size_t i = 0; i < mshr_.size(); ++i)
-    if (mshr_key_[i] == line && !mshr_[i].in_array) return {Loc::Mshr, int(i)};
+    if (mshr_key_[i] == line) {  // the line's only MSHR
+      mshr = int(i);
+      if (!mshr_[i].in_array) return {Loc::Mshr, int(i)};
+      break;
+    }
   for (std::size_t i = 0; i < wb_.size(); ++i)
     if (wb_[i].valid && wb_[i].line == line) return {Loc::Wb, int(i)};
   return {};
@@ -261,9 +269,17 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   // No-write-allocate (l1d.write_allocate: false): a store that misses the L1D leaves it
   // unfilled; its data goes to the L2 (write_through()).
   bool no_fill = false;
+  // The line's MSHR (find_mshr), looked for once: nothing below changes the MSHRs
+  // before execute().
+  int mshr = kMshrUnknown;
+  auto mshr_of_line = [&] {
+    if (mshr == kMshrUnknown) mshr = find_mshr(line);
+    return mshr;
+  };
+  int upper_way = kUpperUnknown;  // the L1D's way of the line (-1: absent), once looked up
   if (instr) lookup += instr_latency_;
   else if (upper_) {
-    int w = upper_->find(line);
+    int w = upper_way = upper_->find(line);
     if (w >= 0 && upper_->state(line, unsigned(w)) >= (write ? 2 : 1)) {
       upper_->touch(line, unsigned(w));
       if (count) {
@@ -278,11 +294,11 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
     if (wna_) {
       no_fill = write && w < 0;
       // A load waiting on a no-write-allocate store's miss wants the line in the L1D.
-      const int m = write ? -1 : find_mshr(line);
+      const int m = write ? -1 : mshr_of_line();
       if (m >= 0) mshr_[std::size_t(m)].no_fill = false;
     }
     if (count) {
-      const Outcome o = find_mshr(line) >= 0 ? Outcome::Secondary : w >= 0 ? Outcome::Upgrade : Outcome::Primary;
+      const Outcome o = mshr_of_line() >= 0 ? Outcome::Secondary : w >= 0 ? Outcome::Upgrade : Outcome::Primary;
       top_outcome = int(o);
       if (pf_on_) {
         if (w >= 0) prefetch_used(pfl1_, *upper_, line, unsigned(w));
@@ -309,7 +325,9 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   };
   LevelStats& cs = upper_ ? l2s_ : l1s_;
   MissClassifier& cc = coh_classifier();
-  Loc loc = locate(line);
+  int located_mshr;
+  Loc loc = locate(line, located_mshr);
+  if (located_mshr != kMshrUnknown) mshr = located_mshr;
   std::uint8_t s = state_at(line, loc);
   if (loc.kind == Loc::Array && (write ? fast_write_[s] : fast_read_[s])) {
     coh_->touch(line, unsigned(loc.idx));
@@ -324,7 +342,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
                                                                       : PrefetchTrigger::Hit);
     }
     if (instr) fill_instr(line);
-    else if (upper_ && !no_fill) fill_upper(t, line, fast_write_[s], cur_pc_);
+    else if (upper_ && !no_fill) fill_upper(t, line, fast_write_[s], cur_pc_, unsigned(loc.idx), upper_way);
     answer_now();
     return ready_at(lookup + coh_latency_, line);
   }
@@ -346,8 +364,9 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   }
   const bool needs_mshr =
       (has_action(c, Action::IssueGetS) || has_action(c, Action::IssueGetM) || has_action(c, Action::IssueUpd)) &&
-      find_mshr(line) < 0;
-  if (needs_mshr && free_mshr() < 0) {
+      mshr_of_line() < 0;
+  const int free_m = needs_mshr ? free_mshr() : -1;
+  if (needs_mshr && free_m < 0) {
     ++mshr_full_;
     return {Access::Blocked, 0};
   }
@@ -382,7 +401,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
             !hit ? PrefetchTrigger::Miss : used ? PrefetchTrigger::PrefetchedHit : PrefetchTrigger::Hit);
     }
   }
-  execute(lookup + coh_latency_, line, loc, e, nullptr, t);
+  execute(lookup + coh_latency_, line, loc, e, nullptr, t, free_m);
   if (instr && needs_mshr) {
     const int m = find_mshr(line);
     if (m >= 0) mshr_[std::size_t(m)].instr = true;
@@ -403,13 +422,14 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   if (instr) {
     if (perm_[state_at(line, loc)] != Permission::None && coh_->find(line) >= 0) fill_instr(line);
   } else if (upper_ && loc.kind == Loc::Array && !no_fill) {
-    fill_upper(t, line, perm_[state_at(line, loc)] == Permission::Write, cur_pc_);
+    fill_upper(t, line, perm_[state_at(line, loc)] == Permission::Write, cur_pc_, unsigned(loc.idx));
   }
   answer_now();
   return ready_at(lookup + coh_latency_, line);
 }
 
-const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r, Tick logged_at) {
+const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r, Tick logged_at,
+                                  int free_mshr_hint) {
   const std::uint8_t s = state_at(line, l);
   const Cell& c = table_.cell(s, e);
   if (c.kind == CellKind::Impossible) impossible(line, s, e);
@@ -428,8 +448,9 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
       case Action::IssueGetS:
       case Action::IssueGetM:
       case Action::IssueUpd: {
-        if (find_mshr(line) < 0) {
-          int m = free_mshr();
+        if (free_mshr_hint >= 0 || find_mshr(line) < 0) {
+          int m = free_mshr_hint >= 0 ? free_mshr_hint : free_mshr();
+          free_mshr_hint = -1;
           if (m < 0) throw SimError(coh_name_ + ": no MSHR for " + hex(line) + "\n" + dump_pending());
           Mshr& ms = mshr_[m];
           ms.line = line;
@@ -438,6 +459,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
           ms.valid = true;
           mshr_key_[std::size_t(m)] = line;
           ++outstanding_;
+          ++mshr_takes_;
           ms.acks = 0;
           ms.acks_known = false;
           ms.defer_to.clear();
@@ -719,8 +741,7 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
         if (sharing_ && mshr_[std::size_t(l.idx)].coh_since != kNoCoh)
           sharing_->coherence_miss(p_.index, line, t - mshr_[std::size_t(l.idx)].coh_since);
         release_mshr(l.idx);
-        fill_coh(t, line, fill_data_, next, pc);
-        l = {Loc::Array, coh_->find(line)};
+        l = {Loc::Array, int(fill_coh(t, line, fill_data_, next, pc))};
       } else if (next == I) {
         if (sharing_ && mshr_[std::size_t(l.idx)].coh_since != kNoCoh)
           sharing_->coherence_miss(p_.index, line, t - mshr_[std::size_t(l.idx)].coh_since);
@@ -756,7 +777,7 @@ std::uint8_t* PrivateCache::coh_data(LineAddr line, const Loc& l) {
                  dump_pending());
 }
 
-void PrivateCache::fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state, std::uint64_t pc) {
+unsigned PrivateCache::fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state, std::uint64_t pc) {
   unsigned way = coh_->choose_way(line);
   const unsigned set = coh_->set_of(line);
   // A line waiting for its own transaction may not be replaceable: take the first
@@ -782,6 +803,7 @@ void PrivateCache::fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std
     filling_ = kNoLine;
   }
   coh_->fill(line, way, state, data, pc);
+  return way;
 }
 
 void PrivateCache::evict_coh(Tick t, LineAddr victim, unsigned way) {
@@ -891,7 +913,7 @@ void PrivateCache::bus_data(Tick t, LineAddr line, const std::uint8_t* data, boo
   if (pf_on_) prefetch_filled(line, fi);
   if (upper_ && l.kind == Loc::Array && fills_upper(fi)) {
     std::uint8_t s = coh_->state(line, unsigned(l.idx));
-    if (perm_[s] != Permission::None) fill_upper(t, line, fast_write_[s], fi.pc);
+    if (perm_[s] != Permission::None) fill_upper(t, line, fast_write_[s], fi.pc, unsigned(l.idx));
   }
   if (fi.instr && l.kind == Loc::Array && perm_[coh_->state(line, unsigned(l.idx))] != Permission::None) fill_instr(line);
   line_ready(t, line);
@@ -905,8 +927,9 @@ void PrivateCache::bus_data(Tick t, LineAddr line, const std::uint8_t* data, boo
 // arriving data before the line goes on to its next owner or is dropped (the Primer's
 // "load hit" / "store hit" in those cells), so the cell's sends carry it.
 void PrivateCache::bus_data_split(Tick t, LineAddr line, const std::uint8_t* data, bool exclusive) {
-  Loc l = locate(line);
-  const int mi = find_mshr(line);
+  int mi;
+  Loc l = locate(line, mi);
+  if (mi == kMshrUnknown) mi = find_mshr(line);
   if (mi >= 0 && mshr_[std::size_t(mi)].updated) data = mshr_[std::size_t(mi)].data.data();
   const Event e = exclusive && table_.uses(Event::DataExclusive) ? Event::DataExclusive : Event::Data;
   const std::uint8_t s = state_at(line, l);
@@ -929,14 +952,19 @@ void PrivateCache::bus_data_split(Tick t, LineAddr line, const std::uint8_t* dat
   }
   const FillInfo fi = fill_info(line);
   fill_data_ = l.kind == Loc::Mshr ? mshr_[std::size_t(l.idx)].data.data() : nullptr;
+  const std::uint64_t takes = mshr_takes_;
   execute(t, line, l, e, nullptr);
   fill_data_ = nullptr;
-  int m = find_mshr(line);
+  // The line's MSHR now: the one before, unless the cell released it; a new one only
+  // if the cell took one.
+  const int m = mshr_takes_ != takes                         ? find_mshr(line)
+                : mi >= 0 && mshr_key_[std::size_t(mi)] == line ? mi
+                                                                : -1;
   if (m >= 0 && table_.states()[state_at(line, l)].stable) release_mshr(m);  // an upgrade's MSHR
   if (pf_on_) prefetch_filled(line, fi);
   if (upper_ && l.kind == Loc::Array && fills_upper(fi)) {
     std::uint8_t ns = coh_->state(line, unsigned(l.idx));
-    if (perm_[ns] != Permission::None) fill_upper(t, line, fast_write_[ns], fi.pc);
+    if (perm_[ns] != Permission::None) fill_upper(t, line, fast_write_[ns], fi.pc, unsigned(l.idx));
   }
   if (fi.instr && l.kind == Loc::Array && perm_[coh_->state(line, unsigned(l.idx))] != Permission::None) fill_instr(line);
   if (passes) store_grant_ = kNoLine;  // the access already performed
@@ -1002,8 +1030,9 @@ void PrivateCache::self_modifying(LineAddr line, bool store, std::uint32_t trace
                   "to count ifetches without an instruction cache)");
 }
 
-void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable, std::uint64_t pc) {
-  int w = upper_->find(line);
+void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable, std::uint64_t pc, unsigned coh_way,
+                              int upper_way) {
+  const int w = upper_way == kUpperUnknown ? upper_->find(line) : upper_way;
   if (w < 0) {
     const unsigned way = upper_->choose_way(line);
     const unsigned set = upper_->set_of(line);
@@ -1019,8 +1048,7 @@ void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable, std::uint64_
       }
       drop_upper(victim, way);
     }
-    int cw = coh_->find(line);
-    upper_->fill(line, way, writable ? 2 : 1, coh_->data(line, unsigned(cw)), pc);
+    upper_->fill(line, way, writable ? 2 : 1, coh_->data(line, coh_way), pc);
     if (wc_used_) wc_overlay(line, upper_->data(line, way));  // the core's stores not yet at the L2
     if (line == pending_upper_mark_) {
       pfl1_.unused[std::size_t(upper_->set_of(line)) * upper_->ways() + way] = 1;
@@ -1472,7 +1500,7 @@ bool PrivateCache::deliver(Tick t, const NetMsg& m, const std::uint8_t* data) {
   if (is_data(e)) {
     const std::uint8_t ns = state_at(line, l);
     if (perm_[ns] != Permission::None) {
-      if (upper_ && l.kind == Loc::Array && fills_upper(fi)) fill_upper(t, line, fast_write_[ns], fi.pc);
+      if (upper_ && l.kind == Loc::Array && fills_upper(fi)) fill_upper(t, line, fast_write_[ns], fi.pc, unsigned(l.idx));
       if (fi.instr && l.kind == Loc::Array) fill_instr(line);
       line_ready(t, line);
       store_grant_ = kNoLine;
@@ -1755,7 +1783,7 @@ void PrivateCache::issue_prefetch(Tick t, std::uint8_t level, LineAddr line) {
       // modelled for a prefetch) and is no use of an L2-prefetched line.
       const std::uint8_t s = state_at(line, loc);
       coh_->touch(line, unsigned(loc.idx));
-      fill_upper(t, line, fast_write_[s], 0);
+      fill_upper(t, line, fast_write_[s], 0, unsigned(loc.idx));
       const int w = upper_->find(line);
       if (w >= 0) L.unused[std::size_t(upper_->set_of(line)) * upper_->ways() + unsigned(w)] = 1;
       ++L.issued;

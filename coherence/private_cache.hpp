@@ -217,7 +217,15 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
     enum Kind : std::uint8_t { None, Array, Mshr, Wb } kind = None;
     int idx = -1;  // way, MSHR index or writeback-buffer index
   };
-  Loc locate(LineAddr line) const;
+  Loc locate(LineAddr line) const {
+    int m;
+    return locate(line, m);
+  }
+  // The same, and `mshr`: the line's MSHR (find_mshr) when the line is not in the
+  // array, else kMshrUnknown (not looked for). A line has at most one MSHR: execute()
+  // takes one only for a line that has none.
+  Loc locate(LineAddr line, int& mshr) const;
+  static constexpr int kMshrUnknown = -2;
   // Whether the core may now read (write) the line at the L1D: held with the
   // permission, or granted while passing through.
   bool line_usable(LineAddr line, bool write) const {
@@ -421,7 +429,11 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   // Runs the table for (line, event); returns the cell executed. `logged_at`: the time
   // the state changes, when the actions take effect later (a demand access runs its
   // cell at once and sends its request after the lookup): the event log's record.
-  const Cell& execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r, Tick logged_at = kNoLogTime);
+  // `free_mshr_hint`: the caller found that the line has no MSHR and that this one is
+  // free (access_demand(), just before), so a request the cell issues takes it without
+  // searching again (-1: not known).
+  const Cell& execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r, Tick logged_at = kNoLogTime,
+                      int free_mshr_hint = -1);
   static constexpr Tick kNoLogTime = ~Tick(0);
   [[noreturn]] void impossible(LineAddr line, std::uint8_t s, Event e) const;
   int free_mshr() const;
@@ -430,10 +442,15 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   int find_mshr(LineAddr line) const;
   std::uint8_t* coh_data(LineAddr line, const Loc& l);
   // `pc`: the instruction the fill is for (ReplacementPolicy::fill; 0: none known).
-  void fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state, std::uint64_t pc);
+  // Returns the way the line went to.
+  unsigned fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state, std::uint64_t pc);
   void evict_coh(Tick t, LineAddr victim, unsigned way);
-  // L1 above a private L2.
-  void fill_upper(Tick t, LineAddr line, bool writable, std::uint64_t pc);
+  // L1 above a private L2. `coh_way`: the line's way in the coherent level's array
+  // (the caller knows it); `upper_way`: its way in the L1D if the caller looked it up
+  // since the L1D last changed (-1: absent), else kUpperUnknown.
+  static constexpr int kUpperUnknown = -2;
+  void fill_upper(Tick t, LineAddr line, bool writable, std::uint64_t pc, unsigned coh_way,
+                  int upper_way = kUpperUnknown);
   // (t: when, for a write-combining entry the L2's hand-on drains first.)
   void recall_upper(Tick t, LineAddr line, bool invalidate);  // pull dirty data down; drop/downgrade
   void limit_upper(Tick t, LineAddr line, Permission p);
@@ -477,6 +494,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   std::string coh_name_;               // "core0.l1d" or "core0.l2"
   Tick coh_latency_, upper_latency_;
   std::vector<Mshr> mshr_;
+  std::uint64_t mshr_takes_ = 0;  // MSHRs taken so far (a caller sees whether a call took one)
   std::vector<WbEntry> wb_;
   unsigned outstanding_ = 0;                  // valid MSHRs and writeback entries (0: locate() need not look)
   std::vector<Permission> perm_;              // by state index
