@@ -61,6 +61,7 @@ class CacheArray {
   bool& dirty(LineAddr line, unsigned way) { return dirty_[idx(line, way)]; }
   LineAddr tag_at(unsigned set, unsigned way) const { return tag_[std::size_t(set) * ways_ + way]; }
   std::uint8_t state_at(unsigned set, unsigned way) const { return state_[std::size_t(set) * ways_ + way]; }
+  const std::uint8_t* states_of(unsigned set) const { return &state_[std::size_t(set) * ways_]; }  // ways() of them
   std::uint8_t* data(LineAddr line, unsigned way) { return &data_[idx(line, way) * line_size_]; }
   // The line leaves `way` (an eviction or the protocol's invalidation).
   void invalidate(LineAddr line, unsigned way) {

@@ -142,6 +142,9 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
       if (table_.uses(e) && c.kind == CellKind::Do && !replaceable_state(c.next)) pins_[std::size_t(st)] = true;
     }
   }
+  holds_way_.assign(std::size_t(n), 0);
+  for (int st = 0; st < n; ++st)
+    holds_way_[std::size_t(st)] = split_ ? pins_[std::size_t(st)] : !replaceable_state(std::uint8_t(st));
   auto prefetchers = [&](PrefetchLevel& L, const LevelParams& lp, const CacheArray& arr, std::uint64_t seed) {
     PrefetcherParams pp;
     pp.line_shift = arr.line_shift();
@@ -200,13 +203,16 @@ bool PrivateCache::replaceable_state(std::uint8_t s) const {
 }
 
 bool PrivateCache::way_free(LineAddr line) const {
-  const unsigned set = coh_->set_of(line);
+  const unsigned set = coh_->set_of(line), ways = coh_->ways();
+  const std::uint8_t* st = coh_->states_of(set);
   unsigned taken = 0;
-  for (unsigned w = 0; w < coh_->ways(); ++w)
-    if (split_ ? pins_[coh_->state_at(set, w)] : !replaceable_state(coh_->state_at(set, w))) ++taken;
-  for (auto& m : mshr_)
-    if (m.valid && !m.in_array && coh_->set_of(m.line) == set) ++taken;
-  return taken < coh_->ways();
+  for (unsigned w = 0; w < ways; ++w) taken += holds_way_[st[w]];
+  // Each fill on its way (an MSHR whose state is not in the array) takes one more; at
+  // most outstanding_ of them.
+  if (taken + outstanding_ < ways) return true;
+  for (std::size_t i = 0; i < mshr_key_.size(); ++i)
+    if (mshr_key_[i] != kNoLine && !mshr_[i].in_array && coh_->set_of(mshr_key_[i]) == set) ++taken;
+  return taken < ways;
 }
 
 int PrivateCache::free_mshr() const {
@@ -380,7 +386,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   // transient state cannot be evicted) waits while every way is spoken for: by a
   // line in such a transient state or by a fill already on its way. Otherwise the
   // fill could find no victim.
-  if (needs_mshr && (loc.kind != Loc::Array || (split_ ? pins_[c.next] : !replaceable_state(c.next))) &&
+  if (needs_mshr && (loc.kind != Loc::Array || holds_way_[c.next]) &&
       !way_free(line)) {
     ++set_full_;
     return {Access::Blocked, 0};

@@ -573,6 +573,9 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   // Split bus, by state: the line cannot be a victim now, or will not be once its own
   // request is ordered (S -> SM_AD -> SM_D): it holds its way against a fill.
   std::vector<bool> pins_;
+  // By state: a line in it holds its way against a fill (way_free(); pins_ on a split
+  // bus, else the states a replacement cannot evict), one byte each.
+  std::vector<std::uint8_t> holds_way_;
   void bus_data_split(Tick t, LineAddr line, const std::uint8_t* data, bool exclusive);
   LineAddr held_ = kNoLine;           // the line held for a store-exclusive (see hold())
   LineAddr filling_ = kNoLine;        // the line fill_coh is making room for (not back-invalidated)
