@@ -189,15 +189,6 @@ PrivateCache::Loc PrivateCache::locate(LineAddr line, int& mshr) const {
   return {};
 }
 
-std::uint8_t PrivateCache::state_at(LineAddr line, const Loc& l) const {
-  switch (l.kind) {
-    case Loc::Array: return coh_->state(line, unsigned(l.idx));
-    case Loc::Mshr: return mshr_[l.idx].state;
-    case Loc::Wb: return wb_[l.idx].state;
-    default: return table_.invalid();
-  }
-}
-
 bool PrivateCache::replaceable_state(std::uint8_t s) const {
   return s == table_.invalid() || table_.cell(s, Event::Replacement).kind == CellKind::Do;
 }

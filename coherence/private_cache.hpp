@@ -424,7 +424,14 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   // Lines leaving the arrays: a prefetched line never referenced counts as useless.
   void drop_coh(LineAddr line, unsigned way);
   void drop_upper(LineAddr line, unsigned way);
-  std::uint8_t state_at(LineAddr line, const Loc& l) const;
+  std::uint8_t state_at(LineAddr line, const Loc& l) const {  // inline: every cell run reads it
+    switch (l.kind) {
+      case Loc::Array: return coh_->state_at(coh_->set_of(line), unsigned(l.idx));
+      case Loc::Mshr: return mshr_[std::size_t(l.idx)].state;
+      case Loc::Wb: return wb_[std::size_t(l.idx)].state;
+      default: return table_.invalid();
+    }
+  }
   void set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, Event cause);
   // Runs the table for (line, event); returns the cell executed. `logged_at`: the time
   // the state changes, when the actions take effect later (a demand access runs its
