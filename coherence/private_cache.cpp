@@ -254,7 +254,25 @@ Access PrivateCache::access_full(Tick t, Addr a, bool write, bool count, AccessK
   return r;
 }
 
+// An L1D hit above a private L2 (most accesses) is answered here; the rest goes to
+// access_miss() with the L1D's way of the line (-1: absent).
 Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, AccessKind kind) {
+  if (!upper_ || kind == AccessKind::IFetch) return access_miss(t, a, write, count, kind, kUpperUnknown);
+  const LineAddr line = coh_->line_of(a);
+  const int w = upper_->find(line);
+  if (w < 0 || upper_->state(line, unsigned(w)) < (write ? 2 : 1)) return access_miss(t, a, write, count, kind, w);
+  upper_->touch(line, unsigned(w));
+  if (count) {
+    record(l1s_, *l1c_, kind, Outcome::Hit, line);
+    if (pf_on_)
+      train(pfl1_, line,
+            prefetch_used(pfl1_, *upper_, line, unsigned(w)) ? PrefetchTrigger::PrefetchedHit : PrefetchTrigger::Hit);
+    l1s_.answer(upper_latency_);
+  }
+  return ready_at(t + upper_latency_, line);
+}
+
+Access PrivateCache::access_miss(Tick t, Addr a, bool write, bool count, AccessKind kind, int upper_way) {
   const LineAddr line = coh_->line_of(a);
   Tick lookup = t;
   // The L1D above a private L2 counts its own outcome once the access is not
@@ -273,21 +291,14 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
     if (mshr == kMshrUnknown) mshr = find_mshr(line);
     return mshr;
   };
-  int upper_way = kUpperUnknown;  // the L1D's way of the line (-1: absent), once looked up
   if (instr) lookup += instr_latency_;
-  else if (upper_) {
-    int w = upper_way = upper_->find(line);
-    if (w >= 0 && upper_->state(line, unsigned(w)) >= (write ? 2 : 1)) {
-      upper_->touch(line, unsigned(w));
-      if (count) {
-        record(l1s_, *l1c_, kind, Outcome::Hit, line);
-        if (pf_on_)
-          train(pfl1_, line,
-                prefetch_used(pfl1_, *upper_, line, unsigned(w)) ? PrefetchTrigger::PrefetchedHit : PrefetchTrigger::Hit);
-      }
-      if (count) l1s_.answer(upper_latency_);
-      return ready_at(t + upper_latency_, line);
-    }
+  // Where the line's state is (and its MSHR when not in the array): first, as the
+  // L1D miss's outcome below needs the MSHR.
+  int located_mshr;
+  Loc loc = locate(line, located_mshr);
+  if (located_mshr != kMshrUnknown) mshr = located_mshr;
+  if (!instr && upper_) {  // the L1D missed: the line is absent (upper_way -1) or not writable there
+    const int w = upper_way;
     if (wna_) {
       no_fill = write && w < 0;
       // A load waiting on a no-write-allocate store's miss wants the line in the L1D.
@@ -322,9 +333,6 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   };
   LevelStats& cs = upper_ ? l2s_ : l1s_;
   MissClassifier& cc = coh_classifier();
-  int located_mshr;
-  Loc loc = locate(line, located_mshr);
-  if (located_mshr != kMshrUnknown) mshr = located_mshr;
   std::uint8_t s = state_at(line, loc);
   if (loc.kind == Loc::Array && (write ? fast_write_[s] : fast_read_[s])) {
     coh_->touch(line, unsigned(loc.idx));

@@ -267,6 +267,9 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
     if (listener_) listener_->line_ready(t, line);
   }
   Access access_demand(Tick t, Addr a, bool write, bool count, AccessKind kind);
+  // `upper_way`: the L1D's way of the line, which the access cannot use as it is (-1:
+  // absent); kUpperUnknown for an ifetch or without a private L2.
+  Access access_miss(Tick t, Addr a, bool write, bool count, AccessKind kind, int upper_way);
   Access access_full(Tick t, Addr a, bool write, bool count, AccessKind kind);
   bool plain_access_ = false;  // !instr_ && !pf_on_ && !repl_pc_ (set at the end of the constructor)
   // Prefetching (coherence/prefetcher.hpp). Each level with prefetchers: them, which
