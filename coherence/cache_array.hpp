@@ -45,6 +45,11 @@ class CacheArray {
       if (tags[w] == line && state_[base + w] != kInvalid) return int(w);
     return -1;
   }
+  // Whether `way` holds `line` (find(line) == way: a line is in at most one way).
+  bool holds(LineAddr line, unsigned way) const {
+    const std::size_t i = std::size_t(set_of(line)) * ways_ + way;
+    return tag_[i] == line && state_[i] != kInvalid;
+  }
   // A reference to the line in `way` that found it present (a hit, an upgrade).
   void touch(LineAddr line, unsigned way) { repl_->hit(set_of(line), way); }
   // Whether the replacement policy reads the PC of a fill (else pass 0: no cost).

@@ -259,7 +259,7 @@ Access PrivateCache::access_full(Tick t, Addr a, bool write, bool count, AccessK
 Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, AccessKind kind) {
   if (!upper_ || kind == AccessKind::IFetch) return access_miss(t, a, write, count, kind, kUpperUnknown);
   const LineAddr line = coh_->line_of(a);
-  const int w = upper_->find(line);
+  const int w = upper_find(line);
   if (w < 0 || upper_->state(line, unsigned(w)) < (write ? 2 : 1)) return access_miss(t, a, write, count, kind, w);
   upper_->touch(line, unsigned(w));
   if (count) {
@@ -1037,7 +1037,7 @@ void PrivateCache::self_modifying(LineAddr line, bool store, std::uint32_t trace
 
 void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable, std::uint64_t pc, unsigned coh_way,
                               int upper_way) {
-  const int w = upper_way == kUpperUnknown ? upper_->find(line) : upper_way;
+  const int w = upper_way == kUpperUnknown ? upper_find(line) : upper_way;
   if (w < 0) {
     const unsigned way = upper_->choose_way(line);
     const unsigned set = upper_->set_of(line);
@@ -1054,6 +1054,7 @@ void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable, std::uint64_
       drop_upper(victim, way);
     }
     upper_->fill(line, way, writable ? 2 : 1, coh_->data(line, coh_way), pc);
+    upper_hint_line_ = line, upper_hint_way_ = way;
     if (wc_used_) wc_overlay(line, upper_->data(line, way));  // the core's stores not yet at the L2
     if (line == pending_upper_mark_) {
       pfl1_.unused[std::size_t(upper_->set_of(line)) * upper_->ways() + way] = 1;
@@ -1098,7 +1099,7 @@ std::uint64_t PrivateCache::read(Tick t, Addr a, unsigned size) {
   const unsigned off = unsigned(a & (coh_->line_size() - 1));
   const std::uint8_t* d = nullptr;
   if (upper_) {
-    int w = upper_->find(line);
+    int w = upper_find(line);
     if (w >= 0) d = upper_->data(line, unsigned(w));
   }
   if (!d) {
@@ -1120,7 +1121,7 @@ void PrivateCache::write(Tick t, Addr a, unsigned size, std::uint64_t v) {
   if (line == store_grant_) store_grant_ = kNoLine, granted_store_ = true;
   const unsigned off = unsigned(a & (coh_->line_size() - 1));
   if (upper_) {
-    int w = upper_->find(line);
+    int w = upper_find(line);
     if (w >= 0) {
       write_value(upper_->data(line, unsigned(w)), off, size, v);
       if (!wt_) {

@@ -232,7 +232,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
     const CacheArray& arr = upper_ ? *upper_ : *coh_;
     if (write && line == store_grant_) return true;  // the coherent level holds it
     if (!write && line == read_grant_) return true;  // split bus: a line passing through on its way out
-    int w = arr.find(line);
+    int w = upper_ ? upper_find(line) : arr.find(line);
     if (w < 0) {
       // No-write-allocate: a store may write through when the L2 holds the line writable.
       if (!write || !wna_) return false;
@@ -242,6 +242,17 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
     std::uint8_t s = const_cast<CacheArray&>(arr).state(line, unsigned(w));
     return upper_ ? s >= (write ? 2 : 1) : (write ? fast_write_[s] : fast_read_[s]);
   }
+  // The L1D's way of `line` (upper_->find): the way last found or filled is tried
+  // first, as one access looks its line up several times (the access, the load's read
+  // or the store's write, the answer to a miss's wait, its retry).
+  int upper_find(LineAddr line) const {
+    if (line == upper_hint_line_ && upper_->holds(line, upper_hint_way_)) return int(upper_hint_way_);
+    const int w = upper_->find(line);
+    if (w >= 0) upper_hint_line_ = line, upper_hint_way_ = unsigned(w);
+    return w;
+  }
+  mutable LineAddr upper_hint_line_ = ~LineAddr(0);
+  mutable unsigned upper_hint_way_ = 0;
   // The listener hears that `line` is ready; the demand accesses waiting on it that can
   // now go on are answered first (the levels' AMAT samples). Most calls find no wait
   // on the line (an L1D hit calls it through ready_at()): the scan for the first one
