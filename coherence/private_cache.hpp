@@ -519,7 +519,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   std::vector<WbEntry> wb_;
   unsigned outstanding_ = 0;                  // valid MSHRs and writeback entries (0: locate() need not look)
   std::vector<Permission> perm_;              // by state index
-  std::vector<bool> fast_read_, fast_write_;  // by state: a plain hit that keeps the state
+  std::vector<std::uint8_t> fast_read_, fast_write_;  // by state: a plain hit that keeps the state (bytes: read on every access)
   const std::uint8_t* fill_data_ = nullptr;   // the data being delivered during a Data event
 
   // statistics
@@ -590,10 +590,10 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   LineAddr store_grant_ = kNoLine;    // a StoreHit at a bus event lets this line's waiting store write
   LineAddr read_grant_ = kNoLine;     // split bus: a line whose data passes through (IS_D_I, IM_D_S...)
   bool split_ = false;                // on a split-transaction bus
-  std::vector<bool> keeps_;           // by state: holds a copy, or will when its awaited data arrives
+  std::vector<std::uint8_t> keeps_;         // by state: holds a copy, or will when its awaited data arrives
   // Split bus, by state: the line cannot be a victim now, or will not be once its own
   // request is ordered (S -> SM_AD -> SM_D): it holds its way against a fill.
-  std::vector<bool> pins_;
+  std::vector<std::uint8_t> pins_;
   // By state: a line in it holds its way against a fill (way_free(); pins_ on a split
   // bus, else the states a replacement cannot evict), one byte each.
   std::vector<std::uint8_t> holds_way_;
@@ -605,7 +605,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   // State occupancy: lines in each state now, and lines x ticks accumulated.
   std::vector<std::int64_t> lines_in_;
   std::vector<__int128> line_ticks_;
-  std::vector<bool> wakes_;  // [from * states + to]: the transition lets a waiting access go on
+  std::vector<std::uint8_t> wakes_;  // [from * states + to]: the transition lets a waiting access go on (bytes: read per cell)
   std::vector<Tick> occupancy_since_;
   Tick window_start_ = 0;  // the statistics' start (reset_stats)
   std::vector<double> occupancy_;  // average lines in each state over the run (set by finish)
