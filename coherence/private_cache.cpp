@@ -21,6 +21,20 @@ std::string hex(std::uint64_t v) {
   o << "0x" << std::hex << v;
   return o.str();
 }
+// By event (read on every cell run): 1 another core's request (a snooped one, or a
+// forward or invalidation from the home), 2 also one whose loss of permission counts
+// as an invalidation (not a FwdGetS, which leaves a copy).
+struct ForeignEvents {
+  std::uint8_t of[kNumEvents] = {};
+  constexpr ForeignEvents() {
+    for (int i = 0; i < kNumEvents; ++i) {
+      const Event e = Event(i);
+      const bool other = e >= Event::OtherGetS && e <= Event::OtherUpd;  // is_other()
+      of[i] = other || e == Event::Inv || e == Event::FwdGetM ? 2 : e == Event::FwdGetS ? 1 : 0;
+    }
+  }
+};
+constexpr ForeignEvents kForeign;
 }  // namespace
 
 LevelParams LevelParams::declared(const std::string& level, Tick clock_period) {
@@ -178,14 +192,16 @@ PrivateCache::Loc PrivateCache::locate(LineAddr line, int& mshr) const {
   }
   mshr = -1;
   if (outstanding_ == 0) return {};  // no MSHR or writeback entry in use
-  for (std::size_t i = 0; i < mshr_.size(); ++i)
-    if (mshr_key_[i] == line) {  // the line's only MSHR
-      mshr = int(i);
-      if (!mshr_[i].in_array) return {Loc::Mshr, int(i)};
-      break;
-    }
-  for (std::size_t i = 0; i < wb_.size(); ++i)
-    if (wb_[i].valid && wb_[i].line == line) return {Loc::Wb, int(i)};
+  if (outstanding_ != wb_used_)      // some MSHR in use
+    for (std::size_t i = 0; i < mshr_.size(); ++i)
+      if (mshr_key_[i] == line) {  // the line's only MSHR
+        mshr = int(i);
+        if (!mshr_[i].in_array) return {Loc::Mshr, int(i)};
+        break;
+      }
+  if (wb_used_ != 0)
+    for (std::size_t i = 0; i < wb_.size(); ++i)
+      if (wb_[i].valid && wb_[i].line == line) return {Loc::Wb, int(i)};
   return {};
 }
 
@@ -443,7 +459,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
   if (c.kind == CellKind::Stall) return c;
   // Another core's request (a snooped one, or a forward or invalidation from the
   // home): a copy it takes away makes the next miss to the line a coherence miss.
-  const bool foreign = is_other(e) || e == Event::Inv || e == Event::FwdGetS || e == Event::FwdGetM;
+  const bool foreign = kForeign.of[int(e)] != 0;
   const bool upper_had = foreign && upper_ && upper_->find(line) >= 0;
   const bool instr_had = foreign && instr_ && instr_->find(line) >= 0;
   bool notify = false, updated = false;
@@ -512,7 +528,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         wb.line = line;
         wb.state = s;
         wb.valid = true;
-        ++outstanding_;
+        ++outstanding_, ++wb_used_;
         std::memcpy(wb.data.data(), coh_->data(line, unsigned(l.idx)), coh_->line_size());
         drop_coh(line, unsigned(l.idx));
         l = {Loc::Wb, slot};
@@ -619,7 +635,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
     }
   }
   if (c.next != s) {
-    if ((is_other(e) || e == Event::Inv || e == Event::FwdGetM) && perm_[s] != Permission::None &&
+    if (kForeign.of[int(e)] == 2 && perm_[s] != Permission::None &&
         perm_[c.next] == Permission::None)
       ++invalidations_;
     if (e == Event::Store && !has_action(c, Action::IssueGetM) && !has_action(c, Action::IssueUpd) &&
@@ -758,7 +774,7 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
       break;
     case Loc::Wb:
       if (next == I) {
-        wb_[l.idx].valid = false, --outstanding_;
+        wb_[l.idx].valid = false, --outstanding_, --wb_used_;
         l = {};
       } else {
         wb_[l.idx].state = next;

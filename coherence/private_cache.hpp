@@ -518,6 +518,7 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   std::uint64_t mshr_takes_ = 0;  // MSHRs taken so far (a caller sees whether a call took one)
   std::vector<WbEntry> wb_;
   unsigned outstanding_ = 0;                  // valid MSHRs and writeback entries (0: locate() need not look)
+  unsigned wb_used_ = 0;                      // the valid writeback entries among them
   std::vector<Permission> perm_;              // by state index
   std::vector<std::uint8_t> fast_read_, fast_write_;  // by state: a plain hit that keeps the state (bytes: read on every access)
   const std::uint8_t* fill_data_ = nullptr;   // the data being delivered during a Data event
