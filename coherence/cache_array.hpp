@@ -45,6 +45,11 @@ class CacheArray {
       if (tags[w] == line && state_[base + w] != kInvalid) return int(w);
     return -1;
   }
+  // Whether `way` holds `line` (find(line) == way: a line is in at most one way).
+  bool holds(LineAddr line, unsigned way) const {
+    const std::size_t i = std::size_t(set_of(line)) * ways_ + way;
+    return tag_[i] == line && state_[i] != kInvalid;
+  }
   // A reference to the line in `way` that found it present (a hit, an upgrade).
   void touch(LineAddr line, unsigned way) { repl_->hit(set_of(line), way); }
   // Whether the replacement policy reads the PC of a fill (else pass 0: no cost).
@@ -61,6 +66,7 @@ class CacheArray {
   bool& dirty(LineAddr line, unsigned way) { return dirty_[idx(line, way)]; }
   LineAddr tag_at(unsigned set, unsigned way) const { return tag_[std::size_t(set) * ways_ + way]; }
   std::uint8_t state_at(unsigned set, unsigned way) const { return state_[std::size_t(set) * ways_ + way]; }
+  const std::uint8_t* states_of(unsigned set) const { return &state_[std::size_t(set) * ways_]; }  // ways() of them
   std::uint8_t* data(LineAddr line, unsigned way) { return &data_[idx(line, way) * line_size_]; }
   // The line leaves `way` (an eviction or the protocol's invalidation).
   void invalidate(LineAddr line, unsigned way) {
@@ -83,14 +89,30 @@ class CacheArray {
   bool repl_leaves_, repl_uses_pc_;  // repl_->watches_leaves(), repl_->uses_pc()
 };
 
-// Reads/writes a little-endian value of `size` bytes at `offset` in a line.
+// Reads/writes a little-endian value of `size` bytes at `offset` in a line. (The
+// access sizes each get a copy of constant size, which compiles to one move instead
+// of a call to memcpy.)
 inline std::uint64_t read_value(const std::uint8_t* line, unsigned offset, unsigned size) {
   std::uint64_t v = 0;
-  std::memcpy(&v, line + offset, size);
+  const std::uint8_t* p = line + offset;
+  switch (size) {
+    case 8: std::memcpy(&v, p, 8); break;
+    case 4: std::memcpy(&v, p, 4); break;
+    case 2: std::memcpy(&v, p, 2); break;
+    case 1: std::memcpy(&v, p, 1); break;
+    default: std::memcpy(&v, p, size);
+  }
   return v;
 }
 inline void write_value(std::uint8_t* line, unsigned offset, unsigned size, std::uint64_t v) {
-  std::memcpy(line + offset, &v, size);
+  std::uint8_t* p = line + offset;
+  switch (size) {
+    case 8: std::memcpy(p, &v, 8); break;
+    case 4: std::memcpy(p, &v, 4); break;
+    case 2: std::memcpy(p, &v, 2); break;
+    case 1: std::memcpy(p, &v, 1); break;
+    default: std::memcpy(p, &v, size);
+  }
 }
 
 }  // namespace cohsim

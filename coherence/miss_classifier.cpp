@@ -73,6 +73,7 @@ inline bool MissClassifier::touch_slot(std::size_t s) {
     if (head_ != n) {
       unlink(n);
       push_front(n);
+      head_line_ = table_[s].line;
     }
     return true;
   }
@@ -86,10 +87,11 @@ inline bool MissClassifier::touch_slot(std::size_t s) {
   node_slot_[n] = std::uint32_t(s);
   table_[s].node = n;
   push_front(n);
+  head_line_ = table_[s].line;
   return false;
 }
 
-void MissClassifier::reference(LineAddr line) { touch_slot(entry(line)); }
+void MissClassifier::reference_slow(LineAddr line) { touch_slot(entry(line)); }
 
 MissCause MissClassifier::classify(LineAddr line) {
   const std::size_t s = entry(line);

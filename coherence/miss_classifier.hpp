@@ -38,7 +38,11 @@ class MissClassifier {
   explicit MissClassifier(std::size_t lines, std::size_t reserve = 0);
 
   // A counted access that was not a primary miss (a hit, a secondary or upgrade miss).
-  void reference(LineAddr line);
+  // A reference to the most recently used line changes nothing (the common case of
+  // consecutive accesses to one line): answered inline.
+  void reference(LineAddr line) {
+    if (line != head_line_) reference_slow(line);
+  }
   // A primary miss: its cause; the access is then referenced like any other.
   MissCause classify(LineAddr line);
   // Another core's request took the line away from this cache.
@@ -66,6 +70,7 @@ class MissClassifier {
   // Moves the line of slot `s` to the front of the shadow (inserting it, evicting the
   // LRU line when full); returns whether it was there already.
   bool touch_slot(std::size_t s);
+  void reference_slow(LineAddr line);
   void grow();
   void unlink(std::uint32_t n);
   void push_front(std::uint32_t n);
@@ -75,6 +80,7 @@ class MissClassifier {
   std::vector<std::uint32_t> node_slot_;  // each node's slot in table_
   std::vector<std::uint32_t> prev_, next_;
   std::uint32_t head_ = kNone, tail_ = kNone, used_ = 0;
+  LineAddr head_line_ = kEmpty;  // the line of node head_ (kEmpty: none)
 };
 
 }  // namespace cohsim

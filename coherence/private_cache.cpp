@@ -21,6 +21,20 @@ std::string hex(std::uint64_t v) {
   o << "0x" << std::hex << v;
   return o.str();
 }
+// By event (read on every cell run): 1 another core's request (a snooped one, or a
+// forward or invalidation from the home), 2 also one whose loss of permission counts
+// as an invalidation (not a FwdGetS, which leaves a copy).
+struct ForeignEvents {
+  std::uint8_t of[kNumEvents] = {};
+  constexpr ForeignEvents() {
+    for (int i = 0; i < kNumEvents; ++i) {
+      const Event e = Event(i);
+      const bool other = e >= Event::OtherGetS && e <= Event::OtherUpd;  // is_other()
+      of[i] = other || e == Event::Inv || e == Event::FwdGetM ? 2 : e == Event::FwdGetS ? 1 : 0;
+    }
+  }
+};
+constexpr ForeignEvents kForeign;
 }  // namespace
 
 LevelParams LevelParams::declared(const std::string& level, Tick clock_period) {
@@ -142,6 +156,9 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
       if (table_.uses(e) && c.kind == CellKind::Do && !replaceable_state(c.next)) pins_[std::size_t(st)] = true;
     }
   }
+  holds_way_.assign(std::size_t(n), 0);
+  for (int st = 0; st < n; ++st)
+    holds_way_[std::size_t(st)] = split_ ? pins_[std::size_t(st)] : !replaceable_state(std::uint8_t(st));
   auto prefetchers = [&](PrefetchLevel& L, const LevelParams& lp, const CacheArray& arr, std::uint64_t seed) {
     PrefetcherParams pp;
     pp.line_shift = arr.line_shift();
@@ -164,26 +181,28 @@ PrivateCache::PrivateCache(const PrivateCacheParams& p, const ProtocolTable& tab
     else log_->map_net_endpoint(net_id_, log_agent_);
   }
   if (checker_) checker_->attach(this);
+  plain_access_ = !instr_ && !pf_on_ && !repl_pc_;
 }
 
-PrivateCache::Loc PrivateCache::locate(LineAddr line) const {
+PrivateCache::Loc PrivateCache::locate(LineAddr line, int& mshr) const {
   int w = coh_->find(line);
-  if (w >= 0) return {Loc::Array, w};
-  if (outstanding_ == 0) return {};  // no MSHR or writeback entry in use
-  for (std::size_t i = 0; i < mshr_.size(); ++i)
-    if (mshr_key_[i] == line && !mshr_[i].in_array) return {Loc::Mshr, int(i)};
-  for (std::size_t i = 0; i < wb_.size(); ++i)
-    if (wb_[i].valid && wb_[i].line == line) return {Loc::Wb, int(i)};
-  return {};
-}
-
-std::uint8_t PrivateCache::state_at(LineAddr line, const Loc& l) const {
-  switch (l.kind) {
-    case Loc::Array: return coh_->state(line, unsigned(l.idx));
-    case Loc::Mshr: return mshr_[l.idx].state;
-    case Loc::Wb: return wb_[l.idx].state;
-    default: return table_.invalid();
+  if (w >= 0) {
+    mshr = kMshrUnknown;
+    return {Loc::Array, w};
   }
+  mshr = -1;
+  if (outstanding_ == 0) return {};  // no MSHR or writeback entry in use
+  if (outstanding_ != wb_used_)      // some MSHR in use
+    for (std::size_t i = 0; i < mshr_.size(); ++i)
+      if (mshr_key_[i] == line) {  // the line's only MSHR
+        mshr = int(i);
+        if (!mshr_[i].in_array) return {Loc::Mshr, int(i)};
+        break;
+      }
+  if (wb_used_ != 0)
+    for (std::size_t i = 0; i < wb_.size(); ++i)
+      if (wb_[i].valid && wb_[i].line == line) return {Loc::Wb, int(i)};
+  return {};
 }
 
 bool PrivateCache::replaceable_state(std::uint8_t s) const {
@@ -191,13 +210,16 @@ bool PrivateCache::replaceable_state(std::uint8_t s) const {
 }
 
 bool PrivateCache::way_free(LineAddr line) const {
-  const unsigned set = coh_->set_of(line);
+  const unsigned set = coh_->set_of(line), ways = coh_->ways();
+  const std::uint8_t* st = coh_->states_of(set);
   unsigned taken = 0;
-  for (unsigned w = 0; w < coh_->ways(); ++w)
-    if (split_ ? pins_[coh_->state_at(set, w)] : !replaceable_state(coh_->state_at(set, w))) ++taken;
-  for (auto& m : mshr_)
-    if (m.valid && !m.in_array && coh_->set_of(m.line) == set) ++taken;
-  return taken < coh_->ways();
+  for (unsigned w = 0; w < ways; ++w) taken += holds_way_[st[w]];
+  // Each fill on its way (an MSHR whose state is not in the array) takes one more; at
+  // most outstanding_ of them.
+  if (taken + outstanding_ < ways) return true;
+  for (std::size_t i = 0; i < mshr_key_.size(); ++i)
+    if (mshr_key_[i] != kNoLine && !mshr_[i].in_array && coh_->set_of(mshr_key_[i]) == set) ++taken;
+  return taken < ways;
 }
 
 int PrivateCache::free_mshr() const {
@@ -212,7 +234,7 @@ int PrivateCache::find_mshr(LineAddr line) const {
   return -1;
 }
 
-Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind kind) {
+Access PrivateCache::access_full(Tick t, Addr a, bool write, bool count, AccessKind kind) {
   if (instr_ && write && instr_->find(coh_->line_of(a)) >= 0) self_modifying(coh_->line_of(a), true, trace_line_);
   if (!pf_on_ && !repl_pc_) return access_demand(t, a, write, count, kind);
   // A replacement policy that reads PCs (SHiP) gets the access's for the fills it
@@ -248,7 +270,25 @@ Access PrivateCache::access(Tick t, Addr a, bool write, bool count, AccessKind k
   return r;
 }
 
+// An L1D hit above a private L2 (most accesses) is answered here; the rest goes to
+// access_miss() with the L1D's way of the line (-1: absent).
 Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, AccessKind kind) {
+  if (!upper_ || kind == AccessKind::IFetch) return access_miss(t, a, write, count, kind, kUpperUnknown);
+  const LineAddr line = coh_->line_of(a);
+  const int w = upper_find(line);
+  if (w < 0 || upper_->state(line, unsigned(w)) < (write ? 2 : 1)) return access_miss(t, a, write, count, kind, w);
+  upper_->touch(line, unsigned(w));
+  if (count) {
+    record(l1s_, *l1c_, kind, Outcome::Hit, line);
+    if (pf_on_)
+      train(pfl1_, line,
+            prefetch_used(pfl1_, *upper_, line, unsigned(w)) ? PrefetchTrigger::PrefetchedHit : PrefetchTrigger::Hit);
+    l1s_.answer(upper_latency_);
+  }
+  return ready_at(t + upper_latency_, line);
+}
+
+Access PrivateCache::access_miss(Tick t, Addr a, bool write, bool count, AccessKind kind, int upper_way) {
   const LineAddr line = coh_->line_of(a);
   Tick lookup = t;
   // The L1D above a private L2 counts its own outcome once the access is not
@@ -260,28 +300,29 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   // No-write-allocate (l1d.write_allocate: false): a store that misses the L1D leaves it
   // unfilled; its data goes to the L2 (write_through()).
   bool no_fill = false;
+  // The line's MSHR (find_mshr), looked for once: nothing below changes the MSHRs
+  // before execute().
+  int mshr = kMshrUnknown;
+  auto mshr_of_line = [&] {
+    if (mshr == kMshrUnknown) mshr = find_mshr(line);
+    return mshr;
+  };
   if (instr) lookup += instr_latency_;
-  else if (upper_) {
-    int w = upper_->find(line);
-    if (w >= 0 && upper_->state(line, unsigned(w)) >= (write ? 2 : 1)) {
-      upper_->touch(line, unsigned(w));
-      if (count) {
-        record(l1s_, *l1c_, kind, Outcome::Hit, line);
-        if (pf_on_)
-          train(pfl1_, line,
-                prefetch_used(pfl1_, *upper_, line, unsigned(w)) ? PrefetchTrigger::PrefetchedHit : PrefetchTrigger::Hit);
-      }
-      if (count) l1s_.answer(upper_latency_);
-      return ready_at(t + upper_latency_, line);
-    }
+  // Where the line's state is (and its MSHR when not in the array): first, as the
+  // L1D miss's outcome below needs the MSHR.
+  int located_mshr;
+  Loc loc = locate(line, located_mshr);
+  if (located_mshr != kMshrUnknown) mshr = located_mshr;
+  if (!instr && upper_) {  // the L1D missed: the line is absent (upper_way -1) or not writable there
+    const int w = upper_way;
     if (wna_) {
       no_fill = write && w < 0;
       // A load waiting on a no-write-allocate store's miss wants the line in the L1D.
-      const int m = write ? -1 : find_mshr(line);
+      const int m = write ? -1 : mshr_of_line();
       if (m >= 0) mshr_[std::size_t(m)].no_fill = false;
     }
     if (count) {
-      const Outcome o = find_mshr(line) >= 0 ? Outcome::Secondary : w >= 0 ? Outcome::Upgrade : Outcome::Primary;
+      const Outcome o = mshr_of_line() >= 0 ? Outcome::Secondary : w >= 0 ? Outcome::Upgrade : Outcome::Primary;
       top_outcome = int(o);
       if (pf_on_) {
         if (w >= 0) prefetch_used(pfl1_, *upper_, line, unsigned(w));
@@ -308,7 +349,6 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   };
   LevelStats& cs = upper_ ? l2s_ : l1s_;
   MissClassifier& cc = coh_classifier();
-  Loc loc = locate(line);
   std::uint8_t s = state_at(line, loc);
   if (loc.kind == Loc::Array && (write ? fast_write_[s] : fast_read_[s])) {
     coh_->touch(line, unsigned(loc.idx));
@@ -323,7 +363,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
                                                                       : PrefetchTrigger::Hit);
     }
     if (instr) fill_instr(line);
-    else if (upper_ && !no_fill) fill_upper(t, line, fast_write_[s], cur_pc_);
+    else if (upper_ && !no_fill) fill_upper(t, line, fast_write_[s], cur_pc_, unsigned(loc.idx), upper_way);
     answer_now();
     return ready_at(lookup + coh_latency_, line);
   }
@@ -345,8 +385,9 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   }
   const bool needs_mshr =
       (has_action(c, Action::IssueGetS) || has_action(c, Action::IssueGetM) || has_action(c, Action::IssueUpd)) &&
-      find_mshr(line) < 0;
-  if (needs_mshr && free_mshr() < 0) {
+      mshr_of_line() < 0;
+  const int free_m = needs_mshr ? free_mshr() : -1;
+  if (needs_mshr && free_m < 0) {
     ++mshr_full_;
     return {Access::Blocked, 0};
   }
@@ -360,7 +401,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   // transient state cannot be evicted) waits while every way is spoken for: by a
   // line in such a transient state or by a fill already on its way. Otherwise the
   // fill could find no victim.
-  if (needs_mshr && (loc.kind != Loc::Array || (split_ ? pins_[c.next] : !replaceable_state(c.next))) &&
+  if (needs_mshr && (loc.kind != Loc::Array || holds_way_[c.next]) &&
       !way_free(line)) {
     ++set_full_;
     return {Access::Blocked, 0};
@@ -381,7 +422,7 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
             !hit ? PrefetchTrigger::Miss : used ? PrefetchTrigger::PrefetchedHit : PrefetchTrigger::Hit);
     }
   }
-  execute(lookup + coh_latency_, line, loc, e, nullptr, t);
+  execute(lookup + coh_latency_, line, loc, e, nullptr, t, free_m);
   if (instr && needs_mshr) {
     const int m = find_mshr(line);
     if (m >= 0) mshr_[std::size_t(m)].instr = true;
@@ -402,13 +443,14 @@ Access PrivateCache::access_demand(Tick t, Addr a, bool write, bool count, Acces
   if (instr) {
     if (perm_[state_at(line, loc)] != Permission::None && coh_->find(line) >= 0) fill_instr(line);
   } else if (upper_ && loc.kind == Loc::Array && !no_fill) {
-    fill_upper(t, line, perm_[state_at(line, loc)] == Permission::Write, cur_pc_);
+    fill_upper(t, line, perm_[state_at(line, loc)] == Permission::Write, cur_pc_, unsigned(loc.idx));
   }
   answer_now();
   return ready_at(lookup + coh_latency_, line);
 }
 
-const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r, Tick logged_at) {
+const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r, Tick logged_at,
+                                  int free_mshr_hint) {
   const std::uint8_t s = state_at(line, l);
   const Cell& c = table_.cell(s, e);
   if (c.kind == CellKind::Impossible) impossible(line, s, e);
@@ -417,7 +459,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
   if (c.kind == CellKind::Stall) return c;
   // Another core's request (a snooped one, or a forward or invalidation from the
   // home): a copy it takes away makes the next miss to the line a coherence miss.
-  const bool foreign = is_other(e) || e == Event::Inv || e == Event::FwdGetS || e == Event::FwdGetM;
+  const bool foreign = kForeign.of[int(e)] != 0;
   const bool upper_had = foreign && upper_ && upper_->find(line) >= 0;
   const bool instr_had = foreign && instr_ && instr_->find(line) >= 0;
   bool notify = false, updated = false;
@@ -427,8 +469,9 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
       case Action::IssueGetS:
       case Action::IssueGetM:
       case Action::IssueUpd: {
-        if (find_mshr(line) < 0) {
-          int m = free_mshr();
+        if (free_mshr_hint >= 0 || find_mshr(line) < 0) {
+          int m = free_mshr_hint >= 0 ? free_mshr_hint : free_mshr();
+          free_mshr_hint = -1;
           if (m < 0) throw SimError(coh_name_ + ": no MSHR for " + hex(line) + "\n" + dump_pending());
           Mshr& ms = mshr_[m];
           ms.line = line;
@@ -437,6 +480,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
           ms.valid = true;
           mshr_key_[std::size_t(m)] = line;
           ++outstanding_;
+          ++mshr_takes_;
           ms.acks = 0;
           ms.acks_known = false;
           ms.defer_to.clear();
@@ -484,7 +528,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
         wb.line = line;
         wb.state = s;
         wb.valid = true;
-        ++outstanding_;
+        ++outstanding_, ++wb_used_;
         std::memcpy(wb.data.data(), coh_->data(line, unsigned(l.idx)), coh_->line_size());
         drop_coh(line, unsigned(l.idx));
         l = {Loc::Wb, slot};
@@ -591,7 +635,7 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
     }
   }
   if (c.next != s) {
-    if ((is_other(e) || e == Event::Inv || e == Event::FwdGetM) && perm_[s] != Permission::None &&
+    if (kForeign.of[int(e)] == 2 && perm_[s] != Permission::None &&
         perm_[c.next] == Permission::None)
       ++invalidations_;
     if (e == Event::Store && !has_action(c, Action::IssueGetM) && !has_action(c, Action::IssueUpd) &&
@@ -618,13 +662,6 @@ const Cell& PrivateCache::execute(Tick t, LineAddr line, Loc& l, Event e, SnoopR
   return c;
 }
 
-// Line-ticks spent in state s, brought up to date when its count changes.
-void PrivateCache::account(std::size_t s, Tick t) {
-  if (t <= occupancy_since_[s]) return;
-  line_ticks_[s] += __int128(lines_in_[s]) * __int128(t - occupancy_since_[s]);
-  occupancy_since_[s] = t;
-}
-
 void PrivateCache::finish(Tick end) {
   // The write-combining buffer empties at the end of the run, so the write-through
   // counts carry every store.
@@ -637,10 +674,10 @@ void PrivateCache::finish(Tick end) {
   }
 }
 
-void PrivateCache::answer_waits(Tick t, LineAddr line) {
+void PrivateCache::answer_waits_from(Tick t, LineAddr line, std::size_t i) {
   // (The loop reads each entry in place and keeps the count in a local: nothing it
   // calls adds or removes waits.)
-  for (std::size_t i = 0, n = waits_.size(); i < n;) {
+  for (std::size_t n = waits_.size(); i < n;) {
     const Wait& w = waits_[i];
     if (w.line != line || !(w.instr ? instr_->find(line) >= 0 : line_usable(line, w.write))) {
       ++i;
@@ -725,8 +762,7 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
         if (sharing_ && mshr_[std::size_t(l.idx)].coh_since != kNoCoh)
           sharing_->coherence_miss(p_.index, line, t - mshr_[std::size_t(l.idx)].coh_since);
         release_mshr(l.idx);
-        fill_coh(t, line, fill_data_, next, pc);
-        l = {Loc::Array, coh_->find(line)};
+        l = {Loc::Array, int(fill_coh(t, line, fill_data_, next, pc))};
       } else if (next == I) {
         if (sharing_ && mshr_[std::size_t(l.idx)].coh_since != kNoCoh)
           sharing_->coherence_miss(p_.index, line, t - mshr_[std::size_t(l.idx)].coh_since);
@@ -738,7 +774,7 @@ void PrivateCache::set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, E
       break;
     case Loc::Wb:
       if (next == I) {
-        wb_[l.idx].valid = false, --outstanding_;
+        wb_[l.idx].valid = false, --outstanding_, --wb_used_;
         l = {};
       } else {
         wb_[l.idx].state = next;
@@ -762,7 +798,7 @@ std::uint8_t* PrivateCache::coh_data(LineAddr line, const Loc& l) {
                  dump_pending());
 }
 
-void PrivateCache::fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state, std::uint64_t pc) {
+unsigned PrivateCache::fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state, std::uint64_t pc) {
   unsigned way = coh_->choose_way(line);
   const unsigned set = coh_->set_of(line);
   // A line waiting for its own transaction may not be replaceable: take the first
@@ -788,6 +824,7 @@ void PrivateCache::fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std
     filling_ = kNoLine;
   }
   coh_->fill(line, way, state, data, pc);
+  return way;
 }
 
 void PrivateCache::evict_coh(Tick t, LineAddr victim, unsigned way) {
@@ -897,7 +934,7 @@ void PrivateCache::bus_data(Tick t, LineAddr line, const std::uint8_t* data, boo
   if (pf_on_) prefetch_filled(line, fi);
   if (upper_ && l.kind == Loc::Array && fills_upper(fi)) {
     std::uint8_t s = coh_->state(line, unsigned(l.idx));
-    if (perm_[s] != Permission::None) fill_upper(t, line, fast_write_[s], fi.pc);
+    if (perm_[s] != Permission::None) fill_upper(t, line, fast_write_[s], fi.pc, unsigned(l.idx));
   }
   if (fi.instr && l.kind == Loc::Array && perm_[coh_->state(line, unsigned(l.idx))] != Permission::None) fill_instr(line);
   line_ready(t, line);
@@ -911,8 +948,9 @@ void PrivateCache::bus_data(Tick t, LineAddr line, const std::uint8_t* data, boo
 // arriving data before the line goes on to its next owner or is dropped (the Primer's
 // "load hit" / "store hit" in those cells), so the cell's sends carry it.
 void PrivateCache::bus_data_split(Tick t, LineAddr line, const std::uint8_t* data, bool exclusive) {
-  Loc l = locate(line);
-  const int mi = find_mshr(line);
+  int mi;
+  Loc l = locate(line, mi);
+  if (mi == kMshrUnknown) mi = find_mshr(line);
   if (mi >= 0 && mshr_[std::size_t(mi)].updated) data = mshr_[std::size_t(mi)].data.data();
   const Event e = exclusive && table_.uses(Event::DataExclusive) ? Event::DataExclusive : Event::Data;
   const std::uint8_t s = state_at(line, l);
@@ -935,14 +973,19 @@ void PrivateCache::bus_data_split(Tick t, LineAddr line, const std::uint8_t* dat
   }
   const FillInfo fi = fill_info(line);
   fill_data_ = l.kind == Loc::Mshr ? mshr_[std::size_t(l.idx)].data.data() : nullptr;
+  const std::uint64_t takes = mshr_takes_;
   execute(t, line, l, e, nullptr);
   fill_data_ = nullptr;
-  int m = find_mshr(line);
+  // The line's MSHR now: the one before, unless the cell released it; a new one only
+  // if the cell took one.
+  const int m = mshr_takes_ != takes                         ? find_mshr(line)
+                : mi >= 0 && mshr_key_[std::size_t(mi)] == line ? mi
+                                                                : -1;
   if (m >= 0 && table_.states()[state_at(line, l)].stable) release_mshr(m);  // an upgrade's MSHR
   if (pf_on_) prefetch_filled(line, fi);
   if (upper_ && l.kind == Loc::Array && fills_upper(fi)) {
     std::uint8_t ns = coh_->state(line, unsigned(l.idx));
-    if (perm_[ns] != Permission::None) fill_upper(t, line, fast_write_[ns], fi.pc);
+    if (perm_[ns] != Permission::None) fill_upper(t, line, fast_write_[ns], fi.pc, unsigned(l.idx));
   }
   if (fi.instr && l.kind == Loc::Array && perm_[coh_->state(line, unsigned(l.idx))] != Permission::None) fill_instr(line);
   if (passes) store_grant_ = kNoLine;  // the access already performed
@@ -1008,8 +1051,9 @@ void PrivateCache::self_modifying(LineAddr line, bool store, std::uint32_t trace
                   "to count ifetches without an instruction cache)");
 }
 
-void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable, std::uint64_t pc) {
-  int w = upper_->find(line);
+void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable, std::uint64_t pc, unsigned coh_way,
+                              int upper_way) {
+  const int w = upper_way == kUpperUnknown ? upper_find(line) : upper_way;
   if (w < 0) {
     const unsigned way = upper_->choose_way(line);
     const unsigned set = upper_->set_of(line);
@@ -1025,8 +1069,8 @@ void PrivateCache::fill_upper(Tick t, LineAddr line, bool writable, std::uint64_
       }
       drop_upper(victim, way);
     }
-    int cw = coh_->find(line);
-    upper_->fill(line, way, writable ? 2 : 1, coh_->data(line, unsigned(cw)), pc);
+    upper_->fill(line, way, writable ? 2 : 1, coh_->data(line, coh_way), pc);
+    upper_hint_line_ = line, upper_hint_way_ = way;
     if (wc_used_) wc_overlay(line, upper_->data(line, way));  // the core's stores not yet at the L2
     if (line == pending_upper_mark_) {
       pfl1_.unused[std::size_t(upper_->set_of(line)) * upper_->ways() + way] = 1;
@@ -1071,7 +1115,7 @@ std::uint64_t PrivateCache::read(Tick t, Addr a, unsigned size) {
   const unsigned off = unsigned(a & (coh_->line_size() - 1));
   const std::uint8_t* d = nullptr;
   if (upper_) {
-    int w = upper_->find(line);
+    int w = upper_find(line);
     if (w >= 0) d = upper_->data(line, unsigned(w));
   }
   if (!d) {
@@ -1093,7 +1137,7 @@ void PrivateCache::write(Tick t, Addr a, unsigned size, std::uint64_t v) {
   if (line == store_grant_) store_grant_ = kNoLine, granted_store_ = true;
   const unsigned off = unsigned(a & (coh_->line_size() - 1));
   if (upper_) {
-    int w = upper_->find(line);
+    int w = upper_find(line);
     if (w >= 0) {
       write_value(upper_->data(line, unsigned(w)), off, size, v);
       if (!wt_) {
@@ -1478,7 +1522,7 @@ bool PrivateCache::deliver(Tick t, const NetMsg& m, const std::uint8_t* data) {
   if (is_data(e)) {
     const std::uint8_t ns = state_at(line, l);
     if (perm_[ns] != Permission::None) {
-      if (upper_ && l.kind == Loc::Array && fills_upper(fi)) fill_upper(t, line, fast_write_[ns], fi.pc);
+      if (upper_ && l.kind == Loc::Array && fills_upper(fi)) fill_upper(t, line, fast_write_[ns], fi.pc, unsigned(l.idx));
       if (fi.instr && l.kind == Loc::Array) fill_instr(line);
       line_ready(t, line);
       store_grant_ = kNoLine;
@@ -1761,7 +1805,7 @@ void PrivateCache::issue_prefetch(Tick t, std::uint8_t level, LineAddr line) {
       // modelled for a prefetch) and is no use of an L2-prefetched line.
       const std::uint8_t s = state_at(line, loc);
       coh_->touch(line, unsigned(loc.idx));
-      fill_upper(t, line, fast_write_[s], 0);
+      fill_upper(t, line, fast_write_[s], 0, unsigned(loc.idx));
       const int w = upper_->find(line);
       if (w >= 0) L.unused[std::size_t(upper_->set_of(line)) * upper_->ways() + unsigned(w)] = 1;
       ++L.issued;

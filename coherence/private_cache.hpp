@@ -92,8 +92,13 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   PrivateCache(const PrivateCacheParams& p, const ProtocolTable& table, SnoopBus* bus, Network* net,
                CacheListener* listener, EventLog* log, Checker* checker);
 
-  // L1Port (coherence/l1_port.hpp)
-  Access access(Tick t, Addr a, bool write, bool count, AccessKind kind) override;
+  // L1Port (coherence/l1_port.hpp). Without an L1I, prefetchers or a PC-reading
+  // replacement policy an access is the demand path alone (plain_access_): a test
+  // and a jump; the rest is in access_full().
+  Access access(Tick t, Addr a, bool write, bool count, AccessKind kind) override {
+    if (plain_access_) return access_demand(t, a, write, count, kind);
+    return access_full(t, a, write, count, kind);
+  }
   using L1Port::access;
   bool l1_has(Addr a, bool write) const override { return line_usable((upper_ ? *upper_ : *coh_).line_of(a), write); }
   Tick store_room(Tick t, Addr a) override;
@@ -212,14 +217,22 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
     enum Kind : std::uint8_t { None, Array, Mshr, Wb } kind = None;
     int idx = -1;  // way, MSHR index or writeback-buffer index
   };
-  Loc locate(LineAddr line) const;
+  Loc locate(LineAddr line) const {
+    int m;
+    return locate(line, m);
+  }
+  // The same, and `mshr`: the line's MSHR (find_mshr) when the line is not in the
+  // array, else kMshrUnknown (not looked for). A line has at most one MSHR: execute()
+  // takes one only for a line that has none.
+  Loc locate(LineAddr line, int& mshr) const;
+  static constexpr int kMshrUnknown = -2;
   // Whether the core may now read (write) the line at the L1D: held with the
   // permission, or granted while passing through.
   bool line_usable(LineAddr line, bool write) const {
     const CacheArray& arr = upper_ ? *upper_ : *coh_;
     if (write && line == store_grant_) return true;  // the coherent level holds it
     if (!write && line == read_grant_) return true;  // split bus: a line passing through on its way out
-    int w = arr.find(line);
+    int w = upper_ ? upper_find(line) : arr.find(line);
     if (w < 0) {
       // No-write-allocate: a store may write through when the L2 holds the line writable.
       if (!write || !wna_) return false;
@@ -229,14 +242,35 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
     std::uint8_t s = const_cast<CacheArray&>(arr).state(line, unsigned(w));
     return upper_ ? s >= (write ? 2 : 1) : (write ? fast_write_[s] : fast_read_[s]);
   }
+  // The L1D's way of `line` (upper_->find): the way last found or filled is tried
+  // first, as one access looks its line up several times (the access, the load's read
+  // or the store's write, the answer to a miss's wait, its retry).
+  int upper_find(LineAddr line) const {
+    if (line == upper_hint_line_ && upper_->holds(line, upper_hint_way_)) return int(upper_hint_way_);
+    const int w = upper_->find(line);
+    if (w >= 0) upper_hint_line_ = line, upper_hint_way_ = unsigned(w);
+    return w;
+  }
+  mutable LineAddr upper_hint_line_ = ~LineAddr(0);
+  mutable unsigned upper_hint_way_ = 0;
   // The listener hears that `line` is ready; the demand accesses waiting on it that can
-  // now go on are answered first (the levels' AMAT samples).
-  void answer_waits(Tick t, LineAddr line);
+  // now go on are answered first (the levels' AMAT samples). Most calls find no wait
+  // on the line (an L1D hit calls it through ready_at()): the scan for the first one
+  // is inline, the rest of the work (answer_waits_from) out of line.
+  void answer_waits(Tick t, LineAddr line) {
+    for (std::size_t i = 0, n = waits_.size(); i < n; ++i)
+      if (waits_[i].line == line) {
+        answer_waits_from(t, line, i);
+        return;
+      }
+  }
+  // The waits from index i on (i: the first on `line`).
+  void answer_waits_from(Tick t, LineAddr line, std::size_t i);
   // An access (a retry, or another access to the line) got the line at `when`: the
   // earlier accesses waiting on it that the core can now serve are answered then (a
   // line can become usable without a line_ready(): an E->M store on a retry).
   Access ready_at(Tick when, LineAddr line) {
-    if (!waits_.empty()) answer_waits(when, line);
+    answer_waits(when, line);
     return {Access::Ready, when};
   }
   void line_ready(Tick t, LineAddr line) {
@@ -244,6 +278,11 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
     if (listener_) listener_->line_ready(t, line);
   }
   Access access_demand(Tick t, Addr a, bool write, bool count, AccessKind kind);
+  // `upper_way`: the L1D's way of the line, which the access cannot use as it is (-1:
+  // absent); kUpperUnknown for an ifetch or without a private L2.
+  Access access_miss(Tick t, Addr a, bool write, bool count, AccessKind kind, int upper_way);
+  Access access_full(Tick t, Addr a, bool write, bool count, AccessKind kind);
+  bool plain_access_ = false;  // !instr_ && !pf_on_ && !repl_pc_ (set at the end of the constructor)
   // Prefetching (coherence/prefetcher.hpp). Each level with prefetchers: them, which
   // of its (set, way) hold a prefetched line no demand access has referenced yet, and
   // its counts.
@@ -399,12 +438,23 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   // Lines leaving the arrays: a prefetched line never referenced counts as useless.
   void drop_coh(LineAddr line, unsigned way);
   void drop_upper(LineAddr line, unsigned way);
-  std::uint8_t state_at(LineAddr line, const Loc& l) const;
+  std::uint8_t state_at(LineAddr line, const Loc& l) const {  // inline: every cell run reads it
+    switch (l.kind) {
+      case Loc::Array: return coh_->state_at(coh_->set_of(line), unsigned(l.idx));
+      case Loc::Mshr: return mshr_[std::size_t(l.idx)].state;
+      case Loc::Wb: return wb_[std::size_t(l.idx)].state;
+      default: return table_.invalid();
+    }
+  }
   void set_state(Tick t, LineAddr line, Loc& l, std::uint8_t next, Event cause);
   // Runs the table for (line, event); returns the cell executed. `logged_at`: the time
   // the state changes, when the actions take effect later (a demand access runs its
   // cell at once and sends its request after the lookup): the event log's record.
-  const Cell& execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r, Tick logged_at = kNoLogTime);
+  // `free_mshr_hint`: the caller found that the line has no MSHR and that this one is
+  // free (access_demand(), just before), so a request the cell issues takes it without
+  // searching again (-1: not known).
+  const Cell& execute(Tick t, LineAddr line, Loc& l, Event e, SnoopReply* r, Tick logged_at = kNoLogTime,
+                      int free_mshr_hint = -1);
   static constexpr Tick kNoLogTime = ~Tick(0);
   [[noreturn]] void impossible(LineAddr line, std::uint8_t s, Event e) const;
   int free_mshr() const;
@@ -413,10 +463,15 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   int find_mshr(LineAddr line) const;
   std::uint8_t* coh_data(LineAddr line, const Loc& l);
   // `pc`: the instruction the fill is for (ReplacementPolicy::fill; 0: none known).
-  void fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state, std::uint64_t pc);
+  // Returns the way the line went to.
+  unsigned fill_coh(Tick t, LineAddr line, const std::uint8_t* data, std::uint8_t state, std::uint64_t pc);
   void evict_coh(Tick t, LineAddr victim, unsigned way);
-  // L1 above a private L2.
-  void fill_upper(Tick t, LineAddr line, bool writable, std::uint64_t pc);
+  // L1 above a private L2. `coh_way`: the line's way in the coherent level's array
+  // (the caller knows it); `upper_way`: its way in the L1D if the caller looked it up
+  // since the L1D last changed (-1: absent), else kUpperUnknown.
+  static constexpr int kUpperUnknown = -2;
+  void fill_upper(Tick t, LineAddr line, bool writable, std::uint64_t pc, unsigned coh_way,
+                  int upper_way = kUpperUnknown);
   // (t: when, for a write-combining entry the L2's hand-on drains first.)
   void recall_upper(Tick t, LineAddr line, bool invalidate);  // pull dirty data down; drop/downgrade
   void limit_upper(Tick t, LineAddr line, Permission p);
@@ -460,10 +515,12 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   std::string coh_name_;               // "core0.l1d" or "core0.l2"
   Tick coh_latency_, upper_latency_;
   std::vector<Mshr> mshr_;
+  std::uint64_t mshr_takes_ = 0;  // MSHRs taken so far (a caller sees whether a call took one)
   std::vector<WbEntry> wb_;
   unsigned outstanding_ = 0;                  // valid MSHRs and writeback entries (0: locate() need not look)
+  unsigned wb_used_ = 0;                      // the valid writeback entries among them
   std::vector<Permission> perm_;              // by state index
-  std::vector<bool> fast_read_, fast_write_;  // by state: a plain hit that keeps the state
+  std::vector<std::uint8_t> fast_read_, fast_write_;  // by state: a plain hit that keeps the state (bytes: read on every access)
   const std::uint8_t* fill_data_ = nullptr;   // the data being delivered during a Data event
 
   // statistics
@@ -534,10 +591,13 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   LineAddr store_grant_ = kNoLine;    // a StoreHit at a bus event lets this line's waiting store write
   LineAddr read_grant_ = kNoLine;     // split bus: a line whose data passes through (IS_D_I, IM_D_S...)
   bool split_ = false;                // on a split-transaction bus
-  std::vector<bool> keeps_;           // by state: holds a copy, or will when its awaited data arrives
+  std::vector<std::uint8_t> keeps_;         // by state: holds a copy, or will when its awaited data arrives
   // Split bus, by state: the line cannot be a victim now, or will not be once its own
   // request is ordered (S -> SM_AD -> SM_D): it holds its way against a fill.
-  std::vector<bool> pins_;
+  std::vector<std::uint8_t> pins_;
+  // By state: a line in it holds its way against a fill (way_free(); pins_ on a split
+  // bus, else the states a replacement cannot evict), one byte each.
+  std::vector<std::uint8_t> holds_way_;
   void bus_data_split(Tick t, LineAddr line, const std::uint8_t* data, bool exclusive);
   LineAddr held_ = kNoLine;           // the line held for a store-exclusive (see hold())
   LineAddr filling_ = kNoLine;        // the line fill_coh is making room for (not back-invalidated)
@@ -546,11 +606,17 @@ class PrivateCache final : public L1Port, public BusClient, public NetEndpoint, 
   // State occupancy: lines in each state now, and lines x ticks accumulated.
   std::vector<std::int64_t> lines_in_;
   std::vector<__int128> line_ticks_;
-  std::vector<bool> wakes_;  // [from * states + to]: the transition lets a waiting access go on
+  std::vector<std::uint8_t> wakes_;  // [from * states + to]: the transition lets a waiting access go on (bytes: read per cell)
   std::vector<Tick> occupancy_since_;
   Tick window_start_ = 0;  // the statistics' start (reset_stats)
   std::vector<double> occupancy_;  // average lines in each state over the run (set by finish)
-  void account(std::size_t s, Tick t);
+  // Line-ticks spent in state s, brought up to date when its count changes (inline:
+  // every state change runs it twice).
+  void account(std::size_t s, Tick t) {
+    if (t <= occupancy_since_[s]) return;
+    line_ticks_[s] += __int128(lines_in_[s]) * __int128(t - occupancy_since_[s]);
+    occupancy_since_[s] = t;
+  }
 };
 
 }  // namespace cohsim
