@@ -298,6 +298,9 @@ class Core : public sc_core::sc_module, public CacheListener {
   Ring<LoadEntry> lq_;
   std::uint64_t loads_not_at_cache() const;  // loads in lq_ whose cache access has not started
   std::size_t lq_unaccessed_ = 0;            // the same count, kept as entries come, start and go
+  // Bound loads in lq_. Where loads bind in order (in_order_loads_) they are the oldest:
+  // lq_.at(lq_bound_) is the oldest unbound load, and the walks start there.
+  std::size_t lq_bound_ = 0;
   void mark_accessed(LoadEntry& e) {
     lq_unaccessed_ -= !e.accessed;
     e.accessed = true;
