@@ -191,15 +191,18 @@ void Core::bind_load(Tick t, LoadEntry& e, Tick ready) {
   load_latency_.add((e.done_at - e.issued) / p_.period);
 }
 
-Tick Core::cycle(Tick t) {
+Tick Core::step(Tick t) { return cycle(t); }
+
+// (inline: run_cycles() runs it in its loop)
+inline Tick Core::cycle(Tick t) {
   if (t != cycle_tick_) cycle_tick_ = t, ports_used_ = 0;
   if (hold_line_ != kNoReservation && t >= hold_until_) {
     cache_->release(t);
     hold_line_ = kNoReservation;
   }
   Tick next = kNever;
-  bool progress = perform_loads(t, next);
-  progress |= drain_store(t, next);
+  bool progress = !lq_.empty() && perform_loads(t, next);
+  if (!drain_idle(t)) progress |= drain_store(t, next);
   if (mmu_) progress |= mmu_->advance(t, next, ports_used_);
   if (spec_active_) progress |= resolve_branch(t, next);
   progress |= issue(t, next);

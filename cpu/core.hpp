@@ -126,7 +126,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   // Runs one core cycle at tick t outside the SystemC kernel: a unit test drives a
   // core against a mock L1 port this way (tests/unit/core_port_test.cpp). Returns the
   // next tick with work, or ~0.
-  Tick step(Tick t) { return cycle(t); }
+  Tick step(Tick t);
 
  private:
   static constexpr Tick kNever = ~Tick(0);
@@ -168,10 +168,15 @@ class Core : public sc_core::sc_module, public CacheListener {
 
   void tick();
   void run_cycles();
-  Tick cycle(Tick t);  // runs one core cycle; returns the next tick with work, or kNever
+  inline Tick cycle(Tick t);  // runs one core cycle; returns the next tick with work, or kNever (core.cpp)
   bool perform_loads(Tick t, Tick& next);
   void start_youngest_load(Tick t, Tick& next);
   bool drain_store(Tick t, Tick& next);
+  // In-order stores whose oldest is waiting for its line (the common case) have
+  // nothing to do in this cycle: drain_store() would return at once.
+  bool drain_idle(Tick t) const {
+    return fifo_stores_ && (sb_.empty() || (sb_.at(0).not_before <= t && still_waiting(sb_.at(0))));
+  }
   bool issue(Tick t, Tick& next);
   bool translate_op(Tick t, Tick& next);
   bool fetch_inst();
