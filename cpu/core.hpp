@@ -289,7 +289,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   unsigned line_shift_;  // log2 of the line size
   // Store-buffer entries per 8-byte word they write (hashed): a load none of whose
   // words has one overlaps no store in the buffer and skips the forwarding search.
-  static constexpr unsigned kSbFilter = 256;
+  static constexpr unsigned kSbFilter = 1024;
   std::array<std::uint16_t, kSbFilter> sb_words_{};
   void count_sb_words(Addr a, unsigned size, int d) {
     for (Addr w = a >> 3; w <= (a + size - 1) >> 3; ++w) sb_words_[w & (kSbFilter - 1)] += std::uint16_t(d);
