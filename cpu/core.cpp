@@ -322,6 +322,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
     // A younger load starts its access early (its miss overlaps) but binds in order.
     if (still_waiting(e) || (!in_order && e.accessed)) {
       in_order = false;
+      if (lq_unaccessed_ == 0 && p_.load_jitter == 0) break;  // (the check above, for the next load)
       continue;
     }
     if (ports_used_ >= p_.ports) {
