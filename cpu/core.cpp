@@ -205,7 +205,11 @@ inline Tick Core::cycle(Tick t) {
   if (!drain_idle(t)) progress |= drain_store(t, next);
   if (mmu_) progress |= mmu_->advance(t, next, ports_used_);
   if (spec_active_) progress |= resolve_branch(t, next);
-  progress |= issue(t, next);
+  // A load that found the load queue full passed every check before that one, and
+  // nothing they read changes while it waits (no later op issues): it needs only the
+  // queue to have room.
+  if (lq_wait_ && lq_.full()) ++lq_full_;
+  else lq_wait_ = false, progress |= issue(t, next);
   if (stream_done_ && !have_inst_ && lq_.empty() && sb_.empty() && busy_until_ <= t && !spec_active_) {
     if (hold_line_ != kNoReservation) cache_->release(t), hold_line_ = kNoReservation;
     done_ = true;
@@ -610,6 +614,7 @@ bool Core::resolve_branch(Tick t, Tick& next) {
     return true;
   }
   ++mispredicted_;
+  lq_wait_ = false;  // the op waiting to issue is squashed
   spec_events_.clear();
   while (!lq_.empty() && lq_.at(lq_.size() - 1).seq >= spec_seq_) {
     if (log_) {
@@ -771,6 +776,7 @@ bool Core::issue(Tick t, Tick& next) {
       }
       if (lq_.full()) {
         ++lq_full_;
+        lq_wait_ = true;
         return false;
       }
       LoadEntry& e = lq_.push();

@@ -360,6 +360,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   const Sequence* seq_ = nullptr;
   unsigned seq_pos_ = 0;    // next instruction of seq_
   bool have_inst_ = false;  // op_/seq_[seq_pos_] is waiting to issue
+  bool lq_wait_ = false;    // it is a load that found the load queue full (see cycle())
   bool stream_done_ = false;
   bool done_ = false;
   bool rmw_accessed_ = false, rmw_waiting_ = false;
