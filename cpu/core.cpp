@@ -150,11 +150,9 @@ void Core::complete_waiting(Tick t, LineAddr line) {
     performed_store(t, s);
     sb_.pop();
   }
-  for (std::size_t i = 0; i < lq_.size(); ++i) {
-    LoadEntry& e = lq_.at(i);
-    if (e.bound) continue;
+  if (lq_bound_ < lq_.size()) {  // only the oldest unbound load may bind
+    LoadEntry& e = lq_.at(lq_bound_);
     if (e.addr >> ls == line && e.not_before <= t && cache_->l1_has(e.addr, false)) bind_load(t, e, t);
-    break;  // only the oldest unbound load may bind
   }
   if (have_inst_ && seq_->insts[seq_pos_].kind == InstKind::Rmw && rmw_waiting_ && op_.addr >> ls == line &&
       !atomic_waits(seq_->insts[seq_pos_], true, true, true) && cache_->l1_has(op_.addr, true) &&
@@ -177,6 +175,7 @@ void Core::bind_load(Tick t, LoadEntry& e, Tick ready) {
     observe_load(e.seq, ev);
   }
   e.bound = true;
+  ++lq_bound_;
   e.done_at = std::max(ready, t);
   if (!prog_) {
     if (e.reg >= 0) regs_[e.reg] = v;
@@ -192,18 +191,25 @@ void Core::bind_load(Tick t, LoadEntry& e, Tick ready) {
   load_latency_.add((e.done_at - e.issued) / p_.period);
 }
 
-Tick Core::cycle(Tick t) {
+Tick Core::step(Tick t) { return cycle(t); }
+
+// (inline: run_cycles() runs it in its loop)
+inline Tick Core::cycle(Tick t) {
   if (t != cycle_tick_) cycle_tick_ = t, ports_used_ = 0;
   if (hold_line_ != kNoReservation && t >= hold_until_) {
     cache_->release(t);
     hold_line_ = kNoReservation;
   }
   Tick next = kNever;
-  bool progress = perform_loads(t, next);
-  progress |= drain_store(t, next);
+  bool progress = !lq_.empty() && perform_loads(t, next);
+  if (!drain_idle(t)) progress |= drain_store(t, next);
   if (mmu_) progress |= mmu_->advance(t, next, ports_used_);
   if (spec_active_) progress |= resolve_branch(t, next);
-  progress |= issue(t, next);
+  // A load that found the load queue full passed every check before that one, and
+  // nothing they read changes while it waits (no later op issues): it needs only the
+  // queue to have room.
+  if (lq_wait_ && lq_.full()) ++lq_full_;
+  else lq_wait_ = false, progress |= issue(t, next);
   if (stream_done_ && !have_inst_ && lq_.empty() && sb_.empty() && busy_until_ <= t && !spec_active_) {
     if (hold_line_ != kNoReservation) cache_->release(t), hold_line_ = kNoReservation;
     done_ = true;
@@ -221,8 +227,8 @@ Tick Core::cycle(Tick t) {
 void Core::start_youngest_load(Tick t, Tick& next) {
   const std::size_t i = lq_.size() - 1;
   // Loads bind in order, so the bound ones are the oldest: every older load is bound
-  // when the one just before it is.
-  const bool in_order = i == 0 || lq_.at(i - 1).bound;
+  // when all but this one are.
+  const bool in_order = lq_bound_ == i;
   LoadEntry& e = lq_.at(i);
   if (e.not_before > t) {
     next = std::min(next, edge(e.not_before));
@@ -253,6 +259,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
       log_->load_queue(t, log_agent_, EventLog::LqStep::Retire, e.addr, e.size, e.seq, e.line);
     }
     lq_unaccessed_ -= !lq_.front().accessed;  // (a load bound by its line's arrival may never have asked)
+    --lq_bound_;
     lq_.pop();
     progress = true;
   }
@@ -292,10 +299,18 @@ bool Core::perform_loads(Tick t, Tick& next) {
     }
     return progress;
   }
+  // The bound loads are the oldest (loads bind in order): the next cycle with work for
+  // them is the edge after the earliest data still to come (edge() is monotonic).
+  Tick soonest = kNever;
+  for (std::size_t i = 0; i < lq_bound_; ++i) {
+    const Tick d = lq_.at(i).done_at;
+    if (d > t && d < soonest) soonest = d;
+  }
+  if (soonest != kNever) next = std::min(next, edge(soonest));
   bool in_order = true;  // every older load is bound
-  for (std::size_t i = 0; i < lq_.size(); ++i) {
+  for (std::size_t i = lq_bound_; i < lq_.size(); ++i) {
     LoadEntry& e = lq_.at(i);
-    if (e.bound) {
+    if (e.bound) {  // bound in this walk
       if (e.done_at > t) next = std::min(next, edge(e.done_at));
       continue;
     }
@@ -311,6 +326,7 @@ bool Core::perform_loads(Tick t, Tick& next) {
     // A younger load starts its access early (its miss overlaps) but binds in order.
     if (still_waiting(e) || (!in_order && e.accessed)) {
       in_order = false;
+      if (lq_unaccessed_ == 0 && p_.load_jitter == 0) break;  // (the check above, for the next load)
       continue;
     }
     if (ports_used_ >= p_.ports) {
@@ -374,9 +390,12 @@ bool Core::store_may_drain(std::size_t i) const {
     const StoreEntry& o = sb_.at(k);
     if (ord_.before(o.cls, s.cls, same_line(o.addr, s.addr))) return false;
   }
-  for (std::size_t k = 0; k < lq_.size(); ++k) {
+  // The load queue is in program order: the first load younger than the store ends
+  // the search. With in-order binding the bound loads are the oldest, and skipped.
+  for (std::size_t k = in_order_loads_ ? lq_bound_ : 0; k < lq_.size(); ++k) {
     const LoadEntry& l = lq_.at(k);
-    if (l.bound || l.seq > s.seq) continue;
+    if (l.seq > s.seq) break;
+    if (l.bound) continue;
     if (ord_.before(l.cls, s.cls, same_line(l.addr, s.addr))) return false;
   }
   return true;
@@ -397,11 +416,7 @@ bool Core::atomic_waits(const Inst& in, bool stores, bool loads, bool by_locatio
   return false;
 }
 
-bool Core::older_loads_bound() const {
-  for (std::size_t k = 0; k < lq_.size(); ++k)
-    if (!lq_.at(k).bound) return false;
-  return true;
-}
+bool Core::older_loads_bound() const { return lq_bound_ == lq_.size(); }
 
 // Stores leave the store buffer in any order (to different lines) unless ordered.
 bool Core::drain_weak(Tick t, Tick& next) {
@@ -599,6 +614,7 @@ bool Core::resolve_branch(Tick t, Tick& next) {
     return true;
   }
   ++mispredicted_;
+  lq_wait_ = false;  // the op waiting to issue is squashed
   spec_events_.clear();
   while (!lq_.empty() && lq_.at(lq_.size() - 1).seq >= spec_seq_) {
     if (log_) {
@@ -606,6 +622,7 @@ bool Core::resolve_branch(Tick t, Tick& next) {
       log_->load_queue(t, log_agent_, EventLog::LqStep::Squash, e.addr, e.size, e.seq, e.line);
     }
     lq_unaccessed_ -= !lq_.at(lq_.size() - 1).accessed;
+    lq_bound_ -= lq_.at(lq_.size() - 1).bound;
     lq_.pop_back(), ++squashed_loads_;
   }
   while (!sb_.empty() && sb_.at(sb_.size() - 1).seq >= spec_seq_) {
@@ -759,6 +776,7 @@ bool Core::issue(Tick t, Tick& next) {
       }
       if (lq_.full()) {
         ++lq_full_;
+        lq_wait_ = true;
         return false;
       }
       LoadEntry& e = lq_.push();

@@ -126,7 +126,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   // Runs one core cycle at tick t outside the SystemC kernel: a unit test drives a
   // core against a mock L1 port this way (tests/unit/core_port_test.cpp). Returns the
   // next tick with work, or ~0.
-  Tick step(Tick t) { return cycle(t); }
+  Tick step(Tick t);
 
  private:
   static constexpr Tick kNever = ~Tick(0);
@@ -168,10 +168,15 @@ class Core : public sc_core::sc_module, public CacheListener {
 
   void tick();
   void run_cycles();
-  Tick cycle(Tick t);  // runs one core cycle; returns the next tick with work, or kNever
+  inline Tick cycle(Tick t);  // runs one core cycle; returns the next tick with work, or kNever (core.cpp)
   bool perform_loads(Tick t, Tick& next);
   void start_youngest_load(Tick t, Tick& next);
   bool drain_store(Tick t, Tick& next);
+  // In-order stores whose oldest is waiting for its line (the common case) have
+  // nothing to do in this cycle: drain_store() would return at once.
+  bool drain_idle(Tick t) const {
+    return fifo_stores_ && (sb_.empty() || (sb_.at(0).not_before <= t && still_waiting(sb_.at(0))));
+  }
   bool issue(Tick t, Tick& next);
   bool translate_op(Tick t, Tick& next);
   bool fetch_inst();
@@ -284,7 +289,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   unsigned line_shift_;  // log2 of the line size
   // Store-buffer entries per 8-byte word they write (hashed): a load none of whose
   // words has one overlaps no store in the buffer and skips the forwarding search.
-  static constexpr unsigned kSbFilter = 256;
+  static constexpr unsigned kSbFilter = 1024;
   std::array<std::uint16_t, kSbFilter> sb_words_{};
   void count_sb_words(Addr a, unsigned size, int d) {
     for (Addr w = a >> 3; w <= (a + size - 1) >> 3; ++w) sb_words_[w & (kSbFilter - 1)] += std::uint16_t(d);
@@ -298,6 +303,9 @@ class Core : public sc_core::sc_module, public CacheListener {
   Ring<LoadEntry> lq_;
   std::uint64_t loads_not_at_cache() const;  // loads in lq_ whose cache access has not started
   std::size_t lq_unaccessed_ = 0;            // the same count, kept as entries come, start and go
+  // Bound loads in lq_. Where loads bind in order (in_order_loads_) they are the oldest:
+  // lq_.at(lq_bound_) is the oldest unbound load, and the walks start there.
+  std::size_t lq_bound_ = 0;
   void mark_accessed(LoadEntry& e) {
     lq_unaccessed_ -= !e.accessed;
     e.accessed = true;
@@ -352,6 +360,7 @@ class Core : public sc_core::sc_module, public CacheListener {
   const Sequence* seq_ = nullptr;
   unsigned seq_pos_ = 0;    // next instruction of seq_
   bool have_inst_ = false;  // op_/seq_[seq_pos_] is waiting to issue
+  bool lq_wait_ = false;    // it is a load that found the load queue full (see cycle())
   bool stream_done_ = false;
   bool done_ = false;
   bool rmw_accessed_ = false, rmw_waiting_ = false;

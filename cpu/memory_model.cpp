@@ -77,26 +77,6 @@ const std::array<const OrderingRules*, 3>& OrderingRules::all() {
   return models;
 }
 
-MemOp OrderingRules::classify(const Inst& in) const {
-  switch (in.kind) {
-    case InstKind::Load:
-    case InstKind::Store:
-    case InstKind::Rmw: {
-      const MemKind k = in.kind == InstKind::Load ? MemKind::Load
-                        : in.kind == InstKind::Store ? MemKind::Store
-                                                     : MemKind::Rmw;
-      std::uint8_t sem = in.sem & (kAcquire | kRelease);
-      if (in.flags & kLocked) sem |= locked_sem;
-      return {k, sem, 0};
-    }
-    default: {
-      std::uint8_t o = in.orders;
-      if (in.flags & (kDrainStoreBuffer | kWaitOlderLoads)) o |= full_barrier;
-      return {MemKind::Fence, 0, o};
-    }
-  }
-}
-
 bool ordered_before(const OrderingRules& m, MemOp a, MemOp b, bool same) {
   if (a.kind == MemKind::Fence || b.kind == MemKind::Fence) {
     if (a.kind == b.kind) return false;

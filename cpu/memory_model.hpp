@@ -65,7 +65,25 @@ struct OrderingRules {
   static const std::array<const OrderingRules*, 3>& all();
   // The class of an instruction of this ISA's lowering table (Load, Store, Rmw or
   // Fence; other kinds do not access memory and are never asked about).
-  MemOp classify(const Inst& in) const;
+  MemOp classify(const Inst& in) const {  // (inline: the core classifies each load and store it issues)
+    switch (in.kind) {
+      case InstKind::Load:
+      case InstKind::Store:
+      case InstKind::Rmw: {
+        const MemKind k = in.kind == InstKind::Load    ? MemKind::Load
+                          : in.kind == InstKind::Store ? MemKind::Store
+                                                       : MemKind::Rmw;
+        std::uint8_t sem = in.sem & (kAcquire | kRelease);
+        if (in.flags & kLocked) sem |= locked_sem;
+        return {k, sem, 0};
+      }
+      default: {
+        std::uint8_t o = in.orders;
+        if (in.flags & (kDrainStoreBuffer | kWaitOlderLoads)) o |= full_barrier;
+        return {MemKind::Fence, 0, o};
+      }
+    }
+  }
   // docs: the description as a markdown table row set.
   std::string markdown() const;
 };
