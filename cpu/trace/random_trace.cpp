@@ -191,6 +191,8 @@ class RandomStream final : public ThreadStream {
         // or, in half of the turns, after the first's store, below.)
         wait_turn_ = !own_lines_ ? 0u : st.recall ? 2u : (bits_ >> 30) % 2 ? 1u : 0u;
         keep_owner_ = own_lines_ && st.keep_owner;
+        owner_upgrade_ = own_lines_ && st.owner_upgrade;
+        if (owner_upgrade_) wait_turn_ = 1;
         if (home_put_) pending_ = putter_ ? (wait_turn_ ? 7 : 6) : role_ == 1 ? (own_lines_ ? 8 : 7) : (role_ == 2 || (bits_ >> 14) % 2) ? 6 : 1;
         if (writeback_ && !putter_) {
           const unsigned role = (role_ - 1) % 3;
@@ -433,7 +435,7 @@ class RandomStream final : public ThreadStream {
                             : waited(op, st_->signals, signal_seen_, turn_waits_))
           gap(op, 1);
       } else if (step == 1) {
-        access(op, line_, word_, st_->put_store ? 1u : unsigned((bits_ >> 40) % 2));
+        access(op, line_, word_, owner_upgrade_ ? 0u : st_->put_store ? 1u : unsigned((bits_ >> 40) % 2));
       } else if (step == 2 || step == 5) {
         fence(op);
       } else if (step < 5) {
@@ -446,7 +448,11 @@ class RandomStream final : public ThreadStream {
       return;
     }
     // (RandomSteering::keep_owner: the first does not evict the line, the others stay off it.)
-    if (keep_owner_ && ((role_ == 1 && (step == 4 || step == 5)) || (role_ != 1 && step > 0))) {
+    if ((keep_owner_ || owner_upgrade_) && role_ == 1 && (step == 4 || step == 5)) {
+      gap(op, 1);
+      return;
+    }
+    if (keep_owner_ && role_ != 1 && step > 0) {
       gap(op, 1);
       return;
     }
@@ -454,7 +460,11 @@ class RandomStream final : public ThreadStream {
       // The first: stores the hot line (GetM) once the slow thread has left it, then
       // gives the second a while to read it (the home waits for this one's data: S_D),
       // then evicts it.
-      if (step == 0) {
+      if (step == 0 && owner_upgrade_) {
+        // (RandomSteering::owner_upgrade: its store once the others' and the slow thread's
+        // late PutS have had the time to reach the home.)
+        gap(op, 300 + 2 * st_->leave_after + unsigned(bits_ % 900));
+      } else if (step == 0) {
         if (waited(op, st_->evictions, seen_, waits_)) gap(op, 1 + unsigned(bits_ % 8));
       } else if (step == 1) {
         access(op, line_, word_, 1);
@@ -498,7 +508,7 @@ class RandomStream final : public ThreadStream {
     } else if (step == 2) {
       fence(op);
     } else if (step == 3) {
-      gap(op, 20 + unsigned(bits_ % 80) + st_->leave_after);
+      gap(op, 20 + unsigned(bits_ % 80) + (owner_upgrade_ ? 0 : st_->leave_after));
     } else {
       access(op, evict_line, 0, 0);
     }
@@ -620,6 +630,7 @@ class RandomStream final : public ThreadStream {
   std::uint64_t turns_seen_ = 0;  // RandomSteering::turns when this pattern began
   unsigned wait_turn_ = 0;        // the slow thread waits: 0 no, 1 for the first's store, 2 for its last turn
   bool keep_owner_ = false;       // RandomSteering::keep_owner
+  bool owner_upgrade_ = false;    // RandomSteering::owner_upgrade
   unsigned turn_waits_ = 0;  // the turns this thread recalled the hot line in
   unsigned role_ = 1, waits_ = 0, signal_waits_ = 0;
   std::uint64_t seen_ = 0, signal_seen_ = 0;

@@ -113,6 +113,10 @@ struct RandomSteering {
   // ... the first keeps the line it stored (no eviction) and the others stay off it: the
   // late PutM finds another cache owning it (E, M, Put-NonOwner).
   bool keep_owner = false;
+  // ... (MOESI) the first keeps the line it stored while the others (the slow thread first,
+  // with loads only) read it and leave, and stores it again in its next turn once they
+  // have: its upgrade from O reaches a home that their PutS made E (E, GetM-Owner).
+  bool owner_upgrade = false;
   std::uint64_t put_ticks = 0, recall_lead = 0;
   std::uint64_t core_period = 1, uncore_period = 1;  // ticks
   // On a sparse directory of two or more sets: per line number of the trace (its contended

@@ -56,7 +56,7 @@ class CoverageSteer {
   void operator()(RandomSteering& st) {
     ++checks_;
     std::array<std::uint64_t, kRandomPatterns> score{};
-    std::size_t unhit = 0, stale_home_count = 0;
+    std::size_t unhit = 0, stale_home_count = 0, owner_upgrade_count = 0;
     bool retry_unhit = false, stale_unhit = false, home_unhit = false, stable_stale_unhit = false,
          transient_stale_unhit = false, buffer_stale_unhit = false, stale_home_unhit = false, late_id_unhit = false,
          late_s_unhit = false, late_puts_unhit = false, late_recall_unhit = false, upgrade_si_unhit = false,
@@ -78,6 +78,7 @@ class CoverageSteer {
       home_unhit |= c.slow_home;
       stale_home_unhit |= c.stale_home;
       stale_home_count += c.stale_home;
+      owner_upgrade_count += c.owner_upgrade;
       late_id_unhit |= c.stale_home && c.transient && !c.recall && !c.owner_wait;  // I_D's
       late_sd_unhit |= c.owner_wait;                                               // S_D, Put-NonOwner
       upgrade_si_unhit |= c.upgrade_si;
@@ -145,10 +146,14 @@ class CoverageSteer {
     st.leave_after = 0;
     st.recall = false;
     st.keep_owner = false;
+    st.owner_upgrade = false;
     st.poll = 10;
     if (owner_delay_) owner_delay_(0);
     if (stale_unhit && jitter_ && st.solo < 0 && slow_rng_.below(4) != 0) st.slow = int(slow_rng_.below(threads_));
-    if (home_unhit && net_jitter_ && st.solo < 0 && slow_rng_.below(2) == 0) {
+    // (MOESI's sparse home: only S, Put-NonOwner and E, GetM-Owner left, the cells of the
+    // slow-Put turns alone: below.)
+    const bool turns_tail = !has_id_ && unhit == stale_home_count + owner_upgrade_count;
+    if ((home_unhit || turns_tail) && net_jitter_ && st.solo < 0 && slow_rng_.below(2) == 0) {
       static constexpr unsigned kHomeData[] = {1000, 3000, 8000};
       st.slow = int(slow_rng_.below(threads_));
       // (More than 8 threads: a group of four, as on the split bus, the slow thread its lead.)
@@ -163,7 +168,7 @@ class CoverageSteer {
       // the sharers' Puts), one such epoch in two delays only the slow thread's Puts, by a
       // fixed 200..200+N cycles, the old owner's data by 0..N, and the threads take turns
       // by signals (RandomSteering::home_put).
-      if (put_delay_ && stale_home_unhit && slow_rng_.below(2) == 0) {
+      if (put_delay_ && (stale_home_unhit || turns_tail) && slow_rng_.below(2) == 0) {
         st.home_put = true;
         const unsigned delay = 200 + unsigned(slow_rng_.below(st.slow_cycles + 1));
         put_delay_(delay, st.slow);
@@ -179,7 +184,7 @@ class CoverageSteer {
         // whenever the delay was longer, and the late Put mostly found I; with a 4-entry
         // directory MSI's and MESI's I_D, Put-NonOwner stayed unhit in most seeds.)
         const bool owner_late = late_id_unhit || late_sd_unhit,
-                   turns = owner_late || has_id_ || unhit == stale_home_count;
+                   turns = owner_late || has_id_ || turns_tail;
         if (turns) {
           st.weight = {};
           st.weight[kStalePut] = 1024;
@@ -235,6 +240,14 @@ class CoverageSteer {
         // of the Put delay met the late PutM at 32 cores in too few epochs: MESI's cell
         // stayed unhit at seeds 5150 and 2027.) (In every such epoch, MSI's M,
         // Put-NonOwner stayed unhit at seed 2468, 32 cores.)
+        // MOESI's E, GetM-Owner unhit (only the turns' cells left): in one such epoch in two
+        // (every one once S, Put-NonOwner is hit) the first keeps the line while the slow
+        // thread (loads only) and the others read it and leave, and stores it again in its
+        // next turn (RandomSteering::owner_upgrade): its GetM from O finds the home in E.
+        if (owner_upgrade_count && turns && (!late_s_unhit || slow_rng_.below(2) == 0)) {
+          st.owner_upgrade = true;
+          return;
+        }
         // E's or M's Put-NonOwner unhit (MSI, MESI: the late PutM while another cache owns
         // the line), in one such epoch in two (every one when no S or S_R cell is left) the
         // first keeps the line it stored and the others stay off it. (Before, it came from
@@ -360,6 +373,7 @@ class CoverageSteer {
     bool recall = false;     // ... the sparse home's S_R, Put-NonOwner (a late PutM crossing a recall)
     bool owner_wait = false;  // ... its S_D, Put-NonOwner (a late PutM while the old owner's data is on its way)
     bool owner_held = false;  // ... its E, Put-NonOwner or M's (a late PutM while another cache owns the line)
+    bool owner_upgrade = false;  // MOESI's sparse home, E, GetM-Owner (an owner's upgrade from O after its sharers left)
     bool slow_home = false;  // the sparse home's I_D, and S_D's last PutS that leads there
     bool own_access = false, transient = false;  // a Load or Store event; a transient state
   };
@@ -391,6 +405,8 @@ class CoverageSteer {
         c.owner_wait = late_put && t.states()[s].name == "S_D";
         c.owner_held = late_put && (t.states()[s].name == "E" || t.states()[s].name == "M");
         c.owner_put = e == Event::PutNonOwner;
+        c.owner_upgrade = home && t.fabric() == kSparseHomeFabric && !has_id && t.states()[s].name == "E" &&
+                          e == Event::DirGetMOwner;
         if (late_put || (home && (t.states()[s].name == "I_D" || (t.states()[s].name == "S_D" && e == Event::PutSLast)))) {
           c.slow_home = true;
           c.want[std::size_t(RandomPattern::StalePut)] = 8;
